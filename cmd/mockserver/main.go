@@ -1,0 +1,49 @@
+// Command mockserver runs the Klaviyo catalog item bulk update jobs
+// emulator until SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/klaviyo-mock/mockserver/internal/config"
+	"github.com/klaviyo-mock/mockserver/internal/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := config.Parse(args, getenv, stderr)
+	if config.IsHelp(err) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return 2
+	}
+	logger := server.NewLogger(cfg, stdout)
+	srv, err := server.New(cfg, logger, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return 1
+	}
+	ln, err := srv.Listen()
+	if err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return 1
+	}
+	if err := srv.Serve(ctx, ln); err != nil {
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,295 @@
+// Package apierror is the project's one error vocabulary: the Klaviyo-shaped
+// JSON:API error object, its constructors, and the codes, titles and detail
+// templates as named constants that tests assert on.
+package apierror
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+)
+
+// Codes.
+const (
+	CodeInvalid              = "invalid"
+	CodeNotAuthenticated     = "not_authenticated"
+	CodeAuthenticationFailed = "authentication_failed"
+	CodePermissionDenied     = "permission_denied"
+	CodeNotFound             = "not_found"
+	CodeMethodNotAllowed     = "method_not_allowed"
+	CodeGone                 = "gone"
+	CodeUnsupportedMedia     = "unsupported_media_type"
+	CodeTooLarge             = "request_too_large"
+	CodeHeaderTooLarge       = "request_header_too_large"
+	CodeThrottled            = "throttled"
+	CodeServerError          = "error"
+	CodeServiceUnavailable   = "service_unavailable"
+)
+
+// Titles.
+const (
+	TitleInvalid              = "Invalid input."
+	TitleNotAuthenticated     = "Authentication credentials were not provided."
+	TitleAuthenticationFailed = "Incorrect authentication credentials."
+	TitlePermissionDenied     = "You do not have permission to perform this action."
+	TitleNotFound             = "Not found."
+	TitlePathNotFound         = "Not found"
+	TitleGone                 = "Gone."
+	TitleTooLarge             = "Request entity too large."
+	TitleHeaderTooLarge       = "Request header fields too large."
+	TitleThrottled            = "Request was throttled."
+	TitleServerError          = "A server error occurred."
+	TitleServiceUnavailable   = "Service temporarily unavailable, try again later."
+)
+
+// Details that tests assert on.
+const (
+	DetailWrongScheme       = "Missing or invalid authorization scheme. Please use Klaviyo-API-Key."
+	DetailNoValidRevision   = "No valid revisions found for method, please check our documentation"
+	DetailInvalidCursor     = "Invalid cursor provided."
+	DetailMissingRevision   = "Missing required header 'revision'. Send the API revision as 'revision: YYYY-MM-DD'."
+	DetailFutureRevision    = "Unable to specify a future revision date: %q is later than the server's date %s."
+	DetailMalformedRevision = "%q is not a valid revision; expected format YYYY-MM-DD[.suffix]."
+	DetailNotFoundJob       = "A catalog-item-bulk-update-job with id %s does not exist."
+	DetailPathNotFound      = "The path %s could not be found"
+	DetailInvalidField      = "'%s' is not a valid field for the resource '%s'."
+	DetailInvalidInclude    = "'%s' is not an allowed include parameter for this resource."
+	DetailThrottled         = "Request was throttled. Expected available in %d second%s."
+	ThrottledLinkType       = "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"
+)
+
+// Pointers used by observed errors.
+const (
+	PointerData      = "/data"
+	PointerDataSlash = "/data/"
+)
+
+// Source tells which part of the request an error is about.
+type Source struct {
+	Pointer   string
+	Parameter string
+	Header    string
+}
+
+// Error is one Klaviyo-shaped JSON:API error object.
+type Error struct {
+	Status int
+	Code   string
+	Title  string
+	Detail string
+	Source *Source
+	// LinkType, when set, is written as links.type (throttled errors).
+	LinkType string
+	// RetryAfter is the whole number of seconds a 429 asks the client to wait.
+	RetryAfter int
+	// Allow is the Allow header value for 405 responses.
+	Allow string
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Detail)
+}
+
+func newErr(status int, code, title, detail string, src *Source) *Error {
+	return &Error{Status: status, Code: code, Title: title, Detail: detail, Source: src}
+}
+
+// Invalid is a 400 about a query parameter.
+func Invalid(parameter, detail string) *Error {
+	return newErr(400, CodeInvalid, TitleInvalid, detail, &Source{Parameter: parameter})
+}
+
+// Invalidf is Invalid with a formatted detail.
+func Invalidf(parameter, format string, args ...any) *Error {
+	return Invalid(parameter, fmt.Sprintf(format, args...))
+}
+
+// InvalidPointer is a 400 about a member of the request document.
+func InvalidPointer(pointer, detail string) *Error {
+	return newErr(400, CodeInvalid, TitleInvalid, detail, &Source{Pointer: pointer})
+}
+
+// InvalidHeader is a 400 about a request header.
+func InvalidHeader(header, detail string) *Error {
+	return newErr(400, CodeInvalid, TitleInvalid, detail, &Source{Parameter: header})
+}
+
+// InvalidCursor is the 400 Klaviyo sends for a cursor it cannot read.
+func InvalidCursor() *Error {
+	return InvalidPointer(PointerDataSlash, DetailInvalidCursor)
+}
+
+// UnknownField is the 400 for a sparse-fieldset name the revision does not accept.
+func UnknownField(parameter, name, resource string) *Error {
+	return Invalid(parameter, fmt.Sprintf(DetailInvalidField, name, resource))
+}
+
+// NotAuthenticated is the 401 for a missing header or another scheme.
+func NotAuthenticated() *Error {
+	return newErr(401, CodeNotAuthenticated, TitleNotAuthenticated, DetailWrongScheme,
+		&Source{Pointer: PointerDataSlash})
+}
+
+// AuthenticationFailed is the 401 for a key Klaviyo does not accept.
+func AuthenticationFailed() *Error {
+	return newErr(401, CodeAuthenticationFailed, TitleAuthenticationFailed,
+		TitleAuthenticationFailed, &Source{Pointer: PointerDataSlash})
+}
+
+// PermissionDenied is a 403 with detail.
+func PermissionDenied(detail string) *Error {
+	return newErr(403, CodePermissionDenied, TitlePermissionDenied, detail, &Source{Pointer: PointerDataSlash})
+}
+
+// NotFound is a 404 about a resource.
+func NotFound(detail string) *Error {
+	return newErr(404, CodeNotFound, TitleNotFound, detail, &Source{Pointer: PointerDataSlash})
+}
+
+// JobNotFound is the 404 for an unknown job id.
+func JobNotFound(id string) *Error {
+	return NotFound(fmt.Sprintf(DetailNotFoundJob, id))
+}
+
+// PathNotFound is the 404 for an unknown path under /api.
+func PathNotFound(path string) *Error {
+	return newErr(404, CodeNotFound, TitlePathNotFound, fmt.Sprintf(DetailPathNotFound, path), nil)
+}
+
+// NoValidRevision is the 404 for a revision at which the operation does not exist.
+func NoValidRevision() *Error {
+	return newErr(404, CodeNotFound, TitleNotFound, DetailNoValidRevision, &Source{Parameter: "revision"})
+}
+
+// MethodNotAllowed is the 405 for a method the path does not serve.
+func MethodNotAllowed(method string, allow []string) *Error {
+	e := newErr(405, CodeMethodNotAllowed, fmt.Sprintf("Method %q not allowed.", method),
+		fmt.Sprintf("Method %q not allowed. Allowed methods: %s.", method, strings.Join(allow, ", ")), nil)
+	e.Allow = strings.Join(allow, ", ")
+	return e
+}
+
+// Gone is a 410.
+func Gone(detail string) *Error {
+	return newErr(410, CodeGone, TitleGone, detail, &Source{Parameter: "revision"})
+}
+
+// TooLarge is a 413.
+func TooLarge(detail string) *Error {
+	return newErr(413, CodeTooLarge, TitleTooLarge, detail, &Source{Pointer: PointerData})
+}
+
+// HeaderTooLarge is a 431.
+func HeaderTooLarge(detail string) *Error {
+	return newErr(431, CodeHeaderTooLarge, TitleHeaderTooLarge, detail, nil)
+}
+
+// UnsupportedMediaType is a 415 for a request Content-Type the API does not read.
+func UnsupportedMediaType(contentType string) *Error {
+	return newErr(415, CodeUnsupportedMedia, fmt.Sprintf("Unsupported media type %q in request.", contentType),
+		fmt.Sprintf("Unsupported media type %q in request. Send application/vnd.api+json or application/json.", contentType),
+		&Source{Header: "Content-Type"})
+}
+
+// Throttled is the 429 Klaviyo sends when a rate limit is exceeded; modern
+// selects the 2024+ shape (pointer "/data" and links.type).
+func Throttled(seconds int, modern bool) *Error {
+	plural := "s"
+	if seconds == 1 {
+		plural = ""
+	}
+	e := newErr(429, CodeThrottled, TitleThrottled, fmt.Sprintf(DetailThrottled, seconds, plural),
+		&Source{Pointer: PointerDataSlash})
+	if modern {
+		e.Source.Pointer = PointerData
+		e.LinkType = ThrottledLinkType
+	}
+	e.RetryAfter = seconds
+	return e
+}
+
+// Server is a 5xx (500, 502, 503 or 504).
+func Server(status int) *Error {
+	if status == 503 {
+		return newErr(503, CodeServiceUnavailable, TitleServiceUnavailable, TitleServiceUnavailable, nil)
+	}
+	return newErr(status, CodeServerError, TitleServerError,
+		TitleServerError+" (HTTP "+strconv.Itoa(status)+")", nil)
+}
+
+// Style selects the error document shape of a revision.
+type Style struct {
+	// Modern adds empty `links` and `meta` objects to every error.
+	Modern bool
+	// Spaced writes JSON with ", " and ": " separators, as Klaviyo's
+	// unknown-path 404 does.
+	Spaced bool
+}
+
+// Append appends the document {"errors":[...]} for errs, all sharing id.
+func Append(b []byte, id string, style Style, errs ...*Error) []byte {
+	comma, colon := ",", ":"
+	if style.Spaced {
+		comma, colon = ", ", ": "
+	}
+	key := func(b []byte, k string, first bool) []byte {
+		if !first {
+			b = append(b, comma...)
+		}
+		b = jsonw.String(b, k)
+		return append(b, colon...)
+	}
+	b = append(b, '{')
+	b = key(b, "errors", true)
+	b = append(b, '[')
+	for i, e := range errs {
+		if i > 0 {
+			b = append(b, comma...)
+		}
+		b = append(b, '{')
+		b = key(b, "id", true)
+		b = jsonw.String(b, id)
+		b = key(b, "status", false)
+		b = jsonw.Int(b, e.Status)
+		b = key(b, "code", false)
+		b = jsonw.String(b, e.Code)
+		b = key(b, "title", false)
+		b = jsonw.String(b, e.Title)
+		b = key(b, "detail", false)
+		b = jsonw.String(b, e.Detail)
+		if e.Source != nil {
+			b = key(b, "source", false)
+			b = append(b, '{')
+			switch {
+			case e.Source.Pointer != "":
+				b = key(b, "pointer", true)
+				b = jsonw.String(b, e.Source.Pointer)
+			case e.Source.Parameter != "":
+				b = key(b, "parameter", true)
+				b = jsonw.String(b, e.Source.Parameter)
+			case e.Source.Header != "":
+				b = key(b, "header", true)
+				b = jsonw.String(b, e.Source.Header)
+			}
+			b = append(b, '}')
+		}
+		if style.Modern || e.LinkType != "" {
+			b = key(b, "links", false)
+			b = append(b, '{')
+			if e.LinkType != "" {
+				b = key(b, "type", true)
+				b = jsonw.String(b, e.LinkType)
+			}
+			b = append(b, '}')
+		}
+		if style.Modern {
+			b = key(b, "meta", false)
+			b = append(b, "{}"...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}

@@ -1,0 +1,152 @@
+// Package config reads the server's configuration from flags, each with a
+// MOCKSERVER_* environment twin (the flag wins), and validates it.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole server configuration.
+type Config struct {
+	Addr            string
+	Seed            uint64
+	Jobs            int
+	Items           int
+	Epoch           time.Time
+	PublicURL       string
+	StrictKeys      bool
+	MaxAccounts     int
+	RetireRevisions bool
+	LogLevel        string
+	LogFormat       string
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:        "127.0.0.1:8080",
+		Seed:        1,
+		Jobs:        250,
+		Items:       200,
+		Epoch:       time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		MaxAccounts: 1000,
+		LogLevel:    "info",
+		LogFormat:   "text",
+	}
+}
+
+// EnvPrefix starts every environment twin's name.
+const EnvPrefix = "MOCKSERVER_"
+
+// EnvName returns the environment twin of a flag: MOCKSERVER_ + upper snake.
+func EnvName(flagName string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Parse reads args (without the program name) and the environment through
+// getenv. It returns flag.ErrHelp after printing usage to out for -h.
+func Parse(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	c := Default()
+	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
+	fs.SetOutput(out)
+	var epoch, seed string
+	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (host:port; port 0 picks a free one)")
+	fs.StringVar(&seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
+	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs seeded per account")
+	fs.IntVar(&c.Items, "items", c.Items, "catalog items seeded per account (at least 100 are generated)")
+	fs.StringVar(&epoch, "epoch", c.Epoch.Format(time.RFC3339), "instant all seeded timestamps lie before (RFC 3339)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "scheme and host that links start with (default: the request's scheme and Host)")
+	fs.BoolVar(&c.StrictKeys, "strict-keys", false, "refuse Klaviyo-API-Key values that are not pk_ + 34 lowercase hex characters")
+	fs.IntVar(&c.MaxAccounts, "max-accounts", c.MaxAccounts, "accounts held in memory; unchanged ones are evicted past it (0: unbounded)")
+	fs.BoolVar(&c.RetireRevisions, "retire-revisions", false, "retire revisions two years after release, by the server clock (fall-forward, opt-out header, 410)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.Usage = func() { usage(fs, out) }
+
+	// Environment twins first, so flags given on the command line win.
+	var envErr error
+	fs.VisitAll(func(f *flag.Flag) {
+		if v := getenv(EnvName(f.Name)); v != "" && envErr == nil {
+			if err := fs.Set(f.Name, v); err != nil {
+				envErr = fmt.Errorf("%s: invalid value %q: %v", EnvName(f.Name), v, err)
+			}
+		}
+	})
+	if envErr != nil {
+		return c, envErr
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	var err error
+	if c.Seed, err = strconv.ParseUint(seed, 10, 64); err != nil || c.Seed == 0 {
+		return c, fmt.Errorf("--seed: must be a non-zero unsigned integer, got %q", seed)
+	}
+	if c.Epoch, err = time.Parse(time.RFC3339, epoch); err != nil {
+		return c, fmt.Errorf("--epoch: must be an RFC 3339 time such as 2026-10-01T00:00:00Z, got %q", epoch)
+	}
+	c.Epoch = c.Epoch.UTC()
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return fmt.Errorf("--addr: must be host:port, got %q", c.Addr)
+	}
+	if c.Jobs < 0 || c.Jobs > 10_000_000 {
+		return fmt.Errorf("--jobs: must be between 0 and 10000000, got %d", c.Jobs)
+	}
+	if c.Items < 0 || c.Items > 1_000_000 {
+		return fmt.Errorf("--items: must be between 0 and 1000000, got %d", c.Items)
+	}
+	if c.MaxAccounts < 0 {
+		return fmt.Errorf("--max-accounts: must be 0 (unbounded) or more, got %d", c.MaxAccounts)
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+			(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("--public-url: must be an http(s) scheme and host such as https://a.klaviyo.com, got %q", c.PublicURL)
+		}
+		c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level: must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format: must be text or json, got %q", c.LogFormat)
+	}
+	return nil
+}
+
+func usage(fs *flag.FlagSet, out io.Writer) {
+	fmt.Fprintf(out, "Usage: mockserver [flags]\n       mockserver healthcheck [--addr host:port]\n\n"+
+		"A local emulator of Klaviyo's catalog item bulk update jobs API.\n"+
+		"Every flag can also be set by its environment variable (the flag wins).\n\nFlags:\n")
+	fs.VisitAll(func(f *flag.Flag) {
+		def := ""
+		if f.DefValue != "" && f.DefValue != "false" {
+			def = fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(out, "  --%s\n\t%s%s\n\tenv %s\n", f.Name, f.Usage, def, EnvName(f.Name))
+	})
+}
+
+// ErrHelp is returned by Parse when -h or --help was given.
+var ErrHelp = flag.ErrHelp
+
+// IsHelp reports whether err asks for help rather than failing.
+func IsHelp(err error) bool { return errors.Is(err, flag.ErrHelp) }

@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/klaviyo-mock/mockserver/internal/query"
+)
+
+// base returns the scheme and host links start with.
+func (h *Handler) base(r *http.Request) string {
+	if h.opts.PublicURL != "" {
+		return h.opts.PublicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// selfURL echoes the request URL as sent: path (with or without the
+// trailing slash) and raw query.
+func selfURL(base string, r *http.Request) string {
+	s := base + r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		s += "?" + r.URL.RawQuery
+	}
+	return s
+}
+
+// pageURL is the request URL with page[cursor] replaced by cursor: other
+// parameters kept in order, re-encoded with brackets as %5B/%5D, the cursor
+// last, as Klaviyo writes links.next.
+func pageURL(base string, r *http.Request, params query.Params, cursor string) string {
+	b := make([]byte, 0, len(base)+len(r.URL.Path)+len(r.URL.RawQuery)+len(cursor)+32)
+	b = append(b, base...)
+	b = append(b, r.URL.EscapedPath()...)
+	b = append(b, '?')
+	n := len(b)
+	b = params.Encode(b, query.ParamCursor)
+	if len(b) > n {
+		b = append(b, '&')
+	}
+	b = append(b, "page%5Bcursor%5D="...)
+	b = append(b, url.QueryEscape(cursor)...)
+	return string(b)
+}

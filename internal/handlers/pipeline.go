@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// call is one API request on its way through the pipeline.
+type call struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	rec  *recorder
+	op   revision.Op
+	p    *revision.Profile
+	key  string
+	acct *store.Account
+}
+
+// opFunc is an operation: it appends its document to buf and returns the
+// status, or returns the errors to send instead.
+type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
+
+// operation runs the pipeline shared by every API operation: revision,
+// authentication, account, then the operation, then the one writer.
+func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec := recorderOf(w)
+		rec.op = op.String()
+		c := &call{w: w, r: r, rec: rec, op: op}
+
+		p, aerr := h.opts.Revisions.Resolve(r.Header.Get(revision.Header), revision.ResolveOptions{
+			Today:  h.opts.Clock.Now(),
+			Retire: h.opts.RetireRevisions,
+			OptOut: r.Header.Get(revision.OptOutHeader),
+		})
+		if aerr != nil {
+			h.writeErrors(w, r, styleOf(nil), aerr)
+			return
+		}
+		c.p = p
+		rec.revision = p.Date
+
+		key, aerr := h.authenticate(r)
+		if aerr != nil {
+			h.writeErrors(w, r, styleOf(p), aerr)
+			return
+		}
+		c.key = key
+		rec.account = key
+		acct, err := h.opts.Store.Account(key)
+		if err != nil {
+			h.writeErrors(w, r, styleOf(p), h.storeError(err))
+			return
+		}
+		c.acct = acct
+
+		buf := h.getBuf()
+		defer h.putBuf(buf)
+		status, errs := fn(c, buf)
+		if len(errs) > 0 {
+			h.writeErrors(w, r, styleOf(p), errs...)
+			return
+		}
+		write(w, status, p.ContentType, *buf)
+	}
+}
+
+// Authorization schemes.
+const (
+	schemeAPIKey = "Klaviyo-API-Key"
+	schemeBearer = "Bearer"
+	bearerPrefix = "bearer:"
+)
+
+// authenticate returns the account key the Authorization header selects:
+// the private key itself, or "bearer:" + the OAuth token.
+func (h *Handler) authenticate(r *http.Request) (string, *apierror.Error) {
+	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	cred = strings.TrimSpace(cred)
+	switch {
+	case strings.EqualFold(scheme, schemeAPIKey):
+		if !strings.HasPrefix(cred, "pk_") || (h.opts.StrictKeys && !ValidPrivateKey(cred)) {
+			return "", apierror.AuthenticationFailed()
+		}
+		return cred, nil
+	case strings.EqualFold(scheme, schemeBearer) && cred != "":
+		return bearerPrefix + cred, nil
+	}
+	return "", apierror.NotAuthenticated()
+}
+
+// ValidPrivateKey reports whether key has the form of a Klaviyo private key:
+// "pk_" followed by 34 lowercase hexadecimal characters.
+func ValidPrivateKey(key string) bool {
+	if len(key) != 37 || !strings.HasPrefix(key, "pk_") {
+		return false
+	}
+	for _, c := range key[3:] {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// storeError maps the store's sentinels to Klaviyo-shaped errors.
+func (h *Handler) storeError(err error) *apierror.Error {
+	switch {
+	case errors.Is(err, store.ErrTooManyAccounts):
+		return apierror.PermissionDenied(fmt.Sprintf(
+			"The mock server holds %d accounts, all changed by requests, and will not drop them: "+
+				"reset it (POST /__admin/reset) or raise --max-accounts to use another key.",
+			h.opts.Store.Options().MaxAccounts))
+	case errors.Is(err, store.ErrTooManyInProgress):
+		return apierror.InvalidPointer(apierror.PointerData, fmt.Sprintf(
+			"The maximum number of jobs in progress at one time is %d; wait for a job to complete before creating another.",
+			h.opts.Store.Options().Lifecycle.MaxInProgress))
+	}
+	return apierror.Server(http.StatusInternalServerError)
+}

@@ -1,0 +1,125 @@
+// Package jsonw appends JSON tokens to byte slices. It is the low-level half
+// of the project's own encoder: no reflection, no intermediate maps, so a page
+// of 100 jobs renders with a handful of allocations.
+//
+// Strings are escaped the way Klaviyo's Django REST Framework renderer does
+// (UTF-8 kept as is, control characters escaped, U+2028/U+2029 escaped).
+package jsonw
+
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+const hex = "0123456789abcdef"
+
+// String appends s as a JSON string.
+func String(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// Key appends "k": (with a leading comma unless first).
+func Key(b []byte, k string, first bool) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = String(b, k)
+	return append(b, ':')
+}
+
+// Int appends n.
+func Int(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
+
+// Float appends f in the shortest form that round-trips, as Python would
+// (integral values keep a ".0").
+func Float(b []byte, f float64) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, f, 'g', -1, 64)
+	for _, c := range b[n:] {
+		if c == '.' || c == 'e' || c == 'n' || c == 'N' || c == 'I' {
+			return b
+		}
+	}
+	return append(b, '.', '0')
+}
+
+// Bool appends true or false.
+func Bool(b []byte, v bool) []byte {
+	if v {
+		return append(b, "true"...)
+	}
+	return append(b, "false"...)
+}
+
+// Null appends null.
+func Null(b []byte) []byte { return append(b, "null"...) }
+
+// Time appends t as Klaviyo writes datetimes: a quoted ISO 8601 string in
+// UTC with microseconds when they are not zero and a "+00:00" offset
+// (Python's isoformat), or null for the zero time.
+func Time(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return Null(b)
+	}
+	b = append(b, '"')
+	b = AppendTimeRaw(b, t)
+	return append(b, '"')
+}
+
+// AppendTimeRaw appends t formatted like Time, without quotes.
+func AppendTimeRaw(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	if t.Nanosecond()/1000 == 0 {
+		return t.AppendFormat(b, "2006-01-02T15:04:05+00:00")
+	}
+	return t.AppendFormat(b, "2006-01-02T15:04:05.000000+00:00")
+}
