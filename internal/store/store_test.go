@@ -1,0 +1,261 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+// seqSeeder makes n jobs with ids J00000.. cycling through the statuses.
+func seqSeeder(n int) Seeder {
+	return func(key string) ([]*Job, []*Item) {
+		jobs := make([]*Job, n)
+		for i := range jobs {
+			jobs[i] = &Job{ID: fmt.Sprintf("J%06d", i), Status: Status(i % int(NumStatuses)), Total: 1}
+		}
+		return jobs, nil
+	}
+}
+
+func newStore(t testing.TB, n int) *Store {
+	t.Helper()
+	return New(Options{Seed: 1, Seeder: seqSeeder(n), Now: func() time.Time { return t0 }})
+}
+
+func ids(jobs []*Job) []string {
+	out := make([]string, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.ID
+	}
+	return out
+}
+
+func TestPage_WalksEveryJobOnceInIDOrderPerStatusSet(t *testing.T) {
+	s := newStore(t, 1037)
+	a, _ := s.Account("k")
+	sets := map[string]StatusSet{"all": AllStatuses}
+	for st := Status(0); st < NumStatuses; st++ {
+		sets[st.String()] = Only(st)
+	}
+	for name, set := range sets {
+		t.Run(name, func(t *testing.T) {
+			var got []string
+			req := PageRequest{Statuses: set}
+			for pages := 0; ; pages++ {
+				p := a.Page(req)
+				if len(p.Jobs) > PageSize {
+					t.Fatalf("page of %d jobs", len(p.Jobs))
+				}
+				if p.HasPrev != (pages > 0) {
+					t.Fatalf("page %d: HasPrev=%v", pages, p.HasPrev)
+				}
+				for _, j := range p.Jobs {
+					if !set.Has(j.Status) {
+						t.Fatalf("job %s has status %s outside the filter", j.ID, j.Status)
+					}
+				}
+				got = append(got, ids(p.Jobs)...)
+				if !p.HasNext {
+					break
+				}
+				req.After = p.Jobs[len(p.Jobs)-1].ID
+			}
+			want := 0
+			for i := 0; i < 1037; i++ {
+				if set.Has(Status(i % int(NumStatuses))) {
+					want++
+				}
+			}
+			if len(got) != want {
+				t.Fatalf("walked %d jobs, want %d", len(got), want)
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i-1] >= got[i] {
+					t.Fatalf("not strictly increasing at %d: %s, %s", i, got[i-1], got[i])
+				}
+			}
+		})
+	}
+}
+
+func TestPage_EmptyStatusSetMatchesNothing(t *testing.T) {
+	a, _ := newStore(t, 10).Account("k")
+	p := a.Page(PageRequest{Statuses: 0})
+	if len(p.Jobs) != 0 || p.HasNext || p.HasPrev {
+		t.Fatalf("got %+v", p)
+	}
+}
+
+func TestPage_BeforeReturnsThePreviousPage(t *testing.T) {
+	a, _ := newStore(t, 250).Account("k")
+	first := a.Page(PageRequest{Statuses: AllStatuses})
+	second := a.Page(PageRequest{Statuses: AllStatuses, After: first.Jobs[99].ID})
+	back := a.Page(PageRequest{Statuses: AllStatuses, Before: second.Jobs[0].ID})
+	if fmt.Sprint(ids(back.Jobs)) != fmt.Sprint(ids(first.Jobs)) {
+		t.Fatalf("prev page differs from the first page")
+	}
+	if back.HasPrev || !back.HasNext {
+		t.Fatalf("back to the first page: HasPrev=%v HasNext=%v", back.HasPrev, back.HasNext)
+	}
+	mid := a.Page(PageRequest{Statuses: AllStatuses, Before: "J000150"})
+	if len(mid.Jobs) != 100 || mid.Jobs[0].ID != "J000050" || mid.Jobs[99].ID != "J000149" || !mid.HasPrev {
+		t.Fatalf("page before J000150: %d jobs from %s, HasPrev=%v", len(mid.Jobs), mid.Jobs[0].ID, mid.HasPrev)
+	}
+}
+
+func TestPage_CursorSurvivesDeletionAndInsertion(t *testing.T) {
+	a, _ := newStore(t, 300).Account("k")
+	p1 := a.Page(PageRequest{Statuses: AllStatuses})
+	cursor := p1.Jobs[99].ID // J000099
+	if !a.Delete(cursor) || !a.Delete("J000100") {
+		t.Fatal("delete failed")
+	}
+	a.Put(&Job{ID: "J000050x", Status: Queued}) // lands on the page already read
+	a.Put(&Job{ID: "J000150x", Status: Queued}) // lands ahead: must be seen
+	p2 := a.Page(PageRequest{Statuses: AllStatuses, After: cursor})
+	if p2.Jobs[0].ID != "J000101" {
+		t.Fatalf("page after a deleted cursor starts at %s, want J000101", p2.Jobs[0].ID)
+	}
+	found := false
+	for _, j := range p2.Jobs {
+		found = found || j.ID == "J000150x"
+		if j.ID == "J000050x" {
+			t.Fatal("job inserted behind the cursor appeared ahead of it")
+		}
+	}
+	if !found {
+		t.Fatal("job inserted ahead of the cursor is missing")
+	}
+}
+
+func TestPut_MovesAJobBetweenStatusIndexes(t *testing.T) {
+	a, _ := newStore(t, 8).Account("k")
+	j, _ := a.Job("J000000")
+	if j.Status != Queued {
+		t.Fatalf("J000000 is %s", j.Status)
+	}
+	cp := *j
+	cp.Status = Complete
+	a.Put(&cp)
+	for _, q := range a.Page(PageRequest{Statuses: Only(Queued)}).Jobs {
+		if q.ID == "J000000" {
+			t.Fatal("job still listed as queued")
+		}
+	}
+	got := ids(a.Page(PageRequest{Statuses: Only(Complete)}).Jobs)
+	if got[0] != "J000000" {
+		t.Fatalf("complete jobs start %v", got)
+	}
+}
+
+func TestStore_AccountsAreIsolatedAndSeededLazily(t *testing.T) {
+	calls := 0
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Seeder: func(key string) ([]*Job, []*Item) {
+		calls++
+		return []*Job{{ID: "J-" + key}}, nil
+	}})
+	a, _ := s.Account("a")
+	b, _ := s.Account("b")
+	if calls != 0 {
+		t.Fatalf("seeded %d accounts before any read", calls)
+	}
+	if _, ok := a.Job("J-b"); ok {
+		t.Fatal("account a sees account b's job")
+	}
+	if _, ok := b.Job("J-b"); !ok {
+		t.Fatal("account b lacks its job")
+	}
+}
+
+func TestStore_EvictsOnlyUnchangedAccountsAndRefusesWhenAllChanged(t *testing.T) {
+	s := New(Options{Seed: 1, Seeder: seqSeeder(3), Now: func() time.Time { return t0 }, MaxAccounts: 2})
+	a, _ := s.Mutable("a")
+	a.Delete("J000000")
+	if _, err := s.Account("b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Account("c"); err != nil { // evicts b (unchanged)
+		t.Fatalf("c refused: %v", err)
+	}
+	keys, _ := s.Keys()
+	if fmt.Sprint(keys) != "[c a]" {
+		t.Fatalf("held %v, want [c a]", keys)
+	}
+	a2, _ := s.Account("a")
+	if a2 != a || a2.Len() != 2 {
+		t.Fatal("the changed account was dropped")
+	}
+	if _, err := s.Mutable("c"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Account("d"); !errors.Is(err, ErrTooManyAccounts) {
+		t.Fatalf("got %v, want ErrTooManyAccounts", err)
+	}
+}
+
+func TestStore_EvictedAccountRegeneratesIdentically(t *testing.T) {
+	s := New(Options{Seed: 1, Seeder: seqSeeder(5), Now: func() time.Time { return t0 }, MaxAccounts: 1})
+	a, _ := s.Account("a")
+	before := ids(a.Page(PageRequest{Statuses: AllStatuses}).Jobs)
+	s.Account("b")
+	a2, _ := s.Account("a")
+	if a2 == a {
+		t.Fatal("account a was not evicted")
+	}
+	if after := ids(a2.Page(PageRequest{Statuses: AllStatuses}).Jobs); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Fatalf("regenerated %v, was %v", after, before)
+	}
+}
+
+func TestAccount_ConcurrentReadersAndWriters(t *testing.T) {
+	a, _ := newStore(t, 500).Account("k")
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				switch i % 4 {
+				case 0:
+					a.Put(&Job{ID: fmt.Sprintf("K%d-%04d", g, i), Status: Status(i % 4)})
+				case 1:
+					a.Delete(fmt.Sprintf("J%06d", g*50+i))
+				default:
+					p := a.Page(PageRequest{Statuses: Only(Status(i % 4)), After: "J000100"})
+					for _, j := range p.Jobs {
+						if j.Status != Status(i%4) {
+							t.Errorf("job %s status %s in a %s page", j.ID, j.Status, Status(i%4))
+						}
+					}
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+}
+
+func TestIDs_IncreaseEvenWhenTheClockGoesBack(t *testing.T) {
+	g := NewIDs(zeroReader{})
+	a := g.Next(t0)
+	b := g.Next(t0.Add(-time.Hour))
+	c := g.Next(t0)
+	if !(a < b && b < c) {
+		t.Fatalf("ids not increasing: %s %s %s", a, b, c)
+	}
+	future := NewIDs(zeroReader{}).Next(t0.Add(24 * time.Hour))
+	g.Observe(future)
+	if d := g.Next(t0); d <= future {
+		t.Fatalf("id %s not above the observed %s", d, future)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
