@@ -44,7 +44,7 @@ type Handler struct {
 	router chi.Router
 	reqSeq atomic.Uint64
 
-	idMu sync.Mutex
+	idMu  sync.Mutex
 	idRng *rand.Rand
 
 	bufs sync.Pool
