@@ -27,19 +27,27 @@ type Config struct {
 	RetireRevisions bool
 	LogLevel        string
 	LogFormat       string
+	// RateLimits is "klaviyo" (emulate) or "off".
+	RateLimits          string
+	RateLimitScale      float64
+	RateLimitBurst      int
+	RateLimitSteady     int
+	ThrottleProbability float64
 }
 
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		Addr:        "127.0.0.1:8080",
-		Seed:        1,
-		Jobs:        250,
-		Items:       200,
-		Epoch:       time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-		MaxAccounts: 1000,
-		LogLevel:    "info",
-		LogFormat:   "text",
+		Addr:           "127.0.0.1:8080",
+		Seed:           1,
+		Jobs:           250,
+		Items:          200,
+		Epoch:          time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		MaxAccounts:    1000,
+		LogLevel:       "info",
+		LogFormat:      "text",
+		RateLimits:     "klaviyo",
+		RateLimitScale: 1,
 	}
 }
 
@@ -69,6 +77,11 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.BoolVar(&c.RetireRevisions, "retire-revisions", false, "retire revisions two years after release, by the server clock (fall-forward, opt-out header, 410)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json")
+	fs.StringVar(&c.RateLimits, "rate-limits", c.RateLimits, "rate limiting: klaviyo (emulate Klaviyo's burst and steady windows) or off")
+	fs.Float64Var(&c.RateLimitScale, "rate-limit-scale", c.RateLimitScale, "multiply every rate limit (rounded up, at least 1), e.g. 0.01 to reach limits with a handful of requests")
+	fs.IntVar(&c.RateLimitBurst, "rate-limit-burst", 0, "replace every operation's burst (per second) limit before scaling (0: Klaviyo's per revision)")
+	fs.IntVar(&c.RateLimitSteady, "rate-limit-steady", 0, "replace every operation's steady (per minute) limit before scaling (0: Klaviyo's per revision)")
+	fs.Float64Var(&c.ThrottleProbability, "throttle-probability", 0, "probability that any API request gets a simulated 429 (deterministic under --seed)")
 	fs.Usage = func() { usage(fs, out) }
 
 	// Environment twins first, so flags given on the command line win.
@@ -120,6 +133,18 @@ func (c *Config) validate() error {
 			return fmt.Errorf("--public-url: must be an http(s) scheme and host such as https://a.klaviyo.com, got %q", c.PublicURL)
 		}
 		c.PublicURL = strings.TrimSuffix(c.PublicURL, "/")
+	}
+	if c.RateLimits != "klaviyo" && c.RateLimits != "off" {
+		return fmt.Errorf("--rate-limits: must be klaviyo or off, got %q", c.RateLimits)
+	}
+	if !(c.RateLimitScale > 0) || c.RateLimitScale > 1000 {
+		return fmt.Errorf("--rate-limit-scale: must be more than 0 and at most 1000, got %v", c.RateLimitScale)
+	}
+	if c.RateLimitBurst < 0 || c.RateLimitSteady < 0 {
+		return fmt.Errorf("--rate-limit-burst/--rate-limit-steady: must be 0 or more, got %d/%d", c.RateLimitBurst, c.RateLimitSteady)
+	}
+	if !(c.ThrottleProbability >= 0 && c.ThrottleProbability <= 1) {
+		return fmt.Errorf("--throttle-probability: must be between 0 and 1, got %v", c.ThrottleProbability)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -13,6 +13,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -41,12 +42,18 @@ func withJobs(n int) envOption {
 	}
 }
 
+func withRateLimits(p limiter.Policy) envOption {
+	return func(o *Options, _ *store.Options) { o.RateLimits = p }
+}
+
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	clk := clock.NewFrozen(testNow)
 	so := store.Options{Seed: 1, Now: clk.Now, MaxAccounts: 100}
 	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Items: 200})
-	ho := Options{Clock: clk, Revisions: revision.Default(), Seed: 1}
+	// The clock is frozen, so the burst window never passes: scenario tests
+	// run without rate limits unless they ask for them (withRateLimits).
+	ho := Options{Clock: clk, Revisions: revision.Default(), Seed: 1, RateLimits: limiter.Policy{Off: true}}
 	for _, o := range opts {
 		o(&ho, &so)
 	}

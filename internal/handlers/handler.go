@@ -15,6 +15,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/faults"
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -36,6 +38,11 @@ type Options struct {
 	RetireRevisions bool
 	// Seed makes generated error ids deterministic.
 	Seed uint64
+	// Limiter counts requests; RateLimits adjusts Klaviyo's limits.
+	Limiter    *limiter.Limiter
+	RateLimits limiter.Policy
+	// Faults are the fault rules and the server-wide throttle probability.
+	Faults *faults.Set
 }
 
 // Handler serves the emulated API.
@@ -54,6 +61,12 @@ type Handler struct {
 func New(o Options) *Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Limiter == nil {
+		o.Limiter = limiter.New(o.Clock.Now)
+	}
+	if o.Faults == nil {
+		o.Faults = faults.New(o.Seed, 0)
 	}
 	h := &Handler{opts: o, idRng: rand.New(rand.NewPCG(o.Seed, 0x6572726f72))}
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }

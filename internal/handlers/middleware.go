@@ -21,6 +21,8 @@ type recorder struct {
 	account  string
 	revision string
 	op       string
+	fault    string
+	dropped  bool
 }
 
 func (rec *recorder) WriteHeader(code int) {
@@ -57,10 +59,13 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		sw := clock.StartStopwatch()
 		rec := &recorder{ResponseWriter: w, id: fmt.Sprintf("req-%08d", h.reqSeq.Add(1))}
 		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
+			v := recover()
+			if v == http.ErrAbortHandler {
+				h.opts.Logger.Info("request dropped", "request_id", rec.id, "method", r.Method,
+					"path", r.URL.Path, "fault", rec.fault)
+				panic(v)
+			}
+			if v != nil {
 				h.opts.Logger.Error("panic serving request", "request_id", rec.id,
 					"method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if rec.status == 0 {
@@ -81,6 +86,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				slog.String("account", rec.account),
 				slog.String("revision", rec.revision),
 				slog.String("operation", rec.op),
+				slog.String("fault", rec.fault),
 				slog.Duration("duration", sw.Elapsed()),
 			)
 		}()

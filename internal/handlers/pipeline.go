@@ -60,6 +60,10 @@ func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
 		}
 		c.acct = acct
 
+		if !h.injectFault(c) || !h.admit(c) {
+			return
+		}
+
 		buf := h.getBuf()
 		defer h.putBuf(buf)
 		status, errs := fn(c, buf)

@@ -16,8 +16,10 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
+	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/handlers"
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -28,6 +30,8 @@ type Server struct {
 	logger  *slog.Logger
 	clock   *clock.Clock
 	store   *store.Store
+	limiter *limiter.Limiter
+	faults  *faults.Set
 	handler *handlers.Handler
 }
 
@@ -46,7 +50,17 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		Now:         clk.Now,
 		MaxAccounts: cfg.MaxAccounts,
 	})
+	s.limiter = limiter.New(clk.Now)
+	s.faults = faults.New(cfg.Seed, cfg.ThrottleProbability)
 	s.handler = handlers.New(handlers.Options{
+		Limiter: s.limiter,
+		RateLimits: limiter.Policy{
+			Off:    cfg.RateLimits == "off",
+			Scale:  cfg.RateLimitScale,
+			Burst:  cfg.RateLimitBurst,
+			Steady: cfg.RateLimitSteady,
+		},
+		Faults:          s.faults,
 		Store:           s.store,
 		Clock:           clk,
 		Revisions:       revision.Default(),
@@ -71,6 +85,12 @@ func (s *Server) Clock() *clock.Clock { return s.clock }
 
 // Store returns the server's store.
 func (s *Server) Store() *store.Store { return s.store }
+
+// Limiter returns the server's rate limiter.
+func (s *Server) Limiter() *limiter.Limiter { return s.limiter }
+
+// Faults returns the server's fault rules.
+func (s *Server) Faults() *faults.Set { return s.faults }
 
 // Config returns the configuration the server was built with.
 func (s *Server) Config() config.Config { return s.cfg }

@@ -1,0 +1,303 @@
+package handlers
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/faults"
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// klaviyoLimits is the emulated limiter at Klaviyo's own numbers.
+var klaviyoLimits = withRateLimits(limiter.Policy{})
+
+// want429 asserts a faithful throttled response and returns its Retry-After.
+func want429(t *testing.T, r *resp, rev string) int {
+	t.Helper()
+	er := wantError(t, r, 429, "throttled", nil)
+	retry, err := strconv.Atoi(r.header.Get("Retry-After"))
+	if err != nil || retry < 1 {
+		t.Fatalf("Retry-After %q", r.header.Get("Retry-After"))
+	}
+	unit := "seconds"
+	if retry == 1 {
+		unit = "second"
+	}
+	if want := "Request was throttled. Expected available in " + strconv.Itoa(retry) + " " + unit + "."; er["detail"] != want {
+		t.Fatalf("detail %q, want %q", er["detail"], want)
+	}
+	for _, h := range []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"} {
+		if r.header.Get(h) != "" {
+			t.Fatalf("429 carries %s", h)
+		}
+	}
+	validate(t, r, rev)
+	return retry
+}
+
+func TestRateLimit_BurstLimitPlusOneIsThrottledUntilTheNextSecond(t *testing.T) {
+	e := newEnv(t, klaviyoLimits)
+	e.clock.Set(testNow.Add(300 * time.Millisecond))
+	for i := 1; i <= 75; i++ {
+		r := e.get(listPath, "revision: 2026-04-15")
+		if r.status != 200 {
+			t.Fatalf("request %d: %d", i, r.status)
+		}
+		if r.header.Get("RateLimit-Limit") != "750" || r.header.Get("RateLimit-Remaining") != strconv.Itoa(750-i) || r.header.Get("RateLimit-Reset") != "60" {
+			t.Fatalf("request %d headers: %v", i, r.header)
+		}
+	}
+	if retry := want429(t, e.get(listPath, "revision: 2026-04-15"), "2026-04-15"); retry != 1 {
+		t.Fatalf("Retry-After %d in the burst window, want 1", retry)
+	}
+	e.clock.Set(testNow.Add(time.Second))
+	if r := e.get(listPath, "revision: 2026-04-15"); r.status != 200 || r.header.Get("RateLimit-Remaining") != "674" {
+		t.Fatalf("after the boundary: %d remaining %s", r.status, r.header.Get("RateLimit-Remaining"))
+	}
+}
+
+func TestRateLimit_SteadyLimitBitesAcrossSeconds(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Scale: 0.01})) // list at 2026-04-15: 1/s, 8/min
+	for i := 0; i < 8; i++ {
+		e.clock.Set(testNow.Add(time.Duration(i) * time.Second))
+		if r := e.get(listPath, "revision: 2026-04-15"); r.status != 200 {
+			t.Fatalf("second %d: %d", i, r.status)
+		}
+	}
+	e.clock.Set(testNow.Add(8*time.Second + 500*time.Millisecond))
+	if retry := want429(t, e.get(listPath, "revision: 2026-04-15"), "2026-04-15"); retry != 52 {
+		t.Fatalf("Retry-After %d, want the 52 s left of the minute", retry)
+	}
+}
+
+func TestRateLimit_LimitsDifferByRevisionAndOperation(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Scale: 0.01}))
+	// 2026-01-15: list 350/s -> 4/s; 2026-04-15: 75/s -> 1/s. Counters are per
+	// account and operation, shared across revisions.
+	for i := 0; i < 4; i++ {
+		if r := e.get(listPath, "revision: 2026-01-15"); r.status != 200 || r.header.Get("RateLimit-Limit") != "35" {
+			t.Fatalf("2026-01-15 request %d: %d limit %s", i, r.status, r.header.Get("RateLimit-Limit"))
+		}
+	}
+	want429(t, e.get(listPath, "revision: 2026-01-15"), "2026-01-15")
+	want429(t, e.get(listPath, "revision: 2026-04-15"), "2026-04-15")
+	// GET one has its own counter.
+	a, _ := e.store.Account(testKey)
+	jobs, _ := a.Snapshot()
+	if r := e.get(listPath+"/"+jobs[0].ID, "revision: 2026-04-15"); r.status != 200 || r.header.Get("RateLimit-Limit") != "8" {
+		t.Fatalf("get one: %d limit %s", r.status, r.header.Get("RateLimit-Limit"))
+	}
+}
+
+func TestRateLimit_AccountsNeverShareCounters(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Burst: 1, Steady: 100}))
+	if r := e.get(listPath); r.status != 200 {
+		t.Fatal(r.status)
+	}
+	want429(t, e.get(listPath), "2026-07-15")
+	if r := e.get(listPath, "Authorization: Klaviyo-API-Key pk_other"); r.status != 200 {
+		t.Fatalf("another key throttled: %d", r.status)
+	}
+	if r := e.get(listPath, "Authorization: Bearer tok"); r.status != 200 {
+		t.Fatalf("a token throttled: %d", r.status)
+	}
+}
+
+func TestRateLimit_HeadersOnlyOnRequestsThatReachedTheLimiter(t *testing.T) {
+	e := newEnv(t, klaviyoLimits)
+	with := []*resp{
+		e.get(listPath),                                 // 200
+		e.get(listPath + "?filter=bad"),                 // 400 from the operation
+		e.get(listPath + "/01ZZZZZZZZZZZZZZZZZZZZZZZZ"), // 404 unknown job
+	}
+	for _, r := range with {
+		if r.header.Get("RateLimit-Limit") == "" || r.header.Get("RateLimit-Remaining") == "" || r.header.Get("RateLimit-Reset") == "" {
+			t.Errorf("%s %d lacks RateLimit-* headers", r.path, r.status)
+		}
+	}
+	without := []*resp{
+		e.get(listPath, "Authorization:"),      // 401
+		e.get(listPath, "revision: nope"),      // 400 revision
+		e.get("/api/unknown"),                  // 404 path
+		e.req(http.MethodPatch, listPath, nil), // 405
+	}
+	for _, r := range without {
+		if r.header.Get("RateLimit-Limit") != "" {
+			t.Errorf("%s %d carries RateLimit-* headers", r.path, r.status)
+		}
+	}
+}
+
+func TestRateLimit_OffMeansNoLimitAndNoHeaders(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Off: true, Burst: 1, Steady: 1}))
+	for i := 0; i < 5; i++ {
+		if r := e.get(listPath); r.status != 200 || r.header.Get("RateLimit-Limit") != "" {
+			t.Fatalf("request %d: %d %v", i, r.status, r.header)
+		}
+	}
+}
+
+func TestRateLimit_429ShapeFollowsTheRevision(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Burst: 1, Steady: 10}))
+	e.get(listPath, "revision: 2023-02-22")
+	old := e.get(listPath, "revision: 2023-02-22")
+	want429(t, old, "2023-02-22")
+	if !strings.Contains(string(old.body), `"source":{"pointer":"/data/"}}]}`) {
+		t.Fatalf("2023 throttle body: %s", old.body)
+	}
+	e.clock.Set(testNow.Add(time.Second))
+	e.get(listPath, "revision: 2024-10-15")
+	modern := e.get(listPath, "revision: 2024-10-15")
+	want429(t, modern, "2024-10-15")
+	if !strings.Contains(string(modern.body), `"source":{"pointer":"/data"},"links":{"type":"https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"},"meta":{}`) {
+		t.Fatalf("2024 throttle body: %s", modern.body)
+	}
+}
+
+func TestRateLimit_ExactlyTheLimitUnderConcurrentHTTPClients(t *testing.T) {
+	e := newEnv(t, klaviyoLimits)
+	var ok, throttled atomic.Int64
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 50; i++ {
+				req, _ := http.NewRequest("GET", e.srv.URL+listPath+"?fields%5Bcatalog-item-bulk-update-job%5D=status", nil)
+				req.Header.Set("revision", "2026-07-15")
+				req.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+				res, err := e.srv.Client().Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				res.Body.Close()
+				switch res.StatusCode {
+				case 200:
+					ok.Add(1)
+				case 429:
+					throttled.Add(1)
+				default:
+					t.Errorf("status %d", res.StatusCode)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 75 || throttled.Load() != 325 {
+		t.Fatalf("admitted %d, throttled %d of 400; want 75 and 325", ok.Load(), throttled.Load())
+	}
+}
+
+// TestRateLimit_ClientHonouringRetryAfterSucceeds plays a client that, like
+// Klaviyo's SDKs, waits Retry-After seconds on a 429 and retries; the
+// waiting is done by advancing the server clock.
+func TestRateLimit_ClientHonouringRetryAfterSucceeds(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Scale: 0.01}))
+	e.clock.Set(testNow.Add(400 * time.Millisecond))
+	waited := 0
+	for i := 0; i < 20; i++ {
+		for attempt := 0; ; attempt++ {
+			r := e.get(listPath, "revision: 2026-07-15")
+			if r.status == 200 {
+				break
+			}
+			retry := want429(t, r, "2026-07-15")
+			if attempt > 3 {
+				t.Fatalf("request %d still throttled after %d retries", i, attempt)
+			}
+			waited += retry
+			e.clock.Advance(time.Duration(retry) * time.Second)
+		}
+	}
+	if waited == 0 {
+		t.Fatal("never throttled: the test proves nothing")
+	}
+}
+
+func TestFaults_PreferSimulatesAFaithful429AndServerErrors(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Burst: 1, Steady: 100}))
+	simulatedR := e.get(listPath, "Prefer: code=429")
+	want429(t, simulatedR, "2026-07-15")
+	e.get(listPath) // uses the one admitted request: simulated ones are not counted
+	realR := e.get(listPath)
+	want429(t, realR, "2026-07-15")
+	idRe := regexp.MustCompile(`"id":"[^"]+"`)
+	if idRe.ReplaceAllString(string(simulatedR.body), "") != idRe.ReplaceAllString(string(realR.body), "") ||
+		simulatedR.header.Get("Retry-After") != realR.header.Get("Retry-After") {
+		t.Fatalf("simulated and real 429 differ:\n%s\n%s", simulatedR.body, realR.body)
+	}
+	for _, code := range []int{500, 502, 503, 504} {
+		r := e.get(listPath, "Prefer: code="+strconv.Itoa(code))
+		wantCode := "error"
+		if code == 503 {
+			wantCode = "service_unavailable"
+		}
+		er := wantError(t, r, code, wantCode, nil)
+		if er["title"] == "" {
+			t.Fatal("no title")
+		}
+		validate(t, r, "2026-07-15")
+	}
+	bad := e.get(listPath, "Prefer: code=404")
+	wantError(t, bad, 400, "invalid", map[string]any{"parameter": "Prefer"})
+}
+
+func TestFaults_ThrottleNextNRequestsOfOneAccount(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.h.opts.Faults.Add(faults.Rule{Match: faults.Match{Account: testKey}, Effect: faults.Effect{Status: 429, RetryAfter: 7}, Count: 3}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if retry := want429(t, e.get(listPath), "2026-07-15"); retry != 7 {
+			t.Fatalf("Retry-After %d, want 7", retry)
+		}
+		if r := e.get(listPath, "Authorization: Klaviyo-API-Key pk_other"); r.status != 200 {
+			t.Fatalf("another account hit: %d", r.status)
+		}
+	}
+	if r := e.get(listPath); r.status != 200 {
+		t.Fatalf("4th request: %d", r.status)
+	}
+}
+
+func TestFaults_ThrottleProbabilityIsDeterministicUnderTheSeed(t *testing.T) {
+	run := func() string {
+		e := newEnv(t, func(o *Options, _ *store.Options) { o.Faults = faults.New(o.Seed, 0.25) })
+		var b strings.Builder
+		for i := 0; i < 60; i++ {
+			r := e.get(listPath + "?fields%5Bcatalog-item-bulk-update-job%5D=status")
+			if r.status == 429 {
+				want429(t, r, "2026-07-15")
+			}
+			b.WriteString(strconv.Itoa(r.status / 100))
+		}
+		return b.String()
+	}
+	a, b := run(), run()
+	if a != b || !strings.Contains(a, "4") || !strings.Contains(a, "2") {
+		t.Fatalf("sequences %s / %s", a, b)
+	}
+}
+
+func TestFaults_DropClosesTheConnection(t *testing.T) {
+	e := newEnv(t)
+	e.h.opts.Faults.Add(faults.Rule{Effect: faults.Effect{Drop: true}, Count: 1})
+	req, _ := http.NewRequest("GET", e.srv.URL+listPath, nil)
+	req.Header.Set("revision", "2026-07-15")
+	req.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+	if res, err := e.srv.Client().Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("dropped request answered %d", res.StatusCode)
+	}
+	if r := e.get(listPath); r.status != 200 {
+		t.Fatalf("next request: %d", r.status)
+	}
+}
