@@ -33,6 +33,10 @@ type Config struct {
 	RateLimitBurst      int
 	RateLimitSteady     int
 	ThrottleProbability float64
+	// JobTransition is immediate, duration or polls.
+	JobTransition string
+	JobDuration   time.Duration
+	JobPolls      int
 }
 
 // Default returns the configuration used when nothing is set.
@@ -48,6 +52,9 @@ func Default() Config {
 		LogFormat:      "text",
 		RateLimits:     "klaviyo",
 		RateLimitScale: 1,
+		JobTransition:  "duration",
+		JobDuration:    5 * time.Second,
+		JobPolls:       3,
 	}
 }
 
@@ -82,6 +89,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.RateLimitBurst, "rate-limit-burst", 0, "replace every operation's burst (per second) limit before scaling (0: Klaviyo's per revision)")
 	fs.IntVar(&c.RateLimitSteady, "rate-limit-steady", 0, "replace every operation's steady (per minute) limit before scaling (0: Klaviyo's per revision)")
 	fs.Float64Var(&c.ThrottleProbability, "throttle-probability", 0, "probability that any API request gets a simulated 429 (deterministic under --seed)")
+	fs.StringVar(&c.JobTransition, "job-transition", c.JobTransition, "how created jobs progress: immediate (complete at the next read), duration (over --job-duration of server-clock time) or polls (complete at the --job-polls-th GET of the job)")
+	fs.DurationVar(&c.JobDuration, "job-duration", c.JobDuration, "time a created job takes in duration mode (queued for the first fifth)")
+	fs.IntVar(&c.JobPolls, "job-polls", c.JobPolls, "GETs of a created job until it is complete, in polls mode")
 	fs.Usage = func() { usage(fs, out) }
 
 	// Environment twins first, so flags given on the command line win.
@@ -145,6 +155,17 @@ func (c *Config) validate() error {
 	}
 	if !(c.ThrottleProbability >= 0 && c.ThrottleProbability <= 1) {
 		return fmt.Errorf("--throttle-probability: must be between 0 and 1, got %v", c.ThrottleProbability)
+	}
+	switch c.JobTransition {
+	case "immediate", "duration", "polls":
+	default:
+		return fmt.Errorf("--job-transition: must be immediate, duration or polls, got %q", c.JobTransition)
+	}
+	if c.JobDuration <= 0 || c.JobDuration > 24*time.Hour {
+		return fmt.Errorf("--job-duration: must be more than 0 and at most 24h, got %v", c.JobDuration)
+	}
+	if c.JobPolls < 1 || c.JobPolls > 1000 {
+		return fmt.Errorf("--job-polls: must be between 1 and 1000, got %d", c.JobPolls)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

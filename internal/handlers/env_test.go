@@ -101,7 +101,7 @@ func (e *env) req(method, target string, body io.Reader, hdr ...string) *resp {
 		k, v, _ := strings.Cut(h, ":")
 		set[http.CanonicalHeaderKey(k)] = true
 		if v = strings.TrimSpace(v); v != "" {
-			r.Header.Add(k, v)
+			r.Header.Set(k, v)
 		}
 	}
 	if !set["Revision"] {

@@ -149,7 +149,7 @@ func TestRoutes_UnknownPathIsKlaviyosSpaced404(t *testing.T) {
 func TestRoutes_OptionsAndMethodNotAllowed(t *testing.T) {
 	e := newEnv(t)
 	cases := []struct{ path, allow string }{
-		{listPath, "GET, HEAD, OPTIONS"}, // POST arrives with the create issue
+		{listPath, "GET, POST, HEAD, OPTIONS"},
 		{listPath + "/01ABC", "GET, HEAD, OPTIONS"},
 	}
 	for _, c := range cases {

@@ -23,6 +23,7 @@ func (h *Handler) routes() chi.Router {
 	collection := methods{
 		http.MethodGet:  h.operation(revision.OpList, h.listJobs),
 		http.MethodHead: h.operation(revision.OpList, h.listJobs),
+		http.MethodPost: h.operation(revision.OpCreate, h.createJob),
 	}
 	one := methods{
 		http.MethodGet:  h.operation(revision.OpGet, h.getJob),

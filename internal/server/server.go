@@ -44,7 +44,9 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		clk = clock.New()
 	}
 	s := &Server{cfg: cfg, logger: logger, clock: clk}
+	mode, _ := store.ParseMode(cfg.JobTransition)
 	s.store = store.New(store.Options{
+		Lifecycle:   store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
 		Seed:        cfg.Seed,
 		Seeder:      fixtures.Seeder(s.fixtureParams(cfg.Seed, cfg.Jobs)),
 		Now:         clk.Now,
