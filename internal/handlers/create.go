@@ -77,4 +77,3 @@ func readBody(r *http.Request, limit int64) ([]byte, *apierror.Error) {
 	}
 	return body, nil
 }
-
