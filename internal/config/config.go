@@ -94,10 +94,18 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.JobPolls, "job-polls", c.JobPolls, "GETs of a created job until it is complete, in polls mode")
 	fs.Usage = func() { usage(fs, out) }
 
-	// Environment twins first, so flags given on the command line win.
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	// Environment twins fill in the flags the command line did not set.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var envErr error
 	fs.VisitAll(func(f *flag.Flag) {
-		if v := getenv(EnvName(f.Name)); v != "" && envErr == nil {
+		if v := getenv(EnvName(f.Name)); v != "" && !given[f.Name] && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
 				envErr = fmt.Errorf("%s: invalid value %q: %v", EnvName(f.Name), v, err)
 			}
@@ -105,12 +113,6 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	})
 	if envErr != nil {
 		return c, envErr
-	}
-	if err := fs.Parse(args); err != nil {
-		return c, err
-	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	var err error
 	if c.Seed, err = strconv.ParseUint(seed, 10, 64); err != nil || c.Seed == 0 {

@@ -7,6 +7,7 @@
 package jsonw
 
 import (
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -79,13 +80,17 @@ func Key(b []byte, k string, first bool) []byte {
 // Int appends n.
 func Int(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
 
-// Float appends f in the shortest form that round-trips, as Python would
-// (integral values keep a ".0").
+// Float appends f as Python's repr does: the shortest form that round-trips,
+// positional from 1e-4 up to 1e16 (integral values keep a ".0"), with an
+// exponent outside that range.
 func Float(b []byte, f float64) []byte {
+	if a := math.Abs(f); a != 0 && (a < 1e-4 || a >= 1e16) {
+		return strconv.AppendFloat(b, f, 'e', -1, 64)
+	}
 	n := len(b)
-	b = strconv.AppendFloat(b, f, 'g', -1, 64)
+	b = strconv.AppendFloat(b, f, 'f', -1, 64)
 	for _, c := range b[n:] {
-		if c == '.' || c == 'e' || c == 'n' || c == 'N' || c == 'I' {
+		if c == '.' {
 			return b
 		}
 	}

@@ -87,11 +87,19 @@ func decodeBase64(s string) (string, bool) {
 	if s == "" || len(s) > 4*maxIDLen {
 		return "", false
 	}
-	enc := base64.RawStdEncoding
+	enc := base64.RawStdEncoding.Strict()
 	if strings.ContainsAny(s, "-_") {
-		enc = base64.RawURLEncoding
+		enc = base64.RawURLEncoding.Strict()
 	}
-	b, err := enc.DecodeString(strings.TrimRight(s, "="))
+	if strings.ContainsAny(s, "\r\n") {
+		return "", false
+	}
+	if trimmed := strings.TrimRight(s, "="); len(s)-len(trimmed) <= 2 {
+		s = trimmed
+	} else {
+		return "", false
+	}
+	b, err := enc.DecodeString(s)
 	if err != nil {
 		return "", false
 	}

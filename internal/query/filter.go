@@ -72,7 +72,7 @@ func (p *filterParser) list(set store.StatusSet) (store.StatusSet, *apierror.Err
 func (p *filterParser) expr() (store.StatusSet, *apierror.Error) {
 	p.space()
 	start := p.i
-	for p.i < len(p.s) && (isLower(p.s[p.i]) || p.s[p.i] == '-') {
+	for p.i < len(p.s) && (isLower(p.s[p.i]) || p.s[p.i] == '-' || p.s[p.i] == '_' || isUpper(p.s[p.i]) || isDigit(p.s[p.i])) {
 		p.i++
 	}
 	op := p.s[start:p.i]
@@ -82,14 +82,14 @@ func (p *filterParser) expr() (store.StatusSet, *apierror.Error) {
 		}
 		return 0, p.fail("expected an operator such as equals at position %d, found %q", p.i, p.s[p.i:])
 	}
+	if !knownOperators[op] {
+		return 0, p.fail("%q is not a valid operator", op)
+	}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '(' {
 		return 0, p.fail("expected '(' after %q", op)
 	}
 	p.i++
-	if !knownOperators[op] {
-		return 0, p.fail("%q is not a valid operator", op)
-	}
 	if op == "and" {
 		set, err := p.list(store.AllStatuses)
 		if err != nil {
@@ -151,6 +151,7 @@ func (p *filterParser) str() (string, *apierror.Error) {
 	}
 	q := p.s[p.i]
 	p.i++
+	start := p.i
 	var b strings.Builder
 	for p.i < len(p.s) {
 		c := p.s[p.i]
@@ -166,7 +167,9 @@ func (p *filterParser) str() (string, *apierror.Error) {
 			p.i++
 		}
 	}
-	return "", p.fail("unterminated string")
+	return "", p.fail("unterminated string %c%s", q, p.s[start:])
 }
 
 func isLower(c byte) bool { return c >= 'a' && c <= 'z' }
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
