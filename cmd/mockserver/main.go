@@ -1,5 +1,6 @@
 // Command mockserver runs the Klaviyo catalog item bulk update jobs
-// emulator until SIGINT or SIGTERM.
+// emulator until SIGINT or SIGTERM; "mockserver healthcheck" checks a
+// running one.
 package main
 
 import (
@@ -22,6 +23,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "healthcheck" {
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := config.Parse(args, getenv, stderr)
 	if config.IsHelp(err) {
 		return 0

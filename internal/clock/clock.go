@@ -102,6 +102,31 @@ func (c *Clock) Reset() {
 	c.at = time.Time{}
 }
 
+// State is a clock's setting, for the state file: frozen at At, or running
+// Offset ahead of real time.
+type State struct {
+	Frozen bool          `json:"frozen"`
+	At     time.Time     `json:"at,omitzero"`
+	Offset time.Duration `json:"offset"`
+}
+
+// State returns the clock's setting.
+func (c *Clock) State() State {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return State{Frozen: c.frozen, At: c.at, Offset: c.offset}
+}
+
+// Restore applies a setting returned by State.
+func (c *Clock) Restore(s State) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen, c.at, c.offset = s.Frozen, s.At.UTC(), s.Offset
+	if !s.Frozen {
+		c.at = time.Time{}
+	}
+}
+
 // Stopwatch measures elapsed real (monotonic) time, for access-log latency.
 // It is the only other place that reads the machine's time.
 type Stopwatch struct{ start time.Time }

@@ -37,6 +37,18 @@ type Config struct {
 	JobTransition string
 	JobDuration   time.Duration
 	JobPolls      int
+	// StateFile, when set, is loaded at start and saved on shutdown and on
+	// POST /__admin/snapshot.
+	StateFile      string
+	JournalSize    int
+	CORSOrigins    []string
+	AdminOrigins   []string
+	MaxBodyBytes   int64
+	MaxHeaderBytes int
+	// ClockStart, when set, is where the server clock starts; FreezeClock
+	// starts it frozen.
+	ClockStart  time.Time
+	FreezeClock bool
 }
 
 // Default returns the configuration used when nothing is set.
@@ -55,6 +67,10 @@ func Default() Config {
 		JobTransition:  "duration",
 		JobDuration:    5 * time.Second,
 		JobPolls:       3,
+		JournalSize:    1000,
+		CORSOrigins:    []string{"*"},
+		MaxBodyBytes:   16 << 20,
+		MaxHeaderBytes: 64 << 10,
 	}
 }
 
@@ -72,7 +88,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	c := Default()
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(out)
-	var epoch, seed string
+	var epoch, seed, clockStart string
+	corsOrigins, adminOrigins := "*", ""
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (host:port; port 0 picks a free one)")
 	fs.StringVar(&seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
 	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs seeded per account")
@@ -92,6 +109,14 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.StringVar(&c.JobTransition, "job-transition", c.JobTransition, "how created jobs progress: immediate (complete at the next read), duration (over --job-duration of server-clock time) or polls (complete at the --job-polls-th GET of the job)")
 	fs.DurationVar(&c.JobDuration, "job-duration", c.JobDuration, "time a created job takes in duration mode (queued for the first fifth)")
 	fs.IntVar(&c.JobPolls, "job-polls", c.JobPolls, "GETs of a created job until it is complete, in polls mode")
+	fs.StringVar(&c.StateFile, "state-file", "", "load state from this file at start, save it on shutdown and on POST /__admin/snapshot (atomically)")
+	fs.IntVar(&c.JournalSize, "journal-size", c.JournalSize, "API requests kept in the request journal (0: off)")
+	fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated browser origins allowed to call /api (* for any)")
+	fs.StringVar(&adminOrigins, "admin-origins", "", "comma-separated browser origins allowed to call /__admin (none by default)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted (413 above it)")
+	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest request line and headers accepted (431 above it)")
+	fs.StringVar(&clockStart, "clock", "", "start the server clock at this RFC 3339 time instead of now")
+	fs.BoolVar(&c.FreezeClock, "freeze-clock", false, "start the server clock frozen (it then moves only through /__admin/clock)")
 	fs.Usage = func() { usage(fs, out) }
 
 	if err := fs.Parse(args); err != nil {
@@ -122,6 +147,13 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		return c, fmt.Errorf("--epoch: must be an RFC 3339 time such as 2026-10-01T00:00:00Z, got %q", epoch)
 	}
 	c.Epoch = c.Epoch.UTC()
+	if clockStart != "" {
+		if c.ClockStart, err = time.Parse(time.RFC3339, clockStart); err != nil {
+			return c, fmt.Errorf("--clock: must be an RFC 3339 time such as 2026-10-15T12:00:00Z, got %q", clockStart)
+		}
+	}
+	c.CORSOrigins = splitList(corsOrigins)
+	c.AdminOrigins = splitList(adminOrigins)
 	return c, c.validate()
 }
 
@@ -169,6 +201,25 @@ func (c *Config) validate() error {
 	if c.JobPolls < 1 || c.JobPolls > 1000 {
 		return fmt.Errorf("--job-polls: must be between 1 and 1000, got %d", c.JobPolls)
 	}
+	if c.JournalSize < 0 || c.JournalSize > 1_000_000 {
+		return fmt.Errorf("--journal-size: must be between 0 and 1000000, got %d", c.JournalSize)
+	}
+	if c.MaxBodyBytes < 6<<20 {
+		return fmt.Errorf("--max-body-bytes: must be at least 6291456 (above the create endpoint's 5 MB cap), got %d", c.MaxBodyBytes)
+	}
+	if c.MaxHeaderBytes < 4<<10 || c.MaxHeaderBytes > 1<<20 {
+		return fmt.Errorf("--max-header-bytes: must be between 4096 and 1048576, got %d", c.MaxHeaderBytes)
+	}
+	for _, o := range c.CORSOrigins {
+		if o != "*" && !validOrigin(o) {
+			return fmt.Errorf("--cors-origins: %q is not an origin such as http://localhost:5173", o)
+		}
+	}
+	for _, o := range c.AdminOrigins {
+		if !validOrigin(o) {
+			return fmt.Errorf("--admin-origins: %q is not an origin such as http://localhost:5173", o)
+		}
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -178,6 +229,21 @@ func (c *Config) validate() error {
 		return fmt.Errorf("--log-format: must be text or json, got %q", c.LogFormat)
 	}
 	return nil
+}
+
+func splitList(s string) []string {
+	out := []string{}
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func validOrigin(o string) bool {
+	u, err := url.Parse(o)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Path == "" && u.RawQuery == ""
 }
 
 func usage(fs *flag.FlagSet, out io.Writer) {

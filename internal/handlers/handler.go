@@ -16,6 +16,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -43,7 +44,38 @@ type Options struct {
 	RateLimits limiter.Policy
 	// Faults are the fault rules and the server-wide throttle probability.
 	Faults *faults.Set
+	// Journal records the API requests served (not the control API's).
+	Journal *journal.Journal
+	// Control carries out the control API's server-wide operations.
+	Control Control
+	// CORSOrigins are the browser origins allowed to call /api ("*": any).
+	CORSOrigins []string
+	// AdminOrigins are the browser origins allowed to call /__admin; a
+	// request carrying another Origin is refused.
+	AdminOrigins []string
+	// MaxBodyBytes caps every request body (above the create endpoint's own
+	// 4-5 MB cap, which it answers with its own 413).
+	MaxBodyBytes int64
+	// MaxHeaderBytes caps the request line and headers.
+	MaxHeaderBytes int
 }
+
+// Control is what the control API needs from the server beyond the
+// handlers' own state.
+type Control interface {
+	// Reset returns every account to its seeded state, with a new seed when
+	// non-zero and a new job count when jobs is not nil, and clears rate
+	// counters, fault rules, the journal and the clock.
+	Reset(seed uint64, jobs *int) error
+	// Snapshot saves the state file and returns its path.
+	Snapshot() (string, error)
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxBodyBytes   = 16 << 20
+	DefaultMaxHeaderBytes = 64 << 10
+)
 
 // Handler serves the emulated API.
 type Handler struct {
@@ -67,6 +99,18 @@ func New(o Options) *Handler {
 	}
 	if o.Faults == nil {
 		o.Faults = faults.New(o.Seed, 0)
+	}
+	if o.Journal == nil {
+		o.Journal = journal.New(journal.DefaultCap)
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.MaxHeaderBytes <= 0 {
+		o.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if o.CORSOrigins == nil {
+		o.CORSOrigins = []string{"*"}
 	}
 	h := &Handler{opts: o, idRng: rand.New(rand.NewPCG(o.Seed, 0x6572726f72))}
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }

@@ -1,18 +1,26 @@
 package handlers
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
 )
 
+// adminPrefix starts every control API path.
+const adminPrefix = "/__admin"
+
 // recorder wraps the ResponseWriter of one request: it carries the request
-// id and what later steps learned (account, revision, operation) to the
-// access log, and records the status and size written.
+// id and what later steps learned (account, revision, operation, fault) to
+// the access log and the journal, and records the status and size written.
 type recorder struct {
 	http.ResponseWriter
 	id       string
@@ -52,44 +60,123 @@ func recorderOf(w http.ResponseWriter) *recorder {
 	return &recorder{ResponseWriter: w}
 }
 
-// observe gives each request an id, turns a panic into a logged
-// Klaviyo-shaped 500, and writes one access-log line.
+// bodyTap keeps the first journal.MaxBody bytes a handler reads.
+type bodyTap struct {
+	io.ReadCloser
+	buf       bytes.Buffer
+	truncated bool
+}
+
+func (t *bodyTap) Read(p []byte) (int, error) {
+	n, err := t.ReadCloser.Read(p)
+	if room := journal.MaxBody - t.buf.Len(); room > 0 {
+		t.buf.Write(p[:min(n, room)])
+		t.truncated = t.truncated || n > room
+	} else if n > 0 {
+		t.truncated = true
+	}
+	return n, err
+}
+
+// observe gives each request an id, caps its headers and body, turns a
+// panic into a logged Klaviyo-shaped 500, writes one access-log line and
+// records API requests in the journal.
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := clock.StartStopwatch()
+		started := h.opts.Clock.Now()
 		rec := &recorder{ResponseWriter: w, id: fmt.Sprintf("req-%08d", h.reqSeq.Add(1))}
+		api := !strings.HasPrefix(r.URL.Path, adminPrefix)
+		var tap *bodyTap
+		if api && r.Body != nil && r.Body != http.NoBody && h.opts.Journal.Cap() > 0 {
+			tap = &bodyTap{ReadCloser: r.Body}
+			r.Body = tap
+		}
 		defer func() {
 			v := recover()
-			if v == http.ErrAbortHandler {
-				h.opts.Logger.Info("request dropped", "request_id", rec.id, "method", r.Method,
-					"path", r.URL.Path, "fault", rec.fault)
-				panic(v)
-			}
-			if v != nil {
+			if v != nil && v != http.ErrAbortHandler {
 				h.opts.Logger.Error("panic serving request", "request_id", rec.id,
 					"method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if rec.status == 0 {
 					h.writeErrors(rec, r, apierror.Style{Modern: true}, apierror.Server(http.StatusInternalServerError))
 				}
 			}
-			level := slog.LevelInfo
-			if rec.status >= 500 {
-				level = slog.LevelError
+			h.logRequest(r, rec, sw)
+			if api {
+				h.journal(r, rec, tap, started, sw)
 			}
-			h.opts.Logger.LogAttrs(r.Context(), level, "request",
-				slog.String("request_id", rec.id),
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.String("query", r.URL.RawQuery),
-				slog.Int("status", rec.status),
-				slog.Int("bytes", rec.bytes),
-				slog.String("account", rec.account),
-				slog.String("revision", rec.revision),
-				slog.String("operation", rec.op),
-				slog.String("fault", rec.fault),
-				slog.Duration("duration", sw.Elapsed()),
-			)
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
 		}()
+		if aerr := h.checkLimits(r); aerr != nil {
+			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
+			return
+		}
+		r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// checkLimits refuses requests whose headers are larger than allowed, as a
+// Klaviyo-shaped 431 (the server's own hard cap is above this one).
+func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
+	size := len(r.Method) + len(r.URL.RequestURI()) + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			size += len(k) + len(v) + 4
+		}
+	}
+	if size > h.opts.MaxHeaderBytes {
+		return apierror.HeaderTooLarge(fmt.Sprintf(
+			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
+	}
+	return nil
+}
+
+func (h *Handler) logRequest(r *http.Request, rec *recorder, sw clock.Stopwatch) {
+	level := slog.LevelInfo
+	if rec.status >= 500 {
+		level = slog.LevelError
+	}
+	h.opts.Logger.LogAttrs(r.Context(), level, "request",
+		slog.String("request_id", rec.id),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("query", r.URL.RawQuery),
+		slog.Int("status", rec.status),
+		slog.Int("bytes", rec.bytes),
+		slog.String("account", rec.account),
+		slog.String("revision", rec.revision),
+		slog.String("operation", rec.op),
+		slog.String("fault", rec.fault),
+		slog.Bool("dropped", rec.dropped),
+		slog.Duration("duration", sw.Elapsed()),
+	)
+}
+
+// journal records one API request.
+func (h *Handler) journal(r *http.Request, rec *recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) {
+	if h.opts.Journal.Cap() == 0 {
+		return
+	}
+	e := journal.Entry{
+		RequestID:         rec.id,
+		Time:              started,
+		Method:            r.Method,
+		Path:              r.URL.Path,
+		Query:             r.URL.RawQuery,
+		Headers:           r.Header.Clone(),
+		Status:            rec.status,
+		Revision:          rec.revision,
+		RequestedRevision: r.Header.Get("revision"),
+		Account:           rec.account,
+		Operation:         rec.op,
+		Fault:             rec.fault,
+		DurationMicros:    sw.Elapsed().Microseconds(),
+	}
+	if tap != nil {
+		e.Body, e.Truncated = tap.buf.String(), tap.truncated
+	}
+	h.opts.Journal.Record(e)
 }

@@ -63,6 +63,11 @@ func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
 		if !h.injectFault(c) || !h.admit(c) {
 			return
 		}
+		if op != revision.OpCreate && (r.ContentLength > 0 || r.ContentLength < 0) {
+			h.writeErrors(w, r, styleOf(p), apierror.InvalidPointer(apierror.PointerData,
+				"A "+r.Method+" request must not have a body."))
+			return
+		}
 
 		buf := h.getBuf()
 		defer h.putBuf(buf)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/cors"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -16,10 +17,26 @@ const (
 	jobPath  = "/api/catalog-item-bulk-update-jobs/{job_id}"
 )
 
+// Headers a browser may send to /api, and response headers it may read.
+var (
+	corsAllowedHeaders = []string{"Authorization", "revision", "Prefer", "Content-Type", "Accept",
+		"Content-Encoding", revision.OptOutHeader}
+	corsExposedHeaders = []string{headerLimit, headerRemaining, headerReset, headerRetryAfter}
+)
+
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(h.observe)
 
+	r.Route(adminPrefix, h.adminRoutes)
+
+	api := r.With(cors.Handler(cors.Options{
+		AllowedOrigins: h.opts.CORSOrigins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodHead, http.MethodOptions},
+		AllowedHeaders: corsAllowedHeaders,
+		ExposedHeaders: corsExposedHeaders,
+		MaxAge:         600,
+	}))
 	collection := methods{
 		http.MethodGet:  h.operation(revision.OpList, h.listJobs),
 		http.MethodHead: h.operation(revision.OpList, h.listJobs),
@@ -30,11 +47,12 @@ func (h *Handler) routes() chi.Router {
 		http.MethodHead: h.operation(revision.OpGet, h.getJob),
 	}
 	for _, p := range []string{jobsPath, jobsPath + "/"} {
-		r.Handle(p, h.dispatch(collection))
+		api.Handle(p, h.dispatch(collection))
 	}
 	for _, p := range []string{jobPath, jobPath + "/"} {
-		r.Handle(p, h.dispatch(one))
+		api.Handle(p, h.dispatch(one))
 	}
+	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
 	r.NotFound(h.pathNotFound)
 	r.MethodNotAllowed(h.pathNotFound)
 	return r

@@ -1,7 +1,7 @@
 // Package server assembles the emulator from its configuration (clock,
-// store, fixtures, handlers) and runs it on a listener with graceful
-// shutdown. cmd/mockserver and the public Go package share this one
-// construction path.
+// store, fixtures, limiter, faults, journal, handlers) and runs it on a
+// listener with graceful shutdown. cmd/mockserver and the public Go package
+// share this one construction path.
 package server
 
 import (
@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
@@ -19,10 +20,16 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/handlers"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/persist"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
+
+// hardHeaderCap is net/http's own limit, above the Klaviyo-shaped 431 the
+// handlers answer at --max-header-bytes.
+const hardHeaderCap = 1 << 20
 
 // Server is one emulator instance.
 type Server struct {
@@ -32,10 +39,17 @@ type Server struct {
 	store   *store.Store
 	limiter *limiter.Limiter
 	faults  *faults.Set
+	journal *journal.Journal
 	handler *handlers.Handler
+
+	mu   sync.Mutex // guards seed and jobs (changed by Reset) and saves
+	seed uint64
+	jobs int
 }
 
-// New builds a server from cfg. A nil clk means real time.
+// New builds a server from cfg. A nil clk means real time (set and frozen as
+// cfg asks). With a state file, the saved state is loaded; a corrupt file is
+// an error, and the file is left untouched.
 func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -43,26 +57,20 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 	if clk == nil {
 		clk = clock.New()
 	}
-	s := &Server{cfg: cfg, logger: logger, clock: clk}
+	s := &Server{cfg: cfg, logger: logger, clock: clk, seed: cfg.Seed, jobs: cfg.Jobs}
+	s.startClock()
 	mode, _ := store.ParseMode(cfg.JobTransition)
 	s.store = store.New(store.Options{
 		Lifecycle:   store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
 		Seed:        cfg.Seed,
-		Seeder:      fixtures.Seeder(s.fixtureParams(cfg.Seed, cfg.Jobs)),
+		Seeder:      fixtures.Seeder(s.fixtureParams()),
 		Now:         clk.Now,
 		MaxAccounts: cfg.MaxAccounts,
 	})
 	s.limiter = limiter.New(clk.Now)
 	s.faults = faults.New(cfg.Seed, cfg.ThrottleProbability)
+	s.journal = journal.New(cfg.JournalSize)
 	s.handler = handlers.New(handlers.Options{
-		Limiter: s.limiter,
-		RateLimits: limiter.Policy{
-			Off:    cfg.RateLimits == "off",
-			Scale:  cfg.RateLimitScale,
-			Burst:  cfg.RateLimitBurst,
-			Steady: cfg.RateLimitSteady,
-		},
-		Faults:          s.faults,
 		Store:           s.store,
 		Clock:           clk,
 		Revisions:       revision.Default(),
@@ -71,16 +79,106 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		StrictKeys:      cfg.StrictKeys,
 		RetireRevisions: cfg.RetireRevisions,
 		Seed:            cfg.Seed,
+		Limiter:         s.limiter,
+		RateLimits: limiter.Policy{
+			Off:    cfg.RateLimits == "off",
+			Scale:  cfg.RateLimitScale,
+			Burst:  cfg.RateLimitBurst,
+			Steady: cfg.RateLimitSteady,
+		},
+		Faults:         s.faults,
+		Journal:        s.journal,
+		Control:        s,
+		CORSOrigins:    cfg.CORSOrigins,
+		AdminOrigins:   cfg.AdminOrigins,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
+	if cfg.StateFile != "" {
+		if err := s.load(); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
-func (s *Server) fixtureParams(seed uint64, jobs int) fixtures.Params {
-	return fixtures.Params{Seed: seed, Jobs: jobs, Items: s.cfg.Items, Epoch: s.cfg.Epoch}
+func (s *Server) fixtureParams() fixtures.Params {
+	return fixtures.Params{Seed: s.seed, Jobs: s.jobs, Items: s.cfg.Items, Epoch: s.cfg.Epoch}
+}
+
+// startClock applies --clock and --freeze-clock.
+func (s *Server) startClock() {
+	s.clock.Reset()
+	if !s.cfg.ClockStart.IsZero() {
+		s.clock.Set(s.cfg.ClockStart)
+	}
+	if s.cfg.FreezeClock {
+		s.clock.Freeze()
+	}
+}
+
+// Reset implements handlers.Control.
+func (s *Server) Reset(seed uint64, jobs *int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seed != 0 {
+		s.seed = seed
+	}
+	if jobs != nil {
+		s.jobs = *jobs
+	}
+	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()))
+	s.limiter.Reset()
+	s.faults.Reset(s.seed)
+	s.journal.Clear()
+	s.startClock()
+	s.logger.Info("reset", "seed", s.seed, "jobs", s.jobs)
+	return nil
+}
+
+// Snapshot implements handlers.Control: it saves the state file.
+func (s *Server) Snapshot() (string, error) {
+	if s.cfg.StateFile == "" {
+		return "", errors.New("no state file is configured; start the server with --state-file PATH")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := &persist.State{SavedAt: s.clock.Now(), Seed: s.seed, Clock: s.clock.State(), Accounts: []store.AccountState{}}
+	keys, changed := s.store.Keys()
+	for i, k := range keys {
+		if !changed[i] {
+			continue // regenerates from the seed
+		}
+		a, err := s.store.Account(k)
+		if err != nil {
+			return "", err
+		}
+		st.Accounts = append(st.Accounts, a.State())
+	}
+	if err := persist.Save(s.cfg.StateFile, st); err != nil {
+		return "", err
+	}
+	s.logger.Info("state saved", "path", s.cfg.StateFile, "accounts", len(st.Accounts))
+	return s.cfg.StateFile, nil
+}
+
+func (s *Server) load() error {
+	st, ok, err := persist.Load(s.cfg.StateFile)
+	if err != nil || !ok {
+		return err
+	}
+	for _, a := range st.Accounts {
+		if err := s.store.Restore(a); err != nil {
+			return fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", s.cfg.StateFile, err)
+		}
+	}
+	s.clock.Restore(st.Clock)
+	s.logger.Info("state loaded", "path", s.cfg.StateFile, "accounts", len(st.Accounts))
+	return nil
 }
 
 // Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.handler }
+func (s *Server) Handler() *handlers.Handler { return s.handler }
 
 // Clock returns the server's clock.
 func (s *Server) Clock() *clock.Clock { return s.clock }
@@ -94,38 +192,46 @@ func (s *Server) Limiter() *limiter.Limiter { return s.limiter }
 // Faults returns the server's fault rules.
 func (s *Server) Faults() *faults.Set { return s.faults }
 
+// Journal returns the server's request journal.
+func (s *Server) Journal() *journal.Journal { return s.journal }
+
 // Config returns the configuration the server was built with.
 func (s *Server) Config() config.Config { return s.cfg }
 
 // Serve serves on ln until ctx is done, then shuts down gracefully (waiting
-// up to ten seconds for requests in flight).
+// up to ten seconds for requests in flight) and saves the state file, if
+// any.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    hardHeaderCap,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
+		s.logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			serveErr = fmt.Errorf("shutdown: %w", err)
+		} else if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			serveErr = err
+		}
 	}
-	s.logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if s.cfg.StateFile != "" {
+		if _, err := s.Snapshot(); err != nil {
+			return errors.Join(serveErr, err)
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serveErr
 }
 
 // Listen opens the configured address and logs "listening on ADDR" with

@@ -286,3 +286,11 @@ func (r rngReader) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// Counts returns the number of jobs and items held.
+func (a *Account) Counts() (jobs, items int) {
+	a.seed()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.all.Len(), len(a.items)
+}

@@ -1,0 +1,252 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+)
+
+// The control API (/__admin) lets tests reset, seed, inspect and steer the
+// emulator. It is JSON in and out, never rate-limited, throttled or
+// journaled, has no CORS headers and refuses browser-originated requests
+// (an Origin header) unless the origin is allowed.
+
+// Admin content type.
+const adminJSON = "application/json"
+
+// maxAdminBody caps control API bodies.
+const maxAdminBody = 64 << 20
+
+func (h *Handler) adminRoutes(r chi.Router) {
+	r.Use(h.adminGuard)
+	r.Get("/health", h.adminHealth)
+	r.Head("/health", h.adminHealth)
+	r.Post("/reset", h.adminReset)
+	r.Post("/snapshot", h.adminSnapshot)
+	r.Get("/accounts", h.adminAccounts)
+	r.Route("/accounts/{key}", func(r chi.Router) {
+		r.Get("/", h.adminGetAccount)
+		r.Put("/", h.adminPutAccount)
+		r.Delete("/", h.adminForgetAccount)
+		r.Get("/jobs", h.adminGetJobs)
+		r.Put("/jobs", h.adminPutJobs)
+		r.Get("/items", h.adminGetItems)
+		r.Put("/items", h.adminPutItems)
+		r.Post("/throttle", h.adminThrottle)
+	})
+	r.Get("/requests", h.adminRequests)
+	r.Delete("/requests", h.adminClearRequests)
+	r.Get("/faults", h.adminFaults)
+	r.Post("/faults", h.adminAddFault)
+	r.Delete("/faults", h.adminClearFaults)
+	r.Delete("/faults/{id}", h.adminDeleteFault)
+	r.Get("/clock", h.adminClock)
+	r.Post("/clock", h.adminSetClock)
+	r.NotFound(h.pathNotFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		h.adminError(w, r, apierror.MethodNotAllowed(r.Method, allowedAdminMethods(r)))
+	})
+}
+
+// allowedAdminMethods lists the methods the control path serves.
+func allowedAdminMethods(r *http.Request) []string {
+	rctx := chi.RouteContext(r.Context())
+	var out []string
+	if rctx == nil || rctx.Routes == nil {
+		return out
+	}
+	path := rctx.RoutePath
+	if path == "" {
+		path = r.URL.Path
+	}
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if rctx.Routes.Match(chi.NewRouteContext(), m, path) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// adminGuard refuses browser-originated control requests whose Origin is
+// not explicitly allowed, so a web page cannot drive the emulator.
+func (h *Handler) adminGuard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); o != "" && !slices.Contains(h.opts.AdminOrigins, o) {
+			h.adminError(w, r, apierror.PermissionDenied(fmt.Sprintf(
+				"The control API refuses browser requests from origin %q; allow it with --admin-origins.", o)))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// adminJSONReply writes v as JSON.
+func adminJSONReply(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		b = []byte(`{}`)
+	}
+	write(w, status, adminJSON, append(b, '\n'))
+}
+
+func (h *Handler) adminError(w http.ResponseWriter, r *http.Request, errs ...*apierror.Error) {
+	h.writeErrors(w, r, apierror.Style{Modern: true}, errs...)
+}
+
+// decodeAdmin reads a JSON body strictly into v; an empty body leaves v
+// as is when optional.
+func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, optional bool) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr) || len(body) > maxAdminBody:
+		h.adminError(w, r, apierror.TooLarge(fmt.Sprintf("Control API bodies are limited to %d bytes.", maxAdminBody)))
+		return false
+	case err != nil:
+		h.adminError(w, r, apierror.InvalidPointer("", "The request body could not be read: "+err.Error()))
+		return false
+	case len(strings.TrimSpace(string(body))) == 0 && optional:
+		return true
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		h.adminError(w, r, apierror.InvalidPointer("", "The request body is not valid: "+err.Error()))
+		return false
+	}
+	if dec.More() {
+		h.adminError(w, r, apierror.InvalidPointer("", "The request body has data after the JSON document."))
+		return false
+	}
+	return true
+}
+
+func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
+	keys, _ := h.opts.Store.Keys()
+	adminJSONReply(w, http.StatusOK, map[string]any{
+		"status":          "ok",
+		"now":             h.opts.Clock.Now(),
+		"clock_frozen":    h.opts.Clock.Frozen(),
+		"oldest_revision": h.opts.Revisions.Oldest().Date,
+		"newest_revision": h.opts.Revisions.Newest().Date,
+		"accounts":        len(keys),
+	})
+}
+
+// resetRequest is the body of POST /__admin/reset (all optional).
+type resetRequest struct {
+	Seed    uint64 `json:"seed"`
+	Jobs    *int   `json:"jobs"`
+	Account string `json:"account"`
+}
+
+func (h *Handler) adminReset(w http.ResponseWriter, r *http.Request) {
+	var req resetRequest
+	if !h.decodeAdmin(w, r, &req, true) {
+		return
+	}
+	if req.Account != "" {
+		if req.Seed != 0 || req.Jobs != nil {
+			h.adminError(w, r, apierror.InvalidPointer("/seed", "seed and jobs apply to the whole server; leave them out to reset one account."))
+			return
+		}
+		h.forget(req.Account)
+		adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": req.Account})
+		return
+	}
+	if req.Jobs != nil && (*req.Jobs < 0 || *req.Jobs > 10_000_000) {
+		h.adminError(w, r, apierror.InvalidPointer("/jobs", "jobs must be between 0 and 10000000."))
+		return
+	}
+	if h.opts.Control == nil {
+		h.adminError(w, r, apierror.InvalidPointer("", "This server cannot be reset."))
+		return
+	}
+	if err := h.opts.Control.Reset(req.Seed, req.Jobs); err != nil {
+		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
+		return
+	}
+	adminJSONReply(w, http.StatusOK, map[string]any{"reset": "server"})
+}
+
+// forget returns one account to its seeded state and clears its counters
+// and the fault rules aimed at it.
+func (h *Handler) forget(key string) {
+	h.opts.Store.Forget(key)
+	h.opts.Limiter.ResetAccount(key)
+	for _, f := range h.opts.Faults.List() {
+		if f.Match.Account == key {
+			h.opts.Faults.Delete(f.ID)
+		}
+	}
+}
+
+func (h *Handler) adminSnapshot(w http.ResponseWriter, r *http.Request) {
+	if h.opts.Control == nil {
+		h.adminError(w, r, apierror.InvalidPointer("", "This server has no state file."))
+		return
+	}
+	path, err := h.opts.Control.Snapshot()
+	if err != nil {
+		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
+		return
+	}
+	adminJSONReply(w, http.StatusOK, map[string]any{"saved": path})
+}
+
+func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
+	keys, changed := h.opts.Store.Keys()
+	out := make([]map[string]any, len(keys))
+	for i, k := range keys {
+		out[i] = map[string]any{"key": k, "changed": changed[i]}
+	}
+	adminJSONReply(w, http.StatusOK, map[string]any{"accounts": out})
+}
+
+func (h *Handler) adminForgetAccount(w http.ResponseWriter, r *http.Request) {
+	key := chi.URLParam(r, "key")
+	h.forget(key)
+	adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": key})
+}
+
+func (h *Handler) adminThrottle(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Count      int `json:"count"`
+		RetryAfter int `json:"retry_after"`
+	}
+	if !h.decodeAdmin(w, r, &req, false) {
+		return
+	}
+	if req.Count < 1 {
+		h.adminError(w, r, apierror.InvalidPointer("/count", "count must be 1 or more."))
+		return
+	}
+	rule, err := h.ThrottleNext(chi.URLParam(r, "key"), req.Count, req.RetryAfter)
+	if err != nil {
+		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
+		return
+	}
+	adminJSONReply(w, http.StatusCreated, rule)
+}
+
+// queryInt reads an optional integer query parameter.
+func queryInt(r *http.Request, name string) (int, *apierror.Error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, apierror.Invalid(name, fmt.Sprintf("%s must be a non-negative integer, got %q.", name, v))
+	}
+	return n, nil
+}

@@ -1,0 +1,241 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/faults"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// ExportAccount returns an account's jobs and items.
+func (h *Handler) ExportAccount(key string) (store.AccountState, error) {
+	a, err := h.opts.Store.Account(key)
+	if err != nil {
+		return store.AccountState{}, err
+	}
+	return a.State(), nil
+}
+
+// ImportAccount validates jobs and/or items (nil leaves that part as is)
+// and, only if all are valid, replaces the account's content with them.
+func (h *Handler) ImportAccount(key string, jobs []store.JobState, items []store.ItemState) []*apierror.Error {
+	var errs []*apierror.Error
+	add := func(probs []store.Problem) {
+		for _, p := range probs {
+			errs = append(errs, apierror.InvalidPointer(p.Pointer, p.Detail))
+		}
+	}
+	var js []*store.Job
+	var is []*store.Item
+	if jobs != nil {
+		var probs []store.Problem
+		js, probs = store.JobsFromState(jobs, "/jobs", false)
+		add(probs)
+	}
+	if items != nil {
+		var probs []store.Problem
+		is, probs = store.ItemsFromState(items, "/items")
+		add(probs)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	a, err := h.opts.Store.Mutable(key)
+	if err != nil {
+		return []*apierror.Error{h.storeError(err)}
+	}
+	a.Replace(js, is)
+	return nil
+}
+
+func (h *Handler) adminGetAccount(w http.ResponseWriter, r *http.Request) {
+	h.exportPart(w, r, func(st store.AccountState) any { return st })
+}
+
+func (h *Handler) adminGetJobs(w http.ResponseWriter, r *http.Request) {
+	h.exportPart(w, r, func(st store.AccountState) any {
+		return map[string]any{"account": st.Account, "jobs": st.Jobs}
+	})
+}
+
+func (h *Handler) adminGetItems(w http.ResponseWriter, r *http.Request) {
+	h.exportPart(w, r, func(st store.AccountState) any {
+		return map[string]any{"account": st.Account, "items": st.Items}
+	})
+}
+
+func (h *Handler) exportPart(w http.ResponseWriter, r *http.Request, pick func(store.AccountState) any) {
+	st, err := h.ExportAccount(chi.URLParam(r, "key"))
+	if err != nil {
+		h.adminError(w, r, h.storeError(err))
+		return
+	}
+	adminJSONReply(w, http.StatusOK, pick(st))
+}
+
+func (h *Handler) adminPutAccount(w http.ResponseWriter, r *http.Request) {
+	var st store.AccountState
+	if !h.decodeAdmin(w, r, &st, false) {
+		return
+	}
+	if st.Jobs == nil || st.Items == nil {
+		h.adminError(w, r, apierror.InvalidPointer("", "PUT an account with both \"jobs\" and \"items\" arrays; use .../jobs or .../items to replace one part."))
+		return
+	}
+	h.importPart(w, r, st.Jobs, st.Items)
+}
+
+func (h *Handler) adminPutJobs(w http.ResponseWriter, r *http.Request) {
+	var st struct {
+		Jobs []store.JobState `json:"jobs"`
+	}
+	if !h.decodeAdmin(w, r, &st, false) {
+		return
+	}
+	if st.Jobs == nil {
+		h.adminError(w, r, apierror.InvalidPointer("/jobs", "A \"jobs\" array is required (it may be empty)."))
+		return
+	}
+	h.importPart(w, r, st.Jobs, nil)
+}
+
+func (h *Handler) adminPutItems(w http.ResponseWriter, r *http.Request) {
+	var st struct {
+		Items []store.ItemState `json:"items"`
+	}
+	if !h.decodeAdmin(w, r, &st, false) {
+		return
+	}
+	if st.Items == nil {
+		h.adminError(w, r, apierror.InvalidPointer("/items", "An \"items\" array is required (it may be empty)."))
+		return
+	}
+	h.importPart(w, r, nil, st.Items)
+}
+
+func (h *Handler) importPart(w http.ResponseWriter, r *http.Request, jobs []store.JobState, items []store.ItemState) {
+	key := chi.URLParam(r, "key")
+	if errs := h.ImportAccount(key, jobs, items); errs != nil {
+		h.adminError(w, r, errs...)
+		return
+	}
+	a, _ := h.opts.Store.Account(key)
+	jobsN, itemsN := a.Counts()
+	adminJSONReply(w, http.StatusOK, map[string]any{"account": key, "jobs": jobsN, "items": itemsN})
+}
+
+func (h *Handler) adminRequests(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	status, aerr := queryInt(r, "status")
+	if aerr == nil {
+		var limit int
+		limit, aerr = queryInt(r, "limit")
+		if aerr == nil {
+			entries := h.opts.Journal.List(journal.Filter{
+				Method: q.Get("method"), PathPrefix: q.Get("path"), Account: q.Get("account"),
+				Revision: q.Get("revision"), Operation: q.Get("operation"), Status: status, Limit: limit,
+			})
+			adminJSONReply(w, http.StatusOK, map[string]any{"requests": entries, "cap": h.opts.Journal.Cap()})
+			return
+		}
+	}
+	h.adminError(w, r, aerr)
+}
+
+func (h *Handler) adminClearRequests(w http.ResponseWriter, r *http.Request) {
+	h.opts.Journal.Clear()
+	adminJSONReply(w, http.StatusOK, map[string]any{"cleared": true})
+}
+
+func (h *Handler) adminFaults(w http.ResponseWriter, r *http.Request) {
+	adminJSONReply(w, http.StatusOK, map[string]any{"faults": h.opts.Faults.List()})
+}
+
+func (h *Handler) adminAddFault(w http.ResponseWriter, r *http.Request) {
+	var rule faults.Rule
+	if !h.decodeAdmin(w, r, &rule, false) {
+		return
+	}
+	added, err := h.opts.Faults.Add(rule)
+	if err != nil {
+		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
+		return
+	}
+	adminJSONReply(w, http.StatusCreated, added)
+}
+
+func (h *Handler) adminClearFaults(w http.ResponseWriter, r *http.Request) {
+	h.opts.Faults.Clear()
+	adminJSONReply(w, http.StatusOK, map[string]any{"cleared": true})
+}
+
+func (h *Handler) adminDeleteFault(w http.ResponseWriter, r *http.Request) {
+	id := chi.URLParam(r, "id")
+	if !h.opts.Faults.Delete(id) {
+		h.adminError(w, r, apierror.NotFound(fmt.Sprintf("A fault with id %s does not exist.", id)))
+		return
+	}
+	adminJSONReply(w, http.StatusOK, map[string]any{"deleted": id})
+}
+
+// ThrottleNext makes the next n API requests of account key answer a
+// simulated 429 (Retry-After retryAfter seconds, default 1).
+func (h *Handler) ThrottleNext(key string, n, retryAfter int) (faults.Rule, error) {
+	return h.opts.Faults.Add(faults.Rule{
+		Match:  faults.Match{Account: key},
+		Effect: faults.Effect{Status: http.StatusTooManyRequests, RetryAfter: retryAfter},
+		Count:  n,
+	})
+}
+
+// clockRequest is the body of POST /__admin/clock; the steps apply in the
+// order set, advance, freeze/unfreeze, reset.
+type clockRequest struct {
+	Set     *time.Time       `json:"set"`
+	Advance *faults.Duration `json:"advance"`
+	Freeze  *bool            `json:"freeze"`
+	Reset   bool             `json:"reset"`
+}
+
+func (h *Handler) adminClock(w http.ResponseWriter, r *http.Request) {
+	adminJSONReply(w, http.StatusOK, h.clockState())
+}
+
+func (h *Handler) clockState() map[string]any {
+	return map[string]any{"now": h.opts.Clock.Now(), "frozen": h.opts.Clock.Frozen()}
+}
+
+func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
+	var req clockRequest
+	if !h.decodeAdmin(w, r, &req, false) {
+		return
+	}
+	if req.Set == nil && req.Advance == nil && req.Freeze == nil && !req.Reset {
+		h.adminError(w, r, apierror.InvalidPointer("", `Say what to do: {"set": "2026-01-01T00:00:00Z"}, {"advance": "90s"}, {"freeze": true|false} or {"reset": true}.`))
+		return
+	}
+	c := h.opts.Clock
+	if req.Set != nil {
+		c.Set(*req.Set)
+	}
+	if req.Advance != nil {
+		c.Advance(time.Duration(*req.Advance))
+	}
+	if req.Freeze != nil {
+		if *req.Freeze {
+			c.Freeze()
+		} else {
+			c.Unfreeze()
+		}
+	}
+	if req.Reset {
+		c.Reset()
+	}
+	adminJSONReply(w, http.StatusOK, h.clockState())
+}

@@ -1,0 +1,338 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// AccountState is an account's whole content, as the control API, the Go
+// package and the state file exchange it.
+type AccountState struct {
+	Account string      `json:"account,omitempty"`
+	Jobs    []JobState  `json:"jobs"`
+	Items   []ItemState `json:"items"`
+}
+
+// JobState is a job as the control API, the Go package and the state file
+// exchange it. Times are RFC 3339; a zero time is null.
+type JobState struct {
+	ID             string     `json:"id"`
+	Status         string     `json:"status"`
+	CreatedAt      time.Time  `json:"created_at"`
+	CompletedAt    *time.Time `json:"completed_at"`
+	ExpiresAt      *time.Time `json:"expires_at"`
+	TotalCount     int        `json:"total_count"`
+	CompletedCount int        `json:"completed_count"`
+	FailedCount    int        `json:"failed_count"`
+	Errors         []JobError `json:"errors"`
+	Items          []string   `json:"items"`
+	// Pending is the unprocessed part of a job created through the API and
+	// still in progress; it is exported and restored by the state file, and
+	// refused in jobs a test supplies.
+	Pending *PendingState `json:"pending,omitempty"`
+}
+
+// PendingState is a created job's remaining work.
+type PendingState struct {
+	Start       time.Time     `json:"start"`
+	Updates     []UpdateState `json:"updates"`
+	ItemPointer string        `json:"item_pointer"`
+	Processed   int           `json:"processed"`
+	Polls       int           `json:"polls"`
+	LastPoll    time.Time     `json:"last_poll,omitzero"`
+}
+
+// UpdateState is one item update of a pending job: the attributes named in
+// Set take their values from Values.
+type UpdateState struct {
+	ID     string    `json:"id"`
+	Set    []string  `json:"set"`
+	Values ItemState `json:"values"`
+}
+
+// ItemState is a catalog item as exchanged by the control API.
+type ItemState struct {
+	ID                string          `json:"id"`
+	ExternalID        string          `json:"external_id"`
+	Title             *string         `json:"title"`
+	Description       *string         `json:"description"`
+	Price             *float64        `json:"price"`
+	URL               *string         `json:"url"`
+	ImageFullURL      *string         `json:"image_full_url"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
+	Images            *[]string       `json:"images"`
+	CustomMetadata    json.RawMessage `json:"custom_metadata"`
+	Published         *bool           `json:"published"`
+	Created           time.Time       `json:"created"`
+	Updated           time.Time       `json:"updated"`
+}
+
+var attrNames = []struct {
+	name string
+	attr ItemAttr
+}{
+	{"title", AttrTitle}, {"description", AttrDescription}, {"price", AttrPrice}, {"url", AttrURL},
+	{"image_full_url", AttrImageFullURL}, {"image_thumbnail_url", AttrImageThumbnailURL},
+	{"images", AttrImages}, {"custom_metadata", AttrCustomMetadata}, {"published", AttrPublished},
+}
+
+func optTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func derefTime(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// State exports a job.
+func (j *Job) State() JobState {
+	s := JobState{
+		ID: j.ID, Status: j.Status.String(), CreatedAt: j.CreatedAt,
+		CompletedAt: optTime(j.CompletedAt), ExpiresAt: optTime(j.ExpiresAt),
+		TotalCount: j.Total, CompletedCount: j.Completed, FailedCount: j.Failed,
+		Errors: slices.Clone(j.Errors), Items: slices.Clone(j.Items),
+	}
+	if s.Errors == nil {
+		s.Errors = []JobError{}
+	}
+	if w := j.work; w != nil {
+		p := &PendingState{Start: w.start, ItemPointer: w.pointer, Processed: w.processed, Polls: w.polls, LastPoll: w.lastPoll}
+		for _, u := range w.updates {
+			us := UpdateState{ID: u.ID, Values: u.Values.State()}
+			for _, a := range attrNames {
+				if u.Set&a.attr != 0 {
+					us.Set = append(us.Set, a.name)
+				}
+			}
+			p.Updates = append(p.Updates, us)
+		}
+		s.Pending = p
+	}
+	return s
+}
+
+// State exports an item.
+func (it *Item) State() ItemState {
+	return ItemState{
+		ID: it.ID, ExternalID: it.ExternalID, Title: it.Title, Description: it.Description,
+		Price: it.Price, URL: it.URL, ImageFullURL: it.ImageFullURL, ImageThumbnailURL: it.ImageThumbnailURL,
+		Images: it.Images, CustomMetadata: it.CustomMetadata, Published: it.Published,
+		Created: it.Created, Updated: it.Updated,
+	}
+}
+
+// Problem is one thing wrong with supplied state, at a JSON pointer.
+type Problem struct {
+	Pointer string
+	Detail  string
+}
+
+// JobsFromState validates and converts supplied jobs (base is the JSON
+// pointer of the array). allowPending admits in-progress created jobs (the
+// state file); jobs a test supplies are history.
+func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, []Problem) {
+	var probs []Problem
+	fail := func(i int, member, format string, args ...any) {
+		probs = append(probs, Problem{fmt.Sprintf("%s/%d%s", base, i, member), fmt.Sprintf(format, args...)})
+	}
+	jobs := make([]*Job, 0, len(states))
+	seen := make(map[string]bool, len(states))
+	for i, s := range states {
+		before := len(probs)
+		st, ok := ParseStatus(s.Status)
+		if !ok {
+			fail(i, "/status", "'%s' is not a valid status; use queued, processing, complete or cancelled.", s.Status)
+		}
+		if !validJobID(s.ID) {
+			fail(i, "/id", "'%s' is not a valid job id: use a 26-character ULID such as 01GSQPBF74KQ5YTDEPP41T1BZH.", s.ID)
+		} else if seen[s.ID] {
+			fail(i, "/id", "Job id %s appears twice.", s.ID)
+		}
+		seen[s.ID] = true
+		if s.CreatedAt.IsZero() {
+			fail(i, "/created_at", "created_at is required.")
+		}
+		if s.TotalCount < 0 || s.CompletedCount < 0 || s.FailedCount < 0 || s.CompletedCount+s.FailedCount > s.TotalCount {
+			fail(i, "/total_count", "Counts must be non-negative with completed_count + failed_count <= total_count.")
+		}
+		if ok && st == Complete && s.Pending == nil && s.CompletedCount+s.FailedCount != s.TotalCount {
+			fail(i, "/completed_count", "A complete job's completed_count + failed_count must equal total_count.")
+		}
+		if s.Pending != nil && !allowPending {
+			fail(i, "/pending", "Jobs set through the control API are history and cannot be pending; create jobs with POST to watch them progress.")
+		}
+		if len(probs) > before {
+			continue
+		}
+		j := &Job{
+			ID: s.ID, Status: st, CreatedAt: s.CreatedAt.UTC(), CompletedAt: derefTime(s.CompletedAt),
+			ExpiresAt: derefTime(s.ExpiresAt), Total: s.TotalCount, Completed: s.CompletedCount,
+			Failed: s.FailedCount, Errors: slices.Clone(s.Errors), Items: slices.Clone(s.Items),
+		}
+		if j.Errors == nil {
+			j.Errors = []JobError{}
+		}
+		if p := s.Pending; p != nil {
+			w := &work{start: p.Start.UTC(), pointer: p.ItemPointer, processed: p.Processed, polls: p.Polls, lastPoll: p.LastPoll.UTC()}
+			for _, u := range p.Updates {
+				up := ItemUpdate{ID: u.ID, Values: *u.Values.Item()}
+				for _, name := range u.Set {
+					for _, a := range attrNames {
+						if a.name == name {
+							up.Set |= a.attr
+						}
+					}
+				}
+				w.updates = append(w.updates, up)
+			}
+			if len(w.updates) != j.Total || w.processed > j.Total {
+				fail(i, "/pending", "A pending job needs one update per item and processed <= total_count.")
+				continue
+			}
+			j.work = w
+		}
+		jobs = append(jobs, j)
+	}
+	slices.SortFunc(jobs, func(a, b *Job) int { return cmpString(a.ID, b.ID) })
+	return jobs, probs
+}
+
+// ItemsFromState validates and converts supplied items.
+func ItemsFromState(states []ItemState, base string) ([]*Item, []Problem) {
+	var probs []Problem
+	items := make([]*Item, 0, len(states))
+	seen := map[string]bool{}
+	for i, s := range states {
+		p := fmt.Sprintf("%s/%d", base, i)
+		switch {
+		case s.ExternalID == "":
+			probs = append(probs, Problem{p + "/external_id", "external_id is required."})
+			continue
+		case s.ID == "":
+			s.ID = ItemID(s.ExternalID)
+		case s.ID != ItemID(s.ExternalID):
+			probs = append(probs, Problem{p + "/id", fmt.Sprintf("The id of external_id %q must be %q.", s.ExternalID, ItemID(s.ExternalID))})
+			continue
+		}
+		if seen[s.ID] {
+			probs = append(probs, Problem{p + "/id", fmt.Sprintf("Item %s appears twice.", s.ID)})
+			continue
+		}
+		seen[s.ID] = true
+		if len(s.CustomMetadata) > 0 && string(s.CustomMetadata) != "null" {
+			var m map[string]any
+			if json.Unmarshal(s.CustomMetadata, &m) != nil {
+				probs = append(probs, Problem{p + "/custom_metadata", "custom_metadata must be an object or null."})
+				continue
+			}
+		}
+		items = append(items, s.Item())
+	}
+	return items, probs
+}
+
+// Item converts an ItemState.
+func (s ItemState) Item() *Item {
+	it := &Item{
+		ID: s.ID, ExternalID: s.ExternalID, Title: s.Title, Description: s.Description,
+		Price: s.Price, URL: s.URL, ImageFullURL: s.ImageFullURL, ImageThumbnailURL: s.ImageThumbnailURL,
+		Images: s.Images, Published: s.Published, Created: s.Created.UTC(), Updated: s.Updated.UTC(),
+	}
+	if len(s.CustomMetadata) > 0 && string(s.CustomMetadata) != "null" {
+		it.CustomMetadata = compactJSON(s.CustomMetadata)
+	}
+	return it
+}
+
+func compactJSON(b []byte) json.RawMessage {
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return nil
+	}
+	out, _ := json.Marshal(m)
+	return out
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// validJobID accepts 26-character ULIDs (Crockford base32), so supplied
+// jobs sort with created ones.
+func validJobID(id string) bool {
+	if len(id) != 26 || id[0] > '7' {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U') {
+			return false
+		}
+	}
+	return true
+}
+
+// Replace swaps the account's jobs (already validated) for jobs, keeping
+// its items; pass items non-nil to replace them too.
+func (a *Account) Replace(jobs []*Job, items []*Item) {
+	a.seed()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if items == nil {
+		items = make([]*Item, 0, len(a.items))
+		for _, it := range a.items {
+			items = append(items, it)
+		}
+	}
+	if jobs == nil {
+		jobs = make([]*Job, 0, a.all.Len())
+		a.all.Ascend(func(j *Job) bool {
+			jobs = append(jobs, j)
+			return true
+		})
+	}
+	a.replaceLocked(jobs, items)
+}
+
+// State exports the account's jobs (id order) and items (id order).
+func (a *Account) State() AccountState {
+	jobs, items := a.Snapshot()
+	st := AccountState{Account: a.key, Jobs: make([]JobState, len(jobs)), Items: make([]ItemState, len(items))}
+	for i, j := range jobs {
+		st.Jobs[i] = j.State()
+	}
+	for i, it := range items {
+		st.Items[i] = it.State()
+	}
+	return st
+}
+
+// Restore validates a saved account (pending jobs allowed) and, if valid,
+// makes it the content of the account key, marked changed.
+func (s *Store) Restore(st AccountState) error {
+	jobs, probs := JobsFromState(st.Jobs, "/jobs", true)
+	items, iprobs := ItemsFromState(st.Items, "/items")
+	if probs = append(probs, iprobs...); len(probs) > 0 {
+		return fmt.Errorf("account %s: %s: %s", st.Account, probs[0].Pointer, probs[0].Detail)
+	}
+	a, err := s.Mutable(st.Account)
+	if err != nil {
+		return err
+	}
+	a.Replace(jobs, items)
+	return nil
+}
