@@ -64,10 +64,8 @@ func allowedAdminMethods(r *http.Request) []string {
 	if rctx == nil || rctx.Routes == nil {
 		return out
 	}
-	path := rctx.RoutePath
-	if path == "" {
-		path = r.URL.Path
-	}
+	// rctx.Routes is the top router here; it matches the full path.
+	path := r.URL.Path
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete} {
 		if rctx.Routes.Match(chi.NewRouteContext(), m, path) {
 			out = append(out, m)

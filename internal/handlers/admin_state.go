@@ -42,6 +42,15 @@ func (h *Handler) ImportAccount(key string, jobs []store.JobState, items []store
 		var probs []store.Problem
 		is, probs = store.ItemsFromState(items, "/items")
 		add(probs)
+		now := h.opts.Clock.Now().Truncate(time.Microsecond)
+		for _, it := range is {
+			if it.Created.IsZero() {
+				it.Created = now
+			}
+			if it.Updated.IsZero() {
+				it.Updated = it.Created
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return errs
@@ -195,7 +204,7 @@ func (h *Handler) ThrottleNext(key string, n, retryAfter int) (faults.Rule, erro
 }
 
 // clockRequest is the body of POST /__admin/clock; the steps apply in the
-// order set, advance, freeze/unfreeze, reset.
+// order freeze, set, advance, unfreeze, reset.
 type clockRequest struct {
 	Set     *time.Time       `json:"set"`
 	Advance *faults.Duration `json:"advance"`
@@ -221,18 +230,17 @@ func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := h.opts.Clock
+	if req.Freeze != nil && *req.Freeze {
+		c.Freeze() // first, so a set or advance in the same request lands exactly
+	}
 	if req.Set != nil {
 		c.Set(*req.Set)
 	}
 	if req.Advance != nil {
 		c.Advance(time.Duration(*req.Advance))
 	}
-	if req.Freeze != nil {
-		if *req.Freeze {
-			c.Freeze()
-		} else {
-			c.Unfreeze()
-		}
+	if req.Freeze != nil && !*req.Freeze {
+		c.Unfreeze()
 	}
 	if req.Reset {
 		c.Reset()

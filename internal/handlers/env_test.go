@@ -13,6 +13,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
@@ -218,3 +219,6 @@ func cursorOf(t *testing.T, link string) string {
 	}
 	return url.QueryEscape(u.Query().Get("page[cursor]"))
 }
+
+// journalFilterAll selects every journal entry.
+var journalFilterAll = journal.Filter{}

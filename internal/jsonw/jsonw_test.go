@@ -224,3 +224,20 @@ func FuzzString(f *testing.F) {
 		}
 	})
 }
+
+func TestReencode_KeepsOrderUnescapesHTMLAndCompacts(t *testing.T) {
+	in := `{ "z": "\u003cb\u003e & \"q\"", "a": [1, 2.50, -3e2, true, null, {"y": {}}], "m": "\u2028"}`
+	got, err := jsonw.Reencode(nil, []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"z":"<b> & \"q\"","a":[1,2.50,-3e2,true,null,{"y":{}}],"m":"\u2028"}`
+	if string(got) != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	for _, bad := range []string{`{"a":`, `{} {}`, `[1,]`, ``} {
+		if _, err := jsonw.Reencode(nil, []byte(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

@@ -169,6 +169,8 @@ func (v *validator) images(it *store.Item, n any, p string) {
 	it.Images = &out
 }
 
+// customMetadata checks the object and its size; its bytes are filled in
+// by rawCustomMetadata, which keeps the client's member order.
 func (v *validator) customMetadata(it *store.Item, n any, p string) {
 	if n == nil {
 		return
@@ -185,12 +187,11 @@ func (v *validator) customMetadata(it *store.Item, n any, p string) {
 		v.fail(p, "Must be a JSON object.")
 		return
 	}
-	raw := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	if len(raw) > MaxCustomMetadata {
-		v.fail(p, "May not exceed 100kb; got %d bytes.", len(raw))
+	if size := buf.Len() - 1; size > MaxCustomMetadata {
+		v.fail(p, "May not exceed 100kb; got %d bytes.", size)
 		return
 	}
-	it.CustomMetadata = raw
+	it.CustomMetadata = json.RawMessage("{}")
 }
 
 func (v *validator) price(it *store.Item, n any, p string) {

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -56,7 +57,53 @@ func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apie
 	if len(v.errs) > 0 {
 		return store.CreateRequest{}, v.errs
 	}
+	if err := rawCustomMetadata(body, p.CreateItemsWrapped, req.Items); err != nil {
+		return store.CreateRequest{}, []*apierror.Error{parseError(err)}
+	}
 	return req, nil
+}
+
+// rawCustomMetadata decodes the (already validated) body a second time to
+// keep each item's custom_metadata as sent: members in order, re-encoded
+// the way Klaviyo writes JSON.
+func rawCustomMetadata(body []byte, wrapped bool, items []store.ItemUpdate) error {
+	type rawItem struct {
+		Attributes map[string]json.RawMessage `json:"attributes"`
+	}
+	var doc struct {
+		Data struct {
+			Attributes struct {
+				Items json.RawMessage `json:"items"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return err
+	}
+	var list []rawItem
+	raw := doc.Data.Attributes.Items
+	if wrapped {
+		var w struct {
+			Data []rawItem `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &w); err != nil {
+			return err
+		}
+		list = w.Data
+	} else if err := json.Unmarshal(raw, &list); err != nil {
+		return err
+	}
+	for i := range items {
+		if items[i].Values.CustomMetadata == nil || i >= len(list) {
+			continue
+		}
+		out, err := jsonw.Reencode(nil, list[i].Attributes["custom_metadata"])
+		if err != nil {
+			return err
+		}
+		items[i].Values.CustomMetadata = out
+	}
+	return nil
 }
 
 func parseError(err error) *apierror.Error {

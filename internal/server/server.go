@@ -47,18 +47,19 @@ type Server struct {
 	jobs int
 }
 
-// New builds a server from cfg. A nil clk means real time (set and frozen as
-// cfg asks). With a state file, the saved state is loaded; a corrupt file is
+// New builds a server from cfg. A nil clk means a clock in real time, set and
+// frozen as cfg asks; tests may inject their own. With a state file, the saved state is loaded; a corrupt file is
 // an error, and the file is left untouched.
 func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	if clk == nil {
-		clk = clock.New()
-	}
 	s := &Server{cfg: cfg, logger: logger, clock: clk, seed: cfg.Seed, jobs: cfg.Jobs}
-	s.startClock()
+	if clk == nil {
+		s.clock = clock.New()
+		s.startClock()
+	}
+	clk = s.clock
 	mode, _ := store.ParseMode(cfg.JobTransition)
 	s.store = store.New(store.Options{
 		Lifecycle:   store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
@@ -106,14 +107,14 @@ func (s *Server) fixtureParams() fixtures.Params {
 	return fixtures.Params{Seed: s.seed, Jobs: s.jobs, Items: s.cfg.Items, Epoch: s.cfg.Epoch}
 }
 
-// startClock applies --clock and --freeze-clock.
+// startClock applies --clock and --freeze-clock to a clock in real time.
 func (s *Server) startClock() {
 	s.clock.Reset()
-	if !s.cfg.ClockStart.IsZero() {
-		s.clock.Set(s.cfg.ClockStart)
-	}
 	if s.cfg.FreezeClock {
 		s.clock.Freeze()
+	}
+	if !s.cfg.ClockStart.IsZero() {
+		s.clock.Set(s.cfg.ClockStart)
 	}
 }
 

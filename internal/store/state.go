@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 )
 
 // AccountState is an account's whole content, as the control API, the Go
@@ -252,12 +254,12 @@ func (s ItemState) Item() *Item {
 	return it
 }
 
+// compactJSON re-encodes an object compactly as Klaviyo writes it.
 func compactJSON(b []byte) json.RawMessage {
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
+	out, err := jsonw.Reencode(nil, b)
+	if err != nil {
 		return nil
 	}
-	out, _ := json.Marshal(m)
 	return out
 }
 

@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+func TestCORS_PreflightAndExposedHeaders(t *testing.T) {
+	e := newEnv(t)
+	pre := e.req(http.MethodOptions, listPath, nil, "Origin: http://localhost:5173",
+		"Access-Control-Request-Method: POST", "Access-Control-Request-Headers: authorization, revision, prefer, content-type")
+	if pre.status >= 300 || pre.header.Get("Access-Control-Allow-Origin") != "*" ||
+		!strings.Contains(strings.ToLower(pre.header.Get("Access-Control-Allow-Headers")), "revision") {
+		t.Fatalf("preflight %d %v", pre.status, pre.header)
+	}
+	r := e.get(listPath, "Origin: http://localhost:5173")
+	if r.header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("no Allow-Origin on a simple request: %v", r.header)
+	}
+	exposed := strings.ToLower(r.header.Get("Access-Control-Expose-Headers"))
+	for _, h := range []string{"ratelimit-limit", "ratelimit-remaining", "ratelimit-reset", "retry-after"} {
+		if !strings.Contains(exposed, h) {
+			t.Errorf("%s not exposed: %q", h, exposed)
+		}
+	}
+}
+
+func TestCORS_OriginsAreConfigurable(t *testing.T) {
+	e := newEnv(t, func(o *Options, _ *store.Options) { o.CORSOrigins = []string{"http://app.test"} })
+	if r := e.get(listPath, "Origin: http://app.test"); r.header.Get("Access-Control-Allow-Origin") != "http://app.test" {
+		t.Fatalf("allowed origin: %v", r.header)
+	}
+	if r := e.get(listPath, "Origin: http://evil.test"); r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Fatalf("other origin allowed: %v", r.header)
+	}
+}
+
+func TestLimits_OversizedHeadersAreAKlaviyoShaped431(t *testing.T) {
+	e := newEnv(t, func(o *Options, _ *store.Options) { o.MaxHeaderBytes = 4096 })
+	r := e.get(listPath, "X-Big: "+strings.Repeat("a", 5000))
+	wantError(t, r, 431, "request_header_too_large", nil)
+}
+
+func TestLimits_BodyAboveTheServerCapIsAKlaviyoShaped413(t *testing.T) {
+	e := newEnv(t, func(o *Options, _ *store.Options) { o.MaxBodyBytes = 1 << 20 })
+	r := e.req(http.MethodPost, listPath, bytes.NewReader(bytes.Repeat([]byte("x"), 2<<20)),
+		"Content-Type: application/vnd.api+json")
+	wantError(t, r, 413, "request_too_large", nil)
+}
+
+func TestGet_WithABodyIsRefused(t *testing.T) {
+	e := newEnv(t)
+	r := e.req(http.MethodGet, listPath, strings.NewReader(`{"x":1}`))
+	wantError(t, r, 400, "invalid", map[string]any{"pointer": "/data"})
+}
+
+func TestCreate_CustomMetadataKeepsOrderAndCharacters(t *testing.T) {
+	e := newEnv(t, withLifecycle(store.Lifecycle{Mode: store.Immediate}))
+	id := e.itemIDs(testKey, 1)[0]
+	body := `{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{"data":[{"type":"catalog-item","id":"` + id +
+		`","attributes":{"custom_metadata":{"z":"\u003cb\u003e","a":[1,2.50],"m":{"é":true}}}}]}}}}`
+	r := e.post("2026-07-15", []byte(body))
+	if r.status != 202 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	got := e.get(listPath + "/" + createdID(t, r) + "?include=items&fields%5Bcatalog-item%5D=custom_metadata")
+	if !strings.Contains(string(got.body), `"custom_metadata":{"z":"<b>","a":[1,2.50],"m":{"é":true}}`) {
+		t.Fatalf("custom_metadata not kept as sent: %s", got.body)
+	}
+}
+
+func TestJournal_RecordsAPIRequestsWithBodyAndFault(t *testing.T) {
+	e := newEnv(t)
+	e.h.ThrottleNext(testKey, 1, 2)
+	e.get(listPath)
+	e.post("2026-07-15", []byte(`{"data":`))
+	entries := e.h.opts.Journal.List(journalFilterAll)
+	if len(entries) != 2 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	if entries[0].Status != 429 || entries[0].Fault == "" || entries[0].Account != testKey {
+		t.Fatalf("throttled entry %+v", entries[0])
+	}
+	if entries[1].Body != `{"data":` || entries[1].Status != 400 || entries[1].Operation != "create" || !entries[1].Time.Equal(testNow) {
+		t.Fatalf("POST entry %+v", entries[1])
+	}
+}

@@ -1,0 +1,144 @@
+package persist
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+func sample() *State {
+	return &State{
+		SavedAt: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
+		Seed:    7,
+		Clock:   clock.State{Frozen: true, At: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)},
+		Accounts: []store.AccountState{{Account: "pk_a", Jobs: []store.JobState{{
+			ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			TotalCount: 1, Items: []string{"$custom:::$default:::A"}, Errors: []store.JobError{},
+		}}, Items: []store.ItemState{}}},
+	}
+}
+
+func TestSaveLoad_RoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := Save(path, sample()); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := Load(path)
+	if err != nil || !ok {
+		t.Fatalf("%v %v", ok, err)
+	}
+	if got.Version != Version || got.Seed != 7 || !got.Clock.Frozen || got.Accounts[0].Jobs[0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestLoad_MissingFileIsNotAnError(t *testing.T) {
+	if _, ok, err := Load(filepath.Join(t.TempDir(), "none.json")); ok || err != nil {
+		t.Fatalf("%v %v", ok, err)
+	}
+}
+
+func TestLoad_CorruptFileIsRefusedAndLeftAlone(t *testing.T) {
+	for name, content := range map[string]string{
+		"truncated": `{"version":1,"accounts":[{"account":"pk_a","jobs":[`,
+		"garbage":   "not json",
+		"unknown":   `{"version":1,"surprise":true}`,
+		"trailing":  `{"version":1} {}`,
+		"version":   `{"version":99}`,
+	} {
+		path := filepath.Join(t.TempDir(), "state.json")
+		os.WriteFile(path, []byte(content), 0o600)
+		_, _, err := Load(path)
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: %v", name, err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != content {
+			t.Errorf("%s: the file was changed", name)
+		}
+	}
+}
+
+func TestWriteAtomic_AFailedWriteKeepsThePreviousFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	if err := Save(path, sample()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	err := WriteAtomic(path, func(w io.Writer) error {
+		w.Write([]byte(`{"version":1,"accounts":[{"acc`)) // half a document, then the "crash"
+		return errors.New("disk on fire")
+	})
+	if err == nil {
+		t.Fatal("the failure was not reported")
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("the previous state file was damaged")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+// TestWriteAtomic_KilledDuringASave kills a process in the middle of a save
+// (it has written half of the new state and waits) and shows the previous
+// file intact.
+func TestWriteAtomic_KilledDuringASave(t *testing.T) {
+	if os.Getenv("PERSIST_HELPER_PATH") != "" {
+		helperProcess()
+		return
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	if err := Save(path, sample()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(path)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteAtomic_KilledDuringASave$")
+	cmd.Env = append(os.Environ(), "PERSIST_HELPER_PATH="+path)
+	stdout, _ := cmd.StdoutPipe()
+	stdin, _ := cmd.StdinPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(stdout).ReadString('\n')
+	if strings.TrimSpace(line) != "half-written" {
+		t.Fatalf("helper said %q", line)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	stdin.Close()
+	after, _ := os.ReadFile(path)
+	if string(after) != string(before) {
+		t.Fatal("killing a save damaged the previous state file")
+	}
+	if _, ok, err := Load(path); !ok || err != nil {
+		t.Fatalf("the previous file no longer loads: %v", err)
+	}
+}
+
+// helperProcess starts a save, writes half of it, says so, and blocks until
+// it is killed.
+func helperProcess() {
+	path := os.Getenv("PERSIST_HELPER_PATH")
+	_ = WriteAtomic(path, func(w io.Writer) error {
+		w.Write([]byte(strings.Repeat(`{"version":1,"accounts":[`, 100000)))
+		if f, ok := w.(interface{ Flush() error }); ok {
+			f.Flush()
+		}
+		os.Stdout.WriteString("half-written\n")
+		io.ReadAll(os.Stdin) // blocks until the parent kills us
+		return errors.New("unreachable")
+	})
+	os.Exit(0)
+}

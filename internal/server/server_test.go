@@ -1,0 +1,147 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/config"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+const key = "pk_0123456789abcdef0123456789abcdef01"
+
+func cfgWith(t *testing.T, args ...string) config.Config {
+	t.Helper()
+	c, err := config.Parse(append([]string{"--addr=127.0.0.1:0", "--jobs=5"}, args...), func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// serve runs s until the returned stop is called.
+func serve(t *testing.T, s *Server) (base string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	return "http://" + ln.Addr().String(), func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	}
+}
+
+func post(t *testing.T, base, itemID string) {
+	t.Helper()
+	body := `{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{"data":[{"type":"catalog-item","id":"` +
+		itemID + `","attributes":{"title":"after restart"}}]}}}}`
+	req, _ := http.NewRequest("POST", base+"/api/catalog-item-bulk-update-jobs", strings.NewReader(body))
+	req.Header.Set("revision", "2026-07-15")
+	req.Header.Set("Authorization", "Klaviyo-API-Key "+key)
+	req.Header.Set("Content-Type", "application/vnd.api+json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 202 {
+		t.Fatalf("POST: %d", res.StatusCode)
+	}
+}
+
+func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	clk := clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	cfg := cfgWith(t, "--state-file="+path, "--job-transition=duration", "--job-duration=10s")
+	s1, err := New(cfg, nil, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s1.Store().Account(key)
+	_, items := a.Snapshot()
+	base, stop := serve(t, s1)
+	post(t, base, items[0].ID)
+	stop() // saves on shutdown
+
+	clk2 := clock.New()
+	s2, err := New(cfg, nil, clk2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !clk2.Frozen() || !clk2.Now().Equal(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)) {
+		t.Fatalf("clock not restored: %v frozen=%v", clk2.Now(), clk2.Frozen())
+	}
+	a2, _ := s2.Store().Account(key)
+	jobs, _ := a2.Snapshot()
+	last := jobs[len(jobs)-1]
+	if len(jobs) != 6 || last.Status != store.Queued || !last.Created() {
+		t.Fatalf("%d jobs, last %+v", len(jobs), last)
+	}
+	clk2.Advance(10 * time.Second)
+	done, _ := a2.Job(last.ID)
+	it := a2.Items([]string{items[0].ID})
+	if done.Status != store.Complete || done.Completed != 1 || *it[0].Title != "after restart" {
+		t.Fatalf("the restored job did not finish its work: %+v", done)
+	}
+}
+
+func TestStateFile_CorruptFileStopsTheStartAndIsKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	bad := []byte(`{"version":1,"accounts":[{"account":"pk_a","jobs":[{"id":"x","status":"queued"}],"items":[]}]}`)
+	os.WriteFile(path, bad, 0o600)
+	_, err := New(cfgWith(t, "--state-file="+path), nil, nil)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "corrupt") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, bad) {
+		t.Fatal("the corrupt file was replaced")
+	}
+}
+
+func TestSnapshot_WithoutAStateFileSaysHowToGetOne(t *testing.T) {
+	s, _ := New(cfgWith(t), nil, nil)
+	if _, err := s.Snapshot(); err == nil || !strings.Contains(err.Error(), "--state-file") {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestSnapshot_SavesOnlyChangedAccounts(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	s, _ := New(cfgWith(t, "--state-file="+path), nil, nil)
+	s.Store().Account("pk_untouched")
+	a, _ := s.Store().Mutable("pk_changed")
+	a.Delete("nothing")
+	if _, err := s.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), "pk_changed") || strings.Contains(string(b), "pk_untouched") {
+		t.Fatalf("state file: %s", b)
+	}
+}
+
+func TestClockFlags_StartSetAndFrozen(t *testing.T) {
+	s, _ := New(cfgWith(t, "--clock=2027-01-01T00:00:00Z", "--freeze-clock"), nil, nil)
+	if !s.Clock().Frozen() || !s.Clock().Now().Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("%v", s.Clock().Now())
+	}
+	s.Clock().Advance(time.Hour)
+	s.Reset(0, nil)
+	if !s.Clock().Now().Equal(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatal("reset did not return the clock to its configured start")
+	}
+}
