@@ -9,12 +9,15 @@ import (
 )
 
 // Clock is the server's source of time. The zero value is not usable; use
-// New. A Clock follows real time shifted by an offset until it is frozen,
-// after which it only moves when Set or Advance is called.
+// New. A running Clock reads base plus the real time elapsed since it was
+// set (real time itself when never set); a frozen one reads at, and moves
+// only when Set or Advance is called.
 type Clock struct {
 	mu     sync.RWMutex
 	real   func() time.Time
-	offset time.Duration
+	set    bool      // running: base/since are in use (else real time)
+	base   time.Time // running: the reading at since
+	since  time.Time // running: the real time base was set
 	frozen bool
 	at     time.Time
 }
@@ -37,10 +40,13 @@ func (c *Clock) Now() time.Time {
 }
 
 func (c *Clock) nowLocked() time.Time {
-	if c.frozen {
+	switch {
+	case c.frozen:
 		return c.at
+	case c.set:
+		return c.base.Add(c.real().Sub(c.since)).UTC()
 	}
-	return c.real().Add(c.offset).UTC()
+	return c.real().UTC()
 }
 
 // Frozen reports whether the clock is frozen.
@@ -59,18 +65,26 @@ func (c *Clock) Set(t time.Time) {
 		c.at = t.UTC()
 		return
 	}
-	c.offset = t.Sub(c.real())
+	c.runFromLocked(t)
+}
+
+func (c *Clock) runFromLocked(t time.Time) {
+	c.set, c.base, c.since = true, t.UTC(), c.real()
 }
 
 // Advance moves the clock forward (or back, for a negative d) by d.
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.frozen {
+	switch {
+	case c.frozen:
 		c.at = c.at.Add(d)
-		return
+	case c.set:
+		c.base = c.base.Add(d)
+	default:
+		c.set, c.since = true, c.real()
+		c.base = c.since.UTC().Add(d)
 	}
-	c.offset += d
 }
 
 // Freeze stops the clock at its current reading.
@@ -88,18 +102,17 @@ func (c *Clock) Unfreeze() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
-		c.offset = c.at.Sub(c.real())
+		c.runFromLocked(c.at)
 		c.frozen = false
 	}
 }
 
-// Reset returns the clock to real time, unfrozen and without offset.
+// Reset returns the clock to real time, unfrozen.
 func (c *Clock) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.frozen = false
-	c.offset = 0
-	c.at = time.Time{}
+	c.frozen, c.set = false, false
+	c.at, c.base, c.since = time.Time{}, time.Time{}, time.Time{}
 }
 
 // State is a clock's setting, for the state file: frozen at At, or running
@@ -110,20 +123,32 @@ type State struct {
 	Offset time.Duration `json:"offset"`
 }
 
-// State returns the clock's setting.
+// State returns the clock's setting. A running clock is saved as its
+// offset from real time, so it keeps following real time when restored.
 func (c *Clock) State() State {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return State{Frozen: c.frozen, At: c.at, Offset: c.offset}
+	if c.frozen {
+		return State{Frozen: true, At: c.at}
+	}
+	if !c.set {
+		return State{}
+	}
+	return State{Offset: c.base.Sub(c.since)}
 }
 
 // Restore applies a setting returned by State.
 func (c *Clock) Restore(s State) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.frozen, c.at, c.offset = s.Frozen, s.At.UTC(), s.Offset
-	if !s.Frozen {
-		c.at = time.Time{}
+	c.frozen, c.set = false, false
+	c.at, c.base, c.since = time.Time{}, time.Time{}, time.Time{}
+	switch {
+	case s.Frozen:
+		c.frozen, c.at = true, s.At.UTC()
+	case s.Offset != 0:
+		c.set, c.since = true, c.real()
+		c.base = c.since.UTC().Add(s.Offset)
 	}
 }
 

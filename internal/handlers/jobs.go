@@ -48,12 +48,12 @@ func (h *Handler) listJobs(c *call, buf *[]byte) (int, []*apierror.Error) {
 	rd := h.renderer(c, &q)
 	links := render.Links{Self: selfURL(rd.Base, c.r)}
 	var hints []string
-	if page.HasNext {
+	if page.HasNext && len(page.Jobs) > 0 {
 		last := page.Jobs[len(page.Jobs)-1].ID
 		links.Next = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Next, ID: last}))
 		hints = append(hints, hintNextPage)
 	}
-	if page.HasPrev {
+	if page.HasPrev && len(page.Jobs) > 0 {
 		links.Prev = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Prev, ID: page.Jobs[0].ID}))
 	}
 	if c.p.AgentHints {

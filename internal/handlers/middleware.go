@@ -31,19 +31,28 @@ type recorder struct {
 	op       string
 	fault    string
 	dropped  bool
+	// onStatus runs once, when the status is known and before any byte of
+	// the response is sent (so a client never sees a response whose journal
+	// entry is missing).
+	onStatus func()
+}
+
+func (rec *recorder) setStatus(code int) {
+	if rec.status == 0 {
+		rec.status = code
+		if rec.onStatus != nil {
+			rec.onStatus()
+		}
+	}
 }
 
 func (rec *recorder) WriteHeader(code int) {
-	if rec.status == 0 {
-		rec.status = code
-	}
+	rec.setStatus(code)
 	rec.ResponseWriter.WriteHeader(code)
 }
 
 func (rec *recorder) Write(b []byte) (int, error) {
-	if rec.status == 0 {
-		rec.status = http.StatusOK
-	}
+	rec.setStatus(http.StatusOK)
 	n, err := rec.ResponseWriter.Write(b)
 	rec.bytes += n
 	return n, err
@@ -92,6 +101,14 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			tap = &bodyTap{ReadCloser: r.Body}
 			r.Body = tap
 		}
+		journaled := false
+		record := func() {
+			if api && !journaled {
+				journaled = true
+				h.journal(r, rec, tap, started, sw)
+			}
+		}
+		rec.onStatus = record
 		defer func() {
 			v := recover()
 			if v != nil && v != http.ErrAbortHandler {
@@ -101,10 +118,8 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 					h.writeErrors(rec, r, apierror.Style{Modern: true}, apierror.Server(http.StatusInternalServerError))
 				}
 			}
+			record() // dropped connections and handlers that wrote nothing
 			h.logRequest(r, rec, sw)
-			if api {
-				h.journal(r, rec, tap, started, sw)
-			}
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}

@@ -1,11 +1,11 @@
 package payload
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -46,34 +46,36 @@ func (v *validator) item(node any, pointer string) (store.ItemUpdate, bool) {
 		return u, false
 	}
 	v.expectType(obj, pointer, typeItem)
-	u.ID = v.itemID(obj["id"], pointer+"/id")
-	for _, k := range sortedKeys(obj) {
+	idNode, _ := obj.Get("id")
+	u.ID = v.itemID(idNode, pointer+"/id")
+	for _, k := range obj.Keys {
 		switch k {
 		case "type", "id", "attributes", "relationships":
 		default:
 			v.fail(pointer+"/"+escape(k), "'%s' is not a valid member of a catalog item.", k)
 		}
 	}
-	attrNode, present := obj["attributes"]
+	attrNode, present := obj.Get("attributes")
 	if !present {
 		v.fail(pointer+"/attributes", "This field is required.")
 	} else if attrs, ok := v.object(attrNode, pointer+"/attributes", "'attributes'"); ok {
-		for _, k := range sortedKeys(attrs) {
+		for _, k := range attrs.Keys {
 			p := pointer + "/attributes/" + escape(k)
 			a, ok := lookupAttribute(k)
 			if !ok {
 				v.fail(p, "'%s' is not a valid field for the resource 'catalog-item'.", k)
 				continue
 			}
-			if attrs[k] == nil && !v.p.CreateNullableAttributes {
+			val, _ := attrs.Get(k)
+			if val == nil && !v.p.CreateNullableAttributes {
 				v.fail(p, "This field may not be null at revision %s.", v.p.Date)
 				continue
 			}
-			a.set(v, &u.Values, attrs[k], p)
+			a.set(v, &u.Values, val, p)
 			u.Set |= a.attr
 		}
 	}
-	if rel, ok := obj["relationships"]; ok {
+	if rel, ok := obj.Get("relationships"); ok {
 		v.relationships(rel, pointer+"/relationships")
 	}
 	return u, len(v.errs) == before
@@ -100,17 +102,18 @@ func (v *validator) relationships(node any, pointer string) {
 	if !ok {
 		return
 	}
-	for _, k := range sortedKeys(rels) {
+	for _, k := range rels.Keys {
 		p := pointer + "/" + escape(k)
 		if k != "categories" {
 			v.fail(p, "'%s' is not a valid relationship of a catalog item.", k)
 			continue
 		}
-		cat, ok := v.object(rels[k], p, "'categories'")
+		catNode, _ := rels.Get(k)
+		cat, ok := v.object(catNode, p, "'categories'")
 		if !ok {
 			continue
 		}
-		data, present := cat["data"]
+		data, present := cat.Get("data")
 		if !present {
 			if v.p.CategoriesDataRequired {
 				v.fail(p+"/data", "This field is required.")
@@ -129,7 +132,8 @@ func (v *validator) relationships(node any, pointer string) {
 				continue
 			}
 			v.expectType(obj, cp, typeCategory)
-			if id, ok := obj["id"].(string); !ok || id == "" {
+			idNode, _ := obj.Get("id")
+			if id, ok := idNode.(string); !ok || id == "" {
 				v.fail(cp+"/id", "A category id must be a non-empty string.")
 			}
 		}
@@ -169,29 +173,22 @@ func (v *validator) images(it *store.Item, n any, p string) {
 	it.Images = &out
 }
 
-// customMetadata checks the object and its size; its bytes are filled in
-// by rawCustomMetadata, which keeps the client's member order.
+// customMetadata keeps the object as sent (member order, characters),
+// written the way Klaviyo writes JSON, up to 100 KB.
 func (v *validator) customMetadata(it *store.Item, n any, p string) {
 	if n == nil {
 		return
 	}
-	m, ok := n.(map[string]any)
-	if !ok {
+	if _, ok := n.(*jsonw.Object); !ok {
 		v.fail(p, "Must be an object, got %s.", kind(n))
 		return
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		v.fail(p, "Must be a JSON object.")
+	raw := jsonw.Encode(nil, n)
+	if len(raw) > MaxCustomMetadata {
+		v.fail(p, "May not exceed 100kb; got %d bytes.", len(raw))
 		return
 	}
-	if size := buf.Len() - 1; size > MaxCustomMetadata {
-		v.fail(p, "May not exceed 100kb; got %d bytes.", size)
-		return
-	}
-	it.CustomMetadata = json.RawMessage("{}")
+	it.CustomMetadata = raw
 }
 
 func (v *validator) price(it *store.Item, n any, p string) {

@@ -6,13 +6,8 @@
 package payload
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -43,67 +38,16 @@ const (
 // ParseCreate parses body for revision p. On success it returns the store's
 // create request; otherwise every problem found, in document order.
 func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
+	doc, err := jsonw.Decode(body)
+	if err != nil {
 		return store.CreateRequest{}, []*apierror.Error{parseError(err)}
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return store.CreateRequest{}, []*apierror.Error{parseError(errors.New("unexpected data after the JSON document"))}
 	}
 	v := &validator{p: p}
 	req := v.document(doc)
 	if len(v.errs) > 0 {
 		return store.CreateRequest{}, v.errs
 	}
-	if err := rawCustomMetadata(body, p.CreateItemsWrapped, req.Items); err != nil {
-		return store.CreateRequest{}, []*apierror.Error{parseError(err)}
-	}
 	return req, nil
-}
-
-// rawCustomMetadata decodes the (already validated) body a second time to
-// keep each item's custom_metadata as sent: members in order, re-encoded
-// the way Klaviyo writes JSON.
-func rawCustomMetadata(body []byte, wrapped bool, items []store.ItemUpdate) error {
-	type rawItem struct {
-		Attributes map[string]json.RawMessage `json:"attributes"`
-	}
-	var doc struct {
-		Data struct {
-			Attributes struct {
-				Items json.RawMessage `json:"items"`
-			} `json:"attributes"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return err
-	}
-	var list []rawItem
-	raw := doc.Data.Attributes.Items
-	if wrapped {
-		var w struct {
-			Data []rawItem `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return err
-		}
-		list = w.Data
-	} else if err := json.Unmarshal(raw, &list); err != nil {
-		return err
-	}
-	for i := range items {
-		if items[i].Values.CustomMetadata == nil || i >= len(list) {
-			continue
-		}
-		out, err := jsonw.Reencode(nil, list[i].Attributes["custom_metadata"])
-		if err != nil {
-			return err
-		}
-		items[i].Values.CustomMetadata = out
-	}
-	return nil
 }
 
 func parseError(err error) *apierror.Error {
@@ -122,8 +66,8 @@ func (v *validator) fail(pointer, format string, args ...any) {
 
 // object returns node as an object, or records that the member at pointer
 // must be one.
-func (v *validator) object(node any, pointer, name string) (map[string]any, bool) {
-	m, ok := node.(map[string]any)
+func (v *validator) object(node any, pointer, name string) (*jsonw.Object, bool) {
+	m, ok := node.(*jsonw.Object)
 	if !ok {
 		v.fail(pointer, "%s must be an object, got %s.", name, kind(node))
 	}
@@ -136,7 +80,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 	if !ok {
 		return req
 	}
-	dataNode, ok := top["data"]
+	dataNode, ok := top.Get("data")
 	if !ok {
 		v.fail("/data", "The request body must have a 'data' member.")
 		return req
@@ -146,7 +90,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 		return req
 	}
 	v.expectType(data, "/data", typeJob)
-	attrNode, ok := data["attributes"]
+	attrNode, ok := data.Get("attributes")
 	if !ok {
 		v.fail("/data", "One of `attributes`, `relationships` or `id` must be included in the request payload.")
 		return req
@@ -155,12 +99,12 @@ func (v *validator) document(doc any) store.CreateRequest {
 	if !ok {
 		return req
 	}
-	for _, k := range sortedKeys(attrs) {
+	for _, k := range attrs.Keys {
 		if k != "items" {
 			v.fail("/data/attributes/"+escape(k), apierror.DetailInvalidField, k, typeJob)
 		}
 	}
-	itemsNode, ok := attrs["items"]
+	itemsNode, ok := attrs.Get("items")
 	if !ok {
 		v.fail("/data/attributes/items", "This field is required.")
 		return req
@@ -197,32 +141,32 @@ func (v *validator) itemList(node any) ([]any, string) {
 		}
 		return list, base
 	}
-	wrap, ok := node.(map[string]any)
+	wrap, ok := node.(*jsonw.Object)
 	if !ok {
 		v.fail(base, "'items' must be an object with a 'data' array of catalog items at revision %s, got %s.", v.p.Date, kind(node))
 		return nil, ""
 	}
-	list, ok := wrap["data"].([]any)
+	dataNode, _ := wrap.Get("data")
+	list, ok := dataNode.([]any)
 	if !ok {
-		v.fail(base+"/data", "'items.data' must be an array of catalog items, got %s.", kind(wrap["data"]))
+		v.fail(base+"/data", "'items.data' must be an array of catalog items, got %s.", kind(dataNode))
 		return nil, ""
 	}
 	return list, base + "/data"
 }
 
-func (v *validator) expectType(obj map[string]any, pointer, want string) {
-	got, ok := obj["type"].(string)
+func (v *validator) expectType(obj *jsonw.Object, pointer, want string) {
+	node, _ := obj.Get("type")
+	got, ok := node.(string)
 	switch {
-	case !ok && obj["type"] == nil:
+	case !ok && node == nil:
 		v.fail(pointer+"/type", "'type' is required and must be '%s'.", want)
 	case !ok:
-		v.fail(pointer+"/type", "'type' must be the string '%s', got %s.", want, kind(obj["type"]))
+		v.fail(pointer+"/type", "'type' must be the string '%s', got %s.", want, kind(node))
 	case got != want:
 		v.fail(pointer+"/type", "'%s' is not a valid type here; expected '%s'.", got, want)
 	}
 }
-
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // escape escapes a JSON pointer token (RFC 6901).
 func escape(s string) string {
@@ -234,7 +178,7 @@ func kind(n any) string {
 	switch n.(type) {
 	case nil:
 		return "null"
-	case map[string]any:
+	case *jsonw.Object:
 		return "an object"
 	case []any:
 		return "an array"

@@ -41,13 +41,15 @@ type Account struct {
 	nActive atomic.Int32
 }
 
-func newAccount(key string, s *Store) *Account {
-	a := &Account{key: key, seeder: s.opts.Seeder, life: s.opts.Lifecycle,
-		clock: s.opts.Now, all: newTree(), items: map[string]*Item{}}
+// newAccount builds an account from the store's options (read under the
+// store's lock).
+func newAccount(key string, o *Options) *Account {
+	a := &Account{key: key, seeder: o.Seeder, life: o.Lifecycle,
+		clock: o.Now, all: newTree(), items: map[string]*Item{}}
 	for i := range a.byStatus {
 		a.byStatus[i] = newTree()
 	}
-	src := rand.NewPCG(s.opts.Seed, hashKey(key))
+	src := rand.NewPCG(o.Seed, hashKey(key))
 	a.rng = rand.New(src)
 	a.ids = NewIDs(rngReader{a.rng})
 	return a
@@ -129,6 +131,10 @@ func (a *Account) Page(req PageRequest) Page {
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
+	return a.pageLocked(req, limit)
+}
+
+func (a *Account) pageLocked(req PageRequest, limit int) Page {
 	tree := a.all
 	if s, ok := req.Statuses.Single(); ok {
 		tree = a.byStatus[s]
@@ -147,6 +153,10 @@ func (a *Account) Page(req PageRequest) Page {
 			}
 			return collect(j)
 		})
+		if len(jobs) == 0 {
+			// Nothing precedes the cursor: the page before it is the first page.
+			return a.pageLocked(PageRequest{Statuses: req.Statuses}, limit)
+		}
 		if len(jobs) > limit {
 			jobs = jobs[:limit]
 			p.HasPrev = true

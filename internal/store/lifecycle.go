@@ -297,6 +297,11 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 	w := j.work
 	st, n, itemAt, doneAt := a.target(j, now)
+	// Progress never goes back, even when the clock does.
+	n = max(n, w.processed)
+	if st < j.Status {
+		st = j.Status
+	}
 	if st == j.Status && n == w.processed {
 		return j
 	}

@@ -94,7 +94,8 @@ func derefTime(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// State exports a job.
+// State exports a job. For a job still in progress, the caller must hold
+// the account's lock (Account.State does).
 func (j *Job) State() JobState {
 	s := JobState{
 		ID: j.ID, Status: j.Status.String(), CreatedAt: j.CreatedAt,
@@ -310,16 +311,22 @@ func (a *Account) Replace(jobs []*Job, items []*Item) {
 	a.replaceLocked(jobs, items)
 }
 
-// State exports the account's jobs (id order) and items (id order).
+// State exports the account's jobs (id order) and items (id order). It
+// holds the account's lock while it reads pending work.
 func (a *Account) State() AccountState {
-	jobs, items := a.Snapshot()
-	st := AccountState{Account: a.key, Jobs: make([]JobState, len(jobs)), Items: make([]ItemState, len(items))}
-	for i, j := range jobs {
-		st.Jobs[i] = j.State()
+	a.seed()
+	a.settle()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	st := AccountState{Account: a.key, Jobs: make([]JobState, 0, a.all.Len()), Items: make([]ItemState, 0, len(a.items))}
+	a.all.Ascend(func(j *Job) bool {
+		st.Jobs = append(st.Jobs, j.State())
+		return true
+	})
+	for _, it := range a.items {
+		st.Items = append(st.Items, it.State())
 	}
-	for i, it := range items {
-		st.Items[i] = it.State()
-	}
+	slices.SortFunc(st.Items, func(x, y ItemState) int { return cmpString(x.ID, y.ID) })
 	return st
 }
 

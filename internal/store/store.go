@@ -60,7 +60,11 @@ func New(opts Options) *Store {
 }
 
 // Options returns the store's options.
-func (s *Store) Options() Options { return s.opts }
+func (s *Store) Options() Options {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts
+}
 
 // Account returns the account for key, creating (and lazily seeding) it.
 func (s *Store) Account(key string) (*Account, error) {
@@ -87,7 +91,7 @@ func (s *Store) account(key string, change bool) (*Account, error) {
 			return nil, ErrTooManyAccounts
 		}
 	}
-	e := &entry{acct: newAccount(key, s), changed: change}
+	e := &entry{acct: newAccount(key, &s.opts), changed: change}
 	s.accounts[key] = s.lru.PushFront(e)
 	return e.acct, nil
 }

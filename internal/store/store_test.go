@@ -259,3 +259,14 @@ func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
 }
+
+func TestPage_BeforeWithNothingEarlierIsTheFirstPage(t *testing.T) {
+	a, _ := newStore(t, 1000).Account("k")
+	for _, before := range []string{"J000000", "A", "J000002"} {
+		p := a.Page(PageRequest{Statuses: Only(Complete), Before: before})
+		first := a.Page(PageRequest{Statuses: Only(Complete)})
+		if fmt.Sprint(ids(p.Jobs)) != fmt.Sprint(ids(first.Jobs)) || p.HasPrev || !p.HasNext {
+			t.Fatalf("before %s: %d jobs, HasPrev=%v HasNext=%v", before, len(p.Jobs), p.HasPrev, p.HasNext)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package jsonw
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// MaxDepth bounds how deeply a decoded document may nest.
+const MaxDepth = 512
+
+// Object is a JSON object that keeps its members' order. A repeated key
+// keeps its first position and its last value, as Python's json module
+// (Klaviyo's) reads it.
+type Object struct {
+	// Keys are the member names in document order, each once.
+	Keys []string
+	vals map[string]any
+}
+
+// Get returns the value of member k.
+func (o *Object) Get(k string) (any, bool) {
+	v, ok := o.vals[k]
+	return v, ok
+}
+
+// Decode decodes one JSON document into nil, bool, string, json.Number,
+// []any and *Object values, exactly (keys are matched by bytes, never by
+// case), and refuses trailing data and nesting deeper than MaxDepth.
+func Decode(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	v, err := decodeValue(dec, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("unexpected data after the JSON document")
+	}
+	return v, nil
+}
+
+func decodeValue(dec *json.Decoder, depth int) (any, error) {
+	if depth > MaxDepth {
+		return nil, fmt.Errorf("the document nests deeper than %d levels", MaxDepth)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("unexpected end of JSON input")
+		}
+		return nil, err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil
+	}
+	switch d {
+	case '{':
+		o := &Object{vals: map[string]any{}}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			k := kt.(string)
+			v, err := decodeValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			if _, dup := o.vals[k]; !dup {
+				o.Keys = append(o.Keys, k)
+			}
+			o.vals[k] = v
+		}
+		_, err := dec.Token()
+		return o, err
+	case '[':
+		arr := []any{}
+		for dec.More() {
+			v, err := decodeValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, v)
+		}
+		_, err := dec.Token()
+		return arr, err
+	}
+	return nil, fmt.Errorf("unexpected %q", d)
+}
+
+// Encode appends a value returned by Decode as compact JSON, written the
+// way Klaviyo writes it.
+func Encode(b []byte, v any) []byte {
+	switch t := v.(type) {
+	case nil:
+		return Null(b)
+	case bool:
+		return Bool(b, t)
+	case string:
+		return String(b, t)
+	case json.Number:
+		return append(b, t...)
+	case []any:
+		b = append(b, '[')
+		for i, e := range t {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = Encode(b, e)
+		}
+		return append(b, ']')
+	case *Object:
+		b = append(b, '{')
+		for i, k := range t.Keys {
+			b = Key(b, k, i == 0)
+			b = Encode(b, t.vals[k])
+		}
+		return append(b, '}')
+	}
+	return Null(b)
+}
+
+// Reencode appends the JSON value in raw re-encoded compactly the way
+// Klaviyo writes it: object members in their original order (a repeated key
+// keeps its last value), strings escaped as String does (so "\u003c" sent by
+// a client comes back as "<"), numbers as sent.
+func Reencode(b []byte, raw []byte) ([]byte, error) {
+	v, err := Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	return Encode(b, v), nil
+}

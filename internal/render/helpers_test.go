@@ -1,0 +1,186 @@
+package render_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/render"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+const (
+	base     = "https://a.klaviyo.com"
+	jobID    = "01GSQPBF74KQ5YTDEPP41T1BZH"
+	jobID2   = "01GSQPBF74KQ5YTDEPP41T1BZJ"
+	listSelf = base + "/api/catalog-item-bulk-update-jobs"
+	oneSelf  = base + "/api/catalog-item-bulk-update-jobs/" + jobID
+)
+
+var (
+	created   = time.Date(2026, 9, 30, 23, 55, 29, 946027000, time.UTC)
+	completed = time.Date(2026, 9, 30, 23, 56, 1, 0, time.UTC)
+	expires   = time.Date(2026, 10, 7, 23, 56, 1, 0, time.UTC)
+)
+
+// Revision features as FACTS.md section 2 states them, independently of the
+// profile table.
+func factTopLevelID(date string) bool       { return date >= "2023-12-15" }
+func factItemsLinks(date string) bool       { return date >= "2023-02-22" }
+func factItemsDataOptional(d string) bool   { return d >= "2024-05-15" }
+func factDocumentSelfLink(date string) bool { return date >= "2026-01-15" }
+func factAgentHints(date string) bool       { return date >= "2026-07-15" }
+func factItemVariants(date string) bool     { return date >= "2026-04-15" }
+
+func profile(t testing.TB, date string) *revision.Profile {
+	t.Helper()
+	p, ok := revision.Default().Exact(date)
+	if !ok {
+		t.Fatalf("no revision %s in the table", date)
+	}
+	return p
+}
+
+func renderer(p *revision.Profile) *render.Renderer {
+	return &render.Renderer{P: p, Base: base, JobFields: render.AllFields, ItemFields: render.AllFields}
+}
+
+// completeJob is a finished job with one failed item.
+func completeJob() *store.Job {
+	return &store.Job{
+		ID: jobID, Status: store.Complete, CreatedAt: created, CompletedAt: completed, ExpiresAt: expires,
+		Total: 2, Completed: 1, Failed: 1,
+		Errors: []store.JobError{{ID: "6f1c0a52-3c8e-4a3e-9d55-0c8d1f0e7a11", Code: "not_found", Title: "Not found.",
+			Detail: "A catalog-item with id $custom:::$default:::GONE does not exist.", Pointer: "/data/attributes/items/data/1/id"}},
+		Items: []string{store.ItemID("SKU-1"), store.ItemID("GONE")},
+	}
+}
+
+// queuedJob is a job that has not started: no completion or expiry time.
+func queuedJob() *store.Job {
+	return &store.Job{ID: jobID2, Status: store.Queued, CreatedAt: created, Total: 1,
+		Items: []string{store.ItemID("SKU-1")}}
+}
+
+// fullItem is a catalog item with every attribute set.
+func fullItem() *store.Item {
+	return &store.Item{
+		ID: store.ItemID("SKU-1"), ExternalID: "SKU-1",
+		Title: ptr("Red Shoe"), Description: ptr("Size 9"), Price: ptr(19.99),
+		URL: ptr("https://shop.example.com/p/sku-1"), ImageFullURL: ptr("https://shop.example.com/i/sku-1.jpg"),
+		ImageThumbnailURL: ptr("https://shop.example.com/i/sku-1-thumb.jpg"),
+		Images:            ptr([]string{"https://shop.example.com/i/sku-1.jpg"}),
+		CustomMetadata:    json.RawMessage(`{"b":1,"a":"<x>"}`), Published: ptr(true),
+		Created: created, Updated: completed,
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// decode parses a rendered document, failing unless it is exactly one
+// valid JSON value.
+func decode(t *testing.T, b []byte) map[string]any {
+	t.Helper()
+	if !json.Valid(b) {
+		t.Fatalf("rendered document is not valid JSON:\n%s", b)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("decode: %v\n%s", err, b)
+	}
+	return doc
+}
+
+// obj returns m[key] as an object.
+func obj(t *testing.T, m map[string]any, key string) map[string]any {
+	t.Helper()
+	v, ok := m[key].(map[string]any)
+	if !ok {
+		t.Fatalf("member %q is %T, want an object (in %v)", key, m[key], keysOf(m))
+	}
+	return v
+}
+
+// arr returns m[key] as an array.
+func arr(t *testing.T, m map[string]any, key string) []any {
+	t.Helper()
+	v, ok := m[key].([]any)
+	if !ok {
+		t.Fatalf("member %q is %T, want an array", key, m[key])
+	}
+	return v
+}
+
+func keysOf(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// wantKeys fails unless m has exactly the members want.
+func wantKeys(t *testing.T, where string, m map[string]any, want ...string) {
+	t.Helper()
+	want = slices.Clone(want)
+	sort.Strings(want)
+	if got := keysOf(m); !slices.Equal(got, want) {
+		t.Errorf("%s: got members %q, want %q", where, got, want)
+	}
+}
+
+// memberOrder returns the member names of the JSON object raw, in order.
+func memberOrder(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", raw)
+	}
+	names := []string{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
+}
+
+// rawAt returns the raw JSON at the path of object keys / array indexes.
+func rawAt(t *testing.T, doc []byte, path ...any) []byte {
+	t.Helper()
+	cur := json.RawMessage(doc)
+	for _, step := range path {
+		switch s := step.(type) {
+		case string:
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(cur, &m); err != nil {
+				t.Fatalf("at %v: %v", step, err)
+			}
+			v, ok := m[s]
+			if !ok {
+				t.Fatalf("no member %q", s)
+			}
+			cur = v
+		case int:
+			var a []json.RawMessage
+			if err := json.Unmarshal(cur, &a); err != nil || s >= len(a) {
+				t.Fatalf("at index %d: %v (len %d)", s, err, len(a))
+			}
+			cur = a[s]
+		}
+	}
+	return cur
+}
