@@ -134,7 +134,11 @@ func (h *Handler) importPart(w http.ResponseWriter, r *http.Request, jobs []stor
 		h.adminError(w, r, errs...)
 		return
 	}
-	a, _ := h.opts.Store.Account(key)
+	a, err := h.opts.Store.Account(key)
+	if err != nil {
+		h.adminError(w, r, h.storeError(err))
+		return
+	}
 	jobsN, itemsN := a.Counts()
 	adminJSONReply(w, http.StatusOK, map[string]any{"account": key, "jobs": jobsN, "items": itemsN})
 }

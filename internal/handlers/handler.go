@@ -123,6 +123,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.router.ServeHTTP(w, r)
 }
 
+// Reseed restarts the error-id sequence from seed (on a reset).
+func (h *Handler) Reseed(seed uint64) {
+	h.idMu.Lock()
+	defer h.idMu.Unlock()
+	h.idRng = rand.New(rand.NewPCG(seed, 0x6572726f72))
+}
+
 // errorID returns a UUID4 for one error response, from the seeded source.
 func (h *Handler) errorID() string {
 	h.idMu.Lock()

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
@@ -73,7 +74,11 @@ func (h *Handler) getJob(c *call, buf *[]byte) (int, []*apierror.Error) {
 	var job *store.Job
 	ok := false
 	if query.ValidID(id) {
-		job, ok = c.acct.Poll(id)
+		if c.r.Method == http.MethodHead {
+			job, ok = c.acct.Job(id) // only a GET is a poll
+		} else {
+			job, ok = c.acct.Poll(id)
+		}
 	}
 	if !ok {
 		return 0, []*apierror.Error{apierror.JobNotFound(id)}

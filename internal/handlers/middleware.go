@@ -128,7 +128,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
 			return
 		}
-		r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+		if api { // the control API has its own, larger cap
+			r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+		}
 		next.ServeHTTP(rec, r)
 	})
 }

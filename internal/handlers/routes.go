@@ -49,8 +49,15 @@ func (h *Handler) routes() chi.Router {
 	for _, p := range []string{jobsPath, jobsPath + "/"} {
 		api.Handle(p, h.dispatch(collection))
 	}
+	oneHandler := h.dispatch(one)
 	for _, p := range []string{jobPath, jobPath + "/"} {
-		api.Handle(p, h.dispatch(one))
+		api.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if chi.URLParam(r, "job_id") == "" { // "…-jobs//" is no path of the API
+				h.pathNotFound(w, r)
+				return
+			}
+			oneHandler(w, r)
+		}))
 	}
 	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
 	r.NotFound(h.pathNotFound)

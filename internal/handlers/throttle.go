@@ -45,6 +45,8 @@ func (h *Handler) injectFault(c *call) bool {
 	}
 	c.rec.fault = id
 	if eff.Latency > 0 {
+		// The delay must not run into the server's write timeout.
+		_ = http.NewResponseController(c.w).SetWriteDeadline(time.Time{})
 		t := time.NewTimer(time.Duration(eff.Latency))
 		select {
 		case <-t.C:

@@ -27,6 +27,7 @@ type State struct {
 	Version  int                  `json:"version"`
 	SavedAt  time.Time            `json:"saved_at"`
 	Seed     uint64               `json:"seed"`
+	Jobs     *int                 `json:"jobs,omitempty"`
 	Clock    clock.State          `json:"clock"`
 	Accounts []store.AccountState `json:"accounts"`
 }

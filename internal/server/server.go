@@ -132,6 +132,7 @@ func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.limiter.Reset()
 	s.faults.Reset(s.seed)
 	s.journal.Clear()
+	s.handler.Reseed(s.seed)
 	s.startClock()
 	s.logger.Info("reset", "seed", s.seed, "jobs", s.jobs)
 	return nil
@@ -144,7 +145,7 @@ func (s *Server) Snapshot() (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := &persist.State{SavedAt: s.clock.Now(), Seed: s.seed, Clock: s.clock.State(), Accounts: []store.AccountState{}}
+	st := &persist.State{SavedAt: s.clock.Now(), Seed: s.seed, Jobs: &s.jobs, Clock: s.clock.State(), Accounts: []store.AccountState{}}
 	keys, changed := s.store.Keys()
 	for i, k := range keys {
 		if !changed[i] {
@@ -168,6 +169,17 @@ func (s *Server) load() error {
 	if err != nil || !ok {
 		return err
 	}
+	// Unchanged accounts regenerate from the seed and job count in effect
+	// when the file was saved (a reset may have changed them).
+	if st.Seed != 0 {
+		s.seed = st.Seed
+	}
+	if st.Jobs != nil {
+		s.jobs = *st.Jobs
+	}
+	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()))
+	s.faults.Reset(s.seed)
+	s.handler.Reseed(s.seed)
 	for _, a := range st.Accounts {
 		if err := s.store.Restore(a); err != nil {
 			return fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", s.cfg.StateFile, err)

@@ -59,6 +59,9 @@ type Item struct {
 	Updated           time.Time
 }
 
+// MaxJobItems is the most items one job may update.
+const MaxJobItems = 100
+
 // ItemIDPrefix is the integration and catalog part of every catalog item id
 // ($custom integration, $default catalog).
 const ItemIDPrefix = "$custom:::$default:::"

@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 )
@@ -160,14 +163,10 @@ func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, [
 			fail(i, "/id", "Job id %s appears twice.", s.ID)
 		}
 		seen[s.ID] = true
-		if s.CreatedAt.IsZero() {
-			fail(i, "/created_at", "created_at is required.")
-		}
-		if s.TotalCount < 0 || s.CompletedCount < 0 || s.FailedCount < 0 || s.CompletedCount+s.FailedCount > s.TotalCount {
-			fail(i, "/total_count", "Counts must be non-negative with completed_count + failed_count <= total_count.")
-		}
-		if ok && st == Complete && s.Pending == nil && s.CompletedCount+s.FailedCount != s.TotalCount {
-			fail(i, "/completed_count", "A complete job's completed_count + failed_count must equal total_count.")
+		if ok {
+			for _, pr := range consistency(s, st) {
+				fail(i, pr.Pointer, "%s", pr.Detail)
+			}
 		}
 		if s.Pending != nil && !allowPending {
 			fail(i, "/pending", "Jobs set through the control API are history and cannot be pending; create jobs with POST to watch them progress.")
@@ -206,6 +205,76 @@ func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, [
 	}
 	slices.SortFunc(jobs, func(a, b *Job) int { return cmpString(a.ID, b.ID) })
 	return jobs, probs
+}
+
+// Bounds of the timestamps supplied state may carry.
+var (
+	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// consistency checks that a job's counts, errors, items and timestamps agree
+// with its status, as Klaviyo's jobs do. Pointers are relative to the job.
+func consistency(s JobState, st Status) []Problem {
+	var probs []Problem
+	fail := func(member, format string, args ...any) {
+		probs = append(probs, Problem{member, fmt.Sprintf(format, args...)})
+	}
+	for _, t := range []struct {
+		name string
+		at   *time.Time
+	}{{"created_at", &s.CreatedAt}, {"completed_at", s.CompletedAt}, {"expires_at", s.ExpiresAt}} {
+		if t.at != nil && (t.at.Before(minTime) || !t.at.Before(maxTime)) {
+			fail("/"+t.name, "%s must be between 1970-01-01 and 9000-01-01.", t.name)
+		}
+	}
+	if s.CreatedAt.IsZero() {
+		fail("/created_at", "created_at is required.")
+	}
+	done := s.CompletedCount + s.FailedCount
+	switch {
+	case s.TotalCount < 1 || s.TotalCount > MaxJobItems:
+		fail("/total_count", "total_count must be between 1 and %d.", MaxJobItems)
+	case s.CompletedCount < 0 || s.FailedCount < 0 || done > s.TotalCount:
+		fail("/completed_count", "Counts must be non-negative with completed_count + failed_count <= total_count.")
+	}
+	if len(s.Items) != s.TotalCount {
+		fail("/items", "A job has one item per operation: %d items for total_count %d.", len(s.Items), s.TotalCount)
+	}
+	for k, id := range s.Items {
+		if !strings.HasPrefix(id, ItemIDPrefix) || len(id) == len(ItemIDPrefix) {
+			fail(fmt.Sprintf("/items/%d", k), "'%s' is not a catalog item id ('%s<external_id>').", id, ItemIDPrefix)
+		}
+	}
+	if len(s.Errors) != s.FailedCount {
+		fail("/errors", "A job has one error per failed item: %d errors for failed_count %d.", len(s.Errors), s.FailedCount)
+	}
+	finished := s.CompletedAt != nil
+	switch st {
+	case Queued:
+		if done != 0 || finished || s.ExpiresAt != nil {
+			fail("/status", "A queued job has no progress, completed_at or expires_at.")
+		}
+	case Processing, Cancelled:
+		if done == s.TotalCount || finished || s.ExpiresAt != nil {
+			fail("/status", "A %s job has completed_count + failed_count < total_count and no completed_at or expires_at.", st)
+		}
+	case Complete:
+		switch {
+		case done != s.TotalCount:
+			fail("/completed_count", "A complete job's completed_count + failed_count must equal total_count.")
+		case !finished:
+			fail("/completed_at", "A complete job needs completed_at.")
+		case s.CompletedAt.Before(s.CreatedAt):
+			fail("/completed_at", "completed_at is before created_at.")
+		case s.ExpiresAt != nil && s.ExpiresAt.Before(*s.CompletedAt):
+			fail("/expires_at", "expires_at is before completed_at.")
+		}
+	}
+	if s.Pending != nil && !st.InProgress() {
+		fail("/pending", "Only a queued or processing job can be pending.")
+	}
+	return probs
 }
 
 // ItemsFromState validates and converts supplied items.
@@ -274,9 +343,16 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// validJobID accepts 26-character ULIDs (Crockford base32), so supplied
-// jobs sort with created ones.
+// maxIDTime is the latest ULID time a supplied job id may carry (the end of
+// year 9999), so created ids can always be made larger.
+const maxIDTime = 253402300799999
+
+// validJobID accepts 26-character ULIDs (Crockford base32) up to year 9999,
+// so supplied jobs sort with created ones.
 func validJobID(id string) bool {
+	if u, err := ulid.ParseStrict(id); err != nil || u.Time() > maxIDTime {
+		return false
+	}
 	if len(id) != 26 || id[0] > '7' {
 		return false
 	}
