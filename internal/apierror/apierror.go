@@ -24,6 +24,7 @@ const (
 	CodeTooLarge             = "request_too_large"
 	CodeHeaderTooLarge       = "request_header_too_large"
 	CodeThrottled            = "throttled"
+	CodeParseError           = "parse_error"
 	CodeServerError          = "error"
 	CodeServiceUnavailable   = "service_unavailable"
 )
@@ -40,6 +41,7 @@ const (
 	TitleTooLarge             = "Request entity too large."
 	TitleHeaderTooLarge       = "Request header fields too large."
 	TitleThrottled            = "Request was throttled."
+	TitleParseError           = "Malformed request."
 	TitleServerError          = "A server error occurred."
 	TitleServiceUnavailable   = "Service temporarily unavailable, try again later."
 )
@@ -66,12 +68,25 @@ const (
 	PointerDataSlash = "/data/"
 )
 
-// Source tells which part of the request an error is about.
+// Source tells which part of the request an error is about: a member of the
+// body (Pointer) or a query parameter or header (Parameter).
 type Source struct {
 	Pointer   string
 	Parameter string
-	Header    string
 }
+
+// Extras says which of the optional `links` and `meta` members an error
+// object carries in the modern (2024-05-15+) shape. Observed: query
+// parameter errors carry meta only, body errors links and meta, 401 and 404
+// neither, throttled links.type and meta.
+type Extras uint8
+
+// Extras values; the zero value is links and meta.
+const (
+	LinksAndMeta Extras = iota
+	MetaOnly
+	NoExtras
+)
 
 // Error is one Klaviyo-shaped JSON:API error object.
 type Error struct {
@@ -86,6 +101,8 @@ type Error struct {
 	RetryAfter int
 	// Allow is the Allow header value for 405 responses.
 	Allow string
+	// Extras selects the optional members of the modern shape.
+	Extras Extras
 }
 
 // Error implements error.
@@ -99,7 +116,9 @@ func newErr(status int, code, title, detail string, src *Source) *Error {
 
 // Invalid is a 400 about a query parameter.
 func Invalid(parameter, detail string) *Error {
-	return newErr(400, CodeInvalid, TitleInvalid, detail, &Source{Parameter: parameter})
+	e := newErr(400, CodeInvalid, TitleInvalid, detail, &Source{Parameter: parameter})
+	e.Extras = MetaOnly
+	return e
 }
 
 // Invalidf is Invalid with a formatted detail.
@@ -119,7 +138,23 @@ func InvalidHeader(header, detail string) *Error {
 
 // InvalidCursor is the 400 Klaviyo sends for a cursor it cannot read.
 func InvalidCursor() *Error {
-	return InvalidPointer(PointerDataSlash, DetailInvalidCursor)
+	e := InvalidPointer(PointerDataSlash, DetailInvalidCursor)
+	e.Extras = MetaOnly
+	return e
+}
+
+// UnsupportedQueryField is the 400 Klaviyo sends for a query parameter such
+// as page[size] the endpoint does not have (observed: a pointer at the
+// parameter as if it were an attribute).
+func UnsupportedQueryField(name, resource string) *Error {
+	e := InvalidPointer("/data/attributes/"+name, fmt.Sprintf(DetailInvalidField, name, resource))
+	e.Extras = MetaOnly
+	return e
+}
+
+// ParseError is the 400 for a body that is not JSON.
+func ParseError(detail string) *Error {
+	return newErr(400, CodeParseError, TitleParseError, "JSON parse error - "+detail, &Source{Pointer: PointerData})
 }
 
 // UnknownField is the 400 for a sparse-fieldset name the revision does not accept.
@@ -129,14 +164,18 @@ func UnknownField(parameter, name, resource string) *Error {
 
 // NotAuthenticated is the 401 for a missing header or another scheme.
 func NotAuthenticated() *Error {
-	return newErr(401, CodeNotAuthenticated, TitleNotAuthenticated, DetailWrongScheme,
+	e := newErr(401, CodeNotAuthenticated, TitleNotAuthenticated, DetailWrongScheme,
 		&Source{Pointer: PointerDataSlash})
+	e.Extras = NoExtras
+	return e
 }
 
 // AuthenticationFailed is the 401 for a key Klaviyo does not accept.
 func AuthenticationFailed() *Error {
-	return newErr(401, CodeAuthenticationFailed, TitleAuthenticationFailed,
+	e := newErr(401, CodeAuthenticationFailed, TitleAuthenticationFailed,
 		TitleAuthenticationFailed, &Source{Pointer: PointerDataSlash})
+	e.Extras = NoExtras
+	return e
 }
 
 // PermissionDenied is a 403 with detail.
@@ -146,7 +185,9 @@ func PermissionDenied(detail string) *Error {
 
 // NotFound is a 404 about a resource.
 func NotFound(detail string) *Error {
-	return newErr(404, CodeNotFound, TitleNotFound, detail, &Source{Pointer: PointerDataSlash})
+	e := newErr(404, CodeNotFound, TitleNotFound, detail, &Source{Pointer: PointerDataSlash})
+	e.Extras = NoExtras
+	return e
 }
 
 // JobNotFound is the 404 for an unknown job id.
@@ -156,12 +197,16 @@ func JobNotFound(id string) *Error {
 
 // PathNotFound is the 404 for an unknown path under /api.
 func PathNotFound(path string) *Error {
-	return newErr(404, CodeNotFound, TitlePathNotFound, fmt.Sprintf(DetailPathNotFound, path), nil)
+	e := newErr(404, CodeNotFound, TitlePathNotFound, fmt.Sprintf(DetailPathNotFound, path), nil)
+	e.Extras = NoExtras
+	return e
 }
 
 // NoValidRevision is the 404 for a revision at which the operation does not exist.
 func NoValidRevision() *Error {
-	return newErr(404, CodeNotFound, TitleNotFound, DetailNoValidRevision, &Source{Parameter: "revision"})
+	e := newErr(404, CodeNotFound, TitleNotFound, DetailNoValidRevision, &Source{Parameter: "revision"})
+	e.Extras = MetaOnly
+	return e
 }
 
 // MethodNotAllowed is the 405 for a method the path does not serve.
@@ -191,7 +236,14 @@ func HeaderTooLarge(detail string) *Error {
 func UnsupportedMediaType(contentType string) *Error {
 	return newErr(415, CodeUnsupportedMedia, fmt.Sprintf("Unsupported media type %q in request.", contentType),
 		fmt.Sprintf("Unsupported media type %q in request. Send application/vnd.api+json or application/json.", contentType),
-		&Source{Header: "Content-Type"})
+		&Source{Parameter: "Content-Type"})
+}
+
+// UnsupportedEncoding is a 415 for a Content-Encoding the API does not read.
+func UnsupportedEncoding(encoding string) *Error {
+	return newErr(415, CodeUnsupportedMedia, fmt.Sprintf("Unsupported content encoding %q in request.", encoding),
+		fmt.Sprintf("Unsupported content encoding %q in request; send the body uncompressed or with gzip.", encoding),
+		&Source{Parameter: "Content-Encoding"})
 }
 
 // Throttled is the 429 Klaviyo sends when a rate limit is exceeded; modern
@@ -222,7 +274,7 @@ func Server(status int) *Error {
 
 // Style selects the error document shape of a revision.
 type Style struct {
-	// Modern adds empty `links` and `meta` objects to every error.
+	// Modern adds the `links` and `meta` objects each error's Extras asks for.
 	Modern bool
 	// Spaced writes JSON with ", " and ": " separators, as Klaviyo's
 	// unknown-path 404 does.
@@ -270,13 +322,10 @@ func Append(b []byte, id string, style Style, errs ...*Error) []byte {
 			case e.Source.Parameter != "":
 				b = key(b, "parameter", true)
 				b = jsonw.String(b, e.Source.Parameter)
-			case e.Source.Header != "":
-				b = key(b, "header", true)
-				b = jsonw.String(b, e.Source.Header)
 			}
 			b = append(b, '}')
 		}
-		if style.Modern || e.LinkType != "" {
+		if (style.Modern && e.Extras == LinksAndMeta) || e.LinkType != "" {
 			b = key(b, "links", false)
 			b = append(b, '{')
 			if e.LinkType != "" {
@@ -285,7 +334,7 @@ func Append(b []byte, id string, style Style, errs ...*Error) []byte {
 			}
 			b = append(b, '}')
 		}
-		if style.Modern {
+		if style.Modern && e.Extras != NoExtras {
 			b = key(b, "meta", false)
 			b = append(b, "{}"...)
 		}

@@ -66,7 +66,7 @@ func TestAppend_SpacedDocument(t *testing.T) {
 	decode(t, []byte(got))
 
 	two := string(apierror.Append(nil, errID, apierror.Style{Spaced: true, Modern: true},
-		apierror.InvalidCursor(), apierror.InvalidCursor()))
+		apierror.InvalidPointer("/data", "a"), apierror.InvalidPointer("/data", "b")))
 	if strings.Contains(strings.ReplaceAll(strings.ReplaceAll(two, ", ", ""), ": ", ""), ",") {
 		t.Errorf("spaced document has a comma without a space: %s", two)
 	}
@@ -164,8 +164,7 @@ func TestAppend_SourceMembers(t *testing.T) {
 		{"none", nil, ""},
 		{"pointer", &apierror.Source{Pointer: "/data"}, `"source":{"pointer":"/data"}`},
 		{"parameter", &apierror.Source{Parameter: "page[cursor]"}, `"source":{"parameter":"page[cursor]"}`},
-		{"header", &apierror.Source{Header: "Content-Type"}, `"source":{"header":"Content-Type"}`},
-		{"pointer wins", &apierror.Source{Pointer: "/data/", Parameter: "x", Header: "y"}, `"source":{"pointer":"/data/"}`},
+		{"pointer wins", &apierror.Source{Pointer: "/data/", Parameter: "x"}, `"source":{"pointer":"/data/"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,7 +241,7 @@ func TestConstructors(t *testing.T) {
 		{"HeaderTooLarge", apierror.HeaderTooLarge("d"), 431, "request_header_too_large", "Request header fields too large.", "d", "", "", "", true},
 		{"UnsupportedMediaType", apierror.UnsupportedMediaType("text/plain"), 415, "unsupported_media_type",
 			`Unsupported media type "text/plain" in request.`,
-			`Unsupported media type "text/plain" in request. Send application/vnd.api+json or application/json.`, "", "", "Content-Type", false},
+			`Unsupported media type "text/plain" in request. Send application/vnd.api+json or application/json.`, "", "Content-Type", "", false},
 		{"Throttled 0", apierror.Throttled(0, false), 429, "throttled", "Request was throttled.",
 			"Request was throttled. Expected available in 0 seconds.", "/data/", "", "", false},
 		{"Throttled 1", apierror.Throttled(1, false), 429, "throttled", "Request was throttled.",
@@ -270,7 +269,7 @@ func TestConstructors(t *testing.T) {
 				}
 				return
 			}
-			want := apierror.Source{Pointer: tt.pointer, Parameter: tt.param, Header: tt.hdr}
+			want := apierror.Source{Pointer: tt.pointer, Parameter: tt.param}
 			if e.Source == nil || *e.Source != want {
 				t.Errorf("source = %+v, want %+v", e.Source, want)
 			}

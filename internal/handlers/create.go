@@ -61,11 +61,7 @@ func readBody(r *http.Request, limit int64) ([]byte, *apierror.Error) {
 		defer zr.Close()
 		src = zr
 	default:
-		e := apierror.UnsupportedMediaType(ct)
-		e.Title = fmt.Sprintf("Unsupported content encoding %q in request.", enc)
-		e.Detail = fmt.Sprintf("Unsupported content encoding %q in request; send the body uncompressed or with gzip.", enc)
-		e.Source = &apierror.Source{Header: "Content-Encoding"}
-		return nil, e
+		return nil, apierror.UnsupportedEncoding(enc)
 	}
 	body, err := io.ReadAll(io.LimitReader(src, limit+1))
 	var maxErr *http.MaxBytesError

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -76,9 +75,7 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 			q.hasCursor = e == nil
 			add(e)
 		case bracketed && family == "page":
-			name := "page_" + member
-			add(apierror.InvalidPointer("/data/attributes/"+name,
-				fmt.Sprintf(apierror.DetailInvalidField, name, query.TypeJob)))
+			add(apierror.UnsupportedQueryField("page_"+member, query.TypeJob))
 		case key == "sort":
 			add(apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
 				strings.TrimPrefix(v, "-"), query.TypeJob))

@@ -172,8 +172,31 @@ func TestRoutes_ErrorsUseTheRevisionsErrorShape(t *testing.T) {
 		t.Fatalf("2023 error carries links/meta: %s", old.body)
 	}
 	validate(t, old, "2023-02-22")
-	modern := e.get(listPath+"?sort=x", "revision: 2024-05-15")
-	if er := wantError(t, modern, 400, "invalid", nil); er["links"] == nil || er["meta"] == nil {
-		t.Fatalf("2024-05-15 error lacks links/meta: %s", modern.body)
+	// From 2024-05-15, as observed: query-parameter errors carry meta only,
+	// body errors links and meta, 401 and 404 neither.
+	cases := []struct {
+		r               *resp
+		status          int
+		links, metaWant bool
+	}{
+		{e.get(listPath+"?sort=x", "revision: 2024-05-15"), 400, false, true},
+		{e.get(listPath+"?page%5Bsize%5D=1", "revision: 2024-10-15"), 400, false, true},
+		{e.post("2024-10-15", []byte(`{"data":{}}`)), 400, true, true},
+		{e.get(listPath, "revision: 2024-10-15", "Authorization:"), 401, false, false},
+		{e.get(listPath+"/01ZZZZZZZZZZZZZZZZZZZZZZZZ", "revision: 2024-10-15"), 404, false, false},
 	}
+	for _, c := range cases {
+		er := wantError(t, c.r, c.status, er0(c.status), nil)
+		if _, ok := er["links"]; ok != c.links {
+			t.Errorf("%s %d: links present %v: %s", c.r.path, c.status, ok, c.r.body)
+		}
+		if _, ok := er["meta"]; ok != c.metaWant {
+			t.Errorf("%s %d: meta present %v: %s", c.r.path, c.status, ok, c.r.body)
+		}
+	}
+}
+
+// er0 is the error code of the usual error at status.
+func er0(status int) string {
+	return map[int]string{400: "invalid", 401: "not_authenticated", 404: "not_found"}[status]
 }

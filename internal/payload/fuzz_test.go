@@ -96,8 +96,8 @@ func FuzzParseCreate(f *testing.F) {
 				t.Errorf("error %d: pointer %q does not start with /data", i, ptr)
 			}
 			switch e.Code {
-			case payload.CodeParseError:
-				if e.Title != payload.TitleParseError || len(errs) != 1 || ptr != apierror.PointerData {
+			case apierror.CodeParseError:
+				if e.Title != apierror.TitleParseError || len(errs) != 1 || ptr != apierror.PointerData {
 					t.Errorf("parse_error %d: title %q, %d errors, pointer %q; want the only error, at /data",
 						i, e.Title, len(errs), ptr)
 				}
@@ -119,10 +119,10 @@ func FuzzParseCreate(f *testing.F) {
 					t.Errorf("%s: error %d pointer %q: its parent is not in the document %q", p.Date, i, ptr, body)
 				}
 			default:
-				t.Errorf("error %d: code %q, want %q or %q", i, e.Code, apierror.CodeInvalid, payload.CodeParseError)
+				t.Errorf("error %d: code %q, want %q or %q", i, e.Code, apierror.CodeInvalid, apierror.CodeParseError)
 			}
 		}
-		if !valid && (len(errs) != 1 || errs[0].Code != payload.CodeParseError) {
+		if !valid && (len(errs) != 1 || errs[0].Code != apierror.CodeParseError) {
 			t.Errorf("%s: malformed body %q got %d errors, want one parse_error", p.Date, body, len(errs))
 		}
 	})

@@ -128,7 +128,7 @@ func wantInvalid(t *testing.T, errs []*apierror.Error, want ...wantErr) {
 			t.Errorf("error %d: got no source, want pointer %q", i, want[i].pointer)
 			continue
 		}
-		if e.Source.Pointer != want[i].pointer || e.Source.Parameter != "" || e.Source.Header != "" {
+		if e.Source.Pointer != want[i].pointer || e.Source.Parameter != "" {
 			t.Errorf("error %d: got source %+v, want only pointer %q", i, *e.Source, want[i].pointer)
 		}
 		if e.Detail != want[i].detail {
@@ -145,8 +145,8 @@ func wantParseError(t *testing.T, errs []*apierror.Error) {
 		t.Fatalf("got %d error(s), want exactly one parse_error:\n%s", len(errs), describe(errs))
 	}
 	e := errs[0]
-	if e.Status != 400 || e.Code != payload.CodeParseError || e.Title != payload.TitleParseError {
-		t.Errorf("got %d %q %q, want 400 %q %q", e.Status, e.Code, e.Title, payload.CodeParseError, payload.TitleParseError)
+	if e.Status != 400 || e.Code != apierror.CodeParseError || e.Title != apierror.TitleParseError {
+		t.Errorf("got %d %q %q, want 400 %q %q", e.Status, e.Code, e.Title, apierror.CodeParseError, apierror.TitleParseError)
 	}
 	if e.Source == nil || e.Source.Pointer != apierror.PointerData {
 		t.Errorf("got source %+v, want pointer %q", e.Source, apierror.PointerData)

@@ -29,12 +29,6 @@ const (
 	typeCategory = "catalog-category"
 )
 
-// Error texts.
-const (
-	CodeParseError  = "parse_error"
-	TitleParseError = "Malformed request."
-)
-
 // ParseCreate parses body for revision p. On success it returns the store's
 // create request; otherwise every problem found, in document order.
 func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
@@ -50,10 +44,7 @@ func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apie
 	return req, nil
 }
 
-func parseError(err error) *apierror.Error {
-	return &apierror.Error{Status: 400, Code: CodeParseError, Title: TitleParseError,
-		Detail: "JSON parse error - " + err.Error(), Source: &apierror.Source{Pointer: apierror.PointerData}}
-}
+func parseError(err error) *apierror.Error { return apierror.ParseError(err.Error()) }
 
 type validator struct {
 	p    *revision.Profile

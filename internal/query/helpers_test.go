@@ -21,7 +21,7 @@ func wantInvalidParam(t *testing.T, err *apierror.Error, param string) {
 	if err.Source == nil {
 		t.Fatalf("got no source, want source.parameter %q", param)
 	}
-	if err.Source.Parameter != param || err.Source.Pointer != "" || err.Source.Header != "" {
+	if err.Source.Parameter != param || err.Source.Pointer != "" {
 		t.Errorf("got source %+v, want only parameter %q", *err.Source, param)
 	}
 	if strings.TrimSpace(err.Detail) == "" {
