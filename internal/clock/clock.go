@@ -22,6 +22,17 @@ type Clock struct {
 	at     time.Time
 }
 
+// The range the clock may be set to: every timestamp derived from it (job
+// completion, expiry 30 days on) stays a valid RFC 3339 year.
+var (
+	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// InRange reports whether t is a time the clock may be set to (1970-01-01
+// up to 9000-01-01).
+func InRange(t time.Time) bool { return !t.Before(minTime) && t.Before(maxTime) }
+
 // New returns a clock that follows real time.
 func New() *Clock {
 	return &Clock{real: time.Now}

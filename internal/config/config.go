@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
 )
 
 // Config is the whole server configuration.
@@ -148,8 +150,8 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	}
 	c.Epoch = c.Epoch.UTC()
 	if clockStart != "" {
-		if c.ClockStart, err = time.Parse(time.RFC3339, clockStart); err != nil {
-			return c, fmt.Errorf("--clock: must be an RFC 3339 time such as 2026-10-15T12:00:00Z, got %q", clockStart)
+		if c.ClockStart, err = time.Parse(time.RFC3339, clockStart); err != nil || !clock.InRange(c.ClockStart) {
+			return c, fmt.Errorf("--clock: must be an RFC 3339 time between 1970 and 9000 such as 2026-10-15T12:00:00Z, got %q", clockStart)
 		}
 	}
 	c.CORSOrigins = splitList(corsOrigins)

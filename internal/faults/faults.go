@@ -72,6 +72,15 @@ func (m Match) matches(r Request) bool {
 
 // Validate checks a rule a client supplied.
 func (r *Rule) Validate() error {
+	if r.Latency < 0 {
+		return errors.New("latency must not be negative")
+	}
+	if r.Match.Path != "" && !strings.HasPrefix(r.Match.Path, "/") {
+		return fmt.Errorf("match.path %q must be a path prefix starting with /, such as /api/catalog-item-bulk-update-jobs", r.Match.Path)
+	}
+	if r.Match.Revision != "" && !isDate(r.Match.Revision) {
+		return fmt.Errorf("match.revision %q must be a revision date such as 2026-07-15", r.Match.Revision)
+	}
 	if r.Status == 0 && r.Latency <= 0 && !r.Drop {
 		return errors.New("a fault needs an effect: status, latency or drop")
 	}
@@ -84,8 +93,8 @@ func (r *Rule) Validate() error {
 	if r.RetryAfter < 0 || (r.RetryAfter > 0 && r.Status != 429) {
 		return errors.New("retry_after applies to status 429 only and must be positive")
 	}
-	if r.Latency < 0 || time.Duration(r.Latency) > 5*time.Minute {
-		return errors.New("latency must be between 0 and 5m")
+	if time.Duration(r.Latency) > 5*time.Minute {
+		return errors.New("latency must be at most 5m")
 	}
 	if r.Probability < 0 || r.Probability > 1 {
 		return errors.New("probability must be between 0 and 1")
@@ -94,6 +103,12 @@ func (r *Rule) Validate() error {
 		return errors.New("count must be 0 (unlimited) or more")
 	}
 	return nil
+}
+
+// isDate reports whether s is a YYYY-MM-DD date.
+func isDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 // Set is the server's fault rules. It is safe for concurrent use.

@@ -118,7 +118,7 @@ func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, opt
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		h.adminError(w, r, apierror.InvalidPointer("", "The request body is not valid: "+err.Error()))
+		h.adminError(w, r, decodeError(err))
 		return false
 	}
 	if dec.More() {
@@ -247,4 +247,40 @@ func queryInt(r *http.Request, name string) (int, *apierror.Error) {
 		return 0, apierror.Invalid(name, fmt.Sprintf("%s must be a non-negative integer, got %q.", name, v))
 	}
 	return n, nil
+}
+
+// decodeError turns a JSON decoding error of a control API body into a
+// Klaviyo-shaped 400 that names the member, without Go type names.
+func decodeError(err error) *apierror.Error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		pointer := "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
+		return apierror.InvalidPointer(pointer, fmt.Sprintf("%q must be %s, got a JSON %s.",
+			typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value))
+	case errors.As(err, &syntaxErr):
+		return apierror.ParseError(fmt.Sprintf("%s (at byte %d)", syntaxErr.Error(), syntaxErr.Offset))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apierror.InvalidPointer("/"+name, fmt.Sprintf("%q is not a member this control route reads.", name))
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return apierror.ParseError("the body ends before the JSON document does")
+	}
+	return apierror.InvalidPointer("", "The request body is not valid: "+strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names the JSON type a Go kind is read from.
+func jsonKind(goKind string) string {
+	switch {
+	case strings.HasPrefix(goKind, "int"), strings.HasPrefix(goKind, "uint"), strings.HasPrefix(goKind, "float"):
+		return "a number"
+	case goKind == "string":
+		return "a string"
+	case goKind == "bool":
+		return "a boolean"
+	case goKind == "slice" || goKind == "array":
+		return "an array"
+	}
+	return "an object"
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -145,6 +146,12 @@ func (h *Handler) importPart(w http.ResponseWriter, r *http.Request, jobs []stor
 
 func (h *Handler) adminRequests(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if rev := q.Get("revision"); rev != "" {
+		if _, err := time.Parse(time.DateOnly, rev); err != nil {
+			h.adminError(w, r, apierror.Invalid("revision", fmt.Sprintf("revision must be a date such as 2026-07-15, got %q.", rev)))
+			return
+		}
+	}
 	status, aerr := queryInt(r, "status")
 	if aerr == nil {
 		var limit int
@@ -234,6 +241,18 @@ func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := h.opts.Clock
+	target := c.Now()
+	if req.Set != nil {
+		target = *req.Set
+	}
+	if req.Advance != nil {
+		target = target.Add(time.Duration(*req.Advance))
+	}
+	if (req.Set != nil || req.Advance != nil) && !clock.InRange(target) {
+		h.adminError(w, r, apierror.InvalidPointer("", fmt.Sprintf(
+			"The clock would read %s; it must stay between 1970-01-01 and 9000-01-01.", target.UTC().Format(time.RFC3339))))
+		return
+	}
 	if req.Freeze != nil && *req.Freeze {
 		c.Freeze() // first, so a set or advance in the same request lands exactly
 	}

@@ -1,7 +1,11 @@
 package handlers
 
 import (
+	"bufio"
 	"bytes"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -87,5 +91,48 @@ func TestJournal_RecordsAPIRequestsWithBodyAndFault(t *testing.T) {
 	}
 	if entries[1].Body != `{"data":` || entries[1].Status != 400 || entries[1].Operation != "create" || !entries[1].Time.Equal(testNow) {
 		t.Fatalf("POST entry %+v", entries[1])
+	}
+}
+
+func TestLinks_RequestWithoutHostUsesTheLocalAddress(t *testing.T) {
+	e := newEnv(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET %s HTTP/1.0\r\nrevision: 2026-07-15\r\nAuthorization: Klaviyo-API-Key %s\r\n\r\n", listPath, testKey)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"self":"`+e.srv.URL+listPath) {
+		t.Fatalf("%d %.300s", res.StatusCode, body)
+	}
+}
+
+func TestRevision_TwoHeadersAreMalformed(t *testing.T) {
+	e := newEnv(t)
+	req, _ := http.NewRequest("GET", e.srv.URL+listPath, nil)
+	req.Header.Add("revision", "2022-10-17")
+	req.Header.Add("revision", "2026-07-15")
+	req.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	wantError(t, &resp{status: res.StatusCode, header: res.Header, body: body}, 400, "invalid", map[string]any{"parameter": "revision"})
+}
+
+func TestListJobs_BracketedFilterIsRefusedNotIgnored(t *testing.T) {
+	e := newEnv(t)
+	r := e.get(listPath + "?filter%5Bstatus%5D=queued")
+	er := wantError(t, r, 400, "invalid", map[string]any{"parameter": "filter[status]"})
+	if !strings.Contains(er["detail"].(string), "filter=equals(status,'queued')") {
+		t.Fatalf("detail %q does not show the right form", er["detail"])
 	}
 }

@@ -63,9 +63,9 @@ type Options struct {
 // Control is what the control API needs from the server beyond the
 // handlers' own state.
 type Control interface {
-	// Reset returns every account to its seeded state, with a new seed when
-	// non-zero and a new job count when jobs is not nil, and clears rate
-	// counters, fault rules, the journal and the clock.
+	// Reset returns every account to its seeded state, with seed and jobs
+	// when given (the configured ones when seed is 0 or jobs nil), and
+	// clears rate counters, fault rules, the journal and the clock.
 	Reset(seed uint64, jobs *int) error
 	// Snapshot saves the state file and returns its path.
 	Snapshot() (string, error)

@@ -74,6 +74,8 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 			q.cursor, e = query.DecodeCursor(v)
 			q.hasCursor = e == nil
 			add(e)
+		case bracketed && family == "filter":
+			add(apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=equals(status,'queued').", key))
 		case bracketed && family == "page":
 			add(apierror.UnsupportedQueryField("page_"+member, query.TypeJob))
 		case key == "sort":

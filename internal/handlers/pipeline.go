@@ -34,7 +34,9 @@ func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
 		rec.op = op.String()
 		c := &call{w: w, r: r, rec: rec, op: op}
 
-		p, aerr := h.opts.Revisions.Resolve(r.Header.Get(revision.Header), revision.ResolveOptions{
+		// Several revision headers are joined, as Django joins them, and so
+		// refused as malformed.
+		p, aerr := h.opts.Revisions.Resolve(strings.Join(r.Header.Values(revision.Header), ","), revision.ResolveOptions{
 			Today:  h.opts.Clock.Now(),
 			Retire: h.opts.RetireRevisions,
 			OptOut: r.Header.Get(revision.OptOutHeader),

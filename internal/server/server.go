@@ -122,6 +122,7 @@ func (s *Server) startClock() {
 func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.seed, s.jobs = s.cfg.Seed, s.cfg.Jobs
 	if seed != 0 {
 		s.seed = seed
 	}

@@ -1,0 +1,144 @@
+package klaviyomock_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/klaviyomock"
+)
+
+func TestControl_ResetWithoutABodyReturnsToTheConfiguredSeedAndJobs(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=4")
+	mustStatus(t, call(t, "POST", adminURL(m, "/reset"), map[string]any{"seed": 9, "jobs": 2}), 200)
+	if n := len(m.Jobs(key)); n != 2 {
+		t.Fatalf("%d jobs after reset to 2", n)
+	}
+	mustStatus(t, call(t, "POST", adminURL(m, "/reset"), nil), 200)
+	if n := len(m.Jobs(key)); n != 4 {
+		t.Fatalf("%d jobs after a plain reset, want the configured 4", n)
+	}
+}
+
+func TestControl_AccountsListsHeldAccounts(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=1")
+	api(t, m.URL(), "GET", "/api/catalog-item-bulk-update-jobs", nil)
+	m.SetJobs("pk_changed")
+	got := call(t, "GET", adminURL(m, "/accounts"), nil).json(t)["accounts"].([]any)
+	if len(got) != 2 {
+		t.Fatalf("%v", got)
+	}
+	for _, a := range got {
+		acct := a.(map[string]any)
+		if acct["changed"] != (acct["key"] == "pk_changed") {
+			t.Fatalf("%v", acct)
+		}
+	}
+}
+
+func TestControl_DecodeErrorsNameTheMember(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=1")
+	r := call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), `{"items":[{"external_id":"A","price":"x"}]}`)
+	mustStatus(t, r, 400)
+	e := r.json(t)["errors"].([]any)[0].(map[string]any)
+	if e["source"].(map[string]any)["pointer"] != "/items/price" || strings.Contains(e["detail"].(string), "Go struct") {
+		t.Fatalf("%v", e)
+	}
+	r = call(t, "POST", adminURL(m, "/faults"), `{"status":`)
+	mustStatus(t, r, 400)
+	if e := r.json(t)["errors"].([]any)[0].(map[string]any); e["code"] != "parse_error" {
+		t.Fatalf("%v", e)
+	}
+}
+
+func TestControl_ClockStaysInRange(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=1")
+	m.Freeze()
+	before := m.Now()
+	for _, body := range []string{`{"set":"9999-12-31T23:59:58Z"}`, `{"set":"1969-12-31T00:00:00Z"}`, `{"set":"8999-12-31T23:59:59Z","advance":"24h"}`} {
+		mustStatus(t, call(t, "POST", adminURL(m, "/clock"), body), 400)
+	}
+	if !m.Now().Equal(before) {
+		t.Fatal("a refused clock change moved the clock")
+	}
+}
+
+func TestControl_FaultRulesThatCannotMatchAreRefused(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=1")
+	for _, body := range []string{`{"latency":"-5s"}`, `{"status":500,"match":{"path":"api"}}`, `{"status":500,"match":{"revision":"garbage"}}`} {
+		r := call(t, "POST", adminURL(m, "/faults"), body)
+		mustStatus(t, r, 400)
+		if strings.Contains(string(r.body), "needs an effect") {
+			t.Errorf("%s: misleading %s", body, r.body)
+		}
+	}
+	mustStatus(t, call(t, "GET", adminURL(m, "/requests?revision=garbage"), nil), 400)
+}
+
+func TestGo_TwinsOfTheControlRoutes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	m := klaviyomock.RunT(t, "--jobs=2", "--state-file="+path)
+	title := "Twin"
+	if err := m.SetItems(key, klaviyomock.Item{ExternalID: "T1", Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	if its := m.Items(key); len(its) != 1 || its[0].ID != "$custom:::$default:::T1" || its[0].Created.IsZero() {
+		t.Fatalf("%+v", its)
+	}
+	if err := m.SetItems(key, klaviyomock.Item{}); err == nil {
+		t.Fatal("an item without external_id was accepted")
+	}
+
+	at := time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)
+	m.Freeze()
+	m.SetTime(at)
+	if !m.Now().Equal(at) {
+		t.Fatalf("SetTime: %v", m.Now())
+	}
+	m.Unfreeze()
+	if d := call(t, "GET", adminURL(m, "/clock"), nil).json(t); d["frozen"] != false {
+		t.Fatalf("Unfreeze: %v", d)
+	}
+
+	api(t, m.URL(), "GET", "/api/catalog-item-bulk-update-jobs", nil)
+	m.ClearRequests()
+	if len(m.Requests()) != 0 {
+		t.Fatal("ClearRequests kept entries")
+	}
+
+	f, err := m.AddFault(klaviyomock.Fault{Effect: klaviyomock.Fault{}.Effect, Count: 1, Probability: 1})
+	if err == nil {
+		t.Fatalf("a rule without an effect was added: %+v", f)
+	}
+	var rule klaviyomock.Fault
+	rule.Status = 503
+	f, err = m.AddFault(rule)
+	if err != nil || !m.DeleteFault(f.ID) || m.DeleteFault(f.ID) {
+		t.Fatalf("AddFault/DeleteFault: %v", err)
+	}
+	m.AddFault(rule)
+	m.ClearFaults()
+	if r := api(t, m.URL(), "GET", "/api/catalog-item-bulk-update-jobs", nil); r.status != 200 {
+		t.Fatalf("ClearFaults left a rule: %d", r.status)
+	}
+
+	if err := m.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"external_id": "T1"`) {
+		t.Fatalf("Snapshot did not save the changed account: %.300s", b)
+	}
+	os.Remove(path)
+	r := call(t, "POST", adminURL(m, "/snapshot"), nil)
+	mustStatus(t, r, 200)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("POST /snapshot wrote nothing: %v", err)
+	}
+	noFile := klaviyomock.RunT(t, "--jobs=1")
+	if r := call(t, "POST", adminURL(noFile, "/snapshot"), nil); r.status != 400 || !strings.Contains(string(r.body), "--state-file") {
+		t.Fatalf("snapshot without a state file: %d %s", r.status, r.body)
+	}
+}
