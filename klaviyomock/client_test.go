@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/spectest"
 )
 
 const key = "pk_0123456789abcdef0123456789abcdef01"
@@ -61,7 +65,20 @@ func api(t *testing.T, base, method, path string, body any, hdr ...string) reply
 	t.Helper()
 	h := append([]string{"revision: 2026-07-15", "Authorization: Klaviyo-API-Key " + key,
 		"Accept: application/vnd.api+json", "Content-Type: application/vnd.api+json"}, hdr...)
-	return call(t, method, base+path, body, h...)
+	r := call(t, method, base+path, body, h...)
+	rev := ""
+	for _, x := range h {
+		if k, v, _ := strings.Cut(x, ":"); strings.EqualFold(k, "revision") {
+			rev = strings.TrimSpace(v)
+		}
+	}
+	u, _ := url.Parse(base + path)
+	if slices.Contains(spectest.Revisions(), rev) && strings.HasPrefix(u.Path, "/api/catalog-item-bulk-update-jobs") &&
+		!strings.Contains(u.RawQuery, "fields") && r.status != 405 {
+		spectest.Validate(t, spectest.Response{Revision: rev, Method: method, Path: u.Path, Status: r.status,
+			ContentType: r.header.Get("Content-Type"), Body: r.body})
+	}
+	return r
 }
 
 // clientScenario is a small integration test a user would write: create a

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,9 @@ func (e *env) req(method, target string, body io.Reader, hdr ...string) *resp {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return &resp{status: res.StatusCode, header: res.Header, body: b, method: method, path: r.URL.Path, rev: r.Header.Get("revision")}
+	out := &resp{status: res.StatusCode, header: res.Header, body: b, method: method, path: r.URL.Path, rev: r.Header.Get("revision")}
+	e.autoValidate(r, out)
+	return out
 }
 
 func (e *env) get(target string, hdr ...string) *resp {
@@ -222,3 +225,37 @@ func cursorOf(t *testing.T, link string) string {
 
 // journalFilterAll selects every journal entry.
 var journalFilterAll = journal.Filter{}
+
+// jobPathRe matches the paths the spec declares (with or without the
+// trailing slash).
+var jobPathRe = regexp.MustCompile(`^/api/catalog-item-bulk-update-jobs(/[^/]+)?/?$`)
+
+// autoValidate checks every response of an operation the spec declares
+// against the OpenAPI document of the revision that served it (the newest
+// one for requests refused before a revision was resolved), with the
+// request's sparse fieldsets.
+func (e *env) autoValidate(req *http.Request, r *resp) {
+	e.t.Helper()
+	if (req.Method != http.MethodGet && req.Method != http.MethodPost) || !jobPathRe.MatchString(req.URL.Path) ||
+		r.status == http.StatusMethodNotAllowed {
+		return
+	}
+	rev := e.h.opts.Revisions.Newest().Date
+	if p, err := e.h.opts.Revisions.Resolve(strings.Join(req.Header.Values("revision"), ","), revision.ResolveOptions{
+		Today: e.clock.Now(), Retire: e.h.opts.RetireRevisions, OptOut: req.Header.Get(revision.OptOutHeader),
+	}); err == nil {
+		rev = p.Date
+	}
+	var jobFields, itemFields []string
+	if v, ok := req.URL.Query()["fields[catalog-item-bulk-update-job]"]; ok && r.status < 300 {
+		jobFields = strings.Split(v[len(v)-1], ",")
+	}
+	if v, ok := req.URL.Query()["fields[catalog-item]"]; ok && r.status < 300 {
+		itemFields = strings.Split(v[len(v)-1], ",")
+	}
+	spectest.Validate(e.t, spectest.Response{
+		Revision: rev, Method: req.Method, Path: req.URL.Path, Status: r.status,
+		ContentType: r.header.Get("Content-Type"), Body: r.body,
+		JobFields: jobFields, ItemFields: itemFields,
+	})
+}

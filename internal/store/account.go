@@ -17,7 +17,17 @@ const btreeDegree = 32
 
 func byID(a, b *Job) bool { return a.ID < b.ID }
 
-func newTree() *btree.BTreeG[*Job] { return btree.NewG(btreeDegree, byID) }
+// newTree returns an empty job index ordered by id; compares, when set,
+// counts its comparisons.
+func newTree(compares *atomic.Int64) *btree.BTreeG[*Job] {
+	if compares == nil {
+		return btree.NewG(btreeDegree, byID)
+	}
+	return btree.NewG(btreeDegree, func(a, b *Job) bool {
+		compares.Add(1)
+		return a.ID < b.ID
+	})
+}
 
 // Account is one API key's isolated state. All methods are safe for
 // concurrent use.
@@ -39,15 +49,17 @@ type Account struct {
 	active []string
 	// nActive mirrors len(active) for the lock-free fast path of settle.
 	nActive atomic.Int32
+	// work, when set (tests), counts the jobs a page visits.
+	work *atomic.Int64
 }
 
 // newAccount builds an account from the store's options (read under the
 // store's lock).
 func newAccount(key string, o *Options) *Account {
 	a := &Account{key: key, seeder: o.Seeder, life: o.Lifecycle,
-		clock: o.Now, all: newTree(), items: map[string]*Item{}}
+		clock: o.Now, all: newTree(o.compares), items: map[string]*Item{}, work: o.compares}
 	for i := range a.byStatus {
-		a.byStatus[i] = newTree()
+		a.byStatus[i] = newTree(o.compares)
 	}
 	src := rand.NewPCG(o.Seed, hashKey(key))
 	a.rng = rand.New(src)
@@ -141,6 +153,9 @@ func (a *Account) pageLocked(req PageRequest, limit int) Page {
 	}
 	jobs := make([]*Job, 0, limit+1)
 	collect := func(j *Job) bool {
+		if a.work != nil {
+			a.work.Add(1)
+		}
 		jobs = append(jobs, j)
 		return len(jobs) <= limit
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"hash/fnv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +35,11 @@ type Options struct {
 	MaxAccounts int
 	// Lifecycle says how created jobs progress.
 	Lifecycle Lifecycle
+
+	// compares, when set (by tests), counts the id comparisons the job
+	// indexes make and the jobs a page visits, to show a page costs
+	// O(page + log n).
+	compares *atomic.Int64
 }
 
 // Store holds every account.

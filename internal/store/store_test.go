@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -267,6 +268,45 @@ func TestPage_BeforeWithNothingEarlierIsTheFirstPage(t *testing.T) {
 		first := a.Page(PageRequest{Statuses: Only(Complete)})
 		if fmt.Sprint(ids(p.Jobs)) != fmt.Sprint(ids(first.Jobs)) || p.HasPrev || !p.HasNext {
 			t.Fatalf("before %s: %d jobs, HasPrev=%v HasNext=%v", before, len(p.Jobs), p.HasPrev, p.HasNext)
+		}
+	}
+}
+
+// TestPage_CostDoesNotGrowWithTheAccount counts the id comparisons and the
+// jobs visited by a page at a thousand and at a million jobs: a page is
+// O(page + log n), so a thousand times more jobs add only a few tree levels.
+func TestPage_CostDoesNotGrowWithTheAccount(t *testing.T) {
+	type sized struct {
+		a *Account
+		c *atomic.Int64
+	}
+	accounts := map[int]sized{}
+	for _, n := range []int{1_000, 1_000_000} {
+		var c atomic.Int64
+		s := New(Options{Seed: 1, Seeder: seqSeeder(n), Now: func() time.Time { return t0 }, compares: &c})
+		a, _ := s.Account("k")
+		a.Len()
+		accounts[n] = sized{a, &c}
+	}
+	cost := func(n int, req PageRequest) int64 {
+		acct := accounts[n]
+		acct.c.Store(0)
+		if p := acct.a.Page(req); len(p.Jobs) != PageSize {
+			t.Fatalf("n=%d: page of %d", n, len(p.Jobs))
+		}
+		return acct.c.Load()
+	}
+	for name, req := range map[string]func(n int) PageRequest{
+		"first":        func(int) PageRequest { return PageRequest{Statuses: AllStatuses} },
+		"mid":          func(n int) PageRequest { return PageRequest{Statuses: AllStatuses, After: fmt.Sprintf("J%06d", n/2)} },
+		"status mid":   func(n int) PageRequest { return PageRequest{Statuses: Only(Complete), After: fmt.Sprintf("J%06d", n/2)} },
+		"status prev":  func(n int) PageRequest { return PageRequest{Statuses: Only(Queued), Before: fmt.Sprintf("J%06d", n/2)} },
+		"status first": func(int) PageRequest { return PageRequest{Statuses: Only(Cancelled)} },
+	} {
+		small, large := cost(1_000, req(1_000)), cost(1_000_000, req(1_000_000))
+		t.Logf("%s: %d comparisons at 1k jobs, %d at 1M", name, small, large)
+		if small < PageSize || large > small+150 || large > 5*PageSize {
+			t.Errorf("%s: %d comparisons at 1M jobs against %d at 1k: a page is not O(page + log n)", name, large, small)
 		}
 	}
 }
