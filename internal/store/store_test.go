@@ -297,9 +297,11 @@ func TestPage_CostDoesNotGrowWithTheAccount(t *testing.T) {
 		return acct.c.Load()
 	}
 	for name, req := range map[string]func(n int) PageRequest{
-		"first":        func(int) PageRequest { return PageRequest{Statuses: AllStatuses} },
-		"mid":          func(n int) PageRequest { return PageRequest{Statuses: AllStatuses, After: fmt.Sprintf("J%06d", n/2)} },
-		"status mid":   func(n int) PageRequest { return PageRequest{Statuses: Only(Complete), After: fmt.Sprintf("J%06d", n/2)} },
+		"first": func(int) PageRequest { return PageRequest{Statuses: AllStatuses} },
+		"mid":   func(n int) PageRequest { return PageRequest{Statuses: AllStatuses, After: fmt.Sprintf("J%06d", n/2)} },
+		"status mid": func(n int) PageRequest {
+			return PageRequest{Statuses: Only(Complete), After: fmt.Sprintf("J%06d", n/2)}
+		},
 		"status prev":  func(n int) PageRequest { return PageRequest{Statuses: Only(Queued), Before: fmt.Sprintf("J%06d", n/2)} },
 		"status first": func(int) PageRequest { return PageRequest{Statuses: Only(Cancelled)} },
 	} {
