@@ -2,6 +2,7 @@ package klaviyomock_test
 
 import (
 	"bufio"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -76,8 +77,14 @@ func TestBinary_HealthcheckSubcommand(t *testing.T) {
 	if out, err := exec.Command(bin, "healthcheck", "--addr", addr).CombinedOutput(); err != nil {
 		t.Fatalf("healthcheck of a running server failed: %v %s", err, out)
 	}
-	// Nothing listens on port 1.
-	if err := exec.Command(bin, "healthcheck", "--addr", "127.0.0.1:1", "--timeout", "2s").Run(); err == nil {
+	// A port that was free a moment ago: nothing listens on it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if err := exec.Command(bin, "healthcheck", "--addr", closed, "--timeout", "2s").Run(); err == nil {
 		t.Fatal("healthcheck succeeded with no server")
 	}
 }

@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // Config is the whole server configuration.
@@ -58,18 +61,18 @@ func Default() Config {
 	return Config{
 		Addr:           "127.0.0.1:8080",
 		Seed:           1,
-		Jobs:           250,
-		Items:          200,
-		Epoch:          time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		Jobs:           fixtures.DefaultJobs,
+		Items:          fixtures.DefaultItems,
+		Epoch:          fixtures.DefaultEpoch(),
 		MaxAccounts:    1000,
 		LogLevel:       "info",
 		LogFormat:      "text",
 		RateLimits:     "klaviyo",
 		RateLimitScale: 1,
 		JobTransition:  "duration",
-		JobDuration:    5 * time.Second,
-		JobPolls:       3,
-		JournalSize:    1000,
+		JobDuration:    store.DefaultJobDuration,
+		JobPolls:       store.DefaultJobPolls,
+		JournalSize:    journal.DefaultCap,
 		CORSOrigins:    []string{"*"},
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
@@ -163,8 +166,8 @@ func (c *Config) validate() error {
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return fmt.Errorf("--addr: must be host:port, got %q", c.Addr)
 	}
-	if c.Jobs < 0 || c.Jobs > 10_000_000 {
-		return fmt.Errorf("--jobs: must be between 0 and 10000000, got %d", c.Jobs)
+	if c.Jobs < 0 || c.Jobs > fixtures.MaxJobs {
+		return fmt.Errorf("--jobs: must be between 0 and %d, got %d", fixtures.MaxJobs, c.Jobs)
 	}
 	if c.Items < 0 || c.Items > 1_000_000 {
 		return fmt.Errorf("--items: must be between 0 and 1000000, got %d", c.Items)
@@ -192,9 +195,7 @@ func (c *Config) validate() error {
 	if !(c.ThrottleProbability >= 0 && c.ThrottleProbability <= 1) {
 		return fmt.Errorf("--throttle-probability: must be between 0 and 1, got %v", c.ThrottleProbability)
 	}
-	switch c.JobTransition {
-	case "immediate", "duration", "polls":
-	default:
+	if _, ok := store.ParseMode(c.JobTransition); !ok {
 		return fmt.Errorf("--job-transition: must be immediate, duration or polls, got %q", c.JobTransition)
 	}
 	if c.JobDuration <= 0 || c.JobDuration > 24*time.Hour {

@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 )
 
 // The control API (/__admin) lets tests reset, seed, inspect and steer the
@@ -161,8 +162,8 @@ func (h *Handler) adminReset(w http.ResponseWriter, r *http.Request) {
 		adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": req.Account})
 		return
 	}
-	if req.Jobs != nil && (*req.Jobs < 0 || *req.Jobs > 10_000_000) {
-		h.adminError(w, r, apierror.InvalidPointer("/jobs", "jobs must be between 0 and 10000000."))
+	if req.Jobs != nil && (*req.Jobs < 0 || *req.Jobs > fixtures.MaxJobs) {
+		h.adminError(w, r, apierror.InvalidPointer("/jobs", fmt.Sprintf("jobs must be between 0 and %d.", fixtures.MaxJobs)))
 		return
 	}
 	if h.opts.Control == nil {

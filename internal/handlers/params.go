@@ -77,10 +77,10 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 		case bracketed && family == "filter":
 			add(apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=equals(status,'queued').", key))
 		case bracketed && family == "page":
-			add(apierror.UnsupportedQueryField("page_"+member, query.TypeJob))
+			add(apierror.UnsupportedQueryField("page_"+member, revision.TypeJob))
 		case key == "sort":
 			add(apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
-				strings.TrimPrefix(v, "-"), query.TypeJob))
+				strings.TrimPrefix(v, "-"), revision.TypeJob))
 		case key == "include":
 			if !acc.include {
 				add(apierror.Invalidf(key, apierror.DetailInvalidInclude, v))
@@ -98,19 +98,19 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 
 func parseFieldsParam(q *request, acc accepts, p *revision.Profile, key, typ, v string) *apierror.Error {
 	switch {
-	case typ == query.TypeJob && acc.jobFields:
-		fs, e := query.ParseFields(typ, v, p.JobFields, revision.JobFieldNames[:])
+	case typ == revision.TypeJob && acc.jobFields:
+		fs, e := query.ParseFields(typ, v, p.JobFields, revision.JobFieldNames())
 		if e == nil {
 			q.jobFields = fs.Set
 		}
 		return e
-	case typ == query.TypeItem && acc.itemFields:
-		fs, e := query.ParseFields(typ, v, p.ItemFields, revision.ItemFieldNames[:])
+	case typ == revision.TypeItem && acc.itemFields:
+		fs, e := query.ParseFields(typ, v, p.ItemFields, revision.ItemFieldNames())
 		if e == nil {
 			q.itemFields = fs.Set
 		}
 		return e
-	case typ == query.TypeJob || typ == query.TypeItem:
+	case typ == revision.TypeJob || typ == revision.TypeItem:
 		return apierror.Invalidf(key, "Sparse fieldsets for '%s' are not supported by this operation at revision %s.", typ, p.Date)
 	}
 	return apierror.Invalidf(key, "'%s' is not a valid resource type for sparse fieldsets on this endpoint.", typ)

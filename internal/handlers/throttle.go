@@ -83,7 +83,7 @@ func (h *Handler) admit(c *call) bool {
 	if pol.Off {
 		return true
 	}
-	lim := pol.Apply(limiter.Limits(c.p.Ops[c.op].Limits))
+	lim := pol.Apply(c.p.Ops[c.op].Limits)
 	d := h.opts.Limiter.Allow(limiter.Key{Account: c.key, Operation: c.op.String()}, lim)
 	if !d.Allowed {
 		h.writeErrors(c.w, c.r, styleOf(c.p), apierror.Throttled(d.RetryAfter, c.p.ModernErrors))

@@ -6,35 +6,21 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// attribute describes one updatable catalog item attribute.
-type attribute struct {
-	name string
-	attr store.ItemAttr
-	set  func(v *validator, it *store.Item, node any, pointer string)
-}
-
-var attributes = []attribute{
-	{"title", store.AttrTitle, func(v *validator, it *store.Item, n any, p string) { it.Title = v.str(n, p) }},
-	{"description", store.AttrDescription, func(v *validator, it *store.Item, n any, p string) { it.Description = v.str(n, p) }},
-	{"url", store.AttrURL, func(v *validator, it *store.Item, n any, p string) { it.URL = v.str(n, p) }},
-	{"image_full_url", store.AttrImageFullURL, func(v *validator, it *store.Item, n any, p string) { it.ImageFullURL = v.str(n, p) }},
-	{"image_thumbnail_url", store.AttrImageThumbnailURL, func(v *validator, it *store.Item, n any, p string) { it.ImageThumbnailURL = v.str(n, p) }},
-	{"images", store.AttrImages, (*validator).images},
-	{"custom_metadata", store.AttrCustomMetadata, (*validator).customMetadata},
-	{"price", store.AttrPrice, (*validator).price},
-	{"published", store.AttrPublished, (*validator).published},
-}
-
-func lookupAttribute(name string) (attribute, bool) {
-	for _, a := range attributes {
-		if a.name == name {
-			return a, true
-		}
-	}
-	return attribute{}, false
+// setters read each updatable attribute (store.AttrByName gives its bit).
+var setters = map[string]func(v *validator, it *store.Item, node any, pointer string){
+	"title":               func(v *validator, it *store.Item, n any, p string) { it.Title = v.str(n, p) },
+	"description":         func(v *validator, it *store.Item, n any, p string) { it.Description = v.str(n, p) },
+	"url":                 func(v *validator, it *store.Item, n any, p string) { it.URL = v.str(n, p) },
+	"image_full_url":      func(v *validator, it *store.Item, n any, p string) { it.ImageFullURL = v.str(n, p) },
+	"image_thumbnail_url": func(v *validator, it *store.Item, n any, p string) { it.ImageThumbnailURL = v.str(n, p) },
+	"images":              (*validator).images,
+	"custom_metadata":     (*validator).customMetadata,
+	"price":               (*validator).price,
+	"published":           (*validator).published,
 }
 
 // item validates one catalog item of the request.
@@ -45,7 +31,7 @@ func (v *validator) item(node any, pointer string) (store.ItemUpdate, bool) {
 	if !ok {
 		return u, false
 	}
-	v.expectType(obj, pointer, typeItem)
+	v.expectType(obj, pointer, revision.TypeItem)
 	idNode, _ := obj.Get("id")
 	u.ID = v.itemID(idNode, pointer+"/id")
 	for _, k := range obj.Keys {
@@ -61,8 +47,9 @@ func (v *validator) item(node any, pointer string) (store.ItemUpdate, bool) {
 	} else if attrs, ok := v.object(attrNode, pointer+"/attributes", "'attributes'"); ok {
 		for _, k := range attrs.Keys {
 			p := pointer + "/attributes/" + escape(k)
-			a, ok := lookupAttribute(k)
-			if !ok {
+			attr, known := store.AttrByName(k)
+			set, ok := setters[k]
+			if !ok || !known {
 				v.fail(p, "'%s' is not a valid field for the resource 'catalog-item'.", k)
 				continue
 			}
@@ -71,8 +58,8 @@ func (v *validator) item(node any, pointer string) (store.ItemUpdate, bool) {
 				v.fail(p, "This field may not be null at revision %s.", v.p.Date)
 				continue
 			}
-			a.set(v, &u.Values, val, p)
-			u.Set |= a.attr
+			set(v, &u.Values, val, p)
+			u.Set |= attr
 		}
 	}
 	if rel, ok := obj.Get("relationships"); ok {
@@ -131,7 +118,7 @@ func (v *validator) relationships(node any, pointer string) {
 			if !ok {
 				continue
 			}
-			v.expectType(obj, cp, typeCategory)
+			v.expectType(obj, cp, revision.TypeCategory)
 			idNode, _ := obj.Get("id")
 			if id, ok := idNode.(string); !ok || id == "" {
 				v.fail(cp+"/id", "A category id must be a non-empty string.")

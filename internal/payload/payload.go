@@ -22,13 +22,6 @@ const (
 	MaxCustomMetadata = 100 * 1024
 )
 
-// Types.
-const (
-	typeJob      = "catalog-item-bulk-update-job"
-	typeItem     = "catalog-item"
-	typeCategory = "catalog-category"
-)
-
 // ParseCreate parses body for revision p. On success it returns the store's
 // create request; otherwise every problem found, in document order.
 func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
@@ -80,7 +73,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 	if !ok {
 		return req
 	}
-	v.expectType(data, "/data", typeJob)
+	v.expectType(data, "/data", revision.TypeJob)
 	attrNode, ok := data.Get("attributes")
 	if !ok {
 		v.fail("/data", "One of `attributes`, `relationships` or `id` must be included in the request payload.")
@@ -92,7 +85,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 	}
 	for _, k := range attrs.Keys {
 		if k != "items" {
-			v.fail("/data/attributes/"+escape(k), apierror.DetailInvalidField, k, typeJob)
+			v.fail("/data/attributes/"+escape(k), apierror.DetailInvalidField, k, revision.TypeJob)
 		}
 	}
 	itemsNode, ok := attrs.Get("items")

@@ -7,12 +7,6 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
 
-// Resource type names.
-const (
-	TypeJob  = "catalog-item-bulk-update-job"
-	TypeItem = "catalog-item"
-)
-
 // Fieldset is a parsed sparse fieldset: Set is meaningful only when Sparse.
 type Fieldset struct {
 	Sparse bool

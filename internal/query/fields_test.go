@@ -58,7 +58,7 @@ func profile(t *testing.T, date string) *revision.Profile {
 
 // candidates are every name either resource knows plus a few near misses.
 func candidates() []string {
-	out := slices.Concat(revision.JobFieldNames[:], revision.ItemFieldNames[:],
+	out := slices.Concat(revision.JobFieldNames(), revision.ItemFieldNames(),
 		[]string{"", "Status", "job-id", "jobId", "type", "links", "relationships", "items", " status", "status "})
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -72,8 +72,8 @@ func TestParseFields_AcceptsExactlyTheSpecEnumAtEachRevision(t *testing.T) {
 			names      []string
 			spec       []string
 		}{
-			{query.TypeJob, jobParam, p.JobFields, revision.JobFieldNames[:], specJobFields(p.Date)},
-			{query.TypeItem, itemParam, p.ItemFields, revision.ItemFieldNames[:], specItemFields(p.Date)},
+			{revision.TypeJob, jobParam, p.JobFields, revision.JobFieldNames(), specJobFields(p.Date)},
+			{revision.TypeItem, itemParam, p.ItemFields, revision.ItemFieldNames(), specItemFields(p.Date)},
 		} {
 			for _, name := range candidates() {
 				fs, err := query.ParseFields(res.typ, name, res.allowed, res.names)
@@ -122,7 +122,7 @@ func TestParseFields_CommaListSelectsEachName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
-			fs, err := query.ParseFields(query.TypeJob, tt.value, p.JobFields, revision.JobFieldNames[:])
+			fs, err := query.ParseFields(revision.TypeJob, tt.value, p.JobFields, revision.JobFieldNames())
 			if err != nil {
 				t.Fatalf("ParseFields(%q) error: %v", tt.value, err)
 			}
@@ -138,7 +138,7 @@ func TestParseFields_CommaListSelectsEachName(t *testing.T) {
 			}
 			for f := revision.JobID; f <= revision.JobIDField; f++ {
 				if got := fs.Includes(f); got != want.Has(f) {
-					t.Errorf("Includes(%s) = %v, want %v", revision.JobFieldNames[f], got, want.Has(f))
+					t.Errorf("Includes(%s) = %v, want %v", revision.JobFieldNames()[f], got, want.Has(f))
 				}
 			}
 		})
@@ -147,7 +147,7 @@ func TestParseFields_CommaListSelectsEachName(t *testing.T) {
 
 func TestParseFields_ItemFieldsAtGetOne(t *testing.T) {
 	p := profile(t, "2024-10-15")
-	fs, err := query.ParseFields(query.TypeItem, "title,price,url", p.ItemFields, revision.ItemFieldNames[:])
+	fs, err := query.ParseFields(revision.TypeItem, "title,price,url", p.ItemFields, revision.ItemFieldNames())
 	if err != nil {
 		t.Fatalf("error: %v", err)
 	}
@@ -161,32 +161,32 @@ func TestParseFields_RejectsUnknownNames(t *testing.T) {
 	tests := []struct {
 		rev, typ, value, bad string
 	}{
-		{"2026-07-15", query.TypeJob, "", ""},
-		{"2026-07-15", query.TypeJob, "status,", ""},
-		{"2026-07-15", query.TypeJob, ",status", ""},
-		{"2026-07-15", query.TypeJob, "status,,created_at", ""},
-		{"2026-07-15", query.TypeJob, "status, created_at", " created_at"},
-		{"2026-07-15", query.TypeJob, "STATUS", "STATUS"},
-		{"2026-07-15", query.TypeJob, "status,nope,alsonope", "nope"},
-		{"2026-07-15", query.TypeJob, "job_id", "job_id"},
-		{"2023-12-15", query.TypeJob, "job_id", "job_id"},
-		{"2023-12-15", query.TypeJob, "status,job_id", "job_id"},
-		{"2026-01-15", query.TypeJob, "id", "id"},
-		{"2022-10-17", query.TypeJob, "id", "id"},
-		{"2022-10-17", query.TypeJob, "title", "title"},
-		{"2026-07-15", query.TypeJob, "relationships", "relationships"},
-		{"2026-07-15", query.TypeJob, "attributes.status", "attributes.status"},
-		{"2026-01-15", query.TypeItem, "id", "id"},
-		{"2026-07-15", query.TypeItem, "status", "status"},
-		{"2026-07-15", query.TypeItem, "variants", "variants"},
-		{"2026-07-15", query.TypeItem, "", ""},
+		{"2026-07-15", revision.TypeJob, "", ""},
+		{"2026-07-15", revision.TypeJob, "status,", ""},
+		{"2026-07-15", revision.TypeJob, ",status", ""},
+		{"2026-07-15", revision.TypeJob, "status,,created_at", ""},
+		{"2026-07-15", revision.TypeJob, "status, created_at", " created_at"},
+		{"2026-07-15", revision.TypeJob, "STATUS", "STATUS"},
+		{"2026-07-15", revision.TypeJob, "status,nope,alsonope", "nope"},
+		{"2026-07-15", revision.TypeJob, "job_id", "job_id"},
+		{"2023-12-15", revision.TypeJob, "job_id", "job_id"},
+		{"2023-12-15", revision.TypeJob, "status,job_id", "job_id"},
+		{"2026-01-15", revision.TypeJob, "id", "id"},
+		{"2022-10-17", revision.TypeJob, "id", "id"},
+		{"2022-10-17", revision.TypeJob, "title", "title"},
+		{"2026-07-15", revision.TypeJob, "relationships", "relationships"},
+		{"2026-07-15", revision.TypeJob, "attributes.status", "attributes.status"},
+		{"2026-01-15", revision.TypeItem, "id", "id"},
+		{"2026-07-15", revision.TypeItem, "status", "status"},
+		{"2026-07-15", revision.TypeItem, "variants", "variants"},
+		{"2026-07-15", revision.TypeItem, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rev+"/"+tt.typ+"="+tt.value, func(t *testing.T) {
 			p := profile(t, tt.rev)
-			allowed, names, param := p.JobFields, revision.JobFieldNames[:], jobParam
-			if tt.typ == query.TypeItem {
-				allowed, names, param = p.ItemFields, revision.ItemFieldNames[:], itemParam
+			allowed, names, param := p.JobFields, revision.JobFieldNames(), jobParam
+			if tt.typ == revision.TypeItem {
+				allowed, names, param = p.ItemFields, revision.ItemFieldNames(), itemParam
 			}
 			fs, err := query.ParseFields(tt.typ, tt.value, allowed, names)
 			if err == nil {
@@ -208,7 +208,7 @@ func TestFieldset_ZeroValueIncludesEverything(t *testing.T) {
 	var fs query.Fieldset
 	for f := revision.JobID; f <= revision.JobIDField; f++ {
 		if !fs.Includes(f) {
-			t.Errorf("zero Fieldset excludes %s", revision.JobFieldNames[f])
+			t.Errorf("zero Fieldset excludes %s", revision.JobFieldNames()[f])
 		}
 	}
 }
@@ -285,9 +285,9 @@ func FuzzParseFields(f *testing.F) {
 	all := revision.Default().All()
 	f.Fuzz(func(t *testing.T, rev uint8, item bool, value string) {
 		p := all[int(rev)%len(all)]
-		typ, param, allowed, names := query.TypeJob, jobParam, p.JobFields, revision.JobFieldNames[:]
+		typ, param, allowed, names := revision.TypeJob, jobParam, p.JobFields, revision.JobFieldNames()
 		if item {
-			typ, param, allowed, names = query.TypeItem, itemParam, p.ItemFields, revision.ItemFieldNames[:]
+			typ, param, allowed, names = revision.TypeItem, itemParam, p.ItemFields, revision.ItemFieldNames()
 		}
 		fs, err := query.ParseFields(typ, value, allowed, names)
 		parts := strings.Split(value, ",")

@@ -9,14 +9,11 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Resource types and paths.
+// Paths of links.
 const (
-	TypeJob      = "catalog-item-bulk-update-job"
-	TypeItem     = "catalog-item"
-	TypeVariant  = "catalog-variant"
 	JobsPath     = "/api/catalog-item-bulk-update-jobs/"
 	ItemsPath    = "/api/catalog-items/"
-	jobTypeField = `"type":"` + TypeJob + `"`
+	jobTypeField = `"type":"` + revision.TypeJob + `"`
 )
 
 // Renderer renders documents for one request.

@@ -29,8 +29,8 @@ func checkJob(t *testing.T, date string, job map[string]any, j *store.Job, withD
 		attrs = append([]string{"job_id"}, jobAttrs...)
 	}
 	wantKeys(t, date+" job", job, top...)
-	if job["type"] != render.TypeJob {
-		t.Errorf("%s: type %v, want %q", date, job["type"], render.TypeJob)
+	if job["type"] != revision.TypeJob {
+		t.Errorf("%s: type %v, want %q", date, job["type"], revision.TypeJob)
 	}
 	a := obj(t, job, "attributes")
 	wantKeys(t, date+" job attributes", a, attrs...)
@@ -56,7 +56,7 @@ func checkJob(t *testing.T, date string, job map[string]any, j *store.Job, withD
 		for i, d := range data {
 			id := d.(map[string]any)
 			wantKeys(t, date+" item identifier", id, "type", "id")
-			if id["type"] != render.TypeItem || id["id"] != j.Items[i] {
+			if id["type"] != revision.TypeItem || id["id"] != j.Items[i] {
 				t.Errorf("%s: identifier %d = %v, want catalog-item %q", date, i, id, j.Items[i])
 			}
 		}
@@ -83,7 +83,7 @@ func checkItem(t *testing.T, date string, it map[string]any, id string) {
 		top = append(top, "relationships")
 	}
 	wantKeys(t, date+" item", it, top...)
-	if it["type"] != render.TypeItem || it["id"] != id {
+	if it["type"] != revision.TypeItem || it["id"] != id {
 		t.Errorf("%s: item type/id %v/%v, want catalog-item %q", date, it["type"], it["id"], id)
 	}
 	wantKeys(t, date+" item attributes", obj(t, it, "attributes"), itemAttrs...)

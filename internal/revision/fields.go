@@ -1,5 +1,7 @@
 package revision
 
+import "slices"
+
 // Field names one member a sparse fieldset can select. The same names are
 // used for the job and the catalog-item resource; each revision says which of
 // them its `fields[...]` parameters accept.
@@ -41,14 +43,27 @@ const (
 	numItemFields
 )
 
-// JobFieldNames are the wire names of the job Fields, indexed by Field.
-var JobFieldNames = [numJobFields]string{
+// Resource types of this API.
+const (
+	TypeJob      = "catalog-item-bulk-update-job"
+	TypeItem     = "catalog-item"
+	TypeCategory = "catalog-category"
+	TypeVariant  = "catalog-variant"
+)
+
+// JobFieldNames returns the wire names of the job Fields, indexed by Field.
+func JobFieldNames() []string { return slices.Clone(jobFieldNames[:]) }
+
+// ItemFieldNames returns the wire names of the catalog-item Fields, indexed
+// by Field.
+func ItemFieldNames() []string { return slices.Clone(itemFieldNames[:]) }
+
+var jobFieldNames = [numJobFields]string{
 	"job_id", "status", "created_at", "total_count", "completed_count",
 	"failed_count", "completed_at", "expires_at", "errors", "id",
 }
 
-// ItemFieldNames are the wire names of the catalog-item Fields, indexed by Field.
-var ItemFieldNames = [numItemFields]string{
+var itemFieldNames = [numItemFields]string{
 	"external_id", "title", "description", "price", "url", "image_full_url",
 	"image_thumbnail_url", "images", "custom_metadata", "published", "created",
 	"updated", "id",

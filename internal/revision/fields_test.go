@@ -10,20 +10,20 @@ import (
 func TestFieldNames_AreTheWireNamesInFieldOrder(t *testing.T) {
 	wantJob := []string{"job_id", "status", "created_at", "total_count", "completed_count",
 		"failed_count", "completed_at", "expires_at", "errors", "id"}
-	if !slices.Equal(revision.JobFieldNames[:], wantJob) {
-		t.Errorf("JobFieldNames = %q, want %q", revision.JobFieldNames, wantJob)
+	if !slices.Equal(revision.JobFieldNames(), wantJob) {
+		t.Errorf("JobFieldNames = %q, want %q", revision.JobFieldNames(), wantJob)
 	}
-	if revision.JobFieldNames[revision.JobStatus] != "status" || revision.JobFieldNames[revision.JobIDField] != "id" ||
-		revision.JobFieldNames[revision.JobID] != "job_id" || revision.JobFieldNames[revision.JobErrors] != "errors" {
+	if revision.JobFieldNames()[revision.JobStatus] != "status" || revision.JobFieldNames()[revision.JobIDField] != "id" ||
+		revision.JobFieldNames()[revision.JobID] != "job_id" || revision.JobFieldNames()[revision.JobErrors] != "errors" {
 		t.Errorf("job Field constants do not index their names")
 	}
 	wantItem := []string{"external_id", "title", "description", "price", "url", "image_full_url",
 		"image_thumbnail_url", "images", "custom_metadata", "published", "created", "updated", "id"}
-	if !slices.Equal(revision.ItemFieldNames[:], wantItem) {
-		t.Errorf("ItemFieldNames = %q, want %q", revision.ItemFieldNames, wantItem)
+	if !slices.Equal(revision.ItemFieldNames(), wantItem) {
+		t.Errorf("ItemFieldNames = %q, want %q", revision.ItemFieldNames(), wantItem)
 	}
-	if revision.ItemFieldNames[revision.ItemPrice] != "price" || revision.ItemFieldNames[revision.ItemIDField] != "id" ||
-		revision.ItemFieldNames[revision.ItemUpdated] != "updated" {
+	if revision.ItemFieldNames()[revision.ItemPrice] != "price" || revision.ItemFieldNames()[revision.ItemIDField] != "id" ||
+		revision.ItemFieldNames()[revision.ItemUpdated] != "updated" {
 		t.Errorf("item Field constants do not index their names")
 	}
 }
@@ -48,7 +48,7 @@ func TestFieldSet_WithWithoutHas(t *testing.T) {
 
 func TestFieldSet_LookupOnlyFindsAllowedNames(t *testing.T) {
 	s := revision.FieldSet(0).With(revision.JobStatus).With(revision.JobIDField)
-	names := revision.JobFieldNames[:]
+	names := revision.JobFieldNames()
 	tests := []struct {
 		name   string
 		want   revision.Field
@@ -72,10 +72,10 @@ func TestFieldSet_LookupOnlyFindsAllowedNames(t *testing.T) {
 
 func TestFieldSet_NamesInFieldOrder(t *testing.T) {
 	s := revision.FieldSet(0).With(revision.JobErrors).With(revision.JobStatus).With(revision.JobIDField)
-	if got, want := s.Names(revision.JobFieldNames[:]), []string{"status", "errors", "id"}; !slices.Equal(got, want) {
+	if got, want := s.Names(revision.JobFieldNames()), []string{"status", "errors", "id"}; !slices.Equal(got, want) {
 		t.Errorf("Names = %q, want %q", got, want)
 	}
-	if got := revision.FieldSet(0).Names(revision.JobFieldNames[:]); got != nil {
+	if got := revision.FieldSet(0).Names(revision.JobFieldNames()); got != nil {
 		t.Errorf("empty Names = %q, want nil", got)
 	}
 }

@@ -5,7 +5,11 @@
 // Profile instead of comparing dates.
 package revision
 
-import "time"
+import (
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
+)
 
 // Op names one operation of the resource.
 type Op uint8
@@ -34,10 +38,7 @@ func (o Op) String() string {
 
 // Limits are an operation's rate limits: requests per 1-second burst window
 // and per 60-second steady window.
-type Limits struct {
-	Burst  int
-	Steady int
-}
+type Limits = limiter.Limits
 
 // Operation describes one operation at one revision.
 type Operation struct {
@@ -134,9 +135,9 @@ var changes = []change{
 		p.ItemFields = itemFieldsV1
 		p.CategoriesDataRequired = true
 		p.MaxPayload = 4 * mb
-		p.Ops[OpList] = Operation{"get_update_items_jobs", Limits{350, 3500}}
-		p.Ops[OpGet] = Operation{"get_update_items_job", Limits{350, 3500}}
-		p.Ops[OpCreate] = Operation{"spawn_update_items_job", Limits{75, 700}}
+		p.Ops[OpList] = Operation{"get_update_items_jobs", Limits{Burst: 350, Steady: 3500}}
+		p.Ops[OpGet] = Operation{"get_update_items_job", Limits{Burst: 350, Steady: 3500}}
+		p.Ops[OpCreate] = Operation{"spawn_update_items_job", Limits{Burst: 75, Steady: 700}}
 	}},
 	{"2023-01-24", func(p *Profile) {}},
 	{"2023-02-22", func(p *Profile) { p.ItemsLinks = true }},
@@ -171,11 +172,11 @@ var changes = []change{
 	{"2025-10-15", func(p *Profile) {}},
 	{"2026-01-15", func(p *Profile) {
 		p.DocumentSelfLink = true
-		p.Ops[OpCreate].Limits = Limits{75, 750}
+		p.Ops[OpCreate].Limits = Limits{Burst: 75, Steady: 750}
 	}},
 	{"2026-04-15", func(p *Profile) {
-		p.Ops[OpList].Limits = Limits{75, 750}
-		p.Ops[OpGet].Limits = Limits{75, 750}
+		p.Ops[OpList].Limits = Limits{Burst: 75, Steady: 750}
+		p.Ops[OpGet].Limits = Limits{Burst: 75, Steady: 750}
 		p.JobFields = p.JobFields.With(JobIDField)
 		p.ItemFields = p.ItemFields.With(ItemIDField)
 		p.ItemVariants = true

@@ -123,11 +123,11 @@ func TestProfiles_SpotCheckLimits(t *testing.T) {
 		date              string
 		list, get, create revision.Limits
 	}{
-		{"2022-10-17", revision.Limits{350, 3500}, revision.Limits{350, 3500}, revision.Limits{75, 700}},
-		{"2025-10-15", revision.Limits{350, 3500}, revision.Limits{350, 3500}, revision.Limits{75, 700}},
-		{"2026-01-15", revision.Limits{350, 3500}, revision.Limits{350, 3500}, revision.Limits{75, 750}},
-		{"2026-04-15", revision.Limits{75, 750}, revision.Limits{75, 750}, revision.Limits{75, 750}},
-		{"2026-07-15", revision.Limits{75, 750}, revision.Limits{75, 750}, revision.Limits{75, 750}},
+		{"2022-10-17", revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 75, Steady: 700}},
+		{"2025-10-15", revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 75, Steady: 700}},
+		{"2026-01-15", revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 75, Steady: 750}},
+		{"2026-04-15", revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}},
+		{"2026-07-15", revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}},
 	}
 	for _, tt := range tests {
 		p, ok := revision.Default().Exact(tt.date)
@@ -157,12 +157,12 @@ func TestProfiles_FieldNamesMatchTheSpecEnums(t *testing.T) {
 		case p.Date >= "2023-12-15":
 			wantJob = jobV2
 		}
-		gotJob := p.JobFields.Names(revision.JobFieldNames[:])
+		gotJob := p.JobFields.Names(revision.JobFieldNames())
 		slices.Sort(gotJob)
 		if !slices.Equal(gotJob, wantJob) {
 			t.Errorf("%s: job fields = %q, want %q", p.Date, gotJob, wantJob)
 		}
-		gotItem := p.ItemFields.Names(revision.ItemFieldNames[:])
+		gotItem := p.ItemFields.Names(revision.ItemFieldNames())
 		slices.Sort(gotItem)
 		if !slices.Equal(gotItem, wantItem) {
 			t.Errorf("%s: item fields = %q, want %q", p.Date, gotItem, wantItem)

@@ -5,6 +5,7 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -15,6 +16,19 @@ type JobError struct {
 	Title   string `json:"title"`
 	Detail  string `json:"detail"`
 	Pointer string `json:"pointer"`
+}
+
+// MissingItemError is the job error for an item of a job that the account's
+// catalog does not hold: itemsPointer is the request's items array, k the
+// item's index in it.
+func MissingItemError(id, itemID, itemsPointer string, k int) JobError {
+	return JobError{
+		ID:      id,
+		Code:    "not_found",
+		Title:   "Not found.",
+		Detail:  fmt.Sprintf("A catalog-item with id %s does not exist.", itemID),
+		Pointer: fmt.Sprintf("%s/%d/id", itemsPointer, k),
+	}
 }
 
 // Job is one catalog item bulk update job. A *Job held by the store is never

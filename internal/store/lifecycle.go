@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -99,36 +98,41 @@ type ItemUpdate struct {
 	Values Item
 }
 
+// updatable describes each updatable attribute: its name, its bit and how
+// to copy its value from one item to another.
+var updatable = [...]struct {
+	name string
+	attr ItemAttr
+	copy func(dst, src *Item)
+}{
+	{"title", AttrTitle, func(d, s *Item) { d.Title = s.Title }},
+	{"description", AttrDescription, func(d, s *Item) { d.Description = s.Description }},
+	{"price", AttrPrice, func(d, s *Item) { d.Price = s.Price }},
+	{"url", AttrURL, func(d, s *Item) { d.URL = s.URL }},
+	{"image_full_url", AttrImageFullURL, func(d, s *Item) { d.ImageFullURL = s.ImageFullURL }},
+	{"image_thumbnail_url", AttrImageThumbnailURL, func(d, s *Item) { d.ImageThumbnailURL = s.ImageThumbnailURL }},
+	{"images", AttrImages, func(d, s *Item) { d.Images = s.Images }},
+	{"custom_metadata", AttrCustomMetadata, func(d, s *Item) { d.CustomMetadata = s.CustomMetadata }},
+	{"published", AttrPublished, func(d, s *Item) { d.Published = s.Published }},
+}
+
+// AttrByName returns the updatable attribute named name.
+func AttrByName(name string) (ItemAttr, bool) {
+	for _, u := range updatable {
+		if u.name == name {
+			return u.attr, true
+		}
+	}
+	return 0, false
+}
+
 // apply returns a copy of it with the update's attributes set.
 func (u *ItemUpdate) apply(it *Item, at time.Time) *Item {
 	cp := *it
-	v := &u.Values
-	if u.Set&AttrTitle != 0 {
-		cp.Title = v.Title
-	}
-	if u.Set&AttrDescription != 0 {
-		cp.Description = v.Description
-	}
-	if u.Set&AttrPrice != 0 {
-		cp.Price = v.Price
-	}
-	if u.Set&AttrURL != 0 {
-		cp.URL = v.URL
-	}
-	if u.Set&AttrImageFullURL != 0 {
-		cp.ImageFullURL = v.ImageFullURL
-	}
-	if u.Set&AttrImageThumbnailURL != 0 {
-		cp.ImageThumbnailURL = v.ImageThumbnailURL
-	}
-	if u.Set&AttrImages != 0 {
-		cp.Images = v.Images
-	}
-	if u.Set&AttrCustomMetadata != 0 {
-		cp.CustomMetadata = v.CustomMetadata
-	}
-	if u.Set&AttrPublished != 0 {
-		cp.Published = v.Published
+	for _, a := range updatable {
+		if u.Set&a.attr != 0 {
+			a.copy(&cp, &u.Values)
+		}
 	}
 	cp.Updated = at
 	return &cp
@@ -317,13 +321,7 @@ func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 			continue
 		}
 		nj.Failed++
-		nj.Errors = append(nj.Errors, JobError{
-			ID:      a.uuid(),
-			Code:    "not_found",
-			Title:   "Not found.",
-			Detail:  fmt.Sprintf("A catalog-item with id %s does not exist.", u.ID),
-			Pointer: fmt.Sprintf("%s/%d/id", w.pointer, k),
-		})
+		nj.Errors = append(nj.Errors, MissingItemError(a.uuid(), u.ID, w.pointer, k))
 	}
 	w.processed = n
 	if st == Complete {

@@ -74,15 +74,6 @@ type ItemState struct {
 	Updated           time.Time       `json:"updated"`
 }
 
-var attrNames = []struct {
-	name string
-	attr ItemAttr
-}{
-	{"title", AttrTitle}, {"description", AttrDescription}, {"price", AttrPrice}, {"url", AttrURL},
-	{"image_full_url", AttrImageFullURL}, {"image_thumbnail_url", AttrImageThumbnailURL},
-	{"images", AttrImages}, {"custom_metadata", AttrCustomMetadata}, {"published", AttrPublished},
-}
-
 func optTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -113,7 +104,7 @@ func (j *Job) State() JobState {
 		p := &PendingState{Start: w.start, ItemPointer: w.pointer, Processed: w.processed, Polls: w.polls, LastPoll: w.lastPoll}
 		for _, u := range w.updates {
 			us := UpdateState{ID: u.ID, Values: u.Values.State()}
-			for _, a := range attrNames {
+			for _, a := range updatable {
 				if u.Set&a.attr != 0 {
 					us.Set = append(us.Set, a.name)
 				}
@@ -187,7 +178,7 @@ func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, [
 			for _, u := range p.Updates {
 				up := ItemUpdate{ID: u.ID, Values: *u.Values.Item()}
 				for _, name := range u.Set {
-					for _, a := range attrNames {
+					for _, a := range updatable {
 						if a.name == name {
 							up.Set |= a.attr
 						}
