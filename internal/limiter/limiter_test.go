@@ -5,25 +5,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
 )
-
-// fakeClock is a settable clock for the limiter.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // start is 10:00:30.250, a quarter second into a second, mid-minute.
 var start = time.Date(2026, 11, 28, 10, 0, 30, 250_000_000, time.UTC)
@@ -31,8 +15,8 @@ var start = time.Date(2026, 11, 28, 10, 0, 30, 250_000_000, time.UTC)
 var key = Key{Account: "pk_a", Operation: "list"}
 
 func TestAllow_BurstLimitThenRetryAfterTheSecond(t *testing.T) {
-	c := &fakeClock{t: start}
-	l := New(c.now)
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
 	lim := Limits{Burst: 3, Steady: 100}
 	for i := 1; i <= 3; i++ {
 		d := l.Allow(key, lim)
@@ -44,26 +28,26 @@ func TestAllow_BurstLimitThenRetryAfterTheSecond(t *testing.T) {
 	if d.Allowed || d.RetryAfter != 1 {
 		t.Fatalf("4th request in the burst window: %+v, want refused with Retry-After 1", d)
 	}
-	c.advance(749 * time.Millisecond) // 10:00:30.999
+	c.Advance(749 * time.Millisecond) // 10:00:30.999
 	if d := l.Allow(key, lim); d.Allowed {
 		t.Fatal("admitted before the burst window reset")
 	}
-	c.advance(time.Millisecond) // 10:00:31.000: a new second
+	c.Advance(time.Millisecond) // 10:00:31.000: a new second
 	if d := l.Allow(key, lim); !d.Allowed || d.Remaining != 96 {
 		t.Fatalf("at the boundary: %+v", d)
 	}
 }
 
 func TestAllow_SteadyLimitBitesAcrossSeconds(t *testing.T) {
-	c := &fakeClock{t: start}
-	l := New(c.now)
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
 	lim := Limits{Burst: 2, Steady: 5}
 	admitted := 0
 	for i := 0; i < 10; i++ {
 		if l.Allow(key, lim).Allowed {
 			admitted++
 		}
-		c.advance(500 * time.Millisecond)
+		c.Advance(500 * time.Millisecond)
 	}
 	if admitted != 5 {
 		t.Fatalf("admitted %d over 5 s, want the steady 5", admitted)
@@ -72,15 +56,15 @@ func TestAllow_SteadyLimitBitesAcrossSeconds(t *testing.T) {
 	if d.Allowed || d.RetryAfter != 25 || d.Remaining != 0 {
 		t.Fatalf("%+v, want refused until the minute: Retry-After 25", d)
 	}
-	c.advance(24*time.Second + 750*time.Millisecond) // 10:01:00.000
+	c.Advance(24*time.Second + 750*time.Millisecond) // 10:01:00.000
 	if d := l.Allow(key, lim); !d.Allowed || d.Remaining != 4 || d.Reset != 60 {
 		t.Fatalf("new minute: %+v", d)
 	}
 }
 
 func TestAllow_WindowsAlignToTheClockNotToTheFirstRequest(t *testing.T) {
-	c := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 59, 900_000_000, time.UTC)}
-	l := New(c.now)
+	c := clock.NewFrozen(time.Date(2026, 1, 1, 0, 0, 59, 900_000_000, time.UTC))
+	l := New(c.Now)
 	lim := Limits{Burst: 1, Steady: 1}
 	if !l.Allow(key, lim).Allowed {
 		t.Fatal("first request refused")
@@ -89,15 +73,15 @@ func TestAllow_WindowsAlignToTheClockNotToTheFirstRequest(t *testing.T) {
 	if d.Allowed || d.RetryAfter != 1 {
 		t.Fatalf("%+v: 0.1 s before the minute, Retry-After should round up to 1", d)
 	}
-	c.advance(100 * time.Millisecond)
+	c.Advance(100 * time.Millisecond)
 	if !l.Allow(key, lim).Allowed {
 		t.Fatal("a request 100 ms later, in a new minute, was refused")
 	}
 }
 
 func TestAllow_KeysNeverShareCounters(t *testing.T) {
-	c := &fakeClock{t: start}
-	l := New(c.now)
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
 	lim := Limits{Burst: 1, Steady: 10}
 	for _, k := range []Key{{"a", "list"}, {"b", "list"}, {"a", "get"}} {
 		if !l.Allow(k, lim).Allowed {
@@ -114,8 +98,8 @@ func TestAllow_KeysNeverShareCounters(t *testing.T) {
 }
 
 func TestAllow_ExactlyTheLimitUnderConcurrency(t *testing.T) {
-	c := &fakeClock{t: start}
-	l := New(c.now)
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
 	lim := Limits{Burst: 75, Steady: 750}
 	var admitted atomic.Int64
 	var wg sync.WaitGroup
@@ -137,11 +121,11 @@ func TestAllow_ExactlyTheLimitUnderConcurrency(t *testing.T) {
 }
 
 func TestAllow_ClockSetBackStartsFreshWindows(t *testing.T) {
-	c := &fakeClock{t: start}
-	l := New(c.now)
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
 	lim := Limits{Burst: 1, Steady: 1}
 	l.Allow(key, lim)
-	c.advance(-time.Hour)
+	c.Advance(-time.Hour)
 	if !l.Allow(key, lim).Allowed {
 		t.Fatal("a window an hour earlier inherited the count")
 	}
@@ -169,12 +153,12 @@ func TestPolicy_ScalesRoundingUpToAtLeastOne(t *testing.T) {
 }
 
 func TestSweep_DropsIdleCounters(t *testing.T) {
-	c := &fakeClock{t: start}
-	l := New(c.now)
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
 	for i := 0; i < 100; i++ {
 		l.Allow(Key{Account: string(rune('a' + i%26)), Operation: "x"}, Limits{1000, 1000})
 	}
-	c.advance(time.Minute)
+	c.Advance(time.Minute)
 	for i := 0; i < sweepEvery; i++ {
 		l.Allow(key, Limits{1 << 30, 1 << 30})
 	}

@@ -5,27 +5,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
 )
 
-// manualClock is a settable clock for lifecycle tests.
-type manualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *manualClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *manualClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func lifecycleStore(mode Mode, clk *manualClock) (*Account, []string) {
+func lifecycleStore(mode Mode, clk *clock.Clock) (*Account, []string) {
 	items := make([]*Item, 8)
 	ids := make([]string, 10)
 	for i := range items {
@@ -33,7 +17,7 @@ func lifecycleStore(mode Mode, clk *manualClock) (*Account, []string) {
 		ids[i] = items[i].ID
 	}
 	ids[8], ids[9] = ItemID("MISSING-1"), ItemID("MISSING-2")
-	s := New(Options{Seed: 1, Now: clk.now, Lifecycle: Lifecycle{Mode: mode, Duration: 10 * time.Second, Polls: 2},
+	s := New(Options{Seed: 1, Now: clk.Now, Lifecycle: Lifecycle{Mode: mode, Duration: 10 * time.Second, Polls: 2},
 		Seeder: func(string) ([]*Job, []*Item) { return nil, items }})
 	a, _ := s.Mutable("k")
 	return a, ids
@@ -49,23 +33,23 @@ func createReq(ids []string) CreateRequest {
 }
 
 func TestLifecycle_ProgressNeverGoesBackWhenTheClockDoes(t *testing.T) {
-	clk := &manualClock{t: t0}
+	clk := clock.NewFrozen(t0)
 	a, ids := lifecycleStore(Duration, clk)
 	j, err := a.Create(createReq(ids))
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk.add(6 * time.Second)
+	clk.Advance(6 * time.Second)
 	mid, _ := a.Job(j.ID)
 	if mid.Status != Processing || mid.Completed != 5 {
 		t.Fatalf("at 6 s: %s %d", mid.Status, mid.Completed)
 	}
-	clk.add(-5900 * time.Millisecond) // back to 0.1 s: the target says queued, 0 done
+	clk.Advance(-5900 * time.Millisecond) // back to 0.1 s: the target says queued, 0 done
 	back, _ := a.Job(j.ID)
 	if back.Status != Processing || back.Completed != 5 {
 		t.Fatalf("after the clock went back: %s %d, want processing 5", back.Status, back.Completed)
 	}
-	clk.add(20 * time.Second)
+	clk.Advance(20 * time.Second)
 	done, _ := a.Job(j.ID)
 	if done.Status != Complete || done.Completed != 8 || done.Failed != 2 || len(done.Errors) != 2 {
 		t.Fatalf("complete: %s %d+%d, %d errors", done.Status, done.Completed, done.Failed, len(done.Errors))
@@ -73,7 +57,7 @@ func TestLifecycle_ProgressNeverGoesBackWhenTheClockDoes(t *testing.T) {
 }
 
 func TestLifecycle_StateWhilePollingIsRaceFree(t *testing.T) {
-	clk := &manualClock{t: t0}
+	clk := clock.NewFrozen(t0)
 	a, ids := lifecycleStore(Polls, clk)
 	var jobIDs []string
 	for i := 0; i < 20; i++ {
