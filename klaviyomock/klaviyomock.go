@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"testing"
 	"time"
 
@@ -186,9 +185,6 @@ func (s *Server) Snapshot() error {
 	_, err := s.srv.Snapshot()
 	return err
 }
-
-// Client returns an HTTP client for the server.
-func (s *Server) Client() *http.Client { return &http.Client{Timeout: 30 * time.Second} }
 
 func nonNil[T any](xs []T) []T {
 	if xs == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +18,8 @@ func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-// core is the part of Config these tests pin; Config is still growing
-// (rate-limit settings are being added), so whole-struct comparisons would
-// break on every new field.
+// core is the part of Config the parsing tests compare;
+// TestDefault_PinsEveryField pins the whole default configuration.
 type core struct {
 	Addr            string
 	Seed            uint64
@@ -388,5 +388,35 @@ func TestParse_RateLimitAndLifecycleFlags(t *testing.T) {
 		if _, err := config.Parse(bad, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "--"+name) {
 			t.Errorf("%v: %v", bad, err)
 		}
+	}
+}
+
+func TestDefault_PinsEveryField(t *testing.T) {
+	want := config.Config{
+		Addr:           "127.0.0.1:8080",
+		Seed:           1,
+		Jobs:           250,
+		Items:          200,
+		Epoch:          time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+		MaxAccounts:    1000,
+		LogLevel:       "info",
+		LogFormat:      "text",
+		RateLimits:     "klaviyo",
+		RateLimitScale: 1,
+		JobTransition:  "duration",
+		JobDuration:    5 * time.Second,
+		JobPolls:       3,
+		JournalSize:    1000,
+		CORSOrigins:    []string{"*"},
+		AdminOrigins:   []string{},
+		MaxBodyBytes:   16 << 20,
+		MaxHeaderBytes: 64 << 10,
+	}
+	c, err, _ := parse(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Parse(nil) =\n%+v\nwant\n%+v", c, want)
 	}
 }

@@ -245,7 +245,7 @@ func ParsePrefer(h string) (int, error) {
 		v = strings.Trim(strings.TrimSpace(v), `"`)
 		code, err := strconv.Atoi(v)
 		if err != nil || !allowedStatuses[code] {
-			return 0, fmt.Errorf("Prefer: code=%s cannot be simulated; use one of 429, 500, 502, 503, 504", v)
+			return 0, fmt.Errorf("code=%s in the Prefer header cannot be simulated; use one of 429, 500, 502, 503, 504", v)
 		}
 		return code, nil
 	}
