@@ -195,3 +195,74 @@ func TestPaging_IndependentDecoderAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestPaging_WholeNextLinkAsCursorWalksEveryJob pages the way the official
+// SDKs' READMEs teach: links.next, whole, passed back as page[cursor]. The
+// SDKs reduce it to the cursor only for https links, so over http the link
+// itself arrives; the walk must see every job once, and the filter of the
+// first request must carry on.
+func TestPaging_WholeNextLinkAsCursorWalksEveryJob(t *testing.T) {
+	e := newEnv(t, withJobs(345))
+	a, _ := e.store.Account(testKey)
+	all, _ := a.Snapshot()
+	want := 0
+	for _, j := range all {
+		if j.Status == store.Complete {
+			want++
+		}
+	}
+	filter := "filter=" + urlEscape(`equals(status,"complete")`)
+	seen := map[string]bool{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatal("too many pages")
+		}
+		target := listPath + "?" + filter
+		if cursor != "" {
+			target += "&page%5Bcursor%5D=" + url.QueryEscape(cursor)
+		}
+		r := e.get(target)
+		if r.status != 200 {
+			t.Fatalf("page %d: %d %s", pages, r.status, r.body)
+		}
+		d := r.doc(t)
+		for _, j := range d["data"].([]any) {
+			job := j.(map[string]any)
+			if st := job["attributes"].(map[string]any)["status"]; st != "complete" {
+				t.Fatalf("page %d holds a %v job: the filter was lost", pages, st)
+			}
+			if id := jobIDOf(job); seen[id] {
+				t.Fatalf("job %s seen twice", id)
+			} else {
+				seen[id] = true
+			}
+		}
+		next, _ := d["links"].(map[string]any)["next"].(string)
+		if next == "" {
+			break
+		}
+		if !strings.HasPrefix(next, "http://") {
+			t.Fatalf("next link %q is not plain http: the test would not exercise the rule", next)
+		}
+		cursor = next
+	}
+	if len(seen) != want {
+		t.Fatalf("walked %d complete jobs, want %d", len(seen), want)
+	}
+}
+
+func TestPaging_LinkWithoutACursorIsAnInvalidCursor(t *testing.T) {
+	e := newEnv(t)
+	for _, v := range []string{
+		e.srv.URL + listPath,
+		e.srv.URL + "/__admin/requests?page%5Bcursor%5D=" + b64("next::id::x"),
+		"mailto:someone@example.com",
+	} {
+		r := e.get(listPath + "?page%5Bcursor%5D=" + url.QueryEscape(v))
+		e := wantError(t, r, 400, "invalid", map[string]any{"pointer": "/data/"})
+		if e["detail"] != "Invalid cursor provided." {
+			t.Errorf("%s: detail %v", v, e["detail"])
+		}
+	}
+}

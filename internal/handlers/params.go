@@ -71,7 +71,7 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 			add(e)
 		case key == query.ParamCursor && acc.cursor:
 			var e *apierror.Error
-			q.cursor, e = query.DecodeCursor(v)
+			q.cursor, e = query.ParseCursorParam(v)
 			q.hasCursor = e == nil
 			add(e)
 		case bracketed && family == "filter":

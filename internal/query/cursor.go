@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/base64"
+	"net/url"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -65,6 +66,34 @@ func DecodeCursor(s string) (Cursor, *apierror.Error) {
 	}
 	c.ID = id
 	return c, nil
+}
+
+// ParseCursorParam reads the value of page[cursor] as a client sends it: a
+// cursor, or a whole pagination link this server issued (links.next or
+// links.prev, any scheme and host, or just its path and query), from which
+// the cursor is taken. Klaviyo's SDKs document passing links.next as the page
+// cursor and strip it down to the cursor only for https links, so over plain
+// http the link itself arrives here. Anything else is "Invalid cursor
+// provided.".
+func ParseCursorParam(v string) (Cursor, *apierror.Error) {
+	if !strings.Contains(v, "://") && !strings.HasPrefix(v, "/api/") {
+		return DecodeCursor(v)
+	}
+	u, err := url.Parse(v)
+	if err != nil || !strings.HasPrefix(u.Path, "/api/") || u.Fragment != "" || u.User != nil ||
+		(u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") || (u.Scheme != "") != (u.Host != "") {
+		return Cursor{}, apierror.InvalidCursor()
+	}
+	inner, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return Cursor{}, apierror.InvalidCursor()
+	}
+	vals := inner[ParamCursor]
+	if len(vals) == 0 {
+		return Cursor{}, apierror.InvalidCursor()
+	}
+	// The link's own cursor must be a cursor, never another link.
+	return DecodeCursor(vals[len(vals)-1])
 }
 
 // ValidID reports whether id can be a job id: 1 to 128 printable ASCII

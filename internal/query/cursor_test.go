@@ -2,6 +2,7 @@ package query_test
 
 import (
 	"encoding/base64"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -229,6 +230,80 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 		if again != c {
 			t.Errorf("DecodeCursor(%q) = %+v, want %+v", enc, again, c)
+		}
+	})
+}
+
+func TestParseCursorParam_TakesTheCursorOutOfALinkThisServerIssued(t *testing.T) {
+	want := query.Cursor{Dir: query.Next, ID: "01HSXWNWF52J5PJG45BW383RMV"}
+	c := query.EncodeCursor(want)
+	prev := query.Cursor{Dir: query.Prev, ID: "N7umbW"}
+	for _, tt := range []struct {
+		name, in string
+		want     query.Cursor
+	}{
+		{"bare cursor", c, want},
+		{"http link, encoded brackets", "http://127.0.0.1:41234/api/catalog-item-bulk-update-jobs?page%5Bcursor%5D=" + c, want},
+		{"https link", "https://a.klaviyo.com/api/catalog-item-bulk-update-jobs/?page%5Bcursor%5D=" + c, want},
+		{"raw brackets", "http://localhost:8080/api/catalog-items?page[cursor]=" + c, want},
+		{"other params kept before it", "http://klaviyo:8080/api/x?filter=equals%28status%2C%27queued%27%29&page%5Bcursor%5D=" + c, want},
+		{"path and query only", "/api/catalog-item-bulk-update-jobs?page%5Bcursor%5D=" + c, want},
+		{"prev link", "http://h/api/x?page%5Bcursor%5D=" + query.EncodeCursor(prev), prev},
+		{"padded cursor percent-encoded in the link", "http://h/api/x?page%5Bcursor%5D=" + url.QueryEscape(query.EncodeCursor(want)+"=="), want},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := query.ParseCursorParam(tt.in)
+			if err != nil {
+				t.Fatalf("ParseCursorParam(%q): %v", tt.in, err)
+			}
+			if got != tt.want {
+				t.Errorf("ParseCursorParam(%q) = %+v, want %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCursorParam_RefusesAnythingElse(t *testing.T) {
+	c := query.EncodeCursor(query.Cursor{Dir: query.Next, ID: "abc"})
+	for _, tt := range []struct{ name, in string }{
+		{"link without a cursor", "http://127.0.0.1:8080/api/catalog-item-bulk-update-jobs"},
+		{"link with an empty cursor", "http://127.0.0.1:8080/api/x?page%5Bcursor%5D="},
+		{"link outside /api", "http://127.0.0.1:8080/__admin/requests?page%5Bcursor%5D=" + c},
+		{"other scheme", "ftp://h/api/x?page%5Bcursor%5D=" + c},
+		{"link inside a link", "http://h/api/x?page%5Bcursor%5D=" + url.QueryEscape("http://h/api/x?page%5Bcursor%5D="+c)},
+		{"link with a bad cursor", "http://h/api/x?page%5Bcursor%5D=%21%21"},
+		{"scheme without host", "http:/api/x?page%5Bcursor%5D=" + c},
+		{"credentials in the link", "http://u:p@h/api/x?page%5Bcursor%5D=" + c},
+		{"fragment", "http://h/api/x?page%5Bcursor%5D=" + c + "#top"},
+		{"bad query escape", "http://h/api/x?page%5Bcursor%5D=%zz"},
+		{"not a url", "://"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := query.ParseCursorParam(tt.in)
+			if got != (query.Cursor{}) {
+				t.Errorf("ParseCursorParam(%q) = %+v, want the zero Cursor", tt.in, got)
+			}
+			wantInvalidCursor(t, err)
+		})
+	}
+}
+
+func FuzzParseCursorParam(f *testing.F) {
+	c := query.EncodeCursor(query.Cursor{Dir: query.Next, ID: "01HSXWNWF52J5PJG45BW383RMV"})
+	for _, s := range []string{c, "http://127.0.0.1:1/api/x?page%5Bcursor%5D=" + c, "/api/x?page[cursor]=" + c, "://", "http://h/api/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := query.ParseCursorParam(s)
+		if err != nil {
+			if got != (query.Cursor{}) {
+				t.Errorf("ParseCursorParam(%q) = %+v with an error", s, got)
+			}
+			wantInvalidCursor(t, err)
+			return
+		}
+		if !query.ValidID(got.ID) {
+			t.Errorf("ParseCursorParam(%q) = %+v, id not valid", s, got)
 		}
 	})
 }
