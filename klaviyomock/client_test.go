@@ -47,9 +47,16 @@ func call(t *testing.T, method, url string, body any, hdr ...string) reply {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.Contains(url, "/__admin/") && (method == "POST" || method == "PUT") {
+		req.Header.Set("Content-Type", "application/json") // control API writes are JSON
+	}
 	for _, h := range hdr {
 		k, v, _ := strings.Cut(h, ":")
-		req.Header.Set(k, strings.TrimSpace(v))
+		if v = strings.TrimSpace(v); v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

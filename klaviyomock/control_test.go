@@ -292,17 +292,81 @@ func TestControl_Clock(t *testing.T) {
 
 func TestControl_RefusesBrowserOriginsAndHasNoCORS(t *testing.T) {
 	m := klaviyomock.RunT(t, "--jobs=1")
-	r := call(t, "POST", adminURL(m, "/reset"), nil, "Origin: http://evil.example")
+	m.Freeze()
+	r := call(t, "POST", adminURL(m, "/clock"), `{"advance":"1h"}`, "Origin: http://evil.example")
 	mustStatus(t, r, 403)
 	if r.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Fatal("control API sent CORS headers")
 	}
 	pre := call(t, "OPTIONS", adminURL(m, "/reset"), nil, "Origin: http://evil.example", "Access-Control-Request-Method: POST")
-	if pre.header.Get("Access-Control-Allow-Origin") != "" || pre.status == 204 {
+	if pre.header.Get("Access-Control-Allow-Origin") != "" || pre.status < 400 {
 		t.Fatalf("preflight to the control API answered %d %v", pre.status, pre.header)
 	}
-	allowed := klaviyomock.RunT(t, "--jobs=1", "--admin-origins=http://localhost:5173")
-	mustStatus(t, call(t, "POST", adminURL(allowed, "/reset"), nil, "Origin: http://localhost:5173"), 200)
+	// An origin that is not listed changes nothing, whatever it sends.
+	before := m.Now()
+	for _, ct := range []string{"application/json", "text/plain", ""} {
+		r := call(t, "POST", adminURL(m, "/clock"), `{"advance":"1h"}`, "Origin: null", "Content-Type: "+ct)
+		mustStatus(t, r, 403)
+	}
+	if !m.Now().Equal(before) {
+		t.Fatalf("a refused origin moved the clock from %v to %v", before, m.Now())
+	}
+}
+
+func TestControl_ListedAdminOriginGetsFullCORS(t *testing.T) {
+	const origin = "http://localhost:5173"
+	m := klaviyomock.RunT(t, "--jobs=1", "--admin-origins="+origin)
+	pre := call(t, "OPTIONS", adminURL(m, "/clock"), nil, "Origin: "+origin,
+		"Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type")
+	if pre.status >= 300 || pre.header.Get("Access-Control-Allow-Origin") != origin ||
+		!strings.Contains(pre.header.Get("Access-Control-Allow-Methods"), "POST") ||
+		!strings.Contains(strings.ToLower(pre.header.Get("Access-Control-Allow-Headers")), "content-type") {
+		t.Fatalf("preflight answered %d %v", pre.status, pre.header)
+	}
+	m.Freeze()
+	before := m.Now()
+	r := call(t, "POST", adminURL(m, "/clock"), `{"advance":"1h"}`, "Origin: "+origin)
+	mustStatus(t, r, 200)
+	if r.header.Get("Access-Control-Allow-Origin") != origin {
+		t.Fatalf("answer to a listed origin lacks CORS: %v", r.header)
+	}
+	if got := m.Now().Sub(before); got != time.Hour {
+		t.Fatalf("clock moved %v, want 1h", got)
+	}
+	get := call(t, "GET", adminURL(m, "/requests"), nil, "Origin: "+origin)
+	if get.status != 200 || get.header.Get("Access-Control-Allow-Origin") != origin {
+		t.Fatalf("GET answered %d %v", get.status, get.header)
+	}
+	// Errors are readable too.
+	bad := call(t, "POST", adminURL(m, "/clock"), `{}`, "Origin: "+origin)
+	if bad.status != 400 || bad.header.Get("Access-Control-Allow-Origin") != origin {
+		t.Fatalf("error answered %d %v", bad.status, bad.header)
+	}
+}
+
+func TestControl_WritesMustBeJSONSoNoSimpleRequestChangesState(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=1", "--admin-origins=http://localhost:5173")
+	m.Freeze()
+	before := m.Now()
+	for _, hdr := range [][]string{
+		{"Content-Type: text/plain"},
+		{"Content-Type: application/x-www-form-urlencoded"},
+		{"Content-Type: multipart/form-data; boundary=x"},
+		{"Content-Type: "},
+		{"Content-Type: text/plain", "Origin: http://localhost:5173"},
+	} {
+		r := call(t, "POST", adminURL(m, "/clock"), `{"advance":"1h"}`, hdr...)
+		mustStatus(t, r, 415)
+		if e := r.json(t)["errors"].([]any)[0].(map[string]any); !strings.Contains(e["detail"].(string), "application/json") {
+			t.Fatalf("%v: detail %v", hdr, e["detail"])
+		}
+	}
+	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/jobs"), `{"jobs":[]}`, "Content-Type: text/plain"), 415)
+	if !m.Now().Equal(before) || len(m.Jobs(key)) != 1 {
+		t.Fatal("a non-JSON write changed state")
+	}
+	mustStatus(t, call(t, "POST", adminURL(m, "/clock"), `{"advance":"1h"}`, "Content-Type: application/json; charset=utf-8"), 200)
+	mustStatus(t, call(t, "DELETE", adminURL(m, "/requests"), nil), 200)
 }
 
 func TestControl_NeverRateLimitedOrThrottled(t *testing.T) {

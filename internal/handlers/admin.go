@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/cors"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
@@ -67,7 +69,7 @@ func allowedAdminMethods(r *http.Request) []string {
 	}
 	// rctx.Routes is the top router here; it matches the full path.
 	path := r.URL.Path
-	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete} {
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
 		if rctx.Routes.Match(chi.NewRouteContext(), m, path) {
 			out = append(out, m)
 		}
@@ -75,17 +77,50 @@ func allowedAdminMethods(r *http.Request) []string {
 	return out
 }
 
-// adminGuard refuses browser-originated control requests whose Origin is
-// not explicitly allowed, so a web page cannot drive the emulator.
+// adminGuard keeps web pages from driving the control API. A request
+// carrying an Origin that --admin-origins does not list is refused before
+// anything happens; a listed origin gets full CORS (preflights answered,
+// headers on every answer) so a page there can drive it and read the
+// results. Writes (POST, PUT, PATCH) must be sent as application/json:
+// no CORS-simple request (a form post, a text/plain fetch) can change state.
 func (h *Handler) adminGuard(next http.Handler) http.Handler {
+	inner := next
+	if len(h.opts.AdminOrigins) > 0 {
+		inner = cors.Handler(cors.Options{
+			AllowedOrigins: h.opts.AdminOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+			AllowedHeaders: []string{"Content-Type"},
+			MaxAge:         600,
+		})(next)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o := r.Header.Get("Origin"); o != "" && !slices.Contains(h.opts.AdminOrigins, o) {
 			h.adminError(w, r, apierror.PermissionDenied(fmt.Sprintf(
 				"The control API refuses browser requests from origin %q; allow it with --admin-origins.", o)))
 			return
 		}
-		next.ServeHTTP(w, r)
+		if adminWrite(r.Method) && slices.Contains(allowedAdminMethods(r), r.Method) {
+			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != adminJSON {
+				h.adminError(w, r, adminNeedsJSON(r.Header.Get("Content-Type")))
+				return
+			}
+		}
+		inner.ServeHTTP(w, r)
 	})
+}
+
+// adminWrite reports whether method may change state and so must carry a
+// JSON body (DELETE is never CORS-simple: a browser preflights it).
+func adminWrite(method string) bool {
+	return method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch
+}
+
+// adminNeedsJSON is the 415 for a control API write that is not JSON.
+func adminNeedsJSON(contentType string) *apierror.Error {
+	e := apierror.UnsupportedMediaType(contentType)
+	e.Detail = fmt.Sprintf("Control API writes must be sent with Content-Type: application/json (got %q), "+
+		"so that no web page can make them with a simple form or text request.", contentType)
+	return e
 }
 
 // adminJSONReply writes v as JSON.
