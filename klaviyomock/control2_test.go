@@ -108,7 +108,7 @@ func TestGo_TwinsOfTheControlRoutes(t *testing.T) {
 		t.Fatal("ClearRequests kept entries")
 	}
 
-	f, err := m.AddFault(klaviyomock.Fault{Effect: klaviyomock.Fault{}.Effect, Count: 1, Probability: 1})
+	f, err := m.AddFault(klaviyomock.Fault{Count: 1, Probability: 1})
 	if err == nil {
 		t.Fatalf("a rule without an effect was added: %+v", f)
 	}

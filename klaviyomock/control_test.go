@@ -224,7 +224,7 @@ func TestControl_FaultRules(t *testing.T) {
 	mustStatus(t, call(t, "DELETE", adminURL(m, "/faults/fault-99"), nil), 404)
 	mustStatus(t, call(t, "POST", adminURL(m, "/faults"), map[string]any{"status": 404}), 400)
 	// Go twin.
-	f, err := m.AddFault(klaviyomock.Fault{Match: klaviyomock.FaultMatch{Account: key}, Effect: klaviyomock.Fault{}.Effect, Count: 1})
+	f, err := m.AddFault(klaviyomock.Fault{Match: klaviyomock.FaultMatch{Account: key}, Count: 1})
 	if err == nil {
 		t.Fatalf("a fault without an effect was accepted: %+v", f)
 	}
@@ -244,7 +244,7 @@ func TestControl_FaultRules(t *testing.T) {
 func TestControl_ProbabilityFaultIsReproducibleWithTheSeed(t *testing.T) {
 	run := func() string {
 		m := klaviyomock.RunT(t, "--jobs=1", "--seed=42")
-		m.AddFault(klaviyomock.Fault{Effect: klaviyomock.Fault{}.Effect, Probability: 0.5})
+		m.AddFault(klaviyomock.Fault{Probability: 0.5})
 		mustStatus(t, call(t, "POST", adminURL(m, "/faults"), map[string]any{"status": 500, "probability": 0.4}), 201)
 		s := ""
 		for i := 0; i < 40; i++ {

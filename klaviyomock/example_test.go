@@ -59,3 +59,47 @@ func Example() {
 	// 200
 	// 3 requests journaled
 }
+
+// ExampleServer_AddFault makes the next two job lists fail with a 503, the
+// way an SDK's retry logic can be tested, then checks the journal.
+func ExampleServer_AddFault() {
+	m, err := klaviyomock.Run("--jobs=3")
+	if err != nil {
+		panic(err)
+	}
+	defer m.Close()
+
+	rule, err := m.AddFault(klaviyomock.Fault{
+		Match:  klaviyomock.FaultMatch{Method: "GET", Path: "/api/catalog-item-bulk-update-jobs"},
+		Status: 503,
+		Count:  2,
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(rule.ID, "added")
+
+	for i := 0; i < 3; i++ {
+		req, _ := http.NewRequest("GET", m.URL()+"/api/catalog-item-bulk-update-jobs", nil)
+		req.Header.Set("revision", "2026-07-15")
+		req.Header.Set("Authorization", "Klaviyo-API-Key pk_0123456789abcdef0123456789abcdef01")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		res.Body.Close()
+		fmt.Println(res.StatusCode)
+	}
+	for _, r := range m.RequestsMatching(klaviyomock.Filter{Status: 503}) {
+		fmt.Println(r.Method, r.Path, r.Status, r.Fault)
+	}
+	fmt.Println(len(m.Faults()), "rules left")
+	// Output:
+	// fault-1 added
+	// 503
+	// 503
+	// 200
+	// GET /api/catalog-item-bulk-update-jobs 503 fault-1
+	// GET /api/catalog-item-bulk-update-jobs 503 fault-1
+	// 0 rules left
+}
