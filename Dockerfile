@@ -5,12 +5,19 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN scripts/build /out/mockserver
+RUN scripts/build /out/mockserver && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/mockserver /mockserver
-# Inside a container the server must listen on every interface.
-ENV MOCKSERVER_ADDR=0.0.0.0:8080
+# /data belongs to the non-root user, so a named volume mounted there (it
+# copies this ownership) can hold a --state-file.
+COPY --from=build --chown=65532:65532 /out/data /data
+# Inside a container the server must listen on every interface. It writes
+# the address it really listens on to MOCKSERVER_ADDR_FILE, so the
+# HEALTHCHECK probes the right port even when --addr is given as a flag
+# (docker run IMAGE --addr 0.0.0.0:9090).
+ENV MOCKSERVER_ADDR=0.0.0.0:8080 \
+    MOCKSERVER_ADDR_FILE=/tmp/mockserver.addr
 EXPOSE 8080
 USER nonroot:nonroot
 # No curl in this image: the binary checks itself (exit 0 when healthy).

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/config"
@@ -21,13 +23,24 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	if addr == "" {
 		addr = config.Default().Addr
 	}
-	fs.StringVar(&addr, "addr", addr, "address of the server to check (default $MOCKSERVER_ADDR or 127.0.0.1:8080)")
+	fs.StringVar(&addr, "addr", addr, "address of the server to check (default: the address in --addr-file if it exists, else $MOCKSERVER_ADDR or 127.0.0.1:8080)")
+	addrFile := fs.String("addr-file", getenv(config.EnvName("addr-file")), "file a server started with --addr-file wrote its address to (default $MOCKSERVER_ADDR_FILE)")
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
 			return 0
 		}
 		return 2
+	}
+	addrGiven := false
+	fs.Visit(func(f *flag.Flag) { addrGiven = addrGiven || f.Name == "addr" })
+	// The address the server wrote is the one it really listens on, even
+	// when it was started with --addr as a flag the healthcheck cannot see
+	// (docker run IMAGE --addr ...).
+	if !addrGiven && *addrFile != "" {
+		if b, err := os.ReadFile(*addrFile); err == nil && strings.TrimSpace(string(b)) != "" {
+			addr = strings.TrimSpace(string(b))
+		}
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -100,5 +102,92 @@ func TestRun_HelpDocumentsEveryFlagAndExitsZero(t *testing.T) {
 		if !strings.Contains(out.String(), f) {
 			t.Errorf("help lacks %s", f)
 		}
+	}
+}
+
+// startRun runs the server with args in the background and returns its
+// real address and a stop function that waits for the exit code.
+func startRun(t *testing.T, args ...string) (string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, args, noEnv, pw, io.Discard)
+		pw.Close()
+	}()
+	sc := bufio.NewScanner(pr)
+	addr := ""
+	for addr == "" && sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), "listening on "); ok {
+			addr = strings.Trim(after, `"`)
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if addr == "" {
+		cancel()
+		t.Fatal("no address logged")
+	}
+	stopped := false
+	stop := func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(20 * time.Second):
+			t.Fatal("server did not stop")
+		}
+		return -1
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stop
+}
+
+// TestHealthcheck_ProbesTheAddressTheServerReallyListensOn is the image's
+// case: the HEALTHCHECK sees only the image's environment (MOCKSERVER_ADDR
+// of the default port), while the server was started with --addr as a flag.
+func TestHealthcheck_ProbesTheAddressTheServerReallyListensOn(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "mockserver.addr")
+	addr, stop := startRun(t, "--addr", "127.0.0.1:0", "--addr-file", file, "--jobs", "1")
+	imageEnv := func(k string) string {
+		switch k {
+		case "MOCKSERVER_ADDR":
+			return "0.0.0.0:1" // nothing listens there
+		case "MOCKSERVER_ADDR_FILE":
+			return file
+		}
+		return ""
+	}
+	b, err := os.ReadFile(file)
+	if err != nil || strings.TrimSpace(string(b)) != addr {
+		t.Fatalf("addr file holds %q (%v), want %s", b, err, addr)
+	}
+	var out syncBuffer
+	if code := healthcheck(context.Background(), []string{"--timeout", "5s"}, imageEnv, &out, &out); code != 0 {
+		t.Fatalf("healthcheck with the addr file: exit %d: %s", code, out.String())
+	}
+	// Without the file, the environment's address is probed: unhealthy.
+	noFile := func(k string) string {
+		if k == "MOCKSERVER_ADDR" {
+			return "0.0.0.0:1"
+		}
+		return ""
+	}
+	if code := healthcheck(context.Background(), []string{"--timeout", "2s"}, noFile, io.Discard, io.Discard); code != 1 {
+		t.Fatalf("healthcheck of a port nothing listens on: exit %d, want 1", code)
+	}
+	// An explicit --addr wins over the file.
+	if code := healthcheck(context.Background(), []string{"--addr", "127.0.0.1:1", "--timeout", "2s"}, imageEnv, io.Discard, io.Discard); code != 1 {
+		t.Fatalf("explicit --addr not probed: exit %d, want 1", code)
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("addr file left after a clean stop: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -240,6 +242,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			serveErr = err
 		}
 	}
+	s.removeAddrFile(ln.Addr().String())
 	if s.cfg.StateFile != "" {
 		if _, err := s.Snapshot(); err != nil {
 			return errors.Join(serveErr, err)
@@ -248,15 +251,36 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return serveErr
 }
 
-// Listen opens the configured address and logs "listening on ADDR" with
-// the real address (useful with port 0).
+// Listen opens the configured address, writes the real address to the
+// --addr-file if one is set, then logs "listening on ADDR" with it (useful
+// with port 0).
 func (s *Server) Listen() (net.Listener, error) {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
+	if s.cfg.AddrFile != "" {
+		if err := persist.WriteAtomic(s.cfg.AddrFile, func(w io.Writer) error {
+			_, err := io.WriteString(w, ln.Addr().String()+"\n")
+			return err
+		}); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("--addr-file: %w", err)
+		}
+	}
 	s.logger.Info("listening on " + ln.Addr().String())
 	return ln, nil
+}
+
+// removeAddrFile removes the --addr-file on the way out, if it still names
+// addr (a newer server may have taken the file over).
+func (s *Server) removeAddrFile(addr string) {
+	if s.cfg.AddrFile == "" {
+		return
+	}
+	if b, err := os.ReadFile(s.cfg.AddrFile); err == nil && strings.TrimSpace(string(b)) == addr {
+		os.Remove(s.cfg.AddrFile)
+	}
 }
 
 // NewLogger returns the slog logger cfg asks for, writing to w.
