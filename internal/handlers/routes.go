@@ -82,12 +82,13 @@ func (h *Handler) dispatch(m methods) http.HandlerFunc {
 	allow := m.allow()
 	allowHeader := strings.Join(allow, ", ")
 	return func(w http.ResponseWriter, r *http.Request) {
+		// Klaviyo sends Allow on its answers, 429s included (observed).
+		w.Header().Set("Allow", allowHeader)
 		if fn := m[r.Method]; fn != nil {
 			fn(w, r)
 			return
 		}
 		if r.Method == http.MethodOptions {
-			w.Header().Set("Allow", allowHeader)
 			w.Header().Set("Content-Length", "0")
 			w.WriteHeader(http.StatusOK)
 			return

@@ -28,12 +28,13 @@ func (h *Handler) injectFault(c *call) bool {
 	if v := c.r.Header.Get(headerPrefer); v != "" {
 		code, err := faults.ParsePrefer(v)
 		if err != nil {
+			h.peekLimits(c)
 			h.writeErrors(c.w, c.r, style, apierror.InvalidHeader(headerPrefer, err.Error()))
 			return false
 		}
 		if code != 0 {
 			c.rec.fault = "prefer"
-			h.writeErrors(c.w, c.r, style, simulated(faults.Effect{Status: code}, style.Modern))
+			h.failSimulated(c, faults.Effect{Status: code})
 			return false
 		}
 	}
@@ -60,10 +61,22 @@ func (h *Handler) injectFault(c *call) bool {
 		panic(http.ErrAbortHandler)
 	}
 	if eff.Status != 0 {
-		h.writeErrors(c.w, c.r, style, simulated(eff, style.Modern))
+		h.failSimulated(c, eff)
 		return false
 	}
 	return true
+}
+
+// failSimulated answers c with a simulated fault's error. A simulated 5xx
+// carries the RateLimit-* headers like any non-429 answer that reached an
+// account (without counting the request); a simulated 429 drops them like
+// the limiter's own.
+func (h *Handler) failSimulated(c *call, eff faults.Effect) {
+	style := styleOf(c.p)
+	if eff.Status != http.StatusTooManyRequests {
+		h.peekLimits(c)
+	}
+	h.writeErrors(c.w, c.r, style, simulated(eff, style.Modern))
 }
 
 // simulated is the error a fault answers with: a 429 indistinguishable from
@@ -83,15 +96,29 @@ func (h *Handler) admit(c *call) bool {
 	if pol.Off {
 		return true
 	}
-	lim := pol.Apply(c.p.Ops[c.op].Limits)
-	d := h.opts.Limiter.Allow(limiter.Key{Account: c.key, Operation: c.op.String()}, lim)
+	d := h.opts.Limiter.Allow(h.limitKey(c), pol.Apply(c.p.Ops[c.op].Limits))
 	if !d.Allowed {
 		h.writeErrors(c.w, c.r, styleOf(c.p), apierror.Throttled(d.RetryAfter, c.p.ModernErrors))
 		return false
 	}
-	hd := c.w.Header()
+	setLimitHeaders(c.w.Header(), d)
+	return true
+}
+
+// peekLimits sets the RateLimit-* headers of c's bucket as they stand,
+// counting nothing.
+func (h *Handler) peekLimits(c *call) {
+	if pol := h.opts.RateLimits; !pol.Off {
+		setLimitHeaders(c.w.Header(), h.opts.Limiter.Peek(h.limitKey(c), pol.Apply(c.p.Ops[c.op].Limits)))
+	}
+}
+
+func (h *Handler) limitKey(c *call) limiter.Key {
+	return limiter.Key{Account: c.key, Operation: c.op.String()}
+}
+
+func setLimitHeaders(hd http.Header, d limiter.Decision) {
 	hd.Set(headerLimit, strconv.Itoa(d.Limit))
 	hd.Set(headerRemaining, strconv.Itoa(d.Remaining))
 	hd.Set(headerReset, strconv.Itoa(d.Reset))
-	return true
 }

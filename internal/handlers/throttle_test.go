@@ -116,11 +116,21 @@ func TestRateLimit_HeadersOnlyOnRequestsThatReachedTheLimiter(t *testing.T) {
 		e.get(listPath),                                 // 200
 		e.get(listPath + "?filter=bad"),                 // 400 from the operation
 		e.get(listPath + "/01ZZZZZZZZZZZZZZZZZZZZZZZZ"), // 404 unknown job
+		e.get(listPath, "Prefer: code=503"),             // simulated 5xx: reached the account
+		e.get(listPath, "Prefer: code=404"),             // a Prefer it cannot simulate
 	}
 	for _, r := range with {
 		if r.header.Get("RateLimit-Limit") == "" || r.header.Get("RateLimit-Remaining") == "" || r.header.Get("RateLimit-Reset") == "" {
 			t.Errorf("%s %d lacks RateLimit-* headers", r.path, r.status)
 		}
+	}
+	// Simulated answers are not counted: the list's remaining count moved
+	// only for the two list requests the limiter admitted.
+	if got := e.get(listPath).header.Get("RateLimit-Remaining"); got != "747" {
+		t.Errorf("RateLimit-Remaining after 3 admitted list requests = %s, want 747", got)
+	}
+	if r := e.get(listPath, "Prefer: code=429"); r.header.Get("RateLimit-Limit") != "" {
+		t.Errorf("a simulated 429 carries RateLimit-* headers")
 	}
 	without := []*resp{
 		e.get(listPath, "Authorization:"),      // 401
@@ -299,5 +309,27 @@ func TestFaults_DropClosesTheConnection(t *testing.T) {
 	}
 	if r := e.get(listPath); r.status != 200 {
 		t.Fatalf("next request: %d", r.status)
+	}
+}
+
+func TestAllow_OnEveryAnswerOfAnAPIRoute(t *testing.T) {
+	e := newEnv(t, withRateLimits(limiter.Policy{Burst: 1, Steady: 100}))
+	coll := "GET, POST, HEAD, OPTIONS"
+	for _, r := range []*resp{
+		e.get(listPath),                         // 200
+		e.get(listPath),                         // 429 from the limiter (observed with Allow)
+		e.get(listPath + "/", "Authorization:"), // 401
+		e.req(http.MethodOptions, listPath, nil),
+		e.req(http.MethodPut, listPath, nil), // 405
+	} {
+		if got := r.header.Get("Allow"); got != coll {
+			t.Errorf("%s %s %d: Allow %q, want %q", r.method, r.path, r.status, got, coll)
+		}
+	}
+	if r := e.get(listPath); r.status != 429 {
+		t.Fatalf("second list in the burst second: %d", r.status)
+	}
+	if got := e.get(listPath + "/01ZZZZZZZZZZZZZZZZZZZZZZZZ").header.Get("Allow"); got != "GET, HEAD, OPTIONS" {
+		t.Errorf("one-job route Allow %q", got)
 	}
 }

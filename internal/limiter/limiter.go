@@ -64,7 +64,14 @@ func New(now func() time.Time) *Limiter {
 }
 
 // Allow decides on one request for key under lim, counting it if admitted.
-func (l *Limiter) Allow(key Key, lim Limits) Decision {
+func (l *Limiter) Allow(key Key, lim Limits) Decision { return l.decide(key, lim, true) }
+
+// Peek returns what Allow would answer for key under lim now, without
+// counting anything: the headers of a response the limiter did not decide
+// (a simulated fault).
+func (l *Limiter) Peek(key Key, lim Limits) Decision { return l.decide(key, lim, false) }
+
+func (l *Limiter) decide(key Key, lim Limits, count bool) Decision {
 	now := l.now()
 	ns := now.UnixNano()
 	sec := floorDiv(ns, int64(time.Second))
@@ -79,13 +86,20 @@ func (l *Limiter) Allow(key Key, lim Limits) Decision {
 	b := l.buckets[key]
 	if b == nil {
 		b = &bucket{sec: sec, min: min}
-		l.buckets[key] = b
+		if count {
+			l.buckets[key] = b
+		}
 	}
 	if b.sec != sec {
 		b.sec, b.secCount = sec, 0
 	}
 	if b.min != min {
 		b.min, b.minCount = min, 0
+	}
+	if !count {
+		// Peek: the state as it is, never refused for being looked at.
+		return Decision{Allowed: true, Limit: lim.Steady, Remaining: max(lim.Steady-b.minCount, 0),
+			Reset: ceilSeconds((min+1)*60*int64(time.Second) - ns)}
 	}
 	untilMinute := ceilSeconds((min+1)*60*int64(time.Second) - ns)
 	d := Decision{Limit: lim.Steady, Reset: untilMinute}
