@@ -316,9 +316,9 @@ func TestAllow_OnEveryAnswerOfAnAPIRoute(t *testing.T) {
 	e := newEnv(t, withRateLimits(limiter.Policy{Burst: 1, Steady: 100}))
 	coll := "GET, POST, HEAD, OPTIONS"
 	for _, r := range []*resp{
-		e.get(listPath),                         // 200
-		e.get(listPath),                         // 429 from the limiter (observed with Allow)
-		e.get(listPath + "/", "Authorization:"), // 401
+		e.get(listPath),                       // 200
+		e.get(listPath),                       // 429 from the limiter (observed with Allow)
+		e.get(listPath+"/", "Authorization:"), // 401
 		e.req(http.MethodOptions, listPath, nil),
 		e.req(http.MethodPut, listPath, nil), // 405
 	} {
