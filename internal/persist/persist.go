@@ -68,13 +68,38 @@ func Save(path string, st *State) error {
 	})
 }
 
+// tempPattern is the name of WriteAtomic's temporary files beside path.
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".tmp-*" }
+
+// RemoveStale removes the temporary files a save into path left behind when
+// the process was killed mid-write (nothing else ever reads them). It
+// returns how many it removed.
+func RemoveStale(path string) (int, error) {
+	matches, err := filepath.Glob(filepath.Join(filepath.Dir(path), tempPattern(path)))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(m); err != nil {
+			return n, fmt.Errorf("remove stale %s: %w", m, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
 // WriteAtomic writes a file through write: into a temporary file beside
 // path, flushed and synced, then renamed over path. If write fails (or the
 // process dies) the old file is untouched and the temporary file removed
-// (or left with a ".tmp-" name that Load never reads).
+// (or left with a ".tmp-" name that Load never reads and RemoveStale
+// removes).
 func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
 	}

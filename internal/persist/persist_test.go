@@ -125,6 +125,25 @@ func TestWriteAtomic_KilledDuringASave(t *testing.T) {
 	if _, ok, err := Load(path); !ok || err != nil {
 		t.Fatalf("the previous file no longer loads: %v", err)
 	}
+	// The kill left a temporary file; the next start removes it, and only it.
+	stale, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*"))
+	if len(stale) != 1 {
+		t.Fatalf("%d temporary files after the kill, want 1: %v", len(stale), stale)
+	}
+	other := filepath.Join(dir, ".other.json.tmp-1")
+	os.WriteFile(other, []byte("x"), 0o600)
+	if n, err := RemoveStale(path); n != 1 || err != nil {
+		t.Fatalf("RemoveStale = %d, %v; want 1", n, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*")); len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Fatalf("another file's temporary file was removed: %v", err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Fatal("RemoveStale touched the state file")
+	}
 }
 
 // helperProcess starts a save, writes half of it, says so, and blocks until

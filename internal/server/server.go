@@ -98,6 +98,11 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {
+		if n, err := persist.RemoveStale(cfg.StateFile); err != nil {
+			logger.Warn("stale temporary state files", "error", err)
+		} else if n > 0 {
+			logger.Info("removed temporary state files left by an interrupted save", "count", n)
+		}
 		if err := s.load(); err != nil {
 			return nil, err
 		}

@@ -145,3 +145,79 @@ func TestClockFlags_StartSetAndFrozen(t *testing.T) {
 		t.Fatal("reset did not return the clock to its configured start")
 	}
 }
+
+// TestStateFile_RoundTripsAtTheClocksExtremes completes jobs at the first
+// and the last instants the clock can read (with the longest job duration),
+// saves, and starts a second server from the file: whatever the server
+// writes, it must read back. (At 1970 every revision is in the future, so
+// the jobs are created through the store, as the POST handler does.)
+func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
+	for _, at := range []time.Time{
+		time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(8999, 12, 31, 23, 59, 59, 999999000, time.UTC),
+	} {
+		t.Run(at.Format(time.DateOnly), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "state.json")
+			clk := clock.NewFrozen(at)
+			cfg := cfgWith(t, "--state-file="+path, "--job-transition=duration", "--job-duration=24h")
+			s1, err := New(cfg, nil, clk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := s1.Store().Mutable(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, items := a.Snapshot()
+			title := "at the edge"
+			create := func(i int) {
+				t.Helper()
+				if _, err := a.Create(store.CreateRequest{ItemPointer: "/data/attributes/items/data",
+					Items: []store.ItemUpdate{{ID: items[i].ID, Set: store.AttrTitle, Values: store.Item{Title: &title}}}}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			create(0) // completes a day after the clock's instant
+			create(1)
+			clk.Advance(24 * time.Hour)
+			create(2) // still pending when saved
+			st := a.State()
+			done := st.Jobs[len(st.Jobs)-3]
+			if done.Status != "complete" || done.ExpiresAt == nil || (at.Year() > 2000 && done.ExpiresAt.Year() != 9000) {
+				t.Fatalf("job at the edge: %+v", done)
+			}
+			if _, err := s1.Snapshot(); err != nil {
+				t.Fatal(err)
+			}
+			s2, err := New(cfg, nil, clock.NewFrozen(clk.Now()))
+			if err != nil {
+				t.Fatalf("the server refused the state file it wrote: %v", err)
+			}
+			a2, _ := s2.Store().Account(key)
+			st2 := a2.State()
+			if len(st2.Jobs) != len(st.Jobs) {
+				t.Fatalf("reloaded %d jobs, saved %d", len(st2.Jobs), len(st.Jobs))
+			}
+			got := st2.Jobs[len(st2.Jobs)-3]
+			if got.ID != done.ID || !got.ExpiresAt.Equal(*done.ExpiresAt) || st2.Jobs[len(st2.Jobs)-1].Pending == nil {
+				t.Fatalf("reloaded %+v, want %+v and a pending last job", got, done)
+			}
+		})
+	}
+}
+
+func TestStateFile_StartRemovesTemporaryFilesOfAnInterruptedSave(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.json")
+	for _, n := range []string{".state.json.tmp-1", ".state.json.tmp-2"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(`{"version":1,"acc`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := New(cfgWith(t, "--state-file="+path), nil, clock.NewFrozen(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*")); len(left) != 0 {
+		t.Fatalf("temporary files left after start: %v", left)
+	}
+}

@@ -198,10 +198,13 @@ func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, [
 	return jobs, probs
 }
 
-// Bounds of the timestamps supplied state may carry.
+// Bounds of the timestamps supplied state may carry: every RFC 3339 year
+// from 1970, so anything the server derives from its clock (which stops at
+// 9000-01-01) round-trips through the state file: a job completing a day
+// after the clock's last instant, expiring 30 days later.
 var (
 	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // consistency checks that a job's counts, errors, items and timestamps agree
@@ -216,7 +219,7 @@ func consistency(s JobState, st Status) []Problem {
 		at   *time.Time
 	}{{"created_at", &s.CreatedAt}, {"completed_at", s.CompletedAt}, {"expires_at", s.ExpiresAt}} {
 		if t.at != nil && (t.at.Before(minTime) || !t.at.Before(maxTime)) {
-			fail("/"+t.name, "%s must be between 1970-01-01 and 9000-01-01.", t.name)
+			fail("/"+t.name, "%s must be between 1970-01-01 and 9999-12-31.", t.name)
 		}
 	}
 	if s.CreatedAt.IsZero() {
