@@ -214,7 +214,7 @@ func TestStateFile_StartRemovesTemporaryFilesOfAnInterruptedSave(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := New(cfgWith(t, "--state-file="+path), nil, clock.NewFrozen(time.Now())); err != nil {
+	if _, err := New(cfgWith(t, "--state-file="+path), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*")); len(left) != 0 {
