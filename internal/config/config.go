@@ -51,6 +51,7 @@ type Config struct {
 	JournalSize    int
 	CORSOrigins    []string
 	AdminOrigins   []string
+	AdminHosts     []string
 	MaxBodyBytes   int64
 	MaxHeaderBytes int
 	// ClockStart, when set, is where the server clock starts; FreezeClock
@@ -97,7 +98,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(out)
 	var epoch, seed, clockStart string
-	corsOrigins, adminOrigins := "*", ""
+	corsOrigins, adminOrigins, adminHosts := "*", "", ""
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (host:port; port 0 picks a free one)")
 	fs.StringVar(&c.AddrFile, "addr-file", "", "write the address the server listens on to this file once listening (the healthcheck subcommand reads it)")
 	fs.StringVar(&seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
@@ -122,6 +123,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.JournalSize, "journal-size", c.JournalSize, "API requests kept in the request journal (0: off)")
 	fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated browser origins allowed to call /api (* for any)")
 	fs.StringVar(&adminOrigins, "admin-origins", "", "comma-separated browser origins allowed to call /__admin (none by default)")
+	fs.StringVar(&adminHosts, "admin-hosts", "", "comma-separated Host names /__admin answers besides loopback, e.g. the compose service name (* for any; default: loopback and the --public-url host)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted (413 above it)")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest request line and headers accepted (431 above it)")
 	fs.StringVar(&clockStart, "clock", "", "start the server clock at this RFC 3339 time instead of now")
@@ -163,6 +165,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	}
 	c.CORSOrigins = splitList(corsOrigins)
 	c.AdminOrigins = splitList(adminOrigins)
+	c.AdminHosts = splitList(adminHosts)
 	return c, c.validate()
 }
 
@@ -220,6 +223,11 @@ func (c *Config) validate() error {
 	for _, o := range c.CORSOrigins {
 		if o != "*" && !validOrigin(o) {
 			return fmt.Errorf("--cors-origins: %q is not an origin such as http://localhost:5173", o)
+		}
+	}
+	for _, h := range c.AdminHosts {
+		if h != "*" && (strings.ContainsAny(h, ":/[]@ ") || h == "") {
+			return fmt.Errorf("--admin-hosts: %q is not a host name such as klaviyo or mock.internal (no scheme or port)", h)
 		}
 	}
 	for _, o := range c.AdminOrigins {

@@ -409,6 +409,7 @@ func TestDefault_PinsEveryField(t *testing.T) {
 		JournalSize:    1000,
 		CORSOrigins:    []string{"*"},
 		AdminOrigins:   []string{},
+		AdminHosts:     []string{},
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
 	}
@@ -418,5 +419,18 @@ func TestDefault_PinsEveryField(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Parse(nil) =\n%+v\nwant\n%+v", c, want)
+	}
+}
+
+func TestParse_AdminHosts(t *testing.T) {
+	c, err := config.Parse([]string{"--admin-hosts=klaviyo, mock.internal"}, func(string) string { return "" }, io.Discard)
+	if err != nil || !reflect.DeepEqual(c.AdminHosts, []string{"klaviyo", "mock.internal"}) {
+		t.Fatalf("%v %v", c.AdminHosts, err)
+	}
+	for _, bad := range []string{"http://klaviyo", "klaviyo:8080", "a b"} {
+		if _, err := config.Parse([]string{"--admin-hosts=" + bad}, func(string) string { return "" }, io.Discard); err == nil ||
+			!strings.Contains(err.Error(), "--admin-hosts") {
+			t.Errorf("%q: %v", bad, err)
+		}
 	}
 }

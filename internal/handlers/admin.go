@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,6 +96,13 @@ func (h *Handler) adminGuard(next http.Handler) http.Handler {
 		})(next)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.adminHostAllowed(r.Host) {
+			h.adminError(w, r, apierror.PermissionDenied(fmt.Sprintf(
+				"The control API answers only loopback hosts and the names --admin-hosts lists; Host %q is neither "+
+					"(this keeps a web page using DNS rebinding out). Start the server with --admin-hosts=%s to allow it.",
+				r.Host, hostOnly(r.Host))))
+			return
+		}
 		if o := r.Header.Get("Origin"); o != "" && !slices.Contains(h.opts.AdminOrigins, o) {
 			h.adminError(w, r, apierror.PermissionDenied(fmt.Sprintf(
 				"The control API refuses browser requests from origin %q; allow it with --admin-origins.", o)))
@@ -107,6 +116,51 @@ func (h *Handler) adminGuard(next http.Handler) http.Handler {
 		}
 		inner.ServeHTTP(w, r)
 	})
+}
+
+// adminHostAllowed reports whether the control API answers a request sent
+// to host: loopback names and addresses, the --admin-hosts names ("*" for
+// any), the --public-url host, and requests without a Host (HTTP/1.0, never
+// a browser).
+func (h *Handler) adminHostAllowed(host string) bool {
+	name := strings.ToLower(hostOnly(host))
+	if name == "" || name == "localhost" || strings.HasSuffix(name, ".localhost") {
+		return true
+	}
+	if ip := net.ParseIP(name); ip != nil && ip.IsLoopback() {
+		return true
+	}
+	for _, allowed := range h.opts.AdminHosts {
+		if allowed == "*" || strings.EqualFold(allowed, name) {
+			return true
+		}
+	}
+	if u, err := url.Parse(h.opts.PublicURL); err == nil && h.opts.PublicURL != "" && strings.EqualFold(u.Hostname(), name) {
+		return true
+	}
+	return false
+}
+
+// hostOnly strips the port (and an IPv6 literal's brackets) from a Host.
+func hostOnly(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		return h
+	}
+	return strings.Trim(host, "[]")
+}
+
+// pathParam returns the path parameter name of r, percent-decoded: chi
+// matches the escaped path when the request had escapes a plain path cannot
+// hold (%2F in an OAuth token used as an account key).
+func pathParam(r *http.Request, name string) string {
+	v := chi.URLParam(r, name)
+	if r.URL.RawPath == "" {
+		return v
+	}
+	if d, err := url.PathUnescape(v); err == nil {
+		return d
+	}
+	return v
 }
 
 // adminWrite reports whether method may change state and so must carry a
@@ -247,7 +301,7 @@ func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) adminForgetAccount(w http.ResponseWriter, r *http.Request) {
-	key := chi.URLParam(r, "key")
+	key := pathParam(r, "key")
 	h.forget(key)
 	adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": key})
 }
@@ -264,7 +318,7 @@ func (h *Handler) adminThrottle(w http.ResponseWriter, r *http.Request) {
 		h.adminError(w, r, apierror.InvalidPointer("/count", "count must be 1 or more."))
 		return
 	}
-	rule, err := h.ThrottleNext(chi.URLParam(r, "key"), req.Count, req.RetryAfter)
+	rule, err := h.ThrottleNext(pathParam(r, "key"), req.Count, req.RetryAfter)
 	if err != nil {
 		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
 		return

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -81,7 +79,7 @@ func (h *Handler) adminGetItems(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) exportPart(w http.ResponseWriter, r *http.Request, pick func(store.AccountState) any) {
-	st, err := h.ExportAccount(chi.URLParam(r, "key"))
+	st, err := h.ExportAccount(pathParam(r, "key"))
 	if err != nil {
 		h.adminError(w, r, h.storeError(err))
 		return
@@ -130,7 +128,7 @@ func (h *Handler) adminPutItems(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) importPart(w http.ResponseWriter, r *http.Request, jobs []store.JobState, items []store.ItemState) {
-	key := chi.URLParam(r, "key")
+	key := pathParam(r, "key")
 	if errs := h.ImportAccount(key, jobs, items); errs != nil {
 		h.adminError(w, r, errs...)
 		return
@@ -196,7 +194,7 @@ func (h *Handler) adminClearFaults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) adminDeleteFault(w http.ResponseWriter, r *http.Request) {
-	id := chi.URLParam(r, "id")
+	id := pathParam(r, "id")
 	if !h.opts.Faults.Delete(id) {
 		h.adminError(w, r, apierror.NotFound(fmt.Sprintf("A fault with id %s does not exist.", id)))
 		return

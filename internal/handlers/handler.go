@@ -53,6 +53,9 @@ type Options struct {
 	// AdminOrigins are the browser origins allowed to call /__admin; a
 	// request carrying another Origin is refused.
 	AdminOrigins []string
+	// AdminHosts are the Host names /__admin answers besides loopback ("*":
+	// any), so a page cannot reach it through DNS rebinding.
+	AdminHosts []string
 	// MaxBodyBytes caps every request body (above the create endpoint's own
 	// 4-5 MB cap, which it answers with its own 413).
 	MaxBodyBytes int64
@@ -87,6 +90,11 @@ type Handler struct {
 	idRng *rand.Rand
 
 	bufs sync.Pool
+
+	// stopping is closed when the server begins to shut down: injected
+	// delays end then, so a drain never waits for a latency fault.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
 
 // New builds the handler and its routes.
@@ -112,7 +120,7 @@ func New(o Options) *Handler {
 	if o.CORSOrigins == nil {
 		o.CORSOrigins = []string{"*"}
 	}
-	h := &Handler{opts: o, idRng: rand.New(rand.NewPCG(o.Seed, 0x6572726f72))}
+	h := &Handler{opts: o, idRng: rand.New(rand.NewPCG(o.Seed, 0x6572726f72)), stopping: make(chan struct{})}
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	h.router = h.routes()
 	return h
@@ -122,6 +130,11 @@ func New(o Options) *Handler {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.router.ServeHTTP(w, r)
 }
+
+// Stop ends every injected delay now and for the rest of the handler's
+// life: requests held by a latency fault are served at once. The server
+// calls it when it starts to shut down.
+func (h *Handler) Stop() { h.stopOnce.Do(func() { close(h.stopping) }) }
 
 // Reseed restarts the error-id sequence from seed (on a reset).
 func (h *Handler) Reseed(seed uint64) {

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
@@ -70,7 +68,7 @@ func (h *Handler) getJob(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	id := chi.URLParam(c.r, "job_id")
+	id := pathParam(c.r, "job_id")
 	var job *store.Job
 	ok := false
 	if query.ValidID(id) {

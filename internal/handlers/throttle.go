@@ -51,6 +51,8 @@ func (h *Handler) injectFault(c *call) bool {
 		t := time.NewTimer(time.Duration(eff.Latency))
 		select {
 		case <-t.C:
+		case <-h.stopping: // shutting down: the delay ends, the request is served
+			t.Stop()
 		case <-c.r.Context().Done():
 			t.Stop()
 			return false

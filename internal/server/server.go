@@ -94,6 +94,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		Control:        s,
 		CORSOrigins:    cfg.CORSOrigins,
 		AdminOrigins:   cfg.AdminOrigins,
+		AdminHosts:     cfg.AdminHosts,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
@@ -239,6 +240,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case serveErr = <-errc:
 	case <-ctx.Done():
 		s.logger.Info("shutting down")
+		s.handler.Stop()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := hs.Shutdown(sctx); err != nil {

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
+	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -219,5 +221,61 @@ func TestStateFile_StartRemovesTemporaryFilesOfAnInterruptedSave(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, ".state.json.tmp-*")); len(left) != 0 {
 		t.Fatalf("temporary files left after start: %v", left)
+	}
+}
+
+// TestShutdown_EndsPendingLatencyFaultsAndExitsCleanly holds a request in a
+// five-minute latency fault and stops the server: the delay ends, the
+// request is served, and Serve returns without error.
+func TestShutdown_EndsPendingLatencyFaultsAndExitsCleanly(t *testing.T) {
+	s, err := New(cfgWith(t), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Faults().Add(faults.Rule{Effect: faults.Effect{Latency: faults.Duration(5 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+
+	status := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/api/catalog-item-bulk-update-jobs", nil)
+		req.Header.Set("revision", "2026-07-15")
+		req.Header.Set("Authorization", "Klaviyo-API-Key "+key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			status <- -1
+			return
+		}
+		res.Body.Close()
+		status <- res.StatusCode
+	}()
+	// Wait until the request is inside the delay (the rule has matched it).
+	deadline := time.After(10 * time.Second)
+	for s.Faults().List()[0].Matched == 0 {
+		select {
+		case <-deadline:
+			t.Fatal("the request never reached the fault")
+		default:
+			runtime.Gosched()
+		}
+	}
+	cancel()
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("Serve returned %v after a clean drain", err)
+		}
+	case <-time.After(8 * time.Second): // far below the fault's five minutes
+		t.Fatal("shutdown waited for the latency fault")
+	}
+	if got := <-status; got != 200 {
+		t.Fatalf("the delayed request got %d, want 200", got)
 	}
 }
