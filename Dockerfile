@@ -12,12 +12,13 @@ COPY --from=build /out/mockserver /mockserver
 # /data belongs to the non-root user, so a named volume mounted there (it
 # copies this ownership) can hold a --state-file.
 COPY --from=build --chown=65532:65532 /out/data /data
-# Inside a container the server must listen on every interface. It writes
-# the address it really listens on to MOCKSERVER_ADDR_FILE, so the
-# HEALTHCHECK probes the right port even when --addr is given as a flag
-# (docker run IMAGE --addr 0.0.0.0:9090).
+# Inside a container the server must listen on every interface. It also
+# answers /__admin/health on an abstract Unix socket (no file, so a
+# read-only root filesystem is fine), which the HEALTHCHECK probes first: it
+# stays right when --addr is given as a flag (docker run IMAGE --addr
+# 0.0.0.0:9090), which the HEALTHCHECK cannot see.
 ENV MOCKSERVER_ADDR=0.0.0.0:8080 \
-    MOCKSERVER_ADDR_FILE=/tmp/mockserver.addr
+    MOCKSERVER_HEALTH_SOCKET=@klaviyo-mockserver
 EXPOSE 8080
 USER nonroot:nonroot
 # No curl in this image: the binary checks itself (exit 0 when healthy).

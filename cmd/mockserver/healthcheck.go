@@ -7,8 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/config"
@@ -23,8 +21,8 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	if addr == "" {
 		addr = config.Default().Addr
 	}
-	fs.StringVar(&addr, "addr", addr, "address of the server to check (default: the address in --addr-file if it exists, else $MOCKSERVER_ADDR or 127.0.0.1:8080)")
-	addrFile := fs.String("addr-file", getenv(config.EnvName("addr-file")), "file a server started with --addr-file wrote its address to (default $MOCKSERVER_ADDR_FILE)")
+	fs.StringVar(&addr, "addr", addr, "address of the server to check (default $MOCKSERVER_ADDR or 127.0.0.1:8080)")
+	socket := fs.String("health-socket", getenv(config.EnvName("health-socket")), "Unix socket of the server, probed first (default $MOCKSERVER_HEALTH_SOCKET)")
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -32,14 +30,18 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 		}
 		return 2
 	}
-	addrGiven := false
-	fs.Visit(func(f *flag.Flag) { addrGiven = addrGiven || f.Name == "addr" })
-	// The address the server wrote is the one it really listens on, even
-	// when it was started with --addr as a flag the healthcheck cannot see
-	// (docker run IMAGE --addr ...).
-	if !addrGiven && *addrFile != "" {
-		if b, err := os.ReadFile(*addrFile); err == nil && strings.TrimSpace(string(b)) != "" {
-			addr = strings.TrimSpace(string(b))
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	// The health socket finds the server whatever address it listens on,
+	// even one given as a flag the healthcheck cannot see (docker run IMAGE
+	// --addr ...).
+	if *socket != "" {
+		dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", *socket)
+		}
+		if probe(ctx, &http.Client{Transport: &http.Transport{DialContext: dial}}, "http://localhost/__admin/health", stdout, io.Discard) {
+			return 0
 		}
 	}
 	host, port, err := net.SplitHostPort(addr)
@@ -50,24 +52,30 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1" // a server listening on all interfaces answers on loopback
 	}
-	ctx, cancel := context.WithTimeout(ctx, *timeout)
-	defer cancel()
 	url := "http://" + net.JoinHostPort(host, port) + "/__admin/health"
+	if probe(ctx, http.DefaultClient, url, stdout, stderr) {
+		return 0
+	}
+	return 1
+}
+
+// probe asks url and reports whether it answered 200.
+func probe(ctx context.Context, client *http.Client, url string, stdout, stderr io.Writer) bool {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "healthcheck:", err)
-		return 1
+		return false
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := client.Do(req)
 	if err != nil {
 		fmt.Fprintln(stderr, "healthcheck:", err)
-		return 1
+		return false
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		fmt.Fprintf(stderr, "healthcheck: %s answered %d\n", url, res.StatusCode)
-		return 1
+		return false
 	}
 	fmt.Fprintln(stdout, "healthy")
-	return 0
+	return true
 }

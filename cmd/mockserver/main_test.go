@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -149,45 +150,58 @@ func startRun(t *testing.T, args ...string) (string, func() int) {
 
 // TestHealthcheck_ProbesTheAddressTheServerReallyListensOn is the image's
 // case: the HEALTHCHECK sees only the image's environment (MOCKSERVER_ADDR
-// of the default port), while the server was started with --addr as a flag.
+// of the default port, and the health socket), while the server was started
+// with --addr as a flag.
 func TestHealthcheck_ProbesTheAddressTheServerReallyListensOn(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "mockserver.addr")
-	addr, stop := startRun(t, "--addr", "127.0.0.1:0", "--addr-file", file, "--jobs", "1")
+	socket := fmt.Sprintf("@mockserver-test-%d-%s", os.Getpid(), t.Name())
+	_, stop := startRun(t, "--addr", "127.0.0.1:0", "--health-socket", socket, "--jobs", "1")
 	imageEnv := func(k string) string {
 		switch k {
 		case "MOCKSERVER_ADDR":
 			return "0.0.0.0:1" // nothing listens there
-		case "MOCKSERVER_ADDR_FILE":
-			return file
+		case "MOCKSERVER_HEALTH_SOCKET":
+			return socket
 		}
 		return ""
 	}
-	b, err := os.ReadFile(file)
-	if err != nil || strings.TrimSpace(string(b)) != addr {
-		t.Fatalf("addr file holds %q (%v), want %s", b, err, addr)
-	}
 	var out syncBuffer
 	if code := healthcheck(context.Background(), []string{"--timeout", "5s"}, imageEnv, &out, &out); code != 0 {
-		t.Fatalf("healthcheck with the addr file: exit %d: %s", code, out.String())
+		t.Fatalf("healthcheck through the socket: exit %d: %s", code, out.String())
 	}
-	// Without the file, the environment's address is probed: unhealthy.
-	noFile := func(k string) string {
+	// Without the socket, the environment's address is probed: unhealthy.
+	noSocket := func(k string) string {
 		if k == "MOCKSERVER_ADDR" {
 			return "0.0.0.0:1"
 		}
 		return ""
 	}
-	if code := healthcheck(context.Background(), []string{"--timeout", "2s"}, noFile, io.Discard, io.Discard); code != 1 {
+	if code := healthcheck(context.Background(), []string{"--timeout", "2s"}, noSocket, io.Discard, io.Discard); code != 1 {
 		t.Fatalf("healthcheck of a port nothing listens on: exit %d, want 1", code)
-	}
-	// An explicit --addr wins over the file.
-	if code := healthcheck(context.Background(), []string{"--addr", "127.0.0.1:1", "--timeout", "2s"}, imageEnv, io.Discard, io.Discard); code != 1 {
-		t.Fatalf("explicit --addr not probed: exit %d, want 1", code)
 	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if _, err := os.Stat(file); !os.IsNotExist(err) {
-		t.Fatalf("addr file left after a clean stop: %v", err)
+	// A stopped server is unhealthy through its socket too.
+	if code := healthcheck(context.Background(), []string{"--timeout", "2s"}, imageEnv, io.Discard, io.Discard); code != 1 {
+		t.Fatalf("healthcheck after the stop: exit %d, want 1", code)
+	}
+}
+
+func TestHealthcheck_SocketServesOnlyHealth(t *testing.T) {
+	socket := fmt.Sprintf("@mockserver-test-%d-%s", os.Getpid(), t.Name())
+	startRun(t, "--addr", "127.0.0.1:0", "--health-socket", socket, "--jobs", "1")
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "unix", socket)
+	}}}
+	for path, want := range map[string]int{"/__admin/health": 200, "/__admin/requests": 404, "/api/catalog-item-bulk-update-jobs": 404} {
+		res, err := client.Get("http://localhost" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s over the socket: %d, want %d", path, res.StatusCode, want)
+		}
 	}
 }

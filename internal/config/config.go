@@ -22,9 +22,10 @@ import (
 // Config is the whole server configuration.
 type Config struct {
 	Addr string
-	// AddrFile, when set, is where the server writes the address it really
-	// listens on (for the healthcheck subcommand).
-	AddrFile        string
+	// HealthSocket, when set, is a Unix socket ("@name": an abstract one,
+	// needing no writable filesystem) on which the server also answers
+	// /__admin/health, for the healthcheck subcommand.
+	HealthSocket    string
 	Seed            uint64
 	Jobs            int
 	Items           int
@@ -100,7 +101,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	var epoch, seed, clockStart string
 	corsOrigins, adminOrigins, adminHosts := "*", "", ""
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (host:port; port 0 picks a free one)")
-	fs.StringVar(&c.AddrFile, "addr-file", "", "write the address the server listens on to this file once listening (the healthcheck subcommand reads it)")
+	fs.StringVar(&c.HealthSocket, "health-socket", "", "also answer /__admin/health on this Unix socket (@name: abstract, no file), which the healthcheck subcommand probes first")
 	fs.StringVar(&seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
 	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs seeded per account")
 	fs.IntVar(&c.Items, "items", c.Items, "catalog items seeded per account (at least 100 are generated)")

@@ -62,6 +62,15 @@ func (h *Handler) adminRoutes(r chi.Router) {
 	})
 }
 
+// Health returns a handler that answers only GET and HEAD /__admin/health,
+// for the --health-socket.
+func (h *Handler) Health() http.Handler {
+	r := chi.NewRouter()
+	r.Get(adminPrefix+"/health", h.adminHealth)
+	r.Head(adminPrefix+"/health", h.adminHealth)
+	return r
+}
+
 // allowedAdminMethods lists the methods the control path serves.
 func allowedAdminMethods(r *http.Request) []string {
 	rctx := chi.RouteContext(r.Context())

@@ -12,8 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +41,8 @@ type Server struct {
 	faults  *faults.Set
 	journal *journal.Journal
 	handler *handlers.Handler
+
+	healthLn net.Listener // the --health-socket, when Listen opened one
 
 	mu   sync.Mutex // guards seed and jobs (changed by Reset) and saves
 	seed uint64
@@ -220,9 +220,9 @@ func (s *Server) Journal() *journal.Journal { return s.journal }
 // Config returns the configuration the server was built with.
 func (s *Server) Config() config.Config { return s.cfg }
 
-// Serve serves on ln until ctx is done, then shuts down gracefully (waiting
-// up to ten seconds for requests in flight) and saves the state file, if
-// any.
+// Serve serves on ln (and on the health socket Listen opened, if any)
+// until ctx is done, then shuts down gracefully (waiting up to ten seconds
+// for requests in flight) and saves the state file, if any.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
@@ -235,6 +235,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	var health *http.Server
+	if s.healthLn != nil {
+		health = &http.Server{Handler: s.handler.Health(), ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = health.Serve(s.healthLn) }()
+	}
 	var serveErr error
 	select {
 	case serveErr = <-errc:
@@ -249,7 +254,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			serveErr = err
 		}
 	}
-	s.removeAddrFile(ln.Addr().String())
+	if health != nil {
+		_ = health.Close()
+	}
 	if s.cfg.StateFile != "" {
 		if _, err := s.Snapshot(); err != nil {
 			return errors.Join(serveErr, err)
@@ -258,36 +265,25 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return serveErr
 }
 
-// Listen opens the configured address, writes the real address to the
-// --addr-file if one is set, then logs "listening on ADDR" with it (useful
-// with port 0).
+// Listen opens the configured address and logs "listening on ADDR" with the
+// real address (useful with port 0). With --health-socket it also opens
+// that Unix socket, on which Serve answers /__admin/health: the healthcheck
+// subcommand finds the server there whatever address it listens on. A
+// socket that cannot be opened is logged and skipped.
 func (s *Server) Listen() (net.Listener, error) {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
-	if s.cfg.AddrFile != "" {
-		if err := persist.WriteAtomic(s.cfg.AddrFile, func(w io.Writer) error {
-			_, err := io.WriteString(w, ln.Addr().String()+"\n")
-			return err
-		}); err != nil {
-			ln.Close()
-			return nil, fmt.Errorf("--addr-file: %w", err)
+	if name := s.cfg.HealthSocket; name != "" {
+		if hl, err := net.Listen("unix", name); err != nil {
+			s.logger.Warn("health socket not opened; the healthcheck will probe the TCP address", "socket", name, "error", err)
+		} else {
+			s.healthLn = hl
 		}
 	}
 	s.logger.Info("listening on " + ln.Addr().String())
 	return ln, nil
-}
-
-// removeAddrFile removes the --addr-file on the way out, if it still names
-// addr (a newer server may have taken the file over).
-func (s *Server) removeAddrFile(addr string) {
-	if s.cfg.AddrFile == "" {
-		return
-	}
-	if b, err := os.ReadFile(s.cfg.AddrFile); err == nil && strings.TrimSpace(string(b)) == addr {
-		os.Remove(s.cfg.AddrFile)
-	}
 }
 
 // NewLogger returns the slog logger cfg asks for, writing to w.
