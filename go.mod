@@ -1,6 +1,6 @@
 module github.com/klaviyo-mock/mockserver
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/brianvoe/gofakeit/v6 v6.28.0
@@ -18,5 +18,6 @@ require (
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/text v0.14.0 // indirect
 )

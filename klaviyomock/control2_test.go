@@ -128,7 +128,7 @@ func TestGo_TwinsOfTheControlRoutes(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	if !strings.Contains(string(b), `"external_id": "T1"`) {
+	if !strings.Contains(string(b), `"external_id":"T1"`) {
 		t.Fatalf("Snapshot did not save the changed account: %.300s", b)
 	}
 	os.Remove(path)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/klaviyo-mock/mockserver/internal/config"
@@ -34,6 +35,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return 2
 	}
+	// The Go runtime's memory limit is the whole budget: the collector
+	// works harder as the heap nears it, while the server's own bounds
+	// (accounts, journal, bodies, connections) keep the live heap below it.
+	debug.SetMemoryLimit(cfg.MemoryBudget)
 	logger := server.NewLogger(cfg, stdout)
 	srv, err := server.New(cfg, logger, nil)
 	if err != nil {

@@ -48,8 +48,15 @@ type Config struct {
 	JobPolls      int
 	// StateFile, when set, is loaded at start and saved on shutdown and on
 	// POST /__admin/snapshot.
-	StateFile      string
-	JournalSize    int
+	StateFile   string
+	JournalSize int
+	// JournalCredentials keeps Authorization and similar headers in the
+	// journal as sent (they are redacted by default).
+	JournalCredentials bool
+	// MemoryBudget is the memory the process stays within (see Shares).
+	MemoryBudget int64
+	// MaxConnections bounds the open client connections.
+	MaxConnections int
 	CORSOrigins    []string
 	AdminOrigins   []string
 	AdminHosts     []string
@@ -78,6 +85,8 @@ func Default() Config {
 		JobDuration:    store.DefaultJobDuration,
 		JobPolls:       store.DefaultJobPolls,
 		JournalSize:    journal.DefaultCap,
+		MemoryBudget:   DefaultMemoryBudget,
+		MaxConnections: 1024,
 		CORSOrigins:    []string{"*"},
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
@@ -98,7 +107,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	c := Default()
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
 	fs.SetOutput(out)
-	var epoch, seed, clockStart string
+	var epoch, seed, clockStart, budget string
 	corsOrigins, adminOrigins, adminHosts := "*", "", ""
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (host:port; port 0 picks a free one)")
 	fs.StringVar(&c.HealthSocket, "health-socket", "", "also answer /__admin/health on this Unix socket (@name: abstract, no file), which the healthcheck subcommand probes first")
@@ -122,6 +131,9 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.JobPolls, "job-polls", c.JobPolls, "GETs of a created job until it is complete, in polls mode")
 	fs.StringVar(&c.StateFile, "state-file", "", "load state from this file at start, save it on shutdown and on POST /__admin/snapshot (atomically)")
 	fs.IntVar(&c.JournalSize, "journal-size", c.JournalSize, "API requests kept in the request journal (0: off)")
+	fs.BoolVar(&c.JournalCredentials, "journal-credentials", false, "keep Authorization, Cookie and similar headers in the journal as sent (redacted by default)")
+	fs.StringVar(&budget, "memory-budget", "512MiB", "memory the process stays within, whatever clients send: accounts, journal, bodies and connections each get a documented share (e.g. 1GiB)")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open client connections; more wait to be accepted (default: 1024, or fewer when a quarter of --memory-budget cannot hold them)")
 	fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated browser origins allowed to call /api (* for any)")
 	fs.StringVar(&adminOrigins, "admin-origins", "", "comma-separated browser origins allowed to call /__admin (none by default)")
 	fs.StringVar(&adminHosts, "admin-hosts", "", "comma-separated Host names /__admin answers besides loopback, e.g. the compose service name (* for any; default: loopback and the --public-url host)")
@@ -159,6 +171,13 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 		return c, fmt.Errorf("--epoch: must be an RFC 3339 time such as 2026-10-01T00:00:00Z, got %q", epoch)
 	}
 	c.Epoch = c.Epoch.UTC()
+	if c.MemoryBudget, err = parseBytes(budget); err != nil {
+		return c, fmt.Errorf("--memory-budget: %v", err)
+	}
+	if !given["max-connections"] && getenv(EnvName("max-connections")) == "" {
+		// As many as a quarter of the budget holds, up to the default.
+		c.MaxConnections = int(min(int64(c.MaxConnections), c.MemoryBudget/4/int64(c.MaxHeaderBytes+ConnectionOverhead)))
+	}
 	if clockStart != "" {
 		if c.ClockStart, err = time.Parse(time.RFC3339, clockStart); err != nil || !clock.InRange(c.ClockStart) {
 			return c, fmt.Errorf("--clock: must be an RFC 3339 time between 1970 and 9000 such as 2026-10-15T12:00:00Z, got %q", clockStart)
@@ -211,6 +230,16 @@ func (c *Config) validate() error {
 	}
 	if c.JobPolls < 1 || c.JobPolls > 1000 {
 		return fmt.Errorf("--job-polls: must be between 1 and 1000, got %d", c.JobPolls)
+	}
+	if c.MemoryBudget < MinMemoryBudget {
+		return fmt.Errorf("--memory-budget: must be at least 64MiB, got %d bytes", c.MemoryBudget)
+	}
+	if c.MaxConnections < 1 || c.MaxConnections > 100_000 {
+		return fmt.Errorf("--max-connections: must be between 1 and 100000, got %d", c.MaxConnections)
+	}
+	if conns := c.Shares().Connections; conns > c.MemoryBudget/4 {
+		return fmt.Errorf("--max-connections: %d connections of up to %d header bytes need %d MiB, over a quarter of --memory-budget (%d MiB); lower one or raise the budget",
+			c.MaxConnections, c.MaxHeaderBytes, conns>>20, c.MemoryBudget>>20)
 	}
 	if c.JournalSize < 0 || c.JournalSize > 1_000_000 {
 		return fmt.Errorf("--journal-size: must be between 0 and 1000000, got %d", c.JournalSize)

@@ -407,6 +407,8 @@ func TestDefault_PinsEveryField(t *testing.T) {
 		JobDuration:    5 * time.Second,
 		JobPolls:       3,
 		JournalSize:    1000,
+		MemoryBudget:   512 << 20,
+		MaxConnections: 1024,
 		CORSOrigins:    []string{"*"},
 		AdminOrigins:   []string{},
 		AdminHosts:     []string{},
@@ -432,5 +434,36 @@ func TestParse_AdminHosts(t *testing.T) {
 			!strings.Contains(err.Error(), "--admin-hosts") {
 			t.Errorf("%q: %v", bad, err)
 		}
+	}
+}
+
+func TestParse_MemoryBudgetAndItsShares(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "1GiB": 1 << 30, "1G": 1 << 30, "268435456": 256 << 20, "300MB": 300 << 20} {
+		c, err := config.Parse([]string{"--memory-budget=" + in}, func(string) string { return "" }, io.Discard)
+		if err != nil || c.MemoryBudget != want {
+			t.Errorf("%s: %d %v, want %d", in, c.MemoryBudget, err, want)
+		}
+	}
+	for _, bad := range []string{"lots", "-1", "32MiB", "1.5GiB"} {
+		if _, err := config.Parse([]string{"--memory-budget=" + bad}, func(string) string { return "" }, io.Discard); err == nil ||
+			!strings.Contains(err.Error(), "--memory-budget") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+	c, _ := config.Parse(nil, func(string) string { return "" }, io.Discard)
+	sh := c.Shares()
+	if sh.Accounts != 256<<20 || sh.Journal != 32<<20 || sh.Bodies != 64<<20 || sh.Connections != 1024*(80<<10) {
+		t.Fatalf("default shares %+v", sh)
+	}
+	if total := sh.Accounts + sh.Journal + sh.Bodies + sh.Connections; total > c.MemoryBudget*7/8 {
+		t.Fatalf("the shares add up to %d of %d: no headroom left", total, c.MemoryBudget)
+	}
+	small, _ := config.Parse([]string{"--memory-budget=64MiB"}, func(string) string { return "" }, io.Discard)
+	if small.MaxConnections >= 1024 || small.Shares().Connections > small.MemoryBudget/4 {
+		t.Fatalf("64 MiB budget: %d connections (%d bytes)", small.MaxConnections, small.Shares().Connections)
+	}
+	if _, err := config.Parse([]string{"--memory-budget=64MiB", "--max-connections=5000"}, func(string) string { return "" }, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "--max-connections") {
+		t.Fatalf("too many connections for the budget: %v", err)
 	}
 }

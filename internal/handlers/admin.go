@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -199,32 +200,69 @@ func (h *Handler) adminError(w http.ResponseWriter, r *http.Request, errs ...*ap
 	h.writeErrors(w, r, apierror.Style{Modern: true}, errs...)
 }
 
-// decodeAdmin reads a JSON body strictly into v; an empty body leaves v
-// as is when optional.
+// decodeAdmin decodes a JSON body strictly into v as it is read (the body
+// is never held whole); an empty body leaves v as is when optional.
 func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, optional bool) bool {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxAdminBody+1))
-	var maxErr *http.MaxBytesError
-	switch {
-	case errors.As(err, &maxErr) || len(body) > maxAdminBody:
-		h.adminError(w, r, apierror.TooLarge(fmt.Sprintf("Control API bodies are limited to %d bytes.", maxAdminBody)))
-		return false
-	case err != nil:
-		h.adminError(w, r, apierror.InvalidPointer("", "The request body could not be read: "+err.Error()))
-		return false
-	case len(strings.TrimSpace(string(body))) == 0 && optional:
+	br := bufio.NewReader(http.MaxBytesReader(w, r.Body, h.adminBodyLimit()))
+	if skipSpace(br) == io.EOF && optional {
 		return true
 	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(br)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		h.adminError(w, r, decodeError(err))
-		return false
+	err := dec.Decode(v)
+	if err == nil {
+		if _, perr := peekNonSpace(io.MultiReader(dec.Buffered(), br)); perr != io.EOF {
+			err = errTrailingData
+		}
 	}
-	if dec.More() {
+	var maxErr *http.MaxBytesError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &maxErr):
+		h.adminError(w, r, h.adminBodyTooLarge())
+	case errors.Is(err, errTrailingData):
 		h.adminError(w, r, apierror.InvalidPointer("", "The request body has data after the JSON document."))
-		return false
+	default:
+		h.adminError(w, r, decodeError(err))
 	}
-	return true
+	return false
+}
+
+var errTrailingData = errors.New("data after the JSON document")
+
+// skipSpace consumes JSON whitespace; it returns io.EOF at the end.
+func skipSpace(br *bufio.Reader) error {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return err
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+		default:
+			return nil
+		}
+	}
+}
+
+// peekNonSpace skips JSON whitespace and reports the next byte, or io.EOF.
+func peekNonSpace(r io.Reader) (byte, error) {
+	var b [1]byte
+	for {
+		n, err := r.Read(b[:])
+		if n == 1 {
+			switch b[0] {
+			case ' ', '\t', '\r', '\n':
+				continue
+			}
+			return b[0], nil
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
 }
 
 func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
@@ -238,6 +276,14 @@ func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 		"accounts":        len(keys),
 	})
 }
+
+// ResetError is a reset the server refused, about one member of the
+// request (a JSON pointer).
+type ResetError struct {
+	Member, Detail string
+}
+
+func (e *ResetError) Error() string { return e.Member + ": " + e.Detail }
 
 // resetRequest is the body of POST /__admin/reset (all optional).
 type resetRequest struct {
@@ -269,6 +315,11 @@ func (h *Handler) adminReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.opts.Control.Reset(req.Seed, req.Jobs); err != nil {
+		var re *ResetError
+		if errors.As(err, &re) {
+			h.adminError(w, r, apierror.InvalidPointer(re.Member, re.Detail))
+			return
+		}
 		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
 		return
 	}

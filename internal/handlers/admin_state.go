@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"time"
@@ -58,33 +60,43 @@ func (h *Handler) ImportAccount(key string, jobs []store.JobState, items []store
 	if err != nil {
 		return []*apierror.Error{h.storeError(err)}
 	}
-	a.Replace(js, is)
+	if err := a.Replace(js, is); err != nil {
+		return []*apierror.Error{h.storeError(err)}
+	}
 	return nil
 }
 
 func (h *Handler) adminGetAccount(w http.ResponseWriter, r *http.Request) {
-	h.exportPart(w, r, func(st store.AccountState) any { return st })
+	h.exportPart(w, r, store.PartAll)
 }
 
 func (h *Handler) adminGetJobs(w http.ResponseWriter, r *http.Request) {
-	h.exportPart(w, r, func(st store.AccountState) any {
-		return map[string]any{"account": st.Account, "jobs": st.Jobs}
-	})
+	h.exportPart(w, r, store.PartJobs)
 }
 
 func (h *Handler) adminGetItems(w http.ResponseWriter, r *http.Request) {
-	h.exportPart(w, r, func(st store.AccountState) any {
-		return map[string]any{"account": st.Account, "items": st.Items}
-	})
+	h.exportPart(w, r, store.PartItems)
 }
 
-func (h *Handler) exportPart(w http.ResponseWriter, r *http.Request, pick func(store.AccountState) any) {
-	st, err := h.ExportAccount(pathParam(r, "key"))
+// exportPart streams an account's document, one object at a time, so an
+// export never holds a copy of the account.
+func (h *Handler) exportPart(w http.ResponseWriter, r *http.Request, parts store.Parts) {
+	a, err := h.opts.Store.Account(pathParam(r, "key"))
 	if err != nil {
 		h.adminError(w, r, h.storeError(err))
 		return
 	}
-	adminJSONReply(w, http.StatusOK, pick(st))
+	ex := a.Export()
+	w.Header().Set("Content-Type", adminJSON)
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := ex.WriteJSON(bw, parts); err == nil {
+		bw.WriteString("\n")
+		bw.Flush()
+	}
 }
 
 func (h *Handler) adminPutAccount(w http.ResponseWriter, r *http.Request) {
@@ -159,11 +171,32 @@ func (h *Handler) adminRequests(w http.ResponseWriter, r *http.Request) {
 				Method: q.Get("method"), PathPrefix: q.Get("path"), Account: q.Get("account"),
 				Revision: q.Get("revision"), Operation: q.Get("operation"), Status: status, Limit: limit,
 			})
-			adminJSONReply(w, http.StatusOK, map[string]any{"requests": entries, "cap": h.opts.Journal.Cap()})
+			writeJournal(w, entries, h.opts.Journal.Cap())
 			return
 		}
 	}
 	h.adminError(w, r, aerr)
+}
+
+// writeJournal streams {"requests":[…],"cap":N} one entry at a time (the
+// entries share their strings with the journal; nothing is copied whole).
+func writeJournal(w http.ResponseWriter, entries []journal.Entry, capacity int) {
+	w.Header().Set("Content-Type", adminJSON)
+	w.WriteHeader(http.StatusOK)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`{"requests":[`)
+	for i := range entries {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		b, err := json.Marshal(&entries[i])
+		if err != nil {
+			return
+		}
+		bw.Write(b)
+	}
+	fmt.Fprintf(bw, `],"cap":%d}`+"\n", capacity)
+	bw.Flush()
 }
 
 func (h *Handler) adminClearRequests(w http.ResponseWriter, r *http.Request) {

@@ -23,7 +23,7 @@ func benchHandler(b *testing.B, n int) *Handler {
 	a, _ := st.Account(testKey)
 	a.Len()
 	return New(Options{Store: st, Clock: clk, Revisions: revision.Default(), Seed: 1,
-		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(1000)})
+		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
 }
 
 func benchRequest(rev, target string) *http.Request {

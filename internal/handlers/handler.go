@@ -61,6 +61,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// MaxHeaderBytes caps the request line and headers.
 	MaxHeaderBytes int
+	// BodyBytes is the memory request bodies being read may take at once
+	// (see admission.go); DefaultBodyBytes when zero.
+	BodyBytes int64
 }
 
 // Control is what the control API needs from the server beyond the
@@ -78,6 +81,7 @@ type Control interface {
 const (
 	DefaultMaxBodyBytes   = 16 << 20
 	DefaultMaxHeaderBytes = 64 << 10
+	DefaultBodyBytes      = 64 << 20
 )
 
 // Handler serves the emulated API.
@@ -90,6 +94,7 @@ type Handler struct {
 	idRng *rand.Rand
 
 	bufs sync.Pool
+	body *bodyAllowance
 
 	// stopping is closed when the server begins to shut down: injected
 	// delays end then, so a drain never waits for a latency fault.
@@ -109,7 +114,7 @@ func New(o Options) *Handler {
 		o.Faults = faults.New(o.Seed, 0)
 	}
 	if o.Journal == nil {
-		o.Journal = journal.New(journal.DefaultCap)
+		o.Journal = journal.New(journal.Options{Entries: journal.DefaultCap})
 	}
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
@@ -117,10 +122,14 @@ func New(o Options) *Handler {
 	if o.MaxHeaderBytes <= 0 {
 		o.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
+	if o.BodyBytes <= 0 {
+		o.BodyBytes = DefaultBodyBytes
+	}
 	if o.CORSOrigins == nil {
 		o.CORSOrigins = []string{"*"}
 	}
 	h := &Handler{opts: o, idRng: rand.New(rand.NewPCG(o.Seed, 0x6572726f72)), stopping: make(chan struct{})}
+	h.body = newBodyAllowance(o.BodyBytes)
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	h.router = h.routes()
 	return h

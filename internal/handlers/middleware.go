@@ -128,6 +128,12 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
 			return
 		}
+		release, aerr := h.admitBody(r)
+		if aerr != nil {
+			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
+			return
+		}
+		defer release()
 		if api { // the control API has its own, larger cap
 			r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
 		}

@@ -112,8 +112,12 @@ func TestPaging_JobsAddedOrRemovedMidWalk(t *testing.T) {
 	a.Delete(before[100].ID)
 	behind := &store.Job{ID: before[50].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Items: []string{"x"}}
 	ahead := &store.Job{ID: before[300].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Items: []string{"x"}}
-	a.Put(behind)
-	a.Put(ahead)
+	if err := a.Put(behind); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Put(ahead); err != nil {
+		t.Fatal(err)
+	}
 
 	ids := walk(t, e, next, "2026-07-15")
 	seen := map[string]int{}

@@ -128,6 +128,12 @@ func (h *Handler) storeError(err error) *apierror.Error {
 			"The mock server holds %d accounts, all changed by requests, and will not drop them: "+
 				"reset it (POST /__admin/reset) or raise --max-accounts to use another key.",
 			h.opts.Store.Options().MaxAccounts))
+	case errors.Is(err, store.ErrMemoryBudget):
+		used, limit := h.opts.Store.Used()
+		return apierror.PermissionDenied(fmt.Sprintf(
+			"The mock server's memory budget for accounts (%d MiB, half of --memory-budget) is used up (%d MiB) by accounts "+
+				"changed by requests: reset it (POST /__admin/reset), forget an account (DELETE /__admin/accounts/{key}) "+
+				"or raise --memory-budget.", limit>>20, used>>20))
 	case errors.Is(err, store.ErrTooManyInProgress):
 		return apierror.InvalidPointer(apierror.PointerData, fmt.Sprintf(
 			"The maximum number of jobs in progress at one time is %d; wait for a job to complete before creating another.",

@@ -1,32 +1,54 @@
-// Package journal records the requests the emulator served, in a capped
-// ring, so tests can check what their client sent (WireMock's request
-// journal). It knows nothing of HTTP beyond plain values.
+// Package journal records the requests the emulator served, so tests can
+// check what their client sent (WireMock's request journal). It is bounded
+// twice: in entries and in bytes, with every entry's headers, query and body
+// capped, so no request (however large its headers) and no number of
+// requests can make it hold more than its budget. Credentials are redacted
+// unless asked for. It knows nothing of HTTP beyond plain values.
 package journal
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"time"
 )
 
-// DefaultCap is the number of entries kept by default.
-const DefaultCap = 1000
+// Defaults and per-entry caps.
+const (
+	// DefaultCap is the number of entries kept by default.
+	DefaultCap = 1000
+	// MaxBody is how much of a request body an entry keeps.
+	MaxBody = 16 << 10
+	// MaxHeaderValue is how much of one header value an entry keeps.
+	MaxHeaderValue = 1 << 10
+	// MaxHeaders is how many header bytes (names and values) an entry keeps;
+	// headers past it are left out and HeadersTruncated is set.
+	MaxHeaders = 8 << 10
+	// MaxURLPart is how much of the path and of the query an entry keeps.
+	MaxURLPart = 4 << 10
+	// entryOverhead is what an entry costs besides its strings.
+	entryOverhead = 512
+)
 
-// MaxBody is how much of a request body an entry keeps.
-const MaxBody = 64 << 10
+// Redacted replaces the credential in a kept header value.
+const Redacted = "[redacted]"
+
+// credentialHeaders are redacted unless Options.KeepCredentials is set.
+var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key"}
 
 // Entry is one request and the emulator's answer.
 type Entry struct {
-	Seq       uint64              `json:"seq"`
-	RequestID string              `json:"request_id"`
-	Time      time.Time           `json:"time"`
-	Method    string              `json:"method"`
-	Path      string              `json:"path"`
-	Query     string              `json:"query"`
-	Headers   map[string][]string `json:"headers"`
-	Body      string              `json:"body,omitempty"`
-	Truncated bool                `json:"body_truncated,omitempty"`
-	Status    int                 `json:"status"`
+	Seq              uint64              `json:"seq"`
+	RequestID        string              `json:"request_id"`
+	Time             time.Time           `json:"time"`
+	Method           string              `json:"method"`
+	Path             string              `json:"path"`
+	Query            string              `json:"query"`
+	Headers          map[string][]string `json:"headers"`
+	HeadersTruncated bool                `json:"headers_truncated,omitempty"`
+	Body             string              `json:"body,omitempty"`
+	Truncated        bool                `json:"body_truncated,omitempty"`
+	Status           int                 `json:"status"`
 	// Revision is the revision that served the request ("" when refused
 	// before one was resolved); RequestedRevision is the header as sent.
 	Revision          string `json:"revision"`
@@ -35,6 +57,19 @@ type Entry struct {
 	Operation         string `json:"operation"`
 	Fault             string `json:"fault,omitempty"`
 	DurationMicros    int64  `json:"duration_us"`
+}
+
+// size estimates the bytes an entry holds.
+func (e *Entry) size() int64 {
+	n := entryOverhead + len(e.RequestID) + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) +
+		len(e.Revision) + len(e.RequestedRevision) + len(e.Account) + len(e.Operation) + len(e.Fault)
+	for k, vs := range e.Headers {
+		n += len(k) + 16
+		for _, v := range vs {
+			n += len(v) + 16
+		}
+	}
+	return int64(n)
 }
 
 // Filter selects entries; empty fields match anything.
@@ -54,70 +89,189 @@ func (f Filter) matches(e *Entry) bool {
 		(f.Status == 0 || f.Status == e.Status)
 }
 
-// Journal is a ring of the last Cap entries. Safe for concurrent use.
+// Options bound a journal.
+type Options struct {
+	// Entries is the most entries kept (0 disables the journal).
+	Entries int
+	// Bytes is the most bytes the entries may hold together (0: no byte
+	// bound besides the per-entry caps); the oldest entries go first.
+	Bytes int64
+	// KeepCredentials keeps Authorization, Cookie and similar header values
+	// as sent instead of redacting them.
+	KeepCredentials bool
+}
+
+// Journal keeps the newest entries within its bounds. Safe for concurrent
+// use.
 type Journal struct {
+	opts Options
+
 	mu      sync.Mutex
-	entries []Entry
-	next    int
-	full    bool
+	entries []Entry // ring of len opts.Entries
+	start   int     // index of the oldest entry
+	n       int     // entries held
+	bytes   int64   // their estimated size
 	seq     uint64
 }
 
-// New returns a journal keeping at most capacity entries (0 disables it).
-func New(capacity int) *Journal {
-	return &Journal{entries: make([]Entry, capacity)}
+// New returns a journal bounded by o.
+func New(o Options) *Journal {
+	return &Journal{opts: o, entries: make([]Entry, max(o.Entries, 0))}
 }
 
-// Cap returns the journal's capacity.
+// Cap returns the most entries the journal keeps.
 func (j *Journal) Cap() int { return len(j.entries) }
 
-// Record appends e, dropping the oldest entry when full.
+// Options returns the journal's bounds.
+func (j *Journal) Options() Options { return j.opts }
+
+// Record caps and redacts e, then appends it, dropping the oldest entries
+// while either bound would be exceeded.
 func (j *Journal) Record(e Entry) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
 	if len(j.entries) == 0 {
 		return
 	}
+	j.trim(&e)
+	size := e.size()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for j.n > 0 && (j.n == len(j.entries) || (j.opts.Bytes > 0 && j.bytes+size > j.opts.Bytes)) {
+		j.dropOldestLocked()
+	}
 	j.seq++
 	e.Seq = j.seq
-	j.entries[j.next] = e
-	j.next++
-	if j.next == len(j.entries) {
-		j.next, j.full = 0, true
+	j.entries[(j.start+j.n)%len(j.entries)] = e
+	j.n++
+	j.bytes += size
+}
+
+func (j *Journal) dropOldestLocked() {
+	old := &j.entries[j.start]
+	j.bytes -= old.size()
+	*old = Entry{}
+	j.start = (j.start + 1) % len(j.entries)
+	j.n--
+}
+
+// trim applies the per-entry caps and redaction to e (a private copy).
+func (j *Journal) trim(e *Entry) {
+	e.Path = capString(e.Path, MaxURLPart)
+	e.Query = capString(e.Query, MaxURLPart)
+	e.RequestedRevision = capString(e.RequestedRevision, 64)
+	e.Account = capString(e.Account, MaxHeaderValue)
+	if len(e.Body) > MaxBody {
+		e.Body, e.Truncated = e.Body[:MaxBody], true
 	}
+	if e.Headers == nil {
+		return
+	}
+	kept := make(map[string][]string, len(e.Headers))
+	room := MaxHeaders
+	for _, k := range sortedKeys(e.Headers) {
+		for _, v := range e.Headers[k] {
+			if !j.opts.KeepCredentials && isCredential(k) {
+				v = redact(v)
+			}
+			v = capString(v, MaxHeaderValue)
+			if len(k)+len(v) > room {
+				e.HeadersTruncated = true
+				continue
+			}
+			room -= len(k) + len(v)
+			kept[k] = append(kept[k], v)
+		}
+	}
+	e.Headers = kept
+}
+
+func isCredential(name string) bool {
+	for _, c := range credentialHeaders {
+		if strings.EqualFold(name, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// redact keeps an Authorization scheme ("Klaviyo-API-Key", "Bearer") and
+// hides the credential.
+func redact(v string) string {
+	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) <= 32 {
+		return scheme + " " + Redacted
+	}
+	return Redacted
+}
+
+// capString returns s cut to at most n bytes (a copy, so the entry does
+// not pin a larger request buffer).
+func capString(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.Clone(s)
+}
+
+func sortedKeys(h map[string][]string) []string {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // List returns the matching entries, oldest first.
 func (j *Journal) List(f Filter) []Entry {
+	out := []Entry{}
+	j.Each(f, func(e *Entry) { out = append(out, *e) })
+	return out
+}
+
+// Each calls fn with each matching entry, oldest first, under the
+// journal's lock (fn must not call the journal).
+func (j *Journal) Each(f Filter, fn func(*Entry)) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	out := []Entry{}
-	n := j.next
-	start := 0
-	if j.full {
-		n = len(j.entries)
-		start = j.next
+	skip := 0
+	if f.Limit > 0 {
+		matched := 0
+		j.eachLocked(func(e *Entry) {
+			if f.matches(e) {
+				matched++
+			}
+		})
+		skip = max(matched-f.Limit, 0)
 	}
-	for i := 0; i < n; i++ {
-		e := &j.entries[(start+i)%len(j.entries)]
-		if f.matches(e) {
-			out = append(out, *e)
+	j.eachLocked(func(e *Entry) {
+		if !f.matches(e) {
+			return
 		}
+		if skip > 0 {
+			skip--
+			return
+		}
+		fn(e)
+	})
+}
+
+func (j *Journal) eachLocked(fn func(*Entry)) {
+	for i := 0; i < j.n; i++ {
+		fn(&j.entries[(j.start+i)%len(j.entries)])
 	}
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[len(out)-f.Limit:]
-	}
-	return out
 }
 
 // Len returns the number of entries held.
 func (j *Journal) Len() int {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.full {
-		return len(j.entries)
-	}
-	return j.next
+	return j.n
+}
+
+// Bytes returns the estimated size of the entries held.
+func (j *Journal) Bytes() int64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bytes
 }
 
 // Clear drops every entry.
@@ -125,5 +279,5 @@ func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.entries)
-	j.next, j.full = 0, false
+	j.start, j.n, j.bytes = 0, 0, 0
 }

@@ -2,12 +2,13 @@ package journal
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
 
 func TestJournal_NeverGrowsPastItsCap(t *testing.T) {
-	j := New(5)
+	j := New(Options{Entries: 5})
 	for i := 0; i < 12; i++ {
 		j.Record(Entry{Path: fmt.Sprintf("/p%d", i)})
 	}
@@ -23,7 +24,7 @@ func TestJournal_NeverGrowsPastItsCap(t *testing.T) {
 }
 
 func TestJournal_FiltersAndLimit(t *testing.T) {
-	j := New(100)
+	j := New(Options{Entries: 100})
 	j.Record(Entry{Method: "GET", Path: "/api/a", Account: "k1", Status: 200, Revision: "2024-10-15", Operation: "list"})
 	j.Record(Entry{Method: "POST", Path: "/api/a", Account: "k2", Status: 202, Revision: "2024-10-15", Operation: "create"})
 	j.Record(Entry{Method: "GET", Path: "/api/b/1", Account: "k1", Status: 404, Revision: "2026-07-15", Operation: "get"})
@@ -55,10 +56,10 @@ func TestJournal_FiltersAndLimit(t *testing.T) {
 }
 
 func TestJournal_ZeroCapRecordsNothingAndConcurrentUseIsSafe(t *testing.T) {
-	if j := New(0); func() int { j.Record(Entry{}); return j.Len() }() != 0 {
+	if j := New(Options{}); func() int { j.Record(Entry{}); return j.Len() }() != 0 {
 		t.Fatal("a disabled journal recorded")
 	}
-	j := New(50)
+	j := New(Options{Entries: 50})
 	var wg sync.WaitGroup
 	for g := 0; g < 8; g++ {
 		wg.Add(1)
@@ -73,5 +74,85 @@ func TestJournal_ZeroCapRecordsNothingAndConcurrentUseIsSafe(t *testing.T) {
 	wg.Wait()
 	if j.Len() != 50 {
 		t.Fatalf("%d entries", j.Len())
+	}
+}
+
+func TestJournal_ByteBudgetDropsTheOldest(t *testing.T) {
+	j := New(Options{Entries: 1000, Bytes: 64 << 10})
+	body := strings.Repeat("x", 10<<10)
+	for i := 0; i < 50; i++ {
+		j.Record(Entry{Path: fmt.Sprintf("/p%d", i), Body: body})
+		if j.Bytes() > 64<<10 {
+			t.Fatalf("after %d entries the journal holds %d bytes, over its budget", i+1, j.Bytes())
+		}
+	}
+	got := j.List(Filter{})
+	if len(got) == 0 || len(got) >= 10 || got[len(got)-1].Path != "/p49" {
+		t.Fatalf("%d entries kept, newest %q", len(got), got[len(got)-1].Path)
+	}
+	j.Clear()
+	if j.Bytes() != 0 {
+		t.Fatalf("Clear left %d bytes", j.Bytes())
+	}
+}
+
+func TestJournal_CapsEveryPartOfAnEntry(t *testing.T) {
+	j := New(Options{Entries: 10})
+	huge := strings.Repeat("h", 1<<20)
+	hdr := map[string][]string{"X-Big": {huge}, "Accept": {"application/json"}}
+	for i := 0; i < 40; i++ {
+		hdr[fmt.Sprintf("X-Many-%02d", i)] = []string{strings.Repeat("v", 900)}
+	}
+	j.Record(Entry{Path: "/" + huge, Query: huge, Body: huge, Headers: hdr, Account: huge})
+	e := j.List(Filter{})[0]
+	if len(e.Path) > MaxURLPart || len(e.Query) > MaxURLPart || len(e.Body) != MaxBody || !e.Truncated || len(e.Account) > MaxHeaderValue {
+		t.Fatalf("path %d query %d body %d (truncated %v) account %d", len(e.Path), len(e.Query), len(e.Body), e.Truncated, len(e.Account))
+	}
+	total := 0
+	for k, vs := range e.Headers {
+		for _, v := range vs {
+			if len(v) > MaxHeaderValue {
+				t.Fatalf("header %s keeps %d bytes", k, len(v))
+			}
+			total += len(k) + len(v)
+		}
+	}
+	if total > MaxHeaders || !e.HeadersTruncated {
+		t.Fatalf("headers hold %d bytes (truncated %v), cap %d", total, e.HeadersTruncated, MaxHeaders)
+	}
+	if j.Bytes() > 40<<10 {
+		t.Fatalf("one entry of a 1 MiB request costs %d bytes", j.Bytes())
+	}
+}
+
+func TestJournal_RedactsCredentialsUnlessAskedToKeepThem(t *testing.T) {
+	hdr := map[string][]string{
+		"Authorization":       {"Klaviyo-API-Key pk_0123456789abcdef0123456789abcdef01"},
+		"Proxy-Authorization": {"Basic dXNlcjpwYXNz"},
+		"Cookie":              {"session=abc"},
+		"Revision":            {"2026-07-15"},
+	}
+	j := New(Options{Entries: 10})
+	j.Record(Entry{Headers: hdr})
+	e := j.List(Filter{})[0]
+	if got := e.Headers["Authorization"][0]; got != "Klaviyo-API-Key "+Redacted {
+		t.Errorf("Authorization kept as %q", got)
+	}
+	if got := e.Headers["Proxy-Authorization"][0]; got != "Basic "+Redacted {
+		t.Errorf("Proxy-Authorization kept as %q", got)
+	}
+	if got := e.Headers["Cookie"][0]; got != Redacted {
+		t.Errorf("Cookie kept as %q", got)
+	}
+	if got := e.Headers["Revision"][0]; got != "2026-07-15" {
+		t.Errorf("Revision kept as %q", got)
+	}
+	if hdr["Authorization"][0] == "Klaviyo-API-Key "+Redacted {
+		t.Error("Record changed the caller's headers")
+	}
+	k := New(Options{Entries: 10, KeepCredentials: true})
+	k.Record(Entry{Headers: hdr})
+	if got := k.List(Filter{})[0].Headers["Authorization"][0]; got != hdr["Authorization"][0] {
+		t.Errorf("KeepCredentials: Authorization %q", got)
 	}
 }

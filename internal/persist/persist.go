@@ -6,7 +6,6 @@ package persist
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,49 +21,183 @@ import (
 // Version is the state file format's version.
 const Version = 1
 
-// State is the content of a state file.
+// State is the content of a state file. Accounts are written and read one
+// at a time (Save streams them, Load hands each to a callback), so neither
+// side ever holds the whole file in memory.
 type State struct {
-	Version  int                  `json:"version"`
-	SavedAt  time.Time            `json:"saved_at"`
-	Seed     uint64               `json:"seed"`
-	Jobs     *int                 `json:"jobs,omitempty"`
-	Clock    clock.State          `json:"clock"`
-	Accounts []store.AccountState `json:"accounts"`
+	Version int         `json:"version"`
+	SavedAt time.Time   `json:"saved_at"`
+	Seed    uint64      `json:"seed"`
+	Jobs    *int        `json:"jobs,omitempty"`
+	Clock   clock.State `json:"clock"`
 }
 
-// Load reads the state file at path. It reports false when there is no
-// file; a file that cannot be read or parsed is an error (the caller must
-// refuse to start rather than replace it).
-func Load(path string) (*State, bool, error) {
-	b, err := os.ReadFile(path)
+// Load reads the header of the state file at path. It reports false when
+// there is no file; a file that cannot be read or parsed, anywhere in it,
+// is an error (the caller must refuse to start rather than replace it).
+// Accounts then reads the accounts.
+func Load(path string) (*Loaded, bool, error) {
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
 		return nil, false, fmt.Errorf("state file %s: %w", path, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var st State
-	if err := dec.Decode(&st); err != nil {
-		return nil, false, fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", path, err)
+	defer f.Close()
+	l := &Loaded{path: path}
+	// A first pass checks the whole document and reads the header,
+	// decoding the accounts one at a time and dropping each.
+	if err := l.walk(bufio.NewReaderSize(f, 1<<20), nil); err != nil {
+		return nil, false, l.corrupt(err)
 	}
-	if dec.More() {
-		return nil, false, fmt.Errorf("state file %s is corrupt: data after the JSON document (fix or remove it; it was left untouched)", path)
+	if l.State.Version != Version {
+		return nil, false, fmt.Errorf("state file %s has version %d; this server reads version %d", path, l.State.Version, Version)
 	}
-	if st.Version != Version {
-		return nil, false, fmt.Errorf("state file %s has version %d; this server reads version %d", path, st.Version, Version)
-	}
-	return &st, true, nil
+	return l, true, nil
 }
 
-// Save writes st to path atomically.
-func Save(path string, st *State) error {
+// Loaded is a state file whose header was read.
+type Loaded struct {
+	State State
+	path  string
+}
+
+// Accounts reads the file's accounts in order and hands each to restore,
+// stopping at the first error.
+func (l *Loaded) Accounts(restore func(store.AccountState) error) error {
+	f, err := os.Open(l.path)
+	if err != nil {
+		return fmt.Errorf("state file %s: %w", l.path, err)
+	}
+	defer f.Close()
+	var restoreErr error
+	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(dec *json.Decoder) error {
+		var a store.AccountState
+		if err := dec.Decode(&a); err != nil {
+			return err
+		}
+		if err := restore(a); err != nil {
+			restoreErr = err
+			return err
+		}
+		return nil
+	})
+	if restoreErr != nil {
+		return restoreErr
+	}
+	if err != nil {
+		return l.corrupt(err)
+	}
+	return nil
+}
+
+func (l *Loaded) corrupt(err error) error {
+	return fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", l.path, err)
+}
+
+// walk reads the document: header members into l.State, and each element
+// of "accounts" through account (skipped when nil).
+func (l *Loaded) walk(r io.Reader, account func(*json.Decoder) error) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	var st State
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		var dst any
+		switch key {
+		case "version":
+			dst = &st.Version
+		case "saved_at":
+			dst = &st.SavedAt
+		case "seed":
+			dst = &st.Seed
+		case "jobs":
+			dst = &st.Jobs
+		case "clock":
+			dst = &st.Clock
+		case "accounts":
+			if err := expectDelim(dec, '['); err != nil {
+				return err
+			}
+			for dec.More() {
+				if account != nil {
+					err = account(dec)
+				} else {
+					// Checked one at a time (never more than one held).
+					var a store.AccountState
+					err = dec.Decode(&a)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return err
+			}
+			continue
+		default:
+			return fmt.Errorf("unknown member %q", key)
+		}
+		if err := dec.Decode(dst); err != nil {
+			return err
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON document")
+	}
+	l.State = st
+	return nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("expected %q, got %v", want, tok)
+	}
+	return nil
+}
+
+// Save writes st and the accounts to path atomically, one account and one
+// object at a time.
+func Save(path string, st *State, accounts []store.Export) error {
 	st.Version = Version
 	return WriteAtomic(path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", " ")
-		return enc.Encode(st)
+		head, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(head[:len(head)-1]); err != nil { // without the closing brace
+			return err
+		}
+		if _, err := io.WriteString(w, `,"accounts":[`); err != nil {
+			return err
+		}
+		for i, ex := range accounts {
+			if i > 0 {
+				if _, err := io.WriteString(w, ",\n"); err != nil {
+					return err
+				}
+			}
+			if err := ex.WriteJSON(w, store.PartAll); err != nil {
+				return err
+			}
+		}
+		_, err = io.WriteString(w, "]}\n")
+		return err
 	})
 }
 

@@ -20,24 +20,56 @@ func sample() *State {
 		SavedAt: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
 		Seed:    7,
 		Clock:   clock.State{Frozen: true, At: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)},
-		Accounts: []store.AccountState{{Account: "pk_a", Jobs: []store.JobState{{
+	}
+}
+
+// sampleAccounts returns exports of two small accounts.
+func sampleAccounts(t *testing.T) []store.Export {
+	t.Helper()
+	s := store.New(store.Options{Seed: 1, Now: func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }})
+	var out []store.Export
+	for _, key := range []string{"pk_a", "pk_b"} {
+		a, _ := s.Mutable(key)
+		jobs, probs := store.JobsFromState([]store.JobState{{
 			ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 			TotalCount: 1, Items: []string{"$custom:::$default:::A"}, Errors: []store.JobError{},
-		}}, Items: []store.ItemState{}}},
+		}}, "/jobs", false)
+		items, iprobs := store.ItemsFromState([]store.ItemState{{ExternalID: "A"}}, "/items")
+		if len(probs)+len(iprobs) > 0 {
+			t.Fatal(probs, iprobs)
+		}
+		if err := a.Replace(jobs, items); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a.Export())
 	}
+	return out
 }
 
 func TestSaveLoad_RoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
-	if err := Save(path, sample()); err != nil {
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := Load(path)
 	if err != nil || !ok {
 		t.Fatalf("%v %v", ok, err)
 	}
-	if got.Version != Version || got.Seed != 7 || !got.Clock.Frozen || got.Accounts[0].Jobs[0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" {
-		t.Fatalf("%+v", got)
+	if got.State.Version != Version || got.State.Seed != 7 || !got.State.Clock.Frozen {
+		t.Fatalf("%+v", got.State)
+	}
+	var accounts []store.AccountState
+	if err := got.Accounts(func(a store.AccountState) error { accounts = append(accounts, a); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) != 2 || accounts[1].Account != "pk_b" || accounts[0].Jobs[0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" ||
+		accounts[0].Items[0].ID != "$custom:::$default:::A" {
+		t.Fatalf("%+v", accounts)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := got.Accounts(func(store.AccountState) error { n++; return stop }); err != stop || n != 1 {
+		t.Fatalf("a restore error did not stop the read: %v after %d", err, n)
 	}
 }
 
@@ -49,11 +81,13 @@ func TestLoad_MissingFileIsNotAnError(t *testing.T) {
 
 func TestLoad_CorruptFileIsRefusedAndLeftAlone(t *testing.T) {
 	for name, content := range map[string]string{
-		"truncated": `{"version":1,"accounts":[{"account":"pk_a","jobs":[`,
-		"garbage":   "not json",
-		"unknown":   `{"version":1,"surprise":true}`,
-		"trailing":  `{"version":1} {}`,
-		"version":   `{"version":99}`,
+		"truncated":             `{"version":1,"accounts":[{"account":"pk_a","jobs":[`,
+		"bad account":           `{"version":1,"accounts":[{"account":"pk_a","surprise":1}]}`,
+		"accounts not an array": `{"version":1,"accounts":{}}`,
+		"garbage":               "not json",
+		"unknown":               `{"version":1,"surprise":true}`,
+		"trailing":              `{"version":1} {}`,
+		"version":               `{"version":99}`,
 	} {
 		path := filepath.Join(t.TempDir(), "state.json")
 		os.WriteFile(path, []byte(content), 0o600)
@@ -70,7 +104,7 @@ func TestLoad_CorruptFileIsRefusedAndLeftAlone(t *testing.T) {
 func TestWriteAtomic_AFailedWriteKeepsThePreviousFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
-	if err := Save(path, sample()); err != nil {
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)
@@ -100,7 +134,7 @@ func TestWriteAtomic_KilledDuringASave(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.json")
-	if err := Save(path, sample()); err != nil {
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(path)

@@ -27,10 +27,6 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// hardHeaderCap is net/http's own limit, above the Klaviyo-shaped 431 the
-// handlers answer at --max-header-bytes.
-const hardHeaderCap = 1 << 20
-
 // Server is one emulator instance.
 type Server struct {
 	cfg     config.Config
@@ -63,16 +59,23 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 	}
 	clk = s.clock
 	mode, _ := store.ParseMode(cfg.JobTransition)
+	shares := cfg.Shares()
 	s.store = store.New(store.Options{
 		Lifecycle:   store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
 		Seed:        cfg.Seed,
 		Seeder:      fixtures.Seeder(s.fixtureParams()),
+		SeedBytes:   fixtures.EstimateBytes(s.fixtureParams()),
+		MaxBytes:    shares.Accounts,
 		Now:         clk.Now,
 		MaxAccounts: cfg.MaxAccounts,
 	})
+	if !s.store.CanSeed(fixtures.EstimateBytes(s.fixtureParams())) {
+		return nil, fmt.Errorf("--jobs: an account of %d jobs and %d items takes about %d MiB, more than the %d MiB --memory-budget leaves for accounts; lower --jobs or raise --memory-budget",
+			cfg.Jobs, cfg.Items, fixtures.EstimateBytes(s.fixtureParams())>>20, shares.Accounts>>20)
+	}
 	s.limiter = limiter.New(clk.Now)
 	s.faults = faults.New(cfg.Seed, cfg.ThrottleProbability)
-	s.journal = journal.New(cfg.JournalSize)
+	s.journal = journal.New(journal.Options{Entries: cfg.JournalSize, Bytes: shares.Journal, KeepCredentials: cfg.JournalCredentials})
 	s.handler = handlers.New(handlers.Options{
 		Store:           s.store,
 		Clock:           clk,
@@ -96,6 +99,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		AdminOrigins:   cfg.AdminOrigins,
 		AdminHosts:     cfg.AdminHosts,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		BodyBytes:      shares.Bodies,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {
@@ -130,6 +134,17 @@ func (s *Server) startClock() {
 func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if jobs != nil {
+		p := s.fixtureParams()
+		p.Jobs = *jobs
+		if est := fixtures.EstimateBytes(p); !s.store.CanSeed(est) {
+			_, limit := s.store.Used()
+			return &handlers.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
+				"An account of %d jobs takes about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
+					"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
+				*jobs, est>>20, limit>>20)}
+		}
+	}
 	s.seed, s.jobs = s.cfg.Seed, s.cfg.Jobs
 	if seed != 0 {
 		s.seed = seed
@@ -137,7 +152,7 @@ func (s *Server) Reset(seed uint64, jobs *int) error {
 	if jobs != nil {
 		s.jobs = *jobs
 	}
-	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()))
+	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.EstimateBytes(s.fixtureParams()))
 	s.limiter.Reset()
 	s.faults.Reset(s.seed)
 	s.journal.Clear()
@@ -154,7 +169,8 @@ func (s *Server) Snapshot() (string, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := &persist.State{SavedAt: s.clock.Now(), Seed: s.seed, Jobs: &s.jobs, Clock: s.clock.State(), Accounts: []store.AccountState{}}
+	st := &persist.State{SavedAt: s.clock.Now(), Seed: s.seed, Jobs: &s.jobs, Clock: s.clock.State()}
+	var accounts []store.Export
 	keys, changed := s.store.Keys()
 	for i, k := range keys {
 		if !changed[i] {
@@ -164,20 +180,21 @@ func (s *Server) Snapshot() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		st.Accounts = append(st.Accounts, a.State())
+		accounts = append(accounts, a.Export())
 	}
-	if err := persist.Save(s.cfg.StateFile, st); err != nil {
+	if err := persist.Save(s.cfg.StateFile, st, accounts); err != nil {
 		return "", err
 	}
-	s.logger.Info("state saved", "path", s.cfg.StateFile, "accounts", len(st.Accounts))
+	s.logger.Info("state saved", "path", s.cfg.StateFile, "accounts", len(accounts))
 	return s.cfg.StateFile, nil
 }
 
 func (s *Server) load() error {
-	st, ok, err := persist.Load(s.cfg.StateFile)
+	l, ok, err := persist.Load(s.cfg.StateFile)
 	if err != nil || !ok {
 		return err
 	}
+	st := l.State
 	// Unchanged accounts regenerate from the seed and job count in effect
 	// when the file was saved (a reset may have changed them).
 	if st.Seed != 0 {
@@ -186,16 +203,23 @@ func (s *Server) load() error {
 	if st.Jobs != nil {
 		s.jobs = *st.Jobs
 	}
-	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()))
+	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.EstimateBytes(s.fixtureParams()))
 	s.faults.Reset(s.seed)
 	s.handler.Reseed(s.seed)
-	for _, a := range st.Accounts {
-		if err := s.store.Restore(a); err != nil {
+	n := 0
+	if err := l.Accounts(func(a store.AccountState) error {
+		n++
+		if err := s.store.Restore(a); errors.Is(err, store.ErrMemoryBudget) {
+			return fmt.Errorf("state file %s holds more than --memory-budget leaves for accounts (%d MiB); start with a larger --memory-budget", s.cfg.StateFile, s.cfg.Shares().Accounts>>20)
+		} else if err != nil {
 			return fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", s.cfg.StateFile, err)
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	s.clock.Restore(st.Clock)
-	s.logger.Info("state loaded", "path", s.cfg.StateFile, "accounts", len(st.Accounts))
+	s.logger.Info("state loaded", "path", s.cfg.StateFile, "accounts", n)
 	return nil
 }
 
@@ -230,10 +254,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    hardHeaderCap,
-		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		// net/http reads up to this plus 4 KiB: between the two the
+		// handlers answer Klaviyo's 431; above, net/http's own. Keeping it
+		// at --max-header-bytes bounds what each connection can hold.
+		MaxHeaderBytes: s.cfg.MaxHeaderBytes,
+		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
+	ln = limitListener(ln, s.cfg.MaxConnections)
 	go func() { errc <- hs.Serve(ln) }()
 	var health *http.Server
 	if s.healthLn != nil {

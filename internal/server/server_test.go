@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -277,5 +278,87 @@ func TestShutdown_EndsPendingLatencyFaultsAndExitsCleanly(t *testing.T) {
 	}
 	if got := <-status; got != 200 {
 		t.Fatalf("the delayed request got %d, want 200", got)
+	}
+}
+
+func TestServe_HeaderCapsPerConnection(t *testing.T) {
+	s, err := New(cfgWith(t), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop := serve(t, s)
+	defer stop()
+	get := func(headerBytes int) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", base+"/api/catalog-item-bulk-update-jobs", nil)
+		req.Header.Set("revision", "2026-07-15")
+		req.Header.Set("X-Padding", strings.Repeat("p", headerBytes))
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	// Just over --max-header-bytes (64 KiB): Klaviyo's 431.
+	res, body := get(65 << 10)
+	if res.StatusCode != 431 || !strings.Contains(body, `"code":"request_header_too_large"`) {
+		t.Fatalf("65 KiB of headers: %d %.200s", res.StatusCode, body)
+	}
+	// Far over it: net/http stops reading at the cap plus 4 KiB.
+	res, _ = get(1 << 20)
+	if res.StatusCode != 431 {
+		t.Fatalf("1 MiB of headers: %d", res.StatusCode)
+	}
+}
+
+func TestLimitListener_HoldsAtMostNConnections(t *testing.T) {
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := limitListener(inner, 2).(*limitedListener)
+	defer ln.Close()
+	for i := 0; i < 3; i++ {
+		c, err := net.Dial("tcp", inner.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	first, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both slots are taken: the next Accept would wait before asking the
+	// kernel for the third connection.
+	select {
+	case ln.slots <- struct{}{}:
+		t.Fatal("a slot is free with two connections open")
+	default:
+	}
+	first.Close()
+	first.Close() // a second Close frees nothing more
+	third, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case ln.slots <- struct{}{}:
+		t.Fatal("a slot is free with two connections open")
+	default:
+	}
+	second.Close()
+	third.Close()
+	if len(ln.slots) != 0 {
+		t.Fatalf("%d slots still held after every connection closed", len(ln.slots))
+	}
+	ln.Close()
+	if _, err := ln.Accept(); err == nil {
+		t.Fatal("Accept after Close succeeded")
 	}
 }

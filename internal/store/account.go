@@ -51,6 +51,13 @@ type Account struct {
 	nActive atomic.Int32
 	// work, when set (tests), counts the jobs a page visits.
 	work *atomic.Int64
+
+	// size is the account's estimated size in bytes; meter is the store
+	// generation it counts against (nil once evicted or forgotten);
+	// reserved is what the store set aside for its seeding.
+	size     atomic.Int64
+	meter    atomic.Pointer[meter]
+	reserved int64
 }
 
 // newAccount builds an account from the store's options (read under the
@@ -78,12 +85,14 @@ func (a *Account) seed() {
 		jobs, items := a.seeder(a.key)
 		a.mu.Lock()
 		defer a.mu.Unlock()
-		a.replaceLocked(jobs, items)
+		a.replaceLocked(jobs, items) // the store set the estimate aside already
 	})
 }
 
-// replaceLocked swaps the account's content for jobs and items.
+// replaceLocked swaps the account's content for jobs and items and sets
+// its size to theirs.
 func (a *Account) replaceLocked(jobs []*Job, items []*Item) {
+	defer func() { a.grow(sizeOf(jobs, items) - a.size.Load()) }()
 	a.all.Clear(false)
 	for i := range a.byStatus {
 		a.byStatus[i].Clear(false)
@@ -100,9 +109,12 @@ func (a *Account) replaceLocked(jobs []*Job, items []*Item) {
 }
 
 func (a *Account) insertLocked(j *Job) {
+	delta := j.memSize()
 	if old, ok := a.all.ReplaceOrInsert(j); ok {
 		a.byStatus[old.Status].Delete(old)
+		delta -= old.memSize()
 	}
+	a.grow(delta)
 	a.byStatus[j.Status].ReplaceOrInsert(j)
 	a.ids.Observe(j.ID)
 	if j.work != nil {
@@ -266,15 +278,20 @@ func (a *Account) Snapshot() ([]*Job, []*Item) {
 	return jobs, items
 }
 
-// Put inserts or replaces one job as history (it does not progress).
-func (a *Account) Put(j *Job) {
+// Put inserts or replaces one job as history (it does not progress). It
+// refuses with ErrMemoryBudget a job that does not fit.
+func (a *Account) Put(j *Job) error {
 	a.seed()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	cp := *j
 	cp.work = nil
+	if err := a.reserve(cp.memSize()); err != nil {
+		return err
+	}
 	a.removeActiveLocked(cp.ID)
 	a.insertLocked(&cp)
+	return nil
 }
 
 // Delete removes a job; it reports whether the job existed.
@@ -286,6 +303,7 @@ func (a *Account) Delete(id string) bool {
 	if ok {
 		a.byStatus[old.Status].Delete(old)
 		a.removeActiveLocked(id)
+		a.grow(-old.memSize())
 	}
 	return ok
 }

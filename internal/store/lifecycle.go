@@ -181,6 +181,11 @@ func (a *Account) Create(req CreateRequest) (*Job, error) {
 		Items:     ids,
 		work:      &work{start: now, updates: req.Items, pointer: req.ItemPointer},
 	}
+	// A job's items grow the catalog as they are applied by at most what
+	// their updates hold, so reserving the job covers them.
+	if err := a.reserve(2 * j.memSize()); err != nil {
+		return nil, err
+	}
 	a.insertLocked(j)
 	a.nActive.Store(int32(len(a.active)))
 	return j, nil
@@ -250,6 +255,7 @@ func (a *Account) swapLocked(old, nj *Job) {
 		return
 	}
 	a.all.ReplaceOrInsert(nj)
+	a.grow(nj.memSize() - old.memSize())
 	if old.Status != nj.Status {
 		a.byStatus[old.Status].Delete(old)
 	}
@@ -316,7 +322,9 @@ func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 		u := &w.updates[k]
 		at := itemAt(k)
 		if it, ok := a.items[u.ID]; ok {
-			a.items[u.ID] = u.apply(it, at)
+			nit := u.apply(it, at)
+			a.items[u.ID] = nit
+			a.grow(nit.memSize() - it.memSize())
 			nj.Completed++
 			continue
 		}

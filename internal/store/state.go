@@ -360,8 +360,9 @@ func validJobID(id string) bool {
 }
 
 // Replace swaps the account's jobs (already validated) for jobs, keeping
-// its items; pass items non-nil to replace them too.
-func (a *Account) Replace(jobs []*Job, items []*Item) {
+// its items; pass items non-nil to replace them too. It refuses with
+// ErrMemoryBudget content that does not fit, and changes nothing then.
+func (a *Account) Replace(jobs []*Job, items []*Item) error {
 	a.seed()
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -378,7 +379,11 @@ func (a *Account) Replace(jobs []*Job, items []*Item) {
 			return true
 		})
 	}
+	if err := a.reserve(sizeOf(jobs, items) - a.size.Load()); err != nil {
+		return err
+	}
 	a.replaceLocked(jobs, items)
+	return nil
 }
 
 // State exports the account's jobs (id order) and items (id order). It
@@ -412,6 +417,5 @@ func (s *Store) Restore(st AccountState) error {
 	if err != nil {
 		return err
 	}
-	a.Replace(jobs, items)
-	return nil
+	return a.Replace(jobs, items)
 }

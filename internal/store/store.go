@@ -35,6 +35,14 @@ type Options struct {
 	MaxAccounts int
 	// Lifecycle says how created jobs progress.
 	Lifecycle Lifecycle
+	// MaxBytes bounds the estimated size of all accounts held (0:
+	// unbounded): unchanged accounts are evicted to make room, and a new
+	// account or a change that still does not fit is refused with
+	// ErrMemoryBudget.
+	MaxBytes int64
+	// SeedBytes is the estimated size of a freshly seeded account, set
+	// aside before it is generated.
+	SeedBytes int64
 
 	// compares, when set (by tests), counts the id comparisons the job
 	// indexes make and the jobs a page visits, to show a page costs
@@ -49,6 +57,7 @@ type Store struct {
 	mu       sync.Mutex
 	accounts map[string]*list.Element // of *entry
 	lru      *list.List               // front: most recently used
+	meter    *meter                   // this generation's bytes (a reset starts another)
 }
 
 type entry struct {
@@ -62,7 +71,46 @@ func New(opts Options) *Store {
 		panic("store: Options.Now is required")
 	}
 	opts.Lifecycle = opts.Lifecycle.withDefaults()
-	return &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New()}
+	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New()}
+	s.meter = s.newMeter()
+	return s
+}
+
+func (s *Store) newMeter() *meter {
+	m := &meter{max: s.opts.MaxBytes}
+	m.evict = func(need int64) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.makeRoomLocked(m, need)
+	}
+	return m
+}
+
+// makeRoomLocked evicts unchanged accounts, least recently used first,
+// until need more bytes fit in m; it reports whether they do.
+func (s *Store) makeRoomLocked(m *meter, need int64) bool {
+	for m.max > 0 && m.used.Load()+need > m.max {
+		if m != s.meter || !s.evictLocked() {
+			return false
+		}
+	}
+	return true
+}
+
+// seedBytes is what a new account is expected to take once seeded.
+func (s *Store) seedBytes() int64 { return max(s.opts.SeedBytes, accountBytes) }
+
+// CanSeed reports whether an account seeded with seedBytes fits the
+// budget at all (with every other account evicted).
+func (s *Store) CanSeed(seedBytes int64) bool {
+	return s.opts.MaxBytes <= 0 || max(seedBytes, accountBytes) <= s.opts.MaxBytes
+}
+
+// Used returns the estimated bytes of every account held, and the bound.
+func (s *Store) Used() (used, max int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.meter.used.Load(), s.meter.max
 }
 
 // Options returns the store's options.
@@ -97,7 +145,14 @@ func (s *Store) account(key string, change bool) (*Account, error) {
 			return nil, ErrTooManyAccounts
 		}
 	}
+	need := s.seedBytes()
+	if !s.makeRoomLocked(s.meter, need) {
+		return nil, ErrMemoryBudget
+	}
 	e := &entry{acct: newAccount(key, &s.opts), changed: change}
+	e.acct.meter.Store(s.meter)
+	e.acct.reserved = need
+	e.acct.grow(need)
 	s.accounts[key] = s.lru.PushFront(e)
 	return e.acct, nil
 }
@@ -109,6 +164,7 @@ func (s *Store) evictLocked() bool {
 		if !e.changed {
 			s.lru.Remove(el)
 			delete(s.accounts, e.acct.key)
+			e.acct.detach()
 			return true
 		}
 	}
@@ -128,9 +184,9 @@ func (s *Store) Keys() (keys []string, changed []bool) {
 	return keys, changed
 }
 
-// Reset drops every account; they regenerate on next use with opts (Seed,
-// Seeder) as given, or the current ones when zero.
-func (s *Store) Reset(seed uint64, seeder Seeder) {
+// Reset drops every account; they regenerate on next use with the seed,
+// seeder and seeded size given, or the current ones when zero.
+func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if seed != 0 {
@@ -139,8 +195,12 @@ func (s *Store) Reset(seed uint64, seeder Seeder) {
 	if seeder != nil {
 		s.opts.Seeder = seeder
 	}
+	if seedBytes != 0 {
+		s.opts.SeedBytes = seedBytes
+	}
 	s.accounts = map[string]*list.Element{}
 	s.lru.Init()
+	s.meter = s.newMeter()
 }
 
 // Forget drops one account, which regenerates from the seed on next use.
@@ -150,6 +210,7 @@ func (s *Store) Forget(key string) {
 	if el, ok := s.accounts[key]; ok {
 		s.lru.Remove(el)
 		delete(s.accounts, key)
+		el.Value.(*entry).acct.detach()
 	}
 }
 
