@@ -6,9 +6,10 @@
 #   examples/walkthrough.sh [BASE_URL]
 #
 # BASE_URL defaults to $MOCKSERVER_URL, then http://127.0.0.1:8080.
-# KLAVIYO_KEY picks the account (any `pk_` + 34 lowercase hex is an account).
+# KLAVIYO_KEY picks the account (every key is its own isolated account).
 # Needs curl and jq. Start a server first, e.g.:
 #   go run ./cmd/mockserver --job-duration 2s
+# shellcheck disable=SC2016 # $names in single-quoted jq programs are jq variables
 set -euo pipefail
 
 for tool in curl jq; do
