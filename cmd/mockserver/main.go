@@ -35,10 +35,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return 2
 	}
-	// The Go runtime's memory limit is the whole budget: the collector
-	// works harder as the heap nears it, while the server's own bounds
-	// (accounts, journal, bodies, connections) keep the live heap below it.
-	debug.SetMemoryLimit(cfg.MemoryBudget)
+	// The Go runtime's memory limit is most of the budget (the rest covers
+	// what the runtime does not count: the binary, thread stacks, pages not
+	// yet returned): the collector works harder as the heap nears it, while
+	// the server's own bounds (accounts, journal, bodies, connections) keep
+	// the live heap well below it.
+	debug.SetMemoryLimit(cfg.GoMemoryLimit())
 	logger := server.NewLogger(cfg, stdout)
 	srv, err := server.New(cfg, logger, nil)
 	if err != nil {

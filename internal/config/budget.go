@@ -15,7 +15,7 @@ const MinMemoryBudget = 64 << 20
 // Shares split the memory budget between the parts of the server that hold
 // memory a client can make grow. What is left (about a quarter) is the Go
 // runtime's and the garbage collector's headroom; the process sets its Go
-// memory limit to the whole budget.
+// memory limit to 85% of the budget (GoMemoryLimit).
 type Shares struct {
 	// Accounts bounds the estimated size of every account held (seeded data
 	// and what requests added); unchanged accounts are evicted past it and
@@ -44,6 +44,9 @@ func (c Config) Shares() Shares {
 		Connections: int64(c.MaxConnections) * int64(c.MaxHeaderBytes+ConnectionOverhead),
 	}
 }
+
+// GoMemoryLimit is the Go runtime's memory limit for c's budget: 85% of it.
+func (c Config) GoMemoryLimit() int64 { return c.MemoryBudget / 20 * 17 }
 
 // parseBytes reads a size such as 536870912, 512MiB, 512MB or 1GiB (units
 // are powers of 1024 either way).

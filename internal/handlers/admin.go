@@ -267,6 +267,7 @@ func peekNonSpace(r io.Reader) (byte, error) {
 
 func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 	keys, _ := h.opts.Store.Keys()
+	used, limit := h.opts.Store.Used()
 	adminJSONReply(w, http.StatusOK, map[string]any{
 		"status":          "ok",
 		"now":             h.opts.Clock.Now(),
@@ -274,6 +275,13 @@ func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 		"oldest_revision": h.opts.Revisions.Oldest().Date,
 		"newest_revision": h.opts.Revisions.Newest().Date,
 		"accounts":        len(keys),
+		"memory": map[string]any{
+			"accounts_bytes":       used,
+			"accounts_limit_bytes": limit,
+			"journal_bytes":        h.opts.Journal.Bytes(),
+			"journal_limit_bytes":  h.opts.Journal.Options().Bytes,
+			"bodies_limit_bytes":   h.body.total,
+		},
 	})
 }
 

@@ -1,0 +1,176 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/spectest"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// fuzzMethods are the methods the router fuzz target picks from.
+var fuzzMethods = []string{"GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"}
+
+// FuzzRouter sends arbitrary requests through the whole router, in-process,
+// and checks the invariants every answer must keep:
+//   - no 5xx unless a Prefer header asked for it;
+//   - every error is a Klaviyo-shaped JSON:API document (errors[] with
+//     id, status, code, title, detail), the status of the first error;
+//   - every 2xx of a declared API operation is valid against the OpenAPI
+//     document of the revision that served it;
+//   - the journal and the accounts stay within their byte budgets.
+//
+// go test runs the seed corpus (the f.Add calls and testdata/fuzz); run
+// `go test -fuzz=FuzzRouter ./internal/handlers/` (or scripts/fuzz) to
+// explore.
+func FuzzRouter(f *testing.F) {
+	list := "/api/catalog-item-bulk-update-jobs"
+	body := `{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{"data":[{"type":"catalog-item","id":"$custom:::$default:::X","attributes":{"title":"t"}}]}}}}`
+	for _, s := range []struct {
+		method                             uint8
+		path, query, rev, auth, ct, prefer string
+		body                               string
+	}{
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", ""},
+		{0, list + "/", "filter=equals(status,'queued')&fields%5Bcatalog-item-bulk-update-job%5D=status", "2022-10-17", "Klaviyo-API-Key pk_f", "", "", ""},
+		{0, list, "page%5Bcursor%5D=bmV4dDo6aWQ6OjAx", "2024-10-15", "Bearer tok", "", "", ""},
+		{0, list + "/01ZZZZZZZZZZZZZZZZZZZZZZZZ", "include=items", "2026-04-15", "Klaviyo-API-Key pk_f", "", "", ""},
+		{1, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "", body},
+		{1, list, "", "2023-02-22", "Klaviyo-API-Key pk_f", "application/json", "", `{"data":{"type":"x"}}`},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "code=503", ""},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "code=429", ""},
+		{4, "/__admin/accounts/pk_f/jobs", "", "", "", "application/json", "", `{"jobs":[]}`},
+		{1, "/__admin/clock", "", "", "", "application/json", "", `{"advance":"1h"}`},
+		{0, "/__admin/requests", "limit=3", "", "", "", "", ""},
+		{1, "/__admin/reset", "", "", "", "application/json", "", `{"jobs":10000000}`},
+		{0, "/api/unknown", "", "", "", "", "", ""},
+		{6, list, "", "garbage", "nope", "text/plain", "code=42", "\x00\xff"},
+	} {
+		f.Add(s.method, s.path, s.query, s.rev, s.auth, s.ct, s.prefer, []byte(s.body))
+	}
+	e := newFuzzEnv(f)
+	f.Fuzz(func(t *testing.T, method uint8, path, rawQuery, rev, auth, ct, prefer string, body []byte) {
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") || len(path) > 4096 || len(rawQuery) > 4096 {
+			return // not a request line a client can send
+		}
+		m := fuzzMethods[int(method)%len(fuzzMethods)]
+		req, err := http.NewRequest(m, "http://127.0.0.1"+path+"?"+rawQuery, bytes.NewReader(body))
+		if err != nil || !validHeaderValues(rev, auth, ct, prefer) {
+			return
+		}
+		req.Host = "127.0.0.1:8080"
+		req.RemoteAddr = "127.0.0.1:1"
+		for k, v := range map[string]string{"revision": rev, "Authorization": auth, "Content-Type": ct, "Prefer": prefer} {
+			if v != "" {
+				req.Header.Set(k, v)
+			}
+		}
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		checkInvariants(t, e, req, rec, prefer)
+	})
+}
+
+// fuzzEnv is one handler for the whole fuzz run (no network).
+type fuzzEnv struct {
+	h       *Handler
+	store   *store.Store
+	journal *journal.Journal
+}
+
+func newFuzzEnv(tb testing.TB) *fuzzEnv {
+	tb.Helper()
+	clk := clock.NewFrozen(testNow)
+	p := fixtures.Params{Seed: 1, Jobs: 120, Items: 200}
+	st := store.New(store.Options{Seed: 1, Now: clk.Now, Seeder: fixtures.Seeder(p), SeedBytes: fixtures.EstimateBytes(p),
+		MaxBytes: 16 << 20, MaxAccounts: 50})
+	j := journal.New(journal.Options{Entries: 200, Bytes: 1 << 20})
+	h := New(Options{Store: st, Clock: clk, Revisions: revision.Default(), Seed: 1, Journal: j,
+		RateLimits: limiter.Policy{Off: true}, BodyBytes: 32 << 20})
+	return &fuzzEnv{h: h, store: st, journal: j}
+}
+
+func validHeaderValues(vs ...string) bool {
+	for _, v := range vs {
+		for i := 0; i < len(v); i++ {
+			if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+				return false
+			}
+		}
+		if len(v) > 2048 {
+			return false
+		}
+	}
+	return true
+}
+
+func checkInvariants(t *testing.T, e *fuzzEnv, req *http.Request, rec *httptest.ResponseRecorder, prefer string) {
+	t.Helper()
+	status := rec.Code
+	asked := 0
+	if code, _, ok := strings.Cut(strings.TrimSpace(prefer), "="); ok && strings.EqualFold(strings.TrimSpace(code), "code") {
+		asked, _ = strconv.Atoi(strings.Trim(strings.TrimSpace(prefer[strings.Index(prefer, "=")+1:]), `"`))
+	}
+	if status >= 500 && !(strings.Contains(strings.ToLower(prefer), "code") && asked >= 500) {
+		t.Fatalf("%s %s?%s: %d without a Prefer asking for it\n%s", req.Method, req.URL.Path, req.URL.RawQuery, status, rec.Body.Bytes())
+	}
+	ctype := rec.Header().Get("Content-Type")
+	bodyOut := rec.Body.Bytes()
+	if status >= 400 && req.Method != http.MethodHead {
+		var doc struct {
+			Errors []map[string]any `json:"errors"`
+		}
+		if err := json.Unmarshal(bodyOut, &doc); err != nil || len(doc.Errors) == 0 {
+			t.Fatalf("%s %s: %d is not an error document (%v): %q", req.Method, req.URL.Path, status, err, bodyOut)
+		}
+		if ctype != revision.JSONAPI {
+			t.Fatalf("%s %s: error content type %q", req.Method, req.URL.Path, ctype)
+		}
+		first := doc.Errors[0]
+		if first["status"] != float64(status) {
+			t.Fatalf("%s %s: status %d, first error says %v", req.Method, req.URL.Path, status, first["status"])
+		}
+		for _, er := range doc.Errors {
+			for _, k := range []string{"id", "code", "title", "detail"} {
+				if s, _ := er[k].(string); s == "" {
+					t.Fatalf("%s %s: error without %s: %s", req.Method, req.URL.Path, k, bodyOut)
+				}
+			}
+		}
+	}
+	if status < 300 && (req.Method == http.MethodGet || req.Method == http.MethodPost) && jobPathRe.MatchString(req.URL.Path) {
+		rev := req.Header.Get("revision")
+		if p, err := e.h.opts.Revisions.Resolve(rev, revision.ResolveOptions{Today: e.h.opts.Clock.Now()}); err == nil {
+			if err := spectest.Check(spectest.Response{Revision: p.Date, Method: req.Method, Path: req.URL.Path, Status: status,
+				ContentType: ctype, Body: bodyOut, JobFields: fieldsOf(req, "fields[catalog-item-bulk-update-job]"),
+				ItemFields: fieldsOf(req, "fields[catalog-item]")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if used, limit := e.store.Used(); used > limit {
+		t.Fatalf("accounts hold %d bytes, budget %d", used, limit)
+	}
+	if b := e.journal.Bytes(); b > 1<<20 {
+		t.Fatalf("journal holds %d bytes, budget %d", b, 1<<20)
+	}
+}
+
+// fieldsOf returns the sparse fieldset a request sent for param, or nil.
+func fieldsOf(r *http.Request, param string) []string {
+	v, ok := r.URL.Query()[param]
+	if !ok {
+		return nil
+	}
+	return strings.Split(v[len(v)-1], ",")
+}

@@ -1,0 +1,337 @@
+// Command soak runs mixed and hostile load against a mockserver binary for a
+// given time and reports its resident memory at intervals and the latency of
+// API reads: walks following links.next, job creates and polls, a flood of
+// distinct keys, requests with ~1 MB headers, oversized control API bodies
+// and resets, clock moves. It fails (exit 1) when the server's RSS ever
+// exceeds its --memory-budget, or when it answers a 5xx nobody asked for.
+//
+//	go run ./internal/tools/soak -duration 2m            (scripts/soak wraps it)
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func main() {
+	duration := flag.Duration("duration", time.Minute, "how long to run the load")
+	interval := flag.Duration("interval", 5*time.Second, "how often to sample the server's RSS")
+	bin := flag.String("bin", "", "mockserver binary (default: build ./cmd/mockserver)")
+	budget := flag.String("memory-budget", "512MiB", "the server's --memory-budget")
+	keyWorkers := flag.Int("key-workers", 3, "goroutines touching ever new keys")
+	flag.Parse()
+	if err := run(*duration, *interval, *bin, *budget, *keyWorkers); err != nil {
+		fmt.Fprintln(os.Stderr, "soak:", err)
+		os.Exit(1)
+	}
+}
+
+type stats struct {
+	mu        sync.Mutex
+	latencies []time.Duration // API reads
+	statuses  map[string]map[int]int
+	unasked5x atomic.Int64
+	requests  atomic.Int64
+}
+
+func (s *stats) record(kind string, status int, d time.Duration, read bool) {
+	s.requests.Add(1)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.statuses[kind] == nil {
+		s.statuses[kind] = map[int]int{}
+	}
+	s.statuses[kind][status]++
+	if read && len(s.latencies) < 2_000_000 {
+		s.latencies = append(s.latencies, d)
+	}
+}
+
+func run(duration, interval time.Duration, bin, budget string, keyWorkers int) error {
+	tmp, err := os.MkdirTemp("", "soak-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if bin == "" {
+		bin = filepath.Join(tmp, "mockserver")
+		out, err := exec.Command("go", "build", "-o", bin, "./cmd/mockserver").CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	}
+	budgetBytes, err := parseSize(budget)
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--memory-budget", budget, "--job-transition", "duration",
+		"--job-duration", "2s", "--max-header-bytes", "1048576", "--rate-limits", "off")
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	base := ""
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), "listening on "); ok {
+			base = "http://" + strings.Trim(after, `"`)
+			break
+		}
+	}
+	if base == "" {
+		return fmt.Errorf("the server never said where it listens")
+	}
+	go io.Copy(io.Discard, stdout)
+	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), pid %d\n", base, duration, budget, budgetBytes>>20, cmd.Process.Pid)
+
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	defer cancel()
+	st := &stats{statuses: map[string]map[int]int{}}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	w := &worker{base: base, client: client, st: st}
+	var wg sync.WaitGroup
+	spawn := func(n int, fn func(ctx context.Context, id int)) {
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go func(id int) { defer wg.Done(); fn(ctx, id) }(i)
+		}
+	}
+	spawn(6, w.walk)
+	spawn(2, w.createAndPoll)
+	spawn(keyWorkers, w.distinctKeys)
+	spawn(2, w.hugeHeaders)
+	spawn(1, w.hostileAdmin)
+
+	maxRSS := int64(0)
+	start := time.Now()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	sample := func() {
+		rss := rssOf(cmd.Process.Pid)
+		maxRSS = max(maxRSS, rss)
+		fmt.Printf("t=%5.0fs rss=%4d MiB requests=%d\n", time.Since(start).Seconds(), rss>>20, st.requests.Load())
+	}
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			sample()
+		}
+	}
+	wg.Wait()
+	sample()
+
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	slices.Sort(st.latencies)
+	pct := func(p float64) time.Duration {
+		if len(st.latencies) == 0 {
+			return 0
+		}
+		return st.latencies[min(len(st.latencies)-1, int(p*float64(len(st.latencies))))]
+	}
+	fmt.Printf("distinct keys: %d\n", w.keys.Load())
+	fmt.Printf("requests: %d; API reads: p50 %v, p99 %v, max %v\n", st.requests.Load(), pct(0.5), pct(0.99), pct(1))
+	kinds := make([]string, 0, len(st.statuses))
+	for k := range st.statuses {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		fmt.Printf("  %-14s %v\n", k, st.statuses[k])
+	}
+	fmt.Printf("max RSS %d MiB of a %d MiB budget (%.0f%%)\n", maxRSS>>20, budgetBytes>>20, 100*float64(maxRSS)/float64(budgetBytes))
+	switch {
+	case st.unasked5x.Load() > 0:
+		return fmt.Errorf("%d answers were 5xx", st.unasked5x.Load())
+	case maxRSS > budgetBytes:
+		return fmt.Errorf("RSS reached %d MiB, over the %d MiB budget", maxRSS>>20, budgetBytes>>20)
+	}
+	return nil
+}
+
+type worker struct {
+	base   string
+	client *http.Client
+	st     *stats
+	keys   atomic.Int64
+}
+
+const listPath = "/api/catalog-item-bulk-update-jobs"
+
+func (w *worker) do(ctx context.Context, kind, method, url string, body []byte, hdr map[string]string) (int, []byte) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return 0, nil
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	t0 := time.Now()
+	res, err := w.client.Do(req)
+	if err != nil {
+		return 0, nil
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	d := time.Since(t0)
+	if res.StatusCode >= 500 {
+		w.st.unasked5x.Add(1)
+	}
+	w.st.record(kind, res.StatusCode, d, kind == "walk")
+	return res.StatusCode, b
+}
+
+func apiHeaders(key string) map[string]string {
+	return map[string]string{"revision": "2026-07-15", "Authorization": "Klaviyo-API-Key " + key}
+}
+
+// walk pages through a few accounts' jobs, again and again.
+func (w *worker) walk(ctx context.Context, id int) {
+	for ctx.Err() == nil {
+		key := fmt.Sprintf("pk_walk_%02d_%d", id, rand.IntN(4))
+		url := w.base + listPath
+		for url != "" && ctx.Err() == nil {
+			status, b := w.do(ctx, "walk", "GET", url, nil, apiHeaders(key))
+			if status != 200 {
+				break
+			}
+			var doc struct {
+				Links struct {
+					Next *string `json:"next"`
+				} `json:"links"`
+			}
+			json.Unmarshal(b, &doc)
+			url = ""
+			if doc.Links.Next != nil {
+				url = *doc.Links.Next
+			}
+		}
+	}
+}
+
+// createAndPoll creates jobs and polls them until complete.
+func (w *worker) createAndPoll(ctx context.Context, id int) {
+	key := fmt.Sprintf("pk_create_%02d", id)
+	_, b := w.do(ctx, "admin-items", "GET", w.base+"/__admin/accounts/"+key+"/items", nil, nil)
+	var items struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	json.Unmarshal(b, &items)
+	if len(items.Items) == 0 {
+		return
+	}
+	for n := 0; ctx.Err() == nil; n++ {
+		body := fmt.Sprintf(`{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{"data":[{"type":"catalog-item","id":%q,"attributes":{"title":"soak %d"}}]}}}}`,
+			items.Items[n%len(items.Items)].ID, n)
+		h := apiHeaders(key)
+		h["Content-Type"] = "application/vnd.api+json"
+		status, b := w.do(ctx, "create", "POST", w.base+listPath, []byte(body), h)
+		if status != 202 {
+			continue
+		}
+		var doc struct {
+			Data struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		}
+		json.Unmarshal(b, &doc)
+		for i := 0; i < 5 && ctx.Err() == nil; i++ {
+			w.do(ctx, "poll", "GET", w.base+listPath+"/"+doc.Data.ID, nil, apiHeaders(key))
+		}
+	}
+}
+
+// distinctKeys touches ever new keys: each is a new account.
+func (w *worker) distinctKeys(ctx context.Context, id int) {
+	for n := 0; ctx.Err() == nil; n++ {
+		w.keys.Add(1)
+		w.do(ctx, "new-key", "GET", w.base+listPath, nil, apiHeaders(fmt.Sprintf("pk_key_%d_%08d", id, n)))
+	}
+}
+
+// hugeHeaders sends requests with ~1 MB of headers.
+func (w *worker) hugeHeaders(ctx context.Context, id int) {
+	pad := strings.Repeat("h", 1000<<10)
+	for ctx.Err() == nil {
+		h := apiHeaders("pk_headers")
+		h["X-Padding"] = pad
+		w.do(ctx, "huge-header", "GET", w.base+listPath, nil, h)
+	}
+}
+
+// hostileAdmin sends what the control API must refuse without growing:
+// a 10M-job reset, a 59 MB items PUT, and exports, with clock moves.
+func (w *worker) hostileAdmin(ctx context.Context, _ int) {
+	var big bytes.Buffer
+	big.WriteString(`{"items":[`)
+	for i := 0; big.Len() < 59<<20; i++ {
+		if i > 0 {
+			big.WriteByte(',')
+		}
+		fmt.Fprintf(&big, `{"external_id":"SOAK-%08d","title":"%s"}`, i, strings.Repeat("t", 200))
+	}
+	big.WriteString("]}")
+	js := map[string]string{"Content-Type": "application/json"}
+	for n := 0; ctx.Err() == nil; n++ {
+		w.do(ctx, "reset-10M", "POST", w.base+"/__admin/reset", []byte(`{"jobs":10000000}`), js)
+		w.do(ctx, "put-59MB", "PUT", w.base+"/__admin/accounts/pk_put/items", big.Bytes(), js)
+		w.do(ctx, "export", "GET", w.base+"/__admin/accounts/pk_walk_00_0", nil, nil)
+		w.do(ctx, "journal", "GET", w.base+"/__admin/requests", nil, nil)
+		w.do(ctx, "clock", "POST", w.base+"/__admin/clock", []byte(`{"advance":"1s"}`), js)
+	}
+}
+
+// rssOf reads a process's resident set size from /proc.
+func rssOf(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func parseSize(s string) (int64, error) {
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if v, ok := strings.CutSuffix(s, u.suffix); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			return n * u.mult, err
+		}
+	}
+	return strconv.ParseInt(s, 10, 64)
+}
