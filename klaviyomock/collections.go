@@ -106,7 +106,7 @@ func (s *Server) Jobs(key string) []Job { return s.JobsOf(key, ItemUpdateJobs) }
 
 // SetJobs replaces the item update jobs of account key with exactly jobs,
 // as history. Nothing changes if any job is invalid.
-func (s *Server) SetJobs(key string, jobs ...Job) error { return s.SetJobsOf(key, ItemUpdateJobs, jobs...) }
+func (s *Server) SetJobs(key string, jobs ...Job) error { return s.setJobs(key, ItemUpdateJobs, "jobs", jobs) }
 
 // JobsOf returns the jobs of one kind of account key, in id order.
 func (s *Server) JobsOf(key string, kind JobKind) []Job {
@@ -114,13 +114,14 @@ func (s *Server) JobsOf(key string, kind JobKind) []Job {
 	if !ok {
 		return nil
 	}
-	var doc map[string][]store.JobState
-	if s.export(key, c, &doc) != nil {
+	var doc map[string]json.RawMessage
+	var states []store.JobState
+	if s.export(key, c, &doc) != nil || json.Unmarshal(doc[c.Name()], &states) != nil {
 		return nil
 	}
 	k, _ := c.IsJobs()
-	out := make([]Job, 0, len(doc[c.Name()]))
-	for _, js := range doc[c.Name()] {
+	out := make([]Job, 0, len(states))
+	for _, js := range states {
 		j := Job{ID: js.ID, Status: js.Status, CreatedAt: js.CreatedAt, CompletedAt: js.CompletedAt, ExpiresAt: js.ExpiresAt,
 			TotalCount: js.TotalCount, CompletedCount: js.CompletedCount, FailedCount: js.FailedCount}
 		j.IDs = map[store.EntityKind][]string{store.ItemKind: js.Items, store.VariantKind: js.Variants, store.CategoryKind: js.Categories}[k.Entity()]
@@ -135,6 +136,11 @@ func (s *Server) JobsOf(key string, kind JobKind) []Job {
 // SetJobsOf replaces the jobs of one kind of account key with exactly
 // jobs, as history. Nothing changes if any job is invalid.
 func (s *Server) SetJobsOf(key string, kind JobKind, jobs ...Job) error {
+	return s.setJobs(key, kind, string(kind), jobs)
+}
+
+// setJobs replaces a job collection; name is what problems call it.
+func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) error {
 	c, ok := store.CollectionNamed(string(kind))
 	k, isJobs := c.IsJobs()
 	if !ok || !isJobs {
@@ -157,7 +163,9 @@ func (s *Server) SetJobsOf(key string, kind JobKind, jobs ...Job) error {
 		}
 		states = append(states, js)
 	}
-	return importErr(s.srv.Handler().ImportAccount(key, store.AccountState{Jobs: map[store.JobKind][]store.JobState{k: states}}, false))
+	st := store.AccountState{Jobs: map[store.JobKind][]store.JobState{k: states}}
+	st.Name(c, name)
+	return importErr(s.srv.Handler().ImportAccount(key, st, false))
 }
 
 // Items returns the catalog items of account key, in id order.

@@ -43,7 +43,7 @@ func TestControl_DecodeErrorsNameTheMember(t *testing.T) {
 	r := call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), `{"items":[{"external_id":"A","price":"x"}]}`)
 	mustStatus(t, r, 400)
 	e := r.json(t)["errors"].([]any)[0].(map[string]any)
-	if e["source"].(map[string]any)["pointer"] != "/items/price" || strings.Contains(e["detail"].(string), "Go struct") {
+	if e["source"].(map[string]any)["pointer"] != "/items/0/price" || strings.Contains(e["detail"].(string), "Go struct") {
 		t.Fatalf("%v", e)
 	}
 	r = call(t, "POST", adminURL(m, "/faults"), `{"status":`)

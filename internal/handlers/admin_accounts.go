@@ -129,7 +129,7 @@ func (h *Handler) importState(w http.ResponseWriter, r *http.Request, st store.A
 	out := map[string]any{"account": key}
 	for _, c := range store.AllCollections() {
 		if st.Has(c) || whole {
-			out[c.Name()] = a.Count(c)
+			out[st.NameOf(c)] = a.Count(c)
 		}
 	}
 	adminJSONReply(w, http.StatusOK, out)

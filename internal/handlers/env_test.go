@@ -16,6 +16,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -40,7 +41,7 @@ type envOption func(*Options, *store.Options)
 
 func withJobs(n int) envOption {
 	return func(_ *Options, so *store.Options) {
-		so.Seeder = fixtures.Seeder(fixtures.Params{Seed: so.Seed, Jobs: n, Items: 200})
+		so.Seeder = fixtures.Seeder(fixtures.Params{Seed: so.Seed, Jobs: n, Items: 200, Variants: 300, Categories: 20})
 	}
 }
 
@@ -52,10 +53,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	clk := clock.NewFrozen(testNow)
 	so := store.Options{Seed: 1, Now: clk.Now, MaxAccounts: 100}
-	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Items: 200})
+	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Items: 200, Variants: 300, Categories: 20})
 	// The clock is frozen, so the burst window never passes: scenario tests
 	// run without rate limits unless they ask for them (withRateLimits).
-	ho := Options{Clock: clk, Revisions: revision.Default(), Seed: 1, RateLimits: limiter.Policy{Off: true}}
+	ho := Options{Clock: clk, Resources: resource.Default(), Seed: 1, RateLimits: limiter.Policy{Off: true}}
 	for _, o := range opts {
 		o(&ho, &so)
 	}
@@ -152,7 +153,7 @@ func validateSparse(t *testing.T, r *resp, rev string, jobFields, itemFields []s
 	spectest.Validate(t, spectest.Response{
 		Revision: rev, Method: r.method, Path: r.path, Status: r.status,
 		ContentType: r.header.Get("Content-Type"), Body: r.body,
-		JobFields: jobFields, ItemFields: itemFields,
+		Fields: jobFields, IncludedFields: itemFields,
 	})
 }
 
@@ -240,8 +241,8 @@ func (e *env) autoValidate(req *http.Request, r *resp) {
 		r.status == http.StatusMethodNotAllowed {
 		return
 	}
-	rev := e.h.opts.Revisions.Newest().Date
-	if p, err := e.h.opts.Revisions.Resolve(strings.Join(req.Header.Values("revision"), ","), revision.ResolveOptions{
+	rev := e.h.opts.Resources.Revisions().Newest().Date
+	if p, err := e.h.opts.Resources.Revisions().Resolve(strings.Join(req.Header.Values("revision"), ","), revision.ResolveOptions{
 		Today: e.clock.Now(), Retire: e.h.opts.RetireRevisions, OptOut: req.Header.Get(revision.OptOutHeader),
 	}); err == nil {
 		rev = p.Date
@@ -256,6 +257,29 @@ func (e *env) autoValidate(req *http.Request, r *resp) {
 	spectest.Validate(e.t, spectest.Response{
 		Revision: rev, Method: req.Method, Path: req.URL.Path, Status: r.status,
 		ContentType: r.header.Get("Content-Type"), Body: r.body,
-		JobFields: jobFields, ItemFields: itemFields,
+		Fields: jobFields, IncludedFields: itemFields,
 	})
 }
+
+// snapshot returns the item update jobs and the catalog items of a.
+func snapshot(t testing.TB, a *store.Account) ([]*store.Job, []*store.Entity) {
+	t.Helper()
+	jobs, err := a.AllJobs(store.ItemUpdate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := a.AllEntities(store.ItemKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs, items
+}
+
+// updateJobs is the item update job resource.
+var updateJobs = func() *resource.Resource {
+	r, _ := resource.Default().Named("catalog-item-bulk-update-jobs")
+	return r
+}()
+
+// ujp is the item update job resource at revision p.
+func ujp(p *revision.Profile) *resource.Profile { return updateJobs.At(p) }

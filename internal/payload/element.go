@@ -97,8 +97,8 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 			continue
 		}
 		i, a, _ := kind.Attr(k)
-		if detail := a.Set(&el.Values, val); detail != "" {
-			v.fail(p, "%s", detail)
+		if detail, sub := a.Set(&el.Values, val); detail != "" {
+			v.fail(p+sub, "%s", detail)
 			continue
 		}
 		el.Set = el.Set.With(i)

@@ -75,7 +75,7 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := s1.Store().Account(key)
-	_, items := a.Snapshot()
+	items, _ := a.AllEntities(store.ItemKind)
 	base, stop := serve(t, s1)
 	post(t, base, items[0].ID)
 	stop() // saves on shutdown
@@ -89,15 +89,15 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 		t.Fatalf("clock not restored: %v frozen=%v", clk2.Now(), clk2.Frozen())
 	}
 	a2, _ := s2.Store().Account(key)
-	jobs, _ := a2.Snapshot()
+	jobs, _ := a2.AllJobs(store.ItemUpdate)
 	last := jobs[len(jobs)-1]
 	if len(jobs) != 6 || last.Status != store.Queued || !last.Created() {
 		t.Fatalf("%d jobs, last %+v", len(jobs), last)
 	}
 	clk2.Advance(10 * time.Second)
-	done, _ := a2.Job(last.ID)
-	it := a2.Items([]string{items[0].ID})
-	if done.Status != store.Complete || done.Completed != 1 || *it[0].Title != "after restart" {
+	done, _, _ := a2.Job(store.ItemUpdate, last.ID)
+	it, _ := a2.Entities(store.ItemKind, []string{items[0].ID})
+	if done.Status != store.Complete || done.Completed != 1 || it[0].Title() != "after restart" {
 		t.Fatalf("the restored job did not finish its work: %+v", done)
 	}
 }
@@ -127,7 +127,7 @@ func TestSnapshot_SavesOnlyChangedAccounts(t *testing.T) {
 	s, _ := New(cfgWith(t, "--state-file="+path), nil, nil)
 	s.Store().Account("pk_untouched")
 	a, _ := s.Store().Mutable("pk_changed")
-	a.Delete("nothing")
+	a.Delete(store.ItemUpdate, "nothing")
 	if _, err := s.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
@@ -171,12 +171,13 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, items := a.Snapshot()
-			title := "at the edge"
+			items, _ := a.AllEntities(store.ItemKind)
 			create := func(i int) {
 				t.Helper()
-				if _, err := a.Create(store.CreateRequest{ItemPointer: "/data/attributes/items/data",
-					Items: []store.ItemUpdate{{ID: items[i].ID, Set: store.AttrTitle, Values: store.Item{Title: &title}}}}); err != nil {
+				var v store.Entity
+				v.Str[store.StrTitle] = store.StrPtr("at the edge")
+				if _, err := a.Create(store.CreateRequest{Kind: store.ItemUpdate, Pointer: "/data/attributes/items/data",
+					Elements: []store.Element{{ID: items[i].ID, Set: store.ItemKind.SetOf("title"), Values: v}}}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -184,8 +185,8 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			create(1)
 			clk.Advance(24 * time.Hour)
 			create(2) // still pending when saved
-			st := a.State()
-			done := st.Jobs[len(st.Jobs)-3]
+			st, _ := a.JobStates(store.ItemUpdate)
+			done := st[len(st)-3]
 			if done.Status != "complete" || done.ExpiresAt == nil || (at.Year() > 2000 && done.ExpiresAt.Year() != 9000) {
 				t.Fatalf("job at the edge: %+v", done)
 			}
@@ -197,12 +198,12 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 				t.Fatalf("the server refused the state file it wrote: %v", err)
 			}
 			a2, _ := s2.Store().Account(key)
-			st2 := a2.State()
-			if len(st2.Jobs) != len(st.Jobs) {
-				t.Fatalf("reloaded %d jobs, saved %d", len(st2.Jobs), len(st.Jobs))
+			st2, _ := a2.JobStates(store.ItemUpdate)
+			if len(st2) != len(st) {
+				t.Fatalf("reloaded %d jobs, saved %d", len(st2), len(st))
 			}
-			got := st2.Jobs[len(st2.Jobs)-3]
-			if got.ID != done.ID || !got.ExpiresAt.Equal(*done.ExpiresAt) || st2.Jobs[len(st2.Jobs)-1].Pending == nil {
+			got := st2[len(st2)-3]
+			if got.ID != done.ID || !got.ExpiresAt.Equal(*done.ExpiresAt) || st2[len(st2)-1].Pending == nil {
 				t.Fatalf("reloaded %+v, want %+v and a pending last job", got, done)
 			}
 		})

@@ -3,6 +3,7 @@ package store
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -417,4 +418,53 @@ func (r rngReader) Read(p []byte) (int, error) {
 		p[i] = byte(r.r.Uint32())
 	}
 	return len(p), nil
+}
+
+// AllJobs returns every job of a kind, in id order.
+func (a *Account) AllJobs(kind JobKind) ([]*Job, error) {
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return nil, err
+	}
+	a.settle()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]*Job, 0, a.jobs[kind].all.Len())
+	a.jobs[kind].all.Ascend(func(j *Job) bool {
+		out = append(out, j)
+		return true
+	})
+	return out, nil
+}
+
+// JobStates returns the states of every job of a kind, in id order (read
+// under the account's lock, pending work included).
+func (a *Account) JobStates(kind JobKind) ([]JobState, error) {
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return nil, err
+	}
+	a.settle()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]JobState, 0, a.jobs[kind].all.Len())
+	a.jobs[kind].all.Ascend(func(j *Job) bool {
+		out = append(out, j.State())
+		return true
+	})
+	return out, nil
+}
+
+// AllEntities returns every entity of a kind, in id order.
+func (a *Account) AllEntities(kind EntityKind) ([]*Entity, error) {
+	if err := a.ensure(EntityCollection(kind)); err != nil {
+		return nil, err
+	}
+	a.settle()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]*Entity, 0, len(a.ents[kind]))
+	for _, e := range a.ents[kind] {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
+	return out, nil
 }

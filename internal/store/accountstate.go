@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,28 @@ type AccountState struct {
 	Account  string
 	Jobs     map[JobKind][]JobState
 	Entities map[EntityKind][]json.RawMessage
+	// names are the names the document used ("jobs"), for pointers.
+	names map[Collection]string
+}
+
+// Name sets the name collection c goes by in problems' pointers (as a
+// document would name it, e.g. "jobs").
+func (st *AccountState) Name(c Collection, name string) {
+	if st.names == nil {
+		st.names = map[Collection]string{}
+	}
+	st.names[c] = name
+}
+
+// NameOf returns the name collection c went by.
+func (st *AccountState) NameOf(c Collection) string { return strings.TrimPrefix(st.pointer(c), "/") }
+
+// pointer is the JSON pointer of collection c in the document.
+func (st *AccountState) pointer(c Collection) string {
+	if n, ok := st.names[c]; ok {
+		return "/" + n
+	}
+	return "/" + c.Name()
 }
 
 // Has reports whether the state holds collection c.
@@ -36,7 +59,7 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 	if err := dec.Decode(&raw); err != nil {
 		return err
 	}
-	st.Jobs, st.Entities = map[JobKind][]JobState{}, map[EntityKind][]json.RawMessage{}
+	st.Jobs, st.Entities, st.names = map[JobKind][]JobState{}, map[EntityKind][]json.RawMessage{}, map[Collection]string{}
 	for name, v := range raw {
 		if name == "account" {
 			if err := json.Unmarshal(v, &st.Account); err != nil {
@@ -48,6 +71,10 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 		if !ok {
 			return fmt.Errorf("json: unknown field %q", name)
 		}
+		if _, dup := st.names[c]; dup {
+			return fmt.Errorf("json: unknown field %q: the document names %s twice", name, c.Name())
+		}
+		st.names[c] = name
 		if k, ok := c.IsJobs(); ok {
 			var jobs []JobState
 			jd := json.NewDecoder(bytes.NewReader(v))
@@ -109,14 +136,14 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 	var probs []Problem
 	jobs := map[JobKind][]*Job{}
 	for k, states := range st.Jobs {
-		js, jp := JobsFromState(k, states, "/"+JobCollection(k).Name(), o.AllowPending)
+		js, jp := JobsFromState(k, states, st.pointer(JobCollection(k)), o.AllowPending)
 		probs = append(probs, jp...)
 		jobs[k] = js
 	}
 	ents := map[EntityKind][]*Entity{}
 	var members [][2]string
 	for k, raws := range st.Entities {
-		es, ms, ep := EntitiesFromState(k, raws, "/"+EntityCollection(k).Name())
+		es, ms, ep := EntitiesFromState(k, raws, st.pointer(EntityCollection(k)))
 		probs = append(probs, ep...)
 		for _, e := range es {
 			if e.Created.IsZero() {
@@ -134,12 +161,8 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 	}
 	// Collections kept as they are must exist before they are checked against.
 	var keep []Collection
-	if !o.Whole {
-		for c := Collection(0); c < NumCollections; c++ {
-			if !st.Has(c) && (c == Items || (c == Categories && st.Has(Items))) {
-				keep = append(keep, c)
-			}
-		}
+	if !o.Whole && !st.Has(Items) && (st.Has(Variants) || st.Has(Categories)) {
+		keep = append(keep, Items) // what supplied variants and categories refer to
 	}
 	if err := a.ensure(keep...); err != nil {
 		return nil, err
@@ -159,7 +182,7 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 	}
 	for i, e := range ents[VariantKind] {
 		if !items[e.Item] {
-			probs = append(probs, Problem{fmt.Sprintf("/variants/%d/item", i), fmt.Sprintf("Item %s does not exist.", e.Item)})
+			probs = append(probs, Problem{fmt.Sprintf("%s/%d/item", st.pointer(Variants), i), fmt.Sprintf("Item %s does not exist.", e.Item)})
 		}
 	}
 	catIndex := map[string]int{}
@@ -168,7 +191,7 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 	}
 	for _, m := range members {
 		if !items[m[1]] {
-			probs = append(probs, Problem{fmt.Sprintf("/categories/%d/items", catIndex[m[0]]), fmt.Sprintf("Item %s does not exist.", m[1])})
+			probs = append(probs, Problem{fmt.Sprintf("%s/%d/items", st.pointer(Categories), catIndex[m[0]]), fmt.Sprintf("Item %s does not exist.", m[1])})
 		}
 	}
 	if len(probs) > 0 {

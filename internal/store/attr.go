@@ -181,8 +181,26 @@ func (a Attr) IsSet(e *Entity) bool {
 
 // Set stores a decoded JSON value (jsonw.Decode's nil, bool, string,
 // json.Number, []any or *jsonw.Object) as the attribute's value in e. A
-// null clears it. It returns a detail naming what is wrong, or "".
-func (a Attr) Set(e *Entity, node any) string {
+// null clears it. It returns a detail naming what is wrong, or "", and the
+// member of the value the detail is about ("/1" for the second image).
+func (a Attr) Set(e *Entity, node any) (detail, member string) {
+	return a.set(e, node), a.member(node)
+}
+
+// member points inside a value a detail is about: the first image that is
+// not a string.
+func (a Attr) member(node any) string {
+	if list, ok := node.([]any); ok && a.Kind == KStrings {
+		for i, x := range list {
+			if _, ok := x.(string); !ok {
+				return fmt.Sprintf("/%d", i)
+			}
+		}
+	}
+	return ""
+}
+
+func (a Attr) set(e *Entity, node any) string {
 	if node == nil {
 		switch a.Kind {
 		case KExternalID:
@@ -228,10 +246,10 @@ func (a Attr) Set(e *Entity, node any) string {
 			return "Must be an array of strings, got " + Kind(node) + "."
 		}
 		out := make([]string, 0, len(list))
-		for i, x := range list {
+		for _, x := range list {
 			s, ok := x.(string)
 			if !ok {
-				return fmt.Sprintf("Item %d must be a string, got %s.", i, Kind(x))
+				return fmt.Sprintf("Must be a string, got %s.", Kind(x))
 			}
 			out = append(out, s)
 		}

@@ -91,8 +91,8 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 				fail(member, "'%s' is not a member of a %s.", k, kind.Type())
 				continue
 			}
-			if detail := a.Set(e, v); detail != "" {
-				fail(member, "%s", detail)
+			if detail, sub := a.Set(e, v); detail != "" {
+				fail(member+sub, "%s", detail)
 			}
 		}
 	}
