@@ -227,9 +227,35 @@ func cursorOf(t *testing.T, link string) string {
 // journalFilterAll selects every journal entry.
 var journalFilterAll = journal.Filter{}
 
-// jobPathRe matches the paths the spec declares (with or without the
-// trailing slash).
-var jobPathRe = regexp.MustCompile(`^/api/catalog-item-bulk-update-jobs(/[^/]+)?/?$`)
+// apiPathRe matches the paths of the resources served (a collection or one
+// resource, with or without the trailing slash), capturing the resource.
+var apiPathRe = regexp.MustCompile(`^/api/(catalog-[a-z-]+)(/[^/]+)?/?$`)
+
+// declared returns the resource a request path names, when the registry
+// serves it.
+func declared(path string) (*resource.Resource, bool) {
+	m := apiPathRe.FindStringSubmatch(path)
+	if m == nil {
+		return nil, false
+	}
+	return resource.Default().Named(m[1])
+}
+
+// specFields returns the fields[...] lists a request sent for the type of
+// res and for its included type (nil when not sent).
+func specFields(req *http.Request, res *resource.Resource) (own, included []string) {
+	get := func(typ string) []string {
+		if v, ok := req.URL.Query()["fields["+typ+"]"]; ok {
+			return strings.Split(v[len(v)-1], ",")
+		}
+		return nil
+	}
+	own = get(res.Type)
+	if res.Job != nil {
+		included = get(res.Job.Entity.Type)
+	}
+	return own, included
+}
 
 // autoValidate checks every response of an operation the spec declares
 // against the OpenAPI document of the revision that served it (the newest
@@ -237,8 +263,8 @@ var jobPathRe = regexp.MustCompile(`^/api/catalog-item-bulk-update-jobs(/[^/]+)?
 // request's sparse fieldsets.
 func (e *env) autoValidate(req *http.Request, r *resp) {
 	e.t.Helper()
-	if (req.Method != http.MethodGet && req.Method != http.MethodPost) || !jobPathRe.MatchString(req.URL.Path) ||
-		r.status == http.StatusMethodNotAllowed {
+	res, ok := declared(req.URL.Path)
+	if (req.Method != http.MethodGet && req.Method != http.MethodPost) || !ok || r.status == http.StatusMethodNotAllowed {
 		return
 	}
 	rev := e.h.opts.Resources.Revisions().Newest().Date
@@ -247,17 +273,14 @@ func (e *env) autoValidate(req *http.Request, r *resp) {
 	}); err == nil {
 		rev = p.Date
 	}
-	var jobFields, itemFields []string
-	if v, ok := req.URL.Query()["fields[catalog-item-bulk-update-job]"]; ok && r.status < 300 {
-		jobFields = strings.Split(v[len(v)-1], ",")
-	}
-	if v, ok := req.URL.Query()["fields[catalog-item]"]; ok && r.status < 300 {
-		itemFields = strings.Split(v[len(v)-1], ",")
+	var own, included []string
+	if r.status < 300 {
+		own, included = specFields(req, res)
 	}
 	spectest.Validate(e.t, spectest.Response{
 		Revision: rev, Method: req.Method, Path: req.URL.Path, Status: r.status,
 		ContentType: r.header.Get("Content-Type"), Body: r.body,
-		Fields: jobFields, IncludedFields: itemFields,
+		Fields: own, IncludedFields: included,
 	})
 }
 

@@ -149,12 +149,12 @@ func checkInvariants(t *testing.T, e *fuzzEnv, req *http.Request, rec *httptest.
 			}
 		}
 	}
-	if status < 300 && (req.Method == http.MethodGet || req.Method == http.MethodPost) && jobPathRe.MatchString(req.URL.Path) {
+	if res, ok := declared(req.URL.Path); ok && status < 300 && (req.Method == http.MethodGet || req.Method == http.MethodPost) {
+		own, included := specFields(req, res)
 		rev := req.Header.Get("revision")
 		if p, err := e.h.opts.Resources.Revisions().Resolve(rev, revision.ResolveOptions{Today: e.h.opts.Clock.Now()}); err == nil {
 			if err := spectest.Check(spectest.Response{Revision: p.Date, Method: req.Method, Path: req.URL.Path, Status: status,
-				ContentType: ctype, Body: bodyOut, Fields: fieldsOf(req, "fields[catalog-item-bulk-update-job]"),
-				IncludedFields: fieldsOf(req, "fields[catalog-item]")}); err != nil {
+				ContentType: ctype, Body: bodyOut, Fields: own, IncludedFields: included}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -165,13 +165,4 @@ func checkInvariants(t *testing.T, e *fuzzEnv, req *http.Request, rec *httptest.
 	if b := e.journal.Bytes(); b > 1<<20 {
 		t.Fatalf("journal holds %d bytes, budget %d", b, 1<<20)
 	}
-}
-
-// fieldsOf returns the sparse fieldset a request sent for param, or nil.
-func fieldsOf(r *http.Request, param string) []string {
-	v, ok := r.URL.Query()[param]
-	if !ok {
-		return nil
-	}
-	return strings.Split(v[len(v)-1], ",")
 }

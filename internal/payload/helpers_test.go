@@ -54,13 +54,13 @@ const jobType = "catalog-item-bulk-update-job"
 // jobInfo is what CATALOGS.md section 2.1 says of a job resource, written
 // down independently of the resource registry.
 type jobInfo struct {
-	name     string // collection
-	typ      string // data.type
-	key      string // body key: the entity plural
-	entity   string // element type
-	kind     store.JobKind
-	action   string // create, update, delete
-	ekind    store.EntityKind
+	name   string // collection
+	typ    string // data.type
+	key    string // body key: the entity plural
+	entity string // element type
+	kind   store.JobKind
+	action string // create, update, delete
+	ekind  store.EntityKind
 }
 
 var allJobs = []jobInfo{

@@ -61,7 +61,8 @@ func benchPageOf(b *testing.B, name string, kind store.JobKind, date string) (*r
 func BenchmarkRenderPage(b *testing.B) {
 	for _, date := range benchRevisions {
 		b.Run(date, func(b *testing.B) {
-			benchRender(b, benchPage(b, date))
+			r, jobs, links, hints := benchPage(b, date)
+			benchRender(b, r, jobs, links, hints)
 		})
 	}
 }
@@ -72,12 +73,15 @@ func BenchmarkRenderPage(b *testing.B) {
 func BenchmarkRenderPageCategoryDelete(b *testing.B) {
 	for _, date := range benchRevisions {
 		b.Run(date, func(b *testing.B) {
-			benchRender(b, benchPageOf(b, "catalog-category-bulk-delete-jobs", store.CategoryDelete, date))
+			r, jobs, links, hints := benchPageOf(b, "catalog-category-bulk-delete-jobs", store.CategoryDelete, date)
+			benchRender(b, r, jobs, links, hints)
 		})
 	}
 }
 
+// benchRender renders the page into a reused buffer.
 func benchRender(b *testing.B, r *render.Renderer, jobs []*store.Job, links render.Links, hints []string) {
+	b.Helper()
 	buf := r.Jobs(nil, jobs, links, hints)
 	b.SetBytes(int64(len(buf)))
 	b.ReportAllocs()

@@ -15,13 +15,13 @@ import (
 )
 
 const (
-	base     = "https://a.klaviyo.com"
-	jobID    = "01GSQPBF74KQ5YTDEPP41T1BZH"
-	jobID2   = "01GSQPBF74KQ5YTDEPP41T1BZJ"
-	jobsPath = "/api/catalog-item-bulk-update-jobs/"
+	base      = "https://a.klaviyo.com"
+	jobID     = "01GSQPBF74KQ5YTDEPP41T1BZH"
+	jobID2    = "01GSQPBF74KQ5YTDEPP41T1BZJ"
+	jobsPath  = "/api/catalog-item-bulk-update-jobs/"
 	itemsPath = "/api/catalog-items/"
-	listSelf = base + "/api/catalog-item-bulk-update-jobs"
-	oneSelf  = base + "/api/catalog-item-bulk-update-jobs/" + jobID
+	listSelf  = base + "/api/catalog-item-bulk-update-jobs"
+	oneSelf   = base + "/api/catalog-item-bulk-update-jobs/" + jobID
 )
 
 var (

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )

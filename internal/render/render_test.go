@@ -256,7 +256,7 @@ func TestOne_HasTheMembersEachRevisionImplies(t *testing.T) {
 			for _, include := range []bool{false, true} {
 				r := renderer(p)
 				r.Include = include
-				var included []*store.Item
+				var included []*store.Entity
 				if include {
 					included = []*store.Entity{fullItem()}
 				}

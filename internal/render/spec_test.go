@@ -214,7 +214,7 @@ func TestEveryJobResourceMatchesTheSpecOfEveryRevision(t *testing.T) {
 					includedSome = includedSome || len(inc) > 0
 					withIncluded := ri.JobDoc(nil, j, inc, self, nil)
 					specCheck(t, spectest.Response{Revision: date, Method: "GET",
-						Path: specOnePathOf(js, date, j.ID) + "?include=" + js.relKey,
+						Path:   specOnePathOf(js, date, j.ID) + "?include=" + js.relKey,
 						Status: 200, ContentType: p.ContentType, Body: withIncluded})
 					doc = decode(t, withIncluded)
 					checkJobOf(t, js, date, obj(t, doc, "data"), j, true)
@@ -245,9 +245,9 @@ func TestEveryJobResourceMatchesTheSpecOfEveryRevision(t *testing.T) {
 func TestSparseDocumentsMatchTheSpec(t *testing.T) {
 	jobs, items := fixtureAccount(t, 10)
 	cases := []struct {
-		date       string
-		jobNames   []string
-		itemNames  []string
+		date      string
+		jobNames  []string
+		itemNames []string
 	}{
 		{"2022-10-17", []string{"job_id", "status"}, []string{"title"}},
 		{"2023-12-15", []string{"errors"}, []string{"price", "published"}},
@@ -271,10 +271,10 @@ func TestSparseDocumentsMatchTheSpec(t *testing.T) {
 // and of included variants and categories.
 func TestSparseDocumentsOfOtherJobsMatchTheSpec(t *testing.T) {
 	cases := []struct {
-		js                     jobSpec
-		date                   string
-		jobNames, entityNames  []string
-		entityFieldNames       []string
+		js                    jobSpec
+		date                  string
+		jobNames, entityNames []string
+		entityFieldNames      []string
 	}{
 		{jobSpecs[3], "2022-10-17", []string{"job_id", "failed_count"}, []string{"sku", "inventory_quantity"}, variantFieldNames},
 		{jobSpecs[4], "2024-05-15", []string{"errors"}, []string{"price"}, variantFieldNames},

@@ -311,3 +311,7 @@ func (s FieldSet) NameList(names []string) []string {
 	}
 	return out
 }
+
+// AddRow appends a per-revision fact to r's timeline (before it is
+// registered).
+func AddRow(r *Resource, row Row) { r.rows = append(r.rows, row) }

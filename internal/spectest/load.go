@@ -133,3 +133,22 @@ func matchTemplate(tmpl, got []string) bool {
 	}
 	return true
 }
+
+// rawCache holds the unpatched documents, one per revision.
+var rawCache = struct {
+	sync.Mutex
+	m map[string]*docEntry
+}{m: map[string]*docEntry{}}
+
+// rawDoc returns the unpatched spec of revision, loaded once.
+func rawDoc(revision string) (*openapi3.T, error) {
+	rawCache.Lock()
+	e := rawCache.m[revision]
+	if e == nil {
+		e = &docEntry{}
+		rawCache.m[revision] = e
+	}
+	rawCache.Unlock()
+	e.once.Do(func() { e.doc, e.err = loadRaw(revision) })
+	return e.doc, e.err
+}
