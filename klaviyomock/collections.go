@@ -106,7 +106,9 @@ func (s *Server) Jobs(key string) []Job { return s.JobsOf(key, ItemUpdateJobs) }
 
 // SetJobs replaces the item update jobs of account key with exactly jobs,
 // as history. Nothing changes if any job is invalid.
-func (s *Server) SetJobs(key string, jobs ...Job) error { return s.setJobs(key, ItemUpdateJobs, "jobs", jobs) }
+func (s *Server) SetJobs(key string, jobs ...Job) error {
+	return s.setJobs(key, ItemUpdateJobs, "jobs", jobs)
+}
 
 // JobsOf returns the jobs of one kind of account key, in id order.
 func (s *Server) JobsOf(key string, kind JobKind) []Job {
@@ -173,7 +175,9 @@ func (s *Server) Items(key string) []Item { return entitiesOf[Item](s, key, stor
 
 // SetItems replaces the catalog items of account key with exactly items;
 // variants and category memberships of items that are gone go too.
-func (s *Server) SetItems(key string, items ...Item) error { return setEntities(s, key, store.Items, items) }
+func (s *Server) SetItems(key string, items ...Item) error {
+	return setEntities(s, key, store.Items, items)
+}
 
 // Variants returns the catalog variants of account key, in id order.
 func (s *Server) Variants(key string) []Variant { return entitiesOf[Variant](s, key, store.Variants) }
@@ -185,7 +189,9 @@ func (s *Server) SetVariants(key string, variants ...Variant) error {
 }
 
 // Categories returns the catalog categories of account key, in id order.
-func (s *Server) Categories(key string) []Category { return entitiesOf[Category](s, key, store.Categories) }
+func (s *Server) Categories(key string) []Category {
+	return entitiesOf[Category](s, key, store.Categories)
+}
 
 // SetCategories replaces the catalog categories of account key with
 // exactly categories.
