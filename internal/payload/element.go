@@ -30,14 +30,14 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 	action := v.kind.Action()
 	allowed := map[string]bool{"type": true, "id": action != store.Create,
 		"attributes": action != store.Delete, "relationships": action != store.Delete && v.hasRelationships()}
+	if action != store.Create {
+		idNode, _ := obj.Get("id")
+		el.ID = v.entityID(idNode, pointer+"/id", ent.Type)
+	}
 	for _, k := range obj.Keys {
 		if !allowed[k] {
 			v.fail(pointer+"/"+escape(k), "'%s' is not a valid member of a %s to %s.", k, ent.Type, action)
 		}
-	}
-	if action != store.Create {
-		idNode, _ := obj.Get("id")
-		el.ID = v.entityID(idNode, pointer+"/id", ent.Type)
 	}
 	if action != store.Delete {
 		attrNode, present := obj.Get("attributes")
@@ -97,8 +97,10 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 			continue
 		}
 		i, a, _ := kind.Attr(k)
-		if detail, sub := a.Set(&el.Values, val); detail != "" {
-			v.fail(p+sub, "%s", detail)
+		if probs := a.Set(&el.Values, val); len(probs) > 0 {
+			for _, pr := range probs {
+				v.fail(p+pr.Pointer, "%s", pr.Detail)
+			}
 			continue
 		}
 		el.Set = el.Set.With(i)
@@ -191,7 +193,7 @@ func (v *validator) variantParent(el *store.Element, rels *jsonw.Object, pointer
 	}
 	data, present := rel.Get("data")
 	if !present {
-		if v.p.VariantParent == resource.ParentItemRequired {
+		if v.p.VariantParent == resource.ParentItemRequired || v.p.BodyRelDataRequired {
 			v.fail(p+"/data", "This field is required.")
 		}
 		return

@@ -77,9 +77,17 @@ func FuzzParseCreate(f *testing.F) {
 		}
 	}
 
+	// jobProfiles[j][r] is job j's profile at revision r.
+	jobProfiles := make([][]*resource.Profile, len(allJobs))
+	for i, j := range allJobs {
+		for _, rp := range profiles {
+			jobProfiles[i] = append(jobProfiles[i], jobProfile(f, j.name, rp.Date))
+		}
+	}
+
 	f.Fuzz(func(t *testing.T, jobNum, rev uint8, body []byte) {
 		j := allJobs[int(jobNum)%len(allJobs)]
-		p := jobProfile(t, j.name, profiles[int(rev)%len(profiles)].Date)
+		p := jobProfiles[int(jobNum)%len(allJobs)][int(rev)%len(profiles)]
 		orig := bytes.Clone(body)
 		req, errs := payload.ParseCreate(p, body)
 		if !bytes.Equal(body, orig) {

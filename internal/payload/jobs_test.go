@@ -676,7 +676,9 @@ func wantVariantParent(date string, s variantParentShape) (related []string, err
 		case "items_two":
 			return nil, []wantErr{{"/relationships/items/data", "'data' must hold the variant's one catalog-item."}}
 		case "items_no_data":
-			return nil, nil
+			// openapi@2022-10-17 … 2023-06-15: relationships.items
+			// requires data (BodyRelDataRequired holds up to 2024-02-15).
+			return nil, []wantErr{{"/relationships/items/data", "This field is required."}}
 		}
 		return nil, wrongKey("item")
 	}
@@ -690,7 +692,10 @@ func wantVariantParent(date string, s variantParentShape) (related []string, err
 	case "item":
 		return []string{catalogID("P")}, nil
 	case "item_no_data":
-		if rule == resource.ParentItemRequired {
+		// openapi@2023-07-15 … 2024-02-15: relationships.item requires
+		// data (relationships and item themselves become required at
+		// 2023-09-15); from 2024-05-15 data is optional.
+		if relDataRequired(date) {
 			return nil, []wantErr{{"/relationships/item/data", "This field is required."}}
 		}
 		return nil, nil
@@ -916,7 +921,7 @@ func TestJobs_DeleteElementsAreTypeAndIDOnly(t *testing.T) {
 					{`{"type":"` + j.entity + `"}`, []wantErr{{ep + "/id", "This field is required."}}},
 					{`{"type":"` + j.entity + `","id":"A"}`, []wantErr{{ep + "/id", badID("A", j.entity)}}},
 					{`{"id":"$custom:::$default:::A"}`, []wantErr{{ep + "/type", "'type' is required and must be '" + j.entity + "'."}}},
-					{`{"type":"` + j.entity + `","external_id":"A"}`, []wantErr{{ep + "/external_id", notMember("external_id")}, {ep + "/id", "This field is required."}}},
+					{`{"type":"` + j.entity + `","external_id":"A"}`, []wantErr{{ep + "/id", "This field is required."}, {ep + "/external_id", notMember("external_id")}}},
 				}
 				for _, c := range cases {
 					wantInvalid(t, parseJobFail(t, name, date, jobBody(name, date, c.el)), c.want...)

@@ -181,23 +181,24 @@ func (a Attr) IsSet(e *Entity) bool {
 
 // Set stores a decoded JSON value (jsonw.Decode's nil, bool, string,
 // json.Number, []any or *jsonw.Object) as the attribute's value in e. A
-// null clears it. It returns a detail naming what is wrong, or "", and the
-// member of the value the detail is about ("/1" for the second image).
-func (a Attr) Set(e *Entity, node any) (detail, member string) {
-	return a.set(e, node), a.member(node)
-}
-
-// member points inside a value a detail is about: the first image that is
-// not a string.
-func (a Attr) member(node any) string {
+// null clears it. It returns what is wrong, each problem's Pointer relative
+// to the value ("/1" for the second image); nothing is set then.
+func (a Attr) Set(e *Entity, node any) []Problem {
 	if list, ok := node.([]any); ok && a.Kind == KStrings {
+		var probs []Problem
 		for i, x := range list {
 			if _, ok := x.(string); !ok {
-				return fmt.Sprintf("/%d", i)
+				probs = append(probs, Problem{fmt.Sprintf("/%d", i), fmt.Sprintf("Must be a string, got %s.", Kind(x))})
 			}
 		}
+		if len(probs) > 0 {
+			return probs
+		}
 	}
-	return ""
+	if detail := a.set(e, node); detail != "" {
+		return []Problem{{"", detail}}
+	}
+	return nil
 }
 
 func (a Attr) set(e *Entity, node any) string {

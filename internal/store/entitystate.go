@@ -91,8 +91,8 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 				fail(member, "'%s' is not a member of a %s.", k, kind.Type())
 				continue
 			}
-			if detail, sub := a.Set(e, v); detail != "" {
-				fail(member+sub, "%s", detail)
+			for _, pr := range a.Set(e, v) {
+				fail(member+pr.Pointer, "%s", pr.Detail)
 			}
 		}
 	}
