@@ -100,7 +100,7 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 		first = false
 		b = a.Append(b, j)
 	}
-	ek := j.Kind.Entity()
+	ek := p.Res.Job.Kind.Entity() // the served resource decides the shape
 	b = append(b, `},"relationships":{`...)
 	b = jsonw.String(b, ek.Plural())
 	b = append(b, ":{"...)
