@@ -43,7 +43,7 @@ func TestControl_DecodeErrorsNameTheMember(t *testing.T) {
 	r := call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), `{"items":[{"external_id":"A","price":"x"}]}`)
 	mustStatus(t, r, 400)
 	e := r.json(t)["errors"].([]any)[0].(map[string]any)
-	if e["source"].(map[string]any)["pointer"] != "/items/price" || strings.Contains(e["detail"].(string), "Go struct") {
+	if e["source"].(map[string]any)["pointer"] != "/items/0/price" || strings.Contains(e["detail"].(string), "Go struct") {
 		t.Fatalf("%v", e)
 	}
 	r = call(t, "POST", adminURL(m, "/faults"), `{"status":`)
@@ -140,5 +140,67 @@ func TestGo_TwinsOfTheControlRoutes(t *testing.T) {
 	noFile := klaviyomock.RunT(t, "--jobs=1")
 	if r := call(t, "POST", adminURL(noFile, "/snapshot"), nil); r.status != 400 || !strings.Contains(string(r.body), "--state-file") {
 		t.Fatalf("snapshot without a state file: %d %s", r.status, r.body)
+	}
+}
+
+// TestControl_EveryCollectionCanBeReadAndReplaced goes through every
+// collection of the store by its control API route and by its Go twin.
+func TestControl_EveryCollectionCanBeReadAndReplaced(t *testing.T) {
+	m := klaviyomock.RunT(t, "--jobs=3", "--items=100", "--variants=20", "--categories=4")
+	for _, name := range []string{"items", "variants", "categories",
+		"item-bulk-create-jobs", "item-bulk-update-jobs", "item-bulk-delete-jobs",
+		"variant-bulk-create-jobs", "variant-bulk-update-jobs", "variant-bulk-delete-jobs",
+		"category-bulk-create-jobs", "category-bulk-update-jobs", "category-bulk-delete-jobs"} {
+		r := call(t, "GET", adminURL(m, "/accounts/"+key+"/"+name), nil)
+		mustStatus(t, r, 200)
+		if list, ok := r.json(t)[name].([]any); !ok || len(list) == 0 {
+			t.Errorf("GET %s: %.200s", name, r.body)
+		}
+	}
+	mustStatus(t, call(t, "GET", adminURL(m, "/accounts/"+key+"/widgets"), nil), 404)
+
+	// Replace the catalog: one item, a variant of it, a category holding it.
+	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), `{"items":[{"external_id":"A","title":"Shirt"}]}`), 200)
+	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/variants"),
+		`{"variants":[{"external_id":"A-S","item":"$custom:::$default:::A","sku":"A-S"}]}`), 200)
+	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/categories"),
+		`{"categories":[{"external_id":"TOPS","name":"Tops","items":["$custom:::$default:::A"]}]}`), 200)
+	if vs := m.Variants(key); len(vs) != 1 || vs[0].Item != "$custom:::$default:::A" || *vs[0].SKU != "A-S" {
+		t.Fatalf("Variants: %+v", vs)
+	}
+	if cs := m.Categories(key); len(cs) != 1 || len(cs[0].Items) != 1 || *cs[0].Name != "Tops" {
+		t.Fatalf("Categories: %+v", cs)
+	}
+	// Replacing the items drops what referred to the items that are gone.
+	if err := m.SetItems(key, klaviyomock.Item{ExternalID: "B"}); err != nil {
+		t.Fatal(err)
+	}
+	if vs, cs := m.Variants(key), m.Categories(key); len(vs) != 0 || len(cs) != 1 || len(cs[0].Items) != 0 {
+		t.Fatalf("after replacing the items: variants %+v, categories %+v", vs, cs)
+	}
+	if err := m.SetVariants(key, klaviyomock.Variant{ExternalID: "X", Item: "$custom:::$default:::GONE"}); err == nil ||
+		!strings.Contains(err.Error(), "/variants/0/item") {
+		t.Fatalf("a variant of a missing item: %v", err)
+	}
+	// Jobs of any kind, through the Go twins.
+	job := klaviyomock.Job{ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		TotalCount: 1, IDs: []string{"$custom:::$default:::TOPS"}}
+	if err := m.SetJobsOf(key, klaviyomock.CategoryDeleteJobs, job); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.JobsOf(key, klaviyomock.CategoryDeleteJobs); len(got) != 1 || got[0].IDs[0] != "$custom:::$default:::TOPS" {
+		t.Fatalf("JobsOf: %+v", got)
+	}
+	r := call(t, "GET", adminURL(m, "/accounts/"+key+"/category-bulk-delete-jobs"), nil)
+	if !strings.Contains(string(r.body), `"categories":["$custom:::$default:::TOPS"]`) {
+		t.Fatalf("the job's ids are not under its key: %s", r.body)
+	}
+	list := api(t, m.URL(), "GET", "/api/catalog-category-bulk-delete-jobs", nil).json(t)["data"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("the API lists %d category delete jobs", len(list))
+	}
+	if err := m.SetJobsOf(key, klaviyomock.ItemCreateJobs, klaviyomock.Job{ID: "bad"}); err == nil ||
+		!strings.Contains(err.Error(), "/item-bulk-create-jobs/0/id") {
+		t.Fatalf("a bad job: %v", err)
 	}
 }

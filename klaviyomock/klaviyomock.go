@@ -28,17 +28,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/server"
-	"github.com/klaviyo-mock/mockserver/internal/store"
 )
-
-// Job is a job as SetJobs takes it and Jobs returns it.
-type Job = store.JobState
-
-// Item is a catalog item as SetItems takes it and Items returns it.
-type Item = store.ItemState
-
-// JobError is one entry of a job's errors.
-type JobError = store.JobError
 
 // Request is one API request the server journaled, and its answer.
 type Request struct {
@@ -207,30 +197,6 @@ func (s *Server) Reset() { _ = s.srv.Reset(0, nil) }
 
 // ResetWith is Reset with a new seed (0 keeps it) and jobs per account.
 func (s *Server) ResetWith(seed uint64, jobs int) { _ = s.srv.Reset(seed, &jobs) }
-
-// SetJobs replaces the jobs of account key (an API key such as "pk_…", or
-// "bearer:" + an OAuth token) with exactly jobs, as history. Nothing changes
-// if any job is invalid.
-func (s *Server) SetJobs(key string, jobs ...Job) error {
-	return importErr(s.srv.Handler().ImportAccount(key, nonNil(jobs), nil))
-}
-
-// SetItems replaces the catalog items of account key with exactly items.
-func (s *Server) SetItems(key string, items ...Item) error {
-	return importErr(s.srv.Handler().ImportAccount(key, nil, nonNil(items)))
-}
-
-// Jobs returns the jobs of account key, in id order.
-func (s *Server) Jobs(key string) []Job {
-	st, _ := s.srv.Handler().ExportAccount(key)
-	return st.Jobs
-}
-
-// Items returns the catalog items of account key, in id order.
-func (s *Server) Items(key string) []Item {
-	st, _ := s.srv.Handler().ExportAccount(key)
-	return st.Items
-}
 
 // Requests returns the journaled API requests, oldest first.
 func (s *Server) Requests() []Request { return s.RequestsMatching(Filter{}) }

@@ -54,7 +54,7 @@ const (
 	DetailMissingRevision   = "Missing required header 'revision'. Send the API revision as 'revision: YYYY-MM-DD'."
 	DetailFutureRevision    = "Unable to specify a future revision date: %q is later than the server's date %s."
 	DetailMalformedRevision = "%q is not a valid revision; expected format YYYY-MM-DD[.suffix]."
-	DetailNotFoundJob       = "A catalog-item-bulk-update-job with id %s does not exist."
+	DetailNotFound          = "A %s with id %s does not exist."
 	DetailPathNotFound      = "The path %s could not be found"
 	DetailInvalidField      = "'%s' is not a valid field for the resource '%s'."
 	DetailInvalidInclude    = "'%s' is not an allowed include parameter for this resource."
@@ -190,9 +190,9 @@ func NotFound(detail string) *Error {
 	return e
 }
 
-// JobNotFound is the 404 for an unknown job id.
-func JobNotFound(id string) *Error {
-	return NotFound(fmt.Sprintf(DetailNotFoundJob, id))
+// ResourceNotFound is the 404 for an unknown id of a resource type.
+func ResourceNotFound(typ, id string) *Error {
+	return NotFound(fmt.Sprintf(DetailNotFound, typ, id))
 }
 
 // PathNotFound is the 404 for an unknown path under /api.

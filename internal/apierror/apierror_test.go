@@ -227,7 +227,7 @@ func TestConstructors(t *testing.T) {
 		{"PermissionDenied", apierror.PermissionDenied("d"), 403, "permission_denied", "You do not have permission to perform this action.",
 			"d", "/data/", "", "", false},
 		{"NotFound", apierror.NotFound("d"), 404, "not_found", "Not found.", "d", "/data/", "", "", false},
-		{"JobNotFound", apierror.JobNotFound("01GSQPBF74KQ5YTDEPP41T1BZH"), 404, "not_found", "Not found.",
+		{"ResourceNotFound", apierror.ResourceNotFound("catalog-item-bulk-update-job", "01GSQPBF74KQ5YTDEPP41T1BZH"), 404, "not_found", "Not found.",
 			"A catalog-item-bulk-update-job with id 01GSQPBF74KQ5YTDEPP41T1BZH does not exist.", "/data/", "", "", false},
 		{"PathNotFound", apierror.PathNotFound("/api/catalogs/"), 404, "not_found", "Not found",
 			"The path /api/catalogs/ could not be found", "", "", "", true},

@@ -29,6 +29,8 @@ type Config struct {
 	Seed            uint64
 	Jobs            int
 	Items           int
+	Variants        int
+	Categories      int
 	Epoch           time.Time
 	PublicURL       string
 	StrictKeys      bool
@@ -75,6 +77,8 @@ func Default() Config {
 		Seed:           1,
 		Jobs:           fixtures.DefaultJobs,
 		Items:          fixtures.DefaultItems,
+		Variants:       fixtures.DefaultVariants,
+		Categories:     fixtures.DefaultCategories,
 		Epoch:          fixtures.DefaultEpoch(),
 		MaxAccounts:    1000,
 		LogLevel:       "info",
@@ -112,8 +116,10 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on (host:port; port 0 picks a free one)")
 	fs.StringVar(&c.HealthSocket, "health-socket", "", "also answer /__admin/health on this Unix socket (@name: abstract, no file), which the healthcheck subcommand probes first")
 	fs.StringVar(&seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
-	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs seeded per account")
+	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs of each of the nine kinds seeded per account (each kind is generated on first use)")
 	fs.IntVar(&c.Items, "items", c.Items, "catalog items seeded per account (at least 100 are generated)")
+	fs.IntVar(&c.Variants, "variants", c.Variants, "catalog variants seeded per account, spread over the items")
+	fs.IntVar(&c.Categories, "categories", c.Categories, "catalog categories seeded per account; each item is in one or two")
 	fs.StringVar(&epoch, "epoch", c.Epoch.Format(time.RFC3339), "instant all seeded timestamps lie before (RFC 3339)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "scheme and host that links start with (default: the request's scheme and Host)")
 	fs.BoolVar(&c.StrictKeys, "strict-keys", false, "refuse Klaviyo-API-Key values that are not pk_ + 34 lowercase hex characters")
@@ -198,6 +204,12 @@ func (c *Config) validate() error {
 	}
 	if c.Items < 0 || c.Items > 1_000_000 {
 		return fmt.Errorf("--items: must be between 0 and 1000000, got %d", c.Items)
+	}
+	if c.Variants < 0 || c.Variants > 1_000_000 {
+		return fmt.Errorf("--variants: must be between 0 and 1000000, got %d", c.Variants)
+	}
+	if c.Categories < 0 || c.Categories > 100_000 {
+		return fmt.Errorf("--categories: must be between 0 and 100000, got %d", c.Categories)
 	}
 	if c.MaxAccounts < 0 {
 		return fmt.Errorf("--max-accounts: must be 0 (unbounded) or more, got %d", c.MaxAccounts)

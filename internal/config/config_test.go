@@ -397,6 +397,8 @@ func TestDefault_PinsEveryField(t *testing.T) {
 		Seed:           1,
 		Jobs:           250,
 		Items:          200,
+		Variants:       300,
+		Categories:     20,
 		Epoch:          time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
 		MaxAccounts:    1000,
 		LogLevel:       "info",

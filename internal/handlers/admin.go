@@ -43,11 +43,11 @@ func (h *Handler) adminRoutes(r chi.Router) {
 		r.Get("/", h.adminGetAccount)
 		r.Put("/", h.adminPutAccount)
 		r.Delete("/", h.adminForgetAccount)
-		r.Get("/jobs", h.adminGetJobs)
-		r.Put("/jobs", h.adminPutJobs)
-		r.Get("/items", h.adminGetItems)
-		r.Put("/items", h.adminPutItems)
 		r.Post("/throttle", h.adminThrottle)
+		// One route for every collection of the store (items, variants,
+		// categories and each job kind's).
+		r.Get("/{collection}", h.adminGetCollection)
+		r.Put("/{collection}", h.adminPutCollection)
 	})
 	r.Get("/requests", h.adminRequests)
 	r.Delete("/requests", h.adminClearRequests)
@@ -272,8 +272,8 @@ func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 		"status":          "ok",
 		"now":             h.opts.Clock.Now(),
 		"clock_frozen":    h.opts.Clock.Frozen(),
-		"oldest_revision": h.opts.Revisions.Oldest().Date,
-		"newest_revision": h.opts.Revisions.Newest().Date,
+		"oldest_revision": h.opts.Resources.Revisions().Oldest().Date,
+		"newest_revision": h.opts.Resources.Revisions().Newest().Date,
 		"accounts":        len(keys),
 		"memory": map[string]any{
 			"accounts_bytes":       used,

@@ -64,7 +64,7 @@ func (h *Handler) bodyCost(r *http.Request) (cost, limit int64) {
 // largest payload any revision accepts (a larger body is a 413 anyway).
 func (h *Handler) apiBodyLimit() int64 {
 	var n int64
-	for _, p := range h.opts.Revisions.All() {
+	for _, p := range h.opts.Resources.Revisions().All() {
 		n = max(n, p.MaxPayload)
 	}
 	return n + 1

@@ -10,7 +10,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -19,10 +19,10 @@ import (
 func benchHandler(b *testing.B, n int) *Handler {
 	clk := clock.New()
 	st := store.New(store.Options{Seed: 1, Now: clk.Now,
-		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Items: 200})})
+		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Items: 200, Variants: 300, Categories: 20})})
 	a, _ := st.Account(testKey)
-	a.Len()
-	return New(Options{Store: st, Clock: clk, Revisions: revision.Default(), Seed: 1,
+	a.Len(store.ItemUpdate)
+	return New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1,
 		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
 }
 
@@ -41,7 +41,7 @@ func BenchmarkListPage(b *testing.B) {
 	for _, n := range []int{1_000, 1_000_000} {
 		h := benchHandler(b, n)
 		a, _ := h.opts.Store.Account(testKey)
-		jobs, _ := a.Snapshot()
+		jobs, _ := snapshot(b, a)
 		mid := jobs[n/2].ID
 		for _, rev := range []string{"2022-10-17", "2026-07-15"} {
 			for _, c := range []struct{ name, target string }{

@@ -24,7 +24,7 @@ func withLifecycle(l store.Lifecycle) envOption {
 func (e *env) itemIDs(key string, n int) []string {
 	e.t.Helper()
 	a, _ := e.store.Account(key)
-	_, items := a.Snapshot()
+	_, items := snapshot(e.t, a)
 	out := make([]string, n)
 	for i := range out {
 		out[i] = items[i].ID
@@ -41,7 +41,7 @@ func createBody(rev string, ids []string, attrs map[string]any) []byte {
 		items[i] = map[string]any{"type": "catalog-item", "id": id, "attributes": attrs}
 	}
 	var list any = items
-	if p.CreateItemsWrapped {
+	if ujp(p).BodyWrapped {
 		list = map[string]any{"data": items}
 	}
 	b, _ := json.Marshal(map[string]any{"data": map[string]any{
@@ -140,7 +140,7 @@ func TestCreateJob_MissingItemsFailWithOneErrorEach(t *testing.T) {
 		}
 		p, _ := revision.Default().Exact(rev)
 		wantPtr := "/data/attributes/items/3/id"
-		if p.CreateItemsWrapped {
+		if ujp(p).BodyWrapped {
 			wantPtr = "/data/attributes/items/data/3/id"
 		}
 		first := errs[0].(map[string]any)
@@ -244,7 +244,7 @@ func TestCreateJob_RefusedRequestsChangeNothing(t *testing.T) {
 		{"fields before 2026-04-15", "2026-01-15", createBody("2026-01-15", ok, map[string]any{"title": "x"}), nil, 400, "invalid", ""},
 	}
 	a, _ := e.store.Account(testKey)
-	beforeJobs, beforeItems := a.Snapshot()
+	beforeJobs, beforeItems := snapshot(t, a)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := listPath
@@ -261,7 +261,7 @@ func TestCreateJob_RefusedRequestsChangeNothing(t *testing.T) {
 			validate(t, r, c.rev)
 		})
 	}
-	afterJobs, afterItems := a.Snapshot()
+	afterJobs, afterItems := snapshot(t, a)
 	if !reflect.DeepEqual(beforeJobs, afterJobs) || !reflect.DeepEqual(beforeItems, afterItems) {
 		t.Fatal("a refused POST changed the store")
 	}
@@ -357,12 +357,12 @@ func TestCreateJob_RateLimitsPerRevision(t *testing.T) {
 	e := newEnv(t, withRateLimits(limiter.Policy{Scale: 0.01}))
 	body := createBody("2025-10-15", e.itemIDs(testKey, 1), map[string]any{"title": "x"})
 	r := e.post("2025-10-15", body)
-	if r.status != 202 || r.header.Get("RateLimit-Limit") != "7" {
+	if r.status != 202 || r.header.Get("RateLimit-Limit") != "1, 1;w=1, 7;w=60" {
 		t.Fatalf("2025-10-15 POST: %d limit %q", r.status, r.header.Get("RateLimit-Limit"))
 	}
 	want429(t, e.post("2025-10-15", body), "2025-10-15")
 	e.clock.Advance(time.Second)
-	if r := e.post("2026-01-15", body); r.status != 202 || r.header.Get("RateLimit-Limit") != "8" {
+	if r := e.post("2026-01-15", body); r.status != 202 || r.header.Get("RateLimit-Limit") != "1, 1;w=1, 8;w=60" {
 		t.Fatalf("2026-01-15 POST: %d limit %q", r.status, r.header.Get("RateLimit-Limit"))
 	}
 }
@@ -370,7 +370,7 @@ func TestCreateJob_RateLimitsPerRevision(t *testing.T) {
 func TestGetJob_IncludeAndSparseFieldsetsAcrossRevisions(t *testing.T) {
 	e := newEnv(t)
 	a, _ := e.store.Account(testKey)
-	jobs, _ := a.Snapshot()
+	jobs, _ := snapshot(t, a)
 	var job *store.Job
 	for _, j := range jobs {
 		if j.Status == store.Complete && j.Failed > 0 {
@@ -424,7 +424,7 @@ func TestGetJob_ErrorsAreKlaviyoShaped(t *testing.T) {
 		validate(t, r, "2026-07-15")
 	}
 	a, _ := e.store.Account(testKey)
-	jobs, _ := a.Snapshot()
+	jobs, _ := snapshot(t, a)
 	r := e.get(listPath + "/" + jobs[0].ID + "?include=variants")
 	wantError(t, r, 400, "invalid", map[string]any{"parameter": "include"})
 	r = e.get(listPath + "/" + jobs[0].ID + "?fields%5Bcatalog-item%5D=sku")

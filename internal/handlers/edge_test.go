@@ -89,7 +89,7 @@ func TestJournal_RecordsAPIRequestsWithBodyAndFault(t *testing.T) {
 	if entries[0].Status != 429 || entries[0].Fault == "" || entries[0].Account != testKey {
 		t.Fatalf("throttled entry %+v", entries[0])
 	}
-	if entries[1].Body != `{"data":` || entries[1].Status != 400 || entries[1].Operation != "create" || !entries[1].Time.Equal(testNow) {
+	if entries[1].Body != `{"data":` || entries[1].Status != 400 || entries[1].Operation != "bulk_update_catalog_items" || !entries[1].Time.Equal(testNow) {
 		t.Fatalf("POST entry %+v", entries[1])
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -40,7 +41,7 @@ type envOption func(*Options, *store.Options)
 
 func withJobs(n int) envOption {
 	return func(_ *Options, so *store.Options) {
-		so.Seeder = fixtures.Seeder(fixtures.Params{Seed: so.Seed, Jobs: n, Items: 200})
+		so.Seeder = fixtures.Seeder(fixtures.Params{Seed: so.Seed, Jobs: n, Items: 200, Variants: 300, Categories: 20})
 	}
 }
 
@@ -52,10 +53,10 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	clk := clock.NewFrozen(testNow)
 	so := store.Options{Seed: 1, Now: clk.Now, MaxAccounts: 100}
-	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Items: 200})
+	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Items: 200, Variants: 300, Categories: 20})
 	// The clock is frozen, so the burst window never passes: scenario tests
 	// run without rate limits unless they ask for them (withRateLimits).
-	ho := Options{Clock: clk, Revisions: revision.Default(), Seed: 1, RateLimits: limiter.Policy{Off: true}}
+	ho := Options{Clock: clk, Resources: resource.Default(), Seed: 1, RateLimits: limiter.Policy{Off: true}}
 	for _, o := range opts {
 		o(&ho, &so)
 	}
@@ -152,7 +153,7 @@ func validateSparse(t *testing.T, r *resp, rev string, jobFields, itemFields []s
 	spectest.Validate(t, spectest.Response{
 		Revision: rev, Method: r.method, Path: r.path, Status: r.status,
 		ContentType: r.header.Get("Content-Type"), Body: r.body,
-		JobFields: jobFields, ItemFields: itemFields,
+		Fields: jobFields, IncludedFields: itemFields,
 	})
 }
 
@@ -226,9 +227,35 @@ func cursorOf(t *testing.T, link string) string {
 // journalFilterAll selects every journal entry.
 var journalFilterAll = journal.Filter{}
 
-// jobPathRe matches the paths the spec declares (with or without the
-// trailing slash).
-var jobPathRe = regexp.MustCompile(`^/api/catalog-item-bulk-update-jobs(/[^/]+)?/?$`)
+// apiPathRe matches the paths of the resources served (a collection or one
+// resource, with or without the trailing slash), capturing the resource.
+var apiPathRe = regexp.MustCompile(`^/api/(catalog-[a-z-]+)(/[^/]+)?/?$`)
+
+// declared returns the resource a request path names, when the registry
+// serves it.
+func declared(path string) (*resource.Resource, bool) {
+	m := apiPathRe.FindStringSubmatch(path)
+	if m == nil {
+		return nil, false
+	}
+	return resource.Default().Named(m[1])
+}
+
+// specFields returns the fields[...] lists a request sent for the type of
+// res and for its included type (nil when not sent).
+func specFields(req *http.Request, res *resource.Resource) (own, included []string) {
+	get := func(typ string) []string {
+		if v, ok := req.URL.Query()["fields["+typ+"]"]; ok {
+			return strings.Split(v[len(v)-1], ",")
+		}
+		return nil
+	}
+	own = get(res.Type)
+	if res.Job != nil {
+		included = get(res.Job.Entity.Type)
+	}
+	return own, included
+}
 
 // autoValidate checks every response of an operation the spec declares
 // against the OpenAPI document of the revision that served it (the newest
@@ -236,26 +263,46 @@ var jobPathRe = regexp.MustCompile(`^/api/catalog-item-bulk-update-jobs(/[^/]+)?
 // request's sparse fieldsets.
 func (e *env) autoValidate(req *http.Request, r *resp) {
 	e.t.Helper()
-	if (req.Method != http.MethodGet && req.Method != http.MethodPost) || !jobPathRe.MatchString(req.URL.Path) ||
-		r.status == http.StatusMethodNotAllowed {
+	res, ok := declared(req.URL.Path)
+	if (req.Method != http.MethodGet && req.Method != http.MethodPost) || !ok || r.status == http.StatusMethodNotAllowed {
 		return
 	}
-	rev := e.h.opts.Revisions.Newest().Date
-	if p, err := e.h.opts.Revisions.Resolve(strings.Join(req.Header.Values("revision"), ","), revision.ResolveOptions{
+	rev := e.h.opts.Resources.Revisions().Newest().Date
+	if p, err := e.h.opts.Resources.Revisions().Resolve(strings.Join(req.Header.Values("revision"), ","), revision.ResolveOptions{
 		Today: e.clock.Now(), Retire: e.h.opts.RetireRevisions, OptOut: req.Header.Get(revision.OptOutHeader),
 	}); err == nil {
 		rev = p.Date
 	}
-	var jobFields, itemFields []string
-	if v, ok := req.URL.Query()["fields[catalog-item-bulk-update-job]"]; ok && r.status < 300 {
-		jobFields = strings.Split(v[len(v)-1], ",")
-	}
-	if v, ok := req.URL.Query()["fields[catalog-item]"]; ok && r.status < 300 {
-		itemFields = strings.Split(v[len(v)-1], ",")
+	var own, included []string
+	if r.status < 300 {
+		own, included = specFields(req, res)
 	}
 	spectest.Validate(e.t, spectest.Response{
 		Revision: rev, Method: req.Method, Path: req.URL.Path, Status: r.status,
 		ContentType: r.header.Get("Content-Type"), Body: r.body,
-		JobFields: jobFields, ItemFields: itemFields,
+		Fields: own, IncludedFields: included,
 	})
 }
+
+// snapshot returns the item update jobs and the catalog items of a.
+func snapshot(t testing.TB, a *store.Account) ([]*store.Job, []*store.Entity) {
+	t.Helper()
+	jobs, err := a.AllJobs(store.ItemUpdate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := a.AllEntities(store.ItemKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jobs, items
+}
+
+// updateJobs is the item update job resource.
+var updateJobs = func() *resource.Resource {
+	r, _ := resource.Default().Named("catalog-item-bulk-update-jobs")
+	return r
+}()
+
+// ujp is the item update job resource at revision p.
+func ujp(p *revision.Profile) *resource.Profile { return updateJobs.At(p) }

@@ -13,6 +13,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -91,11 +92,11 @@ type fuzzEnv struct {
 func newFuzzEnv(tb testing.TB) *fuzzEnv {
 	tb.Helper()
 	clk := clock.NewFrozen(testNow)
-	p := fixtures.Params{Seed: 1, Jobs: 120, Items: 200}
-	st := store.New(store.Options{Seed: 1, Now: clk.Now, Seeder: fixtures.Seeder(p), SeedBytes: fixtures.EstimateBytes(p),
+	p := fixtures.Params{Seed: 1, Jobs: 120, Items: 200, Variants: 300, Categories: 20}
+	st := store.New(store.Options{Seed: 1, Now: clk.Now, Seeder: fixtures.Seeder(p), SeedBytes: fixtures.Estimates(p),
 		MaxBytes: 16 << 20, MaxAccounts: 50})
 	j := journal.New(journal.Options{Entries: 200, Bytes: 1 << 20})
-	h := New(Options{Store: st, Clock: clk, Revisions: revision.Default(), Seed: 1, Journal: j,
+	h := New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1, Journal: j,
 		RateLimits: limiter.Policy{Off: true}, BodyBytes: 32 << 20})
 	return &fuzzEnv{h: h, store: st, journal: j}
 }
@@ -148,12 +149,12 @@ func checkInvariants(t *testing.T, e *fuzzEnv, req *http.Request, rec *httptest.
 			}
 		}
 	}
-	if status < 300 && (req.Method == http.MethodGet || req.Method == http.MethodPost) && jobPathRe.MatchString(req.URL.Path) {
+	if res, ok := declared(req.URL.Path); ok && status < 300 && (req.Method == http.MethodGet || req.Method == http.MethodPost) {
+		own, included := specFields(req, res)
 		rev := req.Header.Get("revision")
-		if p, err := e.h.opts.Revisions.Resolve(rev, revision.ResolveOptions{Today: e.h.opts.Clock.Now()}); err == nil {
+		if p, err := e.h.opts.Resources.Revisions().Resolve(rev, revision.ResolveOptions{Today: e.h.opts.Clock.Now()}); err == nil {
 			if err := spectest.Check(spectest.Response{Revision: p.Date, Method: req.Method, Path: req.URL.Path, Status: status,
-				ContentType: ctype, Body: bodyOut, JobFields: fieldsOf(req, "fields[catalog-item-bulk-update-job]"),
-				ItemFields: fieldsOf(req, "fields[catalog-item]")}); err != nil {
+				ContentType: ctype, Body: bodyOut, Fields: own, IncludedFields: included}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -164,13 +165,4 @@ func checkInvariants(t *testing.T, e *fuzzEnv, req *http.Request, rec *httptest.
 	if b := e.journal.Bytes(); b > 1<<20 {
 		t.Fatalf("journal holds %d bytes, budget %d", b, 1<<20)
 	}
-}
-
-// fieldsOf returns the sparse fieldset a request sent for param, or nil.
-func fieldsOf(r *http.Request, param string) []string {
-	v, ok := r.URL.Query()[param]
-	if !ok {
-		return nil
-	}
-	return strings.Split(v[len(v)-1], ",")
 }

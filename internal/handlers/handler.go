@@ -18,15 +18,17 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // Options are what the handlers need from the server.
 type Options struct {
-	Store     *store.Store
-	Clock     *clock.Clock
-	Revisions *revision.Table
+	Store *store.Store
+	Clock *clock.Clock
+	// Resources are the resources served (resource.Default() when nil),
+	// with the revision table they are profiled on.
+	Resources *resource.Registry
 	Logger    *slog.Logger
 	// PublicURL, when set, is the scheme and host links start with;
 	// otherwise links use the request's scheme and Host.
@@ -90,8 +92,9 @@ type Handler struct {
 	router chi.Router
 	reqSeq atomic.Uint64
 
-	idMu  sync.Mutex
-	idRng *rand.Rand
+	idMu   sync.Mutex
+	idRng  *rand.Rand
+	reqRng *rand.Rand
 
 	bufs sync.Pool
 	body *bodyAllowance
@@ -106,6 +109,9 @@ type Handler struct {
 func New(o Options) *Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Resources == nil {
+		o.Resources = resource.Default()
 	}
 	if o.Limiter == nil {
 		o.Limiter = limiter.New(o.Clock.Now)
@@ -128,7 +134,8 @@ func New(o Options) *Handler {
 	if o.CORSOrigins == nil {
 		o.CORSOrigins = []string{"*"}
 	}
-	h := &Handler{opts: o, idRng: rand.New(rand.NewPCG(o.Seed, 0x6572726f72)), stopping: make(chan struct{})}
+	h := &Handler{opts: o, stopping: make(chan struct{})}
+	h.Reseed(o.Seed)
 	h.body = newBodyAllowance(o.BodyBytes)
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	h.router = h.routes()
@@ -150,15 +157,22 @@ func (h *Handler) Reseed(seed uint64) {
 	h.idMu.Lock()
 	defer h.idMu.Unlock()
 	h.idRng = rand.New(rand.NewPCG(seed, 0x6572726f72))
+	h.reqRng = rand.New(rand.NewPCG(seed, 0x726571756573))
 }
 
 // errorID returns a UUID4 for one error response, from the seeded source.
-func (h *Handler) errorID() string {
+func (h *Handler) errorID() string { return h.uuid(&h.idRng) }
+
+// requestUUID returns the x-klaviyo-req-id of one API response, from its
+// own seeded source (deterministic per run).
+func (h *Handler) requestUUID() string { return h.uuid(&h.reqRng) }
+
+func (h *Handler) uuid(src **rand.Rand) string {
 	h.idMu.Lock()
 	defer h.idMu.Unlock()
 	var b [16]byte
 	for i := range b {
-		b[i] = byte(h.idRng.Uint32())
+		b[i] = byte((*src).Uint32())
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80

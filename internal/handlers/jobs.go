@@ -1,36 +1,44 @@
 package handlers
 
 import (
+	"compress/gzip"
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // Agent hints (meta.agent_hints.next_steps, 2026-07-15+).
 const (
-	hintNextPage = "Fetch the next page of jobs by following links.next."
-	hintGetOne   = "Fetch one job with GET /api/catalog-item-bulk-update-jobs/{job_id} to poll its progress."
-	hintPoll     = "Poll GET /api/catalog-item-bulk-update-jobs/%s until its status is complete."
-	hintErrors   = "Inspect errors for the items the job could not update."
+	hintNextPage = "Fetch the next page of %s by following links.next."
+	hintGetOne   = "Fetch one job with GET %s/{job_id} to poll its progress."
+	hintPoll     = "Poll GET %s/%s until its status is complete."
+	hintErrors   = "Inspect errors for the %s the job could not %s."
 )
 
 func (h *Handler) renderer(c *call, q *request) *render.Renderer {
 	return &render.Renderer{
-		P:          c.p,
-		Base:       h.base(c.r),
-		JobFields:  q.jobFields,
-		ItemFields: q.itemFields,
-		ItemData:   q.include,
+		P:              c.rp,
+		Base:           h.base(c.r),
+		Fields:         q.fields,
+		IncludedFields: q.includedFields,
+		Include:        q.include,
+		Write:          c.op == resource.OpCreate || c.op == resource.OpUpdate,
 	}
 }
 
-// listJobs serves GET /api/catalog-item-bulk-update-jobs: one keyset page
-// of at most 100 jobs in id order.
-func (h *Handler) listJobs(c *call, buf *[]byte) (int, []*apierror.Error) {
+// list serves GET <jobs>: one keyset page of at most 100 jobs in id order.
+func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 	q, errs := parseQuery(c)
 	if len(errs) > 0 {
 		return 0, errs
@@ -43,60 +51,133 @@ func (h *Handler) listJobs(c *call, buf *[]byte) (int, []*apierror.Error) {
 			req.After = q.cursor.ID
 		}
 	}
-	page := c.acct.Page(req)
+	kind := c.res.Job.Kind
+	page, err := c.acct.Page(kind, req)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
 	rd := h.renderer(c, &q)
 	links := render.Links{Self: selfURL(rd.Base, c.r)}
 	var hints []string
 	if page.HasNext && len(page.Jobs) > 0 {
 		last := page.Jobs[len(page.Jobs)-1].ID
 		links.Next = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Next, ID: last}))
-		hints = append(hints, hintNextPage)
+		hints = append(hints, fmt.Sprintf(hintNextPage, "jobs"))
 	}
 	if page.HasPrev && len(page.Jobs) > 0 {
 		links.Prev = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Prev, ID: page.Jobs[0].ID}))
 	}
 	if c.p.AgentHints {
-		hints = append(hints, hintGetOne)
+		hints = append(hints, fmt.Sprintf(hintGetOne, c.res.Path()))
 	}
-	*buf = rd.List(*buf, page.Jobs, links, hints)
+	*buf = rd.Jobs(*buf, page.Jobs, links, hints)
 	return 200, nil
 }
 
-// getJob serves GET /api/catalog-item-bulk-update-jobs/{job_id}.
-func (h *Handler) getJob(c *call, buf *[]byte) (int, []*apierror.Error) {
+// getOne serves GET <jobs>/{job_id}.
+func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	q, errs := parseQuery(c)
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	id := pathParam(c.r, "job_id")
+	id := pathParam(c.r, c.res.IDParam)
+	kind := c.res.Job.Kind
 	var job *store.Job
 	ok := false
 	if query.ValidID(id) {
+		var err error
 		if c.r.Method == http.MethodHead {
-			job, ok = c.acct.Job(id) // only a GET is a poll
+			job, ok, err = c.acct.Job(kind, id) // only a GET is a poll
 		} else {
-			job, ok = c.acct.Poll(id)
+			job, ok, err = c.acct.Poll(kind, id)
+		}
+		if err != nil {
+			return 0, []*apierror.Error{h.storeError(err)}
 		}
 	}
 	if !ok {
-		return 0, []*apierror.Error{apierror.JobNotFound(id)}
+		return 0, []*apierror.Error{apierror.ResourceNotFound(c.res.Type, id)}
 	}
-	var included []*store.Item
+	var included []*store.Entity
 	if q.include {
-		included = c.acct.Items(job.Items)
+		var err error
+		if included, err = c.acct.Entities(kind.Entity(), job.IDs); err != nil {
+			return 0, []*apierror.Error{h.storeError(err)}
+		}
 	}
 	rd := h.renderer(c, &q)
-	*buf = rd.One(*buf, job, included, selfURL(rd.Base, c.r), jobHints(job))
+	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return 200, nil
 }
 
+// create serves POST <jobs>: it validates the whole request first and
+// stores nothing unless every check passes.
+func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
+	q, errs := parseQuery(c)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	body, aerr := readBody(c.r, c.p)
+	if aerr != nil {
+		return 0, []*apierror.Error{aerr}
+	}
+	req, errs := payload.ParseCreate(c.rp, body)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	acct, err := h.opts.Store.Mutable(c.key)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
+	job, err := acct.Create(req)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
+	rd := h.renderer(c, &q)
+	*buf = rd.JobDoc(*buf, job, nil, selfURL(rd.Base, c.r), h.jobHints(c, job))
+	return http.StatusAccepted, nil
+}
+
 // jobHints suggests what an agent should do next with one job.
-func jobHints(j *store.Job) []string {
+func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	switch {
 	case j.Status.InProgress():
-		return []string{fmt.Sprintf(hintPoll, j.ID)}
+		return []string{fmt.Sprintf(hintPoll, c.res.Path(), j.ID)}
 	case j.Failed > 0:
-		return []string{hintErrors}
+		return []string{fmt.Sprintf(hintErrors, j.Kind.Entity().Plural(), j.Kind.Action())}
 	}
 	return []string{}
+}
+
+// readBody checks the request's media type and encoding and reads at most
+// the revision's payload cap of (decompressed) body.
+func readBody(r *http.Request, p *revision.Profile) ([]byte, *apierror.Error) {
+	limit := p.MaxPayload
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != revision.JSONAPI && mt != revision.JSON) {
+		return nil, apierror.UnsupportedMediaType(ct)
+	}
+	var src io.Reader = r.Body
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			return nil, apierror.InvalidHeader("Content-Encoding", "The request body is not valid gzip: "+err.Error())
+		}
+		defer zr.Close()
+		src = zr
+	default:
+		return nil, apierror.UnsupportedEncoding(enc)
+	}
+	body, err := io.ReadAll(io.LimitReader(src, limit+1))
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr), err == nil && int64(len(body)) > limit:
+		return nil, apierror.TooLarge(fmt.Sprintf("The maximum allowed payload size is %dMB.", limit>>20))
+	case err != nil:
+		return nil, apierror.InvalidPointer(apierror.PointerData, "The request body could not be read: "+err.Error())
+	}
+	return body, nil
 }

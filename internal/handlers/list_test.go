@@ -31,7 +31,7 @@ func TestListJobs_EveryRevisionServesItsOwnShape(t *testing.T) {
 			attrs := job["attributes"].(map[string]any)
 			_, hasID := job["id"]
 			_, hasJobID := attrs["job_id"]
-			if hasID == p.JobIDAttribute || hasJobID != p.JobIDAttribute {
+			if hasID == ujp(p).JobIDAttribute || hasJobID != ujp(p).JobIDAttribute {
 				t.Errorf("%s: top-level id %v, attributes.job_id %v", p.Date, hasID, hasJobID)
 			}
 			links := d["links"].(map[string]any)
@@ -48,7 +48,7 @@ func TestListJobs_EveryRevisionServesItsOwnShape(t *testing.T) {
 			rel := job["relationships"].(map[string]any)["items"].(map[string]any)
 			_, hasData := rel["data"]
 			_, hasLinks := rel["links"]
-			if hasData == p.ItemsDataOptional || hasLinks != p.ItemsLinks {
+			if hasData != ujp(p).RelDataOnRead || hasLinks != ujp(p).RelLinks {
 				t.Errorf("%s: relationships.items data %v links %v", p.Date, hasData, hasLinks)
 			}
 		}

@@ -62,7 +62,7 @@ func walk(t *testing.T, e *env, first, rev string) []string {
 func TestPaging_EveryJobExactlyOncePerStatusAndRevisionShape(t *testing.T) {
 	e := newEnv(t, withJobs(1234))
 	a, _ := e.store.Account(testKey)
-	all, _ := a.Snapshot()
+	all, _ := snapshot(t, a)
 	want := map[string]map[string]bool{"": {}}
 	for _, j := range all {
 		s := j.Status.String()
@@ -101,17 +101,17 @@ func TestPaging_EveryJobExactlyOncePerStatusAndRevisionShape(t *testing.T) {
 func TestPaging_JobsAddedOrRemovedMidWalk(t *testing.T) {
 	e := newEnv(t, withJobs(450))
 	a, _ := e.store.Mutable(testKey)
-	before, _ := a.Snapshot()
+	before, _ := snapshot(t, a)
 
 	r := e.get(listPath)
 	next := r.doc(t)["links"].(map[string]any)["next"].(string)
 	cursorJob := before[99].ID
 	// Remove the cursor's own job and the next one; add one behind the cursor
 	// (already read) and one ahead of it.
-	a.Delete(cursorJob)
-	a.Delete(before[100].ID)
-	behind := &store.Job{ID: before[50].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Items: []string{"x"}}
-	ahead := &store.Job{ID: before[300].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Items: []string{"x"}}
+	a.Delete(store.ItemUpdate, cursorJob)
+	a.Delete(store.ItemUpdate, before[100].ID)
+	behind := &store.Job{ID: before[50].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Kind: store.ItemUpdate, IDs: []string{"x"}}
+	ahead := &store.Job{ID: before[300].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Kind: store.ItemUpdate, IDs: []string{"x"}}
 	if err := a.Put(behind); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestPaging_PublicURLRewritesLinks(t *testing.T) {
 func TestPaging_IndependentDecoderAgrees(t *testing.T) {
 	e := newEnv(t)
 	for _, p := range revision.Default().All() {
-		if p.JobIDAttribute {
+		if ujp(p).JobIDAttribute {
 			continue // google/jsonapi needs a top-level id
 		}
 		r := e.get(listPath, "revision: "+p.Date)
@@ -208,7 +208,7 @@ func TestPaging_IndependentDecoderAgrees(t *testing.T) {
 func TestPaging_WholeNextLinkAsCursorWalksEveryJob(t *testing.T) {
 	e := newEnv(t, withJobs(345))
 	a, _ := e.store.Account(testKey)
-	all, _ := a.Snapshot()
+	all, _ := snapshot(t, a)
 	want := 0
 	for _, j := range all {
 		if j.Status == store.Complete {

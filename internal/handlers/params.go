@@ -5,49 +5,51 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/query"
-	"github.com/klaviyo-mock/mockserver/internal/render"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // accepts says which query parameters an operation reads.
 type accepts struct {
-	filter, cursor, jobFields, itemFields, include bool
+	filter, cursor bool
+	// fields: fields[<own type>]; include: the related entities (with
+	// fields[<their type>]).
+	fields, include bool
 }
 
-// accepted returns what operation op accepts at profile p.
-func accepted(op revision.Op, p *revision.Profile) accepts {
-	switch op {
-	case revision.OpList:
-		return accepts{filter: true, cursor: true, jobFields: true}
-	case revision.OpGet:
-		return accepts{jobFields: true, itemFields: true, include: true}
+// accepted returns what the operation of c accepts at its revision.
+func accepted(c *call) accepts {
+	switch c.op {
+	case resource.OpList:
+		return accepts{filter: true, cursor: true, fields: true}
+	case resource.OpGet:
+		return accepts{fields: true, include: c.res.Job != nil && c.res.Job.Include}
 	}
-	return accepts{jobFields: p.CreateFields}
+	return accepts{fields: c.p.WriteFields}
 }
 
 // request is a parsed query string.
 type request struct {
-	params     query.Params
-	statuses   store.StatusSet
-	cursor     query.Cursor
-	hasCursor  bool
-	jobFields  revision.FieldSet
-	itemFields revision.FieldSet
-	include    bool
+	params         query.Params
+	statuses       store.StatusSet
+	cursor         query.Cursor
+	hasCursor      bool
+	fields         resource.FieldSet
+	includedFields resource.FieldSet
+	include        bool
 }
 
 // parseQuery reads the query string of c for its operation. Every problem
 // becomes one error; unknown parameters outside the JSON:API families
 // (cache busters such as _=1) are ignored.
 func parseQuery(c *call) (request, []*apierror.Error) {
-	q := request{statuses: store.AllStatuses, jobFields: render.AllFields, itemFields: render.AllFields}
+	q := request{statuses: store.AllStatuses, fields: resource.AllFields, includedFields: resource.AllFields}
 	params, perr := query.Parse(c.r.URL.RawQuery)
 	if perr != nil {
 		return q, []*apierror.Error{perr}
 	}
 	q.params = params
-	acc := accepted(c.op, c.p)
+	acc := accepted(c)
 	var errs []*apierror.Error
 	add := func(e *apierror.Error) {
 		if e != nil {
@@ -77,41 +79,48 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 		case bracketed && family == "filter":
 			add(apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=equals(status,'queued').", key))
 		case bracketed && family == "page":
-			add(apierror.UnsupportedQueryField("page_"+member, revision.TypeJob))
+			add(apierror.UnsupportedQueryField("page_"+member, c.res.Type))
 		case key == "sort":
 			add(apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
-				strings.TrimPrefix(v, "-"), revision.TypeJob))
+				strings.TrimPrefix(v, "-"), c.res.Type))
 		case key == "include":
 			if !acc.include {
 				add(apierror.Invalidf(key, apierror.DetailInvalidInclude, v))
 				continue
 			}
-			inc, e := query.ParseInclude(v, "items")
-			q.include = inc["items"]
+			rel := c.res.Job.Kind.Entity().Plural()
+			inc, e := query.ParseInclude(v, rel)
+			q.include = inc[rel]
 			add(e)
 		case bracketed && family == "fields":
-			add(parseFieldsParam(&q, acc, c.p, key, member, v))
+			add(parseFieldsParam(&q, c, acc, key, member, v))
 		}
 	}
 	return q, errs
 }
 
-func parseFieldsParam(q *request, acc accepts, p *revision.Profile, key, typ, v string) *apierror.Error {
+// parseFieldsParam reads fields[typ]: the operation's own type, or the
+// included entities' type where include is accepted.
+func parseFieldsParam(q *request, c *call, acc accepts, key, typ, v string) *apierror.Error {
+	var related *resource.Resource
+	if c.res.Job != nil {
+		related = c.res.Job.Entity
+	}
 	switch {
-	case typ == revision.TypeJob && acc.jobFields:
-		fs, e := query.ParseFields(typ, v, p.JobFields, revision.JobFieldNames())
+	case typ == c.res.Type && acc.fields:
+		fs, e := query.ParseFields(typ, v, c.rp.Fields, c.res.Names())
 		if e == nil {
-			q.jobFields = fs.Set
+			q.fields = fs.Set
 		}
 		return e
-	case typ == revision.TypeItem && acc.itemFields:
-		fs, e := query.ParseFields(typ, v, p.ItemFields, revision.ItemFieldNames())
+	case related != nil && typ == related.Type && acc.include:
+		fs, e := query.ParseFields(typ, v, related.At(c.p).Fields, related.Names())
 		if e == nil {
-			q.itemFields = fs.Set
+			q.includedFields = fs.Set
 		}
 		return e
-	case typ == revision.TypeJob || typ == revision.TypeItem:
-		return apierror.Invalidf(key, "Sparse fieldsets for '%s' are not supported by this operation at revision %s.", typ, p.Date)
+	case typ == c.res.Type || (related != nil && typ == related.Type):
+		return apierror.Invalidf(key, "Sparse fieldsets for '%s' are not supported by this operation at revision %s.", typ, c.p.Date)
 	}
 	return apierror.Invalidf(key, "'%s' is not a valid resource type for sparse fieldsets on this endpoint.", typ)
 }

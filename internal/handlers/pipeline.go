@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -16,8 +17,10 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	rec  *recorder
-	op   revision.Op
-	p    *revision.Profile
+	res  *resource.Resource
+	op   resource.Op
+	rp   *resource.Profile // res at the served revision
+	p    *revision.Profile // the served revision
 	key  string
 	acct *store.Account
 }
@@ -27,16 +30,19 @@ type call struct {
 type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
 
 // operation runs the pipeline shared by every API operation: revision,
-// authentication, account, then the operation, then the one writer.
-func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
+// authentication, account, faults, limiter, then the operation, then the
+// one writer.
+func (h *Handler) operation(res *resource.Resource, op resource.Op, fn opFunc) http.HandlerFunc {
+	name := res.OpName(op)
 	return func(w http.ResponseWriter, r *http.Request) {
 		rec := recorderOf(w)
-		rec.op = op.String()
-		c := &call{w: w, r: r, rec: rec, op: op}
+		rec.op = name
+		c := &call{w: w, r: r, rec: rec, res: res, op: op}
+		w.Header().Set(headerReqID, h.requestUUID())
 
 		// Several revision headers are joined, as Django joins them, and so
 		// refused as malformed.
-		p, aerr := h.opts.Revisions.Resolve(strings.Join(r.Header.Values(revision.Header), ","), revision.ResolveOptions{
+		p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header.Values(revision.Header), ","), revision.ResolveOptions{
 			Today:  h.opts.Clock.Now(),
 			Retire: h.opts.RetireRevisions,
 			OptOut: r.Header.Get(revision.OptOutHeader),
@@ -45,8 +51,13 @@ func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
 			h.writeErrors(w, r, styleOf(nil), aerr)
 			return
 		}
-		c.p = p
+		c.p, c.rp = p, res.At(p)
 		rec.revision = p.Date
+		w.Header().Set(headerRevision, p.Date)
+		if _, ok := c.rp.Op(op); !ok {
+			h.writeErrors(w, r, styleOf(p), apierror.NoValidRevision())
+			return
+		}
 
 		key, aerr := h.authenticate(r)
 		if aerr != nil {
@@ -65,7 +76,7 @@ func (h *Handler) operation(op revision.Op, fn opFunc) http.HandlerFunc {
 		if !h.injectFault(c) || !h.admit(c) {
 			return
 		}
-		if op != revision.OpCreate && (r.ContentLength > 0 || r.ContentLength < 0) {
+		if op != resource.OpCreate && op != resource.OpUpdate && (r.ContentLength > 0 || r.ContentLength < 0) {
 			h.writeErrors(w, r, styleOf(p), apierror.InvalidPointer(apierror.PointerData,
 				"A "+r.Method+" request must not have a body."))
 			return

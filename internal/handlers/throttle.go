@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,13 +11,17 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 )
 
-// Rate-limit headers (Klaviyo's spelling).
+// Response headers (Klaviyo's spelling).
 const (
 	headerLimit      = "RateLimit-Limit"
 	headerRemaining  = "RateLimit-Remaining"
 	headerReset      = "RateLimit-Reset"
 	headerRetryAfter = "Retry-After"
 	headerPrefer     = "Prefer"
+	// headerRevision is the revision that served the request; headerReqID
+	// a UUID per request (observed on Klaviyo in 2026).
+	headerRevision = "x-klaviyo-api-revision"
+	headerReqID    = "x-klaviyo-req-id"
 )
 
 // injectFault applies a simulated fault to c, if one is asked for
@@ -98,7 +103,7 @@ func (h *Handler) admit(c *call) bool {
 	if pol.Off {
 		return true
 	}
-	d := h.opts.Limiter.Allow(h.limitKey(c), pol.Apply(c.p.Ops[c.op].Limits))
+	d := h.opts.Limiter.Allow(h.limitKey(c), pol.Apply(h.limits(c)))
 	if !d.Allowed {
 		h.writeErrors(c.w, c.r, styleOf(c.p), apierror.Throttled(d.RetryAfter, c.p.ModernErrors))
 		return false
@@ -111,16 +116,29 @@ func (h *Handler) admit(c *call) bool {
 // counting nothing.
 func (h *Handler) peekLimits(c *call) {
 	if pol := h.opts.RateLimits; !pol.Off {
-		setLimitHeaders(c.w.Header(), h.opts.Limiter.Peek(h.limitKey(c), pol.Apply(c.p.Ops[c.op].Limits)))
+		setLimitHeaders(c.w.Header(), h.opts.Limiter.Peek(h.limitKey(c), pol.Apply(h.limits(c))))
 	}
 }
 
+// limitKey is c's bucket: one per account and operation (every resource's
+// operations have their own).
 func (h *Handler) limitKey(c *call) limiter.Key {
-	return limiter.Key{Account: c.key, Operation: c.op.String()}
+	return limiter.Key{Account: c.key, Operation: c.res.OpName(c.op)}
 }
 
+// limits are the operation's limits at the served revision.
+func (h *Handler) limits(c *call) limiter.Limits {
+	o, _ := c.rp.Op(c.op)
+	return o.Limits
+}
+
+// setLimitHeaders writes the form Klaviyo answered with in 2026:
+// RateLimit-Limit "<limit>, <burst>;w=1, <steady>;w=60" (the first the
+// limit of the window closer to exhaustion), RateLimit-Remaining and
+// RateLimit-Reset of that window.
 func setLimitHeaders(hd http.Header, d limiter.Decision) {
-	hd.Set(headerLimit, strconv.Itoa(d.Limit))
-	hd.Set(headerRemaining, strconv.Itoa(d.Remaining))
-	hd.Set(headerReset, strconv.Itoa(d.Reset))
+	w := d.Binding()
+	hd.Set(headerLimit, fmt.Sprintf("%d, %d;w=1, %d;w=60", w.Limit, d.Burst.Limit, d.Steady.Limit))
+	hd.Set(headerRemaining, strconv.Itoa(w.Remaining))
+	hd.Set(headerReset, strconv.Itoa(w.Reset))
 }

@@ -50,7 +50,10 @@ func TestRateLimit_BurstLimitPlusOneIsThrottledUntilTheNextSecond(t *testing.T) 
 		if r.status != 200 {
 			t.Fatalf("request %d: %d", i, r.status)
 		}
-		if r.header.Get("RateLimit-Limit") != "750" || r.header.Get("RateLimit-Remaining") != strconv.Itoa(750-i) || r.header.Get("RateLimit-Reset") != "60" {
+		// The burst window is the closer to exhaustion: its remaining and
+		// its reset (0 whole seconds left) are the ones sent.
+		if r.header.Get("RateLimit-Limit") != "75, 75;w=1, 750;w=60" || r.header.Get("RateLimit-Remaining") != strconv.Itoa(75-i) ||
+			r.header.Get("RateLimit-Reset") != "0" {
 			t.Fatalf("request %d headers: %v", i, r.header)
 		}
 	}
@@ -58,7 +61,9 @@ func TestRateLimit_BurstLimitPlusOneIsThrottledUntilTheNextSecond(t *testing.T) 
 		t.Fatalf("Retry-After %d in the burst window, want 1", retry)
 	}
 	e.clock.Set(testNow.Add(time.Second))
-	if r := e.get(listPath, "revision: 2026-04-15"); r.status != 200 || r.header.Get("RateLimit-Remaining") != "674" {
+	// A new second: now the steady window (674 of 750 left) binds.
+	if r := e.get(listPath, "revision: 2026-04-15"); r.status != 200 || r.header.Get("RateLimit-Remaining") != "674" ||
+		r.header.Get("RateLimit-Limit") != "750, 75;w=1, 750;w=60" || r.header.Get("RateLimit-Reset") != "59" {
 		t.Fatalf("after the boundary: %d remaining %s", r.status, r.header.Get("RateLimit-Remaining"))
 	}
 }
@@ -82,7 +87,7 @@ func TestRateLimit_LimitsDifferByRevisionAndOperation(t *testing.T) {
 	// 2026-01-15: list 350/s -> 4/s; 2026-04-15: 75/s -> 1/s. Counters are per
 	// account and operation, shared across revisions.
 	for i := 0; i < 4; i++ {
-		if r := e.get(listPath, "revision: 2026-01-15"); r.status != 200 || r.header.Get("RateLimit-Limit") != "35" {
+		if r := e.get(listPath, "revision: 2026-01-15"); r.status != 200 || r.header.Get("RateLimit-Limit") != "4, 4;w=1, 35;w=60" {
 			t.Fatalf("2026-01-15 request %d: %d limit %s", i, r.status, r.header.Get("RateLimit-Limit"))
 		}
 	}
@@ -90,8 +95,8 @@ func TestRateLimit_LimitsDifferByRevisionAndOperation(t *testing.T) {
 	want429(t, e.get(listPath, "revision: 2026-04-15"), "2026-04-15")
 	// GET one has its own counter.
 	a, _ := e.store.Account(testKey)
-	jobs, _ := a.Snapshot()
-	if r := e.get(listPath+"/"+jobs[0].ID, "revision: 2026-04-15"); r.status != 200 || r.header.Get("RateLimit-Limit") != "8" {
+	jobs, _ := snapshot(t, a)
+	if r := e.get(listPath+"/"+jobs[0].ID, "revision: 2026-04-15"); r.status != 200 || r.header.Get("RateLimit-Limit") != "1, 1;w=1, 8;w=60" {
 		t.Fatalf("get one: %d limit %s", r.status, r.header.Get("RateLimit-Limit"))
 	}
 }
@@ -125,9 +130,10 @@ func TestRateLimit_HeadersOnlyOnRequestsThatReachedTheLimiter(t *testing.T) {
 		}
 	}
 	// Simulated answers are not counted: the list's remaining count moved
-	// only for the two list requests the limiter admitted.
-	if got := e.get(listPath).header.Get("RateLimit-Remaining"); got != "747" {
-		t.Errorf("RateLimit-Remaining after 3 admitted list requests = %s, want 747", got)
+	// only for the two list requests the limiter admitted (the burst window
+	// binds: 72 of 75 left).
+	if got := e.get(listPath).header.Get("RateLimit-Remaining"); got != "72" {
+		t.Errorf("RateLimit-Remaining after 3 admitted list requests = %s, want 72", got)
 	}
 	if r := e.get(listPath, "Prefer: code=429"); r.header.Get("RateLimit-Limit") != "" {
 		t.Errorf("a simulated 429 carries RateLimit-* headers")

@@ -23,21 +23,35 @@ type Key struct {
 	Operation string
 }
 
+// Window is the state of one window after a decision.
+type Window struct {
+	// Limit is the window's limit.
+	Limit int
+	// Remaining is what is left of the window after this request.
+	Remaining int
+	// Reset is the whole seconds (rounded down) until the window resets.
+	Reset int
+}
+
 // Decision is the limiter's answer for one request.
 type Decision struct {
 	// Allowed reports whether the request is admitted (and counted).
 	Allowed bool
-	// Limit is the steady window's limit (RateLimit-Limit).
-	Limit int
-	// Remaining is what is left of the steady window after this request
-	// (RateLimit-Remaining).
-	Remaining int
-	// Reset is the whole seconds until the steady window resets, 1 to 60
-	// (RateLimit-Reset).
-	Reset int
+	// Burst and Steady are the 1-second and 60-second windows.
+	Burst, Steady Window
 	// RetryAfter is, for a refused request, the whole seconds (at least 1)
 	// until a request would be admitted (Retry-After).
 	RetryAfter int
+}
+
+// Binding returns the window closer to exhaustion (the smaller share left;
+// the burst window on a tie), the one RateLimit-Remaining and -Reset
+// describe.
+func (d Decision) Binding() Window {
+	if int64(d.Steady.Remaining)*int64(d.Burst.Limit) < int64(d.Burst.Remaining)*int64(d.Steady.Limit) {
+		return d.Steady
+	}
+	return d.Burst
 }
 
 type bucket struct {
@@ -96,24 +110,26 @@ func (l *Limiter) decide(key Key, lim Limits, count bool) Decision {
 	if b.min != min {
 		b.min, b.minCount = min, 0
 	}
-	if !count {
-		// Peek: the state as it is, never refused for being looked at.
-		return Decision{Allowed: true, Limit: lim.Steady, Remaining: max(lim.Steady-b.minCount, 0),
-			Reset: ceilSeconds((min+1)*60*int64(time.Second) - ns)}
+	untilSecond := (sec+1)*int64(time.Second) - ns
+	untilMinute := (min+1)*60*int64(time.Second) - ns
+	d := Decision{
+		Burst:  Window{Limit: lim.Burst, Reset: int(untilSecond / int64(time.Second))},
+		Steady: Window{Limit: lim.Steady, Reset: int(untilMinute / int64(time.Second))},
 	}
-	untilMinute := ceilSeconds((min+1)*60*int64(time.Second) - ns)
-	d := Decision{Limit: lim.Steady, Reset: untilMinute}
 	switch {
+	case !count:
+		d.Allowed = true // a peek is never refused for looking
 	case b.minCount >= lim.Steady:
-		d.RetryAfter = untilMinute
+		d.RetryAfter = ceilSeconds(untilMinute)
 	case b.secCount >= lim.Burst:
-		d.RetryAfter = ceilSeconds((sec+1)*int64(time.Second) - ns)
+		d.RetryAfter = ceilSeconds(untilSecond)
 	default:
 		b.secCount++
 		b.minCount++
 		d.Allowed = true
 	}
-	d.Remaining = max(lim.Steady-b.minCount, 0)
+	d.Burst.Remaining = max(lim.Burst-b.secCount, 0)
+	d.Steady.Remaining = max(lim.Steady-b.minCount, 0)
 	if !d.Allowed {
 		d.RetryAfter = max(d.RetryAfter, 1)
 	}

@@ -20,7 +20,7 @@ func TestAllow_BurstLimitThenRetryAfterTheSecond(t *testing.T) {
 	lim := Limits{Burst: 3, Steady: 100}
 	for i := 1; i <= 3; i++ {
 		d := l.Allow(key, lim)
-		if !d.Allowed || d.Limit != 100 || d.Remaining != 100-i || d.Reset != 30 {
+		if !d.Allowed || d.Steady != (Window{Limit: 100, Remaining: 100 - i, Reset: 29}) || d.Burst != (Window{Limit: 3, Remaining: 3 - i, Reset: 0}) {
 			t.Fatalf("request %d: %+v", i, d)
 		}
 	}
@@ -33,7 +33,7 @@ func TestAllow_BurstLimitThenRetryAfterTheSecond(t *testing.T) {
 		t.Fatal("admitted before the burst window reset")
 	}
 	c.Advance(time.Millisecond) // 10:00:31.000: a new second
-	if d := l.Allow(key, lim); !d.Allowed || d.Remaining != 96 {
+	if d := l.Allow(key, lim); !d.Allowed || d.Steady.Remaining != 96 || d.Burst.Remaining != 2 || d.Burst.Reset != 1 {
 		t.Fatalf("at the boundary: %+v", d)
 	}
 }
@@ -53,11 +53,11 @@ func TestAllow_SteadyLimitBitesAcrossSeconds(t *testing.T) {
 		t.Fatalf("admitted %d over 5 s, want the steady 5", admitted)
 	}
 	d := l.Allow(key, lim) // at 10:00:35.250
-	if d.Allowed || d.RetryAfter != 25 || d.Remaining != 0 {
+	if d.Allowed || d.RetryAfter != 25 || d.Steady.Remaining != 0 {
 		t.Fatalf("%+v, want refused until the minute: Retry-After 25", d)
 	}
 	c.Advance(24*time.Second + 750*time.Millisecond) // 10:01:00.000
-	if d := l.Allow(key, lim); !d.Allowed || d.Remaining != 4 || d.Reset != 60 {
+	if d := l.Allow(key, lim); !d.Allowed || d.Steady.Remaining != 4 || d.Steady.Reset != 60 {
 		t.Fatalf("new minute: %+v", d)
 	}
 }
@@ -167,5 +167,46 @@ func TestSweep_DropsIdleCounters(t *testing.T) {
 	l.mu.Unlock()
 	if n != 1 {
 		t.Fatalf("%d counters held after a minute idle, want 1", n)
+	}
+}
+
+func TestDecision_BindingIsTheWindowCloserToExhaustion(t *testing.T) {
+	tests := []struct {
+		burst, steady Window
+		want          string
+	}{
+		// Observed on Klaviyo: the first request of a second and a minute.
+		{Window{350, 349, 0}, Window{3500, 3499, 59}, "burst"},
+		{Window{75, 70, 0}, Window{750, 10, 40}, "steady"},
+		{Window{10, 5, 0}, Window{100, 50, 40}, "burst"}, // a tie: the burst window
+		{Window{10, 0, 0}, Window{100, 0, 40}, "burst"},
+	}
+	for _, tt := range tests {
+		d := Decision{Burst: tt.burst, Steady: tt.steady}
+		got := "burst"
+		if d.Binding() == tt.steady && tt.steady != tt.burst {
+			got = "steady"
+		}
+		if got != tt.want {
+			t.Errorf("burst %+v steady %+v: binding %s, want %s", tt.burst, tt.steady, got, tt.want)
+		}
+	}
+}
+
+func TestPeek_CountsNothing(t *testing.T) {
+	c := clock.NewFrozen(start)
+	l := New(c.Now)
+	lim := Limits{Burst: 2, Steady: 10}
+	l.Allow(key, lim)
+	for i := 0; i < 5; i++ {
+		if d := l.Peek(key, lim); !d.Allowed || d.Burst.Remaining != 1 || d.Steady.Remaining != 9 {
+			t.Fatalf("peek %d: %+v", i, d)
+		}
+	}
+	if d := l.Allow(key, lim); !d.Allowed || d.Burst.Remaining != 0 {
+		t.Fatalf("the request after the peeks: %+v", d)
+	}
+	if d := l.Peek(Key{Account: "other"}, lim); !d.Allowed || d.Steady.Remaining != 10 {
+		t.Fatalf("peek of an unknown key: %+v", d)
 	}
 }

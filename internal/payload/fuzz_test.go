@@ -9,14 +9,16 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// FuzzParseCreate feeds arbitrary bodies to ParseCreate at every revision
-// and checks its contract: no panic; either an accepted request of 1..100
-// well-formed items, or Klaviyo-shaped 400s whose pointers lead into the
-// document; a parse_error exactly when the body is not one JSON value.
+// FuzzParseCreate feeds arbitrary bodies to ParseCreate for every job
+// resource at every revision (both picked from the fuzz input) and checks
+// its contract: no panic; either an accepted request of 1..100 well-formed
+// elements, or Klaviyo-shaped 400s whose pointers lead into the document; a
+// parse_error exactly when the body is not one JSON value.
 func FuzzParseCreate(f *testing.F) {
 	profiles := revision.Default().All()
 	index := func(date string) uint8 {
@@ -28,32 +30,64 @@ func FuzzParseCreate(f *testing.F) {
 		f.Fatalf("no revision %s", date)
 		return 0
 	}
+	jobIndex := func(name string) uint8 {
+		for i, j := range allJobs {
+			if j.name == name {
+				return uint8(i)
+			}
+		}
+		f.Fatalf("no job %s", name)
+		return 0
+	}
+	dates := []string{revFirst, revLastNoSKU, revFirstSKU, revLastPlain, revFirstWrapped, revParentReq, revLastNotNull,
+		revFirstNullable, revCategoriesOpt, revMiddle, revParentKeyReq, revNewest}
+	up := jobIndex(itemUpdateJobs)
 	rel := `,"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::C"}]}}`
-	for _, date := range []string{revFirst, revLastPlain, revFirstWrapped, revLastNotNull, revFirstNullable, revCategoriesOpt, revNewest} {
+	for _, date := range dates {
 		r := index(date)
-		f.Add(r, []byte(body(date, item("A", fullAttrs))))
-		f.Add(r, []byte(body(date, item("A", `"title":"t"`), item("B", `"price":1.5,"published":false`))))
-		f.Add(r, []byte(body(date, `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"images":["x"]}`+rel+`}`)))
-		f.Add(r, []byte(body(date, item("A", `"title":null,"custom_metadata":null,"price":null`))))
-		f.Add(r, []byte(body(date, item("A", `"custom_metadata":{"html":"<b>&</b>","n":[1,{"d":null}]}`))))
-		f.Add(r, []byte(body(date)))
-		f.Add(r, []byte(body(date, items(101)...)))
-		f.Add(r, []byte(body(date, item("A", `"a/b":1,"~":2`))))
-		f.Add(r, []byte(body(date, `{"type":1,"id":"x","attributes":{"price":"p"},"zz":0,"relationships":{"categories":{}}}`)))
+		f.Add(up, r, []byte(body(date, item("A", fullAttrs))))
+		f.Add(up, r, []byte(body(date, item("A", `"title":"t"`), item("B", `"price":1.5,"published":false`))))
+		f.Add(up, r, []byte(body(date, `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"images":["x"]}`+rel+`}`)))
+		f.Add(up, r, []byte(body(date, item("A", `"title":null,"custom_metadata":null,"price":null`))))
+		f.Add(up, r, []byte(body(date, item("A", `"custom_metadata":{"html":"<b>&</b>","n":[1,{"d":null}]}`))))
+		f.Add(up, r, []byte(body(date)))
+		f.Add(up, r, []byte(body(date, items(101)...)))
+		f.Add(up, r, []byte(body(date, item("A", `"a/b":1,"~":2`))))
+		f.Add(up, r, []byte(body(date, `{"type":1,"id":"x","attributes":{"price":"p"},"zz":0,"relationships":{"categories":{}}}`)))
+		for _, j := range allJobs {
+			ji := jobIndex(j.name)
+			for _, e := range seedElements(j.name, date) {
+				f.Add(ji, r, []byte(jobBody(j.name, date, e)))
+			}
+			f.Add(ji, r, []byte(jobBody(j.name, date)))
+			f.Add(ji, r, []byte(jobBody(j.name, date, `{"type":"`+j.entity+`"}`, `{}`, `1`)))
+		}
 	}
 	for _, b := range []string{
 		``, `{`, `[]`, `null`, `{}`, `{"data":null}`, `{"data":{}}`, `{"data":[]}`,
 		`{"data":{"type":"catalog-item-bulk-update-job"}}`,
 		`{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{}}}}`,
 		`{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":[1,"x",null]}}}`,
+		`{"data":{"type":"catalog-variant-bulk-create-job","attributes":{"variants":{"data":[{"type":"catalog-variant","attributes":{},"relationships":{"item":{"data":null}}}]}}}}`,
 		`{} {}`, `{"data":{}}x`, "{\"data\":\"\xff\"}", `{"data":1e999}`,
 	} {
-		f.Add(index(revNewest), []byte(b))
-		f.Add(index(revFirst), []byte(b))
+		for _, j := range allJobs {
+			f.Add(jobIndex(j.name), index(revNewest), []byte(b))
+			f.Add(jobIndex(j.name), index(revFirst), []byte(b))
+		}
 	}
 
-	f.Fuzz(func(t *testing.T, rev uint8, body []byte) {
-		p := profiles[int(rev)%len(profiles)]
+	// jobProfiles[j][r] is job j's profile at revision r.
+	jobProfiles := make([][]*resource.Profile, len(allJobs))
+	for i, j := range allJobs {
+		for _, rp := range profiles {
+			jobProfiles[i] = append(jobProfiles[i], jobProfile(f, j.name, rp.Date))
+		}
+	}
+
+	f.Fuzz(func(t *testing.T, jobNum, rev uint8, body []byte) {
+		j := allJobs[int(jobNum)%len(allJobs)]
+		p := jobProfiles[int(jobNum)%len(allJobs)][int(rev)%len(profiles)]
 		orig := bytes.Clone(body)
 		req, errs := payload.ParseCreate(p, body)
 		if !bytes.Equal(body, orig) {
@@ -61,14 +95,14 @@ func FuzzParseCreate(f *testing.F) {
 		}
 		valid := json.Valid(body)
 		if len(errs) == 0 {
-			checkAccepted(t, p, body, req)
+			checkAccepted(t, j, p, req)
 			if !valid {
 				t.Fatalf("%s: accepted a body that is not valid JSON: %q", p.Date, body)
 			}
 			return
 		}
-		if req.Items != nil || req.ItemPointer != "" {
-			t.Errorf("%s: got request %+v alongside errors", p.Date, req)
+		if req.Elements != nil || req.Pointer != "" || req.Kind != 0 {
+			t.Errorf("%s %s: got request %+v alongside errors", j.name, p.Date, req)
 		}
 		var doc any
 		if valid {
@@ -128,47 +162,71 @@ func FuzzParseCreate(f *testing.F) {
 	})
 }
 
-// checkAccepted checks an accepted request.
-func checkAccepted(t *testing.T, p *revision.Profile, body []byte, req store.CreateRequest) {
+// checkAccepted checks an accepted request of job j at profile p.
+func checkAccepted(t *testing.T, j jobInfo, p *resource.Profile, req store.CreateRequest) {
 	t.Helper()
-	if n := len(req.Items); n < 1 || n > payload.MaxItems {
-		t.Fatalf("%s: accepted %d items, want 1..%d", p.Date, n, payload.MaxItems)
+	if req.Kind != j.kind {
+		t.Errorf("%s %s: Kind %v, want %v", j.name, p.Date, req.Kind, j.kind)
 	}
-	if req.ItemPointer != itemsPointer(p.Date) {
-		t.Errorf("%s: ItemPointer %q, want %q", p.Date, req.ItemPointer, itemsPointer(p.Date))
+	if n := len(req.Elements); n < 1 || n > payload.MaxElements {
+		t.Fatalf("%s %s: accepted %d elements, want 1..%d", j.name, p.Date, n, payload.MaxElements)
 	}
-	for i, u := range req.Items {
-		if !strings.HasPrefix(u.ID, store.ItemIDPrefix) || len(u.ID) == len(store.ItemIDPrefix) {
-			t.Errorf("item %d: id %q is not $custom:::$default:::<external_id>", i, u.ID)
+	if req.Pointer != listPointer(j.name, p.Date) {
+		t.Errorf("%s %s: Pointer %q, want %q", j.name, p.Date, req.Pointer, listPointer(j.name, p.Date))
+	}
+	allowed, required := settable(j, p.Date)
+	attrs := j.ekind.Attrs()
+	for i, el := range req.Elements {
+		if !validCatalogID(el.ID) {
+			t.Errorf("element %d: id %q is not $custom:::$default:::<external_id>", i, el.ID)
 		}
-		if u.Set&^allAttrs != 0 {
-			t.Errorf("item %d: unknown bits in Set %b", i, u.Set)
+		if j.action == "create" && el.ID != catalogID(el.Values.ExternalID) {
+			t.Errorf("element %d: id %q is not derived from external_id %q", i, el.ID, el.Values.ExternalID)
 		}
-		v := u.Values
-		if !p.CreateNullableAttributes {
-			nulls := []struct {
-				bit    store.ItemAttr
-				isNull bool
-			}{
-				{store.AttrTitle, v.Title == nil}, {store.AttrDescription, v.Description == nil},
-				{store.AttrURL, v.URL == nil}, {store.AttrImageFullURL, v.ImageFullURL == nil},
-				{store.AttrImageThumbnailURL, v.ImageThumbnailURL == nil}, {store.AttrImages, v.Images == nil},
-				{store.AttrCustomMetadata, v.CustomMetadata == nil}, {store.AttrPrice, v.Price == nil},
-				{store.AttrPublished, v.Published == nil},
-			}
-			for _, n := range nulls {
-				if u.Set&n.bit != 0 && n.isNull {
-					t.Errorf("%s item %d: attribute %b set to null before 2024-02-15", p.Date, i, n.bit)
+		if el.Set&^allowed != 0 {
+			t.Errorf("%s %s element %d: Set %015b has attributes outside %015b", j.name, p.Date, i, el.Set, allowed)
+		}
+		if el.Set&required != required {
+			t.Errorf("%s %s element %d: Set %015b lacks required %015b", j.name, p.Date, i, el.Set, required)
+		}
+		v := el.Values
+		for k, a := range attrs {
+			if !el.Set.Has(k) {
+				if a.IsSet(&v) {
+					t.Errorf("%s element %d: %s has a value but is not in Set", j.name, i, a.Name)
 				}
+				continue
+			}
+			if !a.IsSet(&v) && (!nullable(p.Date) || required.Has(k)) {
+				t.Errorf("%s %s element %d: %s set to null", j.name, p.Date, i, a.Name)
 			}
 		}
-		if u.Set&store.AttrCustomMetadata != 0 && v.CustomMetadata != nil {
-			cm := v.CustomMetadata
+		if cm := v.Meta; cm != nil {
 			if !json.Valid(cm) || cm[0] != '{' || len(cm) > payload.MaxCustomMetadata {
 				t.Errorf("stored custom_metadata %.40q is not an object of at most 100 KB", cm)
 			}
 		}
+		if el.HasRelated {
+			if j.action == "delete" || j.kind == store.VariantUpdate {
+				t.Errorf("%s element %d: has related %q; the job takes no relationships", j.name, i, el.Related)
+			}
+			if j.kind == store.VariantCreate && len(el.Related) != 1 {
+				t.Errorf("%s element %d: %d parent items, want 1", j.name, i, len(el.Related))
+			}
+			for _, id := range el.Related {
+				if !validCatalogID(id) {
+					t.Errorf("element %d: related id %q is not a catalog id", i, id)
+				}
+			}
+		} else if el.Related != nil {
+			t.Errorf("element %d: Related %q without HasRelated", i, el.Related)
+		}
 	}
+}
+
+// validCatalogID reports whether id is "$custom:::$default:::<non-empty>".
+func validCatalogID(id string) bool {
+	return strings.HasPrefix(id, catalogID("")) && len(id) > len(catalogID(""))
 }
 
 // parentResolves reports whether the member holding the one ptr names

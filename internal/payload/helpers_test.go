@@ -1,80 +1,198 @@
 package payload_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // Revisions at the edges of the body shapes (FACTS.md section 2 and
-// summary 13): items[] up to 2023-06-15, items.data[] from 2023-07-15;
-// null attributes from 2024-02-15; categories data required up to 2024-02-15.
+// summary 13, CATALOGS.md section 2.2): <key>[] up to 2023-06-15,
+// <key>.data[] from 2023-07-15; null attributes from 2024-02-15;
+// relationships.<x>.data required up to 2024-02-15; variant updates take
+// sku from 2023-02-22; the variant-create parent rules change at
+// 2023-07-15, 2023-09-15, 2024-05-15 and 2025-01-15.
 const (
 	revFirst         = "2022-10-17"
+	revLastNoSKU     = "2023-01-24"
+	revFirstSKU      = "2023-02-22"
 	revLastPlain     = "2023-06-15"
 	revFirstWrapped  = "2023-07-15"
+	revParentReq     = "2023-09-15"
 	revLastNotNull   = "2023-12-15"
 	revFirstNullable = "2024-02-15"
 	revCategoriesOpt = "2024-05-15"
+	revMiddle        = "2024-10-15"
+	revParentKeyReq  = "2025-01-15"
 	revNewest        = "2026-07-15"
+)
+
+// The nine job resources (collection names).
+const (
+	itemCreateJobs     = "catalog-item-bulk-create-jobs"
+	itemUpdateJobs     = "catalog-item-bulk-update-jobs"
+	itemDeleteJobs     = "catalog-item-bulk-delete-jobs"
+	variantCreateJobs  = "catalog-variant-bulk-create-jobs"
+	variantUpdateJobs  = "catalog-variant-bulk-update-jobs"
+	variantDeleteJobs  = "catalog-variant-bulk-delete-jobs"
+	categoryCreateJobs = "catalog-category-bulk-create-jobs"
+	categoryUpdateJobs = "catalog-category-bulk-update-jobs"
+	categoryDeleteJobs = "catalog-category-bulk-delete-jobs"
 )
 
 const jobType = "catalog-item-bulk-update-job"
 
-// profile returns the revision profile of date from the default table.
-func profile(t testing.TB, date string) *revision.Profile {
+// jobInfo is what CATALOGS.md section 2.1 says of a job resource, written
+// down independently of the resource registry.
+type jobInfo struct {
+	name   string // collection
+	typ    string // data.type
+	key    string // body key: the entity plural
+	entity string // element type
+	kind   store.JobKind
+	action string // create, update, delete
+	ekind  store.EntityKind
+}
+
+var allJobs = []jobInfo{
+	{itemCreateJobs, "catalog-item-bulk-create-job", "items", "catalog-item", store.ItemCreate, "create", store.ItemKind},
+	{itemUpdateJobs, "catalog-item-bulk-update-job", "items", "catalog-item", store.ItemUpdate, "update", store.ItemKind},
+	{itemDeleteJobs, "catalog-item-bulk-delete-job", "items", "catalog-item", store.ItemDelete, "delete", store.ItemKind},
+	{variantCreateJobs, "catalog-variant-bulk-create-job", "variants", "catalog-variant", store.VariantCreate, "create", store.VariantKind},
+	{variantUpdateJobs, "catalog-variant-bulk-update-job", "variants", "catalog-variant", store.VariantUpdate, "update", store.VariantKind},
+	{variantDeleteJobs, "catalog-variant-bulk-delete-job", "variants", "catalog-variant", store.VariantDelete, "delete", store.VariantKind},
+	{categoryCreateJobs, "catalog-category-bulk-create-job", "categories", "catalog-category", store.CategoryCreate, "create", store.CategoryKind},
+	{categoryUpdateJobs, "catalog-category-bulk-update-job", "categories", "catalog-category", store.CategoryUpdate, "update", store.CategoryKind},
+	{categoryDeleteJobs, "catalog-category-bulk-delete-job", "categories", "catalog-category", store.CategoryDelete, "delete", store.CategoryKind},
+}
+
+// job returns the facts of the job resource name.
+func job(t testing.TB, name string) jobInfo {
 	t.Helper()
-	p, ok := revision.Default().Exact(date)
+	for _, j := range allJobs {
+		if j.name == name {
+			return j
+		}
+	}
+	t.Fatalf("test setup: no job resource %s", name)
+	return jobInfo{}
+}
+
+func jobByName(name string) jobInfo {
+	for _, j := range allJobs {
+		if j.name == name {
+			return j
+		}
+	}
+	panic("test setup: no job resource " + name)
+}
+
+// registry is the default resource registry, built once.
+var registry = resource.Default()
+
+// revisions are the dates of every revision, oldest first.
+func revisions() []string {
+	var out []string
+	for _, p := range revision.Default().All() {
+		out = append(out, p.Date)
+	}
+	return out
+}
+
+// jobProfile returns the profile of the job resource name at date.
+func jobProfile(t testing.TB, name, date string) *resource.Profile {
+	t.Helper()
+	rp, ok := revision.Default().Exact(date)
 	if !ok {
 		t.Fatalf("no revision %s in the table", date)
+	}
+	r, ok := registry.Named(name)
+	if !ok {
+		t.Fatalf("no resource %s in the registry", name)
+	}
+	if r.Job == nil {
+		t.Fatalf("resource %s is not a job", name)
+	}
+	return r.At(rp)
+}
+
+// profile returns the item update job's profile at date.
+func profile(t testing.TB, date string) *resource.Profile {
+	t.Helper()
+	return jobProfile(t, itemUpdateJobs, date)
+}
+
+// wrapped reports whether date lists elements as data.attributes.<key>.data[]
+// (FACTS.md summary 13), independently of the profile table.
+func wrapped(date string) bool { return date >= revFirstWrapped }
+
+// nullable reports whether optional body attributes may be null at date.
+func nullable(date string) bool { return date >= revFirstNullable }
+
+// relDataRequired reports whether relationships.<x> needs data at date.
+func relDataRequired(date string) bool { return date <= revFirstNullable }
+
+// listPointer is the JSON pointer of the job name's element array at date.
+func listPointer(name, date string) string {
+	p := "/data/attributes/" + jobByName(name).key
+	if wrapped(date) {
+		p += "/data"
 	}
 	return p
 }
 
-// wrapped reports whether date lists items as data.attributes.items.data[]
-// (FACTS.md summary 13), independently of the profile table.
-func wrapped(date string) bool { return date >= revFirstWrapped }
+// elemPointer is the JSON pointer of element i of the job name at date.
+func elemPointer(name, date string, i int) string {
+	return fmt.Sprintf("%s/%d", listPointer(name, date), i)
+}
 
-// itemsPointer is the JSON pointer of the items array at date.
-func itemsPointer(date string) string {
+// itemsPointer is the JSON pointer of the items array of an item update
+// job at date.
+func itemsPointer(date string) string { return listPointer(itemUpdateJobs, date) }
+
+// itemPointer is the JSON pointer of item i of an item update job at date.
+func itemPointer(date string, i int) string { return elemPointer(itemUpdateJobs, date, i) }
+
+// jobBody returns a document for the job name at date holding the given
+// element objects.
+func jobBody(name, date string, elems ...string) string {
+	return jobBodyWithList(name, date, strings.Join(elems, ","))
+}
+
+// jobBodyWithList returns a document for the job name at date whose
+// element array holds the raw list text.
+func jobBodyWithList(name, date, list string) string {
+	j := jobByName(name)
+	value := "[" + list + "]"
 	if wrapped(date) {
-		return "/data/attributes/items/data"
+		value = `{"data":[` + list + `]}`
 	}
-	return "/data/attributes/items"
+	return `{"data":{"type":"` + j.typ + `","attributes":{"` + j.key + `":` + value + `}}}`
 }
 
-// itemPointer is the JSON pointer of item i at date.
-func itemPointer(date string, i int) string {
-	return fmt.Sprintf("%s/%d", itemsPointer(date), i)
-}
+// body returns an item update document for date holding the given items.
+func body(date string, items ...string) string { return jobBody(itemUpdateJobs, date, items...) }
 
-// body returns a create document for date holding the given item objects.
-func body(date string, items ...string) string {
-	return bodyWithList(date, strings.Join(items, ","))
-}
+// bodyWithList returns an item update document for date whose items array
+// holds the raw list text.
+func bodyWithList(date, list string) string { return jobBodyWithList(itemUpdateJobs, date, list) }
 
-// bodyWithList returns a create document for date whose items array holds
-// the raw list text.
-func bodyWithList(date, list string) string {
-	itemsValue := "[" + list + "]"
-	if wrapped(date) {
-		itemsValue = `{"data":[` + list + `]}`
-	}
-	return `{"data":{"type":"` + jobType + `","attributes":{"items":` + itemsValue + `}}}`
-}
-
-// item returns a catalog item object with external id ext and the raw
-// attributes object members attrs.
+// item returns a catalog item update element with external id ext and the
+// raw attributes object members attrs.
 func item(ext, attrs string) string {
 	return `{"type":"catalog-item","id":"` + store.ItemID(ext) + `","attributes":{` + attrs + `}}`
 }
 
-// items returns n distinct minimal catalog items.
+// items returns n distinct minimal catalog item update elements.
 func items(n int) []string {
 	out := make([]string, n)
 	for i := range out {
@@ -83,25 +201,48 @@ func items(n int) []string {
 	return out
 }
 
-// parseOK parses body at date and fails unless it is accepted.
+// catalogID is "$custom:::$default:::<ext>", spelled out (CATALOGS.md
+// summary 5) rather than taken from the store.
+func catalogID(ext string) string { return "$custom:::$default:::" + ext }
+
+// parseOK parses an item update body at date and fails unless it is
+// accepted.
 func parseOK(t *testing.T, date, body string) store.CreateRequest {
 	t.Helper()
-	req, errs := payload.ParseCreate(profile(t, date), []byte(body))
+	return parseJobOK(t, itemUpdateJobs, date, body)
+}
+
+// parseFail parses an item update body at date and fails unless it is
+// refused.
+func parseFail(t *testing.T, date, body string) []*apierror.Error {
+	t.Helper()
+	return parseJobFail(t, itemUpdateJobs, date, body)
+}
+
+// parseJobOK parses body for the job name at date and fails unless it is
+// accepted as a request of that job's kind.
+func parseJobOK(t *testing.T, name, date, body string) store.CreateRequest {
+	t.Helper()
+	req, errs := payload.ParseCreate(jobProfile(t, name, date), []byte(body))
 	if len(errs) > 0 {
-		t.Fatalf("revision %s: got %d error(s), want none:\n%s\nbody: %.300s", date, len(errs), describe(errs), body)
+		t.Fatalf("%s at %s: got %d error(s), want none:\n%s\nbody: %.400s", name, date, len(errs), describe(errs), body)
+	}
+	if want := job(t, name).kind; req.Kind != want {
+		t.Errorf("%s at %s: got Kind %v, want %v", name, date, req.Kind, want)
 	}
 	return req
 }
 
-// parseFail parses body at date and fails unless it is refused.
-func parseFail(t *testing.T, date, body string) []*apierror.Error {
+// parseJobFail parses body for the job name at date and fails unless it is
+// refused.
+func parseJobFail(t *testing.T, name, date, body string) []*apierror.Error {
 	t.Helper()
-	req, errs := payload.ParseCreate(profile(t, date), []byte(body))
+	req, errs := payload.ParseCreate(jobProfile(t, name, date), []byte(body))
 	if len(errs) == 0 {
-		t.Fatalf("revision %s: got no error, want some; body: %.300s", date, body)
+		t.Fatalf("%s at %s: got no error, want some; body: %.400s", name, date, body)
 	}
-	if req.Items != nil || req.ItemPointer != "" {
-		t.Errorf("revision %s: got request %+v alongside errors, want the zero request", date, req)
+	if req.Elements != nil || req.Pointer != "" || req.Kind != 0 {
+		t.Errorf("%s at %s: got request %+v alongside errors, want the zero request", name, date, req)
 	}
 	return errs
 }
@@ -117,7 +258,11 @@ type wantErr struct {
 func wantInvalid(t *testing.T, errs []*apierror.Error, want ...wantErr) {
 	t.Helper()
 	if len(errs) != len(want) {
-		t.Fatalf("got %d error(s), want %d:\n%s", len(errs), len(want), describe(errs))
+		var w strings.Builder
+		for i, e := range want {
+			fmt.Fprintf(&w, "  %d: %q %q\n", i, e.pointer, e.detail)
+		}
+		t.Fatalf("got %d error(s), want %d:\n%swant:\n%s", len(errs), len(want), describe(errs), w.String())
 	}
 	for i, e := range errs {
 		if e.Status != 400 || e.Code != apierror.CodeInvalid || e.Title != apierror.TitleInvalid {
@@ -169,3 +314,144 @@ func describe(errs []*apierror.Error) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// values builds the Values of an element from attribute name / value
+// pairs, writing each into the Entity slot the store documents for it
+// (Str[StrTitle], Num[NumPrice], Imgs, Meta, Pub, …), not through the
+// descriptor table under test. A nil value leaves the attribute null;
+// custom_metadata is given as its compact JSON text.
+func values(kv ...any) store.Entity {
+	if len(kv)%2 != 0 {
+		panic("values: odd argument count")
+	}
+	var e store.Entity
+	str := func(slot int, v any) {
+		if v != nil {
+			e.Str[slot] = ptr(v.(string))
+		}
+	}
+	num := func(slot int, v any) {
+		if v != nil {
+			e.Num[slot] = ptr(v.(float64))
+		}
+	}
+	for i := 0; i < len(kv); i += 2 {
+		name, v := kv[i].(string), kv[i+1]
+		switch name {
+		case "external_id":
+			e.ExternalID = v.(string)
+		case "title":
+			str(store.StrTitle, v)
+		case "description":
+			str(store.StrDescription, v)
+		case "url":
+			str(store.StrURL, v)
+		case "image_full_url":
+			str(store.StrImageFullURL, v)
+		case "image_thumbnail_url":
+			str(store.StrImageThumbnailURL, v)
+		case "sku":
+			str(store.StrSKU, v)
+		case "name":
+			str(store.StrName, v)
+		case "price":
+			num(store.NumPrice, v)
+		case "inventory_quantity":
+			num(store.NumInventoryQuantity, v)
+		case "inventory_policy":
+			if v != nil {
+				e.Int = ptr(v.(int))
+			}
+		case "images":
+			if v != nil {
+				e.Imgs = ptr(v.([]string))
+			}
+		case "custom_metadata":
+			if v != nil {
+				e.Meta = json.RawMessage(v.(string))
+			}
+		case "published":
+			if v != nil {
+				e.Pub = ptr(v.(bool))
+			}
+		default:
+			panic("values: unknown attribute " + name)
+		}
+	}
+	return e
+}
+
+// wantRequest fails unless got is want: kind, pointer and every element's
+// id, attribute set, values and relationship.
+func wantRequest(t *testing.T, got store.CreateRequest, want store.CreateRequest) {
+	t.Helper()
+	if got.Kind != want.Kind {
+		t.Errorf("got Kind %v, want %v", got.Kind, want.Kind)
+	}
+	if got.Pointer != want.Pointer {
+		t.Errorf("got Pointer %q, want %q", got.Pointer, want.Pointer)
+	}
+	if len(got.Elements) != len(want.Elements) {
+		t.Fatalf("got %d elements, want %d", len(got.Elements), len(want.Elements))
+	}
+	for i := range got.Elements {
+		g, w := got.Elements[i], want.Elements[i]
+		if g.ID != w.ID || g.Set != w.Set {
+			t.Errorf("element %d: got id %q set %015b, want id %q set %015b", i, g.ID, g.Set, w.ID, w.Set)
+		}
+		if g.HasRelated != w.HasRelated || !slices.Equal(g.Related, w.Related) {
+			t.Errorf("element %d: got related %t %q, want %t %q", i, g.HasRelated, g.Related, w.HasRelated, w.Related)
+		}
+		if string(g.Values.Meta) != string(w.Values.Meta) {
+			t.Errorf("element %d: got custom_metadata %s, want %s", i, g.Values.Meta, w.Values.Meta)
+		}
+		if (g.Values.Meta == nil) != (w.Values.Meta == nil) {
+			t.Errorf("element %d: got custom_metadata nil=%t, want nil=%t", i, g.Values.Meta == nil, w.Values.Meta == nil)
+		}
+		gv, wv := g.Values, w.Values
+		gv.Meta, wv.Meta = nil, nil
+		// The entity kind of the values is the request's, not a value sent.
+		gv.Kind, wv.Kind = 0, 0
+		if !reflect.DeepEqual(gv, wv) {
+			t.Errorf("element %d: got values\n  %s\nwant\n  %s", i, showEntity(gv), showEntity(wv))
+		}
+	}
+}
+
+func showEntity(e store.Entity) string {
+	s := func(p *string) string {
+		if p == nil {
+			return "nil"
+		}
+		return fmt.Sprintf("%q", *p)
+	}
+	f := func(p *float64) string {
+		if p == nil {
+			return "nil"
+		}
+		return fmt.Sprint(*p)
+	}
+	out := fmt.Sprintf("id=%q external_id=%q title=%s description=%s url=%s full=%s thumb=%s sku=%s name=%s price=%s qty=%s",
+		e.ID, e.ExternalID, s(e.Str[store.StrTitle]), s(e.Str[store.StrDescription]), s(e.Str[store.StrURL]),
+		s(e.Str[store.StrImageFullURL]), s(e.Str[store.StrImageThumbnailURL]), s(e.Str[store.StrSKU]),
+		s(e.Str[store.StrName]), f(e.Num[store.NumPrice]), f(e.Num[store.NumInventoryQuantity]))
+	if e.Int != nil {
+		out += fmt.Sprintf(" policy=%d", *e.Int)
+	} else {
+		out += " policy=nil"
+	}
+	if e.Imgs != nil {
+		out += fmt.Sprintf(" images=%q", *e.Imgs)
+	} else {
+		out += " images=nil"
+	}
+	if e.Pub != nil {
+		out += fmt.Sprintf(" published=%v", *e.Pub)
+	} else {
+		out += " published=nil"
+	}
+	if e.Item != "" || !e.Created.IsZero() || !e.Updated.IsZero() {
+		out += fmt.Sprintf(" item=%q created=%v updated=%v", e.Item, e.Created, e.Updated)
+	}
+	return out
+}

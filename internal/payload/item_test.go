@@ -11,47 +11,54 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// attributeNames are the updatable item attributes with their mask bits.
-var attributeNames = []struct {
-	name string
-	bit  store.ItemAttr
-}{
-	{"title", store.AttrTitle},
-	{"description", store.AttrDescription},
-	{"url", store.AttrURL},
-	{"image_full_url", store.AttrImageFullURL},
-	{"image_thumbnail_url", store.AttrImageThumbnailURL},
-	{"images", store.AttrImages},
-	{"custom_metadata", store.AttrCustomMetadata},
-	{"price", store.AttrPrice},
-	{"published", store.AttrPublished},
+// attributeNames are the updatable item attributes (FACTS.md section 2,
+// POST body).
+var attributeNames = []string{
+	"title", "description", "url", "image_full_url", "image_thumbnail_url",
+	"images", "custom_metadata", "price", "published",
+}
+
+// updatableAttributes are the attributes an update job may set, per entity
+// kind (CATALOGS.md section 2.2).
+var updatableAttributes = map[store.EntityKind][]string{
+	store.ItemKind: attributeNames,
+	store.VariantKind: {"title", "description", "sku", "inventory_policy", "inventory_quantity", "price", "url",
+		"image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"},
+	store.CategoryKind: {"name"},
 }
 
 func TestParseCreate_AttributeMaskBitsAreDistinct(t *testing.T) {
-	var seen store.ItemAttr
-	for _, a := range attributeNames {
-		if a.bit == 0 || a.bit&(a.bit-1) != 0 || seen&a.bit != 0 {
-			t.Errorf("%s: bit %09b is not a fresh single bit", a.name, a.bit)
+	for kind, names := range updatableAttributes {
+		var seen store.AttrSet
+		for _, name := range names {
+			bit := kind.SetOf(name)
+			if bit == 0 || bit&(bit-1) != 0 || seen&bit != 0 {
+				t.Errorf("%s %s: bit %015b is not a fresh single bit", kind, name, bit)
+			}
+			seen |= bit
 		}
-		seen |= a.bit
+		if all := kind.SetOf(names...); all != seen {
+			t.Errorf("%s: SetOf(all) = %015b, want the union %015b", kind, all, seen)
+		}
 	}
 }
 
 func TestParseCreate_NullAttributesFrom20240215(t *testing.T) {
 	for _, p := range revision.Default().All() {
 		for _, a := range attributeNames {
-			t.Run(p.Date+"/"+a.name, func(t *testing.T) {
-				b := body(p.Date, item("A", `"`+a.name+`":null`))
+			t.Run(p.Date+"/"+a, func(t *testing.T) {
+				b := body(p.Date, item("A", `"`+a+`":null`))
 				if p.Date < revFirstNullable {
 					errs := parseFail(t, p.Date, b)
-					wantInvalid(t, errs, wantErr{itemPointer(p.Date, 0) + "/attributes/" + a.name,
+					wantInvalid(t, errs, wantErr{itemPointer(p.Date, 0) + "/attributes/" + a,
 						"This field may not be null at revision " + p.Date + "."})
 					return
 				}
 				got := parseOK(t, p.Date, b)
 				wantRequest(t, got, store.CreateRequest{
-					Items:       []store.ItemUpdate{{ID: store.ItemID("A"), Set: a.bit}},
-					ItemPointer: itemsPointer(p.Date),
+					Kind:     store.ItemUpdate,
+					Elements: []store.Element{{ID: store.ItemID("A"), Set: store.ItemKind.SetOf(a)}},
+					Pointer:  itemsPointer(p.Date),
 				})
 			})
 		}
@@ -61,14 +68,15 @@ func TestParseCreate_NullAttributesFrom20240215(t *testing.T) {
 func TestParseCreate_AllNullAttributesClearEverythingFrom20240215(t *testing.T) {
 	var members []string
 	for _, a := range attributeNames {
-		members = append(members, `"`+a.name+`":null`)
+		members = append(members, `"`+a+`":null`)
 	}
 	attrs := strings.Join(members, ",")
 	for _, date := range []string{revFirstNullable, revCategoriesOpt, revNewest} {
 		got := parseOK(t, date, body(date, item("A", attrs)))
 		wantRequest(t, got, store.CreateRequest{
-			Items:       []store.ItemUpdate{{ID: store.ItemID("A"), Set: allAttrs}},
-			ItemPointer: itemsPointer(date),
+			Kind:     store.ItemUpdate,
+			Elements: []store.Element{{ID: store.ItemID("A"), Set: allAttrs}},
+			Pointer:  itemsPointer(date),
 		})
 	}
 	// Before 2024-02-15 each null is its own error (sorted member order
@@ -138,15 +146,17 @@ func TestParseCreate_AttributeTypeErrors(t *testing.T) {
 }
 
 func TestParseCreate_ItemEnvelopeErrors(t *testing.T) {
-	const badID = "' is not a valid catalog item id: expected '$custom:::$default:::<external_id>' " +
+	const badID = "' is not a valid catalog-item id: expected '$custom:::$default:::<external_id>' " +
+		"(only the $custom integration and the $default catalog are supported)."
+	const badCategoryID = "' is not a valid catalog-category id: expected '$custom:::$default:::<external_id>' " +
 		"(only the $custom integration and the $default catalog are supported)."
 	cases := []struct {
 		name, item string
 		want       []wantErr // pointers relative to the item
 	}{
-		{"number", `1`, []wantErr{{"", "A catalog item must be an object, got a number."}}},
-		{"null", `null`, []wantErr{{"", "A catalog item must be an object, got null."}}},
-		{"string", `"$custom:::$default:::A"`, []wantErr{{"", "A catalog item must be an object, got a string."}}},
+		{"number", `1`, []wantErr{{"", "A catalog-item must be an object, got a number."}}},
+		{"null", `null`, []wantErr{{"", "A catalog-item must be an object, got null."}}},
+		{"string", `"$custom:::$default:::A"`, []wantErr{{"", "A catalog-item must be an object, got a string."}}},
 		{"empty", `{}`, []wantErr{
 			{"/type", "'type' is required and must be 'catalog-item'."},
 			{"/id", "This field is required."},
@@ -158,7 +168,7 @@ func TestParseCreate_ItemEnvelopeErrors(t *testing.T) {
 		{"id_null", `{"type":"catalog-item","id":null,"attributes":{}}`,
 			[]wantErr{{"/id", "This field is required."}}},
 		{"id_number", `{"type":"catalog-item","id":42,"attributes":{}}`,
-			[]wantErr{{"/id", "A catalog item id must be a string, got a number."}}},
+			[]wantErr{{"/id", "A catalog-item id must be a string, got a number."}}},
 		{"id_plain", `{"type":"catalog-item","id":"SKU-1","attributes":{}}`,
 			[]wantErr{{"/id", "'SKU-1" + badID}}},
 		{"id_empty", `{"type":"catalog-item","id":"","attributes":{}}`,
@@ -179,38 +189,43 @@ func TestParseCreate_ItemEnvelopeErrors(t *testing.T) {
 			[]wantErr{{"/attributes", "'attributes' must be an object, got an array."}}},
 		{"unknown_members", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"meta":{},"links":{}}`,
 			[]wantErr{
-				{"/meta", "'meta' is not a valid member of a catalog item."},
-				{"/links", "'links' is not a valid member of a catalog item."}}},
+				{"/meta", "'meta' is not a valid member of a catalog-item to update."},
+				{"/links", "'links' is not a valid member of a catalog-item to update."}}},
 		{"relationships_number", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":1}`,
 			[]wantErr{{"/relationships", "'relationships' must be an object, got a number."}}},
 		{"relationship_unknown", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"variants":{"data":[]}}}`,
-			[]wantErr{{"/relationships/variants", "'variants' is not a valid relationship of a catalog item."}}},
+			[]wantErr{{"/relationships/variants", "'variants' is not a valid relationship of a catalog-item."}}},
 		{"categories_array", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":[]}}`,
 			[]wantErr{{"/relationships/categories", "'categories' must be an object, got an array."}}},
 		{"categories_data_object", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":{}}}}`,
-			[]wantErr{{"/relationships/categories/data", "'data' must be an array of catalog categories, got an object."}}},
+			[]wantErr{{"/relationships/categories/data", "'data' must be an array of catalog-category resource identifiers, got an object."}}},
 		{"categories_data_null", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":null}}}`,
-			[]wantErr{{"/relationships/categories/data", "'data' must be an array of catalog categories, got null."}}},
+			[]wantErr{{"/relationships/categories/data", "'data' must be an array of catalog-category resource identifiers, got null."}}},
 		{"category_number", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[1]}}}`,
-			[]wantErr{{"/relationships/categories/data/0", "A category must be an object, got a number."}}},
-		{"category_empty", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"catalog-category","id":"ok"},{}]}}}`,
+			[]wantErr{{"/relationships/categories/data/0", "A catalog-category identifier must be an object, got a number."}}},
+		// The first category was {"type":"catalog-category","id":"ok"}: a
+		// category id must now be a catalog id (CATALOGS.md summary 5).
+		{"category_empty", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::ok"},{}]}}}`,
 			[]wantErr{
 				{"/relationships/categories/data/1/type", "'type' is required and must be 'catalog-category'."},
-				{"/relationships/categories/data/1/id", "A category id must be a non-empty string."}}},
-		{"category_type_wrong", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"category","id":"c"}]}}}`,
+				{"/relationships/categories/data/1/id", "This field is required."}}},
+		// The id was "c" (see category_id_not_catalog_id).
+		{"category_type_wrong", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"category","id":"$custom:::$default:::c"}]}}}`,
 			[]wantErr{{"/relationships/categories/data/0/type", "'category' is not a valid type here; expected 'catalog-category'."}}},
+		{"category_id_not_catalog_id", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"catalog-category","id":"ok"}]}}}`,
+			[]wantErr{{"/relationships/categories/data/0/id", "'ok" + badCategoryID}}},
 		{"category_id_empty", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"catalog-category","id":""}]}}}`,
-			[]wantErr{{"/relationships/categories/data/0/id", "A category id must be a non-empty string."}}},
+			[]wantErr{{"/relationships/categories/data/0/id", "'" + badCategoryID}}},
 		{"category_id_number", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"catalog-category","id":5}]}}}`,
-			[]wantErr{{"/relationships/categories/data/0/id", "A category id must be a non-empty string."}}},
+			[]wantErr{{"/relationships/categories/data/0/id", "A catalog-category id must be a string, got a number."}}},
 		{"everything_wrong", `{"type":1,"id":"x","attributes":{"price":"p","title":5},"zz":0,"relationships":{"categories":{"data":[{"type":"catalog-category"}]}}}`,
 			[]wantErr{
 				{"/type", "'type' must be the string 'catalog-item', got a number."},
 				{"/id", "'x" + badID},
-				{"/zz", "'zz' is not a valid member of a catalog item."},
+				{"/zz", "'zz' is not a valid member of a catalog-item to update."},
 				{"/attributes/price", "Must be a number, got a string."},
 				{"/attributes/title", "Must be a string, got a number."},
-				{"/relationships/categories/data/0/id", "A category id must be a non-empty string."}}},
+				{"/relationships/categories/data/0/id", "This field is required."}}},
 	}
 	for _, date := range []string{revFirst, revNewest} {
 		for _, c := range cases {
@@ -239,7 +254,7 @@ func TestParseCreate_CustomMetadataUpTo100KB(t *testing.T) {
 				t.Fatalf("test setup: metadata is %d bytes", len(at))
 			}
 			got := parseOK(t, date, body(date, item("A", `"custom_metadata":`+at)))
-			if cm := got.Items[0].Values.CustomMetadata; string(cm) != at {
+			if cm := got.Elements[0].Values.Meta; string(cm) != at {
 				t.Errorf("got %d bytes of custom_metadata, want the %d sent", len(cm), len(at))
 			}
 			over := metadataOfSize(payload.MaxCustomMetadata + 1)
@@ -255,7 +270,7 @@ func TestParseCreate_CustomMetadataSizeIsMeasuredCompact(t *testing.T) {
 	at := metadataOfSize(payload.MaxCustomMetadata)
 	spaced := strings.Replace(strings.Replace(at, `{`, "{\n  ", 1), `:`, " :  ", 1) + "\n"
 	got := parseOK(t, revNewest, body(revNewest, item("A", `"custom_metadata":`+spaced)))
-	if cm := got.Items[0].Values.CustomMetadata; string(cm) != at {
+	if cm := got.Elements[0].Values.Meta; string(cm) != at {
 		t.Errorf("got %d bytes of custom_metadata, want the %d-byte compact form", len(cm), len(at))
 	}
 }
@@ -280,7 +295,7 @@ func TestParseCreate_CustomMetadataKeepsHTMLUnescapedAndMemberOrder(t *testing.T
 	}
 	for _, c := range cases {
 		got := parseOK(t, revNewest, body(revNewest, item("A", `"custom_metadata":`+c.sent)))
-		cm := got.Items[0].Values.CustomMetadata
+		cm := got.Elements[0].Values.Meta
 		if string(cm) != c.want {
 			t.Errorf("sent %s: got %s, want %s", c.sent, cm, c.want)
 		}
@@ -294,7 +309,7 @@ func TestParseCreate_CustomMetadataWithDuplicateKeysRespectsTheCap(t *testing.T)
 	meta := `{"pad":"` + strings.Repeat("x", payload.MaxCustomMetadata) + `","pad":1}`
 	req, errs := payload.ParseCreate(profile(t, revNewest), []byte(body(revNewest, item("A", `"custom_metadata":`+meta))))
 	if len(errs) == 0 {
-		if n := len(req.Items[0].Values.CustomMetadata); n > payload.MaxCustomMetadata {
+		if n := len(req.Elements[0].Values.Meta); n > payload.MaxCustomMetadata {
 			t.Fatalf("accepted and stored %d bytes of custom_metadata, over the %d-byte cap", n, payload.MaxCustomMetadata)
 		}
 		return
@@ -317,7 +332,7 @@ func TestParseCreate_CaseVariantMembersDoNotChangeTheResult(t *testing.T) {
 	for name, b := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := parseOK(t, date, b)
-			if cm := string(got.Items[0].Values.CustomMetadata); cm != `{"a":1}` {
+			if cm := string(got.Elements[0].Values.Meta); cm != `{"a":1}` {
 				t.Errorf("got custom_metadata %s, want {\"a\":1}", cm)
 			}
 		})

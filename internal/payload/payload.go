@@ -1,35 +1,37 @@
-// Package payload parses and validates the request body of
-// POST /api/catalog-item-bulk-update-jobs for a revision: the JSON:API
-// envelope, types, ids, item attributes and their types, and the item
-// count. Every problem becomes one Klaviyo-shaped error whose source.pointer
-// names the offending member; the parser is pure, so it can be fuzzed.
+// Package payload parses and validates the request body of a bulk job POST
+// for a job resource at a revision: the JSON:API envelope, types, ids, each
+// element's attributes (checked through the store's descriptor table of the
+// entity kind), relationships and the element count. Every problem becomes
+// one Klaviyo-shaped error whose source.pointer names the offending member;
+// the parser is pure, so it can be fuzzed.
 package payload
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Limits of a create request.
+// Limits of a job request.
 const (
-	MaxItems          = 100
-	MaxCustomMetadata = 100 * 1024
+	MaxElements       = store.MaxJobElements
+	MaxCustomMetadata = store.MaxCustomMetadata
 )
 
-// ParseCreate parses body for revision p. On success it returns the store's
-// create request; otherwise every problem found, in document order.
-func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
+// ParseCreate parses body for the job resource p (at its revision). On
+// success it returns the store's create request; otherwise every problem
+// found, in document order.
+func ParseCreate(p *resource.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
-		return store.CreateRequest{}, []*apierror.Error{parseError(err)}
+		return store.CreateRequest{}, []*apierror.Error{apierror.ParseError(err.Error())}
 	}
-	v := &validator{p: p}
+	v := &validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}
 	req := v.document(doc)
 	if len(v.errs) > 0 {
 		return store.CreateRequest{}, v.errs
@@ -37,11 +39,11 @@ func ParseCreate(p *revision.Profile, body []byte) (store.CreateRequest, []*apie
 	return req, nil
 }
 
-func parseError(err error) *apierror.Error { return apierror.ParseError(err.Error()) }
-
 type validator struct {
-	p    *revision.Profile
-	errs []*apierror.Error
+	p      *resource.Profile
+	kind   store.JobKind
+	entity *resource.Resource
+	errs   []*apierror.Error
 }
 
 func (v *validator) fail(pointer, format string, args ...any) {
@@ -53,13 +55,13 @@ func (v *validator) fail(pointer, format string, args ...any) {
 func (v *validator) object(node any, pointer, name string) (*jsonw.Object, bool) {
 	m, ok := node.(*jsonw.Object)
 	if !ok {
-		v.fail(pointer, "%s must be an object, got %s.", name, kind(node))
+		v.fail(pointer, "%s must be an object, got %s.", name, store.Kind(node))
 	}
 	return m, ok
 }
 
 func (v *validator) document(doc any) store.CreateRequest {
-	var req store.CreateRequest
+	req := store.CreateRequest{Kind: v.kind}
 	top, ok := v.object(doc, "", "The request body")
 	if !ok {
 		return req
@@ -73,7 +75,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 	if !ok {
 		return req
 	}
-	v.expectType(data, "/data", revision.TypeJob)
+	v.expectType(data, "/data", v.p.Res.Type)
 	attrNode, ok := data.Get("attributes")
 	if !ok {
 		v.fail("/data", "One of `attributes`, `relationships` or `id` must be included in the request payload.")
@@ -83,57 +85,58 @@ func (v *validator) document(doc any) store.CreateRequest {
 	if !ok {
 		return req
 	}
+	key := v.kind.Entity().Plural()
 	for _, k := range attrs.Keys {
-		if k != "items" {
-			v.fail("/data/attributes/"+escape(k), apierror.DetailInvalidField, k, revision.TypeJob)
+		if k != key {
+			v.fail("/data/attributes/"+escape(k), apierror.DetailInvalidField, k, v.p.Res.Type)
 		}
 	}
-	itemsNode, ok := attrs.Get("items")
+	listNode, ok := attrs.Get(key)
 	if !ok {
-		v.fail("/data/attributes/items", "This field is required.")
+		v.fail("/data/attributes/"+key, "This field is required.")
 		return req
 	}
-	list, pointer := v.itemList(itemsNode)
+	list, pointer := v.elementList(key, listNode)
 	if list == nil {
 		return req
 	}
-	req.ItemPointer = pointer
+	req.Pointer = pointer
 	switch {
 	case len(list) == 0:
-		v.fail(pointer, "At least one catalog item is required.")
-	case len(list) > MaxItems:
-		v.fail(pointer, "A job accepts at most %d catalog items; got %d.", MaxItems, len(list))
+		v.fail(pointer, "At least one %s is required.", v.entity.Type)
+	case len(list) > MaxElements:
+		v.fail(pointer, "A job accepts at most %d %s; got %d.", MaxElements, key, len(list))
 	}
-	req.Items = make([]store.ItemUpdate, 0, len(list))
+	req.Elements = make([]store.Element, 0, len(list))
 	for i, n := range list {
-		if u, ok := v.item(n, fmt.Sprintf("%s/%d", pointer, i)); ok {
-			req.Items = append(req.Items, u)
+		if el, ok := v.element(n, fmt.Sprintf("%s/%d", pointer, i)); ok {
+			req.Elements = append(req.Elements, el)
 		}
 	}
 	return req
 }
 
-// itemList finds the items array: attributes.items[] up to 2023-06-15,
-// attributes.items.data[] from 2023-07-15.
-func (v *validator) itemList(node any) ([]any, string) {
-	const base = "/data/attributes/items"
-	if !v.p.CreateItemsWrapped {
+// elementList finds the elements: attributes.<key>[] up to 2023-06-15,
+// attributes.<key>.data[] from 2023-07-15.
+func (v *validator) elementList(key string, node any) ([]any, string) {
+	base := "/data/attributes/" + key
+	if !v.p.BodyWrapped {
 		list, ok := node.([]any)
 		if !ok {
-			v.fail(base, "'items' must be an array of catalog items at revision %s, got %s.", v.p.Date, kind(node))
+			v.fail(base, "'%s' must be an array of %s at revision %s, got %s.", key, v.entity.Name, v.p.Date, store.Kind(node))
 			return nil, ""
 		}
 		return list, base
 	}
 	wrap, ok := node.(*jsonw.Object)
 	if !ok {
-		v.fail(base, "'items' must be an object with a 'data' array of catalog items at revision %s, got %s.", v.p.Date, kind(node))
+		v.fail(base, "'%s' must be an object with a 'data' array of %s at revision %s, got %s.", key, v.entity.Name, v.p.Date, store.Kind(node))
 		return nil, ""
 	}
 	dataNode, _ := wrap.Get("data")
 	list, ok := dataNode.([]any)
 	if !ok {
-		v.fail(base+"/data", "'items.data' must be an array of catalog items, got %s.", kind(dataNode))
+		v.fail(base+"/data", "'%s.data' must be an array of %s, got %s.", key, v.entity.Name, store.Kind(dataNode))
 		return nil, ""
 	}
 	return list, base + "/data"
@@ -146,10 +149,27 @@ func (v *validator) expectType(obj *jsonw.Object, pointer, want string) {
 	case !ok && node == nil:
 		v.fail(pointer+"/type", "'type' is required and must be '%s'.", want)
 	case !ok:
-		v.fail(pointer+"/type", "'type' must be the string '%s', got %s.", want, kind(node))
+		v.fail(pointer+"/type", "'type' must be the string '%s', got %s.", want, store.Kind(node))
 	case got != want:
 		v.fail(pointer+"/type", "'%s' is not a valid type here; expected '%s'.", got, want)
 	}
+}
+
+// entityID checks "$custom:::$default:::<external_id>".
+func (v *validator) entityID(node any, pointer, typ string) string {
+	id, ok := node.(string)
+	switch {
+	case node == nil:
+		v.fail(pointer, "This field is required.")
+	case !ok:
+		v.fail(pointer, "A %s id must be a string, got %s.", typ, store.Kind(node))
+	case !store.ValidEntityID(id):
+		v.fail(pointer, "'%s' is not a valid %s id: expected '%s<external_id>' (only the $custom integration and the $default catalog are supported).",
+			id, typ, store.IDPrefix)
+	default:
+		return id
+	}
+	return ""
 }
 
 // escape escapes a JSON pointer token (RFC 6901).
@@ -157,21 +177,4 @@ func escape(s string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
-// kind names a JSON value's type for messages.
-func kind(n any) string {
-	switch n.(type) {
-	case nil:
-		return "null"
-	case *jsonw.Object:
-		return "an object"
-	case []any:
-		return "an array"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "a value"
-}
+func contains(list []string, s string) bool { return slices.Contains(list, s) }

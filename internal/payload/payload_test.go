@@ -19,80 +19,27 @@ const fullAttrs = `"title":"Red Shoe","description":"Size 9, leather","url":"htt
 	`"images":["https://shop.example.com/i/red-shoe.jpg","https://shop.example.com/i/red-shoe-alt.jpg"],` +
 	`"custom_metadata":{"z":1,"a":[true,null,"x"],"m":{"n":-2.50}},"price":19.99,"published":true`
 
-const allAttrs = store.AttrTitle | store.AttrDescription | store.AttrURL | store.AttrImageFullURL |
-	store.AttrImageThumbnailURL | store.AttrImages | store.AttrCustomMetadata | store.AttrPrice | store.AttrPublished
+// allAttrs is the set of every updatable item attribute.
+var allAttrs = store.ItemKind.SetOf("title", "description", "url", "image_full_url", "image_thumbnail_url",
+	"images", "custom_metadata", "price", "published")
 
-func fullItem(ext string) store.ItemUpdate {
-	return store.ItemUpdate{
+func fullItem(ext string) store.Element {
+	return store.Element{
 		ID:  store.ItemID(ext),
 		Set: allAttrs,
-		Values: store.Item{
-			Title:             ptr("Red Shoe"),
-			Description:       ptr("Size 9, leather"),
-			URL:               ptr("https://shop.example.com/p/red-shoe"),
-			ImageFullURL:      ptr("https://shop.example.com/i/red-shoe.jpg"),
-			ImageThumbnailURL: ptr("https://shop.example.com/i/red-shoe-thumb.jpg"),
-			Images:            ptr([]string{"https://shop.example.com/i/red-shoe.jpg", "https://shop.example.com/i/red-shoe-alt.jpg"}),
+		Values: values(
+			"title", "Red Shoe",
+			"description", "Size 9, leather",
+			"url", "https://shop.example.com/p/red-shoe",
+			"image_full_url", "https://shop.example.com/i/red-shoe.jpg",
+			"image_thumbnail_url", "https://shop.example.com/i/red-shoe-thumb.jpg",
+			"images", []string{"https://shop.example.com/i/red-shoe.jpg", "https://shop.example.com/i/red-shoe-alt.jpg"},
 			// Members in the client's order, numbers as sent.
-			CustomMetadata: []byte(`{"z":1,"a":[true,null,"x"],"m":{"n":-2.50}}`),
-			Price:          ptr(19.99),
-			Published:      ptr(true),
-		},
+			"custom_metadata", `{"z":1,"a":[true,null,"x"],"m":{"n":-2.50}}`,
+			"price", 19.99,
+			"published", true,
+		),
 	}
-}
-
-func wantRequest(t *testing.T, got store.CreateRequest, want store.CreateRequest) {
-	t.Helper()
-	if got.ItemPointer != want.ItemPointer {
-		t.Errorf("got ItemPointer %q, want %q", got.ItemPointer, want.ItemPointer)
-	}
-	if len(got.Items) != len(want.Items) {
-		t.Fatalf("got %d items, want %d", len(got.Items), len(want.Items))
-	}
-	for i := range got.Items {
-		g, w := got.Items[i], want.Items[i]
-		if g.ID != w.ID || g.Set != w.Set {
-			t.Errorf("item %d: got id %q set %09b, want id %q set %09b", i, g.ID, g.Set, w.ID, w.Set)
-		}
-		if string(g.Values.CustomMetadata) != string(w.Values.CustomMetadata) {
-			t.Errorf("item %d: got custom_metadata %s, want %s", i, g.Values.CustomMetadata, w.Values.CustomMetadata)
-		}
-		if (g.Values.CustomMetadata == nil) != (w.Values.CustomMetadata == nil) {
-			t.Errorf("item %d: got custom_metadata nil=%t, want nil=%t", i, g.Values.CustomMetadata == nil, w.Values.CustomMetadata == nil)
-		}
-		gv, wv := g.Values, w.Values
-		gv.CustomMetadata, wv.CustomMetadata = nil, nil
-		if !reflect.DeepEqual(gv, wv) {
-			t.Errorf("item %d: got values\n  %s\nwant\n  %s", i, showItem(gv), showItem(wv))
-		}
-	}
-}
-
-func showItem(it store.Item) string {
-	s := func(p *string) string {
-		if p == nil {
-			return "nil"
-		}
-		return fmt.Sprintf("%q", *p)
-	}
-	out := fmt.Sprintf("title=%s description=%s url=%s full=%s thumb=%s", s(it.Title), s(it.Description),
-		s(it.URL), s(it.ImageFullURL), s(it.ImageThumbnailURL))
-	if it.Images != nil {
-		out += fmt.Sprintf(" images=%q", *it.Images)
-	} else {
-		out += " images=nil"
-	}
-	if it.Price != nil {
-		out += fmt.Sprintf(" price=%v", *it.Price)
-	} else {
-		out += " price=nil"
-	}
-	if it.Published != nil {
-		out += fmt.Sprintf(" published=%v", *it.Published)
-	} else {
-		out += " published=nil"
-	}
-	return out
 }
 
 func TestParseCreate_AcceptsEveryAttributeAtEveryRevision(t *testing.T) {
@@ -101,59 +48,76 @@ func TestParseCreate_AcceptsEveryAttributeAtEveryRevision(t *testing.T) {
 			b := body(p.Date, item("RED-1", fullAttrs), item("RED-2", fullAttrs))
 			got := parseOK(t, p.Date, b)
 			wantRequest(t, got, store.CreateRequest{
-				Items:       []store.ItemUpdate{fullItem("RED-1"), fullItem("RED-2")},
-				ItemPointer: itemsPointer(p.Date),
+				Kind:     store.ItemUpdate,
+				Elements: []store.Element{fullItem("RED-1"), fullItem("RED-2")},
+				Pointer:  itemsPointer(p.Date),
 			})
 		})
 	}
 }
 
 func TestParseCreate_ProfileShapeMatchesFacts(t *testing.T) {
-	// The shape switch the parser reads from the profile, checked against
-	// FACTS.md (summary 13, section 2) rather than the table itself.
-	for _, p := range revision.Default().All() {
-		if p.CreateItemsWrapped != wrapped(p.Date) {
-			t.Errorf("%s: CreateItemsWrapped=%t, want %t", p.Date, p.CreateItemsWrapped, wrapped(p.Date))
-		}
-		if want := p.Date >= revFirstNullable; p.CreateNullableAttributes != want {
-			t.Errorf("%s: CreateNullableAttributes=%t, want %t", p.Date, p.CreateNullableAttributes, want)
-		}
-		if want := p.Date <= revFirstNullable; p.CategoriesDataRequired != want {
-			t.Errorf("%s: CategoriesDataRequired=%t, want %t", p.Date, p.CategoriesDataRequired, want)
+	// The shape switches the parser reads from the profile, checked against
+	// FACTS.md (summary 13, section 2) and CATALOGS.md section 2.2 rather
+	// than the table itself, for every job resource.
+	for _, j := range allJobs {
+		for _, date := range revisions() {
+			p := jobProfile(t, j.name, date)
+			if p.Res.Type != j.typ || p.Res.Job.Kind != j.kind || p.Res.Job.Entity.Type != j.entity {
+				t.Errorf("%s: type %q kind %v entity %q, want %q %v %q", j.name, p.Res.Type, p.Res.Job.Kind,
+					p.Res.Job.Entity.Type, j.typ, j.kind, j.entity)
+			}
+			if p.BodyWrapped != wrapped(date) {
+				t.Errorf("%s %s: BodyWrapped=%t, want %t", j.name, date, p.BodyWrapped, wrapped(date))
+			}
+			if p.NullableBodyAttributes != nullable(date) {
+				t.Errorf("%s %s: NullableBodyAttributes=%t, want %t", j.name, date, p.NullableBodyAttributes, nullable(date))
+			}
+			if p.BodyRelDataRequired != relDataRequired(date) {
+				t.Errorf("%s %s: BodyRelDataRequired=%t, want %t", j.name, date, p.BodyRelDataRequired, relDataRequired(date))
+			}
+			if want := date >= revFirstSKU; p.UpdateSKU != want {
+				t.Errorf("%s %s: UpdateSKU=%t, want %t", j.name, date, p.UpdateSKU, want)
+			}
+			if want := parentRule(date); p.VariantParent != want {
+				t.Errorf("%s %s: VariantParent=%d, want %d", j.name, date, p.VariantParent, want)
+			}
 		}
 	}
 }
 
 func TestParseCreate_SetsOnlyTheAttributesSent(t *testing.T) {
+	set := store.ItemKind.SetOf
 	cases := []struct {
 		attrs string
-		set   store.ItemAttr
-		want  store.Item
+		set   store.AttrSet
+		want  store.Entity
 	}{
-		{``, 0, store.Item{}},
-		{`"title":""`, store.AttrTitle, store.Item{Title: ptr("")}},
-		{`"description":"d"`, store.AttrDescription, store.Item{Description: ptr("d")}},
-		{`"url":"u"`, store.AttrURL, store.Item{URL: ptr("u")}},
-		{`"image_full_url":"f"`, store.AttrImageFullURL, store.Item{ImageFullURL: ptr("f")}},
-		{`"image_thumbnail_url":"th"`, store.AttrImageThumbnailURL, store.Item{ImageThumbnailURL: ptr("th")}},
-		{`"images":[]`, store.AttrImages, store.Item{Images: ptr([]string{})}},
-		{`"images":["a","b","a"]`, store.AttrImages, store.Item{Images: ptr([]string{"a", "b", "a"})}},
-		{`"custom_metadata":{}`, store.AttrCustomMetadata, store.Item{CustomMetadata: []byte(`{}`)}},
-		{`"price":0`, store.AttrPrice, store.Item{Price: ptr(0.0)}},
-		{`"price":10`, store.AttrPrice, store.Item{Price: ptr(10.0)}},
-		{`"price":-1.5`, store.AttrPrice, store.Item{Price: ptr(-1.5)}},
-		{`"price":1e2`, store.AttrPrice, store.Item{Price: ptr(100.0)}},
-		{`"published":false`, store.AttrPublished, store.Item{Published: ptr(false)}},
-		{`"title":"t","price":2.25`, store.AttrTitle | store.AttrPrice, store.Item{Title: ptr("t"), Price: ptr(2.25)}},
-		{`"title":"first","title":"last"`, store.AttrTitle, store.Item{Title: ptr("last")}},
+		{``, 0, store.Entity{}},
+		{`"title":""`, set("title"), values("title", "")},
+		{`"description":"d"`, set("description"), values("description", "d")},
+		{`"url":"u"`, set("url"), values("url", "u")},
+		{`"image_full_url":"f"`, set("image_full_url"), values("image_full_url", "f")},
+		{`"image_thumbnail_url":"th"`, set("image_thumbnail_url"), values("image_thumbnail_url", "th")},
+		{`"images":[]`, set("images"), values("images", []string{})},
+		{`"images":["a","b","a"]`, set("images"), values("images", []string{"a", "b", "a"})},
+		{`"custom_metadata":{}`, set("custom_metadata"), values("custom_metadata", `{}`)},
+		{`"price":0`, set("price"), values("price", 0.0)},
+		{`"price":10`, set("price"), values("price", 10.0)},
+		{`"price":-1.5`, set("price"), values("price", -1.5)},
+		{`"price":1e2`, set("price"), values("price", 100.0)},
+		{`"published":false`, set("published"), values("published", false)},
+		{`"title":"t","price":2.25`, set("title", "price"), values("title", "t", "price", 2.25)},
+		{`"title":"first","title":"last"`, set("title"), values("title", "last")},
 	}
 	for _, date := range []string{revFirst, revFirstWrapped, revNewest} {
 		for _, c := range cases {
 			t.Run(date+"/"+c.attrs, func(t *testing.T) {
 				got := parseOK(t, date, body(date, item("A", c.attrs)))
 				wantRequest(t, got, store.CreateRequest{
-					Items:       []store.ItemUpdate{{ID: store.ItemID("A"), Set: c.set, Values: c.want}},
-					ItemPointer: itemsPointer(date),
+					Kind:     store.ItemUpdate,
+					Elements: []store.Element{{ID: store.ItemID("A"), Set: c.set, Values: c.want}},
+					Pointer:  itemsPointer(date),
 				})
 			})
 		}
@@ -163,7 +127,7 @@ func TestParseCreate_SetsOnlyTheAttributesSent(t *testing.T) {
 func TestParseCreate_KeepsItemsInRequestOrder(t *testing.T) {
 	got := parseOK(t, revNewest, body(revNewest, item("Z", ``), item("A", ``), item("M", ``)))
 	var ids []string
-	for _, u := range got.Items {
+	for _, u := range got.Elements {
 		ids = append(ids, u.ID)
 	}
 	want := []string{store.ItemID("Z"), store.ItemID("A"), store.ItemID("M")}
@@ -177,8 +141,8 @@ func TestParseCreate_AcceptsOddExternalIDs(t *testing.T) {
 		id := store.ItemID(ext)
 		b := body(revNewest, `{"type":"catalog-item","id":`+jsonString(id)+`,"attributes":{}}`)
 		got := parseOK(t, revNewest, b)
-		if got.Items[0].ID != id {
-			t.Errorf("got id %q, want %q", got.Items[0].ID, id)
+		if got.Elements[0].ID != id {
+			t.Errorf("got id %q, want %q", got.Elements[0].ID, id)
 		}
 	}
 }
@@ -186,23 +150,47 @@ func TestParseCreate_AcceptsOddExternalIDs(t *testing.T) {
 func TestParseCreate_IgnoresWhitespaceAroundTheDocument(t *testing.T) {
 	b := " \n\t" + body(revNewest, item("A", `"title":"t"`)) + "\r\n  "
 	got := parseOK(t, revNewest, b)
-	if len(got.Items) != 1 {
-		t.Errorf("got %d items, want 1", len(got.Items))
+	if len(got.Elements) != 1 {
+		t.Errorf("got %d items, want 1", len(got.Elements))
 	}
 }
 
 func TestParseCreate_AcceptsCategoriesWithData(t *testing.T) {
+	// The second category was {"type":"catalog-category","id":"x"}; a
+	// category id must now be a catalog id (CATALOGS.md summary 5), and "x"
+	// is refused below.
 	rel := `,"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::SHOES"},` +
-		`{"type":"catalog-category","id":"x"}]}}`
+		`{"type":"catalog-category","id":"$custom:::$default:::x"}]}}`
 	empty := `,"relationships":{"categories":{"data":[]}}`
+	cases := []struct {
+		rel        string
+		hasRelated bool
+		related    []string
+	}{
+		{rel, true, []string{catalogID("SHOES"), catalogID("x")}},
+		{empty, true, []string{}},
+		{`,"relationships":{}`, false, nil},
+		{``, false, nil},
+	}
 	for _, p := range revision.Default().All() {
-		for _, r := range []string{rel, empty, `,"relationships":{}`, ``} {
-			it := `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"}` + r + `}`
+		for _, c := range cases {
+			it := `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"}` + c.rel + `}`
 			got := parseOK(t, p.Date, body(p.Date, it))
-			if len(got.Items) != 1 || got.Items[0].Set != store.AttrTitle {
-				t.Errorf("%s %s: got %+v, want one item with title set", p.Date, r, got.Items)
+			wantRequest(t, got, store.CreateRequest{
+				Kind: store.ItemUpdate,
+				Elements: []store.Element{{ID: catalogID("A"), Set: store.ItemKind.SetOf("title"), Values: values("title", "t"),
+					HasRelated: c.hasRelated, Related: c.related}},
+				Pointer: itemsPointer(p.Date),
+			})
+			if c.hasRelated && got.Elements[0].Related == nil {
+				t.Errorf("%s %s: Related is nil, want an empty list (the update sets no categories)", p.Date, c.rel)
 			}
 		}
+		it := `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"},` +
+			`"relationships":{"categories":{"data":[{"type":"catalog-category","id":"x"}]}}}`
+		wantInvalid(t, parseFail(t, p.Date, body(p.Date, it)), wantErr{itemPointer(p.Date, 0) + "/relationships/categories/data/0/id",
+			"'x' is not a valid catalog-category id: expected '$custom:::$default:::<external_id>' " +
+				"(only the $custom integration and the $default catalog are supported)."})
 	}
 }
 
@@ -225,34 +213,37 @@ func TestParseCreate_ItemCountLimits(t *testing.T) {
 	for _, date := range []string{revFirst, revLastPlain, revFirstWrapped, revNewest} {
 		t.Run(date, func(t *testing.T) {
 			t.Run("one", func(t *testing.T) {
-				if got := parseOK(t, date, body(date, items(1)...)); len(got.Items) != 1 {
-					t.Errorf("got %d items, want 1", len(got.Items))
+				if got := parseOK(t, date, body(date, items(1)...)); len(got.Elements) != 1 {
+					t.Errorf("got %d items, want 1", len(got.Elements))
 				}
 			})
 			t.Run("hundred", func(t *testing.T) {
-				got := parseOK(t, date, body(date, items(payload.MaxItems)...))
-				if len(got.Items) != 100 {
-					t.Fatalf("got %d items, want 100", len(got.Items))
+				if payload.MaxElements != 100 {
+					t.Fatalf("MaxElements is %d, want 100", payload.MaxElements)
 				}
-				if got.Items[99].ID != store.ItemID("SKU-099") || got.ItemPointer != itemsPointer(date) {
-					t.Errorf("got last id %q pointer %q, want %q %q", got.Items[99].ID, got.ItemPointer,
+				got := parseOK(t, date, body(date, items(payload.MaxElements)...))
+				if len(got.Elements) != 100 {
+					t.Fatalf("got %d items, want 100", len(got.Elements))
+				}
+				if got.Elements[99].ID != store.ItemID("SKU-099") || got.Pointer != itemsPointer(date) {
+					t.Errorf("got last id %q pointer %q, want %q %q", got.Elements[99].ID, got.Pointer,
 						store.ItemID("SKU-099"), itemsPointer(date))
 				}
 			})
 			t.Run("zero", func(t *testing.T) {
 				errs := parseFail(t, date, body(date))
-				wantInvalid(t, errs, wantErr{itemsPointer(date), "At least one catalog item is required."})
+				wantInvalid(t, errs, wantErr{itemsPointer(date), "At least one catalog-item is required."})
 			})
 			t.Run("hundred_and_one", func(t *testing.T) {
 				errs := parseFail(t, date, body(date, items(101)...))
-				wantInvalid(t, errs, wantErr{itemsPointer(date), "A job accepts at most 100 catalog items; got 101."})
+				wantInvalid(t, errs, wantErr{itemsPointer(date), "A job accepts at most 100 items; got 101."})
 			})
 			t.Run("hundred_and_one_with_a_bad_item", func(t *testing.T) {
 				list := items(101)
 				list[100] = item("LAST", `"price":"free"`)
 				errs := parseFail(t, date, body(date, list...))
 				wantInvalid(t, errs,
-					wantErr{itemsPointer(date), "A job accepts at most 100 catalog items; got 101."},
+					wantErr{itemsPointer(date), "A job accepts at most 100 items; got 101."},
 					wantErr{itemPointer(date, 100) + "/attributes/price", "Must be a number, got a string."})
 			})
 		})
@@ -267,13 +258,13 @@ func TestParseCreate_RefusesTheOtherItemsShape(t *testing.T) {
 		want       wantErr
 	}{
 		{revFirst, wrappedBody, wantErr{"/data/attributes/items",
-			"'items' must be an array of catalog items at revision 2022-10-17, got an object."}},
+			"'items' must be an array of catalog-items at revision 2022-10-17, got an object."}},
 		{revLastPlain, wrappedBody, wantErr{"/data/attributes/items",
-			"'items' must be an array of catalog items at revision 2023-06-15, got an object."}},
+			"'items' must be an array of catalog-items at revision 2023-06-15, got an object."}},
 		{revFirstWrapped, plain, wantErr{"/data/attributes/items",
-			"'items' must be an object with a 'data' array of catalog items at revision 2023-07-15, got an array."}},
+			"'items' must be an object with a 'data' array of catalog-items at revision 2023-07-15, got an array."}},
 		{revNewest, plain, wantErr{"/data/attributes/items",
-			"'items' must be an object with a 'data' array of catalog items at revision 2026-07-15, got an array."}},
+			"'items' must be an object with a 'data' array of catalog-items at revision 2026-07-15, got an array."}},
 	}
 	for _, c := range cases {
 		t.Run(c.date, func(t *testing.T) {
@@ -315,11 +306,11 @@ func TestParseCreate_DocumentErrorsPointAtTheOffendingMember(t *testing.T) {
 		{"items_missing_old", revFirst, `{"data":{` + job + `,"attributes":{}}}`,
 			[]wantErr{{"/data/attributes/items", "This field is required."}}},
 		{"items_null_old", revFirst, `{"data":{` + job + `,"attributes":{"items":null}}}`,
-			[]wantErr{{"/data/attributes/items", "'items' must be an array of catalog items at revision 2022-10-17, got null."}}},
+			[]wantErr{{"/data/attributes/items", "'items' must be an array of catalog-items at revision 2022-10-17, got null."}}},
 		{"items_data_missing", revNewest, `{"data":{` + job + `,"attributes":{"items":{}}}}`,
-			[]wantErr{{"/data/attributes/items/data", "'items.data' must be an array of catalog items, got null."}}},
+			[]wantErr{{"/data/attributes/items/data", "'items.data' must be an array of catalog-items, got null."}}},
 		{"items_data_object", revNewest, `{"data":{` + job + `,"attributes":{"items":{"data":{}}}}}`,
-			[]wantErr{{"/data/attributes/items/data", "'items.data' must be an array of catalog items, got an object."}}},
+			[]wantErr{{"/data/attributes/items/data", "'items.data' must be an array of catalog-items, got an object."}}},
 		{"unknown_job_attribute", revNewest, `{"data":{` + job + `,"attributes":{"items":{"data":[` + item("A", ``) + `]},"name":"x"}}}`,
 			[]wantErr{{"/data/attributes/name", "'name' is not a valid field for the resource 'catalog-item-bulk-update-job'."}}},
 		{"unknown_job_attributes_without_items", revFirst, `{"data":{` + job + `,"attributes":{"b":1,"a":2}}}`,
@@ -348,8 +339,8 @@ func TestParseCreate_IgnoresUnknownTopLevelAndDataMembers(t *testing.T) {
 	b := `{"jsonapi":{"version":"1.0"},"meta":{},"data":{"type":"` + jobType + `","id":"ignored",` +
 		`"attributes":{"items":{"data":[` + item("A", `"title":"t"`) + `]}}}}`
 	got := parseOK(t, revNewest, b)
-	if len(got.Items) != 1 || got.Items[0].ID != store.ItemID("A") {
-		t.Errorf("got %+v, want the one item", got.Items)
+	if len(got.Elements) != 1 || got.Elements[0].ID != store.ItemID("A") {
+		t.Errorf("got %+v, want the one item", got.Elements)
 	}
 }
 
@@ -392,11 +383,11 @@ func TestParseCreate_ReportsErrorsAcrossItemsInDocumentOrder(t *testing.T) {
 	)
 	errs := parseFail(t, date, b)
 	wantInvalid(t, errs,
-		wantErr{itemPointer(date, 1) + "/id", "'SKU-2' is not a valid catalog item id: expected '$custom:::$default:::<external_id>' (only the $custom integration and the $default catalog are supported)."},
+		wantErr{itemPointer(date, 1) + "/id", "'SKU-2' is not a valid catalog-item id: expected '$custom:::$default:::<external_id>' (only the $custom integration and the $default catalog are supported)."},
 		wantErr{itemPointer(date, 1) + "/attributes/description", "Must be a string, got a number."},
 		wantErr{itemPointer(date, 1) + "/attributes/title", "Must be a string, got a number."},
 		wantErr{itemPointer(date, 2) + "/attributes/published", "Must be a boolean, got a string."},
-		wantErr{itemPointer(date, 3), "A catalog item must be an object, got a number."},
+		wantErr{itemPointer(date, 3), "A catalog-item must be an object, got a number."},
 		wantErr{itemPointer(date, 4) + "/attributes/images/0", "Must be a string, got a number."},
 		wantErr{itemPointer(date, 4) + "/attributes/images/2", "Must be a string, got null."},
 	)
@@ -432,9 +423,9 @@ func TestParseCreate_EscapesOddKeysInPointers(t *testing.T) {
 		{"attribute_unicode", body(date, item("A", `"prïce ☃":1`)),
 			wantErr{ip + "/attributes/prïce ☃", "'prïce ☃' is not a valid field for the resource 'catalog-item'."}},
 		{"item_member", body(date, `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"x/y~z":1}`),
-			wantErr{ip + "/x~1y~0z", "'x/y~z' is not a valid member of a catalog item."}},
+			wantErr{ip + "/x~1y~0z", "'x/y~z' is not a valid member of a catalog-item to update."}},
 		{"relationship", body(date, `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"c/d":{}}}`),
-			wantErr{ip + "/relationships/c~1d", "'c/d' is not a valid relationship of a catalog item."}},
+			wantErr{ip + "/relationships/c~1d", "'c/d' is not a valid relationship of a catalog-item."}},
 		{"job_attribute", `{"data":{"type":"` + jobType + `","attributes":{"items":{"data":[` + item("A", ``) + `]},"k/~l":1}}}`,
 			wantErr{"/data/attributes/k~1~0l", "'k/~l' is not a valid field for the resource 'catalog-item-bulk-update-job'."}},
 	}
@@ -470,9 +461,9 @@ func TestParseCreate_DoesNotRetainTheBody(t *testing.T) {
 		b[i] = ' '
 	}
 	for _, r := range []store.CreateRequest{got, req} {
-		v := r.Items[0].Values
-		if *v.Title != "keep" || (*v.Images)[0] != "i" || string(v.CustomMetadata) != `{"k":"v"}` {
-			t.Errorf("values changed with the body: %s %s", showItem(v), v.CustomMetadata)
+		v := r.Elements[0].Values
+		if *v.Str[store.StrTitle] != "keep" || (*v.Imgs)[0] != "i" || string(v.Meta) != `{"k":"v"}` {
+			t.Errorf("values changed with the body: %s %s", showEntity(v), v.Meta)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package persist
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -30,18 +31,21 @@ func sampleAccounts(t *testing.T) []store.Export {
 	var out []store.Export
 	for _, key := range []string{"pk_a", "pk_b"} {
 		a, _ := s.Mutable(key)
-		jobs, probs := store.JobsFromState([]store.JobState{{
-			ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-			TotalCount: 1, Items: []string{"$custom:::$default:::A"}, Errors: []store.JobError{},
-		}}, "/jobs", false)
-		items, iprobs := store.ItemsFromState([]store.ItemState{{ExternalID: "A"}}, "/items")
-		if len(probs)+len(iprobs) > 0 {
-			t.Fatal(probs, iprobs)
+		st := store.AccountState{
+			Jobs: map[store.JobKind][]store.JobState{store.ItemUpdate: {{
+				ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+				TotalCount: 1, Items: []string{"$custom:::$default:::A"}, Errors: []store.JobError{},
+			}}},
+			Entities: map[store.EntityKind][]json.RawMessage{store.ItemKind: {json.RawMessage(`{"external_id":"A"}`)}},
 		}
-		if err := a.Replace(jobs, items); err != nil {
+		if probs, err := a.Replace(st, store.ReplaceOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); len(probs) > 0 || err != nil {
+			t.Fatal(probs, err)
+		}
+		ex, err := a.Export()
+		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, a.Export())
+		out = append(out, ex)
 	}
 	return out
 }
@@ -62,8 +66,8 @@ func TestSaveLoad_RoundTrip(t *testing.T) {
 	if err := got.Accounts(func(a store.AccountState) error { accounts = append(accounts, a); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(accounts) != 2 || accounts[1].Account != "pk_b" || accounts[0].Jobs[0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" ||
-		accounts[0].Items[0].ID != "$custom:::$default:::A" {
+	if len(accounts) != 2 || accounts[1].Account != "pk_b" || accounts[0].Jobs[store.ItemUpdate][0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" ||
+		!strings.Contains(string(accounts[0].Entities[store.ItemKind][0]), `"id":"$custom:::$default:::A"`) {
 		t.Fatalf("%+v", accounts)
 	}
 	stop := errors.New("stop")

@@ -4,23 +4,23 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 )
 
 // Fieldset is a parsed sparse fieldset: Set is meaningful only when Sparse.
 type Fieldset struct {
 	Sparse bool
-	Set    revision.FieldSet
+	Set    resource.FieldSet
 }
 
 // Includes reports whether field f is to be rendered.
-func (f Fieldset) Includes(field revision.Field) bool {
+func (f Fieldset) Includes(field int) bool {
 	return !f.Sparse || f.Set.Has(field)
 }
 
 // ParseFields parses the value of fields[typ]: a comma-separated list of the
 // names allowed (a set over names).
-func ParseFields(typ, value string, allowed revision.FieldSet, names []string) (Fieldset, *apierror.Error) {
+func ParseFields(typ, value string, allowed resource.FieldSet, names []string) (Fieldset, *apierror.Error) {
 	param := "fields[" + typ + "]"
 	fs := Fieldset{Sparse: true}
 	for _, name := range strings.Split(value, ",") {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/query"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
 
@@ -47,33 +48,92 @@ func specItemFields(date string) []string {
 	return specItemFieldsV2
 }
 
-func profile(t *testing.T, date string) *revision.Profile {
+// The two resources these tests use, from the registry.
+var (
+	registry = resource.Default()
+	jobRes   = named("catalog-item-bulk-update-jobs")
+	itemRes  = named("catalog-items")
+)
+
+func named(name string) *resource.Resource {
+	r, ok := registry.Named(name)
+	if !ok {
+		panic("no resource " + name)
+	}
+	return r
+}
+
+const (
+	typeJob  = "catalog-item-bulk-update-job"
+	typeItem = "catalog-item"
+)
+
+// Indexes of the job's and the item's field names (their order in the
+// registry: the order Klaviyo writes them, then "id").
+const (
+	jobID = iota
+	jobStatus
+	jobCreatedAt
+	jobTotalCount
+	jobCompletedCount
+	jobFailedCount
+	jobCompletedAt
+	jobExpiresAt
+	jobErrors
+	jobIDField
+)
+
+const (
+	itemTitle = 1
+	itemPrice = 3
+	itemURL   = 4
+)
+
+// fieldsProfile is one revision's allowed fields of both resources.
+type fieldsProfile struct {
+	Date                  string
+	JobFields, ItemFields resource.FieldSet
+}
+
+func profile(t testing.TB, date string) fieldsProfile {
 	t.Helper()
 	p, ok := revision.Default().Exact(date)
 	if !ok {
 		t.Fatalf("no revision %s in the table", date)
 	}
-	return p
+	return profileOf(p)
+}
+
+func profileOf(p *revision.Profile) fieldsProfile {
+	return fieldsProfile{p.Date, jobRes.At(p).Fields, itemRes.At(p).Fields}
+}
+
+func allProfiles() []fieldsProfile {
+	var out []fieldsProfile
+	for _, p := range revision.Default().All() {
+		out = append(out, profileOf(p))
+	}
+	return out
 }
 
 // candidates are every name either resource knows plus a few near misses.
 func candidates() []string {
-	out := slices.Concat(revision.JobFieldNames(), revision.ItemFieldNames(),
+	out := slices.Concat(jobRes.Names(), itemRes.Names(),
 		[]string{"", "Status", "job-id", "jobId", "type", "links", "relationships", "items", " status", "status "})
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
 func TestParseFields_AcceptsExactlyTheSpecEnumAtEachRevision(t *testing.T) {
-	for _, p := range revision.Default().All() {
+	for _, p := range allProfiles() {
 		for _, res := range []struct {
 			typ, param string
-			allowed    revision.FieldSet
+			allowed    resource.FieldSet
 			names      []string
 			spec       []string
 		}{
-			{revision.TypeJob, jobParam, p.JobFields, revision.JobFieldNames(), specJobFields(p.Date)},
-			{revision.TypeItem, itemParam, p.ItemFields, revision.ItemFieldNames(), specItemFields(p.Date)},
+			{typeJob, jobParam, p.JobFields, jobRes.Names(), specJobFields(p.Date)},
+			{typeItem, itemParam, p.ItemFields, itemRes.Names(), specItemFields(p.Date)},
 		} {
 			for _, name := range candidates() {
 				fs, err := query.ParseFields(res.typ, name, res.allowed, res.names)
@@ -87,7 +147,7 @@ func TestParseFields_AcceptsExactlyTheSpecEnumAtEachRevision(t *testing.T) {
 					if !fs.Sparse {
 						t.Errorf("%s %s=%s: Sparse = false", p.Date, res.param, name)
 					}
-					if got := fs.Set.Names(res.names); !slices.Equal(got, []string{name}) {
+					if got := fs.Set.NameList(res.names); !slices.Equal(got, []string{name}) {
 						t.Errorf("%s %s=%s: set names = %q, want [%s]", p.Date, res.param, name, got, name)
 					}
 				default:
@@ -108,37 +168,37 @@ func TestParseFields_CommaListSelectsEachName(t *testing.T) {
 	p := profile(t, "2026-07-15")
 	tests := []struct {
 		value string
-		want  []revision.Field
+		want  []int
 	}{
-		{"status", []revision.Field{revision.JobStatus}},
-		{"status,created_at", []revision.Field{revision.JobStatus, revision.JobCreatedAt}},
-		{"created_at,status", []revision.Field{revision.JobStatus, revision.JobCreatedAt}},
-		{"status,status", []revision.Field{revision.JobStatus}},
-		{"id", []revision.Field{revision.JobIDField}},
+		{"status", []int{jobStatus}},
+		{"status,created_at", []int{jobStatus, jobCreatedAt}},
+		{"created_at,status", []int{jobStatus, jobCreatedAt}},
+		{"status,status", []int{jobStatus}},
+		{"id", []int{jobIDField}},
 		{"errors,expires_at,completed_at,failed_count,completed_count,total_count,created_at,status,id",
-			[]revision.Field{revision.JobStatus, revision.JobCreatedAt, revision.JobTotalCount,
-				revision.JobCompletedCount, revision.JobFailedCount, revision.JobCompletedAt,
-				revision.JobExpiresAt, revision.JobErrors, revision.JobIDField}},
+			[]int{jobStatus, jobCreatedAt, jobTotalCount,
+				jobCompletedCount, jobFailedCount, jobCompletedAt,
+				jobExpiresAt, jobErrors, jobIDField}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
-			fs, err := query.ParseFields(revision.TypeJob, tt.value, p.JobFields, revision.JobFieldNames())
+			fs, err := query.ParseFields(typeJob, tt.value, p.JobFields, jobRes.Names())
 			if err != nil {
 				t.Fatalf("ParseFields(%q) error: %v", tt.value, err)
 			}
 			if !fs.Sparse {
 				t.Errorf("Sparse = false, want true")
 			}
-			var want revision.FieldSet
+			var want resource.FieldSet
 			for _, f := range tt.want {
 				want = want.With(f)
 			}
 			if fs.Set != want {
 				t.Errorf("Set = %b, want %b", fs.Set, want)
 			}
-			for f := revision.JobID; f <= revision.JobIDField; f++ {
+			for f := jobID; f <= jobIDField; f++ {
 				if got := fs.Includes(f); got != want.Has(f) {
-					t.Errorf("Includes(%s) = %v, want %v", revision.JobFieldNames()[f], got, want.Has(f))
+					t.Errorf("Includes(%s) = %v, want %v", jobRes.Names()[f], got, want.Has(f))
 				}
 			}
 		})
@@ -147,11 +207,11 @@ func TestParseFields_CommaListSelectsEachName(t *testing.T) {
 
 func TestParseFields_ItemFieldsAtGetOne(t *testing.T) {
 	p := profile(t, "2024-10-15")
-	fs, err := query.ParseFields(revision.TypeItem, "title,price,url", p.ItemFields, revision.ItemFieldNames())
+	fs, err := query.ParseFields(typeItem, "title,price,url", p.ItemFields, itemRes.Names())
 	if err != nil {
 		t.Fatalf("error: %v", err)
 	}
-	want := revision.FieldSet(0).With(revision.ItemTitle).With(revision.ItemPrice).With(revision.ItemURL)
+	want := resource.FieldSet(0).With(itemTitle).With(itemPrice).With(itemURL)
 	if fs.Set != want || !fs.Sparse {
 		t.Errorf("got %+v, want sparse %b", fs, want)
 	}
@@ -161,32 +221,32 @@ func TestParseFields_RejectsUnknownNames(t *testing.T) {
 	tests := []struct {
 		rev, typ, value, bad string
 	}{
-		{"2026-07-15", revision.TypeJob, "", ""},
-		{"2026-07-15", revision.TypeJob, "status,", ""},
-		{"2026-07-15", revision.TypeJob, ",status", ""},
-		{"2026-07-15", revision.TypeJob, "status,,created_at", ""},
-		{"2026-07-15", revision.TypeJob, "status, created_at", " created_at"},
-		{"2026-07-15", revision.TypeJob, "STATUS", "STATUS"},
-		{"2026-07-15", revision.TypeJob, "status,nope,alsonope", "nope"},
-		{"2026-07-15", revision.TypeJob, "job_id", "job_id"},
-		{"2023-12-15", revision.TypeJob, "job_id", "job_id"},
-		{"2023-12-15", revision.TypeJob, "status,job_id", "job_id"},
-		{"2026-01-15", revision.TypeJob, "id", "id"},
-		{"2022-10-17", revision.TypeJob, "id", "id"},
-		{"2022-10-17", revision.TypeJob, "title", "title"},
-		{"2026-07-15", revision.TypeJob, "relationships", "relationships"},
-		{"2026-07-15", revision.TypeJob, "attributes.status", "attributes.status"},
-		{"2026-01-15", revision.TypeItem, "id", "id"},
-		{"2026-07-15", revision.TypeItem, "status", "status"},
-		{"2026-07-15", revision.TypeItem, "variants", "variants"},
-		{"2026-07-15", revision.TypeItem, "", ""},
+		{"2026-07-15", typeJob, "", ""},
+		{"2026-07-15", typeJob, "status,", ""},
+		{"2026-07-15", typeJob, ",status", ""},
+		{"2026-07-15", typeJob, "status,,created_at", ""},
+		{"2026-07-15", typeJob, "status, created_at", " created_at"},
+		{"2026-07-15", typeJob, "STATUS", "STATUS"},
+		{"2026-07-15", typeJob, "status,nope,alsonope", "nope"},
+		{"2026-07-15", typeJob, "job_id", "job_id"},
+		{"2023-12-15", typeJob, "job_id", "job_id"},
+		{"2023-12-15", typeJob, "status,job_id", "job_id"},
+		{"2026-01-15", typeJob, "id", "id"},
+		{"2022-10-17", typeJob, "id", "id"},
+		{"2022-10-17", typeJob, "title", "title"},
+		{"2026-07-15", typeJob, "relationships", "relationships"},
+		{"2026-07-15", typeJob, "attributes.status", "attributes.status"},
+		{"2026-01-15", typeItem, "id", "id"},
+		{"2026-07-15", typeItem, "status", "status"},
+		{"2026-07-15", typeItem, "variants", "variants"},
+		{"2026-07-15", typeItem, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.rev+"/"+tt.typ+"="+tt.value, func(t *testing.T) {
 			p := profile(t, tt.rev)
-			allowed, names, param := p.JobFields, revision.JobFieldNames(), jobParam
-			if tt.typ == revision.TypeItem {
-				allowed, names, param = p.ItemFields, revision.ItemFieldNames(), itemParam
+			allowed, names, param := p.JobFields, jobRes.Names(), jobParam
+			if tt.typ == typeItem {
+				allowed, names, param = p.ItemFields, itemRes.Names(), itemParam
 			}
 			fs, err := query.ParseFields(tt.typ, tt.value, allowed, names)
 			if err == nil {
@@ -206,9 +266,9 @@ func TestParseFields_RejectsUnknownNames(t *testing.T) {
 
 func TestFieldset_ZeroValueIncludesEverything(t *testing.T) {
 	var fs query.Fieldset
-	for f := revision.JobID; f <= revision.JobIDField; f++ {
+	for f := jobID; f <= jobIDField; f++ {
 		if !fs.Includes(f) {
-			t.Errorf("zero Fieldset excludes %s", revision.JobFieldNames()[f])
+			t.Errorf("zero Fieldset excludes %s", jobRes.Names()[f])
 		}
 	}
 }
@@ -282,12 +342,12 @@ func FuzzParseFields(f *testing.F) {
 		f.Add(uint8(i), false, s)
 		f.Add(uint8(i*7), true, s)
 	}
-	all := revision.Default().All()
+	all := allProfiles()
 	f.Fuzz(func(t *testing.T, rev uint8, item bool, value string) {
 		p := all[int(rev)%len(all)]
-		typ, param, allowed, names := revision.TypeJob, jobParam, p.JobFields, revision.JobFieldNames()
+		typ, param, allowed, names := typeJob, jobParam, p.JobFields, jobRes.Names()
 		if item {
-			typ, param, allowed, names = revision.TypeItem, itemParam, p.ItemFields, revision.ItemFieldNames()
+			typ, param, allowed, names = typeItem, itemParam, p.ItemFields, itemRes.Names()
 		}
 		fs, err := query.ParseFields(typ, value, allowed, names)
 		parts := strings.Split(value, ",")
@@ -296,7 +356,7 @@ func FuzzParseFields(f *testing.F) {
 			// The detail names the first part the revision does not allow.
 			first := ""
 			for _, part := range parts {
-				if !slices.Contains(allowed.Names(names), part) {
+				if !slices.Contains(allowed.NameList(names), part) {
 					first = part
 					break
 				}
@@ -313,7 +373,7 @@ func FuzzParseFields(f *testing.F) {
 		if fs.Set&^allowed != 0 {
 			t.Errorf("%s %s=%q: set %b outside allowed %b", p.Date, param, value, fs.Set, allowed)
 		}
-		got := fs.Set.Names(names)
+		got := fs.Set.NameList(names)
 		want := slices.Clone(parts)
 		slices.Sort(want)
 		want = slices.Compact(want)

@@ -9,16 +9,19 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/render"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 const (
-	base     = "https://a.klaviyo.com"
-	jobID    = "01GSQPBF74KQ5YTDEPP41T1BZH"
-	jobID2   = "01GSQPBF74KQ5YTDEPP41T1BZJ"
-	listSelf = base + "/api/catalog-item-bulk-update-jobs"
-	oneSelf  = base + "/api/catalog-item-bulk-update-jobs/" + jobID
+	base      = "https://a.klaviyo.com"
+	jobID     = "01GSQPBF74KQ5YTDEPP41T1BZH"
+	jobID2    = "01GSQPBF74KQ5YTDEPP41T1BZJ"
+	jobsPath  = "/api/catalog-item-bulk-update-jobs/"
+	itemsPath = "/api/catalog-items/"
+	listSelf  = base + "/api/catalog-item-bulk-update-jobs"
+	oneSelf   = base + "/api/catalog-item-bulk-update-jobs/" + jobID
 )
 
 var (
@@ -27,16 +30,51 @@ var (
 	expires   = time.Date(2026, 10, 7, 23, 56, 1, 0, time.UTC)
 )
 
-// Revision features as FACTS.md section 2 states them, independently of the
-// profile table.
+// Revision features as FACTS.md section 2 and CATALOGS.md sections 2.1 and 6
+// state them, independently of the revision and resource tables.
 func factTopLevelID(date string) bool       { return date >= "2023-12-15" }
 func factItemsLinks(date string) bool       { return date >= "2023-02-22" }
 func factItemsDataOptional(d string) bool   { return d >= "2024-05-15" }
 func factDocumentSelfLink(date string) bool { return date >= "2026-01-15" }
 func factAgentHints(date string) bool       { return date >= "2026-07-15" }
 func factItemVariants(date string) bool     { return date >= "2026-04-15" }
+func factTrailingSlash(date string) bool    { return date < "2024-10-15" }
 
-func profile(t testing.TB, date string) *revision.Profile {
+// factRelDataOnRead: list and GET-one (without include) carry
+// relationships.<key>.data. Create and update jobs follow FACTS.md (data
+// required until 2024-05-15); delete jobs' read schemas drop data from
+// 2023-12-15 (CATALOGS.md §2.1).
+func factRelDataOnRead(js jobSpec, date string) bool {
+	if js.action == "delete" {
+		return date < "2023-12-15"
+	}
+	return !factItemsDataOptional(date)
+}
+
+// factRelDataOnCreate: a POST answer carries relationships.<key>.data
+// (required until 2024-05-15 for every job, delete jobs included).
+func factRelDataOnCreate(date string) bool { return !factItemsDataOptional(date) }
+
+// factIncludedRelationships: included entities carry their own
+// relationship (items variants, variants item, categories items) from
+// 2026-04-15 (CATALOGS.md §2.1).
+func factIncludedRelationships(date string) bool { return date >= "2026-04-15" }
+
+// registry is the resource registry the renderer is driven by.
+var registry = resource.Default()
+
+// jobResource returns the registered job resource named name.
+func jobResource(t testing.TB, name string) *resource.Resource {
+	t.Helper()
+	r, ok := registry.Named(name)
+	if !ok || r.Job == nil {
+		t.Fatalf("no job resource %s in the registry", name)
+	}
+	return r
+}
+
+// revisionProfile returns the API-wide profile of date.
+func revisionProfile(t testing.TB, date string) *revision.Profile {
 	t.Helper()
 	p, ok := revision.Default().Exact(date)
 	if !ok {
@@ -45,38 +83,94 @@ func profile(t testing.TB, date string) *revision.Profile {
 	return p
 }
 
-func renderer(p *revision.Profile) *render.Renderer {
-	return &render.Renderer{P: p, Base: base, JobFields: render.AllFields, ItemFields: render.AllFields}
+// profile returns the catalog-item-bulk-update-jobs profile at date.
+func profile(t testing.TB, date string) *resource.Profile {
+	t.Helper()
+	return profileOf(t, "catalog-item-bulk-update-jobs", date)
 }
 
-// completeJob is a finished job with one failed item.
+// profileOf returns the profile of the job resource name at date.
+func profileOf(t testing.TB, name, date string) *resource.Profile {
+	t.Helper()
+	return jobResource(t, name).At(revisionProfile(t, date))
+}
+
+// itemUpdateAt returns the catalog-item-bulk-update-jobs profile at the
+// revision p.
+func itemUpdateAt(t testing.TB, p *revision.Profile) *resource.Profile {
+	t.Helper()
+	return jobResource(t, "catalog-item-bulk-update-jobs").At(p)
+}
+
+func renderer(p *resource.Profile) *render.Renderer {
+	return &render.Renderer{P: p, Base: base, Fields: resource.AllFields, IncludedFields: resource.AllFields}
+}
+
+// The fields[...] names of a job and of each entity kind, in the order
+// FACTS.md §2 and CATALOGS.md §5.3 list the attributes, then "id": bit i of
+// a FieldSet is name i (the resource tables must agree, see
+// TestFieldSetIndexesFollowTheAttributeTables).
+var (
+	jobFieldNames      = append([]string{"job_id"}, append(slices.Clone(jobAttrs), "id")...)
+	itemFieldNames     = append(slices.Clone(itemAttrs), "id")
+	variantFieldNames  = append(slices.Clone(variantAttrs), "id")
+	categoryFieldNames = append(slices.Clone(categoryAttrs), "id")
+)
+
+// fieldSet returns the FieldSet of the named fields among names; it panics
+// on a name that is not there.
+func fieldSet(names []string, sel ...string) resource.FieldSet {
+	var s resource.FieldSet
+	for _, n := range sel {
+		i := slices.Index(names, n)
+		if i < 0 {
+			panic("no field " + n)
+		}
+		s = s.With(i)
+	}
+	return s
+}
+
+// jobFields and itemFields select job and catalog-item fields by name.
+func jobFields(sel ...string) resource.FieldSet  { return fieldSet(jobFieldNames, sel...) }
+func itemFields(sel ...string) resource.FieldSet { return fieldSet(itemFieldNames, sel...) }
+
+// completeJob is a finished item update job with one failed item.
 func completeJob() *store.Job {
 	return &store.Job{
-		ID: jobID, Status: store.Complete, CreatedAt: created, CompletedAt: completed, ExpiresAt: expires,
+		ID: jobID, Kind: store.ItemUpdate, Status: store.Complete, CreatedAt: created, CompletedAt: completed, ExpiresAt: expires,
 		Total: 2, Completed: 1, Failed: 1,
 		Errors: []store.JobError{{ID: "6f1c0a52-3c8e-4a3e-9d55-0c8d1f0e7a11", Code: "not_found", Title: "Not found.",
 			Detail: "A catalog-item with id $custom:::$default:::GONE does not exist.", Pointer: "/data/attributes/items/data/1/id"}},
-		Items: []string{store.ItemID("SKU-1"), store.ItemID("GONE")},
+		IDs: []string{store.ItemID("SKU-1"), store.ItemID("GONE")},
 	}
 }
 
-// queuedJob is a job that has not started: no completion or expiry time.
+// queuedJob is an item update job that has not started: no completion or
+// expiry time.
 func queuedJob() *store.Job {
-	return &store.Job{ID: jobID2, Status: store.Queued, CreatedAt: created, Total: 1,
-		Items: []string{store.ItemID("SKU-1")}}
+	return &store.Job{ID: jobID2, Kind: store.ItemUpdate, Status: store.Queued, CreatedAt: created, Total: 1,
+		IDs: []string{store.ItemID("SKU-1")}}
 }
+
+// item returns a catalog item with only its id set.
+func item(id string) *store.Entity { return &store.Entity{Kind: store.ItemKind, ID: id} }
 
 // fullItem is a catalog item with every attribute set.
-func fullItem() *store.Item {
-	return &store.Item{
-		ID: store.ItemID("SKU-1"), ExternalID: "SKU-1",
-		Title: ptr("Red Shoe"), Description: ptr("Size 9"), Price: ptr(19.99),
-		URL: ptr("https://shop.example.com/p/sku-1"), ImageFullURL: ptr("https://shop.example.com/i/sku-1.jpg"),
-		ImageThumbnailURL: ptr("https://shop.example.com/i/sku-1-thumb.jpg"),
-		Images:            ptr([]string{"https://shop.example.com/i/sku-1.jpg"}),
-		CustomMetadata:    json.RawMessage(`{"b":1,"a":"<x>"}`), Published: ptr(true),
+func fullItem() *store.Entity {
+	it := &store.Entity{
+		Kind: store.ItemKind, ID: store.ItemID("SKU-1"), ExternalID: "SKU-1",
+		Imgs: ptr([]string{"https://shop.example.com/i/sku-1.jpg"}),
+		Meta: json.RawMessage(`{"b":1,"a":"<x>"}`), Pub: ptr(true),
 		Created: created, Updated: completed,
 	}
+	it.Str[store.StrTitle] = ptr("Red Shoe")
+	it.Str[store.StrDescription] = ptr("Size 9")
+	it.Num[store.NumPrice] = ptr(19.99)
+	it.Str[store.StrURL] = ptr("https://shop.example.com/p/sku-1")
+	it.Str[store.StrImageFullURL] = ptr("https://shop.example.com/i/sku-1.jpg")
+	it.Str[store.StrImageThumbnailURL] = ptr("https://shop.example.com/i/sku-1-thumb.jpg")
+	return it
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -5,21 +5,20 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/klaviyo-mock/mockserver/internal/render"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // renderItem renders it as the only included item at date with fields.
-func renderItem(t *testing.T, date string, fields revision.FieldSet, it *store.Item) []byte {
+func renderItem(t *testing.T, date string, fields resource.FieldSet, it *store.Entity) []byte {
 	t.Helper()
 	r := renderer(profile(t, date))
-	r.ItemFields = fields
-	return r.One(nil, queuedJob(), []*store.Item{it}, oneSelf, nil)
+	r.IncludedFields = fields
+	return r.JobDoc(nil, queuedJob(), []*store.Entity{it}, oneSelf, nil)
 }
 
 func TestItem_AllAttributesWithValues(t *testing.T) {
-	b := renderItem(t, "2024-10-15", render.AllFields, fullItem())
+	b := renderItem(t, "2024-10-15", resource.AllFields, fullItem())
 	got := string(rawAt(t, b, "included", 0, "attributes"))
 	want := `{"external_id":"SKU-1","title":"Red Shoe","description":"Size 9","price":19.99,` +
 		`"url":"https://shop.example.com/p/sku-1","image_full_url":"https://shop.example.com/i/sku-1.jpg",` +
@@ -32,7 +31,7 @@ func TestItem_AllAttributesWithValues(t *testing.T) {
 }
 
 func TestItem_NullsForNilPointersAndZeroTimes(t *testing.T) {
-	b := renderItem(t, "2024-02-15", render.AllFields, &store.Item{ID: store.ItemID("X"), ExternalID: "X"})
+	b := renderItem(t, "2024-02-15", resource.AllFields, &store.Entity{Kind: store.ItemKind, ID: store.ItemID("X"), ExternalID: "X"})
 	got := string(rawAt(t, b, "included", 0, "attributes"))
 	want := `{"external_id":"X","title":null,"description":null,"price":null,"url":null,"image_full_url":null,` +
 		`"image_thumbnail_url":null,"images":null,"custom_metadata":null,"published":null,"created":null,"updated":null}`
@@ -42,10 +41,11 @@ func TestItem_NullsForNilPointersAndZeroTimes(t *testing.T) {
 }
 
 func TestItem_EmptyValuesAreNotNull(t *testing.T) {
-	it := &store.Item{ID: store.ItemID("X"), Title: ptr(""), Price: ptr(0.0), Images: ptr([]string{}),
-		CustomMetadata: json.RawMessage(`{}`), Published: ptr(false)}
-	fields := jobFields(revision.ItemExternalID, revision.ItemTitle, revision.ItemPrice, revision.ItemImages,
-		revision.ItemCustomMetadata, revision.ItemPublished)
+	it := &store.Entity{Kind: store.ItemKind, ID: store.ItemID("X"), Imgs: ptr([]string{}),
+		Meta: json.RawMessage(`{}`), Pub: ptr(false)}
+	it.Str[store.StrTitle] = ptr("")
+	it.Num[store.NumPrice] = ptr(0.0)
+	fields := itemFields("external_id", "title", "price", "images", "custom_metadata", "published")
 	got := string(rawAt(t, renderItem(t, "2026-07-15", fields, it), "included", 0, "attributes"))
 	want := `{"external_id":"","title":"","price":0.0,"images":[],"custom_metadata":{},"published":false}`
 	if got != want {
@@ -59,7 +59,9 @@ func TestItem_PriceIsWrittenLikePython(t *testing.T) {
 		0.0001: "0.0001", 123456789.125: "123456789.125",
 	}
 	for in, want := range cases {
-		b := renderItem(t, "2026-07-15", jobFields(revision.ItemPrice), &store.Item{ID: "x", Price: ptr(in)})
+		it := item("x")
+		it.Num[store.NumPrice] = ptr(in)
+		b := renderItem(t, "2026-07-15", itemFields("price"), it)
 		if got := string(rawAt(t, b, "included", 0, "attributes")); got != `{"price":`+want+`}` {
 			t.Errorf("price %v: got %s, want {\"price\":%s}", in, got, want)
 		}
@@ -68,19 +70,19 @@ func TestItem_PriceIsWrittenLikePython(t *testing.T) {
 
 func TestItem_SparseFieldsetSelectsExactlyThoseAttributesInFixedOrder(t *testing.T) {
 	cases := []struct {
-		fields revision.FieldSet
+		fields resource.FieldSet
 		want   []string
 	}{
-		{jobFields(revision.ItemTitle), []string{"title"}},
-		{jobFields(revision.ItemUpdated, revision.ItemPrice, revision.ItemExternalID), []string{"external_id", "price", "updated"}},
-		{jobFields(revision.ItemPublished, revision.ItemCustomMetadata, revision.ItemImages),
+		{itemFields("title"), []string{"title"}},
+		{itemFields("updated", "price", "external_id"), []string{"external_id", "price", "updated"}},
+		{itemFields("published", "custom_metadata", "images"),
 			[]string{"images", "custom_metadata", "published"}},
-		{jobFields(revision.ItemImageThumbnailURL, revision.ItemImageFullURL, revision.ItemURL, revision.ItemDescription),
+		{itemFields("image_thumbnail_url", "image_full_url", "url", "description"),
 			[]string{"description", "url", "image_full_url", "image_thumbnail_url"}},
-		{jobFields(revision.ItemIDField), []string{}},
-		{jobFields(revision.ItemIDField, revision.ItemCreated), []string{"created"}},
+		{itemFields("id"), []string{}},
+		{itemFields("id", "created"), []string{"created"}},
 		{0, []string{}},
-		{render.AllFields, itemAttrs},
+		{resource.AllFields, itemAttrs},
 	}
 	for _, date := range []string{"2022-10-17", "2026-07-15"} {
 		for _, c := range cases {
@@ -113,7 +115,7 @@ func TestItem_CustomMetadataIsWrittenVerbatim(t *testing.T) {
 		`{"html":"<b>&</b>","esc":"\u003c","q":"a\"b","ls":"\u2028"}`,
 		`{"u":"snö ☃ 😀"}`,
 	} {
-		b := renderItem(t, "2026-07-15", jobFields(revision.ItemCustomMetadata), &store.Item{ID: "x", CustomMetadata: json.RawMessage(raw)})
+		b := renderItem(t, "2026-07-15", itemFields("custom_metadata"), &store.Entity{Kind: store.ItemKind, ID: "x", Meta: json.RawMessage(raw)})
 		decode(t, b)
 		if got := string(rawAt(t, b, "included", 0, "attributes")); got != `{"custom_metadata":`+raw+`}` {
 			t.Errorf("got %s, want custom_metadata %s", got, raw)
@@ -123,10 +125,12 @@ func TestItem_CustomMetadataIsWrittenVerbatim(t *testing.T) {
 
 func TestItem_EscapesOddStrings(t *testing.T) {
 	for _, s := range oddStrings {
-		it := &store.Item{ID: s, ExternalID: s, Title: ptr(s), Description: ptr(s), URL: ptr(s),
-			ImageFullURL: ptr(s), ImageThumbnailURL: ptr(s), Images: ptr([]string{s, s})}
+		it := &store.Entity{Kind: store.ItemKind, ID: s, ExternalID: s, Imgs: ptr([]string{s, s})}
+		for _, slot := range []int{store.StrTitle, store.StrDescription, store.StrURL, store.StrImageFullURL, store.StrImageThumbnailURL} {
+			it.Str[slot] = ptr(s)
+		}
 		for _, date := range []string{"2022-10-17", "2026-07-15"} {
-			doc := decode(t, renderItem(t, date, render.AllFields, it))
+			doc := decode(t, renderItem(t, date, resource.AllFields, it))
 			want := wantDecoded(s)
 			item := arr(t, doc, "included")[0].(map[string]any)
 			if item["id"] != want {
@@ -155,16 +159,16 @@ func TestItem_LinksPathEscapeTheItemID(t *testing.T) {
 		store.ItemID("semi;comma,x"): "$custom:::$default:::semi%3Bcomma%2Cx",
 	}
 	for id, seg := range cases {
-		doc := decode(t, renderItem(t, "2026-07-15", 0, &store.Item{ID: id}))
+		doc := decode(t, renderItem(t, "2026-07-15", 0, item(id)))
 		item := arr(t, doc, "included")[0].(map[string]any)
 		if item["id"] != id {
 			t.Errorf("id read back as %q, want %q", item["id"], id)
 		}
-		if got := obj(t, item, "links")["self"]; got != base+render.ItemsPath+seg+"/" {
-			t.Errorf("%q: links.self %q, want %q", id, got, base+render.ItemsPath+seg+"/")
+		if got := obj(t, item, "links")["self"]; got != base+itemsPath+seg+"/" {
+			t.Errorf("%q: links.self %q, want %q", id, got, base+itemsPath+seg+"/")
 		}
 		v := obj(t, obj(t, obj(t, item, "relationships"), "variants"), "links")
-		if v["self"] != base+render.ItemsPath+seg+"/relationships/variants/" || v["related"] != base+render.ItemsPath+seg+"/variants/" {
+		if v["self"] != base+itemsPath+seg+"/relationships/variants/" || v["related"] != base+itemsPath+seg+"/variants/" {
 			t.Errorf("%q: variants links %v", id, v)
 		}
 	}
@@ -172,9 +176,9 @@ func TestItem_LinksPathEscapeTheItemID(t *testing.T) {
 
 func TestItem_OrderOfIncludedItemsIsKept(t *testing.T) {
 	r := renderer(profile(t, "2023-12-15"))
-	r.ItemFields = 0
-	its := []*store.Item{{ID: "c"}, {ID: "a"}, {ID: "b"}}
-	b := r.One(nil, queuedJob(), its, oneSelf, nil)
+	r.IncludedFields = 0
+	its := []*store.Entity{item("c"), item("a"), item("b")}
+	b := r.JobDoc(nil, queuedJob(), its, oneSelf, nil)
 	var inc []struct{ ID string }
 	if err := json.Unmarshal(rawAt(t, b, "included"), &inc); err != nil {
 		t.Fatal(err)

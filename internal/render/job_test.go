@@ -9,43 +9,35 @@ import (
 	"unicode/utf8"
 
 	"github.com/klaviyo-mock/mockserver/internal/render"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
-
-func jobFields(fs ...revision.Field) revision.FieldSet {
-	var s revision.FieldSet
-	for _, f := range fs {
-		s = s.With(f)
-	}
-	return s
-}
 
 func TestJob_SparseFieldsetSelectsExactlyThoseAttributesInFixedOrder(t *testing.T) {
 	cases := []struct {
 		date   string
-		fields revision.FieldSet
+		fields resource.FieldSet
 		want   []string
 	}{
-		{"2022-10-17", jobFields(revision.JobStatus), []string{"status"}},
-		{"2022-10-17", jobFields(revision.JobErrors, revision.JobStatus), []string{"status", "errors"}},
-		{"2022-10-17", jobFields(revision.JobExpiresAt, revision.JobID, revision.JobCreatedAt),
+		{"2022-10-17", jobFields("status"), []string{"status"}},
+		{"2022-10-17", jobFields("errors", "status"), []string{"status", "errors"}},
+		{"2022-10-17", jobFields("expires_at", "job_id", "created_at"),
 			[]string{"job_id", "created_at", "expires_at"}},
-		{"2022-10-17", jobFields(revision.JobFailedCount, revision.JobCompletedCount, revision.JobTotalCount),
+		{"2022-10-17", jobFields("failed_count", "completed_count", "total_count"),
 			[]string{"total_count", "completed_count", "failed_count"}},
 		{"2022-10-17", 0, []string{}},
 		// job_id is never an attribute once the id is top-level.
-		{"2023-12-15", jobFields(revision.JobID, revision.JobCompletedAt), []string{"completed_at"}},
-		{"2023-12-15", render.AllFields, jobAttrs},
-		{"2026-04-15", jobFields(revision.JobIDField), []string{}},
-		{"2026-04-15", jobFields(revision.JobIDField, revision.JobStatus), []string{"status"}},
-		{"2026-07-15", jobFields(revision.JobExpiresAt, revision.JobCompletedAt, revision.JobCreatedAt),
+		{"2023-12-15", jobFields("job_id", "completed_at"), []string{"completed_at"}},
+		{"2023-12-15", resource.AllFields, jobAttrs},
+		{"2026-04-15", jobFields("id"), []string{}},
+		{"2026-04-15", jobFields("id", "status"), []string{"status"}},
+		{"2026-07-15", jobFields("expires_at", "completed_at", "created_at"),
 			[]string{"created_at", "completed_at", "expires_at"}},
 	}
 	for _, c := range cases {
 		r := renderer(profile(t, c.date))
-		r.JobFields = c.fields
-		b := r.List(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, nil)
+		r.Fields = c.fields
+		b := r.Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, nil)
 		doc := decode(t, b)
 		if got := memberOrder(t, rawAt(t, b, "data", 0, "attributes")); !slices.Equal(got, c.want) {
 			t.Errorf("%s fields %b: got attributes %q, want %q", c.date, c.fields, got, c.want)
@@ -66,14 +58,14 @@ func TestJob_SparseFieldsetSelectsExactlyThoseAttributesInFixedOrder(t *testing.
 
 func TestJob_AllFieldsRenderInTheDocumentedOrder(t *testing.T) {
 	want := append([]string{"job_id"}, jobAttrs...)
-	b := renderer(profile(t, "2022-10-17")).One(nil, completeJob(), nil, oneSelf, nil)
+	b := renderer(profile(t, "2022-10-17")).JobDoc(nil, completeJob(), nil, oneSelf, nil)
 	if got := memberOrder(t, rawAt(t, b, "data", "attributes")); !slices.Equal(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 	if got := memberOrder(t, rawAt(t, b, "data")); !slices.Equal(got, []string{"type", "attributes", "relationships", "links"}) {
 		t.Errorf("resource members %q", got)
 	}
-	b = renderer(profile(t, "2026-07-15")).One(nil, completeJob(), nil, oneSelf, nil)
+	b = renderer(profile(t, "2026-07-15")).JobDoc(nil, completeJob(), nil, oneSelf, nil)
 	if got := memberOrder(t, rawAt(t, b, "data")); !slices.Equal(got, []string{"type", "id", "attributes", "relationships", "links"}) {
 		t.Errorf("resource members %q", got)
 	}
@@ -83,8 +75,8 @@ func TestJob_AllFieldsRenderInTheDocumentedOrder(t *testing.T) {
 }
 
 func TestJob_NullsForZeroTimesAndZeroCounts(t *testing.T) {
-	j := &store.Job{ID: jobID, Status: store.Processing}
-	b := renderer(profile(t, "2024-02-15")).One(nil, j, nil, oneSelf, nil)
+	j := &store.Job{ID: jobID, Kind: store.ItemUpdate, Status: store.Processing}
+	b := renderer(profile(t, "2024-02-15")).JobDoc(nil, j, nil, oneSelf, nil)
 	got := string(rawAt(t, b, "data", "attributes"))
 	want := `{"status":"processing","created_at":null,"total_count":0,"completed_count":0,"failed_count":0,` +
 		`"completed_at":null,"expires_at":null,"errors":[]}`
@@ -94,7 +86,7 @@ func TestJob_NullsForZeroTimesAndZeroCounts(t *testing.T) {
 	if d := string(rawAt(t, b, "data", "relationships", "items", "links")); !strings.Contains(d, jobID) {
 		t.Errorf("items links %s", d)
 	}
-	b = renderer(profile(t, "2022-10-17")).One(nil, j, nil, oneSelf, nil)
+	b = renderer(profile(t, "2022-10-17")).JobDoc(nil, j, nil, oneSelf, nil)
 	if d := string(rawAt(t, b, "data", "relationships", "items")); d != `{"data":[]}` {
 		t.Errorf("job without items: relationships.items %s, want {\"data\":[]}", d)
 	}
@@ -104,8 +96,8 @@ func TestJob_StatusNames(t *testing.T) {
 	for s, want := range map[store.Status]string{store.Queued: "queued", store.Processing: "processing",
 		store.Complete: "complete", store.Cancelled: "cancelled"} {
 		r := renderer(profile(t, "2026-07-15"))
-		r.JobFields = jobFields(revision.JobStatus)
-		b := r.One(nil, &store.Job{ID: jobID, Status: s}, nil, oneSelf, nil)
+		r.Fields = jobFields("status")
+		b := r.JobDoc(nil, &store.Job{ID: jobID, Kind: store.ItemUpdate, Status: s}, nil, oneSelf, nil)
 		if got := string(rawAt(t, b, "data", "attributes")); got != `{"status":"`+want+`"}` {
 			t.Errorf("status %d: got %s", s, got)
 		}
@@ -132,9 +124,9 @@ func TestJob_TimestampsAreUTCWithMicrosecondsOnlyWhenNonZero(t *testing.T) {
 		{time.Time{}, `null`},
 	}
 	r := renderer(profile(t, "2026-07-15"))
-	r.JobFields = jobFields(revision.JobCreatedAt, revision.JobCompletedAt, revision.JobExpiresAt)
+	r.Fields = jobFields("created_at", "completed_at", "expires_at")
 	for _, c := range cases {
-		b := r.One(nil, &store.Job{ID: jobID, CreatedAt: c.in, CompletedAt: c.in, ExpiresAt: c.in}, nil, oneSelf, nil)
+		b := r.JobDoc(nil, &store.Job{ID: jobID, Kind: store.ItemUpdate, CreatedAt: c.in, CompletedAt: c.in, ExpiresAt: c.in}, nil, oneSelf, nil)
 		want := `{"created_at":` + c.want + `,"completed_at":` + c.want + `,"expires_at":` + c.want + `}`
 		if got := string(rawAt(t, b, "data", "attributes")); got != want {
 			t.Errorf("%v:\n got %s\nwant %s", c.in, got, want)
@@ -170,10 +162,10 @@ func TestJob_EscapesOddStrings(t *testing.T) {
 		j := completeJob()
 		j.ID = s
 		j.Errors = []store.JobError{{ID: s, Code: s, Title: s, Detail: s, Pointer: s}}
-		j.Items = []string{s}
+		j.IDs = []string{s}
 		for _, date := range []string{"2022-10-17", "2026-07-15"} {
 			r := renderer(profile(t, date))
-			b := r.List(nil, []*store.Job{j}, render.Links{Self: s, Next: s, Prev: s}, []string{s})
+			b := r.Jobs(nil, []*store.Job{j}, render.Links{Self: s, Next: s, Prev: s}, []string{s})
 			doc := decode(t, b)
 			want := wantDecoded(s)
 			job := arr(t, doc, "data")[0].(map[string]any)
@@ -203,7 +195,7 @@ func TestJob_EscapesOddStrings(t *testing.T) {
 					t.Errorf("%s %q: links.%s read back as %q", date, s, k, links[k])
 				}
 			}
-			if self := obj(t, job, "links")["self"]; self != base+render.JobsPath+want+"/" {
+			if self := obj(t, job, "links")["self"]; self != base+jobsPath+want+"/" {
 				t.Errorf("%s %q: job links.self read back as %q", date, s, self)
 			}
 			if factAgentHints(date) {
@@ -217,10 +209,10 @@ func TestJob_EscapesOddStrings(t *testing.T) {
 
 func TestJob_EscapesTheWayKlaviyoWritesJSON(t *testing.T) {
 	// UTF-8 kept, HTML kept, control characters and U+2028/U+2029 escaped.
-	j := &store.Job{ID: "a\"b\\c\n\x01<&>ü\u2028😀"}
+	j := &store.Job{ID: "a\"b\\c\n\x01<&>ü\u2028😀", Kind: store.ItemUpdate}
 	r := renderer(profile(t, "2026-07-15"))
-	r.JobFields = 0
-	b := r.One(nil, j, nil, "", nil)
+	r.Fields = 0
+	b := r.JobDoc(nil, j, nil, "", nil)
 	want := `"id":"a\"b\\c\n\u0001<&>ü\u2028😀"`
 	if !strings.Contains(string(b), want) {
 		t.Errorf("got %s, want it to contain %s", b, want)
@@ -229,8 +221,8 @@ func TestJob_EscapesTheWayKlaviyoWritesJSON(t *testing.T) {
 
 func TestJob_RelationshipDataKeepsItemOrder(t *testing.T) {
 	j := completeJob()
-	j.Items = []string{store.ItemID("C"), store.ItemID("A"), store.ItemID("B"), store.ItemID("A")}
-	b := renderer(profile(t, "2022-10-17")).One(nil, j, nil, oneSelf, nil)
+	j.IDs = []string{store.ItemID("C"), store.ItemID("A"), store.ItemID("B"), store.ItemID("A")}
+	b := renderer(profile(t, "2022-10-17")).JobDoc(nil, j, nil, oneSelf, nil)
 	var data []struct{ Type, ID string }
 	if err := json.Unmarshal(rawAt(t, b, "data", "relationships", "items", "data"), &data); err != nil {
 		t.Fatal(err)
@@ -239,7 +231,7 @@ func TestJob_RelationshipDataKeepsItemOrder(t *testing.T) {
 	for _, d := range data {
 		ids = append(ids, d.ID)
 	}
-	if !slices.Equal(ids, j.Items) {
-		t.Errorf("got %q, want %q", ids, j.Items)
+	if !slices.Equal(ids, j.IDs) {
+		t.Errorf("got %q, want %q", ids, j.IDs)
 	}
 }

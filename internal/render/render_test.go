@@ -15,31 +15,39 @@ var jobAttrs = []string{"status", "created_at", "total_count", "completed_count"
 var itemAttrs = []string{"external_id", "title", "description", "price", "url", "image_full_url",
 	"image_thumbnail_url", "images", "custom_metadata", "published", "created", "updated"}
 
-// checkJob checks the members of one rendered job resource at date.
+// checkJob checks the members of one rendered item update job at date.
 func checkJob(t *testing.T, date string, job map[string]any, j *store.Job, withData bool) {
 	t.Helper()
+	checkJobOf(t, itemUpdate, date, job, j, withData)
+}
+
+// checkJobOf checks the members of one rendered job of js at date:
+// withData says whether relationships.<key>.data must be there.
+func checkJobOf(t *testing.T, js jobSpec, date string, job map[string]any, j *store.Job, withData bool) {
+	t.Helper()
+	where := date + " " + js.typ
 	top := []string{"type", "attributes", "relationships", "links"}
 	attrs := jobAttrs
 	if factTopLevelID(date) {
 		top = append(top, "id")
 		if job["id"] != j.ID {
-			t.Errorf("%s: id %v, want %q", date, job["id"], j.ID)
+			t.Errorf("%s: id %v, want %q", where, job["id"], j.ID)
 		}
 	} else {
 		attrs = append([]string{"job_id"}, jobAttrs...)
 	}
-	wantKeys(t, date+" job", job, top...)
-	if job["type"] != revision.TypeJob {
-		t.Errorf("%s: type %v, want %q", date, job["type"], revision.TypeJob)
+	wantKeys(t, where+" job", job, top...)
+	if job["type"] != js.typ {
+		t.Errorf("%s: type %v, want %q", where, job["type"], js.typ)
 	}
 	a := obj(t, job, "attributes")
-	wantKeys(t, date+" job attributes", a, attrs...)
+	wantKeys(t, where+" job attributes", a, attrs...)
 	if !factTopLevelID(date) && a["job_id"] != j.ID {
-		t.Errorf("%s: attributes.job_id %v, want %q", date, a["job_id"], j.ID)
+		t.Errorf("%s: attributes.job_id %v, want %q", where, a["job_id"], j.ID)
 	}
 	rel := obj(t, job, "relationships")
-	wantKeys(t, date+" relationships", rel, "items")
-	items := obj(t, rel, "items")
+	wantKeys(t, where+" relationships", rel, js.relKey)
+	r := obj(t, rel, js.relKey)
 	var want []string
 	if withData {
 		want = append(want, "data")
@@ -47,80 +55,98 @@ func checkJob(t *testing.T, date string, job map[string]any, j *store.Job, withD
 	if factItemsLinks(date) {
 		want = append(want, "links")
 	}
-	wantKeys(t, date+" relationships.items", items, want...)
+	wantKeys(t, where+" relationships."+js.relKey, r, want...)
 	if withData {
-		data := arr(t, items, "data")
-		if len(data) != len(j.Items) {
-			t.Fatalf("%s: %d item identifiers, want %d", date, len(data), len(j.Items))
+		data := arr(t, r, "data")
+		if len(data) != len(j.IDs) {
+			t.Fatalf("%s: %d %s identifiers, want %d", where, len(data), js.entity.typ, len(j.IDs))
 		}
 		for i, d := range data {
 			id := d.(map[string]any)
-			wantKeys(t, date+" item identifier", id, "type", "id")
-			if id["type"] != revision.TypeItem || id["id"] != j.Items[i] {
-				t.Errorf("%s: identifier %d = %v, want catalog-item %q", date, i, id, j.Items[i])
+			wantKeys(t, where+" identifier", id, "type", "id")
+			if id["type"] != js.entity.typ || id["id"] != j.IDs[i] {
+				t.Errorf("%s: identifier %d = %v, want %s %q", where, i, id, js.entity.typ, j.IDs[i])
 			}
 		}
 	}
+	jobBase := base + "/api/" + js.name + "/" + j.ID
 	if factItemsLinks(date) {
-		l := obj(t, items, "links")
-		wantKeys(t, date+" relationships.items.links", l, "self", "related")
-		if l["self"] != base+render.JobsPath+j.ID+"/relationships/items/" || l["related"] != base+render.JobsPath+j.ID+"/items/" {
-			t.Errorf("%s: items links %v", date, l)
+		l := obj(t, r, "links")
+		wantKeys(t, where+" relationships."+js.relKey+".links", l, "self", "related")
+		if l["self"] != jobBase+"/relationships/"+js.relKey+"/" || l["related"] != jobBase+"/"+js.relKey+"/" {
+			t.Errorf("%s: %s links %v", where, js.relKey, l)
 		}
 	}
 	links := obj(t, job, "links")
-	wantKeys(t, date+" job links", links, "self")
-	if links["self"] != base+render.JobsPath+j.ID+"/" {
-		t.Errorf("%s: job links.self %v, want %q", date, links["self"], base+render.JobsPath+j.ID+"/")
+	wantKeys(t, where+" job links", links, "self")
+	if links["self"] != jobBase+"/" {
+		t.Errorf("%s: job links.self %v, want %q", where, links["self"], jobBase+"/")
 	}
 }
 
 // checkItem checks the members of one included catalog item at date.
 func checkItem(t *testing.T, date string, it map[string]any, id string) {
 	t.Helper()
+	checkEntity(t, items, date, it, id)
+}
+
+// checkEntity checks the members of one included entity of es at date:
+// every attribute, and its own relationship (links only) from 2026-04-15.
+func checkEntity(t *testing.T, es entitySpec, date string, e map[string]any, id string) {
+	t.Helper()
+	where := date + " " + es.typ
 	top := []string{"type", "id", "attributes", "links"}
-	if factItemVariants(date) {
+	if factIncludedRelationships(date) {
 		top = append(top, "relationships")
 	}
-	wantKeys(t, date+" item", it, top...)
-	if it["type"] != revision.TypeItem || it["id"] != id {
-		t.Errorf("%s: item type/id %v/%v, want catalog-item %q", date, it["type"], it["id"], id)
+	wantKeys(t, where, e, top...)
+	if e["type"] != es.typ || e["id"] != id {
+		t.Errorf("%s: type/id %v/%v, want %s %q", where, e["type"], e["id"], es.typ, id)
 	}
-	wantKeys(t, date+" item attributes", obj(t, it, "attributes"), itemAttrs...)
-	if factItemVariants(date) {
-		rel := obj(t, it, "relationships")
-		wantKeys(t, date+" item relationships", rel, "variants")
-		v := obj(t, rel, "variants")
-		wantKeys(t, date+" variants", v, "links")
+	wantKeys(t, where+" attributes", obj(t, e, "attributes"), es.attrs...)
+	self := base + "/api/" + es.name + "/" + id
+	if factIncludedRelationships(date) {
+		rel := obj(t, e, "relationships")
+		wantKeys(t, where+" relationships", rel, es.relKey)
+		v := obj(t, rel, es.relKey)
+		wantKeys(t, where+" relationships."+es.relKey, v, "links")
 		l := obj(t, v, "links")
-		wantKeys(t, date+" variants links", l, "self", "related")
-		if l["self"] != base+render.ItemsPath+id+"/relationships/variants/" || l["related"] != base+render.ItemsPath+id+"/variants/" {
-			t.Errorf("%s: variants links %v", date, l)
+		wantKeys(t, where+" relationships."+es.relKey+".links", l, "self", "related")
+		if l["self"] != self+"/relationships/"+es.relKey+"/" || l["related"] != self+"/"+es.relKey+"/" {
+			t.Errorf("%s: %s links %v", where, es.relKey, l)
 		}
 	}
-	if l := obj(t, it, "links"); l["self"] != base+render.ItemsPath+id+"/" {
-		t.Errorf("%s: item links.self %v", date, l["self"])
+	if l := obj(t, e, "links"); l["self"] != self+"/" {
+		t.Errorf("%s: links.self %v, want %q", where, l["self"], self+"/")
 	}
 }
 
 func TestProfileFlagsMatchFacts(t *testing.T) {
-	for _, p := range revision.Default().All() {
-		got := []bool{!p.JobIDAttribute, p.ItemsLinks, p.ItemsDataOptional, p.DocumentSelfLink, p.AgentHints, p.ItemVariants}
-		want := []bool{factTopLevelID(p.Date), factItemsLinks(p.Date), factItemsDataOptional(p.Date),
-			factDocumentSelfLink(p.Date), factAgentHints(p.Date), factItemVariants(p.Date)}
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: flags [topID itemsLinks dataOptional selfLink hints variants] = %v, want %v", p.Date, got, want)
+	for _, js := range jobSpecs {
+		res := jobResource(t, js.name)
+		for _, rp := range revision.Default().All() {
+			p := res.At(rp)
+			got := []bool{!p.JobIDAttribute, p.RelLinks, p.RelDataOnRead, p.RelDataOnCreate, p.DocumentSelfLink,
+				p.AgentHints, p.IncludedRelationships, p.TrailingSlash}
+			want := []bool{factTopLevelID(p.Date), factItemsLinks(p.Date), factRelDataOnRead(js, p.Date),
+				factRelDataOnCreate(p.Date), factDocumentSelfLink(p.Date), factAgentHints(p.Date),
+				factIncludedRelationships(p.Date), factTrailingSlash(p.Date)}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s %s: flags [topID relLinks dataOnRead dataOnCreate selfLink hints includedRels slash] = %v, want %v",
+					js.name, p.Date, got, want)
+			}
 		}
 	}
 }
 
 func TestList_HasTheMembersEachRevisionImplies(t *testing.T) {
-	for _, p := range revision.Default().All() {
+	for _, rp := range revision.Default().All() {
+		p := itemUpdateAt(t, rp)
 		t.Run(p.Date, func(t *testing.T) {
 			jobs := []*store.Job{completeJob(), queuedJob()}
 			hints := []string{"Fetch the next page of jobs by following links.next."}
 			next := listSelf + "?page%5Bcursor%5D=bmV4dDo6aWQ6OjAx"
-			doc := decode(t, renderer(p).List(nil, jobs, render.Links{Self: listSelf, Next: next}, hints))
+			doc := decode(t, renderer(p).Jobs(nil, jobs, render.Links{Self: listSelf, Next: next}, hints))
 			top := []string{"data", "links"}
 			if factAgentHints(p.Date) {
 				top = append(top, "meta")
@@ -151,11 +177,12 @@ func TestList_HasTheMembersEachRevisionImplies(t *testing.T) {
 	}
 }
 
-func TestList_ItemDataOnRequestWhereOptional(t *testing.T) {
-	for _, p := range revision.Default().All() {
+func TestList_IncludeOnRequestWhereOptional(t *testing.T) {
+	for _, rp := range revision.Default().All() {
+		p := itemUpdateAt(t, rp)
 		r := renderer(p)
-		r.ItemData = true
-		doc := decode(t, r.List(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, nil))
+		r.Include = true
+		doc := decode(t, r.Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, nil))
 		checkJob(t, p.Date, arr(t, doc, "data")[0].(map[string]any), completeJob(), true)
 	}
 }
@@ -167,7 +194,7 @@ func TestList_EmptyPage(t *testing.T) {
 		"2026-07-15": `{"data":[],"links":{"self":"` + listSelf + `","next":null,"prev":null},"meta":{"agent_hints":{"next_steps":[]}}}`,
 	}
 	for date, want := range cases {
-		got := renderer(profile(t, date)).List(nil, nil, render.Links{Self: listSelf}, nil)
+		got := renderer(profile(t, date)).Jobs(nil, nil, render.Links{Self: listSelf}, nil)
 		if string(got) != want {
 			t.Errorf("%s:\n got %s\nwant %s", date, got, want)
 		}
@@ -175,7 +202,7 @@ func TestList_EmptyPage(t *testing.T) {
 }
 
 func TestList_PrevAndNextRenderAsStringsWhenSet(t *testing.T) {
-	got := renderer(profile(t, "2024-10-15")).List(nil, nil,
+	got := renderer(profile(t, "2024-10-15")).Jobs(nil, nil,
 		render.Links{Self: listSelf + "?x=1", Next: listSelf + "?n", Prev: listSelf + "?p"}, nil)
 	want := `{"data":[],"links":{"self":"` + listSelf + `?x=1","next":"` + listSelf + `?n","prev":"` + listSelf + `?p"}}`
 	if string(got) != want {
@@ -184,7 +211,7 @@ func TestList_PrevAndNextRenderAsStringsWhenSet(t *testing.T) {
 }
 
 func TestList_ExactDocumentAt20221017(t *testing.T) {
-	got := renderer(profile(t, "2022-10-17")).List(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, []string{"ignored"})
+	got := renderer(profile(t, "2022-10-17")).Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, []string{"ignored"})
 	want := `{"data":[{"type":"catalog-item-bulk-update-job","attributes":{"job_id":"` + jobID + `","status":"complete",` +
 		`"created_at":"2026-09-30T23:55:29.946027+00:00","total_count":2,"completed_count":1,"failed_count":1,` +
 		`"completed_at":"2026-09-30T23:56:01+00:00","expires_at":"2026-10-07T23:56:01+00:00","errors":[{"id":"6f1c0a52-3c8e-4a3e-9d55-0c8d1f0e7a11",` +
@@ -200,9 +227,11 @@ func TestList_ExactDocumentAt20221017(t *testing.T) {
 
 func TestOne_ExactDocumentAt20260715(t *testing.T) {
 	r := renderer(profile(t, "2026-07-15"))
-	r.ItemData = true
-	got := r.One(nil, queuedJob(), []*store.Item{{ID: store.ItemID("SKU-1"), ExternalID: "SKU-1", Price: ptr(20.0)}},
-		oneSelf, []string{"Poll it."})
+	r.Include = true
+	priced := item(store.ItemID("SKU-1"))
+	priced.ExternalID = "SKU-1"
+	priced.Num[store.NumPrice] = ptr(20.0)
+	got := r.JobDoc(nil, queuedJob(), []*store.Entity{priced}, oneSelf, []string{"Poll it."})
 	ib := base + "/api/catalog-items/$custom:::$default:::SKU-1"
 	want := `{"data":{"type":"catalog-item-bulk-update-job","id":"` + jobID2 + `","attributes":{"status":"queued",` +
 		`"created_at":"2026-09-30T23:55:29.946027+00:00","total_count":1,"completed_count":0,"failed_count":0,` +
@@ -221,17 +250,18 @@ func TestOne_ExactDocumentAt20260715(t *testing.T) {
 }
 
 func TestOne_HasTheMembersEachRevisionImplies(t *testing.T) {
-	for _, p := range revision.Default().All() {
+	for _, rp := range revision.Default().All() {
+		p := itemUpdateAt(t, rp)
 		t.Run(p.Date, func(t *testing.T) {
 			for _, include := range []bool{false, true} {
 				r := renderer(p)
-				r.ItemData = include
-				var included []*store.Item
+				r.Include = include
+				var included []*store.Entity
 				if include {
-					included = []*store.Item{fullItem()}
+					included = []*store.Entity{fullItem()}
 				}
 				hints := []string{"Inspect errors for the items the job could not update."}
-				doc := decode(t, r.One(nil, completeJob(), included, oneSelf, hints))
+				doc := decode(t, r.JobDoc(nil, completeJob(), included, oneSelf, hints))
 				top := []string{"data"}
 				if include {
 					top = append(top, "included")
@@ -271,10 +301,10 @@ func TestOne_HasTheMembersEachRevisionImplies(t *testing.T) {
 
 func TestOne_IncludedAbsentWhenNilAndEmptyWhenEmpty(t *testing.T) {
 	r := renderer(profile(t, "2023-12-15"))
-	if doc := decode(t, r.One(nil, queuedJob(), nil, oneSelf, nil)); doc["included"] != nil {
+	if doc := decode(t, r.JobDoc(nil, queuedJob(), nil, oneSelf, nil)); doc["included"] != nil {
 		t.Errorf("nil included rendered as %v, want absent", doc["included"])
 	}
-	doc := decode(t, r.One(nil, queuedJob(), []*store.Item{}, oneSelf, nil))
+	doc := decode(t, r.JobDoc(nil, queuedJob(), []*store.Entity{}, oneSelf, nil))
 	if inc, ok := doc["included"].([]any); !ok || len(inc) != 0 {
 		t.Errorf("empty included rendered as %#v, want []", doc["included"])
 	}
@@ -283,7 +313,7 @@ func TestOne_IncludedAbsentWhenNilAndEmptyWhenEmpty(t *testing.T) {
 func TestOne_EmptyAgentHintsRenderAsEmptyArray(t *testing.T) {
 	r := renderer(profile(t, "2026-07-15"))
 	for _, hints := range [][]string{nil, {}} {
-		got := string(r.One(nil, queuedJob(), nil, oneSelf, hints))
+		got := string(r.JobDoc(nil, queuedJob(), nil, oneSelf, hints))
 		if want := `,"meta":{"agent_hints":{"next_steps":[]}}}`; got[len(got)-len(want):] != want {
 			t.Errorf("hints %#v: document ends %q, want %q", hints, got[max(0, len(got)-60):], want)
 		}
@@ -293,13 +323,13 @@ func TestOne_EmptyAgentHintsRenderAsEmptyArray(t *testing.T) {
 func TestRender_AppendsToTheBuffer(t *testing.T) {
 	r := renderer(profile(t, "2026-07-15"))
 	prefix := []byte("PREFIX")
-	one := r.One(nil, queuedJob(), nil, oneSelf, nil)
-	got := r.One(prefix, queuedJob(), nil, oneSelf, nil)
+	one := r.JobDoc(nil, queuedJob(), nil, oneSelf, nil)
+	got := r.JobDoc(prefix, queuedJob(), nil, oneSelf, nil)
 	if string(got) != "PREFIX"+string(one) {
 		t.Errorf("One did not append after the existing bytes: %.40s", got)
 	}
-	list := r.List(nil, []*store.Job{queuedJob()}, render.Links{Self: listSelf}, nil)
-	got = r.List([]byte("xy"), []*store.Job{queuedJob()}, render.Links{Self: listSelf}, nil)
+	list := r.Jobs(nil, []*store.Job{queuedJob()}, render.Links{Self: listSelf}, nil)
+	got = r.Jobs([]byte("xy"), []*store.Job{queuedJob()}, render.Links{Self: listSelf}, nil)
 	if string(got) != "xy"+string(list) {
 		t.Errorf("List did not append after the existing bytes: %.40s", got)
 	}
@@ -308,8 +338,8 @@ func TestRender_AppendsToTheBuffer(t *testing.T) {
 func TestRender_BaseStartsEveryLink(t *testing.T) {
 	r := renderer(profile(t, "2026-07-15"))
 	r.Base = "http://127.0.0.1:8080"
-	r.ItemData = true
-	doc := decode(t, r.One(nil, completeJob(), []*store.Item{fullItem()}, "http://127.0.0.1:8080/x", nil))
+	r.Include = true
+	doc := decode(t, r.JobDoc(nil, completeJob(), []*store.Entity{fullItem()}, "http://127.0.0.1:8080/x", nil))
 	job := obj(t, doc, "data")
 	if got := obj(t, job, "links")["self"]; got != "http://127.0.0.1:8080/api/catalog-item-bulk-update-jobs/"+jobID+"/" {
 		t.Errorf("job self %v", got)

@@ -62,22 +62,14 @@ func TestProfiles_FlagsChangeAtTheDocumentedRevisions(t *testing.T) {
 		{"TrailingSlash", func(p *revision.Profile) bool { return p.TrailingSlash }, span{"", "2024-07-15"}},
 		{"ContentType is application/json", func(p *revision.Profile) bool { return p.ContentType == "application/json" }, span{"", "2024-07-15"}},
 		{"ContentType is application/vnd.api+json", func(p *revision.Profile) bool { return p.ContentType == "application/vnd.api+json" }, span{"2024-10-15", ""}},
-		{"JobIDAttribute", func(p *revision.Profile) bool { return p.JobIDAttribute }, span{"", "2023-10-15"}},
-		{"ItemsLinks", func(p *revision.Profile) bool { return p.ItemsLinks }, span{"2023-02-22", ""}},
-		{"CreateItemsWrapped", func(p *revision.Profile) bool { return p.CreateItemsWrapped }, span{"2023-07-15", ""}},
-		{"CreateNullableAttributes", func(p *revision.Profile) bool { return p.CreateNullableAttributes }, span{"2024-02-15", ""}},
-		{"CategoriesDataRequired", func(p *revision.Profile) bool { return p.CategoriesDataRequired }, span{"", "2024-02-15"}},
-		{"ItemsDataOptional", func(p *revision.Profile) bool { return p.ItemsDataOptional }, span{"2024-05-15", ""}},
+		{"NullableBodyAttributes", func(p *revision.Profile) bool { return p.NullableBodyAttributes }, span{"2024-02-15", ""}},
 		{"ModernErrors", func(p *revision.Profile) bool { return p.ModernErrors }, span{"2024-05-15", ""}},
 		{"DocumentSelfLink", func(p *revision.Profile) bool { return p.DocumentSelfLink }, span{"2026-01-15", ""}},
-		{"ItemVariants", func(p *revision.Profile) bool { return p.ItemVariants }, span{"2026-04-15", ""}},
-		{"CreateFields", func(p *revision.Profile) bool { return p.CreateFields }, span{"2026-04-15", ""}},
+		{"FieldsAcceptID", func(p *revision.Profile) bool { return p.FieldsAcceptID }, span{"2026-04-15", ""}},
+		{"WriteFields", func(p *revision.Profile) bool { return p.WriteFields }, span{"2026-04-15", ""}},
 		{"AgentHints", func(p *revision.Profile) bool { return p.AgentHints }, span{"2026-07-15", ""}},
 		{"MaxPayload is 4 MiB", func(p *revision.Profile) bool { return p.MaxPayload == 4<<20 }, span{"", "2023-10-15"}},
 		{"MaxPayload is 5 MiB", func(p *revision.Profile) bool { return p.MaxPayload == 5<<20 }, span{"2023-12-15", ""}},
-		{"job fields accept job_id", func(p *revision.Profile) bool { return p.JobFields.Has(revision.JobID) }, span{"", "2023-10-15"}},
-		{"job fields accept id", func(p *revision.Profile) bool { return p.JobFields.Has(revision.JobIDField) }, span{"2026-04-15", ""}},
-		{"item fields accept id", func(p *revision.Profile) bool { return p.ItemFields.Has(revision.ItemIDField) }, span{"2026-04-15", ""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,85 +82,8 @@ func TestProfiles_FlagsChangeAtTheDocumentedRevisions(t *testing.T) {
 	}
 }
 
-// The spec's x-klaviyo-ratelimit and operationId of each operation
-// (openapi@<rev>, read when this test was written).
-func TestProfiles_OperationsMatchTheSpec(t *testing.T) {
-	for _, p := range revision.Default().All() {
-		d := p.Date
-		want := [revision.NumOps]revision.Operation{
-			revision.OpList:   {ID: "get_update_items_jobs", Limits: revision.Limits{Burst: 350, Steady: 3500}},
-			revision.OpGet:    {ID: "get_update_items_job", Limits: revision.Limits{Burst: 350, Steady: 3500}},
-			revision.OpCreate: {ID: "spawn_update_items_job", Limits: revision.Limits{Burst: 75, Steady: 700}},
-		}
-		if d >= "2024-10-15" {
-			want[revision.OpList].ID = "get_bulk_update_catalog_items_jobs"
-			want[revision.OpGet].ID = "get_bulk_update_catalog_items_job"
-			want[revision.OpCreate].ID = "bulk_update_catalog_items"
-		}
-		if d >= "2026-01-15" {
-			want[revision.OpCreate].Limits.Steady = 750
-		}
-		if d >= "2026-04-15" {
-			want[revision.OpList].Limits = revision.Limits{Burst: 75, Steady: 750}
-			want[revision.OpGet].Limits = revision.Limits{Burst: 75, Steady: 750}
-		}
-		if p.Ops != want {
-			t.Errorf("%s: Ops = %+v\nwant %+v", d, p.Ops, want)
-		}
-	}
-}
-
-func TestProfiles_SpotCheckLimits(t *testing.T) {
-	tests := []struct {
-		date              string
-		list, get, create revision.Limits
-	}{
-		{"2022-10-17", revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 75, Steady: 700}},
-		{"2025-10-15", revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 75, Steady: 700}},
-		{"2026-01-15", revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 350, Steady: 3500}, revision.Limits{Burst: 75, Steady: 750}},
-		{"2026-04-15", revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}},
-		{"2026-07-15", revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}, revision.Limits{Burst: 75, Steady: 750}},
-	}
-	for _, tt := range tests {
-		p, ok := revision.Default().Exact(tt.date)
-		if !ok {
-			t.Fatalf("no revision %s", tt.date)
-		}
-		got := [3]revision.Limits{p.Ops[revision.OpList].Limits, p.Ops[revision.OpGet].Limits, p.Ops[revision.OpCreate].Limits}
-		if want := [3]revision.Limits{tt.list, tt.get, tt.create}; got != want {
-			t.Errorf("%s: list/get/create limits = %v, want %v", tt.date, got, want)
-		}
-	}
-}
-
 // Field enums of the spec, sorted (openapi@<rev>; order varies between
 // revisions, members do not).
-func TestProfiles_FieldNamesMatchTheSpecEnums(t *testing.T) {
-	jobV1 := []string{"completed_at", "completed_count", "created_at", "errors", "expires_at", "failed_count", "job_id", "status", "total_count"}
-	jobV2 := []string{"completed_at", "completed_count", "created_at", "errors", "expires_at", "failed_count", "status", "total_count"}
-	jobV3 := []string{"completed_at", "completed_count", "created_at", "errors", "expires_at", "failed_count", "id", "status", "total_count"}
-	itemV1 := []string{"created", "custom_metadata", "description", "external_id", "image_full_url", "image_thumbnail_url", "images", "price", "published", "title", "updated", "url"}
-	itemV2 := []string{"created", "custom_metadata", "description", "external_id", "id", "image_full_url", "image_thumbnail_url", "images", "price", "published", "title", "updated", "url"}
-	for _, p := range revision.Default().All() {
-		wantJob, wantItem := jobV1, itemV1
-		switch {
-		case p.Date >= "2026-04-15":
-			wantJob, wantItem = jobV3, itemV2
-		case p.Date >= "2023-12-15":
-			wantJob = jobV2
-		}
-		gotJob := p.JobFields.Names(revision.JobFieldNames())
-		slices.Sort(gotJob)
-		if !slices.Equal(gotJob, wantJob) {
-			t.Errorf("%s: job fields = %q, want %q", p.Date, gotJob, wantJob)
-		}
-		gotItem := p.ItemFields.Names(revision.ItemFieldNames())
-		slices.Sort(gotItem)
-		if !slices.Equal(gotItem, wantItem) {
-			t.Errorf("%s: item fields = %q, want %q", p.Date, gotItem, wantItem)
-		}
-	}
-}
 
 func TestProfile_RetiresTwoYearsAfterRelease(t *testing.T) {
 	tests := []struct {
@@ -228,17 +143,6 @@ func TestTable_AtOrBeforePicksNewestNotAfterDate(t *testing.T) {
 		}
 		if got != tt.want || ok != tt.wantOK {
 			t.Errorf("AtOrBefore(%s) = %q, %v; want %q, %v", tt.date, got, ok, tt.want, tt.wantOK)
-		}
-	}
-}
-
-func TestOp_String(t *testing.T) {
-	tests := map[revision.Op]string{
-		revision.OpList: "list", revision.OpGet: "get", revision.OpCreate: "create", revision.NumOps: "unknown",
-	}
-	for op, want := range tests {
-		if got := op.String(); got != want {
-			t.Errorf("Op(%d).String() = %q, want %q", op, got, want)
 		}
 	}
 }

@@ -23,7 +23,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/persist"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -60,18 +60,19 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 	clk = s.clock
 	mode, _ := store.ParseMode(cfg.JobTransition)
 	shares := cfg.Shares()
+	est := fixtures.Estimates(s.fixtureParams())
 	s.store = store.New(store.Options{
 		Lifecycle:   store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
 		Seed:        cfg.Seed,
 		Seeder:      fixtures.Seeder(s.fixtureParams()),
-		SeedBytes:   fixtures.EstimateBytes(s.fixtureParams()),
+		SeedBytes:   est,
 		MaxBytes:    shares.Accounts,
 		Now:         clk.Now,
 		MaxAccounts: cfg.MaxAccounts,
 	})
-	if !s.store.CanSeed(fixtures.EstimateBytes(s.fixtureParams())) {
-		return nil, fmt.Errorf("--jobs: an account of %d jobs and %d items takes about %d MiB, more than the %d MiB --memory-budget leaves for accounts; lower --jobs or raise --memory-budget",
-			cfg.Jobs, cfg.Items, fixtures.EstimateBytes(s.fixtureParams())>>20, shares.Accounts>>20)
+	if c, n := fixtures.Largest(est); !s.store.Fits(n) {
+		return nil, fmt.Errorf("--jobs, --items, --variants, --categories: an account's %s take about %d MiB, more than the %d MiB --memory-budget leaves for accounts; seed less or raise --memory-budget",
+			c.Name(), n>>20, shares.Accounts>>20)
 	}
 	s.limiter = limiter.New(clk.Now)
 	s.faults = faults.New(cfg.Seed, cfg.ThrottleProbability)
@@ -79,7 +80,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 	s.handler = handlers.New(handlers.Options{
 		Store:           s.store,
 		Clock:           clk,
-		Revisions:       revision.Default(),
+		Resources:       resource.Default(),
 		Logger:          logger,
 		PublicURL:       cfg.PublicURL,
 		StrictKeys:      cfg.StrictKeys,
@@ -116,7 +117,8 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 }
 
 func (s *Server) fixtureParams() fixtures.Params {
-	return fixtures.Params{Seed: s.seed, Jobs: s.jobs, Items: s.cfg.Items, Epoch: s.cfg.Epoch}
+	return fixtures.Params{Seed: s.seed, Jobs: s.jobs, Items: s.cfg.Items, Variants: s.cfg.Variants,
+		Categories: s.cfg.Categories, Epoch: s.cfg.Epoch}
 }
 
 // startClock applies --clock and --freeze-clock to a clock in real time.
@@ -137,12 +139,12 @@ func (s *Server) Reset(seed uint64, jobs *int) error {
 	if jobs != nil {
 		p := s.fixtureParams()
 		p.Jobs = *jobs
-		if est := fixtures.EstimateBytes(p); !s.store.CanSeed(est) {
+		if _, n := fixtures.Largest(fixtures.Estimates(p)); !s.store.Fits(n) {
 			_, limit := s.store.Used()
 			return &handlers.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
-				"An account of %d jobs takes about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
+				"%d jobs of one kind take about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
 					"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
-				*jobs, est>>20, limit>>20)}
+				*jobs, n>>20, limit>>20)}
 		}
 	}
 	s.seed, s.jobs = s.cfg.Seed, s.cfg.Jobs
@@ -152,7 +154,7 @@ func (s *Server) Reset(seed uint64, jobs *int) error {
 	if jobs != nil {
 		s.jobs = *jobs
 	}
-	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.EstimateBytes(s.fixtureParams()))
+	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.Estimates(s.fixtureParams()))
 	s.limiter.Reset()
 	s.faults.Reset(s.seed)
 	s.journal.Clear()
@@ -180,7 +182,11 @@ func (s *Server) Snapshot() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		accounts = append(accounts, a.Export())
+		ex, err := a.Export() // the collections it holds; the others regenerate
+		if err != nil {
+			return "", err
+		}
+		accounts = append(accounts, ex)
 	}
 	if err := persist.Save(s.cfg.StateFile, st, accounts); err != nil {
 		return "", err
@@ -203,13 +209,13 @@ func (s *Server) load() error {
 	if st.Jobs != nil {
 		s.jobs = *st.Jobs
 	}
-	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.EstimateBytes(s.fixtureParams()))
+	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.Estimates(s.fixtureParams()))
 	s.faults.Reset(s.seed)
 	s.handler.Reseed(s.seed)
 	n := 0
 	if err := l.Accounts(func(a store.AccountState) error {
 		n++
-		if err := s.store.Restore(a); errors.Is(err, store.ErrMemoryBudget) {
+		if err := s.store.Restore(a, s.clock.Now()); errors.Is(err, store.ErrMemoryBudget) {
 			return fmt.Errorf("state file %s holds more than --memory-budget leaves for accounts (%d MiB); start with a larger --memory-budget", s.cfg.StateFile, s.cfg.Shares().Accounts>>20)
 		} else if err != nil {
 			return fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", s.cfg.StateFile, err)

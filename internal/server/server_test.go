@@ -3,12 +3,14 @@ package server
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +77,7 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := s1.Store().Account(key)
-	_, items := a.Snapshot()
+	items, _ := a.AllEntities(store.ItemKind)
 	base, stop := serve(t, s1)
 	post(t, base, items[0].ID)
 	stop() // saves on shutdown
@@ -89,15 +91,15 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 		t.Fatalf("clock not restored: %v frozen=%v", clk2.Now(), clk2.Frozen())
 	}
 	a2, _ := s2.Store().Account(key)
-	jobs, _ := a2.Snapshot()
+	jobs, _ := a2.AllJobs(store.ItemUpdate)
 	last := jobs[len(jobs)-1]
 	if len(jobs) != 6 || last.Status != store.Queued || !last.Created() {
 		t.Fatalf("%d jobs, last %+v", len(jobs), last)
 	}
 	clk2.Advance(10 * time.Second)
-	done, _ := a2.Job(last.ID)
-	it := a2.Items([]string{items[0].ID})
-	if done.Status != store.Complete || done.Completed != 1 || *it[0].Title != "after restart" {
+	done, _, _ := a2.Job(store.ItemUpdate, last.ID)
+	it, _ := a2.Entities(store.ItemKind, []string{items[0].ID})
+	if done.Status != store.Complete || done.Completed != 1 || it[0].Title() != "after restart" {
 		t.Fatalf("the restored job did not finish its work: %+v", done)
 	}
 }
@@ -127,7 +129,7 @@ func TestSnapshot_SavesOnlyChangedAccounts(t *testing.T) {
 	s, _ := New(cfgWith(t, "--state-file="+path), nil, nil)
 	s.Store().Account("pk_untouched")
 	a, _ := s.Store().Mutable("pk_changed")
-	a.Delete("nothing")
+	a.Delete(store.ItemUpdate, "nothing")
 	if _, err := s.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
@@ -171,12 +173,13 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, items := a.Snapshot()
-			title := "at the edge"
+			items, _ := a.AllEntities(store.ItemKind)
 			create := func(i int) {
 				t.Helper()
-				if _, err := a.Create(store.CreateRequest{ItemPointer: "/data/attributes/items/data",
-					Items: []store.ItemUpdate{{ID: items[i].ID, Set: store.AttrTitle, Values: store.Item{Title: &title}}}}); err != nil {
+				var v store.Entity
+				v.Str[store.StrTitle] = store.StrPtr("at the edge")
+				if _, err := a.Create(store.CreateRequest{Kind: store.ItemUpdate, Pointer: "/data/attributes/items/data",
+					Elements: []store.Element{{ID: items[i].ID, Set: store.ItemKind.SetOf("title"), Values: v}}}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -184,8 +187,8 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			create(1)
 			clk.Advance(24 * time.Hour)
 			create(2) // still pending when saved
-			st := a.State()
-			done := st.Jobs[len(st.Jobs)-3]
+			st, _ := a.JobStates(store.ItemUpdate)
+			done := st[len(st)-3]
 			if done.Status != "complete" || done.ExpiresAt == nil || (at.Year() > 2000 && done.ExpiresAt.Year() != 9000) {
 				t.Fatalf("job at the edge: %+v", done)
 			}
@@ -197,12 +200,12 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 				t.Fatalf("the server refused the state file it wrote: %v", err)
 			}
 			a2, _ := s2.Store().Account(key)
-			st2 := a2.State()
-			if len(st2.Jobs) != len(st.Jobs) {
-				t.Fatalf("reloaded %d jobs, saved %d", len(st2.Jobs), len(st.Jobs))
+			st2, _ := a2.JobStates(store.ItemUpdate)
+			if len(st2) != len(st) {
+				t.Fatalf("reloaded %d jobs, saved %d", len(st2), len(st))
 			}
-			got := st2.Jobs[len(st2.Jobs)-3]
-			if got.ID != done.ID || !got.ExpiresAt.Equal(*done.ExpiresAt) || st2.Jobs[len(st2.Jobs)-1].Pending == nil {
+			got := st2[len(st2)-3]
+			if got.ID != done.ID || !got.ExpiresAt.Equal(*done.ExpiresAt) || st2[len(st2)-1].Pending == nil {
 				t.Fatalf("reloaded %+v, want %+v and a pending last job", got, done)
 			}
 		})
@@ -360,5 +363,105 @@ func TestLimitListener_HoldsAtMostNConnections(t *testing.T) {
 	ln.Close()
 	if _, err := ln.Accept(); err == nil {
 		t.Fatal("Accept after Close succeeded")
+	}
+}
+
+// TestStateFile_KeepsEveryCollectionAJobTouched saves an account whose
+// variant create job is half done and whose categories were replaced, and
+// restarts: the catalog, the jobs and the pending work come back, and
+// collections never used regenerate from the seed.
+func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	clk := clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	cfg := cfgWith(t, "--state-file="+path, "--job-transition=duration", "--job-duration=10s")
+	s1, err := New(cfg, nil, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s1.Store().Mutable(key)
+	items, _ := a.AllEntities(store.ItemKind)
+	var req store.CreateRequest
+	req.Kind, req.Pointer = store.VariantCreate, "/data/attributes/variants/data"
+	for i := 0; i < 4; i++ {
+		ext := fmt.Sprintf("NEW-V%d", i)
+		el := store.Element{ID: store.EntityID(ext), Set: store.VariantKind.SetOf("external_id"), HasRelated: true,
+			Related: []string{items[i].ID}}
+		el.Values.ExternalID = ext
+		req.Elements = append(req.Elements, el)
+	}
+	if _, err := a.Create(req); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(6 * time.Second) // queued for 2 s, then one element every 2 s: 2 done
+	before, _ := a.JobStates(store.VariantCreate)
+	pending := before[len(before)-1]
+	if pending.Pending == nil || pending.CompletedCount != 2 {
+		t.Fatalf("the job is not half done: %+v", pending)
+	}
+	variantsBefore, _ := a.AllEntities(store.VariantKind)
+	if _, err := s1.Snapshot(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":2`} {
+		if !strings.Contains(string(b), member) {
+			t.Errorf("the state file lacks %s", member)
+		}
+	}
+	if strings.Contains(string(b), `"item-bulk-delete-jobs"`) {
+		t.Error("the state file holds a collection nobody used")
+	}
+
+	clk2 := clock.NewFrozen(clk.Now())
+	s2, err := New(cfg, nil, clk2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := s2.Store().Account(key)
+	if got, _ := a2.AllEntities(store.VariantKind); len(got) != len(variantsBefore) {
+		t.Fatalf("%d variants after the restart, %d before", len(got), len(variantsBefore))
+	}
+	clk2.Advance(10 * time.Second)
+	after, _ := a2.JobStates(store.VariantCreate)
+	done := after[len(after)-1]
+	if done.ID != pending.ID || done.Status != "complete" || done.CompletedCount != 4 {
+		t.Fatalf("the restored job did not finish: %+v", done)
+	}
+	if vs, _ := a2.VariantIDs(items[3].ID); !slices.Contains(vs, store.EntityID("NEW-V3")) {
+		t.Fatalf("the last element's variant is missing: %v", vs)
+	}
+	if n := a2.Count(store.JobCollection(store.ItemDelete)); n != 5 {
+		t.Fatalf("a collection never used regenerated %d jobs, want the seeded 5", n)
+	}
+}
+
+// TestStateFile_Version1StillLoads starts from a file written by the
+// previous release (update jobs and items only, a pending job's work under
+// "updates" and "item_pointer").
+func TestStateFile_Version1StillLoads(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	v1 := `{"version":1,"saved_at":"2026-11-28T12:00:00Z","seed":1,"jobs":5,"clock":{"frozen":true,"at":"2026-11-28T12:00:00Z","offset":0},
+"accounts":[{"account":"` + key + `","jobs":[{"id":"01JAAAAAAAAAAAAAAAAAAAAAAA","status":"queued","created_at":"2026-11-28T12:00:00Z",
+"completed_at":null,"expires_at":null,"total_count":1,"completed_count":0,"failed_count":0,"errors":[],"items":["$custom:::$default:::A"],
+"pending":{"start":"2026-11-28T12:00:00Z","updates":[{"id":"$custom:::$default:::A","set":["title"],"values":{"id":"","external_id":"",
+"title":"from v1","description":null,"price":null,"url":null,"image_full_url":null,"image_thumbnail_url":null,"images":null,
+"custom_metadata":null,"published":null,"created":"0001-01-01T00:00:00Z","updated":"0001-01-01T00:00:00Z"}}],
+"item_pointer":"/data/attributes/items/data","processed":0,"polls":0}}],
+"items":[{"id":"$custom:::$default:::A","external_id":"A","title":"old","description":null,"price":12.5,"url":null,
+"image_full_url":null,"image_thumbnail_url":null,"images":null,"custom_metadata":{"k":1},"published":true,
+"created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}]}]}`
+	if err := os.WriteFile(path, []byte(v1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	s, err := New(cfgWith(t, "--state-file="+path, "--job-transition=immediate"), nil, clk)
+	if err != nil {
+		t.Fatalf("a version 1 file was refused: %v", err)
+	}
+	a, _ := s.Store().Account(key)
+	j, ok, _ := a.Job(store.ItemUpdate, "01JAAAAAAAAAAAAAAAAAAAAAAA")
+	it, _, _ := a.Entity(store.ItemKind, store.ItemID("A"))
+	if !ok || j.Status != store.Complete || it.Title() != "from v1" || *it.Num[store.NumPrice] != 12.5 {
+		t.Fatalf("job %+v, item %+v", j, it)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// specFS holds Klaviyo's per-revision OpenAPI slices for this resource
+// specFS holds Klaviyo's per-revision OpenAPI documents of the Catalogs API
 // (copied from klaviyo/openapi, MIT licence in testdata/openapi/LICENSE).
 //
 //go:embed testdata/openapi/*.json testdata/openapi/LICENSE
@@ -68,8 +68,8 @@ var docCache = struct {
 
 // loadDoc returns the spec of revision with the Tolerances applied for the
 // given fieldsets (nil = no fields[...] parameter sent).
-func loadDoc(revision string, jobFields, itemFields []string) (*openapi3.T, error) {
-	key := revision + "|" + fieldsKey(jobFields) + "|" + fieldsKey(itemFields)
+func loadDoc(revision string, fields, includedFields []string) (*openapi3.T, error) {
+	key := revision + "|" + fieldsKey(fields) + "|" + fieldsKey(includedFields)
 	docCache.Lock()
 	e := docCache.m[key]
 	if e == nil {
@@ -80,7 +80,7 @@ func loadDoc(revision string, jobFields, itemFields []string) (*openapi3.T, erro
 	e.once.Do(func() {
 		e.doc, e.err = loadRaw(revision)
 		if e.err == nil {
-			applyTolerances(e.doc, revision, jobFields, itemFields)
+			applyTolerances(e.doc, revision, fields, includedFields)
 		}
 	})
 	return e.doc, e.err
@@ -132,4 +132,23 @@ func matchTemplate(tmpl, got []string) bool {
 		}
 	}
 	return true
+}
+
+// rawCache holds the unpatched documents, one per revision.
+var rawCache = struct {
+	sync.Mutex
+	m map[string]*docEntry
+}{m: map[string]*docEntry{}}
+
+// rawDoc returns the unpatched spec of revision, loaded once.
+func rawDoc(revision string) (*openapi3.T, error) {
+	rawCache.Lock()
+	e := rawCache.m[revision]
+	if e == nil {
+		e = &docEntry{}
+		rawCache.m[revision] = e
+	}
+	rawCache.Unlock()
+	e.once.Do(func() { e.doc, e.err = loadRaw(revision) })
+	return e.doc, e.err
 }

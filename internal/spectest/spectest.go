@@ -1,6 +1,7 @@
 // Package spectest is a test-only helper that checks HTTP response documents
 // produced by the emulator against Klaviyo's official OpenAPI document of the
-// same revision (embedded from testdata/openapi, MIT licensed by Klaviyo).
+// Catalogs API at the same revision (embedded from testdata/openapi, MIT
+// licensed by Klaviyo).
 //
 // The only deviations from the spec that are accepted are the rows of
 // Tolerances; everything else the spec says (types, enums, required members,
@@ -42,12 +43,12 @@ type Response struct {
 	ContentType string
 	// Body is the response body served.
 	Body []byte
-	// JobFields is the fields[catalog-item-bulk-update-job] list the request
-	// sent, or nil when the request sent none.
-	JobFields []string
-	// ItemFields is the fields[catalog-item] list the request sent, or nil
-	// when the request sent none.
-	ItemFields []string
+	// Fields is the fields[<type>] list the request sent for the type of
+	// the document's data, or nil when it sent none.
+	Fields []string
+	// IncludedFields is the fields[<type>] list the request sent for the
+	// type of included[], or nil when it sent none.
+	IncludedFields []string
 }
 
 // Validate checks r like Check and reports any failure on t with t.Errorf,
@@ -71,7 +72,7 @@ func Check(r Response) error {
 }
 
 func check(r Response) error {
-	doc, err := loadDoc(r.Revision, r.JobFields, r.ItemFields)
+	doc, err := loadDoc(r.Revision, r.Fields, r.IncludedFields)
 	if err != nil {
 		return err
 	}

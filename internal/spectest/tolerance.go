@@ -97,7 +97,7 @@ func tolerated(name, revision string) bool {
 // applyTolerances patches doc (a private copy) by walking the schema of every
 // success response, following $refs and allOf branches, so that it does not
 // depend on component names.
-func applyTolerances(doc *openapi3.T, revision string, jobFields, itemFields []string) {
+func applyTolerances(doc *openapi3.T, revision string, fields, includedFields []string) {
 	for _, top := range successSchemas(doc) {
 		jobAttrs := member(elements(member(top, "data")), "attributes")
 		itemAttrs := member(elements(member(top, "included")), "attributes")
@@ -121,8 +121,8 @@ func applyTolerances(doc *openapi3.T, revision string, jobFields, itemFields []s
 			}
 		}
 		if tolerated(tolSparseRequired, revision) {
-			relaxRequired(jobAttrs, jobFields)
-			relaxRequired(itemAttrs, itemFields)
+			relaxRequired(jobAttrs, fields)
+			relaxRequired(itemAttrs, includedFields)
 		}
 	}
 }

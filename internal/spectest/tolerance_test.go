@@ -126,13 +126,13 @@ func TestSparseFieldsetRequired(t *testing.T) {
 		}
 		r := response(t, rev, "GET", onePath(rev), 200, doc)
 		mustFail(t, r, `property "status" is missing`, `property "total_count" is missing`)
-		r.JobFields = fields
+		r.Fields = fields
 		mustPass(t, r)
-		r.JobFields = append(slices.Clone(fields), "status")
+		r.Fields = append(slices.Clone(fields), "status")
 		mustFail(t, r, `property "status" is missing`)
-		r.JobFields = nil // the relaxed copy must not leak into other calls
+		r.Fields = nil // the relaxed copy must not leak into other calls
 		mustFail(t, r, `property "status" is missing`)
-		r.JobFields = fields
+		r.Fields = fields
 		set(t, doc, "/data/type", "catalog-item")
 		r.Body = mustJSON(t, doc)
 		mustFail(t, r, "/data/type")
@@ -141,13 +141,13 @@ func TestSparseFieldsetRequired(t *testing.T) {
 		set(t, list, "/data/0/attributes", map[string]any{})
 		lr := response(t, rev, "GET", listPath(rev), 200, list)
 		mustFail(t, lr, `property "created_at" is missing`)
-		lr.JobFields = []string{}
+		lr.Fields = []string{}
 		mustPass(t, lr)
 
 		item := oneDoc(rev, true)
 		set(t, item, "/included/0/attributes", map[string]any{"title": "Shirt"})
 		ir := response(t, rev, "GET", onePath(rev), 200, item)
-		ir.ItemFields = []string{"title"}
+		ir.IncludedFields = []string{"title"}
 		mustPass(t, ir)
 	}
 }

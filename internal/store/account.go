@@ -2,7 +2,8 @@ package store
 
 import (
 	"math/rand/v2"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,13 +16,11 @@ const PageSize = 100
 
 const btreeDegree = 32
 
-func byID(a, b *Job) bool { return a.ID < b.ID }
-
 // newTree returns an empty job index ordered by id; compares, when set,
 // counts its comparisons.
 func newTree(compares *atomic.Int64) *btree.BTreeG[*Job] {
 	if compares == nil {
-		return btree.NewG(btreeDegree, byID)
+		return btree.NewG(btreeDegree, func(a, b *Job) bool { return a.ID < b.ID })
 	}
 	return btree.NewG(btreeDegree, func(a, b *Job) bool {
 		compares.Add(1)
@@ -29,47 +28,75 @@ func newTree(compares *atomic.Int64) *btree.BTreeG[*Job] {
 	})
 }
 
+// jobSet holds the jobs of one kind: every job and one index per status,
+// all in id order.
+type jobSet struct {
+	all      *btree.BTreeG[*Job]
+	byStatus [NumStatuses]*btree.BTreeG[*Job]
+}
+
+func newJobSet(compares *atomic.Int64) *jobSet {
+	s := &jobSet{all: newTree(compares)}
+	for i := range s.byStatus {
+		s.byStatus[i] = newTree(compares)
+	}
+	return s
+}
+
 // Account is one API key's isolated state. All methods are safe for
 // concurrent use.
 type Account struct {
 	key    string
 	seeder Seeder
+	seedEs func(Collection) int64
 	life   Lifecycle
 	clock  func() time.Time
 
-	seedOnce sync.Once
+	mu sync.RWMutex
+	// seeded says which collections exist (generated or supplied); seededN
+	// mirrors it for a lock-free fast path.
+	seeded  [NumCollections]bool
+	seededN atomic.Uint32
+	jobs    [NumJobKinds]*jobSet
+	ents    [NumEntityKinds]map[string]*Entity
+	// The catalog's relationships: each item's variants (creation order),
+	// each category's items and each item's categories.
+	variantsOf map[string][]string
+	catItems   map[string]map[string]struct{}
+	itemCats   map[string]map[string]struct{}
 
-	mu       sync.RWMutex
-	all      *btree.BTreeG[*Job]
-	byStatus [NumStatuses]*btree.BTreeG[*Job]
-	items    map[string]*Item
-	ids      *IDs
-	rng      *rand.Rand
-	// active lists the ids of created jobs still being processed, oldest first.
-	active []string
+	ids *IDs
+	rng *rand.Rand
+	// active lists the created jobs still being processed, oldest first.
+	active []jobRef
 	// nActive mirrors len(active) for the lock-free fast path of settle.
 	nActive atomic.Int32
 	// work, when set (tests), counts the jobs a page visits.
 	work *atomic.Int64
 
 	// size is the account's estimated size in bytes; meter is the store
-	// generation it counts against (nil once evicted or forgotten);
-	// reserved is what the store set aside for its seeding.
-	size     atomic.Int64
-	meter    atomic.Pointer[meter]
-	reserved int64
+	// generation it counts against (nil once evicted or forgotten).
+	size  atomic.Int64
+	meter atomic.Pointer[meter]
+}
+
+type jobRef struct {
+	kind JobKind
+	id   string
 }
 
 // newAccount builds an account from the store's options (read under the
 // store's lock).
 func newAccount(key string, o *Options) *Account {
-	a := &Account{key: key, seeder: o.Seeder, life: o.Lifecycle,
-		clock: o.Now, all: newTree(o.compares), items: map[string]*Item{}, work: o.compares}
-	for i := range a.byStatus {
-		a.byStatus[i] = newTree(o.compares)
+	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares,
+		variantsOf: map[string][]string{}, catItems: map[string]map[string]struct{}{}, itemCats: map[string]map[string]struct{}{}}
+	for k := range a.jobs {
+		a.jobs[k] = newJobSet(o.compares)
 	}
-	src := rand.NewPCG(o.Seed, hashKey(key))
-	a.rng = rand.New(src)
+	for k := range a.ents {
+		a.ents[k] = map[string]*Entity{}
+	}
+	a.rng = rand.New(rand.NewPCG(o.Seed, hashKey(key)))
 	a.ids = NewIDs(rngReader{a.rng})
 	return a
 }
@@ -77,48 +104,93 @@ func newAccount(key string, o *Options) *Account {
 // Key returns the account's API key or token.
 func (a *Account) Key() string { return a.key }
 
-func (a *Account) seed() {
-	a.seedOnce.Do(func() {
-		if a.seeder == nil {
-			return
+// has reports whether collection c exists, without the lock.
+func (a *Account) has(c Collection) bool { return a.seededN.Load()&(1<<c) != 0 }
+
+// ensure generates the collections cs (and those they read) that do not
+// exist yet. It fails with ErrMemoryBudget when one does not fit.
+func (a *Account) ensure(cs ...Collection) error {
+	missing := false
+	for _, c := range cs {
+		missing = missing || !a.has(c)
+	}
+	if !missing {
+		return nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, c := range cs {
+		if err := a.ensureLocked(c); err != nil {
+			return err
 		}
-		jobs, items := a.seeder(a.key)
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		a.replaceLocked(jobs, items) // the store set the estimate aside already
-	})
+	}
+	return nil
 }
 
-// replaceLocked swaps the account's content for jobs and items and sets
-// its size to theirs.
-func (a *Account) replaceLocked(jobs []*Job, items []*Item) {
-	defer func() { a.grow(sizeOf(jobs, items) - a.size.Load()) }()
-	a.all.Clear(false)
-	for i := range a.byStatus {
-		a.byStatus[i].Clear(false)
+func (a *Account) ensureLocked(c Collection) error {
+	if a.seeded[c] {
+		return nil
 	}
-	a.items = make(map[string]*Item, len(items))
-	for _, it := range items {
-		a.items[it.ID] = it
+	for _, dep := range c.needs() {
+		if err := a.ensureLocked(dep); err != nil {
+			return err
+		}
 	}
-	a.active = a.active[:0]
-	for _, j := range jobs {
-		a.insertLocked(j)
+	if a.seeder == nil {
+		a.markSeededLocked(c)
+		return nil
 	}
-	a.nActive.Store(int32(len(a.active)))
+	if a.seedEs != nil {
+		if err := a.reserve(a.seedEs(c)); err != nil {
+			return err
+		}
+	}
+	seed := a.seeder(a.key, c)
+	a.installLocked(c, seed)
+	return nil
 }
 
-func (a *Account) insertLocked(j *Job) {
+func (a *Account) markSeededLocked(c Collection) {
+	a.seeded[c] = true
+	a.seededN.Or(1 << c)
+}
+
+// installLocked makes seed the content of collection c (which is empty).
+func (a *Account) installLocked(c Collection, seed Seed) {
+	a.markSeededLocked(c)
+	if k, ok := c.IsJobs(); ok {
+		for _, j := range seed.Jobs {
+			j.Kind = k
+			a.insertJobLocked(j)
+		}
+		a.nActive.Store(int32(len(a.active)))
+		return
+	}
+	for _, e := range seed.Entities {
+		if e.Kind == VariantKind && a.ents[ItemKind][e.Item] == nil {
+			continue // its item was deleted before the variants were generated
+		}
+		a.putEntityLocked(e)
+	}
+	for _, m := range seed.Members {
+		if a.ents[CategoryKind][m[0]] != nil && a.ents[ItemKind][m[1]] != nil {
+			a.linkLocked(m[0], m[1])
+		}
+	}
+}
+
+func (a *Account) insertJobLocked(j *Job) {
+	s := a.jobs[j.Kind]
 	delta := j.memSize()
-	if old, ok := a.all.ReplaceOrInsert(j); ok {
-		a.byStatus[old.Status].Delete(old)
+	if old, ok := s.all.ReplaceOrInsert(j); ok {
+		s.byStatus[old.Status].Delete(old)
 		delta -= old.memSize()
 	}
+	s.byStatus[j.Status].ReplaceOrInsert(j)
 	a.grow(delta)
-	a.byStatus[j.Status].ReplaceOrInsert(j)
 	a.ids.Observe(j.ID)
 	if j.work != nil {
-		a.active = append(a.active, j.ID)
+		a.active = append(a.active, jobRef{j.Kind, j.ID})
 	}
 }
 
@@ -142,26 +214,28 @@ type Page struct {
 	HasPrev bool
 }
 
-// Page returns one page of jobs, in O(page + log n).
-func (a *Account) Page(req PageRequest) Page {
-	a.seed()
+// Page returns one page of jobs of a kind, in O(page + log n).
+func (a *Account) Page(kind JobKind, req PageRequest) (Page, error) {
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return Page{}, err
+	}
 	a.settle()
 	limit := req.Limit
 	if limit <= 0 {
 		limit = PageSize
 	}
 	if req.Statuses&AllStatuses == 0 {
-		return Page{Jobs: []*Job{}}
+		return Page{Jobs: []*Job{}}, nil
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.pageLocked(req, limit)
+	return a.pageLocked(a.jobs[kind], req, limit), nil
 }
 
-func (a *Account) pageLocked(req PageRequest, limit int) Page {
-	tree := a.all
+func (a *Account) pageLocked(set *jobSet, req PageRequest, limit int) Page {
+	tree := set.all
 	if s, ok := req.Statuses.Single(); ok {
-		tree = a.byStatus[s]
+		tree = set.byStatus[s]
 	}
 	jobs := make([]*Job, 0, limit+1)
 	collect := func(j *Job) bool {
@@ -182,15 +256,13 @@ func (a *Account) pageLocked(req PageRequest, limit int) Page {
 		})
 		if len(jobs) == 0 {
 			// Nothing precedes the cursor: the page before it is the first page.
-			return a.pageLocked(PageRequest{Statuses: req.Statuses}, limit)
+			return a.pageLocked(set, PageRequest{Statuses: req.Statuses}, limit)
 		}
 		if len(jobs) > limit {
 			jobs = jobs[:limit]
 			p.HasPrev = true
 		}
-		for i, k := 0, len(jobs)-1; i < k; i, k = i+1, k-1 {
-			jobs[i], jobs[k] = jobs[k], jobs[i]
-		}
+		slices.Reverse(jobs)
 		tree.AscendGreaterOrEqual(&Job{ID: req.Before}, func(*Job) bool {
 			p.HasNext = true
 			return false
@@ -224,64 +296,79 @@ func (a *Account) pageLocked(req PageRequest, limit int) Page {
 	return p
 }
 
-// Job returns the job with the given id.
-func (a *Account) Job(id string) (*Job, bool) {
-	a.seed()
+// Job returns the job of a kind with the given id.
+func (a *Account) Job(kind JobKind, id string) (*Job, bool, error) {
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return nil, false, err
+	}
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.all.Get(&Job{ID: id})
+	j, ok := a.jobs[kind].all.Get(&Job{ID: id})
+	return j, ok, nil
 }
 
-// Len returns the number of jobs held.
-func (a *Account) Len() int {
-	a.seed()
+// Len returns the number of jobs of a kind held.
+func (a *Account) Len(kind JobKind) int {
+	if a.ensure(JobCollection(kind)) != nil {
+		return 0
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.all.Len()
+	return a.jobs[kind].all.Len()
 }
 
-// Items returns the catalog items with the given ids that exist, in the
-// order asked, each once.
-func (a *Account) Items(ids []string) []*Item {
-	a.seed()
+// Entities returns the entities of a kind with the given ids that exist, in
+// the order asked, each once.
+func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
+	if err := a.ensure(EntityCollection(kind)); err != nil {
+		return nil, err
+	}
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]*Item, 0, len(ids))
+	out := make([]*Entity, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if it, ok := a.items[id]; ok && !seen[id] {
+		if e, ok := a.ents[kind][id]; ok && !seen[id] {
 			seen[id] = true
-			out = append(out, it)
+			out = append(out, e)
 		}
 	}
-	return out
+	return out, nil
 }
 
-// Snapshot returns every job (id order) and every item (id order).
-func (a *Account) Snapshot() ([]*Job, []*Item) {
-	a.seed()
+// Entity returns one entity.
+func (a *Account) Entity(kind EntityKind, id string) (*Entity, bool, error) {
+	if err := a.ensure(EntityCollection(kind)); err != nil {
+		return nil, false, err
+	}
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	jobs := make([]*Job, 0, a.all.Len())
-	a.all.Ascend(func(j *Job) bool {
-		jobs = append(jobs, j)
-		return true
-	})
-	items := make([]*Item, 0, len(a.items))
-	for _, it := range a.items {
-		items = append(items, it)
+	e, ok := a.ents[kind][id]
+	return e, ok, nil
+}
+
+// Count returns the size of collection c (generating it if needed).
+func (a *Account) Count(c Collection) int {
+	if a.ensure(c) != nil {
+		return 0
 	}
-	sort.Slice(items, func(i, k int) bool { return items[i].ID < items[k].ID })
-	return jobs, items
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if k, ok := c.IsJobs(); ok {
+		return a.jobs[k].all.Len()
+	}
+	return len(a.ents[EntityKind(c)])
 }
 
 // Put inserts or replaces one job as history (it does not progress). It
 // refuses with ErrMemoryBudget a job that does not fit.
 func (a *Account) Put(j *Job) error {
-	a.seed()
+	if err := a.ensure(JobCollection(j.Kind)); err != nil {
+		return err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	cp := *j
@@ -289,28 +376,31 @@ func (a *Account) Put(j *Job) error {
 	if err := a.reserve(cp.memSize()); err != nil {
 		return err
 	}
-	a.removeActiveLocked(cp.ID)
-	a.insertLocked(&cp)
+	a.removeActiveLocked(cp.Kind, cp.ID)
+	a.insertJobLocked(&cp)
 	return nil
 }
 
 // Delete removes a job; it reports whether the job existed.
-func (a *Account) Delete(id string) bool {
-	a.seed()
+func (a *Account) Delete(kind JobKind, id string) bool {
+	if a.ensure(JobCollection(kind)) != nil {
+		return false
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	old, ok := a.all.Delete(&Job{ID: id})
+	s := a.jobs[kind]
+	old, ok := s.all.Delete(&Job{ID: id})
 	if ok {
-		a.byStatus[old.Status].Delete(old)
-		a.removeActiveLocked(id)
+		s.byStatus[old.Status].Delete(old)
+		a.removeActiveLocked(kind, id)
 		a.grow(-old.memSize())
 	}
 	return ok
 }
 
-func (a *Account) removeActiveLocked(id string) {
+func (a *Account) removeActiveLocked(kind JobKind, id string) {
 	for i, x := range a.active {
-		if x == id {
+		if x.kind == kind && x.id == id {
 			a.active = append(a.active[:i], a.active[i+1:]...)
 			break
 		}
@@ -330,10 +420,51 @@ func (r rngReader) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Counts returns the number of jobs and items held.
-func (a *Account) Counts() (jobs, items int) {
-	a.seed()
+// AllJobs returns every job of a kind, in id order.
+func (a *Account) AllJobs(kind JobKind) ([]*Job, error) {
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return nil, err
+	}
+	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.all.Len(), len(a.items)
+	out := make([]*Job, 0, a.jobs[kind].all.Len())
+	a.jobs[kind].all.Ascend(func(j *Job) bool {
+		out = append(out, j)
+		return true
+	})
+	return out, nil
+}
+
+// JobStates returns the states of every job of a kind, in id order (read
+// under the account's lock, pending work included).
+func (a *Account) JobStates(kind JobKind) ([]JobState, error) {
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return nil, err
+	}
+	a.settle()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]JobState, 0, a.jobs[kind].all.Len())
+	a.jobs[kind].all.Ascend(func(j *Job) bool {
+		out = append(out, j.State())
+		return true
+	})
+	return out, nil
+}
+
+// AllEntities returns every entity of a kind, in id order.
+func (a *Account) AllEntities(kind EntityKind) ([]*Entity, error) {
+	if err := a.ensure(EntityCollection(kind)); err != nil {
+		return nil, err
+	}
+	a.settle()
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]*Entity, 0, len(a.ents[kind]))
+	for _, e := range a.ents[kind] {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
+	return out, nil
 }

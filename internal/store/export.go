@@ -5,60 +5,94 @@ import (
 	"encoding/json"
 	"io"
 	"slices"
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 )
 
-// Export is a consistent view of one account for writing out. It holds
-// pointers to the account's immutable values, taken under the account's
-// lock, so the (possibly slow) write happens without it and costs no copy
-// of the account.
+// Export is a consistent view of one account's collections for writing
+// out. It holds pointers to the account's immutable values, taken under the
+// account's lock, so the (possibly slow) write happens without it and costs
+// no copy of the account.
 type Export struct {
 	Key     string
-	jobs    []*Job
-	pending map[string]JobState // states of jobs in progress, read under the lock
-	items   []*Item
+	cols    []Collection
+	jobs    [NumJobKinds][]*Job
+	pending map[*Job]JobState // states of jobs in progress, read under the lock
+	ents    [NumEntityKinds][]*Entity
+	members map[string][]string // category -> items, sorted
 }
 
-// Export takes a view of the account for writing out.
-func (a *Account) Export() Export {
-	a.seed()
+// Export takes a view of the collections cs (every collection that exists
+// when cs is empty; naming one generates it).
+func (a *Account) Export(cs ...Collection) (Export, error) {
+	if err := a.ensure(cs...); err != nil {
+		return Export{}, err
+	}
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	ex := Export{Key: a.key, jobs: make([]*Job, 0, a.all.Len()), items: make([]*Item, 0, len(a.items))}
-	a.all.Ascend(func(j *Job) bool {
-		ex.jobs = append(ex.jobs, j)
-		if j.work != nil {
-			if ex.pending == nil {
-				ex.pending = map[string]JobState{}
+	if len(cs) == 0 {
+		for c := Collection(0); c < NumCollections; c++ {
+			if a.seeded[c] {
+				cs = append(cs, c)
 			}
-			ex.pending[j.ID] = j.State()
 		}
-		return true
-	})
-	for _, it := range a.items {
-		ex.items = append(ex.items, it)
 	}
-	slices.SortFunc(ex.items, func(x, y *Item) int { return cmpString(x.ID, y.ID) })
-	return ex
+	slices.Sort(cs)
+	ex := Export{Key: a.key, cols: slices.Compact(cs)}
+	for _, c := range ex.cols {
+		if k, ok := c.IsJobs(); ok {
+			list := make([]*Job, 0, a.jobs[k].all.Len())
+			a.jobs[k].all.Ascend(func(j *Job) bool {
+				list = append(list, j)
+				if j.work != nil {
+					if ex.pending == nil {
+						ex.pending = map[*Job]JobState{}
+					}
+					ex.pending[j] = j.State()
+				}
+				return true
+			})
+			ex.jobs[k] = list
+			continue
+		}
+		k := EntityKind(c)
+		list := make([]*Entity, 0, len(a.ents[k]))
+		for _, e := range a.ents[k] {
+			list = append(list, e)
+		}
+		slices.SortFunc(list, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
+		ex.ents[k] = list
+		if k == CategoryKind {
+			ex.members = make(map[string][]string, len(list))
+			for _, e := range list {
+				ex.members[e.ID] = a.relatedLocked(e)
+			}
+		}
+	}
+	return ex, nil
 }
 
-// Counts returns the number of jobs and items exported.
-func (ex Export) Counts() (jobs, items int) { return len(ex.jobs), len(ex.items) }
+// Collections returns the collections exported, in order.
+func (ex Export) Collections() []Collection { return ex.cols }
 
-// Parts selects what WriteJSON writes.
-type Parts uint8
+// Count returns the number of objects exported in c.
+func (ex Export) Count(c Collection) int {
+	if k, ok := c.IsJobs(); ok {
+		return len(ex.jobs[k])
+	}
+	return len(ex.ents[EntityKind(c)])
+}
 
-// Parts of an account document.
-const (
-	PartJobs Parts = 1 << iota
-	PartItems
-	PartAll = PartJobs | PartItems
-)
+// WriteJSON writes the export as an account document ({"account":…,
+// "<collection>":[…],…}), one job or entity at a time.
+func (ex Export) WriteJSON(w io.Writer) error {
+	return ex.WriteJSONNamed(w, Collection.Name)
+}
 
-// WriteJSON writes the export as an AccountState document
-// ({"account":…,"jobs":[…],"items":[…]}, the parts asked for), encoding
-// one job or item at a time.
-func (ex Export) WriteJSON(w io.Writer, parts Parts) error {
+// WriteJSONNamed is WriteJSON with the collections' members named by name.
+func (ex Export) WriteJSONNamed(w io.Writer, name func(Collection) string) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
 		bw = bufio.NewWriterSize(w, 64<<10)
@@ -66,27 +100,30 @@ func (ex Export) WriteJSON(w io.Writer, parts Parts) error {
 	ew := &errWriter{w: bw}
 	ew.raw(`{"account":`)
 	ew.json(ex.Key)
-	if parts&PartJobs != 0 {
-		ew.raw(`,"jobs":[`)
-		for i, j := range ex.jobs {
-			if i > 0 {
-				ew.raw(",")
+	var buf []byte
+	for _, c := range ex.cols {
+		ew.raw(",")
+		ew.json(name(c))
+		ew.raw(":[")
+		if k, ok := c.IsJobs(); ok {
+			for i, j := range ex.jobs[k] {
+				if i > 0 {
+					ew.raw(",")
+				}
+				if st, ok := ex.pending[j]; ok {
+					ew.json(st)
+				} else {
+					ew.json(j.State())
+				}
 			}
-			if st, ok := ex.pending[j.ID]; ok {
-				ew.json(st)
-			} else {
-				ew.json(j.State())
+		} else {
+			for i, e := range ex.ents[EntityKind(c)] {
+				if i > 0 {
+					ew.raw(",")
+				}
+				buf = AppendEntityState(buf[:0], e, 0, ex.members[e.ID]...)
+				ew.bytes(buf)
 			}
-		}
-		ew.raw("]")
-	}
-	if parts&PartItems != 0 {
-		ew.raw(`,"items":[`)
-		for i, it := range ex.items {
-			if i > 0 {
-				ew.raw(",")
-			}
-			ew.json(it.State())
 		}
 		ew.raw("]")
 	}
@@ -112,8 +149,18 @@ func (e *errWriter) raw(s string) {
 	}
 }
 
+func (e *errWriter) bytes(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
 func (e *errWriter) json(v any) {
 	if e.err != nil {
+		return
+	}
+	if s, ok := v.(string); ok {
+		e.bytes(jsonw.String(nil, s))
 		return
 	}
 	b, err := json.Marshal(v)
@@ -121,5 +168,5 @@ func (e *errWriter) json(v any) {
 		e.err = err
 		return
 	}
-	_, e.err = e.w.Write(b)
+	e.bytes(b)
 }

@@ -1,15 +1,70 @@
-// Package store is the emulator's in-memory state: per-account catalog items
-// and bulk update jobs, kept in id order so that a page costs O(page + log n)
-// with or without a status filter. It knows nothing of HTTP.
+// Package store is the emulator's in-memory state: per account, one
+// consistent catalog (items, variants with their parent item, categories
+// holding items) and the bulk jobs of all nine kinds, each kind kept in id
+// order so a page costs O(page + log n) with or without a status filter.
+// Every collection is generated on first use. It knows nothing of HTTP.
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
 
-// JobError is one entry of a job's errors[]: an item the job could not apply.
+// Action is what a bulk job does to its entities.
+type Action uint8
+
+// Job actions.
+const (
+	Create Action = iota
+	Update
+	Delete
+	numActions
+)
+
+var actionNames = [numActions]string{"create", "update", "delete"}
+
+// String returns the action as Klaviyo spells it in paths and types.
+func (a Action) String() string { return actionNames[a] }
+
+// JobKind is one of the nine bulk job resources: an entity kind and an
+// action.
+type JobKind uint8
+
+// NumJobKinds is the number of job kinds.
+const NumJobKinds = JobKind(NumEntityKinds) * JobKind(numActions)
+
+// The nine job kinds.
+var (
+	ItemCreate     = JobKindOf(ItemKind, Create)
+	ItemUpdate     = JobKindOf(ItemKind, Update)
+	ItemDelete     = JobKindOf(ItemKind, Delete)
+	VariantCreate  = JobKindOf(VariantKind, Create)
+	VariantUpdate  = JobKindOf(VariantKind, Update)
+	VariantDelete  = JobKindOf(VariantKind, Delete)
+	CategoryCreate = JobKindOf(CategoryKind, Create)
+	CategoryUpdate = JobKindOf(CategoryKind, Update)
+	CategoryDelete = JobKindOf(CategoryKind, Delete)
+)
+
+// JobKindOf returns the job kind of an entity kind and an action.
+func JobKindOf(e EntityKind, a Action) JobKind { return JobKind(e)*JobKind(numActions) + JobKind(a) }
+
+// Entity returns the kind of entity the job changes.
+func (k JobKind) Entity() EntityKind { return EntityKind(k / JobKind(numActions)) }
+
+// Action returns what the job does.
+func (k JobKind) Action() Action { return Action(k % JobKind(numActions)) }
+
+// String returns e.g. "item-bulk-update".
+func (k JobKind) String() string {
+	return [...]string{"item", "variant", "category"}[k.Entity()] + "-bulk-" + k.Action().String()
+}
+
+// Type returns the JSON:API type, e.g. "catalog-item-bulk-update-job".
+func (k JobKind) Type() string { return "catalog-" + k.String() + "-job" }
+
+// JobError is one entry of a job's errors[]: an element the job could not
+// apply.
 type JobError struct {
 	ID      string `json:"id"`
 	Code    string `json:"code"`
@@ -18,24 +73,49 @@ type JobError struct {
 	Pointer string `json:"pointer"`
 }
 
-// MissingItemError is the job error for an item of a job that the account's
-// catalog does not hold: itemsPointer is the request's items array, k the
-// item's index in it.
-func MissingItemError(id, itemID, itemsPointer string, k int) JobError {
-	return JobError{
-		ID:      id,
-		Code:    "not_found",
-		Title:   "Not found.",
-		Detail:  fmt.Sprintf("A catalog-item with id %s does not exist.", itemID),
-		Pointer: fmt.Sprintf("%s/%d/id", itemsPointer, k),
-	}
+// ElementError says why a job element failed: its code, title and detail,
+// and the member of the element it is about ("/id",
+// "/attributes/external_id", …).
+type ElementError struct {
+	Code, Title, Detail, Member string
 }
 
-// Job is one catalog item bulk update job. A *Job held by the store is never
-// modified; changes replace it with a new value, so readers may use it
-// without locks.
+// JobError returns the job error for element k of a request whose elements
+// are at pointer.
+func (e *ElementError) JobError(id, pointer string, k int) JobError {
+	return JobError{ID: id, Code: e.Code, Title: e.Title, Detail: e.Detail, Pointer: fmt.Sprintf("%s/%d%s", pointer, k, e.Member)}
+}
+
+// NotFoundError is the element error for an id the catalog does not hold.
+func NotFoundError(kind EntityKind, id string) *ElementError { return errNotFound(kind, id) }
+
+// ExistsError is the element error for a create of an id that exists.
+func ExistsError(kind EntityKind, id string) *ElementError { return errExists(kind, id) }
+
+func errNotFound(kind EntityKind, id string) *ElementError {
+	return &ElementError{"not_found", "Not found.", fmt.Sprintf("A %s with id %s does not exist.", kind.Type(), id), "/id"}
+}
+
+func errExists(kind EntityKind, id string) *ElementError {
+	return &ElementError{"conflict", "Conflict.", fmt.Sprintf("A %s with id %s already exists.", kind.Type(), id), "/attributes/external_id"}
+}
+
+func errRelated(kind EntityKind, id, member string) *ElementError {
+	return &ElementError{"invalid", "Invalid input.", fmt.Sprintf("A %s with id %s does not exist.", kind.Type(), id), member}
+}
+
+// MissingItemError is the job error for an element of an update job that
+// the account's catalog does not hold: pointer is the request's element
+// array, k the element's index in it.
+func MissingItemError(id, itemID, pointer string, k int) JobError {
+	return errNotFound(ItemKind, itemID).JobError(id, pointer, k)
+}
+
+// Job is one bulk job. A *Job held by the store is never modified; changes
+// replace it with a new value, so readers may use it without locks.
 type Job struct {
 	ID          string
+	Kind        JobKind
 	Status      Status
 	CreatedAt   time.Time
 	CompletedAt time.Time // zero: null
@@ -44,8 +124,9 @@ type Job struct {
 	Completed   int
 	Failed      int
 	Errors      []JobError
-	// Items are the ids of the catalog items the job updates, in request order.
-	Items []string
+	// IDs are the ids of the job's elements, in request order: the entities
+	// it creates, updates or deletes (relationships.<key>.data).
+	IDs []string
 	// work is the pending part of a job created through the API; nil for
 	// history (seeded or imported jobs, and finished ones).
 	work *work
@@ -55,30 +136,27 @@ type Job struct {
 // being processed.
 func (j *Job) Created() bool { return j.work != nil }
 
-// Item is one catalog item. Nil pointers (and a nil CustomMetadata) are JSON
-// null. Items held by the store are never modified in place.
-type Item struct {
-	ID                string
-	ExternalID        string
-	Title             *string
-	Description       *string
-	Price             *float64
-	URL               *string
-	ImageFullURL      *string
-	ImageThumbnailURL *string
-	Images            *[]string
-	CustomMetadata    json.RawMessage
-	Published         *bool
-	Created           time.Time
-	Updated           time.Time
+// MaxJobElements is the most elements one job may hold.
+const MaxJobElements = 100
+
+// Element is one element of a job request: the entity it creates (its id
+// derived from the external id), updates or deletes. For create and update,
+// the attributes in Set take their values from Values; Related, when
+// HasRelated, are the ids of the relationship the element sets (an item's
+// categories, a category's items, a variant's parent item).
+type Element struct {
+	ID         string
+	Set        AttrSet
+	Values     Entity
+	Related    []string
+	HasRelated bool
 }
 
-// MaxJobItems is the most items one job may update.
-const MaxJobItems = 100
-
-// ItemIDPrefix is the integration and catalog part of every catalog item id
-// ($custom integration, $default catalog).
-const ItemIDPrefix = "$custom:::$default:::"
-
-// ItemID returns the catalog item id of an external id.
-func ItemID(externalID string) string { return ItemIDPrefix + externalID }
+// CreateRequest is a validated job POST: the elements, in request order,
+// and the JSON pointer of their array in the request (job errors point at
+// Pointer + "/<index>").
+type CreateRequest struct {
+	Kind     JobKind
+	Elements []Element
+	Pointer  string
+}

@@ -74,84 +74,11 @@ func (l Lifecycle) withDefaults() Lifecycle {
 	return l
 }
 
-// ItemAttr names an updatable catalog item attribute.
-type ItemAttr uint16
-
-// Updatable catalog item attributes.
-const (
-	AttrTitle ItemAttr = 1 << iota
-	AttrDescription
-	AttrPrice
-	AttrURL
-	AttrImageFullURL
-	AttrImageThumbnailURL
-	AttrImages
-	AttrCustomMetadata
-	AttrPublished
-)
-
-// ItemUpdate is one item of a create request: the attributes in Set take
-// their values from Values.
-type ItemUpdate struct {
-	ID     string
-	Set    ItemAttr
-	Values Item
-}
-
-// updatable describes each updatable attribute: its name, its bit and how
-// to copy its value from one item to another.
-var updatable = [...]struct {
-	name string
-	attr ItemAttr
-	copy func(dst, src *Item)
-}{
-	{"title", AttrTitle, func(d, s *Item) { d.Title = s.Title }},
-	{"description", AttrDescription, func(d, s *Item) { d.Description = s.Description }},
-	{"price", AttrPrice, func(d, s *Item) { d.Price = s.Price }},
-	{"url", AttrURL, func(d, s *Item) { d.URL = s.URL }},
-	{"image_full_url", AttrImageFullURL, func(d, s *Item) { d.ImageFullURL = s.ImageFullURL }},
-	{"image_thumbnail_url", AttrImageThumbnailURL, func(d, s *Item) { d.ImageThumbnailURL = s.ImageThumbnailURL }},
-	{"images", AttrImages, func(d, s *Item) { d.Images = s.Images }},
-	{"custom_metadata", AttrCustomMetadata, func(d, s *Item) { d.CustomMetadata = s.CustomMetadata }},
-	{"published", AttrPublished, func(d, s *Item) { d.Published = s.Published }},
-}
-
-// AttrByName returns the updatable attribute named name.
-func AttrByName(name string) (ItemAttr, bool) {
-	for _, u := range updatable {
-		if u.name == name {
-			return u.attr, true
-		}
-	}
-	return 0, false
-}
-
-// apply returns a copy of it with the update's attributes set.
-func (u *ItemUpdate) apply(it *Item, at time.Time) *Item {
-	cp := *it
-	for _, a := range updatable {
-		if u.Set&a.attr != 0 {
-			a.copy(&cp, &u.Values)
-		}
-	}
-	cp.Updated = at
-	return &cp
-}
-
-// CreateRequest is a validated POST: the items to update, in request order.
-type CreateRequest struct {
-	Items []ItemUpdate
-	// ItemPointer is the JSON pointer of the request's items array
-	// ("/data/attributes/items/data" or "/data/attributes/items"); job errors
-	// point at ItemPointer + "/<index>".
-	ItemPointer string
-}
-
 // work is the pending part of a created job. It is only touched under the
 // account's write lock.
 type work struct {
 	start     time.Time
-	updates   []ItemUpdate
+	elements  []Element
 	pointer   string
 	processed int
 	polls     int
@@ -160,7 +87,10 @@ type work struct {
 
 // Create stores a new queued job for req and returns it.
 func (a *Account) Create(req CreateRequest) (*Job, error) {
-	a.seed()
+	ek := req.Kind.Entity()
+	if err := a.ensure(JobCollection(req.Kind), EntityCollection(ek), EntityCollection(relatedKind(ek))); err != nil {
+		return nil, err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
@@ -168,25 +98,26 @@ func (a *Account) Create(req CreateRequest) (*Job, error) {
 	if len(a.active) >= a.life.MaxInProgress {
 		return nil, ErrTooManyInProgress
 	}
-	ids := make([]string, len(req.Items))
-	for i := range req.Items {
-		ids[i] = req.Items[i].ID
+	ids := make([]string, len(req.Elements))
+	for i := range req.Elements {
+		ids[i] = req.Elements[i].ID
 	}
 	j := &Job{
 		ID:        a.ids.Next(now),
+		Kind:      req.Kind,
 		Status:    Queued,
 		CreatedAt: now,
-		Total:     len(req.Items),
+		Total:     len(req.Elements),
 		Errors:    []JobError{},
-		Items:     ids,
-		work:      &work{start: now, updates: req.Items, pointer: req.ItemPointer},
+		IDs:       ids,
+		work:      &work{start: now, elements: req.Elements, pointer: req.Pointer},
 	}
-	// A job's items grow the catalog as they are applied by at most what
-	// their updates hold, so reserving the job covers them.
+	// Applying the elements grows the catalog by at most what they hold,
+	// so reserving twice the job covers it.
 	if err := a.reserve(2 * j.memSize()); err != nil {
 		return nil, err
 	}
-	a.insertLocked(j)
+	a.insertJobLocked(j)
 	a.nActive.Store(int32(len(a.active)))
 	return j, nil
 }
@@ -198,27 +129,29 @@ func (a *Account) InProgress() int {
 }
 
 // Poll is GET of one job: in Polls mode it advances the job one step.
-func (a *Account) Poll(id string) (*Job, bool) {
-	a.seed()
+func (a *Account) Poll(kind JobKind, id string) (*Job, bool, error) {
 	if a.life.Mode != Polls {
-		return a.Job(id)
+		return a.Job(kind, id)
+	}
+	if err := a.ensure(JobCollection(kind)); err != nil {
+		return nil, false, err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
-	j, ok := a.all.Get(&Job{ID: id})
+	j, ok := a.jobs[kind].all.Get(&Job{ID: id})
 	if !ok || j.work == nil {
-		return j, ok
+		return j, ok, nil
 	}
 	j.work.polls++
 	j.work.lastPoll = now
 	nj := a.advanceLocked(j, now)
 	a.swapLocked(j, nj)
 	if nj.work == nil {
-		a.removeActiveLocked(id)
+		a.removeActiveLocked(kind, id)
 	}
-	return nj, true
+	return nj, true, nil
 }
 
 // settle brings every created job up to the clock; it costs nothing when
@@ -234,37 +167,38 @@ func (a *Account) settle() {
 
 func (a *Account) settleLocked(now time.Time) {
 	keep := a.active[:0]
-	for _, id := range a.active {
-		j, ok := a.all.Get(&Job{ID: id})
+	for _, ref := range a.active {
+		j, ok := a.jobs[ref.kind].all.Get(&Job{ID: ref.id})
 		if !ok || j.work == nil {
 			continue
 		}
 		nj := a.advanceLocked(j, now)
 		a.swapLocked(j, nj)
 		if nj.work != nil {
-			keep = append(keep, id)
+			keep = append(keep, ref)
 		}
 	}
 	a.active = keep
 	a.nActive.Store(int32(len(keep)))
 }
 
-// swapLocked replaces old by nj in the trees (same id).
+// swapLocked replaces old by nj in the indexes (same kind and id).
 func (a *Account) swapLocked(old, nj *Job) {
 	if old == nj {
 		return
 	}
-	a.all.ReplaceOrInsert(nj)
+	s := a.jobs[nj.Kind]
+	s.all.ReplaceOrInsert(nj)
 	a.grow(nj.memSize() - old.memSize())
 	if old.Status != nj.Status {
-		a.byStatus[old.Status].Delete(old)
+		s.byStatus[old.Status].Delete(old)
 	}
-	a.byStatus[nj.Status].ReplaceOrInsert(nj)
+	s.byStatus[nj.Status].ReplaceOrInsert(nj)
 }
 
 // target computes where a created job should be at now: its status, how
-// many items are processed, when item k (0-based) is processed, and when the
-// job completes.
+// many elements are processed, when element k (0-based) is processed, and
+// when the job completes.
 func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemAt func(k int) time.Time, doneAt time.Time) {
 	w := j.work
 	total := j.Total
@@ -301,9 +235,9 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 	return Processing, n, itemAt, time.Time{}
 }
 
-// advanceLocked returns j moved to where it should be at now: items newly
-// processed update the catalog (or fail with a job error if they do not
-// exist). It returns j itself when nothing changes.
+// advanceLocked returns j moved to where it should be at now: elements newly
+// processed change the catalog (or fail with a job error). It returns j
+// itself when nothing changes.
 func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 	w := j.work
 	st, n, itemAt, doneAt := a.target(j, now)
@@ -319,17 +253,12 @@ func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 	nj.Status = st
 	nj.Errors = j.Errors[:len(j.Errors):len(j.Errors)]
 	for k := w.processed; k < n; k++ {
-		u := &w.updates[k]
-		at := itemAt(k)
-		if it, ok := a.items[u.ID]; ok {
-			nit := u.apply(it, at)
-			a.items[u.ID] = nit
-			a.grow(nit.memSize() - it.memSize())
-			nj.Completed++
+		if eerr := a.applyLocked(j.Kind, &w.elements[k], itemAt(k)); eerr != nil {
+			nj.Failed++
+			nj.Errors = append(nj.Errors, eerr.JobError(a.uuid(), w.pointer, k))
 			continue
 		}
-		nj.Failed++
-		nj.Errors = append(nj.Errors, MissingItemError(a.uuid(), u.ID, w.pointer, k))
+		nj.Completed++
 	}
 	w.processed = n
 	if st == Complete {

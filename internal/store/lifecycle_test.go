@@ -9,27 +9,48 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 )
 
+// itemsSeeder makes items I0..I<n-1> and nothing else.
+func itemsSeeder(n int) Seeder {
+	return func(_ string, c Collection) Seed {
+		if c != Items {
+			return Seed{}
+		}
+		items := make([]*Entity, n)
+		for i := range items {
+			items[i] = &Entity{Kind: ItemKind, ID: ItemID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)}
+		}
+		return Seed{Entities: items}
+	}
+}
+
 func lifecycleStore(mode Mode, clk *clock.Clock) (*Account, []string) {
-	items := make([]*Item, 8)
 	ids := make([]string, 10)
-	for i := range items {
-		items[i] = &Item{ID: ItemID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)}
-		ids[i] = items[i].ID
+	for i := 0; i < 8; i++ {
+		ids[i] = ItemID(fmt.Sprint("I", i))
 	}
 	ids[8], ids[9] = ItemID("MISSING-1"), ItemID("MISSING-2")
 	s := New(Options{Seed: 1, Now: clk.Now, Lifecycle: Lifecycle{Mode: mode, Duration: 10 * time.Second, Polls: 2},
-		Seeder: func(string) ([]*Job, []*Item) { return nil, items }})
+		Seeder: itemsSeeder(8)})
 	a, _ := s.Mutable("k")
 	return a, ids
 }
 
+// createReq is an item update job retitling the items ids.
 func createReq(ids []string) CreateRequest {
-	req := CreateRequest{ItemPointer: "/data/attributes/items/data"}
+	req := CreateRequest{Kind: ItemUpdate, Pointer: "/data/attributes/items/data"}
 	for _, id := range ids {
-		title := "new"
-		req.Items = append(req.Items, ItemUpdate{ID: id, Set: AttrTitle, Values: Item{Title: &title}})
+		req.Elements = append(req.Elements, Element{ID: id, Set: ItemKind.SetOf("title"), Values: Entity{Str: [numStrSlots]*string{StrTitle: StrPtr("new")}}})
 	}
 	return req
+}
+
+func job(t *testing.T, a *Account, id string) *Job {
+	t.Helper()
+	j, ok, err := a.Job(ItemUpdate, id)
+	if !ok || err != nil {
+		t.Fatalf("job %s: %v %v", id, ok, err)
+	}
+	return j
 }
 
 func TestLifecycle_ProgressNeverGoesBackWhenTheClockDoes(t *testing.T) {
@@ -40,17 +61,17 @@ func TestLifecycle_ProgressNeverGoesBackWhenTheClockDoes(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(6 * time.Second)
-	mid, _ := a.Job(j.ID)
+	mid := job(t, a, j.ID)
 	if mid.Status != Processing || mid.Completed != 5 {
 		t.Fatalf("at 6 s: %s %d", mid.Status, mid.Completed)
 	}
 	clk.Advance(-5900 * time.Millisecond) // back to 0.1 s: the target says queued, 0 done
-	back, _ := a.Job(j.ID)
+	back := job(t, a, j.ID)
 	if back.Status != Processing || back.Completed != 5 {
 		t.Fatalf("after the clock went back: %s %d, want processing 5", back.Status, back.Completed)
 	}
 	clk.Advance(20 * time.Second)
-	done, _ := a.Job(j.ID)
+	done := job(t, a, j.ID)
 	if done.Status != Complete || done.Completed != 8 || done.Failed != 2 || len(done.Errors) != 2 {
 		t.Fatalf("complete: %s %d+%d, %d errors", done.Status, done.Completed, done.Failed, len(done.Errors))
 	}
@@ -69,14 +90,19 @@ func TestLifecycle_StateWhilePollingIsRaceFree(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for _, id := range jobIDs {
-			a.Poll(id)
-			a.Poll(id)
+			a.Poll(ItemUpdate, id)
+			a.Poll(ItemUpdate, id)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		for i := 0; i < 50; i++ {
-			for _, js := range a.State().Jobs {
+			ex, err := a.Export(JobCollection(ItemUpdate))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, js := range ex.pending {
 				if js.Pending != nil && js.Pending.Processed > js.TotalCount {
 					t.Errorf("torn pending state %+v", js.Pending)
 				}

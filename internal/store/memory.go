@@ -16,43 +16,46 @@ var ErrMemoryBudget = errors.New("store: memory budget reached")
 const (
 	accountBytes  = 8 << 10 // the account, its indexes, maps and id source
 	jobBytes      = 224     // a Job and its two index slots
-	jobItemBytes  = 4       // one item id of a job: seeded jobs share their slices and strings with the catalog, created ones share the strings with their updates
+	jobIDBytes    = 4       // one element id of a job: seeded jobs share their slices and strings, created ones share the strings with their elements
 	jobErrorBytes = 112     // one JobError besides its strings
-	itemBytes     = 384     // an Item, its pointers and its map slot
-	updateBytes   = 256     // one pending ItemUpdate besides its values' strings
+	entityBytes   = 384     // an Entity, its pointers and its map slot
+	elementBytes  = 288     // one pending Element besides its values' strings
 	stringBytes   = 16      // a string header, besides its bytes
 )
 
 // memSize estimates the bytes j holds.
 func (j *Job) memSize() int64 {
-	n := jobBytes + len(j.ID) + len(j.Items)*jobItemBytes
+	n := jobBytes + len(j.ID) + len(j.IDs)*jobIDBytes
 	for i := range j.Errors {
 		e := &j.Errors[i]
 		n += jobErrorBytes + len(e.ID) + len(e.Code) + len(e.Title) + len(e.Detail) + len(e.Pointer)
 	}
 	if w := j.work; w != nil {
 		n += 128 + len(w.pointer)
-		for i := range w.updates {
-			u := &w.updates[i]
-			n += updateBytes + len(u.ID) + int(u.Values.stringBytes())
+		for i := range w.elements {
+			el := &w.elements[i]
+			n += elementBytes + len(el.ID) + int(el.Values.stringBytes()) + len(el.Related)*stringBytes
+			for _, r := range el.Related {
+				n += len(r)
+			}
 		}
 	}
 	return int64(n)
 }
 
-// memSize estimates the bytes it holds.
-func (it *Item) memSize() int64 { return itemBytes + it.stringBytes() }
+// memSize estimates the bytes e holds.
+func (e *Entity) memSize() int64 { return entityBytes + e.stringBytes() }
 
-// stringBytes counts the bytes of an item's strings and metadata.
-func (it *Item) stringBytes() int64 {
-	n := len(it.ID) + len(it.ExternalID) + len(it.CustomMetadata)
-	for _, s := range []*string{it.Title, it.Description, it.URL, it.ImageFullURL, it.ImageThumbnailURL} {
+// stringBytes counts the bytes of an entity's strings and metadata.
+func (e *Entity) stringBytes() int64 {
+	n := len(e.ID) + len(e.ExternalID) + len(e.Meta) + len(e.Item)
+	for _, s := range e.Str {
 		if s != nil {
 			n += stringBytes + len(*s)
 		}
 	}
-	if it.Images != nil {
-		for _, s := range *it.Images {
+	if e.Imgs != nil {
+		for _, s := range *e.Imgs {
 			n += stringBytes + len(s)
 		}
 	}
@@ -111,17 +114,17 @@ func (a *Account) detach() {
 // Size returns the account's estimated size in bytes.
 func (a *Account) Size() int64 { return a.size.Load() }
 
-// SizeOf estimates the bytes an account holding jobs and items takes.
-func SizeOf(jobs []*Job, items []*Item) int64 { return sizeOf(jobs, items) }
-
-// sizeOf estimates the bytes of jobs and items held by one account.
-func sizeOf(jobs []*Job, items []*Item) int64 {
-	n := int64(accountBytes)
-	for _, j := range jobs {
+// SizeOf estimates the bytes of a collection's seed once installed.
+func SizeOf(seed Seed) int64 {
+	var n int64
+	for _, j := range seed.Jobs {
 		n += j.memSize()
 	}
-	for _, it := range items {
-		n += it.memSize()
+	for _, e := range seed.Entities {
+		n += e.memSize()
+		if e.Kind == VariantKind {
+			n += 16
+		}
 	}
-	return n
+	return n + int64(len(seed.Members))*linkBytes
 }

@@ -7,29 +7,46 @@ import (
 	"time"
 )
 
-// sizedSeeder makes n jobs per account, as seqSeeder, with an item each.
+// budgetStore returns a store of accounts of jobsPerAccount update jobs
+// and one item, bounded by maxBytes, and the size of one seeded account.
 func budgetStore(t *testing.T, jobsPerAccount int, maxBytes int64) (*Store, int64) {
 	t.Helper()
-	seeder := func(key string) ([]*Job, []*Item) {
-		jobs, _ := seqSeeder(jobsPerAccount)(key)
-		return jobs, []*Item{{ID: ItemID("A"), ExternalID: "A"}}
+	seeder := func(key string, c Collection) Seed {
+		switch c {
+		case Items:
+			return Seed{Entities: []*Entity{{Kind: ItemKind, ID: ItemID("A"), ExternalID: "A"}}}
+		case JobCollection(ItemUpdate):
+			return seqSeeder(jobsPerAccount)(key, c)
+		}
+		return Seed{}
 	}
-	j, it := seeder("probe")
-	seedBytes := sizeOf(j, it)
-	s := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }, MaxBytes: maxBytes, SeedBytes: seedBytes,
+	estimate := func(c Collection) int64 { return SizeOf(seeder("probe", c)) }
+	one := int64(accountBytes) + estimate(Items) + estimate(JobCollection(ItemUpdate))
+	s := New(Options{Seed: 1, Seeder: seeder, SeedBytes: estimate, Now: func() time.Time { return t0 }, MaxBytes: maxBytes,
 		Lifecycle: Lifecycle{Mode: Duration, Duration: time.Hour}})
-	return s, seedBytes
+	return s, one
+}
+
+// touch generates an account's item update jobs and items.
+func touch(t *testing.T, a *Account) {
+	t.Helper()
+	if _, err := a.Page(ItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Entities(ItemKind, nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestMemoryBudget_UnchangedAccountsAreEvictedToMakeRoom(t *testing.T) {
-	s, one := budgetStore(t, 100, 0)
-	s, _ = budgetStore(t, 100, 3*one+one/2) // room for three accounts
+	_, one := budgetStore(t, 100, 0)
+	s, _ := budgetStore(t, 100, 3*one+one/2) // room for three accounts
 	for i := 0; i < 20; i++ {
 		a, err := s.Account(fmt.Sprintf("k%d", i))
 		if err != nil {
 			t.Fatalf("account %d: %v", i, err)
 		}
-		a.Len() // seeds it
+		touch(t, a)
 		if used, limit := s.Used(); used > limit {
 			t.Fatalf("after %d accounts: %d bytes used, budget %d", i+1, used, limit)
 		}
@@ -40,49 +57,52 @@ func TestMemoryBudget_UnchangedAccountsAreEvictedToMakeRoom(t *testing.T) {
 }
 
 func TestMemoryBudget_ChangedAccountsAreKeptAndNewKeysRefused(t *testing.T) {
-	s, one := budgetStore(t, 100, 0)
-	s, _ = budgetStore(t, 100, 2*one+one/2)
+	_, one := budgetStore(t, 100, 0)
+	s, _ := budgetStore(t, 100, 2*one+one/2)
 	for _, k := range []string{"a", "b"} {
-		if _, err := s.Mutable(k); err != nil {
+		a, err := s.Mutable(k)
+		if err != nil {
 			t.Fatal(err)
 		}
+		touch(t, a)
 	}
-	if _, err := s.Account("c"); !errors.Is(err, ErrMemoryBudget) {
+	c, err := s.Account("c")
+	if err == nil {
+		_, err = c.Page(ItemUpdate, PageRequest{Statuses: AllStatuses})
+	}
+	if !errors.Is(err, ErrMemoryBudget) {
 		t.Fatalf("a third account with two changed ones held: %v, want ErrMemoryBudget", err)
 	}
-	if keys, _ := s.Keys(); len(keys) != 2 {
-		t.Fatalf("held %v", keys)
-	}
 	s.Forget("a")
-	if _, err := s.Account("c"); err != nil {
+	c, _ = s.Account("c")
+	if _, err := c.Page(ItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
 		t.Fatalf("after forgetting one: %v", err)
 	}
 }
 
 func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
-	s, one := budgetStore(t, 100, 0)
-	s, _ = budgetStore(t, 100, one+one/2)
+	_, one := budgetStore(t, 100, 0)
+	s, _ := budgetStore(t, 100, one+one/2)
 	a, err := s.Mutable("a")
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, items := a.Snapshot()
-	big := make([]*Job, 0, 1000)
+	touch(t, a)
+	big := make([]JobState, 0, 1000)
 	for i := 0; i < 1000; i++ {
-		big = append(big, &Job{ID: fmt.Sprintf("B%06d", i), Total: 1, Items: []string{ItemID("A")}})
+		big = append(big, JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: t0, TotalCount: 1, Items: []string{ItemID("A")}})
 	}
-	if err := a.Replace(big, nil); !errors.Is(err, ErrMemoryBudget) {
-		t.Fatalf("Replace over the budget: %v", err)
+	probs, err := a.Replace(AccountState{Jobs: map[JobKind][]JobState{ItemUpdate: big}}, ReplaceOptions{Now: t0})
+	if len(probs) > 0 || !errors.Is(err, ErrMemoryBudget) {
+		t.Fatalf("Replace over the budget: %v %v", probs, err)
 	}
-	if got, _ := a.Snapshot(); len(got) != len(jobs) {
-		t.Fatalf("a refused Replace changed the jobs: %d, want %d", len(got), len(jobs))
+	if got := a.Len(ItemUpdate); got != 100 {
+		t.Fatalf("a refused Replace changed the jobs: %d, want 100", got)
 	}
 	// Jobs are created until the budget is full, then refused.
-	title := "t"
-	req := CreateRequest{Items: []ItemUpdate{{ID: items[0].ID, Set: AttrTitle, Values: Item{Title: &title}}}}
 	n := 0
 	for ; n < 10_000; n++ {
-		if _, err := a.Create(req); err != nil {
+		if _, err := a.Create(createReq([]string{ItemID("A")})); err != nil {
 			if !errors.Is(err, ErrMemoryBudget) {
 				t.Fatalf("create %d: %v", n, err)
 			}
@@ -95,29 +115,64 @@ func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
 	if used, limit := s.Used(); used > limit {
 		t.Fatalf("%d bytes used, budget %d", used, limit)
 	}
-	if got := a.Len(); got != len(jobs)+n {
-		t.Fatalf("%d jobs held, want %d", got, len(jobs)+n)
+	if got := a.Len(ItemUpdate); got != 100+n {
+		t.Fatalf("%d jobs held, want %d", got, 100+n)
 	}
 }
 
+// contentSize sums the estimates of everything the account holds.
+func contentSize(a *Account) int64 {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	n := int64(accountBytes)
+	for _, s := range a.jobs {
+		s.all.Ascend(func(j *Job) bool { n += j.memSize(); return true })
+	}
+	for k := range a.ents {
+		for _, e := range a.ents[k] {
+			n += e.memSize()
+			if e.Kind == VariantKind {
+				n += 16
+			}
+		}
+	}
+	for _, items := range a.catItems {
+		n += int64(len(items)) * linkBytes
+	}
+	return n
+}
+
 func TestMemoryBudget_SizesFollowEveryChange(t *testing.T) {
-	s, _ := budgetStore(t, 10, 0)
+	s := New(Options{Seed: 1, Seeder: catalogSeeder(), Now: func() time.Time { return t0 },
+		Lifecycle: Lifecycle{Mode: Immediate}})
 	a, _ := s.Mutable("a")
-	jobs, items := a.Snapshot()
-	if got, want := a.Size(), sizeOf(jobs, items); got != want {
-		t.Fatalf("seeded size %d, want %d", got, want)
+	for c := Collection(0); c < NumCollections; c++ {
+		a.Count(c)
 	}
-	if err := a.Put(&Job{ID: "J000003", Status: Complete, Total: 1, Items: []string{"x"}, Errors: []JobError{{ID: "e", Detail: "long detail"}}}); err != nil {
+	check := func(step string) {
+		t.Helper()
+		if got, want := a.Size(), contentSize(a); got != want {
+			t.Fatalf("%s: size %d, the content's %d", step, got, want)
+		}
+	}
+	check("seeded")
+	if err := a.Put(&Job{ID: "J000003", Kind: ItemUpdate, Status: Complete, Total: 1, IDs: []string{"x"}, Errors: []JobError{{ID: "e", Detail: "long detail"}}}); err != nil {
 		t.Fatal(err)
 	}
-	a.Delete("J000004")
-	title := "t"
-	if _, err := a.Create(CreateRequest{Items: []ItemUpdate{{ID: items[0].ID, Set: AttrTitle, Values: Item{Title: &title}}}}); err != nil {
-		t.Fatal(err)
-	}
-	jobs, items = a.Snapshot()
-	if got, want := a.Size(), sizeOf(jobs, items); got != want {
-		t.Fatalf("size after changes %d, the content's %d", got, want)
+	a.Delete(ItemUpdate, "J000004")
+	check("put and delete")
+	for _, req := range []CreateRequest{
+		createReq([]string{ItemID("I0"), ItemID("MISSING")}),
+		{Kind: ItemDelete, Elements: []Element{{ID: ItemID("I1")}}},
+		{Kind: CategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{ItemID("I2")}}}},
+		{Kind: VariantCreate, Elements: []Element{{ID: EntityID("V-new"), Values: Entity{ExternalID: "V-new"}, Set: VariantKind.SetOf("external_id"),
+			HasRelated: true, Related: []string{ItemID("I3")}}}},
+	} {
+		if _, err := a.Create(req); err != nil {
+			t.Fatal(err)
+		}
+		a.InProgress() // settles: applies the job
+		check("job " + req.Kind.String())
 	}
 	if used, _ := s.Used(); used != a.Size() {
 		t.Fatalf("store counts %d, its one account %d", used, a.Size())

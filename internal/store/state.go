@@ -8,20 +8,11 @@ import (
 	"time"
 
 	"github.com/oklog/ulid/v2"
-
-	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 )
 
-// AccountState is an account's whole content, as the control API, the Go
-// package and the state file exchange it.
-type AccountState struct {
-	Account string      `json:"account,omitempty"`
-	Jobs    []JobState  `json:"jobs"`
-	Items   []ItemState `json:"items"`
-}
-
 // JobState is a job as the control API, the Go package and the state file
-// exchange it. Times are RFC 3339; a zero time is null.
+// exchange it. Times are RFC 3339; a zero time is null. The element ids go
+// under the job's relationship key: items, variants or categories.
 type JobState struct {
 	ID             string     `json:"id"`
 	Status         string     `json:"status"`
@@ -32,46 +23,62 @@ type JobState struct {
 	CompletedCount int        `json:"completed_count"`
 	FailedCount    int        `json:"failed_count"`
 	Errors         []JobError `json:"errors"`
-	Items          []string   `json:"items"`
+	Items          []string   `json:"items,omitempty"`
+	Variants       []string   `json:"variants,omitempty"`
+	Categories     []string   `json:"categories,omitempty"`
 	// Pending is the unprocessed part of a job created through the API and
 	// still in progress; it is exported and restored by the state file, and
 	// refused in jobs a test supplies.
 	Pending *PendingState `json:"pending,omitempty"`
 }
 
+// ids returns the element ids under the kind's key, and whether another key
+// was used.
+func (s *JobState) ids(k JobKind) ([]string, string) {
+	lists := map[string][]string{"items": s.Items, "variants": s.Variants, "categories": s.Categories}
+	want := k.Entity().Plural()
+	for key, l := range lists {
+		if key != want && l != nil {
+			return nil, key
+		}
+	}
+	return lists[want], ""
+}
+
+func (s *JobState) setIDs(k JobKind, ids []string) {
+	switch k.Entity() {
+	case ItemKind:
+		s.Items = ids
+	case VariantKind:
+		s.Variants = ids
+	default:
+		s.Categories = ids
+	}
+}
+
 // PendingState is a created job's remaining work.
 type PendingState struct {
-	Start       time.Time     `json:"start"`
-	Updates     []UpdateState `json:"updates"`
-	ItemPointer string        `json:"item_pointer"`
-	Processed   int           `json:"processed"`
-	Polls       int           `json:"polls"`
-	LastPoll    time.Time     `json:"last_poll,omitzero"`
+	Start     time.Time      `json:"start"`
+	Elements  []ElementState `json:"elements,omitempty"`
+	Pointer   string         `json:"pointer,omitempty"`
+	Processed int            `json:"processed"`
+	Polls     int            `json:"polls"`
+	LastPoll  time.Time      `json:"last_poll,omitzero"`
+	// Updates and ItemPointer are the names of Elements and Pointer in
+	// state files of version 1 (update jobs only).
+	Updates     []ElementState `json:"updates,omitempty"`
+	ItemPointer string         `json:"item_pointer,omitempty"`
 }
 
-// UpdateState is one item update of a pending job: the attributes named in
-// Set take their values from Values.
-type UpdateState struct {
-	ID     string    `json:"id"`
-	Set    []string  `json:"set"`
-	Values ItemState `json:"values"`
-}
-
-// ItemState is a catalog item as exchanged by the control API.
-type ItemState struct {
-	ID                string          `json:"id"`
-	ExternalID        string          `json:"external_id"`
-	Title             *string         `json:"title"`
-	Description       *string         `json:"description"`
-	Price             *float64        `json:"price"`
-	URL               *string         `json:"url"`
-	ImageFullURL      *string         `json:"image_full_url"`
-	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
-	Images            *[]string       `json:"images"`
-	CustomMetadata    json.RawMessage `json:"custom_metadata"`
-	Published         *bool           `json:"published"`
-	Created           time.Time       `json:"created"`
-	Updated           time.Time       `json:"updated"`
+// ElementState is one element of a pending job: the attributes named in
+// Set take their values from Values (an entity document); Related, when
+// HasRelated, is the relationship it sets.
+type ElementState struct {
+	ID         string          `json:"id"`
+	Set        []string        `json:"set"`
+	Values     json.RawMessage `json:"values"`
+	Related    []string        `json:"related,omitempty"`
+	HasRelated bool            `json:"has_related,omitempty"`
 }
 
 func optTime(t time.Time) *time.Time {
@@ -89,41 +96,34 @@ func derefTime(t *time.Time) time.Time {
 }
 
 // State exports a job. For a job still in progress, the caller must hold
-// the account's lock (Account.State does).
+// the account's lock.
 func (j *Job) State() JobState {
 	s := JobState{
 		ID: j.ID, Status: j.Status.String(), CreatedAt: j.CreatedAt,
 		CompletedAt: optTime(j.CompletedAt), ExpiresAt: optTime(j.ExpiresAt),
 		TotalCount: j.Total, CompletedCount: j.Completed, FailedCount: j.Failed,
-		Errors: slices.Clone(j.Errors), Items: slices.Clone(j.Items),
+		Errors: slices.Clone(j.Errors),
 	}
+	s.setIDs(j.Kind, slices.Clone(j.IDs))
 	if s.Errors == nil {
 		s.Errors = []JobError{}
 	}
 	if w := j.work; w != nil {
-		p := &PendingState{Start: w.start, ItemPointer: w.pointer, Processed: w.processed, Polls: w.polls, LastPoll: w.lastPoll}
-		for _, u := range w.updates {
-			us := UpdateState{ID: u.ID, Values: u.Values.State()}
-			for _, a := range updatable {
-				if u.Set&a.attr != 0 {
-					us.Set = append(us.Set, a.name)
+		p := &PendingState{Start: w.start, Pointer: w.pointer, Processed: w.processed, Polls: w.polls, LastPoll: w.lastPoll}
+		ek := j.Kind.Entity()
+		for i := range w.elements {
+			el := &w.elements[i]
+			es := ElementState{ID: el.ID, Values: AppendEntityState(nil, &el.Values, el.Set), Related: el.Related, HasRelated: el.HasRelated}
+			for k, a := range ek.Attrs() {
+				if el.Set.Has(k) {
+					es.Set = append(es.Set, a.Name)
 				}
 			}
-			p.Updates = append(p.Updates, us)
+			p.Elements = append(p.Elements, es)
 		}
 		s.Pending = p
 	}
 	return s
-}
-
-// State exports an item.
-func (it *Item) State() ItemState {
-	return ItemState{
-		ID: it.ID, ExternalID: it.ExternalID, Title: it.Title, Description: it.Description,
-		Price: it.Price, URL: it.URL, ImageFullURL: it.ImageFullURL, ImageThumbnailURL: it.ImageThumbnailURL,
-		Images: it.Images, CustomMetadata: it.CustomMetadata, Published: it.Published,
-		Created: it.Created, Updated: it.Updated,
-	}
 }
 
 // Problem is one thing wrong with supplied state, at a JSON pointer.
@@ -132,17 +132,18 @@ type Problem struct {
 	Detail  string
 }
 
-// JobsFromState validates and converts supplied jobs (base is the JSON
-// pointer of the array). allowPending admits in-progress created jobs (the
-// state file); jobs a test supplies are history.
-func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, []Problem) {
+// JobsFromState validates and converts supplied jobs of a kind (base is
+// the JSON pointer of the array). allowPending admits in-progress created
+// jobs (the state file); jobs a test supplies are history.
+func JobsFromState(kind JobKind, states []JobState, base string, allowPending bool) ([]*Job, []Problem) {
 	var probs []Problem
 	fail := func(i int, member, format string, args ...any) {
 		probs = append(probs, Problem{fmt.Sprintf("%s/%d%s", base, i, member), fmt.Sprintf(format, args...)})
 	}
 	jobs := make([]*Job, 0, len(states))
 	seen := make(map[string]bool, len(states))
-	for i, s := range states {
+	for i := range states {
+		s := &states[i]
 		before := len(probs)
 		st, ok := ParseStatus(s.Status)
 		if !ok {
@@ -154,8 +155,12 @@ func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, [
 			fail(i, "/id", "Job id %s appears twice.", s.ID)
 		}
 		seen[s.ID] = true
-		if ok {
-			for _, pr := range consistency(s, st) {
+		ids, other := s.ids(kind)
+		if other != "" {
+			fail(i, "/"+other, "A %s job lists its ids under '%s'.", kind, kind.Entity().Plural())
+		}
+		if ok && other == "" {
+			for _, pr := range consistency(kind, s, ids, st) {
 				fail(i, pr.Pointer, "%s", pr.Detail)
 			}
 		}
@@ -166,36 +171,57 @@ func JobsFromState(states []JobState, base string, allowPending bool) ([]*Job, [
 			continue
 		}
 		j := &Job{
-			ID: s.ID, Status: st, CreatedAt: s.CreatedAt.UTC(), CompletedAt: derefTime(s.CompletedAt),
+			ID: s.ID, Kind: kind, Status: st, CreatedAt: s.CreatedAt.UTC(), CompletedAt: derefTime(s.CompletedAt),
 			ExpiresAt: derefTime(s.ExpiresAt), Total: s.TotalCount, Completed: s.CompletedCount,
-			Failed: s.FailedCount, Errors: slices.Clone(s.Errors), Items: slices.Clone(s.Items),
+			Failed: s.FailedCount, Errors: slices.Clone(s.Errors), IDs: slices.Clone(ids),
 		}
 		if j.Errors == nil {
 			j.Errors = []JobError{}
 		}
 		if p := s.Pending; p != nil {
-			w := &work{start: p.Start.UTC(), pointer: p.ItemPointer, processed: p.Processed, polls: p.Polls, lastPoll: p.LastPoll.UTC()}
-			for _, u := range p.Updates {
-				up := ItemUpdate{ID: u.ID, Values: *u.Values.Item()}
-				for _, name := range u.Set {
-					for _, a := range updatable {
-						if a.name == name {
-							up.Set |= a.attr
-						}
-					}
-				}
-				w.updates = append(w.updates, up)
-			}
-			if len(w.updates) != j.Total || w.processed > j.Total {
-				fail(i, "/pending", "A pending job needs one update per item and processed <= total_count.")
+			w, detail := pendingWork(kind, p, j.Total)
+			if detail != "" {
+				fail(i, "/pending", "%s", detail)
 				continue
 			}
 			j.work = w
 		}
 		jobs = append(jobs, j)
 	}
-	slices.SortFunc(jobs, func(a, b *Job) int { return cmpString(a.ID, b.ID) })
+	slices.SortFunc(jobs, func(a, b *Job) int { return strings.Compare(a.ID, b.ID) })
 	return jobs, probs
+}
+
+// pendingWork converts a pending job's state, or says what is wrong.
+func pendingWork(kind JobKind, p *PendingState, total int) (*work, string) {
+	elems, pointer := p.Elements, p.Pointer
+	if elems == nil {
+		elems, pointer = p.Updates, p.ItemPointer // version 1
+	}
+	w := &work{start: p.Start.UTC(), pointer: pointer, processed: p.Processed, polls: p.Polls, lastPoll: p.LastPoll.UTC()}
+	ek := kind.Entity()
+	for _, es := range elems {
+		el := Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated}
+		if len(es.Values) > 0 {
+			e, _, _, probs := EntityFromState(ek, es.Values, "", false)
+			if len(probs) > 0 {
+				return nil, "element " + es.ID + ": " + probs[0].Pointer + " " + probs[0].Detail
+			}
+			el.Values = *e
+		}
+		for _, name := range es.Set {
+			i, _, ok := ek.Attr(name)
+			if !ok {
+				return nil, fmt.Sprintf("element %s sets '%s', not an attribute of a %s.", es.ID, name, ek.Type())
+			}
+			el.Set = el.Set.With(i)
+		}
+		w.elements = append(w.elements, el)
+	}
+	if len(w.elements) != total || w.processed > total || w.processed < 0 {
+		return nil, "A pending job needs one element per operation and processed <= total_count."
+	}
+	return w, ""
 }
 
 // Bounds of the timestamps supplied state may carry: every RFC 3339 year
@@ -207,9 +233,9 @@ var (
 	maxTime = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// consistency checks that a job's counts, errors, items and timestamps agree
+// consistency checks that a job's counts, errors, ids and timestamps agree
 // with its status, as Klaviyo's jobs do. Pointers are relative to the job.
-func consistency(s JobState, st Status) []Problem {
+func consistency(kind JobKind, s *JobState, ids []string, st Status) []Problem {
 	var probs []Problem
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{member, fmt.Sprintf(format, args...)})
@@ -227,21 +253,22 @@ func consistency(s JobState, st Status) []Problem {
 	}
 	done := s.CompletedCount + s.FailedCount
 	switch {
-	case s.TotalCount < 1 || s.TotalCount > MaxJobItems:
-		fail("/total_count", "total_count must be between 1 and %d.", MaxJobItems)
+	case s.TotalCount < 1 || s.TotalCount > MaxJobElements:
+		fail("/total_count", "total_count must be between 1 and %d.", MaxJobElements)
 	case s.CompletedCount < 0 || s.FailedCount < 0 || done > s.TotalCount:
 		fail("/completed_count", "Counts must be non-negative with completed_count + failed_count <= total_count.")
 	}
-	if len(s.Items) != s.TotalCount {
-		fail("/items", "A job has one item per operation: %d items for total_count %d.", len(s.Items), s.TotalCount)
+	key := "/" + kind.Entity().Plural()
+	if len(ids) != s.TotalCount {
+		fail(key, "A job has one id per operation: %d ids for total_count %d.", len(ids), s.TotalCount)
 	}
-	for k, id := range s.Items {
-		if !strings.HasPrefix(id, ItemIDPrefix) || len(id) == len(ItemIDPrefix) {
-			fail(fmt.Sprintf("/items/%d", k), "'%s' is not a catalog item id ('%s<external_id>').", id, ItemIDPrefix)
+	for k, id := range ids {
+		if !ValidEntityID(id) {
+			fail(fmt.Sprintf("%s/%d", key, k), "'%s' is not a catalog id ('%s<external_id>').", id, IDPrefix)
 		}
 	}
 	if len(s.Errors) != s.FailedCount {
-		fail("/errors", "A job has one error per failed item: %d errors for failed_count %d.", len(s.Errors), s.FailedCount)
+		fail("/errors", "A job has one error per failed operation: %d errors for failed_count %d.", len(s.Errors), s.FailedCount)
 	}
 	finished := s.CompletedAt != nil
 	switch st {
@@ -271,70 +298,10 @@ func consistency(s JobState, st Status) []Problem {
 	return probs
 }
 
-// ItemsFromState validates and converts supplied items.
-func ItemsFromState(states []ItemState, base string) ([]*Item, []Problem) {
-	var probs []Problem
-	items := make([]*Item, 0, len(states))
-	seen := map[string]bool{}
-	for i, s := range states {
-		p := fmt.Sprintf("%s/%d", base, i)
-		switch {
-		case s.ExternalID == "":
-			probs = append(probs, Problem{p + "/external_id", "external_id is required."})
-			continue
-		case s.ID == "":
-			s.ID = ItemID(s.ExternalID)
-		case s.ID != ItemID(s.ExternalID):
-			probs = append(probs, Problem{p + "/id", fmt.Sprintf("The id of external_id %q must be %q.", s.ExternalID, ItemID(s.ExternalID))})
-			continue
-		}
-		if seen[s.ID] {
-			probs = append(probs, Problem{p + "/id", fmt.Sprintf("Item %s appears twice.", s.ID)})
-			continue
-		}
-		seen[s.ID] = true
-		if len(s.CustomMetadata) > 0 && string(s.CustomMetadata) != "null" {
-			var m map[string]any
-			if json.Unmarshal(s.CustomMetadata, &m) != nil {
-				probs = append(probs, Problem{p + "/custom_metadata", "custom_metadata must be an object or null."})
-				continue
-			}
-		}
-		items = append(items, s.Item())
-	}
-	return items, probs
-}
-
-// Item converts an ItemState.
-func (s ItemState) Item() *Item {
-	it := &Item{
-		ID: s.ID, ExternalID: s.ExternalID, Title: s.Title, Description: s.Description,
-		Price: s.Price, URL: s.URL, ImageFullURL: s.ImageFullURL, ImageThumbnailURL: s.ImageThumbnailURL,
-		Images: s.Images, Published: s.Published, Created: s.Created.UTC(), Updated: s.Updated.UTC(),
-	}
-	if len(s.CustomMetadata) > 0 && string(s.CustomMetadata) != "null" {
-		it.CustomMetadata = compactJSON(s.CustomMetadata)
-	}
-	return it
-}
-
-// compactJSON re-encodes an object compactly as Klaviyo writes it.
-func compactJSON(b []byte) json.RawMessage {
-	out, err := jsonw.Reencode(nil, b)
-	if err != nil {
-		return nil
-	}
-	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+// ValidEntityID reports whether id is a catalog id: the $custom integration,
+// the $default catalog and a non-empty external id.
+func ValidEntityID(id string) bool {
+	return strings.HasPrefix(id, IDPrefix) && len(id) > len(IDPrefix)
 }
 
 // maxIDTime is the latest ULID time a supplied job id may carry (the end of
@@ -357,65 +324,4 @@ func validJobID(id string) bool {
 		}
 	}
 	return true
-}
-
-// Replace swaps the account's jobs (already validated) for jobs, keeping
-// its items; pass items non-nil to replace them too. It refuses with
-// ErrMemoryBudget content that does not fit, and changes nothing then.
-func (a *Account) Replace(jobs []*Job, items []*Item) error {
-	a.seed()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if items == nil {
-		items = make([]*Item, 0, len(a.items))
-		for _, it := range a.items {
-			items = append(items, it)
-		}
-	}
-	if jobs == nil {
-		jobs = make([]*Job, 0, a.all.Len())
-		a.all.Ascend(func(j *Job) bool {
-			jobs = append(jobs, j)
-			return true
-		})
-	}
-	if err := a.reserve(sizeOf(jobs, items) - a.size.Load()); err != nil {
-		return err
-	}
-	a.replaceLocked(jobs, items)
-	return nil
-}
-
-// State exports the account's jobs (id order) and items (id order). It
-// holds the account's lock while it reads pending work.
-func (a *Account) State() AccountState {
-	a.seed()
-	a.settle()
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	st := AccountState{Account: a.key, Jobs: make([]JobState, 0, a.all.Len()), Items: make([]ItemState, 0, len(a.items))}
-	a.all.Ascend(func(j *Job) bool {
-		st.Jobs = append(st.Jobs, j.State())
-		return true
-	})
-	for _, it := range a.items {
-		st.Items = append(st.Items, it.State())
-	}
-	slices.SortFunc(st.Items, func(x, y ItemState) int { return cmpString(x.ID, y.ID) })
-	return st
-}
-
-// Restore validates a saved account (pending jobs allowed) and, if valid,
-// makes it the content of the account key, marked changed.
-func (s *Store) Restore(st AccountState) error {
-	jobs, probs := JobsFromState(st.Jobs, "/jobs", true)
-	items, iprobs := ItemsFromState(st.Items, "/items")
-	if probs = append(probs, iprobs...); len(probs) > 0 {
-		return fmt.Errorf("account %s: %s: %s", st.Account, probs[0].Pointer, probs[0].Detail)
-	}
-	a, err := s.Mutable(st.Account)
-	if err != nil {
-		return err
-	}
-	return a.Replace(jobs, items)
 }

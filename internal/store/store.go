@@ -19,15 +19,24 @@ var (
 	ErrTooManyInProgress = errors.New("store: too many jobs in progress")
 )
 
-// Seeder generates an account's initial jobs (in id order) and items from
-// its key. It must be deterministic: an evicted account is regenerated.
-type Seeder func(key string) ([]*Job, []*Item)
+// Seed is the generated content of one collection of an account: its jobs,
+// or its entities (and, for categories, their items as [category, item]
+// pairs).
+type Seed struct {
+	Jobs     []*Job
+	Entities []*Entity
+	Members  [][2]string
+}
+
+// Seeder generates one collection of an account from its key (jobs in id
+// order). It must be deterministic: an evicted account is regenerated.
+type Seeder func(key string, c Collection) Seed
 
 // Options configure a Store.
 type Options struct {
 	// Seed makes ids and job errors deterministic; non-zero.
 	Seed uint64
-	// Seeder generates new accounts; nil leaves them empty.
+	// Seeder generates the accounts' collections; nil leaves them empty.
 	Seeder Seeder
 	// Now is the server clock.
 	Now func() time.Time
@@ -40,9 +49,9 @@ type Options struct {
 	// account or a change that still does not fit is refused with
 	// ErrMemoryBudget.
 	MaxBytes int64
-	// SeedBytes is the estimated size of a freshly seeded account, set
-	// aside before it is generated.
-	SeedBytes int64
+	// SeedBytes estimates the size of one generated collection, set aside
+	// before it is generated.
+	SeedBytes func(Collection) int64
 
 	// compares, when set (by tests), counts the id comparisons the job
 	// indexes make and the jobs a page visits, to show a page costs
@@ -97,13 +106,10 @@ func (s *Store) makeRoomLocked(m *meter, need int64) bool {
 	return true
 }
 
-// seedBytes is what a new account is expected to take once seeded.
-func (s *Store) seedBytes() int64 { return max(s.opts.SeedBytes, accountBytes) }
-
-// CanSeed reports whether an account seeded with seedBytes fits the
-// budget at all (with every other account evicted).
-func (s *Store) CanSeed(seedBytes int64) bool {
-	return s.opts.MaxBytes <= 0 || max(seedBytes, accountBytes) <= s.opts.MaxBytes
+// Fits reports whether bytes fit the budget at all (with every other
+// account evicted).
+func (s *Store) Fits(bytes int64) bool {
+	return s.opts.MaxBytes <= 0 || accountBytes+bytes <= s.opts.MaxBytes
 }
 
 // Used returns the estimated bytes of every account held, and the bound.
@@ -145,14 +151,12 @@ func (s *Store) account(key string, change bool) (*Account, error) {
 			return nil, ErrTooManyAccounts
 		}
 	}
-	need := s.seedBytes()
-	if !s.makeRoomLocked(s.meter, need) {
+	if !s.makeRoomLocked(s.meter, accountBytes) {
 		return nil, ErrMemoryBudget
 	}
 	e := &entry{acct: newAccount(key, &s.opts), changed: change}
 	e.acct.meter.Store(s.meter)
-	e.acct.reserved = need
-	e.acct.grow(need)
+	e.acct.grow(accountBytes)
 	s.accounts[key] = s.lru.PushFront(e)
 	return e.acct, nil
 }
@@ -186,7 +190,7 @@ func (s *Store) Keys() (keys []string, changed []bool) {
 
 // Reset drops every account; they regenerate on next use with the seed,
 // seeder and seeded size given, or the current ones when zero.
-func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes int64) {
+func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes func(Collection) int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if seed != 0 {
@@ -195,7 +199,7 @@ func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes int64) {
 	if seeder != nil {
 		s.opts.Seeder = seeder
 	}
-	if seedBytes != 0 {
+	if seedBytes != nil {
 		s.opts.SeedBytes = seedBytes
 	}
 	s.accounts = map[string]*list.Element{}

@@ -11,15 +11,29 @@ import (
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-// seqSeeder makes n jobs with ids J00000.. cycling through the statuses.
+// seqSeeder makes n item update jobs with ids J00000.. cycling through the
+// statuses; other collections are empty.
 func seqSeeder(n int) Seeder {
-	return func(key string) ([]*Job, []*Item) {
+	return func(key string, c Collection) Seed {
+		if c != JobCollection(ItemUpdate) {
+			return Seed{}
+		}
 		jobs := make([]*Job, n)
 		for i := range jobs {
-			jobs[i] = &Job{ID: fmt.Sprintf("J%06d", i), Status: Status(i % int(NumStatuses)), Total: 1}
+			jobs[i] = &Job{ID: fmt.Sprintf("J%06d", i), Kind: ItemUpdate, Status: Status(i % int(NumStatuses)), Total: 1}
 		}
-		return jobs, nil
+		return Seed{Jobs: jobs}
 	}
+}
+
+// pg is a page of item update jobs.
+func pg(t testing.TB, a *Account, req PageRequest) Page {
+	t.Helper()
+	p, err := a.Page(ItemUpdate, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func newStore(t testing.TB, n int) *Store {
@@ -47,7 +61,7 @@ func TestPage_WalksEveryJobOnceInIDOrderPerStatusSet(t *testing.T) {
 			var got []string
 			req := PageRequest{Statuses: set}
 			for pages := 0; ; pages++ {
-				p := a.Page(req)
+				p := pg(t, a, req)
 				if len(p.Jobs) > PageSize {
 					t.Fatalf("page of %d jobs", len(p.Jobs))
 				}
@@ -85,7 +99,7 @@ func TestPage_WalksEveryJobOnceInIDOrderPerStatusSet(t *testing.T) {
 
 func TestPage_EmptyStatusSetMatchesNothing(t *testing.T) {
 	a, _ := newStore(t, 10).Account("k")
-	p := a.Page(PageRequest{Statuses: 0})
+	p := pg(t, a, PageRequest{Statuses: 0})
 	if len(p.Jobs) != 0 || p.HasNext || p.HasPrev {
 		t.Fatalf("got %+v", p)
 	}
@@ -93,16 +107,16 @@ func TestPage_EmptyStatusSetMatchesNothing(t *testing.T) {
 
 func TestPage_BeforeReturnsThePreviousPage(t *testing.T) {
 	a, _ := newStore(t, 250).Account("k")
-	first := a.Page(PageRequest{Statuses: AllStatuses})
-	second := a.Page(PageRequest{Statuses: AllStatuses, After: first.Jobs[99].ID})
-	back := a.Page(PageRequest{Statuses: AllStatuses, Before: second.Jobs[0].ID})
+	first := pg(t, a, PageRequest{Statuses: AllStatuses})
+	second := pg(t, a, PageRequest{Statuses: AllStatuses, After: first.Jobs[99].ID})
+	back := pg(t, a, PageRequest{Statuses: AllStatuses, Before: second.Jobs[0].ID})
 	if fmt.Sprint(ids(back.Jobs)) != fmt.Sprint(ids(first.Jobs)) {
 		t.Fatalf("prev page differs from the first page")
 	}
 	if back.HasPrev || !back.HasNext {
 		t.Fatalf("back to the first page: HasPrev=%v HasNext=%v", back.HasPrev, back.HasNext)
 	}
-	mid := a.Page(PageRequest{Statuses: AllStatuses, Before: "J000150"})
+	mid := pg(t, a, PageRequest{Statuses: AllStatuses, Before: "J000150"})
 	if len(mid.Jobs) != 100 || mid.Jobs[0].ID != "J000050" || mid.Jobs[99].ID != "J000149" || !mid.HasPrev {
 		t.Fatalf("page before J000150: %d jobs from %s, HasPrev=%v", len(mid.Jobs), mid.Jobs[0].ID, mid.HasPrev)
 	}
@@ -110,14 +124,14 @@ func TestPage_BeforeReturnsThePreviousPage(t *testing.T) {
 
 func TestPage_CursorSurvivesDeletionAndInsertion(t *testing.T) {
 	a, _ := newStore(t, 300).Account("k")
-	p1 := a.Page(PageRequest{Statuses: AllStatuses})
+	p1 := pg(t, a, PageRequest{Statuses: AllStatuses})
 	cursor := p1.Jobs[99].ID // J000099
-	if !a.Delete(cursor) || !a.Delete("J000100") {
+	if !a.Delete(ItemUpdate, cursor) || !a.Delete(ItemUpdate, "J000100") {
 		t.Fatal("delete failed")
 	}
-	a.Put(&Job{ID: "J000050x", Status: Queued}) // lands on the page already read
-	a.Put(&Job{ID: "J000150x", Status: Queued}) // lands ahead: must be seen
-	p2 := a.Page(PageRequest{Statuses: AllStatuses, After: cursor})
+	a.Put(&Job{ID: "J000050x", Kind: ItemUpdate, Status: Queued}) // lands on the page already read
+	a.Put(&Job{ID: "J000150x", Kind: ItemUpdate, Status: Queued}) // lands ahead: must be seen
+	p2 := pg(t, a, PageRequest{Statuses: AllStatuses, After: cursor})
 	if p2.Jobs[0].ID != "J000101" {
 		t.Fatalf("page after a deleted cursor starts at %s, want J000101", p2.Jobs[0].ID)
 	}
@@ -135,19 +149,19 @@ func TestPage_CursorSurvivesDeletionAndInsertion(t *testing.T) {
 
 func TestPut_MovesAJobBetweenStatusIndexes(t *testing.T) {
 	a, _ := newStore(t, 8).Account("k")
-	j, _ := a.Job("J000000")
+	j, _, _ := a.Job(ItemUpdate, "J000000")
 	if j.Status != Queued {
 		t.Fatalf("J000000 is %s", j.Status)
 	}
 	cp := *j
 	cp.Status = Complete
 	a.Put(&cp)
-	for _, q := range a.Page(PageRequest{Statuses: Only(Queued)}).Jobs {
+	for _, q := range pg(t, a, PageRequest{Statuses: Only(Queued)}).Jobs {
 		if q.ID == "J000000" {
 			t.Fatal("job still listed as queued")
 		}
 	}
-	got := ids(a.Page(PageRequest{Statuses: Only(Complete)}).Jobs)
+	got := ids(pg(t, a, PageRequest{Statuses: Only(Complete)}).Jobs)
 	if got[0] != "J000000" {
 		t.Fatalf("complete jobs start %v", got)
 	}
@@ -155,19 +169,22 @@ func TestPut_MovesAJobBetweenStatusIndexes(t *testing.T) {
 
 func TestStore_AccountsAreIsolatedAndSeededLazily(t *testing.T) {
 	calls := 0
-	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Seeder: func(key string) ([]*Job, []*Item) {
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Seeder: func(key string, c Collection) Seed {
 		calls++
-		return []*Job{{ID: "J-" + key}}, nil
+		if c != JobCollection(ItemUpdate) {
+			return Seed{}
+		}
+		return Seed{Jobs: []*Job{{ID: "J-" + key, Kind: ItemUpdate}}}
 	}})
 	a, _ := s.Account("a")
 	b, _ := s.Account("b")
 	if calls != 0 {
 		t.Fatalf("seeded %d accounts before any read", calls)
 	}
-	if _, ok := a.Job("J-b"); ok {
+	if _, ok, _ := a.Job(ItemUpdate, "J-b"); ok {
 		t.Fatal("account a sees account b's job")
 	}
-	if _, ok := b.Job("J-b"); !ok {
+	if _, ok, _ := b.Job(ItemUpdate, "J-b"); !ok {
 		t.Fatal("account b lacks its job")
 	}
 }
@@ -175,7 +192,7 @@ func TestStore_AccountsAreIsolatedAndSeededLazily(t *testing.T) {
 func TestStore_EvictsOnlyUnchangedAccountsAndRefusesWhenAllChanged(t *testing.T) {
 	s := New(Options{Seed: 1, Seeder: seqSeeder(3), Now: func() time.Time { return t0 }, MaxAccounts: 2})
 	a, _ := s.Mutable("a")
-	a.Delete("J000000")
+	a.Delete(ItemUpdate, "J000000")
 	if _, err := s.Account("b"); err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +204,7 @@ func TestStore_EvictsOnlyUnchangedAccountsAndRefusesWhenAllChanged(t *testing.T)
 		t.Fatalf("held %v, want [c a]", keys)
 	}
 	a2, _ := s.Account("a")
-	if a2 != a || a2.Len() != 2 {
+	if a2 != a || a2.Len(ItemUpdate) != 2 {
 		t.Fatal("the changed account was dropped")
 	}
 	if _, err := s.Mutable("c"); err != nil {
@@ -201,13 +218,13 @@ func TestStore_EvictsOnlyUnchangedAccountsAndRefusesWhenAllChanged(t *testing.T)
 func TestStore_EvictedAccountRegeneratesIdentically(t *testing.T) {
 	s := New(Options{Seed: 1, Seeder: seqSeeder(5), Now: func() time.Time { return t0 }, MaxAccounts: 1})
 	a, _ := s.Account("a")
-	before := ids(a.Page(PageRequest{Statuses: AllStatuses}).Jobs)
+	before := ids(pg(t, a, PageRequest{Statuses: AllStatuses}).Jobs)
 	s.Account("b")
 	a2, _ := s.Account("a")
 	if a2 == a {
 		t.Fatal("account a was not evicted")
 	}
-	if after := ids(a2.Page(PageRequest{Statuses: AllStatuses}).Jobs); fmt.Sprint(after) != fmt.Sprint(before) {
+	if after := ids(pg(t, a2, PageRequest{Statuses: AllStatuses}).Jobs); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Fatalf("regenerated %v, was %v", after, before)
 	}
 }
@@ -222,11 +239,11 @@ func TestAccount_ConcurrentReadersAndWriters(t *testing.T) {
 			for i := 0; i < 200; i++ {
 				switch i % 4 {
 				case 0:
-					a.Put(&Job{ID: fmt.Sprintf("K%d-%04d", g, i), Status: Status(i % 4)})
+					a.Put(&Job{ID: fmt.Sprintf("K%d-%04d", g, i), Kind: ItemUpdate, Status: Status(i % 4)})
 				case 1:
-					a.Delete(fmt.Sprintf("J%06d", g*50+i))
+					a.Delete(ItemUpdate, fmt.Sprintf("J%06d", g*50+i))
 				default:
-					p := a.Page(PageRequest{Statuses: Only(Status(i % 4)), After: "J000100"})
+					p := pg(t, a, PageRequest{Statuses: Only(Status(i % 4)), After: "J000100"})
 					for _, j := range p.Jobs {
 						if j.Status != Status(i%4) {
 							t.Errorf("job %s status %s in a %s page", j.ID, j.Status, Status(i%4))
@@ -264,8 +281,8 @@ func (zeroReader) Read(p []byte) (int, error) {
 func TestPage_BeforeWithNothingEarlierIsTheFirstPage(t *testing.T) {
 	a, _ := newStore(t, 1000).Account("k")
 	for _, before := range []string{"J000000", "A", "J000002"} {
-		p := a.Page(PageRequest{Statuses: Only(Complete), Before: before})
-		first := a.Page(PageRequest{Statuses: Only(Complete)})
+		p := pg(t, a, PageRequest{Statuses: Only(Complete), Before: before})
+		first := pg(t, a, PageRequest{Statuses: Only(Complete)})
 		if fmt.Sprint(ids(p.Jobs)) != fmt.Sprint(ids(first.Jobs)) || p.HasPrev || !p.HasNext {
 			t.Fatalf("before %s: %d jobs, HasPrev=%v HasNext=%v", before, len(p.Jobs), p.HasPrev, p.HasNext)
 		}
@@ -285,13 +302,13 @@ func TestPage_CostDoesNotGrowWithTheAccount(t *testing.T) {
 		var c atomic.Int64
 		s := New(Options{Seed: 1, Seeder: seqSeeder(n), Now: func() time.Time { return t0 }, compares: &c})
 		a, _ := s.Account("k")
-		a.Len()
+		a.Len(ItemUpdate)
 		accounts[n] = sized{a, &c}
 	}
 	cost := func(n int, req PageRequest) int64 {
 		acct := accounts[n]
 		acct.c.Store(0)
-		if p := acct.a.Page(req); len(p.Jobs) != PageSize {
+		if p := pg(t, acct.a, req); len(p.Jobs) != PageSize {
 			t.Fatalf("n=%d: page of %d", n, len(p.Jobs))
 		}
 		return acct.c.Load()

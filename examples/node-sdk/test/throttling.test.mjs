@@ -22,7 +22,7 @@ test('the SDK retries a forced 429 and then succeeds', { timeout: 30_000 }, asyn
   for (const r of [first, second]) {
     assert.equal(r.method, 'GET');
     assert.equal(r.path, '/api/catalog-item-bulk-update-jobs');
-    assert.equal(r.operation, 'list');
+    assert.equal(r.operation, 'get_bulk_update_catalog_items_jobs'); // the operation id, as Klaviyo names it
   }
   assert.ok(first.seq < second.seq, 'journal order: the 429 came first');
   // Retry-After was 1 s; the SDK waits at least that long before retrying.

@@ -1,0 +1,296 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// AccountState is an account's content as the control API, the Go package
+// and the state file exchange it: the collections present, by name
+// ({"account": key, "items": […], "item-bulk-update-jobs": […], …}; "jobs"
+// is accepted for item-bulk-update-jobs, its original name).
+type AccountState struct {
+	Account  string
+	Jobs     map[JobKind][]JobState
+	Entities map[EntityKind][]json.RawMessage
+	// names are the names the document used ("jobs"), for pointers.
+	names map[Collection]string
+}
+
+// Name sets the name collection c goes by in problems' pointers (as a
+// document would name it, e.g. "jobs").
+func (st *AccountState) Name(c Collection, name string) {
+	if st.names == nil {
+		st.names = map[Collection]string{}
+	}
+	st.names[c] = name
+}
+
+// NameOf returns the name collection c went by.
+func (st *AccountState) NameOf(c Collection) string { return strings.TrimPrefix(st.pointer(c), "/") }
+
+// pointer is the JSON pointer of collection c in the document.
+func (st *AccountState) pointer(c Collection) string {
+	if n, ok := st.names[c]; ok {
+		return "/" + n
+	}
+	return "/" + c.Name()
+}
+
+// Has reports whether the state holds collection c.
+func (st *AccountState) Has(c Collection) bool {
+	if k, ok := c.IsJobs(); ok {
+		_, has := st.Jobs[k]
+		return has
+	}
+	_, has := st.Entities[EntityKind(c)]
+	return has
+}
+
+// UnmarshalJSON reads an account document strictly: unknown members and
+// unknown members of jobs are errors.
+func (st *AccountState) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	st.Jobs, st.Entities, st.names = map[JobKind][]JobState{}, map[EntityKind][]json.RawMessage{}, map[Collection]string{}
+	for name, v := range raw {
+		if name == "account" {
+			if err := json.Unmarshal(v, &st.Account); err != nil {
+				return &json.UnmarshalTypeError{Value: "non-string", Field: "account", Type: reflect.TypeOf("")}
+			}
+			continue
+		}
+		c, ok := CollectionNamed(name)
+		if !ok {
+			return fmt.Errorf("json: unknown field %q", name)
+		}
+		if _, dup := st.names[c]; dup {
+			return fmt.Errorf("json: unknown field %q: the document names %s twice", name, c.Name())
+		}
+		st.names[c] = name
+		if k, ok := c.IsJobs(); ok {
+			var jobs []JobState
+			jd := json.NewDecoder(bytes.NewReader(v))
+			jd.DisallowUnknownFields()
+			if err := jd.Decode(&jobs); err != nil {
+				return prefixField(err, name)
+			}
+			if jobs == nil {
+				jobs = []JobState{}
+			}
+			st.Jobs[k] = jobs
+			continue
+		}
+		var ents []json.RawMessage
+		if err := json.Unmarshal(v, &ents); err != nil {
+			return prefixField(err, name)
+		}
+		if ents == nil {
+			ents = []json.RawMessage{}
+		}
+		st.Entities[EntityKind(c)] = ents
+	}
+	return nil
+}
+
+// prefixField names the collection in a decoding error.
+func prefixField(err error, name string) error {
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
+		if te.Field == "" {
+			te.Field = name
+		} else {
+			te.Field = name + "." + te.Field
+		}
+		return te
+	}
+	return err
+}
+
+// ReplaceOptions say how Replace treats the collections a state leaves out
+// and what it admits.
+type ReplaceOptions struct {
+	// Whole: collections the state leaves out become empty (a PUT of the
+	// whole account); otherwise they are kept as they are, or generated on
+	// first use (the state file).
+	Whole bool
+	// AllowPending admits jobs still in progress (the state file).
+	AllowPending bool
+	// Now stamps entities supplied without created/updated.
+	Now time.Time
+}
+
+// Replace validates st and, only if every part is valid and fits the
+// memory budget, makes its collections the account's. Variants must name
+// an item and categories items that the resulting catalog holds; replacing
+// the items drops the variants and memberships of items that are gone.
+// It returns the problems found (nothing changes then), or
+// ErrMemoryBudget.
+func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) {
+	var probs []Problem
+	jobs := map[JobKind][]*Job{}
+	for k, states := range st.Jobs {
+		js, jp := JobsFromState(k, states, st.pointer(JobCollection(k)), o.AllowPending)
+		probs = append(probs, jp...)
+		jobs[k] = js
+	}
+	ents := map[EntityKind][]*Entity{}
+	var members [][2]string
+	for k, raws := range st.Entities {
+		es, ms, ep := EntitiesFromState(k, raws, st.pointer(EntityCollection(k)))
+		probs = append(probs, ep...)
+		for _, e := range es {
+			if e.Created.IsZero() {
+				e.Created = o.Now
+			}
+			if e.Updated.IsZero() {
+				e.Updated = e.Created
+			}
+		}
+		ents[k] = es
+		members = append(members, ms...)
+	}
+	if len(probs) > 0 {
+		return probs, nil
+	}
+	// Collections kept as they are must exist before they are checked against.
+	var keep []Collection
+	if !o.Whole && !st.Has(Items) && (st.Has(Variants) || st.Has(Categories)) {
+		keep = append(keep, Items) // what supplied variants and categories refer to
+	}
+	if err := a.ensure(keep...); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	// The items the result holds, to check variants and memberships against.
+	items := map[string]bool{}
+	if es, ok := ents[ItemKind]; ok {
+		for _, e := range es {
+			items[e.ID] = true
+		}
+	} else if !o.Whole {
+		for id := range a.ents[ItemKind] {
+			items[id] = true
+		}
+	}
+	for i, e := range ents[VariantKind] {
+		if !items[e.Item] {
+			probs = append(probs, Problem{fmt.Sprintf("%s/%d/item", st.pointer(Variants), i), fmt.Sprintf("Item %s does not exist.", e.Item)})
+		}
+	}
+	catIndex := map[string]int{}
+	for i, e := range ents[CategoryKind] {
+		catIndex[e.ID] = i
+	}
+	for _, m := range members {
+		if !items[m[1]] {
+			probs = append(probs, Problem{fmt.Sprintf("%s/%d/items", st.pointer(Categories), catIndex[m[0]]), fmt.Sprintf("Item %s does not exist.", m[1])})
+		}
+	}
+	if len(probs) > 0 {
+		return probs, nil
+	}
+	var size int64
+	for _, js := range jobs {
+		size += SizeOf(Seed{Jobs: js})
+	}
+	for _, es := range ents {
+		size += SizeOf(Seed{Entities: es})
+	}
+	size += int64(len(members)) * linkBytes
+	if err := a.reserve(size); err != nil {
+		return nil, err
+	}
+	a.replaceLocked(st, o, jobs, ents, members)
+	return nil, nil
+}
+
+// replaceLocked installs validated collections.
+func (a *Account) replaceLocked(st AccountState, o ReplaceOptions, jobs map[JobKind][]*Job, ents map[EntityKind][]*Entity, members [][2]string) {
+	for c := Collection(0); c < NumCollections; c++ {
+		if !st.Has(c) && !o.Whole {
+			continue
+		}
+		if k, ok := c.IsJobs(); ok {
+			a.clearJobsLocked(k)
+			for _, j := range jobs[k] {
+				a.insertJobLocked(j)
+			}
+			a.markSeededLocked(c)
+			continue
+		}
+		a.clearEntitiesLocked(EntityKind(c))
+		for _, e := range ents[EntityKind(c)] {
+			a.putEntityLocked(e)
+		}
+		a.markSeededLocked(c)
+	}
+	for _, m := range members {
+		a.linkLocked(m[0], m[1])
+	}
+	// Replacing the items drops what referred to items that are gone.
+	if st.Has(Items) {
+		for item, vs := range a.variantsOf {
+			if a.ents[ItemKind][item] == nil {
+				for _, v := range vs {
+					a.removeEntityLocked(VariantKind, v)
+				}
+			}
+		}
+		for item, cats := range a.itemCats {
+			if a.ents[ItemKind][item] == nil {
+				for cat := range cats {
+					a.unlinkLocked(cat, item)
+				}
+			}
+		}
+	}
+	a.nActive.Store(int32(len(a.active)))
+}
+
+func (a *Account) clearJobsLocked(k JobKind) {
+	s := a.jobs[k]
+	s.all.Ascend(func(j *Job) bool {
+		a.grow(-j.memSize())
+		return true
+	})
+	a.jobs[k] = newJobSet(a.work)
+	keep := a.active[:0]
+	for _, r := range a.active {
+		if r.kind != k {
+			keep = append(keep, r)
+		}
+	}
+	a.active = keep
+}
+
+func (a *Account) clearEntitiesLocked(k EntityKind) {
+	for id := range a.ents[k] {
+		a.removeEntityLocked(k, id)
+	}
+}
+
+// Restore validates a saved account (pending jobs allowed) and, if valid,
+// makes it the content of the account key, marked changed. Collections the
+// file does not hold regenerate on first use.
+func (s *Store) Restore(st AccountState, now time.Time) error {
+	a, err := s.Mutable(st.Account)
+	if err != nil {
+		return err
+	}
+	probs, err := a.Replace(st, ReplaceOptions{AllowPending: true, Now: now})
+	if err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		return fmt.Errorf("account %s: %s: %s", st.Account, probs[0].Pointer, probs[0].Detail)
+	}
+	return nil
+}

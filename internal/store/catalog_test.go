@@ -1,0 +1,191 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// catalogSeeder makes items I0..I9, two variants of each of I0..I4 and
+// categories C0 (I0..I4) and C1 (I3..I9), and 10 jobs of every kind.
+func catalogSeeder() Seeder {
+	return func(key string, c Collection) Seed {
+		if k, ok := c.IsJobs(); ok {
+			jobs := make([]*Job, 10)
+			for i := range jobs {
+				jobs[i] = &Job{ID: fmt.Sprintf("J%06d", i), Kind: k, Status: Complete, Total: 1, IDs: []string{EntityID(fmt.Sprint("X", i))}}
+			}
+			return Seed{Jobs: jobs}
+		}
+		var seed Seed
+		switch c {
+		case Items:
+			for i := 0; i < 10; i++ {
+				seed.Entities = append(seed.Entities, &Entity{Kind: ItemKind, ID: ItemID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)})
+			}
+		case Variants:
+			for i := 0; i < 5; i++ {
+				for v := 0; v < 2; v++ {
+					ext := fmt.Sprintf("I%d-V%d", i, v)
+					seed.Entities = append(seed.Entities, &Entity{Kind: VariantKind, ID: EntityID(ext), ExternalID: ext, Item: ItemID(fmt.Sprint("I", i))})
+				}
+			}
+		case Categories:
+			for i := 0; i < 2; i++ {
+				seed.Entities = append(seed.Entities, &Entity{Kind: CategoryKind, ID: EntityID(fmt.Sprint("C", i)), ExternalID: fmt.Sprint("C", i)})
+			}
+			for i := 0; i < 10; i++ {
+				if i < 5 {
+					seed.Members = append(seed.Members, [2]string{EntityID("C0"), ItemID(fmt.Sprint("I", i))})
+				}
+				if i >= 3 {
+					seed.Members = append(seed.Members, [2]string{EntityID("C1"), ItemID(fmt.Sprint("I", i))})
+				}
+			}
+		}
+		return seed
+	}
+}
+
+func catalogAccount(t *testing.T) *Account {
+	t.Helper()
+	s := New(Options{Seed: 1, Seeder: catalogSeeder(), Now: func() time.Time { return t0 }, Lifecycle: Lifecycle{Mode: Immediate}})
+	a, _ := s.Mutable("k")
+	return a
+}
+
+// run creates a job and lets it complete.
+func run(t *testing.T, a *Account, req CreateRequest) *Job {
+	t.Helper()
+	j, err := a.Create(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done, ok, err := a.Job(req.Kind, j.ID)
+	if !ok || err != nil || done.Status != Complete {
+		t.Fatalf("job %s: %v %v %+v", j.ID, ok, err, done)
+	}
+	return done
+}
+
+func TestCollections_AreGeneratedOnFirstUseOnly(t *testing.T) {
+	var asked []Collection
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Seeder: func(key string, c Collection) Seed {
+		asked = append(asked, c)
+		return catalogSeeder()(key, c)
+	}})
+	a, _ := s.Account("k")
+	if _, err := a.Page(ItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(asked, []Collection{JobCollection(ItemUpdate)}) {
+		t.Fatalf("listing update jobs generated %v", asked)
+	}
+	a.VariantIDs(ItemID("I0"))
+	if !slices.Equal(asked, []Collection{JobCollection(ItemUpdate), Items, Variants}) {
+		t.Fatalf("then reading variants generated %v", asked)
+	}
+}
+
+func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
+	a := catalogAccount(t)
+	el := func(ext string, related ...string) Element {
+		return Element{ID: EntityID(ext), Set: ItemKind.SetOf("external_id", "title"),
+			Values: Entity{ExternalID: ext, Str: [numStrSlots]*string{StrTitle: StrPtr("T-" + ext)}}, Related: related, HasRelated: related != nil}
+	}
+	j := run(t, a, CreateRequest{Kind: ItemCreate, Pointer: "/data/attributes/items/data", Elements: []Element{
+		el("NEW-1", EntityID("C1")), el("I0"), el("NEW-2", EntityID("C-NOPE")),
+	}})
+	if j.Completed != 1 || j.Failed != 2 {
+		t.Fatalf("create job: %d completed, %d failed: %+v", j.Completed, j.Failed, j.Errors)
+	}
+	if j.Errors[0].Code != "conflict" || j.Errors[0].Pointer != "/data/attributes/items/data/1/attributes/external_id" ||
+		j.Errors[1].Pointer != "/data/attributes/items/data/2/relationships/categories/data/0/id" {
+		t.Fatalf("errors %+v", j.Errors)
+	}
+	got, _, _ := a.Entity(ItemKind, ItemID("NEW-1"))
+	if got == nil || got.Title() != "T-NEW-1" || !got.Published() || got.Imgs == nil || string(got.Meta) != "{}" || !got.Created.Equal(got.Updated) {
+		t.Fatalf("created item %+v", got)
+	}
+	if old, _, _ := a.Entity(ItemKind, ItemID("I0")); old.Title() != "" {
+		t.Fatalf("a duplicate create overwrote I0: %+v", old)
+	}
+	if _, ok, _ := a.Entity(ItemKind, ItemID("NEW-2")); ok {
+		t.Fatal("an element with an unknown category was created")
+	}
+	a.mu.RLock()
+	_, inCat := a.catItems[EntityID("C1")][ItemID("NEW-1")]
+	a.mu.RUnlock()
+	if !inCat {
+		t.Fatal("the created item is not in its category")
+	}
+	// Variants need an existing parent.
+	v := run(t, a, CreateRequest{Kind: VariantCreate, Pointer: "/p", Elements: []Element{
+		{ID: EntityID("NV"), Values: Entity{ExternalID: "NV"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("NEW-1")}},
+		{ID: EntityID("NV2"), Values: Entity{ExternalID: "NV2"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("GONE")}},
+		{ID: EntityID("NV3"), Values: Entity{ExternalID: "NV3"}, Set: VariantKind.SetOf("external_id")},
+	}})
+	if v.Completed != 1 || v.Failed != 2 || v.Errors[0].Pointer != "/p/1/relationships/item/data/id" || v.Errors[1].Pointer != "/p/2/relationships" {
+		t.Fatalf("variant create: %+v", v)
+	}
+	if vs, _ := a.VariantIDs(ItemID("NEW-1")); !slices.Equal(vs, []string{EntityID("NV")}) {
+		t.Fatalf("NEW-1's variants %v", vs)
+	}
+}
+
+func TestEffects_UpdatePatchesOnlyWhatWasSentAndCategoryItemsAreReplaced(t *testing.T) {
+	a := catalogAccount(t)
+	before, _, _ := a.Entity(ItemKind, ItemID("I1"))
+	price := 9.5
+	run(t, a, CreateRequest{Kind: ItemUpdate, Elements: []Element{{ID: ItemID("I1"), Set: ItemKind.SetOf("price"), Values: Entity{Num: [numNumSlots]*float64{NumPrice: &price}}}}})
+	after, _, _ := a.Entity(ItemKind, ItemID("I1"))
+	if *after.Num[NumPrice] != 9.5 || after.ExternalID != before.ExternalID || !after.Created.Equal(before.Created) {
+		t.Fatalf("patched %+v from %+v", after, before)
+	}
+	run(t, a, CreateRequest{Kind: CategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{ItemID("I8"), ItemID("I9")}}}})
+	a.mu.RLock()
+	members := len(a.catItems[EntityID("C0")])
+	_, i0 := a.itemCats[ItemID("I0")][EntityID("C0")]
+	a.mu.RUnlock()
+	if members != 2 || i0 {
+		t.Fatalf("C0 holds %d items, I0 still in it: %v", members, i0)
+	}
+	j := run(t, a, CreateRequest{Kind: VariantUpdate, Pointer: "/p", Elements: []Element{{ID: EntityID("NOPE")}}})
+	if j.Failed != 1 || j.Errors[0].Code != "not_found" || j.Errors[0].Pointer != "/p/0/id" {
+		t.Fatalf("update of a missing variant: %+v", j)
+	}
+}
+
+func TestEffects_DeletingAnItemDeletesItsVariantsAndMemberships(t *testing.T) {
+	a := catalogAccount(t)
+	run(t, a, CreateRequest{Kind: ItemDelete, Elements: []Element{{ID: ItemID("I3")}}})
+	if vs, _ := a.VariantIDs(ItemID("I3")); len(vs) != 0 {
+		t.Fatalf("I3's variants survive: %v", vs)
+	}
+	if _, ok, _ := a.Entity(VariantKind, EntityID("I3-V0")); ok {
+		t.Fatal("variant I3-V0 survives its item")
+	}
+	a.mu.RLock()
+	_, in0 := a.catItems[EntityID("C0")][ItemID("I3")]
+	_, in1 := a.catItems[EntityID("C1")][ItemID("I3")]
+	a.mu.RUnlock()
+	if in0 || in1 {
+		t.Fatal("I3 is still a member of a category")
+	}
+	run(t, a, CreateRequest{Kind: CategoryDelete, Elements: []Element{{ID: EntityID("C1")}}})
+	if _, ok, _ := a.Entity(ItemKind, ItemID("I9")); !ok {
+		t.Fatal("deleting a category deleted its items")
+	}
+}
+
+func TestCollections_VariantsOfItemsDeletedBeforeTheyAreGeneratedNeverAppear(t *testing.T) {
+	a := catalogAccount(t)
+	run(t, a, CreateRequest{Kind: ItemDelete, Elements: []Element{{ID: ItemID("I0")}}})
+	if _, ok, _ := a.Entity(VariantKind, EntityID("I0-V0")); ok {
+		t.Fatal("a variant of a deleted item was generated")
+	}
+	if vs, _ := a.VariantIDs(ItemID("I1")); len(vs) != 2 {
+		t.Fatalf("I1 has %d variants", len(vs))
+	}
+}

@@ -1,0 +1,236 @@
+package klaviyomock
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// JobKind names one of the nine bulk job collections.
+type JobKind string
+
+// The bulk job collections, named as in the control API.
+const (
+	ItemCreateJobs     JobKind = "item-bulk-create-jobs"
+	ItemUpdateJobs     JobKind = "item-bulk-update-jobs"
+	ItemDeleteJobs     JobKind = "item-bulk-delete-jobs"
+	VariantCreateJobs  JobKind = "variant-bulk-create-jobs"
+	VariantUpdateJobs  JobKind = "variant-bulk-update-jobs"
+	VariantDeleteJobs  JobKind = "variant-bulk-delete-jobs"
+	CategoryCreateJobs JobKind = "category-bulk-create-jobs"
+	CategoryUpdateJobs JobKind = "category-bulk-update-jobs"
+	CategoryDeleteJobs JobKind = "category-bulk-delete-jobs"
+)
+
+// Job is a bulk job as SetJobsOf takes it and JobsOf returns it: history,
+// in Klaviyo's terms (counts, errors and timestamps must agree with the
+// status; see the README's control API section).
+type Job struct {
+	// ID is a 26-character ULID.
+	ID             string
+	Status         string // queued, processing, complete or cancelled
+	CreatedAt      time.Time
+	CompletedAt    *time.Time
+	ExpiresAt      *time.Time
+	TotalCount     int
+	CompletedCount int
+	FailedCount    int
+	Errors         []JobError
+	// IDs are the ids of the job's elements, one per operation: the
+	// items, variants or categories it creates, updates or deletes.
+	IDs []string
+}
+
+// JobError is one entry of a job's errors: an element it could not apply.
+type JobError struct {
+	ID, Code, Title, Detail, Pointer string
+}
+
+// Item is a catalog item as SetItems takes it and Items returns it. Its ID
+// is derived from ExternalID ("$custom:::$default:::<external_id>"); nil
+// pointers are null; zero times are set to the server clock.
+type Item struct {
+	ID                string          `json:"id,omitempty"`
+	ExternalID        string          `json:"external_id"`
+	Title             *string         `json:"title"`
+	Description       *string         `json:"description"`
+	Price             *float64        `json:"price"`
+	URL               *string         `json:"url"`
+	ImageFullURL      *string         `json:"image_full_url"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
+	Images            *[]string       `json:"images"`
+	CustomMetadata    json.RawMessage `json:"custom_metadata,omitempty"`
+	Published         *bool           `json:"published"`
+	Created           time.Time       `json:"created,omitzero"`
+	Updated           time.Time       `json:"updated,omitzero"`
+}
+
+// Variant is a catalog variant; Item is its parent item's id, which must
+// exist.
+type Variant struct {
+	ID                string          `json:"id,omitempty"`
+	ExternalID        string          `json:"external_id"`
+	Item              string          `json:"item"`
+	Title             *string         `json:"title"`
+	Description       *string         `json:"description"`
+	SKU               *string         `json:"sku"`
+	InventoryPolicy   *int            `json:"inventory_policy"`
+	InventoryQuantity *float64        `json:"inventory_quantity"`
+	Price             *float64        `json:"price"`
+	URL               *string         `json:"url"`
+	ImageFullURL      *string         `json:"image_full_url"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
+	Images            *[]string       `json:"images"`
+	CustomMetadata    json.RawMessage `json:"custom_metadata,omitempty"`
+	Published         *bool           `json:"published"`
+	Created           time.Time       `json:"created,omitzero"`
+	Updated           time.Time       `json:"updated,omitzero"`
+}
+
+// Category is a catalog category; Items are the ids of the items in it,
+// which must exist.
+type Category struct {
+	ID         string    `json:"id,omitempty"`
+	ExternalID string    `json:"external_id"`
+	Name       *string   `json:"name"`
+	Items      []string  `json:"items"`
+	Updated    time.Time `json:"updated,omitzero"`
+}
+
+// Jobs returns the item update jobs of account key (an API key such as
+// "pk_…", or "bearer:" + an OAuth token), in id order.
+func (s *Server) Jobs(key string) []Job { return s.JobsOf(key, ItemUpdateJobs) }
+
+// SetJobs replaces the item update jobs of account key with exactly jobs,
+// as history. Nothing changes if any job is invalid.
+func (s *Server) SetJobs(key string, jobs ...Job) error {
+	return s.setJobs(key, ItemUpdateJobs, "jobs", jobs)
+}
+
+// JobsOf returns the jobs of one kind of account key, in id order.
+func (s *Server) JobsOf(key string, kind JobKind) []Job {
+	c, ok := store.CollectionNamed(string(kind))
+	if !ok {
+		return nil
+	}
+	var doc map[string]json.RawMessage
+	var states []store.JobState
+	if s.export(key, c, &doc) != nil || json.Unmarshal(doc[c.Name()], &states) != nil {
+		return nil
+	}
+	k, _ := c.IsJobs()
+	out := make([]Job, 0, len(states))
+	for _, js := range states {
+		j := Job{ID: js.ID, Status: js.Status, CreatedAt: js.CreatedAt, CompletedAt: js.CompletedAt, ExpiresAt: js.ExpiresAt,
+			TotalCount: js.TotalCount, CompletedCount: js.CompletedCount, FailedCount: js.FailedCount}
+		j.IDs = map[store.EntityKind][]string{store.ItemKind: js.Items, store.VariantKind: js.Variants, store.CategoryKind: js.Categories}[k.Entity()]
+		for _, e := range js.Errors {
+			j.Errors = append(j.Errors, JobError(e))
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// SetJobsOf replaces the jobs of one kind of account key with exactly
+// jobs, as history. Nothing changes if any job is invalid.
+func (s *Server) SetJobsOf(key string, kind JobKind, jobs ...Job) error {
+	return s.setJobs(key, kind, string(kind), jobs)
+}
+
+// setJobs replaces a job collection; name is what problems call it.
+func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) error {
+	c, ok := store.CollectionNamed(string(kind))
+	k, isJobs := c.IsJobs()
+	if !ok || !isJobs {
+		return fmt.Errorf("klaviyomock: %q is not a job kind", kind)
+	}
+	states := make([]store.JobState, 0, len(jobs))
+	for _, j := range jobs {
+		js := store.JobState{ID: j.ID, Status: j.Status, CreatedAt: j.CreatedAt, CompletedAt: j.CompletedAt, ExpiresAt: j.ExpiresAt,
+			TotalCount: j.TotalCount, CompletedCount: j.CompletedCount, FailedCount: j.FailedCount, Errors: []store.JobError{}}
+		switch k.Entity() {
+		case store.ItemKind:
+			js.Items = j.IDs
+		case store.VariantKind:
+			js.Variants = j.IDs
+		default:
+			js.Categories = j.IDs
+		}
+		for _, e := range j.Errors {
+			js.Errors = append(js.Errors, store.JobError(e))
+		}
+		states = append(states, js)
+	}
+	st := store.AccountState{Jobs: map[store.JobKind][]store.JobState{k: states}}
+	st.Name(c, name)
+	return importErr(s.srv.Handler().ImportAccount(key, st, false))
+}
+
+// Items returns the catalog items of account key, in id order.
+func (s *Server) Items(key string) []Item { return entitiesOf[Item](s, key, store.Items) }
+
+// SetItems replaces the catalog items of account key with exactly items;
+// variants and category memberships of items that are gone go too.
+func (s *Server) SetItems(key string, items ...Item) error {
+	return setEntities(s, key, store.Items, items)
+}
+
+// Variants returns the catalog variants of account key, in id order.
+func (s *Server) Variants(key string) []Variant { return entitiesOf[Variant](s, key, store.Variants) }
+
+// SetVariants replaces the catalog variants of account key with exactly
+// variants.
+func (s *Server) SetVariants(key string, variants ...Variant) error {
+	return setEntities(s, key, store.Variants, variants)
+}
+
+// Categories returns the catalog categories of account key, in id order.
+func (s *Server) Categories(key string) []Category {
+	return entitiesOf[Category](s, key, store.Categories)
+}
+
+// SetCategories replaces the catalog categories of account key with
+// exactly categories.
+func (s *Server) SetCategories(key string, categories ...Category) error {
+	return setEntities(s, key, store.Categories, categories)
+}
+
+// export decodes collection c of account key into doc.
+func (s *Server) export(key string, c store.Collection, doc any) error {
+	ex, err := s.srv.Handler().ExportAccount(key, c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := ex.WriteJSON(&buf); err != nil {
+		return err
+	}
+	return json.Unmarshal(buf.Bytes(), doc)
+}
+
+func entitiesOf[T any](s *Server, key string, c store.Collection) []T {
+	var doc map[string]json.RawMessage
+	if s.export(key, c, &doc) != nil {
+		return nil
+	}
+	out := []T{}
+	_ = json.Unmarshal(doc[c.Name()], &out)
+	return out
+}
+
+func setEntities[T any](s *Server, key string, c store.Collection, list []T) error {
+	raws := make([]json.RawMessage, 0, len(list))
+	for _, e := range list {
+		b, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("klaviyomock: %w", err)
+		}
+		raws = append(raws, b)
+	}
+	k, _ := c.Entity()
+	return importErr(s.srv.Handler().ImportAccount(key, store.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
+}
