@@ -88,7 +88,9 @@ func entityRows(kind store.EntityKind) []Row {
 		{"2023-12-15", func(p *Profile) { p.RelDataOnRead = kind == store.ItemKind }},
 		{"2024-05-15", func(p *Profile) { p.RelDataOnRead, p.RelDataOnCreate = false, false }},
 		{"2024-10-15", func(p *Profile) { p.RelIDsQuery = true }},
-		{"2026-01-15", func(p *Profile) { p.SetLimits(writeLimits2026, OpCreate, OpUpdate, OpDelete, OpRelAdd, OpRelSet, OpRelRemove) }},
+		{"2026-01-15", func(p *Profile) {
+			p.SetLimits(writeLimits2026, OpCreate, OpUpdate, OpDelete, OpRelAdd, OpRelSet, OpRelRemove)
+		}},
 		{"2026-04-15", func(p *Profile) { p.PageSize, p.IncludedRelationships = true, true }},
 	}
 }

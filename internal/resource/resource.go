@@ -300,7 +300,9 @@ func (p *Profile) Op(op Op) (*Operation, bool) {
 }
 
 // SetOp sets one of the resource's own operations (for rows).
-func (p *Profile) SetOp(op Op, id string, lim limiter.Limits) { p.ops[0][op] = &Operation{ID: id, Limits: lim} }
+func (p *Profile) SetOp(op Op, id string, lim limiter.Limits) {
+	p.ops[0][op] = &Operation{ID: id, Limits: lim}
+}
 
 // SetRelOp sets an operation on the relation named rel (for rows).
 func (p *Profile) SetRelOp(rel string, op Op, id string, lim limiter.Limits) {
