@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -298,4 +300,273 @@ func TestEntities_EveryOperationAtEachRevision(t *testing.T) {
 			wantError(t, e.send("GET", "/api/catalog-categories/"+cat+"/items", rev, nil), 404, "not_found", nil)
 		})
 	}
+}
+
+// nextLink returns links.next of a list document ("" when null).
+func nextLink(doc map[string]any) string {
+	s, _ := doc["links"].(map[string]any)["next"].(string)
+	return s
+}
+
+// TestEntities_ListFeatures pages, sorts and filters entity lists as each
+// revision allows, and refuses what it does not.
+func TestEntities_ListFeatures(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.store.Account(testKey)
+	all, err := a.EntityPage(store.EntityPageRequest{Kind: store.ItemKind, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := idList(all.Entities)
+
+	// Following links.next visits every item once, oldest first; -created
+	// is the reverse; page[size] from 2026-04-15 only.
+	var seen []string
+	for link := "/api/catalog-items?page%5Bsize%5D=30"; link != ""; {
+		doc := wantStatus(t, e.get(link, "revision: 2026-04-15"), 200)
+		seen = append(seen, idsOf(doc)...)
+		link = nextLink(doc)
+	}
+	if len(seen) != 200 || !slices.Equal(seen[:100], want) {
+		t.Fatalf("%d items paged, first page differs: %v", len(seen), seen[:3])
+	}
+	desc := wantStatus(t, e.get("/api/catalog-items?sort=-created&page%5Bsize%5D=5", "revision: 2026-04-15"), 200)
+	if got := idsOf(desc); got[0] != seen[199] || got[4] != seen[195] {
+		t.Fatalf("sort=-created starts %v", got)
+	}
+	wantError(t, e.get("/api/catalog-items?page%5Bsize%5D=5", "revision: 2026-01-15"), 400, "invalid",
+		map[string]any{"pointer": "/data/attributes/page_size"})
+	for _, bad := range []string{"0", "101", "x"} {
+		wantError(t, e.get("/api/catalog-items?page%5Bsize%5D="+bad, "revision: 2026-04-15"), 400, "invalid", map[string]any{"parameter": "page[size]"})
+	}
+	wantError(t, e.get("/api/catalog-items?sort=updated"), 400, "invalid", map[string]any{"parameter": "sort"})
+	// links.prev leads back.
+	second := wantStatus(t, e.get(nextLink(wantStatus(t, e.get("/api/catalog-items?page%5Bsize%5D=10", "revision: 2026-04-15"), 200)),
+		"revision: 2026-04-15"), 200)
+	prev, _ := second["links"].(map[string]any)["prev"].(string)
+	if got := idsOf(wantStatus(t, e.get(prev, "revision: 2026-04-15"), 200)); !slices.Equal(got, want[:10]) {
+		t.Fatalf("links.prev gave %v", got)
+	}
+
+	// Filters, with the field names of each revision.
+	cats := entityIDs(t, a, store.CategoryKind)
+	inCat := func(rev, field string) *resp {
+		return e.get(at(rev, "/api/catalog-items")+"?filter="+urlEscape(fmt.Sprintf("equals(%s,'%s')", field, cats[0])), "revision: "+rev)
+	}
+	old, now := wantStatus(t, inCat("2023-06-15", "category"), 200), wantStatus(t, inCat("2023-07-15", "category.id"), 200)
+	if len(idsOf(old)) == 0 || !slices.Equal(idsOf(old), idsOf(now)) {
+		t.Fatalf("category filters: %d then %d items", len(idsOf(old)), len(idsOf(now)))
+	}
+	wantError(t, inCat("2023-07-15", "category"), 400, "invalid", map[string]any{"parameter": "filter"})
+	wantError(t, inCat("2023-06-15", "category.id"), 400, "invalid", map[string]any{"parameter": "filter"})
+	related := wantStatus(t, e.get("/api/catalog-categories/"+cats[0]+"/items"), 200)
+	if !slices.Equal(idsOf(related), idsOf(now)) {
+		t.Fatal("a category's items differ from the items filtered by it")
+	}
+	ids := fmt.Sprintf(`any(ids,["%s","%s"]),equals(published,%v)`, want[7], want[3], true)
+	got := idsOf(wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape(ids)), 200))
+	for _, id := range got {
+		if id != want[3] && id != want[7] {
+			t.Fatalf("any(ids) returned %s", id)
+		}
+	}
+	first, _, _ := a.Entity(store.ItemKind, want[0])
+	word := strings.Fields(first.Title())[0]
+	for _, x := range wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape("contains(title,'"+word+"')")), 200)["data"].([]any) {
+		if !strings.Contains(attributesOf(x.(map[string]any))["title"].(string), word) {
+			t.Fatalf("contains(title,%q) returned %v", word, x)
+		}
+	}
+	v := entityIDs(t, a, store.VariantKind)[0]
+	variant, _, _ := a.Entity(store.VariantKind, v)
+	bySKU := idsOf(wantStatus(t, e.get("/api/catalog-variants?filter="+urlEscape(fmt.Sprintf("equals(sku,'%s'),equals(item.id,'%s')", variant.SKU(), variant.Item))), 200))
+	if !slices.Contains(bySKU, v) {
+		t.Fatalf("sku and item.id filter: %v", bySKU)
+	}
+	// A related list ANDs its path with its filter.
+	another := want[0]
+	if another == variant.Item {
+		another = want[1]
+	}
+	under := "/api/catalog-items/" + variant.Item + "/variants?filter="
+	if got := idsOf(wantStatus(t, e.get(under+urlEscape("equals(item.id,'"+another+"')")), 200)); len(got) != 0 {
+		t.Fatalf("a filter naming another item still listed %v", got)
+	}
+	if got := idsOf(wantStatus(t, e.get(under+urlEscape("equals(item.id,'"+variant.Item+"')")), 200)); !slices.Contains(got, v) {
+		t.Fatalf("a filter naming the path's item lists %v", got)
+	}
+	// Relationship reads take filter and sort from 2024-10-15 only.
+	wantError(t, e.get(at("2024-07-15", "/api/catalog-categories/"+cats[0]+"/relationships/items")+"?sort=-created", "revision: 2024-07-15"),
+		400, "invalid", map[string]any{"parameter": "sort"})
+	rel := idsOf(wantStatus(t, e.get("/api/catalog-categories/"+cats[0]+"/relationships/items?sort=-created", "revision: 2024-10-15"), 200))
+	if !slices.Equal(rel, reversed(idsOf(now))) {
+		t.Fatalf("relationship ids sorted -created: %v", rel)
+	}
+	// include=variants: every item's variants, once each, sparse.
+	inc := wantStatus(t, e.get("/api/catalog-items?include=variants&fields%5Bcatalog-item%5D=title&fields%5Bcatalog-variant%5D=sku,price"), 200)
+	n := 0
+	for _, x := range inc["data"].([]any) {
+		vs, _ := relData(x.(map[string]any), "variants")
+		n += len(vs)
+		if len(attributesOf(x.(map[string]any))) != 1 {
+			t.Fatalf("sparse item %v", x)
+		}
+	}
+	if got := len(inc["included"].([]any)); got != n || n == 0 {
+		t.Fatalf("%d included for %d variant identifiers", got, n)
+	}
+	wantError(t, e.get("/api/catalog-variants?include=item"), 400, "invalid", map[string]any{"parameter": "include"})
+	wantError(t, e.get("/api/catalog-categories?fields%5Bcatalog-item%5D=title"), 400, "invalid", map[string]any{"parameter": "fields[catalog-item]"})
+	// An unknown cursor entity, and a forged cursor.
+	wantError(t, e.get("/api/catalog-items?page%5Bcursor%5D="+b64("next::id::$custom:::$default:::GONE")), 400, "invalid", nil)
+	wantError(t, e.get("/api/catalog-items?page%5Bcursor%5D="+b64(`[1, 2, true]`)), 400, "invalid", nil)
+	// A job list refuses a cursor of an entity list.
+	wantError(t, e.get(listPath+"?page%5Bcursor%5D="+b64(`[1,"x",true]`)), 400, "invalid", nil)
+}
+
+// TestCatalog_JobsAndEntityEndpointsShareOneCatalog: what the bulk jobs do
+// is what the entity endpoints show, and the reverse.
+func TestCatalog_JobsAndEntityEndpointsShareOneCatalog(t *testing.T) {
+	const rev = "2026-07-15"
+	e := newEnv(t, withLifecycle(store.Lifecycle{Mode: store.Immediate}))
+	job := func(name string) *resource.Resource {
+		r, ok := resource.Default().Named(name)
+		if !ok {
+			t.Fatalf("no resource %s", name)
+		}
+		return r
+	}
+	// A create job, then the item through GET.
+	ic := job("catalog-item-bulk-create-jobs")
+	e.runJob(ic, rev, jobBody(t, ic, rev, map[string]any{"type": "catalog-item", "attributes": map[string]any{"external_id": "J-1",
+		"title": "From a job", "description": "d", "url": "https://shop.example/j1", "price": 5}}))
+	id := store.ItemID("J-1")
+	got := attributesOf(dataOf(wantStatus(t, e.get("/api/catalog-items/"+id), 200)))
+	if got["title"] != "From a job" || got["price"] != 5.0 {
+		t.Fatalf("the created item %v", got)
+	}
+	// An update job, then the new price.
+	iu := job("catalog-item-bulk-update-jobs")
+	e.runJob(iu, rev, jobBody(t, iu, rev, map[string]any{"type": "catalog-item", "id": id, "attributes": map[string]any{"price": 7.25}}))
+	if got := attributesOf(dataOf(wantStatus(t, e.get("/api/catalog-items/"+id), 200))); got["price"] != 7.25 {
+		t.Fatalf("after the update job: %v", got["price"])
+	}
+	// An item created by POST is updated by a job.
+	wantStatus(t, e.send("POST", "/api/catalog-items", rev, item("P-1", nil)), 201)
+	e.runJob(iu, rev, jobBody(t, iu, rev, map[string]any{"type": "catalog-item", "id": store.ItemID("P-1"), "attributes": map[string]any{"title": "Job title"}}))
+	if got := attributesOf(dataOf(wantStatus(t, e.get("/api/catalog-items/"+store.ItemID("P-1")), 200))); got["title"] != "Job title" {
+		t.Fatalf("a POSTed item after an update job: %v", got["title"])
+	}
+	// A variant job under it shows in its variants.
+	vc := job("catalog-variant-bulk-create-jobs")
+	e.runJob(vc, rev, jobBody(t, vc, rev, map[string]any{"type": "catalog-variant", "attributes": map[string]any{"external_id": "J-1-V",
+		"title": "v", "description": "d", "sku": "JV", "inventory_quantity": 1, "price": 1, "url": "https://shop.example/jv"},
+		"relationships": parent(vc, rev, id)}))
+	if got := idsOf(wantStatus(t, e.get("/api/catalog-items/"+id+"/variants"), 200)); !slices.Equal(got, []string{store.EntityID("J-1-V")}) {
+		t.Fatalf("variants after the variant job: %v", got)
+	}
+	// A category job holding it; a category PATCH is seen from the item.
+	cc := job("catalog-category-bulk-create-jobs")
+	e.runJob(cc, rev, jobBody(t, cc, rev, map[string]any{"type": "catalog-category", "attributes": map[string]any{"external_id": "J-CAT", "name": "Jobs"},
+		"relationships": map[string]any{"items": map[string]any{"data": []any{ident("catalog-item", id)}}}}))
+	cat := store.EntityID("J-CAT")
+	wantStatus(t, e.send("PATCH", "/api/catalog-categories/"+cat, rev, map[string]any{"data": map[string]any{"type": "catalog-category", "id": cat,
+		"attributes": map[string]any{"name": "Renamed by PATCH"}}}), 200)
+	cs := wantStatus(t, e.get("/api/catalog-items/"+id+"/categories"), 200)["data"].([]any)
+	if len(cs) != 1 || attributesOf(cs[0].(map[string]any))["name"] != "Renamed by PATCH" {
+		t.Fatalf("the item's categories %v", cs)
+	}
+	// The control API and the state export see the same catalog.
+	admin := e.req("GET", "/__admin/accounts/"+testKey+"/items", nil)
+	if admin.status != 200 || !bytes.Contains(admin.body, []byte(`"P-1"`)) || !bytes.Contains(admin.body, []byte("Job title")) {
+		t.Fatalf("the control API's items: %d %.200s", admin.status, admin.body)
+	}
+	// A delete job: 404, and gone from any(ids,…).
+	id2 := job("catalog-item-bulk-delete-jobs")
+	e.runJob(id2, rev, jobBody(t, id2, rev, ident("catalog-item", id)))
+	wantError(t, e.get("/api/catalog-items/"+id), 404, "not_found", nil)
+	wantError(t, e.get("/api/catalog-variants/"+store.EntityID("J-1-V")), 404, "not_found", nil)
+	if got := idsOf(wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape(`any(ids,["`+id+`","`+store.ItemID("P-1")+`"])`)), 200)); !slices.Equal(got, []string{store.ItemID("P-1")}) {
+		t.Fatalf("any(ids) after the delete job: %v", got)
+	}
+	if got := idsOf(wantStatus(t, e.get("/api/catalog-categories/"+cat+"/relationships/items"), 200)); len(got) != 0 {
+		t.Fatalf("the category still holds %v", got)
+	}
+}
+
+// TestEntities_RateLimitsPerOperation: entity reads are 350/s 3500/m at
+// every revision, writes 75/s 700/m then 750/m from 2026-01-15, and every
+// operation has its own bucket.
+func TestEntities_RateLimitsPerOperation(t *testing.T) {
+	e := newEnv(t, klaviyoLimits)
+	for _, c := range []struct{ method, path, rev, want string }{
+		{"GET", "/api/catalog-items/", "2022-10-17", "350, 350;w=1, 3500;w=60"},
+		{"GET", "/api/catalog-categories", "2026-07-15", "350, 350;w=1, 3500;w=60"},
+		{"DELETE", "/api/catalog-items/$custom:::$default:::NOPE/", "2025-10-15", "75, 75;w=1, 700;w=60"},
+		{"DELETE", "/api/catalog-items/$custom:::$default:::NOPE", "2026-01-15", "75, 75;w=1, 750;w=60"},
+	} {
+		r := e.req(c.method, c.path, nil, "revision: "+c.rev)
+		if got := r.header.Get("RateLimit-Limit"); got != c.want {
+			t.Errorf("%s %s at %s: RateLimit-Limit %q, want %q", c.method, c.path, c.rev, got, c.want)
+		}
+	}
+	e = newEnv(t, withRateLimits(limiter.Policy{Burst: 2, Steady: 100}))
+	for i := 0; i < 2; i++ {
+		wantStatus(t, e.get("/api/catalog-items"), 200)
+	}
+	want429(t, e.get("/api/catalog-items"), "2026-07-15")
+	a, _ := e.store.Account(testKey)
+	item := entityIDs(t, a, store.ItemKind)[0]
+	for _, p := range []string{"/api/catalog-items/" + item, "/api/catalog-items/" + item + "/variants",
+		"/api/catalog-items/" + item + "/relationships/categories", "/api/catalog-variants"} {
+		if r := e.get(p); r.status != 200 || r.header.Get("RateLimit-Remaining") != "1" {
+			t.Fatalf("%s after the item list's bucket was emptied: %d, remaining %s", p, r.status, r.header.Get("RateLimit-Remaining"))
+		}
+	}
+	// Journal entries name the operation.
+	entries := e.h.opts.Journal.List(journalFilterAll)
+	names := map[string]bool{}
+	for _, en := range entries {
+		names[en.Operation] = true
+	}
+	for _, n := range []string{"get_catalog_items", "get_catalog_item", "get_variants_for_catalog_item", "get_category_ids_for_catalog_item"} {
+		if !names[n] {
+			t.Errorf("no journal entry for %s: %v", n, names)
+		}
+	}
+}
+
+// TestEntities_AllowHeaders: each path answers OPTIONS with its methods.
+func TestEntities_AllowHeaders(t *testing.T) {
+	e := newEnv(t)
+	a, _ := e.store.Account(testKey)
+	item := entityIDs(t, a, store.ItemKind)[0]
+	for path, want := range map[string]string{
+		"/api/catalog-items":                                       "GET, POST, HEAD, OPTIONS",
+		"/api/catalog-items/" + item:                               "GET, PATCH, DELETE, HEAD, OPTIONS",
+		"/api/catalog-items/" + item + "/variants":                 "GET, HEAD, OPTIONS",
+		"/api/catalog-items/" + item + "/relationships/categories": "GET, POST, PATCH, DELETE, HEAD, OPTIONS",
+		"/api/catalog-items/" + item + "/relationships/variants":   "GET, HEAD, OPTIONS",
+	} {
+		r := e.req("OPTIONS", path, nil)
+		if r.status != 200 || r.header.Get("Allow") != want {
+			t.Errorf("OPTIONS %s: %d Allow %q, want %q", path, r.status, r.header.Get("Allow"), want)
+		}
+	}
+	r := e.req("PUT", "/api/catalog-items/"+item, nil)
+	wantError(t, r, 405, "method_not_allowed", nil)
+}
+
+func idList(es []*store.Entity) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func reversed(s []string) []string {
+	out := slices.Clone(s)
+	slices.Reverse(out)
+	return out
 }
