@@ -3,8 +3,8 @@ package handlers
 import (
 	"fmt"
 	"net/http"
-	"runtime"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
