@@ -18,6 +18,7 @@ const (
 	CodeAuthenticationFailed = "authentication_failed"
 	CodePermissionDenied     = "permission_denied"
 	CodeNotFound             = "not_found"
+	CodeConflict             = "conflict"
 	CodeMethodNotAllowed     = "method_not_allowed"
 	CodeGone                 = "gone"
 	CodeUnsupportedMedia     = "unsupported_media_type"
@@ -37,6 +38,7 @@ const (
 	TitlePermissionDenied     = "You do not have permission to perform this action."
 	TitleNotFound             = "Not found."
 	TitlePathNotFound         = "Not found"
+	TitleConflict             = "Conflict."
 	TitleGone                 = "Gone."
 	TitleTooLarge             = "Request entity too large."
 	TitleHeaderTooLarge       = "Request header fields too large."
@@ -193,6 +195,12 @@ func NotFound(detail string) *Error {
 // ResourceNotFound is the 404 for an unknown id of a resource type.
 func ResourceNotFound(typ, id string) *Error {
 	return NotFound(fmt.Sprintf(DetailNotFound, typ, id))
+}
+
+// Conflict is the 409 for a create of an entity that exists already (the
+// real body is unknown; CATALOGS.md §9.1 recommends this one).
+func Conflict(pointer, detail string) *Error {
+	return newErr(409, CodeConflict, TitleConflict, detail, &Source{Pointer: pointer})
 }
 
 // PathNotFound is the 404 for an unknown path under /api.

@@ -305,7 +305,7 @@ func validOrigin(o string) bool {
 
 func usage(fs *flag.FlagSet, out io.Writer) {
 	fmt.Fprintf(out, "Usage: mockserver [flags]\n       mockserver healthcheck [--addr host:port]\n\n"+
-		"A local emulator of Klaviyo's catalog item bulk update jobs API.\n"+
+		"A local emulator of Klaviyo's Catalogs API: items, variants, categories and their bulk jobs.\n"+
 		"Every flag can also be set by its environment variable (the flag wins).\n\nFlags:\n")
 	fs.VisitAll(func(f *flag.Flag) {
 		def := ""

@@ -1,15 +1,19 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -86,4 +90,94 @@ func BenchmarkStaticPage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkEntityPage serves a page of 100 catalog items through the whole
+// pipeline at a thousand and at a million items in one account: the first
+// page, a page from the middle (a time-keyed cursor), a category's items
+// and a page with include=variants, at the oldest and the newest revision.
+// A page is O(page), so both sizes should cost the same.
+func BenchmarkEntityPage(b *testing.B) {
+	for _, n := range []int{1_000, 1_000_000} {
+		clk := clock.New()
+		st := store.New(store.Options{Seed: 1, Now: clk.Now,
+			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 10, Items: n, Variants: n, Categories: 20})})
+		a, _ := st.Account(testKey)
+		for _, c := range []store.Collection{store.Items, store.Variants, store.Categories} {
+			a.Count(c) // generated before the clock starts
+		}
+		h := New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1,
+			RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
+		mid, _, err := a.Entity(store.ItemKind, store.ItemID(fmt.Sprintf("%s-%05d", prefixOf(b, a), n/2)))
+		if err != nil || mid == nil {
+			b.Fatalf("no middle item: %v", err)
+		}
+		cursor := keyedCursor(query.Next, mid)
+		cats, _ := a.EntityPage(store.EntityPageRequest{Kind: store.CategoryKind, Limit: 1})
+		for _, rev := range []string{"2022-10-17", "2026-07-15"} {
+			for _, c := range []struct{ name, target string }{
+				{"first", "/api/catalog-items"},
+				{"mid", "/api/catalog-items?page%5Bcursor%5D=" + cursor},
+				{"category", "/api/catalog-categories/" + cats.Entities[0].ID + "/items?page%5Bcursor%5D=" + cursor},
+				{"include", "/api/catalog-items?include=variants&page%5Bcursor%5D=" + cursor},
+			} {
+				b.Run("n="+strconv.Itoa(n)+"/"+rev+"/"+c.name, func(b *testing.B) {
+					b.ReportAllocs()
+					var size int
+					runtime.GC() // nothing left over from generating the catalog
+					w := &sink{}
+					for b.Loop() {
+						w.reset()
+						h.ServeHTTP(w, benchRequest(rev, c.target))
+						if w.code != 200 {
+							b.Fatalf("status %d", w.code)
+						}
+						size = w.n
+					}
+					b.SetBytes(int64(size))
+				})
+			}
+		}
+	}
+}
+
+// prefixOf returns the external id prefix of an account's seeded items.
+func prefixOf(b *testing.B, a *store.Account) string {
+	p, err := a.EntityPage(store.EntityPageRequest{Kind: store.ItemKind, Limit: 1})
+	if err != nil || len(p.Entities) == 0 {
+		b.Fatal("no items")
+	}
+	ext := p.Entities[0].ExternalID
+	return ext[:strings.IndexByte(ext, '-')]
+}
+
+// sink is a ResponseWriter that counts the body and keeps nothing, as a
+// connection would: benchmarks measure the server, not a recorder's
+// growing buffer.
+type sink struct {
+	h    http.Header
+	code int
+	n    int
+}
+
+func (s *sink) Header() http.Header {
+	if s.h == nil {
+		s.h = http.Header{}
+	}
+	return s.h
+}
+
+func (s *sink) WriteHeader(code int) { s.code = code }
+
+func (s *sink) Write(p []byte) (int, error) {
+	if s.code == 0 {
+		s.code = 200
+	}
+	s.n += len(p)
+	return len(p), nil
+}
+
+func (s *sink) reset() {
+	clear(s.h)
+	s.code, s.n = 0, 0
 }

@@ -26,14 +26,20 @@ const (
 	hintErrors   = "Inspect errors for the %s the job could not %s."
 )
 
+// renderer returns the renderer of c's documents: of the served resource,
+// or of the related resource on a related list.
 func (h *Handler) renderer(c *call, q *request) *render.Renderer {
+	p := c.rp
+	if c.ep.Op == resource.OpRelated {
+		p = c.ep.Rel.Target.At(c.p)
+	}
 	return &render.Renderer{
-		P:              c.rp,
+		P:              p,
 		Base:           h.base(c.r),
 		Fields:         q.fields,
 		IncludedFields: q.includedFields,
 		Include:        q.include,
-		Write:          c.op == resource.OpCreate || c.op == resource.OpUpdate,
+		Write:          c.ep.Op == resource.OpCreate || c.ep.Op == resource.OpUpdate,
 	}
 }
 
@@ -43,7 +49,10 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	req := store.PageRequest{Statuses: q.statuses}
+	req := store.PageRequest{Statuses: q.statuses()}
+	if q.hasCursor && q.cursor.Keyed { // job lists are ordered by id alone
+		return 0, []*apierror.Error{apierror.InvalidCursor()}
+	}
 	if q.hasCursor {
 		if q.cursor.Dir == query.Prev {
 			req.Before = q.cursor.ID

@@ -53,3 +53,7 @@ func pageURL(base string, r *http.Request, params query.Params, cursor string) s
 	b = append(b, url.QueryEscape(cursor)...)
 	return string(b)
 }
+
+// pathSegment is an id as it appears in a path (percent-encoded where it
+// must be; a catalog id's $ and : stay as they are).
+func pathSegment(id string) string { return url.PathEscape(id) }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -9,52 +11,46 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// accepts says which query parameters an operation reads.
-type accepts struct {
-	filter, cursor bool
-	// fields: fields[<own type>]; include: the related entities (with
-	// fields[<their type>]).
-	fields, include bool
-}
-
-// accepted returns what the operation of c accepts at its revision.
-func accepted(c *call) accepts {
-	switch c.op {
-	case resource.OpList:
-		return accepts{filter: true, cursor: true, fields: true}
-	case resource.OpGet:
-		return accepts{fields: true, include: c.res.Job != nil && c.res.Job.Include}
-	}
-	return accepts{fields: c.p.WriteFields}
-}
+// paramPageSize is page[size], accepted by catalog lists from 2026-04-15.
+const paramPageSize = "page[size]"
 
 // request is a parsed query string.
 type request struct {
 	params         query.Params
-	statuses       store.StatusSet
+	terms          []query.Term
 	cursor         query.Cursor
 	hasCursor      bool
+	size           int // 0: the default page size
+	desc           bool
 	fields         resource.FieldSet
 	includedFields resource.FieldSet
 	include        bool
 }
 
-// parseQuery reads the query string of c for its operation. Every problem
-// becomes one error; unknown parameters outside the JSON:API families
-// (cache busters such as _=1) are ignored.
+// statuses returns the job statuses the filter allows.
+func (q *request) statuses() store.StatusSet { return query.StatusFilter(q.terms) }
+
+// parseQuery reads the query string of c for its endpoint at its revision
+// (resource.Endpoint.Query says what it may hold). Every problem becomes
+// one error; unknown parameters outside the JSON:API families (cache
+// busters such as _=1) are ignored.
 func parseQuery(c *call) (request, []*apierror.Error) {
-	q := request{statuses: store.AllStatuses, fields: resource.AllFields, includedFields: resource.AllFields}
+	q := request{fields: resource.AllFields, includedFields: resource.AllFields}
 	params, perr := query.Parse(c.r.URL.RawQuery)
 	if perr != nil {
 		return q, []*apierror.Error{perr}
 	}
 	q.params = params
-	acc := accepted(c)
+	acc := c.ep.Query(c.p)
 	var errs []*apierror.Error
 	add := func(e *apierror.Error) {
 		if e != nil {
 			errs = append(errs, e)
 		}
+	}
+	typ := c.res.Type
+	if acc.Fields != nil {
+		typ = acc.Fields.Type
 	}
 	for i, prm := range params {
 		if laterDuplicate(params, i) {
@@ -64,33 +60,46 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 		family, member, bracketed := query.Bracketed(key)
 		switch {
 		case key == query.ParamFilter:
-			if !acc.filter {
+			if acc.Filters == nil {
 				add(apierror.Invalid(key, "Filtering is not supported by this operation."))
 				continue
 			}
 			var e *apierror.Error
-			q.statuses, e = query.ParseFilter(v)
+			q.terms, e = query.ParseFilter(v, acc.Filters)
 			add(e)
-		case key == query.ParamCursor && acc.cursor:
+		case key == query.ParamCursor && acc.Cursor:
 			var e *apierror.Error
 			q.cursor, e = query.ParseCursorParam(v)
 			q.hasCursor = e == nil
 			add(e)
+		case key == paramPageSize && acc.PageSize:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > store.PageSize {
+				add(apierror.Invalidf(key, "'%s' is not a valid page size: page[size] must be an integer from 1 to %d.", v, store.PageSize))
+				continue
+			}
+			q.size = n
 		case bracketed && family == "filter":
-			add(apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=equals(status,'queued').", key))
+			add(apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=%s.", key, filterExample(acc.Filters)))
 		case bracketed && family == "page":
-			add(apierror.UnsupportedQueryField("page_"+member, c.res.Type))
+			add(apierror.UnsupportedQueryField("page_"+member, typ))
 		case key == "sort":
-			add(apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
-				strings.TrimPrefix(v, "-"), c.res.Type))
+			switch {
+			case acc.Sorts == nil:
+				add(apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
+					strings.TrimPrefix(v, "-"), typ))
+			case !slices.Contains(acc.Sorts, v):
+				add(apierror.Invalidf(key, "'%s' is not a valid sort value for the resource '%s'; use one of %s.", v, typ, strings.Join(acc.Sorts, ", ")))
+			default:
+				q.desc = strings.HasPrefix(v, "-")
+			}
 		case key == "include":
-			if !acc.include {
+			if acc.Include == "" {
 				add(apierror.Invalidf(key, apierror.DetailInvalidInclude, v))
 				continue
 			}
-			rel := c.res.Job.Kind.Entity().Plural()
-			inc, e := query.ParseInclude(v, rel)
-			q.include = inc[rel]
+			inc, e := query.ParseInclude(v, acc.Include)
+			q.include = inc[acc.Include]
 			add(e)
 		case bracketed && family == "fields":
 			add(parseFieldsParam(&q, c, acc, key, member, v))
@@ -99,27 +108,31 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 	return q, errs
 }
 
-// parseFieldsParam reads fields[typ]: the operation's own type, or the
-// included entities' type where include is accepted.
-func parseFieldsParam(q *request, c *call, acc accepts, key, typ, v string) *apierror.Error {
-	var related *resource.Resource
-	if c.res.Job != nil {
-		related = c.res.Job.Entity
+// filterExample is a filter an endpoint accepts, for error details.
+func filterExample(fields []resource.FilterField) string {
+	if len(fields) == 0 {
+		return "equals(status,'queued')"
 	}
+	return query.FilterExample(fields[0])
+}
+
+// parseFieldsParam reads fields[typ]: the endpoint's own type, or the
+// included entities' type where include is accepted.
+func parseFieldsParam(q *request, c *call, acc resource.Query, key, typ, v string) *apierror.Error {
 	switch {
-	case typ == c.res.Type && acc.fields:
-		fs, e := query.ParseFields(typ, v, c.rp.Fields, c.res.Names())
+	case acc.Fields != nil && typ == acc.Fields.Type:
+		fs, e := query.ParseFields(typ, v, acc.Fields.At(c.p).Fields, acc.Fields.Names())
 		if e == nil {
 			q.fields = fs.Set
 		}
 		return e
-	case related != nil && typ == related.Type && acc.include:
-		fs, e := query.ParseFields(typ, v, related.At(c.p).Fields, related.Names())
+	case acc.Included != nil && typ == acc.Included.Type:
+		fs, e := query.ParseFields(typ, v, acc.Included.At(c.p).Fields, acc.Included.Names())
 		if e == nil {
 			q.includedFields = fs.Set
 		}
 		return e
-	case typ == c.res.Type || (related != nil && typ == related.Type):
+	case typ == c.res.Type || (c.res.Job != nil && typ == c.res.Job.Entity.Type) || (c.ep.Rel != nil && typ == c.ep.Rel.Target.Type):
 		return apierror.Invalidf(key, "Sparse fieldsets for '%s' are not supported by this operation at revision %s.", typ, c.p.Date)
 	}
 	return apierror.Invalidf(key, "'%s' is not a valid resource type for sparse fieldsets on this endpoint.", typ)

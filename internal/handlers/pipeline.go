@@ -17,8 +17,9 @@ type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
 	rec  *recorder
-	res  *resource.Resource
-	op   resource.Op
+	ep   resource.Endpoint
+	res  *resource.Resource // ep.Res
+	o    *resource.Operation
 	rp   *resource.Profile // res at the served revision
 	p    *revision.Profile // the served revision
 	key  string
@@ -32,12 +33,12 @@ type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
 // operation runs the pipeline shared by every API operation: revision,
 // authentication, account, faults, limiter, then the operation, then the
 // one writer.
-func (h *Handler) operation(res *resource.Resource, op resource.Op, fn opFunc) http.HandlerFunc {
-	name := res.OpName(op)
+func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
+	name := ep.Name()
 	return func(w http.ResponseWriter, r *http.Request) {
 		rec := recorderOf(w)
 		rec.op = name
-		c := &call{w: w, r: r, rec: rec, res: res, op: op}
+		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
 		w.Header().Set(headerReqID, h.requestUUID())
 
 		// Several revision headers are joined, as Django joins them, and so
@@ -51,13 +52,15 @@ func (h *Handler) operation(res *resource.Resource, op resource.Op, fn opFunc) h
 			h.writeErrors(w, r, styleOf(nil), aerr)
 			return
 		}
-		c.p, c.rp = p, res.At(p)
+		c.p, c.rp = p, ep.Res.At(p)
 		rec.revision = p.Date
 		w.Header().Set(headerRevision, p.Date)
-		if _, ok := c.rp.Op(op); !ok {
+		o, ok := ep.At(p)
+		if !ok {
 			h.writeErrors(w, r, styleOf(p), apierror.NoValidRevision())
 			return
 		}
+		c.o = o
 
 		key, aerr := h.authenticate(r)
 		if aerr != nil {
@@ -76,7 +79,7 @@ func (h *Handler) operation(res *resource.Resource, op resource.Op, fn opFunc) h
 		if !h.injectFault(c) || !h.admit(c) {
 			return
 		}
-		if op != resource.OpCreate && op != resource.OpUpdate && (r.ContentLength > 0 || r.ContentLength < 0) {
+		if !ep.Op.TakesBody() && (r.ContentLength > 0 || r.ContentLength < 0) {
 			h.writeErrors(w, r, styleOf(p), apierror.InvalidPointer(apierror.PointerData,
 				"A "+r.Method+" request must not have a body."))
 			return
@@ -87,6 +90,10 @@ func (h *Handler) operation(res *resource.Resource, op resource.Op, fn opFunc) h
 		status, errs := fn(c, buf)
 		if len(errs) > 0 {
 			h.writeErrors(w, r, styleOf(p), errs...)
+			return
+		}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
 			return
 		}
 		write(w, status, p.ContentType, *buf)

@@ -19,19 +19,31 @@ var (
 	corsExposedHeaders = []string{headerLimit, headerRemaining, headerReset, headerRetryAfter, headerRevision, headerReqID}
 )
 
-// opHandlers are the shared operations, by op; each serves every resource
-// that declares the op.
-func (h *Handler) opHandlers() [resource.NumOps]opFunc {
-	return [resource.NumOps]opFunc{
-		resource.OpList:   h.list,
-		resource.OpGet:    h.getOne,
-		resource.OpCreate: h.create,
+// opFunc returns the shared operation serving an endpoint: job resources
+// and catalog entities each have one implementation per op, driven by the
+// registry.
+func (h *Handler) opFunc(ep resource.Endpoint) opFunc {
+	if ep.Res.Job != nil {
+		return [resource.NumOps]opFunc{resource.OpList: h.list, resource.OpGet: h.getOne, resource.OpCreate: h.create}[ep.Op]
 	}
+	return [resource.NumOps]opFunc{
+		resource.OpList:      h.entityList,
+		resource.OpGet:       h.entityGet,
+		resource.OpCreate:    h.entityWrite,
+		resource.OpUpdate:    h.entityWrite,
+		resource.OpDelete:    h.entityDelete,
+		resource.OpRelated:   h.entityList,
+		resource.OpRelIDs:    h.entityList,
+		resource.OpRelAdd:    h.relationshipWrite,
+		resource.OpRelSet:    h.relationshipWrite,
+		resource.OpRelRemove: h.relationshipWrite,
+	}[ep.Op]
 }
 
-// routes registers every resource of the registry: its collection path
-// and its one-resource path, each with and without the trailing slash, and
-// the methods its operations declare at any revision.
+// routes registers every endpoint of the registry, each path with and
+// without the trailing slash, with the methods its operations declare at
+// any revision: a resource's collection and one resource, and for each
+// relation its related list and relationship endpoint.
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(h.observe)
@@ -45,38 +57,47 @@ func (h *Handler) routes() chi.Router {
 		ExposedHeaders: corsExposedHeaders,
 		MaxAge:         600,
 	}))
-	fns := h.opHandlers()
+	handle := func(path string, m methods, param string) {
+		if len(m) == 0 {
+			return
+		}
+		fn := h.dispatch(m)
+		for _, p := range []string{path, path + "/"} {
+			api.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if param != "" && chi.URLParam(r, param) == "" { // "…-jobs//" is no path of the API
+					h.pathNotFound(w, r)
+					return
+				}
+				fn(w, r)
+			}))
+		}
+	}
 	for _, res := range h.opts.Resources.All() {
 		collection, one := methods{}, methods{}
-		add := func(m methods, method string, op resource.Op) {
-			if declares(res, op) && fns[op] != nil {
-				m[method] = h.operation(res, op, fns[op])
-			}
+		h.add(collection, res, nil, resource.OpList, resource.OpCreate)
+		h.add(one, res, nil, resource.OpGet, resource.OpUpdate, resource.OpDelete)
+		handle(res.Path(), collection, "")
+		idPath := res.Path() + "/{" + res.IDParam + "}"
+		handle(idPath, one, res.IDParam)
+		for _, rel := range res.Relations {
+			related, rels := methods{}, methods{}
+			h.add(related, res, rel, resource.OpRelated)
+			h.add(rels, res, rel, resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove)
+			handle(idPath+"/"+rel.Name, related, res.IDParam)
+			handle(idPath+"/relationships/"+rel.Name, rels, res.IDParam)
 		}
-		add(collection, http.MethodGet, resource.OpList)
-		add(collection, http.MethodHead, resource.OpList)
-		add(collection, http.MethodPost, resource.OpCreate)
-		add(one, http.MethodGet, resource.OpGet)
-		add(one, http.MethodHead, resource.OpGet)
-		add(one, http.MethodPatch, resource.OpUpdate)
-		add(one, http.MethodDelete, resource.OpDelete)
-		if len(collection) > 0 {
-			for _, p := range []string{res.Path(), res.Path() + "/"} {
-				api.Handle(p, h.dispatch(collection))
+		if len(res.Relations) > 0 {
+			// Up to 2023-01-24 the relationship endpoints were one path,
+			// /relationships/{related_resource}; any other value is refused.
+			generic := methods{}
+			for _, op := range []resource.Op{resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove} {
+				ep := resource.Endpoint{Res: res, Rel: res.Relations[len(res.Relations)-1], Op: op}
+				generic[opMethod[op]] = h.operation(ep, h.unknownRelation)
+				if op == resource.OpRelIDs {
+					generic[http.MethodHead] = generic[http.MethodGet]
+				}
 			}
-		}
-		if len(one) > 0 {
-			oneHandler := h.dispatch(one)
-			param := res.IDParam
-			for _, p := range []string{res.Path() + "/{" + param + "}", res.Path() + "/{" + param + "}/"} {
-				api.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if chi.URLParam(r, param) == "" { // "…-jobs//" is no path of the API
-						h.pathNotFound(w, r)
-						return
-					}
-					oneHandler(w, r)
-				}))
-			}
+			handle(idPath+"/relationships/{related_resource}", generic, res.IDParam)
 		}
 	}
 	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
@@ -85,8 +106,29 @@ func (h *Handler) routes() chi.Router {
 	return r
 }
 
-// declares reports whether res has op at some revision.
-func declares(res *resource.Resource, op resource.Op) bool { return res.OpName(op) != "" }
+// opMethod is the HTTP method of each op.
+var opMethod = [resource.NumOps]string{
+	resource.OpList: http.MethodGet, resource.OpGet: http.MethodGet, resource.OpCreate: http.MethodPost,
+	resource.OpUpdate: http.MethodPatch, resource.OpDelete: http.MethodDelete, resource.OpRelated: http.MethodGet,
+	resource.OpRelIDs: http.MethodGet, resource.OpRelAdd: http.MethodPost, resource.OpRelSet: http.MethodPatch,
+	resource.OpRelRemove: http.MethodDelete,
+}
+
+// add registers the ops of res (or of its relation rel) that it declares
+// at some revision in m, by method; reads answer HEAD too.
+func (h *Handler) add(m methods, res *resource.Resource, rel *resource.Relation, ops ...resource.Op) {
+	for _, op := range ops {
+		ep := resource.Endpoint{Res: res, Rel: rel, Op: op}
+		fn := h.opFunc(ep)
+		if !ep.Declared() || fn == nil {
+			continue
+		}
+		m[opMethod[op]] = h.operation(ep, fn)
+		if opMethod[op] == http.MethodGet {
+			m[http.MethodHead] = m[http.MethodGet]
+		}
+	}
+}
 
 // methods dispatches by HTTP method and answers OPTIONS and 405 itself.
 type methods map[string]http.HandlerFunc

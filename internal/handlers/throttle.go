@@ -123,14 +123,11 @@ func (h *Handler) peekLimits(c *call) {
 // limitKey is c's bucket: one per account and operation (every resource's
 // operations have their own).
 func (h *Handler) limitKey(c *call) limiter.Key {
-	return limiter.Key{Account: c.key, Operation: c.res.OpName(c.op)}
+	return limiter.Key{Account: c.key, Operation: c.ep.Name()}
 }
 
 // limits are the operation's limits at the served revision.
-func (h *Handler) limits(c *call) limiter.Limits {
-	o, _ := c.rp.Op(c.op)
-	return o.Limits
-}
+func (h *Handler) limits(c *call) limiter.Limits { return c.o.Limits }
 
 // setLimitHeaders writes the form Klaviyo answered with in 2026:
 // RateLimit-Limit "<limit>, <burst>;w=1, <steady>;w=60" (the first the

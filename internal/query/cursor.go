@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -21,21 +22,33 @@ const (
 )
 
 // Cursor is a decoded page cursor: a keyset position. Next cursors continue
-// after ID; Prev cursors return the page that ends just before ID.
+// after ID; Prev cursors return the page that ends just before ID. Lists
+// ordered by creation time carry that time too (Keyed, At in Unix
+// microseconds), so a page continues after a row that was deleted since.
 type Cursor struct {
-	Dir Direction
-	ID  string
+	Dir   Direction
+	ID    string
+	Keyed bool
+	At    int64
 }
 
 const (
 	nextPrefix = "next::id::"
 	prevPrefix = "prev::id::"
 	maxIDLen   = 128
+	// maxCursorLen bounds a cursor (a keyed one holds an entity id).
+	maxCursorLen = 16 << 10
 )
 
 // EncodeCursor returns the opaque cursor string: unpadded standard base64 of
-// "next::id::<id>" or "prev::id::<id>", the form Klaviyo's cursors take.
+// "next::id::<id>" or "prev::id::<id>", the form Klaviyo's cursors take, or
+// for a keyed cursor of the JSON array [<at>, "<id>", <next?>], the form
+// of Klaviyo's cursors on lists ordered by time.
 func EncodeCursor(c Cursor) string {
+	if c.Keyed {
+		b, _ := json.Marshal([]any{c.At, c.ID, c.Dir == Next})
+		return base64.RawStdEncoding.EncodeToString(b)
+	}
 	prefix := nextPrefix
 	if c.Dir == Prev {
 		prefix = prevPrefix
@@ -53,6 +66,9 @@ func DecodeCursor(s string) (Cursor, *apierror.Error) {
 	}
 	var c Cursor
 	var id string
+	if strings.HasPrefix(raw, "[") {
+		return decodeKeyed(raw)
+	}
 	switch {
 	case strings.HasPrefix(raw, nextPrefix):
 		c.Dir, id = Next, raw[len(nextPrefix):]
@@ -65,6 +81,28 @@ func DecodeCursor(s string) (Cursor, *apierror.Error) {
 		return Cursor{}, apierror.InvalidCursor()
 	}
 	c.ID = id
+	return c, nil
+}
+
+// decodeKeyed reads [<at>, "<id>", <next?>].
+func decodeKeyed(raw string) (Cursor, *apierror.Error) {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var parts []any
+	if err := dec.Decode(&parts); err != nil || dec.More() || len(parts) != 3 {
+		return Cursor{}, apierror.InvalidCursor()
+	}
+	n, okN := parts[0].(json.Number)
+	id, okID := parts[1].(string)
+	next, okDir := parts[2].(bool)
+	at, err := n.Int64()
+	if !okN || !okID || !okDir || err != nil || id == "" {
+		return Cursor{}, apierror.InvalidCursor()
+	}
+	c := Cursor{Dir: Prev, ID: id, Keyed: true, At: at}
+	if next {
+		c.Dir = Next
+	}
 	return c, nil
 }
 
@@ -113,7 +151,7 @@ func ValidID(id string) bool {
 }
 
 func decodeBase64(s string) (string, bool) {
-	if s == "" || len(s) > 4*maxIDLen {
+	if s == "" || len(s) > maxCursorLen {
 		return "", false
 	}
 	enc := base64.RawStdEncoding.Strict()

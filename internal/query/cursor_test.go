@@ -133,7 +133,11 @@ func TestDecodeCursor_RejectsInvalidCursors(t *testing.T) {
 		{"upper case prefix", b64("NEXT::id::abc")},
 		{"single colons", b64("next:id:abc")},
 		{"leading space", b64(" next::id::abc")},
-		{"json array cursor", b64(`[1707523213, "4XUcxr2WJUR", true]`)},
+		{"json array of two", b64(`[1707523213, "4XUcxr2WJUR"]`)},
+		{"json array with a string time", b64(`["1707523213", "4XUcxr2WJUR", true]`)},
+		{"json array with an empty id", b64(`[1707523213, "", true]`)},
+		{"json array with a fractional time", b64(`[1707523213.5, "a", true]`)},
+		{"json array then garbage", b64(`[1707523213, "a", true]x`)},
 		{"slash in id", b64("next::id::a/b")},
 		{"percent in id", b64("next::id::a%2Fb")},
 		{"space in id", b64("next::id::a b")},
@@ -306,4 +310,24 @@ func FuzzParseCursorParam(f *testing.F) {
 			t.Errorf("ParseCursorParam(%q) = %+v, id not valid", s, got)
 		}
 	})
+}
+
+// TestCursor_KeyedRoundTrip: cursors of lists ordered by time carry the
+// time and the id as the JSON array Klaviyo's own time-ordered cursors
+// use ([1707523213, "4XUcxr2WJUR", true], FACTS.md §7).
+func TestCursor_KeyedRoundTrip(t *testing.T) {
+	for _, c := range []query.Cursor{
+		{Dir: query.Next, ID: "$custom:::$default:::A/B", Keyed: true, At: 1751431728762000},
+		{Dir: query.Prev, ID: "$custom:::$default:::ü \"x\"", Keyed: true, At: -5},
+	} {
+		s := query.EncodeCursor(c)
+		got, err := query.DecodeCursor(s)
+		if err != nil || got != c {
+			t.Errorf("%+v -> %s -> %+v %v", c, s, got, err)
+		}
+	}
+	got, err := query.DecodeCursor(b64(`[1707523213, "4XUcxr2WJUR", true]`))
+	if err != nil || got != (query.Cursor{Dir: query.Next, ID: "4XUcxr2WJUR", Keyed: true, At: 1707523213}) {
+		t.Errorf("observed form: %+v %v", got, err)
+	}
 }

@@ -5,14 +5,15 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // ParamFilter is the filter parameter's name.
 const ParamFilter = "filter"
 
-// knownOperators are the operators Klaviyo's filter language has; they parse
-// but this resource only supports equals on status.
+// knownOperators are the operators Klaviyo's filter language has; they
+// parse, but each field allows only the one its endpoint declares.
 var knownOperators = map[string]bool{
 	"equals": true, "less-than": true, "less-or-equal": true, "greater-than": true,
 	"greater-or-equal": true, "contains": true, "contains-any": true, "contains-all": true,
@@ -20,26 +21,49 @@ var knownOperators = map[string]bool{
 	"or": true, "not": true,
 }
 
-// ParseFilter parses this resource's filter: equals(status,'v') expressions,
-// joined by commas (implicit and) or wrapped in and(...). It returns the set
-// of statuses a job may have to match; an empty set matches nothing (for
-// example equals(status,'queued'),equals(status,'complete')).
-func ParseFilter(s string) (store.StatusSet, *apierror.Error) {
-	p := filterParser{s: s}
-	set, err := p.list(store.AllStatuses)
+// Term is one condition of a filter: a field the endpoint allows and its
+// value (Str, Strs or Bool, as the field's value kind says).
+type Term struct {
+	Field *resource.FilterField
+	Str   string
+	Strs  []string
+	Bool  bool
+}
+
+// ParseFilter parses a filter for the fields an endpoint allows:
+// op(field,value) conditions joined by commas (an implicit and) or wrapped
+// in and(...). Every condition must hold; or and not are refused.
+func ParseFilter(s string, fields []resource.FilterField) ([]Term, *apierror.Error) {
+	p := filterParser{s: s, fields: fields}
+	terms, err := p.list(nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	p.space()
 	if p.i != len(p.s) {
-		return 0, p.fail("unexpected %q at position %d", p.s[p.i:], p.i)
+		return nil, p.fail("unexpected %q at position %d", p.s[p.i:], p.i)
 	}
-	return set, nil
+	return terms, nil
+}
+
+// StatusFilter returns the statuses a job must have to match terms parsed
+// for a job list; an empty set matches nothing (for example
+// equals(status,'queued'),equals(status,'complete')).
+func StatusFilter(terms []Term) store.StatusSet {
+	set := store.AllStatuses
+	for _, t := range terms {
+		if t.Field.Target == resource.FilterStatus {
+			st, _ := store.ParseStatus(t.Str)
+			set &= store.Only(st)
+		}
+	}
+	return set
 }
 
 type filterParser struct {
-	s string
-	i int
+	s      string
+	i      int
+	fields []resource.FilterField
 }
 
 func (p *filterParser) fail(format string, args ...any) *apierror.Error {
@@ -52,24 +76,23 @@ func (p *filterParser) space() {
 	}
 }
 
-// list parses expr (',' expr)* and intersects their status sets.
-func (p *filterParser) list(set store.StatusSet) (store.StatusSet, *apierror.Error) {
+// list parses expr (',' expr)*.
+func (p *filterParser) list(terms []Term) ([]Term, *apierror.Error) {
 	for {
-		s, err := p.expr()
-		if err != nil {
-			return 0, err
+		var err *apierror.Error
+		if terms, err = p.expr(terms); err != nil {
+			return nil, err
 		}
-		set &= s
 		p.space()
 		if p.i < len(p.s) && p.s[p.i] == ',' {
 			p.i++
 			continue
 		}
-		return set, nil
+		return terms, nil
 	}
 }
 
-func (p *filterParser) expr() (store.StatusSet, *apierror.Error) {
+func (p *filterParser) expr(terms []Term) ([]Term, *apierror.Error) {
 	p.space()
 	start := p.i
 	for p.i < len(p.s) && (isLower(p.s[p.i]) || p.s[p.i] == '-' || p.s[p.i] == '_' || isUpper(p.s[p.i]) || isDigit(p.s[p.i])) {
@@ -78,56 +101,103 @@ func (p *filterParser) expr() (store.StatusSet, *apierror.Error) {
 	op := p.s[start:p.i]
 	if op == "" {
 		if p.i >= len(p.s) {
-			return 0, p.fail("expected an expression such as equals(status,'queued') but the filter ended")
+			return nil, p.fail("expected an expression such as %s but the filter ended", p.example())
 		}
-		return 0, p.fail("expected an operator such as equals at position %d, found %q", p.i, p.s[p.i:])
+		return nil, p.fail("expected an operator such as equals at position %d, found %q", p.i, p.s[p.i:])
 	}
 	if !knownOperators[op] {
-		return 0, p.fail("%q is not a valid operator", op)
+		return nil, p.fail("%q is not a valid operator", op)
 	}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '(' {
-		return 0, p.fail("expected '(' after %q", op)
+		return nil, p.fail("expected '(' after %q", op)
 	}
 	p.i++
 	if op == "and" {
-		set, err := p.list(store.AllStatuses)
+		terms, err := p.list(terms)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		return set, p.close(op)
+		return terms, p.close(op)
 	}
 	p.space()
 	fstart := p.i
 	for p.i < len(p.s) && p.s[p.i] != ',' && p.s[p.i] != ')' && p.s[p.i] != ' ' {
 		p.i++
 	}
-	field := p.s[fstart:p.i]
+	name := p.s[fstart:p.i]
 	if op == "or" || op == "not" {
-		return 0, p.fail("operator %q is not supported by this endpoint; only equals on status, combined with and, is", op)
+		return nil, p.fail("operator %q is not supported by this endpoint; conditions combine with commas or and(...) only", op)
 	}
-	if field != "status" {
-		return 0, p.fail("%q is not a valid field for filtering this resource; only status (with equals) is", field)
+	f := p.field(name)
+	if f == nil {
+		return nil, p.fail("%q is not a valid field for filtering this resource; %s", name, p.allowed())
 	}
-	if op != "equals" {
-		return 0, p.fail("operator %q is not allowed for field status; only equals is", op)
+	if op != f.Op {
+		return nil, p.fail("operator %q is not allowed for field %s; only %s is", op, f.Name, f.Op)
 	}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != ',' {
-		return 0, p.fail("expected ',' and a value after %q", field)
+		return nil, p.fail("expected ',' and a value after %q", name)
 	}
 	p.i++
 	p.space()
-	val, err := p.str()
+	t := Term{Field: f}
+	var err *apierror.Error
+	switch f.Value {
+	case resource.ValBool:
+		t.Bool, err = p.boolean(f)
+	case resource.ValStringList:
+		t.Strs, err = p.strList()
+	default:
+		if t.Str, err = p.str(); err == nil && f.Enum != nil && !contains(f.Enum, t.Str) {
+			err = apierror.Invalidf(ParamFilter, "Invalid filter provided: '%s' is not a valid choice for '%s'; valid values are %s.",
+				t.Str, f.Name, strings.Join(f.Enum, ", "))
+		}
+	}
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	st, ok := store.ParseStatus(val)
-	if !ok {
-		return 0, apierror.Invalidf(ParamFilter, "Invalid filter provided: '%s' is not a valid choice for 'status'; valid values are %s.",
-			val, strings.Join(store.StatusNames(), ", "))
+	return append(terms, t), p.close(op)
+}
+
+func (p *filterParser) field(name string) *resource.FilterField {
+	for i := range p.fields {
+		if p.fields[i].Name == name {
+			return &p.fields[i]
+		}
 	}
-	return store.Only(st), p.close(op)
+	return nil
+}
+
+// allowed describes the fields of the endpoint for an error detail.
+func (p *filterParser) allowed() string {
+	if len(p.fields) == 1 {
+		return fmt.Sprintf("only %s (with %s) is", p.fields[0].Name, p.fields[0].Op)
+	}
+	parts := make([]string, len(p.fields))
+	for i, f := range p.fields {
+		parts[i] = fmt.Sprintf("%s (%s)", f.Name, f.Op)
+	}
+	return "valid fields are " + strings.Join(parts, ", ")
+}
+
+// example is a condition the endpoint accepts, for error details.
+func (p *filterParser) example() string { return FilterExample(p.fields[0]) }
+
+// FilterExample returns a condition on field f, for error details.
+func FilterExample(f resource.FilterField) string {
+	switch f.Value {
+	case resource.ValStringList:
+		return f.Op + "(" + f.Name + ",['a','b'])"
+	case resource.ValBool:
+		return f.Op + "(" + f.Name + ",true)"
+	}
+	v := "value"
+	if len(f.Enum) > 0 {
+		v = f.Enum[0]
+	}
+	return f.Op + "(" + f.Name + ",'" + v + "')"
 }
 
 func (p *filterParser) close(op string) *apierror.Error {
@@ -139,6 +209,57 @@ func (p *filterParser) close(op string) *apierror.Error {
 	return nil
 }
 
+// boolean parses true or false (unquoted).
+func (p *filterParser) boolean(f *resource.FilterField) (bool, *apierror.Error) {
+	for _, w := range []string{"true", "false"} {
+		if strings.HasPrefix(p.s[p.i:], w) {
+			p.i += len(w)
+			return w == "true", nil
+		}
+	}
+	end := p.i
+	for end < len(p.s) && p.s[end] != ')' && p.s[end] != ',' {
+		end++
+	}
+	return false, p.fail("the value %q of %s must be true or false", p.s[p.i:end], f.Name)
+}
+
+// strList parses ['a',"b",…] (possibly empty).
+func (p *filterParser) strList() ([]string, *apierror.Error) {
+	if p.i >= len(p.s) || p.s[p.i] != '[' {
+		end := p.i
+		for end < len(p.s) && p.s[end] != ')' {
+			end++
+		}
+		return nil, p.fail("the value %q must be a list of quoted strings, e.g. ['a','b']", p.s[p.i:end])
+	}
+	p.i++
+	out := []string{}
+	p.space()
+	if p.i < len(p.s) && p.s[p.i] == ']' {
+		p.i++
+		return out, nil
+	}
+	for {
+		p.space()
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+		p.space()
+		if p.i < len(p.s) && p.s[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.i < len(p.s) && p.s[p.i] == ']' {
+			p.i++
+			return out, nil
+		}
+		return nil, p.fail("expected ',' or ']' in a list at position %d", p.i)
+	}
+}
+
 // str parses a single- or double-quoted string; the quote character may be
 // escaped inside with a backslash.
 func (p *filterParser) str() (string, *apierror.Error) {
@@ -147,7 +268,7 @@ func (p *filterParser) str() (string, *apierror.Error) {
 		for end < len(p.s) && p.s[end] != ')' && p.s[end] != ',' {
 			end++
 		}
-		return "", p.fail("the value %q must be a quoted string, e.g. 'queued'", p.s[p.i:end])
+		return "", p.fail("the value %q must be a quoted string, e.g. 'text'", p.s[p.i:end])
 	}
 	q := p.s[p.i]
 	p.i++
@@ -168,6 +289,15 @@ func (p *filterParser) str() (string, *apierror.Error) {
 		}
 	}
 	return "", p.fail("unterminated string %c%s", q, p.s[start:])
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func isLower(c byte) bool { return c >= 'a' && c <= 'z' }

@@ -6,10 +6,27 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/query"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 const filterDetailPrefix = "Invalid filter provided: "
+
+// jobFilters are the filter fields of a job list.
+var jobFilters = func() []resource.FilterField {
+	r, _ := resource.Default().Named("catalog-item-bulk-update-jobs")
+	return r.At(revision.Default().Newest()).Filters
+}()
+
+// parseJobFilter parses a job list's filter into the statuses it allows.
+func parseJobFilter(s string) (store.StatusSet, *apierror.Error) {
+	terms, err := query.ParseFilter(s, jobFilters)
+	if err != nil {
+		return 0, err
+	}
+	return query.StatusFilter(terms), nil
+}
 
 func statuses(ss ...store.Status) store.StatusSet {
 	var set store.StatusSet
@@ -35,7 +52,7 @@ func TestParseFilter_AcceptsEqualsOnStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := query.ParseFilter(tt.filter)
+			got, err := parseJobFilter(tt.filter)
 			if err != nil {
 				t.Fatalf("ParseFilter(%q) error: %v", tt.filter, err)
 			}
@@ -66,7 +83,7 @@ func TestParseFilter_CombinesExpressionsAsIntersection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := query.ParseFilter(tt.filter)
+			got, err := parseJobFilter(tt.filter)
 			if err != nil {
 				t.Fatalf("ParseFilter(%q) error: %v", tt.filter, err)
 			}
@@ -88,7 +105,7 @@ func runRejects(t *testing.T, tests []rejectCase) {
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := query.ParseFilter(tt.filter)
+			got, err := parseJobFilter(tt.filter)
 			if err == nil {
 				t.Fatalf("ParseFilter(%q) = %04b, want an error", tt.filter, got)
 			}
@@ -224,7 +241,7 @@ func TestParseFilter_RejectsTrailingGarbage(t *testing.T) {
 }
 
 func TestParseFilter_ErrorIsKlaviyoShaped(t *testing.T) {
-	_, err := query.ParseFilter(`equals(status,'done')`)
+	_, err := parseJobFilter(`equals(status,'done')`)
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -264,7 +281,7 @@ func FuzzParseFilter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		set, err := query.ParseFilter(s)
+		set, err := parseJobFilter(s)
 		if err != nil {
 			if set != 0 {
 				t.Errorf("ParseFilter(%q) returned set %04b with an error", s, set)
@@ -285,4 +302,72 @@ func FuzzParseFilter(f *testing.F) {
 			t.Errorf("ParseFilter(%q) = %04b; equals-only filters yield one status or none", s, set)
 		}
 	})
+}
+
+// entityFilters are the filter fields of an entity list at revision rev.
+func entityFilters(t *testing.T, name, rev string) []resource.FilterField {
+	t.Helper()
+	r, _ := resource.Default().Named(name)
+	p, ok := revision.Default().Exact(rev)
+	if !ok {
+		t.Fatalf("no revision %s", rev)
+	}
+	return r.At(p).Filters
+}
+
+func TestParseFilter_EntityConditions(t *testing.T) {
+	items := entityFilters(t, "catalog-items", "2026-07-15")
+	terms, err := query.ParseFilter(`any(ids,["$custom:::$default:::A", '$custom:::$default:::B']),equals(category.id,"$custom:::$default:::C"),`+
+		`contains(title,'Shirt'),equals(published,false)`, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terms) != 4 {
+		t.Fatalf("%d terms", len(terms))
+	}
+	if got := terms[0].Strs; len(got) != 2 || got[0] != "$custom:::$default:::A" || got[1] != "$custom:::$default:::B" {
+		t.Errorf("ids %q", got)
+	}
+	if terms[1].Field.Target != resource.FilterCategory || terms[1].Str != "$custom:::$default:::C" {
+		t.Errorf("category %+v", terms[1])
+	}
+	if terms[2].Field.Target != resource.FilterText || terms[2].Str != "Shirt" || terms[3].Bool || terms[3].Field.Target != resource.FilterPublished {
+		t.Errorf("title/published %+v %+v", terms[2], terms[3])
+	}
+	if terms, err := query.ParseFilter(`and(any(ids,[]),equals(published,true))`, items); err != nil || len(terms[0].Strs) != 0 || !terms[1].Bool {
+		t.Errorf("and with an empty list: %+v %v", terms, err)
+	}
+}
+
+func TestParseFilter_EntityFieldNamesFollowTheRevision(t *testing.T) {
+	old := entityFilters(t, "catalog-variants", "2023-06-15")
+	if _, err := query.ParseFilter(`equals(item,'$custom:::$default:::A')`, old); err != nil {
+		t.Errorf("2023-06-15 refuses item: %v", err)
+	}
+	if _, err := query.ParseFilter(`equals(item.id,'$custom:::$default:::A')`, old); err == nil || !strings.Contains(err.Detail, `"item.id"`) {
+		t.Errorf("2023-06-15 item.id: %v", err)
+	}
+	now := entityFilters(t, "catalog-variants", "2023-07-15")
+	if _, err := query.ParseFilter(`equals(item,'x')`, now); err == nil || !strings.Contains(err.Detail, "item.id (equals)") {
+		t.Errorf("2023-07-15 item: %v", err)
+	}
+}
+
+func TestParseFilter_EntityRejects(t *testing.T) {
+	items := entityFilters(t, "catalog-items", "2026-07-15")
+	for _, tt := range []struct{ filter, want string }{
+		{`equals(published,'true')`, "must be true or false"},
+		{`equals(published,yes)`, `"yes"`},
+		{`any(ids,'$custom:::$default:::A')`, "list of quoted strings"},
+		{`any(ids,['a' 'b'])`, "expected ',' or ']'"},
+		{`any(ids,[a])`, "quoted string"},
+		{`equals(title,'x')`, "only contains is"},
+		{`contains(sku,'x')`, `"sku" is not a valid field`},
+		{`or(equals(published,true))`, "not supported"},
+	} {
+		_, err := query.ParseFilter(tt.filter, items)
+		if err == nil || !strings.Contains(err.Detail, tt.want) || !strings.HasPrefix(err.Detail, filterDetailPrefix) {
+			t.Errorf("%s: %v, want a detail with %q", tt.filter, err, tt.want)
+		}
+	}
 }

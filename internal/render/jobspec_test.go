@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -77,7 +78,7 @@ func TestJobSpecsMatchTheRegistry(t *testing.T) {
 		}
 		e := r.Job.Entity
 		if e.Name != js.entity.name || e.Type != js.entity.typ || e.Entity == nil || e.Entity.Kind != js.entity.kind ||
-			e.Entity.RelKey != js.entity.relKey {
+			e.At(revision.Default().Newest()).RelKey != js.entity.relKey {
 			t.Errorf("%s: entity resource %q %q", js.name, e.Name, e.Type)
 		}
 	}

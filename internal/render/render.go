@@ -45,13 +45,8 @@ func (r *Renderer) Jobs(b []byte, jobs []*store.Job, links Links, hints []string
 		}
 		b = r.Job(b, j)
 	}
-	b = append(b, `],"links":{"self":`...)
-	b = jsonw.String(b, links.Self)
-	b = append(b, `,"next":`...)
-	b = optString(b, links.Next)
-	b = append(b, `,"prev":`...)
-	b = optString(b, links.Prev)
-	b = append(b, '}')
+	b = append(b, ']')
+	b = r.collectionLinks(b, links)
 	b = r.meta(b, hints)
 	return append(b, '}')
 }
@@ -68,7 +63,7 @@ func (r *Renderer) JobDoc(b []byte, j *store.Job, included []*store.Entity, self
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = r.entity(b, ep, e, r.IncludedFields, r.P.IncludedRelationships)
+			b = r.entity(b, ep, e, r.IncludedFields, r.includedRels(ep), nil)
 		}
 		b = append(b, ']')
 	}
@@ -130,9 +125,48 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 	return append(b, "}}"...)
 }
 
-// entity appends one catalog entity resource object, with its
-// relationship's links when rels.
-func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, rels bool) []byte {
+// relMode is how an entity's relationship is written.
+type relMode uint8
+
+const (
+	relNone  relMode = iota // no relationships member
+	relLinks                // links only
+	relData                 // data only (2022-10-17 items)
+	relBoth                 // data and links
+)
+
+// includedRels is how entities of profile ep in included[] carry their
+// relationship: links only, from the revision that adds them.
+func (r *Renderer) includedRels(ep *resource.Profile) relMode {
+	if !r.P.IncludedRelationships || ep.RelKey == "" {
+		return relNone
+	}
+	return relLinks
+}
+
+// entityRels is how the served entities carry their relationship.
+func (r *Renderer) entityRels() relMode {
+	p := r.P
+	if p.RelKey == "" || (r.Write && p.NoRelOnWrite) {
+		return relNone
+	}
+	data := r.Include || (r.Write && p.RelDataOnCreate) || (!r.Write && p.RelDataOnRead)
+	switch {
+	case data && p.RelLinks:
+		return relBoth
+	case data:
+		return relData
+	}
+	return relLinks
+}
+
+// RelData reports whether the served entities' relationship data is
+// written (the caller then passes each entity's relationship ids).
+func (r *Renderer) RelData() bool { m := r.entityRels(); return m == relData || m == relBoth }
+
+// entity appends one catalog entity resource object of profile ep, its
+// relationship written as mode says (related are its ids).
+func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
 	b = append(b, `{"type":`...)
 	b = jsonw.String(b, ep.Res.Type)
 	b = append(b, `,"id":`...)
@@ -149,16 +183,136 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 	}
 	b = append(b, '}')
 	seg := url.PathEscape(e.ID)
-	if rels {
+	if mode != relNone {
+		key := ep.RelKey
 		b = append(b, `,"relationships":{`...)
-		b = jsonw.String(b, ep.Res.Entity.RelKey)
+		b = jsonw.String(b, key)
 		b = append(b, ":{"...)
-		b = r.relLinks(b, ep.Res, seg, ep.Res.Entity.RelKey)
+		if mode == relData || mode == relBoth {
+			b = append(b, `"data":`...)
+			b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
+			if mode == relBoth {
+				b = append(b, ',')
+			}
+		}
+		if mode != relData {
+			b = r.relLinks(b, ep.Res, seg, key)
+		}
 		b = append(b, "}}"...)
 	}
 	b = append(b, `,"links":{"self":`...)
 	b = r.link(b, ep.Res, seg, "/")
 	return append(b, "}}"...)
+}
+
+// identifiers appends resource identifiers of type typ: an array, or for a
+// to-one relationship the one identifier (null without one).
+func identifiers(b []byte, typ string, ids []string, one bool) []byte {
+	if one {
+		if len(ids) == 0 {
+			return jsonw.Null(b)
+		}
+		return identifier(b, typ, ids[0])
+	}
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = identifier(b, typ, id)
+	}
+	return append(b, ']')
+}
+
+func identifier(b []byte, typ, id string) []byte {
+	b = append(b, `{"type":`...)
+	b = jsonw.String(b, typ)
+	b = append(b, `,"id":`...)
+	b = jsonw.String(b, id)
+	return append(b, '}')
+}
+
+// Entity appends one entity of the served resource (related: its
+// relationship ids when RelData).
+func (r *Renderer) Entity(b []byte, e *store.Entity, related []string) []byte {
+	return r.entity(b, r.P, e, r.Fields, r.entityRels(), related)
+}
+
+// Entities appends a collection document of entities of the served
+// resource: related[i] are es[i]'s relationship ids (when RelData), and
+// included the entities include= asked for (nil: no included member).
+func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, included []*store.Entity, links Links, hints []string) []byte {
+	b = append(b, `{"data":[`...)
+	mode := r.entityRels()
+	for i, e := range es {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var rel []string
+		if related != nil {
+			rel = related[i]
+		}
+		b = r.entity(b, r.P, e, r.Fields, mode, rel)
+	}
+	b = append(b, ']')
+	b = r.included(b, included)
+	b = r.collectionLinks(b, links)
+	b = r.meta(b, hints)
+	return append(b, '}')
+}
+
+// EntityDoc appends a single-entity document (GET one, POST, PATCH).
+func (r *Renderer) EntityDoc(b []byte, e *store.Entity, related []string, included []*store.Entity, self string, hints []string) []byte {
+	b = append(b, `{"data":`...)
+	b = r.Entity(b, e, related)
+	b = r.included(b, included)
+	if r.P.DocumentSelfLink {
+		b = append(b, `,"links":{"self":`...)
+		b = jsonw.String(b, self)
+		b = append(b, '}')
+	}
+	b = r.meta(b, hints)
+	return append(b, '}')
+}
+
+// Identifiers appends a relationship document: the related entities'
+// identifiers (of type typ) and the page's links.
+func (r *Renderer) Identifiers(b []byte, typ string, ids []string, links Links, hints []string) []byte {
+	b = append(b, `{"data":`...)
+	b = identifiers(b, typ, ids, false)
+	b = r.collectionLinks(b, links)
+	b = r.meta(b, hints)
+	return append(b, '}')
+}
+
+// included appends the included member: the entities include= added, of
+// the served resource's included type.
+func (r *Renderer) included(b []byte, es []*store.Entity) []byte {
+	if es == nil {
+		return b
+	}
+	inc, _ := r.P.Res.Relation(r.P.Include)
+	ep := inc.Target.At(r.P.Profile)
+	b = append(b, `,"included":[`...)
+	mode := r.includedRels(ep)
+	for i, e := range es {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = r.entity(b, ep, e, r.IncludedFields, mode, nil)
+	}
+	return append(b, ']')
+}
+
+// collectionLinks appends a collection's links: self, next, prev.
+func (r *Renderer) collectionLinks(b []byte, links Links) []byte {
+	b = append(b, `,"links":{"self":`...)
+	b = jsonw.String(b, links.Self)
+	b = append(b, `,"next":`...)
+	b = optString(b, links.Next)
+	b = append(b, `,"prev":`...)
+	b = optString(b, links.Prev)
+	return append(b, '}')
 }
 
 // relLinks appends "links":{"self":…/relationships/<key>/,"related":…/<key>/}.

@@ -96,38 +96,44 @@ func BulkJob(entity *Resource, a store.Action) *Resource {
 			p.SetOp(OpList, fmt.Sprintf("get_%s_%s_jobs", act, plural), readLimits)
 			p.SetOp(OpGet, fmt.Sprintf("get_%s_%s_job", act, plural), readLimits)
 			p.SetOp(OpCreate, fmt.Sprintf("spawn_%s_%s_job", act, plural), writeLimits)
+			p.Filters = jobFilters
 			p.JobIDAttribute = true
 			p.RelDataOnRead, p.RelDataOnCreate = true, true
-			p.BodyRelDataRequired = true
-			p.VariantParent = ParentItemsArray
 		}},
-		{"2023-02-22", func(p *Profile) { p.RelLinks, p.UpdateSKU = true, true }},
-		{"2023-07-15", func(p *Profile) { p.BodyWrapped, p.VariantParent = true, ParentItemOptional }},
-		{"2023-09-15", func(p *Profile) { p.VariantParent = ParentItemRequired }},
+		{"2023-02-22", func(p *Profile) { p.RelLinks = true }},
+		{"2023-07-15", func(p *Profile) { p.BodyWrapped = true }},
 		{"2023-12-15", func(p *Profile) {
 			p.JobIDAttribute = false
 			// Delete jobs' list and GET-one schemas drop relationship data.
 			p.RelDataOnRead = a != store.Delete
 		}},
-		{"2024-05-15", func(p *Profile) {
-			p.RelDataOnRead, p.RelDataOnCreate = false, false
-			p.BodyRelDataRequired = false
-			p.VariantParent = ParentItemOptional
-		}},
+		{"2024-05-15", func(p *Profile) { p.RelDataOnRead, p.RelDataOnCreate = false, false }},
 		{"2024-10-15", func(p *Profile) { p.SetID(OpCreate, fmt.Sprintf("bulk_%s_catalog_%s", act, plural)) }},
 		{getRenamed, func(p *Profile) {
 			p.SetID(OpList, getNames+"s")
 			p.SetID(OpGet, getNames)
 		}},
-		{"2025-01-15", func(p *Profile) { p.VariantParent = ParentItemKeyRequired }},
-		{"2026-01-15", func(p *Profile) { p.SetLimits(OpCreate, writeLimits2026) }},
+		{"2026-01-15", func(p *Profile) { p.SetLimits(writeLimits2026, OpCreate) }},
 		{"2026-04-15", func(p *Profile) {
 			p.IncludedRelationships = true
 			if lowReads {
-				p.SetLimits(OpList, readLimitsLow)
-				p.SetLimits(OpGet, readLimitsLow)
+				p.SetLimits(readLimitsLow, OpList, OpGet)
 			}
 		}},
 	}
+	r.rows = append(r.rows, bodyRows...)
 	return r
+}
+
+// bodyRows are the request body rules shared by the job elements and the
+// entity POST and PATCH bodies, which have the same shape (CATALOGS.md
+// §2.2, §5.1-5.2): whether relationships.<x> needs data, how a new
+// variant names its item, whether a variant update may set sku.
+var bodyRows = []Row{
+	{"2022-10-17", func(p *Profile) { p.BodyRelDataRequired, p.VariantParent = true, ParentItemsArray }},
+	{"2023-02-22", func(p *Profile) { p.UpdateSKU = true }},
+	{"2023-07-15", func(p *Profile) { p.VariantParent = ParentItemOptional }},
+	{"2023-09-15", func(p *Profile) { p.VariantParent = ParentItemRequired }},
+	{"2024-05-15", func(p *Profile) { p.BodyRelDataRequired, p.VariantParent = false, ParentItemOptional }},
+	{"2025-01-15", func(p *Profile) { p.VariantParent = ParentItemKeyRequired }},
 }

@@ -21,17 +21,39 @@ import (
 // Op is one kind of operation on a resource.
 type Op uint8
 
-// Operations.
+// Operations: the resource's own (a collection and one resource), then
+// those on one of its relations (the related list and the relationship
+// endpoint's four methods).
 const (
 	OpList Op = iota
 	OpGet
 	OpCreate
 	OpUpdate
 	OpDelete
+	// OpRelated is GET /<resource>/{id}/<relation>: the related entities.
+	OpRelated
+	// OpRelIDs is GET /<resource>/{id}/relationships/<relation>.
+	OpRelIDs
+	// OpRelAdd, OpRelSet and OpRelRemove are POST, PATCH and DELETE there.
+	OpRelAdd
+	OpRelSet
+	OpRelRemove
 	NumOps
 )
 
-var opNames = [NumOps]string{"list", "get", "create", "update", "delete"}
+var opNames = [NumOps]string{"list", "get", "create", "update", "delete",
+	"related", "relationships", "add", "replace", "remove"}
+
+// OnRelation reports whether the op addresses a relation.
+func (o Op) OnRelation() bool { return o >= OpRelated }
+
+// TakesBody reports whether requests of the op carry a document.
+func (o Op) TakesBody() bool {
+	return o == OpCreate || o == OpUpdate || o == OpRelAdd || o == OpRelSet || o == OpRelRemove
+}
+
+// Writes reports whether the op changes state.
+func (o Op) Writes() bool { return o.TakesBody() || o == OpDelete }
 
 // String returns the op's short name.
 func (o Op) String() string { return opNames[o] }
@@ -61,11 +83,78 @@ type Resource struct {
 	Job *JobDef
 	// Entity is set for catalog entity resources.
 	Entity *EntityDef
+	// Relations are the related collections under one resource
+	// (/<resource>/{id}/<relation> and its relationships endpoint).
+	Relations []*Relation
 
 	rows     []Row
 	profiles []*Profile // by revision index
-	newest   [NumOps]string
+	newest   [1 + maxRelations][NumOps]string
 }
+
+// maxRelations bounds the relations of one resource.
+const maxRelations = 2
+
+// Relation is a to-many relation of a resource served as endpoints: the
+// related list and the relationship (resource identifiers) endpoint.
+type Relation struct {
+	// Name is the path segment and relationship name, e.g. "variants".
+	Name string
+	// Target is the resource of the related entities.
+	Target *Resource
+	// Writable: the relationship endpoint takes POST, PATCH and DELETE.
+	Writable bool
+
+	slot int // 1-based index among the owner's relations
+}
+
+// AddRelation appends a relation to r (before it is registered).
+func (r *Resource) AddRelation(name string, target *Resource, writable bool) *Relation {
+	if len(r.Relations) == maxRelations {
+		panic("resource: " + r.Name + " has too many relations")
+	}
+	rel := &Relation{Name: name, Target: target, Writable: writable, slot: len(r.Relations) + 1}
+	r.Relations = append(r.Relations, rel)
+	return rel
+}
+
+// Relation returns r's relation named name.
+func (r *Resource) Relation(name string) (*Relation, bool) {
+	for _, rel := range r.Relations {
+		if rel.Name == name {
+			return rel, true
+		}
+	}
+	return nil, false
+}
+
+// Endpoint is one operation of a resource: its own (Rel nil) or one on
+// a relation.
+type Endpoint struct {
+	Res *Resource
+	Rel *Relation
+	Op  Op
+}
+
+func (e Endpoint) slot() int {
+	if e.Rel == nil {
+		return 0
+	}
+	return e.Rel.slot
+}
+
+// Name returns the endpoint's stable name: its operation id at the newest
+// revision that has it (rate-limit buckets and the request journal use it).
+func (e Endpoint) Name() string { return e.Res.newest[e.slot()][e.Op] }
+
+// At returns the operation at revision p, if the endpoint exists there.
+func (e Endpoint) At(p *revision.Profile) (*Operation, bool) {
+	o := e.Res.profiles[p.Index].ops[e.slot()][e.Op]
+	return o, o != nil
+}
+
+// Declared reports whether the endpoint exists at some revision.
+func (e Endpoint) Declared() bool { return e.Name() != "" }
 
 // JobDef says what a bulk job resource does.
 type JobDef struct {
@@ -79,12 +168,9 @@ type JobDef struct {
 // EntityDef describes a catalog entity resource.
 type EntityDef struct {
 	Kind store.EntityKind
-	// RelKey is the relationship an entity carries: an item's variants, a
-	// variant's item, a category's items.
-	RelKey string
-	// RelToOne: the relationship holds one entity (a variant's item).
-	RelToOne bool
-	// RelType is the type of the related entities.
+	// RelType is the type of the entities an entity's relationship holds
+	// (the profile's RelKey names it): an item's variants, a variant's
+	// item, a category's items.
 	RelType string
 	// CreateRequired are the attributes a create must send; CreateOptional
 	// those it may (integration_type and catalog_type are checked, not
@@ -107,9 +193,9 @@ type Row struct {
 	Apply func(*Profile)
 }
 
-// OpName returns the stable name of an operation: its operation id at the
-// newest revision (rate-limit buckets and the request journal use it).
-func (r *Resource) OpName(op Op) string { return r.newest[op] }
+// OpName returns the stable name of one of r's own operations (see
+// Endpoint.Name).
+func (r *Resource) OpName(op Op) string { return Endpoint{Res: r, Op: op}.Name() }
 
 // At returns the resource's profile at revision p.
 func (r *Resource) At(p *revision.Profile) *Profile { return r.profiles[p.Index] }
@@ -139,9 +225,17 @@ type Profile struct {
 	*revision.Profile
 	Res *Resource
 
-	ops [NumOps]*Operation
+	ops [1 + maxRelations][NumOps]*Operation
 	// Fields are the names fields[<type>] accepts.
 	Fields FieldSet
+	// Filters are the conditions filter= accepts on the list, and on the
+	// related lists of this resource's type; Sorts the sort values.
+	Filters []FilterField
+	Sorts   []string
+	// PageSize: lists accept page[size] (1 to 100).
+	PageSize bool
+	// Include is what include= accepts on the list and GET-one ("" none).
+	Include string
 
 	// Bulk jobs.
 	// JobIDAttribute: the id is attributes.job_id, with no top-level id.
@@ -162,6 +256,24 @@ type Profile struct {
 	VariantParent ParentRule
 	// UpdateSKU: variant updates may set sku.
 	UpdateSKU bool
+
+	// Catalog entities.
+	// RelKey is the relationship an entity carries ("" none): an item's
+	// variants, a variant's item (items before 2023-07-15), a category's
+	// items. RelToOne: it holds one identifier.
+	RelKey   string
+	RelToOne bool
+	// NoRelOnWrite: POST and PATCH answers carry no relationships.
+	NoRelOnWrite bool
+	// RelGeneric: relationship endpoints are served as
+	// /relationships/{related_resource} (up to 2023-01-24).
+	RelGeneric bool
+	// RelatedParam names the path parameter of the related lists
+	// ("item_id", "category_id" up to 2023-02-22, then "id").
+	RelatedParam string
+	// RelIDsQuery: relationship GETs take the related list's filter and
+	// sort (from 2024-10-15).
+	RelIDsQuery bool
 }
 
 // ParentRule is how a variant create names its parent item at a revision.
@@ -180,32 +292,56 @@ const (
 	ParentItemKeyRequired
 )
 
-// Op returns the operation at this revision, if the resource has it.
+// Op returns one of the resource's own operations at this revision, if
+// the resource has it.
 func (p *Profile) Op(op Op) (*Operation, bool) {
-	o := p.ops[op]
+	o := p.ops[0][op]
 	return o, o != nil
 }
 
-// SetOp sets an operation (for rows).
+// SetOp sets one of the resource's own operations (for rows).
 func (p *Profile) SetOp(op Op, id string, lim limiter.Limits) {
-	p.ops[op] = &Operation{ID: id, Limits: lim}
+	p.ops[0][op] = &Operation{ID: id, Limits: lim}
 }
 
-// SetLimits changes an operation's limits (for rows).
-func (p *Profile) SetLimits(op Op, lim limiter.Limits) {
-	if o := p.ops[op]; o != nil {
-		cp := *o
-		cp.Limits = lim
-		p.ops[op] = &cp
+// SetRelOp sets an operation on the relation named rel (for rows).
+func (p *Profile) SetRelOp(rel string, op Op, id string, lim limiter.Limits) {
+	p.ops[p.relSlot(rel)][op] = &Operation{ID: id, Limits: lim}
+}
+
+// RenameRel renames an operation on the relation named rel (for rows).
+func (p *Profile) RenameRel(rel string, op Op, id string) { p.rename(p.relSlot(rel), op, id) }
+
+func (p *Profile) relSlot(name string) int {
+	rel, ok := p.Res.Relation(name)
+	if !ok {
+		panic("resource: " + p.Res.Name + " has no relation " + name)
+	}
+	return rel.slot
+}
+
+// SetLimits changes the limits of every operation in ops, own and on
+// relations (for rows).
+func (p *Profile) SetLimits(lim limiter.Limits, ops ...Op) {
+	for s := range p.ops {
+		for _, op := range ops {
+			if o := p.ops[s][op]; o != nil {
+				cp := *o
+				cp.Limits = lim
+				p.ops[s][op] = &cp
+			}
+		}
 	}
 }
 
-// SetID renames an operation (for rows).
-func (p *Profile) SetID(op Op, id string) {
-	if o := p.ops[op]; o != nil {
+// SetID renames one of the resource's own operations (for rows).
+func (p *Profile) SetID(op Op, id string) { p.rename(0, op, id) }
+
+func (p *Profile) rename(slot int, op Op, id string) {
+	if o := p.ops[slot][op]; o != nil {
 		cp := *o
 		cp.ID = id
-		p.ops[op] = &cp
+		p.ops[slot][op] = &cp
 	}
 }
 
@@ -233,7 +369,7 @@ func (reg *Registry) Add(r *Resource) *Resource {
 			panic(fmt.Sprintf("resource: %s has a row at %s, which is not a revision", r.Name, row.Since))
 		}
 	}
-	var cur Profile
+	cur := Profile{Res: r}
 	for _, p := range reg.revs.All() {
 		for _, row := range r.rows {
 			if row.Since == p.Date {
@@ -245,10 +381,14 @@ func (reg *Registry) Add(r *Resource) *Resource {
 		prof.Fields = fieldsAt(r, &prof)
 		r.profiles = append(r.profiles, &prof)
 	}
-	newest := r.profiles[len(r.profiles)-1]
-	for op := Op(0); op < NumOps; op++ {
-		if o, ok := newest.Op(op); ok {
-			r.newest[op] = o.ID
+	// An endpoint's name is its id at the newest revision that has it.
+	for _, prof := range r.profiles {
+		for s := range prof.ops {
+			for op, o := range prof.ops[s] {
+				if o != nil {
+					r.newest[s][op] = o.ID
+				}
+			}
 		}
 	}
 	reg.resources = append(reg.resources, r)

@@ -1,6 +1,7 @@
 package resource_test
 
 import (
+	"maps"
 	"slices"
 	"testing"
 
@@ -9,12 +10,44 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
 )
 
-// path returns the spec path of a resource's collection or of one of its
-// resources, in the revision's form (trailing slash up to 2024-07-15).
-func path(p *revision.Profile, r *resource.Resource, one bool) string {
-	s := r.Path()
-	if one {
-		s += "/{" + r.IDParam + "}"
+// endpoints lists every endpoint of every resource of reg: the resource's
+// own operations and those on each relation.
+func endpoints(reg *resource.Registry) []resource.Endpoint {
+	var out []resource.Endpoint
+	for _, r := range reg.All() {
+		for op := resource.Op(0); op < resource.NumOps; op++ {
+			if op.OnRelation() {
+				for _, rel := range r.Relations {
+					out = append(out, resource.Endpoint{Res: r, Rel: rel, Op: op})
+				}
+				continue
+			}
+			out = append(out, resource.Endpoint{Res: r, Op: op})
+		}
+	}
+	return out
+}
+
+// methodOf is the HTTP method of an op.
+var methodOf = [resource.NumOps]string{"GET", "GET", "POST", "PATCH", "DELETE", "GET", "GET", "POST", "PATCH", "DELETE"}
+
+// template returns the spec's path template of an endpoint at revision p,
+// as the registry says it is spelled: the id parameter's name, the
+// generic relationship form and the trailing slash.
+func template(p *revision.Profile, e resource.Endpoint) string {
+	rp := e.Res.At(p)
+	s := e.Res.Path()
+	switch e.Op {
+	case resource.OpGet, resource.OpUpdate, resource.OpDelete:
+		s += "/{" + e.Res.IDParam + "}"
+	case resource.OpRelated:
+		s += "/{" + rp.RelatedParam + "}/" + e.Rel.Name
+	case resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove:
+		if rp.RelGeneric {
+			s += "/{id}/relationships/{related_resource}"
+		} else {
+			s += "/{id}/relationships/" + e.Rel.Name
+		}
 	}
 	if p.TrailingSlash {
 		s += "/"
@@ -22,89 +55,107 @@ func path(p *revision.Profile, r *resource.Resource, one bool) string {
 	return s
 }
 
-// declared lists the operations a resource serves, with their method and
-// whether they address one resource.
-var declared = []struct {
-	op     resource.Op
-	method string
-	one    bool
-}{
-	{resource.OpList, "GET", false},
-	{resource.OpGet, "GET", true},
-	{resource.OpCreate, "POST", false},
-	{resource.OpUpdate, "PATCH", true},
-	{resource.OpDelete, "DELETE", true},
-}
-
-// TestRegistry_OperationsMatchTheSpecOfEveryRevision checks every operation
-// every resource declares, at every revision, against Klaviyo's OpenAPI
-// document of that revision: it exists there, with that operationId and
-// that x-klaviyo-ratelimit.
-func TestRegistry_OperationsMatchTheSpecOfEveryRevision(t *testing.T) {
+// TestRegistry_EndpointsAreTheSpecsOfEveryRevision checks, at every
+// revision, that the registry's endpoints are exactly the spec's: each one
+// it declares exists there under the same path template, operationId and
+// x-klaviyo-ratelimit, and each operation of the spec is declared.
+func TestRegistry_EndpointsAreTheSpecsOfEveryRevision(t *testing.T) {
 	reg := resource.Default()
 	checked := 0
-	for _, r := range reg.All() {
-		for _, p := range reg.Revisions().All() {
-			rp := r.At(p)
-			for _, d := range declared {
-				o, ok := rp.Op(d.op)
-				if !ok {
-					continue
-				}
-				spec, err := spectest.Lookup(p.Date, d.method, path(p, r, d.one))
-				if err != nil {
-					t.Errorf("%s %s %s: %v", p.Date, r.Name, d.op, err)
-					continue
-				}
-				checked++
-				if o.ID != spec.ID || o.Limits.Burst != spec.Burst || o.Limits.Steady != spec.Steady {
-					t.Errorf("%s %s %s: %s %d/s %d/m, the spec says %s %d/s %d/m", p.Date, r.Name, d.op,
-						o.ID, o.Limits.Burst, o.Limits.Steady, spec.ID, spec.Burst, spec.Steady)
-				}
+	for _, p := range reg.Revisions().All() {
+		served := map[[2]string]bool{}
+		for _, e := range endpoints(reg) {
+			o, ok := e.At(p)
+			if !ok {
+				continue
+			}
+			tmpl := template(p, e)
+			served[[2]string{methodOf[e.Op], tmpl}] = true
+			spec, err := spectest.Lookup(p.Date, methodOf[e.Op], tmpl)
+			if err != nil {
+				t.Errorf("%s %s %s: %v", p.Date, e.Res.Name, e.Op, err)
+				continue
+			}
+			checked++
+			if spec.Path != tmpl {
+				t.Errorf("%s %s %s: path %s, the spec has %s", p.Date, e.Res.Name, e.Op, tmpl, spec.Path)
+			}
+			if o.ID != spec.ID || o.Limits.Burst != spec.Burst || o.Limits.Steady != spec.Steady {
+				t.Errorf("%s %s %s: %s %d/s %d/m, the spec says %s %d/s %d/m", p.Date, tmpl, e.Op,
+					o.ID, o.Limits.Burst, o.Limits.Steady, spec.ID, spec.Burst, spec.Steady)
+			}
+		}
+		all, err := spectest.Endpoints(p.Date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range all {
+			if !served[m] {
+				t.Errorf("%s: the spec has %s %s, the registry does not", p.Date, m[0], m[1])
 			}
 		}
 	}
-	if checked < 9*3*21 {
-		t.Fatalf("only %d operations checked; the nine job resources alone have %d", checked, 9*3*21)
+	if checked < 1100 { // 9×3 job and 3×5 entity operations, 3 related lists and the relationship endpoints, 21 revisions
+		t.Fatalf("only %d operations checked", checked)
 	}
 }
 
-// TestRegistry_FieldsAndIncludesMatchTheSpec checks, for every job
-// resource at every revision, the names fields[<type>] accepts (for the
-// job and, on GET-one, its entities) and the include values, against the
-// enums of the spec's parameters. Order differs between revisions; the
-// sets must not.
-func TestRegistry_FieldsAndIncludesMatchTheSpec(t *testing.T) {
+// TestRegistry_QueryParametersMatchTheSpec checks, for every endpoint at
+// every revision, what its query string may hold (resource.Endpoint.Query,
+// which the handlers enforce) against the spec's parameters: the names
+// fields[<type>] accepts (for the resource and what it includes), include,
+// the filter fields and operators, sort, page[cursor] and page[size].
+// Enum order differs between revisions; the sets must not.
+func TestRegistry_QueryParametersMatchTheSpec(t *testing.T) {
 	reg := resource.Default()
-	for _, r := range reg.All() {
-		if r.Job == nil {
-			continue
-		}
-		for _, p := range reg.Revisions().All() {
-			rp := r.At(p)
-			for _, d := range declared[:3] {
-				if _, ok := rp.Op(d.op); !ok {
-					continue
+	for _, p := range reg.Revisions().All() {
+		for _, e := range endpoints(reg) {
+			if _, ok := e.At(p); !ok {
+				continue
+			}
+			tmpl := template(p, e)
+			spec, err := spectest.Lookup(p.Date, methodOf[e.Op], tmpl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			what := p.Date + " " + methodOf[e.Op] + " " + tmpl
+			q := e.Query(p)
+			want := map[string]bool{}
+			if q.Fields != nil {
+				key := "fields[" + q.Fields.Type + "]"
+				want[key] = true
+				sameSet(t, what+" "+key, q.Fields.At(p).Fields.NameList(q.Fields.Names()), spec.Enums[key])
+			}
+			if q.Include != "" {
+				want["include"] = true
+				sameSet(t, what+" include", []string{q.Include}, spec.Enums["include"])
+				key := "fields[" + q.Included.Type + "]"
+				want[key] = true
+				sameSet(t, what+" "+key, q.Included.At(p).Fields.NameList(q.Included.Names()), spec.Enums[key])
+			}
+			if q.Filters != nil {
+				want["filter"] = true
+				got := map[string][]string{}
+				for _, f := range q.Filters {
+					got[f.Name] = []string{f.Op}
 				}
-				spec, err := spectest.Lookup(p.Date, d.method, path(p, r, d.one))
-				if err != nil {
-					t.Fatal(err)
+				if !maps.EqualFunc(got, spec.Filters, slices.Equal) {
+					t.Errorf("%s filter: registry %v, spec %v", what, got, spec.Filters)
 				}
-				own := "fields[" + r.Type + "]"
-				if d.op == resource.OpCreate && !p.WriteFields {
-					if slices.Contains(spec.Query, own) {
-						t.Errorf("%s %s POST: the spec has %s, the registry refuses it", p.Date, r.Name, own)
-					}
-					continue
+			}
+			if q.Sorts != nil {
+				want["sort"] = true
+				sameSet(t, what+" sort", q.Sorts, spec.Enums["sort"])
+			}
+			want["page[cursor]"], want["page[size]"] = q.Cursor, q.PageSize
+			for name, w := range want {
+				if w != slices.Contains(spec.Query, name) {
+					t.Errorf("%s: registry accepts %s: %v; the spec declares it: %v", what, name, w, !w)
 				}
-				sameSet(t, p.Date+" "+r.Name+" "+d.op.String()+" "+own, rp.Fields.NameList(r.Names()), spec.Enums[own])
-				entity := r.Job.Entity
-				inc := "fields[" + entity.Type + "]"
-				if d.op == resource.OpGet && r.Job.Include {
-					sameSet(t, p.Date+" "+r.Name+" "+inc, entity.At(p).Fields.NameList(entity.Names()), spec.Enums[inc])
-					sameSet(t, p.Date+" "+r.Name+" include", []string{r.Job.Kind.Entity().Plural()}, spec.Enums["include"])
-				} else if slices.Contains(spec.Query, "include") || slices.Contains(spec.Query, inc) {
-					t.Errorf("%s %s %s: the spec has include or %s, the registry has neither", p.Date, r.Name, d.op, inc)
+			}
+			for _, name := range spec.Query {
+				if !want[name] {
+					t.Errorf("%s: the spec declares %s, the registry refuses it", what, name)
 				}
 			}
 		}

@@ -91,6 +91,12 @@ func checkDoc(doc *openapi3.T, r Response) error {
 		return fmt.Errorf("spec path %s declares no response for status %d (declared: %s)",
 			tmpl, r.Status, strings.Join(responseKeys(op), ", "))
 	}
+	if len(resp.Content) == 0 { // 204: no body at all
+		if len(r.Body) != 0 {
+			return fmt.Errorf("spec path %s response %q has no content, got %d bytes", tmpl, key, len(r.Body))
+		}
+		return nil
+	}
 	media, err := pickMedia(r, resp)
 	if err != nil {
 		return fmt.Errorf("spec path %s response %q: %w", tmpl, key, err)

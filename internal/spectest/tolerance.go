@@ -36,6 +36,7 @@ func (t Tolerance) Revisions() []string {
 const (
 	tolNullJobTimestamps = "null-job-timestamps"
 	tolNullIncludedAttrs = "null-included-item-attributes"
+	tolNullEntityAttrs   = "null-entity-attributes"
 	tolNullPageLinks     = "null-collection-page-links"
 	tolSparseRequired    = "sparse-fieldset-required"
 	tolErrorVndAPI       = "error-vnd-api-json"
@@ -59,6 +60,16 @@ var Tolerances = []Tolerance{
 		Why: "Catalog items in included[] carry null for unset attributes, but the item attribute " +
 			"properties only become nullable in the 2024-02-15 spec (FACTS.md §2 row 2024-02-15). " +
 			"Every attribute property of included[] items is relaxed; id, type and links are not.",
+	},
+	{
+		Name:   tolNullEntityAttrs,
+		Before: "2024-02-15",
+		Why: "Catalog items, variants and categories carry null for an attribute they have no value " +
+			"for, such as the price of an item created without one (OBSERVED at 2026-04-15, " +
+			"CATALOGS.md §5.3 and §9.13), but their attribute properties only become nullable in the " +
+			"2024-02-15 spec (CATALOGS.md §3 row 2024-02-15). Every attribute property of catalog " +
+			"entities in data is relaxed (included[] has its own row); id, type, links and " +
+			"relationships are not.",
 	},
 	{
 		Name: tolNullPageLinks,
@@ -99,7 +110,22 @@ func tolerated(name, revision string) bool {
 // depend on component names.
 func applyTolerances(doc *openapi3.T, revision string, fields, includedFields []string) {
 	for _, top := range successSchemas(doc) {
-		jobAttrs := member(elements(member(top, "data")), "attributes")
+		data := elements(member(top, "data"))
+		jobAttrs := member(data, "attributes")
+		if tolerated(tolNullEntityAttrs, revision) {
+			for _, d := range data {
+				if !isEntity(d) {
+					continue
+				}
+				for _, a := range member([]*openapi3.Schema{d}, "attributes") {
+					for _, p := range a.Properties {
+						if p.Value != nil {
+							p.Value.Nullable = true
+						}
+					}
+				}
+			}
+		}
 		itemAttrs := member(elements(member(top, "included")), "attributes")
 		if tolerated(tolNullJobTimestamps, revision) {
 			for _, p := range member(jobAttrs, "completed_at", "expires_at") {
@@ -192,4 +218,20 @@ func elements(schemas []*openapi3.Schema) []*openapi3.Schema {
 		}
 	}
 	return out
+}
+
+// isEntity reports whether a resource schema is of a catalog item, variant
+// or category (its type's enum says so).
+func isEntity(s *openapi3.Schema) bool {
+	t := s.Properties["type"]
+	if t == nil || t.Value == nil {
+		return false
+	}
+	for _, v := range t.Value.Enum {
+		switch v {
+		case "catalog-item", "catalog-variant", "catalog-category":
+			return true
+		}
+	}
+	return false
 }

@@ -25,13 +25,13 @@ func TestToleranceTable(t *testing.T) {
 			t.Errorf("README.md does not list tolerance %s", row.Name)
 		}
 	}
-	for _, name := range []string{tolNullJobTimestamps, tolNullIncludedAttrs, tolNullPageLinks, tolSparseRequired, tolErrorVndAPI} {
+	for _, name := range []string{tolNullJobTimestamps, tolNullIncludedAttrs, tolNullEntityAttrs, tolNullPageLinks, tolSparseRequired, tolErrorVndAPI} {
 		if !seen[name] {
 			t.Errorf("row %s missing from Tolerances", name)
 		}
 	}
-	if len(Tolerances) != 5 {
-		t.Errorf("want exactly 5 rows, got %d", len(Tolerances))
+	if len(Tolerances) != 6 {
+		t.Errorf("want exactly 6 rows, got %d", len(Tolerances))
 	}
 	old := Tolerances[0].Revisions()
 	if len(old) != 9 || old[0] != "2022-10-17" || old[8] != "2023-12-15" {
@@ -173,6 +173,30 @@ func TestErrorMediaType(t *testing.T) {
 			r = response(t, rev, "GET", onePath(rev), 404, notFound)
 			r.ContentType = mediaJSON
 			mustFail(t, r, "Content-Type") // the tolerance only widens, never narrows
+		}
+	}
+}
+
+// TestNullEntityAttributes: an item without a price carries price null;
+// before 2024-02-15 only the tolerance lets that pass.
+func TestNullEntityAttributes(t *testing.T) {
+	for _, rev := range []string{"2022-10-17", "2023-07-15", "2023-12-15", "2024-02-15", "2026-07-15"} {
+		path := "/api/catalog-items/$custom:::$default:::A"
+		if rev < "2024-10-15" {
+			path += "/"
+		}
+		body := `{"data":{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"external_id":"A","title":"t",` +
+			`"description":"d","price":null,"url":"https://x.example/a"},"links":{"self":"https://x.example/api/catalog-items/$custom:::$default:::A/"}}}`
+		ct := "application/json"
+		if rev >= "2024-10-15" {
+			ct = "application/vnd.api+json"
+		}
+		r := Response{Revision: rev, Method: "GET", Path: path, Status: 200, ContentType: ct, Body: []byte(body)}
+		if err := Check(r); err != nil {
+			t.Errorf("%s: %v", rev, err)
+		}
+		if raw := checkRaw(t, r); (raw != nil) != (rev < "2024-02-15") {
+			t.Errorf("%s: unpatched spec says %v", rev, raw)
 		}
 	}
 }

@@ -58,12 +58,7 @@ type Account struct {
 	seeded  [NumCollections]bool
 	seededN atomic.Uint32
 	jobs    [NumJobKinds]*jobSet
-	ents    [NumEntityKinds]map[string]*Entity
-	// The catalog's relationships: each item's variants (creation order),
-	// each category's items and each item's categories.
-	variantsOf map[string][]string
-	catItems   map[string]map[string]struct{}
-	itemCats   map[string]map[string]struct{}
+	cat     catalog
 
 	ids *IDs
 	rng *rand.Rand
@@ -88,13 +83,9 @@ type jobRef struct {
 // newAccount builds an account from the store's options (read under the
 // store's lock).
 func newAccount(key string, o *Options) *Account {
-	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares,
-		variantsOf: map[string][]string{}, catItems: map[string]map[string]struct{}{}, itemCats: map[string]map[string]struct{}{}}
+	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog()}
 	for k := range a.jobs {
 		a.jobs[k] = newJobSet(o.compares)
-	}
-	for k := range a.ents {
-		a.ents[k] = map[string]*Entity{}
 	}
 	a.rng = rand.New(rand.NewPCG(o.Seed, hashKey(key)))
 	a.ids = NewIDs(rngReader{a.rng})
@@ -167,15 +158,13 @@ func (a *Account) installLocked(c Collection, seed Seed) {
 		return
 	}
 	for _, e := range seed.Entities {
-		if e.Kind == VariantKind && a.ents[ItemKind][e.Item] == nil {
+		if e.Kind == VariantKind && a.cat.ents[ItemKind][e.Item] == nil {
 			continue // its item was deleted before the variants were generated
 		}
 		a.putEntityLocked(e)
 	}
 	for _, m := range seed.Members {
-		if a.ents[CategoryKind][m[0]] != nil && a.ents[ItemKind][m[1]] != nil {
-			a.linkLocked(m[0], m[1])
-		}
+		a.linkLocked(m[0], m[1], time.Time{})
 	}
 }
 
@@ -330,7 +319,7 @@ func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
 	out := make([]*Entity, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if e, ok := a.ents[kind][id]; ok && !seen[id] {
+		if e, ok := a.cat.ents[kind][id]; ok && !seen[id] {
 			seen[id] = true
 			out = append(out, e)
 		}
@@ -346,7 +335,7 @@ func (a *Account) Entity(kind EntityKind, id string) (*Entity, bool, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	e, ok := a.ents[kind][id]
+	e, ok := a.cat.ents[kind][id]
 	return e, ok, nil
 }
 
@@ -360,7 +349,7 @@ func (a *Account) Count(c Collection) int {
 	if k, ok := c.IsJobs(); ok {
 		return a.jobs[k].all.Len()
 	}
-	return len(a.ents[EntityKind(c)])
+	return len(a.cat.ents[EntityKind(c)])
 }
 
 // Put inserts or replaces one job as history (it does not progress). It
@@ -461,8 +450,8 @@ func (a *Account) AllEntities(kind EntityKind) ([]*Entity, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]*Entity, 0, len(a.ents[kind]))
-	for _, e := range a.ents[kind] {
+	out := make([]*Entity, 0, len(a.cat.ents[kind]))
+	for _, e := range a.cat.ents[kind] {
 		out = append(out, e)
 	}
 	slices.SortFunc(out, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })

@@ -176,7 +176,7 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 			items[e.ID] = true
 		}
 	} else if !o.Whole {
-		for id := range a.ents[ItemKind] {
+		for id := range a.cat.ents[ItemKind] {
 			items[id] = true
 		}
 	}
@@ -214,45 +214,80 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 
 // replaceLocked installs validated collections.
 func (a *Account) replaceLocked(st AccountState, o ReplaceOptions, jobs map[JobKind][]*Job, ents map[EntityKind][]*Entity, members [][2]string) {
+	catalogChanged := false
 	for c := Collection(0); c < NumCollections; c++ {
 		if !st.Has(c) && !o.Whole {
 			continue
 		}
-		if k, ok := c.IsJobs(); ok {
-			a.clearJobsLocked(k)
-			for _, j := range jobs[k] {
-				a.insertJobLocked(j)
-			}
-			a.markSeededLocked(c)
+		a.markSeededLocked(c)
+		k, ok := c.IsJobs()
+		if !ok {
+			catalogChanged = true
 			continue
 		}
-		a.clearEntitiesLocked(EntityKind(c))
-		for _, e := range ents[EntityKind(c)] {
-			a.putEntityLocked(e)
+		a.clearJobsLocked(k)
+		for _, j := range jobs[k] {
+			a.insertJobLocked(j)
 		}
-		a.markSeededLocked(c)
 	}
-	for _, m := range members {
-		a.linkLocked(m[0], m[1])
-	}
-	// Replacing the items drops what referred to items that are gone.
-	if st.Has(Items) {
-		for item, vs := range a.variantsOf {
-			if a.ents[ItemKind][item] == nil {
-				for _, v := range vs {
-					a.removeEntityLocked(VariantKind, v)
-				}
-			}
-		}
-		for item, cats := range a.itemCats {
-			if a.ents[ItemKind][item] == nil {
-				for cat := range cats {
-					a.unlinkLocked(cat, item)
-				}
-			}
-		}
+	if catalogChanged {
+		a.rebuildCatalogLocked(st, o, ents, members)
 	}
 	a.nActive.Store(int32(len(a.active)))
+}
+
+// rebuildCatalogLocked builds the catalog anew from the entities supplied
+// for the collections st holds and the current ones for the others:
+// variants whose item is gone and memberships of entities that are gone
+// are dropped. Supplied categories bring their memberships; otherwise the
+// current ones are kept.
+func (a *Account) rebuildCatalogLocked(st AccountState, o ReplaceOptions, ents map[EntityKind][]*Entity, members [][2]string) {
+	old := &a.cat
+	replaced := func(k EntityKind) bool { return o.Whole || st.Has(EntityCollection(k)) }
+	if !replaced(CategoryKind) {
+		for cat := range old.ents[CategoryKind] {
+			for _, item := range a.relatedLocked(CategoryKind, cat) {
+				members = append(members, [2]string{cat, item})
+			}
+		}
+	}
+	var install [NumEntityKinds][]*Entity
+	for k := EntityKind(0); k < NumEntityKinds; k++ {
+		if replaced(k) {
+			install[k] = ents[k]
+			continue
+		}
+		for _, e := range old.ents[k] {
+			install[k] = append(install[k], e)
+		}
+	}
+	a.grow(-a.catalogBytesLocked())
+	a.cat = newCatalog()
+	for k := EntityKind(0); k < NumEntityKinds; k++ {
+		for _, e := range install[k] {
+			if e.Kind == VariantKind && a.cat.ents[ItemKind][e.Item] == nil {
+				continue
+			}
+			a.putEntityLocked(e)
+		}
+	}
+	for _, m := range members {
+		a.linkLocked(m[0], m[1], time.Time{})
+	}
+}
+
+// catalogBytesLocked is the estimated size of the catalog.
+func (a *Account) catalogBytesLocked() int64 {
+	var n int64
+	for _, m := range a.cat.ents {
+		for _, e := range m {
+			n += e.memSize() + indexSize(e)
+		}
+	}
+	for _, cs := range a.cat.itemCats {
+		n += int64(len(cs)) * linkBytes
+	}
+	return n
 }
 
 func (a *Account) clearJobsLocked(k JobKind) {
@@ -269,12 +304,6 @@ func (a *Account) clearJobsLocked(k JobKind) {
 		}
 	}
 	a.active = keep
-}
-
-func (a *Account) clearEntitiesLocked(k EntityKind) {
-	for id := range a.ents[k] {
-		a.removeEntityLocked(k, id)
-	}
 }
 
 // Restore validates a saved account (pending jobs allowed) and, if valid,

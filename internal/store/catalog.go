@@ -2,137 +2,335 @@ package store
 
 import (
 	"slices"
+	"time"
+
+	"github.com/google/btree"
 )
 
-// linkBytes estimates one item-category membership (an entry in two maps, and a share of each item's small set).
-const linkBytes = 288
+// Position is where an entity sorts in lists: by creation time (Unix
+// microseconds), then id. It never changes after creation.
+type Position struct {
+	At int64
+	ID string
+}
 
-// putEntityLocked inserts e, or replaces the entity with its id.
+// positionOf returns e's position.
+func positionOf(e *Entity) Position { return Position{e.Created.UnixMicro(), e.ID} }
+
+// Less orders positions.
+func (p Position) Less(o Position) bool {
+	if p.At != o.At {
+		return p.At < o.At
+	}
+	return p.ID < o.ID
+}
+
+// Compare orders positions for slices functions.
+func (p Position) Compare(o Position) int {
+	switch {
+	case p == o:
+		return 0
+	case p.Less(o):
+		return -1
+	}
+	return 1
+}
+
+type posTree = btree.BTreeG[Position]
+
+func newPosTree() *posTree { return btree.NewG(16, Position.Less) }
+
+// Estimated sizes of the catalog's index entries (see memory.go).
+const (
+	// positionBytes is one entry of an ordered index (a tree or a slice).
+	positionBytes = 40
+	// linkBytes is one item-category membership: an entry in the
+	// category's tree and in the item's slice, and a share of each (the
+	// slice's spare capacity, the map slot).
+	linkBytes = 4 * positionBytes
+)
+
+// catalog holds one account's items, variants and categories and the
+// indexes that keep every list O(page): each kind in position order, each
+// item's variants, each category's items and each item's categories in
+// position order, and the variants of each SKU.
+type catalog struct {
+	ents       [NumEntityKinds]map[string]*Entity
+	order      [NumEntityKinds]*posTree
+	variantsOf map[string][]Position
+	catItems   map[string]*posTree
+	itemCats   map[string][]Position
+	skus       map[string][]Position
+}
+
+func newCatalog() catalog {
+	c := catalog{variantsOf: map[string][]Position{}, catItems: map[string]*posTree{},
+		itemCats: map[string][]Position{}, skus: map[string][]Position{}}
+	for k := range c.ents {
+		c.ents[k] = map[string]*Entity{}
+		c.order[k] = newPosTree()
+	}
+	return c
+}
+
+// insertPos adds p to a slice in position order.
+func insertPos(s []Position, p Position) []Position {
+	i, found := slices.BinarySearchFunc(s, p, Position.Compare)
+	if found {
+		return s
+	}
+	return slices.Insert(s, i, p)
+}
+
+// removePos removes p from a slice in position order.
+func removePos(s []Position, p Position) []Position {
+	if i, found := slices.BinarySearchFunc(s, p, Position.Compare); found {
+		return slices.Delete(s, i, i+1)
+	}
+	return s
+}
+
+// indexSize is what an entity's index entries cost besides the entity.
+func indexSize(e *Entity) int64 {
+	n := int64(positionBytes)
+	if e.Kind == VariantKind {
+		n += positionBytes
+		if e.Str[StrSKU] != nil {
+			n += positionBytes
+		}
+	}
+	return n
+}
+
+// putEntityLocked inserts e, or replaces the entity with its id, keeping
+// every index in step.
 func (a *Account) putEntityLocked(e *Entity) {
-	m := a.ents[e.Kind]
-	old, existed := m[e.ID]
-	m[e.ID] = e
-	delta := e.memSize()
+	c := &a.cat
+	old, existed := c.ents[e.Kind][e.ID]
+	c.ents[e.Kind][e.ID] = e
+	pos := positionOf(e)
+	delta := e.memSize() + indexSize(e)
 	if existed {
-		delta -= old.memSize()
-	} else if e.Kind == VariantKind {
-		a.variantsOf[e.Item] = append(a.variantsOf[e.Item], e.ID)
-		delta += 16
+		delta -= old.memSize() + indexSize(old)
+		a.unindexLocked(old)
+		if oldPos := positionOf(old); oldPos != pos {
+			a.repositionLocked(old, oldPos, pos)
+		}
+	}
+	c.order[e.Kind].ReplaceOrInsert(pos)
+	if e.Kind == VariantKind {
+		c.variantsOf[e.Item] = insertPos(c.variantsOf[e.Item], pos)
+		if s := e.Str[StrSKU]; s != nil {
+			c.skus[*s] = insertPos(c.skus[*s], pos)
+		}
 	}
 	a.grow(delta)
 }
 
-// removeEntityLocked deletes an entity: an item with its variants and its
-// category memberships, a category with its memberships (its items stay).
-func (a *Account) removeEntityLocked(kind EntityKind, id string) {
-	e, ok := a.ents[kind][id]
+// unindexLocked removes e's own index entries (not its memberships).
+func (a *Account) unindexLocked(e *Entity) {
+	c := &a.cat
+	pos := positionOf(e)
+	c.order[e.Kind].Delete(pos)
+	if e.Kind != VariantKind {
+		return
+	}
+	if vs := removePos(c.variantsOf[e.Item], pos); len(vs) > 0 {
+		c.variantsOf[e.Item] = vs
+	} else {
+		delete(c.variantsOf, e.Item)
+	}
+	if s := e.Str[StrSKU]; s != nil {
+		if vs := removePos(c.skus[*s], pos); len(vs) > 0 {
+			c.skus[*s] = vs
+		} else {
+			delete(c.skus, *s)
+		}
+	}
+}
+
+// repositionLocked moves an item's or category's memberships to its new
+// position (a replace through the control API may change created).
+func (a *Account) repositionLocked(old *Entity, from, to Position) {
+	c := &a.cat
+	switch old.Kind {
+	case ItemKind:
+		for _, cat := range c.itemCats[old.ID] {
+			if t := c.catItems[cat.ID]; t != nil {
+				t.Delete(from)
+				t.ReplaceOrInsert(to)
+			}
+		}
+	case CategoryKind:
+		if t := c.catItems[old.ID]; t != nil {
+			t.Ascend(func(item Position) bool {
+				c.itemCats[item.ID] = insertPos(removePos(c.itemCats[item.ID], from), to)
+				return true
+			})
+		}
+	}
+}
+
+// removeEntityLocked deletes an entity at time at: an item with its
+// variants and its category memberships, a category with its memberships
+// (its items stay). Categories that lose an item are updated at at.
+func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
+	c := &a.cat
+	e, ok := c.ents[kind][id]
 	if !ok {
 		return
 	}
-	delete(a.ents[kind], id)
-	a.grow(-e.memSize())
+	// Memberships go first, while the entity still says where it sorts.
 	switch kind {
 	case ItemKind:
-		for _, v := range a.variantsOf[id] {
-			if ve, ok := a.ents[VariantKind][v]; ok {
-				delete(a.ents[VariantKind], v)
-				a.grow(-ve.memSize() - 16)
-			}
+		for _, v := range slices.Clone(c.variantsOf[id]) {
+			a.removeEntityLocked(VariantKind, v.ID, at)
 		}
-		delete(a.variantsOf, id)
-		for cat := range a.itemCats[id] {
-			a.unlinkLocked(cat, id)
-		}
-	case VariantKind:
-		list := a.variantsOf[e.Item]
-		if i := slices.Index(list, id); i >= 0 {
-			a.variantsOf[e.Item] = slices.Delete(list, i, i+1)
-			a.grow(-16)
-		}
-		if len(a.variantsOf[e.Item]) == 0 {
-			delete(a.variantsOf, e.Item)
+		for _, cat := range slices.Clone(c.itemCats[id]) {
+			a.unlinkLocked(cat.ID, id, at)
 		}
 	case CategoryKind:
-		for item := range a.catItems[id] {
-			a.unlinkLocked(id, item)
+		for _, item := range a.relatedLocked(CategoryKind, id) {
+			a.unlinkLocked(id, item, time.Time{})
 		}
 	}
+	delete(c.ents[kind], id)
+	a.unindexLocked(e)
+	a.grow(-e.memSize() - indexSize(e))
 }
 
-// linkLocked puts item into category.
-func (a *Account) linkLocked(category, item string) {
-	if _, ok := a.catItems[category][item]; ok {
+// linkLocked puts item into category; a category whose items change is
+// updated at at (unless at is zero: seeding and restoring change nothing).
+func (a *Account) linkLocked(category, item string, at time.Time) {
+	c := &a.cat
+	ce, ie := c.ents[CategoryKind][category], c.ents[ItemKind][item]
+	if ce == nil || ie == nil {
 		return
 	}
-	if a.catItems[category] == nil {
-		a.catItems[category] = map[string]struct{}{}
+	t := c.catItems[category]
+	if t == nil {
+		t = newPosTree()
+		c.catItems[category] = t
 	}
-	if a.itemCats[item] == nil {
-		a.itemCats[item] = map[string]struct{}{}
+	if _, dup := t.ReplaceOrInsert(positionOf(ie)); dup {
+		return
 	}
-	a.catItems[category][item] = struct{}{}
-	a.itemCats[item][category] = struct{}{}
+	c.itemCats[item] = insertPos(c.itemCats[item], positionOf(ce))
 	a.grow(linkBytes)
+	a.touchLocked(CategoryKind, category, at)
 }
 
-// unlinkLocked takes item out of category.
-func (a *Account) unlinkLocked(category, item string) {
-	if _, ok := a.catItems[category][item]; !ok {
+// unlinkLocked takes item out of category (see linkLocked for at).
+func (a *Account) unlinkLocked(category, item string, at time.Time) {
+	c := &a.cat
+	t := c.catItems[category]
+	if t == nil {
 		return
 	}
-	delete(a.catItems[category], item)
-	delete(a.itemCats[item], category)
-	if len(a.catItems[category]) == 0 {
-		delete(a.catItems, category)
+	var itemPos, catPos Position
+	found := false
+	for _, p := range c.itemCats[item] {
+		if p.ID == category {
+			catPos, found = p, true
+			break
+		}
 	}
-	if len(a.itemCats[item]) == 0 {
-		delete(a.itemCats, item)
+	if !found {
+		return
+	}
+	if ie := c.ents[ItemKind][item]; ie != nil {
+		itemPos = positionOf(ie)
+	} else { // the item is being removed: find its entry
+		t.Ascend(func(p Position) bool {
+			if p.ID == item {
+				itemPos = p
+				return false
+			}
+			return true
+		})
+	}
+	t.Delete(itemPos)
+	if t.Len() == 0 {
+		delete(c.catItems, category)
+	}
+	if cs := removePos(c.itemCats[item], catPos); len(cs) > 0 {
+		c.itemCats[item] = cs
+	} else {
+		delete(c.itemCats, item)
 	}
 	a.grow(-linkBytes)
+	a.touchLocked(CategoryKind, category, at)
+}
+
+// touchLocked sets an entity's updated to at (a new value: entities are
+// never changed in place); a zero at changes nothing.
+func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
+	e := a.cat.ents[kind][id]
+	if at.IsZero() || e == nil || e.Updated.Equal(at) {
+		return
+	}
+	cp := *e
+	cp.Updated = at
+	a.cat.ents[kind][id] = &cp
 }
 
 // setRelatedLocked replaces the relationship an element sets: an item's
 // categories or a category's items.
-func (a *Account) setRelatedLocked(kind EntityKind, id string, related []string) {
-	switch kind {
-	case ItemKind:
-		for cat := range a.itemCats[id] {
-			if !slices.Contains(related, cat) {
-				a.unlinkLocked(cat, id)
-			}
+func (a *Account) setRelatedLocked(kind EntityKind, id string, related []string, at time.Time) {
+	for _, cur := range a.relatedLocked(kind, id) {
+		if !slices.Contains(related, cur) {
+			a.relateLocked(kind, id, cur, false, at)
 		}
-		for _, cat := range related {
-			a.linkLocked(cat, id)
-		}
-	case CategoryKind:
-		for item := range a.catItems[id] {
-			if !slices.Contains(related, item) {
-				a.unlinkLocked(id, item)
-			}
-		}
-		for _, item := range related {
-			a.linkLocked(id, item)
-		}
+	}
+	for _, r := range related {
+		a.relateLocked(kind, id, r, true, at)
 	}
 }
 
-// relatedLocked returns the ids an entity's relationship holds, sorted: an
-// item's categories, a category's items, a variant's item.
-func (a *Account) relatedLocked(e *Entity) []string {
-	var set map[string]struct{}
-	switch e.Kind {
+// relateLocked links (or unlinks) the entity id of kind and another:
+// an item and a category, from either side.
+func (a *Account) relateLocked(kind EntityKind, id, other string, link bool, at time.Time) {
+	cat, item := other, id
+	if kind == CategoryKind {
+		cat, item = id, other
+	}
+	if link {
+		a.linkLocked(cat, item, at)
+	} else {
+		a.unlinkLocked(cat, item, at)
+	}
+}
+
+// relatedLocked returns the ids an entity's relationship holds, in
+// position order: an item's categories, a category's items, a variant's
+// item.
+func (a *Account) relatedLocked(kind EntityKind, id string) []string {
+	c := &a.cat
+	switch kind {
 	case ItemKind:
-		set = a.itemCats[e.ID]
+		return positionIDs(c.itemCats[id])
 	case CategoryKind:
-		set = a.catItems[e.ID]
-	case VariantKind:
+		var out []string
+		if t := c.catItems[id]; t != nil {
+			out = make([]string, 0, t.Len())
+			t.Ascend(func(p Position) bool {
+				out = append(out, p.ID)
+				return true
+			})
+		}
+		return out
+	}
+	if e := c.ents[VariantKind][id]; e != nil {
 		return []string{e.Item}
 	}
-	out := make([]string, 0, len(set))
-	for id := range set {
-		out = append(out, id)
+	return nil
+}
+
+func positionIDs(ps []Position) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.ID
 	}
-	slices.Sort(out)
 	return out
 }
 
@@ -146,12 +344,12 @@ func relatedKind(k EntityKind) EntityKind {
 	}
 }
 
-// VariantIDs returns the ids of an item's variants, in creation order.
+// VariantIDs returns the ids of an item's variants, in position order.
 func (a *Account) VariantIDs(item string) ([]string, error) {
 	if err := a.ensure(Items, Variants); err != nil {
 		return nil, err
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return slices.Clone(a.variantsOf[item]), nil
+	return positionIDs(a.cat.variantsOf[item]), nil
 }

@@ -115,7 +115,7 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 		t.Fatal("an element with an unknown category was created")
 	}
 	a.mu.RLock()
-	_, inCat := a.catItems[EntityID("C1")][ItemID("NEW-1")]
+	inCat := slices.Contains(a.relatedLocked(CategoryKind, EntityID("C1")), ItemID("NEW-1"))
 	a.mu.RUnlock()
 	if !inCat {
 		t.Fatal("the created item is not in its category")
@@ -145,8 +145,8 @@ func TestEffects_UpdatePatchesOnlyWhatWasSentAndCategoryItemsAreReplaced(t *test
 	}
 	run(t, a, CreateRequest{Kind: CategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{ItemID("I8"), ItemID("I9")}}}})
 	a.mu.RLock()
-	members := len(a.catItems[EntityID("C0")])
-	_, i0 := a.itemCats[ItemID("I0")][EntityID("C0")]
+	members := len(a.relatedLocked(CategoryKind, EntityID("C0")))
+	i0 := slices.Contains(a.relatedLocked(ItemKind, ItemID("I0")), EntityID("C0"))
 	a.mu.RUnlock()
 	if members != 2 || i0 {
 		t.Fatalf("C0 holds %d items, I0 still in it: %v", members, i0)
@@ -167,8 +167,8 @@ func TestEffects_DeletingAnItemDeletesItsVariantsAndMemberships(t *testing.T) {
 		t.Fatal("variant I3-V0 survives its item")
 	}
 	a.mu.RLock()
-	_, in0 := a.catItems[EntityID("C0")][ItemID("I3")]
-	_, in1 := a.catItems[EntityID("C1")][ItemID("I3")]
+	in0 := slices.Contains(a.relatedLocked(CategoryKind, EntityID("C0")), ItemID("I3"))
+	in1 := slices.Contains(a.relatedLocked(CategoryKind, EntityID("C1")), ItemID("I3"))
 	a.mu.RUnlock()
 	if in0 || in1 {
 		t.Fatal("I3 is still a member of a category")

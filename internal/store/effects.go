@@ -12,14 +12,17 @@ import (
 // (an item with its variants and memberships).
 func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementError {
 	ek := kind.Entity()
+	// Klaviyo keeps catalog times to the millisecond (observed
+	// 2026-07-02T04:48:48.762000+00:00).
+	at = at.Truncate(time.Millisecond)
 	if kind.Action() == Delete {
-		if _, ok := a.ents[ek][el.ID]; !ok {
+		if _, ok := a.cat.ents[ek][el.ID]; !ok {
 			return errNotFound(ek, el.ID)
 		}
-		a.removeEntityLocked(ek, el.ID)
+		a.removeEntityLocked(ek, el.ID, at)
 		return nil
 	}
-	old, exists := a.ents[ek][el.ID]
+	old, exists := a.cat.ents[ek][el.ID]
 	switch {
 	case kind.Action() == Create && exists:
 		return errExists(ek, el.ID)
@@ -53,7 +56,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	e.Updated = at
 	a.putEntityLocked(&e)
 	if el.HasRelated && ek != VariantKind {
-		a.setRelatedLocked(ek, el.ID, el.Related)
+		a.setRelatedLocked(ek, el.ID, el.Related, at)
 	}
 	return nil
 }
@@ -62,7 +65,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 func (a *Account) checkRelatedLocked(ek EntityKind, related []string) *ElementError {
 	rk := relatedKind(ek)
 	for j, id := range related {
-		if _, ok := a.ents[rk][id]; !ok {
+		if _, ok := a.cat.ents[rk][id]; !ok {
 			member := fmt.Sprintf("/relationships/%s/data/%d/id", relatedKey(ek), j)
 			if ek == VariantKind {
 				member = "/relationships/item/data/id"
@@ -103,4 +106,83 @@ func newEntity(k EntityKind, el *Element, at time.Time) Entity {
 		e.Int = &zero
 	}
 	return e
+}
+
+// Write carries out one element at once, as the entity endpoints do: a
+// create, update or delete of one entity, with the same rules (and the same
+// element errors) as a job element. It returns the entity as stored, with
+// its relationship ids when related; nothing changes when the element
+// fails or does not fit the memory budget.
+func (a *Account) Write(kind JobKind, el Element, related bool) (EntityView, *ElementError, error) {
+	ek := kind.Entity()
+	if err := a.ensure(catalogNeeds(ek, true, true)...); err != nil {
+		return EntityView{}, nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now().Truncate(time.Microsecond)
+	a.settleLocked(now)
+	if kind.Action() != Delete {
+		need := el.Values.memSize() + indexSize(&el.Values) + int64(len(el.Related))*linkBytes
+		if err := a.reserve(need); err != nil {
+			return EntityView{}, nil, err
+		}
+	}
+	if eerr := a.applyLocked(kind, &el, now); eerr != nil {
+		return EntityView{}, eerr, nil
+	}
+	if kind.Action() == Delete {
+		return EntityView{}, nil, nil
+	}
+	v, _, _ := a.viewLocked(ek, el.ID, related, false)
+	return v, nil, nil
+}
+
+// RelAction is what a relationship write does with the ids it sends.
+type RelAction uint8
+
+// Relationship writes (POST, PATCH, DELETE on …/relationships/<x>).
+const (
+	RelAdd RelAction = iota
+	RelReplace
+	RelRemove
+)
+
+// Relate changes the relationship of an item (its categories) or a
+// category (its items): adds the ids, replaces the set with them, or
+// removes them. An unknown owner is a not_found element error; an unknown
+// id an invalid one (Member "/data/<i>/id"), and nothing changes. A
+// category whose items change is updated now.
+func (a *Account) Relate(kind EntityKind, id string, act RelAction, others []string) (*ElementError, error) {
+	if err := a.ensure(Items, Categories); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now().Truncate(time.Microsecond)
+	a.settleLocked(now)
+	if a.cat.ents[kind][id] == nil {
+		return errNotFound(kind, id), nil
+	}
+	rk := relatedKind(kind)
+	for i, o := range others {
+		if a.cat.ents[rk][o] == nil {
+			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i)), nil
+		}
+	}
+	if act != RelRemove {
+		if err := a.reserve(int64(len(others)) * linkBytes); err != nil {
+			return nil, err
+		}
+	}
+	at := now.Truncate(time.Millisecond)
+	switch act {
+	case RelReplace:
+		a.setRelatedLocked(kind, id, others, at)
+	default:
+		for _, o := range others {
+			a.relateLocked(kind, id, o, act == RelAdd, at)
+		}
+	}
+	return nil, nil
 }

@@ -58,8 +58,8 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 			continue
 		}
 		k := EntityKind(c)
-		list := make([]*Entity, 0, len(a.ents[k]))
-		for _, e := range a.ents[k] {
+		list := make([]*Entity, 0, len(a.cat.ents[k]))
+		for _, e := range a.cat.ents[k] {
 			list = append(list, e)
 		}
 		slices.SortFunc(list, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
@@ -67,7 +67,7 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 		if k == CategoryKind {
 			ex.members = make(map[string][]string, len(list))
 			for _, e := range list {
-				ex.members[e.ID] = a.relatedLocked(e)
+				ex.members[e.ID] = sortedCopy(a.relatedLocked(CategoryKind, e.ID))
 			}
 		}
 	}
@@ -169,4 +169,10 @@ func (e *errWriter) json(v any) {
 		return
 	}
 	e.bytes(b)
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
 }

@@ -121,10 +121,7 @@ func SizeOf(seed Seed) int64 {
 		n += j.memSize()
 	}
 	for _, e := range seed.Entities {
-		n += e.memSize()
-		if e.Kind == VariantKind {
-			n += 16
-		}
+		n += e.memSize() + indexSize(e)
 	}
 	return n + int64(len(seed.Members))*linkBytes
 }

@@ -128,18 +128,7 @@ func contentSize(a *Account) int64 {
 	for _, s := range a.jobs {
 		s.all.Ascend(func(j *Job) bool { n += j.memSize(); return true })
 	}
-	for k := range a.ents {
-		for _, e := range a.ents[k] {
-			n += e.memSize()
-			if e.Kind == VariantKind {
-				n += 16
-			}
-		}
-	}
-	for _, items := range a.catItems {
-		n += int64(len(items)) * linkBytes
-	}
-	return n
+	return n + a.catalogBytesLocked()
 }
 
 func TestMemoryBudget_SizesFollowEveryChange(t *testing.T) {

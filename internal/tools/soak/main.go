@@ -116,6 +116,7 @@ func run(duration, interval time.Duration, bin, budget string, keyWorkers int) e
 	}
 	spawn(6, w.walk)
 	spawn(2, w.createAndPoll)
+	spawn(2, w.catalogWriter)
 	spawn(keyWorkers, w.distinctKeys)
 	spawn(2, w.hugeHeaders)
 	spawn(1, w.hostileAdmin)
@@ -264,6 +265,40 @@ func (w *worker) createAndPoll(ctx context.Context, id int) {
 		json.Unmarshal(b, &doc)
 		for i := 0; i < 5 && ctx.Err() == nil; i++ {
 			w.do(ctx, "poll", "GET", w.base+listPath+"/"+doc.Data.ID, nil, apiHeaders(key))
+		}
+	}
+}
+
+// catalogWriter creates catalog items with ~90 KB of metadata each, until
+// the memory budget refuses them, and pages through the catalog now and
+// then.
+func (w *worker) catalogWriter(ctx context.Context, id int) {
+	key := fmt.Sprintf("pk_catalog_%02d", id)
+	meta := `{"blob":"` + strings.Repeat("x", 90<<10) + `"}`
+	h := apiHeaders(key)
+	h["Content-Type"] = "application/vnd.api+json"
+	for n := 0; ctx.Err() == nil; n++ {
+		body := fmt.Sprintf(`{"data":{"type":"catalog-item","attributes":{"external_id":"SOAK-%d","title":"soak %d",`+
+			`"description":"d","url":"https://shop.example/%d","custom_metadata":%s}}}`, n, n, n, meta)
+		w.do(ctx, "entity-create", "POST", w.base+"/api/catalog-items", []byte(body), h)
+		if n%50 == 0 {
+			url := w.base + "/api/catalog-items?include=variants"
+			for pages := 0; url != "" && pages < 20 && ctx.Err() == nil; pages++ {
+				status, b := w.do(ctx, "entity-list", "GET", url, nil, apiHeaders(key))
+				if status != 200 {
+					break
+				}
+				var doc struct {
+					Links struct {
+						Next *string `json:"next"`
+					} `json:"links"`
+				}
+				json.Unmarshal(b, &doc)
+				url = ""
+				if doc.Links.Next != nil {
+					url = *doc.Links.Next
+				}
+			}
 		}
 	}
 }

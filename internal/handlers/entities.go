@@ -1,0 +1,337 @@
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/payload"
+	"github.com/klaviyo-mock/mockserver/internal/query"
+	"github.com/klaviyo-mock/mockserver/internal/render"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// Agent hints of the catalog entity endpoints (2026-07-15+).
+const (
+	hintEntityOne     = "Fetch one %s with GET %s/{id}."
+	hintEntityChange  = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
+	hintRelatedList   = "Fetch the related %s with GET %s/%s/%s."
+	hintAddOrReplace  = "Add, replace or remove %s with POST, PATCH or DELETE on this path."
+	hintEntityCreated = "Fetch it again with GET %s/%s."
+)
+
+// entityList serves every list of catalog entities: GET /<entities>, a
+// related list (GET /<owner>/{id}/<relation>) and a relationship read (GET
+// /<owner>/{id}/relationships/<relation>, identifiers only). One keyset
+// page in creation order (or the reverse), filtered as the revision
+// allows.
+func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
+	q, errs := parseQuery(c)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	res := c.res
+	req := store.EntityPageRequest{Desc: q.desc, Limit: q.size}
+	if c.ep.Rel != nil {
+		res = c.ep.Rel.Target
+		parent := pathParam(c.r, c.res.IDParam)
+		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
+			return 0, []*apierror.Error{h.notFound(err, c.res.Type, parent)}
+		}
+		// The path's entity constrains the list like its filter would.
+		switch c.res.Entity.Kind {
+		case store.ItemKind: // an item's variants or categories
+			req.Filter.Items = append(req.Filter.Items, parent)
+		case store.CategoryKind: // a category's items
+			req.Filter.Categories = append(req.Filter.Categories, parent)
+		}
+	}
+	req.Kind = res.Entity.Kind
+	filterOf(&req.Filter, q.terms)
+	if q.hasCursor {
+		pos, aerr := h.position(c, req.Kind, q.cursor)
+		if aerr != nil {
+			return 0, []*apierror.Error{aerr}
+		}
+		if q.cursor.Dir == query.Prev {
+			req.Before = &pos
+		} else {
+			req.After = &pos
+		}
+	}
+	rd := h.renderer(c, &q)
+	ids := c.ep.Op == resource.OpRelIDs
+	req.Related, req.Variants = !ids && rd.RelData(), !ids && q.include
+	page, err := c.acct.EntityPage(req)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
+	links := render.Links{Self: selfURL(rd.Base, c.r)}
+	var hints []string
+	if n := len(page.Entities); n > 0 {
+		if page.HasNext {
+			links.Next = pageURL(rd.Base, c.r, q.params, keyedCursor(query.Next, page.Entities[n-1]))
+			hints = append(hints, fmt.Sprintf(hintNextPage, res.Entity.Kind.Plural()))
+		}
+		if page.HasPrev {
+			links.Prev = pageURL(rd.Base, c.r, q.params, keyedCursor(query.Prev, page.Entities[0]))
+		}
+	}
+	if ids {
+		if c.p.AgentHints {
+			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), pathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
+		}
+		list := make([]string, len(page.Entities))
+		for i, e := range page.Entities {
+			list[i] = e.ID
+		}
+		*buf = rd.Identifiers(*buf, res.Type, list, links, hints)
+		return http.StatusOK, nil
+	}
+	if c.p.AgentHints {
+		hints = append(hints, fmt.Sprintf(hintEntityOne, res.Type, res.Path()))
+	}
+	var included []*store.Entity
+	if q.include {
+		included = flatten(page.Variants)
+	}
+	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
+	return http.StatusOK, nil
+}
+
+// keyedCursor is the cursor continuing after (or before) e.
+func keyedCursor(dir query.Direction, e *store.Entity) string {
+	return query.EncodeCursor(query.Cursor{Dir: dir, ID: e.ID, Keyed: true, At: e.Created.UnixMicro()})
+}
+
+// position reads a cursor of an entity list: keyed cursors carry their
+// position; an id cursor must name an entity that exists.
+func (h *Handler) position(c *call, kind store.EntityKind, cur query.Cursor) (store.Position, *apierror.Error) {
+	if cur.Keyed {
+		return store.Position{At: cur.At, ID: cur.ID}, nil
+	}
+	pos, err := c.acct.PositionOf(kind, cur.ID)
+	switch {
+	case errors.Is(err, store.ErrUnknownPosition):
+		return pos, apierror.InvalidCursor()
+	case err != nil:
+		return pos, h.storeError(err)
+	}
+	return pos, nil
+}
+
+// filterOf adds the filter's conditions to f.
+func filterOf(f *store.EntityFilter, terms []query.Term) {
+	for _, t := range terms {
+		switch t.Field.Target {
+		case resource.FilterIDs:
+			f.IDs = append(f.IDs, t.Strs)
+		case resource.FilterCategory:
+			f.Categories = append(f.Categories, t.Str)
+		case resource.FilterItem:
+			f.Items = append(f.Items, t.Str)
+		case resource.FilterSKU:
+			f.SKUs = append(f.SKUs, t.Str)
+		case resource.FilterText:
+			f.Texts = append(f.Texts, t.Str)
+		case resource.FilterPublished:
+			f.Published = append(f.Published, t.Bool)
+		}
+	}
+}
+
+// flatten lists the variants of a page's items once each, in order.
+func flatten(lists [][]*store.Entity) []*store.Entity {
+	out := []*store.Entity{}
+	seen := map[string]bool{}
+	for _, l := range lists {
+		for _, e := range l {
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// entityGet serves GET /<entities>/{id}.
+func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
+	q, errs := parseQuery(c)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	id := pathParam(c.r, c.res.IDParam)
+	rd := h.renderer(c, &q)
+	v, ok, err := c.acct.View(c.res.Entity.Kind, id, rd.RelData(), q.include)
+	if err != nil || !ok {
+		return 0, []*apierror.Error{h.notFound(err, c.res.Type, id)}
+	}
+	var included []*store.Entity
+	if q.include {
+		included = v.Variants
+		if included == nil {
+			included = []*store.Entity{}
+		}
+	}
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, selfURL(rd.Base, c.r), h.entityHints(c, id))
+	return http.StatusOK, nil
+}
+
+// entityHints suggests what to do next with one entity.
+func (h *Handler) entityHints(c *call, id string) []string {
+	if !c.p.AgentHints {
+		return nil
+	}
+	seg := pathSegment(id)
+	return []string{fmt.Sprintf(hintEntityChange, c.res.Path(), seg, c.res.Path(), seg)}
+}
+
+// entityWrite serves POST /<entities> (201) and PATCH /<entities>/{id}
+// (200): the body is checked whole first, then applied at once with the
+// rules of the matching job element; nothing changes unless it succeeds.
+func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
+	q, errs := parseQuery(c)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	body, aerr := readBody(c.r, c.p)
+	if aerr != nil {
+		return 0, []*apierror.Error{aerr}
+	}
+	action, status, id := store.Create, http.StatusCreated, ""
+	if c.ep.Op == resource.OpUpdate {
+		action, status, id = store.Update, http.StatusOK, pathParam(c.r, c.res.IDParam)
+	}
+	el, errs := payload.ParseEntity(c.rp, body, action, id)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	acct, err := h.opts.Store.Mutable(c.key)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
+	rd := h.renderer(c, &q)
+	v, eerr, err := acct.Write(store.JobKindOf(c.res.Entity.Kind, action), el, rd.RelData())
+	switch {
+	case err != nil:
+		return 0, []*apierror.Error{h.storeError(err)}
+	case eerr != nil:
+		return 0, []*apierror.Error{elementError(eerr, c.res.Type, el.ID)}
+	}
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfURL(rd.Base, c.r), h.entityHints(c, v.Entity.ID))
+	return status, nil
+}
+
+// entityDelete serves DELETE /<entities>/{id}: 204 with no body. An item
+// takes its variants and its category memberships with it.
+func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
+	if _, errs := parseQuery(c); len(errs) > 0 {
+		return 0, errs
+	}
+	id := pathParam(c.r, c.res.IDParam)
+	acct, err := h.opts.Store.Mutable(c.key)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
+	_, eerr, err := acct.Write(store.JobKindOf(c.res.Entity.Kind, store.Delete), store.Element{ID: id}, false)
+	switch {
+	case err != nil:
+		return 0, []*apierror.Error{h.storeError(err)}
+	case eerr != nil:
+		return 0, []*apierror.Error{elementError(eerr, c.res.Type, id)}
+	}
+	return http.StatusNoContent, nil
+}
+
+// relationshipWrite serves POST (add), PATCH (replace) and DELETE (remove)
+// on /<owner>/{id}/relationships/<relation>: 204 with no body.
+func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error) {
+	if _, errs := parseQuery(c); len(errs) > 0 {
+		return 0, errs
+	}
+	body, aerr := readBody(c.r, c.p)
+	if aerr != nil {
+		return 0, []*apierror.Error{aerr}
+	}
+	ids, errs := payload.ParseIdentifiers(c.rp, c.ep.Rel.Target.Type, body)
+	if len(errs) > 0 {
+		return 0, errs
+	}
+	id := pathParam(c.r, c.res.IDParam)
+	acct, err := h.opts.Store.Mutable(c.key)
+	if err != nil {
+		return 0, []*apierror.Error{h.storeError(err)}
+	}
+	act := map[resource.Op]store.RelAction{resource.OpRelAdd: store.RelAdd, resource.OpRelSet: store.RelReplace,
+		resource.OpRelRemove: store.RelRemove}[c.ep.Op]
+	eerr, err := acct.Relate(c.res.Entity.Kind, id, act, ids)
+	switch {
+	case err != nil:
+		return 0, []*apierror.Error{h.storeError(err)}
+	case eerr != nil:
+		return 0, []*apierror.Error{elementError(eerr, c.res.Type, id)}
+	}
+	return http.StatusNoContent, nil
+}
+
+// unknownRelation answers /<owner>/{id}/relationships/<x> for an x the
+// owner has no relationship endpoint for: a refused related_resource while
+// that was the path's parameter (up to 2023-01-24), no such path after.
+func (h *Handler) unknownRelation(c *call, _ *[]byte) (int, []*apierror.Error) {
+	name := pathParam(c.r, "related_resource")
+	if !c.rp.RelGeneric {
+		return 0, []*apierror.Error{apierror.PathNotFound(c.r.URL.Path)}
+	}
+	var valid []string
+	for _, rel := range c.res.Relations {
+		if _, ok := (resource.Endpoint{Res: c.res, Rel: rel, Op: resource.OpRelIDs}).At(c.p); ok {
+			valid = append(valid, "'"+rel.Name+"'")
+		}
+	}
+	return 0, []*apierror.Error{apierror.Invalidf("related_resource", "'%s' is not a valid choice for 'related_resource'; valid values are %s.",
+		name, joinOr(valid))}
+}
+
+func joinOr(list []string) string {
+	switch len(list) {
+	case 0:
+		return "none"
+	case 1:
+		return list[0]
+	}
+	out := list[0]
+	for _, s := range list[1 : len(list)-1] {
+		out += ", " + s
+	}
+	return out + " and " + list[len(list)-1]
+}
+
+// elementError is the answer for an entity write the catalog refused:
+// the entity does not exist (404), exists already (409), or names related
+// entities that do not exist (400).
+func elementError(e *store.ElementError, typ, id string) *apierror.Error {
+	switch e.Code {
+	case apierror.CodeNotFound:
+		if e.Member == "/id" || e.Member == "" {
+			return apierror.ResourceNotFound(typ, id)
+		}
+	case apierror.CodeConflict:
+		return apierror.Conflict(apierror.PointerData+e.Member, e.Detail)
+	}
+	if len(e.Member) > 5 && e.Member[:5] == "/data" {
+		return apierror.InvalidPointer(e.Member, e.Detail)
+	}
+	return apierror.InvalidPointer(apierror.PointerData+e.Member, e.Detail)
+}
+
+// notFound is the 404 for an entity the path names that does not exist
+// (or the store's error).
+func (h *Handler) notFound(err error, typ, id string) *apierror.Error {
+	if err != nil {
+		return h.storeError(err)
+	}
+	return apierror.ResourceNotFound(typ, id)
+}

@@ -1,0 +1,78 @@
+package payload
+
+import (
+	"fmt"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// ParseEntity parses the body of an entity POST (action Create) or PATCH
+// (Update, of the entity pathID) for the entity resource p at its
+// revision. The body's data is one element of the matching bulk job, with
+// the same rules (CATALOGS.md §5.1-5.2); a PATCH's data.id must be the
+// path's. It returns the element, or every problem found in document
+// order.
+func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
+	doc, err := jsonw.Decode(body)
+	if err != nil {
+		return store.Element{}, []*apierror.Error{apierror.ParseError(err.Error())}
+	}
+	v := &validator{p: p, kind: store.JobKindOf(p.Res.Entity.Kind, action), entity: p.Res}
+	data, ok := v.data(doc)
+	if !ok {
+		return store.Element{}, v.errs
+	}
+	el, _ := v.element(data, "/data")
+	if action == store.Update && el.ID != "" && el.ID != pathID {
+		v.fail("/data/id", "The id in the request body (%s) does not match the id in the URL (%s).", el.ID, pathID)
+	}
+	if len(v.errs) > 0 {
+		return store.Element{}, v.errs
+	}
+	return el, nil
+}
+
+// ParseIdentifiers parses the body of a relationship write: {"data":
+// [{"type": typ, "id": …}, …]}. It returns the ids in order.
+func ParseIdentifiers(p *resource.Profile, typ string, body []byte) ([]string, []*apierror.Error) {
+	doc, err := jsonw.Decode(body)
+	if err != nil {
+		return nil, []*apierror.Error{apierror.ParseError(err.Error())}
+	}
+	v := &validator{p: p}
+	data, ok := v.data(doc)
+	if !ok {
+		return nil, v.errs
+	}
+	list, ok := data.([]any)
+	if !ok {
+		v.fail("/data", "'data' must be an array of %s resource identifiers, got %s.", typ, store.Kind(data))
+		return nil, v.errs
+	}
+	out := make([]string, 0, len(list))
+	for i, n := range list {
+		if id, ok := v.identifier(n, fmt.Sprintf("/data/%d", i), typ); ok {
+			out = append(out, id)
+		}
+	}
+	if len(v.errs) > 0 {
+		return nil, v.errs
+	}
+	return out, nil
+}
+
+// data returns the document's data member.
+func (v *validator) data(doc any) (any, bool) {
+	top, ok := v.object(doc, "", "The request body")
+	if !ok {
+		return nil, false
+	}
+	data, ok := top.Get("data")
+	if !ok {
+		v.fail("/data", "The request body must have a 'data' member.")
+	}
+	return data, ok
+}
