@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,14 +18,14 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/tools/proc"
 )
 
 func main() {
@@ -70,37 +69,22 @@ func run(duration, interval time.Duration, bin, budget string, keyWorkers int) e
 	}
 	defer os.RemoveAll(tmp)
 	if bin == "" {
-		bin = filepath.Join(tmp, "mockserver")
-		out, err := exec.Command("go", "build", "-o", bin, "./cmd/mockserver").CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("go build: %v\n%s", err, out)
+		if bin, err = proc.Build(tmp); err != nil {
+			return err
 		}
 	}
 	budgetBytes, err := parseSize(budget)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--memory-budget", budget, "--job-transition", "duration",
+	srv, err := proc.Start(bin, "--memory-budget", budget, "--job-transition", "duration",
 		"--job-duration", "2s", "--max-header-bytes", "1048576", "--rate-limits", "off")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	if err != nil {
 		return err
 	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	base := ""
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		if _, after, ok := strings.Cut(sc.Text(), "listening on "); ok {
-			base = "http://" + strings.Trim(after, `"`)
-			break
-		}
-	}
-	if base == "" {
-		return fmt.Errorf("the server never said where it listens")
-	}
-	go io.Copy(io.Discard, stdout)
-	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), pid %d\n", base, duration, budget, budgetBytes>>20, cmd.Process.Pid)
+	defer srv.Stop()
+	base := srv.Base
+	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), pid %d\n", base, duration, budget, budgetBytes>>20, srv.Pid())
 
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
@@ -126,7 +110,7 @@ func run(duration, interval time.Duration, bin, budget string, keyWorkers int) e
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	sample := func() {
-		rss := rssOf(cmd.Process.Pid)
+		rss, _ := proc.RSS(srv.Pid())
 		maxRSS = max(maxRSS, rss)
 		fmt.Printf("t=%5.0fs rss=%4d MiB requests=%d\n", time.Since(start).Seconds(), rss>>20, st.requests.Load())
 	}
@@ -341,21 +325,6 @@ func (w *worker) hostileAdmin(ctx context.Context, _ int) {
 		w.do(ctx, "journal", "GET", w.base+"/__admin/requests", nil, nil)
 		w.do(ctx, "clock", "POST", w.base+"/__admin/clock", []byte(`{"advance":"1s"}`), js)
 	}
-}
-
-// rssOf reads a process's resident set size from /proc.
-func rssOf(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 func parseSize(s string) (int64, error) {

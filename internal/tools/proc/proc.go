@@ -1,0 +1,107 @@
+// Package proc starts a mockserver binary for the load tools (soak, bench)
+// and reads its resources from /proc: building the binary, starting it on a
+// free loopback port, finding where it listens, its resident memory and CPU
+// time.
+package proc
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Build compiles ./cmd/mockserver (run from the module root) into dir.
+func Build(dir string) (string, error) {
+	bin := filepath.Join(dir, "mockserver")
+	out, err := exec.Command("go", "build", "-o", bin, "./cmd/mockserver").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// Server is a started mockserver.
+type Server struct {
+	Cmd  *exec.Cmd
+	Base string // http://127.0.0.1:<port>
+}
+
+// Start runs bin with --addr 127.0.0.1:0 and args, and waits until it says
+// where it listens. Its log goes to stderr.
+func Start(bin string, args ...string) (*Server, error) {
+	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), "listening on "); ok {
+			go io.Copy(io.Discard, stdout)
+			return &Server{Cmd: cmd, Base: "http://" + strings.Trim(after, `"`)}, nil
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	return nil, fmt.Errorf("%s never said where it listens", bin)
+}
+
+// Stop interrupts the server and waits for it.
+func (s *Server) Stop() {
+	s.Cmd.Process.Signal(os.Interrupt)
+	s.Cmd.Wait()
+}
+
+// Pid is the server's process id.
+func (s *Server) Pid() int { return s.Cmd.Process.Pid }
+
+// RSS returns a process's resident memory and its peak (VmRSS, VmHWM), in
+// bytes; 0 when /proc cannot tell.
+func RSS(pid int) (rss, peak int64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb << 10
+		case "VmHWM:":
+			peak = kb << 10
+		}
+	}
+	return rss, peak
+}
+
+// CPU returns the user and system CPU time a process has used.
+func CPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after ')'.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	const hz = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / hz
+}
