@@ -18,6 +18,8 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/rcache"
+	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -66,6 +68,10 @@ type Options struct {
 	// BodyBytes is the memory request bodies being read may take at once
 	// (see admission.go); DefaultBodyBytes when zero.
 	BodyBytes int64
+	// CacheBytes bounds the rendered documents and objects kept for reuse
+	// (half each, see cache.go); DefaultCacheBytes when zero, no caching
+	// when negative.
+	CacheBytes int64
 }
 
 // Control is what the control API needs from the server beyond the
@@ -84,6 +90,7 @@ const (
 	DefaultMaxBodyBytes   = 16 << 20
 	DefaultMaxHeaderBytes = 64 << 10
 	DefaultBodyBytes      = 64 << 20
+	DefaultCacheBytes     = 16 << 20
 )
 
 // Handler serves the emulated API.
@@ -98,6 +105,10 @@ type Handler struct {
 
 	bufs sync.Pool
 	body *bodyAllowance
+
+	// pages and frags cache rendered documents and objects (nil: off).
+	pages *rcache.Cache[string]
+	frags *render.Fragments
 
 	// stopping is closed when the server begins to shut down: injected
 	// delays end then, so a drain never waits for a latency fault.
@@ -134,7 +145,14 @@ func New(o Options) *Handler {
 	if o.CORSOrigins == nil {
 		o.CORSOrigins = []string{"*"}
 	}
+	if o.CacheBytes == 0 {
+		o.CacheBytes = DefaultCacheBytes
+	}
 	h := &Handler{opts: o, stopping: make(chan struct{})}
+	if o.CacheBytes > 0 {
+		h.pages = rcache.New[string](o.CacheBytes/2, 4)
+		h.frags = render.NewFragments(o.CacheBytes / 2)
+	}
 	h.Reseed(o.Seed)
 	h.body = newBodyAllowance(o.BodyBytes)
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }

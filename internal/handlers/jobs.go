@@ -40,6 +40,7 @@ func (h *Handler) renderer(c *call, q *request) *render.Renderer {
 		IncludedFields: q.includedFields,
 		Include:        q.include,
 		Write:          c.ep.Op == resource.OpCreate || c.ep.Op == resource.OpUpdate,
+		Frags:          h.frags,
 	}
 }
 

@@ -85,6 +85,13 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 			return
 		}
 
+		page := h.pageKey(c)
+		if page != "" {
+			if body, ok := h.pages.Get(page); ok {
+				write(w, http.StatusOK, p.ContentType, body)
+				return
+			}
+		}
 		buf := h.getBuf()
 		defer h.putBuf(buf)
 		status, errs := fn(c, buf)
@@ -95,6 +102,9 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 		if status == http.StatusNoContent {
 			w.WriteHeader(status)
 			return
+		}
+		if page != "" && status == http.StatusOK {
+			h.pages.Put(page, *buf)
 		}
 		write(w, status, p.ContentType, *buf)
 	}

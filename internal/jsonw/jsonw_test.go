@@ -3,6 +3,7 @@ package jsonw_test
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -238,6 +239,46 @@ func TestReencode_KeepsOrderUnescapesHTMLAndCompacts(t *testing.T) {
 	for _, bad := range []string{`{"a":`, `{} {}`, `[1,]`, ``} {
 		if _, err := jsonw.Reencode(nil, []byte(bad)); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// TestAppendTimeRaw_MatchesTimeFormat compares the hand-written formatter
+// with time.Format over random instants (whole seconds, microseconds,
+// nanoseconds that truncate, offsets other than UTC) and the edges.
+func TestAppendTimeRaw_MatchesTimeFormat(t *testing.T) {
+	ref := func(t time.Time) string {
+		t = t.UTC()
+		if t.Nanosecond()/1000 == 0 {
+			return t.Format("2006-01-02T15:04:05+00:00")
+		}
+		return t.Format("2006-01-02T15:04:05.000000+00:00")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	zone := time.FixedZone("x", -7*3600-30*60)
+	cases := []time.Time{
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 7, 2, 4, 48, 48, 762000000, time.UTC), time.Date(2024, 2, 29, 12, 0, 0, 1000, zone),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 5000, time.UTC),
+	}
+	for i := 0; i < 100000; i++ {
+		sec := rng.Int64N(253402300800) // years 1970..9999
+		ns := int64(0)
+		switch i % 3 {
+		case 1:
+			ns = rng.Int64N(1e6) * 1000
+		case 2:
+			ns = rng.Int64N(1e9)
+		}
+		tm := time.Unix(sec, ns)
+		if i%4 == 0 {
+			tm = tm.In(zone)
+		}
+		cases = append(cases, tm)
+	}
+	for _, tm := range cases {
+		if got, want := string(jsonw.AppendTimeRaw(nil, tm)), ref(tm); got != want {
+			t.Fatalf("%v: got %s, want %s", tm, got, want)
 		}
 	}
 }

@@ -29,6 +29,16 @@ type Renderer struct {
 	// Write: the document answers a POST (relationship data follows the
 	// revision's rule for write answers).
 	Write bool
+
+	// Frags, when set, caches rendered objects across requests.
+	Frags *Fragments
+
+	baseEsc   string // Base JSON-escaped, once per renderer
+	baseReady bool
+	// shapes of this renderer's objects in Frags (0: not yet).
+	jobShape  uint32
+	shapeMemo [2]shapeMemo
+	memoNext  int
 }
 
 // Links are a document's top-level links; empty Next/Prev render as null.
@@ -76,8 +86,39 @@ func (r *Renderer) JobDoc(b []byte, j *store.Job, included []*store.Entity, self
 	return append(b, '}')
 }
 
-// Job appends one job resource object.
+// Job appends one job resource object (from Frags when it holds it).
 func (r *Renderer) Job(b []byte, j *store.Job) []byte {
+	f := r.Frags
+	if f == nil || j.Stamp() == 0 {
+		return r.job(b, j)
+	}
+	if r.jobShape == 0 {
+		r.jobShape = f.shape(shapeKey{p: r.P, fields: r.Fields, job: true, mode: r.jobRels(), base: r.Base})
+	}
+	if r.jobShape == 0 {
+		return r.job(b, j)
+	}
+	key := fragKey{stamp: j.Stamp(), shape: r.jobShape}
+	if v, ok := f.cache.Get(key); ok {
+		return append(b, v...)
+	}
+	start := len(b)
+	b = r.job(b, j)
+	f.cache.Put(key, b[start:])
+	return b
+}
+
+// jobRels says whether a job's relationship data is written (relData) or
+// not (relLinks) for this renderer.
+func (r *Renderer) jobRels() relMode {
+	p := r.P
+	if r.Include || (r.Write && p.RelDataOnCreate) || (!r.Write && p.RelDataOnRead) {
+		return relData
+	}
+	return relLinks
+}
+
+func (r *Renderer) job(b []byte, j *store.Job) []byte {
 	p := r.P
 	b = append(b, `{"type":`...)
 	b = jsonw.String(b, p.Res.Type)
@@ -91,7 +132,7 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 		if !r.Fields.Has(i) || (i == resource.JobIDField && !p.JobIDAttribute) {
 			continue
 		}
-		b = jsonw.Key(b, a.Name, first)
+		b = appendKey(b, a.Key, first)
 		first = false
 		b = a.Append(b, j)
 	}
@@ -99,7 +140,7 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 	b = append(b, `},"relationships":{`...)
 	b = jsonw.String(b, ek.Plural())
 	b = append(b, ":{"...)
-	data := r.Include || (r.Write && p.RelDataOnCreate) || (!r.Write && p.RelDataOnRead)
+	data := r.jobRels() == relData
 	if data {
 		b = append(b, `"data":[`...)
 		for i, id := range j.IDs {
@@ -165,8 +206,66 @@ func (r *Renderer) entityRels() relMode {
 func (r *Renderer) RelData() bool { m := r.entityRels(); return m == relData || m == relBoth }
 
 // entity appends one catalog entity resource object of profile ep, its
-// relationship written as mode says (related are its ids).
+// relationship written as mode says (related are its ids). With Frags, the
+// object comes from the cache but for its relationship data, which is
+// written fresh (an item's variants change without the item changing).
 func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
+	data := mode == relData || mode == relBoth
+	var shape uint32
+	if r.Frags != nil && e.Stamp() != 0 {
+		shape = r.entityShape(ep, fields, mode)
+	}
+	if shape == 0 {
+		b = r.entityHead(b, ep, e, fields, mode)
+		if data {
+			b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
+		}
+		return r.entityTail(b, ep, e, mode)
+	}
+	c := r.Frags.cache
+	head := fragKey{stamp: e.Stamp(), shape: shape}
+	if v, ok := c.Get(head); ok {
+		b = append(b, v...)
+	} else {
+		start := len(b)
+		b = r.entityHead(b, ep, e, fields, mode)
+		if !data { // one part: the whole object
+			b = r.entityTail(b, ep, e, mode)
+		}
+		c.Put(head, b[start:])
+	}
+	if !data {
+		return b
+	}
+	b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
+	tail := fragKey{stamp: e.Stamp(), shape: shape, part: 1}
+	if v, ok := c.Get(tail); ok {
+		return append(b, v...)
+	}
+	start := len(b)
+	b = r.entityTail(b, ep, e, mode)
+	c.Put(tail, b[start:])
+	return b
+}
+
+// entityShape returns the shape id of entities of ep rendered with fields
+// and mode by this renderer (memoised: a renderer uses one or two).
+func (r *Renderer) entityShape(ep *resource.Profile, fields resource.FieldSet, mode relMode) uint32 {
+	k := shapeKey{p: ep, fields: fields, mode: mode, base: r.Base}
+	for i := range r.shapeMemo {
+		if m := &r.shapeMemo[i]; m.id != 0 && m.k == k {
+			return m.id
+		}
+	}
+	id := r.Frags.shape(k)
+	r.shapeMemo[r.memoNext] = shapeMemo{k, id}
+	r.memoNext = (r.memoNext + 1) % len(r.shapeMemo)
+	return id
+}
+
+// entityHead appends an entity up to where its relationship data goes
+// (all of it but the links when there is no data).
+func (r *Renderer) entityHead(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode) []byte {
 	b = append(b, `{"type":`...)
 	b = jsonw.String(b, ep.Res.Type)
 	b = append(b, `,"id":`...)
@@ -177,32 +276,43 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 		if !fields.Has(i) {
 			continue
 		}
-		b = jsonw.Key(b, a.Name, first)
+		b = appendKey(b, a.Key, first)
 		first = false
 		b = a.AppendJSON(b, e)
 	}
 	b = append(b, '}')
-	seg := url.PathEscape(e.ID)
 	if mode != relNone {
-		key := ep.RelKey
 		b = append(b, `,"relationships":{`...)
-		b = jsonw.String(b, key)
+		b = jsonw.String(b, ep.RelKey)
 		b = append(b, ":{"...)
 		if mode == relData || mode == relBoth {
 			b = append(b, `"data":`...)
-			b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
-			if mode == relBoth {
-				b = append(b, ',')
-			}
+		}
+	}
+	return b
+}
+
+// entityTail appends what follows the relationship data: the
+// relationship's links, and the object's.
+func (r *Renderer) entityTail(b []byte, ep *resource.Profile, e *store.Entity, mode relMode) []byte {
+	seg := url.PathEscape(e.ID)
+	if mode != relNone {
+		if mode == relBoth {
+			b = append(b, ',')
 		}
 		if mode != relData {
-			b = r.relLinks(b, ep.Res, seg, key)
+			b = r.relLinks(b, ep.Res, seg, ep.RelKey)
 		}
 		b = append(b, "}}"...)
 	}
 	b = append(b, `,"links":{"self":`...)
 	b = r.link(b, ep.Res, seg, "/")
 	return append(b, "}}"...)
+}
+
+type shapeMemo struct {
+	k  shapeKey
+	id uint32
 }
 
 // identifiers appends resource identifiers of type typ: an array, or for a
@@ -345,10 +455,21 @@ func optString(b []byte, s string) []byte {
 	return jsonw.String(b, s)
 }
 
+// appendKey appends a pre-escaped `"name":`, after a comma unless first.
+func appendKey(b []byte, quoted string, first bool) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	return append(b, quoted...)
+}
+
 // link appends "base/api/<resource>/<seg><suffix>" as a JSON string.
 func (r *Renderer) link(b []byte, res *resource.Resource, seg, suffix string) []byte {
+	if !r.baseReady {
+		r.baseEsc, r.baseReady = string(appendRaw(nil, r.Base)), true
+	}
 	b = append(b, '"')
-	b = appendRaw(b, r.Base)
+	b = append(b, r.baseEsc...)
 	b = append(b, "/api/"...)
 	b = append(b, res.Name...)
 	b = append(b, '/')

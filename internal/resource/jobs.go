@@ -11,23 +11,32 @@ import (
 // JobAttr is one attribute of a bulk job: its wire name and how it is
 // written.
 type JobAttr struct {
-	Name   string
+	Name string
+	// Key is `"<name>":`, escaped once.
+	Key    string
 	Append func(b []byte, j *store.Job) []byte
 }
 
 // JobAttrs are the attributes of every bulk job, in the order Klaviyo
 // writes them; job_id is the id itself while the revision has no top-level
 // id. Rendering and sparse fieldsets use this one table.
-var JobAttrs = []JobAttr{
-	{"job_id", func(b []byte, j *store.Job) []byte { return jsonw.String(b, j.ID) }},
-	{"status", func(b []byte, j *store.Job) []byte { return jsonw.String(b, j.Status.String()) }},
-	{"created_at", func(b []byte, j *store.Job) []byte { return jsonw.Time(b, j.CreatedAt) }},
-	{"total_count", func(b []byte, j *store.Job) []byte { return jsonw.Int(b, j.Total) }},
-	{"completed_count", func(b []byte, j *store.Job) []byte { return jsonw.Int(b, j.Completed) }},
-	{"failed_count", func(b []byte, j *store.Job) []byte { return jsonw.Int(b, j.Failed) }},
-	{"completed_at", func(b []byte, j *store.Job) []byte { return jsonw.Time(b, j.CompletedAt) }},
-	{"expires_at", func(b []byte, j *store.Job) []byte { return jsonw.Time(b, j.ExpiresAt) }},
-	{"errors", appendJobErrors},
+var JobAttrs = withKeys([]JobAttr{
+	{"job_id", "", func(b []byte, j *store.Job) []byte { return jsonw.String(b, j.ID) }},
+	{"status", "", func(b []byte, j *store.Job) []byte { return jsonw.String(b, j.Status.String()) }},
+	{"created_at", "", func(b []byte, j *store.Job) []byte { return jsonw.Time(b, j.CreatedAt) }},
+	{"total_count", "", func(b []byte, j *store.Job) []byte { return jsonw.Int(b, j.Total) }},
+	{"completed_count", "", func(b []byte, j *store.Job) []byte { return jsonw.Int(b, j.Completed) }},
+	{"failed_count", "", func(b []byte, j *store.Job) []byte { return jsonw.Int(b, j.Failed) }},
+	{"completed_at", "", func(b []byte, j *store.Job) []byte { return jsonw.Time(b, j.CompletedAt) }},
+	{"expires_at", "", func(b []byte, j *store.Job) []byte { return jsonw.Time(b, j.ExpiresAt) }},
+	{"errors", "", appendJobErrors},
+})
+
+func withKeys(attrs []JobAttr) []JobAttr {
+	for i := range attrs {
+		attrs[i].Key = string(jsonw.String(nil, attrs[i].Name)) + ":"
+	}
+	return attrs
 }
 
 func appendJobErrors(b []byte, j *store.Job) []byte {

@@ -69,6 +69,13 @@ type Account struct {
 	// work, when set (tests), counts the jobs a page visits.
 	work *atomic.Int64
 
+	// stamps hands out stamps (Options.stamps); stamp is this account's
+	// own, and ver the version of each job collection and of the catalog
+	// (last), a new stamp on every change.
+	stamps *atomic.Uint64
+	stamp  uint64
+	ver    [NumJobKinds + 1]atomic.Uint64
+
 	// size is the account's estimated size in bytes; meter is the store
 	// generation it counts against (nil once evicted or forgotten).
 	size  atomic.Int64
@@ -83,7 +90,9 @@ type jobRef struct {
 // newAccount builds an account from the store's options (read under the
 // store's lock).
 func newAccount(key string, o *Options) *Account {
-	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog()}
+	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(),
+		stamps: o.stamps}
+	a.stamp = a.nextStamp()
 	for k := range a.jobs {
 		a.jobs[k] = newJobSet(o.compares)
 	}
@@ -144,6 +153,42 @@ func (a *Account) ensureLocked(c Collection) error {
 func (a *Account) markSeededLocked(c Collection) {
 	a.seeded[c] = true
 	a.seededN.Or(1 << c)
+	a.bumpLocked(c)
+}
+
+// nextStamp returns a stamp never handed out before in this store.
+func (a *Account) nextStamp() uint64 {
+	if a.stamps == nil { // an account outside a store (tests)
+		a.stamps = new(atomic.Uint64)
+	}
+	return a.stamps.Add(1)
+}
+
+// bumpLocked gives collection c a new version (every entity collection
+// shares the catalog's).
+func (a *Account) bumpLocked(c Collection) {
+	i := NumJobKinds
+	if k, ok := c.IsJobs(); ok {
+		i = k
+	}
+	a.ver[i].Store(a.nextStamp())
+}
+
+// Stamp identifies this account among every account the store ever held
+// (a key forgotten and used again gets a new one).
+func (a *Account) Stamp() uint64 { return a.stamp }
+
+// Version returns the version of collection c, after bringing created jobs
+// up to the clock: it changes whenever anything c holds changes, and never
+// repeats. Every entity collection has the catalog's version (relationships
+// cross them). A collection not generated yet has version 0.
+func (a *Account) Version(c Collection) uint64 {
+	a.settle()
+	i := NumJobKinds
+	if k, ok := c.IsJobs(); ok {
+		i = k
+	}
+	return a.ver[i].Load()
 }
 
 // installLocked makes seed the content of collection c (which is empty).
@@ -169,6 +214,10 @@ func (a *Account) installLocked(c Collection, seed Seed) {
 }
 
 func (a *Account) insertJobLocked(j *Job) {
+	if j.stamp == 0 {
+		j.stamp = a.nextStamp()
+	}
+	a.bumpLocked(JobCollection(j.Kind))
 	s := a.jobs[j.Kind]
 	delta := j.memSize()
 	if old, ok := s.all.ReplaceOrInsert(j); ok {
@@ -361,7 +410,7 @@ func (a *Account) Put(j *Job) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	cp := *j
-	cp.work = nil
+	cp.work, cp.stamp = nil, 0
 	if err := a.reserve(cp.memSize()); err != nil {
 		return err
 	}
@@ -380,6 +429,7 @@ func (a *Account) Delete(kind JobKind, id string) bool {
 	s := a.jobs[kind]
 	old, ok := s.all.Delete(&Job{ID: id})
 	if ok {
+		a.bumpLocked(JobCollection(kind))
 		s.byStatus[old.Status].Delete(old)
 		a.removeActiveLocked(kind, id)
 		a.grow(-old.memSize())

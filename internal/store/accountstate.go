@@ -263,6 +263,7 @@ func (a *Account) rebuildCatalogLocked(st AccountState, o ReplaceOptions, ents m
 	}
 	a.grow(-a.catalogBytesLocked())
 	a.cat = newCatalog()
+	a.bumpLocked(Items)
 	for k := EntityKind(0); k < NumEntityKinds; k++ {
 		for _, e := range install[k] {
 			if e.Kind == VariantKind && a.cat.ents[ItemKind][e.Item] == nil {
@@ -297,6 +298,7 @@ func (a *Account) clearJobsLocked(k JobKind) {
 		return true
 	})
 	a.jobs[k] = newJobSet(a.work)
+	a.bumpLocked(JobCollection(k))
 	keep := a.active[:0]
 	for _, r := range a.active {
 		if r.kind != k {

@@ -31,6 +31,8 @@ type Attr struct {
 	Name string
 	Kind AttrKind
 	Slot int
+	// Key is `"<name>":`, escaped once (set by withKeys).
+	Key string
 }
 
 // AttrSet is a set of attributes of one entity type, by index in its Attrs.
@@ -46,43 +48,51 @@ func (s AttrSet) With(i int) AttrSet { return s | 1<<i }
 // not exceed 100kb").
 const MaxCustomMetadata = 100 * 1024
 
+// withKeys sets each attribute's pre-escaped key.
+func withKeys(attrs []Attr) []Attr {
+	for i := range attrs {
+		attrs[i].Key = string(jsonw.String(nil, attrs[i].Name)) + ":"
+	}
+	return attrs
+}
+
 var (
-	itemAttrs = []Attr{
-		{"external_id", KExternalID, 0},
-		{"title", KString, StrTitle},
-		{"description", KString, StrDescription},
-		{"price", KNumber, NumPrice},
-		{"url", KString, StrURL},
-		{"image_full_url", KString, StrImageFullURL},
-		{"image_thumbnail_url", KString, StrImageThumbnailURL},
-		{"images", KStrings, 0},
-		{"custom_metadata", KObject, 0},
-		{"published", KBool, 0},
-		{"created", KCreated, 0},
-		{"updated", KUpdated, 0},
-	}
-	variantAttrs = []Attr{
-		{"external_id", KExternalID, 0},
-		{"title", KString, StrTitle},
-		{"description", KString, StrDescription},
-		{"sku", KString, StrSKU},
-		{"inventory_policy", KPolicy, 0},
-		{"inventory_quantity", KNumber, NumInventoryQuantity},
-		{"price", KNumber, NumPrice},
-		{"url", KString, StrURL},
-		{"image_full_url", KString, StrImageFullURL},
-		{"image_thumbnail_url", KString, StrImageThumbnailURL},
-		{"images", KStrings, 0},
-		{"custom_metadata", KObject, 0},
-		{"published", KBool, 0},
-		{"created", KCreated, 0},
-		{"updated", KUpdated, 0},
-	}
-	categoryAttrs = []Attr{
-		{"external_id", KExternalID, 0},
-		{"name", KString, StrName},
-		{"updated", KUpdated, 0},
-	}
+	itemAttrs = withKeys([]Attr{
+		{"external_id", KExternalID, 0, ""},
+		{"title", KString, StrTitle, ""},
+		{"description", KString, StrDescription, ""},
+		{"price", KNumber, NumPrice, ""},
+		{"url", KString, StrURL, ""},
+		{"image_full_url", KString, StrImageFullURL, ""},
+		{"image_thumbnail_url", KString, StrImageThumbnailURL, ""},
+		{"images", KStrings, 0, ""},
+		{"custom_metadata", KObject, 0, ""},
+		{"published", KBool, 0, ""},
+		{"created", KCreated, 0, ""},
+		{"updated", KUpdated, 0, ""},
+	})
+	variantAttrs = withKeys([]Attr{
+		{"external_id", KExternalID, 0, ""},
+		{"title", KString, StrTitle, ""},
+		{"description", KString, StrDescription, ""},
+		{"sku", KString, StrSKU, ""},
+		{"inventory_policy", KPolicy, 0, ""},
+		{"inventory_quantity", KNumber, NumInventoryQuantity, ""},
+		{"price", KNumber, NumPrice, ""},
+		{"url", KString, StrURL, ""},
+		{"image_full_url", KString, StrImageFullURL, ""},
+		{"image_thumbnail_url", KString, StrImageThumbnailURL, ""},
+		{"images", KStrings, 0, ""},
+		{"custom_metadata", KObject, 0, ""},
+		{"published", KBool, 0, ""},
+		{"created", KCreated, 0, ""},
+		{"updated", KUpdated, 0, ""},
+	})
+	categoryAttrs = withKeys([]Attr{
+		{"external_id", KExternalID, 0, ""},
+		{"name", KString, StrName, ""},
+		{"updated", KUpdated, 0, ""},
+	})
 )
 
 // AppendJSON appends the attribute's value in e as Klaviyo writes it

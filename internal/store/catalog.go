@@ -106,6 +106,10 @@ func indexSize(e *Entity) int64 {
 // every index in step.
 func (a *Account) putEntityLocked(e *Entity) {
 	c := &a.cat
+	if e.stamp == 0 {
+		e.stamp = a.nextStamp()
+	}
+	a.bumpLocked(Items)
 	old, existed := c.ents[e.Kind][e.ID]
 	c.ents[e.Kind][e.ID] = e
 	pos := positionOf(e)
@@ -195,6 +199,7 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 		}
 	}
 	delete(c.ents[kind], id)
+	a.bumpLocked(Items)
 	a.unindexLocked(e)
 	a.grow(-e.memSize() - indexSize(e))
 }
@@ -216,6 +221,7 @@ func (a *Account) linkLocked(category, item string, at time.Time) {
 		return
 	}
 	c.itemCats[item] = insertPos(c.itemCats[item], positionOf(ce))
+	a.bumpLocked(Items)
 	a.grow(linkBytes)
 	a.touchLocked(CategoryKind, category, at)
 }
@@ -258,6 +264,7 @@ func (a *Account) unlinkLocked(category, item string, at time.Time) {
 	} else {
 		delete(c.itemCats, item)
 	}
+	a.bumpLocked(Items)
 	a.grow(-linkBytes)
 	a.touchLocked(CategoryKind, category, at)
 }
@@ -271,6 +278,8 @@ func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 	}
 	cp := *e
 	cp.Updated = at
+	cp.stamp = a.nextStamp()
+	a.bumpLocked(Items)
 	a.cat.ents[kind][id] = &cp
 }
 

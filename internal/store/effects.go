@@ -37,6 +37,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	var e Entity
 	if exists {
 		e = *old
+		e.stamp = 0 // a new value
 	} else {
 		e = newEntity(ek, el, at)
 		if ek == VariantKind {

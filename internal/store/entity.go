@@ -88,7 +88,12 @@ type Entity struct {
 	Created, Updated time.Time
 	// Item is a variant's parent item id (immutable).
 	Item string
+	// stamp identifies this value (see Job.Stamp); 0 until stored.
+	stamp uint64
 }
+
+// Stamp identifies this value of the entity (see Job.Stamp).
+func (e *Entity) Stamp() uint64 { return e.stamp }
 
 // String slots of Entity.Str.
 const (

@@ -130,7 +130,14 @@ type Job struct {
 	// work is the pending part of a job created through the API; nil for
 	// history (seeded or imported jobs, and finished ones).
 	work *work
+	// stamp identifies this value among every value the store held (0
+	// until it is stored).
+	stamp uint64
 }
+
+// Stamp identifies this value of the job: a change to the job stores a new
+// value with a new stamp, so what was rendered from a stamp stays true.
+func (j *Job) Stamp() uint64 { return j.stamp }
 
 // Created reports whether the job was created through the API and is still
 // being processed.

@@ -187,6 +187,8 @@ func (a *Account) swapLocked(old, nj *Job) {
 	if old == nj {
 		return
 	}
+	nj.stamp = a.nextStamp()
+	a.bumpLocked(JobCollection(nj.Kind))
 	s := a.jobs[nj.Kind]
 	s.all.ReplaceOrInsert(nj)
 	a.grow(nj.memSize() - old.memSize())
@@ -250,6 +252,7 @@ func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 		return j
 	}
 	nj := *j
+	nj.stamp = 0 // a new value: swapLocked stamps it
 	nj.Status = st
 	nj.Errors = j.Errors[:len(j.Errors):len(j.Errors)]
 	for k := w.processed; k < n; k++ {

@@ -53,6 +53,10 @@ type Options struct {
 	// before it is generated.
 	SeedBytes func(Collection) int64
 
+	// stamps hands out the stamps of stored values and collection
+	// versions (set by New; shared by every account, kept across resets).
+	stamps *atomic.Uint64
+
 	// compares, when set (by tests), counts the id comparisons the job
 	// indexes make and the jobs a page visits, to show a page costs
 	// O(page + log n).
@@ -80,6 +84,7 @@ func New(opts Options) *Store {
 		panic("store: Options.Now is required")
 	}
 	opts.Lifecycle = opts.Lifecycle.withDefaults()
+	opts.stamps = new(atomic.Uint64)
 	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New()}
 	s.meter = s.newMeter()
 	return s

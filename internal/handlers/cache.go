@@ -1,0 +1,62 @@
+package handlers
+
+import (
+	"encoding/binary"
+	"net/http"
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// Rendered documents are cached whole, keyed by everything they are made
+// of: the account (its stamp, new for every account the store ever held),
+// the versions of the collections the document reads (each a new stamp on
+// every change, taken after created jobs are brought up to the clock), the
+// revision that serves it, the request path and query as sent, and the
+// base URL of its links. A change to anything the document shows changes
+// the key, so a cached document is never stale; documents of older
+// versions are never asked for again and age out. Only reads without side
+// effects are cached: lists, related lists, relationship reads and GET-one
+// (but a job's GET-one in polls mode, which advances the job). Objects
+// inside documents are cached too (render.Fragments), so a document
+// rebuilt after a change mostly copies bytes.
+
+// pageKey returns the cache key of the document c is about to render, or
+// "" when it is not cached.
+func (h *Handler) pageKey(c *call) string {
+	if h.pages == nil {
+		return ""
+	}
+	var cs [2]store.Collection
+	n := 0
+	switch op := c.ep.Op; {
+	case op != resource.OpList && op != resource.OpGet && op != resource.OpRelated && op != resource.OpRelIDs:
+		return ""
+	case c.res.Job != nil:
+		if op == resource.OpGet && c.r.Method == http.MethodGet && h.opts.Store.Options().Lifecycle.Mode == store.Polls {
+			return "" // a poll advances the job
+		}
+		cs[n], n = store.JobCollection(c.res.Job.Kind), n+1
+		if op == resource.OpGet && strings.Contains(c.r.URL.RawQuery, "include") {
+			cs[n], n = store.Items, n+1 // included entities
+		}
+	default:
+		cs[n], n = store.Items, n+1 // the catalog
+	}
+	base := h.base(c.r)
+	path := c.r.URL.EscapedPath()
+	b := make([]byte, 0, 8*(1+n)+len(c.p.Date)+len(path)+len(c.r.URL.RawQuery)+len(base)+4)
+	b = binary.LittleEndian.AppendUint64(b, c.acct.Stamp())
+	for _, col := range cs[:n] {
+		b = binary.LittleEndian.AppendUint64(b, c.acct.Version(col))
+	}
+	b = append(b, c.p.Date...)
+	b = append(b, 0)
+	b = append(b, path...)
+	b = append(b, '?')
+	b = append(b, c.r.URL.RawQuery...)
+	b = append(b, 0)
+	b = append(b, base...)
+	return string(b)
+}

@@ -1,0 +1,135 @@
+// Package rcache holds rendered bytes for reuse: a byte-bounded map in
+// shards, each shard two generations. A lookup in the older generation
+// moves the entry to the current one; when the current generation is full,
+// it becomes the older one and the older one is dropped, so what is read
+// stays and what is not ages out, and the whole cache never holds more
+// than its budget (plus one entry per shard). Keys name an immutable thing
+// (a stored object's stamp, or a document and the versions of everything
+// it was rendered from), so an entry is never stale: a change makes new
+// keys, and old entries are never asked for again.
+package rcache
+
+import (
+	"hash/maphash"
+	"sync"
+	"sync/atomic"
+)
+
+// entryOverhead estimates what one entry costs besides its bytes (map
+// slot, slice header, key).
+const entryOverhead = 96
+
+// Cache maps K to bytes within a byte budget. Safe for concurrent use.
+type Cache[K comparable] struct {
+	shards []shard[K]
+	seed   maphash.Seed
+	// limit is each generation's budget per shard; maxEntry the largest
+	// entry kept (a quarter of a generation, so one entry cannot flush it).
+	limit, maxEntry int64
+	hits, misses    atomic.Int64
+}
+
+type shard[K comparable] struct {
+	mu        sync.Mutex
+	cur, prev map[K][]byte
+	curBytes  int64
+	prevBytes int64
+}
+
+// New returns a cache holding at most budget bytes in n shards (0 or
+// less: a cache that keeps nothing). Fewer shards keep larger entries: an
+// entry may take a quarter of a shard's generation, budget/(8n).
+func New[K comparable](budget int64, n int) *Cache[K] {
+	c := &Cache[K]{seed: maphash.MakeSeed(), shards: make([]shard[K], max(n, 1))}
+	if budget > 0 {
+		c.limit = budget / int64(len(c.shards)) / 2
+		c.maxEntry = c.limit / 4
+	}
+	for i := range c.shards {
+		c.shards[i].cur = map[K][]byte{}
+	}
+	return c
+}
+
+func (c *Cache[K]) shard(k K) *shard[K] {
+	return &c.shards[maphash.Comparable(c.seed, k)%uint64(len(c.shards))]
+}
+
+// Get returns the bytes stored under k. They must not be modified.
+func (c *Cache[K]) Get(k K) ([]byte, bool) {
+	if c.limit <= 0 {
+		return nil, false
+	}
+	s := c.shard(k)
+	s.mu.Lock()
+	v, ok := s.cur[k]
+	if !ok {
+		if v, ok = s.prev[k]; ok {
+			delete(s.prev, k)
+			s.prevBytes -= int64(len(v)) + entryOverhead
+			s.putLocked(c, k, v)
+		}
+	}
+	s.mu.Unlock()
+	if ok {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
+	return v, ok
+}
+
+// Put stores a copy of v under k, unless v is larger than an entry may be.
+func (c *Cache[K]) Put(k K, v []byte) {
+	if c.limit <= 0 || int64(len(v)) > c.maxEntry {
+		return
+	}
+	cp := make([]byte, len(v))
+	copy(cp, v)
+	s := c.shard(k)
+	s.mu.Lock()
+	if old, ok := s.cur[k]; ok {
+		s.curBytes -= int64(len(old)) + entryOverhead
+	}
+	s.putLocked(c, k, cp)
+	s.mu.Unlock()
+}
+
+func (s *shard[K]) putLocked(c *Cache[K], k K, v []byte) {
+	size := int64(len(v)) + entryOverhead
+	if s.curBytes+size > c.limit {
+		s.prev, s.prevBytes = s.cur, s.curBytes
+		s.cur, s.curBytes = map[K][]byte{}, 0
+	}
+	s.cur[k] = v
+	s.curBytes += size
+}
+
+// Bytes returns the estimated bytes held.
+func (c *Cache[K]) Bytes() int64 {
+	var n int64
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		n += s.curBytes + s.prevBytes
+		s.mu.Unlock()
+	}
+	return n
+}
+
+// Budget returns the most the cache holds.
+func (c *Cache[K]) Budget() int64 { return c.limit * 2 * int64(len(c.shards)) }
+
+// Stats returns the hits and misses so far.
+func (c *Cache[K]) Stats() (hits, misses int64) { return c.hits.Load(), c.misses.Load() }
+
+// Clear drops every entry.
+func (c *Cache[K]) Clear() {
+	for i := range c.shards {
+		s := &c.shards[i]
+		s.mu.Lock()
+		s.cur, s.prev = map[K][]byte{}, nil
+		s.curBytes, s.prevBytes = 0, 0
+		s.mu.Unlock()
+	}
+}

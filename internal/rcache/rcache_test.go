@@ -1,0 +1,87 @@
+package rcache
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+	"testing"
+)
+
+func TestCache_GetPutAndTheBudget(t *testing.T) {
+	c := New[string](1<<20, 16)
+	c.Put("a", []byte("alpha"))
+	v, ok := c.Get("a")
+	if !ok || string(v) != "alpha" {
+		t.Fatalf("Get = %q %v", v, ok)
+	}
+	if _, ok := c.Get("b"); ok {
+		t.Fatal("a key never put was found")
+	}
+	val := bytes.Repeat([]byte("x"), 1000)
+	for i := 0; i < 100_000; i++ {
+		c.Put(fmt.Sprint("k", i), val)
+		if n := c.Bytes(); n > c.Budget() {
+			t.Fatalf("after %d puts the cache holds %d bytes, budget %d", i+1, n, c.Budget())
+		}
+	}
+	if c.Bytes() < c.Budget()/4 {
+		t.Fatalf("a full cache holds only %d of %d bytes", c.Bytes(), c.Budget())
+	}
+	c.Put("huge", make([]byte, c.Budget()))
+	if _, ok := c.Get("huge"); ok {
+		t.Fatal("an entry larger than a shard's share was kept")
+	}
+}
+
+func TestCache_WhatIsReadStays(t *testing.T) {
+	c := New[int](64<<10, 16)
+	val := make([]byte, 100)
+	c.Put(-1, val)
+	for i := 0; i < 10_000; i++ {
+		c.Put(i, val)
+		if _, ok := c.Get(-1); !ok {
+			t.Fatalf("an entry read after every put was dropped after %d puts", i+1)
+		}
+	}
+}
+
+func TestCache_StoresACopy(t *testing.T) {
+	c := New[string](1<<20, 16)
+	v := []byte("abc")
+	c.Put("k", v)
+	v[0] = 'X'
+	if got, _ := c.Get("k"); string(got) != "abc" {
+		t.Fatalf("the cache kept the caller's slice: %q", got)
+	}
+}
+
+func TestCache_ZeroBudgetKeepsNothing(t *testing.T) {
+	c := New[string](0, 16)
+	c.Put("k", []byte("v"))
+	if _, ok := c.Get("k"); ok || c.Bytes() != 0 {
+		t.Fatal("a zero-budget cache kept an entry")
+	}
+}
+
+func TestCache_Concurrent(t *testing.T) {
+	c := New[int](256<<10, 16)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 5000; i++ {
+				k := (i * 7) % 500
+				if v, ok := c.Get(k); ok && len(v) != k%50+1 {
+					t.Errorf("key %d holds %d bytes", k, len(v))
+					return
+				}
+				c.Put(k, make([]byte, k%50+1))
+			}
+		}(g)
+	}
+	wg.Wait()
+	if c.Bytes() > c.Budget() {
+		t.Fatalf("%d bytes over the budget %d", c.Bytes(), c.Budget())
+	}
+}
