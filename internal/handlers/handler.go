@@ -21,6 +21,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -106,6 +107,9 @@ type Handler struct {
 	bufs sync.Pool
 	body *bodyAllowance
 
+	// revisionValues are the x-klaviyo-api-revision values, by revision.
+	revisionValues [][]string
+
 	// pages and frags cache rendered documents and objects (nil: off).
 	pages *rcache.Cache[string]
 	frags *render.Fragments
@@ -155,10 +159,16 @@ func New(o Options) *Handler {
 	}
 	h.Reseed(o.Seed)
 	h.body = newBodyAllowance(o.BodyBytes)
+	for _, p := range o.Resources.Revisions().All() {
+		h.revisionValues = append(h.revisionValues, []string{p.Date})
+	}
 	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
 	h.router = h.routes()
 	return h
 }
+
+// revisionValue is the shared header value naming revision p.
+func (h *Handler) revisionValue(p *revision.Profile) []string { return h.revisionValues[p.Index] }
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,7 +95,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := clock.StartStopwatch()
 		started := h.opts.Clock.Now()
-		rec := &recorder{ResponseWriter: w, id: fmt.Sprintf("req-%08d", h.reqSeq.Add(1))}
+		rec := &recorder{ResponseWriter: w, id: requestID(h.reqSeq.Add(1))}
 		api := !strings.HasPrefix(r.URL.Path, adminPrefix)
 		var tap *bodyTap
 		if api && r.Body != nil && r.Body != http.NoBody && h.opts.Journal.Cap() > 0 {
@@ -157,10 +158,28 @@ func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 	return nil
 }
 
+// requestID is "req-" and n in at least eight digits.
+func requestID(n uint64) string {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], n, 10)
+	var b [32]byte
+	out := append(b[:0], "req-"...)
+	for i := len(d); i < 8; i++ {
+		out = append(out, '0')
+	}
+	return string(append(out, d...))
+}
+
+// logRequest writes the access-log line of a request: at debug level (the
+// request journal, GET /__admin/requests, is where requests are inspected;
+// --log-level debug prints every one), at error level for a 5xx.
 func (h *Handler) logRequest(r *http.Request, rec *recorder, sw clock.Stopwatch) {
-	level := slog.LevelInfo
+	level := slog.LevelDebug
 	if rec.status >= 500 {
 		level = slog.LevelError
+	}
+	if !h.opts.Logger.Enabled(r.Context(), level) {
+		return
 	}
 	h.opts.Logger.LogAttrs(r.Context(), level, "request",
 		slog.String("request_id", rec.id),
@@ -183,13 +202,18 @@ func (h *Handler) journal(r *http.Request, rec *recorder, tap *bodyTap, started 
 	if h.opts.Journal.Cap() == 0 {
 		return
 	}
+	path, query := r.URL.Path, r.URL.RawQuery
+	if len(r.RequestURI) > 2*journal.MaxURLPart {
+		// They may share the request line's string: copies pin less.
+		path, query = strings.Clone(path), strings.Clone(query)
+	}
 	e := journal.Entry{
 		RequestID:         rec.id,
 		Time:              started,
 		Method:            r.Method,
-		Path:              r.URL.Path,
-		Query:             r.URL.RawQuery,
-		Headers:           r.Header.Clone(),
+		Path:              path,
+		Query:             query,
+		Headers:           r.Header, // Record keeps what it needs, as it needs
 		Status:            rec.status,
 		Revision:          rec.revision,
 		RequestedRevision: r.Header.Get("revision"),

@@ -39,7 +39,7 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 		rec := recorderOf(w)
 		rec.op = name
 		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
-		w.Header().Set(headerReqID, h.requestUUID())
+		w.Header()[keyReqID] = []string{h.requestUUID()}
 
 		// Several revision headers are joined, as Django joins them, and so
 		// refused as malformed.
@@ -54,7 +54,7 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 		}
 		c.p, c.rp = p, ep.Res.At(p)
 		rec.revision = p.Date
-		w.Header().Set(headerRevision, p.Date)
+		w.Header()[keyRevision] = h.revisionValue(p)
 		o, ok := ep.At(p)
 		if !ok {
 			h.writeErrors(w, r, styleOf(p), apierror.NoValidRevision())

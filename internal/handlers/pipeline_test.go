@@ -200,3 +200,12 @@ func TestRoutes_ErrorsUseTheRevisionsErrorShape(t *testing.T) {
 func er0(status int) string {
 	return map[int]string{400: "invalid", 401: "not_authenticated", 404: "not_found"}[status]
 }
+
+func TestRequestID(t *testing.T) {
+	for n, want := range map[uint64]string{1: "req-00000001", 12345678: "req-12345678", 123456789: "req-123456789",
+		18446744073709551615: "req-18446744073709551615"} {
+		if got := requestID(n); got != want {
+			t.Errorf("requestID(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

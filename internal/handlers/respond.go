@@ -8,11 +8,41 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
 
+// Header keys as net/http canonicalises them, for setting the header map
+// directly (http.Header.Set canonicalises every key on every call).
+const (
+	keyContentType   = "Content-Type"
+	keyContentLength = "Content-Length"
+	keyAllow         = "Allow"
+	keyLimit         = "Ratelimit-Limit"
+	keyRemaining     = "Ratelimit-Remaining"
+	keyReset         = "Ratelimit-Reset"
+	keyRevision      = "X-Klaviyo-Api-Revision"
+	keyReqID         = "X-Klaviyo-Req-Id"
+)
+
+// Header values shared by every response (never modified).
+var (
+	valueJSONAPI = []string{revision.JSONAPI}
+	valueJSON    = []string{revision.JSON}
+)
+
+// contentType returns the shared header value of a content type.
+func contentType(ct string) []string {
+	switch ct {
+	case revision.JSONAPI:
+		return valueJSONAPI
+	case revision.JSON:
+		return valueJSON
+	}
+	return []string{ct}
+}
+
 // write sends a complete response: status, content type, length and body.
-func write(w http.ResponseWriter, status int, contentType string, body []byte) {
+func write(w http.ResponseWriter, status int, ct string, body []byte) {
 	hd := w.Header()
-	hd.Set("Content-Type", contentType)
-	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	hd[keyContentType] = contentType(ct)
+	hd[keyContentLength] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

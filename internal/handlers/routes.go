@@ -145,10 +145,10 @@ func (m methods) allow() []string {
 
 func (h *Handler) dispatch(m methods) http.HandlerFunc {
 	allow := m.allow()
-	allowHeader := strings.Join(allow, ", ")
+	allowHeader := []string{strings.Join(allow, ", ")} // shared, never modified
 	return func(w http.ResponseWriter, r *http.Request) {
 		// Klaviyo sends Allow on its answers, 429s included (observed).
-		w.Header().Set("Allow", allowHeader)
+		w.Header()[keyAllow] = allowHeader
 		if fn := m[r.Method]; fn != nil {
 			fn(w, r)
 			return

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -135,7 +134,14 @@ func (h *Handler) limits(c *call) limiter.Limits { return c.o.Limits }
 // RateLimit-Reset of that window.
 func setLimitHeaders(hd http.Header, d limiter.Decision) {
 	w := d.Binding()
-	hd.Set(headerLimit, fmt.Sprintf("%d, %d;w=1, %d;w=60", w.Limit, d.Burst.Limit, d.Steady.Limit))
-	hd.Set(headerRemaining, strconv.Itoa(w.Remaining))
-	hd.Set(headerReset, strconv.Itoa(w.Reset))
+	var b [48]byte
+	v := strconv.AppendInt(b[:0], int64(w.Limit), 10)
+	v = append(v, ", "...)
+	v = strconv.AppendInt(v, int64(d.Burst.Limit), 10)
+	v = append(v, ";w=1, "...)
+	v = strconv.AppendInt(v, int64(d.Steady.Limit), 10)
+	v = append(v, ";w=60"...)
+	hd[keyLimit] = []string{string(v)}
+	hd[keyRemaining] = []string{strconv.Itoa(w.Remaining)}
+	hd[keyReset] = []string{strconv.Itoa(w.Reset)}
 }

@@ -154,6 +154,12 @@ func (j *Journal) dropOldestLocked() {
 }
 
 // trim applies the per-entry caps and redaction to e (a private copy).
+// Strings within their caps are kept as they are (net/http gives every
+// header value its own string, and the caller clones path and query when
+// the request line is large); cut strings are copied, so an entry never
+// pins a larger request buffer. Headers are walked in sorted order only
+// when some must be left out, so which ones stay does not depend on map
+// order.
 func (j *Journal) trim(e *Entry) {
 	e.Path = capString(e.Path, MaxURLPart)
 	e.Query = capString(e.Query, MaxURLPart)
@@ -165,20 +171,49 @@ func (j *Journal) trim(e *Entry) {
 	if e.Headers == nil {
 		return
 	}
+	total := 0
+	for k, vs := range e.Headers {
+		for _, v := range vs {
+			total += len(k) + min(len(v), MaxHeaderValue)
+		}
+	}
 	kept := make(map[string][]string, len(e.Headers))
-	room := MaxHeaders
-	for _, k := range sortedKeys(e.Headers) {
-		for _, v := range e.Headers[k] {
+	keep := func(k string, vs []string, room *int) {
+		changed := false
+		for _, v := range vs {
+			if (!j.opts.KeepCredentials && isCredential(k)) || len(v) > MaxHeaderValue || len(k)+len(v) > *room {
+				changed = true
+				break
+			}
+		}
+		if !changed { // the request's own slice: nothing in it changes
+			for _, v := range vs {
+				*room -= len(k) + len(v)
+			}
+			kept[k] = vs
+			return
+		}
+		for _, v := range vs {
 			if !j.opts.KeepCredentials && isCredential(k) {
 				v = redact(v)
 			}
 			v = capString(v, MaxHeaderValue)
-			if len(k)+len(v) > room {
+			if len(k)+len(v) > *room {
 				e.HeadersTruncated = true
 				continue
 			}
-			room -= len(k) + len(v)
+			*room -= len(k) + len(v)
 			kept[k] = append(kept[k], v)
+		}
+	}
+	room := MaxHeaders
+	if total <= MaxHeaders {
+		for k, vs := range e.Headers {
+			keep(k, vs, &room)
+		}
+	} else {
+		for _, k := range sortedKeys(e.Headers) {
+			keep(k, e.Headers[k], &room)
 		}
 	}
 	e.Headers = kept
@@ -193,22 +228,31 @@ func isCredential(name string) bool {
 	return false
 }
 
+// redactedSchemes are the redacted values of the usual schemes, built once.
+var redactedSchemes = map[string]string{
+	"Klaviyo-API-Key": "Klaviyo-API-Key " + Redacted,
+	"Bearer":          "Bearer " + Redacted,
+}
+
 // redact keeps an Authorization scheme ("Klaviyo-API-Key", "Bearer") and
 // hides the credential.
 func redact(v string) string {
 	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) <= 32 {
+		if r, ok := redactedSchemes[scheme]; ok {
+			return r
+		}
 		return scheme + " " + Redacted
 	}
 	return Redacted
 }
 
-// capString returns s cut to at most n bytes (a copy, so the entry does
-// not pin a larger request buffer).
+// capString returns s cut to at most n bytes; a cut string is a copy, so
+// the entry does not pin the larger request buffer it came from.
 func capString(s string, n int) string {
 	if len(s) > n {
-		s = s[:n]
+		return strings.Clone(s[:n])
 	}
-	return strings.Clone(s)
+	return s
 }
 
 func sortedKeys(h map[string][]string) []string {

@@ -24,7 +24,7 @@ type Cache[K comparable] struct {
 	shards []shard[K]
 	seed   maphash.Seed
 	// limit is each generation's budget per shard; maxEntry the largest
-	// entry kept (a quarter of a generation, so one entry cannot flush it).
+	// entry kept (half a generation).
 	limit, maxEntry int64
 	hits, misses    atomic.Int64
 }
@@ -43,7 +43,7 @@ func New[K comparable](budget int64, n int) *Cache[K] {
 	c := &Cache[K]{seed: maphash.MakeSeed(), shards: make([]shard[K], max(n, 1))}
 	if budget > 0 {
 		c.limit = budget / int64(len(c.shards)) / 2
-		c.maxEntry = c.limit / 4
+		c.maxEntry = c.limit / 2
 	}
 	for i := range c.shards {
 		c.shards[i].cur = map[K][]byte{}
