@@ -131,7 +131,7 @@ func faultOf(r faults.Rule) Fault {
 func requestOf(e journal.Entry) Request {
 	return Request{
 		Seq: e.Seq, RequestID: e.RequestID, Time: e.Time, Method: e.Method, Path: e.Path, Query: e.Query,
-		Headers: http.Header(e.Headers), Body: e.Body, BodyTruncated: e.Truncated, Status: e.Status,
+		Headers: http.Header(e.Headers).Clone(), Body: e.Body, BodyTruncated: e.Truncated, Status: e.Status,
 		Revision: e.Revision, RequestedRevision: e.RequestedRevision, Account: e.Account,
 		Operation: e.Operation, Fault: e.Fault, Duration: time.Duration(e.DurationMicros) * time.Microsecond,
 	}

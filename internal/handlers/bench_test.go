@@ -182,3 +182,21 @@ func (s *sink) reset() {
 	clear(s.h)
 	s.code, s.n = 0, 0
 }
+
+// BenchmarkSmallDocument serves one job (about 1 KB) from the document
+// cache: what is left is the pipeline's own cost per request.
+func BenchmarkSmallDocument(b *testing.B) {
+	h := benchHandler(b, 1_000)
+	a, _ := h.opts.Store.Account(testKey)
+	jobs, _ := snapshot(b, a)
+	target := listPath + "/" + jobs[0].ID
+	w := &sink{}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, benchRequest("2026-07-15", target))
+		if w.code != 200 {
+			b.Fatalf("status %d", w.code)
+		}
+	}
+}

@@ -193,6 +193,13 @@ func (j *Journal) trim(e *Entry) {
 			kept[k] = vs
 			return
 		}
+		if len(vs) == 1 && !j.opts.KeepCredentials && isCredential(k) && len(k)+len(vs[0]) <= *room {
+			if r, ok := redactedValues[schemeOf(vs[0])]; ok { // a shared value
+				*room -= len(k) + len(r[0])
+				kept[k] = r
+				return
+			}
+		}
 		for _, v := range vs {
 			if !j.opts.KeepCredentials && isCredential(k) {
 				v = redact(v)
@@ -228,10 +235,24 @@ func isCredential(name string) bool {
 	return false
 }
 
-// redactedSchemes are the redacted values of the usual schemes, built once.
-var redactedSchemes = map[string]string{
-	"Klaviyo-API-Key": "Klaviyo-API-Key " + Redacted,
-	"Bearer":          "Bearer " + Redacted,
+// redactedSchemes are the redacted values of the usual schemes, built once
+// (and redactedValues the same as header values, shared by every entry:
+// never modified).
+var (
+	redactedSchemes = map[string]string{
+		"Klaviyo-API-Key": "Klaviyo-API-Key " + Redacted,
+		"Bearer":          "Bearer " + Redacted,
+	}
+	redactedValues = map[string][]string{
+		"Klaviyo-API-Key": {"Klaviyo-API-Key " + Redacted},
+		"Bearer":          {"Bearer " + Redacted},
+	}
+)
+
+// schemeOf returns the scheme of an Authorization value ("" without one).
+func schemeOf(v string) string {
+	scheme, _, _ := strings.Cut(v, " ")
+	return scheme
 }
 
 // redact keeps an Authorization scheme ("Klaviyo-API-Key", "Bearer") and

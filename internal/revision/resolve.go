@@ -33,6 +33,10 @@ func (t *Table) Resolve(value string, o ResolveOptions) (*Profile, *apierror.Err
 	if value == "" {
 		return nil, apierror.Invalid(Header, apierror.DetailMissingRevision)
 	}
+	// The usual request names a revision exactly: no parsing then.
+	if p, ok := t.Exact(value); ok && !o.Retire && !after(p.Date, o.Today) {
+		return p, nil
+	}
 	date, suffix, hasSuffix := strings.Cut(value, ".")
 	d, err := time.Parse(time.DateOnly, date)
 	if err != nil || len(date) != len(time.DateOnly) || (hasSuffix && !validSuffix(suffix)) {
@@ -83,4 +87,16 @@ func validSuffix(s string) bool {
 		}
 	}
 	return true
+}
+
+// after reports whether the date YYYY-MM-DD is after today's date (UTC).
+func after(date string, today time.Time) bool {
+	y, m, d := today.UTC().Date()
+	n := 0
+	for _, c := range date {
+		if c != '-' {
+			n = n*10 + int(c-'0')
+		}
+	}
+	return n > y*10000+int(m)*100+d
 }
