@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -119,12 +120,20 @@ type Set struct {
 	nextID   int
 	throttle float64
 	seq      map[string]uint64
+	// active mirrors "a rule or a throttle probability exists", so that
+	// Decide takes no lock on the common path.
+	active atomic.Bool
 }
+
+// refreshLocked updates active after a change.
+func (s *Set) refreshLocked() { s.active.Store(len(s.rules) > 0 || s.throttle > 0) }
 
 // New returns an empty set; throttle is the server-wide probability of a
 // simulated 429 (--throttle-probability).
 func New(seed uint64, throttle float64) *Set {
-	return &Set{seed: seed, throttle: throttle, seq: map[string]uint64{}}
+	s := &Set{seed: seed, throttle: throttle, seq: map[string]uint64{}}
+	s.refreshLocked()
+	return s
 }
 
 // Add validates r, gives it an id and appends it; rules are tried in order.
@@ -138,6 +147,7 @@ func (s *Set) Add(r Rule) (Rule, error) {
 	r.ID = "fault-" + strconv.Itoa(s.nextID)
 	r.Matched, r.Hits = 0, 0
 	s.rules = append(s.rules, &r)
+	s.refreshLocked()
 	return r, nil
 }
 
@@ -159,6 +169,7 @@ func (s *Set) Delete(id string) bool {
 	for i, r := range s.rules {
 		if r.ID == id {
 			s.rules = append(s.rules[:i], s.rules[i+1:]...)
+			s.refreshLocked()
 			return true
 		}
 	}
@@ -170,6 +181,7 @@ func (s *Set) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rules = nil
+	s.refreshLocked()
 }
 
 // Reset removes every rule and restarts the random sequences, optionally
@@ -183,11 +195,15 @@ func (s *Set) Reset(seed uint64) {
 	s.rules = nil
 	s.nextID = 0
 	clear(s.seq)
+	s.refreshLocked()
 }
 
 // Decide returns the effect for req: the first matching rule that hits, or
 // the server-wide throttle. It reports false when the request is untouched.
 func (s *Set) Decide(req Request) (Effect, string, bool) {
+	if !s.active.Load() { // no rule and no throttle probability: no lock
+		return Effect{}, "", false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, r := range s.rules {
@@ -203,6 +219,7 @@ func (s *Set) Decide(req Request) (Effect, string, bool) {
 			r.Count--
 			if r.Count == 0 {
 				s.rules = append(s.rules[:i], s.rules[i+1:]...)
+				s.refreshLocked()
 			}
 		}
 		return r.Effect, r.ID, true

@@ -200,3 +200,26 @@ func BenchmarkSmallDocument(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSmallDocumentParallel is BenchmarkSmallDocument from many
+// goroutines at once, as a server's connections run: locks shared by
+// every request show here.
+func BenchmarkSmallDocumentParallel(b *testing.B) {
+	h := benchHandler(b, 1_000)
+	a, _ := h.opts.Store.Account(testKey)
+	jobs, _ := snapshot(b, a)
+	target := listPath + "/" + jobs[0].ID
+	b.ReportAllocs()
+	b.SetParallelism(32)
+	b.RunParallel(func(pb *testing.PB) {
+		w := &sink{}
+		for pb.Next() {
+			w.reset()
+			h.ServeHTTP(w, benchRequest("2026-07-15", target))
+			if w.code != 200 {
+				b.Errorf("status %d", w.code)
+				return
+			}
+		}
+	})
+}

@@ -34,7 +34,7 @@ func (h *Handler) pageKey(c *call) string {
 	case op != resource.OpList && op != resource.OpGet && op != resource.OpRelated && op != resource.OpRelIDs:
 		return ""
 	case c.res.Job != nil:
-		if op == resource.OpGet && c.r.Method == http.MethodGet && h.opts.Store.Options().Lifecycle.Mode == store.Polls {
+		if op == resource.OpGet && c.r.Method == http.MethodGet && h.opts.Store.Lifecycle().Mode == store.Polls {
 			return "" // a poll advances the job
 		}
 		cs[n], n = store.JobCollection(c.res.Job.Kind), n+1

@@ -5,8 +5,8 @@
 package handlers
 
 import (
+	"encoding/binary"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -100,9 +100,9 @@ type Handler struct {
 	router chi.Router
 	reqSeq atomic.Uint64
 
-	idMu   sync.Mutex
-	idRng  *rand.Rand
-	reqRng *rand.Rand
+	// errorIDs and reqIDs hand out the error ids and x-klaviyo-req-id
+	// values, without a lock.
+	errorIDs, reqIDs uuidSource
 
 	bufs sync.Pool
 	body *bodyAllowance
@@ -180,31 +180,51 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // calls it when it starts to shut down.
 func (h *Handler) Stop() { h.stopOnce.Do(func() { close(h.stopping) }) }
 
-// Reseed restarts the error-id sequence from seed (on a reset).
+// Reseed restarts the error-id and request-id sequences from seed (on a
+// reset).
 func (h *Handler) Reseed(seed uint64) {
-	h.idMu.Lock()
-	defer h.idMu.Unlock()
-	h.idRng = rand.New(rand.NewPCG(seed, 0x6572726f72))
-	h.reqRng = rand.New(rand.NewPCG(seed, 0x726571756573))
+	h.errorIDs.reseed(seed, 0x6572726f72)
+	h.reqIDs.reseed(seed, 0x726571756573)
 }
 
 // errorID returns a UUID4 for one error response, from the seeded source.
-func (h *Handler) errorID() string { return h.uuid(&h.idRng) }
+func (h *Handler) errorID() string { return h.errorIDs.next() }
 
 // requestUUID returns the x-klaviyo-req-id of one API response, from its
 // own seeded source (deterministic per run).
-func (h *Handler) requestUUID() string { return h.uuid(&h.reqRng) }
+func (h *Handler) requestUUID() string { return h.reqIDs.next() }
 
-func (h *Handler) uuid(src **rand.Rand) string {
-	h.idMu.Lock()
-	defer h.idMu.Unlock()
-	var b [16]byte
-	for i := range b {
-		b[i] = byte((*src).Uint32())
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return uuid.UUID(b).String()
+// uuidSource is a deterministic sequence of UUID4s: the n-th is a hash of
+// (seed, stream, n), so concurrent requests take one each without a lock.
+type uuidSource struct {
+	key atomic.Uint64
+	n   atomic.Uint64
+}
+
+func (s *uuidSource) reseed(seed, stream uint64) {
+	s.key.Store(mix64(seed ^ mix64(stream)))
+	s.n.Store(0)
+}
+
+func (s *uuidSource) next() string {
+	n, key := s.n.Add(1), s.key.Load()
+	hi := mix64(key + n*0x9e3779b97f4a7c15)
+	lo := mix64(hi ^ key)
+	var u uuid.UUID
+	binary.BigEndian.PutUint64(u[:8], hi)
+	binary.BigEndian.PutUint64(u[8:], lo)
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return u.String()
+}
+
+// mix64 is splitmix64's finaliser.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 func (h *Handler) getBuf() *[]byte { return h.bufs.Get().(*[]byte) }

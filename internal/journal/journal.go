@@ -57,6 +57,8 @@ type Entry struct {
 	Operation         string `json:"operation"`
 	Fault             string `json:"fault,omitempty"`
 	DurationMicros    int64  `json:"duration_us"`
+
+	bytes int64 // the entry's size, set by Record
 }
 
 // size estimates the bytes an entry holds.
@@ -107,7 +109,7 @@ type Journal struct {
 	opts Options
 
 	mu      sync.Mutex
-	entries []Entry // ring of len opts.Entries
+	entries []*Entry // ring of len opts.Entries
 	start   int     // index of the oldest entry
 	n       int     // entries held
 	bytes   int64   // their estimated size
@@ -116,7 +118,7 @@ type Journal struct {
 
 // New returns a journal bounded by o.
 func New(o Options) *Journal {
-	return &Journal{opts: o, entries: make([]Entry, max(o.Entries, 0))}
+	return &Journal{opts: o, entries: make([]*Entry, max(o.Entries, 0))}
 }
 
 // Cap returns the most entries the journal keeps.
@@ -133,22 +135,23 @@ func (j *Journal) Record(e Entry) {
 	}
 	j.trim(&e)
 	size := e.size()
+	e.bytes = size
+	p := &e // the lock is held only to link it in
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for j.n > 0 && (j.n == len(j.entries) || (j.opts.Bytes > 0 && j.bytes+size > j.opts.Bytes)) {
 		j.dropOldestLocked()
 	}
 	j.seq++
-	e.Seq = j.seq
-	j.entries[(j.start+j.n)%len(j.entries)] = e
+	p.Seq = j.seq
+	j.entries[(j.start+j.n)%len(j.entries)] = p
 	j.n++
 	j.bytes += size
 }
 
 func (j *Journal) dropOldestLocked() {
-	old := &j.entries[j.start]
-	j.bytes -= old.size()
-	*old = Entry{}
+	j.bytes -= j.entries[j.start].bytes
+	j.entries[j.start] = nil
 	j.start = (j.start + 1) % len(j.entries)
 	j.n--
 }
@@ -321,7 +324,7 @@ func (j *Journal) Each(f Filter, fn func(*Entry)) {
 
 func (j *Journal) eachLocked(fn func(*Entry)) {
 	for i := 0; i < j.n; i++ {
-		fn(&j.entries[(j.start+i)%len(j.entries)])
+		fn(j.entries[(j.start+i)%len(j.entries)])
 	}
 }
 

@@ -30,7 +30,7 @@ type Cache[K comparable] struct {
 }
 
 type shard[K comparable] struct {
-	mu        sync.Mutex
+	mu        sync.RWMutex
 	cur, prev map[K][]byte
 	curBytes  int64
 	prevBytes int64
@@ -61,16 +61,20 @@ func (c *Cache[K]) Get(k K) ([]byte, bool) {
 		return nil, false
 	}
 	s := c.shard(k)
-	s.mu.Lock()
+	s.mu.RLock()
 	v, ok := s.cur[k]
+	s.mu.RUnlock()
 	if !ok {
-		if v, ok = s.prev[k]; ok {
-			delete(s.prev, k)
-			s.prevBytes -= int64(len(v)) + entryOverhead
-			s.putLocked(c, k, v)
+		s.mu.Lock()
+		if v, ok = s.cur[k]; !ok {
+			if v, ok = s.prev[k]; ok { // read again: it moves to the current generation
+				delete(s.prev, k)
+				s.prevBytes -= int64(len(v)) + entryOverhead
+				s.putLocked(c, k, v)
+			}
 		}
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
 	if ok {
 		c.hits.Add(1)
 	} else {

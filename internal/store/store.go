@@ -67,7 +67,7 @@ type Options struct {
 type Store struct {
 	opts Options
 
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	accounts map[string]*list.Element // of *entry
 	lru      *list.List               // front: most recently used
 	meter    *meter                   // this generation's bytes (a reset starts another)
@@ -124,6 +124,9 @@ func (s *Store) Used() (used, max int64) {
 	return s.meter.used.Load(), s.meter.max
 }
 
+// Lifecycle returns how created jobs progress (fixed for the store's life).
+func (s *Store) Lifecycle() Lifecycle { return s.opts.Lifecycle }
+
 // Options returns the store's options.
 func (s *Store) Options() Options {
 	s.mu.Lock()
@@ -143,6 +146,15 @@ func (s *Store) Mutable(key string) (*Account, error) {
 }
 
 func (s *Store) account(key string, change bool) (*Account, error) {
+	// The usual request: the account most recently used, already held.
+	s.mu.RLock()
+	if el, ok := s.accounts[key]; ok && s.lru.Front() == el {
+		if e := el.Value.(*entry); e.changed || !change {
+			s.mu.RUnlock()
+			return e.acct, nil
+		}
+	}
+	s.mu.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if el, ok := s.accounts[key]; ok {
