@@ -110,9 +110,9 @@ type Journal struct {
 
 	mu      sync.Mutex
 	entries []*Entry // ring of len opts.Entries
-	start   int     // index of the oldest entry
-	n       int     // entries held
-	bytes   int64   // their estimated size
+	start   int      // index of the oldest entry
+	n       int      // entries held
+	bytes   int64    // their estimated size
 	seq     uint64
 }
 
