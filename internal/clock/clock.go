@@ -5,6 +5,7 @@ package clock
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -13,13 +14,26 @@ import (
 // set (real time itself when never set); a frozen one reads at, and moves
 // only when Set or Advance is called.
 type Clock struct {
-	mu     sync.RWMutex
-	real   func() time.Time
+	mu   sync.Mutex // serialises changes
+	real func() time.Time
+	setting
+	// now is a copy of the setting, published after every change, that
+	// readers use without a lock (every request reads the clock).
+	now atomic.Pointer[setting]
+}
+
+type setting struct {
 	set    bool      // running: base/since are in use (else real time)
 	base   time.Time // running: the reading at since
 	since  time.Time // running: the real time base was set
 	frozen bool
 	at     time.Time
+}
+
+// publish makes the current setting the one readers see (with mu held).
+func (c *Clock) publish() {
+	s := c.setting
+	c.now.Store(&s)
 }
 
 // The range the clock may be set to: every timestamp derived from it (job
@@ -35,43 +49,42 @@ func InRange(t time.Time) bool { return !t.Before(minTime) && t.Before(maxTime) 
 
 // New returns a clock that follows real time.
 func New() *Clock {
-	return &Clock{real: time.Now}
+	c := &Clock{real: time.Now}
+	c.publish()
+	return c
 }
 
 // NewFrozen returns a clock frozen at t, for tests.
 func NewFrozen(t time.Time) *Clock {
-	return &Clock{real: time.Now, frozen: true, at: t.UTC()}
+	c := &Clock{real: time.Now, setting: setting{frozen: true, at: t.UTC()}}
+	c.publish()
+	return c
 }
 
 // Now returns the clock's current time in UTC.
-func (c *Clock) Now() time.Time {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.nowLocked()
-}
+func (c *Clock) Now() time.Time { return c.now.Load().read(c.real) }
 
-func (c *Clock) nowLocked() time.Time {
+func (c *Clock) nowLocked() time.Time { return c.setting.read(c.real) }
+
+func (s *setting) read(real func() time.Time) time.Time {
 	switch {
-	case c.frozen:
-		return c.at
-	case c.set:
-		return c.base.Add(c.real().Sub(c.since)).UTC()
+	case s.frozen:
+		return s.at
+	case s.set:
+		return s.base.Add(real().Sub(s.since)).UTC()
 	}
-	return c.real().UTC()
+	return real().UTC()
 }
 
 // Frozen reports whether the clock is frozen.
-func (c *Clock) Frozen() bool {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.frozen
-}
+func (c *Clock) Frozen() bool { return c.now.Load().frozen }
 
 // Set moves the clock to t. A frozen clock stays frozen at t; a running clock
 // keeps running from t.
 func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.publish()
 	if c.frozen {
 		c.at = t.UTC()
 		return
@@ -87,6 +100,7 @@ func (c *Clock) runFromLocked(t time.Time) {
 func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.publish()
 	switch {
 	case c.frozen:
 		c.at = c.at.Add(d)
@@ -102,6 +116,7 @@ func (c *Clock) Advance(d time.Duration) {
 func (c *Clock) Freeze() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.publish()
 	if !c.frozen {
 		c.at = c.nowLocked()
 		c.frozen = true
@@ -112,6 +127,7 @@ func (c *Clock) Freeze() {
 func (c *Clock) Unfreeze() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.publish()
 	if c.frozen {
 		c.runFromLocked(c.at)
 		c.frozen = false
@@ -122,6 +138,7 @@ func (c *Clock) Unfreeze() {
 func (c *Clock) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.publish()
 	c.frozen, c.set = false, false
 	c.at, c.base, c.since = time.Time{}, time.Time{}, time.Time{}
 }
@@ -137,8 +154,8 @@ type State struct {
 // State returns the clock's setting. A running clock is saved as its
 // offset from real time, so it keeps following real time when restored.
 func (c *Clock) State() State {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.frozen {
 		return State{Frozen: true, At: c.at}
 	}
@@ -152,6 +169,7 @@ func (c *Clock) State() State {
 func (c *Clock) Restore(s State) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.publish()
 	c.frozen, c.set = false, false
 	c.at, c.base, c.since = time.Time{}, time.Time{}, time.Time{}
 	switch {

@@ -135,7 +135,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			return
 		}
 		defer release()
-		if api { // the control API has its own, larger cap
+		if api && r.Body != nil && r.Body != http.NoBody { // the control API has its own, larger cap
 			r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
 		}
 		next.ServeHTTP(rec, r)
