@@ -5,10 +5,10 @@ import (
 	"sync"
 )
 
-// limitListener accepts at most n connections at once; further ones wait
+// LimitListener accepts at most n connections at once; further ones wait
 // in the kernel's backlog until one closes. It bounds the memory that open
 // connections (each reading headers of up to --max-header-bytes) can hold.
-func limitListener(l net.Listener, n int) net.Listener {
+func LimitListener(l net.Listener, n int) net.Listener {
 	if n <= 0 {
 		return l
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -250,12 +251,12 @@ func (s *Server) Journal() *journal.Journal { return s.journal }
 // Config returns the configuration the server was built with.
 func (s *Server) Config() config.Config { return s.cfg }
 
-// Serve serves on ln (and on the health socket Listen opened, if any)
-// until ctx is done, then shuts down gracefully (waiting up to ten seconds
-// for requests in flight) and saves the state file, if any.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s.handler,
+// HTTPServer returns the net/http server the emulator runs h on, with
+// cfg's limits: timeouts against slow clients and the header cap.
+// scripts/bench runs its static-bytes server on the same settings.
+func HTTPServer(h http.Handler, cfg config.Config, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -263,11 +264,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		// net/http reads up to this plus 4 KiB: between the two the
 		// handlers answer Klaviyo's 431; above, net/http's own. Keeping it
 		// at --max-header-bytes bounds what each connection can hold.
-		MaxHeaderBytes: s.cfg.MaxHeaderBytes,
-		ErrorLog:       slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		MaxHeaderBytes: cfg.MaxHeaderBytes,
+		ErrorLog:       errorLog,
 	}
+}
+
+// Serve serves on ln (and on the health socket Listen opened, if any)
+// until ctx is done, then shuts down gracefully (waiting up to ten seconds
+// for requests in flight) and saves the state file, if any.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := HTTPServer(s.handler, s.cfg, slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn))
 	errc := make(chan error, 1)
-	ln = limitListener(ln, s.cfg.MaxConnections)
+	ln = LimitListener(ln, s.cfg.MaxConnections)
 	go func() { errc <- hs.Serve(ln) }()
 	var health *http.Server
 	if s.healthLn != nil {

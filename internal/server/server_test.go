@@ -320,7 +320,7 @@ func TestLimitListener_HoldsAtMostNConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln := limitListener(inner, 2).(*limitedListener)
+	ln := LimitListener(inner, 2).(*limitedListener)
 	defer ln.Close()
 	for i := 0; i < 3; i++ {
 		c, err := net.Dial("tcp", inner.Addr().String())

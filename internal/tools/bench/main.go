@@ -3,7 +3,8 @@
 // It builds cmd/mockserver, starts it with default flags (access log and
 // journal as shipped; rate limits off so the load is not throttled),
 // fetches each request's exact answer once, starts a static-bytes server
-// (this same program, in -static mode, on the same net/http stack) serving
+// (this same program, in -static mode, on the same net/http server with the
+// emulator's settings) serving
 // those answers, and drives both with the same keep-alive load generator,
 // A/B interleaved, for several rounds. It prints, per request, the median
 // ratios of throughput and p99 latency and the server CPU per request, and
@@ -36,6 +37,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/config"
+	"github.com/klaviyo-mock/mockserver/internal/server"
 	"github.com/klaviyo-mock/mockserver/internal/tools/proc"
 )
 
@@ -438,7 +441,14 @@ func serveStatic(file string) error {
 		return err
 	}
 	fmt.Println("http://" + ln.Addr().String())
-	return http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// The emulator's own net/http settings (timeouts, header cap,
+	// connection limit), with its default flags: only what is served
+	// differs.
+	cfg, err := config.Parse(nil, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		return err
+	}
+	return server.HTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := byKey[r.Header.Get("revision")+" "+r.RequestURI]
 		if a == nil {
 			http.NotFound(w, r)
@@ -450,5 +460,5 @@ func serveStatic(file string) error {
 		}
 		w.WriteHeader(a.Status)
 		w.Write(a.Body)
-	}))
+	}), cfg, nil).Serve(server.LimitListener(ln, cfg.MaxConnections))
 }
