@@ -39,33 +39,27 @@ func benchRequest(rev, target string) *http.Request {
 
 // BenchmarkListPage serves a page of 100 jobs through the whole pipeline
 // (routing, revision, auth, limiter, journal, render, write), at a thousand
-// and a million jobs, first page and mid-walk. Compare with
-// BenchmarkStaticPage, which writes the same bytes from a fixed buffer.
+// and a million jobs, first page and mid-walk, in each cache mode. Compare
+// with BenchmarkStaticPage, which writes the same bytes from a fixed buffer.
 func BenchmarkListPage(b *testing.B) {
 	for _, n := range []int{1_000, 1_000_000} {
-		h := benchHandler(b, n)
-		a, _ := h.opts.Store.Account(testKey)
+		clk := clock.New()
+		st := store.New(store.Options{Seed: 1, Now: clk.Now,
+			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Items: 200, Variants: 300, Categories: 20})})
+		a, _ := st.Account(testKey)
 		jobs, _ := snapshot(b, a)
 		mid := jobs[n/2].ID
-		for _, rev := range []string{"2022-10-17", "2026-07-15"} {
-			for _, c := range []struct{ name, target string }{
-				{"first", listPath},
-				{"mid", listPath + "?page%5Bcursor%5D=" + b64("next::id::"+mid)},
-			} {
-				b.Run("n="+strconv.Itoa(n)+"/"+rev+"/"+c.name, func(b *testing.B) {
-					b.ReportAllocs()
-					var size int
-					w := &sink{}
-					for b.Loop() {
-						w.reset()
-						h.ServeHTTP(w, benchRequest(rev, c.target))
-						if w.code != 200 {
-							b.Fatalf("status %d", w.code)
-						}
-						size = w.n
-					}
-					b.SetBytes(int64(size))
-				})
+		for m, mode := range cacheModes {
+			h := benchCached(st, clk, m)
+			for _, rev := range []string{"2022-10-17", "2026-07-15"} {
+				for _, c := range []struct{ name, target string }{
+					{"first", listPath},
+					{"mid", listPath + "?page%5Bcursor%5D=" + b64("next::id::"+mid)},
+				} {
+					b.Run("n="+strconv.Itoa(n)+"/"+mode.name+"/"+rev+"/"+c.name, func(b *testing.B) {
+						benchServe(b, h, rev, c.target)
+					})
+				}
 			}
 		}
 	}
@@ -93,11 +87,32 @@ func BenchmarkStaticPage(b *testing.B) {
 	}
 }
 
+// cacheModes are the ways a benchmark runs the handler: without caches
+// (every page rendered from the store), with the object cache only (a
+// page the first time it is asked for), and as shipped (a page asked for
+// again).
+var cacheModes = []struct {
+	name  string
+	bytes int64
+	pages bool
+}{{"uncached", -1, false}, {"objects", 0, false}, {"documents", 0, true}}
+
+// benchCached returns a handler over st in cache mode m.
+func benchCached(st *store.Store, clk *clock.Clock, m int) *Handler {
+	h := New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1, CacheBytes: cacheModes[m].bytes,
+		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
+	if !cacheModes[m].pages {
+		h.pages = nil
+	}
+	return h
+}
+
 // BenchmarkEntityPage serves a page of 100 catalog items through the whole
 // pipeline at a thousand and at a million items in one account: the first
 // page, a page from the middle (a time-keyed cursor), a category's items
-// and a page with include=variants, at the oldest and the newest revision.
-// A page is O(page), so both sizes should cost the same.
+// and a page with include=variants, at the oldest and the newest revision,
+// in each cache mode. A page is O(page), so both sizes should cost the
+// same.
 func BenchmarkEntityPage(b *testing.B) {
 	for _, n := range []int{1_000, 1_000_000} {
 		clk := clock.New()
@@ -107,39 +122,45 @@ func BenchmarkEntityPage(b *testing.B) {
 		for _, c := range []store.Collection{store.Items, store.Variants, store.Categories} {
 			a.Count(c) // generated before the clock starts
 		}
-		h := New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1,
-			RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
 		mid, _, err := a.Entity(store.ItemKind, store.ItemID(fmt.Sprintf("%s-%05d", prefixOf(b, a), n/2)))
 		if err != nil || mid == nil {
 			b.Fatalf("no middle item: %v", err)
 		}
 		cursor := keyedCursor(query.Next, mid)
 		cats, _ := a.EntityPage(store.EntityPageRequest{Kind: store.CategoryKind, Limit: 1})
-		for _, rev := range []string{"2022-10-17", "2026-07-15"} {
-			for _, c := range []struct{ name, target string }{
-				{"first", "/api/catalog-items"},
-				{"mid", "/api/catalog-items?page%5Bcursor%5D=" + cursor},
-				{"category", "/api/catalog-categories/" + cats.Entities[0].ID + "/items?page%5Bcursor%5D=" + cursor},
-				{"include", "/api/catalog-items?include=variants&page%5Bcursor%5D=" + cursor},
-			} {
-				b.Run("n="+strconv.Itoa(n)+"/"+rev+"/"+c.name, func(b *testing.B) {
-					b.ReportAllocs()
-					var size int
-					runtime.GC() // nothing left over from generating the catalog
-					w := &sink{}
-					for b.Loop() {
-						w.reset()
-						h.ServeHTTP(w, benchRequest(rev, c.target))
-						if w.code != 200 {
-							b.Fatalf("status %d", w.code)
-						}
-						size = w.n
-					}
-					b.SetBytes(int64(size))
-				})
+		for m, mode := range cacheModes {
+			h := benchCached(st, clk, m)
+			for _, rev := range []string{"2022-10-17", "2026-07-15"} {
+				for _, c := range []struct{ name, target string }{
+					{"first", "/api/catalog-items"},
+					{"mid", "/api/catalog-items?page%5Bcursor%5D=" + cursor},
+					{"category", "/api/catalog-categories/" + cats.Entities[0].ID + "/items?page%5Bcursor%5D=" + cursor},
+					{"include", "/api/catalog-items?include=variants&page%5Bcursor%5D=" + cursor},
+				} {
+					b.Run("n="+strconv.Itoa(n)+"/"+mode.name+"/"+rev+"/"+c.name, func(b *testing.B) {
+						benchServe(b, h, rev, c.target)
+					})
+				}
 			}
 		}
 	}
+}
+
+// benchServe serves one request again and again.
+func benchServe(b *testing.B, h *Handler, rev, target string) {
+	b.ReportAllocs()
+	var size int
+	runtime.GC() // nothing left over from generating the data
+	w := &sink{}
+	for b.Loop() {
+		w.reset()
+		h.ServeHTTP(w, benchRequest(rev, target))
+		if w.code != 200 {
+			b.Fatalf("status %d", w.code)
+		}
+		size = w.n
+	}
+	b.SetBytes(int64(size))
 }
 
 // prefixOf returns the external id prefix of an account's seeded items.

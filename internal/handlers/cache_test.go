@@ -139,7 +139,7 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 				[]byte(fmt.Sprintf(`{"data":[{"type":"catalog-item","id":%q}]}`, pick(items))))
 		case r < 95:
 			tw.do("DELETE", "/api/catalog-items/"+pick(items), "2026-07-15", nil)
-		case r < 97: // the control API replaces the items
+		case r < 96: // the control API replaces the items
 			ex := tw.direct.req("GET", "/__admin/accounts/"+testKey+"/items", nil)
 			var doc struct {
 				Items []map[string]any `json:"items"`
@@ -150,6 +150,21 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 			doc.Items[0]["title"] = fmt.Sprint("PUT at step ", step)
 			b, _ := json.Marshal(doc)
 			tw.do("PUT", "/__admin/accounts/"+testKey+"/items", "", b)
+		case r < 97: // the control API replaces the variants, leaving one out
+			ex := tw.direct.req("GET", "/__admin/accounts/"+testKey+"/variants", nil)
+			var doc struct {
+				Variants []map[string]any `json:"variants"`
+			}
+			if err := json.Unmarshal(ex.body, &doc); err != nil || len(doc.Variants) == 0 {
+				t.Fatalf("export: %v %.200s", err, ex.body)
+			}
+			// Its item shows its variants at 2022-10-17: read it before and after.
+			item := at("2022-10-17", "/api/catalog-items/"+doc.Variants[0]["item"].(string))
+			tw.do("GET", item, "2022-10-17", nil)
+			doc.Variants = doc.Variants[1:]
+			b, _ := json.Marshal(doc)
+			tw.do("PUT", "/__admin/accounts/"+testKey+"/variants", "", b)
+			tw.do("GET", item, "2022-10-17", nil)
 		case r < 98:
 			tw.do("DELETE", "/__admin/accounts/"+testKey, "", nil)
 		default:

@@ -206,46 +206,34 @@ func (r *Renderer) entityRels() relMode {
 func (r *Renderer) RelData() bool { m := r.entityRels(); return m == relData || m == relBoth }
 
 // entity appends one catalog entity resource object of profile ep, its
-// relationship written as mode says (related are its ids). With Frags, the
-// object comes from the cache but for its relationship data, which is
-// written fresh (an item's variants change without the item changing).
+// relationship written as mode says (related are its ids), from Frags when
+// it holds it. The store gives an entity a new stamp whenever what it shows
+// changes, its relationship's ids included (an item gaining a variant), so
+// the whole object is cached.
 func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
-	data := mode == relData || mode == relBoth
 	var shape uint32
 	if r.Frags != nil && e.Stamp() != 0 {
 		shape = r.entityShape(ep, fields, mode)
 	}
 	if shape == 0 {
-		b = r.entityHead(b, ep, e, fields, mode)
-		if data {
-			b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
-		}
-		return r.entityTail(b, ep, e, mode)
+		return r.renderEntity(b, ep, e, fields, mode, related)
 	}
-	c := r.Frags.cache
-	head := fragKey{stamp: e.Stamp(), shape: shape}
-	if v, ok := c.Get(head); ok {
-		b = append(b, v...)
-	} else {
-		start := len(b)
-		b = r.entityHead(b, ep, e, fields, mode)
-		if !data { // one part: the whole object
-			b = r.entityTail(b, ep, e, mode)
-		}
-		c.Put(head, b[start:])
-	}
-	if !data {
-		return b
-	}
-	b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
-	tail := fragKey{stamp: e.Stamp(), shape: shape, part: 1}
-	if v, ok := c.Get(tail); ok {
+	key := fragKey{stamp: e.Stamp(), shape: shape}
+	if v, ok := r.Frags.cache.Get(key); ok {
 		return append(b, v...)
 	}
 	start := len(b)
-	b = r.entityTail(b, ep, e, mode)
-	c.Put(tail, b[start:])
+	b = r.renderEntity(b, ep, e, fields, mode, related)
+	r.Frags.cache.Put(key, b[start:])
 	return b
+}
+
+func (r *Renderer) renderEntity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
+	b = r.entityHead(b, ep, e, fields, mode)
+	if mode == relData || mode == relBoth {
+		b = identifiers(b, ep.Res.Entity.RelType, related, ep.RelToOne)
+	}
+	return r.entityTail(b, ep, e, mode)
 }
 
 // entityShape returns the shape id of entities of ep rendered with fields

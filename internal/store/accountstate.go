@@ -258,7 +258,11 @@ func (a *Account) rebuildCatalogLocked(st AccountState, o ReplaceOptions, ents m
 			continue
 		}
 		for _, e := range old.ents[k] {
-			install[k] = append(install[k], e)
+			// A copy with a new stamp: what it shows (an item's variants,
+			// a category's items) may change with the rest.
+			cp := *e
+			cp.stamp = 0
+			install[k] = append(install[k], &cp)
 		}
 	}
 	a.grow(-a.catalogBytesLocked())

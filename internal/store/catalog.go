@@ -202,6 +202,22 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	a.bumpLocked(Items)
 	a.unindexLocked(e)
 	a.grow(-e.memSize() - indexSize(e))
+	if kind == VariantKind {
+		a.restampLocked(ItemKind, e.Item) // its item's variants changed
+	}
+}
+
+// restampLocked stores a copy of an entity with a new stamp: what the
+// entity shows changed (an item's variants) though its attributes did not.
+func (a *Account) restampLocked(kind EntityKind, id string) {
+	e := a.cat.ents[kind][id]
+	if e == nil {
+		return
+	}
+	cp := *e
+	cp.stamp = a.nextStamp()
+	a.cat.ents[kind][id] = &cp
+	a.bumpLocked(Items)
 }
 
 // linkLocked puts item into category; a category whose items change is

@@ -56,6 +56,9 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	e.Kind, e.ID = ek, el.ID
 	e.Updated = at
 	a.putEntityLocked(&e)
+	if ek == VariantKind && !exists {
+		a.restampLocked(ItemKind, e.Item) // its item's variants changed
+	}
 	if el.HasRelated && ek != VariantKind {
 		a.setRelatedLocked(ek, el.ID, el.Related, at)
 	}
