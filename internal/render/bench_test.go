@@ -19,7 +19,7 @@ var benchParams = fixtures.Params{Seed: 1, Jobs: 100, Items: 200, Variants: 300,
 
 // benchJobs returns a page of 100 realistic jobs of kind.
 func benchJobs(kind store.JobKind) []*store.Job {
-	return fixtures.Generate(benchParams, "pk_bench", store.JobCollection(kind)).Jobs
+	return fixtures.Jobs(benchParams, "pk_bench", kind)
 }
 
 // benchPage returns a page of 100 realistic item update jobs and its

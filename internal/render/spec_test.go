@@ -20,7 +20,7 @@ func fixtureJobs(t testing.TB, kind store.JobKind, n int) []*store.Job {
 	t.Helper()
 	p := fixtureParams
 	p.Jobs = n
-	jobs := fixtures.Generate(p, "pk_spec", store.JobCollection(kind)).Jobs
+	jobs := fixtures.Jobs(p, "pk_spec", kind)
 	if len(jobs) != n {
 		t.Fatalf("fixtures gave %d %v jobs, want %d", len(jobs), kind, n)
 	}

@@ -28,21 +28,6 @@ func newTree(compares *atomic.Int64) *btree.BTreeG[*Job] {
 	})
 }
 
-// jobSet holds the jobs of one kind: every job and one index per status,
-// all in id order.
-type jobSet struct {
-	all      *btree.BTreeG[*Job]
-	byStatus [NumStatuses]*btree.BTreeG[*Job]
-}
-
-func newJobSet(compares *atomic.Int64) *jobSet {
-	s := &jobSet{all: newTree(compares)}
-	for i := range s.byStatus {
-		s.byStatus[i] = newTree(compares)
-	}
-	return s
-}
-
 // Account is one API key's isolated state. All methods are safe for
 // concurrent use.
 type Account struct {
@@ -195,6 +180,13 @@ func (a *Account) Version(c Collection) uint64 {
 func (a *Account) installLocked(c Collection, seed Seed) {
 	a.markSeededLocked(c)
 	if k, ok := c.IsJobs(); ok {
+		if h := seed.History; h != nil && h.Len() > 0 {
+			s := a.jobs[k]
+			s.hist = h
+			s.histBase = a.stamps.Add(uint64(h.Len())) - uint64(h.Len()) + 1
+			a.ids.Observe(h.ID(h.Len() - 1))
+			a.grow(historyBytes + h.Bytes())
+		}
 		for _, j := range seed.Jobs {
 			j.Kind = k
 			a.insertJobLocked(j)
@@ -223,6 +215,9 @@ func (a *Account) insertJobLocked(j *Job) {
 	if old, ok := s.all.ReplaceOrInsert(j); ok {
 		s.byStatus[old.Status].Delete(old)
 		delta -= old.memSize()
+	}
+	if s.hide(j.ID) { // a stored job replaces a history job of its id
+		delta += hiddenBytes
 	}
 	s.byStatus[j.Status].ReplaceOrInsert(j)
 	a.grow(delta)
@@ -267,68 +262,32 @@ func (a *Account) Page(kind JobKind, req PageRequest) (Page, error) {
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.pageLocked(a.jobs[kind], req, limit), nil
+	return a.pageLocked(kind, req, limit), nil
 }
 
-func (a *Account) pageLocked(set *jobSet, req PageRequest, limit int) Page {
-	tree := set.all
-	if s, ok := req.Statuses.Single(); ok {
-		tree = set.byStatus[s]
-	}
-	jobs := make([]*Job, 0, limit+1)
-	collect := func(j *Job) bool {
-		if a.work != nil {
-			a.work.Add(1)
-		}
-		jobs = append(jobs, j)
-		return len(jobs) <= limit
-	}
+func (a *Account) pageLocked(kind JobKind, req PageRequest, limit int) Page {
+	set := a.jobs[kind]
 	var p Page
-	switch {
-	case req.Before != "":
-		tree.DescendLessOrEqual(&Job{ID: req.Before}, func(j *Job) bool {
-			if j.ID == req.Before {
-				return true
-			}
-			return collect(j)
-		})
+	if req.Before != "" {
+		jobs := set.collect(req.Before, false, true, req.Statuses, limit+1, kind)
 		if len(jobs) == 0 {
 			// Nothing precedes the cursor: the page before it is the first page.
-			return a.pageLocked(set, PageRequest{Statuses: req.Statuses}, limit)
+			return a.pageLocked(kind, PageRequest{Statuses: req.Statuses}, limit)
 		}
 		if len(jobs) > limit {
-			jobs = jobs[:limit]
-			p.HasPrev = true
+			jobs, p.HasPrev = jobs[:limit], true
 		}
 		slices.Reverse(jobs)
-		tree.AscendGreaterOrEqual(&Job{ID: req.Before}, func(*Job) bool {
-			p.HasNext = true
-			return false
-		})
-	default:
-		start := func(fn func(*Job) bool) { tree.Ascend(fn) }
-		if req.After != "" {
-			start = func(fn func(*Job) bool) {
-				tree.AscendGreaterOrEqual(&Job{ID: req.After}, func(j *Job) bool {
-					if j.ID == req.After {
-						return true
-					}
-					return fn(j)
-				})
-			}
-			tree.DescendLessOrEqual(&Job{ID: req.After}, func(*Job) bool {
-				p.HasPrev = true
-				return false
-			})
-		}
-		start(collect)
-		if len(jobs) > limit {
-			jobs = jobs[:limit]
-			p.HasNext = true
-		}
+		p.HasNext = len(set.collect(req.Before, true, false, req.Statuses, 1, kind)) > 0
+		p.Jobs = jobs
+		return p
 	}
-	if len(jobs) == 0 {
-		p.HasPrev = false
+	jobs := set.collect(req.After, false, false, req.Statuses, limit+1, kind)
+	if len(jobs) > limit {
+		jobs, p.HasNext = jobs[:limit], true
+	}
+	if req.After != "" && len(jobs) > 0 {
+		p.HasPrev = len(set.collect(req.After, true, true, req.Statuses, 1, kind)) > 0
 	}
 	p.Jobs = jobs
 	return p
@@ -342,7 +301,7 @@ func (a *Account) Job(kind JobKind, id string) (*Job, bool, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	j, ok := a.jobs[kind].all.Get(&Job{ID: id})
+	j, ok := a.jobs[kind].get(id, kind)
 	return j, ok, nil
 }
 
@@ -353,7 +312,7 @@ func (a *Account) Len(kind JobKind) int {
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.jobs[kind].all.Len()
+	return a.jobs[kind].len()
 }
 
 // Entities returns the entities of a kind with the given ids that exist, in
@@ -396,7 +355,7 @@ func (a *Account) Count(c Collection) int {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if k, ok := c.IsJobs(); ok {
-		return a.jobs[k].all.Len()
+		return a.jobs[k].len()
 	}
 	return len(a.cat.ents[EntityKind(c)])
 }
@@ -429,10 +388,14 @@ func (a *Account) Delete(kind JobKind, id string) bool {
 	s := a.jobs[kind]
 	old, ok := s.all.Delete(&Job{ID: id})
 	if ok {
-		a.bumpLocked(JobCollection(kind))
 		s.byStatus[old.Status].Delete(old)
 		a.removeActiveLocked(kind, id)
 		a.grow(-old.memSize())
+	} else if ok = s.hide(id); ok {
+		a.grow(hiddenBytes)
+	}
+	if ok {
+		a.bumpLocked(JobCollection(kind))
 	}
 	return ok
 }
@@ -467,11 +430,8 @@ func (a *Account) AllJobs(kind JobKind) ([]*Job, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]*Job, 0, a.jobs[kind].all.Len())
-	a.jobs[kind].all.Ascend(func(j *Job) bool {
-		out = append(out, j)
-		return true
-	})
+	out := make([]*Job, 0, a.jobs[kind].len())
+	a.jobs[kind].each(kind, func(j *Job) { out = append(out, j) })
 	return out, nil
 }
 
@@ -484,11 +444,8 @@ func (a *Account) JobStates(kind JobKind) ([]JobState, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]JobState, 0, a.jobs[kind].all.Len())
-	a.jobs[kind].all.Ascend(func(j *Job) bool {
-		out = append(out, j.State())
-		return true
-	})
+	out := make([]JobState, 0, a.jobs[kind].len())
+	a.jobs[kind].each(kind, func(j *Job) { out = append(out, j.State()) })
 	return out, nil
 }
 

@@ -301,6 +301,9 @@ func (a *Account) clearJobsLocked(k JobKind) {
 		a.grow(-j.memSize())
 		return true
 	})
+	if s.hist != nil {
+		a.grow(-historyBytes - s.hist.Bytes() - int64(len(s.hidden))*hiddenBytes)
+	}
 	a.jobs[k] = newJobSet(a.work)
 	a.bumpLocked(JobCollection(k))
 	keep := a.active[:0]

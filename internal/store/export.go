@@ -17,8 +17,8 @@ import (
 type Export struct {
 	Key     string
 	cols    []Collection
-	jobs    [NumJobKinds][]*Job
-	pending map[*Job]JobState // states of jobs in progress, read under the lock
+	jobs    [NumJobKinds]*jobSet // copies on write: written without the lock
+	pending map[string]JobState  // states of jobs in progress, by id, read under the lock
 	ents    [NumEntityKinds][]*Entity
 	members map[string][]string // category -> items, sorted
 }
@@ -43,18 +43,20 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 	ex := Export{Key: a.key, cols: slices.Compact(cs)}
 	for _, c := range ex.cols {
 		if k, ok := c.IsJobs(); ok {
-			list := make([]*Job, 0, a.jobs[k].all.Len())
-			a.jobs[k].all.Ascend(func(j *Job) bool {
-				list = append(list, j)
-				if j.work != nil {
-					if ex.pending == nil {
-						ex.pending = map[*Job]JobState{}
-					}
-					ex.pending[j] = j.State()
+			ex.jobs[k] = a.jobs[k].clone()
+			// Created jobs in progress: their pending work changes under
+			// the lock, so its state is taken now.
+			for _, ref := range a.active {
+				if ref.kind != k {
+					continue
 				}
-				return true
-			})
-			ex.jobs[k] = list
+				if j, ok := a.jobs[k].all.Get(&Job{ID: ref.id}); ok && j.work != nil {
+					if ex.pending == nil {
+						ex.pending = map[string]JobState{}
+					}
+					ex.pending[j.ID] = j.State()
+				}
+			}
 			continue
 		}
 		k := EntityKind(c)
@@ -80,7 +82,7 @@ func (ex Export) Collections() []Collection { return ex.cols }
 // Count returns the number of objects exported in c.
 func (ex Export) Count(c Collection) int {
 	if k, ok := c.IsJobs(); ok {
-		return len(ex.jobs[k])
+		return ex.jobs[k].len()
 	}
 	return len(ex.ents[EntityKind(c)])
 }
@@ -106,16 +108,18 @@ func (ex Export) WriteJSONNamed(w io.Writer, name func(Collection) string) error
 		ew.json(name(c))
 		ew.raw(":[")
 		if k, ok := c.IsJobs(); ok {
-			for i, j := range ex.jobs[k] {
-				if i > 0 {
+			first := true
+			ex.jobs[k].each(k, func(j *Job) {
+				if !first {
 					ew.raw(",")
 				}
-				if st, ok := ex.pending[j]; ok {
+				first = false
+				if st, ok := ex.pending[j.ID]; ok {
 					ew.json(st)
 				} else {
 					ew.json(j.State())
 				}
-			}
+			})
 		} else {
 			for i, e := range ex.ents[EntityKind(c)] {
 				if i > 0 {

@@ -21,6 +21,8 @@ const (
 	entityBytes   = 384     // an Entity, its pointers and its map slot
 	elementBytes  = 288     // one pending Element besides its values' strings
 	stringBytes   = 16      // a string header, besides its bytes
+	historyBytes  = 256     // a seeded history: the generator, not its jobs
+	hiddenBytes   = 48      // one history job deleted or replaced
 )
 
 // memSize estimates the bytes j holds.
@@ -117,6 +119,9 @@ func (a *Account) Size() int64 { return a.size.Load() }
 // SizeOf estimates the bytes of a collection's seed once installed.
 func SizeOf(seed Seed) int64 {
 	var n int64
+	if seed.History != nil {
+		n += historyBytes + seed.History.Bytes()
+	}
 	for _, j := range seed.Jobs {
 		n += j.memSize()
 	}

@@ -23,6 +23,9 @@ var (
 // or its entities (and, for categories, their items as [category, item]
 // pairs).
 type Seed struct {
+	// History, for a job collection, makes its seeded jobs on demand;
+	// Jobs are stored as given (both may be set).
+	History  History
 	Jobs     []*Job
 	Entities []*Entity
 	Members  [][2]string

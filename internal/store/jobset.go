@@ -1,0 +1,222 @@
+package store
+
+import (
+	"sort"
+	"sync/atomic"
+
+	"github.com/google/btree"
+)
+
+// History is a seeded job collection that makes each job when asked for:
+// Len jobs in increasing id order, job i being At(i). A seeded history
+// never changes, so a million seeded jobs cost no memory; only the jobs
+// requests create or change are stored. ID and Status are cheap; At makes
+// a new *Job each time.
+type History interface {
+	Len() int
+	ID(i int) string
+	Status(i int) Status
+	At(i int) *Job
+	// Scan calls fn with the indexes from `from` (inclusive) whose status
+	// is in statuses, ascending (or descending when desc), until fn
+	// returns false; it may skip ranges that hold no such status.
+	Scan(from int, desc bool, statuses StatusSet, fn func(i int) bool)
+	// Bytes estimates what the history holds (in the units of SizeOf).
+	Bytes() int64
+}
+
+// jobSet holds the jobs of one kind: the stored ones (created, put,
+// imported) in id order with one index per status, and the seeded history
+// they are merged with, less the history jobs deleted or replaced.
+type jobSet struct {
+	all      *btree.BTreeG[*Job]
+	byStatus [NumStatuses]*btree.BTreeG[*Job]
+
+	hist     History
+	histBase uint64           // the stamp of history job 0 (job i has histBase+i)
+	hidden   map[int]struct{} // history jobs deleted, or replaced by a stored one
+	work     *atomic.Int64    // tests: counts the jobs a page visits
+}
+
+func newJobSet(compares *atomic.Int64) *jobSet {
+	s := &jobSet{all: newTree(compares), work: compares}
+	for i := range s.byStatus {
+		s.byStatus[i] = newTree(compares)
+	}
+	return s
+}
+
+// histIndex returns the index of the history job with id, if one exists
+// (deleted or replaced ones included).
+func (s *jobSet) histIndex(id string) (int, bool) {
+	if s.hist == nil {
+		return 0, false
+	}
+	n := s.hist.Len()
+	i := sort.Search(n, func(i int) bool { return s.hist.ID(i) >= id })
+	return i, i < n && s.hist.ID(i) == id
+}
+
+// histJob makes history job i.
+func (s *jobSet) histJob(i int, kind JobKind) *Job {
+	j := s.hist.At(i)
+	j.Kind, j.stamp = kind, s.histBase+uint64(i)
+	return j
+}
+
+func (s *jobSet) get(id string, kind JobKind) (*Job, bool) {
+	if j, ok := s.all.Get(&Job{ID: id}); ok {
+		return j, true
+	}
+	if i, ok := s.histIndex(id); ok {
+		if _, gone := s.hidden[i]; !gone {
+			return s.histJob(i, kind), true
+		}
+	}
+	return nil, false
+}
+
+func (s *jobSet) len() int {
+	n := s.all.Len()
+	if s.hist != nil {
+		n += s.hist.Len() - len(s.hidden)
+	}
+	return n
+}
+
+// hide makes history job id (if there is one) no longer part of the set:
+// it was deleted or a stored job replaces it. It reports whether it was.
+func (s *jobSet) hide(id string) bool {
+	i, ok := s.histIndex(id)
+	if !ok {
+		return false
+	}
+	if _, gone := s.hidden[i]; gone {
+		return false
+	}
+	if s.hidden == nil {
+		s.hidden = map[int]struct{}{}
+	}
+	s.hidden[i] = struct{}{}
+	return true
+}
+
+// collect returns up to limit jobs whose status is in statuses, in id
+// order from `from` ("" the start): ascending, or descending when desc;
+// `from` itself is included only when inclusive. Stored and history jobs
+// are merged; only the jobs returned are made.
+func (s *jobSet) collect(from string, inclusive, desc bool, statuses StatusSet, limit int, kind JobKind) []*Job {
+	// The stored side.
+	tree := s.all
+	if st, ok := statuses.Single(); ok {
+		tree = s.byStatus[st]
+	}
+	stored := make([]*Job, 0, min(limit, 128))
+	take := func(j *Job) bool {
+		if s.work != nil {
+			s.work.Add(1)
+		}
+		if j.ID == from && !inclusive {
+			return true
+		}
+		if statuses.Has(j.Status) {
+			stored = append(stored, j)
+		}
+		return len(stored) < limit
+	}
+	switch {
+	case from == "" && !desc:
+		tree.Ascend(take)
+	case from == "":
+		tree.Descend(take)
+	case !desc:
+		tree.AscendGreaterOrEqual(&Job{ID: from}, take)
+	default:
+		tree.DescendLessOrEqual(&Job{ID: from}, take)
+	}
+	if s.hist == nil || s.hist.Len() == 0 {
+		return stored
+	}
+	// The history side: indexes first, jobs made only for what is kept.
+	n := s.hist.Len()
+	start := 0
+	if desc {
+		start = n - 1
+	}
+	if from != "" {
+		i, exact := s.histIndex(from)
+		switch {
+		case !desc && exact && !inclusive:
+			start = i + 1
+		case !desc:
+			start = i
+		case exact && inclusive:
+			start = i
+		default:
+			start = i - 1
+		}
+	}
+	var hist []int
+	if start >= 0 && start < n {
+		s.hist.Scan(start, desc, statuses, func(i int) bool {
+			if s.work != nil {
+				s.work.Add(1)
+			}
+			if _, gone := s.hidden[i]; !gone {
+				hist = append(hist, i)
+			}
+			return len(hist) < limit
+		})
+	}
+	// Merge by id.
+	out := make([]*Job, 0, min(limit, len(stored)+len(hist)))
+	a, b := 0, 0
+	for len(out) < limit && (a < len(stored) || b < len(hist)) {
+		useStored := b == len(hist)
+		if a < len(stored) && b < len(hist) {
+			less := stored[a].ID < s.hist.ID(hist[b])
+			useStored = less != desc
+		}
+		if useStored {
+			out = append(out, stored[a])
+			a++
+		} else {
+			out = append(out, s.histJob(hist[b], kind))
+			b++
+		}
+	}
+	return out
+}
+
+// each calls fn with every job in id order (made one at a time).
+func (s *jobSet) each(kind JobKind, fn func(*Job)) {
+	const chunk = 256
+	from, inclusive := "", false
+	for {
+		jobs := s.collect(from, inclusive, false, AllStatuses, chunk, kind)
+		for _, j := range jobs {
+			fn(j)
+		}
+		if len(jobs) < chunk {
+			return
+		}
+		from, inclusive = jobs[len(jobs)-1].ID, false
+	}
+}
+
+// clone returns a copy of the set sharing its immutable parts (the trees
+// are copied on write, the history never changes), for reading without
+// the account's lock.
+func (s *jobSet) clone() *jobSet {
+	c := &jobSet{all: s.all.Clone(), hist: s.hist, histBase: s.histBase, work: s.work}
+	for i := range s.byStatus {
+		c.byStatus[i] = s.byStatus[i].Clone()
+	}
+	if len(s.hidden) > 0 {
+		c.hidden = make(map[int]struct{}, len(s.hidden))
+		for k := range s.hidden {
+			c.hidden[k] = struct{}{}
+		}
+	}
+	return c
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// testHistory is a history of n jobs "H0000000"… whose statuses cycle
+// through complete ×9, cancelled, then processing and queued for the last
+// tenth.
+type testHistory struct{ n int }
+
+func (h testHistory) Len() int        { return h.n }
+func (h testHistory) ID(i int) string { return fmt.Sprintf("H%07d", i) }
+func (h testHistory) Bytes() int64    { return 0 }
+func (h testHistory) Status(i int) Status {
+	switch {
+	case i >= h.n-h.n/10:
+		return []Status{Processing, Queued}[i%2]
+	case i%10 == 9:
+		return Cancelled
+	}
+	return Complete
+}
+func (h testHistory) At(i int) *Job {
+	return &Job{ID: h.ID(i), Status: h.Status(i), CreatedAt: t0.Add(time.Duration(i) * time.Second), Total: 1, Errors: []JobError{}}
+}
+func (h testHistory) Scan(from int, desc bool, statuses StatusSet, fn func(int) bool) {
+	step := 1
+	if desc {
+		step = -1
+	}
+	for i := from; i >= 0 && i < h.n; i += step {
+		if statuses.Has(h.Status(i)) && !fn(i) {
+			return
+		}
+	}
+}
+
+func historyAccount(t testing.TB, n int, work *atomic.Int64) *Account {
+	t.Helper()
+	seeder := func(key string, c Collection) Seed {
+		if c == JobCollection(ItemUpdate) {
+			return Seed{History: testHistory{n}}
+		}
+		return Seed{}
+	}
+	s := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }, compares: work})
+	a, _ := s.Mutable("k")
+	a.Len(ItemUpdate)
+	return a
+}
+
+// TestJobSet_HistoryAndStoredJobsMerge: history jobs, stored jobs put
+// between them, a history job replaced and one deleted, paged both ways
+// with and without a status filter, give what one sorted list of them all
+// gives.
+func TestJobSet_HistoryAndStoredJobsMerge(t *testing.T) {
+	a := historyAccount(t, 300, nil)
+	ref := map[string]*Job{}
+	for i := 0; i < 300; i++ {
+		j := testHistory{300}.At(i)
+		ref[j.ID] = j
+	}
+	put := func(j *Job) {
+		t.Helper()
+		j.Kind = ItemUpdate
+		if err := a.Put(j); err != nil {
+			t.Fatal(err)
+		}
+		ref[j.ID] = j
+	}
+	put(&Job{ID: "H0000010x", Status: Queued, Total: 1, Errors: []JobError{}}) // between two history jobs
+	put(&Job{ID: "A", Status: Cancelled, Total: 1, Errors: []JobError{}})      // before them all
+	put(&Job{ID: "Z", Status: Complete, Total: 1, Errors: []JobError{}})       // after them all
+	put(&Job{ID: "H0000020", Status: Queued, Total: 7, Errors: []JobError{}})  // replaces a history job
+	if !a.Delete(ItemUpdate, "H0000030") || a.Delete(ItemUpdate, "H0000030") {
+		t.Fatal("deleting a history job: it must exist once")
+	}
+	delete(ref, "H0000030")
+	if got := a.Len(ItemUpdate); got != len(ref) {
+		t.Fatalf("Len %d, want %d", got, len(ref))
+	}
+	if j, ok, _ := a.Job(ItemUpdate, "H0000020"); !ok || j.Total != 7 {
+		t.Fatalf("the replaced history job: %+v", j)
+	}
+	if _, ok, _ := a.Job(ItemUpdate, "H0000030"); ok {
+		t.Fatal("the deleted history job is found")
+	}
+	for _, statuses := range []StatusSet{AllStatuses, Only(Queued), Only(Cancelled), Only(Complete) | Only(Processing)} {
+		var want []string
+		for id, j := range ref {
+			if statuses.Has(j.Status) {
+				want = append(want, id)
+			}
+		}
+		slices.Sort(want)
+		var got []string
+		req := PageRequest{Statuses: statuses, Limit: 7}
+		for pages := 0; ; pages++ {
+			p, err := a.Page(ItemUpdate, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, j := range p.Jobs {
+				got = append(got, j.ID)
+			}
+			if pages > 0 && !p.HasPrev {
+				t.Fatalf("%04b: page %d has no prev", statuses, pages)
+			}
+			if !p.HasNext {
+				break
+			}
+			req.After = p.Jobs[len(p.Jobs)-1].ID
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%04b: paged %d ids, want %d\n got %v\nwant %v", statuses, len(got), len(want), got, want)
+		}
+		// Backwards from the end gives the same, reversed.
+		var back []string
+		req = PageRequest{Statuses: statuses, Limit: 5, Before: "ZZ"}
+		for {
+			p, _ := a.Page(ItemUpdate, req)
+			back = append(slices.Clone(idsOf(p.Jobs)), back...)
+			if !p.HasPrev {
+				break
+			}
+			req.Before = p.Jobs[0].ID
+		}
+		if !slices.Equal(back, want) {
+			t.Fatalf("%04b: backwards %d ids, want %d", statuses, len(back), len(want))
+		}
+	}
+	// Every history job read has its stamp; a stored one replacing it has its own.
+	j1, _, _ := a.Job(ItemUpdate, "H0000001")
+	j2, _, _ := a.Job(ItemUpdate, "H0000002")
+	if j1.Stamp() == 0 || j2.Stamp() != j1.Stamp()+1 {
+		t.Fatalf("history stamps %d %d", j1.Stamp(), j2.Stamp())
+	}
+	ex, _ := a.Export(JobCollection(ItemUpdate))
+	if ex.Count(JobCollection(ItemUpdate)) != len(ref) {
+		t.Fatalf("the export holds %d jobs", ex.Count(JobCollection(ItemUpdate)))
+	}
+}
+
+func idsOf(jobs []*Job) []string {
+	out := make([]string, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.ID
+	}
+	return out
+}
+
+// TestJobSet_PagesOfAMillionJobHistoryCostAPage counts the jobs a page
+// visits in a history of a thousand and of a million jobs.
+func TestJobSet_PagesOfAMillionJobHistoryCostAPage(t *testing.T) {
+	cost := map[int]map[string]float64{} // jobs visited per job returned
+	for _, n := range []int{1_000, 1_000_000} {
+		var work atomic.Int64
+		a := historyAccount(t, n, &work)
+		cost[n] = map[string]float64{}
+		mid := fmt.Sprintf("H%07d", n/2)
+		for name, req := range map[string]PageRequest{
+			"first":     {Statuses: AllStatuses},
+			"mid":       {Statuses: AllStatuses, After: mid},
+			"prev":      {Statuses: AllStatuses, Before: mid},
+			"cancelled": {Statuses: Only(Cancelled), After: fmt.Sprintf("H%07d", n/4)},
+		} {
+			work.Store(0)
+			p, err := a.Page(ItemUpdate, req)
+			if err != nil || len(p.Jobs) < 50 {
+				t.Fatalf("n=%d %s: %d jobs %v", n, name, len(p.Jobs), err)
+			}
+			cost[n][name] = float64(work.Load()) / float64(len(p.Jobs))
+		}
+	}
+	for name, small := range cost[1_000] {
+		large := cost[1_000_000][name]
+		t.Logf("%s: %.2f jobs visited per job listed at 1k, %.2f at 1M", name, small, large)
+		if large > small*1.2 {
+			t.Errorf("%s: %.2f visited per job at 1M jobs against %.2f at 1k", name, large, small)
+		}
+	}
+}
