@@ -8,14 +8,21 @@ import (
 )
 
 // Position is where an entity sorts in lists: by creation time (Unix
-// microseconds), then id. It never changes after creation.
+// microseconds), then id. It never changes after creation. Positions in
+// the indexes also carry the entity's slot, so a list reads the entity
+// without a lookup by id.
 type Position struct {
 	At int64
 	ID string
+
+	slot int32 // the entity's slot + 1 (0: none); not part of the order
 }
 
 // positionOf returns e's position.
-func positionOf(e *Entity) Position { return Position{e.Created.UnixMicro(), e.ID} }
+func positionOf(e *Entity) Position { return Position{e.Created.UnixMicro(), e.ID, e.slot} }
+
+// same reports whether two positions are the same place in the order.
+func (p Position) same(o Position) bool { return p.At == o.At && p.ID == o.ID }
 
 // Less orders positions.
 func (p Position) Less(o Position) bool {
@@ -28,7 +35,7 @@ func (p Position) Less(o Position) bool {
 // Compare orders positions for slices functions.
 func (p Position) Compare(o Position) int {
 	switch {
-	case p == o:
+	case p.same(o):
 		return 0
 	case p.Less(o):
 		return -1
@@ -55,7 +62,10 @@ const (
 // item's variants, each category's items and each item's categories in
 // position order, and the variants of each SKU.
 type catalog struct {
-	ents       [NumEntityKinds]map[string]*Entity
+	ents [NumEntityKinds]map[string]*Entity
+	// slots hold every entity by its slot, free the slots to reuse.
+	slots      [NumEntityKinds][]*Entity
+	free       [NumEntityKinds][]int32
 	order      [NumEntityKinds]*posTree
 	variantsOf map[string][]Position
 	catItems   map[string]*posTree
@@ -92,7 +102,7 @@ func removePos(s []Position, p Position) []Position {
 
 // indexSize is what an entity's index entries cost besides the entity.
 func indexSize(e *Entity) int64 {
-	n := int64(positionBytes)
+	n := int64(positionBytes + 8) // and its slot
 	if e.Kind == VariantKind {
 		n += positionBytes
 		if e.Str[StrSKU] != nil {
@@ -111,13 +121,22 @@ func (a *Account) putEntityLocked(e *Entity) {
 	}
 	a.bumpLocked(Items)
 	old, existed := c.ents[e.Kind][e.ID]
+	if existed {
+		e.slot = old.slot
+	} else if free := c.free[e.Kind]; len(free) > 0 {
+		e.slot, c.free[e.Kind] = free[len(free)-1]+1, free[:len(free)-1]
+	} else {
+		c.slots[e.Kind] = append(c.slots[e.Kind], nil)
+		e.slot = int32(len(c.slots[e.Kind]))
+	}
+	c.slots[e.Kind][e.slot-1] = e
 	c.ents[e.Kind][e.ID] = e
 	pos := positionOf(e)
 	delta := e.memSize() + indexSize(e)
 	if existed {
 		delta -= old.memSize() + indexSize(old)
 		a.unindexLocked(old)
-		if oldPos := positionOf(old); oldPos != pos {
+		if oldPos := positionOf(old); !oldPos.same(pos) {
 			a.repositionLocked(old, oldPos, pos)
 		}
 	}
@@ -199,6 +218,8 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 		}
 	}
 	delete(c.ents[kind], id)
+	c.slots[kind][e.slot-1] = nil
+	c.free[kind] = append(c.free[kind], e.slot-1)
 	a.bumpLocked(Items)
 	a.unindexLocked(e)
 	a.grow(-e.memSize() - indexSize(e))
@@ -217,6 +238,7 @@ func (a *Account) restampLocked(kind EntityKind, id string) {
 	cp := *e
 	cp.stamp = a.nextStamp()
 	a.cat.ents[kind][id] = &cp
+	a.cat.slots[kind][cp.slot-1] = &cp
 	a.bumpLocked(Items)
 }
 
@@ -297,6 +319,7 @@ func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 	cp.stamp = a.nextStamp()
 	a.bumpLocked(Items)
 	a.cat.ents[kind][id] = &cp
+	a.cat.slots[kind][cp.slot-1] = &cp
 }
 
 // setRelatedLocked replaces the relationship an element sets: an item's

@@ -90,6 +90,8 @@ type Entity struct {
 	Item string
 	// stamp identifies this value (see Job.Stamp); 0 until stored.
 	stamp uint64
+	// slot is where the store holds the entity, + 1 (0 until stored).
+	slot int32
 }
 
 // Stamp identifies this value of the entity (see Job.Stamp).

@@ -107,7 +107,7 @@ func (a *Account) entityPageLocked(req EntityPageRequest) EntityPage {
 		if a.work != nil {
 			a.work.Add(1)
 		}
-		e := a.cat.ents[req.Kind][p.ID]
+		e := a.cat.at(req.Kind, p)
 		return e, e != nil && a.matchLocked(e, &req.Filter)
 	}
 	// forward walks in the requested order, backward against it.
@@ -157,7 +157,7 @@ func (a *Account) entityPageLocked(req EntityPageRequest) EntityPage {
 // existsLocked reports whether the entity at p still exists and matches.
 func (a *Account) existsLocked(kind EntityKind, p Position, f *EntityFilter) bool {
 	e := a.cat.ents[kind][p.ID]
-	return e != nil && positionOf(e) == p && a.matchLocked(e, f)
+	return e != nil && positionOf(e).same(p) && a.matchLocked(e, f)
 }
 
 // extrasLocked fills what the request asked for besides the entities.
@@ -233,7 +233,7 @@ func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
 
 func treeWalker(t *posTree) walker {
 	return func(from *Position, desc bool, fn func(Position) bool) {
-		skip := func(p Position) bool { return from != nil && p == *from || fn(p) }
+		skip := func(p Position) bool { return from != nil && p.same(*from) || fn(p) }
 		switch {
 		case from == nil && !desc:
 			t.Ascend(fn)
@@ -253,7 +253,7 @@ func sliceWalker(ps []Position) walker {
 			i := 0
 			if from != nil {
 				i, _ = slices.BinarySearchFunc(ps, *from, Position.Compare)
-				if i < len(ps) && ps[i] == *from {
+				if i < len(ps) && ps[i].same(*from) {
 					i++
 				}
 			}
@@ -367,4 +367,15 @@ func (a *Account) viewLocked(kind EntityKind, id string, related, variants bool)
 		v.Variants = a.variantsLocked(id)
 	}
 	return v, true, nil
+}
+
+// at returns the entity at position p: through its slot when p carries
+// one (index positions do), by id otherwise.
+func (c *catalog) at(kind EntityKind, p Position) *Entity {
+	if s := int(p.slot) - 1; s >= 0 && s < len(c.slots[kind]) {
+		if e := c.slots[kind][s]; e != nil && e.ID == p.ID {
+			return e
+		}
+	}
+	return c.ents[kind][p.ID]
 }
