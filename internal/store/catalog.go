@@ -67,14 +67,15 @@ type catalog struct {
 	slots      [NumEntityKinds][]*Entity
 	free       [NumEntityKinds][]int32
 	order      [NumEntityKinds]*posTree
-	variantsOf map[string][]Position
+	// variantsOf holds each item's variants, by the item's slot.
+	variantsOf [][]Position
 	catItems   map[string]*posTree
 	itemCats   map[string][]Position
 	skus       map[string][]Position
 }
 
 func newCatalog() catalog {
-	c := catalog{variantsOf: map[string][]Position{}, catItems: map[string]*posTree{},
+	c := catalog{catItems: map[string]*posTree{},
 		itemCats: map[string][]Position{}, skus: map[string][]Position{}}
 	for k := range c.ents {
 		c.ents[k] = map[string]*Entity{}
@@ -98,6 +99,35 @@ func removePos(s []Position, p Position) []Position {
 		return slices.Delete(s, i, i+1)
 	}
 	return s
+}
+
+// variants returns the list of an item's variants (nil when the item does
+// not exist), growing the slot table as items get slots.
+func (c *catalog) variants(item string) *[]Position {
+	e := c.ents[ItemKind][item]
+	if e == nil {
+		return nil
+	}
+	for int(e.slot) > len(c.variantsOf) {
+		c.variantsOf = append(c.variantsOf, nil)
+	}
+	return &c.variantsOf[e.slot-1]
+}
+
+// variantsOfItem returns an item's variants, in position order.
+func (c *catalog) variantsOfItem(item string) []Position {
+	if e := c.ents[ItemKind][item]; e != nil {
+		return c.variantsOfSlot(e)
+	}
+	return nil
+}
+
+// variantsOfSlot returns the variants of item e, without a lookup by id.
+func (c *catalog) variantsOfSlot(e *Entity) []Position {
+	if s := int(e.slot) - 1; s >= 0 && s < len(c.variantsOf) {
+		return c.variantsOf[s]
+	}
+	return nil
 }
 
 // indexSize is what an entity's index entries cost besides the entity.
@@ -142,7 +172,9 @@ func (a *Account) putEntityLocked(e *Entity) {
 	}
 	c.order[e.Kind].ReplaceOrInsert(pos)
 	if e.Kind == VariantKind {
-		c.variantsOf[e.Item] = insertPos(c.variantsOf[e.Item], pos)
+		if vs := c.variants(e.Item); vs != nil {
+			*vs = insertPos(*vs, pos)
+		}
 		if s := e.Str[StrSKU]; s != nil {
 			c.skus[*s] = insertPos(c.skus[*s], pos)
 		}
@@ -158,10 +190,10 @@ func (a *Account) unindexLocked(e *Entity) {
 	if e.Kind != VariantKind {
 		return
 	}
-	if vs := removePos(c.variantsOf[e.Item], pos); len(vs) > 0 {
-		c.variantsOf[e.Item] = vs
-	} else {
-		delete(c.variantsOf, e.Item)
+	if vs := c.variants(e.Item); vs != nil {
+		if *vs = removePos(*vs, pos); len(*vs) == 0 {
+			*vs = nil
+		}
 	}
 	if s := e.Str[StrSKU]; s != nil {
 		if vs := removePos(c.skus[*s], pos); len(vs) > 0 {
@@ -206,7 +238,7 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	// Memberships go first, while the entity still says where it sorts.
 	switch kind {
 	case ItemKind:
-		for _, v := range slices.Clone(c.variantsOf[id]) {
+		for _, v := range slices.Clone(c.variantsOfItem(id)) {
 			a.removeEntityLocked(VariantKind, v.ID, at)
 		}
 		for _, cat := range slices.Clone(c.itemCats[id]) {
@@ -399,5 +431,5 @@ func (a *Account) VariantIDs(item string) ([]string, error) {
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return positionIDs(a.cat.variantsOf[item]), nil
+	return positionIDs(a.cat.variantsOfItem(item)), nil
 }

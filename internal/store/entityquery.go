@@ -171,7 +171,7 @@ func (a *Account) extrasLocked(page *EntityPage, req EntityPageRequest) {
 	if req.Variants && req.Kind == ItemKind {
 		page.Variants = make([][]*Entity, len(page.Entities))
 		for i, e := range page.Entities {
-			page.Variants[i] = a.variantsLocked(e.ID)
+			page.Variants[i] = a.variantsLocked(e)
 		}
 	}
 }
@@ -181,18 +181,18 @@ func (a *Account) extrasLocked(page *EntityPage, req EntityPageRequest) {
 func (a *Account) relationshipLocked(e *Entity) []string {
 	switch e.Kind {
 	case ItemKind:
-		return positionIDs(a.cat.variantsOf[e.ID])
+		return positionIDs(a.cat.variantsOfSlot(e))
 	case VariantKind:
 		return []string{e.Item}
 	}
 	return a.relatedLocked(CategoryKind, e.ID)
 }
 
-func (a *Account) variantsLocked(item string) []*Entity {
-	ps := a.cat.variantsOf[item]
+func (a *Account) variantsLocked(item *Entity) []*Entity {
+	ps := a.cat.variantsOfSlot(item)
 	out := make([]*Entity, 0, len(ps))
 	for _, p := range ps {
-		if v := a.cat.ents[VariantKind][p.ID]; v != nil {
+		if v := a.cat.at(VariantKind, p); v != nil {
 			out = append(out, v)
 		}
 	}
@@ -216,7 +216,7 @@ func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
 		}
 		return sliceWalker(ps)
 	case len(f.Items) > 0 && kind == VariantKind:
-		return sliceWalker(c.variantsOf[f.Items[0]])
+		return sliceWalker(c.variantsOfItem(f.Items[0]))
 	case len(f.Items) > 0 && kind == CategoryKind:
 		return sliceWalker(c.itemCats[f.Items[0]])
 	case len(f.Categories) > 0 && kind == ItemKind:
@@ -364,7 +364,7 @@ func (a *Account) viewLocked(kind EntityKind, id string, related, variants bool)
 		v.Related = a.relationshipLocked(e)
 	}
 	if variants && kind == ItemKind {
-		v.Variants = a.variantsLocked(id)
+		v.Variants = a.variantsLocked(e)
 	}
 	return v, true, nil
 }
