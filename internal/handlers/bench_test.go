@@ -39,25 +39,34 @@ func benchRequest(rev, target string) *http.Request {
 
 // BenchmarkListPage serves a page of 100 jobs through the whole pipeline
 // (routing, revision, auth, limiter, journal, render, write), at a thousand
-// and a million jobs, first page and mid-walk, in each cache mode. Compare
-// with BenchmarkStaticPage, which writes the same bytes from a fixed buffer.
+// and a million jobs, first page and mid-walk, in each cache mode; each case
+// runs at both sizes back to back. Compare with BenchmarkStaticPage, which
+// writes the same bytes from a fixed buffer.
 func BenchmarkListPage(b *testing.B) {
-	for _, n := range []int{1_000, 1_000_000} {
-		clk := clock.New()
-		st := store.New(store.Options{Seed: 1, Now: clk.Now,
+	sizes := []int{1_000, 1_000_000}
+	stores, clocks, mids := map[int]*store.Store{}, map[int]*clock.Clock{}, map[int]string{}
+	for _, n := range sizes {
+		clocks[n] = clock.New()
+		stores[n] = store.New(store.Options{Seed: 1, Now: clocks[n].Now,
 			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Items: 200, Variants: 300, Categories: 20})})
-		a, _ := st.Account(testKey)
+		a, _ := stores[n].Account(testKey)
 		jobs, _ := snapshot(b, a)
-		mid := jobs[n/2].ID
-		for m, mode := range cacheModes {
-			h := benchCached(st, clk, m)
-			for _, rev := range []string{"2022-10-17", "2026-07-15"} {
-				for _, c := range []struct{ name, target string }{
-					{"first", listPath},
-					{"mid", listPath + "?page%5Bcursor%5D=" + b64("next::id::"+mid)},
-				} {
-					b.Run("n="+strconv.Itoa(n)+"/"+mode.name+"/"+rev+"/"+c.name, func(b *testing.B) {
-						benchServe(b, h, rev, c.target)
+		mids[n] = jobs[n/2].ID
+	}
+	for m, mode := range cacheModes {
+		handlers := map[int]*Handler{}
+		for _, n := range sizes {
+			handlers[n] = benchCached(stores[n], clocks[n], m)
+		}
+		for _, rev := range []string{"2022-10-17", "2026-07-15"} {
+			for _, c := range []string{"first", "mid"} {
+				for _, n := range sizes {
+					target := listPath
+					if c == "mid" {
+						target += "?page%5Bcursor%5D=" + b64("next::id::"+mids[n])
+					}
+					b.Run(mode.name+"/"+rev+"/"+c+"/n="+strconv.Itoa(n), func(b *testing.B) {
+						benchServe(b, handlers[n], rev, target)
 					})
 				}
 			}
@@ -111,10 +120,19 @@ func benchCached(st *store.Store, clk *clock.Clock, m int) *Handler {
 // pipeline at a thousand and at a million items in one account: the first
 // page, a page from the middle (a time-keyed cursor), a category's items
 // and a page with include=variants, at the oldest and the newest revision,
-// in each cache mode. A page is O(page), so both sizes should cost the
-// same.
+// in each cache mode. Both accounts are built first and each case runs at
+// both sizes back to back, so the two figures are comparable. A page is
+// O(page), so both sizes should cost the same.
 func BenchmarkEntityPage(b *testing.B) {
-	for _, n := range []int{1_000, 1_000_000} {
+	type sized struct {
+		st     *store.Store
+		clk    *clock.Clock
+		cursor string
+		cat    string
+	}
+	sizes := []int{1_000, 1_000_000}
+	accounts := map[int]sized{}
+	for _, n := range sizes {
 		clk := clock.New()
 		st := store.New(store.Options{Seed: 1, Now: clk.Now,
 			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 10, Items: n, Variants: n, Categories: 20})})
@@ -126,19 +144,25 @@ func BenchmarkEntityPage(b *testing.B) {
 		if err != nil || mid == nil {
 			b.Fatalf("no middle item: %v", err)
 		}
-		cursor := keyedCursor(query.Next, mid)
 		cats, _ := a.EntityPage(store.EntityPageRequest{Kind: store.CategoryKind, Limit: 1})
-		for m, mode := range cacheModes {
-			h := benchCached(st, clk, m)
-			for _, rev := range []string{"2022-10-17", "2026-07-15"} {
-				for _, c := range []struct{ name, target string }{
-					{"first", "/api/catalog-items"},
-					{"mid", "/api/catalog-items?page%5Bcursor%5D=" + cursor},
-					{"category", "/api/catalog-categories/" + cats.Entities[0].ID + "/items?page%5Bcursor%5D=" + cursor},
-					{"include", "/api/catalog-items?include=variants&page%5Bcursor%5D=" + cursor},
-				} {
-					b.Run("n="+strconv.Itoa(n)+"/"+mode.name+"/"+rev+"/"+c.name, func(b *testing.B) {
-						benchServe(b, h, rev, c.target)
+		accounts[n] = sized{st, clk, keyedCursor(query.Next, mid), cats.Entities[0].ID}
+	}
+	for m, mode := range cacheModes {
+		handlers := map[int]*Handler{}
+		for _, n := range sizes {
+			handlers[n] = benchCached(accounts[n].st, accounts[n].clk, m)
+		}
+		for _, rev := range []string{"2022-10-17", "2026-07-15"} {
+			for _, c := range []struct{ name, target string }{
+				{"first", "/api/catalog-items"},
+				{"mid", "/api/catalog-items?page%5Bcursor%5D={cursor}"},
+				{"category", "/api/catalog-categories/{category}/items?page%5Bcursor%5D={cursor}"},
+				{"include", "/api/catalog-items?include=variants&page%5Bcursor%5D={cursor}"},
+			} {
+				for _, n := range sizes {
+					target := strings.NewReplacer("{cursor}", accounts[n].cursor, "{category}", accounts[n].cat).Replace(c.target)
+					b.Run(mode.name+"/"+rev+"/"+c.name+"/n="+strconv.Itoa(n), func(b *testing.B) {
+						benchServe(b, handlers[n], rev, target)
 					})
 				}
 			}
