@@ -64,9 +64,9 @@ const (
 type catalog struct {
 	ents [NumEntityKinds]map[string]*Entity
 	// slots hold every entity by its slot, free the slots to reuse.
-	slots      [NumEntityKinds][]*Entity
-	free       [NumEntityKinds][]int32
-	order      [NumEntityKinds]*posTree
+	slots [NumEntityKinds][]*Entity
+	free  [NumEntityKinds][]int32
+	order [NumEntityKinds]*posTree
 	// variantsOf holds each item's variants, by the item's slot.
 	variantsOf [][]Position
 	catItems   map[string]*posTree
