@@ -25,6 +25,9 @@ type Shares struct {
 	Journal int64
 	// Bodies bounds the request bodies being read and decoded at once.
 	Bodies int64
+	// Caches bounds the rendered documents and objects kept for reuse
+	// (half each); a rendered value is dropped, never refused, past it.
+	Caches int64
 	// Connections bounds the headers being read: --max-connections times
 	// (--max-header-bytes + a per-connection overhead).
 	Connections int64
@@ -41,6 +44,7 @@ func (c Config) Shares() Shares {
 		Accounts:    b / 2,
 		Journal:     b / 16,
 		Bodies:      b / 8,
+		Caches:      b / 32,
 		Connections: int64(c.MaxConnections) * int64(c.MaxHeaderBytes+ConnectionOverhead),
 	}
 }

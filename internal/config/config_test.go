@@ -454,10 +454,10 @@ func TestParse_MemoryBudgetAndItsShares(t *testing.T) {
 	}
 	c, _ := config.Parse(nil, func(string) string { return "" }, io.Discard)
 	sh := c.Shares()
-	if sh.Accounts != 256<<20 || sh.Journal != 32<<20 || sh.Bodies != 64<<20 || sh.Connections != 1024*(80<<10) {
+	if sh.Accounts != 256<<20 || sh.Journal != 32<<20 || sh.Bodies != 64<<20 || sh.Caches != 16<<20 || sh.Connections != 1024*(80<<10) {
 		t.Fatalf("default shares %+v", sh)
 	}
-	if total := sh.Accounts + sh.Journal + sh.Bodies + sh.Connections; total > c.MemoryBudget*7/8 {
+	if total := sh.Accounts + sh.Journal + sh.Bodies + sh.Caches + sh.Connections; total > c.MemoryBudget*7/8 {
 		t.Fatalf("the shares add up to %d of %d: no headroom left", total, c.MemoryBudget)
 	}
 	small, _ := config.Parse([]string{"--memory-budget=64MiB"}, func(string) string { return "" }, io.Discard)

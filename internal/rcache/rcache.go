@@ -15,9 +15,20 @@ import (
 	"sync/atomic"
 )
 
-// entryOverhead estimates what one entry costs besides its bytes (map
-// slot, slice header, key).
+// entryOverhead estimates what one entry costs besides its bytes and a
+// string key's bytes (map slot, slice and string headers).
 const entryOverhead = 96
+
+// cost is what an entry of v under k holds: its bytes, a string key's
+// bytes (a document's key carries the request's path and query, which a
+// client chooses) and the overhead.
+func cost[K comparable](k K, v []byte) int64 {
+	n := int64(len(v)) + entryOverhead
+	if s, ok := any(k).(string); ok {
+		n += int64(len(s))
+	}
+	return n
+}
 
 // Cache maps K to bytes within a byte budget. Safe for concurrent use.
 type Cache[K comparable] struct {
@@ -69,7 +80,7 @@ func (c *Cache[K]) Get(k K) ([]byte, bool) {
 		if v, ok = s.cur[k]; !ok {
 			if v, ok = s.prev[k]; ok { // read again: it moves to the current generation
 				delete(s.prev, k)
-				s.prevBytes -= int64(len(v)) + entryOverhead
+				s.prevBytes -= cost(k, v)
 				s.putLocked(c, k, v)
 			}
 		}
@@ -85,7 +96,7 @@ func (c *Cache[K]) Get(k K) ([]byte, bool) {
 
 // Put stores a copy of v under k, unless v is larger than an entry may be.
 func (c *Cache[K]) Put(k K, v []byte) {
-	if c.limit <= 0 || int64(len(v)) > c.maxEntry {
+	if c.limit <= 0 || cost(k, v) > c.maxEntry {
 		return
 	}
 	cp := make([]byte, len(v))
@@ -93,14 +104,14 @@ func (c *Cache[K]) Put(k K, v []byte) {
 	s := c.shard(k)
 	s.mu.Lock()
 	if old, ok := s.cur[k]; ok {
-		s.curBytes -= int64(len(old)) + entryOverhead
+		s.curBytes -= cost(k, old)
 	}
 	s.putLocked(c, k, cp)
 	s.mu.Unlock()
 }
 
 func (s *shard[K]) putLocked(c *Cache[K], k K, v []byte) {
-	size := int64(len(v)) + entryOverhead
+	size := cost(k, v)
 	if s.curBytes+size > c.limit {
 		s.prev, s.prevBytes = s.cur, s.curBytes
 		s.cur, s.curBytes = map[K][]byte{}, 0

@@ -3,6 +3,7 @@ package rcache
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -83,5 +84,26 @@ func TestCache_Concurrent(t *testing.T) {
 	wg.Wait()
 	if c.Bytes() > c.Budget() {
 		t.Fatalf("%d bytes over the budget %d", c.Bytes(), c.Budget())
+	}
+}
+
+// A document's key carries the request's path and query, which a client
+// chooses: long keys with small values must count against the budget.
+func TestCache_LongKeysCountAgainstTheBudget(t *testing.T) {
+	c := New[string](1<<20, 4)
+	long := strings.Repeat("q", 10_000)
+	for i := 0; i < 2_000; i++ {
+		c.Put(fmt.Sprint(i, long), []byte("v"))
+	}
+	var held int64
+	for i := range c.shards {
+		for _, m := range []map[string][]byte{c.shards[i].cur, c.shards[i].prev} {
+			for k, v := range m {
+				held += int64(len(k) + len(v))
+			}
+		}
+	}
+	if held == 0 || held > c.Budget() {
+		t.Fatalf("the cache holds %d bytes of keys and values, budget %d", held, c.Budget())
 	}
 }

@@ -102,6 +102,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		AdminHosts:     cfg.AdminHosts,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		BodyBytes:      shares.Bodies,
+		CacheBytes:     shares.Caches,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {
