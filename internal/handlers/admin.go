@@ -282,7 +282,25 @@ func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 			"journal_limit_bytes":  h.opts.Journal.Options().Bytes,
 			"bodies_limit_bytes":   h.body.total,
 		},
+		"render_cache": h.cacheStats(),
 	})
+}
+
+// cacheStats reports the render caches: bytes held against their budget,
+// hits and misses since start.
+func (h *Handler) cacheStats() map[string]int64 {
+	var held, limit, hits, misses int64
+	add := func(b, l, h, m int64) { held, limit, hits, misses = held+b, limit+l, hits+h, misses+m }
+	if h.pages != nil {
+		ph, pm := h.pages.Stats()
+		add(h.pages.Bytes(), h.pages.Budget(), ph, pm)
+	}
+	if h.frags != nil {
+		c := h.frags.Cache()
+		fh, fm := c.Stats()
+		add(c.Bytes(), c.Budget(), fh, fm)
+	}
+	return map[string]int64{"bytes": held, "limit_bytes": limit, "hits": hits, "misses": misses}
 }
 
 // ResetError is a reset the server refused, about one member of the

@@ -184,4 +184,13 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 		t.Fatalf("the sequence hardly used the caches: %d document hits, %d object hits", hits, fhits)
 	}
 	t.Logf("%d document hits, %d object hits", hits, fhits)
+	var health struct {
+		Cache map[string]int64 `json:"render_cache"`
+	}
+	if err := json.Unmarshal(tw.cached.req("GET", "/__admin/health", nil).body, &health); err != nil {
+		t.Fatal(err)
+	}
+	if c := health.Cache; c["hits"] != hits+fhits || c["bytes"] <= 0 || c["bytes"] > c["limit_bytes"] || c["limit_bytes"] > 16<<20 {
+		t.Fatalf("/__admin/health reports the caches as %v (%d hits)", c, hits+fhits)
+	}
 }
