@@ -268,6 +268,7 @@ func peekNonSpace(r io.Reader) (byte, error) {
 func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 	keys, _ := h.opts.Store.Keys()
 	used, limit := h.opts.Store.Used()
+	made, madeLimit := h.opts.Store.MadeJobs()
 	adminJSONReply(w, http.StatusOK, map[string]any{
 		"status":          "ok",
 		"now":             h.opts.Clock.Now(),
@@ -276,11 +277,13 @@ func (h *Handler) adminHealth(w http.ResponseWriter, r *http.Request) {
 		"newest_revision": h.opts.Resources.Revisions().Newest().Date,
 		"accounts":        len(keys),
 		"memory": map[string]any{
-			"accounts_bytes":       used,
-			"accounts_limit_bytes": limit,
-			"journal_bytes":        h.opts.Journal.Bytes(),
-			"journal_limit_bytes":  h.opts.Journal.Options().Bytes,
-			"bodies_limit_bytes":   h.body.total,
+			"accounts_bytes":        used,
+			"accounts_limit_bytes":  limit,
+			"journal_bytes":         h.opts.Journal.Bytes(),
+			"journal_limit_bytes":   h.opts.Journal.Options().Bytes,
+			"bodies_limit_bytes":    h.body.total,
+			"made_jobs_bytes":       made,
+			"made_jobs_limit_bytes": madeLimit,
 		},
 		"render_cache": h.cacheStats(),
 	})

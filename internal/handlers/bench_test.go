@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -135,7 +136,9 @@ func BenchmarkEntityPage(b *testing.B) {
 	for _, n := range sizes {
 		clk := clock.New()
 		st := store.New(store.Options{Seed: 1, Now: clk.Now,
-			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 10, Items: n, Variants: n, Categories: 20})})
+			// Four categories: a category's page after the middle item is
+			// full at a thousand items too, so both sizes render 100.
+			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 10, Items: n, Variants: n, Categories: 4})})
 		a, _ := st.Account(testKey)
 		for _, c := range []store.Collection{store.Items, store.Variants, store.Categories} {
 			a.Count(c) // generated before the clock starts
@@ -161,12 +164,28 @@ func BenchmarkEntityPage(b *testing.B) {
 			} {
 				for _, n := range sizes {
 					target := strings.NewReplacer("{cursor}", accounts[n].cursor, "{category}", accounts[n].cat).Replace(c.target)
+					if m == 0 {
+						fullPage(b, handlers[n], rev, target)
+					}
 					b.Run(mode.name+"/"+rev+"/"+c.name+"/n="+strconv.Itoa(n), func(b *testing.B) {
 						benchServe(b, handlers[n], rev, target)
 					})
 				}
 			}
 		}
+	}
+}
+
+// fullPage fails unless target answers a page of 100: the sizes compared
+// must render the same amount.
+func fullPage(b *testing.B, h *Handler, rev, target string) {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, benchRequest(rev, target))
+	var doc struct {
+		Data []json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || len(doc.Data) != 100 {
+		b.Fatalf("%s: %d entities (%v), want a full page", target, len(doc.Data), err)
 	}
 }
 

@@ -63,13 +63,15 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 	shares := cfg.Shares()
 	est := fixtures.Estimates(s.fixtureParams())
 	s.store = store.New(store.Options{
-		Lifecycle:   store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
-		Seed:        cfg.Seed,
-		Seeder:      fixtures.Seeder(s.fixtureParams()),
-		SeedBytes:   est,
-		MaxBytes:    shares.Accounts,
-		Now:         clk.Now,
-		MaxAccounts: cfg.MaxAccounts,
+		Lifecycle: store.Lifecycle{Mode: mode, Duration: cfg.JobDuration, Polls: cfg.JobPolls},
+		Seed:      cfg.Seed,
+		Seeder:    fixtures.Seeder(s.fixtureParams()),
+		SeedBytes: est,
+		MaxBytes:  shares.Accounts,
+		// A quarter of the caches' share keeps seeded jobs once made.
+		MadeJobBytes: shares.Caches / 4,
+		Now:          clk.Now,
+		MaxAccounts:  cfg.MaxAccounts,
 	})
 	if c, n := fixtures.Largest(est); !s.store.Fits(n) {
 		return nil, fmt.Errorf("--jobs, --items, --variants, --categories: an account's %s take about %d MiB, more than the %d MiB --memory-budget leaves for accounts; seed less or raise --memory-budget",
@@ -102,7 +104,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		AdminHosts:     cfg.AdminHosts,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		BodyBytes:      shares.Bodies,
-		CacheBytes:     shares.Caches,
+		CacheBytes:     shares.Caches - shares.Caches/4,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {

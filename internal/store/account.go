@@ -58,6 +58,7 @@ type Account struct {
 	// own, and ver the version of each job collection and of the catalog
 	// (last), a new stamp on every change.
 	stamps *atomic.Uint64
+	made   *madeJobs // history jobs once made (the store's)
 	stamp  uint64
 	ver    [NumJobKinds + 1]atomic.Uint64
 
@@ -76,10 +77,10 @@ type jobRef struct {
 // store's lock).
 func newAccount(key string, o *Options) *Account {
 	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(),
-		stamps: o.stamps}
+		stamps: o.stamps, made: o.made}
 	a.stamp = a.nextStamp()
 	for k := range a.jobs {
-		a.jobs[k] = newJobSet(o.compares)
+		a.jobs[k] = newJobSet(o.compares, o.made)
 	}
 	a.rng = rand.New(rand.NewPCG(o.Seed, hashKey(key)))
 	a.ids = NewIDs(rngReader{a.rng})

@@ -304,7 +304,7 @@ func (a *Account) clearJobsLocked(k JobKind) {
 	if s.hist != nil {
 		a.grow(-historyBytes - s.hist.Bytes() - int64(len(s.hidden))*hiddenBytes)
 	}
-	a.jobs[k] = newJobSet(a.work)
+	a.jobs[k] = newJobSet(a.work, a.made)
 	a.bumpLocked(JobCollection(k))
 	keep := a.active[:0]
 	for _, r := range a.active {

@@ -36,10 +36,11 @@ type jobSet struct {
 	histBase uint64           // the stamp of history job 0 (job i has histBase+i)
 	hidden   map[int]struct{} // history jobs deleted, or replaced by a stored one
 	work     *atomic.Int64    // tests: counts the jobs a page visits
+	made     *madeJobs        // history jobs recently made (shared by the store)
 }
 
-func newJobSet(compares *atomic.Int64) *jobSet {
-	s := &jobSet{all: newTree(compares), work: compares}
+func newJobSet(compares *atomic.Int64, made *madeJobs) *jobSet {
+	s := &jobSet{all: newTree(compares), work: compares, made: made}
 	for i := range s.byStatus {
 		s.byStatus[i] = newTree(compares)
 	}
@@ -59,8 +60,13 @@ func (s *jobSet) histIndex(id string) (int, bool) {
 
 // histJob makes history job i.
 func (s *jobSet) histJob(i int, kind JobKind) *Job {
+	stamp := s.histBase + uint64(i)
+	if j := s.made.get(stamp); j != nil {
+		return j
+	}
 	j := s.hist.At(i)
-	j.Kind, j.stamp = kind, s.histBase+uint64(i)
+	j.Kind, j.stamp = kind, stamp
+	s.made.put(stamp, j)
 	return j
 }
 
@@ -208,7 +214,7 @@ func (s *jobSet) each(kind JobKind, fn func(*Job)) {
 // are copied on write, the history never changes), for reading without
 // the account's lock.
 func (s *jobSet) clone() *jobSet {
-	c := &jobSet{all: s.all.Clone(), hist: s.hist, histBase: s.histBase, work: s.work}
+	c := &jobSet{all: s.all.Clone(), hist: s.hist, histBase: s.histBase, work: s.work, made: s.made}
 	for i := range s.byStatus {
 		c.byStatus[i] = s.byStatus[i].Clone()
 	}

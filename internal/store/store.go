@@ -55,10 +55,16 @@ type Options struct {
 	// SeedBytes estimates the size of one generated collection, set aside
 	// before it is generated.
 	SeedBytes func(Collection) int64
+	// MadeJobBytes bounds the seeded history jobs kept once made, so a
+	// page read again takes them instead of making them anew (0: 4 MiB,
+	// negative: none kept).
+	MadeJobBytes int64
 
 	// stamps hands out the stamps of stored values and collection
 	// versions (set by New; shared by every account, kept across resets).
 	stamps *atomic.Uint64
+	// made keeps history jobs once made (set by New).
+	made *madeJobs
 
 	// compares, when set (by tests), counts the id comparisons the job
 	// indexes make and the jobs a page visits, to show a page costs
@@ -81,6 +87,9 @@ type entry struct {
 	changed bool
 }
 
+// DefaultMadeJobBytes bounds the history jobs kept once made by default.
+const DefaultMadeJobBytes = 4 << 20
+
 // New returns an empty store.
 func New(opts Options) *Store {
 	if opts.Now == nil {
@@ -88,6 +97,10 @@ func New(opts Options) *Store {
 	}
 	opts.Lifecycle = opts.Lifecycle.withDefaults()
 	opts.stamps = new(atomic.Uint64)
+	if opts.MadeJobBytes == 0 {
+		opts.MadeJobBytes = DefaultMadeJobBytes
+	}
+	opts.made = newMadeJobs(opts.MadeJobBytes)
 	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New()}
 	s.meter = s.newMeter()
 	return s
