@@ -84,14 +84,27 @@ func (h *Handler) admitBody(r *http.Request) (release func(), aerr *apierror.Err
 	}
 	cost, _ := h.bodyCost(r)
 	cost = min(cost, h.body.total) // the largest body may take it all, never more
+	release = func() { h.body.sem.Release(cost) }
+	if h.body.sem.TryAcquire(cost) {
+		return release, nil
+	}
+	// Wait for room, but not past a shutdown: a client gone while its body
+	// waits unread is not noticed, and the drain must not wait for it.
 	ctx, cancel := context.WithTimeout(r.Context(), admissionWait)
 	defer cancel()
+	go func() {
+		select {
+		case <-h.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	if err := h.body.sem.Acquire(ctx, cost); err != nil {
 		h.opts.Logger.Warn("request body refused: the memory allowed for bodies is in use",
 			"path", r.URL.Path, "cost", cost, "allowance", h.body.total)
 		return nil, apierror.Throttled(1, true)
 	}
-	return func() { h.body.sem.Release(cost) }, nil
+	return release, nil
 }
 
 // adminBodyTooLarge is the 413 for a control API body over its cap.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -134,5 +135,29 @@ func TestListJobs_BracketedFilterIsRefusedNotIgnored(t *testing.T) {
 	er := wantError(t, r, 400, "invalid", map[string]any{"parameter": "filter[status]"})
 	if !strings.Contains(er["detail"].(string), "filter=equals(status,'queued')") {
 		t.Fatalf("detail %q does not show the right form", er["detail"])
+	}
+}
+
+// A body waiting for room in the body allowance does not hold up a
+// shutdown: the server's drain ends the wait with the usual 429.
+func TestLimits_ABodyWaitingForRoomEndsWhenTheServerStops(t *testing.T) {
+	e := newEnv(t, withLifecycle(store.Lifecycle{Mode: store.Immediate}))
+	id := e.itemIDs(testKey, 1)[0]
+	body := []byte(`{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{"data":[{"type":"catalog-item","id":"` + id +
+		`","attributes":{"title":"t"}}]}}}}`)
+	if r := e.post("2026-07-15", body); r.status != 202 {
+		t.Fatalf("with room: %d %s", r.status, r.body)
+	}
+	if !e.h.body.sem.TryAcquire(e.h.body.total) { // every byte of the allowance in use
+		t.Fatal("the allowance is not free")
+	}
+	done := make(chan *resp, 1)
+	go func() { done <- e.post("2026-07-15", body) }()
+	e.h.Stop()
+	select {
+	case r := <-done:
+		wantError(t, r, 429, "throttled", nil)
+	case <-time.After(admissionWait / 2):
+		t.Fatal("the waiting body held up the shutdown")
 	}
 }
