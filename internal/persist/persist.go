@@ -18,9 +18,11 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Version is the state file format's version: 2 holds every collection by
-// name; version 1 files (jobs and items only) are still read.
-const Version = 2
+// Version is the state file format's version: 3 names the job
+// collections whose seeded history is kept ("seeded_jobs") instead of
+// writing their seeded jobs out; 2 holds every collection by name; version
+// 1 files (jobs and items only) are still read, and so are 2's.
+const Version = 3
 
 // State is the content of a state file. Accounts are written and read one
 // at a time (Save streams them, Load hands each to a callback), so neither
@@ -52,8 +54,8 @@ func Load(path string) (*Loaded, bool, error) {
 	if err := l.walk(bufio.NewReaderSize(f, 1<<20), nil); err != nil {
 		return nil, false, l.corrupt(err)
 	}
-	if l.State.Version != Version && l.State.Version != 1 {
-		return nil, false, fmt.Errorf("state file %s has version %d; this server reads versions 1 and %d", path, l.State.Version, Version)
+	if l.State.Version < 1 || l.State.Version > Version {
+		return nil, false, fmt.Errorf("state file %s has version %d; this server reads versions 1 to %d", path, l.State.Version, Version)
 	}
 	return l, true, nil
 }
@@ -193,7 +195,7 @@ func Save(path string, st *State, accounts []store.Export) error {
 					return err
 				}
 			}
-			if err := ex.WriteJSON(w); err != nil {
+			if err := ex.WriteState(w); err != nil {
 				return err
 			}
 		}

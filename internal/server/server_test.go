@@ -403,7 +403,8 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":2`} {
+	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":3`,
+		`"seeded_jobs":{"variant-bulk-create-jobs":{"hidden":[]}}`} {
 		if !strings.Contains(string(b), member) {
 			t.Errorf("the state file lacks %s", member)
 		}
@@ -423,6 +424,9 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 	}
 	clk2.Advance(10 * time.Second)
 	after, _ := a2.JobStates(store.VariantCreate)
+	if len(after) != len(before) || after[0].ID != before[0].ID {
+		t.Fatalf("%d variant create jobs after the restart, %d before", len(after), len(before))
+	}
 	done := after[len(after)-1]
 	if done.ID != pending.ID || done.Status != "complete" || done.CompletedCount != 4 {
 		t.Fatalf("the restored job did not finish: %+v", done)

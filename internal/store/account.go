@@ -432,7 +432,7 @@ func (a *Account) AllJobs(kind JobKind) ([]*Job, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	out := make([]*Job, 0, a.jobs[kind].len())
-	a.jobs[kind].each(kind, func(j *Job) { out = append(out, j) })
+	a.jobs[kind].each(kind, func(j *Job) bool { out = append(out, j); return true })
 	return out, nil
 }
 
@@ -446,7 +446,7 @@ func (a *Account) JobStates(kind JobKind) ([]JobState, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	out := make([]JobState, 0, a.jobs[kind].len())
-	a.jobs[kind].each(kind, func(j *Job) { out = append(out, j.State()) })
+	a.jobs[kind].each(kind, func(j *Job) bool { out = append(out, j.State()); return true })
 	return out, nil
 }
 

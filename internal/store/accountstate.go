@@ -17,6 +17,12 @@ type AccountState struct {
 	Account  string
 	Jobs     map[JobKind][]JobState
 	Entities map[EntityKind][]json.RawMessage
+	// Seeded names the job collections whose seeded history is kept (the
+	// jobs in Jobs are then those stored beside it), each with the ids of
+	// the history jobs deleted or replaced: the state file's compact form
+	// ({"seeded_jobs": {"item-bulk-update-jobs": {"hidden": [ids]}}}), so a
+	// million seeded jobs are written as what changed.
+	Seeded map[JobKind][]string
 	// names are the names the document used ("jobs"), for pointers.
 	names map[Collection]string
 }
@@ -61,6 +67,26 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 	}
 	st.Jobs, st.Entities, st.names = map[JobKind][]JobState{}, map[EntityKind][]json.RawMessage{}, map[Collection]string{}
 	for name, v := range raw {
+		if name == seededMember {
+			var seeded map[string]struct {
+				Hidden []string `json:"hidden"`
+			}
+			sd := json.NewDecoder(bytes.NewReader(v))
+			sd.DisallowUnknownFields()
+			if err := sd.Decode(&seeded); err != nil {
+				return prefixField(err, name)
+			}
+			st.Seeded = map[JobKind][]string{}
+			for cname, h := range seeded {
+				c, ok := CollectionNamed(cname)
+				k, isJobs := c.IsJobs()
+				if !ok || !isJobs {
+					return fmt.Errorf("json: %s: %q is not a job collection", name, cname)
+				}
+				st.Seeded[k] = append([]string{}, h.Hidden...)
+			}
+			continue
+		}
 		if name == "account" {
 			if err := json.Unmarshal(v, &st.Account); err != nil {
 				return &json.UnmarshalTypeError{Value: "non-string", Field: "account", Type: reflect.TypeOf("")}
@@ -205,11 +231,52 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 		size += SizeOf(Seed{Entities: es})
 	}
 	size += int64(len(members)) * linkBytes
+	// Seeded histories kept: made from the seed, as generating them would.
+	hists := map[JobKind]History{}
+	for k := range st.Seeded {
+		if _, ok := st.Jobs[k]; !ok {
+			return []Problem{{"/" + seededMember + "/" + JobCollection(k).Name(), "The collection is not in the document."}}, nil
+		}
+		if a.seeder == nil {
+			continue
+		}
+		if h := a.seeder(a.key, JobCollection(k)).History; h != nil && h.Len() > 0 {
+			hists[k] = h
+			size += historyBytes + h.Bytes() + int64(len(st.Seeded[k]))*hiddenBytes
+		}
+	}
 	if err := a.reserve(size); err != nil {
 		return nil, err
 	}
 	a.replaceLocked(st, o, jobs, ents, members)
+	for k, h := range hists {
+		a.attachHistoryLocked(k, h, st.Seeded[k])
+	}
 	return nil, nil
+}
+
+// seededMember is the account document's member naming the job
+// collections whose seeded history is kept (AccountState.Seeded).
+const seededMember = "seeded_jobs"
+
+// attachHistoryLocked puts seeded history h back under the stored jobs of
+// kind k, less the jobs hidden (by id) and those a stored job replaces.
+func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []string) {
+	s := a.jobs[k]
+	s.hist = h
+	s.histBase = a.stamps.Add(uint64(h.Len())) - uint64(h.Len()) + 1
+	a.ids.Observe(h.ID(h.Len() - 1))
+	a.grow(historyBytes + h.Bytes())
+	n := len(s.hidden)
+	for _, id := range hidden {
+		s.hide(id)
+	}
+	s.all.Ascend(func(j *Job) bool {
+		s.hide(j.ID)
+		return true
+	})
+	a.grow(int64(len(s.hidden)-n) * hiddenBytes)
+	a.bumpLocked(JobCollection(k))
 }
 
 // replaceLocked installs validated collections.

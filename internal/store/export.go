@@ -95,6 +95,19 @@ func (ex Export) WriteJSON(w io.Writer) error {
 
 // WriteJSONNamed is WriteJSON with the collections' members named by name.
 func (ex Export) WriteJSONNamed(w io.Writer, name func(Collection) string) error {
+	return ex.write(w, name, false)
+}
+
+// WriteState writes the export as the state file keeps it: a job
+// collection's seeded history is not written out but named in
+// "seeded_jobs" with the ids of its jobs deleted or replaced, beside the
+// jobs stored (AccountState.Seeded), so the file holds what changed and
+// reads back into the same memory.
+func (ex Export) WriteState(w io.Writer) error {
+	return ex.write(w, Collection.Name, true)
+}
+
+func (ex Export) write(w io.Writer, name func(Collection) string, compact bool) error {
 	bw, ok := w.(*bufio.Writer)
 	if !ok {
 		bw = bufio.NewWriterSize(w, 64<<10)
@@ -103,13 +116,14 @@ func (ex Export) WriteJSONNamed(w io.Writer, name func(Collection) string) error
 	ew.raw(`{"account":`)
 	ew.json(ex.Key)
 	var buf []byte
+	seeded := map[JobKind][]string{}
 	for _, c := range ex.cols {
 		ew.raw(",")
 		ew.json(name(c))
 		ew.raw(":[")
 		if k, ok := c.IsJobs(); ok {
 			first := true
-			ex.jobs[k].each(k, func(j *Job) {
+			job := func(j *Job) bool {
 				if !first {
 					ew.raw(",")
 				}
@@ -119,9 +133,19 @@ func (ex Export) WriteJSONNamed(w io.Writer, name func(Collection) string) error
 				} else {
 					ew.json(j.State())
 				}
-			})
+				return ew.err == nil
+			}
+			if s := ex.jobs[k]; compact && s.hist != nil && s.hist.Len() > 0 {
+				s.all.Ascend(job)
+				seeded[k] = s.hiddenIDs()
+			} else {
+				s.each(k, job)
+			}
 		} else {
 			for i, e := range ex.ents[EntityKind(c)] {
+				if ew.err != nil {
+					break
+				}
 				if i > 0 {
 					ew.raw(",")
 				}
@@ -130,6 +154,29 @@ func (ex Export) WriteJSONNamed(w io.Writer, name func(Collection) string) error
 			}
 		}
 		ew.raw("]")
+	}
+	if len(seeded) > 0 {
+		ew.raw(`,"` + seededMember + `":{`)
+		first := true
+		for _, c := range ex.cols {
+			k, ok := c.IsJobs()
+			if !ok {
+				continue
+			}
+			hidden, ok := seeded[k]
+			if !ok {
+				continue
+			}
+			if !first {
+				ew.raw(",")
+			}
+			first = false
+			ew.json(c.Name())
+			ew.raw(`:{"hidden":`)
+			ew.json(hidden)
+			ew.raw("}")
+		}
+		ew.raw("}")
 	}
 	ew.raw("}")
 	if ew.err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"sort"
 	"sync/atomic"
 
@@ -88,6 +89,21 @@ func (s *jobSet) len() int {
 		n += s.hist.Len() - len(s.hidden)
 	}
 	return n
+}
+
+// hiddenIDs returns the ids of the history jobs deleted or replaced, in
+// id order.
+func (s *jobSet) hiddenIDs() []string {
+	idx := make([]int, 0, len(s.hidden))
+	for i := range s.hidden {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	out := make([]string, len(idx))
+	for n, i := range idx {
+		out[n] = s.hist.ID(i)
+	}
+	return out
 }
 
 // hide makes history job id (if there is one) no longer part of the set:
@@ -194,14 +210,17 @@ func (s *jobSet) collect(from string, inclusive, desc bool, statuses StatusSet, 
 	return out
 }
 
-// each calls fn with every job in id order (made one at a time).
-func (s *jobSet) each(kind JobKind, fn func(*Job)) {
+// each calls fn with every job in id order (made one at a time) until fn
+// returns false.
+func (s *jobSet) each(kind JobKind, fn func(*Job) bool) {
 	const chunk = 256
 	from, inclusive := "", false
 	for {
 		jobs := s.collect(from, inclusive, false, AllStatuses, chunk, kind)
 		for _, j := range jobs {
-			fn(j)
+			if !fn(j) {
+				return
+			}
 		}
 		if len(jobs) < chunk {
 			return

@@ -1,8 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -183,5 +187,80 @@ func TestJobSet_PagesOfAMillionJobHistoryCostAPage(t *testing.T) {
 		if large > small*1.2 {
 			t.Errorf("%s: %.2f visited per job at 1M jobs against %.2f at 1k", name, large, small)
 		}
+	}
+}
+
+// ulidHistory is testHistory with ULID ids (state documents require them).
+type ulidHistory struct{ testHistory }
+
+func (h ulidHistory) ID(i int) string { return fmt.Sprintf("01GSQPBF74%016d", i) }
+func (h ulidHistory) At(i int) *Job {
+	j := h.testHistory.At(i)
+	j.ID = h.ID(i)
+	return j
+}
+func (h ulidHistory) Scan(from int, desc bool, statuses StatusSet, fn func(int) bool) {
+	h.testHistory.Scan(from, desc, statuses, fn)
+}
+
+// TestState_SeededHistoryIsWrittenAsWhatChanged: the state file form of an
+// account holds its stored jobs and the ids of the history jobs deleted or
+// replaced, not the history, and reads back into the same jobs.
+func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
+	const n = 100_000
+	seeder := func(key string, c Collection) Seed {
+		if c == JobCollection(ItemUpdate) {
+			return Seed{History: ulidHistory{testHistory{n}}}
+		}
+		return Seed{}
+	}
+	s1 := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }})
+	a, _ := s1.Mutable("k")
+	h := ulidHistory{testHistory{n}}
+	if !a.Delete(ItemUpdate, h.ID(10)) || !a.Delete(ItemUpdate, h.ID(n-1)) {
+		t.Fatal("history jobs could not be deleted")
+	}
+	replaced := h.At(20)
+	replaced.Kind, replaced.Status, replaced.IDs = ItemUpdate, Queued, []string{ItemID("REPLACED")}
+	if err := a.Put(replaced); err != nil {
+		t.Fatal(err)
+	}
+	extra := &Job{ID: "01GSQPBF74000000000000020X", Kind: ItemUpdate, Status: Queued, CreatedAt: t0, Total: 1,
+		IDs: []string{ItemID("EXTRA")}, Errors: []JobError{}}
+	if err := a.Put(extra); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := a.JobStates(ItemUpdate)
+	ex, err := a.Export()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ex.WriteState(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > 4<<10 || !strings.Contains(buf.String(), `"seeded_jobs":{"item-bulk-update-jobs":{"hidden":["01GSQPBF740000000000000010","01GSQPBF740000000000000020","01GSQPBF740000000000099999"]}}`) {
+		t.Fatalf("the state of %d seeded jobs, 2 deleted and 1 replaced, is %d bytes:\n%.600s", n, buf.Len(), buf.String())
+	}
+	var st AccountState
+	if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
+		t.Fatal(err)
+	}
+	b := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }})
+	if err := b.Restore(st, t0); err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := b.Account("k")
+	got, _ := a2.JobStates(ItemUpdate)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after reading the state back: %d jobs, want %d", len(got), len(want))
+	}
+	// The full export (the control API) still writes every job.
+	buf.Reset()
+	if err := ex.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if c := strings.Count(buf.String(), `"id":`); c < n-2 {
+		t.Fatalf("the export holds %d jobs", c)
 	}
 }

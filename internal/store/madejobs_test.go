@@ -39,7 +39,7 @@ func TestMadeJobs_APageReadAgainMakesNoJobAndTheCacheIsBounded(t *testing.T) {
 			t.Fatalf("job %d: %p %p stamp %d", i, again[i], first[i], again[i].Stamp())
 		}
 	}
-	s.each(ItemUpdate, func(*Job) {}) // every job once
+	s.each(ItemUpdate, func(*Job) bool { return true }) // every job once
 	if held, limit := s.made.bytes(), s.made.limit*2*int64(len(s.made.shards)); held == 0 || held > limit || limit > budget {
 		t.Fatalf("after reading 100k jobs the cache holds %d bytes, limit %d, budget %d", held, limit, budget)
 	}
