@@ -67,7 +67,12 @@ func (s *jobSet) histJob(i int, kind JobKind) *Job {
 	}
 	j := s.hist.At(i)
 	j.Kind, j.stamp = kind, stamp
-	s.made.put(stamp, j)
+	if s.made != nil {
+		// A made job's ids may be a window on the history's whole id pool;
+		// the cache keeps its own, so it holds only the ids it names.
+		j.IDs = slices.Clip(slices.Clone(j.IDs))
+		s.made.put(stamp, j)
+	}
 	return j
 }
 

@@ -141,8 +141,12 @@ func (a *Account) Poll(kind JobKind, id string) (*Job, bool, error) {
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
 	j, ok := a.jobs[kind].all.Get(&Job{ID: id})
-	if !ok || j.work == nil {
+	if !ok {
+		j, ok = a.jobs[kind].get(id, kind) // a seeded job: it does not progress
 		return j, ok, nil
+	}
+	if j.work == nil {
+		return j, true, nil
 	}
 	j.work.polls++
 	j.work.lastPoll = now

@@ -57,7 +57,7 @@ func (m *madeJobs) get(stamp uint64) *Job {
 	}
 	if j := s.prev[stamp]; j != nil { // read again: it moves to the current generation
 		delete(s.prev, stamp)
-		s.prevSz -= j.memSize()
+		s.prevSz -= madeSize(j)
 		s.putLocked(m, stamp, j)
 		return j
 	}
@@ -77,8 +77,18 @@ func (m *madeJobs) put(stamp uint64, j *Job) {
 	}
 }
 
+// madeSize is what a kept job holds: its estimate and the bytes of the id
+// strings it names (memSize counts ids as shared with a pool).
+func madeSize(j *Job) int64 {
+	n := j.memSize()
+	for _, id := range j.IDs {
+		n += 16 + int64(len(id)) - jobIDBytes // its own string header and bytes
+	}
+	return n
+}
+
 func (s *madeShard) putLocked(m *madeJobs, stamp uint64, j *Job) {
-	size := j.memSize()
+	size := madeSize(j)
 	if size > m.limit/2 {
 		return
 	}
@@ -88,6 +98,19 @@ func (s *madeShard) putLocked(m *madeJobs, stamp uint64, j *Job) {
 	}
 	s.cur[stamp] = j
 	s.curSize += size
+}
+
+// clear drops every job kept.
+func (m *madeJobs) clear() {
+	if m == nil {
+		return
+	}
+	for i := range m.shards {
+		s := &m.shards[i]
+		s.mu.Lock()
+		s.cur, s.prev, s.curSize, s.prevSz = map[uint64]*Job{}, nil, 0, 0
+		s.mu.Unlock()
+	}
 }
 
 // bytes returns the estimated bytes kept.

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // countingHistory counts the jobs it makes.
@@ -51,5 +54,52 @@ func TestMadeJobs_APageReadAgainMakesNoJobAndTheCacheIsBounded(t *testing.T) {
 	s2.collect("", false, false, AllStatuses, 10, ItemUpdate)
 	if h2.made != 20 {
 		t.Fatalf("without a cache two reads of 10 made %d jobs", h2.made)
+	}
+}
+
+// poolHistory's jobs name windows of one large id pool, as seeded jobs do.
+type poolHistory struct {
+	testHistory
+	pool []string
+}
+
+func (h poolHistory) At(i int) *Job {
+	j := h.testHistory.At(i)
+	j.IDs = h.pool[i : i+3 : i+3]
+	return j
+}
+
+// A kept job must not hold its history's whole id pool: once the account
+// is gone, the pool is no longer counted anywhere.
+func TestMadeJobs_KeptJobsDoNotHoldTheIDPool(t *testing.T) {
+	pool := make([]string, 10_003)
+	for i := range pool {
+		pool[i] = ItemID(strings.Repeat("x", 20) + strconv.Itoa(i))
+	}
+	s := newJobSet(nil, newMadeJobs(1<<20))
+	s.hist = poolHistory{testHistory{10_000}, pool}
+	for _, j := range s.collect("", false, false, AllStatuses, 50, ItemUpdate) {
+		i := int(j.Stamp())
+		if len(j.IDs) != 3 || j.IDs[0] != pool[i] || &j.IDs[0] == &pool[i] {
+			t.Fatalf("job %d keeps %v (a window on the pool: %v)", i, j.IDs, &j.IDs[0] == &pool[i])
+		}
+	}
+}
+
+// In polls mode a GET of a seeded job finds it (it does not progress).
+func TestPoll_FindsSeededJobs(t *testing.T) {
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Lifecycle: Lifecycle{Mode: Polls, Polls: 2},
+		Seeder: func(key string, c Collection) Seed {
+			if c == JobCollection(ItemUpdate) {
+				return Seed{History: testHistory{100}}
+			}
+			return Seed{}
+		}})
+	a, _ := s.Account("k")
+	for _, i := range []int{0, 50, 99} {
+		j, ok, err := a.Poll(ItemUpdate, testHistory{100}.ID(i))
+		if err != nil || !ok || j.ID != (testHistory{100}).ID(i) {
+			t.Fatalf("seeded job %d: %v %v %v", i, j, ok, err)
+		}
 	}
 }

@@ -238,6 +238,7 @@ func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes func(Collection) int
 	s.accounts = map[string]*list.Element{}
 	s.lru.Init()
 	s.meter = s.newMeter()
+	s.opts.made.clear() // nothing kept can be asked for again
 }
 
 // Forget drops one account, which regenerates from the seed on next use.
