@@ -105,6 +105,11 @@ func (c *Cache[K]) Put(k K, v []byte) {
 	s.mu.Lock()
 	if old, ok := s.cur[k]; ok {
 		s.curBytes -= cost(k, old)
+		delete(s.cur, k)
+	}
+	if old, ok := s.prev[k]; ok { // replaced: counted once, in the current generation
+		s.prevBytes -= cost(k, old)
+		delete(s.prev, k)
 	}
 	s.putLocked(c, k, cp)
 	s.mu.Unlock()

@@ -107,3 +107,36 @@ func TestCache_LongKeysCountAgainstTheBudget(t *testing.T) {
 		t.Fatalf("the cache holds %d bytes of keys and values, budget %d", held, c.Budget())
 	}
 }
+
+// An entry put again is counted once, whichever generation held it, also
+// when putting it again starts a new generation.
+func TestCache_PutAgainIsCountedOnce(t *testing.T) {
+	for _, inPrev := range []bool{false, true} {
+		c := New[string](64<<10, 1)
+		sh := &c.shards[0]
+		c.Put("k", make([]byte, 1000))
+		for i := 0; inPrev && sh.prev["k"] == nil; i++ {
+			c.Put(fmt.Sprint("fill", i), make([]byte, 1000)) // until "k" is in the older generation
+		}
+		freed := int64(0)
+		if !inPrev {
+			freed = cost("k", make([]byte, 1000))
+		}
+		for i := 0; sh.curBytes-freed+cost("k", make([]byte, 2000)) <= c.limit; i++ {
+			c.Put(fmt.Sprint("more", i), make([]byte, 500)) // until putting k again starts a generation
+		}
+		c.Put("k", make([]byte, 2000))
+		var held int64
+		for _, m := range []map[string][]byte{sh.cur, sh.prev} {
+			for k, v := range m {
+				held += cost(k, v)
+			}
+		}
+		if c.Bytes() != held {
+			t.Fatalf("k in the older generation %v: the cache counts %d bytes and holds %d", inPrev, c.Bytes(), held)
+		}
+		if v, _ := c.Get("k"); len(v) != 2000 {
+			t.Fatalf("k holds %d bytes", len(v))
+		}
+	}
+}

@@ -404,7 +404,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 	}
 	b, _ := os.ReadFile(path)
 	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":3`,
-		`"seeded_jobs":{"variant-bulk-create-jobs":{"hidden":[]}}`} {
+		`"seeded_jobs":{"variant-bulk-create-jobs":{"count":5,"first":`, `"hidden":[]}}`} {
 		if !strings.Contains(string(b), member) {
 			t.Errorf("the state file lacks %s", member)
 		}

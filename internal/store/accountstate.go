@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 )
@@ -20,11 +21,22 @@ type AccountState struct {
 	// Seeded names the job collections whose seeded history is kept (the
 	// jobs in Jobs are then those stored beside it), each with the ids of
 	// the history jobs deleted or replaced: the state file's compact form
-	// ({"seeded_jobs": {"item-bulk-update-jobs": {"hidden": [ids]}}}), so a
-	// million seeded jobs are written as what changed.
-	Seeded map[JobKind][]string
+	// ({"seeded_jobs": {"item-bulk-update-jobs": {"count": n, "first": id,
+	// "hidden": [ids]}}}), so a million seeded jobs are written as what
+	// changed.
+	Seeded map[JobKind]SeededJobs
 	// names are the names the document used ("jobs"), for pointers.
 	names map[Collection]string
+}
+
+// SeededJobs is what a state document says of a kept seeded history: how
+// many jobs it had and the first one's id when it was written (so a server
+// started with other flags, which would make another history, refuses it
+// rather than mix the two), and the ids of its jobs deleted or replaced.
+type SeededJobs struct {
+	Count  int      `json:"count"`
+	First  string   `json:"first"`
+	Hidden []string `json:"hidden"`
 }
 
 // Name sets the name collection c goes by in problems' pointers (as a
@@ -68,22 +80,24 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 	st.Jobs, st.Entities, st.names = map[JobKind][]JobState{}, map[EntityKind][]json.RawMessage{}, map[Collection]string{}
 	for name, v := range raw {
 		if name == seededMember {
-			var seeded map[string]struct {
-				Hidden []string `json:"hidden"`
-			}
+			var seeded map[string]SeededJobs
 			sd := json.NewDecoder(bytes.NewReader(v))
 			sd.DisallowUnknownFields()
 			if err := sd.Decode(&seeded); err != nil {
 				return prefixField(err, name)
 			}
-			st.Seeded = map[JobKind][]string{}
+			st.Seeded = map[JobKind]SeededJobs{}
 			for cname, h := range seeded {
 				c, ok := CollectionNamed(cname)
 				k, isJobs := c.IsJobs()
 				if !ok || !isJobs {
 					return fmt.Errorf("json: %s: %q is not a job collection", name, cname)
 				}
-				st.Seeded[k] = append([]string{}, h.Hidden...)
+				if _, dup := st.Seeded[k]; dup {
+					return fmt.Errorf("json: %s: names %s twice", name, c.Name())
+				}
+				h.Hidden = append([]string{}, h.Hidden...)
+				st.Seeded[k] = h
 			}
 			continue
 		}
@@ -231,26 +245,44 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 		size += SizeOf(Seed{Entities: es})
 	}
 	size += int64(len(members)) * linkBytes
-	// Seeded histories kept: made from the seed, as generating them would.
+	// Seeded histories kept: made from the seed, as generating them would,
+	// and checked against what the document says of them.
 	hists := map[JobKind]History{}
-	for k := range st.Seeded {
+	hidden := map[JobKind][]int{}
+	for k, sj := range st.Seeded {
+		ptr := "/" + seededMember + "/" + JobCollection(k).Name()
 		if _, ok := st.Jobs[k]; !ok {
-			return []Problem{{"/" + seededMember + "/" + JobCollection(k).Name(), "The collection is not in the document."}}, nil
+			return []Problem{{ptr, "The collection is not in the document."}}, nil
 		}
-		if a.seeder == nil {
-			continue
+		var h History
+		if a.seeder != nil {
+			h = a.seeder(a.key, JobCollection(k)).History
 		}
-		if h := a.seeder(a.key, JobCollection(k)).History; h != nil && h.Len() > 0 {
-			hists[k] = h
-			size += historyBytes + h.Bytes() + int64(len(st.Seeded[k]))*hiddenBytes
+		if h == nil || h.Len() == 0 || h.Len() != sj.Count || h.ID(0) != sj.First || len(sj.Hidden) > h.Len() {
+			n, first := 0, ""
+			if h != nil && h.Len() > 0 {
+				n, first = h.Len(), h.ID(0)
+			}
+			return []Problem{{ptr, fmt.Sprintf("The seeded history was %d jobs from %q; this server seeds %d from %q "+
+				"(it was started with other --seed, --jobs, --epoch, --items, --variants or --categories).", sj.Count, sj.First, n, first)}}, nil
 		}
+		idx := make([]int, 0, len(sj.Hidden))
+		for i, id := range sj.Hidden {
+			x := sort.Search(h.Len(), func(x int) bool { return h.ID(x) >= id })
+			if x == h.Len() || h.ID(x) != id {
+				return []Problem{{fmt.Sprintf("%s/hidden/%d", ptr, i), fmt.Sprintf("The seeded history has no job %s.", id)}}, nil
+			}
+			idx = append(idx, x)
+		}
+		hists[k], hidden[k] = h, idx
+		size += historyBytes + h.Bytes() + int64(len(idx))*hiddenBytes
 	}
 	if err := a.reserve(size); err != nil {
 		return nil, err
 	}
 	a.replaceLocked(st, o, jobs, ents, members)
 	for k, h := range hists {
-		a.attachHistoryLocked(k, h, st.Seeded[k])
+		a.attachHistoryLocked(k, h, hidden[k])
 	}
 	return nil, nil
 }
@@ -261,15 +293,18 @@ const seededMember = "seeded_jobs"
 
 // attachHistoryLocked puts seeded history h back under the stored jobs of
 // kind k, less the jobs hidden (by id) and those a stored job replaces.
-func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []string) {
+func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
 	s := a.jobs[k]
 	s.hist = h
 	s.histBase = a.stamps.Add(uint64(h.Len())) - uint64(h.Len()) + 1
 	a.ids.Observe(h.ID(h.Len() - 1))
 	a.grow(historyBytes + h.Bytes())
 	n := len(s.hidden)
-	for _, id := range hidden {
-		s.hide(id)
+	if s.hidden == nil {
+		s.hidden = map[int]struct{}{}
+	}
+	for _, i := range hidden {
+		s.hidden[i] = struct{}{}
 	}
 	s.all.Ascend(func(j *Job) bool {
 		s.hide(j.ID)

@@ -116,7 +116,7 @@ func (ex Export) write(w io.Writer, name func(Collection) string, compact bool) 
 	ew.raw(`{"account":`)
 	ew.json(ex.Key)
 	var buf []byte
-	seeded := map[JobKind][]string{}
+	seeded := map[JobKind]SeededJobs{}
 	for _, c := range ex.cols {
 		ew.raw(",")
 		ew.json(name(c))
@@ -137,7 +137,7 @@ func (ex Export) write(w io.Writer, name func(Collection) string, compact bool) 
 			}
 			if s := ex.jobs[k]; compact && s.hist != nil && s.hist.Len() > 0 {
 				s.all.Ascend(job)
-				seeded[k] = s.hiddenIDs()
+				seeded[k] = SeededJobs{Count: s.hist.Len(), First: s.hist.ID(0), Hidden: s.hiddenIDs()}
 			} else {
 				s.each(k, job)
 			}
@@ -172,9 +172,8 @@ func (ex Export) write(w io.Writer, name func(Collection) string, compact bool) 
 			}
 			first = false
 			ew.json(c.Name())
-			ew.raw(`:{"hidden":`)
+			ew.raw(":")
 			ew.json(hidden)
-			ew.raw("}")
 		}
 		ew.raw("}")
 	}

@@ -239,7 +239,8 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 	if err := ex.WriteState(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if buf.Len() > 4<<10 || !strings.Contains(buf.String(), `"seeded_jobs":{"item-bulk-update-jobs":{"hidden":["01GSQPBF740000000000000010","01GSQPBF740000000000000020","01GSQPBF740000000000099999"]}}`) {
+	if buf.Len() > 4<<10 || !strings.Contains(buf.String(), `"seeded_jobs":{"item-bulk-update-jobs":{"count":100000,"first":"01GSQPBF740000000000000000",`+
+		`"hidden":["01GSQPBF740000000000000010","01GSQPBF740000000000000020","01GSQPBF740000000000099999"]}}`) {
 		t.Fatalf("the state of %d seeded jobs, 2 deleted and 1 replaced, is %d bytes:\n%.600s", n, buf.Len(), buf.String())
 	}
 	var st AccountState
@@ -254,6 +255,25 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 	got, _ := a2.JobStates(ItemUpdate)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after reading the state back: %d jobs, want %d", len(got), len(want))
+	}
+	// A document that does not describe this server's history is refused,
+	// and changes nothing.
+	for _, bad := range []struct{ from, to, problem string }{
+		{`"count":100000`, `"count":99999`, "/seeded_jobs/item-bulk-update-jobs"},
+		{`"first":"01GSQPBF740000000000000000"`, `"first":"01GSQPBF740000000000000001"`, "/seeded_jobs/item-bulk-update-jobs"},
+		{`0010","01GSQPBF740000000000000020"`, `0010","01GSQPBF74000000000000002X"`, "/seeded_jobs/item-bulk-update-jobs/hidden/1"},
+	} {
+		var bst AccountState
+		if err := json.Unmarshal([]byte(strings.Replace(buf.String(), bad.from, bad.to, 1)), &bst); err != nil {
+			t.Fatal(err)
+		}
+		probs, err := a2.Replace(bst, ReplaceOptions{AllowPending: true, Now: t0})
+		if err != nil || len(probs) != 1 || probs[0].Pointer != bad.problem {
+			t.Fatalf("%s -> %s: %v %v", bad.from, bad.to, probs, err)
+		}
+		if got, _ := a2.JobStates(ItemUpdate); !reflect.DeepEqual(got, want) {
+			t.Fatalf("a refused document changed the jobs")
+		}
 	}
 	// The full export (the control API) still writes every job.
 	buf.Reset()
