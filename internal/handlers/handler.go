@@ -5,14 +5,12 @@
 package handlers
 
 import (
-	"encoding/binary"
 	"log/slog"
 	"net/http"
 	"sync"
 	"sync/atomic"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/google/uuid"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -22,6 +20,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/splitmix"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -111,7 +110,7 @@ type Handler struct {
 	revisionValues [][]string
 
 	// pages and frags cache rendered documents and objects (nil: off).
-	pages *rcache.Cache[string]
+	pages *rcache.Bytes[string]
 	frags *render.Fragments
 
 	// stopping is closed when the server begins to shut down: injected
@@ -202,29 +201,14 @@ type uuidSource struct {
 }
 
 func (s *uuidSource) reseed(seed, stream uint64) {
-	s.key.Store(mix64(seed ^ mix64(stream)))
+	s.key.Store(splitmix.Mix(seed ^ splitmix.Mix(stream)))
 	s.n.Store(0)
 }
 
 func (s *uuidSource) next() string {
 	n, key := s.n.Add(1), s.key.Load()
-	hi := mix64(key + n*0x9e3779b97f4a7c15)
-	lo := mix64(hi ^ key)
-	var u uuid.UUID
-	binary.BigEndian.PutUint64(u[:8], hi)
-	binary.BigEndian.PutUint64(u[8:], lo)
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return u.String()
-}
-
-// mix64 is splitmix64's finaliser.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
+	hi := splitmix.Mix(key + n*splitmix.Golden)
+	return splitmix.UUID4(hi, splitmix.Mix(hi^key))
 }
 
 func (h *Handler) getBuf() *[]byte { return h.bufs.Get().(*[]byte) }

@@ -1,4 +1,5 @@
-// Package rcache holds rendered bytes for reuse: a byte-bounded map in
+// Package rcache holds immutable values for reuse (rendered bytes, jobs
+// made from a seed): a map bounded by the values' estimated bytes, in
 // shards, each shard two generations. A lookup in the older generation
 // moves the entry to the current one; when the current generation is full,
 // it becomes the older one and the older one is dropped, so what is read
@@ -10,6 +11,7 @@
 package rcache
 
 import (
+	"bytes"
 	"hash/maphash"
 	"sync"
 	"sync/atomic"
@@ -19,10 +21,10 @@ import (
 // string key's bytes (map slot, slice and string headers).
 const entryOverhead = 96
 
-// cost is what an entry of v under k holds: its bytes, a string key's
-// bytes (a document's key carries the request's path and query, which a
-// client chooses) and the overhead.
-func cost[K comparable](k K, v []byte) int64 {
+// byteCost is what an entry of rendered bytes v under k holds: its bytes,
+// a string key's bytes (a document's key carries the request's path and
+// query, which a client chooses) and the overhead.
+func byteCost[K comparable](k K, v []byte) int64 {
 	n := int64(len(v)) + entryOverhead
 	if s, ok := any(k).(string); ok {
 		n += int64(len(s))
@@ -30,46 +32,61 @@ func cost[K comparable](k K, v []byte) int64 {
 	return n
 }
 
-// Cache maps K to bytes within a byte budget. Safe for concurrent use.
-type Cache[K comparable] struct {
-	shards []shard[K]
+// Cache maps K to V within a budget of estimated bytes. Safe for
+// concurrent use.
+type Cache[K comparable, V any] struct {
+	shards []shard[K, V]
 	seed   maphash.Seed
+	cost   func(K, V) int64
+	keep   func(V) V
 	// limit is each generation's budget per shard; maxEntry the largest
 	// entry kept (half a generation).
 	limit, maxEntry int64
 	hits, misses    atomic.Int64
 }
 
-type shard[K comparable] struct {
+type shard[K comparable, V any] struct {
 	mu        sync.RWMutex
-	cur, prev map[K][]byte
+	cur, prev map[K]V
 	curBytes  int64
 	prevBytes int64
 }
 
-// New returns a cache holding at most budget bytes in n shards (0 or
-// less: a cache that keeps nothing). Fewer shards keep larger entries: an
-// entry may take a quarter of a shard's generation, budget/(8n).
-func New[K comparable](budget int64, n int) *Cache[K] {
-	c := &Cache[K]{seed: maphash.MakeSeed(), shards: make([]shard[K], max(n, 1))}
+// Bytes is a cache of rendered bytes.
+type Bytes[K comparable] = Cache[K, []byte]
+
+// New returns a cache of rendered bytes holding at most budget bytes in n
+// shards (0 or less: a cache that keeps nothing); it keeps a copy of what
+// it is given. Fewer shards keep larger entries: an entry may take a
+// quarter of a shard's generation, budget/(8n).
+func New[K comparable](budget int64, n int) *Bytes[K] {
+	return NewOf(budget, n, byteCost[K], bytes.Clone)
+}
+
+// NewOf returns a cache of values whose estimated size cost gives, holding
+// at most budget bytes in n shards; keep (nil: the value itself) is what a
+// value admitted is stored as.
+func NewOf[K comparable, V any](budget int64, n int, cost func(K, V) int64, keep func(V) V) *Cache[K, V] {
+	c := &Cache[K, V]{seed: maphash.MakeSeed(), shards: make([]shard[K, V], max(n, 1)), cost: cost, keep: keep}
 	if budget > 0 {
 		c.limit = budget / int64(len(c.shards)) / 2
 		c.maxEntry = c.limit / 2
 	}
 	for i := range c.shards {
-		c.shards[i].cur = map[K][]byte{}
+		c.shards[i].cur = map[K]V{}
 	}
 	return c
 }
 
-func (c *Cache[K]) shard(k K) *shard[K] {
+func (c *Cache[K, V]) shard(k K) *shard[K, V] {
 	return &c.shards[maphash.Comparable(c.seed, k)%uint64(len(c.shards))]
 }
 
-// Get returns the bytes stored under k. They must not be modified.
-func (c *Cache[K]) Get(k K) ([]byte, bool) {
+// Get returns the value stored under k. It must not be modified.
+func (c *Cache[K, V]) Get(k K) (V, bool) {
 	if c.limit <= 0 {
-		return nil, false
+		var zero V
+		return zero, false
 	}
 	s := c.shard(k)
 	s.mu.RLock()
@@ -80,7 +97,7 @@ func (c *Cache[K]) Get(k K) ([]byte, bool) {
 		if v, ok = s.cur[k]; !ok {
 			if v, ok = s.prev[k]; ok { // read again: it moves to the current generation
 				delete(s.prev, k)
-				s.prevBytes -= cost(k, v)
+				s.prevBytes -= c.cost(k, v)
 				s.putLocked(c, k, v)
 			}
 		}
@@ -94,39 +111,41 @@ func (c *Cache[K]) Get(k K) ([]byte, bool) {
 	return v, ok
 }
 
-// Put stores a copy of v under k, unless v is larger than an entry may be.
-func (c *Cache[K]) Put(k K, v []byte) {
-	if c.limit <= 0 || cost(k, v) > c.maxEntry {
+// Put stores v (what keep makes of it) under k, unless v is larger than
+// an entry may be.
+func (c *Cache[K, V]) Put(k K, v V) {
+	if c.limit <= 0 || c.cost(k, v) > c.maxEntry {
 		return
 	}
-	cp := make([]byte, len(v))
-	copy(cp, v)
+	if c.keep != nil {
+		v = c.keep(v)
+	}
 	s := c.shard(k)
 	s.mu.Lock()
 	if old, ok := s.cur[k]; ok {
-		s.curBytes -= cost(k, old)
+		s.curBytes -= c.cost(k, old)
 		delete(s.cur, k)
 	}
 	if old, ok := s.prev[k]; ok { // replaced: counted once, in the current generation
-		s.prevBytes -= cost(k, old)
+		s.prevBytes -= c.cost(k, old)
 		delete(s.prev, k)
 	}
-	s.putLocked(c, k, cp)
+	s.putLocked(c, k, v)
 	s.mu.Unlock()
 }
 
-func (s *shard[K]) putLocked(c *Cache[K], k K, v []byte) {
-	size := cost(k, v)
+func (s *shard[K, V]) putLocked(c *Cache[K, V], k K, v V) {
+	size := c.cost(k, v)
 	if s.curBytes+size > c.limit {
 		s.prev, s.prevBytes = s.cur, s.curBytes
-		s.cur, s.curBytes = map[K][]byte{}, 0
+		s.cur, s.curBytes = map[K]V{}, 0
 	}
 	s.cur[k] = v
 	s.curBytes += size
 }
 
 // Bytes returns the estimated bytes held.
-func (c *Cache[K]) Bytes() int64 {
+func (c *Cache[K, V]) Bytes() int64 {
 	var n int64
 	for i := range c.shards {
 		s := &c.shards[i]
@@ -138,17 +157,17 @@ func (c *Cache[K]) Bytes() int64 {
 }
 
 // Budget returns the most the cache holds.
-func (c *Cache[K]) Budget() int64 { return c.limit * 2 * int64(len(c.shards)) }
+func (c *Cache[K, V]) Budget() int64 { return c.limit * 2 * int64(len(c.shards)) }
 
 // Stats returns the hits and misses so far.
-func (c *Cache[K]) Stats() (hits, misses int64) { return c.hits.Load(), c.misses.Load() }
+func (c *Cache[K, V]) Stats() (hits, misses int64) { return c.hits.Load(), c.misses.Load() }
 
 // Clear drops every entry.
-func (c *Cache[K]) Clear() {
+func (c *Cache[K, V]) Clear() {
 	for i := range c.shards {
 		s := &c.shards[i]
 		s.mu.Lock()
-		s.cur, s.prev = map[K][]byte{}, nil
+		s.cur, s.prev = map[K]V{}, nil
 		s.curBytes, s.prevBytes = 0, 0
 		s.mu.Unlock()
 	}

@@ -120,16 +120,16 @@ func TestCache_PutAgainIsCountedOnce(t *testing.T) {
 		}
 		freed := int64(0)
 		if !inPrev {
-			freed = cost("k", make([]byte, 1000))
+			freed = byteCost("k", make([]byte, 1000))
 		}
-		for i := 0; sh.curBytes-freed+cost("k", make([]byte, 2000)) <= c.limit; i++ {
+		for i := 0; sh.curBytes-freed+byteCost("k", make([]byte, 2000)) <= c.limit; i++ {
 			c.Put(fmt.Sprint("more", i), make([]byte, 500)) // until putting k again starts a generation
 		}
 		c.Put("k", make([]byte, 2000))
 		var held int64
 		for _, m := range []map[string][]byte{sh.cur, sh.prev} {
 			for k, v := range m {
-				held += cost(k, v)
+				held += byteCost(k, v)
 			}
 		}
 		if c.Bytes() != held {

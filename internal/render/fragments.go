@@ -14,7 +14,7 @@ import (
 // ever has, so an entry keyed by a stamp is never stale; a changed object
 // has a new stamp and its old entries age out. Safe for concurrent use.
 type Fragments struct {
-	cache *rcache.Cache[fragKey]
+	cache *rcache.Bytes[fragKey]
 
 	mu     sync.RWMutex
 	shapes map[shapeKey]uint32
@@ -33,8 +33,15 @@ func NewFragments(budget int64) *Fragments {
 	return &Fragments{cache: rcache.New[fragKey](budget, 16), shapes: map[shapeKey]uint32{}}
 }
 
+// keep stores under key what was appended to before, giving after (before
+// with the object rendered onto it), and returns after.
+func (f *Fragments) keep(key fragKey, before, after []byte) []byte {
+	f.cache.Put(key, after[len(before):])
+	return after
+}
+
 // Cache returns the underlying byte cache (for statistics).
-func (f *Fragments) Cache() *rcache.Cache[fragKey] { return f.cache }
+func (f *Fragments) Cache() *rcache.Bytes[fragKey] { return f.cache }
 
 type fragKey struct {
 	stamp uint64

@@ -102,10 +102,7 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 	if v, ok := f.cache.Get(key); ok {
 		return append(b, v...)
 	}
-	start := len(b)
-	b = r.job(b, j)
-	f.cache.Put(key, b[start:])
-	return b
+	return f.keep(key, b, r.job(b, j))
 }
 
 // jobRels says whether a job's relationship data is written (relData) or
@@ -222,10 +219,7 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 	if v, ok := r.Frags.cache.Get(key); ok {
 		return append(b, v...)
 	}
-	start := len(b)
-	b = r.renderEntity(b, ep, e, fields, mode, related)
-	r.Frags.cache.Put(key, b[start:])
-	return b
+	return r.Frags.keep(key, b, r.renderEntity(b, ep, e, fields, mode, related))
 }
 
 func (r *Renderer) renderEntity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {

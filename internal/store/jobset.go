@@ -62,8 +62,10 @@ func (s *jobSet) histIndex(id string) (int, bool) {
 // histJob makes history job i.
 func (s *jobSet) histJob(i int, kind JobKind) *Job {
 	stamp := s.histBase + uint64(i)
-	if j := s.made.get(stamp); j != nil {
-		return j
+	if s.made != nil {
+		if j, ok := s.made.Get(stamp); ok {
+			return j
+		}
 	}
 	j := s.hist.At(i)
 	j.Kind, j.stamp = kind, stamp
@@ -71,7 +73,7 @@ func (s *jobSet) histJob(i int, kind JobKind) *Job {
 		// A made job's ids may be a window on the history's whole id pool;
 		// the cache keeps its own, so it holds only the ids it names.
 		j.IDs = slices.Clip(slices.Clone(j.IDs))
-		s.made.put(stamp, j)
+		s.made.Put(stamp, j)
 	}
 	return j
 }

@@ -26,7 +26,7 @@ func (h *countingHistory) At(i int) *Job {
 // cache stays within its bytes whatever is read.
 func TestMadeJobs_APageReadAgainMakesNoJobAndTheCacheIsBounded(t *testing.T) {
 	h := &countingHistory{testHistory: testHistory{n: 100_000}}
-	const budget = 64 << 10
+	const budget = 256 << 10
 	s := newJobSet(nil, newMadeJobs(budget))
 	s.hist, s.histBase = h, 1000
 	first := s.collect("", false, false, AllStatuses, 100, ItemUpdate)
@@ -43,7 +43,7 @@ func TestMadeJobs_APageReadAgainMakesNoJobAndTheCacheIsBounded(t *testing.T) {
 		}
 	}
 	s.each(ItemUpdate, func(*Job) bool { return true }) // every job once
-	if held, limit := s.made.bytes(), s.made.limit*2*int64(len(s.made.shards)); held == 0 || held > limit || limit > budget {
+	if held, limit := s.made.Bytes(), s.made.Budget(); held == 0 || held > limit || limit > budget {
 		t.Fatalf("after reading 100k jobs the cache holds %d bytes, limit %d, budget %d", held, limit, budget)
 	}
 	// Without a cache every read makes its jobs.

@@ -238,7 +238,9 @@ func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes func(Collection) int
 	s.accounts = map[string]*list.Element{}
 	s.lru.Init()
 	s.meter = s.newMeter()
-	s.opts.made.clear() // nothing kept can be asked for again
+	if s.opts.made != nil {
+		s.opts.made.Clear() // nothing kept can be asked for again
+	}
 }
 
 // Forget drops one account, which regenerates from the seed on next use.

@@ -1,0 +1,22 @@
+package splitmix
+
+import (
+	"testing"
+
+	"github.com/google/uuid"
+)
+
+func TestMix_KnownValuesAndUUID4(t *testing.T) {
+	// splitmix64 seeded with 0: its first outputs, as published with the
+	// reference implementation.
+	want := []uint64{0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4, 0x06c45d188009454f}
+	for i, w := range want {
+		if got := Mix(uint64(i+1) * Golden); got != w {
+			t.Errorf("output %d = %#x, want %#x", i, got, w)
+		}
+	}
+	u, err := uuid.Parse(UUID4(^uint64(0), 0))
+	if err != nil || u.Version() != 4 || u.Variant() != uuid.RFC4122 {
+		t.Fatalf("UUID4 = %v (%v): version %d, variant %v", u, err, u.Version(), u.Variant())
+	}
+}
