@@ -37,12 +37,12 @@ func (h *Handler) pageKey(c *call) string {
 		if op == resource.OpGet && c.r.Method == http.MethodGet && h.opts.Store.Lifecycle().Mode == store.Polls {
 			return "" // a poll advances the job
 		}
-		cs[n], n = store.JobCollection(c.res.Job.Kind), n+1
+		cs[n], n = c.res.Collection, n+1
 		if op == resource.OpGet && strings.Contains(c.r.URL.RawQuery, "include") {
-			cs[n], n = store.Items, n+1 // included entities
+			cs[n], n = store.EntityCollection(c.res.Job.Kind.Entity()), n+1 // included entities
 		}
 	default:
-		cs[n], n = store.Items, n+1 // the catalog
+		cs[n], n = c.res.Collection, n+1 // an entity: the catalog's version
 	}
 	base := h.base(c.r)
 	path := c.r.URL.EscapedPath()

@@ -215,14 +215,25 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	rd := h.renderer(c, &q)
 	v, eerr, err := acct.Write(store.JobKindOf(c.res.Entity.Kind, action), el, rd.RelData())
-	switch {
-	case err != nil:
-		return 0, []*apierror.Error{h.storeError(err)}
-	case eerr != nil:
-		return 0, []*apierror.Error{elementError(eerr, c.res.Type, el.ID)}
+	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {
+		return 0, errs
 	}
 	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfURL(rd.Base, c.r), h.entityHints(c, v.Entity.ID))
 	return status, nil
+}
+
+// writeRefused is the answer to an entity or relationship write the store
+// refused: a store error (the memory budget, an account limit), or the
+// element's own error (not found, conflict, invalid); nil when it was
+// applied.
+func (h *Handler) writeRefused(err error, eerr *store.ElementError, typ, id string) []*apierror.Error {
+	switch {
+	case err != nil:
+		return []*apierror.Error{h.storeError(err)}
+	case eerr != nil:
+		return []*apierror.Error{elementError(eerr, typ, id)}
+	}
+	return nil
 }
 
 // entityDelete serves DELETE /<entities>/{id}: 204 with no body. An item
@@ -237,11 +248,8 @@ func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	_, eerr, err := acct.Write(store.JobKindOf(c.res.Entity.Kind, store.Delete), store.Element{ID: id}, false)
-	switch {
-	case err != nil:
-		return 0, []*apierror.Error{h.storeError(err)}
-	case eerr != nil:
-		return 0, []*apierror.Error{elementError(eerr, c.res.Type, id)}
+	if errs := h.writeRefused(err, eerr, c.res.Type, id); errs != nil {
+		return 0, errs
 	}
 	return http.StatusNoContent, nil
 }
@@ -268,11 +276,8 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	act := map[resource.Op]store.RelAction{resource.OpRelAdd: store.RelAdd, resource.OpRelSet: store.RelReplace,
 		resource.OpRelRemove: store.RelRemove}[c.ep.Op]
 	eerr, err := acct.Relate(c.res.Entity.Kind, id, act, ids)
-	switch {
-	case err != nil:
-		return 0, []*apierror.Error{h.storeError(err)}
-	case eerr != nil:
-		return 0, []*apierror.Error{elementError(eerr, c.res.Type, id)}
+	if errs := h.writeRefused(err, eerr, c.res.Type, id); errs != nil {
+		return 0, errs
 	}
 	return http.StatusNoContent, nil
 }

@@ -111,11 +111,11 @@ func run(duration time.Duration, rounds, conns int, bin, only string, extra []st
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if bin == "" {
-		if bin, err = proc.Build(tmp); err != nil {
-			return err
-		}
+	bin, cleanup, err := proc.Binary(bin)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	emu, err := proc.Start(bin, append([]string{"--rate-limits", "off"}, extra...)...)
 	if err != nil {
 		return err
@@ -402,21 +402,7 @@ func readResponse(br *bufio.Reader) error {
 
 // startStatic runs this program as the static-bytes server.
 func startStatic(self, file string) (*proc.Server, error) {
-	cmd := exec.Command(self, "-static", file)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		cmd.Process.Kill()
-		return nil, err
-	}
-	return &proc.Server{Cmd: cmd, Base: strings.TrimSpace(line)}, nil
+	return proc.StartCmd(exec.Command(self, "-static", file))
 }
 
 // serveStatic serves the recorded answers, each with its headers (but
@@ -440,7 +426,7 @@ func serveStatic(file string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println("http://" + ln.Addr().String())
+	fmt.Println("listening on " + ln.Addr().String())
 	// The emulator's own net/http settings (timeouts, header cap,
 	// connection limit), with its default flags: only what is served
 	// differs.

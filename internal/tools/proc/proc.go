@@ -35,7 +35,13 @@ type Server struct {
 // Start runs bin with --addr 127.0.0.1:0 and args, and waits until it says
 // where it listens. Its log goes to stderr.
 func Start(bin string, args ...string) (*Server, error) {
-	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
+	return StartCmd(exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...))
+}
+
+// StartCmd starts cmd, a server that writes a line "… listening on
+// HOST:PORT" to its standard output, and waits for that line. Its standard
+// error goes to ours.
+func StartCmd(cmd *exec.Cmd) (*Server, error) {
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -53,7 +59,25 @@ func Start(bin string, args ...string) (*Server, error) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	return nil, fmt.Errorf("%s never said where it listens", bin)
+	return nil, fmt.Errorf("%s never said where it listens", cmd.Path)
+}
+
+// Binary returns bin, or when it is empty a mockserver built into a new
+// temporary directory; cleanup removes what it made.
+func Binary(bin string) (path string, cleanup func(), err error) {
+	if bin != "" {
+		return bin, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "mockserver-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	if path, err = Build(dir); err != nil {
+		cleanup()
+		return "", nil, err
+	}
+	return path, cleanup, nil
 }
 
 // Stop interrupts the server and waits for it.

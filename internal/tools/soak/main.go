@@ -63,16 +63,11 @@ func (s *stats) record(kind string, status int, d time.Duration, read bool) {
 }
 
 func run(duration, interval time.Duration, bin, budget string, keyWorkers int) error {
-	tmp, err := os.MkdirTemp("", "soak-")
+	bin, cleanup, err := proc.Binary(bin)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if bin == "" {
-		if bin, err = proc.Build(tmp); err != nil {
-			return err
-		}
-	}
+	defer cleanup()
 	budgetBytes, err := parseSize(budget)
 	if err != nil {
 		return err
@@ -195,27 +190,32 @@ func apiHeaders(key string) map[string]string {
 	return map[string]string{"revision": "2026-07-15", "Authorization": "Klaviyo-API-Key " + key}
 }
 
+// follow reads url and the pages its links.next lead to, at most max
+// pages (negative: to the end), as kind.
+func (w *worker) follow(ctx context.Context, kind, url, key string, max int) {
+	for pages := 0; url != "" && pages != max && ctx.Err() == nil; pages++ {
+		status, b := w.do(ctx, kind, "GET", url, nil, apiHeaders(key))
+		if status != 200 {
+			return
+		}
+		var doc struct {
+			Links struct {
+				Next *string `json:"next"`
+			} `json:"links"`
+		}
+		json.Unmarshal(b, &doc)
+		url = ""
+		if doc.Links.Next != nil {
+			url = *doc.Links.Next
+		}
+	}
+}
+
 // walk pages through a few accounts' jobs, again and again.
 func (w *worker) walk(ctx context.Context, id int) {
 	for ctx.Err() == nil {
 		key := fmt.Sprintf("pk_walk_%02d_%d", id, rand.IntN(4))
-		url := w.base + listPath
-		for url != "" && ctx.Err() == nil {
-			status, b := w.do(ctx, "walk", "GET", url, nil, apiHeaders(key))
-			if status != 200 {
-				break
-			}
-			var doc struct {
-				Links struct {
-					Next *string `json:"next"`
-				} `json:"links"`
-			}
-			json.Unmarshal(b, &doc)
-			url = ""
-			if doc.Links.Next != nil {
-				url = *doc.Links.Next
-			}
-		}
+		w.follow(ctx, "walk", w.base+listPath, key, -1)
 	}
 }
 
@@ -266,23 +266,7 @@ func (w *worker) catalogWriter(ctx context.Context, id int) {
 			`"description":"d","url":"https://shop.example/%d","custom_metadata":%s}}}`, n, n, n, meta)
 		w.do(ctx, "entity-create", "POST", w.base+"/api/catalog-items", []byte(body), h)
 		if n%50 == 0 {
-			url := w.base + "/api/catalog-items?include=variants"
-			for pages := 0; url != "" && pages < 20 && ctx.Err() == nil; pages++ {
-				status, b := w.do(ctx, "entity-list", "GET", url, nil, apiHeaders(key))
-				if status != 200 {
-					break
-				}
-				var doc struct {
-					Links struct {
-						Next *string `json:"next"`
-					} `json:"links"`
-				}
-				json.Unmarshal(b, &doc)
-				url = ""
-				if doc.Links.Next != nil {
-					url = *doc.Links.Next
-				}
-			}
+			w.follow(ctx, "entity-list", w.base+"/api/catalog-items?include=variants", key, 20)
 		}
 	}
 }
