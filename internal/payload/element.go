@@ -20,6 +20,9 @@ const (
 // relationships?}) or a delete ({type, id}).
 func (v *validator) element(node any, pointer string) (store.Element, bool) {
 	var el store.Element
+	if v.kind == store.VariantCreate {
+		el.ParentAt, _ = v.parentMember()
+	}
 	before := len(v.errs)
 	ent := v.entity
 	obj, ok := v.object(node, pointer, "A "+ent.Type)
@@ -129,9 +132,9 @@ func (v *validator) relationships(el *store.Element, node any, pointer string) {
 		return
 	}
 	key := v.entity.Entity.BodyRel
-	relType := store.CategoryKind.Type()
-	if key == "items" {
-		relType = store.ItemKind.Type()
+	var relType string
+	if rel, ok := v.entity.Relation(key); ok {
+		relType = rel.Target.Type
 	}
 	for _, k := range rels.Keys {
 		p := pointer + "/" + escape(k)
@@ -166,14 +169,21 @@ func (v *validator) relationships(el *store.Element, node any, pointer string) {
 	}
 }
 
+// parentMember is where a new variant names its item at this revision:
+// the pointer of the item's id within the element, and the relationship's
+// key.
+func (v *validator) parentMember() (at, key string) {
+	if v.p.VariantParent == resource.ParentItemsArray {
+		return "/relationships/items/data/0/id", "items"
+	}
+	return "/relationships/item/data/id", "item"
+}
+
 // variantParent reads a new variant's item: relationships.items.data[]
 // (one element) up to 2023-06-15, relationships.item.data after, required
 // or not as the revision says.
 func (v *validator) variantParent(el *store.Element, rels *jsonw.Object, pointer string) {
-	key := "item"
-	if v.p.VariantParent == resource.ParentItemsArray {
-		key = "items"
-	}
+	_, key := v.parentMember()
 	for _, k := range rels.Keys {
 		if k != key {
 			v.fail(pointer+"/"+escape(k), "'%s' is not a valid relationship of a catalog-variant at revision %s; use '%s'.", k, v.p.Date, key)

@@ -727,7 +727,16 @@ func TestJobs_VariantCreateParentPerRevision(t *testing.T) {
 				}
 				want := minimalCreateElement(j, "V")
 				want.HasRelated, want.Related = related != nil, related
-				wantRequest(t, parseJobOK(t, variantCreateJobs, date, b), requestOf(variantCreateJobs, date, want))
+				got := parseJobOK(t, variantCreateJobs, date, b)
+				wantRequest(t, got, requestOf(variantCreateJobs, date, want))
+				// Where the parent was sent, for the job error if it is missing.
+				at := "/relationships/item/data/id"
+				if parentRule(date) == resource.ParentItemsArray {
+					at = "/relationships/items/data/0/id"
+				}
+				if got.Elements[0].ParentAt != at {
+					t.Errorf("ParentAt %q, want %q", got.Elements[0].ParentAt, at)
+				}
 			})
 		}
 	}

@@ -125,8 +125,12 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 		{ID: EntityID("NV"), Values: Entity{ExternalID: "NV"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("NEW-1")}},
 		{ID: EntityID("NV2"), Values: Entity{ExternalID: "NV2"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("GONE")}},
 		{ID: EntityID("NV3"), Values: Entity{ExternalID: "NV3"}, Set: VariantKind.SetOf("external_id")},
+		// Sent as relationships.items.data[0] (up to 2023-06-15): the error points there.
+		{ID: EntityID("NV4"), Values: Entity{ExternalID: "NV4"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("GONE")},
+			ParentAt: "/relationships/items/data/0/id"},
 	}})
-	if v.Completed != 1 || v.Failed != 2 || v.Errors[0].Pointer != "/p/1/relationships/item/data/id" || v.Errors[1].Pointer != "/p/2/relationships" {
+	if v.Completed != 1 || v.Failed != 3 || v.Errors[0].Pointer != "/p/1/relationships/item/data/id" || v.Errors[1].Pointer != "/p/2/relationships" ||
+		v.Errors[2].Pointer != "/p/3/relationships/items/data/0/id" {
 		t.Fatalf("variant create: %+v", v)
 	}
 	if vs, _ := a.VariantIDs(ItemID("NEW-1")); !slices.Equal(vs, []string{EntityID("NV")}) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -30,7 +31,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 		return errNotFound(ek, el.ID)
 	}
 	if el.HasRelated {
-		if eerr := a.checkRelatedLocked(ek, el.Related); eerr != nil {
+		if eerr := a.checkRelatedLocked(ek, el); eerr != nil {
 			return eerr
 		}
 	}
@@ -42,8 +43,9 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 		e = newEntity(ek, el, at)
 		if ek == VariantKind {
 			if !el.HasRelated || len(el.Related) != 1 {
+				member := strings.ReplaceAll(strings.TrimPrefix(strings.TrimSuffix(parentAt(el), "/id"), "/"), "/", ".")
 				return &ElementError{"invalid", "Invalid input.",
-					"A catalog variant needs its parent item in relationships.item.data.", "/relationships"}
+					"A catalog variant needs its parent item in " + strings.TrimSuffix(member, ".0") + ".", "/relationships"}
 			}
 			e.Item = el.Related[0]
 		}
@@ -65,14 +67,22 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	return nil
 }
 
+// parentAt is where a new variant's parent item id was sent.
+func parentAt(el *Element) string {
+	if el.ParentAt != "" {
+		return el.ParentAt
+	}
+	return "/relationships/item/data/id"
+}
+
 // checkRelatedLocked fails an element whose related ids do not all exist.
-func (a *Account) checkRelatedLocked(ek EntityKind, related []string) *ElementError {
+func (a *Account) checkRelatedLocked(ek EntityKind, el *Element) *ElementError {
 	rk := relatedKind(ek)
-	for j, id := range related {
+	for j, id := range el.Related {
 		if _, ok := a.cat.ents[rk][id]; !ok {
 			member := fmt.Sprintf("/relationships/%s/data/%d/id", relatedKey(ek), j)
 			if ek == VariantKind {
-				member = "/relationships/item/data/id"
+				member = parentAt(el)
 			}
 			return errRelated(rk, id, member)
 		}

@@ -104,13 +104,6 @@ func errRelated(kind EntityKind, id, member string) *ElementError {
 	return &ElementError{"invalid", "Invalid input.", fmt.Sprintf("A %s with id %s does not exist.", kind.Type(), id), member}
 }
 
-// MissingItemError is the job error for an element of an update job that
-// the account's catalog does not hold: pointer is the request's element
-// array, k the element's index in it.
-func MissingItemError(id, itemID, pointer string, k int) JobError {
-	return errNotFound(ItemKind, itemID).JobError(id, pointer, k)
-}
-
 // Job is one bulk job. A *Job held by the store is never modified; changes
 // replace it with a new value, so readers may use it without locks.
 type Job struct {
@@ -157,6 +150,10 @@ type Element struct {
 	Values     Entity
 	Related    []string
 	HasRelated bool
+	// ParentAt is where a new variant's parent item id was sent, relative
+	// to the element, as the revision writes it ("/relationships/items/
+	// data/0/id" up to 2023-06-15); empty: "/relationships/item/data/id".
+	ParentAt string
 }
 
 // CreateRequest is a validated job POST: the elements, in request order,

@@ -79,6 +79,7 @@ type ElementState struct {
 	Values     json.RawMessage `json:"values"`
 	Related    []string        `json:"related,omitempty"`
 	HasRelated bool            `json:"has_related,omitempty"`
+	ParentAt   string          `json:"parent_at,omitempty"`
 }
 
 func optTime(t time.Time) *time.Time {
@@ -113,7 +114,7 @@ func (j *Job) State() JobState {
 		ek := j.Kind.Entity()
 		for i := range w.elements {
 			el := &w.elements[i]
-			es := ElementState{ID: el.ID, Values: AppendEntityState(nil, &el.Values, el.Set), Related: el.Related, HasRelated: el.HasRelated}
+			es := ElementState{ID: el.ID, Values: AppendEntityState(nil, &el.Values, el.Set), Related: el.Related, HasRelated: el.HasRelated, ParentAt: el.ParentAt}
 			for k, a := range ek.Attrs() {
 				if el.Set.Has(k) {
 					es.Set = append(es.Set, a.Name)
@@ -201,7 +202,7 @@ func pendingWork(kind JobKind, p *PendingState, total int) (*work, string) {
 	w := &work{start: p.Start.UTC(), pointer: pointer, processed: p.Processed, polls: p.Polls, lastPoll: p.LastPoll.UTC()}
 	ek := kind.Entity()
 	for _, es := range elems {
-		el := Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated}
+		el := Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated, ParentAt: es.ParentAt}
 		if len(es.Values) > 0 {
 			e, _, _, probs := EntityFromState(ek, es.Values, "", false)
 			if len(probs) > 0 {
