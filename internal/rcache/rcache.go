@@ -57,8 +57,8 @@ type Bytes[K comparable] = Cache[K, []byte]
 
 // New returns a cache of rendered bytes holding at most budget bytes in n
 // shards (0 or less: a cache that keeps nothing); it keeps a copy of what
-// it is given. Fewer shards keep larger entries: an entry may take a
-// quarter of a shard's generation, budget/(8n).
+// it is given. Fewer shards keep larger entries: an entry may take
+// half a shard's generation, budget/(4n).
 func New[K comparable](budget int64, n int) *Bytes[K] {
 	return NewOf(budget, n, byteCost[K], bytes.Clone)
 }

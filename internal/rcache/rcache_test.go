@@ -140,3 +140,17 @@ func TestCache_PutAgainIsCountedOnce(t *testing.T) {
 		}
 	}
 }
+
+// An entry may take half a shard's generation, budget/(4n), and no more.
+func TestCache_TheLargestEntry(t *testing.T) {
+	c := New[int](1<<20, 4)
+	most := c.Budget() / (4 * 4)
+	c.Put(1, make([]byte, most-entryOverhead))
+	c.Put(2, make([]byte, most-entryOverhead+1))
+	if _, ok := c.Get(1); !ok {
+		t.Fatalf("an entry of %d bytes (budget/(4n)) was refused", most)
+	}
+	if _, ok := c.Get(2); ok {
+		t.Fatalf("an entry of %d bytes (above budget/(4n)) was kept", most+1)
+	}
+}
