@@ -26,7 +26,8 @@ type Shares struct {
 	// Bodies bounds the request bodies being read and decoded at once.
 	Bodies int64
 	// Caches bounds the rendered documents and objects kept for reuse
-	// (half each); a rendered value is dropped, never refused, past it.
+	// (3/8 each) and seeded jobs once made (1/4); a value is dropped, never
+	// refused, past it.
 	Caches int64
 	// Connections bounds the headers being read: --max-connections times
 	// (--max-header-bytes + a per-connection overhead).

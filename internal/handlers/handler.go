@@ -69,7 +69,7 @@ type Options struct {
 	// (see admission.go); DefaultBodyBytes when zero.
 	BodyBytes int64
 	// CacheBytes bounds the rendered documents and objects kept for reuse
-	// (half each, see cache.go); DefaultCacheBytes when zero, no caching
+	// (half each of what it is given, see cache.go); DefaultCacheBytes when zero, no caching
 	// when negative.
 	CacheBytes int64
 }
