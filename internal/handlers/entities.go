@@ -41,12 +41,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 			return 0, []*apierror.Error{h.notFound(err, c.res.Type, parent)}
 		}
 		// The path's entity constrains the list like its filter would.
-		switch c.res.Entity.Kind {
-		case store.ItemKind: // an item's variants or categories
-			req.Filter.Items = append(req.Filter.Items, parent)
-		case store.CategoryKind: // a category's items
-			req.Filter.Categories = append(req.Filter.Categories, parent)
-		}
+		filterOf(&req.Filter, []query.Term{{Field: &resource.FilterField{Target: c.ep.Rel.ByOwner}, Str: parent}})
 	}
 	req.Kind = res.Entity.Kind
 	filterOf(&req.Filter, q.terms)

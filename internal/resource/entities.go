@@ -136,16 +136,18 @@ func relationRows(owner store.EntityKind, rel *Relation) []Row {
 func CatalogEntities() (items, variants, categories *Resource) {
 	items, variants, categories = CatalogEntity(store.ItemKind), CatalogEntity(store.VariantKind), CatalogEntity(store.CategoryKind)
 	for _, rel := range []struct {
-		owner  *Resource
-		name   string
-		target *Resource
-		write  bool
+		owner   *Resource
+		name    string
+		target  *Resource
+		write   bool
+		byOwner FilterTarget
 	}{
-		{items, "variants", variants, false},
-		{items, "categories", categories, true},
-		{categories, "items", items, true},
+		{items, "variants", variants, false, FilterItem},    // the variants of the item
+		{items, "categories", categories, true, FilterItem}, // the categories holding the item
+		{categories, "items", items, true, FilterCategory},  // the items in the category
 	} {
 		r := rel.owner.AddRelation(rel.name, rel.target, rel.write)
+		r.ByOwner = rel.byOwner
 		rel.owner.rows = append(rel.owner.rows, relationRows(rel.owner.Entity.Kind, r)...)
 	}
 	return items, variants, categories

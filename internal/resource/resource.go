@@ -104,6 +104,9 @@ type Relation struct {
 	Target *Resource
 	// Writable: the relationship endpoint takes POST, PATCH and DELETE.
 	Writable bool
+	// ByOwner is the filter the owner's id is on the related list (an
+	// item's variants are the variants whose item is it).
+	ByOwner FilterTarget
 
 	slot int // 1-based index among the owner's relations
 }
