@@ -4,7 +4,7 @@
 # variant and a category, then delete them (one with DELETE, one with a bulk
 # delete job) and see them gone. Every step checks what the server answered
 # and stops with a message (exit 1) as soon as something is not as expected.
-# The README's "Catalog round trip" runs the same requests.
+# docs/catalog-round-trip.md runs the same requests.
 #
 #   examples/catalog.sh [BASE_URL]
 #

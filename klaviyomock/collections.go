@@ -27,7 +27,7 @@ const (
 
 // Job is a bulk job as SetJobsOf takes it and JobsOf returns it: history,
 // in Klaviyo's terms (counts, errors and timestamps must agree with the
-// status; see the README's control API section).
+// status; see docs/control-api.md).
 type Job struct {
 	// ID is a 26-character ULID.
 	ID             string
