@@ -198,7 +198,8 @@ func ResourceNotFound(typ, id string) *Error {
 }
 
 // Conflict is the 409 for a create of an entity that exists already (the
-// real body is unknown; CATALOGS.md §9.1 recommends this one).
+// real body is unknown, docs/klaviyo-behaviour.md §12 item 11; §3.2 quotes
+// the only 409 Klaviyo was seen to send, for a tag).
 func Conflict(pointer, detail string) *Error {
 	return newErr(409, CodeConflict, TitleConflict, detail, &Source{Pointer: pointer})
 }

@@ -12,9 +12,9 @@ import (
 // ParseEntity parses the body of an entity POST (action Create) or PATCH
 // (Update, of the entity pathID) for the entity resource p at its
 // revision. The body's data is one element of the matching bulk job, with
-// the same rules (CATALOGS.md §5.1-5.2); a PATCH's data.id must be the
-// path's. It returns the element, or every problem found in document
-// order.
+// the same rules (docs/klaviyo-behaviour.md §9.2, §8.3); a PATCH's data.id
+// must be the path's. It returns the element, or every problem found in
+// document order.
 func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {

@@ -15,8 +15,8 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Revisions at the edges of the body shapes (FACTS.md section 2 and
-// summary 13, CATALOGS.md section 2.2): <key>[] up to 2023-06-15,
+// Revisions at the edges of the body shapes (docs/klaviyo-behaviour.md §1.5
+// and §8.3): <key>[] up to 2023-06-15,
 // <key>.data[] from 2023-07-15; null attributes from 2024-02-15;
 // relationships.<x>.data required up to 2024-02-15; variant updates take
 // sku from 2023-02-22; the variant-create parent rules change at
@@ -51,8 +51,8 @@ const (
 
 const jobType = "catalog-item-bulk-update-job"
 
-// jobInfo is what CATALOGS.md section 2.1 says of a job resource, written
-// down independently of the resource registry.
+// jobInfo is what docs/klaviyo-behaviour.md §8.1 says of a job resource,
+// written down independently of the resource registry.
 type jobInfo struct {
 	name   string // collection
 	typ    string // data.type
@@ -132,7 +132,8 @@ func profile(t testing.TB, date string) *resource.Profile {
 }
 
 // wrapped reports whether date lists elements as data.attributes.<key>.data[]
-// (FACTS.md summary 13), independently of the profile table.
+// (docs/klaviyo-behaviour.md §1.5 row 2023-07-15, §8.3), independently of
+// the profile table.
 func wrapped(date string) bool { return date >= revFirstWrapped }
 
 // nullable reports whether optional body attributes may be null at date.
@@ -201,8 +202,8 @@ func items(n int) []string {
 	return out
 }
 
-// catalogID is "$custom:::$default:::<ext>", spelled out (CATALOGS.md
-// summary 5) rather than taken from the store.
+// catalogID is "$custom:::$default:::<ext>", spelled out
+// (docs/klaviyo-behaviour.md §9.5) rather than taken from the store.
 func catalogID(ext string) string { return "$custom:::$default:::" + ext }
 
 // parseOK parses an item update body at date and fails unless it is

@@ -11,15 +11,15 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// attributeNames are the updatable item attributes (FACTS.md section 2,
-// POST body).
+// attributeNames are the updatable item attributes (docs/klaviyo-behaviour.md
+// §8.3, update element).
 var attributeNames = []string{
 	"title", "description", "url", "image_full_url", "image_thumbnail_url",
 	"images", "custom_metadata", "price", "published",
 }
 
 // updatableAttributes are the attributes an update job may set, per entity
-// kind (CATALOGS.md section 2.2).
+// kind (docs/klaviyo-behaviour.md §8.3, update element).
 var updatableAttributes = map[store.EntityKind][]string{
 	store.ItemKind: attributeNames,
 	store.VariantKind: {"title", "description", "sku", "inventory_policy", "inventory_quantity", "price", "url",
@@ -204,7 +204,7 @@ func TestParseCreate_ItemEnvelopeErrors(t *testing.T) {
 		{"category_number", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[1]}}}`,
 			[]wantErr{{"/relationships/categories/data/0", "A catalog-category identifier must be an object, got a number."}}},
 		// The first category was {"type":"catalog-category","id":"ok"}: a
-		// category id must now be a catalog id (CATALOGS.md summary 5).
+		// category id must now be a catalog id (docs/klaviyo-behaviour.md §9.5).
 		{"category_empty", `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{},"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::ok"},{}]}}}`,
 			[]wantErr{
 				{"/relationships/categories/data/1/type", "'type' is required and must be 'catalog-category'."},

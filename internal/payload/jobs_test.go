@@ -10,8 +10,8 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Tests for the eight sibling job resources (CATALOGS.md section 2.2). The
-// expectations are derived from the documents, not from the resource
+// Tests for the eight sibling job resources (docs/klaviyo-behaviour.md §8.3).
+// The expectations are derived from the documents, not from the resource
 // table: attribute lists, revision edges and body shapes are spelled out
 // here.
 
@@ -23,7 +23,7 @@ var sampleRevisions = []string{
 }
 
 // createRequired and createOptional are the attributes a create element
-// must and may send (CATALOGS.md summary 6 and section 2.2), without
+// must and may send (docs/klaviyo-behaviour.md §9.2 and §8.3), without
 // integration_type and catalog_type, which are checked but not kept.
 var createRequired = map[store.EntityKind][]string{
 	store.ItemKind:     {"external_id", "title", "description", "url"},
@@ -63,8 +63,8 @@ func settable(j jobInfo, date string) (allowed, required store.AttrSet) {
 	return 0, 0
 }
 
-// parentRule is how a variant create names its item at date (CATALOGS.md
-// section 2.2, variant create).
+// parentRule is how a variant create names its item at date
+// (docs/klaviyo-behaviour.md §8.3, a variant create's item).
 func parentRule(date string) resource.ParentRule {
 	switch {
 	case date <= revLastPlain:
@@ -638,8 +638,8 @@ var variantParentShapes = []variantParentShape{
 	{"categories", `"relationships":{"categories":{"data":[]}}`},
 }
 
-// wantVariantParent is what CATALOGS.md section 2.2 says of shape at date:
-// the parent ids, or the errors (pointers relative to the element).
+// wantVariantParent is what docs/klaviyo-behaviour.md §8.3 says of shape at
+// date: the parent ids, or the errors (pointers relative to the element).
 func wantVariantParent(date string, s variantParentShape) (related []string, errs []wantErr) {
 	rule := parentRule(date)
 	key := "item"

@@ -58,8 +58,8 @@ func TestParseCreate_AcceptsEveryAttributeAtEveryRevision(t *testing.T) {
 
 func TestParseCreate_ProfileShapeMatchesFacts(t *testing.T) {
 	// The shape switches the parser reads from the profile, checked against
-	// FACTS.md (summary 13, section 2) and CATALOGS.md section 2.2 rather
-	// than the table itself, for every job resource.
+	// docs/klaviyo-behaviour.md (§1.5, §8.3 and §8.4) rather than the table
+	// itself, for every job resource.
 	for _, j := range allJobs {
 		for _, date := range revisions() {
 			p := jobProfile(t, j.name, date)
@@ -157,8 +157,8 @@ func TestParseCreate_IgnoresWhitespaceAroundTheDocument(t *testing.T) {
 
 func TestParseCreate_AcceptsCategoriesWithData(t *testing.T) {
 	// The second category was {"type":"catalog-category","id":"x"}; a
-	// category id must now be a catalog id (CATALOGS.md summary 5), and "x"
-	// is refused below.
+	// category id must now be a catalog id (docs/klaviyo-behaviour.md §9.5),
+	// and "x" is refused below.
 	rel := `,"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::SHOES"},` +
 		`{"type":"catalog-category","id":"$custom:::$default:::x"}]}}`
 	empty := `,"relationships":{"categories":{"data":[]}}`

@@ -16,7 +16,7 @@ func TestEncodeCursor_IsUnpaddedStdBase64OfDirectionAndID(t *testing.T) {
 		c    query.Cursor
 		want string
 	}{
-		// Cursor quoted in Klaviyo's API overview (FACTS.md section 7).
+		// Cursor quoted in Klaviyo's API overview (docs/klaviyo-behaviour.md §5.3).
 		{"observed next", query.Cursor{Dir: query.Next, ID: "N7umbW"}, "bmV4dDo6aWQ6Ok43dW1iVw"},
 		{"ulid next", query.Cursor{Dir: query.Next, ID: "01HSXWNWF52J5PJG45BW383RMV"},
 			"bmV4dDo6aWQ6OjAxSFNYV05XRjUySjVQSkc0NUJXMzgzUk1W"},
@@ -314,7 +314,7 @@ func FuzzParseCursorParam(f *testing.F) {
 
 // TestCursor_KeyedRoundTrip: cursors of lists ordered by time carry the
 // time and the id as the JSON array Klaviyo's own time-ordered cursors
-// use ([1707523213, "4XUcxr2WJUR", true], FACTS.md §7).
+// use ([1707523213, "4XUcxr2WJUR", true], docs/klaviyo-behaviour.md §5.3).
 func TestCursor_KeyedRoundTrip(t *testing.T) {
 	for _, c := range []query.Cursor{
 		{Dir: query.Next, ID: "$custom:::$default:::A/B", Keyed: true, At: 1751431728762000},

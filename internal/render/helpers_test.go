@@ -30,7 +30,7 @@ var (
 	expires   = time.Date(2026, 10, 7, 23, 56, 1, 0, time.UTC)
 )
 
-// Revision features as FACTS.md section 2 and CATALOGS.md sections 2.1 and 6
+// Revision features as docs/klaviyo-behaviour.md §1.4, §1.5, §8.2 and §9.6
 // state them, independently of the revision and resource tables.
 func factTopLevelID(date string) bool       { return date >= "2023-12-15" }
 func factItemsLinks(date string) bool       { return date >= "2023-02-22" }
@@ -41,9 +41,9 @@ func factItemVariants(date string) bool     { return date >= "2026-04-15" }
 func factTrailingSlash(date string) bool    { return date < "2024-10-15" }
 
 // factRelDataOnRead: list and GET-one (without include) carry
-// relationships.<key>.data. Create and update jobs follow FACTS.md (data
-// required until 2024-05-15); delete jobs' read schemas drop data from
-// 2023-12-15 (CATALOGS.md §2.1).
+// relationships.<key>.data. Create and update jobs have it required until
+// 2024-05-15 (docs/klaviyo-behaviour.md §1.5); delete jobs' read schemas
+// drop data from 2023-12-15 (§1.5 row 2023-12-15, §8.2).
 func factRelDataOnRead(js jobSpec, date string) bool {
 	if js.action == "delete" {
 		return date < "2023-12-15"
@@ -57,7 +57,7 @@ func factRelDataOnCreate(date string) bool { return !factItemsDataOptional(date)
 
 // factIncludedRelationships: included entities carry their own
 // relationship (items variants, variants item, categories items) from
-// 2026-04-15 (CATALOGS.md §2.1).
+// 2026-04-15 (docs/klaviyo-behaviour.md §7.2, §1.5 row 2026-04-15).
 func factIncludedRelationships(date string) bool { return date >= "2026-04-15" }
 
 // registry is the resource registry the renderer is driven by.
@@ -107,9 +107,9 @@ func renderer(p *resource.Profile) *render.Renderer {
 }
 
 // The fields[...] names of a job and of each entity kind, in the order
-// FACTS.md §2 and CATALOGS.md §5.3 list the attributes, then "id": bit i of
-// a FieldSet is name i (the resource tables must agree, see
-// TestFieldSetIndexesFollowTheAttributeTables).
+// docs/klaviyo-behaviour.md lists the attributes (jobs §1.5, entities §7.1
+// and §9.3), then "id": bit i of a FieldSet is name i (the resource tables
+// must agree, see TestFieldSetIndexesFollowTheAttributeTables).
 var (
 	jobFieldNames      = append([]string{"job_id"}, append(slices.Clone(jobAttrs), "id")...)
 	itemFieldNames     = append(slices.Clone(itemAttrs), "id")

@@ -20,8 +20,8 @@ func jobOf(js jobSpec) *store.Job {
 	return j
 }
 
-// relOf is the relationships member CATALOGS.md §2.1 gives a job of js
-// holding ids, with data and/or links.
+// relOf is the relationships member docs/klaviyo-behaviour.md §8.1 and §8.2
+// give a job of js holding ids, with data and/or links.
 func relOf(js jobSpec, id string, ids []string, data, links bool) string {
 	var parts []string
 	if data {
@@ -40,8 +40,8 @@ func relOf(js jobSpec, id string, ids []string, data, links bool) string {
 
 // TestJobRelationshipsAcrossRevisions pins relationships.<key> of every
 // job resource on a list, a GET-one and a POST answer at the revisions where
-// CATALOGS.md §2.1 and FACTS.md §2 change it. Delete jobs lose data on reads
-// at 2023-12-15 but keep it on POST answers until 2024-05-15.
+// it changes (docs/klaviyo-behaviour.md §1.5 and §8.2). Delete jobs lose data
+// on reads at 2023-12-15 but keep it on POST answers until 2024-05-15.
 func TestJobRelationshipsAcrossRevisions(t *testing.T) {
 	type shape struct{ readData, postData, links bool }
 	for _, js := range jobSpecs {

@@ -9,8 +9,9 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// entitySpec is a catalog entity resource as CATALOGS.md §2.1 and §5.3
-// describe it, written out here independently of the resource registry.
+// entitySpec is a catalog entity resource as docs/klaviyo-behaviour.md §8.1
+// and §9.3 describe it, written out here independently of the resource
+// registry.
 type entitySpec struct {
 	name, typ string // "catalog-variants", "catalog-variant"
 	kind      store.EntityKind
@@ -18,7 +19,8 @@ type entitySpec struct {
 	relKey    string   // the relationship an included entity carries from 2026-04-15
 }
 
-// jobSpec is a bulk job resource as CATALOGS.md §2.1 describes it.
+// jobSpec is a bulk job resource as docs/klaviyo-behaviour.md §8.1
+// describes it.
 type jobSpec struct {
 	name, typ string // "catalog-variant-bulk-create-jobs", "catalog-variant-bulk-create-job"
 	action    string
@@ -39,7 +41,8 @@ var (
 	categories = entitySpec{"catalog-categories", "catalog-category", store.CategoryKind, categoryAttrs, "items"}
 )
 
-// jobSpecs are the nine bulk job resources (CATALOGS.md §2.1 table).
+// jobSpecs are the nine bulk job resources (docs/klaviyo-behaviour.md §8.1
+// table).
 var jobSpecs = []jobSpec{
 	{"catalog-item-bulk-create-jobs", "catalog-item-bulk-create-job", "create", store.ItemCreate, "items", items, true},
 	{"catalog-item-bulk-update-jobs", "catalog-item-bulk-update-job", "update", store.ItemUpdate, "items", items, true},
@@ -86,7 +89,8 @@ func TestJobSpecsMatchTheRegistry(t *testing.T) {
 
 // TestFieldSetIndexesFollowTheAttributeTables: bit i of a FieldSet is name
 // i of the resource's Names (job: resource.JobAttrs then "id"; entity: its
-// kind's Attrs then "id"), in the order FACTS.md and CATALOGS.md list them.
+// kind's Attrs then "id"), in the order docs/klaviyo-behaviour.md lists them
+// (job fields §1.5, entity fields §7.1).
 func TestFieldSetIndexesFollowTheAttributeTables(t *testing.T) {
 	for _, js := range jobSpecs {
 		if got := jobResource(t, js.name).Names(); !slices.Equal(got, jobFieldNames) {

@@ -88,7 +88,8 @@ func posted(j *store.Job) *store.Job {
 }
 
 // specPathOf is the collection path of js as the spec of date spells it:
-// with a trailing slash up to 2024-07-15 (FACTS.md §2).
+// with a trailing slash up to 2024-07-15 (docs/klaviyo-behaviour.md §1.4,
+// rows 2022-10-17 and 2024-10-15).
 func specPathOf(js jobSpec, date string) string {
 	if factTrailingSlash(date) {
 		return "/api/" + js.name + "/"
@@ -158,8 +159,8 @@ func TestRenderedDocumentsMatchTheSpecOfEveryRevision(t *testing.T) {
 // the nine job resources at each revision, a list page of seeded jobs, the
 // GET-one of a failed and of an in-flight job (with include of its
 // entities where the resource allows it) and a POST answer; each must
-// validate against that revision's spec and have the shape CATALOGS.md
-// §2.1 gives it.
+// validate against that revision's spec and have the shape
+// docs/klaviyo-behaviour.md §8.1 and §8.2 give it.
 func TestEveryJobResourceMatchesTheSpecOfEveryRevision(t *testing.T) {
 	revs := map[string]bool{}
 	for _, r := range spectest.Revisions() {
@@ -361,7 +362,8 @@ func TestSpecCheckRejectsWrongShapesOfEveryJobResource(t *testing.T) {
 }
 
 // TestProfilesOfEveryJobResourceServeTheSpecsContentType: the spec check
-// above passes p.ContentType; it must be the revision's (FACTS.md §2).
+// above passes p.ContentType; it must be the revision's
+// (docs/klaviyo-behaviour.md §1.4, rows 2022-10-17 and 2024-10-15).
 func TestProfilesOfEveryJobResourceServeTheSpecsContentType(t *testing.T) {
 	for _, js := range jobSpecs {
 		for _, rp := range revision.Default().All() {

@@ -11,9 +11,9 @@ import (
 var singular = [store.NumEntityKinds]string{"item", "variant", "category"}
 
 // CatalogEntity is the definition of one catalog entity resource: items,
-// variants or categories (CATALOGS.md §3-5). Its attributes are the store's
-// descriptor table of the kind; its relations are added by
-// CatalogEntities, which knows the other entities.
+// variants or categories (docs/klaviyo-behaviour.md §1.6, §9.2, §9.3). Its
+// attributes are the store's descriptor table of the kind; its relations are
+// added by CatalogEntities, which knows the other entities.
 func CatalogEntity(kind store.EntityKind) *Resource {
 	r := &Resource{
 		Name: "catalog-" + kind.Plural(), Type: kind.Type(), IDParam: "id",
@@ -48,8 +48,9 @@ func CatalogEntity(kind store.EntityKind) *Resource {
 	return r
 }
 
-// entityRows are an entity resource's own per-revision facts (CATALOGS.md
-// §3, §5.3 and §7.1, checked against every revision's spec by the tests).
+// entityRows are an entity resource's own per-revision facts
+// (docs/klaviyo-behaviour.md §1.6, §9.3 and §4.2, checked against every
+// revision's spec by the tests).
 func entityRows(kind store.EntityKind) []Row {
 	one, many := singular[kind], kind.Plural()
 	// What an entity's relationship is called, and when its data is
@@ -96,9 +97,9 @@ func entityRows(kind store.EntityKind) []Row {
 }
 
 // relationRows are the per-revision operations of a relation named rel of
-// the entity kind owner (CATALOGS.md §1): its related list, and its
-// relationship endpoint (read-only and from 2024-10-15 for an item's
-// variants).
+// the entity kind owner (docs/klaviyo-behaviour.md §9.7, §1.6, §1.7): its
+// related list, and its relationship endpoint (read-only and from 2024-10-15
+// for an item's variants).
 func relationRows(owner store.EntityKind, rel *Relation) []Row {
 	one, name := singular[owner], rel.Name
 	ids := map[string]string{"variants": "variant", "categories": "category", "items": "item"}[name] + "_ids"

@@ -50,7 +50,7 @@ var jobFilters = []FilterField{{Name: "status", Op: "equals", Value: ValString, 
 
 // entityFilters returns the filter fields of an entity list: the
 // relationship fields are spelled category / item up to 2023-06-15 and
-// category.id / item.id after (CATALOGS.md §4.1).
+// category.id / item.id after (docs/klaviyo-behaviour.md §6.2).
 func entityFilters(k store.EntityKind, dotted bool) []FilterField {
 	rel := func(name string, t FilterTarget) FilterField {
 		if dotted {

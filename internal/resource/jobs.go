@@ -72,7 +72,7 @@ func jobFieldNames() []string {
 	return out
 }
 
-// Rate limits of the Catalogs API (CATALOGS §7.1).
+// Rate limits of the Catalogs API (docs/klaviyo-behaviour.md §4.2).
 var (
 	readLimits      = limiter.Limits{Burst: 350, Steady: 3500}
 	readLimitsLow   = limiter.Limits{Burst: 75, Steady: 750}
@@ -80,10 +80,10 @@ var (
 	writeLimits2026 = limiter.Limits{Burst: 75, Steady: 750}
 )
 
-// BulkJob is the template all nine bulk job resources follow (FACTS.md §2,
-// CATALOGS.md §2): what differs between them is the entity, the action,
-// whether GET-one has an include, when their operations were renamed and
-// their read limits from 2026-04-15.
+// BulkJob is the template all nine bulk job resources follow
+// (docs/klaviyo-behaviour.md §1.5, §8.1): what differs between them is the
+// entity, the action, whether GET-one has an include, when their operations
+// were renamed and their read limits from 2026-04-15.
 func BulkJob(entity *Resource, a store.Action) *Resource {
 	ek := entity.Entity.Kind
 	kind := store.JobKindOf(ek, a)
@@ -135,9 +135,10 @@ func BulkJob(entity *Resource, a store.Action) *Resource {
 }
 
 // bodyRows are the request body rules shared by the job elements and the
-// entity POST and PATCH bodies, which have the same shape (CATALOGS.md
-// §2.2, §5.1-5.2): whether relationships.<x> needs data, how a new
-// variant names its item, whether a variant update may set sku.
+// entity POST and PATCH bodies, which have the same shape
+// (docs/klaviyo-behaviour.md §8.3, §9.2): whether relationships.<x> needs
+// data, how a new variant names its item, whether a variant update may set
+// sku.
 var bodyRows = []Row{
 	{"2022-10-17", func(p *Profile) { p.BodyRelDataRequired, p.VariantParent = true, ParentItemsArray }},
 	{"2023-02-22", func(p *Profile) { p.UpdateSKU = true }},

@@ -282,7 +282,8 @@ type Profile struct {
 // ParentRule is how a variant create names its parent item at a revision.
 type ParentRule uint8
 
-// Variant parent rules (CATALOGS §2.2).
+// Variant parent rules (docs/klaviyo-behaviour.md §8.3, a variant create's
+// item).
 const (
 	// ParentItemsArray: relationships.items.data[] (optional), up to 2023-06-15.
 	ParentItemsArray ParentRule = iota

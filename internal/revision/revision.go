@@ -62,7 +62,8 @@ type change struct {
 	apply func(*Profile)
 }
 
-// changes is the revision table, oldest first; see FACTS.md section 2.
+// changes is the revision table, oldest first; see docs/klaviyo-behaviour.md
+// §1.4 (API-wide changes) and §1.5 (bulk job resources).
 var changes = []change{
 	{"2022-10-17", func(p *Profile) {
 		p.TrailingSlash = true

@@ -9,7 +9,8 @@ import (
 )
 
 // revisions are the 21 stable revisions of the resource in Klaviyo's OpenAPI
-// repository (FACTS.md section 2), oldest first.
+// repository (docs/klaviyo-behaviour.md: the "openapi R" notation and §1.4),
+// oldest first.
 var revisions = []string{
 	"2022-10-17", "2023-01-24", "2023-02-22", "2023-06-15", "2023-07-15",
 	"2023-08-15", "2023-09-15", "2023-10-15", "2023-12-15", "2024-02-15",

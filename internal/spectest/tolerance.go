@@ -43,53 +43,54 @@ const (
 )
 
 // Tolerances is the complete table of accepted deviations from the spec
-// (FACTS.md = shared/klaviyo/FACTS.md). It is read-only: Check consults it
-// but nothing in this package ever changes it.
+// (docs/klaviyo-behaviour.md §11 lists them with their sources). It is
+// read-only: Check consults it but nothing in this package ever changes it.
 var Tolerances = []Tolerance{
 	{
 		Name:   tolNullJobTimestamps,
 		Before: "2024-02-15",
 		Why: "Job attributes completed_at and expires_at may be null (an unfinished job has neither), " +
 			"but specs before 2024-02-15 lack nullable; the 2024-02-15 spec adds nullable: true as a " +
-			"schema correction, not a behaviour change (FACTS.md summary 14, §2 row 2024-02-15). " +
-			"Only these two job properties are relaxed.",
+			"schema correction, not a behaviour change (docs/klaviyo-behaviour.md §8.5, §1.5 row " +
+			"2024-02-15, §11). Only these two job properties are relaxed.",
 	},
 	{
 		Name:   tolNullIncludedAttrs,
 		Before: "2024-02-15",
 		Why: "Catalog items in included[] carry null for unset attributes, but the item attribute " +
-			"properties only become nullable in the 2024-02-15 spec (FACTS.md §2 row 2024-02-15). " +
-			"Every attribute property of included[] items is relaxed; id, type and links are not.",
+			"properties only become nullable in the 2024-02-15 spec (docs/klaviyo-behaviour.md §1.4 and " +
+			"§1.6 rows 2024-02-15, §11). Every attribute property of included[] items is relaxed; id, " +
+			"type and links are not.",
 	},
 	{
 		Name:   tolNullEntityAttrs,
 		Before: "2024-02-15",
 		Why: "Catalog items, variants and categories carry null for an attribute they have no value " +
 			"for, such as the price of an item created without one (OBSERVED at 2026-04-15, " +
-			"CATALOGS.md §5.3 and §9.13), but their attribute properties only become nullable in the " +
-			"2024-02-15 spec (CATALOGS.md §3 row 2024-02-15). Every attribute property of catalog " +
-			"entities in data is relaxed (included[] has its own row); id, type, links and " +
+			"docs/klaviyo-behaviour.md §9.4 and §12 item 19), but their attribute properties only become " +
+			"nullable in the 2024-02-15 spec (§1.6 row 2024-02-15, §11). Every attribute property of " +
+			"catalog entities in data is relaxed (included[] has its own row); id, type, links and " +
 			"relationships are not.",
 	},
 	{
 		Name: tolNullPageLinks,
 		Why: "Real list responses always carry links.self, links.next and links.prev, with null for " +
-			"the absent ones (FACTS.md summary 5 and \"Observed deviations\": klaviyo-api-python #6, " +
-			"amp-labs fixtures at 2024-10-15, Dec 2025 transcript), while CollectionLinks never " +
+			"the absent ones (docs/klaviyo-behaviour.md §5.2 and §11: klaviyo-api-python #6, amp-labs " +
+			"fixtures at 2024-10-15, Nango fixtures at 2026-04-15), while CollectionLinks never " +
 			"declares nullable. Only next and prev are relaxed (not self, first or last).",
 	},
 	{
 		Name: tolSparseRequired,
-		Why: "A sparse fieldset returns only the attributes it lists (FACTS.md summary 8, §6), yet the " +
-			"job attributes schema marks job_id (before 2023-12-15), status, created_at and total_count " +
-			"required. When the request sent fields[catalog-item-bulk-update-job] (or fields[catalog-item]), " +
-			"required names it left out are dropped, for that validation only.",
+		Why: "A sparse fieldset returns only the attributes it lists (docs/klaviyo-behaviour.md §7.1, " +
+			"§11), yet the job attributes schema marks job_id (before 2023-12-15), status, created_at and " +
+			"total_count required. When the request sent fields[catalog-item-bulk-update-job] (or " +
+			"fields[catalog-item]), required names it left out are dropped, for that validation only.",
 	},
 	{
 		Name:   tolErrorVndAPI,
 		Before: "2024-10-15",
 		Why: "Errors (4xx/5xx) were served as application/vnd.api+json already in March 2023 " +
-			"(FACTS.md summary 3 and \"Observed deviations\": klaviyo-api-python #15) while the specs " +
+			"(docs/klaviyo-behaviour.md §3.1 and §11: klaviyo-api-python #15) while the specs " +
 			"before 2024-10-15 declare application/json; such errors are validated against the " +
 			"application/json schema. Success responses must use the spec's media type exactly.",
 	},
