@@ -40,6 +40,7 @@ func (h *Handler) adminRoutes(r chi.Router) {
 	r.Post("/snapshot", h.adminSnapshot)
 	r.Get("/accounts", h.adminAccounts)
 	r.Route("/accounts/{key}", func(r chi.Router) {
+		r.Use(h.adminKey)
 		r.Get("/", h.adminGetAccount)
 		r.Put("/", h.adminPutAccount)
 		r.Delete("/", h.adminForgetAccount)
@@ -327,6 +328,10 @@ func (h *Handler) adminReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Account != "" {
+		if d := keyProblem(req.Account); d != "" {
+			h.adminError(w, r, apierror.InvalidPointer("/account", d))
+			return
+		}
 		if req.Seed != 0 || req.Jobs != nil {
 			h.adminError(w, r, apierror.InvalidPointer("/seed", "seed and jobs apply to the whole server; leave them out to reset one account."))
 			return

@@ -72,6 +72,10 @@ func (h *Handler) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	if !h.decodeAdmin(w, r, &rule, false) {
 		return
 	}
+	if d := keyProblem(rule.Match.Account); rule.Match.Account != "" && d != "" {
+		h.adminError(w, r, apierror.InvalidPointer("/match/account", d))
+		return
+	}
 	added, err := h.opts.Faults.Add(rule)
 	if err != nil {
 		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
