@@ -115,7 +115,9 @@ func (h *Handler) writeExport(w http.ResponseWriter, r *http.Request, name strin
 }
 
 // adminPutAccount replaces the whole account: the collections the document
-// holds, every other one emptied.
+// holds, every other one emptied. The path names the account; the
+// document's "account" member (an export's fingerprint) is a label and
+// not read, so an export puts back into its account or copies into another.
 func (h *Handler) adminPutAccount(w http.ResponseWriter, r *http.Request) {
 	var st store.AccountState
 	if !h.decodeAdmin(w, r, &st, false) {
@@ -155,7 +157,7 @@ func (h *Handler) importState(w http.ResponseWriter, r *http.Request, st store.A
 		h.adminError(w, r, h.storeError(err))
 		return
 	}
-	out := map[string]any{"account": key}
+	out := map[string]any{"account": secret.Fingerprint(key)}
 	for _, c := range store.AllCollections() {
 		if st.Has(c) || whole {
 			out[st.NameOf(c)] = a.Count(c)

@@ -3,7 +3,7 @@
 // an OAuth token. Wherever a key is shown (the request journal, log lines,
 // control API answers, error details) its Fingerprint is shown instead;
 // only the state file, which must restore the accounts, keeps whole keys.
-// Routes and filters that take a key take the whole key.
+// Control routes take the whole key; the journal's filter takes either.
 package secret
 
 import "strings"
@@ -56,15 +56,6 @@ func Fingerprint(key string) string {
 		b = append(b, c)
 	}
 	return string(b)
-}
-
-// Identifies reports whether s names key: s is the whole key or its
-// fingerprint.
-func Identifies(s, key string) bool {
-	if s == "" || key == "" {
-		return false
-	}
-	return s == key || (strings.Contains(s, Ellipsis) && s == Fingerprint(key))
 }
 
 // BadByte returns the index of the first byte of key outside printable

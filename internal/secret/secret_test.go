@@ -60,17 +60,3 @@ func TestBadByte_FindsTheFirstByteOutsidePrintableASCII(t *testing.T) {
 		}
 	}
 }
-
-func TestIdentifies_TheWholeKeyOrItsFingerprint(t *testing.T) {
-	const key = "pk_0123456789abcdef0123456789abcdef01"
-	for _, s := range []string{key, "pk_…ef01"} {
-		if !Identifies(s, key) {
-			t.Errorf("%q does not identify the key", s)
-		}
-	}
-	for _, s := range []string{"", "pk_…ef02", "pk_0123456789abcdef0123456789abcdef02", "…ef01", "ef01", "pk_...ef01"} {
-		if Identifies(s, key) {
-			t.Errorf("%q identifies the key", s)
-		}
-	}
-}

@@ -123,3 +123,17 @@ func TestStateFile_AnUnreachableAccountIsSkippedWithAWarning(t *testing.T) {
 		t.Fatalf("no warning names the skipped account:\n%s", log.String())
 	}
 }
+
+// TestStateFile_ACorruptAccountIsNamedByItsFingerprint: the error that
+// stops the start names the account without showing its key.
+func TestStateFile_ACorruptAccountIsNamedByItsFingerprint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	doc := `{"version":3,"accounts":[{"account":"` + key + `","jobs":[{"id":"x","status":"queued"}]}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := New(cfgWith(t, "--state-file="+path), nil, nil)
+	if err == nil || strings.Contains(err.Error(), key) || !strings.Contains(err.Error(), secret.Fingerprint(key)) {
+		t.Fatalf("err = %v", err)
+	}
+}
