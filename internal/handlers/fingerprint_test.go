@@ -51,7 +51,7 @@ func TestFingerprint_AnswersAndLogLinesShowKeysByTheirFingerprint(t *testing.T) 
 	e := newEnv(t, withLog(&log))
 	bearer := "Authorization: Bearer " + testToken
 	fpKey, fpToken := secret.Fingerprint(testKey), secret.Fingerprint(bearerPrefix+testToken)
-	wantStatus(t, e.get(listPath), 200)
+	wantStatus(t, e.get(listPath, "X-Auth-Token: "+testToken, "Cookie: a=1; session="+testToken), 200)
 	wantStatus(t, e.get(listPath, bearer), 200)
 	fault := e.adminReq("POST", "/faults", "", `{"match":{"account":"bearer:`+testToken+`"},"status":500,"count":1}`)
 	if fault.status != 201 || member(t, fault, "match", "account") != fpToken {

@@ -40,3 +40,29 @@ func BenchmarkRecord(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSecretHeader is the redaction rule's name check, per name: the
+// names an SDK sends (a switch answers them) and others (the scan does).
+func BenchmarkSecretHeader(b *testing.B) {
+	var usual []string
+	for name := range sdkHeaders() {
+		usual = append(usual, name)
+	}
+	others := []string{"X-Correlation-Id", "X-Custom-Header", "X-Datadog-Trace-Id", "Sec-Fetch-Mode", "X-Amzn-Trace-Id"}
+	for _, c := range []struct {
+		name  string
+		names []string
+	}{{"usual", usual}, {"others", others}} {
+		b.Run(c.name, func(b *testing.B) {
+			n := 0
+			for b.Loop() {
+				for _, name := range c.names {
+					if secretHeader(name) {
+						n++
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(c.names)), "ns/name")
+		})
+	}
+}

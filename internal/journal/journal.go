@@ -34,12 +34,6 @@ const (
 	entryOverhead = 512
 )
 
-// Redacted replaces the credential in a kept header value.
-const Redacted = "[redacted]"
-
-// credentialHeaders are redacted unless Options.KeepCredentials is set.
-var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key"}
-
 // Entry is one request and the emulator's answer.
 type Entry struct {
 	Seq              uint64              `json:"seq"`
@@ -190,21 +184,33 @@ func (j *Journal) trim(e *Entry) {
 	e.Path = capString(e.Path, MaxURLPart)
 	e.Query = capString(e.Query, MaxURLPart)
 	e.RequestedRevision = capString(e.RequestedRevision, 64)
-	if e.Account != "" {
-		e.keyHash = maphash.String(j.seed, e.Account)
-		e.fp = secret.Fingerprint(e.Account)
-		if j.opts.KeepCredentials {
-			e.Account = capString(e.Account, MaxHeaderValue)
-		} else {
-			e.Account = e.fp
-		}
-	}
+	j.showAccount(e)
 	if len(e.Body) > MaxBody {
 		e.Body, e.Truncated = e.Body[:MaxBody], true
 	}
-	if e.Headers == nil {
+	if e.Headers != nil {
+		j.trimHeaders(e)
+	}
+}
+
+// showAccount replaces e's account key by its fingerprint (unless the
+// journal keeps credentials), keeping a hash of the key for filters.
+func (j *Journal) showAccount(e *Entry) {
+	if e.Account == "" {
 		return
 	}
+	e.keyHash = maphash.String(j.seed, e.Account)
+	e.fp = secret.Fingerprint(e.Account)
+	if j.opts.KeepCredentials {
+		e.Account = capString(e.Account, MaxHeaderValue)
+	} else {
+		e.Account = e.fp
+	}
+}
+
+// trimHeaders caps and redacts e's headers: a header's slice is kept as
+// the request's own (or a shared redacted one) when nothing in it changes.
+func (j *Journal) trimHeaders(e *Entry) {
 	total := 0
 	for k, vs := range e.Headers {
 		for _, v := range vs {
@@ -213,31 +219,20 @@ func (j *Journal) trim(e *Entry) {
 	}
 	kept := make(map[string][]string, len(e.Headers))
 	keep := func(k string, vs []string, room *int) {
-		changed := false
-		for _, v := range vs {
-			if (!j.opts.KeepCredentials && isCredential(k)) || len(v) > MaxHeaderValue || len(k)+len(v) > *room {
-				changed = true
-				break
-			}
+		if !j.opts.KeepCredentials && secretHeader(k) {
+			vs = redacted(k, vs)
 		}
-		if !changed { // the request's own slice: nothing in it changes
-			for _, v := range vs {
-				*room -= len(k) + len(v)
-			}
+		need, fits := 0, true
+		for _, v := range vs {
+			need += len(k) + len(v)
+			fits = fits && len(v) <= MaxHeaderValue
+		}
+		if fits && need <= *room { // the request's slice (or a shared redacted one): nothing in it changes
+			*room -= need
 			kept[k] = vs
 			return
 		}
-		if len(vs) == 1 && !j.opts.KeepCredentials && isCredential(k) && len(k)+len(vs[0]) <= *room {
-			if r, ok := redactedValues[schemeOf(vs[0])]; ok { // a shared value
-				*room -= len(k) + len(r[0])
-				kept[k] = r
-				return
-			}
-		}
 		for _, v := range vs {
-			if !j.opts.KeepCredentials && isCredential(k) {
-				v = redact(v)
-			}
 			v = capString(v, MaxHeaderValue)
 			if len(k)+len(v) > *room {
 				e.HeadersTruncated = true
@@ -258,47 +253,6 @@ func (j *Journal) trim(e *Entry) {
 		}
 	}
 	e.Headers = kept
-}
-
-func isCredential(name string) bool {
-	for _, c := range credentialHeaders {
-		if strings.EqualFold(name, c) {
-			return true
-		}
-	}
-	return false
-}
-
-// redactedSchemes are the redacted values of the usual schemes, built once
-// (and redactedValues the same as header values, shared by every entry:
-// never modified).
-var (
-	redactedSchemes = map[string]string{
-		"Klaviyo-API-Key": "Klaviyo-API-Key " + Redacted,
-		"Bearer":          "Bearer " + Redacted,
-	}
-	redactedValues = map[string][]string{
-		"Klaviyo-API-Key": {"Klaviyo-API-Key " + Redacted},
-		"Bearer":          {"Bearer " + Redacted},
-	}
-)
-
-// schemeOf returns the scheme of an Authorization value ("" without one).
-func schemeOf(v string) string {
-	scheme, _, _ := strings.Cut(v, " ")
-	return scheme
-}
-
-// redact keeps an Authorization scheme ("Klaviyo-API-Key", "Bearer") and
-// hides the credential.
-func redact(v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) <= 32 {
-		if r, ok := redactedSchemes[scheme]; ok {
-			return r
-		}
-		return scheme + " " + Redacted
-	}
-	return Redacted
 }
 
 // capString returns s cut to at most n bytes; a cut string is a copy, so
