@@ -71,6 +71,14 @@ func TestAuth_CredentialOutsidePrintableASCIIFailsAndMakesNoAccount(t *testing.T
 	}
 }
 
+func TestAuth_AnEmptyKeyFailsAsAWrongOne(t *testing.T) {
+	e := newEnv(t)
+	for _, auth := range []string{"Klaviyo-API-Key", "Klaviyo-API-Key  "} {
+		r := e.get(listPath, "Authorization: "+auth)
+		wantError(t, r, 401, apierror.CodeAuthenticationFailed, map[string]any{"pointer": "/data/"})
+	}
+}
+
 func TestAuth_TwoOddKeysNeverShareAnAccount(t *testing.T) {
 	e := newEnv(t)
 	for _, auth := range []string{"Klaviyo-API-Key pk_\xff", "Klaviyo-API-Key pk_\xfe"} {
@@ -87,15 +95,17 @@ func TestAuth_TwoOddKeysNeverShareAnAccount(t *testing.T) {
 }
 
 func TestAuth_RefusedCredentialLogsWhatAKeyLooksLike(t *testing.T) {
-	var log logBuffer
-	e := newEnv(t, withLog(&log))
-	r := e.get(listPath, "Authorization: Klaviyo-API-Key pk_secret\xffvalue")
-	wantError(t, r, 401, apierror.CodeAuthenticationFailed, nil)
-	out := log.String()
-	if !regexp.MustCompile(`level=INFO .*request_id=req-\d{8} .*0x21 to 0x7E`).MatchString(out) {
-		t.Fatalf("no hint with the request id in the log:\n%s", out)
-	}
-	if strings.Contains(out, "secret") {
-		t.Fatalf("the log shows the refused credential:\n%s", out)
+	for _, strict := range []bool{false, true} {
+		var log logBuffer
+		e := newEnv(t, withLog(&log), func(o *Options, _ *store.Options) { o.StrictKeys = strict })
+		r := e.get(listPath, "Authorization: Klaviyo-API-Key pk_secret\xffvalue")
+		wantError(t, r, 401, apierror.CodeAuthenticationFailed, nil)
+		out := log.String()
+		if !regexp.MustCompile(`level=INFO .*request_id=req-\d{8} .*0x21 to 0x7E`).MatchString(out) {
+			t.Fatalf("strict keys %v: no hint with the request id in the log:\n%s", strict, out)
+		}
+		if strings.Contains(out, "secret") {
+			t.Fatalf("the log shows the refused credential:\n%s", out)
+		}
 	}
 }

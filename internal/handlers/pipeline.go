@@ -128,25 +128,23 @@ const (
 func (h *Handler) authenticate(r *http.Request, id string) (string, *apierror.Error) {
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	cred = strings.TrimSpace(cred)
-	key := ""
-	switch {
-	case strings.EqualFold(scheme, schemeAPIKey):
-		if !strings.HasPrefix(cred, secret.PrivatePrefix) || (h.opts.StrictKeys && !ValidPrivateKey(cred)) {
-			return "", apierror.AuthenticationFailed()
-		}
-		key = cred
-	case strings.EqualFold(scheme, schemeBearer) && cred != "":
-		key = bearerPrefix + cred
-	default:
+	apiKey := strings.EqualFold(scheme, schemeAPIKey)
+	if !apiKey && (!strings.EqualFold(scheme, schemeBearer) || cred == "") {
 		return "", apierror.NotAuthenticated()
 	}
-	if i := secret.BadByte(cred); i >= 0 {
+	if i := secret.BadByte(cred); i >= 0 && cred != "" {
 		h.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "credential refused: a byte outside printable ASCII",
 			slog.String("request_id", id), slog.String("scheme", scheme),
 			slog.Int("position", i), slog.String("byte", fmt.Sprintf("%#02x", cred[i])), slog.String("hint", secret.Hint))
 		return "", apierror.AuthenticationFailed()
 	}
-	return key, nil
+	if !apiKey {
+		return bearerPrefix + cred, nil
+	}
+	if !strings.HasPrefix(cred, secret.PrivatePrefix) || (h.opts.StrictKeys && !ValidPrivateKey(cred)) {
+		return "", apierror.AuthenticationFailed()
+	}
+	return cred, nil
 }
 
 // ValidPrivateKey reports whether key has the form of a Klaviyo private key:
