@@ -32,7 +32,7 @@ func TestControl_AccountsListsHeldAccounts(t *testing.T) {
 	}
 	for _, a := range got {
 		acct := a.(map[string]any)
-		if acct["changed"] != (acct["key"] == "pk_changed") {
+		if acct["changed"] != (acct["account"] == klaviyomock.Fingerprint("pk_changed")) {
 			t.Fatalf("%v", acct)
 		}
 	}

@@ -186,13 +186,18 @@ func TestControl_RequestJournal(t *testing.T) {
 		t.Fatalf("%d requests at 2023-02-22", len(reqs))
 	}
 	e := reqs[0].(map[string]any)
-	if e["method"] != "GET" || e["status"] != 200.0 || e["account"] != key || e["operation"] != "get_bulk_update_catalog_items_jobs" ||
+	if e["method"] != "GET" || e["status"] != 200.0 || e["account"] != klaviyomock.Fingerprint(key) || e["operation"] != "get_bulk_update_catalog_items_jobs" ||
 		e["headers"].(map[string]any)["Revision"].([]any)[0] != "2023-02-22" {
 		t.Fatalf("entry %v", e)
 	}
 	all := m.Requests()
-	if len(all) != 3 || all[0].Query != "filter=equals(status,%22queued%22)" || all[2].Account != "bearer:tok" {
+	if len(all) != 3 || all[0].Query != "filter=equals(status,%22queued%22)" || all[2].Account != klaviyomock.Fingerprint("bearer:tok") {
 		t.Fatalf("Requests(): %+v", all)
+	}
+	for _, account := range []string{"bearer:tok", klaviyomock.Fingerprint("bearer:tok")} {
+		if got := m.RequestsMatching(klaviyomock.Filter{Account: account}); len(got) != 1 || got[0].Seq != all[2].Seq {
+			t.Fatalf("RequestsMatching(Account: %q): %+v", account, got)
+		}
 	}
 	for i := 0; i < 5; i++ {
 		api(t, m.URL(), "GET", "/api/nope", nil)

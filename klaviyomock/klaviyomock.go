@@ -27,6 +27,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/server"
 )
 
@@ -49,8 +50,10 @@ type Request struct {
 	// sent.
 	Revision          string
 	RequestedRevision string
-	Account           string
-	Operation         string
+	// Account is the account's Fingerprint (its whole key when the server
+	// runs with --journal-credentials).
+	Account   string
+	Operation string
 	// Fault names the fault rule (or "prefer", "throttle-probability")
 	// that answered the request, if one did.
 	Fault    string
@@ -61,10 +64,12 @@ type Request struct {
 type Filter struct {
 	Method     string
 	PathPrefix string
-	Account    string
-	Revision   string
-	Operation  string
-	Status     int
+	// Account is an account's whole key ("pk_…", or "bearer:" and the
+	// OAuth token) or its Fingerprint.
+	Account   string
+	Revision  string
+	Operation string
+	Status    int
 	// Limit keeps only the newest Limit matches (0: all).
 	Limit int
 }
@@ -110,6 +115,11 @@ type FaultMatch struct {
 	// Revision is the revision that serves the request, e.g. "2026-07-15".
 	Revision string
 }
+
+// Fingerprint returns how the server shows the account key key in its
+// journal, logs and control API answers: its kind, an ellipsis and its last
+// characters ("pk_…ef01", "bearer:…wxyz"), never the whole key.
+func Fingerprint(key string) string { return secret.Fingerprint(key) }
 
 func (f Fault) rule() faults.Rule {
 	return faults.Rule{

@@ -52,8 +52,10 @@ type Config struct {
 	// POST /__admin/snapshot.
 	StateFile   string
 	JournalSize int
-	// JournalCredentials keeps Authorization and similar headers in the
-	// journal as sent (they are redacted by default).
+	// JournalCredentials keeps headers whose names suggest a secret
+	// (Authorization, Cookie, X-Api-Key, …) in the journal as sent, and its
+	// entries' whole account keys (by default the headers are redacted and
+	// accounts shown by their fingerprint).
 	JournalCredentials bool
 	// MemoryBudget is the memory the process stays within (see Shares).
 	MemoryBudget int64
@@ -137,7 +139,7 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.JobPolls, "job-polls", c.JobPolls, "GETs of a created job until it is complete, in polls mode")
 	fs.StringVar(&c.StateFile, "state-file", "", "load state from this file at start, save it on shutdown and on POST /__admin/snapshot (atomically)")
 	fs.IntVar(&c.JournalSize, "journal-size", c.JournalSize, "API requests kept in the request journal (0: off)")
-	fs.BoolVar(&c.JournalCredentials, "journal-credentials", false, "keep Authorization, Cookie and similar headers in the journal as sent (redacted by default)")
+	fs.BoolVar(&c.JournalCredentials, "journal-credentials", false, "keep headers whose names suggest a secret (Authorization, Cookie, X-Api-Key, …) and whole account keys in the journal as sent (by default headers are redacted and keys shown as pk_…ef01)")
 	fs.StringVar(&budget, "memory-budget", "512MiB", "memory the process stays within, whatever clients send: accounts, journal, bodies and connections each get a documented share (e.g. 1GiB)")
 	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open client connections; more wait to be accepted (default: 1024, or fewer when a quarter of --memory-budget cannot hold them)")
 	fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated browser origins allowed to call /api (* for any)")

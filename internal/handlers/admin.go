@@ -19,6 +19,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 // The control API (/__admin) lets tests reset, seed, inspect and steer the
@@ -40,6 +41,7 @@ func (h *Handler) adminRoutes(r chi.Router) {
 	r.Post("/snapshot", h.adminSnapshot)
 	r.Get("/accounts", h.adminAccounts)
 	r.Route("/accounts/{key}", func(r chi.Router) {
+		r.Use(h.adminKey)
 		r.Get("/", h.adminGetAccount)
 		r.Put("/", h.adminPutAccount)
 		r.Delete("/", h.adminForgetAccount)
@@ -327,12 +329,16 @@ func (h *Handler) adminReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Account != "" {
+		if d := keyProblem(req.Account); d != "" {
+			h.adminError(w, r, apierror.InvalidPointer("/account", d))
+			return
+		}
 		if req.Seed != 0 || req.Jobs != nil {
 			h.adminError(w, r, apierror.InvalidPointer("/seed", "seed and jobs apply to the whole server; leave them out to reset one account."))
 			return
 		}
 		h.forget(req.Account)
-		adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": req.Account})
+		adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": secret.Fingerprint(req.Account)})
 		return
 	}
 	if req.Jobs != nil && (*req.Jobs < 0 || *req.Jobs > fixtures.MaxJobs) {
@@ -384,7 +390,7 @@ func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
 	keys, changed := h.opts.Store.Keys()
 	out := make([]map[string]any, len(keys))
 	for i, k := range keys {
-		out[i] = map[string]any{"key": k, "changed": changed[i]}
+		out[i] = map[string]any{"account": secret.Fingerprint(k), "changed": changed[i]}
 	}
 	adminJSONReply(w, http.StatusOK, map[string]any{"accounts": out})
 }
@@ -392,7 +398,7 @@ func (h *Handler) adminAccounts(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) adminForgetAccount(w http.ResponseWriter, r *http.Request) {
 	key := pathParam(r, "key")
 	h.forget(key)
-	adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": key})
+	adminJSONReply(w, http.StatusOK, map[string]any{"reset": "account", "account": secret.Fingerprint(key)})
 }
 
 func (h *Handler) adminThrottle(w http.ResponseWriter, r *http.Request) {
@@ -412,7 +418,7 @@ func (h *Handler) adminThrottle(w http.ResponseWriter, r *http.Request) {
 		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
 		return
 	}
-	adminJSONReply(w, http.StatusCreated, rule)
+	adminJSONReply(w, http.StatusCreated, shownRule(rule))
 }
 
 // queryInt reads an optional integer query parameter.

@@ -2,12 +2,41 @@ package handlers
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
+
+// adminKey refuses a {key} that no API request could send: one with a
+// byte outside printable ASCII.
+func (h *Handler) adminKey(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d := keyProblem(pathParam(r, "key")); d != "" {
+			h.adminError(w, r, apierror.Invalid("key", d))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// keyProblem says what is wrong with an account key a control request
+// names ("" when nothing is), without repeating the key.
+func keyProblem(key string) string {
+	i := secret.BadByte(key)
+	if i < 0 {
+		return ""
+	}
+	what := "is empty"
+	if key != "" {
+		what = fmt.Sprintf("has the byte %#02x at position %d", key[i], i)
+	}
+	return "The account key " + what + "; no request could select its account. Keys are the private key " +
+		"(pk_…) or bearer: and the OAuth token, whole. " + secret.Hint
+}
 
 // ExportAccount takes a view of collections cs of account key (every
 // collection when none is named).
@@ -86,7 +115,9 @@ func (h *Handler) writeExport(w http.ResponseWriter, r *http.Request, name strin
 }
 
 // adminPutAccount replaces the whole account: the collections the document
-// holds, every other one emptied.
+// holds, every other one emptied. The path names the account; the
+// document's "account" member (an export's fingerprint) is a label and
+// not read, so an export puts back into its account or copies into another.
 func (h *Handler) adminPutAccount(w http.ResponseWriter, r *http.Request) {
 	var st store.AccountState
 	if !h.decodeAdmin(w, r, &st, false) {
@@ -126,7 +157,7 @@ func (h *Handler) importState(w http.ResponseWriter, r *http.Request, st store.A
 		h.adminError(w, r, h.storeError(err))
 		return
 	}
-	out := map[string]any{"account": key}
+	out := map[string]any{"account": secret.Fingerprint(key)}
 	for _, c := range store.AllCollections() {
 		if st.Has(c) || whole {
 			out[st.NameOf(c)] = a.Count(c)

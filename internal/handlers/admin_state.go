@@ -11,6 +11,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 func (h *Handler) adminRequests(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +65,11 @@ func (h *Handler) adminClearRequests(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) adminFaults(w http.ResponseWriter, r *http.Request) {
-	adminJSONReply(w, http.StatusOK, map[string]any{"faults": h.opts.Faults.List()})
+	rules := h.opts.Faults.List()
+	for i := range rules {
+		rules[i] = shownRule(rules[i])
+	}
+	adminJSONReply(w, http.StatusOK, map[string]any{"faults": rules})
 }
 
 func (h *Handler) adminAddFault(w http.ResponseWriter, r *http.Request) {
@@ -72,12 +77,16 @@ func (h *Handler) adminAddFault(w http.ResponseWriter, r *http.Request) {
 	if !h.decodeAdmin(w, r, &rule, false) {
 		return
 	}
+	if d := keyProblem(rule.Match.Account); rule.Match.Account != "" && d != "" {
+		h.adminError(w, r, apierror.InvalidPointer("/match/account", d))
+		return
+	}
 	added, err := h.opts.Faults.Add(rule)
 	if err != nil {
 		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
 		return
 	}
-	adminJSONReply(w, http.StatusCreated, added)
+	adminJSONReply(w, http.StatusCreated, shownRule(added))
 }
 
 func (h *Handler) adminClearFaults(w http.ResponseWriter, r *http.Request) {
@@ -92,6 +101,13 @@ func (h *Handler) adminDeleteFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	adminJSONReply(w, http.StatusOK, map[string]any{"deleted": id})
+}
+
+// shownRule is a fault rule as the control API shows it: the account it
+// matches by its fingerprint.
+func shownRule(r faults.Rule) faults.Rule {
+	r.Match.Account = secret.Fingerprint(r.Match.Account)
+	return r
 }
 
 // ThrottleNext makes the next n API requests of account key answer a

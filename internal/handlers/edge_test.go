@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -87,7 +88,7 @@ func TestJournal_RecordsAPIRequestsWithBodyAndFault(t *testing.T) {
 	if len(entries) != 2 {
 		t.Fatalf("%d entries", len(entries))
 	}
-	if entries[0].Status != 429 || entries[0].Fault == "" || entries[0].Account != testKey {
+	if entries[0].Status != 429 || entries[0].Fault == "" || entries[0].Account != secret.Fingerprint(testKey) {
 		t.Fatalf("throttled entry %+v", entries[0])
 	}
 	if entries[1].Body != `{"data":` || entries[1].Status != 400 || entries[1].Operation != "bulk_update_catalog_items" || !entries[1].Time.Equal(testNow) {

@@ -14,6 +14,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 // adminPrefix starts every control API path.
@@ -114,7 +115,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			v := recover()
 			if v != nil && v != http.ErrAbortHandler {
 				h.opts.Logger.Error("panic serving request", "request_id", rec.id,
-					"method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					"method", r.Method, "path", shownPath(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				if rec.status == 0 {
 					h.writeErrors(rec, r, apierror.Style{Modern: true}, apierror.Server(http.StatusInternalServerError))
 				}
@@ -184,11 +185,11 @@ func (h *Handler) logRequest(r *http.Request, rec *recorder, sw clock.Stopwatch)
 	h.opts.Logger.LogAttrs(r.Context(), level, "request",
 		slog.String("request_id", rec.id),
 		slog.String("method", r.Method),
-		slog.String("path", r.URL.Path),
-		slog.String("query", r.URL.RawQuery),
+		slog.String("path", shownPath(r)),
+		slog.String("query", shownQuery(r)),
 		slog.Int("status", rec.status),
 		slog.Int("bytes", rec.bytes),
-		slog.String("account", rec.account),
+		slog.String("account", secret.Fingerprint(rec.account)),
 		slog.String("revision", rec.revision),
 		slog.String("operation", rec.op),
 		slog.String("fault", rec.fault),

@@ -3,12 +3,14 @@ package handlers
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -62,7 +64,7 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 		}
 		c.o = o
 
-		key, aerr := h.authenticate(r)
+		key, aerr := h.authenticate(r, rec.id)
 		if aerr != nil {
 			h.writeErrors(w, r, styleOf(p), aerr)
 			return
@@ -114,24 +116,35 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 const (
 	schemeAPIKey = "Klaviyo-API-Key"
 	schemeBearer = "Bearer"
-	bearerPrefix = "bearer:"
+	bearerPrefix = secret.BearerPrefix
 )
 
 // authenticate returns the account key the Authorization header selects:
-// the private key itself, or "bearer:" + the OAuth token.
-func (h *Handler) authenticate(r *http.Request) (string, *apierror.Error) {
+// the private key itself, or "bearer:" + the OAuth token. A credential with
+// a byte outside printable ASCII is refused as Klaviyo refuses a wrong key
+// (Klaviyo's keys and tokens are printable ASCII, and such a key could not
+// be told apart from another once written to the state file); the 401
+// carries no meta, as Klaviyo's does not, so the hint goes to the log.
+func (h *Handler) authenticate(r *http.Request, id string) (string, *apierror.Error) {
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	cred = strings.TrimSpace(cred)
-	switch {
-	case strings.EqualFold(scheme, schemeAPIKey):
-		if !strings.HasPrefix(cred, "pk_") || (h.opts.StrictKeys && !ValidPrivateKey(cred)) {
-			return "", apierror.AuthenticationFailed()
-		}
-		return cred, nil
-	case strings.EqualFold(scheme, schemeBearer) && cred != "":
+	apiKey := strings.EqualFold(scheme, schemeAPIKey)
+	if !apiKey && (!strings.EqualFold(scheme, schemeBearer) || cred == "") {
+		return "", apierror.NotAuthenticated()
+	}
+	if i := secret.BadByte(cred); i >= 0 && cred != "" {
+		h.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "credential refused: a byte outside printable ASCII",
+			slog.String("request_id", id), slog.String("scheme", scheme),
+			slog.Int("position", i), slog.String("byte", fmt.Sprintf("%#02x", cred[i])), slog.String("hint", secret.Hint))
+		return "", apierror.AuthenticationFailed()
+	}
+	if !apiKey {
 		return bearerPrefix + cred, nil
 	}
-	return "", apierror.NotAuthenticated()
+	if !strings.HasPrefix(cred, secret.PrivatePrefix) || (h.opts.StrictKeys && !ValidPrivateKey(cred)) {
+		return "", apierror.AuthenticationFailed()
+	}
+	return cred, nil
 }
 
 // ValidPrivateKey reports whether key has the form of a Klaviyo private key:

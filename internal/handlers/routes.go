@@ -165,5 +165,5 @@ func (h *Handler) dispatch(m methods) http.HandlerFunc {
 // pathNotFound answers any path the emulator does not serve, as Klaviyo's
 // unknown-path 404 (spaced JSON, no source).
 func (h *Handler) pathNotFound(w http.ResponseWriter, r *http.Request) {
-	h.writeErrors(w, r, apierror.Style{Spaced: true}, apierror.PathNotFound(r.URL.Path))
+	h.writeErrors(w, r, apierror.Style{Spaced: true}, apierror.PathNotFound(shownPath(r)))
 }

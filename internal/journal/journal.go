@@ -3,14 +3,18 @@
 // twice: in entries and in bytes, with every entry's headers, query and body
 // capped, so no request (however large its headers) and no number of
 // requests can make it hold more than its budget. Credentials are redacted
-// unless asked for. It knows nothing of HTTP beyond plain values.
+// unless asked for, and accounts are shown by their fingerprint. It knows
+// nothing of HTTP beyond plain values.
 package journal
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 // Defaults and per-entry caps.
@@ -30,12 +34,6 @@ const (
 	entryOverhead = 512
 )
 
-// Redacted replaces the credential in a kept header value.
-const Redacted = "[redacted]"
-
-// credentialHeaders are redacted unless Options.KeepCredentials is set.
-var credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key"}
-
 // Entry is one request and the emulator's answer.
 type Entry struct {
 	Seq              uint64              `json:"seq"`
@@ -53,18 +51,26 @@ type Entry struct {
 	// before one was resolved); RequestedRevision is the header as sent.
 	Revision          string `json:"revision"`
 	RequestedRevision string `json:"requested_revision"`
-	Account           string `json:"account"`
-	Operation         string `json:"operation"`
-	Fault             string `json:"fault,omitempty"`
-	DurationMicros    int64  `json:"duration_us"`
+	// Account is the account's fingerprint (secret.Fingerprint), or its
+	// whole key when the journal keeps credentials; Record sets it from the
+	// whole key the caller puts here.
+	Account        string `json:"account"`
+	Operation      string `json:"operation"`
+	Fault          string `json:"fault,omitempty"`
+	DurationMicros int64  `json:"duration_us"`
 
-	bytes int64 // the entry's size, set by Record
+	bytes   int64  // the entry's size, set by Record
+	fp      string // the account's fingerprint, set by Record
+	keyHash uint64 // a hash of the account's whole key, set by Record
 }
 
 // size estimates the bytes an entry holds.
 func (e *Entry) size() int64 {
 	n := entryOverhead + len(e.RequestID) + len(e.Method) + len(e.Path) + len(e.Query) + len(e.Body) +
 		len(e.Revision) + len(e.RequestedRevision) + len(e.Account) + len(e.Operation) + len(e.Fault)
+	if e.fp != e.Account { // the whole key is shown
+		n += len(e.fp)
+	}
 	for k, vs := range e.Headers {
 		n += len(k) + 16
 		for _, v := range vs {
@@ -74,7 +80,8 @@ func (e *Entry) size() int64 {
 	return int64(n)
 }
 
-// Filter selects entries; empty fields match anything.
+// Filter selects entries; empty fields match anything. Account matches an
+// account's whole key or its fingerprint.
 type Filter struct {
 	Method, PathPrefix, Account, Revision, Operation string
 	Status                                           int
@@ -82,10 +89,16 @@ type Filter struct {
 	Limit int
 }
 
-func (f Filter) matches(e *Entry) bool {
+// matcher returns f's test of an entry (the key's hash taken once).
+func (j *Journal) matcher(f Filter) func(*Entry) bool {
+	h := maphash.String(j.seed, f.Account)
+	return func(e *Entry) bool { return f.matches(e, h) }
+}
+
+func (f Filter) matches(e *Entry, keyHash uint64) bool {
 	return (f.Method == "" || strings.EqualFold(f.Method, e.Method)) &&
 		(f.PathPrefix == "" || strings.HasPrefix(e.Path, f.PathPrefix)) &&
-		(f.Account == "" || f.Account == e.Account) &&
+		(f.Account == "" || f.Account == e.fp || keyHash == e.keyHash) &&
 		(f.Revision == "" || f.Revision == e.Revision) &&
 		(f.Operation == "" || f.Operation == e.Operation) &&
 		(f.Status == 0 || f.Status == e.Status)
@@ -99,7 +112,8 @@ type Options struct {
 	// bound besides the per-entry caps); the oldest entries go first.
 	Bytes int64
 	// KeepCredentials keeps Authorization, Cookie and similar header values
-	// as sent instead of redacting them.
+	// as sent instead of redacting them, and shows each entry's whole
+	// account key instead of its fingerprint.
 	KeepCredentials bool
 }
 
@@ -107,6 +121,9 @@ type Options struct {
 // use.
 type Journal struct {
 	opts Options
+	// seed hashes account keys: entries keep a key's hash (for filters)
+	// and its fingerprint, never the key itself unless KeepCredentials.
+	seed maphash.Seed
 
 	mu      sync.Mutex
 	entries []*Entry // ring of len opts.Entries
@@ -118,7 +135,7 @@ type Journal struct {
 
 // New returns a journal bounded by o.
 func New(o Options) *Journal {
-	return &Journal{opts: o, entries: make([]*Entry, max(o.Entries, 0))}
+	return &Journal{opts: o, seed: maphash.MakeSeed(), entries: make([]*Entry, max(o.Entries, 0))}
 }
 
 // Cap returns the most entries the journal keeps.
@@ -167,13 +184,33 @@ func (j *Journal) trim(e *Entry) {
 	e.Path = capString(e.Path, MaxURLPart)
 	e.Query = capString(e.Query, MaxURLPart)
 	e.RequestedRevision = capString(e.RequestedRevision, 64)
-	e.Account = capString(e.Account, MaxHeaderValue)
+	j.showAccount(e)
 	if len(e.Body) > MaxBody {
 		e.Body, e.Truncated = e.Body[:MaxBody], true
 	}
-	if e.Headers == nil {
+	if e.Headers != nil {
+		j.trimHeaders(e)
+	}
+}
+
+// showAccount replaces e's account key by its fingerprint (unless the
+// journal keeps credentials), keeping a hash of the key for filters.
+func (j *Journal) showAccount(e *Entry) {
+	if e.Account == "" {
 		return
 	}
+	e.keyHash = maphash.String(j.seed, e.Account)
+	e.fp = secret.Fingerprint(e.Account)
+	if j.opts.KeepCredentials {
+		e.Account = capString(e.Account, MaxHeaderValue)
+	} else {
+		e.Account = e.fp
+	}
+}
+
+// trimHeaders caps and redacts e's headers: a header's slice is kept as
+// the request's own (or a shared redacted one) when nothing in it changes.
+func (j *Journal) trimHeaders(e *Entry) {
 	total := 0
 	for k, vs := range e.Headers {
 		for _, v := range vs {
@@ -182,31 +219,20 @@ func (j *Journal) trim(e *Entry) {
 	}
 	kept := make(map[string][]string, len(e.Headers))
 	keep := func(k string, vs []string, room *int) {
-		changed := false
-		for _, v := range vs {
-			if (!j.opts.KeepCredentials && isCredential(k)) || len(v) > MaxHeaderValue || len(k)+len(v) > *room {
-				changed = true
-				break
-			}
+		if !j.opts.KeepCredentials && secretHeader(k) {
+			vs = redacted(k, vs)
 		}
-		if !changed { // the request's own slice: nothing in it changes
-			for _, v := range vs {
-				*room -= len(k) + len(v)
-			}
+		need, fits := 0, true
+		for _, v := range vs {
+			need += len(k) + len(v)
+			fits = fits && len(v) <= MaxHeaderValue
+		}
+		if fits && need <= *room { // the request's slice (or a shared redacted one): nothing in it changes
+			*room -= need
 			kept[k] = vs
 			return
 		}
-		if len(vs) == 1 && !j.opts.KeepCredentials && isCredential(k) && len(k)+len(vs[0]) <= *room {
-			if r, ok := redactedValues[schemeOf(vs[0])]; ok { // a shared value
-				*room -= len(k) + len(r[0])
-				kept[k] = r
-				return
-			}
-		}
 		for _, v := range vs {
-			if !j.opts.KeepCredentials && isCredential(k) {
-				v = redact(v)
-			}
 			v = capString(v, MaxHeaderValue)
 			if len(k)+len(v) > *room {
 				e.HeadersTruncated = true
@@ -227,47 +253,6 @@ func (j *Journal) trim(e *Entry) {
 		}
 	}
 	e.Headers = kept
-}
-
-func isCredential(name string) bool {
-	for _, c := range credentialHeaders {
-		if strings.EqualFold(name, c) {
-			return true
-		}
-	}
-	return false
-}
-
-// redactedSchemes are the redacted values of the usual schemes, built once
-// (and redactedValues the same as header values, shared by every entry:
-// never modified).
-var (
-	redactedSchemes = map[string]string{
-		"Klaviyo-API-Key": "Klaviyo-API-Key " + Redacted,
-		"Bearer":          "Bearer " + Redacted,
-	}
-	redactedValues = map[string][]string{
-		"Klaviyo-API-Key": {"Klaviyo-API-Key " + Redacted},
-		"Bearer":          {"Bearer " + Redacted},
-	}
-)
-
-// schemeOf returns the scheme of an Authorization value ("" without one).
-func schemeOf(v string) string {
-	scheme, _, _ := strings.Cut(v, " ")
-	return scheme
-}
-
-// redact keeps an Authorization scheme ("Klaviyo-API-Key", "Bearer") and
-// hides the credential.
-func redact(v string) string {
-	if scheme, _, ok := strings.Cut(v, " "); ok && len(scheme) <= 32 {
-		if r, ok := redactedSchemes[scheme]; ok {
-			return r
-		}
-		return scheme + " " + Redacted
-	}
-	return Redacted
 }
 
 // capString returns s cut to at most n bytes; a cut string is a copy, so
@@ -298,20 +283,21 @@ func (j *Journal) List(f Filter) []Entry {
 // Each calls fn with each matching entry, oldest first, under the
 // journal's lock (fn must not call the journal).
 func (j *Journal) Each(f Filter, fn func(*Entry)) {
+	match := j.matcher(f)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	skip := 0
 	if f.Limit > 0 {
 		matched := 0
 		j.eachLocked(func(e *Entry) {
-			if f.matches(e) {
+			if match(e) {
 				matched++
 			}
 		})
 		skip = max(matched-f.Limit, 0)
 	}
 	j.eachLocked(func(e *Entry) {
-		if !f.matches(e) {
+		if !match(e) {
 			return
 		}
 		if skip > 0 {

@@ -156,3 +156,42 @@ func TestJournal_RedactsCredentialsUnlessAskedToKeepThem(t *testing.T) {
 		t.Errorf("KeepCredentials: Authorization %q", got)
 	}
 }
+
+func TestJournal_ShowsTheAccountsFingerprintAndFiltersOnTheWholeKeyOrIt(t *testing.T) {
+	const key = "pk_0123456789abcdef0123456789abcdef01"
+	token := "bearer:" + strings.Repeat("t", 3000) + "wxyz" // longer than any per-entry cap
+	j := New(Options{Entries: 10})
+	j.Record(Entry{Path: "/a", Account: key})
+	j.Record(Entry{Path: "/b", Account: token})
+	j.Record(Entry{Path: "/c", Account: ""})
+	got := j.List(Filter{})
+	if got[0].Account != "pk_…ef01" || got[1].Account != "bearer:…wxyz" || got[2].Account != "" {
+		t.Fatalf("accounts shown: %q %q %q", got[0].Account, got[1].Account, got[2].Account)
+	}
+	cases := []struct {
+		account string
+		want    []string
+	}{
+		{key, []string{"/a"}},
+		{"pk_…ef01", []string{"/a"}},
+		{token, []string{"/b"}},
+		{"bearer:…wxyz", []string{"/b"}},
+		{"pk_0123456789abcdef0123456789abcdef02", nil},
+		{"pk_…ef02", nil},
+		{token[:len(token)-1], nil},
+	}
+	for _, c := range cases {
+		var paths []string
+		for _, e := range j.List(Filter{Account: c.account}) {
+			paths = append(paths, e.Path)
+		}
+		if fmt.Sprint(paths) != fmt.Sprint(c.want) {
+			t.Errorf("account=%.40q: %v, want %v", c.account, paths, c.want)
+		}
+	}
+	k := New(Options{Entries: 10, KeepCredentials: true})
+	k.Record(Entry{Account: key})
+	if e := k.List(Filter{Account: "pk_…ef01"}); len(e) != 1 || e[0].Account != key {
+		t.Fatalf("KeepCredentials: %+v", e)
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/persist"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -218,6 +219,12 @@ func (s *Server) load() error {
 	s.handler.Reseed(s.seed)
 	n := 0
 	if err := l.Accounts(func(a store.AccountState) error {
+		if secret.BadByte(a.Account) >= 0 {
+			// Written before keys were checked: no request can reach it.
+			s.logger.Warn("state file: account left out; its key is not printable ASCII, so no request can select it",
+				"path", s.cfg.StateFile, "account", secret.Fingerprint(a.Account))
+			return nil
+		}
 		n++
 		if err := s.store.Restore(a, s.clock.Now()); errors.Is(err, store.ErrMemoryBudget) {
 			return fmt.Errorf("state file %s holds more than --memory-budget leaves for accounts (%d MiB); start with a larger --memory-budget", s.cfg.StateFile, s.cfg.Shares().Accounts>>20)

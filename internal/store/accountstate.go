@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 // AccountState is an account's content as the control API, the Go package
@@ -15,6 +17,8 @@ import (
 // ({"account": key, "items": […], "item-bulk-update-jobs": […], …}; "jobs"
 // is accepted for item-bulk-update-jobs, its original name).
 type AccountState struct {
+	// Account is the whole key in the state file; in the control API's
+	// documents it is a label (an export shows the key's fingerprint).
 	Account  string
 	Jobs     map[JobKind][]JobState
 	Entities map[EntityKind][]json.RawMessage
@@ -430,7 +434,7 @@ func (s *Store) Restore(st AccountState, now time.Time) error {
 		return err
 	}
 	if len(probs) > 0 {
-		return fmt.Errorf("account %s: %s: %s", st.Account, probs[0].Pointer, probs[0].Detail)
+		return fmt.Errorf("account %s: %s: %s", secret.Fingerprint(st.Account), probs[0].Pointer, probs[0].Detail)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 // Export is a consistent view of one account's collections for writing
@@ -88,7 +89,8 @@ func (ex Export) Count(c Collection) int {
 }
 
 // WriteJSON writes the export as an account document ({"account":…,
-// "<collection>":[…],…}), one job or entity at a time.
+// "<collection>":[…],…}), one job or entity at a time. The account is
+// shown by its fingerprint; WriteState writes the whole key.
 func (ex Export) WriteJSON(w io.Writer) error {
 	return ex.WriteJSONNamed(w, Collection.Name)
 }
@@ -114,7 +116,11 @@ func (ex Export) write(w io.Writer, name func(Collection) string, compact bool) 
 	}
 	ew := &errWriter{w: bw}
 	ew.raw(`{"account":`)
-	ew.json(ex.Key)
+	if compact {
+		ew.json(ex.Key) // the state file must restore the account
+	} else {
+		ew.json(secret.Fingerprint(ex.Key))
+	}
 	var buf []byte
 	seeded := map[JobKind]SeededJobs{}
 	for _, c := range ex.cols {
