@@ -4,6 +4,7 @@
 package clock
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,15 +38,39 @@ func (c *Clock) publish() {
 }
 
 // The range the clock may be set to: every timestamp derived from it (job
-// completion, expiry 30 days on) stays a valid RFC 3339 year.
+// completion, expiry 30 days on) stays a valid RFC 3339 year. The clock
+// reads nothing outside it: moved or running past an end, it stays there
+// (at lastTime, its last nanosecond).
 var (
-	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+	minTime  = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime  = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+	lastTime = maxTime.Add(-1)
 )
+
+// clamp returns t, or the end of the range it passed.
+func clamp(t time.Time) time.Time {
+	switch {
+	case t.Before(minTime):
+		return minTime
+	case t.Before(maxTime):
+		return t
+	}
+	return lastTime
+}
 
 // InRange reports whether t is a time the clock may be set to (1970-01-01
 // up to 9000-01-01).
 func InRange(t time.Time) bool { return !t.Before(minTime) && t.Before(maxTime) }
+
+// CheckRange returns, in the control API's words, why the clock may not
+// read t (nil when it may): the one rule for POST /__admin/clock and the
+// state file's clock.
+func CheckRange(t time.Time) error {
+	if InRange(t) {
+		return nil
+	}
+	return fmt.Errorf("The clock would read %s; it must stay between 1970-01-01 and 9000-01-01.", t.UTC().Format(time.RFC3339Nano))
+}
 
 // New returns a clock that follows real time.
 func New() *Clock {
@@ -69,12 +94,17 @@ func (c *Clock) nowLocked() time.Time { return c.setting.read(c.real) }
 func (s *setting) read(real func() time.Time) time.Time {
 	switch {
 	case s.frozen:
-		return s.at
+		return clamp(s.at)
 	case s.set:
-		return s.base.Add(real().Sub(s.since)).UTC()
+		return clamp(s.base.Add(real().Sub(s.since)).UTC())
 	}
 	return real().UTC()
 }
+
+// Machine returns the machine's time in UTC, not the emulated one: for the
+// few things that must tell real time, such as since when a server owns
+// its state file.
+func (c *Clock) Machine() time.Time { return c.real().UTC() }
 
 // Frozen reports whether the clock is frozen.
 func (c *Clock) Frozen() bool { return c.now.Load().frozen }
@@ -143,42 +173,69 @@ func (c *Clock) Reset() {
 	c.at, c.base, c.since = time.Time{}, time.Time{}, time.Time{}
 }
 
-// State is a clock's setting, for the state file: frozen at At, or running
-// Offset ahead of real time.
+// State is a clock's setting, for the state file: frozen at At; running,
+// reading At when the machine's time was Real (so it keeps following real
+// time when restored, however far from it); or, with neither, real time.
+// Offset (a running clock's distance from real time) is what files of
+// version 3 and before hold; a time.Duration reaches only about 292 years,
+// so it is read but no longer written.
 type State struct {
 	Frozen bool          `json:"frozen"`
 	At     time.Time     `json:"at,omitzero"`
-	Offset time.Duration `json:"offset"`
+	Real   time.Time     `json:"real,omitzero"`
+	Offset time.Duration `json:"offset,omitempty"`
 }
 
-// State returns the clock's setting. A running clock is saved as its
-// offset from real time, so it keeps following real time when restored.
+// State returns the clock's setting.
 func (c *Clock) State() State {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frozen {
-		return State{Frozen: true, At: c.at}
+		return State{Frozen: true, At: clamp(c.at)}
 	}
 	if !c.set {
 		return State{}
 	}
-	return State{Offset: c.base.Sub(c.since)}
+	real := c.real()
+	return State{At: clamp(c.base.Add(real.Sub(c.since)).UTC()), Real: real.UTC()}
 }
 
-// Restore applies a setting returned by State.
-func (c *Clock) Restore(s State) {
+// Restore applies a setting returned by State. A setting that would read
+// outside the clock's range (CheckRange) is an error, and changes nothing.
+func (c *Clock) Restore(s State) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	real := c.real()
+	// saved is the reading the state holds (a running clock's, when it was
+	// saved): it must be one the clock can read. A running clock has run
+	// on since, and stops at the end of the range if it passes it.
+	saved, reading := s.At, s.At
+	switch {
+	case s.Frozen:
+	case !s.At.IsZero() && !s.Real.IsZero():
+		reading = s.At.Add(real.Sub(s.Real))
+	case !s.At.IsZero():
+	case s.Offset != 0:
+		saved = real.Add(s.Offset)
+		reading = saved
+	default:
+		saved, reading = real, real
+	}
+	if s != (State{}) {
+		if err := CheckRange(saved); err != nil {
+			return err
+		}
+	}
 	defer c.publish()
 	c.frozen, c.set = false, false
 	c.at, c.base, c.since = time.Time{}, time.Time{}, time.Time{}
 	switch {
 	case s.Frozen:
-		c.frozen, c.at = true, s.At.UTC()
-	case s.Offset != 0:
-		c.set, c.since = true, c.real()
-		c.base = c.since.UTC().Add(s.Offset)
+		c.frozen, c.at = true, reading.UTC()
+	case s != (State{}):
+		c.set, c.since, c.base = true, real, reading.UTC()
 	}
+	return nil
 }
 
 // Stopwatch measures elapsed real (monotonic) time, for access-log latency.

@@ -1,6 +1,7 @@
 package clock_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -230,29 +231,73 @@ func TestState_RoundTripsThroughRestore(t *testing.T) {
 
 	running := clock.New()
 	running.Advance(5 * time.Hour)
+	before := time.Now().UTC()
 	rs := running.State()
-	if rs.Frozen || !rs.At.IsZero() || rs.Offset != 5*time.Hour {
-		t.Errorf("running State %+v, want offset 5h", rs)
+	if rs.Frozen || rs.Offset != 0 || rs.Real.Before(before) || rs.Real.After(before.Add(slack)) {
+		t.Errorf("running State %+v, want its reading and the machine's time", rs)
 	}
+	wantNear(t, "running State's reading", rs.At, rs.Real.Add(5*time.Hour).Add(-time.Microsecond))
 	d := clock.NewFrozen(t1)
-	d.Restore(rs)
+	if err := d.Restore(rs); err != nil {
+		t.Fatal(err)
+	}
 	if d.Frozen() {
 		t.Errorf("restored running clock is frozen")
 	}
-	before := time.Now().UTC()
 	wantNear(t, "restored running", d.Now(), before.Add(5*time.Hour).Add(-time.Microsecond))
-	if d.State() != rs {
-		t.Errorf("State after Restore %+v, want %+v", d.State(), rs)
+	wantRuns(t, d)
+	// Files of version 3 and before: a running clock as its offset.
+	old := clock.NewFrozen(t1)
+	if err := old.Restore(clock.State{Offset: 5 * time.Hour}); err != nil {
+		t.Fatal(err)
 	}
-	// A running state carries no stale At.
-	d.Restore(clock.State{Frozen: false, At: t0, Offset: 0})
-	if got := d.State(); !got.At.IsZero() {
-		t.Errorf("running Restore kept At %v", got.At)
+	wantNear(t, "restored from an offset", old.Now(), time.Now().UTC().Add(5*time.Hour).Add(-time.Microsecond))
+	// A running state with a reading and no machine time runs from it.
+	d.Restore(clock.State{At: t0})
+	wantNear(t, "running from At", d.Now(), t0)
+	// The zero state is real time.
+	d.Restore(clock.State{})
+	if got := d.State(); got != (clock.State{}) {
+		t.Errorf("the zero state restored as %+v", got)
 	}
 }
 
+// TestRestore_RefusesAReadingOutsideTheRange: the clock's range is the
+// control API's, whatever a file says; a refused state changes nothing.
+func TestRestore_RefusesAReadingOutsideTheRange(t *testing.T) {
+	for name, s := range map[string]clock.State{
+		"frozen at 9999-12-31":  {Frozen: true, At: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)},
+		"frozen at 9000-01-01":  {Frozen: true, At: time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"frozen at year 1":      {Frozen: true, At: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		"frozen without a time": {Frozen: true},
+		"offset of -2^63 ns":    {Offset: time.Duration(-1 << 63)},
+		"running at 1969-12-31": {At: time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), Real: time.Now()},
+	} {
+		c := clock.NewFrozen(t0)
+		err := c.Restore(s)
+		if err == nil || !strings.Contains(err.Error(), "it must stay between 1970-01-01 and 9000-01-01") {
+			t.Errorf("%s: err = %v", name, err)
+		}
+		if !c.Frozen() || !c.Now().Equal(t0) {
+			t.Errorf("%s: a refused state changed the clock to %v", name, c.Now())
+		}
+	}
+	if err := clock.NewFrozen(t0).Restore(clock.State{Offset: 1<<63 - 1}); err != nil {
+		t.Errorf("an offset of 2^63-1 ns (292 years ahead) is in range: %v", err)
+	}
+	// A running clock saved in range has run on since: it may pass the
+	// end, where it stops.
+	c := clock.NewFrozen(t0)
+	err := c.Restore(clock.State{At: time.Date(8999, 12, 31, 0, 0, 0, 0, time.UTC), Real: time.Now().Add(-48 * time.Hour)})
+	if err != nil {
+		t.Fatalf("a running clock saved in range was refused: %v", err)
+	}
+	wantStill(t, c, time.Date(8999, 12, 31, 23, 59, 59, 999999999, time.UTC))
+}
+
 func TestRunning_SetFarFromNowStillReadsT(t *testing.T) {
-	for _, at := range []time.Time{time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)} {
+	for _, at := range []time.Time{time.Date(2400, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(8999, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1970, 1, 2, 0, 0, 0, 0, time.UTC)} {
 		c := clock.New()
 		c.Set(at)
 		wantNear(t, "running Set far away", c.Now(), at)
@@ -346,4 +391,43 @@ func TestStopwatch_ElapsedIsNonNegativeAndGrows(t *testing.T) {
 		}
 	}
 	t.Errorf("Elapsed stayed at %v", first)
+}
+
+// TestState_RunningClockFarFromRealTimeRoundTrips: a running clock set
+// centuries away (further than a time.Duration reaches, about 292 years)
+// still reads where it was after State and Restore.
+func TestState_RunningClockFarFromRealTimeRoundTrips(t *testing.T) {
+	for _, at := range []time.Time{time.Date(8999, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 2, 0, 0, 0, 0, time.UTC)} {
+		c := clock.New()
+		c.Set(at)
+		s := c.State()
+		r := clock.NewFrozen(t1)
+		r.Restore(s)
+		if r.Frozen() {
+			t.Errorf("%v: the restored running clock is frozen", at)
+		}
+		wantNear(t, "restored running clock", r.Now(), at)
+	}
+}
+
+// TestClock_StopsAtTheEndsOfItsRange: however it is moved (Set, Advance,
+// or running on), the clock reads nothing outside 1970-01-01 to
+// 9000-01-01, so whatever it reads a state file can hold and read back.
+func TestClock_StopsAtTheEndsOfItsRange(t *testing.T) {
+	last := time.Date(8999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	first := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := clock.NewFrozen(last)
+	f.Advance(24 * time.Hour)
+	wantAt(t, "frozen, advanced past the end", f.Now(), last)
+	if s := f.State(); !s.At.Equal(last) {
+		t.Errorf("frozen State past the end: %+v", s)
+	}
+	f.Set(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC))
+	wantAt(t, "frozen, set before the start", f.Now(), first)
+	r := clock.New()
+	r.Set(last)
+	wantStill(t, r, last) // real time runs on; the clock stays at its end
+	if s := r.State(); !s.At.Equal(last) {
+		t.Errorf("running State at the end: %+v", s)
+	}
 }

@@ -154,9 +154,8 @@ func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
 	if req.Advance != nil {
 		target = target.Add(time.Duration(*req.Advance))
 	}
-	if (req.Set != nil || req.Advance != nil) && !clock.InRange(target) {
-		h.adminError(w, r, apierror.InvalidPointer("", fmt.Sprintf(
-			"The clock would read %s; it must stay between 1970-01-01 and 9000-01-01.", target.UTC().Format(time.RFC3339))))
+	if err := clock.CheckRange(target); (req.Set != nil || req.Advance != nil) && err != nil {
+		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
 		return
 	}
 	if req.Freeze != nil && *req.Freeze {
