@@ -178,6 +178,9 @@ type ReplaceOptions struct {
 // ErrMemoryBudget.
 func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) {
 	var probs []Problem
+	if n := pendingCount(st); n > a.life.MaxInProgress {
+		probs = append(probs, Problem{"", fmt.Sprintf("%d jobs are in progress; the API lets at most %d be at one time.", n, a.life.MaxInProgress)})
+	}
 	jobs := map[JobKind][]*Job{}
 	for k, states := range st.Jobs {
 		js, jp := JobsFromState(k, states, st.pointer(JobCollection(k)), o.AllowPending)
@@ -289,6 +292,19 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 		a.attachHistoryLocked(k, h, hidden[k])
 	}
 	return nil, nil
+}
+
+// pendingCount is the number of jobs in progress in st.
+func pendingCount(st AccountState) int {
+	n := 0
+	for _, states := range st.Jobs {
+		for i := range states {
+			if states[i].Pending != nil {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // seededMember is the account document's member naming the job
@@ -423,7 +439,9 @@ func (a *Account) clearJobsLocked(k JobKind) {
 
 // Restore validates a saved account (pending jobs allowed) and, if valid,
 // makes it the content of the account key, marked changed. Collections the
-// file does not hold regenerate on first use.
+// file does not hold regenerate on first use. A value that breaks a rule is
+// returned as the first Problem found (wrapped, naming the account by its
+// key's fingerprint); nothing changes then.
 func (s *Store) Restore(st AccountState, now time.Time) error {
 	a, err := s.Mutable(st.Account)
 	if err != nil {
@@ -434,7 +452,7 @@ func (s *Store) Restore(st AccountState, now time.Time) error {
 		return err
 	}
 	if len(probs) > 0 {
-		return fmt.Errorf("account %s: %s: %s", secret.Fingerprint(st.Account), probs[0].Pointer, probs[0].Detail)
+		return fmt.Errorf("account %s: %w", secret.Fingerprint(st.Account), probs[0])
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,32 +55,6 @@ func (s *JobState) setIDs(k JobKind, ids []string) {
 	}
 }
 
-// PendingState is a created job's remaining work.
-type PendingState struct {
-	Start     time.Time      `json:"start"`
-	Elements  []ElementState `json:"elements,omitempty"`
-	Pointer   string         `json:"pointer,omitempty"`
-	Processed int            `json:"processed"`
-	Polls     int            `json:"polls"`
-	LastPoll  time.Time      `json:"last_poll,omitzero"`
-	// Updates and ItemPointer are the names of Elements and Pointer in
-	// state files of version 1 (update jobs only).
-	Updates     []ElementState `json:"updates,omitempty"`
-	ItemPointer string         `json:"item_pointer,omitempty"`
-}
-
-// ElementState is one element of a pending job: the attributes named in
-// Set take their values from Values (an entity document); Related, when
-// HasRelated, is the relationship it sets.
-type ElementState struct {
-	ID         string          `json:"id"`
-	Set        []string        `json:"set"`
-	Values     json.RawMessage `json:"values"`
-	Related    []string        `json:"related,omitempty"`
-	HasRelated bool            `json:"has_related,omitempty"`
-	ParentAt   string          `json:"parent_at,omitempty"`
-}
-
 func optTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -133,6 +106,9 @@ type Problem struct {
 	Detail  string
 }
 
+// Error returns the pointer and the detail.
+func (p Problem) Error() string { return p.Pointer + ": " + p.Detail }
+
 // JobsFromState validates and converts supplied jobs of a kind (base is
 // the JSON pointer of the array). allowPending admits in-progress created
 // jobs (the state file); jobs a test supplies are history.
@@ -179,10 +155,12 @@ func JobsFromState(kind JobKind, states []JobState, base string, allowPending bo
 		if j.Errors == nil {
 			j.Errors = []JobError{}
 		}
-		if p := s.Pending; p != nil {
-			w, detail := pendingWork(kind, p, j.Total)
-			if detail != "" {
-				fail(i, "/pending", "%s", detail)
+		if s.Pending != nil {
+			w, pp := pendingWork(kind, s, ids)
+			for _, pr := range pp {
+				fail(i, pr.Pointer, "%s", pr.Detail)
+			}
+			if len(pp) > 0 {
 				continue
 			}
 			j.work = w
@@ -191,38 +169,6 @@ func JobsFromState(kind JobKind, states []JobState, base string, allowPending bo
 	}
 	slices.SortFunc(jobs, func(a, b *Job) int { return strings.Compare(a.ID, b.ID) })
 	return jobs, probs
-}
-
-// pendingWork converts a pending job's state, or says what is wrong.
-func pendingWork(kind JobKind, p *PendingState, total int) (*work, string) {
-	elems, pointer := p.Elements, p.Pointer
-	if elems == nil {
-		elems, pointer = p.Updates, p.ItemPointer // version 1
-	}
-	w := &work{start: p.Start.UTC(), pointer: pointer, processed: p.Processed, polls: p.Polls, lastPoll: p.LastPoll.UTC()}
-	ek := kind.Entity()
-	for _, es := range elems {
-		el := Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated, ParentAt: es.ParentAt}
-		if len(es.Values) > 0 {
-			e, _, _, probs := EntityFromState(ek, es.Values, "", false)
-			if len(probs) > 0 {
-				return nil, "element " + es.ID + ": " + probs[0].Pointer + " " + probs[0].Detail
-			}
-			el.Values = *e
-		}
-		for _, name := range es.Set {
-			i, _, ok := ek.Attr(name)
-			if !ok {
-				return nil, fmt.Sprintf("element %s sets '%s', not an attribute of a %s.", es.ID, name, ek.Type())
-			}
-			el.Set = el.Set.With(i)
-		}
-		w.elements = append(w.elements, el)
-	}
-	if len(w.elements) != total || w.processed > total || w.processed < 0 {
-		return nil, "A pending job needs one element per operation and processed <= total_count."
-	}
-	return w, ""
 }
 
 // Bounds of the timestamps supplied state may carry: every RFC 3339 year

@@ -1,0 +1,140 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
+)
+
+// PendingState is a created job's remaining work.
+type PendingState struct {
+	Start     time.Time      `json:"start"`
+	Elements  []ElementState `json:"elements,omitempty"`
+	Pointer   string         `json:"pointer,omitempty"`
+	Processed int            `json:"processed"`
+	Polls     int            `json:"polls"`
+	LastPoll  time.Time      `json:"last_poll,omitzero"`
+	// Updates and ItemPointer are the names of Elements and Pointer in
+	// state files of version 1 (update jobs only).
+	Updates     []ElementState `json:"updates,omitempty"`
+	ItemPointer string         `json:"item_pointer,omitempty"`
+}
+
+// ElementState is one element of a pending job: the attributes named in
+// Set take their values from Values (an entity document); Related, when
+// HasRelated, is the relationship it sets.
+type ElementState struct {
+	ID         string          `json:"id"`
+	Set        []string        `json:"set"`
+	Values     json.RawMessage `json:"values"`
+	Related    []string        `json:"related,omitempty"`
+	HasRelated bool            `json:"has_related,omitempty"`
+	ParentAt   string          `json:"parent_at,omitempty"`
+}
+
+// pendingWork converts a pending job's state (s, whose ids are ids), or
+// returns its problems, at pointers relative to the job. A pending job must
+// be one that POST and its progress could have made: its times read from
+// the server's clock, its counts those of the elements processed, and each
+// element the job's operation at its position, setting only what a job of
+// its kind may set, with values as the API accepts them. So whatever is
+// loaded can be saved again, and read back.
+func pendingWork(kind JobKind, s *JobState, ids []string) (*work, []Problem) {
+	p := s.Pending
+	var probs []Problem
+	fail := func(member, format string, args ...any) {
+		probs = append(probs, Problem{member, fmt.Sprintf(format, args...)})
+	}
+	elems, pointer, key := p.Elements, p.Pointer, "/pending/elements"
+	if elems == nil {
+		elems, pointer, key = p.Updates, p.ItemPointer, "/pending/updates" // version 1
+	}
+	for _, t := range []struct {
+		member string
+		at     time.Time
+	}{{"/created_at", s.CreatedAt}, {"/pending/start", p.Start}, {"/pending/last_poll", p.LastPoll}} {
+		if !clock.InRange(t.at) && !(t.member == "/pending/last_poll" && t.at.IsZero()) {
+			fail(t.member, "A pending job's %s is a reading of the server's clock, between 1970-01-01 and 9000-01-01; got %s.",
+				t.member[1:], t.at.UTC().Format(time.RFC3339Nano))
+		}
+	}
+	if p.Polls < 0 {
+		fail("/pending/polls", "polls must be 0 or more.")
+	}
+	if done := s.CompletedCount + s.FailedCount; p.Processed != done {
+		fail("/pending/processed", "processed must be the elements done, completed_count + failed_count (%d); got %d.", done, p.Processed)
+	}
+	if len(elems) != s.TotalCount {
+		fail(key, "A pending job has one element per operation: %d elements for total_count %d.", len(elems), s.TotalCount)
+	}
+	w := &work{start: p.Start.UTC(), pointer: pointer, processed: p.Processed, polls: p.Polls, lastPoll: p.LastPoll.UTC()}
+	for i := range elems {
+		el, ep := pendingElement(kind, &elems[i], fmt.Sprintf("%s/%d", key, i))
+		if i < len(ids) && elems[i].ID != ids[i] {
+			ep = append(ep, Problem{fmt.Sprintf("%s/%d/id", key, i), fmt.Sprintf("Element %d is the job's operation %d, %s.", i, i, ids[i])})
+		}
+		probs = append(probs, ep...)
+		w.elements = append(w.elements, el)
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	return w, nil
+}
+
+// pendingElement converts one element of a pending job (at pointer,
+// relative to the job), or returns its problems.
+func pendingElement(kind JobKind, es *ElementState, pointer string) (Element, []Problem) {
+	var probs []Problem
+	fail := func(member, format string, args ...any) {
+		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
+	}
+	ek := kind.Entity()
+	el := Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated, ParentAt: es.ParentAt}
+	if len(es.Values) > 0 {
+		e, _, _, vp := EntityFromState(ek, es.Values, pointer+"/values", false)
+		if len(vp) > 0 {
+			return el, vp
+		}
+		el.Values = *e
+	}
+	for k, name := range es.Set {
+		i, a, ok := ek.Attr(name)
+		switch {
+		case !ok:
+			fail(fmt.Sprintf("/set/%d", k), "'%s' is not an attribute of a %s.", name, ek.Type())
+		case a.Kind == KCreated || a.Kind == KUpdated:
+			fail(fmt.Sprintf("/set/%d", k), "'%s' is set by the server, not by a job.", name)
+		case a.Kind == KExternalID && kind.Action() != Create:
+			fail(fmt.Sprintf("/set/%d", k), "Only a create sets external_id; a %s job cannot.", kind)
+		default:
+			el.Set = el.Set.With(i)
+		}
+	}
+	for k, id := range es.Related {
+		if !ValidEntityID(id) {
+			fail(fmt.Sprintf("/related/%d", k), "'%s' is not a catalog id ('%s<external_id>').", id, IDPrefix)
+		}
+	}
+	if kind.Action() == Create {
+		switch ext, x := el.Values.ExternalID, externalIDIndex(ek); {
+		case x < 0 || !el.Set.Has(x) || ext == "":
+			fail("/set", "A create sets a non-empty external_id.")
+		case es.ID != EntityID(ext):
+			fail("/id", "The id of external_id %q must be %q.", ext, EntityID(ext))
+		}
+	}
+	return el, probs
+}
+
+// externalIDIndex is the index of external_id among the kind's attributes.
+func externalIDIndex(k EntityKind) int {
+	for i, a := range k.Attrs() {
+		if a.Kind == KExternalID {
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pendingJob is an item update job of two elements, one processed, as the
+// state file writes it.
+func pendingJob() JobState {
+	at := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	ids := []string{"$custom:::$default:::A", "$custom:::$default:::B"}
+	return JobState{
+		ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "processing", CreatedAt: at, TotalCount: 2, CompletedCount: 1,
+		Errors: []JobError{}, Items: ids,
+		Pending: &PendingState{Start: at, Pointer: "/data/attributes/items/data", Processed: 1, Polls: 1, LastPoll: at,
+			Elements: []ElementState{
+				{ID: ids[0], Set: []string{"title"}, Values: json.RawMessage(`{"title":"a"}`)},
+				{ID: ids[1], Set: []string{"title"}, Values: json.RawMessage(`{"title":"b"}`)},
+			}},
+	}
+}
+
+// TestJobsFromState_PendingJobsFollowTheRulesOfCreatedOnes: a pending job
+// in a state file is what POST and its progress could have made; anything
+// else is refused at its member, so whatever is loaded can be saved again
+// and read back.
+func TestJobsFromState_PendingJobsFollowTheRulesOfCreatedOnes(t *testing.T) {
+	if _, probs := JobsFromState(ItemUpdate, []JobState{pendingJob()}, "/jobs", true); len(probs) > 0 {
+		t.Fatalf("a valid pending job was refused: %v", probs)
+	}
+	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		kind   JobKind
+		change func(*JobState)
+		member string
+		detail string
+	}{
+		"start past the clock's range": {ItemUpdate, func(s *JobState) { s.Pending.Start = late }, "/pending/start", "9000-01-01"},
+		"start missing":                {ItemUpdate, func(s *JobState) { s.Pending.Start = time.Time{} }, "/pending/start", "9000-01-01"},
+		"created past the clock's range": {ItemUpdate, func(s *JobState) { s.CreatedAt = late }, "/created_at",
+			"9000-01-01"},
+		"last poll past the range": {ItemUpdate, func(s *JobState) { s.Pending.LastPoll = late }, "/pending/last_poll", "9000-01-01"},
+		"processed not the counts": {ItemUpdate, func(s *JobState) { s.Pending.Processed = 0 }, "/pending/processed",
+			"completed_count + failed_count"},
+		"negative polls": {ItemUpdate, func(s *JobState) { s.Pending.Polls = -1 }, "/pending/polls", "polls"},
+		"an element of another id": {ItemUpdate, func(s *JobState) { s.Pending.Elements[1].ID = "$custom:::$default:::C" },
+			"/pending/elements/1/id", "$custom:::$default:::B"},
+		"an update sets external_id": {ItemUpdate, func(s *JobState) {
+			s.Pending.Elements[0].Set = []string{"external_id"}
+			s.Pending.Elements[0].Values = json.RawMessage(`{"external_id":"Z"}`)
+		}, "/pending/elements/0/set/0", "external_id"},
+		"an update sets created": {ItemUpdate, func(s *JobState) { s.Pending.Elements[0].Set = []string{"title", "created"} },
+			"/pending/elements/0/set/1", "created"},
+		"an unknown attribute": {ItemUpdate, func(s *JobState) { s.Pending.Elements[0].Set = []string{"colour"} },
+			"/pending/elements/0/set/0", "colour"},
+		"a bad value": {ItemUpdate, func(s *JobState) { s.Pending.Elements[0].Values = json.RawMessage(`{"title":7}`) },
+			"/pending/elements/0/values/title", "Must be a string"},
+		"a related id that is no catalog id": {ItemUpdate, func(s *JobState) {
+			s.Pending.Elements[0].Related, s.Pending.Elements[0].HasRelated = []string{"x"}, true
+		}, "/pending/elements/0/related/0", "catalog id"},
+		"a create of an id not its external_id's": {ItemCreate, func(s *JobState) {
+			s.Pending.Elements[0].Set = []string{"external_id"}
+			s.Pending.Elements[0].Values = json.RawMessage(`{"external_id":"Z"}`)
+		}, "/pending/elements/0/id", "$custom:::$default:::Z"},
+		"a create without external_id": {ItemCreate, func(s *JobState) {}, "/pending/elements/0/set", "external_id"},
+	} {
+		s := pendingJob()
+		tc.change(&s)
+		_, probs := JobsFromState(tc.kind, []JobState{s}, "/jobs", true)
+		found := false
+		for _, p := range probs {
+			if p.Pointer == "/jobs/0"+tc.member && strings.Contains(p.Detail, tc.detail) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: problems %v, want one at /jobs/0%s saying %q", name, probs, tc.member, tc.detail)
+		}
+	}
+}
+
+func TestReplace_RefusesMoreJobsInProgressThanTheAPIAllows(t *testing.T) {
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Lifecycle: Lifecycle{MaxInProgress: 1}})
+	a, _ := s.Mutable("k")
+	one, two := pendingJob(), pendingJob()
+	two.ID = "01JAAAAAAAAAAAAAAAAAAAAAAB"
+	st := AccountState{Jobs: map[JobKind][]JobState{ItemUpdate: {one, two}}}
+	probs, err := a.Replace(st, ReplaceOptions{AllowPending: true, Now: t0})
+	if err != nil || len(probs) != 1 || !strings.Contains(probs[0].Detail, "at most 1") {
+		t.Fatalf("problems %v, err %v", probs, err)
+	}
+}
