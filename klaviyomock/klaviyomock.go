@@ -169,6 +169,7 @@ func Run(args ...string) (*Server, error) {
 	}
 	ln, err := srv.Listen()
 	if err != nil {
+		srv.Close() // gives the state file up
 		return nil, fmt.Errorf("klaviyomock: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	ln, err := srv.Listen()
 	if err != nil {
+		srv.Close() // gives the state file up
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return 1
 	}

@@ -50,8 +50,12 @@ type Config struct {
 	JobPolls      int
 	// StateFile, when set, is loaded at start and saved on shutdown and on
 	// POST /__admin/snapshot.
-	StateFile   string
-	JournalSize int
+	StateFile string
+	// StateLockWait is how long a server waits at start for another one
+	// that owns StateFile to give it up; 0 is persist.DefaultLockWait (15
+	// s). It is no flag: tests set it.
+	StateLockWait time.Duration
+	JournalSize   int
 	// JournalCredentials keeps headers whose names suggest a secret
 	// (Authorization, Cookie, X-Api-Key, …) in the journal as sent, and its
 	// entries' whole account keys (by default the headers are redacted and

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -198,4 +200,98 @@ func helperProcess() {
 		return errors.New("unreachable")
 	})
 	os.Exit(0)
+}
+
+func TestLoad_AnAccountListedTwiceIsCorrupt(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	const k = "pk_0123456789abcdef0123456789abcdef01"
+	content := `{"version":3,"accounts":[{"account":"` + k + `","items":[]},{"account":"pk_other"},{"account":"` + k + `","items":[]}]}`
+	os.WriteFile(path, []byte(content), 0o600)
+	_, _, err := Load(path)
+	if err == nil {
+		t.Fatal("a file listing one account twice was loaded")
+	}
+	msg := err.Error()
+	for _, want := range []string{path, "corrupt", "account 2", "pk_…ef01", "twice", "account 0"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the message lacks %q: %s", want, msg)
+		}
+	}
+	if strings.Contains(msg, k) {
+		t.Errorf("the message shows the whole key: %s", msg)
+	}
+	if b, _ := os.ReadFile(path); string(b) != content {
+		t.Error("the file was changed")
+	}
+}
+
+// TestLoad_ATruncatedFileSaysWhereItEnds: a file cut anywhere, even just
+// before its final '}', is refused, and the message says where it ends.
+func TestLoad_ATruncatedFileSaysWhereItEnds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
+		t.Fatal(err)
+	}
+	whole, _ := os.ReadFile(path)
+	body := strings.TrimRight(string(whole), "\n")
+	for _, cut := range []string{body[:len(body)-1], body[:len(body)-1] + "\n", body[:len(body)/2]} {
+		os.WriteFile(path, []byte(cut), 0o600)
+		_, _, err := Load(path)
+		if err == nil {
+			t.Fatalf("a file cut at byte %d was loaded", len(cut))
+		}
+		want := fmt.Sprintf("ends at byte %d", len(cut))
+		if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "corrupt") {
+			t.Errorf("cut at byte %d: the message does not say %q: %v", len(cut), want, err)
+		}
+	}
+}
+
+func TestLoad_ASyntaxErrorSaysWhere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	os.WriteFile(path, []byte(`{"version":3,"accounts":[{"account":"pk_a",}]}`), 0o600)
+	_, _, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), "from byte offset 25") || !strings.Contains(err.Error(), "account 0") {
+		t.Fatalf("err = %v, want the byte and the account", err)
+	}
+}
+
+// TestSave_TheFileIsReadableByItsOwnerOnly: it holds whole API keys.
+func TestSave_TheFileIsReadableByItsOwnerOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	os.WriteFile(path, []byte("{}"), 0o644) // an older, readable file
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestCheckWritable_NamesThePathAndTheReason(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckWritable(filepath.Join(dir, "state.json")); err != nil {
+		t.Fatalf("a writable directory was refused: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("the check left files behind: %v", entries)
+	}
+	missing := filepath.Join(dir, "nonexistent", "s.json")
+	if err := CheckWritable(missing); err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Fatalf("a missing directory: %v", err)
+	}
+	if err := CheckWritable(dir); err == nil || !strings.Contains(err.Error(), "directory") {
+		t.Fatalf("a directory as the state file: %v", err)
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		ro := filepath.Join(dir, "ro")
+		os.Mkdir(ro, 0o500)
+		if err := CheckWritable(filepath.Join(ro, "s.json")); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Fatalf("a read-only directory: %v", err)
+		}
+	}
 }

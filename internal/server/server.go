@@ -25,7 +25,6 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/persist"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
-	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -42,13 +41,17 @@ type Server struct {
 
 	healthLn net.Listener // the --health-socket, when Listen opened one
 
-	mu   sync.Mutex // guards seed and jobs (changed by Reset) and saves
-	seed uint64
-	jobs int
+	mu     sync.Mutex // guards seed and jobs (changed by Reset), saves and the lock
+	seed   uint64
+	jobs   int
+	lock   *persist.Lock // ownership of the state file, until Close
+	closed bool
 }
 
 // New builds a server from cfg. A nil clk means a clock in real time, set and
-// frozen as cfg asks; tests may inject their own. With a state file, the saved state is loaded; a corrupt file is
+// frozen as cfg asks; tests may inject their own. With a state file, the
+// server owns it until Close (see openState) and loads the saved state; a
+// file that cannot be saved, is owned by another server, or is corrupt is
 // an error, and the file is left untouched.
 func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
 	if logger == nil {
@@ -109,12 +112,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {
-		if n, err := persist.RemoveStale(cfg.StateFile); err != nil {
-			logger.Warn("stale temporary state files", "error", err)
-		} else if n > 0 {
-			logger.Info("removed temporary state files left by an interrupted save", "count", n)
-		}
-		if err := s.load(); err != nil {
+		if err := s.openState(); err != nil {
 			return nil, err
 		}
 	}
@@ -137,19 +135,28 @@ func (s *Server) startClock() {
 	}
 }
 
+// jobsFit says why n jobs of each kind do not fit the memory budget, or
+// nil when they do.
+func (s *Server) jobsFit(n int) *handlers.ResetError {
+	p := s.fixtureParams()
+	p.Jobs = n
+	if _, size := fixtures.Largest(fixtures.Estimates(p)); !s.store.Fits(size) {
+		_, limit := s.store.Used()
+		return &handlers.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
+			"%d jobs of one kind take about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
+				"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
+			n, size>>20, limit>>20)}
+	}
+	return nil
+}
+
 // Reset implements handlers.Control.
 func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if jobs != nil {
-		p := s.fixtureParams()
-		p.Jobs = *jobs
-		if _, n := fixtures.Largest(fixtures.Estimates(p)); !s.store.Fits(n) {
-			_, limit := s.store.Used()
-			return &handlers.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
-				"%d jobs of one kind take about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
-					"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
-				*jobs, n>>20, limit>>20)}
+		if re := s.jobsFit(*jobs); re != nil {
+			return re
 		}
 	}
 	s.seed, s.jobs = s.cfg.Seed, s.cfg.Jobs
@@ -166,77 +173,6 @@ func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.handler.Reseed(s.seed)
 	s.startClock()
 	s.logger.Info("reset", "seed", s.seed, "jobs", s.jobs)
-	return nil
-}
-
-// Snapshot implements handlers.Control: it saves the state file.
-func (s *Server) Snapshot() (string, error) {
-	if s.cfg.StateFile == "" {
-		return "", errors.New("no state file is configured; start the server with --state-file PATH")
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := &persist.State{SavedAt: s.clock.Now(), Seed: s.seed, Jobs: &s.jobs, Clock: s.clock.State()}
-	var accounts []store.Export
-	keys, changed := s.store.Keys()
-	for i, k := range keys {
-		if !changed[i] {
-			continue // regenerates from the seed
-		}
-		a, err := s.store.Account(k)
-		if err != nil {
-			return "", err
-		}
-		ex, err := a.Export() // the collections it holds; the others regenerate
-		if err != nil {
-			return "", err
-		}
-		accounts = append(accounts, ex)
-	}
-	if err := persist.Save(s.cfg.StateFile, st, accounts); err != nil {
-		return "", err
-	}
-	s.logger.Info("state saved", "path", s.cfg.StateFile, "accounts", len(accounts))
-	return s.cfg.StateFile, nil
-}
-
-func (s *Server) load() error {
-	l, ok, err := persist.Load(s.cfg.StateFile)
-	if err != nil || !ok {
-		return err
-	}
-	st := l.State
-	// Unchanged accounts regenerate from the seed and job count in effect
-	// when the file was saved (a reset may have changed them).
-	if st.Seed != 0 {
-		s.seed = st.Seed
-	}
-	if st.Jobs != nil {
-		s.jobs = *st.Jobs
-	}
-	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.Estimates(s.fixtureParams()))
-	s.faults.Reset(s.seed)
-	s.handler.Reseed(s.seed)
-	n := 0
-	if err := l.Accounts(func(a store.AccountState) error {
-		if secret.BadByte(a.Account) >= 0 {
-			// Written before keys were checked: no request can reach it.
-			s.logger.Warn("state file: account left out; its key is not printable ASCII, so no request can select it",
-				"path", s.cfg.StateFile, "account", secret.Fingerprint(a.Account))
-			return nil
-		}
-		n++
-		if err := s.store.Restore(a, s.clock.Now()); errors.Is(err, store.ErrMemoryBudget) {
-			return fmt.Errorf("state file %s holds more than --memory-budget leaves for accounts (%d MiB); start with a larger --memory-budget", s.cfg.StateFile, s.cfg.Shares().Accounts>>20)
-		} else if err != nil {
-			return fmt.Errorf("state file %s is corrupt: %v (fix or remove it; it was left untouched)", s.cfg.StateFile, err)
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	s.clock.Restore(st.Clock)
-	s.logger.Info("state loaded", "path", s.cfg.StateFile, "accounts", n)
 	return nil
 }
 
@@ -281,8 +217,10 @@ func HTTPServer(h http.Handler, cfg config.Config, errorLog *log.Logger) *http.S
 
 // Serve serves on ln (and on the health socket Listen opened, if any)
 // until ctx is done, then shuts down gracefully (waiting up to ten seconds
-// for requests in flight) and saves the state file, if any.
+// for requests in flight), saves the state file, if any, and gives it up
+// (Close).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.Close()
 	hs := HTTPServer(s.handler, s.cfg, slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn))
 	errc := make(chan error, 1)
 	ln = LimitListener(ln, s.cfg.MaxConnections)

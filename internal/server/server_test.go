@@ -197,6 +197,7 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			if _, err := s1.Snapshot(); err != nil {
 				t.Fatal(err)
 			}
+			s1.Close()
 			s2, err := New(cfg, nil, clock.NewFrozen(clk.Now()))
 			if err != nil {
 				t.Fatalf("the server refused the state file it wrote: %v", err)
@@ -404,6 +405,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 	if _, err := s1.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
+	s1.Close()
 	b, _ := os.ReadFile(path)
 	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":4`,
 		`"seeded_jobs":{"variant-bulk-create-jobs":{"count":5,"first":`, `"hidden":[]}}`} {

@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
 // AccountState is an account's content as the control API, the Go package
@@ -440,8 +438,7 @@ func (a *Account) clearJobsLocked(k JobKind) {
 // Restore validates a saved account (pending jobs allowed) and, if valid,
 // makes it the content of the account key, marked changed. Collections the
 // file does not hold regenerate on first use. A value that breaks a rule is
-// returned as the first Problem found (wrapped, naming the account by its
-// key's fingerprint); nothing changes then.
+// returned as the first Problem found (an error); nothing changes then.
 func (s *Store) Restore(st AccountState, now time.Time) error {
 	a, err := s.Mutable(st.Account)
 	if err != nil {
@@ -452,7 +449,7 @@ func (s *Store) Restore(st AccountState, now time.Time) error {
 		return err
 	}
 	if len(probs) > 0 {
-		return fmt.Errorf("account %s: %w", secret.Fingerprint(st.Account), probs[0])
+		return probs[0] // the caller names the account
 	}
 	return nil
 }
