@@ -4,6 +4,7 @@
 package apierror
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -152,6 +153,17 @@ func UnsupportedQueryField(name, resource string) *Error {
 	e := InvalidPointer("/data/attributes/"+name, fmt.Sprintf(DetailInvalidField, name, resource))
 	e.Extras = MetaOnly
 	return e
+}
+
+// Undecodable is the 400 for a request body jsonw.Decode refused: invalid
+// at the member for a number that does not fit a float64
+// (*jsonw.NumberError), a parse_error for anything else.
+func Undecodable(err error) *Error {
+	var ne *jsonw.NumberError
+	if errors.As(err, &ne) {
+		return InvalidPointer(ne.Pointer, ne.Detail())
+	}
+	return ParseError(err.Error())
 }
 
 // ParseError is the 400 for a body that is not JSON.

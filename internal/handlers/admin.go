@@ -19,6 +19,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
@@ -203,13 +204,17 @@ func (h *Handler) adminError(w http.ResponseWriter, r *http.Request, errs ...*ap
 }
 
 // decodeAdmin decodes a JSON body strictly into v as it is read (the body
-// is never held whole); an empty body leaves v as is when optional.
+// is never held whole); an empty body leaves v as is when optional. A
+// number anywhere in the document that does not fit a float64 is refused
+// at its member (jsonw.NumberGuard watches the text as the decoder reads
+// it), after syntax errors and before what v's types make of it.
 func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, optional bool) bool {
 	br := bufio.NewReader(http.MaxBytesReader(w, r.Body, h.adminBodyLimit()))
 	if skipSpace(br) == io.EOF && optional {
 		return true
 	}
-	dec := json.NewDecoder(br)
+	var guard jsonw.NumberGuard
+	dec := json.NewDecoder(io.TeeReader(br, &guard))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil {
@@ -218,13 +223,18 @@ func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, opt
 		}
 	}
 	var maxErr *http.MaxBytesError
+	var syntaxErr *json.SyntaxError
 	switch {
-	case err == nil:
-		return true
 	case errors.As(err, &maxErr):
 		h.adminError(w, r, h.adminBodyTooLarge())
 	case errors.Is(err, errTrailingData):
 		h.adminError(w, r, apierror.InvalidPointer("", "The request body has data after the JSON document."))
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+		h.adminError(w, r, decodeError(err))
+	case guard.Err() != nil:
+		h.adminError(w, r, apierror.Undecodable(guard.Err()))
+	case err == nil:
+		return true
 	default:
 		h.adminError(w, r, decodeError(err))
 	}

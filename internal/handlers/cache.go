@@ -28,21 +28,17 @@ func (h *Handler) pageKey(c *call) string {
 	if h.pages == nil {
 		return ""
 	}
-	var cs [2]store.Collection
-	n := 0
 	switch op := c.ep.Op; {
 	case op != resource.OpList && op != resource.OpGet && op != resource.OpRelated && op != resource.OpRelIDs:
 		return ""
-	case c.res.Job != nil:
-		if op == resource.OpGet && c.r.Method == http.MethodGet && h.opts.Store.Lifecycle().Mode == store.Polls {
-			return "" // a poll advances the job
-		}
-		cs[n], n = c.res.Collection, n+1
-		if op == resource.OpGet && strings.Contains(c.r.URL.RawQuery, "include") {
-			cs[n], n = store.EntityCollection(c.res.Job.Kind.Entity()), n+1 // included entities
-		}
-	default:
-		cs[n], n = c.res.Collection, n+1 // an entity: the catalog's version
+	case c.res.Job != nil && op == resource.OpGet && c.r.Method == http.MethodGet && h.opts.Store.Lifecycle().Mode == store.Polls:
+		return "" // a poll advances the job
+	}
+	// The collection it shows (an entity's is the catalog's version), and
+	// the one an include adds.
+	cs, n := [2]store.Collection{c.res.Collection}, 1
+	if inc := c.ep.Query(c.p).Included; inc != nil && mayInclude(c.r.URL.RawQuery) {
+		cs[n], n = inc.Collection, n+1
 	}
 	base := h.base(c.r)
 	path := c.r.URL.EscapedPath()
@@ -59,4 +55,12 @@ func (h *Handler) pageKey(c *call) string {
 	b = append(b, 0)
 	b = append(b, base...)
 	return string(b)
+}
+
+// mayInclude reports whether a raw query string may hold an include
+// parameter: one named include, or any percent-escape (the query parser
+// decodes keys, so "includ%65" is include too). It may say yes wrongly,
+// which costs a cache entry a longer key, never no wrongly.
+func mayInclude(rawQuery string) bool {
+	return strings.Contains(rawQuery, "include") || strings.Contains(rawQuery, "%")
 }

@@ -31,8 +31,8 @@ type twin struct {
 
 // do sends one request to both; reads go twice to the cached one (so the
 // second is served from the cache) and every answer must be the bytes the
-// uncached emulator wrote.
-func (tw *twin) do(method, path, rev string, body []byte) {
+// uncached emulator wrote. It returns the cached emulator's last answer.
+func (tw *twin) do(method, path, rev string, body []byte) *resp {
 	tw.t.Helper()
 	send := func(e *env) *resp {
 		hdr := []string{"revision: " + rev}
@@ -49,13 +49,15 @@ func (tw *twin) do(method, path, rev string, body []byte) {
 	if method == http.MethodGet {
 		tries = 2
 	}
+	var got *resp
 	for i := 0; i < tries; i++ {
-		got := send(tw.cached)
+		got = send(tw.cached)
 		if got.status != want.status || !bytes.Equal(got.body, want.body) {
 			tw.t.Fatalf("%s %s (%s), answer %d: the cached emulator said %d\n%.600s\nthe uncached one %d\n%.600s",
 				method, path, rev, i+1, got.status, got.body, want.status, want.body)
 		}
 	}
+	return got
 }
 
 // TestCache_NeverServesAStaleByte runs a long random sequence of reads and

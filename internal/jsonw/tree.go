@@ -28,7 +28,9 @@ func (o *Object) Get(k string) (any, bool) {
 
 // Decode decodes one JSON document into nil, bool, string, json.Number,
 // []any and *Object values, exactly (keys are matched by bytes, never by
-// case), and refuses trailing data and nesting deeper than MaxDepth.
+// case), and refuses trailing data, nesting deeper than MaxDepth and, once
+// the document is well-formed, a number that does not fit a float64 (a
+// *NumberError naming its member).
 func Decode(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -38,6 +40,11 @@ func Decode(body []byte) (any, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("unexpected data after the JSON document")
+	}
+	var g NumberGuard
+	g.Write(body)
+	if err := g.Err(); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

@@ -18,7 +18,7 @@ import (
 func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
-		return store.Element{}, []*apierror.Error{apierror.ParseError(err.Error())}
+		return store.Element{}, []*apierror.Error{apierror.Undecodable(err)}
 	}
 	v := &validator{p: p, kind: store.JobKindOf(p.Res.Entity.Kind, action), entity: p.Res}
 	data, ok := v.data(doc)
@@ -40,7 +40,7 @@ func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID s
 func ParseIdentifiers(p *resource.Profile, typ string, body []byte) ([]string, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
-		return nil, []*apierror.Error{apierror.ParseError(err.Error())}
+		return nil, []*apierror.Error{apierror.Undecodable(err)}
 	}
 	v := &validator{p: p}
 	data, ok := v.data(doc)

@@ -3,11 +3,14 @@ package payload_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/jsonw/jsonwtest"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -18,7 +21,10 @@ import (
 // resource at every revision (both picked from the fuzz input) and checks
 // its contract: no panic; either an accepted request of 1..100 well-formed
 // elements, or Klaviyo-shaped 400s whose pointers lead into the document; a
-// parse_error exactly when the body is not one JSON value.
+// parse_error exactly when the body is not one JSON value; one 400 invalid
+// at the first number that does not fit a float64 when there is one. Each
+// JSON body with a number is also sent again with one of its numbers made
+// too large, which must be refused.
 func FuzzParseCreate(f *testing.F) {
 	profiles := revision.Default().All()
 	index := func(date string) uint8 {
@@ -54,6 +60,8 @@ func FuzzParseCreate(f *testing.F) {
 		f.Add(up, r, []byte(body(date, items(101)...)))
 		f.Add(up, r, []byte(body(date, item("A", `"a/b":1,"~":2`))))
 		f.Add(up, r, []byte(body(date, `{"type":1,"id":"x","attributes":{"price":"p"},"zz":0,"relationships":{"categories":{}}}`)))
+		f.Add(up, r, []byte(body(date, item("A", `"custom_metadata":{"a":{"b":[1e999]}}`))))
+		f.Add(up, r, []byte(body(date, item("A", `"price":-1e400,"title":1.8e308`))))
 		for _, j := range allJobs {
 			ji := jobIndex(j.name)
 			for _, e := range seedElements(j.name, date) {
@@ -92,6 +100,14 @@ func FuzzParseCreate(f *testing.F) {
 		req, errs := payload.ParseCreate(p, body)
 		if !bytes.Equal(body, orig) {
 			t.Fatalf("ParseCreate modified its input")
+		}
+		checkNumbers(t, p, body, errs)
+		if generated, ok := withMisfit(body); ok {
+			_, gerrs := payload.ParseCreate(p, generated)
+			if len(gerrs) == 0 {
+				t.Fatalf("%s: accepted %q, which holds a number that does not fit a float64", p.Date, generated)
+			}
+			checkNumbers(t, p, generated, gerrs)
 		}
 		valid := json.Valid(body)
 		if len(errs) == 0 {
@@ -160,6 +176,37 @@ func FuzzParseCreate(f *testing.F) {
 			t.Errorf("%s: malformed body %q got %d errors, want one parse_error", p.Date, body, len(errs))
 		}
 	})
+}
+
+// checkNumbers checks that a well-formed body holding a number that does
+// not fit a float64 (found by an oracle independent of the parser's) was
+// refused with exactly one 400 invalid at the first such number.
+func checkNumbers(t *testing.T, p *resource.Profile, body []byte, errs []*apierror.Error) {
+	t.Helper()
+	first, misfit := jsonwtest.FirstMisfit(body)
+	if !misfit || (len(errs) == 1 && strings.Contains(errs[0].Detail, "nests deeper than")) {
+		return
+	}
+	want := fmt.Sprintf(jsonw.DetailNumberOutOfRange, first.Text)
+	if len(errs) != 1 || errs[0].Code != apierror.CodeInvalid || errs[0].Source == nil ||
+		errs[0].Source.Pointer != first.Pointer || errs[0].Detail != want {
+		t.Fatalf("%s: %q holds %s at %q, want only that refused; got:\n%s", p.Date, body, first.Text, first.Pointer, describe(errs))
+	}
+}
+
+// misfits are numbers too large for a float64, as a client might send them.
+var misfits = []string{"1e999", "-1e400", "1.8e308", "1" + strings.Repeat("0", 309), "-2E+308"}
+
+// withMisfit returns body, when it is JSON with a number, with one of its
+// numbers (chosen by the body's length) made too large for a float64.
+func withMisfit(body []byte) ([]byte, bool) {
+	nums, ok := jsonwtest.Numbers(body)
+	if !ok || len(nums) == 0 {
+		return nil, false
+	}
+	n := nums[len(body)%len(nums)]
+	out := append(append(bytes.Clone(body[:n.Start]), misfits[len(body)%len(misfits)]...), body[n.End:]...)
+	return out, true
 }
 
 // checkAccepted checks an accepted request of job j at profile p.

@@ -29,7 +29,7 @@ const (
 func ParseCreate(p *resource.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
-		return store.CreateRequest{}, []*apierror.Error{apierror.ParseError(err.Error())}
+		return store.CreateRequest{}, []*apierror.Error{apierror.Undecodable(err)}
 	}
 	v := &validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}
 	req := v.document(doc)

@@ -214,6 +214,9 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	// Job elements that came due before the replace are applied before it,
+	// whether or not anyone looked since.
+	a.settleLocked(a.now().Truncate(time.Microsecond))
 	// The items the result holds, to check variants and memberships against.
 	items := map[string]bool{}
 	if es, ok := ents[ItemKind]; ok {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -48,14 +49,9 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
 	}
-	node, err := jsonw.Decode(raw)
-	if err != nil {
-		fail("", "Not valid JSON: %v.", err)
-		return nil, nil, false, probs
-	}
-	obj, ok := node.(*jsonw.Object)
-	if !ok {
-		fail("", "A %s must be an object, got %s.", kind.Type(), Kind(node))
+	obj, prob := stateObject(kind, raw)
+	if prob != nil {
+		fail(prob.Pointer, "%s", prob.Detail)
 		return nil, nil, false, probs
 	}
 	e = &Entity{Kind: kind}
@@ -114,6 +110,24 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 		fail("/item", "A variant needs its parent item's id in 'item'.")
 	}
 	return e, related, hasRelated, probs
+}
+
+// stateObject decodes an entity document: its object, or the problem
+// (its pointer relative to the document) that keeps it from being one.
+func stateObject(kind EntityKind, raw []byte) (*jsonw.Object, *Problem) {
+	node, err := jsonw.Decode(raw)
+	var numErr *jsonw.NumberError
+	switch {
+	case errors.As(err, &numErr):
+		return nil, &Problem{numErr.Pointer, numErr.Detail()}
+	case err != nil:
+		return nil, &Problem{"", fmt.Sprintf("Not valid JSON: %v.", err)}
+	}
+	obj, ok := node.(*jsonw.Object)
+	if !ok {
+		return nil, &Problem{"", fmt.Sprintf("A %s must be an object, got %s.", kind.Type(), Kind(node))}
+	}
+	return obj, nil
 }
 
 func stringList(v any) ([]string, bool) {

@@ -158,34 +158,6 @@ func (a *Account) Poll(kind JobKind, id string) (*Job, bool, error) {
 	return nj, true, nil
 }
 
-// settle brings every created job up to the clock; it costs nothing when
-// the account has no job in progress.
-func (a *Account) settle() {
-	if a.nActive.Load() == 0 {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.settleLocked(a.now().Truncate(time.Microsecond))
-}
-
-func (a *Account) settleLocked(now time.Time) {
-	keep := a.active[:0]
-	for _, ref := range a.active {
-		j, ok := a.jobs[ref.kind].all.Get(&Job{ID: ref.id})
-		if !ok || j.work == nil {
-			continue
-		}
-		nj := a.advanceLocked(j, now)
-		a.swapLocked(j, nj)
-		if nj.work != nil {
-			keep = append(keep, ref)
-		}
-	}
-	a.active = keep
-	a.nActive.Store(int32(len(keep)))
-}
-
 // swapLocked replaces old by nj in the indexes (same kind and id).
 func (a *Account) swapLocked(old, nj *Job) {
 	if old == nj {
@@ -239,41 +211,6 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 		n++
 	}
 	return Processing, n, itemAt, time.Time{}
-}
-
-// advanceLocked returns j moved to where it should be at now: elements newly
-// processed change the catalog (or fail with a job error). It returns j
-// itself when nothing changes.
-func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
-	w := j.work
-	st, n, itemAt, doneAt := a.target(j, now)
-	// Progress never goes back, even when the clock does.
-	n = max(n, w.processed)
-	if st < j.Status {
-		st = j.Status
-	}
-	if st == j.Status && n == w.processed {
-		return j
-	}
-	nj := *j
-	nj.stamp = 0 // a new value: swapLocked stamps it
-	nj.Status = st
-	nj.Errors = j.Errors[:len(j.Errors):len(j.Errors)]
-	for k := w.processed; k < n; k++ {
-		if eerr := a.applyLocked(j.Kind, &w.elements[k], itemAt(k)); eerr != nil {
-			nj.Failed++
-			nj.Errors = append(nj.Errors, eerr.JobError(a.uuid(), w.pointer, k))
-			continue
-		}
-		nj.Completed++
-	}
-	w.processed = n
-	if st == Complete {
-		nj.CompletedAt = doneAt
-		nj.ExpiresAt = doneAt.Add(a.life.Retention)
-		nj.work = nil
-	}
-	return &nj
 }
 
 func (a *Account) uuid() string {
