@@ -126,7 +126,7 @@ func (s *Server) JobsOf(key string, kind JobKind) []Job {
 	for _, js := range states {
 		j := Job{ID: js.ID, Status: js.Status, CreatedAt: js.CreatedAt, CompletedAt: js.CompletedAt, ExpiresAt: js.ExpiresAt,
 			TotalCount: js.TotalCount, CompletedCount: js.CompletedCount, FailedCount: js.FailedCount}
-		j.IDs = map[store.EntityKind][]string{store.ItemKind: js.Items, store.VariantKind: js.Variants, store.CategoryKind: js.Categories}[k.Entity()]
+		j.IDs = js.IDsOf(k)
 		for _, e := range js.Errors {
 			j.Errors = append(j.Errors, JobError(e))
 		}
@@ -152,14 +152,7 @@ func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) erro
 	for _, j := range jobs {
 		js := store.JobState{ID: j.ID, Status: j.Status, CreatedAt: j.CreatedAt, CompletedAt: j.CompletedAt, ExpiresAt: j.ExpiresAt,
 			TotalCount: j.TotalCount, CompletedCount: j.CompletedCount, FailedCount: j.FailedCount, Errors: []store.JobError{}}
-		switch k.Entity() {
-		case store.ItemKind:
-			js.Items = j.IDs
-		case store.VariantKind:
-			js.Variants = j.IDs
-		default:
-			js.Categories = j.IDs
-		}
+		js.SetIDs(k, j.IDs)
 		for _, e := range j.Errors {
 			js.Errors = append(js.Errors, store.JobError(e))
 		}
@@ -171,32 +164,39 @@ func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) erro
 }
 
 // Items returns the catalog items of account key, in id order.
-func (s *Server) Items(key string) []Item { return entitiesOf[Item](s, key, store.Items) }
+func (s *Server) Items(key string) []Item { return entitiesOf[Item](s, key, collection("items")) }
 
 // SetItems replaces the catalog items of account key with exactly items;
 // variants and category memberships of items that are gone go too.
 func (s *Server) SetItems(key string, items ...Item) error {
-	return setEntities(s, key, store.Items, items)
+	return setEntities(s, key, collection("items"), items)
 }
 
 // Variants returns the catalog variants of account key, in id order.
-func (s *Server) Variants(key string) []Variant { return entitiesOf[Variant](s, key, store.Variants) }
+func (s *Server) Variants(key string) []Variant { return entitiesOf[Variant](s, key, collection("variants")) }
 
 // SetVariants replaces the catalog variants of account key with exactly
 // variants.
 func (s *Server) SetVariants(key string, variants ...Variant) error {
-	return setEntities(s, key, store.Variants, variants)
+	return setEntities(s, key, collection("variants"), variants)
 }
 
 // Categories returns the catalog categories of account key, in id order.
 func (s *Server) Categories(key string) []Category {
-	return entitiesOf[Category](s, key, store.Categories)
+	return entitiesOf[Category](s, key, collection("categories"))
 }
 
 // SetCategories replaces the catalog categories of account key with
 // exactly categories.
 func (s *Server) SetCategories(key string, categories ...Category) error {
-	return setEntities(s, key, store.Categories, categories)
+	return setEntities(s, key, collection("categories"), categories)
+}
+
+// collection returns the collection named name (a declared one: the
+// package's twins are checked against the declaration by its tests).
+func collection(name string) store.Collection {
+	c, _ := store.CollectionNamed(name)
+	return c
 }
 
 // export decodes collection c of account key into doc.

@@ -16,6 +16,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -28,9 +29,9 @@ type Config struct {
 	HealthSocket    string
 	Seed            uint64
 	Jobs            int
-	Items           int
-	Variants        int
-	Categories      int
+	// Counts are the catalog's seeded sizes by entity plural (--items,
+	// --variants, --categories: one flag per seeded kind).
+	Counts fixtures.Counts
 	Epoch           time.Time
 	PublicURL       string
 	StrictKeys      bool
@@ -82,9 +83,7 @@ func Default() Config {
 		Addr:           "127.0.0.1:8080",
 		Seed:           1,
 		Jobs:           fixtures.DefaultJobs,
-		Items:          fixtures.DefaultItems,
-		Variants:       fixtures.DefaultVariants,
-		Categories:     fixtures.DefaultCategories,
+		Counts:         seededCounts(),
 		Epoch:          fixtures.DefaultEpoch(),
 		MaxAccounts:    1000,
 		LogLevel:       "info",
@@ -101,6 +100,17 @@ func Default() Config {
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
 	}
+}
+
+// seededCounts are the declared default counts of the seeded kinds.
+func seededCounts() fixtures.Counts {
+	out := fixtures.Counts{}
+	for _, e := range schema.Default().Entities() {
+		if _, _, ok := fixtures.Seeded(e.Type); ok {
+			out[e.Plural] = e.Seeded
+		}
+	}
+	return out
 }
 
 // EnvPrefix starts every environment twin's name.
@@ -123,9 +133,14 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.StringVar(&c.HealthSocket, "health-socket", "", "also answer /__admin/health on this Unix socket (@name: abstract, no file), which the healthcheck subcommand probes first")
 	fs.StringVar(&seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
 	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs of each of the nine kinds seeded per account (each kind is generated on first use)")
-	fs.IntVar(&c.Items, "items", c.Items, "catalog items seeded per account (at least 100 are generated)")
-	fs.IntVar(&c.Variants, "variants", c.Variants, "catalog variants seeded per account, spread over the items")
-	fs.IntVar(&c.Categories, "categories", c.Categories, "catalog categories seeded per account; each item is in one or two")
+	counts := map[string]*int{}
+	for _, e := range schema.Default().Entities() {
+		if help, _, ok := fixtures.Seeded(e.Type); ok {
+			n := c.Counts[e.Plural]
+			counts[e.Plural] = &n
+			fs.IntVar(counts[e.Plural], e.Plural, n, help)
+		}
+	}
 	fs.StringVar(&epoch, "epoch", c.Epoch.Format(time.RFC3339), "instant all seeded timestamps lie before (RFC 3339)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "scheme and host that links start with (default: the request's scheme and Host)")
 	fs.BoolVar(&c.StrictKeys, "strict-keys", false, "refuse Klaviyo-API-Key values that are not pk_ + 34 lowercase hex characters")
@@ -195,6 +210,10 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 			return c, fmt.Errorf("--clock: must be an RFC 3339 time between 1970 and 9000 such as 2026-10-15T12:00:00Z, got %q", clockStart)
 		}
 	}
+	c.Counts = fixtures.Counts{}
+	for plural, n := range counts {
+		c.Counts[plural] = *n
+	}
 	c.CORSOrigins = splitList(corsOrigins)
 	c.AdminOrigins = splitList(adminOrigins)
 	c.AdminHosts = splitList(adminHosts)
@@ -208,14 +227,11 @@ func (c *Config) validate() error {
 	if c.Jobs < 0 || c.Jobs > fixtures.MaxJobs {
 		return fmt.Errorf("--jobs: must be between 0 and %d, got %d", fixtures.MaxJobs, c.Jobs)
 	}
-	if c.Items < 0 || c.Items > 1_000_000 {
-		return fmt.Errorf("--items: must be between 0 and 1000000, got %d", c.Items)
-	}
-	if c.Variants < 0 || c.Variants > 1_000_000 {
-		return fmt.Errorf("--variants: must be between 0 and 1000000, got %d", c.Variants)
-	}
-	if c.Categories < 0 || c.Categories > 100_000 {
-		return fmt.Errorf("--categories: must be between 0 and 100000, got %d", c.Categories)
+	for _, e := range schema.Default().Entities() {
+		_, most, ok := fixtures.Seeded(e.Type)
+		if n := c.Counts[e.Plural]; ok && (n < 0 || n > most) {
+			return fmt.Errorf("--%s: must be between 0 and %d, got %d", e.Plural, most, n)
+		}
 	}
 	if c.MaxAccounts < 0 {
 		return fmt.Errorf("--max-accounts: must be 0 (unbounded) or more, got %d", c.MaxAccounts)

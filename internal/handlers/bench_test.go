@@ -24,9 +24,9 @@ import (
 func benchHandler(b *testing.B, n int) *Handler {
 	clk := clock.New()
 	st := store.New(store.Options{Seed: 1, Now: clk.Now,
-		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Items: 200, Variants: 300, Categories: 20})})
+		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}})})
 	a, _ := st.Account(testKey)
-	a.Len(store.ItemUpdate)
+	a.Len(jobItemUpdate)
 	return New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1,
 		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
 }
@@ -49,7 +49,7 @@ func BenchmarkListPage(b *testing.B) {
 	for _, n := range sizes {
 		clocks[n] = clock.New()
 		stores[n] = store.New(store.Options{Seed: 1, Now: clocks[n].Now,
-			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Items: 200, Variants: 300, Categories: 20})})
+			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: n, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}})})
 		a, _ := stores[n].Account(testKey)
 		jobs, _ := snapshot(b, a)
 		mids[n] = jobs[n/2].ID
@@ -138,16 +138,16 @@ func BenchmarkEntityPage(b *testing.B) {
 		st := store.New(store.Options{Seed: 1, Now: clk.Now,
 			// Four categories: a category's page after the middle item is
 			// full at a thousand items too, so both sizes render 100.
-			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 10, Items: n, Variants: n, Categories: 4})})
+			Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 10, Counts: fixtures.Counts{"items": n, "variants": n, "categories": 4}})})
 		a, _ := st.Account(testKey)
-		for _, c := range []store.Collection{store.Items, store.Variants, store.Categories} {
+		for _, c := range []store.Collection{collItems, collVariants, collCategories} {
 			a.Count(c) // generated before the clock starts
 		}
-		mid, _, err := a.Entity(store.ItemKind, store.ItemID(fmt.Sprintf("%s-%05d", prefixOf(b, a), n/2)))
+		mid, _, err := a.Entity(itemKind, store.EntityID(fmt.Sprintf("%s-%05d", prefixOf(b, a), n/2)))
 		if err != nil || mid == nil {
 			b.Fatalf("no middle item: %v", err)
 		}
-		cats, _ := a.EntityPage(store.EntityPageRequest{Kind: store.CategoryKind, Limit: 1})
+		cats, _ := a.EntityPage(store.EntityPageRequest{Kind: categoryKind, Limit: 1})
 		accounts[n] = sized{st, clk, keyedCursor(query.Next, mid), cats.Entities[0].ID}
 	}
 	for m, mode := range cacheModes {
@@ -208,7 +208,7 @@ func benchServe(b *testing.B, h *Handler, rev, target string) {
 
 // prefixOf returns the external id prefix of an account's seeded items.
 func prefixOf(b *testing.B, a *store.Account) string {
-	p, err := a.EntityPage(store.EntityPageRequest{Kind: store.ItemKind, Limit: 1})
+	p, err := a.EntityPage(store.EntityPageRequest{Kind: itemKind, Limit: 1})
 	if err != nil || len(p.Entities) == 0 {
 		b.Fatal("no items")
 	}

@@ -125,7 +125,7 @@ func TestCache_ItemIncludeShowsItsVariantsAsTheyAreNow(t *testing.T) {
 	variants, _ := reg.Named("catalog-variants")
 	tw := newTwin(t)
 	a, _ := tw.direct.store.Account(testKey)
-	list, err := a.AllEntities(store.ItemKind)
+	list, err := a.AllEntities(itemKind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestCache_ItemIncludeShowsItsVariantsAsTheyAreNow(t *testing.T) {
 
 	// A relationship write: the item joins a category, then leaves it; the
 	// category's item list with include=variants follows.
-	cats, _ := a.AllEntities(store.CategoryKind)
+	cats, _ := a.AllEntities(categoryKind)
 	rel := "/api/catalog-categories/" + url.PathEscape(cats[0].ID) + "/relationships/items"
 	body := fmt.Appendf(nil, `{"data":[{"type":"catalog-item","id":%q}]}`, item)
 	for _, rev := range []string{"2023-07-15", "2026-07-15"} {

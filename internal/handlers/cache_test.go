@@ -72,8 +72,8 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 		t.Fatal("the twins do not differ in caching")
 	}
 	a, _ := tw.direct.store.Account(testKey)
-	items := entityIDs(t, a, store.ItemKind)
-	cats := entityIDs(t, a, store.CategoryKind)
+	items := entityIDs(t, a, itemKind)
+	cats := entityIDs(t, a, categoryKind)
 	rng := rand.New(rand.NewPCG(7, 11))
 	pick := func(list []string) string { return list[rng.IntN(len(list))] }
 	revs := []string{"2022-10-17", "2023-07-15", "2024-05-15", "2026-07-15"}
@@ -94,7 +94,7 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 		func(rev string) string { return at(rev, "/api/catalog-items/"+pick(items)+"/relationships/categories") },
 	}
 	jobIDs := func() []string {
-		jobs, _ := a.AllJobs(store.ItemUpdate)
+		jobs, _ := a.AllJobs(jobItemUpdate)
 		out := make([]string, 0, len(jobs))
 		for _, j := range jobs {
 			out = append(out, j.ID)
@@ -126,7 +126,7 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 			ext := fmt.Sprintf("CACHE-%d", n)
 			tw.do("POST", "/api/catalog-items", "2026-07-15", []byte(fmt.Sprintf(`{"data":{"type":"catalog-item","attributes":`+
 				`{"external_id":%q,"title":"t","description":"d","url":"https://x.example/%d"}}}`, ext, n)))
-			items = append(items, store.ItemID(ext))
+			items = append(items, store.EntityID(ext))
 		case r < 87:
 			id := pick(items)
 			tw.do("PATCH", "/api/catalog-items/"+id, "2026-07-15", []byte(fmt.Sprintf(
@@ -173,11 +173,11 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 			for _, e := range []*env{tw.cached, tw.direct} {
 				e.store.Reset(0, nil, nil)
 			}
-			items = entityIDs(t, a, store.ItemKind)
+			items = entityIDs(t, a, itemKind)
 		}
 		a, _ = tw.direct.store.Account(testKey)
 		if step%50 == 0 {
-			items = entityIDs(t, a, store.ItemKind)
+			items = entityIDs(t, a, itemKind)
 		}
 	}
 	hits, _ := tw.cached.h.pages.Stats()

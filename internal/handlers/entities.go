@@ -10,6 +10,8 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -41,7 +43,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 			return 0, []*apierror.Error{h.notFound(err, c.res.Type, parent)}
 		}
 		// The path's entity constrains the list like its filter would.
-		filterOf(&req.Filter, []query.Term{{Field: &resource.FilterField{Target: c.ep.Rel.ByOwner}, Str: parent}})
+		req.Filter.Related = append(req.Filter.Related, store.RelatedCond{Rel: c.ep.Rel.Inverse, ID: parent})
 	}
 	req.Kind = res.Entity.Kind
 	filterOf(&req.Filter, q.terms)
@@ -58,7 +60,10 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	rd := h.renderer(c, &q)
 	ids := c.ep.Op == resource.OpRelIDs
-	req.Related, req.Variants = !ids && rd.RelData(), !ids && q.include
+	req.Related = !ids && rd.RelData()
+	if !ids && q.include {
+		req.Include = includeOf(res, c.p)
+	}
 	page, err := c.acct.EntityPage(req)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
@@ -90,7 +95,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	var included []*store.Entity
 	if q.include {
-		included = flatten(page.Variants)
+		included = flatten(page.Included)
 	}
 	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
 	return http.StatusOK, nil
@@ -120,21 +125,27 @@ func (h *Handler) position(c *call, kind store.EntityKind, cur query.Cursor) (st
 // filterOf adds the filter's conditions to f.
 func filterOf(f *store.EntityFilter, terms []query.Term) {
 	for _, t := range terms {
-		switch t.Field.Target {
-		case resource.FilterIDs:
+		switch t.Field.Kind {
+		case schema.FilterIDs:
 			f.IDs = append(f.IDs, t.Strs)
-		case resource.FilterCategory:
-			f.Categories = append(f.Categories, t.Str)
-		case resource.FilterItem:
-			f.Items = append(f.Items, t.Str)
-		case resource.FilterSKU:
-			f.SKUs = append(f.SKUs, t.Str)
-		case resource.FilterText:
-			f.Texts = append(f.Texts, t.Str)
-		case resource.FilterPublished:
-			f.Published = append(f.Published, t.Bool)
+		case schema.FilterRelated:
+			f.Related = append(f.Related, store.RelatedCond{Rel: t.Field.Rel, ID: t.Str})
+		case schema.FilterContains:
+			f.Contains = append(f.Contains, store.ValueCond{Attr: t.Field.Attr, Value: t.Str})
+		case schema.FilterEquals:
+			var v any = t.Str
+			if t.Field.Value == resource.ValBool {
+				v = t.Bool
+			}
+			f.Equals = append(f.Equals, store.ValueCond{Attr: t.Field.Attr, Value: v})
 		}
 	}
+}
+
+// includeOf is the relation include= adds to res at revision p.
+func includeOf(res *resource.Resource, p *revision.Profile) *schema.Relation {
+	r, _ := res.Entity.Decl.Relation(res.At(p).Include)
+	return r
 }
 
 // flatten lists the variants of a page's items once each, in order.
@@ -160,13 +171,17 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	id := pathParam(c.r, c.res.IDParam)
 	rd := h.renderer(c, &q)
-	v, ok, err := c.acct.View(c.res.Entity.Kind, id, rd.RelData(), q.include)
+	var include *schema.Relation
+	if q.include {
+		include = includeOf(c.res, c.p)
+	}
+	v, ok, err := c.acct.View(c.res.Entity.Kind, id, rd.RelData(), include)
 	if err != nil || !ok {
 		return 0, []*apierror.Error{h.notFound(err, c.res.Type, id)}
 	}
 	var included []*store.Entity
 	if q.include {
-		included = v.Variants
+		included = v.Included
 		if included == nil {
 			included = []*store.Entity{}
 		}
@@ -209,7 +224,8 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c, &q)
-	v, eerr, err := acct.Write(store.JobKindOf(c.res.Entity.Kind, action), el, rd.RelData())
+	kind, _ := store.JobKindOf(c.res.Entity.Kind, action)
+	v, eerr, err := acct.Write(kind, el, rd.RelData())
 	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {
 		return 0, errs
 	}
@@ -242,7 +258,8 @@ func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	_, eerr, err := acct.Write(store.JobKindOf(c.res.Entity.Kind, store.Delete), store.Element{ID: id}, false)
+	kind, _ := store.JobKindOf(c.res.Entity.Kind, store.Delete)
+	_, eerr, err := acct.Write(kind, store.Element{ID: id}, false)
 	if errs := h.writeRefused(err, eerr, c.res.Type, id); errs != nil {
 		return 0, errs
 	}
@@ -270,7 +287,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	}
 	act := map[resource.Op]store.RelAction{resource.OpRelAdd: store.RelAdd, resource.OpRelSet: store.RelReplace,
 		resource.OpRelRemove: store.RelRemove}[c.ep.Op]
-	eerr, err := acct.Relate(c.res.Entity.Kind, id, act, ids)
+	eerr, err := acct.Relate(c.res.Entity.Kind, c.ep.Rel.Decl, id, act, ids)
 	if errs := h.writeRefused(err, eerr, c.res.Type, id); errs != nil {
 		return 0, errs
 	}

@@ -130,14 +130,14 @@ func TestEntities_EveryOperationAtEachRevision(t *testing.T) {
 			e := newEnv(t)
 			p, _ := revision.Default().Exact(rev)
 			a, _ := e.store.Account(testKey)
-			cats := entityIDs(t, a, store.CategoryKind)
+			cats := entityIDs(t, a, categoryKind)
 
 			// Create an item in a category: 201, Klaviyo's defaults.
 			body := item("NEW-1", nil)
 			body["data"].(map[string]any)["relationships"] = map[string]any{"categories": map[string]any{"data": []any{ident("catalog-category", cats[0])}}}
 			created := wantStatus(t, e.send("POST", "/api/catalog-items", rev, body), 201)
 			d := dataOf(created)
-			id := store.ItemID("NEW-1")
+			id := store.EntityID("NEW-1")
 			attrs := attributesOf(d)
 			if d["id"] != id || attrs["price"] != nil || attrs["image_full_url"] != "" || attrs["image_thumbnail_url"] != "" ||
 				fmt.Sprint(attrs["images"]) != "[]" || fmt.Sprint(attrs["custom_metadata"]) != "map[]" || attrs["published"] != true {
@@ -171,7 +171,7 @@ func TestEntities_EveryOperationAtEachRevision(t *testing.T) {
 			// A duplicate is refused and changes nothing.
 			wantError(t, e.send("POST", "/api/catalog-items", rev, item("NEW-1", map[string]any{"title": "dup"})), 409, "conflict",
 				map[string]any{"pointer": "/data/attributes/external_id"})
-			if it, _, _ := a.Entity(store.ItemKind, id); it.Title() != "Title NEW-1" {
+			if it, _, _ := a.Entity(itemKind, id); it.Title() != "Title NEW-1" {
 				t.Fatalf("the duplicate changed the item: %q", it.Title())
 			}
 			// Each missing required attribute is one error, all sharing an id.
@@ -191,7 +191,7 @@ func TestEntities_EveryOperationAtEachRevision(t *testing.T) {
 				return e.send("PATCH", "/api/catalog-items/"+id, rev, map[string]any{"data": map[string]any{"type": "catalog-item", "id": id, "attributes": attrs}})
 			}
 			wantError(t, patch(map[string]any{"external_id": "OTHER"}), 400, "invalid", map[string]any{"pointer": "/data/attributes/external_id"})
-			wantError(t, e.send("PATCH", "/api/catalog-items/"+store.ItemID("NEW-2"), rev, map[string]any{"data": map[string]any{
+			wantError(t, e.send("PATCH", "/api/catalog-items/"+store.EntityID("NEW-2"), rev, map[string]any{"data": map[string]any{
 				"type": "catalog-item", "id": id, "attributes": map[string]any{}}}), 400, "invalid", map[string]any{"pointer": "/data/id"})
 			patched := attributesOf(dataOf(wantStatus(t, patch(map[string]any{"price": 12.5, "published": false}), 200)))
 			if patched["price"] != 12.5 || patched["published"] != false || patched["title"] != "Title NEW-1" ||
@@ -212,7 +212,7 @@ func TestEntities_EveryOperationAtEachRevision(t *testing.T) {
 			if got := idsOf(under); !slices.Equal(got, []string{vid}) {
 				t.Fatalf("the item's variants %v", got)
 			}
-			wantError(t, e.send("GET", "/api/catalog-items/"+store.ItemID("GONE")+"/variants", rev, nil), 404, "not_found", nil)
+			wantError(t, e.send("GET", "/api/catalog-items/"+store.EntityID("GONE")+"/variants", rev, nil), 404, "not_found", nil)
 			inc := wantStatus(t, e.send("GET", "/api/catalog-items/"+id+"?include=variants&fields%5Bcatalog-variant%5D=sku", rev, nil), 200)
 			included := inc["included"].([]any)
 			if len(included) != 1 || fmt.Sprint(attributesOf(included[0].(map[string]any))) != "map[sku:SKU-NEW-1]" {
@@ -318,7 +318,7 @@ func nextLink(doc map[string]any) string {
 func TestEntities_ListFeatures(t *testing.T) {
 	e := newEnv(t)
 	a, _ := e.store.Account(testKey)
-	all, err := a.EntityPage(store.EntityPageRequest{Kind: store.ItemKind, Limit: 100})
+	all, err := a.EntityPage(store.EntityPageRequest{Kind: itemKind, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestEntities_ListFeatures(t *testing.T) {
 	}
 
 	// Filters, with the field names of each revision.
-	cats := entityIDs(t, a, store.CategoryKind)
+	cats := entityIDs(t, a, categoryKind)
 	inCat := func(rev, field string) *resp {
 		return e.get(at(rev, "/api/catalog-items")+"?filter="+urlEscape(fmt.Sprintf("equals(%s,'%s')", field, cats[0])), "revision: "+rev)
 	}
@@ -372,14 +372,14 @@ func TestEntities_ListFeatures(t *testing.T) {
 	got := idsOf(wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape(ids)), 200))
 	var wantIDs []string // want[3] and want[7], in list order, if published
 	for _, id := range want[:8] {
-		if it, _, _ := a.Entity(store.ItemKind, id); (id == want[3] || id == want[7]) && it.Published() {
+		if it, _, _ := a.Entity(itemKind, id); (id == want[3] || id == want[7]) && it.Published() {
 			wantIDs = append(wantIDs, id)
 		}
 	}
 	if len(wantIDs) == 0 || !slices.Equal(got, wantIDs) {
 		t.Fatalf("any(ids) and published returned %v, want %v", got, wantIDs)
 	}
-	first, _, _ := a.Entity(store.ItemKind, want[0])
+	first, _, _ := a.Entity(itemKind, want[0])
 	word := strings.Fields(first.Title())[0]
 	matched := wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape("contains(title,'"+word+"')")), 200)["data"].([]any)
 	if len(matched) == 0 || idsOf(map[string]any{"data": matched})[0] != want[0] {
@@ -390,8 +390,8 @@ func TestEntities_ListFeatures(t *testing.T) {
 			t.Fatalf("contains(title,%q) returned %v", word, x)
 		}
 	}
-	v := entityIDs(t, a, store.VariantKind)[0]
-	variant, _, _ := a.Entity(store.VariantKind, v)
+	v := entityIDs(t, a, variantKind)[0]
+	variant, _, _ := a.Entity(variantKind, v)
 	bySKU := idsOf(wantStatus(t, e.get("/api/catalog-variants?filter="+urlEscape(fmt.Sprintf("equals(sku,'%s'),equals(item.id,'%s')", variant.SKU(), variant.Item))), 200))
 	if !slices.Contains(bySKU, v) {
 		t.Fatalf("sku and item.id filter: %v", bySKU)
@@ -453,7 +453,7 @@ func TestCatalog_JobsAndEntityEndpointsShareOneCatalog(t *testing.T) {
 	ic := job("catalog-item-bulk-create-jobs")
 	e.runJob(ic, rev, jobBody(t, ic, rev, map[string]any{"type": "catalog-item", "attributes": map[string]any{"external_id": "J-1",
 		"title": "From a job", "description": "d", "url": "https://shop.example/j1", "price": 5}}))
-	id := store.ItemID("J-1")
+	id := store.EntityID("J-1")
 	got := attributesOf(dataOf(wantStatus(t, e.get("/api/catalog-items/"+id), 200)))
 	if got["title"] != "From a job" || got["price"] != 5.0 {
 		t.Fatalf("the created item %v", got)
@@ -466,8 +466,8 @@ func TestCatalog_JobsAndEntityEndpointsShareOneCatalog(t *testing.T) {
 	}
 	// An item created by POST is updated by a job.
 	wantStatus(t, e.send("POST", "/api/catalog-items", rev, item("P-1", nil)), 201)
-	e.runJob(iu, rev, jobBody(t, iu, rev, map[string]any{"type": "catalog-item", "id": store.ItemID("P-1"), "attributes": map[string]any{"title": "Job title"}}))
-	if got := attributesOf(dataOf(wantStatus(t, e.get("/api/catalog-items/"+store.ItemID("P-1")), 200))); got["title"] != "Job title" {
+	e.runJob(iu, rev, jobBody(t, iu, rev, map[string]any{"type": "catalog-item", "id": store.EntityID("P-1"), "attributes": map[string]any{"title": "Job title"}}))
+	if got := attributesOf(dataOf(wantStatus(t, e.get("/api/catalog-items/"+store.EntityID("P-1")), 200))); got["title"] != "Job title" {
 		t.Fatalf("a POSTed item after an update job: %v", got["title"])
 	}
 	// A variant job under it shows in its variants.
@@ -499,7 +499,7 @@ func TestCatalog_JobsAndEntityEndpointsShareOneCatalog(t *testing.T) {
 	e.runJob(id2, rev, jobBody(t, id2, rev, ident("catalog-item", id)))
 	wantError(t, e.get("/api/catalog-items/"+id), 404, "not_found", nil)
 	wantError(t, e.get("/api/catalog-variants/"+store.EntityID("J-1-V")), 404, "not_found", nil)
-	if got := idsOf(wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape(`any(ids,["`+id+`","`+store.ItemID("P-1")+`"])`)), 200)); !slices.Equal(got, []string{store.ItemID("P-1")}) {
+	if got := idsOf(wantStatus(t, e.get("/api/catalog-items?filter="+urlEscape(`any(ids,["`+id+`","`+store.EntityID("P-1")+`"])`)), 200)); !slices.Equal(got, []string{store.EntityID("P-1")}) {
 		t.Fatalf("any(ids) after the delete job: %v", got)
 	}
 	if got := idsOf(wantStatus(t, e.get("/api/catalog-categories/"+cat+"/relationships/items"), 200)); len(got) != 0 {
@@ -529,7 +529,7 @@ func TestEntities_RateLimitsPerOperation(t *testing.T) {
 	}
 	want429(t, e.get("/api/catalog-items"), "2026-07-15")
 	a, _ := e.store.Account(testKey)
-	item := entityIDs(t, a, store.ItemKind)[0]
+	item := entityIDs(t, a, itemKind)[0]
 	for _, p := range []string{"/api/catalog-items/" + item, "/api/catalog-items/" + item + "/variants",
 		"/api/catalog-items/" + item + "/relationships/categories", "/api/catalog-variants"} {
 		if r := e.get(p); r.status != 200 || r.header.Get("RateLimit-Remaining") != "1" {
@@ -553,7 +553,7 @@ func TestEntities_RateLimitsPerOperation(t *testing.T) {
 func TestEntities_AllowHeaders(t *testing.T) {
 	e := newEnv(t)
 	a, _ := e.store.Account(testKey)
-	item := entityIDs(t, a, store.ItemKind)[0]
+	item := entityIDs(t, a, itemKind)[0]
 	for path, want := range map[string]string{
 		"/api/catalog-items":                                       "GET, POST, HEAD, OPTIONS",
 		"/api/catalog-items/" + item:                               "GET, PATCH, DELETE, HEAD, OPTIONS",

@@ -40,7 +40,7 @@ type envOption func(*Options, *store.Options)
 
 func withJobs(n int) envOption {
 	return func(_ *Options, so *store.Options) {
-		so.Seeder = fixtures.Seeder(fixtures.Params{Seed: so.Seed, Jobs: n, Items: 200, Variants: 300, Categories: 20})
+		so.Seeder = fixtures.Seeder(fixtures.Params{Seed: so.Seed, Jobs: n, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}})
 	}
 }
 
@@ -52,7 +52,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	clk := clock.NewFrozen(testNow)
 	so := store.Options{Seed: 1, Now: clk.Now, MaxAccounts: 100}
-	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Items: 200, Variants: 300, Categories: 20})
+	so.Seeder = fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 250, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}})
 	// The clock is frozen, so the burst window never passes: scenario tests
 	// run without rate limits unless they ask for them (withRateLimits).
 	ho := Options{Clock: clk, Resources: resource.Default(), Seed: 1, RateLimits: limiter.Policy{Off: true}}
@@ -311,11 +311,11 @@ func (e *env) autoValidate(req *http.Request, r *resp) {
 // snapshot returns the item update jobs and the catalog items of a.
 func snapshot(t testing.TB, a *store.Account) ([]*store.Job, []*store.Entity) {
 	t.Helper()
-	jobs, err := a.AllJobs(store.ItemUpdate)
+	jobs, err := a.AllJobs(jobItemUpdate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	items, err := a.AllEntities(store.ItemKind)
+	items, err := a.AllEntities(itemKind)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -232,15 +232,15 @@ func (cp *cacheProgram) filterValue(ff resource.FilterField) string {
 	case ff.Value == resource.ValBool:
 		return []string{"true", "false"}[cp.choose(2)]
 	case ff.Value == resource.ValStringList:
-		kinds := map[byte]store.EntityKind{0: store.ItemKind, 1: store.VariantKind, 2: store.CategoryKind}
+		kinds := map[byte]store.EntityKind{0: itemKind, 1: variantKind, 2: categoryKind}
 		k := kinds[cp.next()%3]
 		return "[" + quote(cp.entityID(k)) + "," + quote(cp.entityID(k)) + "]"
 	case len(ff.Enum) > 0:
 		return quote(ff.Enum[cp.choose(len(ff.Enum))])
 	case ff.Target == resource.FilterCategory:
-		return quote(cp.entityID(store.CategoryKind))
+		return quote(cp.entityID(categoryKind))
 	case ff.Target == resource.FilterItem:
-		return quote(cp.entityID(store.ItemKind))
+		return quote(cp.entityID(itemKind))
 	}
 	return quote([]string{"p", "S", "a", "e"}[cp.choose(4)])
 }

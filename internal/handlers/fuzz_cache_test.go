@@ -64,7 +64,7 @@ type handlerEnv struct {
 }
 
 // fuzzCatalog is a small catalog, so random picks collide often.
-var fuzzCatalog = fixtures.Params{Seed: 1, Jobs: 12, Items: 100, Variants: 40, Categories: 4}
+var fuzzCatalog = fixtures.Params{Seed: 1, Jobs: 12, Counts: fixtures.Counts{"items": 100, "variants": 40, "categories": 4}}
 
 // memoSeeder returns seeder remembering what it generates: each call
 // returns shallow copies of the jobs and entities, which the store may

@@ -97,8 +97,8 @@ func (cp *cacheProgram) newElement(body, ent *resource.Resource, rev string) map
 			store.KNumber: cp.n, store.KPolicy: 0, store.KStrings: []string{}, store.KObject: map[string]any{}, store.KBool: true}[a.Kind]
 	}
 	el := map[string]any{"type": ent.Type, "attributes": attrs}
-	if kind == store.VariantKind {
-		el["relationships"] = parent(body, rev, cp.entityID(store.ItemKind))
+	if kind == variantKind {
+		el["relationships"] = parent(body, rev, cp.entityID(itemKind))
 	}
 	return el
 }

@@ -115,7 +115,7 @@ type fuzzEnv struct {
 func newFuzzEnv(tb testing.TB) *fuzzEnv {
 	tb.Helper()
 	clk := clock.NewFrozen(testNow)
-	p := fixtures.Params{Seed: 1, Jobs: 120, Items: 200, Variants: 300, Categories: 20}
+	p := fixtures.Params{Seed: 1, Jobs: 120, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}}
 	st := store.New(store.Options{Seed: 1, Now: clk.Now, Seeder: fixtures.Seeder(p), SeedBytes: fixtures.Estimates(p),
 		MaxBytes: 16 << 20, MaxAccounts: 50})
 	j := journal.New(journal.Options{Entries: 200, Bytes: 1 << 20})

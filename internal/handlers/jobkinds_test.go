@@ -115,8 +115,8 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 		t.Run(rev, func(t *testing.T) {
 			e := newEnv(t, withLifecycle(store.Lifecycle{Mode: store.Immediate}))
 			a, _ := e.store.Account(testKey)
-			items := entityIDs(t, a, store.ItemKind)
-			cats := entityIDs(t, a, store.CategoryKind)
+			items := entityIDs(t, a, itemKind)
+			cats := entityIDs(t, a, categoryKind)
 			p, _ := revision.Default().Exact(rev)
 			pointer := func(res *resource.Resource, i int) string {
 				key := res.Job.Kind.Entity().Plural()
@@ -127,7 +127,7 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 			}
 
 			// Items: create two (one a duplicate of a seeded item), in a category.
-			ic := job(store.ItemKind, store.Create)
+			ic := job(itemKind, store.Create)
 			created := e.runJob(ic, rev, jobBody(t, ic, rev,
 				map[string]any{"type": "catalog-item", "attributes": map[string]any{"external_id": "NEW-1", "title": "New one",
 					"description": "d", "url": "https://shop.example/new-1", "price": 9.5},
@@ -141,58 +141,58 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 			if got := jobErrors(created); !slices.Equal(got, [][2]string{{"conflict", pointer(ic, 1) + "/attributes/external_id"}}) {
 				t.Fatalf("item create errors %v", got)
 			}
-			newItem, ok, _ := a.Entity(store.ItemKind, store.ItemID("NEW-1"))
+			newItem, ok, _ := a.Entity(itemKind, store.EntityID("NEW-1"))
 			if !ok || newItem.Title() != "New one" || *newItem.Num[store.NumPrice] != 9.5 {
 				t.Fatalf("created item %+v", newItem)
 			}
-			if dup, _, _ := a.Entity(store.ItemKind, items[0]); dup.Title() == "dup" {
+			if dup, _, _ := a.Entity(itemKind, items[0]); dup.Title() == "dup" {
 				t.Fatal("a duplicate create overwrote a seeded item")
 			}
 
 			// Items: update the new one and a missing one.
-			iu := job(store.ItemKind, store.Update)
+			iu := job(itemKind, store.Update)
 			updated := e.runJob(iu, rev, jobBody(t, iu, rev,
-				map[string]any{"type": "catalog-item", "id": store.ItemID("NEW-1"), "attributes": map[string]any{"title": "Renamed"}},
-				map[string]any{"type": "catalog-item", "id": store.ItemID("NOPE"), "attributes": map[string]any{"title": "x"}},
+				map[string]any{"type": "catalog-item", "id": store.EntityID("NEW-1"), "attributes": map[string]any{"title": "Renamed"}},
+				map[string]any{"type": "catalog-item", "id": store.EntityID("NOPE"), "attributes": map[string]any{"title": "x"}},
 			))
 			if got := jobErrors(updated); !slices.Equal(got, [][2]string{{"not_found", pointer(iu, 1) + "/id"}}) {
 				t.Fatalf("item update errors %v", got)
 			}
-			if it, _, _ := a.Entity(store.ItemKind, store.ItemID("NEW-1")); it.Title() != "Renamed" || *it.Num[store.NumPrice] != 9.5 {
+			if it, _, _ := a.Entity(itemKind, store.EntityID("NEW-1")); it.Title() != "Renamed" || *it.Num[store.NumPrice] != 9.5 {
 				t.Fatalf("updated item %+v: only the title may change", it)
 			}
 
 			// Variants: create one under the new item (and one under a missing item).
-			vc := job(store.VariantKind, store.Create)
+			vc := job(variantKind, store.Create)
 			variant := func(ext, item string) map[string]any {
 				return map[string]any{"type": "catalog-variant", "attributes": map[string]any{"external_id": ext, "title": ext,
 					"description": "d", "sku": "SKU-" + ext, "inventory_quantity": 3, "price": 4.5, "url": "https://shop.example/" + ext},
 					"relationships": parent(vc, rev, item)}
 			}
-			vdone := e.runJob(vc, rev, jobBody(t, vc, rev, variant("NV-1", store.ItemID("NEW-1")), variant("NV-2", store.ItemID("GONE"))))
+			vdone := e.runJob(vc, rev, jobBody(t, vc, rev, variant("NV-1", store.EntityID("NEW-1")), variant("NV-2", store.EntityID("GONE"))))
 			if c, f := counts(vdone); c != 1 || f != 1 {
 				t.Fatalf("variant create: %v completed, %v failed: %v", c, f, jobErrors(vdone))
 			}
-			if vs, _ := a.VariantIDs(store.ItemID("NEW-1")); !slices.Equal(vs, []string{store.EntityID("NV-1")}) {
+			if vs, _ := a.VariantIDs(store.EntityID("NEW-1")); !slices.Equal(vs, []string{store.EntityID("NV-1")}) {
 				t.Fatalf("NEW-1's variants %v", vs)
 			}
-			vu := job(store.VariantKind, store.Update)
+			vu := job(variantKind, store.Update)
 			e.runJob(vu, rev, jobBody(t, vu, rev, map[string]any{"type": "catalog-variant", "id": store.EntityID("NV-1"),
 				"attributes": map[string]any{"price": 5.25}}))
-			if v, _, _ := a.Entity(store.VariantKind, store.EntityID("NV-1")); *v.Num[store.NumPrice] != 5.25 {
+			if v, _, _ := a.Entity(variantKind, store.EntityID("NV-1")); *v.Num[store.NumPrice] != 5.25 {
 				t.Fatalf("updated variant %+v", v)
 			}
 
 			// Categories: create one holding the new item, then give it two seeded items.
-			cc := job(store.CategoryKind, store.Create)
+			cc := job(categoryKind, store.Create)
 			e.runJob(cc, rev, jobBody(t, cc, rev, map[string]any{"type": "catalog-category",
 				"attributes":    map[string]any{"external_id": "NC-1", "name": "New category"},
-				"relationships": map[string]any{"items": map[string]any{"data": []any{ident("catalog-item", store.ItemID("NEW-1"))}}}}))
-			cu := job(store.CategoryKind, store.Update)
+				"relationships": map[string]any{"items": map[string]any{"data": []any{ident("catalog-item", store.EntityID("NEW-1"))}}}}))
+			cu := job(categoryKind, store.Update)
 			e.runJob(cu, rev, jobBody(t, cu, rev, map[string]any{"type": "catalog-category", "id": store.EntityID("NC-1"),
 				"attributes":    map[string]any{"name": "Renamed category"},
 				"relationships": map[string]any{"items": map[string]any{"data": []any{ident("catalog-item", items[1]), ident("catalog-item", items[2])}}}}))
-			cat, _, _ := a.Entity(store.CategoryKind, store.EntityID("NC-1"))
+			cat, _, _ := a.Entity(categoryKind, store.EntityID("NC-1"))
 			if cat.Name() != "Renamed category" {
 				t.Fatalf("category %+v", cat)
 			}
@@ -201,25 +201,25 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 			}
 
 			// Deletes: the new item (and its variant with it), the category, and a missing variant.
-			id := job(store.ItemKind, store.Delete)
-			e.runJob(id, rev, jobBody(t, id, rev, ident("catalog-item", store.ItemID("NEW-1"))))
-			if _, ok, _ := a.Entity(store.ItemKind, store.ItemID("NEW-1")); ok {
+			id := job(itemKind, store.Delete)
+			e.runJob(id, rev, jobBody(t, id, rev, ident("catalog-item", store.EntityID("NEW-1"))))
+			if _, ok, _ := a.Entity(itemKind, store.EntityID("NEW-1")); ok {
 				t.Fatal("the deleted item is still there")
 			}
-			if _, ok, _ := a.Entity(store.VariantKind, store.EntityID("NV-1")); ok {
+			if _, ok, _ := a.Entity(variantKind, store.EntityID("NV-1")); ok {
 				t.Fatal("the deleted item's variant survived")
 			}
-			vd := job(store.VariantKind, store.Delete)
+			vd := job(variantKind, store.Delete)
 			vgone := e.runJob(vd, rev, jobBody(t, vd, rev, ident("catalog-variant", store.EntityID("NV-1"))))
 			if got := jobErrors(vgone); !slices.Equal(got, [][2]string{{"not_found", pointer(vd, 0) + "/id"}}) {
 				t.Fatalf("variant delete errors %v", got)
 			}
-			cd := job(store.CategoryKind, store.Delete)
+			cd := job(categoryKind, store.Delete)
 			e.runJob(cd, rev, jobBody(t, cd, rev, ident("catalog-category", store.EntityID("NC-1"))))
-			if _, ok, _ := a.Entity(store.CategoryKind, store.EntityID("NC-1")); ok {
+			if _, ok, _ := a.Entity(categoryKind, store.EntityID("NC-1")); ok {
 				t.Fatal("the deleted category is still there")
 			}
-			if _, ok, _ := a.Entity(store.ItemKind, items[1]); !ok {
+			if _, ok, _ := a.Entity(itemKind, items[1]); !ok {
 				t.Fatal("deleting a category deleted its items")
 			}
 		})
@@ -229,7 +229,7 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 // categoryItems returns the items of a category, sorted.
 func (e *env) categoryItems(a *store.Account, cat string) []string {
 	e.t.Helper()
-	ex, err := a.Export(store.Categories)
+	ex, err := a.Export(collCategories)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -313,7 +313,7 @@ func TestRateLimits_EveryOperationHasItsOwnBucket(t *testing.T) {
 	}
 	want429(t, e.get(creates.Path()), "2026-07-15")
 	a, _ := e.store.Account(testKey)
-	jobs, _ := a.AllJobs(store.ItemCreate)
+	jobs, _ := a.AllJobs(jobItemCreate)
 	for _, target := range []string{creates.Path() + "/" + jobs[0].ID, updates.Path(), categories.Path()} {
 		r := e.get(target)
 		if r.status != 200 || r.header.Get("RateLimit-Remaining") != "1" {

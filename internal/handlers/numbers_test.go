@@ -21,7 +21,7 @@ import (
 func TestBodies_ANumberThatDoesNotFitAFloat64IsA400AtItsMember(t *testing.T) {
 	e := newEnv(t)
 	a, _ := e.store.Account(testKey)
-	id, cat := entityIDs(t, a, store.ItemKind)[0], entityIDs(t, a, store.CategoryKind)[0]
+	id, cat := entityIDs(t, a, itemKind)[0], entityIDs(t, a, categoryKind)[0]
 	seg := url.PathEscape(id)
 	api := []struct {
 		method, path, body, pointer, number string

@@ -108,10 +108,10 @@ func TestPaging_JobsAddedOrRemovedMidWalk(t *testing.T) {
 	cursorJob := before[99].ID
 	// Remove the cursor's own job and the next one; add one behind the cursor
 	// (already read) and one ahead of it.
-	a.Delete(store.ItemUpdate, cursorJob)
-	a.Delete(store.ItemUpdate, before[100].ID)
-	behind := &store.Job{ID: before[50].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Kind: store.ItemUpdate, IDs: []string{"x"}}
-	ahead := &store.Job{ID: before[300].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Kind: store.ItemUpdate, IDs: []string{"x"}}
+	a.Delete(jobItemUpdate, cursorJob)
+	a.Delete(jobItemUpdate, before[100].ID)
+	behind := &store.Job{ID: before[50].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Kind: jobItemUpdate, IDs: []string{"x"}}
+	ahead := &store.Job{ID: before[300].ID + "0", Status: store.Queued, CreatedAt: testNow, Total: 1, Kind: jobItemUpdate, IDs: []string{"x"}}
 	if err := a.Put(behind); err != nil {
 		t.Fatal(err)
 	}

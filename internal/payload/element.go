@@ -5,14 +5,8 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
-)
-
-// Values the create-only identity attributes may take (Klaviyo supports
-// only these).
-const (
-	integrationType = "$custom"
-	catalogType     = "$default"
 )
 
 // element validates one element of the request: a create ({type,
@@ -20,7 +14,7 @@ const (
 // relationships?}) or a delete ({type, id}).
 func (v *validator) element(node any, pointer string) (store.Element, bool) {
 	var el store.Element
-	if v.kind == store.VariantCreate {
+	if _, ok := v.parent(); ok {
 		el.ParentAt, _ = v.parentMember()
 	}
 	before := len(v.errs)
@@ -55,52 +49,70 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 		relNode, present := obj.Get("relationships")
 		if present && allowed["relationships"] {
 			v.relationships(&el, relNode, pointer+"/relationships")
-		} else if !present && v.kind == store.VariantCreate &&
+		} else if r, ok := v.parent(); !present && ok &&
 			(v.p.VariantParent == resource.ParentItemRequired || v.p.VariantParent == resource.ParentItemKeyRequired) {
-			v.fail(pointer+"/relationships", "This field is required: a variant names its item in relationships.item at revision %s.", v.p.Date)
+			v.fail(pointer+"/relationships", "This field is required: a %s names its %s in relationships.%s at revision %s.",
+				v.decl().Singular, v.target(r).Singular, r.Name, v.p.Date)
 		}
 	}
 	return el, len(v.errs) == before
 }
 
+// decl is the declaration of the entity the element is of.
+func (v *validator) decl() *schema.Entity { return v.entity.Entity.Decl }
+
+// target is the declaration of what relation r relates to.
+func (v *validator) target(r *schema.Relation) *schema.Entity {
+	t, _ := schema.Default().OfType(r.Target)
+	return t
+}
+
+// parent is the relation a create element names its parent through (a
+// new variant's item), if the kind has one and the element creates.
+func (v *validator) parent() (*schema.Relation, bool) {
+	if v.kind.Action() != store.Create {
+		return nil, false
+	}
+	return v.decl().Parent()
+}
+
 // hasRelationships reports whether elements of the job may carry
 // relationships.
 func (v *validator) hasRelationships() bool {
-	return v.entity.Entity.BodyRel != "" || v.kind == store.VariantCreate
+	_, body := v.decl().BodyRelation()
+	_, parent := v.parent()
+	return body || parent
 }
 
 // attributes reads an element's attributes: the ones its action allows,
-// each through the store's descriptor of the entity kind.
+// each through the declaration of the entity kind.
 func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer string) {
-	def := v.entity.Entity
-	kind := def.Kind
+	d := v.decl()
+	kind := v.entity.Entity.Kind
 	create := v.kind.Action() == store.Create
-	allowed := def.UpdateAttrs
-	if create {
-		allowed = append(append([]string(nil), def.CreateRequired...), def.CreateOptional...)
-	}
 	for _, k := range attrs.Keys {
 		p := pointer + "/" + escape(k)
-		if !contains(allowed, k) || (k == "sku" && !create && !v.p.UpdateSKU) {
-			v.fail(p, "'%s' is not a valid field for the resource '%s'.", k, kind.Type())
+		i, a, isAttr := d.Attr(k)
+		constant, isConst := constantNamed(d, k)
+		allowed := isAttr && (create && a.Create != schema.Never || !create && a.Update &&
+			(a.UpdateSince == "" || v.p.Date >= a.UpdateSince)) || isConst && create
+		if !allowed {
+			v.fail(p, "'%s' is not a valid field for the resource '%s'.", k, d.Type)
 			continue
 		}
 		val, _ := attrs.Get(k)
-		required := create && contains(def.CreateRequired, k)
+		required := create && isAttr && a.Create == schema.Required
 		if val == nil && (required || !v.p.NullableBodyAttributes) {
 			v.fail(p, "This field may not be null at revision %s.", v.p.Date)
 			continue
 		}
-		switch k {
-		case "integration_type", "catalog_type":
-			want := map[string]string{"integration_type": integrationType, "catalog_type": catalogType}[k]
-			if s, ok := val.(string); val != nil && (!ok || s != want) {
-				v.fail(p, "'%s' is not a valid choice for '%s': only '%s' is supported.", jsonw.Encode(nil, val), k, want)
+		if isConst {
+			if s, ok := val.(string); val != nil && (!ok || s != constant.Value) {
+				v.fail(p, "'%s' is not a valid choice for '%s': only '%s' is supported.", jsonw.Encode(nil, val), k, constant.Value)
 			}
 			continue
 		}
-		i, a, _ := kind.Attr(k)
-		if probs := a.Set(&el.Values, val); len(probs) > 0 {
+		if probs := store.SetAttr(&el.Values, i, val); len(probs) > 0 {
 			for _, pr := range probs {
 				v.fail(p+pr.Pointer, "%s", pr.Detail)
 			}
@@ -109,15 +121,27 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 		el.Set = el.Set.With(i)
 	}
 	if create {
-		for _, req := range def.CreateRequired {
-			if _, ok := attrs.Get(req); !ok {
-				v.fail(pointer+"/"+req, "'%s' is a required field for the resource '%s'.", req, kind.Type())
+		for i := range d.Attrs {
+			if req := d.Attrs[i].Name; d.Attrs[i].Create == schema.Required {
+				if _, ok := attrs.Get(req); !ok {
+					v.fail(pointer+"/"+req, "'%s' is a required field for the resource '%s'.", req, kind.Type())
+				}
 			}
 		}
 		if el.Values.ExternalID == "" && el.Set.Has(0) {
 			v.fail(pointer+"/external_id", "external_id may not be empty.")
 		}
 	}
+}
+
+// constantNamed returns d's create-only constant member named name.
+func constantNamed(d *schema.Entity, name string) (schema.Constant, bool) {
+	for _, c := range d.Constants {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return schema.Constant{}, false
 }
 
 // relationships reads an element's relationships: an item's categories or
@@ -127,14 +151,13 @@ func (v *validator) relationships(el *store.Element, node any, pointer string) {
 	if !ok {
 		return
 	}
-	if v.kind == store.VariantCreate {
-		v.variantParent(el, rels, pointer)
+	if r, ok := v.parent(); ok {
+		v.parentRelationship(el, r, rels, pointer)
 		return
 	}
-	key := v.entity.Entity.BodyRel
-	var relType string
-	if rel, ok := v.entity.Relation(key); ok {
-		relType = rel.Target.Type
+	var key, relType string
+	if r, ok := v.decl().BodyRelation(); ok {
+		key, relType = r.Name, r.Target
 	}
 	for _, k := range rels.Keys {
 		p := pointer + "/" + escape(k)
@@ -169,24 +192,27 @@ func (v *validator) relationships(el *store.Element, node any, pointer string) {
 	}
 }
 
-// parentMember is where a new variant names its item at this revision:
-// the pointer of the item's id within the element, and the relationship's
-// key.
+// parentMember is where a new entity names its parent at this revision
+// (a variant its item): the pointer of the parent's id within the element,
+// and the relationship's key: an array under the parent kind's plural up
+// to 2023-06-15, then the relation itself.
 func (v *validator) parentMember() (at, key string) {
+	r, _ := v.decl().Parent()
 	if v.p.VariantParent == resource.ParentItemsArray {
-		return "/relationships/items/data/0/id", "items"
+		key = v.target(r).Plural
+		return "/relationships/" + key + "/data/0/id", key
 	}
-	return "/relationships/item/data/id", "item"
+	return "/relationships/" + r.Name + "/data/id", r.Name
 }
 
-// variantParent reads a new variant's item: relationships.items.data[]
-// (one element) up to 2023-06-15, relationships.item.data after, required
-// or not as the revision says.
-func (v *validator) variantParent(el *store.Element, rels *jsonw.Object, pointer string) {
+// parentRelationship reads a new entity's parent: an array of one up to
+// 2023-06-15, relationships.<parent>.data after, required or not as the
+// revision says.
+func (v *validator) parentRelationship(el *store.Element, r *schema.Relation, rels *jsonw.Object, pointer string) {
 	_, key := v.parentMember()
 	for _, k := range rels.Keys {
 		if k != key {
-			v.fail(pointer+"/"+escape(k), "'%s' is not a valid relationship of a catalog-variant at revision %s; use '%s'.", k, v.p.Date, key)
+			v.fail(pointer+"/"+escape(k), "'%s' is not a valid relationship of a %s at revision %s; use '%s'.", k, v.decl().Type, v.p.Date, key)
 		}
 	}
 	p := pointer + "/" + key
@@ -208,17 +234,17 @@ func (v *validator) variantParent(el *store.Element, rels *jsonw.Object, pointer
 		}
 		return
 	}
-	if key == "items" {
+	if key != r.Name {
 		list, ok := data.([]any)
 		if !ok || len(list) != 1 {
-			v.fail(p+"/data", "'data' must hold the variant's one catalog-item.")
+			v.fail(p+"/data", "'data' must hold the %s's one %s.", v.decl().Singular, r.Target)
 			return
 		}
 		data, p = list[0], p+"/data/0"
 	} else {
 		p += "/data"
 	}
-	if id, ok := v.identifier(data, p, store.ItemKind.Type()); ok {
+	if id, ok := v.identifier(data, p, r.Target); ok {
 		el.HasRelated, el.Related = true, []string{id}
 	}
 }

@@ -20,7 +20,11 @@ func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID s
 	if err != nil {
 		return store.Element{}, []*apierror.Error{apierror.Undecodable(err)}
 	}
-	v := &validator{p: p, kind: store.JobKindOf(p.Res.Entity.Kind, action), entity: p.Res}
+	kind, ok := store.JobKindOf(p.Res.Entity.Kind, action)
+	if !ok {
+		return store.Element{}, []*apierror.Error{apierror.InvalidPointer(apierror.PointerData, "This resource cannot be written.")}
+	}
+	v := &validator{p: p, kind: kind, entity: p.Res}
 	data, ok := v.data(doc)
 	if !ok {
 		return store.Element{}, v.errs

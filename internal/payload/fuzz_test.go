@@ -254,10 +254,10 @@ func checkAccepted(t *testing.T, j jobInfo, p *resource.Profile, req store.Creat
 			}
 		}
 		if el.HasRelated {
-			if j.action == "delete" || j.kind == store.VariantUpdate {
+			if j.action == "delete" || j.kind == jobVariantUpdate {
 				t.Errorf("%s element %d: has related %q; the job takes no relationships", j.name, i, el.Related)
 			}
-			if j.kind == store.VariantCreate && len(el.Related) != 1 {
+			if j.kind == jobVariantCreate && len(el.Related) != 1 {
 				t.Errorf("%s element %d: %d parent items, want 1", j.name, i, len(el.Related))
 			}
 			for _, id := range el.Related {

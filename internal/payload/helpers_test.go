@@ -64,15 +64,15 @@ type jobInfo struct {
 }
 
 var allJobs = []jobInfo{
-	{itemCreateJobs, "catalog-item-bulk-create-job", "items", "catalog-item", store.ItemCreate, "create", store.ItemKind},
-	{itemUpdateJobs, "catalog-item-bulk-update-job", "items", "catalog-item", store.ItemUpdate, "update", store.ItemKind},
-	{itemDeleteJobs, "catalog-item-bulk-delete-job", "items", "catalog-item", store.ItemDelete, "delete", store.ItemKind},
-	{variantCreateJobs, "catalog-variant-bulk-create-job", "variants", "catalog-variant", store.VariantCreate, "create", store.VariantKind},
-	{variantUpdateJobs, "catalog-variant-bulk-update-job", "variants", "catalog-variant", store.VariantUpdate, "update", store.VariantKind},
-	{variantDeleteJobs, "catalog-variant-bulk-delete-job", "variants", "catalog-variant", store.VariantDelete, "delete", store.VariantKind},
-	{categoryCreateJobs, "catalog-category-bulk-create-job", "categories", "catalog-category", store.CategoryCreate, "create", store.CategoryKind},
-	{categoryUpdateJobs, "catalog-category-bulk-update-job", "categories", "catalog-category", store.CategoryUpdate, "update", store.CategoryKind},
-	{categoryDeleteJobs, "catalog-category-bulk-delete-job", "categories", "catalog-category", store.CategoryDelete, "delete", store.CategoryKind},
+	{itemCreateJobs, "catalog-item-bulk-create-job", "items", "catalog-item", jobItemCreate, "create", itemKind},
+	{itemUpdateJobs, "catalog-item-bulk-update-job", "items", "catalog-item", jobItemUpdate, "update", itemKind},
+	{itemDeleteJobs, "catalog-item-bulk-delete-job", "items", "catalog-item", jobItemDelete, "delete", itemKind},
+	{variantCreateJobs, "catalog-variant-bulk-create-job", "variants", "catalog-variant", jobVariantCreate, "create", variantKind},
+	{variantUpdateJobs, "catalog-variant-bulk-update-job", "variants", "catalog-variant", jobVariantUpdate, "update", variantKind},
+	{variantDeleteJobs, "catalog-variant-bulk-delete-job", "variants", "catalog-variant", jobVariantDelete, "delete", variantKind},
+	{categoryCreateJobs, "catalog-category-bulk-create-job", "categories", "catalog-category", jobCategoryCreate, "create", categoryKind},
+	{categoryUpdateJobs, "catalog-category-bulk-update-job", "categories", "catalog-category", jobCategoryUpdate, "update", categoryKind},
+	{categoryDeleteJobs, "catalog-category-bulk-delete-job", "categories", "catalog-category", jobCategoryDelete, "delete", categoryKind},
 }
 
 // job returns the facts of the job resource name.
@@ -190,7 +190,7 @@ func bodyWithList(date, list string) string { return jobBodyWithList(itemUpdateJ
 // item returns a catalog item update element with external id ext and the
 // raw attributes object members attrs.
 func item(ext, attrs string) string {
-	return `{"type":"catalog-item","id":"` + store.ItemID(ext) + `","attributes":{` + attrs + `}}`
+	return `{"type":"catalog-item","id":"` + store.EntityID(ext) + `","attributes":{` + attrs + `}}`
 }
 
 // items returns n distinct minimal catalog item update elements.

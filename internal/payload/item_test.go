@@ -21,10 +21,10 @@ var attributeNames = []string{
 // updatableAttributes are the attributes an update job may set, per entity
 // kind (docs/klaviyo-behaviour.md §8.3, update element).
 var updatableAttributes = map[store.EntityKind][]string{
-	store.ItemKind: attributeNames,
-	store.VariantKind: {"title", "description", "sku", "inventory_policy", "inventory_quantity", "price", "url",
+	itemKind: attributeNames,
+	variantKind: {"title", "description", "sku", "inventory_policy", "inventory_quantity", "price", "url",
 		"image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"},
-	store.CategoryKind: {"name"},
+	categoryKind: {"name"},
 }
 
 func TestParseCreate_AttributeMaskBitsAreDistinct(t *testing.T) {
@@ -56,8 +56,8 @@ func TestParseCreate_NullAttributesFrom20240215(t *testing.T) {
 				}
 				got := parseOK(t, p.Date, b)
 				wantRequest(t, got, store.CreateRequest{
-					Kind:     store.ItemUpdate,
-					Elements: []store.Element{{ID: store.ItemID("A"), Set: store.ItemKind.SetOf(a)}},
+					Kind:     jobItemUpdate,
+					Elements: []store.Element{{ID: store.EntityID("A"), Set: itemKind.SetOf(a)}},
 					Pointer:  itemsPointer(p.Date),
 				})
 			})
@@ -74,8 +74,8 @@ func TestParseCreate_AllNullAttributesClearEverythingFrom20240215(t *testing.T) 
 	for _, date := range []string{revFirstNullable, revCategoriesOpt, revNewest} {
 		got := parseOK(t, date, body(date, item("A", attrs)))
 		wantRequest(t, got, store.CreateRequest{
-			Kind:     store.ItemUpdate,
-			Elements: []store.Element{{ID: store.ItemID("A"), Set: allAttrs}},
+			Kind:     jobItemUpdate,
+			Elements: []store.Element{{ID: store.EntityID("A"), Set: allAttrs}},
 			Pointer:  itemsPointer(date),
 		})
 	}

@@ -26,15 +26,15 @@ var sampleRevisions = []string{
 // must and may send (docs/klaviyo-behaviour.md §9.2 and §8.3), without
 // integration_type and catalog_type, which are checked but not kept.
 var createRequired = map[store.EntityKind][]string{
-	store.ItemKind:     {"external_id", "title", "description", "url"},
-	store.VariantKind:  {"external_id", "title", "description", "sku", "inventory_quantity", "price", "url"},
-	store.CategoryKind: {"external_id", "name"},
+	itemKind:     {"external_id", "title", "description", "url"},
+	variantKind:  {"external_id", "title", "description", "sku", "inventory_quantity", "price", "url"},
+	categoryKind: {"external_id", "name"},
 }
 
 var createOptional = map[store.EntityKind][]string{
-	store.ItemKind:     {"price", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"},
-	store.VariantKind:  {"inventory_policy", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"},
-	store.CategoryKind: {},
+	itemKind:     {"price", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"},
+	variantKind:  {"inventory_policy", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"},
+	categoryKind: {},
 }
 
 // updateAttrsAt are the attributes an update element of kind k may set at
@@ -103,9 +103,9 @@ func obj(members ...string) string {
 // kind k for external id ext, as body members.
 func requiredAttrs(k store.EntityKind, ext string) []string {
 	switch k {
-	case store.ItemKind:
+	case itemKind:
 		return []string{`"external_id":"` + ext + `"`, `"title":"T"`, `"description":"D"`, `"url":"https://x/p"`}
-	case store.VariantKind:
+	case variantKind:
 		return []string{`"external_id":"` + ext + `"`, `"title":"T"`, `"description":"D"`, `"sku":"S"`,
 			`"inventory_quantity":3`, `"price":2.5`, `"url":"https://x/v"`}
 	}
@@ -115,9 +115,9 @@ func requiredAttrs(k store.EntityKind, ext string) []string {
 // requiredValues are the values requiredAttrs parse to.
 func requiredValues(k store.EntityKind, ext string) []any {
 	switch k {
-	case store.ItemKind:
+	case itemKind:
 		return []any{"external_id", ext, "title", "T", "description", "D", "url", "https://x/p"}
-	case store.VariantKind:
+	case variantKind:
 		return []any{"external_id", ext, "title", "T", "description", "D", "sku", "S",
 			"inventory_quantity", 3.0, "price", 2.5, "url", "https://x/v"}
 	}
@@ -127,7 +127,7 @@ func requiredValues(k store.EntityKind, ext string) []any {
 // minimalCreate is the smallest valid create element of job j at date.
 func minimalCreate(j jobInfo, date, ext string, extra ...string) string {
 	members := []string{`"type":"` + j.entity + `"`, `"attributes":` + obj(append(requiredAttrs(j.ekind, ext), extra...)...)}
-	if j.kind == store.VariantCreate {
+	if j.kind == jobVariantCreate {
 		members = append(members, parentRel(date, "PARENT"))
 	}
 	return obj(members...)
@@ -140,7 +140,7 @@ func minimalCreateElement(j jobInfo, ext string) store.Element {
 		Set:    j.ekind.SetOf(createRequired[j.ekind]...),
 		Values: values(requiredValues(j.ekind, ext)...),
 	}
-	if j.kind == store.VariantCreate {
+	if j.kind == jobVariantCreate {
 		el.HasRelated, el.Related = true, []string{catalogID("PARENT")}
 	}
 	return el
@@ -170,15 +170,15 @@ func seedElements(name, date string) []string {
 	j := jobByName(name)
 	out := []string{minimalElement(j, date, "A")}
 	switch j.kind {
-	case store.ItemCreate:
+	case jobItemCreate:
 		out = append(out, fullItemCreate(date, "B"))
-	case store.VariantCreate:
+	case jobVariantCreate:
 		out = append(out, fullVariantCreate(date, "B"))
-	case store.CategoryCreate:
+	case jobCategoryCreate:
 		out = append(out, fullCategoryCreate("B"))
-	case store.VariantUpdate:
+	case jobVariantUpdate:
 		out = append(out, `{"type":"catalog-variant","id":"$custom:::$default:::V","attributes":{"title":"t","inventory_policy":2,"price":null}}`)
-	case store.CategoryUpdate:
+	case jobCategoryUpdate:
 		out = append(out, `{"type":"catalog-category","id":"$custom:::$default:::C","attributes":{"name":"n"},"relationships":{"items":{"data":[]}}}`)
 	}
 	return out
@@ -205,7 +205,7 @@ func fullItemCreate(date, ext string) string {
 func fullItemCreateElement(ext string) store.Element {
 	return store.Element{
 		ID:  catalogID(ext),
-		Set: store.ItemKind.SetOf("external_id", "title", "description", "url", "price", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"),
+		Set: itemKind.SetOf("external_id", "title", "description", "url", "price", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"),
 		Values: values(append([]any{"external_id", ext, "title", "Red Shoe", "description", "Size 9", "url", "https://x/p",
 			"price", 19.99}, mediaValues...)...),
 		HasRelated: true, Related: []string{catalogID("SHOES"), catalogID("SALE")},
@@ -221,7 +221,7 @@ func fullVariantCreate(date, ext string) string {
 func fullVariantCreateElement(ext string) store.Element {
 	return store.Element{
 		ID: catalogID(ext),
-		Set: store.VariantKind.SetOf("external_id", "title", "description", "sku", "inventory_quantity", "price", "url",
+		Set: variantKind.SetOf("external_id", "title", "description", "sku", "inventory_quantity", "price", "url",
 			"inventory_policy", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"),
 		Values: values(append([]any{"external_id", ext, "title", "Red Shoe 9", "description", "Size 9", "sku", "RS-9",
 			"inventory_quantity", 12.0, "price", 21.5, "url", "https://x/v", "inventory_policy", 1}, mediaValues...)...),
@@ -237,7 +237,7 @@ func fullCategoryCreate(ext string) string {
 func fullCategoryCreateElement(ext string) store.Element {
 	return store.Element{
 		ID:         catalogID(ext),
-		Set:        store.CategoryKind.SetOf("external_id", "name"),
+		Set:        categoryKind.SetOf("external_id", "name"),
 		Values:     values("external_id", ext, "name", "Shoes"),
 		HasRelated: true, Related: []string{catalogID("RED"), catalogID("BLUE")},
 	}
@@ -407,7 +407,7 @@ func TestJobs_CreateRequiresEachAttribute(t *testing.T) {
 			t.Run(name+"/"+date, func(t *testing.T) {
 				ep := elemPointer(name, date, 0)
 				rel := ""
-				if j.kind == store.VariantCreate {
+				if j.kind == jobVariantCreate {
 					rel = parentRel(date, "P")
 				}
 				// No attributes at all: one error per required attribute.
@@ -443,7 +443,7 @@ func TestJobs_CreateRequiredAttributesAreNeverNull(t *testing.T) {
 					members := requiredAttrs(j.ekind, "A")
 					members[i] = `"` + a + `":null`
 					el := obj(`"type":"`+j.entity+`"`, `"attributes":`+obj(members...))
-					if j.kind == store.VariantCreate {
+					if j.kind == jobVariantCreate {
 						el = obj(`"type":"`+j.entity+`"`, `"attributes":`+obj(members...), parentRel(date, "P"))
 					}
 					wantInvalid(t, parseJobFail(t, name, date, jobBody(name, date, el)),
@@ -548,7 +548,7 @@ func TestJobs_CreateAttributeValues(t *testing.T) {
 		got := parseJobOK(t, variantCreateJobs, date, jobBody(variantCreateJobs, date,
 			minimalCreate(j, date, "A", fmt.Sprintf(`"inventory_policy":%d`, p))))
 		want := minimalCreateElement(j, "A")
-		want.Set |= store.VariantKind.SetOf("inventory_policy")
+		want.Set |= variantKind.SetOf("inventory_policy")
 		want.Values.Int = ptr(p)
 		wantRequest(t, got, requestOf(variantCreateJobs, date, want))
 	}
@@ -714,7 +714,7 @@ func TestJobs_VariantCreateParentPerRevision(t *testing.T) {
 	for _, date := range revisions() {
 		for _, s := range variantParentShapes {
 			t.Run(date+"/"+s.name, func(t *testing.T) {
-				el := obj(`"type":"catalog-variant"`, `"attributes":`+obj(requiredAttrs(store.VariantKind, "V")...), s.rel)
+				el := obj(`"type":"catalog-variant"`, `"attributes":`+obj(requiredAttrs(variantKind, "V")...), s.rel)
 				b := jobBody(variantCreateJobs, date, el)
 				related, errs := wantVariantParent(date, s)
 				if errs != nil {
@@ -758,12 +758,12 @@ func TestJobs_UpdateAcceptsTheKindsAttributes(t *testing.T) {
 			el := `{"type":"catalog-variant","id":"$custom:::$default:::V","attributes":{` + attrs + `}}`
 			got := parseJobOK(t, variantUpdateJobs, date, jobBody(variantUpdateJobs, date, el))
 			wantRequest(t, got, requestOf(variantUpdateJobs, date, store.Element{ID: catalogID("V"),
-				Set: store.VariantKind.SetOf(updateAttrsAt(store.VariantKind, date)...), Values: values(vals...)}))
+				Set: variantKind.SetOf(updateAttrsAt(variantKind, date)...), Values: values(vals...)}))
 
 			el = `{"type":"catalog-category","id":"$custom:::$default:::C","attributes":{"name":"Shoes"}}`
 			got = parseJobOK(t, categoryUpdateJobs, date, jobBody(categoryUpdateJobs, date, el))
 			wantRequest(t, got, requestOf(categoryUpdateJobs, date, store.Element{ID: catalogID("C"),
-				Set: store.CategoryKind.SetOf("name"), Values: values("name", "Shoes")}))
+				Set: categoryKind.SetOf("name"), Values: values("name", "Shoes")}))
 		})
 	}
 }
@@ -778,7 +778,7 @@ func TestJobs_UpdateSKUFrom20230222(t *testing.T) {
 				return
 			}
 			wantRequest(t, parseJobOK(t, variantUpdateJobs, date, b), requestOf(variantUpdateJobs, date,
-				store.Element{ID: catalogID("V"), Set: store.VariantKind.SetOf("sku"), Values: values("sku", "NEW")}))
+				store.Element{ID: catalogID("V"), Set: variantKind.SetOf("sku"), Values: values("sku", "NEW")}))
 		})
 	}
 }
@@ -788,11 +788,11 @@ func TestJobs_UpdateRefusesCreateOnlyAttributes(t *testing.T) {
 		j := job(t, name)
 		others := []string{"external_id", "integration_type", "catalog_type", "id", "created", "updated"}
 		switch j.ekind {
-		case store.ItemKind:
+		case itemKind:
 			others = append(others, "sku", "inventory_policy", "name")
-		case store.VariantKind:
+		case variantKind:
 			others = append(others, "name", "item")
-		case store.CategoryKind:
+		case categoryKind:
 			others = append(others, "title", "description", "url", "price", "published")
 		}
 		for _, date := range []string{revFirst, revFirstSKU, revMiddle, revNewest} {
@@ -869,7 +869,7 @@ func TestJobs_CategoryUpdateReplacesItems(t *testing.T) {
 				if has && related == nil {
 					related = []string{}
 				}
-				return requestOf(categoryUpdateJobs, date, store.Element{ID: catalogID("C"), Set: store.CategoryKind.SetOf("name"),
+				return requestOf(categoryUpdateJobs, date, store.Element{ID: catalogID("C"), Set: categoryKind.SetOf("name"),
 					Values: values("name", "N"), HasRelated: has, Related: related})
 			}
 			got := parseJobOK(t, categoryUpdateJobs, date, jobBody(categoryUpdateJobs, date,

@@ -20,12 +20,12 @@ const fullAttrs = `"title":"Red Shoe","description":"Size 9, leather","url":"htt
 	`"custom_metadata":{"z":1,"a":[true,null,"x"],"m":{"n":-2.50}},"price":19.99,"published":true`
 
 // allAttrs is the set of every updatable item attribute.
-var allAttrs = store.ItemKind.SetOf("title", "description", "url", "image_full_url", "image_thumbnail_url",
+var allAttrs = itemKind.SetOf("title", "description", "url", "image_full_url", "image_thumbnail_url",
 	"images", "custom_metadata", "price", "published")
 
 func fullItem(ext string) store.Element {
 	return store.Element{
-		ID:  store.ItemID(ext),
+		ID:  store.EntityID(ext),
 		Set: allAttrs,
 		Values: values(
 			"title", "Red Shoe",
@@ -48,7 +48,7 @@ func TestParseCreate_AcceptsEveryAttributeAtEveryRevision(t *testing.T) {
 			b := body(p.Date, item("RED-1", fullAttrs), item("RED-2", fullAttrs))
 			got := parseOK(t, p.Date, b)
 			wantRequest(t, got, store.CreateRequest{
-				Kind:     store.ItemUpdate,
+				Kind:     jobItemUpdate,
 				Elements: []store.Element{fullItem("RED-1"), fullItem("RED-2")},
 				Pointer:  itemsPointer(p.Date),
 			})
@@ -87,7 +87,7 @@ func TestParseCreate_ProfileShapeMatchesFacts(t *testing.T) {
 }
 
 func TestParseCreate_SetsOnlyTheAttributesSent(t *testing.T) {
-	set := store.ItemKind.SetOf
+	set := itemKind.SetOf
 	cases := []struct {
 		attrs string
 		set   store.AttrSet
@@ -115,8 +115,8 @@ func TestParseCreate_SetsOnlyTheAttributesSent(t *testing.T) {
 			t.Run(date+"/"+c.attrs, func(t *testing.T) {
 				got := parseOK(t, date, body(date, item("A", c.attrs)))
 				wantRequest(t, got, store.CreateRequest{
-					Kind:     store.ItemUpdate,
-					Elements: []store.Element{{ID: store.ItemID("A"), Set: c.set, Values: c.want}},
+					Kind:     jobItemUpdate,
+					Elements: []store.Element{{ID: store.EntityID("A"), Set: c.set, Values: c.want}},
 					Pointer:  itemsPointer(date),
 				})
 			})
@@ -130,7 +130,7 @@ func TestParseCreate_KeepsItemsInRequestOrder(t *testing.T) {
 	for _, u := range got.Elements {
 		ids = append(ids, u.ID)
 	}
-	want := []string{store.ItemID("Z"), store.ItemID("A"), store.ItemID("M")}
+	want := []string{store.EntityID("Z"), store.EntityID("A"), store.EntityID("M")}
 	if !reflect.DeepEqual(ids, want) {
 		t.Errorf("got ids %q, want %q", ids, want)
 	}
@@ -138,7 +138,7 @@ func TestParseCreate_KeepsItemsInRequestOrder(t *testing.T) {
 
 func TestParseCreate_AcceptsOddExternalIDs(t *testing.T) {
 	for _, ext := range []string{"x", "a:::b", "with space", "ünï/cødé?#", `quote"d`} {
-		id := store.ItemID(ext)
+		id := store.EntityID(ext)
 		b := body(revNewest, `{"type":"catalog-item","id":`+jsonString(id)+`,"attributes":{}}`)
 		got := parseOK(t, revNewest, b)
 		if got.Elements[0].ID != id {
@@ -177,8 +177,8 @@ func TestParseCreate_AcceptsCategoriesWithData(t *testing.T) {
 			it := `{"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"}` + c.rel + `}`
 			got := parseOK(t, p.Date, body(p.Date, it))
 			wantRequest(t, got, store.CreateRequest{
-				Kind: store.ItemUpdate,
-				Elements: []store.Element{{ID: catalogID("A"), Set: store.ItemKind.SetOf("title"), Values: values("title", "t"),
+				Kind: jobItemUpdate,
+				Elements: []store.Element{{ID: catalogID("A"), Set: itemKind.SetOf("title"), Values: values("title", "t"),
 					HasRelated: c.hasRelated, Related: c.related}},
 				Pointer: itemsPointer(p.Date),
 			})
@@ -225,9 +225,9 @@ func TestParseCreate_ItemCountLimits(t *testing.T) {
 				if len(got.Elements) != 100 {
 					t.Fatalf("got %d items, want 100", len(got.Elements))
 				}
-				if got.Elements[99].ID != store.ItemID("SKU-099") || got.Pointer != itemsPointer(date) {
+				if got.Elements[99].ID != store.EntityID("SKU-099") || got.Pointer != itemsPointer(date) {
 					t.Errorf("got last id %q pointer %q, want %q %q", got.Elements[99].ID, got.Pointer,
-						store.ItemID("SKU-099"), itemsPointer(date))
+						store.EntityID("SKU-099"), itemsPointer(date))
 				}
 			})
 			t.Run("zero", func(t *testing.T) {
@@ -339,7 +339,7 @@ func TestParseCreate_IgnoresUnknownTopLevelAndDataMembers(t *testing.T) {
 	b := `{"jsonapi":{"version":"1.0"},"meta":{},"data":{"type":"` + jobType + `","id":"ignored",` +
 		`"attributes":{"items":{"data":[` + item("A", `"title":"t"`) + `]}}}}`
 	got := parseOK(t, revNewest, b)
-	if len(got.Elements) != 1 || got.Elements[0].ID != store.ItemID("A") {
+	if len(got.Elements) != 1 || got.Elements[0].ID != store.EntityID("A") {
 		t.Errorf("got %+v, want the one item", got.Elements)
 	}
 }

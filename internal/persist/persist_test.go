@@ -34,11 +34,11 @@ func sampleAccounts(t *testing.T) []store.Export {
 	for _, key := range []string{"pk_a", "pk_b"} {
 		a, _ := s.Mutable(key)
 		st := store.AccountState{
-			Jobs: map[store.JobKind][]store.JobState{store.ItemUpdate: {{
+			Jobs: map[store.JobKind][]store.JobState{jobItemUpdate: {{
 				ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 				TotalCount: 1, Items: []string{"$custom:::$default:::A"}, Errors: []store.JobError{},
 			}}},
-			Entities: map[store.EntityKind][]json.RawMessage{store.ItemKind: {json.RawMessage(`{"external_id":"A"}`)}},
+			Entities: map[store.EntityKind][]json.RawMessage{itemKind: {json.RawMessage(`{"external_id":"A"}`)}},
 		}
 		if probs, err := a.Replace(st, store.ReplaceOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); len(probs) > 0 || err != nil {
 			t.Fatal(probs, err)
@@ -68,8 +68,8 @@ func TestSaveLoad_RoundTrip(t *testing.T) {
 	if err := got.Accounts(func(a store.AccountState) error { accounts = append(accounts, a); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(accounts) != 2 || accounts[1].Account != "pk_b" || accounts[0].Jobs[store.ItemUpdate][0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" ||
-		!strings.Contains(string(accounts[0].Entities[store.ItemKind][0]), `"id":"$custom:::$default:::A"`) {
+	if len(accounts) != 2 || accounts[1].Account != "pk_b" || accounts[0].Jobs[jobItemUpdate][0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" ||
+		!strings.Contains(string(accounts[0].Entities[itemKind][0]), `"id":"$custom:::$default:::A"`) {
 		t.Fatalf("%+v", accounts)
 	}
 	stop := errors.New("stop")

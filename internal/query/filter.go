@@ -52,7 +52,7 @@ func ParseFilter(s string, fields []resource.FilterField) ([]Term, *apierror.Err
 func StatusFilter(terms []Term) store.StatusSet {
 	set := store.AllStatuses
 	for _, t := range terms {
-		if t.Field.Target == resource.FilterStatus {
+		if t.Field.Status {
 			st, _ := store.ParseStatus(t.Str)
 			set &= store.Only(st)
 		}

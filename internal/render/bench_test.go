@@ -15,7 +15,7 @@ import (
 var benchRevisions = []string{"2022-10-17", "2026-07-15"}
 
 // benchParams seed the benchmarked pages: 100 realistic jobs.
-var benchParams = fixtures.Params{Seed: 1, Jobs: 100, Items: 200, Variants: 300, Categories: 20}
+var benchParams = fixtures.Params{Seed: 1, Jobs: 100, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}}
 
 // benchJobs returns a page of 100 realistic jobs of kind.
 func benchJobs(kind store.JobKind) []*store.Job {
@@ -26,7 +26,7 @@ func benchJobs(kind store.JobKind) []*store.Job {
 // renderer inputs.
 func benchPage(b *testing.B, date string) (*render.Renderer, []*store.Job, render.Links, []string) {
 	b.Helper()
-	return benchPageOf(b, "catalog-item-bulk-update-jobs", store.ItemUpdate, date)
+	return benchPageOf(b, "catalog-item-bulk-update-jobs", jobItemUpdate, date)
 }
 
 // benchPageOf returns a page of 100 realistic jobs of the resource name
@@ -73,7 +73,7 @@ func BenchmarkRenderPage(b *testing.B) {
 func BenchmarkRenderPageCategoryDelete(b *testing.B) {
 	for _, date := range benchRevisions {
 		b.Run(date, func(b *testing.B) {
-			r, jobs, links, hints := benchPageOf(b, "catalog-category-bulk-delete-jobs", store.CategoryDelete, date)
+			r, jobs, links, hints := benchPageOf(b, "catalog-category-bulk-delete-jobs", jobCategoryDelete, date)
 			benchRender(b, r, jobs, links, hints)
 		})
 	}

@@ -138,28 +138,28 @@ func itemFields(sel ...string) resource.FieldSet { return fieldSet(itemFieldName
 // completeJob is a finished item update job with one failed item.
 func completeJob() *store.Job {
 	return &store.Job{
-		ID: jobID, Kind: store.ItemUpdate, Status: store.Complete, CreatedAt: created, CompletedAt: completed, ExpiresAt: expires,
+		ID: jobID, Kind: jobItemUpdate, Status: store.Complete, CreatedAt: created, CompletedAt: completed, ExpiresAt: expires,
 		Total: 2, Completed: 1, Failed: 1,
 		Errors: []store.JobError{{ID: "6f1c0a52-3c8e-4a3e-9d55-0c8d1f0e7a11", Code: "not_found", Title: "Not found.",
 			Detail: "A catalog-item with id $custom:::$default:::GONE does not exist.", Pointer: "/data/attributes/items/data/1/id"}},
-		IDs: []string{store.ItemID("SKU-1"), store.ItemID("GONE")},
+		IDs: []string{store.EntityID("SKU-1"), store.EntityID("GONE")},
 	}
 }
 
 // queuedJob is an item update job that has not started: no completion or
 // expiry time.
 func queuedJob() *store.Job {
-	return &store.Job{ID: jobID2, Kind: store.ItemUpdate, Status: store.Queued, CreatedAt: created, Total: 1,
-		IDs: []string{store.ItemID("SKU-1")}}
+	return &store.Job{ID: jobID2, Kind: jobItemUpdate, Status: store.Queued, CreatedAt: created, Total: 1,
+		IDs: []string{store.EntityID("SKU-1")}}
 }
 
 // item returns a catalog item with only its id set.
-func item(id string) *store.Entity { return &store.Entity{Kind: store.ItemKind, ID: id} }
+func item(id string) *store.Entity { return &store.Entity{Kind: itemKind, ID: id} }
 
 // fullItem is a catalog item with every attribute set.
 func fullItem() *store.Entity {
 	it := &store.Entity{
-		Kind: store.ItemKind, ID: store.ItemID("SKU-1"), ExternalID: "SKU-1",
+		Kind: itemKind, ID: store.EntityID("SKU-1"), ExternalID: "SKU-1",
 		Imgs: ptr([]string{"https://shop.example.com/i/sku-1.jpg"}),
 		Meta: json.RawMessage(`{"b":1,"a":"<x>"}`), Pub: ptr(true),
 		Created: created, Updated: completed,

@@ -31,7 +31,7 @@ func TestItem_AllAttributesWithValues(t *testing.T) {
 }
 
 func TestItem_NullsForNilPointersAndZeroTimes(t *testing.T) {
-	b := renderItem(t, "2024-02-15", resource.AllFields, &store.Entity{Kind: store.ItemKind, ID: store.ItemID("X"), ExternalID: "X"})
+	b := renderItem(t, "2024-02-15", resource.AllFields, &store.Entity{Kind: itemKind, ID: store.EntityID("X"), ExternalID: "X"})
 	got := string(rawAt(t, b, "included", 0, "attributes"))
 	want := `{"external_id":"X","title":null,"description":null,"price":null,"url":null,"image_full_url":null,` +
 		`"image_thumbnail_url":null,"images":null,"custom_metadata":null,"published":null,"created":null,"updated":null}`
@@ -41,7 +41,7 @@ func TestItem_NullsForNilPointersAndZeroTimes(t *testing.T) {
 }
 
 func TestItem_EmptyValuesAreNotNull(t *testing.T) {
-	it := &store.Entity{Kind: store.ItemKind, ID: store.ItemID("X"), Imgs: ptr([]string{}),
+	it := &store.Entity{Kind: itemKind, ID: store.EntityID("X"), Imgs: ptr([]string{}),
 		Meta: json.RawMessage(`{}`), Pub: ptr(false)}
 	it.Str[store.StrTitle] = ptr("")
 	it.Num[store.NumPrice] = ptr(0.0)
@@ -115,7 +115,7 @@ func TestItem_CustomMetadataIsWrittenVerbatim(t *testing.T) {
 		`{"html":"<b>&</b>","esc":"\u003c","q":"a\"b","ls":"\u2028"}`,
 		`{"u":"snö ☃ 😀"}`,
 	} {
-		b := renderItem(t, "2026-07-15", itemFields("custom_metadata"), &store.Entity{Kind: store.ItemKind, ID: "x", Meta: json.RawMessage(raw)})
+		b := renderItem(t, "2026-07-15", itemFields("custom_metadata"), &store.Entity{Kind: itemKind, ID: "x", Meta: json.RawMessage(raw)})
 		decode(t, b)
 		if got := string(rawAt(t, b, "included", 0, "attributes")); got != `{"custom_metadata":`+raw+`}` {
 			t.Errorf("got %s, want custom_metadata %s", got, raw)
@@ -125,7 +125,7 @@ func TestItem_CustomMetadataIsWrittenVerbatim(t *testing.T) {
 
 func TestItem_EscapesOddStrings(t *testing.T) {
 	for _, s := range oddStrings {
-		it := &store.Entity{Kind: store.ItemKind, ID: s, ExternalID: s, Imgs: ptr([]string{s, s})}
+		it := &store.Entity{Kind: itemKind, ID: s, ExternalID: s, Imgs: ptr([]string{s, s})}
 		for _, slot := range []int{store.StrTitle, store.StrDescription, store.StrURL, store.StrImageFullURL, store.StrImageThumbnailURL} {
 			it.Str[slot] = ptr(s)
 		}
@@ -151,12 +151,12 @@ func TestItem_EscapesOddStrings(t *testing.T) {
 
 func TestItem_LinksPathEscapeTheItemID(t *testing.T) {
 	cases := map[string]string{
-		store.ItemID("SKU-1"):        "$custom:::$default:::SKU-1",
-		store.ItemID("a b/c?d#e%f"):  "$custom:::$default:::a%20b%2Fc%3Fd%23e%25f",
-		store.ItemID(`q"u\o`):        "$custom:::$default:::q%22u%5Co",
-		store.ItemID("snö"):          "$custom:::$default:::sn%C3%B6",
-		store.ItemID("ctl\n\x01"):    "$custom:::$default:::ctl%0A%01",
-		store.ItemID("semi;comma,x"): "$custom:::$default:::semi%3Bcomma%2Cx",
+		store.EntityID("SKU-1"):        "$custom:::$default:::SKU-1",
+		store.EntityID("a b/c?d#e%f"):  "$custom:::$default:::a%20b%2Fc%3Fd%23e%25f",
+		store.EntityID(`q"u\o`):        "$custom:::$default:::q%22u%5Co",
+		store.EntityID("snö"):          "$custom:::$default:::sn%C3%B6",
+		store.EntityID("ctl\n\x01"):    "$custom:::$default:::ctl%0A%01",
+		store.EntityID("semi;comma,x"): "$custom:::$default:::semi%3Bcomma%2Cx",
 	}
 	for id, seg := range cases {
 		doc := decode(t, renderItem(t, "2026-07-15", 0, item(id)))

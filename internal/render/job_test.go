@@ -75,7 +75,7 @@ func TestJob_AllFieldsRenderInTheDocumentedOrder(t *testing.T) {
 }
 
 func TestJob_NullsForZeroTimesAndZeroCounts(t *testing.T) {
-	j := &store.Job{ID: jobID, Kind: store.ItemUpdate, Status: store.Processing}
+	j := &store.Job{ID: jobID, Kind: jobItemUpdate, Status: store.Processing}
 	b := renderer(profile(t, "2024-02-15")).JobDoc(nil, j, nil, oneSelf, nil)
 	got := string(rawAt(t, b, "data", "attributes"))
 	want := `{"status":"processing","created_at":null,"total_count":0,"completed_count":0,"failed_count":0,` +
@@ -97,7 +97,7 @@ func TestJob_StatusNames(t *testing.T) {
 		store.Complete: "complete", store.Cancelled: "cancelled"} {
 		r := renderer(profile(t, "2026-07-15"))
 		r.Fields = jobFields("status")
-		b := r.JobDoc(nil, &store.Job{ID: jobID, Kind: store.ItemUpdate, Status: s}, nil, oneSelf, nil)
+		b := r.JobDoc(nil, &store.Job{ID: jobID, Kind: jobItemUpdate, Status: s}, nil, oneSelf, nil)
 		if got := string(rawAt(t, b, "data", "attributes")); got != `{"status":"`+want+`"}` {
 			t.Errorf("status %d: got %s", s, got)
 		}
@@ -126,7 +126,7 @@ func TestJob_TimestampsAreUTCWithMicrosecondsOnlyWhenNonZero(t *testing.T) {
 	r := renderer(profile(t, "2026-07-15"))
 	r.Fields = jobFields("created_at", "completed_at", "expires_at")
 	for _, c := range cases {
-		b := r.JobDoc(nil, &store.Job{ID: jobID, Kind: store.ItemUpdate, CreatedAt: c.in, CompletedAt: c.in, ExpiresAt: c.in}, nil, oneSelf, nil)
+		b := r.JobDoc(nil, &store.Job{ID: jobID, Kind: jobItemUpdate, CreatedAt: c.in, CompletedAt: c.in, ExpiresAt: c.in}, nil, oneSelf, nil)
 		want := `{"created_at":` + c.want + `,"completed_at":` + c.want + `,"expires_at":` + c.want + `}`
 		if got := string(rawAt(t, b, "data", "attributes")); got != want {
 			t.Errorf("%v:\n got %s\nwant %s", c.in, got, want)
@@ -209,7 +209,7 @@ func TestJob_EscapesOddStrings(t *testing.T) {
 
 func TestJob_EscapesTheWayKlaviyoWritesJSON(t *testing.T) {
 	// UTF-8 kept, HTML kept, control characters and U+2028/U+2029 escaped.
-	j := &store.Job{ID: "a\"b\\c\n\x01<&>ü\u2028😀", Kind: store.ItemUpdate}
+	j := &store.Job{ID: "a\"b\\c\n\x01<&>ü\u2028😀", Kind: jobItemUpdate}
 	r := renderer(profile(t, "2026-07-15"))
 	r.Fields = 0
 	b := r.JobDoc(nil, j, nil, "", nil)
@@ -221,7 +221,7 @@ func TestJob_EscapesTheWayKlaviyoWritesJSON(t *testing.T) {
 
 func TestJob_RelationshipDataKeepsItemOrder(t *testing.T) {
 	j := completeJob()
-	j.IDs = []string{store.ItemID("C"), store.ItemID("A"), store.ItemID("B"), store.ItemID("A")}
+	j.IDs = []string{store.EntityID("C"), store.EntityID("A"), store.EntityID("B"), store.EntityID("A")}
 	b := renderer(profile(t, "2022-10-17")).JobDoc(nil, j, nil, oneSelf, nil)
 	var data []struct{ Type, ID string }
 	if err := json.Unmarshal(rawAt(t, b, "data", "relationships", "items", "data"), &data); err != nil {

@@ -149,10 +149,10 @@ func TestJobDoc_MembersOfEveryJobResource(t *testing.T) {
 // fullVariant is a catalog variant with every attribute set.
 func fullVariant() *store.Entity {
 	v := &store.Entity{
-		Kind: store.VariantKind, ID: store.EntityID("SKU-1-V1"), ExternalID: "SKU-1-V1",
+		Kind: variantKind, ID: store.EntityID("SKU-1-V1"), ExternalID: "SKU-1-V1",
 		Imgs: ptr([]string{"https://shop.example.com/i/sku-1-v1.jpg"}), Int: ptr(1),
 		Meta: json.RawMessage(`{"size":9}`), Pub: ptr(false), Created: created, Updated: completed,
-		Item: store.ItemID("SKU-1"),
+		Item: store.EntityID("SKU-1"),
 	}
 	v.Str[store.StrTitle] = ptr("Red Shoe 9")
 	v.Str[store.StrDescription] = ptr("Size 9")
@@ -168,7 +168,7 @@ func fullVariant() *store.Entity {
 // fullCategory is a catalog category with every attribute set (created is
 // kept but never rendered).
 func fullCategory() *store.Entity {
-	c := &store.Entity{Kind: store.CategoryKind, ID: store.EntityID("CAT-1"), ExternalID: "CAT-1",
+	c := &store.Entity{Kind: categoryKind, ID: store.EntityID("CAT-1"), ExternalID: "CAT-1",
 		Created: created, Updated: completed}
 	c.Str[store.StrName] = ptr("Shoes")
 	return c
@@ -241,14 +241,14 @@ func TestIncludedEntities_SparseFieldsetsAndNulls(t *testing.T) {
 			`{"sku":"RS-9","price":21.5}`},
 		{"catalog-variant-bulk-update-jobs", fullVariant(), variantFieldNames, []string{"inventory_quantity", "inventory_policy"},
 			`{"inventory_policy":1,"inventory_quantity":12.0}`},
-		{"catalog-variant-bulk-update-jobs", &store.Entity{Kind: store.VariantKind, ID: "x"}, variantFieldNames, variantAttrs,
+		{"catalog-variant-bulk-update-jobs", &store.Entity{Kind: variantKind, ID: "x"}, variantFieldNames, variantAttrs,
 			`{"external_id":"","title":null,"description":null,"sku":null,"inventory_policy":null,"inventory_quantity":null,` +
 				`"price":null,"url":null,"image_full_url":null,"image_thumbnail_url":null,"images":null,"custom_metadata":null,` +
 				`"published":null,"created":null,"updated":null}`},
 		{"catalog-category-bulk-create-jobs", fullCategory(), categoryFieldNames, []string{"updated", "name"},
 			`{"name":"Shoes","updated":"2026-09-30T23:56:01+00:00"}`},
 		{"catalog-category-bulk-update-jobs", fullCategory(), categoryFieldNames, []string{"id"}, `{}`},
-		{"catalog-category-bulk-update-jobs", &store.Entity{Kind: store.CategoryKind, ID: "x"}, categoryFieldNames, categoryAttrs,
+		{"catalog-category-bulk-update-jobs", &store.Entity{Kind: categoryKind, ID: "x"}, categoryFieldNames, categoryAttrs,
 			`{"external_id":"","name":null,"updated":null}`},
 	}
 	for _, c := range cases {
@@ -290,7 +290,7 @@ func TestJobs_ExactListOfCategoryDeleteJobsAt20231215(t *testing.T) {
 // TestJobDoc_ExactPostOfVariantDeleteJobAt20240215: the last revision whose
 // delete-job POST answers carry relationship data (and job_id is gone).
 func TestJobDoc_ExactPostOfVariantDeleteJobAt20240215(t *testing.T) {
-	j := &store.Job{ID: jobID2, Kind: store.VariantDelete, Status: store.Queued, CreatedAt: created, Total: 2,
+	j := &store.Job{ID: jobID2, Kind: jobVariantDelete, Status: store.Queued, CreatedAt: created, Total: 2,
 		IDs: []string{store.EntityID("V-1"), store.EntityID("V-2")}, Errors: []store.JobError{}}
 	r := renderer(profileOf(t, "catalog-variant-bulk-delete-jobs", "2024-02-15"))
 	r.Write = true
@@ -309,7 +309,7 @@ func TestJobDoc_ExactPostOfVariantDeleteJobAt20240215(t *testing.T) {
 // TestJobDoc_ExactPostOfCategoryCreateJobAt20260715: a POST answer of the
 // newest revision: no relationship data, document links.self and hints.
 func TestJobDoc_ExactPostOfCategoryCreateJobAt20260715(t *testing.T) {
-	j := &store.Job{ID: jobID2, Kind: store.CategoryCreate, Status: store.Queued, CreatedAt: created, Total: 1,
+	j := &store.Job{ID: jobID2, Kind: jobCategoryCreate, Status: store.Queued, CreatedAt: created, Total: 1,
 		IDs: []string{store.EntityID("CAT-1")}, Errors: []store.JobError{}}
 	r := renderer(profileOf(t, "catalog-category-bulk-create-jobs", "2026-07-15"))
 	r.Write = true

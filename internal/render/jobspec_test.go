@@ -36,23 +36,23 @@ var variantAttrs = []string{"external_id", "title", "description", "sku", "inven
 var categoryAttrs = []string{"external_id", "name", "updated"}
 
 var (
-	items      = entitySpec{"catalog-items", "catalog-item", store.ItemKind, itemAttrs, "variants"}
-	variants   = entitySpec{"catalog-variants", "catalog-variant", store.VariantKind, variantAttrs, "item"}
-	categories = entitySpec{"catalog-categories", "catalog-category", store.CategoryKind, categoryAttrs, "items"}
+	items      = entitySpec{"catalog-items", "catalog-item", itemKind, itemAttrs, "variants"}
+	variants   = entitySpec{"catalog-variants", "catalog-variant", variantKind, variantAttrs, "item"}
+	categories = entitySpec{"catalog-categories", "catalog-category", categoryKind, categoryAttrs, "items"}
 )
 
 // jobSpecs are the nine bulk job resources (docs/klaviyo-behaviour.md §8.1
 // table).
 var jobSpecs = []jobSpec{
-	{"catalog-item-bulk-create-jobs", "catalog-item-bulk-create-job", "create", store.ItemCreate, "items", items, true},
-	{"catalog-item-bulk-update-jobs", "catalog-item-bulk-update-job", "update", store.ItemUpdate, "items", items, true},
-	{"catalog-item-bulk-delete-jobs", "catalog-item-bulk-delete-job", "delete", store.ItemDelete, "items", items, false},
-	{"catalog-variant-bulk-create-jobs", "catalog-variant-bulk-create-job", "create", store.VariantCreate, "variants", variants, true},
-	{"catalog-variant-bulk-update-jobs", "catalog-variant-bulk-update-job", "update", store.VariantUpdate, "variants", variants, true},
-	{"catalog-variant-bulk-delete-jobs", "catalog-variant-bulk-delete-job", "delete", store.VariantDelete, "variants", variants, false},
-	{"catalog-category-bulk-create-jobs", "catalog-category-bulk-create-job", "create", store.CategoryCreate, "categories", categories, true},
-	{"catalog-category-bulk-update-jobs", "catalog-category-bulk-update-job", "update", store.CategoryUpdate, "categories", categories, true},
-	{"catalog-category-bulk-delete-jobs", "catalog-category-bulk-delete-job", "delete", store.CategoryDelete, "categories", categories, false},
+	{"catalog-item-bulk-create-jobs", "catalog-item-bulk-create-job", "create", jobItemCreate, "items", items, true},
+	{"catalog-item-bulk-update-jobs", "catalog-item-bulk-update-job", "update", jobItemUpdate, "items", items, true},
+	{"catalog-item-bulk-delete-jobs", "catalog-item-bulk-delete-job", "delete", jobItemDelete, "items", items, false},
+	{"catalog-variant-bulk-create-jobs", "catalog-variant-bulk-create-job", "create", jobVariantCreate, "variants", variants, true},
+	{"catalog-variant-bulk-update-jobs", "catalog-variant-bulk-update-job", "update", jobVariantUpdate, "variants", variants, true},
+	{"catalog-variant-bulk-delete-jobs", "catalog-variant-bulk-delete-job", "delete", jobVariantDelete, "variants", variants, false},
+	{"catalog-category-bulk-create-jobs", "catalog-category-bulk-create-job", "create", jobCategoryCreate, "categories", categories, true},
+	{"catalog-category-bulk-update-jobs", "catalog-category-bulk-update-job", "update", jobCategoryUpdate, "categories", categories, true},
+	{"catalog-category-bulk-delete-jobs", "catalog-category-bulk-delete-job", "delete", jobCategoryDelete, "categories", categories, false},
 }
 
 // itemUpdate is the resource the original tests were written for.

@@ -260,7 +260,7 @@ func (r *Renderer) entityHead(b []byte, ep *resource.Profile, e *store.Entity, f
 		}
 		b = appendKey(b, a.Key, first)
 		first = false
-		b = a.AppendJSON(b, e)
+		b = store.AppendAttr(b, e, i)
 	}
 	b = append(b, '}')
 	if mode != relNone {

@@ -228,7 +228,7 @@ func TestList_ExactDocumentAt20221017(t *testing.T) {
 func TestOne_ExactDocumentAt20260715(t *testing.T) {
 	r := renderer(profile(t, "2026-07-15"))
 	r.Include = true
-	priced := item(store.ItemID("SKU-1"))
+	priced := item(store.EntityID("SKU-1"))
 	priced.ExternalID = "SKU-1"
 	priced.Num[store.NumPrice] = ptr(20.0)
 	got := r.JobDoc(nil, queuedJob(), []*store.Entity{priced}, oneSelf, []string{"Poll it."})
@@ -279,7 +279,7 @@ func TestOne_HasTheMembersEachRevisionImplies(t *testing.T) {
 					if len(inc) != 1 {
 						t.Fatalf("got %d included, want 1", len(inc))
 					}
-					checkItem(t, p.Date, inc[0].(map[string]any), store.ItemID("SKU-1"))
+					checkItem(t, p.Date, inc[0].(map[string]any), store.EntityID("SKU-1"))
 				}
 				if factDocumentSelfLink(p.Date) {
 					l := obj(t, doc, "links")

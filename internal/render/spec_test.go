@@ -13,7 +13,7 @@ import (
 const specPath = "/api/catalog-item-bulk-update-jobs"
 
 // fixtureParams are the seeded catalog's sizes; Jobs is set per call.
-var fixtureParams = fixtures.Params{Seed: 1, Items: 200, Variants: 300, Categories: 20}
+var fixtureParams = fixtures.Params{Seed: 1, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}}
 
 // fixtureJobs returns n realistic seeded jobs of kind.
 func fixtureJobs(t testing.TB, kind store.JobKind, n int) []*store.Job {
@@ -49,7 +49,7 @@ func fixtureEntities(t testing.TB, kind store.EntityKind) map[string]*store.Enti
 // fixtureAccount returns realistic seeded item update jobs and items.
 func fixtureAccount(t testing.TB, jobs int) ([]*store.Job, map[string]*store.Entity) {
 	t.Helper()
-	return fixtureJobs(t, store.ItemUpdate, jobs), fixtureEntities(t, store.ItemKind)
+	return fixtureJobs(t, jobItemUpdate, jobs), fixtureEntities(t, itemKind)
 }
 
 // includedOf returns the entities of j the account holds, in job order.

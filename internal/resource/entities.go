@@ -4,59 +4,37 @@ import (
 	"fmt"
 
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// singular is the entity name in operation ids (catalog_item, …).
-var singular = [store.NumEntityKinds]string{"item", "variant", "category"}
-
-// CatalogEntity is the definition of one catalog entity resource: items,
-// variants or categories (docs/klaviyo-behaviour.md §1.6, §9.2, §9.3). Its
-// attributes are the store's descriptor table of the kind; its relations are
-// added by CatalogEntities, which knows the other entities.
+// CatalogEntity is the resource serving one declared catalog entity kind:
+// its paths, fields and filters come from its declaration, its operations
+// and what changed between revisions from the catalog's rows and its own
+// spec rows (docs/klaviyo-behaviour.md §1.6, §9). Its relations are added
+// by CatalogEntities, which knows the other resources.
 func CatalogEntity(kind store.EntityKind) *Resource {
+	d := kind.Decl()
 	r := &Resource{
-		Name: "catalog-" + kind.Plural(), Type: kind.Type(), IDParam: "id",
-		Collection: store.EntityCollection(kind), Entity: &EntityDef{Kind: kind},
+		Name: d.Path, Type: d.Type, IDParam: "id",
+		Collection: store.EntityCollection(kind), Entity: &EntityDef{Kind: kind, Decl: d},
 	}
-	for _, a := range kind.Attrs() {
+	if shows, ok := d.Relation(d.Shows); ok {
+		r.Entity.RelType = shows.Target
+	}
+	for _, a := range d.Attrs {
 		r.Fields = append(r.Fields, a.Name)
 	}
-	media := []string{"image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"}
-	ids := []string{"integration_type", "catalog_type"}
-	e := r.Entity
-	switch kind {
-	case store.ItemKind:
-		e.RelType = store.VariantKind.Type()
-		e.CreateRequired = []string{"external_id", "title", "description", "url"}
-		e.CreateOptional = append(append([]string{"price"}, media...), ids...)
-		e.UpdateAttrs = append([]string{"title", "description", "url", "price"}, media...)
-		e.BodyRel = "categories"
-	case store.VariantKind:
-		e.RelType = store.ItemKind.Type()
-		e.CreateRequired = []string{"external_id", "title", "description", "sku", "inventory_quantity", "price", "url"}
-		e.CreateOptional = append(append([]string{"inventory_policy"}, media...), ids...)
-		e.UpdateAttrs = append([]string{"title", "description", "sku", "inventory_policy", "inventory_quantity", "price", "url"}, media...)
-	case store.CategoryKind:
-		e.RelType = store.ItemKind.Type()
-		e.CreateRequired = []string{"external_id", "name"}
-		e.CreateOptional = ids
-		e.UpdateAttrs = []string{"name"}
-		e.BodyRel = "items"
-	}
-	r.rows = append(entityRows(kind), bodyRows...)
+	r.rows = append(catalogRows(d), specRows[d.Type]...)
+	r.rows = append(r.rows, bodyRows...)
 	return r
 }
 
-// entityRows are an entity resource's own per-revision facts
-// (docs/klaviyo-behaviour.md §1.6, §9.3 and §4.2, checked against every
-// revision's spec by the tests).
-func entityRows(kind store.EntityKind) []Row {
-	one, many := singular[kind], kind.Plural()
-	// What an entity's relationship is called, and when its data is
-	// written without include: items always carried their variants; the
-	// others gain a relationship at 2023-02-22.
-	relKey := map[store.EntityKind]string{store.ItemKind: "variants", store.VariantKind: "items", store.CategoryKind: "items"}[kind]
+// catalogRows are the per-revision facts every catalog entity shares
+// (checked against every revision's spec by the tests): its operations and
+// limits, its filters and sorts, and how its relationship is written.
+func catalogRows(d *schema.Entity) []Row {
+	one, many := d.Singular, d.Plural
 	return []Row{
 		{"2022-10-17", func(p *Profile) {
 			p.SetOp(OpList, "get_catalog_"+many, readLimits)
@@ -64,29 +42,23 @@ func entityRows(kind store.EntityKind) []Row {
 			p.SetOp(OpCreate, "create_catalog_"+one, writeLimits)
 			p.SetOp(OpUpdate, "update_catalog_"+one, writeLimits)
 			p.SetOp(OpDelete, "delete_catalog_"+one, writeLimits)
-			p.Filters, p.Sorts = entityFilters(kind, false), []string{"created", "-created"}
-			if kind == store.ItemKind {
-				p.Include = "variants"
-				p.RelKey, p.NoRelOnWrite = relKey, true
+			p.Filters, p.Sorts = entityFilters(d, false), []string{"created", "-created"}
+			if len(d.Includes) > 0 {
+				p.Include = d.Includes[0]
 			}
 			p.RelDataOnRead, p.RelDataOnCreate = true, true
 			p.RelGeneric = true
 			p.RelatedParam = one + "_id"
 		}},
+		// Every entity carries its relationship, with links, from here.
 		{"2023-02-22", func(p *Profile) {
-			p.RelKey, p.NoRelOnWrite = relKey, false
+			p.RelKey, p.NoRelOnWrite = d.Shows, false
 			p.RelLinks, p.RelGeneric = true, false
 		}},
 		{"2023-06-15", func(p *Profile) { p.RelatedParam = "id" }},
-		{"2023-07-15", func(p *Profile) {
-			p.Filters = entityFilters(kind, true)
-			if kind == store.VariantKind {
-				p.RelKey, p.RelToOne = "item", true
-			}
-		}},
-		// Variants' and categories' read schemas drop relationship data;
-		// items keep it until 2024-05-15, like every write answer.
-		{"2023-12-15", func(p *Profile) { p.RelDataOnRead = kind == store.ItemKind }},
+		{"2023-07-15", func(p *Profile) { p.Filters = entityFilters(d, true) }},
+		// Reads drop relationship data (items keep it a while: their rows).
+		{"2023-12-15", func(p *Profile) { p.RelDataOnRead = false }},
 		{"2024-05-15", func(p *Profile) { p.RelDataOnRead, p.RelDataOnCreate = false, false }},
 		{"2024-10-15", func(p *Profile) { p.RelIDsQuery = true }},
 		{"2026-01-15", func(p *Profile) {
@@ -96,13 +68,32 @@ func entityRows(kind store.EntityKind) []Row {
 	}
 }
 
+// specRows are each catalog entity's own per-revision facts beyond the
+// rows every entity shares; a declared entity without them is refused by
+// TestSchema_EveryDeclaredEntityHasEveryPart.
+var specRows = map[string][]Row{
+	// Items always carried their variants (with data, no links, and none
+	// on write answers until 2023-02-22), and keep the data on reads until
+	// 2024-05-15.
+	"catalog-item": {
+		{"2022-10-17", func(p *Profile) { p.RelKey, p.NoRelOnWrite = "variants", true }},
+		{"2023-12-15", func(p *Profile) { p.RelDataOnRead = true }},
+	},
+	// A variant's relationship was an array named items until 2023-07-15.
+	"catalog-variant": {
+		{"2023-02-22", func(p *Profile) { p.RelKey, p.RelToOne = "items", false }},
+		{"2023-07-15", func(p *Profile) { p.RelKey, p.RelToOne = "item", true }},
+	},
+	"catalog-category": {},
+}
+
 // relationRows are the per-revision operations of a relation named rel of
-// the entity kind owner (docs/klaviyo-behaviour.md §9.7, §1.6, §1.7): its
-// related list, and its relationship endpoint (read-only and from 2024-10-15
-// for an item's variants).
-func relationRows(owner store.EntityKind, rel *Relation) []Row {
-	one, name := singular[owner], rel.Name
-	ids := map[string]string{"variants": "variant", "categories": "category", "items": "item"}[name] + "_ids"
+// the entity declaration owner (docs/klaviyo-behaviour.md §9.7, §1.6,
+// §1.7): its related list, and its relationship endpoint (read-only and
+// from 2024-10-15 for an item's variants).
+func relationRows(owner *schema.Entity, rel *Relation) []Row {
+	one, name := owner.Singular, rel.Name
+	ids := rel.Target.Entity.Decl.Singular + "_ids"
 	related := Row{"2022-10-17", func(p *Profile) { p.SetRelOp(name, OpRelated, fmt.Sprintf("get_catalog_%s_%s", one, name), readLimits) }}
 	renamed := Row{"2024-10-15", func(p *Profile) {
 		p.RenameRel(name, OpRelated, fmt.Sprintf("get_%s_for_catalog_%s", name, one))
@@ -132,40 +123,49 @@ func relationRows(owner store.EntityKind, rel *Relation) []Row {
 	return []Row{related, {"2022-10-17", rels("")}, {"2023-02-22", rels("_" + name)}, renamed}
 }
 
-// CatalogEntities returns the three entity resources with their
-// relations: an item's variants and categories, a category's items.
-func CatalogEntities() (items, variants, categories *Resource) {
-	items, variants, categories = CatalogEntity(store.ItemKind), CatalogEntity(store.VariantKind), CatalogEntity(store.CategoryKind)
-	for _, rel := range []struct {
-		owner   *Resource
-		name    string
-		target  *Resource
-		write   bool
-		byOwner FilterTarget
-	}{
-		{items, "variants", variants, false, FilterItem},    // the variants of the item
-		{items, "categories", categories, true, FilterItem}, // the categories holding the item
-		{categories, "items", items, true, FilterCategory},  // the items in the category
-	} {
-		r := rel.owner.AddRelation(rel.name, rel.target, rel.write)
-		r.ByOwner = rel.byOwner
-		rel.owner.rows = append(rel.owner.rows, relationRows(rel.owner.Entity.Kind, r)...)
+// CatalogEntities returns the resources of every declared entity kind that
+// has operations, in declaration order, with the relations their
+// declarations serve as endpoints.
+func CatalogEntities() []*Resource {
+	byType := map[string]*Resource{}
+	var out []*Resource
+	for _, k := range store.Kinds() {
+		if k.Decl().Ops == 0 {
+			continue
+		}
+		r := CatalogEntity(k)
+		byType[r.Type] = r
+		out = append(out, r)
 	}
-	return items, variants, categories
+	for _, owner := range out {
+		d := owner.Entity.Decl
+		for i := range d.Relations {
+			dr := &d.Relations[i]
+			if !dr.Endpoints {
+				continue
+			}
+			target := byType[dr.Target]
+			rel := owner.AddRelation(dr.Name, target, dr.Writable)
+			rel.Decl = dr
+			rel.Inverse, _ = target.Entity.Decl.Relation(dr.Inverse)
+			owner.rows = append(owner.rows, relationRows(d, rel)...)
+		}
+	}
+	return out
 }
 
-// Default returns the registry of every resource served: the three catalog
-// entities and the nine bulk job resources.
+// Default returns the registry of every resource served: each declared
+// catalog entity, then each declared bulk job kind.
 func Default() *Registry {
 	reg := NewRegistry(revision.Default())
-	items, variants, categories := CatalogEntities()
-	for _, entity := range []*Resource{items, variants, categories} {
+	entities := CatalogEntities()
+	byKind := map[store.EntityKind]*Resource{}
+	for _, entity := range entities {
 		reg.Add(entity)
+		byKind[entity.Entity.Kind] = entity
 	}
-	for _, entity := range []*Resource{items, variants, categories} {
-		for _, a := range []store.Action{store.Create, store.Update, store.Delete} {
-			reg.Add(BulkJob(entity, a))
-		}
+	for _, k := range store.JobKinds() {
+		reg.Add(BulkJob(byKind[k.Entity()], k))
 	}
 	return reg
 }

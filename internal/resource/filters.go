@@ -1,27 +1,8 @@
 package resource
 
-import "github.com/klaviyo-mock/mockserver/internal/store"
-
-// FilterTarget is what a filter condition constrains.
-type FilterTarget uint8
-
-// Filter targets.
-const (
-	// FilterStatus: a job's status (equals).
-	FilterStatus FilterTarget = iota
-	// FilterIDs: the entity's id is in a list (any).
-	FilterIDs
-	// FilterCategory: an item is in the category (equals).
-	FilterCategory
-	// FilterItem: a variant's item, or an item a category holds (equals).
-	FilterItem
-	// FilterSKU: a variant's SKU (equals).
-	FilterSKU
-	// FilterText: the title (items, variants) or name (categories)
-	// contains a string.
-	FilterText
-	// FilterPublished: published is true or false (equals).
-	FilterPublished
+import (
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // ValueKind is the type of a filter condition's value.
@@ -35,38 +16,55 @@ const (
 )
 
 // FilterField is one condition filter= accepts: a field (as the revision
-// spells it), its one operator and the type of its value.
+// spells it), its one operator, the type of its value, and what it
+// constrains: a job's status, or what an entity declaration's filter reads.
 type FilterField struct {
-	Name   string
-	Op     string
-	Value  ValueKind
-	Target FilterTarget
+	Name  string
+	Op    string
+	Value ValueKind
 	// Enum, when set, lists the values allowed.
 	Enum []string
+	// Status: a job's status.
+	Status bool
+	// Kind is what an entity filter constrains; Attr the attribute it reads
+	// (its index, for FilterEquals and FilterContains), Rel the relation
+	// (FilterRelated).
+	Kind schema.FilterKind
+	Attr int
+	Rel  *schema.Relation
 }
 
 // jobFilters is the filter of every job list: equals on status.
-var jobFilters = []FilterField{{Name: "status", Op: "equals", Value: ValString, Target: FilterStatus, Enum: store.StatusNames()}}
+var jobFilters = []FilterField{{Name: "status", Op: "equals", Value: ValString, Status: true, Enum: store.StatusNames()}}
 
-// entityFilters returns the filter fields of an entity list: the
-// relationship fields are spelled category / item up to 2023-06-15 and
-// category.id / item.id after (docs/klaviyo-behaviour.md §6.2).
-func entityFilters(k store.EntityKind, dotted bool) []FilterField {
-	rel := func(name string, t FilterTarget) FilterField {
-		if dotted {
-			name += ".id"
+// entityFilters returns the filter fields of an entity list, as its
+// declaration lists them; relation fields are spelled after the relation's
+// filter name (category, item) up to 2023-06-15 and with ".id" after
+// (docs/klaviyo-behaviour.md §6.2).
+func entityFilters(d *schema.Entity, dotted bool) []FilterField {
+	out := make([]FilterField, 0, len(d.Filters))
+	for _, f := range d.Filters {
+		ff := FilterField{Name: f.Field, Kind: f.Kind, Op: "equals", Value: ValString}
+		switch f.Kind {
+		case schema.FilterIDs:
+			ff.Op, ff.Value = "any", ValStringList
+		case schema.FilterRelated:
+			ff.Rel, _ = d.Relation(f.Field)
+			ff.Name = ff.Rel.Filter
+			if dotted {
+				ff.Name += ".id"
+			}
+		case schema.FilterContains:
+			ff.Attr, _, _ = d.Attr(f.Field)
+			ff.Op = "contains"
+		case schema.FilterEquals:
+			i, a, _ := d.Attr(f.Field)
+			ff.Attr = i
+			if a.Type == schema.Bool {
+				ff.Value = ValBool
+			}
 		}
-		return FilterField{Name: name, Op: "equals", Value: ValString, Target: t}
+		out = append(out, ff)
 	}
-	ids := FilterField{Name: "ids", Op: "any", Value: ValStringList, Target: FilterIDs}
-	published := FilterField{Name: "published", Op: "equals", Value: ValBool, Target: FilterPublished}
-	switch k {
-	case store.ItemKind:
-		return []FilterField{ids, rel("category", FilterCategory),
-			{Name: "title", Op: "contains", Value: ValString, Target: FilterText}, published}
-	case store.VariantKind:
-		return []FilterField{ids, rel("item", FilterItem), {Name: "sku", Op: "equals", Value: ValString, Target: FilterSKU},
-			{Name: "title", Op: "contains", Value: ValString, Target: FilterText}, published}
-	}
-	return []FilterField{ids, rel("item", FilterItem), {Name: "name", Op: "contains", Value: ValString, Target: FilterText}}
+	return out
 }

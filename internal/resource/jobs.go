@@ -84,10 +84,9 @@ var (
 // (docs/klaviyo-behaviour.md §1.5, §8.1): what differs between them is the
 // entity, the action, whether GET-one has an include, when their operations
 // were renamed and their read limits from 2026-04-15.
-func BulkJob(entity *Resource, a store.Action) *Resource {
-	ek := entity.Entity.Kind
-	kind := store.JobKindOf(ek, a)
-	act, plural := a.String(), ek.Plural()
+func BulkJob(entity *Resource, kind store.JobKind) *Resource {
+	a := kind.Action()
+	act, plural := a.String(), entity.Entity.Decl.Plural
 	r := &Resource{
 		Name: "catalog-" + kind.String() + "-jobs", Type: kind.Type(), IDParam: "job_id",
 		Collection: store.JobCollection(kind), Fields: jobFieldNames(),
@@ -96,10 +95,10 @@ func BulkJob(entity *Resource, a store.Action) *Resource {
 	// Item jobs' reads were renamed with the POSTs; variant and category
 	// jobs' reads a revision later.
 	getNames, getRenamed := fmt.Sprintf("get_bulk_%s_%s_job", act, plural), "2025-01-15"
-	if ek == store.ItemKind {
-		getNames, getRenamed = fmt.Sprintf("get_bulk_%s_catalog_items_job", act), "2024-10-15"
+	if jobSpec[entity.Type].readsRenamedWithPOST {
+		getNames, getRenamed = fmt.Sprintf("get_bulk_%s_catalog_%s_job", act, plural), "2024-10-15"
 	}
-	lowReads := a != store.Delete && ek != store.CategoryKind
+	lowReads := a != store.Delete && jobSpec[entity.Type].lowReads
 	r.rows = []Row{
 		{"2022-10-17", func(p *Profile) {
 			p.SetOp(OpList, fmt.Sprintf("get_%s_%s_jobs", act, plural), readLimits)
@@ -134,14 +133,22 @@ func BulkJob(entity *Resource, a store.Action) *Resource {
 	return r
 }
 
+// jobSpec are the facts that set one entity's bulk jobs apart from the
+// others' (docs/klaviyo-behaviour.md §1.5, §4.2): item jobs' reads were
+// renamed with their POSTs, a revision before the others'; from 2026-04-15
+// the reads of item and variant create and update jobs have lower limits.
+var jobSpec = map[string]struct{ readsRenamedWithPOST, lowReads bool }{
+	"catalog-item":     {readsRenamedWithPOST: true, lowReads: true},
+	"catalog-variant":  {lowReads: true},
+	"catalog-category": {},
+}
+
 // bodyRows are the request body rules shared by the job elements and the
 // entity POST and PATCH bodies, which have the same shape
 // (docs/klaviyo-behaviour.md §8.3, §9.2): whether relationships.<x> needs
-// data, how a new variant names its item, whether a variant update may set
-// sku.
+// data, how a new variant names its item.
 var bodyRows = []Row{
 	{"2022-10-17", func(p *Profile) { p.BodyRelDataRequired, p.VariantParent = true, ParentItemsArray }},
-	{"2023-02-22", func(p *Profile) { p.UpdateSKU = true }},
 	{"2023-07-15", func(p *Profile) { p.VariantParent = ParentItemOptional }},
 	{"2023-09-15", func(p *Profile) { p.VariantParent = ParentItemRequired }},
 	{"2024-05-15", func(p *Profile) { p.BodyRelDataRequired, p.VariantParent = false, ParentItemOptional }},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -89,11 +90,10 @@ type Resource struct {
 
 	rows     []Row
 	profiles []*Profile // by revision index
-	newest   [1 + maxRelations][NumOps]string
+	// newest names each endpoint: the resource's own (slot 0), then each
+	// relation's.
+	newest [][NumOps]string
 }
-
-// maxRelations bounds the relations of one resource.
-const maxRelations = 2
 
 // Relation is a to-many relation of a resource served as endpoints: the
 // related list and the relationship (resource identifiers) endpoint.
@@ -104,18 +104,16 @@ type Relation struct {
 	Target *Resource
 	// Writable: the relationship endpoint takes POST, PATCH and DELETE.
 	Writable bool
-	// ByOwner is the filter the owner's id is on the related list (an
-	// item's variants are the variants whose item is it).
-	ByOwner FilterTarget
+	// Decl is the relation's declaration, and Inverse the target's
+	// relation the owner's id is on in the related list (an item's variants
+	// are the variants whose item is it).
+	Decl, Inverse *schema.Relation
 
 	slot int // 1-based index among the owner's relations
 }
 
 // AddRelation appends a relation to r (before it is registered).
 func (r *Resource) AddRelation(name string, target *Resource, writable bool) *Relation {
-	if len(r.Relations) == maxRelations {
-		panic("resource: " + r.Name + " has too many relations")
-	}
 	rel := &Relation{Name: name, Target: target, Writable: writable, slot: len(r.Relations) + 1}
 	r.Relations = append(r.Relations, rel)
 	return rel
@@ -168,22 +166,13 @@ type JobDef struct {
 	Include bool
 }
 
-// EntityDef describes a catalog entity resource.
+// EntityDef says which declared entity an entity resource serves.
 type EntityDef struct {
 	Kind store.EntityKind
-	// RelType is the type of the entities an entity's relationship holds
-	// (the profile's RelKey names it): an item's variants, a variant's
-	// item, a category's items.
+	Decl *schema.Entity
+	// RelType is the type of the entities the relationship it shows holds
+	// (an item's variants, a variant's item, a category's items).
 	RelType string
-	// CreateRequired are the attributes a create must send; CreateOptional
-	// those it may (integration_type and catalog_type are checked, not
-	// kept: only $custom and $default exist). UpdateAttrs are those an
-	// update may set.
-	CreateRequired, CreateOptional, UpdateAttrs []string
-	// BodyRel is the relationship create and update bodies may set (an
-	// item's categories, a category's items); "" for variants, whose
-	// parent item is set once, at creation.
-	BodyRel string
 }
 
 // Path returns the collection path, e.g. "/api/catalog-items".
@@ -228,7 +217,7 @@ type Profile struct {
 	*revision.Profile
 	Res *Resource
 
-	ops [1 + maxRelations][NumOps]*Operation
+	ops [][NumOps]*Operation
 	// Fields are the names fields[<type>] accepts.
 	Fields FieldSet
 	// Filters are the conditions filter= accepts on the list, and on the
@@ -257,8 +246,6 @@ type Profile struct {
 	BodyRelDataRequired bool
 	// VariantParent is how a variant-create element names its item.
 	VariantParent ParentRule
-	// UpdateSKU: variant updates may set sku.
-	UpdateSKU bool
 
 	// Catalog entities.
 	// RelKey is the relationship an entity carries ("" none): an item's
@@ -373,7 +360,8 @@ func (reg *Registry) Add(r *Resource) *Resource {
 			panic(fmt.Sprintf("resource: %s has a row at %s, which is not a revision", r.Name, row.Since))
 		}
 	}
-	cur := Profile{Res: r}
+	cur := Profile{Res: r, ops: make([][NumOps]*Operation, 1+len(r.Relations))}
+	r.newest = make([][NumOps]string, 1+len(r.Relations))
 	for _, p := range reg.revs.All() {
 		for _, row := range r.rows {
 			if row.Since == p.Date {
@@ -381,6 +369,7 @@ func (reg *Registry) Add(r *Resource) *Resource {
 			}
 		}
 		prof := cur
+		prof.ops = slices.Clone(cur.ops)
 		prof.Profile, prof.Res = p, r
 		prof.Fields = fieldsAt(r, &prof)
 		r.profiles = append(r.profiles, &prof)

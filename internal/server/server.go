@@ -120,8 +120,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 }
 
 func (s *Server) fixtureParams() fixtures.Params {
-	return fixtures.Params{Seed: s.seed, Jobs: s.jobs, Items: s.cfg.Items, Variants: s.cfg.Variants,
-		Categories: s.cfg.Categories, Epoch: s.cfg.Epoch}
+	return fixtures.Params{Seed: s.seed, Jobs: s.jobs, Counts: s.cfg.Counts, Epoch: s.cfg.Epoch}
 }
 
 // startClock applies --clock and --freeze-clock to a clock in real time.

@@ -77,7 +77,7 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := s1.Store().Account(key)
-	items, _ := a.AllEntities(store.ItemKind)
+	items, _ := a.AllEntities(itemKind)
 	base, stop := serve(t, s1)
 	post(t, base, items[0].ID)
 	stop() // saves on shutdown
@@ -91,14 +91,14 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 		t.Fatalf("clock not restored: %v frozen=%v", clk2.Now(), clk2.Frozen())
 	}
 	a2, _ := s2.Store().Account(key)
-	jobs, _ := a2.AllJobs(store.ItemUpdate)
+	jobs, _ := a2.AllJobs(jobItemUpdate)
 	last := jobs[len(jobs)-1]
 	if len(jobs) != 6 || last.Status != store.Queued || !last.Created() {
 		t.Fatalf("%d jobs, last %+v", len(jobs), last)
 	}
 	clk2.Advance(10 * time.Second)
-	done, _, _ := a2.Job(store.ItemUpdate, last.ID)
-	it, _ := a2.Entities(store.ItemKind, []string{items[0].ID})
+	done, _, _ := a2.Job(jobItemUpdate, last.ID)
+	it, _ := a2.Entities(itemKind, []string{items[0].ID})
 	if done.Status != store.Complete || done.Completed != 1 || it[0].Title() != "after restart" {
 		t.Fatalf("the restored job did not finish its work: %+v", done)
 	}
@@ -129,7 +129,7 @@ func TestSnapshot_SavesOnlyChangedAccounts(t *testing.T) {
 	s, _ := New(cfgWith(t, "--state-file="+path), nil, nil)
 	s.Store().Account("pk_untouched")
 	a, _ := s.Store().Mutable("pk_changed")
-	a.Delete(store.ItemUpdate, "nothing")
+	a.Delete(jobItemUpdate, "nothing")
 	if _, err := s.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
@@ -174,13 +174,13 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			items, _ := a.AllEntities(store.ItemKind)
+			items, _ := a.AllEntities(itemKind)
 			create := func(i int) {
 				t.Helper()
 				var v store.Entity
 				v.Str[store.StrTitle] = store.StrPtr("at the edge")
-				if _, err := a.Create(store.CreateRequest{Kind: store.ItemUpdate, Pointer: "/data/attributes/items/data",
-					Elements: []store.Element{{ID: items[i].ID, Set: store.ItemKind.SetOf("title"), Values: v}}}); err != nil {
+				if _, err := a.Create(store.CreateRequest{Kind: jobItemUpdate, Pointer: "/data/attributes/items/data",
+					Elements: []store.Element{{ID: items[i].ID, Set: itemKind.SetOf("title"), Values: v}}}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -188,7 +188,7 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			create(1)
 			clk.Advance(24 * time.Hour)
 			create(2) // still pending when saved
-			st, _ := a.JobStates(store.ItemUpdate)
+			st, _ := a.JobStates(jobItemUpdate)
 			done := st[len(st)-3]
 			if done.Status != "complete" || done.ExpiresAt == nil || (at.Year() > 2000 && done.ExpiresAt.Year() != 9000) ||
 				(at.Year() > 2000 && clk.Now().Year() != 8999) {
@@ -203,7 +203,7 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 				t.Fatalf("the server refused the state file it wrote: %v", err)
 			}
 			a2, _ := s2.Store().Account(key)
-			st2, _ := a2.JobStates(store.ItemUpdate)
+			st2, _ := a2.JobStates(jobItemUpdate)
 			if len(st2) != len(st) {
 				t.Fatalf("reloaded %d jobs, saved %d", len(st2), len(st))
 			}
@@ -382,12 +382,12 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := s1.Store().Mutable(key)
-	items, _ := a.AllEntities(store.ItemKind)
+	items, _ := a.AllEntities(itemKind)
 	var req store.CreateRequest
-	req.Kind, req.Pointer = store.VariantCreate, "/data/attributes/variants/data"
+	req.Kind, req.Pointer = jobVariantCreate, "/data/attributes/variants/data"
 	for i := 0; i < 4; i++ {
 		ext := fmt.Sprintf("NEW-V%d", i)
-		el := store.Element{ID: store.EntityID(ext), Set: store.VariantKind.SetOf("external_id"), HasRelated: true,
+		el := store.Element{ID: store.EntityID(ext), Set: variantKind.SetOf("external_id"), HasRelated: true,
 			Related: []string{items[i].ID}}
 		el.Values.ExternalID = ext
 		req.Elements = append(req.Elements, el)
@@ -396,12 +396,12 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(6 * time.Second) // queued for 2 s, then one element every 2 s: 2 done
-	before, _ := a.JobStates(store.VariantCreate)
+	before, _ := a.JobStates(jobVariantCreate)
 	pending := before[len(before)-1]
 	if pending.Pending == nil || pending.CompletedCount != 2 {
 		t.Fatalf("the job is not half done: %+v", pending)
 	}
-	variantsBefore, _ := a.AllEntities(store.VariantKind)
+	variantsBefore, _ := a.AllEntities(variantKind)
 	if _, err := s1.Snapshot(); err != nil {
 		t.Fatal(err)
 	}
@@ -423,11 +423,11 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	a2, _ := s2.Store().Account(key)
-	if got, _ := a2.AllEntities(store.VariantKind); len(got) != len(variantsBefore) {
+	if got, _ := a2.AllEntities(variantKind); len(got) != len(variantsBefore) {
 		t.Fatalf("%d variants after the restart, %d before", len(got), len(variantsBefore))
 	}
 	clk2.Advance(10 * time.Second)
-	after, _ := a2.JobStates(store.VariantCreate)
+	after, _ := a2.JobStates(jobVariantCreate)
 	if len(after) != len(before) || after[0].ID != before[0].ID {
 		t.Fatalf("%d variant create jobs after the restart, %d before", len(after), len(before))
 	}
@@ -438,7 +438,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 	if vs, _ := a2.VariantIDs(items[3].ID); !slices.Contains(vs, store.EntityID("NEW-V3")) {
 		t.Fatalf("the last element's variant is missing: %v", vs)
 	}
-	if n := a2.Count(store.JobCollection(store.ItemDelete)); n != 5 {
+	if n := a2.Count(store.JobCollection(jobItemDelete)); n != 5 {
 		t.Fatalf("a collection never used regenerated %d jobs, want the seeded 5", n)
 	}
 }
@@ -467,8 +467,8 @@ func TestStateFile_Version1StillLoads(t *testing.T) {
 		t.Fatalf("a version 1 file was refused: %v", err)
 	}
 	a, _ := s.Store().Account(key)
-	j, ok, _ := a.Job(store.ItemUpdate, "01JAAAAAAAAAAAAAAAAAAAAAAA")
-	it, _, _ := a.Entity(store.ItemKind, store.ItemID("A"))
+	j, ok, _ := a.Job(jobItemUpdate, "01JAAAAAAAAAAAAAAAAAAAAAAA")
+	it, _, _ := a.Entity(itemKind, store.EntityID("A"))
 	if !ok || j.Status != store.Complete || it.Title() != "from v1" || *it.Num[store.NumPrice] != 12.5 {
 		t.Fatalf("job %+v, item %+v", j, it)
 	}

@@ -66,7 +66,7 @@ func TestStateFile_PollsModeJobKeepsItsPollCount(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, _ := s1.Store().Account(key)
-	items, _ := a.AllEntities(store.ItemKind)
+	items, _ := a.AllEntities(itemKind)
 	base, stop := serve(t, s1)
 	jobs := base + "/api/catalog-item-bulk-update-jobs"
 	var els []string
@@ -302,7 +302,7 @@ func TestStateFile_ASecondServerWaitsForTheFirstToSave(t *testing.T) {
 		t.Fatal("the second server never said it waits")
 	}
 	a, _ := first.Store().Mutable(key)
-	a.Delete(store.ItemUpdate, "nothing") // a change: the account is saved
+	a.Delete(jobItemUpdate, "nothing") // a change: the account is saved
 	if _, err := first.Snapshot(); err != nil {
 		t.Fatal(err)
 	}

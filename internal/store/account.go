@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/btree"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // PageSize is the number of jobs on a full page.
@@ -40,9 +42,9 @@ type Account struct {
 	mu sync.RWMutex
 	// seeded says which collections exist (generated or supplied); seededN
 	// mirrors it for a lock-free fast path.
-	seeded  [NumCollections]bool
-	seededN atomic.Uint32
-	jobs    [NumJobKinds]*jobSet
+	seeded  []bool
+	seededN atomic.Uint64
+	jobs    []*jobSet
 	cat     catalog
 
 	ids *IDs
@@ -60,7 +62,7 @@ type Account struct {
 	stamps *atomic.Uint64
 	made   *madeJobs // history jobs once made (the store's)
 	stamp  uint64
-	ver    [NumJobKinds + 1]atomic.Uint64
+	ver    []atomic.Uint64
 
 	// size is the account's estimated size in bytes; meter is the store
 	// generation it counts against (nil once evicted or forgotten).
@@ -79,6 +81,7 @@ func newAccount(key string, o *Options) *Account {
 	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(),
 		stamps: o.stamps, made: o.made}
 	a.stamp = a.nextStamp()
+	a.seeded, a.jobs, a.ver = make([]bool, numCollections()), make([]*jobSet, numJobKinds()), make([]atomic.Uint64, numJobKinds()+1)
 	for k := range a.jobs {
 		a.jobs[k] = newJobSet(o.compares, o.made)
 	}
@@ -152,12 +155,15 @@ func (a *Account) nextStamp() uint64 {
 
 // bumpLocked gives collection c a new version (every entity collection
 // shares the catalog's).
-func (a *Account) bumpLocked(c Collection) {
-	i := NumJobKinds
+func (a *Account) bumpLocked(c Collection) { a.ver[versionSlot(c)].Store(a.nextStamp()) }
+
+// versionSlot is where ver keeps c's version: each job kind's own, then the
+// catalog's, which every entity collection shares.
+func versionSlot(c Collection) int {
 	if k, ok := c.IsJobs(); ok {
-		i = k
+		return int(k)
 	}
-	a.ver[i].Store(a.nextStamp())
+	return numJobKinds()
 }
 
 // Stamp identifies this account among every account the store ever held
@@ -170,11 +176,7 @@ func (a *Account) Stamp() uint64 { return a.stamp }
 // cross them). A collection not generated yet has version 0.
 func (a *Account) Version(c Collection) uint64 {
 	a.settle()
-	i := NumJobKinds
-	if k, ok := c.IsJobs(); ok {
-		i = k
-	}
-	return a.ver[i].Load()
+	return a.ver[versionSlot(c)].Load()
 }
 
 // installLocked makes seed the content of collection c (which is empty).
@@ -195,14 +197,18 @@ func (a *Account) installLocked(c Collection, seed Seed) {
 		a.nActive.Store(int32(len(a.active)))
 		return
 	}
+	kind, _ := c.Entity()
+	parent, hasParent := kind.Decl().Parent()
 	for _, e := range seed.Entities {
-		if e.Kind == VariantKind && a.cat.ents[ItemKind][e.Item] == nil {
-			continue // its item was deleted before the variants were generated
+		if hasParent && a.cat.ents[kind.Target(parent)][e.Ref(parent)] == nil {
+			continue // its parent was deleted before it was generated
 		}
 		a.putEntityLocked(e)
 	}
-	for _, m := range seed.Members {
-		a.linkLocked(m[0], m[1], time.Time{})
+	if r, ok := kind.Decl().BodyRelation(); ok && r.Kind == schema.Members {
+		for _, m := range seed.Members {
+			a.linkLocked(kind, r, m[0], m[1], time.Time{})
+		}
 	}
 }
 

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // AccountState is an account's content as the control API, the Go package
@@ -169,24 +172,77 @@ type ReplaceOptions struct {
 }
 
 // Replace validates st and, only if every part is valid and fits the
-// memory budget, makes its collections the account's. Variants must name
-// an item and categories items that the resulting catalog holds; replacing
-// the items drops the variants and memberships of items that are gone.
-// It returns the problems found (nothing changes then), or
+// memory budget, makes its collections the account's. What entities name
+// (a variant's item, a category's items) must be in the resulting catalog;
+// replacing the items drops the variants and memberships of items that
+// are gone. It returns the problems found (nothing changes then), or
 // ErrMemoryBudget.
 func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) {
-	var probs []Problem
-	if n := pendingCount(st); n > a.life.MaxInProgress {
-		probs = append(probs, Problem{"", fmt.Sprintf("%d jobs are in progress; the API lets at most %d be at one time.", n, a.life.MaxInProgress)})
+	in, probs := decodeState(st, o, a.life.MaxInProgress)
+	if len(probs) > 0 {
+		return probs, nil
 	}
-	jobs := map[JobKind][]*Job{}
+	// Collections kept as they are must exist before they are checked against.
+	if err := a.ensure(keptTargets(st, o)...); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	// Job elements that came due before the replace are applied before it,
+	// whether or not anyone looked since.
+	a.settleLocked(a.now().Truncate(time.Microsecond))
+	if probs := a.checkReferencesLocked(st, o, in); len(probs) > 0 {
+		return probs, nil
+	}
+	hists, hidden, histBytes, probs := a.keptHistories(st)
+	if len(probs) > 0 {
+		return probs, nil
+	}
+	if err := a.reserve(in.size() + histBytes); err != nil {
+		return nil, err
+	}
+	a.replaceLocked(st, o, in)
+	for k, h := range hists {
+		a.attachHistoryLocked(k, h, hidden[k])
+	}
+	return nil, nil
+}
+
+// decoded is a state's collections made into store values.
+type decoded struct {
+	jobs map[JobKind][]*Job
+	ents map[EntityKind][]*Entity
+	// members are each kind's [owner, member] pairs its documents list.
+	members map[EntityKind][][2]string
+}
+
+// size is what the decoded collections take once installed.
+func (in *decoded) size() int64 {
+	var n int64
+	for _, js := range in.jobs {
+		n += SizeOf(Seed{Jobs: js})
+	}
+	for _, es := range in.ents {
+		n += SizeOf(Seed{Entities: es})
+	}
+	for _, ms := range in.members {
+		n += int64(len(ms)) * linkBytes
+	}
+	return n
+}
+
+// decodeState validates every collection of st on its own.
+func decodeState(st AccountState, o ReplaceOptions, maxInProgress int) (*decoded, []Problem) {
+	var probs []Problem
+	if n := pendingCount(st); n > maxInProgress {
+		probs = append(probs, Problem{"", fmt.Sprintf("%d jobs are in progress; the API lets at most %d be at one time.", n, maxInProgress)})
+	}
+	in := &decoded{jobs: map[JobKind][]*Job{}, ents: map[EntityKind][]*Entity{}, members: map[EntityKind][][2]string{}}
 	for k, states := range st.Jobs {
 		js, jp := JobsFromState(k, states, st.pointer(JobCollection(k)), o.AllowPending)
 		probs = append(probs, jp...)
-		jobs[k] = js
+		in.jobs[k] = js
 	}
-	ents := map[EntityKind][]*Entity{}
-	var members [][2]string
 	for k, raws := range st.Entities {
 		es, ms, ep := EntitiesFromState(k, raws, st.pointer(EntityCollection(k)))
 		probs = append(probs, ep...)
@@ -198,69 +254,100 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 				e.Updated = e.Created
 			}
 		}
-		ents[k] = es
-		members = append(members, ms...)
+		in.ents[k] = es
+		if len(ms) > 0 {
+			in.members[k] = ms
+		}
 	}
-	if len(probs) > 0 {
-		return probs, nil
-	}
-	// Collections kept as they are must exist before they are checked against.
+	return in, probs
+}
+
+// keptTargets are the collections a partial replace checks supplied
+// entities against without replacing them (the items supplied variants
+// and categories name).
+func keptTargets(st AccountState, o ReplaceOptions) []Collection {
 	var keep []Collection
-	if !o.Whole && !st.Has(Items) && (st.Has(Variants) || st.Has(Categories)) {
-		keep = append(keep, Items) // what supplied variants and categories refer to
+	if o.Whole {
+		return nil
 	}
-	if err := a.ensure(keep...); err != nil {
-		return nil, err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	// Job elements that came due before the replace are applied before it,
-	// whether or not anyone looked since.
-	a.settleLocked(a.now().Truncate(time.Microsecond))
-	// The items the result holds, to check variants and memberships against.
-	items := map[string]bool{}
-	if es, ok := ents[ItemKind]; ok {
-		for _, e := range es {
-			items[e.ID] = true
+	for _, k := range Kinds() {
+		if !st.Has(EntityCollection(k)) {
+			continue
 		}
-	} else if !o.Whole {
-		for id := range a.cat.ents[ItemKind] {
-			items[id] = true
+		for _, r := range docRelations(k) {
+			if t := EntityCollection(k.Target(r)); !st.Has(t) && !slices.Contains(keep, t) {
+				keep = append(keep, t)
+			}
 		}
 	}
-	for i, e := range ents[VariantKind] {
-		if !items[e.Item] {
-			probs = append(probs, Problem{fmt.Sprintf("%s/%d/item", st.pointer(Variants), i), fmt.Sprintf("Item %s does not exist.", e.Item)})
+	return keep
+}
+
+// checkReferencesLocked reports what supplied entities name that the
+// resulting catalog would not hold: a parent, or a member.
+func (a *Account) checkReferencesLocked(st AccountState, o ReplaceOptions, in *decoded) []Problem {
+	var probs []Problem
+	held := map[EntityKind]map[string]bool{}
+	holds := func(t EntityKind, id string) bool {
+		if held[t] == nil {
+			held[t] = map[string]bool{}
+			if es, ok := in.ents[t]; ok {
+				for _, e := range es {
+					held[t][e.ID] = true
+				}
+			} else if !o.Whole {
+				for id := range a.cat.ents[t] {
+					held[t][id] = true
+				}
+			}
+		}
+		return held[t][id]
+	}
+	for _, k := range Kinds() {
+		index := map[string]int{}
+		for i, e := range in.ents[k] {
+			index[e.ID] = i
+		}
+		for _, r := range docRelations(k) {
+			t := k.Target(r)
+			missing := fmt.Sprintf("%s %%s does not exist.", capitalize(t.Decl().Singular))
+			switch r.Kind {
+			case schema.Parent:
+				for i, e := range in.ents[k] {
+					if !holds(t, e.Ref(r)) {
+						probs = append(probs, Problem{fmt.Sprintf("%s/%d/%s", st.pointer(EntityCollection(k)), i, r.Name), fmt.Sprintf(missing, e.Ref(r))})
+					}
+				}
+			case schema.Members:
+				for _, m := range in.members[k] {
+					if !holds(t, m[1]) {
+						probs = append(probs, Problem{fmt.Sprintf("%s/%d/%s", st.pointer(EntityCollection(k)), index[m[0]], r.Name), fmt.Sprintf(missing, m[1])})
+					}
+				}
+			}
 		}
 	}
-	catIndex := map[string]int{}
-	for i, e := range ents[CategoryKind] {
-		catIndex[e.ID] = i
+	return probs
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
 	}
-	for _, m := range members {
-		if !items[m[1]] {
-			probs = append(probs, Problem{fmt.Sprintf("%s/%d/items", st.pointer(Categories), catIndex[m[0]]), fmt.Sprintf("Item %s does not exist.", m[1])})
-		}
-	}
-	if len(probs) > 0 {
-		return probs, nil
-	}
-	var size int64
-	for _, js := range jobs {
-		size += SizeOf(Seed{Jobs: js})
-	}
-	for _, es := range ents {
-		size += SizeOf(Seed{Entities: es})
-	}
-	size += int64(len(members)) * linkBytes
-	// Seeded histories kept: made from the seed, as generating them would,
-	// and checked against what the document says of them.
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// keptHistories makes the seeded histories st keeps, from the seed as
+// generating them would, checked against what the document says of them,
+// with the indexes of their hidden jobs and what they take.
+func (a *Account) keptHistories(st AccountState) (map[JobKind]History, map[JobKind][]int, int64, []Problem) {
 	hists := map[JobKind]History{}
 	hidden := map[JobKind][]int{}
+	var size int64
 	for k, sj := range st.Seeded {
 		ptr := "/" + seededMember + "/" + JobCollection(k).Name()
 		if _, ok := st.Jobs[k]; !ok {
-			return []Problem{{ptr, "The collection is not in the document."}}, nil
+			return nil, nil, 0, []Problem{{ptr, "The collection is not in the document."}}
 		}
 		var h History
 		if a.seeder != nil {
@@ -271,28 +358,21 @@ func (a *Account) Replace(st AccountState, o ReplaceOptions) ([]Problem, error) 
 			if h != nil && h.Len() > 0 {
 				n, first = h.Len(), h.ID(0)
 			}
-			return []Problem{{ptr, fmt.Sprintf("The seeded history was %d jobs from %q; this server seeds %d from %q "+
-				"(it was started with other --seed, --jobs, --epoch, --items, --variants or --categories).", sj.Count, sj.First, n, first)}}, nil
+			return nil, nil, 0, []Problem{{ptr, fmt.Sprintf("The seeded history was %d jobs from %q; this server seeds %d from %q "+
+				"(it was started with other --seed, --jobs, --epoch, --items, --variants or --categories).", sj.Count, sj.First, n, first)}}
 		}
 		idx := make([]int, 0, len(sj.Hidden))
 		for i, id := range sj.Hidden {
 			x := sort.Search(h.Len(), func(x int) bool { return h.ID(x) >= id })
 			if x == h.Len() || h.ID(x) != id {
-				return []Problem{{fmt.Sprintf("%s/hidden/%d", ptr, i), fmt.Sprintf("The seeded history has no job %s.", id)}}, nil
+				return nil, nil, 0, []Problem{{fmt.Sprintf("%s/hidden/%d", ptr, i), fmt.Sprintf("The seeded history has no job %s.", id)}}
 			}
 			idx = append(idx, x)
 		}
 		hists[k], hidden[k] = h, idx
 		size += historyBytes + h.Bytes() + int64(len(idx))*hiddenBytes
 	}
-	if err := a.reserve(size); err != nil {
-		return nil, err
-	}
-	a.replaceLocked(st, o, jobs, ents, members)
-	for k, h := range hists {
-		a.attachHistoryLocked(k, h, hidden[k])
-	}
-	return nil, nil
+	return hists, hidden, size, nil
 }
 
 // pendingCount is the number of jobs in progress in st.
@@ -336,9 +416,9 @@ func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
 }
 
 // replaceLocked installs validated collections.
-func (a *Account) replaceLocked(st AccountState, o ReplaceOptions, jobs map[JobKind][]*Job, ents map[EntityKind][]*Entity, members [][2]string) {
+func (a *Account) replaceLocked(st AccountState, o ReplaceOptions, in *decoded) {
 	catalogChanged := false
-	for c := Collection(0); c < NumCollections; c++ {
+	for _, c := range AllCollections() {
 		if !st.Has(c) && !o.Whole {
 			continue
 		}
@@ -349,36 +429,40 @@ func (a *Account) replaceLocked(st AccountState, o ReplaceOptions, jobs map[JobK
 			continue
 		}
 		a.clearJobsLocked(k)
-		for _, j := range jobs[k] {
+		for _, j := range in.jobs[k] {
 			a.insertJobLocked(j)
 		}
 	}
 	if catalogChanged {
-		a.rebuildCatalogLocked(st, o, ents, members)
+		a.rebuildCatalogLocked(st, o, in)
 	}
 	a.nActive.Store(int32(len(a.active)))
 }
 
 // rebuildCatalogLocked builds the catalog anew from the entities supplied
 // for the collections st holds and the current ones for the others:
-// variants whose item is gone and memberships of entities that are gone
-// are dropped. Supplied categories bring their memberships; otherwise the
-// current ones are kept.
-func (a *Account) rebuildCatalogLocked(st AccountState, o ReplaceOptions, ents map[EntityKind][]*Entity, members [][2]string) {
+// entities whose parent is gone and memberships of entities that are gone
+// are dropped. Supplied entities bring the memberships their documents
+// list; otherwise the current ones are kept.
+func (a *Account) rebuildCatalogLocked(st AccountState, o ReplaceOptions, in *decoded) {
 	old := &a.cat
 	replaced := func(k EntityKind) bool { return o.Whole || st.Has(EntityCollection(k)) }
-	if !replaced(CategoryKind) {
-		for cat := range old.ents[CategoryKind] {
-			for _, item := range a.relatedLocked(CategoryKind, cat) {
-				members = append(members, [2]string{cat, item})
-			}
-		}
-	}
-	var install [NumEntityKinds][]*Entity
-	for k := EntityKind(0); k < NumEntityKinds; k++ {
+	members := map[EntityKind][][2]string{}
+	install := make([][]*Entity, len(Kinds()))
+	for _, k := range Kinds() {
 		if replaced(k) {
-			install[k] = ents[k]
+			install[k], members[k] = in.ents[k], in.members[k]
 			continue
+		}
+		for _, r := range docRelations(k) {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for owner := range old.ents[k] {
+				for _, other := range positionIDs(old.related(k, owner, r)) {
+					members[k] = append(members[k], [2]string{owner, other})
+				}
+			}
 		}
 		for _, e := range old.ents[k] {
 			// A copy with a new stamp: what it shows (an item's variants,
@@ -390,17 +474,25 @@ func (a *Account) rebuildCatalogLocked(st AccountState, o ReplaceOptions, ents m
 	}
 	a.grow(-a.catalogBytesLocked())
 	a.cat = newCatalog()
-	a.bumpLocked(Items)
-	for k := EntityKind(0); k < NumEntityKinds; k++ {
+	a.bumpLocked(catalogVersion)
+	for _, k := range Kinds() {
+		parent, hasParent := k.Decl().Parent()
 		for _, e := range install[k] {
-			if e.Kind == VariantKind && a.cat.ents[ItemKind][e.Item] == nil {
+			if hasParent && a.cat.ents[k.Target(parent)][e.Ref(parent)] == nil {
 				continue
 			}
 			a.putEntityLocked(e)
 		}
 	}
-	for _, m := range members {
-		a.linkLocked(m[0], m[1], time.Time{})
+	for _, k := range Kinds() {
+		for _, r := range docRelations(k) {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for _, m := range members[k] {
+				a.linkLocked(k, r, m[0], m[1], time.Time{})
+			}
+		}
 	}
 }
 
@@ -412,8 +504,15 @@ func (a *Account) catalogBytesLocked() int64 {
 			n += e.memSize() + indexSize(e)
 		}
 	}
-	for _, cs := range a.cat.itemCats {
-		n += int64(len(cs)) * linkBytes
+	for _, k := range Kinds() {
+		for _, r := range docRelations(k) {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for owner := range a.cat.ents[k] {
+				n += int64(len(a.cat.related(k, owner, r))) * linkBytes
+			}
+		}
 	}
 	return n
 }

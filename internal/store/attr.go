@@ -3,296 +3,182 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
-
-// AttrKind is the JSON type of an attribute and where Entity keeps it.
-type AttrKind uint8
-
-// Attribute kinds.
-const (
-	KExternalID AttrKind = iota // Entity.ExternalID: a string, fixed at creation
-	KString                     // Entity.Str[Slot]
-	KNumber                     // Entity.Num[Slot]
-	KPolicy                     // Entity.Int: inventory_policy, 0, 1 or 2
-	KStrings                    // Entity.Imgs: an array of strings
-	KObject                     // Entity.Meta: an object, kept as compact JSON
-	KBool                       // Entity.Pub
-	KCreated                    // Entity.Created: set by the server
-	KUpdated                    // Entity.Updated: set by the server
-)
-
-// Attr describes one attribute of an entity type: its wire name, its JSON
-// type and where Entity holds it. Rendering, request bodies, the control API,
-// the state file and the spec tests all read entities through these.
-type Attr struct {
-	Name string
-	Kind AttrKind
-	Slot int
-	// Key is `"<name>":`, escaped once (set by withKeys).
-	Key string
-}
-
-// AttrSet is a set of attributes of one entity type, by index in its Attrs.
-type AttrSet uint32
-
-// Has reports whether the attribute at index i is in s.
-func (s AttrSet) Has(i int) bool { return s&(1<<i) != 0 }
-
-// With returns s with index i added.
-func (s AttrSet) With(i int) AttrSet { return s | 1<<i }
 
 // MaxCustomMetadata is the largest custom_metadata accepted (Klaviyo: "May
 // not exceed 100kb").
-const MaxCustomMetadata = 100 * 1024
+const MaxCustomMetadata = schema.MaxCustomMetadata
 
-// withKeys sets each attribute's pre-escaped key.
-func withKeys(attrs []Attr) []Attr {
-	for i := range attrs {
-		attrs[i].Key = string(jsonw.String(nil, attrs[i].Name)) + ":"
-	}
-	return attrs
-}
-
-var (
-	itemAttrs = withKeys([]Attr{
-		{"external_id", KExternalID, 0, ""},
-		{"title", KString, StrTitle, ""},
-		{"description", KString, StrDescription, ""},
-		{"price", KNumber, NumPrice, ""},
-		{"url", KString, StrURL, ""},
-		{"image_full_url", KString, StrImageFullURL, ""},
-		{"image_thumbnail_url", KString, StrImageThumbnailURL, ""},
-		{"images", KStrings, 0, ""},
-		{"custom_metadata", KObject, 0, ""},
-		{"published", KBool, 0, ""},
-		{"created", KCreated, 0, ""},
-		{"updated", KUpdated, 0, ""},
-	})
-	variantAttrs = withKeys([]Attr{
-		{"external_id", KExternalID, 0, ""},
-		{"title", KString, StrTitle, ""},
-		{"description", KString, StrDescription, ""},
-		{"sku", KString, StrSKU, ""},
-		{"inventory_policy", KPolicy, 0, ""},
-		{"inventory_quantity", KNumber, NumInventoryQuantity, ""},
-		{"price", KNumber, NumPrice, ""},
-		{"url", KString, StrURL, ""},
-		{"image_full_url", KString, StrImageFullURL, ""},
-		{"image_thumbnail_url", KString, StrImageThumbnailURL, ""},
-		{"images", KStrings, 0, ""},
-		{"custom_metadata", KObject, 0, ""},
-		{"published", KBool, 0, ""},
-		{"created", KCreated, 0, ""},
-		{"updated", KUpdated, 0, ""},
-	})
-	categoryAttrs = withKeys([]Attr{
-		{"external_id", KExternalID, 0, ""},
-		{"name", KString, StrName, ""},
-		{"updated", KUpdated, 0, ""},
-	})
-)
-
-// AppendJSON appends the attribute's value in e as Klaviyo writes it
-// (null when unset; datetimes as Python's isoformat).
-func (a Attr) AppendJSON(b []byte, e *Entity) []byte {
-	switch a.Kind {
-	case KExternalID:
+// AppendAttr appends attribute i of e as Klaviyo writes it (null when unset;
+// datetimes as Python's isoformat, numbers as Python's floats).
+func AppendAttr(b []byte, e *Entity, i int) []byte {
+	a := &e.Kind.Attrs()[i]
+	switch a.Role {
+	case schema.ExternalID:
 		return jsonw.String(b, e.ExternalID)
-	case KString:
-		if s := e.Str[a.Slot]; s != nil {
-			return jsonw.String(b, *s)
+	case schema.Created:
+		return jsonw.Time(b, e.Created)
+	case schema.Updated:
+		return jsonw.Time(b, e.Updated)
+	}
+	switch v := e.val(i).(type) {
+	case *string:
+		if v != nil {
+			return jsonw.String(b, *v)
 		}
-	case KNumber:
-		if f := e.Num[a.Slot]; f != nil {
-			return jsonw.Float(b, *f)
+	case *float64:
+		if v != nil {
+			return jsonw.Float(b, *v)
 		}
-	case KPolicy:
-		if e.Int != nil {
-			return jsonw.Int(b, *e.Int)
+	case *int:
+		if v != nil {
+			return jsonw.Int(b, *v)
 		}
-	case KStrings:
-		if e.Imgs != nil {
+	case *bool:
+		if v != nil {
+			return jsonw.Bool(b, *v)
+		}
+	case *[]string:
+		if v != nil {
 			b = append(b, '[')
-			for i, s := range *e.Imgs {
-				if i > 0 {
+			for j, s := range *v {
+				if j > 0 {
 					b = append(b, ',')
 				}
 				b = jsonw.String(b, s)
 			}
 			return append(b, ']')
 		}
-	case KObject:
-		if e.Meta != nil {
-			return append(b, e.Meta...)
+	case json.RawMessage:
+		if v != nil {
+			return append(b, v...)
 		}
-	case KBool:
-		if e.Pub != nil {
-			return jsonw.Bool(b, *e.Pub)
-		}
-	case KCreated:
-		return jsonw.Time(b, e.Created)
-	case KUpdated:
-		return jsonw.Time(b, e.Updated)
 	}
 	return jsonw.Null(b)
 }
 
-// Copy copies the attribute's value from src to dst.
-func (a Attr) Copy(dst, src *Entity) {
-	switch a.Kind {
-	case KExternalID:
-		dst.ExternalID = src.ExternalID
-	case KString:
-		dst.Str[a.Slot] = src.Str[a.Slot]
-	case KNumber:
-		dst.Num[a.Slot] = src.Num[a.Slot]
-	case KPolicy:
-		dst.Int = src.Int
-	case KStrings:
-		dst.Imgs = src.Imgs
-	case KObject:
-		dst.Meta = src.Meta
-	case KBool:
-		dst.Pub = src.Pub
-	case KCreated:
-		dst.Created = src.Created
-	case KUpdated:
-		dst.Updated = src.Updated
-	}
-}
-
-// IsSet reports whether e holds a (non-null) value for the attribute.
-func (a Attr) IsSet(e *Entity) bool {
-	switch a.Kind {
-	case KExternalID:
-		return e.ExternalID != ""
-	case KString:
-		return e.Str[a.Slot] != nil
-	case KNumber:
-		return e.Num[a.Slot] != nil
-	case KPolicy:
-		return e.Int != nil
-	case KStrings:
-		return e.Imgs != nil
-	case KObject:
-		return e.Meta != nil
-	case KBool:
-		return e.Pub != nil
-	case KCreated:
-		return !e.Created.IsZero()
-	case KUpdated:
-		return !e.Updated.IsZero()
-	}
-	return false
-}
-
-// Set stores a decoded JSON value (jsonw.Decode's nil, bool, string,
-// json.Number, []any or *jsonw.Object) as the attribute's value in e. A
-// null clears it. It returns what is wrong, each problem's Pointer relative
-// to the value ("/1" for the second image); nothing is set then.
-func (a Attr) Set(e *Entity, node any) []Problem {
-	if list, ok := node.([]any); ok && a.Kind == KStrings {
+// SetAttr stores a decoded JSON value (jsonw.Decode's nil, bool, string,
+// json.Number, []any or *jsonw.Object) as attribute i of e. A null clears
+// it. It returns what is wrong, each problem's Pointer relative to the
+// value ("/1" for the second image); nothing is set then.
+func SetAttr(e *Entity, i int, node any) []Problem {
+	a := &e.Kind.Attrs()[i]
+	if list, ok := node.([]any); ok && a.Type == schema.Strings {
 		var probs []Problem
-		for i, x := range list {
+		for j, x := range list {
 			if _, ok := x.(string); !ok {
-				probs = append(probs, Problem{fmt.Sprintf("/%d", i), fmt.Sprintf("Must be a string, got %s.", Kind(x))})
+				probs = append(probs, Problem{fmt.Sprintf("/%d", j), fmt.Sprintf("Must be a string, got %s.", Kind(x))})
 			}
 		}
 		if len(probs) > 0 {
 			return probs
 		}
 	}
-	if detail := a.set(e, node); detail != "" {
+	v, detail := decodeAttr(a, node)
+	if detail != "" {
 		return []Problem{{"", detail}}
 	}
+	e.Set(i, v)
 	return nil
 }
 
-func (a Attr) set(e *Entity, node any) string {
+// decodeAttr turns a decoded JSON value into the value attribute a keeps,
+// or says why it cannot.
+func decodeAttr(a *schema.Attr, node any) (any, string) {
 	if node == nil {
-		switch a.Kind {
-		case KExternalID:
-			return "Must be a string, got null."
-		case KCreated, KUpdated:
-			return "Must be a datetime, got null."
+		switch a.Role {
+		case schema.ExternalID:
+			return nil, "Must be a string, got null."
+		case schema.Created, schema.Updated:
+			return nil, "Must be a datetime, got null."
 		}
-		a.Copy(e, &Entity{})
-		return ""
+		return nil, ""
 	}
-	switch a.Kind {
-	case KExternalID, KString:
+	if a.Role == schema.Created || a.Role == schema.Updated {
+		s, ok := node.(string)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if !ok || err != nil {
+			return nil, "Must be an RFC 3339 datetime such as 2026-01-01T00:00:00Z."
+		}
+		return t.UTC(), ""
+	}
+	switch a.Type {
+	case schema.String:
 		s, ok := node.(string)
 		if !ok {
-			return "Must be a string, got " + Kind(node) + "."
+			return nil, "Must be a string, got " + Kind(node) + "."
 		}
-		if a.Kind == KExternalID {
-			e.ExternalID = s
-		} else {
-			e.Str[a.Slot] = &s
+		if a.Role == schema.ExternalID {
+			return s, ""
 		}
-	case KNumber:
+		return &s, ""
+	case schema.Number:
 		n, ok := node.(json.Number)
 		if !ok {
-			return "Must be a number, got " + Kind(node) + "."
+			return nil, "Must be a number, got " + Kind(node) + "."
 		}
 		f, err := n.Float64()
 		if err != nil {
-			return fmt.Sprintf("'%s' is not a valid number.", n)
+			return nil, fmt.Sprintf("'%s' is not a valid number.", n)
 		}
-		e.Num[a.Slot] = &f
-	case KPolicy:
-		n, ok := node.(json.Number)
-		i, err := n.Int64()
-		if !ok || err != nil || i < 0 || i > 2 {
-			return fmt.Sprintf("'%s' is not a valid choice for inventory_policy: use 0, 1 or 2.", jsonw.Encode(nil, node))
-		}
-		v := int(i)
-		e.Int = &v
-	case KStrings:
+		return &f, ""
+	case schema.Integer:
+		return decodeInteger(a, node)
+	case schema.Strings:
 		list, ok := node.([]any)
 		if !ok {
-			return "Must be an array of strings, got " + Kind(node) + "."
+			return nil, "Must be an array of strings, got " + Kind(node) + "."
 		}
 		out := make([]string, 0, len(list))
 		for _, x := range list {
 			s, ok := x.(string)
 			if !ok {
-				return fmt.Sprintf("Must be a string, got %s.", Kind(x))
+				return nil, fmt.Sprintf("Must be a string, got %s.", Kind(x))
 			}
 			out = append(out, s)
 		}
-		e.Imgs = &out
-	case KObject:
+		return &out, ""
+	case schema.Object:
 		if _, ok := node.(*jsonw.Object); !ok {
-			return "Must be an object, got " + Kind(node) + "."
+			return nil, "Must be an object, got " + Kind(node) + "."
 		}
 		raw := jsonw.Encode(nil, node)
-		if len(raw) > MaxCustomMetadata {
-			return fmt.Sprintf("May not exceed 100kb; got %d bytes.", len(raw))
+		if a.MaxBytes > 0 && len(raw) > a.MaxBytes {
+			return nil, fmt.Sprintf("May not exceed %dkb; got %d bytes.", a.MaxBytes/1024, len(raw))
 		}
-		e.Meta = raw
-	case KBool:
+		return json.RawMessage(raw), ""
+	case schema.Bool:
 		v, ok := node.(bool)
 		if !ok {
-			return "Must be a boolean, got " + Kind(node) + "."
+			return nil, "Must be a boolean, got " + Kind(node) + "."
 		}
-		e.Pub = &v
-	case KCreated, KUpdated:
-		s, ok := node.(string)
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if !ok || err != nil {
-			return "Must be an RFC 3339 datetime such as 2026-01-01T00:00:00Z."
-		}
-		if a.Kind == KCreated {
-			e.Created = t.UTC()
-		} else {
-			e.Updated = t.UTC()
-		}
+		return &v, ""
 	}
-	return ""
+	return nil, "Not a value this attribute takes."
+}
+
+// decodeInteger reads an Integer within the attribute's range.
+func decodeInteger(a *schema.Attr, node any) (any, string) {
+	n, ok := node.(json.Number)
+	i, err := n.Int64()
+	if !ok || err != nil || i < int64(a.Min) || i > int64(a.Max) {
+		choices := make([]string, 0, a.Max-a.Min+1)
+		for c := a.Min; c <= a.Max; c++ {
+			choices = append(choices, fmt.Sprint(c))
+		}
+		list := strings.Join(choices, ", ")
+		if k := strings.LastIndex(list, ", "); k >= 0 {
+			list = list[:k] + " or " + list[k+2:]
+		}
+		return nil, fmt.Sprintf("'%s' is not a valid choice for %s: use %s.", jsonw.Encode(nil, node), a.Name, list)
+	}
+	v := int(i)
+	return &v, ""
 }
 
 // Kind names a decoded JSON value's type for messages.

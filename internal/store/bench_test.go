@@ -13,7 +13,7 @@ func BenchmarkPage(b *testing.B) {
 	for _, n := range []int{1_000, 1_000_000} {
 		s := New(Options{Seed: 1, Seeder: seqSeeder(n), Now: func() time.Time { return t0 }})
 		a, _ := s.Account("k")
-		a.Len(ItemUpdate) // seed outside the timer
+		a.Len(jobItemUpdate) // seed outside the timer
 		mid := fmt.Sprintf("J%06d", n/2)
 		for _, c := range []struct {
 			name string

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/btree"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // Position is where an entity sorts in lists: by creation time (Unix
@@ -51,35 +53,71 @@ func newPosTree() *posTree { return btree.NewG(16, Position.Less) }
 const (
 	// positionBytes is one entry of an ordered index (a tree or a slice).
 	positionBytes = 40
-	// linkBytes is one item-category membership: an entry in the
-	// category's tree and in the item's slice, and a share of each (the
-	// slice's spare capacity, the map slot).
+	// linkBytes is one membership: an entry in each side's index, and a
+	// share of each (the slice's spare capacity, the map slot).
 	linkBytes = 4 * positionBytes
 )
 
-// catalog holds one account's items, variants and categories and the
-// indexes that keep every list O(page): each kind in position order, each
-// item's variants, each category's items and each item's categories in
-// position order, and the variants of each SKU.
+// catalogVersion is the collection whose version every entity collection
+// shares: relationships cross them, so a change to one shows in the others.
+const catalogVersion = Collection(0)
+
+// catalog holds one account's entities of every declared kind and the
+// indexes that keep every list O(page): each kind in position order; for
+// each relation, the entities each owner relates to in position order; and
+// for each string attribute a list filters on by equality, the entities
+// holding each value.
 type catalog struct {
-	ents [NumEntityKinds]map[string]*Entity
+	ents []map[string]*Entity
 	// slots hold every entity by its slot, free the slots to reuse.
-	slots [NumEntityKinds][]*Entity
-	free  [NumEntityKinds][]int32
-	order [NumEntityKinds]*posTree
-	// variantsOf holds each item's variants, by the item's slot.
-	variantsOf [][]Position
-	catItems   map[string]*posTree
-	itemCats   map[string][]Position
-	skus       map[string][]Position
+	slots [][]*Entity
+	free  [][]int32
+	order []*posTree
+	// rels[kind][relation] indexes the relation from the kind's side.
+	rels [][]relIndex
+	// values[kind][attribute] indexes string attributes filtered by
+	// equality (nil for the others).
+	values [][]map[string][]Position
+}
+
+// relIndex is one side of a relation: the related positions of each owner.
+// Children are found by the owner's slot; a Reference's owners by the id
+// they name; memberships by the owner's id, in a tree when an owner may
+// hold many.
+type relIndex struct {
+	rel     *schema.Relation
+	bySlot  [][]Position
+	byID    map[string][]Position
+	byTree  map[string]*posTree
+	holders bool // byID holds the entities naming each id (a Reference)
 }
 
 func newCatalog() catalog {
-	c := catalog{catItems: map[string]*posTree{},
-		itemCats: map[string][]Position{}, skus: map[string][]Position{}}
-	for k := range c.ents {
+	n := len(catalogSchema.Entities())
+	c := catalog{ents: make([]map[string]*Entity, n), slots: make([][]*Entity, n), free: make([][]int32, n),
+		order: make([]*posTree, n), rels: make([][]relIndex, n), values: make([][]map[string][]Position, n)}
+	for _, d := range catalogSchema.Entities() {
+		k := d.Index
 		c.ents[k] = map[string]*Entity{}
 		c.order[k] = newPosTree()
+		c.rels[k] = make([]relIndex, len(d.Relations))
+		for i := range d.Relations {
+			r := &d.Relations[i]
+			ri := relIndex{rel: r}
+			switch {
+			case r.Kind == schema.Members && r.Large:
+				ri.byTree = map[string]*posTree{}
+			case r.Kind == schema.Members, r.Kind == schema.Reference:
+				ri.byID, ri.holders = map[string][]Position{}, r.Kind == schema.Reference
+			}
+			c.rels[k][i] = ri
+		}
+		c.values[k] = make([]map[string][]Position, len(d.Attrs))
+		for _, f := range d.Filters {
+			if i, a, ok := d.Attr(f.Field); ok && f.Kind == schema.FilterEquals && a.Type == schema.String {
+				c.values[k][i] = map[string][]Position{}
+			}
+		}
 	}
 	return c
 }
@@ -101,45 +139,90 @@ func removePos(s []Position, p Position) []Position {
 	return s
 }
 
-// variants returns the list of an item's variants (nil when the item does
-// not exist), growing the slot table as items get slots.
-func (c *catalog) variants(item string) *[]Position {
-	e := c.ents[ItemKind][item]
-	if e == nil {
+// children returns the list of owner e's children through relation r (a
+// Children relation of e's kind), growing the slot table as owners get
+// slots.
+func (c *catalog) children(e *Entity, r *schema.Relation) *[]Position {
+	ri := &c.rels[e.Kind][r.Slot]
+	for int(e.slot) > len(ri.bySlot) {
+		ri.bySlot = append(ri.bySlot, nil)
+	}
+	return &ri.bySlot[e.slot-1]
+}
+
+// childrenOf returns owner e's children through r, without a lookup by id.
+func (c *catalog) childrenOf(e *Entity, r *schema.Relation) []Position {
+	ri := &c.rels[e.Kind][r.Slot]
+	if s := int(e.slot) - 1; s >= 0 && s < len(ri.bySlot) {
+		return ri.bySlot[s]
+	}
+	return nil
+}
+
+// related returns, in position order, what entity id of kind relates to
+// through r: its children, its parent or referenced id, or its members.
+func (c *catalog) related(kind EntityKind, id string, r *schema.Relation) []Position {
+	ri := &c.rels[kind][r.Slot]
+	switch r.Kind {
+	case schema.Children:
+		if e := c.ents[kind][id]; e != nil {
+			return c.childrenOf(e, r)
+		}
+		return nil
+	case schema.Parent, schema.Reference:
+		if e := c.ents[kind][id]; e != nil && e.Ref(r) != "" {
+			t := kind.Target(r)
+			if p := c.ents[t][e.Ref(r)]; p != nil {
+				return []Position{positionOf(p)}
+			}
+			return []Position{{ID: e.Ref(r)}}
+		}
 		return nil
 	}
-	for int(e.slot) > len(c.variantsOf) {
-		c.variantsOf = append(c.variantsOf, nil)
+	if ri.byTree != nil {
+		t := ri.byTree[id]
+		if t == nil {
+			return nil
+		}
+		out := make([]Position, 0, t.Len())
+		t.Ascend(func(p Position) bool { out = append(out, p); return true })
+		return out
 	}
-	return &c.variantsOf[e.slot-1]
+	return ri.byID[id]
 }
 
-// variantsOfItem returns an item's variants, in position order.
-func (c *catalog) variantsOfItem(item string) []Position {
-	if e := c.ents[ItemKind][item]; e != nil {
-		return c.variantsOfSlot(e)
-	}
-	return nil
-}
-
-// variantsOfSlot returns the variants of item e, without a lookup by id.
-func (c *catalog) variantsOfSlot(e *Entity) []Position {
-	if s := int(e.slot) - 1; s >= 0 && s < len(c.variantsOf) {
-		return c.variantsOf[s]
-	}
-	return nil
+// inverse returns the index of the other side of relation r of kind.
+func (c *catalog) inverse(kind EntityKind, r *schema.Relation) (EntityKind, *schema.Relation, *relIndex) {
+	t := kind.Target(r)
+	inv, _ := t.Decl().Relation(r.Inverse)
+	return t, inv, &c.rels[t][inv.Slot]
 }
 
 // indexSize is what an entity's index entries cost besides the entity.
 func indexSize(e *Entity) int64 {
 	n := int64(positionBytes + 8) // and its slot
-	if e.Kind == VariantKind {
-		n += positionBytes
-		if e.Str[StrSKU] != nil {
+	d := e.Kind.Decl()
+	for i := range d.Relations {
+		if r := &d.Relations[i]; (r.Kind == schema.Parent || r.Kind == schema.Reference) && e.Ref(r) != "" {
+			n += positionBytes
+		}
+	}
+	for i := range d.Attrs {
+		if catalogValues(e.Kind, i) && e.IsSet(i) {
 			n += positionBytes
 		}
 	}
 	return n
+}
+
+// catalogValues reports whether attribute i of kind is indexed by value.
+func catalogValues(kind EntityKind, i int) bool {
+	for _, f := range kind.Decl().Filters {
+		if f.Kind == schema.FilterEquals && f.Field == kind.Attrs()[i].Name && kind.Attrs()[i].Type == schema.String {
+			return true
+		}
+	}
+	return false
 }
 
 // putEntityLocked inserts e, or replaces the entity with its id, keeping
@@ -149,7 +232,7 @@ func (a *Account) putEntityLocked(e *Entity) {
 	if e.stamp == 0 {
 		e.stamp = a.nextStamp()
 	}
-	a.bumpLocked(Items)
+	a.bumpLocked(catalogVersion)
 	old, existed := c.ents[e.Kind][e.ID]
 	if existed {
 		e.slot = old.slot
@@ -171,92 +254,211 @@ func (a *Account) putEntityLocked(e *Entity) {
 		}
 	}
 	c.order[e.Kind].ReplaceOrInsert(pos)
-	if e.Kind == VariantKind {
-		if vs := c.variants(e.Item); vs != nil {
-			*vs = insertPos(*vs, pos)
+	a.indexRefsLocked(e, pos, true)
+	a.grow(delta)
+}
+
+// indexRefsLocked adds (or removes) e's own index entries besides its
+// order: under what its to-one relations name, and under its indexed
+// values.
+func (a *Account) indexRefsLocked(e *Entity, pos Position, add bool) {
+	c := &a.cat
+	d := e.Kind.Decl()
+	for i := range d.Relations {
+		r := &d.Relations[i]
+		ref := e.Ref(r)
+		if ref == "" {
+			continue
 		}
-		if s := e.Str[StrSKU]; s != nil {
-			c.skus[*s] = insertPos(c.skus[*s], pos)
+		var list *[]Position
+		switch r.Kind {
+		case schema.Parent:
+			t, inv, _ := c.inverse(e.Kind, r)
+			owner := c.ents[t][ref]
+			if owner == nil {
+				continue
+			}
+			list = c.children(owner, inv)
+		case schema.Reference:
+			l := c.rels[e.Kind][r.Slot].byID[ref]
+			list = &l
+		default:
+			continue
+		}
+		if add {
+			*list = insertPos(*list, pos)
+		} else if *list = removePos(*list, pos); len(*list) == 0 {
+			*list = nil
+		}
+		if r.Kind == schema.Reference {
+			setOrDelete(c.rels[e.Kind][r.Slot].byID, ref, *list)
 		}
 	}
-	a.grow(delta)
+	for i, m := range c.values[e.Kind] {
+		if m == nil {
+			continue
+		}
+		if s, ok := e.Str(i); ok {
+			var l []Position
+			if add {
+				l = insertPos(m[s], pos)
+			} else {
+				l = removePos(m[s], pos)
+			}
+			setOrDelete(m, s, l)
+		}
+	}
+}
+
+func setOrDelete(m map[string][]Position, k string, l []Position) {
+	if len(l) > 0 {
+		m[k] = l
+	} else {
+		delete(m, k)
+	}
 }
 
 // unindexLocked removes e's own index entries (not its memberships).
 func (a *Account) unindexLocked(e *Entity) {
-	c := &a.cat
 	pos := positionOf(e)
-	c.order[e.Kind].Delete(pos)
-	if e.Kind != VariantKind {
-		return
-	}
-	if vs := c.variants(e.Item); vs != nil {
-		if *vs = removePos(*vs, pos); len(*vs) == 0 {
-			*vs = nil
-		}
-	}
-	if s := e.Str[StrSKU]; s != nil {
-		if vs := removePos(c.skus[*s], pos); len(vs) > 0 {
-			c.skus[*s] = vs
-		} else {
-			delete(c.skus, *s)
-		}
-	}
+	a.cat.order[e.Kind].Delete(pos)
+	a.indexRefsLocked(e, pos, false)
 }
 
-// repositionLocked moves an item's or category's memberships to its new
-// position (a replace through the control API may change created).
+// repositionLocked moves an entity's memberships to its new position (a
+// replace through the control API may change created).
 func (a *Account) repositionLocked(old *Entity, from, to Position) {
 	c := &a.cat
-	switch old.Kind {
-	case ItemKind:
-		for _, cat := range c.itemCats[old.ID] {
-			if t := c.catItems[cat.ID]; t != nil {
-				t.Delete(from)
-				t.ReplaceOrInsert(to)
-			}
+	d := old.Kind.Decl()
+	for i := range d.Relations {
+		r := &d.Relations[i]
+		if r.Kind != schema.Members {
+			continue
 		}
-	case CategoryKind:
-		if t := c.catItems[old.ID]; t != nil {
-			t.Ascend(func(item Position) bool {
-				c.itemCats[item.ID] = insertPos(removePos(c.itemCats[item.ID], from), to)
-				return true
-			})
+		_, _, inv := c.inverse(old.Kind, r)
+		for _, other := range c.related(old.Kind, old.ID, r) {
+			inv.move(other.ID, from, to)
 		}
 	}
 }
 
-// removeEntityLocked deletes an entity at time at: an item with its
-// variants and its category memberships, a category with its memberships
-// (its items stay). Categories that lose an item are updated at at.
+// move replaces position from with to in owner's list of this index.
+func (ri *relIndex) move(owner string, from, to Position) {
+	if ri.byTree != nil {
+		if t := ri.byTree[owner]; t != nil {
+			t.Delete(from)
+			t.ReplaceOrInsert(to)
+		}
+		return
+	}
+	ri.byID[owner] = insertPos(removePos(ri.byID[owner], from), to)
+}
+
+// add puts p in owner's list; it reports false when it was there.
+func (ri *relIndex) add(owner string, p Position) bool {
+	if ri.byTree != nil {
+		t := ri.byTree[owner]
+		if t == nil {
+			t = newPosTree()
+			ri.byTree[owner] = t
+		}
+		_, dup := t.ReplaceOrInsert(p)
+		return !dup
+	}
+	l := ri.byID[owner]
+	if _, found := slices.BinarySearchFunc(l, p, Position.Compare); found {
+		return false
+	}
+	ri.byID[owner] = insertPos(l, p)
+	return true
+}
+
+// remove takes the entry of id out of owner's list, reporting whether it
+// was there. at is the entry's position when the entity still exists;
+// otherwise (it is being removed) the entry is found by id.
+func (ri *relIndex) remove(owner, id string, at *Position) bool {
+	if ri.byTree != nil {
+		t := ri.byTree[owner]
+		if t == nil {
+			return false
+		}
+		found := false
+		if at != nil {
+			_, found = t.Delete(*at)
+		} else {
+			var p Position
+			t.Ascend(func(q Position) bool {
+				if q.ID == id {
+					p, found = q, true
+					return false
+				}
+				return true
+			})
+			if found {
+				t.Delete(p)
+			}
+		}
+		if t.Len() == 0 {
+			delete(ri.byTree, owner)
+		}
+		return found
+	}
+	l := ri.byID[owner]
+	for i, p := range l {
+		if p.ID == id {
+			setOrDelete(ri.byID, owner, slices.Delete(l, i, i+1))
+			return true
+		}
+	}
+	return false
+}
+
+// has reports whether owner's list holds id.
+func (ri *relIndex) has(owner, id string) bool {
+	if ri.byTree != nil {
+		return false // asked of the other side, whose lists are small
+	}
+	for _, p := range ri.byID[owner] {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// removeEntityLocked deletes an entity at time at with what it takes with
+// it: its children (an item's variants) and its memberships (a category
+// that loses an item is updated at at).
 func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	c := &a.cat
 	e, ok := c.ents[kind][id]
 	if !ok {
 		return
 	}
-	// Memberships go first, while the entity still says where it sorts.
-	switch kind {
-	case ItemKind:
-		for _, v := range slices.Clone(c.variantsOfItem(id)) {
-			a.removeEntityLocked(VariantKind, v.ID, at)
-		}
-		for _, cat := range slices.Clone(c.itemCats[id]) {
-			a.unlinkLocked(cat.ID, id, at)
-		}
-	case CategoryKind:
-		for _, item := range a.relatedLocked(CategoryKind, id) {
-			a.unlinkLocked(id, item, time.Time{})
+	// Relations go first, while the entity still says where it sorts.
+	d := kind.Decl()
+	for i := range d.Relations {
+		r := &d.Relations[i]
+		switch r.Kind {
+		case schema.Children:
+			ck := kind.Target(r)
+			for _, ch := range slices.Clone(c.childrenOf(e, r)) {
+				a.removeEntityLocked(ck, ch.ID, at)
+			}
+		case schema.Members:
+			for _, m := range slices.Clone(c.related(kind, id, r)) {
+				a.unlinkLocked(kind, r, id, m.ID, at)
+			}
 		}
 	}
 	delete(c.ents[kind], id)
 	c.slots[kind][e.slot-1] = nil
 	c.free[kind] = append(c.free[kind], e.slot-1)
-	a.bumpLocked(Items)
+	a.bumpLocked(catalogVersion)
 	a.unindexLocked(e)
 	a.grow(-e.memSize() - indexSize(e))
-	if kind == VariantKind {
-		a.restampLocked(ItemKind, e.Item) // its item's variants changed
+	if r, ok := d.Parent(); ok {
+		a.restampLocked(kind.Target(r), e.Ref(r)) // its parent's children changed
 	}
 }
 
@@ -271,72 +473,57 @@ func (a *Account) restampLocked(kind EntityKind, id string) {
 	cp.stamp = a.nextStamp()
 	a.cat.ents[kind][id] = &cp
 	a.cat.slots[kind][cp.slot-1] = &cp
-	a.bumpLocked(Items)
+	a.bumpLocked(catalogVersion)
 }
 
-// linkLocked puts item into category; a category whose items change is
-// updated at at (unless at is zero: seeding and restoring change nothing).
-func (a *Account) linkLocked(category, item string, at time.Time) {
+// linkLocked relates owner (of kind) and other through the membership r; a
+// side whose relation Touches is updated at at (unless at is zero: seeding
+// and restoring change nothing).
+func (a *Account) linkLocked(kind EntityKind, r *schema.Relation, owner, other string, at time.Time) {
 	c := &a.cat
-	ce, ie := c.ents[CategoryKind][category], c.ents[ItemKind][item]
-	if ce == nil || ie == nil {
+	t, inv, ii := c.inverse(kind, r)
+	oe, te := c.ents[kind][owner], c.ents[t][other]
+	if oe == nil || te == nil {
 		return
 	}
-	t := c.catItems[category]
-	if t == nil {
-		t = newPosTree()
-		c.catItems[category] = t
-	}
-	if _, dup := t.ReplaceOrInsert(positionOf(ie)); dup {
+	if !c.rels[kind][r.Slot].add(owner, positionOf(te)) {
 		return
 	}
-	c.itemCats[item] = insertPos(c.itemCats[item], positionOf(ce))
-	a.bumpLocked(Items)
+	ii.add(other, positionOf(oe))
+	a.bumpLocked(catalogVersion)
 	a.grow(linkBytes)
-	a.touchLocked(CategoryKind, category, at)
+	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
 }
 
-// unlinkLocked takes item out of category (see linkLocked for at).
-func (a *Account) unlinkLocked(category, item string, at time.Time) {
+// unlinkLocked undoes linkLocked (see it for at).
+func (a *Account) unlinkLocked(kind EntityKind, r *schema.Relation, owner, other string, at time.Time) {
 	c := &a.cat
-	t := c.catItems[category]
-	if t == nil {
+	t, inv, ii := c.inverse(kind, r)
+	if !c.rels[kind][r.Slot].remove(owner, other, c.positionIfHeld(t, other)) {
 		return
 	}
-	var itemPos, catPos Position
-	found := false
-	for _, p := range c.itemCats[item] {
-		if p.ID == category {
-			catPos, found = p, true
-			break
-		}
-	}
-	if !found {
-		return
-	}
-	if ie := c.ents[ItemKind][item]; ie != nil {
-		itemPos = positionOf(ie)
-	} else { // the item is being removed: find its entry
-		t.Ascend(func(p Position) bool {
-			if p.ID == item {
-				itemPos = p
-				return false
-			}
-			return true
-		})
-	}
-	t.Delete(itemPos)
-	if t.Len() == 0 {
-		delete(c.catItems, category)
-	}
-	if cs := removePos(c.itemCats[item], catPos); len(cs) > 0 {
-		c.itemCats[item] = cs
-	} else {
-		delete(c.itemCats, item)
-	}
-	a.bumpLocked(Items)
+	ii.remove(other, owner, c.positionIfHeld(kind, owner))
+	a.bumpLocked(catalogVersion)
 	a.grow(-linkBytes)
-	a.touchLocked(CategoryKind, category, at)
+	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
+}
+
+// positionIfHeld returns the position of an entity the catalog holds.
+func (c *catalog) positionIfHeld(kind EntityKind, id string) *Position {
+	if e := c.ents[kind][id]; e != nil {
+		p := positionOf(e)
+		return &p
+	}
+	return nil
+}
+
+func (a *Account) touchSidesLocked(kind EntityKind, r *schema.Relation, owner string, t EntityKind, inv *schema.Relation, other string, at time.Time) {
+	if r.Touches {
+		a.touchLocked(kind, owner, at)
+	}
+	if inv.Touches {
+		a.touchLocked(t, other, at)
+	}
 }
 
 // touchLocked sets an entity's updated to at (a new value: entities are
@@ -349,61 +536,35 @@ func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 	cp := *e
 	cp.Updated = at
 	cp.stamp = a.nextStamp()
-	a.bumpLocked(Items)
+	a.bumpLocked(catalogVersion)
 	a.cat.ents[kind][id] = &cp
 	a.cat.slots[kind][cp.slot-1] = &cp
 }
 
-// setRelatedLocked replaces the relationship an element sets: an item's
-// categories or a category's items.
-func (a *Account) setRelatedLocked(kind EntityKind, id string, related []string, at time.Time) {
-	for _, cur := range a.relatedLocked(kind, id) {
-		if !slices.Contains(related, cur) {
-			a.relateLocked(kind, id, cur, false, at)
+// setRelatedLocked replaces the members of owner through r with related.
+func (a *Account) setRelatedLocked(kind EntityKind, r *schema.Relation, owner string, related []string, at time.Time) {
+	want := make(map[string]bool, len(related))
+	for _, id := range related {
+		want[id] = true
+	}
+	for _, cur := range positionIDs(a.cat.related(kind, owner, r)) {
+		if !want[cur] {
+			a.unlinkLocked(kind, r, owner, cur, at)
 		}
 	}
-	for _, r := range related {
-		a.relateLocked(kind, id, r, true, at)
+	for _, id := range related {
+		a.linkLocked(kind, r, owner, id, at)
 	}
 }
 
-// relateLocked links (or unlinks) the entity id of kind and another:
-// an item and a category, from either side.
-func (a *Account) relateLocked(kind EntityKind, id, other string, link bool, at time.Time) {
-	cat, item := other, id
-	if kind == CategoryKind {
-		cat, item = id, other
-	}
-	if link {
-		a.linkLocked(cat, item, at)
-	} else {
-		a.unlinkLocked(cat, item, at)
-	}
-}
-
-// relatedLocked returns the ids an entity's relationship holds, in
-// position order: an item's categories, a category's items, a variant's
-// item.
-func (a *Account) relatedLocked(kind EntityKind, id string) []string {
+// memberLocked reports whether owner relates to other through membership r.
+func (a *Account) memberLocked(kind EntityKind, r *schema.Relation, owner, other string) bool {
 	c := &a.cat
-	switch kind {
-	case ItemKind:
-		return positionIDs(c.itemCats[id])
-	case CategoryKind:
-		var out []string
-		if t := c.catItems[id]; t != nil {
-			out = make([]string, 0, t.Len())
-			t.Ascend(func(p Position) bool {
-				out = append(out, p.ID)
-				return true
-			})
-		}
-		return out
+	if own := &c.rels[kind][r.Slot]; own.byTree == nil {
+		return own.has(owner, other)
 	}
-	if e := c.ents[VariantKind][id]; e != nil {
-		return []string{e.Item}
-	}
-	return nil
+	_, _, ii := c.inverse(kind, r)
+	return ii.has(other, owner)
 }
 
 func positionIDs(ps []Position) []string {
@@ -414,22 +575,17 @@ func positionIDs(ps []Position) []string {
 	return out
 }
 
-// relatedKind is the entity kind an element's Related ids name.
-func relatedKind(k EntityKind) EntityKind {
-	switch k {
-	case ItemKind:
-		return CategoryKind
-	default: // a category's items, a variant's item
-		return ItemKind
+// ChildIDs returns the ids of an entity's children through its relation
+// named rel, in position order.
+func (a *Account) ChildIDs(kind EntityKind, id, rel string) ([]string, error) {
+	r, ok := kind.Decl().Relation(rel)
+	if !ok {
+		return nil, nil
 	}
-}
-
-// VariantIDs returns the ids of an item's variants, in position order.
-func (a *Account) VariantIDs(item string) ([]string, error) {
-	if err := a.ensure(Items, Variants); err != nil {
+	if err := a.ensure(EntityCollection(kind), EntityCollection(kind.Target(r))); err != nil {
 		return nil, err
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return positionIDs(a.cat.variantsOfItem(item)), nil
+	return positionIDs(a.cat.related(kind, id, r)), nil
 }

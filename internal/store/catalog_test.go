@@ -22,25 +22,25 @@ func catalogSeeder() Seeder {
 		switch c {
 		case Items:
 			for i := 0; i < 10; i++ {
-				seed.Entities = append(seed.Entities, &Entity{Kind: ItemKind, ID: ItemID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)})
+				seed.Entities = append(seed.Entities, &Entity{Kind: itemKind, ID: EntityID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)})
 			}
 		case Variants:
 			for i := 0; i < 5; i++ {
 				for v := 0; v < 2; v++ {
 					ext := fmt.Sprintf("I%d-V%d", i, v)
-					seed.Entities = append(seed.Entities, &Entity{Kind: VariantKind, ID: EntityID(ext), ExternalID: ext, Item: ItemID(fmt.Sprint("I", i))})
+					seed.Entities = append(seed.Entities, &Entity{Kind: variantKind, ID: EntityID(ext), ExternalID: ext, Item: EntityID(fmt.Sprint("I", i))})
 				}
 			}
 		case Categories:
 			for i := 0; i < 2; i++ {
-				seed.Entities = append(seed.Entities, &Entity{Kind: CategoryKind, ID: EntityID(fmt.Sprint("C", i)), ExternalID: fmt.Sprint("C", i)})
+				seed.Entities = append(seed.Entities, &Entity{Kind: categoryKind, ID: EntityID(fmt.Sprint("C", i)), ExternalID: fmt.Sprint("C", i)})
 			}
 			for i := 0; i < 10; i++ {
 				if i < 5 {
-					seed.Members = append(seed.Members, [2]string{EntityID("C0"), ItemID(fmt.Sprint("I", i))})
+					seed.Members = append(seed.Members, [2]string{EntityID("C0"), EntityID(fmt.Sprint("I", i))})
 				}
 				if i >= 3 {
-					seed.Members = append(seed.Members, [2]string{EntityID("C1"), ItemID(fmt.Sprint("I", i))})
+					seed.Members = append(seed.Members, [2]string{EntityID("C1"), EntityID(fmt.Sprint("I", i))})
 				}
 			}
 		}
@@ -76,14 +76,14 @@ func TestCollections_AreGeneratedOnFirstUseOnly(t *testing.T) {
 		return catalogSeeder()(key, c)
 	}})
 	a, _ := s.Account("k")
-	if _, err := a.Page(ItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
+	if _, err := a.Page(jobItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(asked, []Collection{JobCollection(ItemUpdate)}) {
+	if !slices.Equal(asked, []Collection{JobCollection(jobItemUpdate)}) {
 		t.Fatalf("listing update jobs generated %v", asked)
 	}
-	a.VariantIDs(ItemID("I0"))
-	if !slices.Equal(asked, []Collection{JobCollection(ItemUpdate), Items, Variants}) {
+	a.VariantIDs(EntityID("I0"))
+	if !slices.Equal(asked, []Collection{JobCollection(jobItemUpdate), collItems, collVariants}) {
 		t.Fatalf("then reading variants generated %v", asked)
 	}
 }
@@ -91,10 +91,10 @@ func TestCollections_AreGeneratedOnFirstUseOnly(t *testing.T) {
 func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 	a := catalogAccount(t)
 	el := func(ext string, related ...string) Element {
-		return Element{ID: EntityID(ext), Set: ItemKind.SetOf("external_id", "title"),
+		return Element{ID: EntityID(ext), Set: itemKind.SetOf("external_id", "title"),
 			Values: Entity{ExternalID: ext, Str: [numStrSlots]*string{StrTitle: StrPtr("T-" + ext)}}, Related: related, HasRelated: related != nil}
 	}
-	j := run(t, a, CreateRequest{Kind: ItemCreate, Pointer: "/data/attributes/items/data", Elements: []Element{
+	j := run(t, a, CreateRequest{Kind: jobItemCreate, Pointer: "/data/attributes/items/data", Elements: []Element{
 		el("NEW-1", EntityID("C1")), el("I0"), el("NEW-2", EntityID("C-NOPE")),
 	}})
 	if j.Completed != 1 || j.Failed != 2 {
@@ -104,58 +104,58 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 		j.Errors[1].Pointer != "/data/attributes/items/data/2/relationships/categories/data/0/id" {
 		t.Fatalf("errors %+v", j.Errors)
 	}
-	got, _, _ := a.Entity(ItemKind, ItemID("NEW-1"))
+	got, _, _ := a.Entity(itemKind, EntityID("NEW-1"))
 	if got == nil || got.Title() != "T-NEW-1" || !got.Published() || got.Imgs == nil || string(got.Meta) != "{}" || !got.Created.Equal(got.Updated) {
 		t.Fatalf("created item %+v", got)
 	}
-	if old, _, _ := a.Entity(ItemKind, ItemID("I0")); old.Title() != "" {
+	if old, _, _ := a.Entity(itemKind, EntityID("I0")); old.Title() != "" {
 		t.Fatalf("a duplicate create overwrote I0: %+v", old)
 	}
-	if _, ok, _ := a.Entity(ItemKind, ItemID("NEW-2")); ok {
+	if _, ok, _ := a.Entity(itemKind, EntityID("NEW-2")); ok {
 		t.Fatal("an element with an unknown category was created")
 	}
 	a.mu.RLock()
-	inCat := slices.Contains(a.relatedLocked(CategoryKind, EntityID("C1")), ItemID("NEW-1"))
+	inCat := slices.Contains(a.relatedLocked(categoryKind, EntityID("C1")), EntityID("NEW-1"))
 	a.mu.RUnlock()
 	if !inCat {
 		t.Fatal("the created item is not in its category")
 	}
-	// Variants need an existing parent.
-	v := run(t, a, CreateRequest{Kind: VariantCreate, Pointer: "/p", Elements: []Element{
-		{ID: EntityID("NV"), Values: Entity{ExternalID: "NV"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("NEW-1")}},
-		{ID: EntityID("NV2"), Values: Entity{ExternalID: "NV2"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("GONE")}},
-		{ID: EntityID("NV3"), Values: Entity{ExternalID: "NV3"}, Set: VariantKind.SetOf("external_id")},
+	// collVariants need an existing parent.
+	v := run(t, a, CreateRequest{Kind: jobVariantCreate, Pointer: "/p", Elements: []Element{
+		{ID: EntityID("NV"), Values: Entity{ExternalID: "NV"}, Set: variantKind.SetOf("external_id"), HasRelated: true, Related: []string{EntityID("NEW-1")}},
+		{ID: EntityID("NV2"), Values: Entity{ExternalID: "NV2"}, Set: variantKind.SetOf("external_id"), HasRelated: true, Related: []string{EntityID("GONE")}},
+		{ID: EntityID("NV3"), Values: Entity{ExternalID: "NV3"}, Set: variantKind.SetOf("external_id")},
 		// Sent as relationships.items.data[0] (up to 2023-06-15): the error points there.
-		{ID: EntityID("NV4"), Values: Entity{ExternalID: "NV4"}, Set: VariantKind.SetOf("external_id"), HasRelated: true, Related: []string{ItemID("GONE")},
+		{ID: EntityID("NV4"), Values: Entity{ExternalID: "NV4"}, Set: variantKind.SetOf("external_id"), HasRelated: true, Related: []string{EntityID("GONE")},
 			ParentAt: "/relationships/items/data/0/id"},
 	}})
 	if v.Completed != 1 || v.Failed != 3 || v.Errors[0].Pointer != "/p/1/relationships/item/data/id" || v.Errors[1].Pointer != "/p/2/relationships" ||
 		v.Errors[2].Pointer != "/p/3/relationships/items/data/0/id" {
 		t.Fatalf("variant create: %+v", v)
 	}
-	if vs, _ := a.VariantIDs(ItemID("NEW-1")); !slices.Equal(vs, []string{EntityID("NV")}) {
+	if vs, _ := a.VariantIDs(EntityID("NEW-1")); !slices.Equal(vs, []string{EntityID("NV")}) {
 		t.Fatalf("NEW-1's variants %v", vs)
 	}
 }
 
 func TestEffects_UpdatePatchesOnlyWhatWasSentAndCategoryItemsAreReplaced(t *testing.T) {
 	a := catalogAccount(t)
-	before, _, _ := a.Entity(ItemKind, ItemID("I1"))
+	before, _, _ := a.Entity(itemKind, EntityID("I1"))
 	price := 9.5
-	run(t, a, CreateRequest{Kind: ItemUpdate, Elements: []Element{{ID: ItemID("I1"), Set: ItemKind.SetOf("price"), Values: Entity{Num: [numNumSlots]*float64{NumPrice: &price}}}}})
-	after, _, _ := a.Entity(ItemKind, ItemID("I1"))
+	run(t, a, CreateRequest{Kind: jobItemUpdate, Elements: []Element{{ID: EntityID("I1"), Set: itemKind.SetOf("price"), Values: Entity{Num: [numNumSlots]*float64{NumPrice: &price}}}}})
+	after, _, _ := a.Entity(itemKind, EntityID("I1"))
 	if *after.Num[NumPrice] != 9.5 || after.ExternalID != before.ExternalID || !after.Created.Equal(before.Created) {
 		t.Fatalf("patched %+v from %+v", after, before)
 	}
-	run(t, a, CreateRequest{Kind: CategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{ItemID("I8"), ItemID("I9")}}}})
+	run(t, a, CreateRequest{Kind: jobCategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{EntityID("I8"), EntityID("I9")}}}})
 	a.mu.RLock()
-	members := len(a.relatedLocked(CategoryKind, EntityID("C0")))
-	i0 := slices.Contains(a.relatedLocked(ItemKind, ItemID("I0")), EntityID("C0"))
+	members := len(a.relatedLocked(categoryKind, EntityID("C0")))
+	i0 := slices.Contains(a.relatedLocked(itemKind, EntityID("I0")), EntityID("C0"))
 	a.mu.RUnlock()
 	if members != 2 || i0 {
 		t.Fatalf("C0 holds %d items, I0 still in it: %v", members, i0)
 	}
-	j := run(t, a, CreateRequest{Kind: VariantUpdate, Pointer: "/p", Elements: []Element{{ID: EntityID("NOPE")}}})
+	j := run(t, a, CreateRequest{Kind: jobVariantUpdate, Pointer: "/p", Elements: []Element{{ID: EntityID("NOPE")}}})
 	if j.Failed != 1 || j.Errors[0].Code != "not_found" || j.Errors[0].Pointer != "/p/0/id" {
 		t.Fatalf("update of a missing variant: %+v", j)
 	}
@@ -163,33 +163,33 @@ func TestEffects_UpdatePatchesOnlyWhatWasSentAndCategoryItemsAreReplaced(t *test
 
 func TestEffects_DeletingAnItemDeletesItsVariantsAndMemberships(t *testing.T) {
 	a := catalogAccount(t)
-	run(t, a, CreateRequest{Kind: ItemDelete, Elements: []Element{{ID: ItemID("I3")}}})
-	if vs, _ := a.VariantIDs(ItemID("I3")); len(vs) != 0 {
+	run(t, a, CreateRequest{Kind: jobItemDelete, Elements: []Element{{ID: EntityID("I3")}}})
+	if vs, _ := a.VariantIDs(EntityID("I3")); len(vs) != 0 {
 		t.Fatalf("I3's variants survive: %v", vs)
 	}
-	if _, ok, _ := a.Entity(VariantKind, EntityID("I3-V0")); ok {
+	if _, ok, _ := a.Entity(variantKind, EntityID("I3-V0")); ok {
 		t.Fatal("variant I3-V0 survives its item")
 	}
 	a.mu.RLock()
-	in0 := slices.Contains(a.relatedLocked(CategoryKind, EntityID("C0")), ItemID("I3"))
-	in1 := slices.Contains(a.relatedLocked(CategoryKind, EntityID("C1")), ItemID("I3"))
+	in0 := slices.Contains(a.relatedLocked(categoryKind, EntityID("C0")), EntityID("I3"))
+	in1 := slices.Contains(a.relatedLocked(categoryKind, EntityID("C1")), EntityID("I3"))
 	a.mu.RUnlock()
 	if in0 || in1 {
 		t.Fatal("I3 is still a member of a category")
 	}
-	run(t, a, CreateRequest{Kind: CategoryDelete, Elements: []Element{{ID: EntityID("C1")}}})
-	if _, ok, _ := a.Entity(ItemKind, ItemID("I9")); !ok {
+	run(t, a, CreateRequest{Kind: jobCategoryDelete, Elements: []Element{{ID: EntityID("C1")}}})
+	if _, ok, _ := a.Entity(itemKind, EntityID("I9")); !ok {
 		t.Fatal("deleting a category deleted its items")
 	}
 }
 
 func TestCollections_VariantsOfItemsDeletedBeforeTheyAreGeneratedNeverAppear(t *testing.T) {
 	a := catalogAccount(t)
-	run(t, a, CreateRequest{Kind: ItemDelete, Elements: []Element{{ID: ItemID("I0")}}})
-	if _, ok, _ := a.Entity(VariantKind, EntityID("I0-V0")); ok {
+	run(t, a, CreateRequest{Kind: jobItemDelete, Elements: []Element{{ID: EntityID("I0")}}})
+	if _, ok, _ := a.Entity(variantKind, EntityID("I0-V0")); ok {
 		t.Fatal("a variant of a deleted item was generated")
 	}
-	if vs, _ := a.VariantIDs(ItemID("I1")); len(vs) != 2 {
+	if vs, _ := a.VariantIDs(EntityID("I1")); len(vs) != 2 {
 		t.Fatalf("I1 has %d variants", len(vs))
 	}
 }

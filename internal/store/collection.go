@@ -1,35 +1,30 @@
 package store
 
-// Collection is one of an account's collections: the three entity kinds and
-// the nine job kinds. Each is generated on first use.
+// Collection is one of an account's collections: each declared entity kind,
+// then each declared job kind. Each is generated on first use.
 type Collection uint8
 
-// The entity collections; job collections follow (JobCollection).
-const (
-	Items      = Collection(ItemKind)
-	Variants   = Collection(VariantKind)
-	Categories = Collection(CategoryKind)
-	// NumCollections counts every collection.
-	NumCollections = Collection(NumEntityKinds) + Collection(NumJobKinds)
-)
+// numCollections counts every collection.
+func numCollections() int { return len(catalogSchema.Entities()) + numJobKinds() }
 
 // EntityCollection returns the collection of an entity kind.
 func EntityCollection(k EntityKind) Collection { return Collection(k) }
 
 // JobCollection returns the collection of a job kind.
-func JobCollection(k JobKind) Collection { return Collection(NumEntityKinds) + Collection(k) }
+func JobCollection(k JobKind) Collection { return Collection(len(catalogSchema.Entities())) + Collection(k) }
 
 // IsJobs reports whether c holds jobs, and their kind.
 func (c Collection) IsJobs() (JobKind, bool) {
-	if c < Collection(NumEntityKinds) {
+	n := Collection(len(catalogSchema.Entities()))
+	if c < n {
 		return 0, false
 	}
-	return JobKind(c - Collection(NumEntityKinds)), true
+	return JobKind(c - n), true
 }
 
 // Entity returns the entity kind of an entity collection.
 func (c Collection) Entity() (EntityKind, bool) {
-	if c < Collection(NumEntityKinds) {
+	if int(c) < len(catalogSchema.Entities()) {
 		return EntityKind(c), true
 	}
 	return 0, false
@@ -44,13 +39,16 @@ func (c Collection) Name() string {
 	return EntityKind(c).Plural()
 }
 
-// CollectionNamed returns the collection of a name ("jobs" is the original
-// name of item-bulk-update-jobs, still accepted).
+// legacyNames are former names of collections, still accepted: "jobs" was
+// the item update jobs when they were the only jobs.
+var legacyNames = map[string]string{"jobs": "item-bulk-update-jobs"}
+
+// CollectionNamed returns the collection of a name (or of a former name).
 func CollectionNamed(name string) (Collection, bool) {
-	if name == "jobs" {
-		return JobCollection(ItemUpdate), true
+	if n, ok := legacyNames[name]; ok {
+		name = n
 	}
-	for c := Collection(0); c < NumCollections; c++ {
+	for c := range Collection(numCollections()) {
 		if c.Name() == name {
 			return c, true
 		}
@@ -60,19 +58,30 @@ func CollectionNamed(name string) (Collection, bool) {
 
 // AllCollections lists every collection, entities first.
 func AllCollections() []Collection {
-	out := make([]Collection, NumCollections)
+	out := make([]Collection, numCollections())
 	for c := range out {
 		out[c] = Collection(c)
 	}
 	return out
 }
 
-// needs lists the collections c's generation reads: variants and
-// categories refer to items.
+// Needs lists the collections c's generation reads (see needs).
+func (c Collection) Needs() []Collection { return c.needs() }
+
+// needs lists the collections c's generation reads: those of the kinds its
+// relations refer back to (declared before it: a variant's item, the items
+// a category holds).
 func (c Collection) needs() []Collection {
-	switch c {
-	case Variants, Categories:
-		return []Collection{Items}
+	k, ok := c.Entity()
+	if !ok {
+		return nil
 	}
-	return nil
+	var out []Collection
+	d := k.Decl()
+	for i := range d.Relations {
+		if t := k.Target(&d.Relations[i]); t < k {
+			out = append(out, EntityCollection(t))
+		}
+	}
+	return out
 }

@@ -2,21 +2,24 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // applyLocked carries out one element of a job of kind at time at: create
-// inserts the entity (an existing id, a missing parent item or unknown
-// related ids fail the element and change nothing), update patches only the
+// inserts the entity (an existing id, a missing parent or unknown related
+// ids fail the element and change nothing), update patches only the
 // attributes sent (a relationship sent replaces the set), delete removes
-// (an item with its variants and memberships).
+// (with what the entity takes with it).
 func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementError {
 	ek := kind.Entity()
 	// Klaviyo keeps catalog times to the millisecond (observed
 	// 2026-07-02T04:48:48.762000+00:00).
 	at = at.Truncate(time.Millisecond)
-	if kind.Action() == Delete {
+	if kind.Action() == schema.Delete {
 		if _, ok := a.cat.ents[ek][el.ID]; !ok {
 			return errNotFound(ek, el.ID)
 		}
@@ -25,13 +28,14 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	}
 	old, exists := a.cat.ents[ek][el.ID]
 	switch {
-	case kind.Action() == Create && exists:
+	case kind.Action() == schema.Create && exists:
 		return errExists(ek, el.ID)
-	case kind.Action() == Update && !exists:
+	case kind.Action() == schema.Update && !exists:
 		return errNotFound(ek, el.ID)
 	}
-	if el.HasRelated {
-		if eerr := a.checkRelatedLocked(ek, el); eerr != nil {
+	rel, _ := elementRelation(ek, kind.Action())
+	if el.HasRelated && rel != nil {
+		if eerr := a.checkRelatedLocked(ek, rel, el); eerr != nil {
 			return eerr
 		}
 	}
@@ -40,34 +44,50 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 		e = *old
 		e.stamp = 0 // a new value
 	} else {
-		e = newEntity(ek, el, at)
-		if ek == VariantKind {
+		e = Entity{Kind: ek, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at}
+		e.applyDefaults()
+		if rel != nil && rel.Kind == schema.Parent {
 			if !el.HasRelated || len(el.Related) != 1 {
 				member := strings.ReplaceAll(strings.TrimPrefix(strings.TrimSuffix(parentAt(el), "/id"), "/"), "/", ".")
 				return &ElementError{"invalid", "Invalid input.",
-					"A catalog variant needs its parent item in " + strings.TrimSuffix(member, ".0") + ".", "/relationships"}
+					"A " + strings.ReplaceAll(ek.Type(), "-", " ") + " needs its parent " + ek.Target(rel).Decl().Singular +
+						" in " + strings.TrimSuffix(member, ".0") + ".", "/relationships"}
 			}
-			e.Item = el.Related[0]
+			e.SetRef(rel, el.Related[0])
 		}
 	}
-	for i, attr := range ek.Attrs() {
+	e.Vals = slices.Clone(e.Vals)
+	for i := range ek.Attrs() {
 		if el.Set.Has(i) {
-			attr.Copy(&e, &el.Values)
+			e.Copy(i, &el.Values)
 		}
 	}
 	e.Kind, e.ID = ek, el.ID
 	e.Updated = at
 	a.putEntityLocked(&e)
-	if ek == VariantKind && !exists {
-		a.restampLocked(ItemKind, e.Item) // its item's variants changed
+	if rel != nil && rel.Kind == schema.Parent && !exists {
+		a.restampLocked(ek.Target(rel), e.Ref(rel)) // its parent's children changed
 	}
-	if el.HasRelated && ek != VariantKind {
-		a.setRelatedLocked(ek, el.ID, el.Related, at)
+	if el.HasRelated && rel != nil && rel.Kind == schema.Members {
+		a.setRelatedLocked(ek, rel, el.ID, el.Related, at)
 	}
 	return nil
 }
 
-// parentAt is where a new variant's parent item id was sent.
+// elementRelation is the relation an element of kind and action names in
+// its relationships: a new entity's parent, else the relation bodies set.
+func elementRelation(kind EntityKind, act schema.Action) (*schema.Relation, bool) {
+	d := kind.Decl()
+	if r, ok := d.Parent(); ok {
+		if act == schema.Create {
+			return r, true
+		}
+		return nil, false
+	}
+	return d.BodyRelation()
+}
+
+// parentAt is where a new entity's parent id was sent.
 func parentAt(el *Element) string {
 	if el.ParentAt != "" {
 		return el.ParentAt
@@ -76,50 +96,18 @@ func parentAt(el *Element) string {
 }
 
 // checkRelatedLocked fails an element whose related ids do not all exist.
-func (a *Account) checkRelatedLocked(ek EntityKind, el *Element) *ElementError {
-	rk := relatedKind(ek)
+func (a *Account) checkRelatedLocked(ek EntityKind, rel *schema.Relation, el *Element) *ElementError {
+	rk := ek.Target(rel)
 	for j, id := range el.Related {
 		if _, ok := a.cat.ents[rk][id]; !ok {
-			member := fmt.Sprintf("/relationships/%s/data/%d/id", relatedKey(ek), j)
-			if ek == VariantKind {
+			member := fmt.Sprintf("/relationships/%s/data/%d/id", rel.Name, j)
+			if rel.Kind == schema.Parent {
 				member = parentAt(el)
 			}
 			return errRelated(rk, id, member)
 		}
 	}
 	return nil
-}
-
-// relatedKey is the relationship member an element of kind k sets.
-func relatedKey(k EntityKind) string {
-	switch k {
-	case ItemKind:
-		return "categories"
-	case VariantKind:
-		return "item"
-	}
-	return "items"
-}
-
-// newEntity returns a new entity of kind k with Klaviyo's defaults for what
-// a create leaves out (observed: empty image URLs, no images, empty
-// metadata, published; a variant's inventory_policy 0; price null).
-func newEntity(k EntityKind, el *Element, at time.Time) Entity {
-	e := Entity{Kind: k, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at}
-	if k == CategoryKind {
-		return e
-	}
-	empty := ""
-	e.Str[StrImageFullURL], e.Str[StrImageThumbnailURL] = &empty, &empty
-	e.Imgs = &[]string{}
-	e.Meta = []byte("{}")
-	published := true
-	e.Pub = &published
-	if k == VariantKind {
-		zero := 0
-		e.Int = &zero
-	}
-	return e
 }
 
 // Write carries out one element at once, as the entity endpoints do: a
@@ -136,7 +124,7 @@ func (a *Account) Write(kind JobKind, el Element, related bool) (EntityView, *El
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
-	if kind.Action() != Delete {
+	if kind.Action() != schema.Delete {
 		need := el.Values.memSize() + indexSize(&el.Values) + int64(len(el.Related))*linkBytes
 		if err := a.reserve(need); err != nil {
 			return EntityView{}, nil, err
@@ -145,10 +133,10 @@ func (a *Account) Write(kind JobKind, el Element, related bool) (EntityView, *El
 	if eerr := a.applyLocked(kind, &el, now); eerr != nil {
 		return EntityView{}, eerr, nil
 	}
-	if kind.Action() == Delete {
+	if kind.Action() == schema.Delete {
 		return EntityView{}, nil, nil
 	}
-	v, _, _ := a.viewLocked(ek, el.ID, related, false)
+	v, _, _ := a.viewLocked(ek, el.ID, related, nil)
 	return v, nil, nil
 }
 
@@ -162,13 +150,14 @@ const (
 	RelRemove
 )
 
-// Relate changes the relationship of an item (its categories) or a
-// category (its items): adds the ids, replaces the set with them, or
-// removes them. An unknown owner is a not_found element error; an unknown
-// id an invalid one (Member "/data/<i>/id"), and nothing changes. A
-// category whose items change is updated now.
-func (a *Account) Relate(kind EntityKind, id string, act RelAction, others []string) (*ElementError, error) {
-	if err := a.ensure(Items, Categories); err != nil {
+// Relate changes the membership r of entity id of kind (an item's
+// categories, a category's items): adds the ids, replaces the set with
+// them, or removes them. An unknown owner is a not_found element error; an
+// unknown id an invalid one (Member "/data/<i>/id"), and nothing changes. A
+// side whose relation Touches is updated now.
+func (a *Account) Relate(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string) (*ElementError, error) {
+	rk := kind.Target(r)
+	if err := a.ensure(EntityCollection(kind), EntityCollection(rk)); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
@@ -178,7 +167,6 @@ func (a *Account) Relate(kind EntityKind, id string, act RelAction, others []str
 	if a.cat.ents[kind][id] == nil {
 		return errNotFound(kind, id), nil
 	}
-	rk := relatedKind(kind)
 	for i, o := range others {
 		if a.cat.ents[rk][o] == nil {
 			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i)), nil
@@ -192,10 +180,14 @@ func (a *Account) Relate(kind EntityKind, id string, act RelAction, others []str
 	at := now.Truncate(time.Millisecond)
 	switch act {
 	case RelReplace:
-		a.setRelatedLocked(kind, id, others, at)
+		a.setRelatedLocked(kind, r, id, others, at)
+	case RelAdd:
+		for _, o := range others {
+			a.linkLocked(kind, r, id, o, at)
+		}
 	default:
 		for _, o := range others {
-			a.relateLocked(kind, id, o, act == RelAdd, at)
+			a.unlinkLocked(kind, r, id, o, at)
 		}
 	}
 	return nil, nil

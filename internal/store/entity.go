@@ -3,136 +3,295 @@ package store
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
-// EntityKind is one of the catalog's entity types.
+// EntityKind is one of the declared entity types, by its place in the
+// schema's catalog.
 type EntityKind uint8
 
-// The catalog's entity types.
-const (
-	ItemKind EntityKind = iota
-	VariantKind
-	CategoryKind
-	NumEntityKinds
-)
+// catalogSchema is the declaration the store holds entities of.
+var catalogSchema = schema.Default()
 
-// IDPrefix is the integration and catalog part of every catalog id ($custom
-// integration, $default catalog: the only ones Klaviyo supports).
-const IDPrefix = "$custom:::$default:::"
-
-// EntityID returns the catalog id of an external id.
-func EntityID(externalID string) string { return IDPrefix + externalID }
-
-// ItemID returns the catalog item id of an external id.
-func ItemID(externalID string) string { return EntityID(externalID) }
-
-// entityKinds describes each entity type.
-var entityKinds = [NumEntityKinds]struct {
-	typ, plural string
-	attrs       []Attr
-}{
-	ItemKind:     {"catalog-item", "items", itemAttrs},
-	VariantKind:  {"catalog-variant", "variants", variantAttrs},
-	CategoryKind: {"catalog-category", "categories", categoryAttrs},
+// Kinds returns every entity kind, in declaration order.
+func Kinds() []EntityKind {
+	out := make([]EntityKind, len(catalogSchema.Entities()))
+	for i := range out {
+		out[i] = EntityKind(i)
+	}
+	return out
 }
+
+// KindOf returns the entity kind of a declaration.
+func KindOf(e *schema.Entity) EntityKind { return EntityKind(e.Index) }
+
+// KindOfType returns the entity kind of a JSON:API type.
+func KindOfType(typ string) (EntityKind, bool) {
+	e, ok := catalogSchema.OfType(typ)
+	if !ok {
+		return 0, false
+	}
+	return KindOf(e), true
+}
+
+// Decl returns the kind's declaration.
+func (k EntityKind) Decl() *schema.Entity { return catalogSchema.Entities()[k] }
 
 // Type returns the JSON:API type, e.g. "catalog-item".
-func (k EntityKind) Type() string { return entityKinds[k].typ }
+func (k EntityKind) Type() string { return k.Decl().Type }
 
 // Plural returns the relationship and body key, e.g. "items".
-func (k EntityKind) Plural() string { return entityKinds[k].plural }
+func (k EntityKind) Plural() string { return k.Decl().Plural }
 
-// Attrs returns the kind's response attributes, in the order Klaviyo writes
-// them. The slice must not be modified.
-func (k EntityKind) Attrs() []Attr { return entityKinds[k].attrs }
+// Attrs returns the kind's attributes, in the order documents write them.
+// The slice must not be modified.
+func (k EntityKind) Attrs() []schema.Attr { return k.Decl().Attrs }
 
-// Attr returns the attribute of the kind named name.
-func (k EntityKind) Attr(name string) (int, Attr, bool) {
-	for i, a := range k.Attrs() {
-		if a.Name == name {
-			return i, a, true
-		}
-	}
-	return 0, Attr{}, false
-}
+// Attr returns the attribute of the kind named name, and its index.
+func (k EntityKind) Attr(name string) (int, *schema.Attr, bool) { return k.Decl().Attr(name) }
 
 // String returns the type.
 func (k EntityKind) String() string { return k.Type() }
 
-// KindOfType returns the entity kind of a JSON:API type.
-func KindOfType(typ string) (EntityKind, bool) {
-	for k := EntityKind(0); k < NumEntityKinds; k++ {
-		if k.Type() == typ {
-			return k, true
-		}
-	}
-	return 0, false
-}
+// Target returns the kind a relation of this kind relates to.
+func (k EntityKind) Target(r *schema.Relation) EntityKind { return KindOf(catalogSchema.Target(r)) }
 
-// Entity is one catalog item, variant or category. Nil pointers (and a nil
-// CustomMetadata) are JSON null. Entities held by the store are never
-// modified in place: a change replaces the value.
+// IDPrefix is the integration and catalog part of every catalog id.
+const IDPrefix = schema.IDPrefix
+
+// EntityID returns the catalog id of an external id.
+func EntityID(externalID string) string { return schema.IDOf(externalID) }
+
+// ValidEntityID reports whether id is a catalog id with a non-empty
+// external id.
+func ValidEntityID(id string) bool { return schema.ValidID(id) }
+
+// Entity is one entity of a declared kind. Entities held by the store are
+// never modified in place: a change replaces the value.
 type Entity struct {
 	Kind       EntityKind
 	ID         string
 	ExternalID string
-	// Str holds the string attributes, by StrAttr slot.
-	Str  [numStrSlots]*string
-	Num  [numNumSlots]*float64
-	Int  *int // inventory_policy
-	Imgs *[]string
-	Meta json.RawMessage // custom_metadata, compact JSON
-	Pub  *bool           // published
-	// Created is hidden for categories (they expose only updated) but
-	// orders them.
+	// Vals holds the attribute values by the attribute's index in the
+	// kind's Attrs: *string, *float64, *int, *bool, *[]string or
+	// json.RawMessage (compact JSON) by its type; nil is JSON null. The
+	// external id and the times are kept in fields of their own.
+	Vals []any
+	// Refs holds the id each to-one relation (Parent, Reference) names, by
+	// the relation's index; nil when the kind has none.
+	Refs []string
+	// Created is hidden for kinds that show only updated, but orders them.
 	Created, Updated time.Time
-	// Item is a variant's parent item id (immutable).
-	Item string
 	// stamp identifies this value (see Job.Stamp); 0 until stored.
 	stamp uint64
 	// slot is where the store holds the entity, + 1 (0 until stored).
 	slot int32
 }
 
+// NewEntity returns an empty entity of kind k: every attribute null.
+func NewEntity(k EntityKind, id string) *Entity {
+	e := &Entity{Kind: k, ID: id}
+	e.init()
+	return e
+}
+
+// init sizes Vals and Refs for the kind.
+func (e *Entity) init() {
+	d := e.Kind.Decl()
+	if len(e.Vals) != len(d.Attrs) {
+		e.Vals = make([]any, len(d.Attrs))
+	}
+	for i := range d.Relations {
+		if k := d.Relations[i].Kind; (k == schema.Parent || k == schema.Reference) && len(e.Refs) != len(d.Relations) {
+			e.Refs = make([]string, len(d.Relations))
+			break
+		}
+	}
+}
+
 // Stamp identifies this value of the entity (see Job.Stamp).
 func (e *Entity) Stamp() uint64 { return e.stamp }
 
-// String slots of Entity.Str.
-const (
-	StrTitle = iota
-	StrDescription
-	StrURL
-	StrImageFullURL
-	StrImageThumbnailURL
-	StrSKU
-	StrName
-	numStrSlots
-)
-
-// Number slots of Entity.Num.
-const (
-	NumPrice = iota
-	NumInventoryQuantity
-	numNumSlots
-)
-
-// Title returns the title, or "".
-func (e *Entity) Title() string { return deref(e.Str[StrTitle]) }
-
-// Name returns a category's name, or "".
-func (e *Entity) Name() string { return deref(e.Str[StrName]) }
-
-// SKU returns a variant's SKU, or "".
-func (e *Entity) SKU() string { return deref(e.Str[StrSKU]) }
-
-// Published reports published (nil counts as published, the default).
-func (e *Entity) Published() bool { return e.Pub == nil || *e.Pub }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
+// Ref returns the id the to-one relation r names ("" none).
+func (e *Entity) Ref(r *schema.Relation) string {
+	if r.Slot < len(e.Refs) {
+		return e.Refs[r.Slot]
 	}
-	return *s
+	return ""
+}
+
+// SetRef sets the id the to-one relation r names.
+func (e *Entity) SetRef(r *schema.Relation, id string) {
+	e.init()
+	e.Refs[r.Slot] = id
+}
+
+// Str returns string attribute i, if set.
+func (e *Entity) Str(i int) (string, bool) {
+	if p, ok := e.val(i).(*string); ok && p != nil {
+		return *p, true
+	}
+	return "", false
+}
+
+// Num returns number attribute i, if set.
+func (e *Entity) Num(i int) (float64, bool) {
+	if p, ok := e.val(i).(*float64); ok && p != nil {
+		return *p, true
+	}
+	return 0, false
+}
+
+// Bool returns boolean attribute i, if set.
+func (e *Entity) Bool(i int) (bool, bool) {
+	if p, ok := e.val(i).(*bool); ok && p != nil {
+		return *p, true
+	}
+	return false, false
+}
+
+// Strings returns string-array attribute i, if set.
+func (e *Entity) Strings(i int) ([]string, bool) {
+	if p, ok := e.val(i).(*[]string); ok && p != nil {
+		return *p, true
+	}
+	return nil, false
+}
+
+// Object returns object attribute i (compact JSON), if set.
+func (e *Entity) Object(i int) (json.RawMessage, bool) {
+	if m, ok := e.val(i).(json.RawMessage); ok && m != nil {
+		return m, true
+	}
+	return nil, false
+}
+
+// Int returns integer attribute i, if set.
+func (e *Entity) Int(i int) (int, bool) {
+	if p, ok := e.val(i).(*int); ok && p != nil {
+		return *p, true
+	}
+	return 0, false
+}
+
+func (e *Entity) val(i int) any {
+	if i < len(e.Vals) {
+		return e.Vals[i]
+	}
+	return nil
+}
+
+// Set sets attribute i to v: a *string, *float64, *int, *bool, *[]string
+// or json.RawMessage as its type, or nil (null). Created and updated go to
+// their fields (v a time.Time), the external id to its own (v a string).
+func (e *Entity) Set(i int, v any) {
+	e.init()
+	a := &e.Kind.Attrs()[i]
+	switch a.Role {
+	case schema.ExternalID:
+		e.ExternalID, _ = v.(string)
+	case schema.Created:
+		e.Created, _ = v.(time.Time)
+	case schema.Updated:
+		e.Updated, _ = v.(time.Time)
+	default:
+		e.Vals[i] = v
+	}
+}
+
+// Copy copies attribute i's value from src.
+func (e *Entity) Copy(i int, src *Entity) {
+	e.init()
+	switch e.Kind.Attrs()[i].Role {
+	case schema.ExternalID:
+		e.ExternalID = src.ExternalID
+	case schema.Created:
+		e.Created = src.Created
+	case schema.Updated:
+		e.Updated = src.Updated
+	default:
+		e.Vals[i] = src.val(i)
+	}
+}
+
+// IsSet reports whether e holds a (non-null) value for attribute i.
+func (e *Entity) IsSet(i int) bool {
+	switch e.Kind.Attrs()[i].Role {
+	case schema.ExternalID:
+		return e.ExternalID != ""
+	case schema.Created:
+		return !e.Created.IsZero()
+	case schema.Updated:
+		return !e.Updated.IsZero()
+	}
+	switch v := e.val(i).(type) {
+	case *string:
+		return v != nil
+	case *float64:
+		return v != nil
+	case *int:
+		return v != nil
+	case *bool:
+		return v != nil
+	case *[]string:
+		return v != nil
+	case json.RawMessage:
+		return v != nil
+	}
+	return false
+}
+
+// applyDefaults gives a new entity the values a create that leaves its
+// attributes out gets (declared per attribute: Klaviyo's observed answers).
+func (e *Entity) applyDefaults() {
+	e.init()
+	for i := range e.Kind.Attrs() {
+		a := &e.Kind.Attrs()[i]
+		if a.Role != schema.Plain || a.Default == schema.Null {
+			continue
+		}
+		e.Vals[i] = defaultValue(a)
+	}
+}
+
+func defaultValue(a *schema.Attr) any {
+	switch a.Type {
+	case schema.String:
+		s := ""
+		return &s
+	case schema.Strings:
+		return &[]string{}
+	case schema.Object:
+		return json.RawMessage("{}")
+	case schema.Bool:
+		b := a.Default == schema.True
+		return &b
+	case schema.Integer:
+		n := 0
+		return &n
+	case schema.Number:
+		f := 0.0
+		return &f
+	}
+	return nil
+}
+
+// Matches reports whether attribute i equals v (a string, or a bool); an
+// unset boolean counts as its default.
+func (e *Entity) Matches(i int, v any) bool {
+	switch want := v.(type) {
+	case string:
+		s, ok := e.Str(i)
+		return ok && s == want
+	case bool:
+		b, ok := e.Bool(i)
+		if !ok {
+			b = e.Kind.Attrs()[i].Default == schema.True
+		}
+		return b == want
+	}
+	return false
 }
 
 // StrPtr returns a pointer to s.
@@ -150,4 +309,23 @@ func (k EntityKind) SetOf(names ...string) AttrSet {
 		s = s.With(i)
 	}
 	return s
+}
+
+// AttrSet is a set of attributes of one entity type, by index in its Attrs.
+type AttrSet uint32
+
+// Has reports whether the attribute at index i is in s.
+func (s AttrSet) Has(i int) bool { return s&(1<<i) != 0 }
+
+// With returns s with index i added.
+func (s AttrSet) With(i int) AttrSet { return s | 1<<i }
+
+// MustKind returns the entity kind of a declared type; it panics on an
+// undeclared one (for tables and tests).
+func MustKind(typ string) EntityKind {
+	k, ok := KindOfType(typ)
+	if !ok {
+		panic("store: " + typ + " is not declared")
+	}
+	return k
 }

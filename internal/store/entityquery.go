@@ -4,6 +4,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // EntityFilter holds the conditions an entity list applies; every one
@@ -12,17 +14,25 @@ import (
 type EntityFilter struct {
 	// IDs: the id is in every list (any(ids,[…])).
 	IDs [][]string
-	// Categories: an item is in each category.
-	Categories []string
-	// Items: a variant's item is each one; a category holds each one.
-	Items []string
-	// SKUs: a variant's SKU is each one.
-	SKUs []string
-	// Texts: the title (items, variants) or name (categories) contains
-	// each one (case-sensitive).
-	Texts []string
-	// Published: published is each one.
-	Published []bool
+	// Related: the entity relates to an id through a relation (an item in
+	// a category, a variant of an item, a category holding an item).
+	Related []RelatedCond
+	// Equals: an attribute equals a value (a string, or a bool).
+	Equals []ValueCond
+	// Contains: a string attribute contains a value (case-sensitive).
+	Contains []ValueCond
+}
+
+// RelatedCond is one condition on a relation: the entity relates to ID.
+type RelatedCond struct {
+	Rel *schema.Relation
+	ID  string
+}
+
+// ValueCond is one condition on the attribute at index Attr.
+type ValueCond struct {
+	Attr  int
+	Value any
 }
 
 // EntityPageRequest asks for one page of entities of a kind in position
@@ -36,9 +46,10 @@ type EntityPageRequest struct {
 	After, Before *Position
 	// Limit is the page size; PageSize when zero.
 	Limit int
-	// Related asks for each entity's relationship ids; Variants for each
-	// item's variants (include=variants).
-	Related, Variants bool
+	// Related asks for each entity's relationship ids (the relation its
+	// kind shows); Include for the entities a relation holds (include=).
+	Related bool
+	Include *schema.Relation
 }
 
 // EntityPage is one page of entities, whether matching entities lie on
@@ -48,8 +59,8 @@ type EntityPage struct {
 	HasNext, HasPrev bool
 	// Related[i] are the ids of Entities[i]'s relationship.
 	Related [][]string
-	// Variants[i] are item Entities[i]'s variants.
-	Variants [][]*Entity
+	// Included[i] are the entities Entities[i] holds through Include.
+	Included [][]*Entity
 }
 
 // ErrUnknownPosition: a cursor names an entity that does not exist (and
@@ -76,7 +87,7 @@ func (a *Account) PositionOf(kind EntityKind, id string) (Position, error) {
 // conditions the index does not cover (contains, published) skip most
 // entities.
 func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
-	if err := a.ensure(catalogNeeds(req.Kind, req.Related, req.Variants || len(req.Filter.Categories) > 0)...); err != nil {
+	if err := a.ensure(catalogNeeds(req.Kind, req.Related, req.Include != nil || len(req.Filter.Related) > 0)...); err != nil {
 		return EntityPage{}, err
 	}
 	a.settle()
@@ -86,13 +97,15 @@ func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
 }
 
 // catalogNeeds lists the collections a read of kind needs generated: the
-// kind's own (with the items variants and categories refer to), the
-// variants and categories an item's relationships show (rels), and all of
-// them for memberships and included variants (all).
+// kind's own (with those it refers to), every kind when what it shows is
+// its children (an item's variants: rels), and every kind for relations
+// and included entities (all).
 func catalogNeeds(kind EntityKind, rels, all bool) []Collection {
 	cs := []Collection{EntityCollection(kind)}
-	if all || (rels && kind == ItemKind) {
-		cs = append(cs, Items, Variants, Categories)
+	if shows, ok := kind.Decl().Relation(kind.Decl().Shows); all || (rels && ok && shows.Kind == schema.Children) {
+		for _, k := range Kinds() {
+			cs = append(cs, EntityCollection(k))
+		}
 	}
 	return cs
 }
@@ -168,32 +181,40 @@ func (a *Account) extrasLocked(page *EntityPage, req EntityPageRequest) {
 			page.Related[i] = a.relationshipLocked(e)
 		}
 	}
-	if req.Variants && req.Kind == ItemKind {
-		page.Variants = make([][]*Entity, len(page.Entities))
+	if req.Include != nil {
+		page.Included = make([][]*Entity, len(page.Entities))
 		for i, e := range page.Entities {
-			page.Variants[i] = a.variantsLocked(e)
+			page.Included[i] = a.includedLocked(e, req.Include)
 		}
 	}
 }
 
-// relationshipLocked returns the ids of the relationship e carries in
-// responses: an item's variants, a variant's item, a category's items.
+// relationshipLocked returns the ids of the relation e's kind shows in
+// responses (an item's variants, a variant's item, a category's items).
 func (a *Account) relationshipLocked(e *Entity) []string {
-	switch e.Kind {
-	case ItemKind:
-		return positionIDs(a.cat.variantsOfSlot(e))
-	case VariantKind:
-		return []string{e.Item}
+	r, ok := e.Kind.Decl().Relation(e.Kind.Decl().Shows)
+	if !ok {
+		return nil
 	}
-	return a.relatedLocked(CategoryKind, e.ID)
+	if r.Kind == schema.Children {
+		return positionIDs(a.cat.childrenOf(e, r))
+	}
+	return positionIDs(a.cat.related(e.Kind, e.ID, r))
 }
 
-func (a *Account) variantsLocked(item *Entity) []*Entity {
-	ps := a.cat.variantsOfSlot(item)
+// includedLocked returns the entities e holds through r, in position order.
+func (a *Account) includedLocked(e *Entity, r *schema.Relation) []*Entity {
+	var ps []Position
+	if r.Kind == schema.Children {
+		ps = a.cat.childrenOf(e, r)
+	} else {
+		ps = a.cat.related(e.Kind, e.ID, r)
+	}
+	t := e.Kind.Target(r)
 	out := make([]*Entity, 0, len(ps))
 	for _, p := range ps {
-		if v := a.cat.at(VariantKind, p); v != nil {
-			out = append(out, v)
+		if x := a.cat.at(t, p); x != nil {
+			out = append(out, x)
 		}
 	}
 	return out
@@ -203,7 +224,9 @@ func (a *Account) variantsLocked(item *Entity) []*Entity {
 // ascending or descending, until fn returns false.
 type walker func(from *Position, desc bool, fn func(Position) bool)
 
-// walkerLocked chooses the narrowest index the filter allows.
+// walkerLocked chooses the narrowest index the filter allows: the ids
+// listed, the entities related to an id, those holding an indexed value,
+// else every entity of the kind.
 func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
 	c := &a.cat
 	switch {
@@ -215,20 +238,44 @@ func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
 			}
 		}
 		return sliceWalker(ps)
-	case len(f.Items) > 0 && kind == VariantKind:
-		return sliceWalker(c.variantsOfItem(f.Items[0]))
-	case len(f.Items) > 0 && kind == CategoryKind:
-		return sliceWalker(c.itemCats[f.Items[0]])
-	case len(f.Categories) > 0 && kind == ItemKind:
-		t := c.catItems[f.Categories[0]]
-		if t == nil {
-			return sliceWalker(nil)
+	case len(f.Related) > 0:
+		return a.relatedWalkerLocked(kind, f.Related[0])
+	}
+	for _, cond := range f.Equals {
+		if m := c.values[kind][cond.Attr]; m != nil {
+			s, _ := cond.Value.(string)
+			return sliceWalker(m[s])
 		}
-		return treeWalker(t)
-	case len(f.SKUs) > 0 && kind == VariantKind:
-		return sliceWalker(c.skus[f.SKUs[0]])
 	}
 	return treeWalker(c.order[kind])
+}
+
+// relatedWalkerLocked walks the entities of kind related to cond.ID: the
+// other side's index of that id.
+func (a *Account) relatedWalkerLocked(kind EntityKind, cond RelatedCond) walker {
+	c := &a.cat
+	r := cond.Rel
+	switch r.Kind {
+	case schema.Reference:
+		return sliceWalker(c.rels[kind][r.Slot].byID[cond.ID])
+	case schema.Children: // the parent of that child
+		t, inv, _ := c.inverse(kind, r)
+		return sliceWalker(c.related(t, cond.ID, inv))
+	}
+	t, inv, ii := c.inverse(kind, r)
+	if r.Kind == schema.Parent {
+		if owner := c.ents[t][cond.ID]; owner != nil {
+			return sliceWalker(c.childrenOf(owner, inv))
+		}
+		return sliceWalker(nil)
+	}
+	if ii.byTree != nil {
+		if tr := ii.byTree[cond.ID]; tr != nil {
+			return treeWalker(tr)
+		}
+		return sliceWalker(nil)
+	}
+	return sliceWalker(ii.byID[cond.ID])
 }
 
 func treeWalker(t *posTree) walker {
@@ -284,77 +331,59 @@ func (a *Account) matchLocked(e *Entity, f *EntityFilter) bool {
 			return false
 		}
 	}
-	for _, item := range f.Items {
-		switch e.Kind {
-		case VariantKind:
-			if e.Item != item {
-				return false
-			}
-		case CategoryKind:
-			if !a.memberLocked(e.ID, item) {
-				return false
-			}
-		default:
+	for _, cond := range f.Related {
+		if !a.relatesLocked(e, cond) {
 			return false
 		}
 	}
-	for _, cat := range f.Categories {
-		if e.Kind != ItemKind || !a.memberLocked(cat, e.ID) {
+	for _, cond := range f.Equals {
+		if !e.Matches(cond.Attr, cond.Value) {
 			return false
 		}
 	}
-	for _, sku := range f.SKUs {
-		if s := e.Str[StrSKU]; s == nil || *s != sku {
-			return false
-		}
-	}
-	for _, t := range f.Texts {
-		text := e.Title()
-		if e.Kind == CategoryKind {
-			text = e.Name()
-		}
-		if !strings.Contains(text, t) {
-			return false
-		}
-	}
-	for _, p := range f.Published {
-		if e.Kind == CategoryKind || e.Published() != p {
+	for _, cond := range f.Contains {
+		s, _ := e.Str(cond.Attr)
+		if !strings.Contains(s, cond.Value.(string)) {
 			return false
 		}
 	}
 	return true
 }
 
-// memberLocked reports whether item is in category.
-func (a *Account) memberLocked(category, item string) bool {
-	for _, p := range a.cat.itemCats[item] {
-		if p.ID == category {
-			return true
-		}
+// relatesLocked reports whether e relates to cond.ID through cond.Rel.
+func (a *Account) relatesLocked(e *Entity, cond RelatedCond) bool {
+	r := cond.Rel
+	switch r.Kind {
+	case schema.Parent, schema.Reference:
+		return e.Ref(r) == cond.ID
+	case schema.Children:
+		t, inv, _ := a.cat.inverse(e.Kind, r)
+		child := a.cat.ents[t][cond.ID]
+		return child != nil && child.Ref(inv) == e.ID
 	}
-	return false
+	return a.memberLocked(e.Kind, r, e.ID, cond.ID)
 }
 
 // EntityView is one entity with what a response shows besides it.
 type EntityView struct {
 	Entity   *Entity
 	Related  []string
-	Variants []*Entity
+	Included []*Entity
 }
 
-// View returns one entity with its relationship ids (related) and, for an
-// item, its variants (variants).
-func (a *Account) View(kind EntityKind, id string, related, variants bool) (EntityView, bool, error) {
-	if err := a.ensure(catalogNeeds(kind, related, variants)...); err != nil {
+// View returns one entity with its relationship ids (related) and the
+// entities it holds through include, if not nil.
+func (a *Account) View(kind EntityKind, id string, related bool, include *schema.Relation) (EntityView, bool, error) {
+	if err := a.ensure(catalogNeeds(kind, related, include != nil)...); err != nil {
 		return EntityView{}, false, err
 	}
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.viewLocked(kind, id, related, variants)
+	return a.viewLocked(kind, id, related, include)
 }
 
-func (a *Account) viewLocked(kind EntityKind, id string, related, variants bool) (EntityView, bool, error) {
+func (a *Account) viewLocked(kind EntityKind, id string, related bool, include *schema.Relation) (EntityView, bool, error) {
 	e := a.cat.ents[kind][id]
 	if e == nil {
 		return EntityView{}, false, nil
@@ -363,8 +392,8 @@ func (a *Account) viewLocked(kind EntityKind, id string, related, variants bool)
 	if related {
 		v.Related = a.relationshipLocked(e)
 	}
-	if variants && kind == ItemKind {
-		v.Variants = a.variantsLocked(e)
+	if include != nil {
+		v.Included = a.includedLocked(e, include)
 	}
 	return v, true, nil
 }

@@ -18,21 +18,21 @@ func flatSeeder(n int) Seeder {
 		case Items:
 			for i := 0; i < n; i++ {
 				pub := i%10 != 0
-				seed.Entities = append(seed.Entities, &Entity{Kind: ItemKind, ID: ItemID(fmt.Sprintf("I%07d", n-i)),
+				seed.Entities = append(seed.Entities, &Entity{Kind: itemKind, ID: EntityID(fmt.Sprintf("I%07d", n-i)),
 					ExternalID: fmt.Sprintf("I%07d", n-i), Pub: &pub, Created: t0.Add(time.Duration(i) * time.Second)})
 			}
 		case Variants:
 			for i := 0; i < n; i++ {
 				sku := fmt.Sprint("SKU", i%7)
-				e := &Entity{Kind: VariantKind, ID: EntityID(fmt.Sprintf("V%07d", i)), ExternalID: fmt.Sprintf("V%07d", i),
-					Item: ItemID(fmt.Sprintf("I%07d", n-i)), Created: t0.Add(time.Duration(i) * time.Second)}
+				e := &Entity{Kind: variantKind, ID: EntityID(fmt.Sprintf("V%07d", i)), ExternalID: fmt.Sprintf("V%07d", i),
+					Item: EntityID(fmt.Sprintf("I%07d", n-i)), Created: t0.Add(time.Duration(i) * time.Second)}
 				e.Str[StrSKU] = &sku
 				seed.Entities = append(seed.Entities, e)
 			}
 		case Categories:
-			seed.Entities = []*Entity{{Kind: CategoryKind, ID: EntityID("C0"), ExternalID: "C0", Created: t0}}
+			seed.Entities = []*Entity{{Kind: categoryKind, ID: EntityID("C0"), ExternalID: "C0", Created: t0}}
 			for i := 0; i < n; i += 2 {
-				seed.Members = append(seed.Members, [2]string{EntityID("C0"), ItemID(fmt.Sprintf("I%07d", n-i))})
+				seed.Members = append(seed.Members, [2]string{EntityID("C0"), EntityID(fmt.Sprintf("I%07d", n-i))})
 			}
 		}
 		return seed
@@ -47,7 +47,7 @@ func flatAccount(t testing.TB, n int, work *atomic.Int64) *Account {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []Collection{Items, Variants, Categories} {
+	for _, c := range []Collection{collItems, collVariants, collCategories} {
 		a.Count(c)
 	}
 	return a
@@ -91,59 +91,59 @@ func walk(t *testing.T, a *Account, req EntityPageRequest) []string {
 
 func TestEntityPage_OrderFiltersAndCursors(t *testing.T) {
 	a := flatAccount(t, 250, nil)
-	all := walk(t, a, EntityPageRequest{Kind: ItemKind, Limit: 7})
-	if len(all) != 250 || all[0] != ItemID("I0000250") || all[249] != ItemID("I0000001") {
+	all := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 7})
+	if len(all) != 250 || all[0] != EntityID("I0000250") || all[249] != EntityID("I0000001") {
 		t.Fatalf("%d items, from %s to %s: want creation order", len(all), all[0], all[len(all)-1])
 	}
-	desc := walk(t, a, EntityPageRequest{Kind: ItemKind, Desc: true, Limit: 9})
+	desc := walk(t, a, EntityPageRequest{Kind: itemKind, Desc: true, Limit: 9})
 	if !slices.Equal(desc, reversed(all)) {
 		t.Fatal("-created is not the reverse of created")
 	}
-	unpublished := walk(t, a, EntityPageRequest{Kind: ItemKind, Limit: 4, Filter: EntityFilter{Published: []bool{false}}})
-	inCat := walk(t, a, EntityPageRequest{Kind: ItemKind, Limit: 11, Filter: EntityFilter{Categories: []string{EntityID("C0")}}})
+	unpublished := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 4, Filter: EntityFilter{Published: []bool{false}}})
+	inCat := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 11, Filter: EntityFilter{Categories: []string{EntityID("C0")}}})
 	if len(unpublished) != 25 || len(inCat) != 125 || inCat[1] != all[2] {
 		t.Fatalf("%d unpublished, %d in C0 (second %s)", len(unpublished), len(inCat), inCat[1])
 	}
-	both := walk(t, a, EntityPageRequest{Kind: ItemKind, Filter: EntityFilter{Categories: []string{EntityID("C0")}, Published: []bool{false}}})
+	both := walk(t, a, EntityPageRequest{Kind: itemKind, Filter: EntityFilter{Categories: []string{EntityID("C0")}, Published: []bool{false}}})
 	if len(both) != 25 { // every tenth item is unpublished, and even
 		t.Fatalf("%d unpublished items in C0, want 25", len(both))
 	}
-	ids := walk(t, a, EntityPageRequest{Kind: ItemKind, Limit: 2, Filter: EntityFilter{IDs: [][]string{{all[9], all[3], "nope", all[5]}}}})
+	ids := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 2, Filter: EntityFilter{IDs: [][]string{{all[9], all[3], "nope", all[5]}}}})
 	if !slices.Equal(ids, []string{all[3], all[5], all[9]}) {
 		t.Fatalf("any(ids) gave %v", ids)
 	}
-	if got := walk(t, a, EntityPageRequest{Kind: ItemKind, Filter: EntityFilter{IDs: [][]string{{all[3], all[5]}, {all[5]}}}}); !slices.Equal(got, []string{all[5]}) {
+	if got := walk(t, a, EntityPageRequest{Kind: itemKind, Filter: EntityFilter{IDs: [][]string{{all[3], all[5]}, {all[5]}}}}); !slices.Equal(got, []string{all[5]}) {
 		t.Fatalf("two any(ids) conditions gave %v", got)
 	}
-	sku := walk(t, a, EntityPageRequest{Kind: VariantKind, Limit: 5, Filter: EntityFilter{SKUs: []string{"SKU3"}}})
+	sku := walk(t, a, EntityPageRequest{Kind: variantKind, Limit: 5, Filter: EntityFilter{SKUs: []string{"SKU3"}}})
 	if len(sku) != 36 {
 		t.Fatalf("%d variants of SKU3", len(sku))
 	}
-	of := walk(t, a, EntityPageRequest{Kind: VariantKind, Filter: EntityFilter{Items: []string{ItemID("I0000250")}}})
-	cats := walk(t, a, EntityPageRequest{Kind: CategoryKind, Filter: EntityFilter{Items: []string{ItemID("I0000250")}}})
-	none := walk(t, a, EntityPageRequest{Kind: CategoryKind, Filter: EntityFilter{Items: []string{ItemID("I0000249")}}})
+	of := walk(t, a, EntityPageRequest{Kind: variantKind, Filter: EntityFilter{Items: []string{EntityID("I0000250")}}})
+	cats := walk(t, a, EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Items: []string{EntityID("I0000250")}}})
+	none := walk(t, a, EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Items: []string{EntityID("I0000249")}}})
 	if !slices.Equal(of, []string{EntityID("V0000000")}) || !slices.Equal(cats, []string{EntityID("C0")}) || len(none) != 0 {
 		t.Fatalf("variants of the first item %v, its categories %v, the second's %v", of, cats, none)
 	}
 
 	// A page resumes after a cursor whose entity was deleted since.
-	first := entityPage(t, a, EntityPageRequest{Kind: ItemKind, Limit: 10})
+	first := entityPage(t, a, EntityPageRequest{Kind: itemKind, Limit: 10})
 	cursor := positionOf(first.Entities[9])
-	if _, eerr, err := a.Write(ItemDelete, Element{ID: first.Entities[9].ID}, false); eerr != nil || err != nil {
+	if _, eerr, err := a.Write(jobItemDelete, Element{ID: first.Entities[9].ID}, false); eerr != nil || err != nil {
 		t.Fatal(eerr, err)
 	}
-	next := entityPage(t, a, EntityPageRequest{Kind: ItemKind, Limit: 10, After: &cursor})
+	next := entityPage(t, a, EntityPageRequest{Kind: itemKind, Limit: 10, After: &cursor})
 	if next.Entities[0].ID != all[10] || !next.HasPrev || !next.HasNext {
 		t.Fatalf("after a deleted cursor: %s (prev %v next %v)", next.Entities[0].ID, next.HasPrev, next.HasNext)
 	}
 	// A prev cursor returns the page before it; before the first, the first page.
 	back := positionOf(next.Entities[0])
-	prev := entityPage(t, a, EntityPageRequest{Kind: ItemKind, Limit: 4, Before: &back})
+	prev := entityPage(t, a, EntityPageRequest{Kind: itemKind, Limit: 4, Before: &back})
 	if !slices.Equal(idList(prev.Entities), []string{all[5], all[6], all[7], all[8]}) || !prev.HasPrev || !prev.HasNext {
 		t.Fatalf("prev page %v (prev %v next %v)", idList(prev.Entities), prev.HasPrev, prev.HasNext)
 	}
 	start := positionOf(first.Entities[0])
-	if p := entityPage(t, a, EntityPageRequest{Kind: ItemKind, Limit: 3, Before: &start}); p.HasPrev || p.Entities[0].ID != all[0] {
+	if p := entityPage(t, a, EntityPageRequest{Kind: itemKind, Limit: 3, Before: &start}); p.HasPrev || p.Entities[0].ID != all[0] {
 		t.Fatalf("before the first: %v", idList(p.Entities))
 	}
 }
@@ -173,28 +173,28 @@ func TestEntityPage_CostDoesNotGrowWithTheCatalog(t *testing.T) {
 		accounts[n] = sized{flatAccount(t, n, &w), &w}
 	}
 	mid := func(n int) *Position {
-		p := Position{At: t0.Add(time.Duration(n/2) * time.Second).UnixMicro(), ID: ItemID(fmt.Sprintf("I%07d", n-n/2))}
+		p := Position{At: t0.Add(time.Duration(n/2) * time.Second).UnixMicro(), ID: EntityID(fmt.Sprintf("I%07d", n-n/2))}
 		return &p
 	}
 	for name, req := range map[string]func(n int) EntityPageRequest{
-		"first":    func(int) EntityPageRequest { return EntityPageRequest{Kind: ItemKind} },
-		"mid":      func(n int) EntityPageRequest { return EntityPageRequest{Kind: ItemKind, After: mid(n)} },
-		"mid desc": func(n int) EntityPageRequest { return EntityPageRequest{Kind: ItemKind, After: mid(n), Desc: true} },
-		"prev":     func(n int) EntityPageRequest { return EntityPageRequest{Kind: ItemKind, Before: mid(n)} },
+		"first":    func(int) EntityPageRequest { return EntityPageRequest{Kind: itemKind} },
+		"mid":      func(n int) EntityPageRequest { return EntityPageRequest{Kind: itemKind, After: mid(n)} },
+		"mid desc": func(n int) EntityPageRequest { return EntityPageRequest{Kind: itemKind, After: mid(n), Desc: true} },
+		"prev":     func(n int) EntityPageRequest { return EntityPageRequest{Kind: itemKind, Before: mid(n)} },
 		"category": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: ItemKind, After: mid(n), Filter: EntityFilter{Categories: []string{EntityID("C0")}}}
+			return EntityPageRequest{Kind: itemKind, After: mid(n), Filter: EntityFilter{Categories: []string{EntityID("C0")}}}
 		},
 		"sparse": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: ItemKind, Filter: EntityFilter{Published: []bool{false}}}
+			return EntityPageRequest{Kind: itemKind, Filter: EntityFilter{Published: []bool{false}}}
 		},
 		"related": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: ItemKind, After: mid(n), Related: true, Variants: true}
+			return EntityPageRequest{Kind: itemKind, After: mid(n), Related: true, Variants: true}
 		},
 		"variants": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: VariantKind, Filter: EntityFilter{SKUs: []string{"SKU1"}}}
+			return EntityPageRequest{Kind: variantKind, Filter: EntityFilter{SKUs: []string{"SKU1"}}}
 		},
 		"categories": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: CategoryKind, Filter: EntityFilter{Items: []string{ItemID("I0000002")}}}
+			return EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Items: []string{EntityID("I0000002")}}}
 		},
 	} {
 		cost := func(n int) int64 {

@@ -7,11 +7,27 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
+// docRelations are the relations an account document writes with an
+// entity: those referring to kinds declared before it (a variant's item, a
+// category's items), so each link is written once and read after what it
+// names.
+func docRelations(k EntityKind) []*schema.Relation {
+	var out []*schema.Relation
+	d := k.Decl()
+	for i := range d.Relations {
+		if r := &d.Relations[i]; k.Target(r) < k && r.Kind != schema.Children {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // AppendEntityState appends e as the control API and the state file write
-// an entity: {"id", "external_id", its attributes, and "item" (a variant's
-// parent) or "items" (a category's members, given as related)}. With only
+// an entity: {"id", its attributes, and what its document relations name:
+// a variant's "item", a category's "items" (given as related)}. With only
 // non-zero, just those attributes are written (a pending element's values).
 func AppendEntityState(b []byte, e *Entity, only AttrSet, related ...string) []byte {
 	b = append(b, `{"id":`...)
@@ -21,14 +37,18 @@ func AppendEntityState(b []byte, e *Entity, only AttrSet, related ...string) []b
 			continue
 		}
 		b = jsonw.Key(b, a.Name, false)
-		b = a.AppendJSON(b, e)
+		b = AppendAttr(b, e, i)
 	}
-	switch {
-	case e.Kind == VariantKind && only == 0:
-		b = append(b, `,"item":`...)
-		b = jsonw.String(b, e.Item)
-	case e.Kind == CategoryKind && only == 0:
-		b = append(b, `,"items":[`...)
+	if only != 0 {
+		return append(b, '}')
+	}
+	for _, r := range docRelations(e.Kind) {
+		b = jsonw.Key(b, r.Name, false)
+		if r.Kind != schema.Members {
+			b = jsonw.String(b, e.Ref(r))
+			continue
+		}
+		b = append(b, '[')
 		for i, id := range related {
 			if i > 0 {
 				b = append(b, ',')
@@ -42,9 +62,9 @@ func AppendEntityState(b []byte, e *Entity, only AttrSet, related ...string) []b
 
 // EntityFromState reads one entity document of kind (as AppendEntityState
 // writes it) at pointer. With full, it is a whole entity: external_id is
-// required, the id derived from it (and checked when given), a variant's
-// item required. It returns the entity, the category's items (hasRelated
-// when given), or every problem found.
+// required, the id derived from it (and checked when given), a parent
+// required. It returns the entity, the members it lists (hasRelated when
+// given), or every problem found.
 func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e *Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
@@ -54,42 +74,31 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 		fail(prob.Pointer, "%s", prob.Detail)
 		return nil, nil, false, probs
 	}
-	e = &Entity{Kind: kind}
+	e = NewEntity(kind, "")
 	id := ""
+	d := kind.Decl()
 	for _, k := range obj.Keys {
 		v, _ := obj.Get(k)
-		member := "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
-		switch {
-		case k == "id":
+		member := "/" + escapePointer(k)
+		if k == "id" {
 			s, ok := v.(string)
 			if !ok {
 				fail(member, "Must be a string, got %s.", Kind(v))
 			}
 			id = s
-		case k == "item" && kind == VariantKind:
-			s, ok := v.(string)
-			if !ok || !ValidEntityID(s) {
-				fail(member, "A variant's item must be a catalog item id ('%s<external_id>').", IDPrefix)
-			}
-			e.Item = s
-		case k == "items" && kind == CategoryKind:
-			ids, ok := stringList(v)
-			if v == nil {
-				ids, ok = []string{}, true
-			}
-			if !ok {
-				fail(member, "A category's items must be an array of catalog item ids.")
-			}
-			related, hasRelated = ids, true
-		default:
-			_, a, ok := kind.Attr(k)
-			if !ok {
-				fail(member, "'%s' is not a member of a %s.", k, kind.Type())
-				continue
-			}
-			for _, pr := range a.Set(e, v) {
-				fail(member+pr.Pointer, "%s", pr.Detail)
-			}
+			continue
+		}
+		if r, ok := docRelation(kind, k); ok {
+			related, hasRelated = readDocRelation(e, r, v, member, fail, related, hasRelated)
+			continue
+		}
+		i, _, ok := kind.Attr(k)
+		if !ok {
+			fail(member, "'%s' is not a member of a %s.", k, kind.Type())
+			continue
+		}
+		for _, pr := range SetAttr(e, i, v) {
+			fail(member+pr.Pointer, "%s", pr.Detail)
 		}
 	}
 	if !full {
@@ -106,11 +115,47 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 	default:
 		e.ID = id
 	}
-	if kind == VariantKind && e.Item == "" {
-		fail("/item", "A variant needs its parent item's id in 'item'.")
+	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
+		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, catalogSchema.Target(r).Singular, r.Name)
 	}
 	return e, related, hasRelated, probs
 }
+
+// docRelation returns kind's document relation named name.
+func docRelation(kind EntityKind, name string) (*schema.Relation, bool) {
+	for _, r := range docRelations(kind) {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return nil, false
+}
+
+// readDocRelation reads what a document relation names: one id, or a list.
+func readDocRelation(e *Entity, r *schema.Relation, v any, member string, fail func(string, string, ...any), related []string, has bool) ([]string, bool) {
+	d, t := e.Kind.Decl(), catalogSchema.Target(r)
+	if r.Kind != schema.Members {
+		s, ok := v.(string)
+		if !ok || !ValidEntityID(s) {
+			fail(member, "A %s's %s must be a catalog %s id ('%s<external_id>').", d.Singular, r.Name, t.Singular, IDPrefix)
+		}
+		e.SetRef(r, s)
+		return related, has
+	}
+	ids, ok := stringList(v)
+	if v == nil {
+		ids, ok = []string{}, true
+	}
+	if !ok {
+		fail(member, "A %s's %s must be an array of catalog %s ids.", d.Singular, r.Name, t.Singular)
+	}
+	return ids, true
+}
+
+// escapePointer escapes a member name for a JSON pointer.
+func escapePointer(k string) string { return pointerEscaper.Replace(k) }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // stateObject decodes an entity document: its object, or the problem
 // (its pointer relative to the document) that keeps it from being one.

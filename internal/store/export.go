@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
@@ -18,10 +19,12 @@ import (
 type Export struct {
 	Key     string
 	cols    []Collection
-	jobs    [NumJobKinds]*jobSet // copies on write: written without the lock
-	pending map[string]JobState  // states of jobs in progress, by id, read under the lock
-	ents    [NumEntityKinds][]*Entity
-	members map[string][]string // category -> items, sorted
+	jobs    []*jobSet           // copies on write: written without the lock
+	pending map[string]JobState // states of jobs in progress, by id, read under the lock
+	ents    [][]*Entity
+	// members are, for each entity whose document lists a membership (a
+	// category's items), the ids it holds, sorted.
+	members map[string][]string
 }
 
 // Export takes a view of the collections cs (every collection that exists
@@ -34,14 +37,14 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if len(cs) == 0 {
-		for c := Collection(0); c < NumCollections; c++ {
+		for _, c := range AllCollections() {
 			if a.seeded[c] {
 				cs = append(cs, c)
 			}
 		}
 	}
 	slices.Sort(cs)
-	ex := Export{Key: a.key, cols: slices.Compact(cs)}
+	ex := Export{Key: a.key, cols: slices.Compact(cs), jobs: make([]*jobSet, numJobKinds()), ents: make([][]*Entity, len(Kinds()))}
 	for _, c := range ex.cols {
 		if k, ok := c.IsJobs(); ok {
 			ex.jobs[k] = a.jobs[k].clone()
@@ -67,10 +70,15 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 		}
 		slices.SortFunc(list, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
 		ex.ents[k] = list
-		if k == CategoryKind {
-			ex.members = make(map[string][]string, len(list))
+		for _, r := range docRelations(k) {
+			if r.Kind != schema.Members {
+				continue
+			}
+			if ex.members == nil {
+				ex.members = make(map[string][]string, len(list))
+			}
 			for _, e := range list {
-				ex.members[e.ID] = sortedCopy(a.relatedLocked(CategoryKind, e.ID))
+				ex.members[e.ID] = sortedCopy(positionIDs(a.cat.related(k, e.ID, r)))
 			}
 		}
 	}

@@ -8,60 +8,60 @@ package store
 import (
 	"fmt"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // Action is what a bulk job does to its entities.
-type Action uint8
+type Action = schema.Action
 
 // Job actions.
 const (
-	Create Action = iota
-	Update
-	Delete
-	numActions
+	Create = schema.Create
+	Update = schema.Update
+	Delete = schema.Delete
 )
 
-var actionNames = [numActions]string{"create", "update", "delete"}
-
-// String returns the action as Klaviyo spells it in paths and types.
-func (a Action) String() string { return actionNames[a] }
-
-// JobKind is one of the nine bulk job resources: an entity kind and an
-// action.
+// JobKind is one of the declared bulk job kinds, by its place in the
+// schema's list.
 type JobKind uint8
 
-// NumJobKinds is the number of job kinds.
-const NumJobKinds = JobKind(NumEntityKinds) * JobKind(numActions)
-
-// The nine job kinds.
-var (
-	ItemCreate     = JobKindOf(ItemKind, Create)
-	ItemUpdate     = JobKindOf(ItemKind, Update)
-	ItemDelete     = JobKindOf(ItemKind, Delete)
-	VariantCreate  = JobKindOf(VariantKind, Create)
-	VariantUpdate  = JobKindOf(VariantKind, Update)
-	VariantDelete  = JobKindOf(VariantKind, Delete)
-	CategoryCreate = JobKindOf(CategoryKind, Create)
-	CategoryUpdate = JobKindOf(CategoryKind, Update)
-	CategoryDelete = JobKindOf(CategoryKind, Delete)
-)
-
-// JobKindOf returns the job kind of an entity kind and an action.
-func JobKindOf(e EntityKind, a Action) JobKind { return JobKind(e)*JobKind(numActions) + JobKind(a) }
-
-// Entity returns the kind of entity the job changes.
-func (k JobKind) Entity() EntityKind { return EntityKind(k / JobKind(numActions)) }
-
-// Action returns what the job does.
-func (k JobKind) Action() Action { return Action(k % JobKind(numActions)) }
-
-// String returns e.g. "item-bulk-update".
-func (k JobKind) String() string {
-	return [...]string{"item", "variant", "category"}[k.Entity()] + "-bulk-" + k.Action().String()
+// JobKinds returns every job kind, in declaration order.
+func JobKinds() []JobKind {
+	out := make([]JobKind, len(catalogSchema.Jobs()))
+	for i := range out {
+		out[i] = JobKind(i)
+	}
+	return out
 }
 
+// numJobKinds counts the declared job kinds.
+func numJobKinds() int { return len(catalogSchema.Jobs()) }
+
+// JobKindOf returns the job kind of an entity kind and an action, if one
+// is declared.
+func JobKindOf(e EntityKind, a Action) (JobKind, bool) {
+	k, ok := catalogSchema.Job(e.Decl(), a)
+	if !ok {
+		return 0, false
+	}
+	return JobKind(k.Index), true
+}
+
+// Decl returns the kind's declaration.
+func (k JobKind) Decl() *schema.JobKind { return catalogSchema.Jobs()[k] }
+
+// Entity returns the kind of entity the job changes.
+func (k JobKind) Entity() EntityKind { return KindOf(k.Decl().Entity) }
+
+// Action returns what the job does.
+func (k JobKind) Action() Action { return k.Decl().Action }
+
+// String returns e.g. "item-bulk-update".
+func (k JobKind) String() string { return k.Decl().Name() }
+
 // Type returns the JSON:API type, e.g. "catalog-item-bulk-update-job".
-func (k JobKind) Type() string { return "catalog-" + k.String() + "-job" }
+func (k JobKind) Type() string { return k.Decl().Type() }
 
 // JobError is one entry of a job's errors[]: an element the job could not
 // apply.
@@ -150,9 +150,10 @@ type Element struct {
 	Values     Entity
 	Related    []string
 	HasRelated bool
-	// ParentAt is where a new variant's parent item id was sent, relative
-	// to the element, as the revision writes it ("/relationships/items/
-	// data/0/id" up to 2023-06-15); empty: "/relationships/item/data/id".
+	// ParentAt is where a new entity's parent id was sent, relative to the
+	// element, as the revision writes it (a variant's item:
+	// "/relationships/items/data/0/id" up to 2023-06-15); empty:
+	// "/relationships/item/data/id".
 	ParentAt string
 }
 
@@ -163,4 +164,14 @@ type CreateRequest struct {
 	Kind     JobKind
 	Elements []Element
 	Pointer  string
+}
+
+// MustJobKind returns the job kind of a declared entity type and an
+// action; it panics when none is declared (for tables and tests).
+func MustJobKind(typ string, a Action) JobKind {
+	k, ok := JobKindOf(MustKind(typ), a)
+	if !ok {
+		panic("store: no " + a.String() + " jobs of " + typ)
+	}
+	return k
 }

@@ -47,14 +47,14 @@ func (h testHistory) Scan(from int, desc bool, statuses StatusSet, fn func(int) 
 func historyAccount(t testing.TB, n int, work *atomic.Int64) *Account {
 	t.Helper()
 	seeder := func(key string, c Collection) Seed {
-		if c == JobCollection(ItemUpdate) {
+		if c == JobCollection(jobItemUpdate) {
 			return Seed{History: testHistory{n}}
 		}
 		return Seed{}
 	}
 	s := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }, compares: work})
 	a, _ := s.Mutable("k")
-	a.Len(ItemUpdate)
+	a.Len(jobItemUpdate)
 	return a
 }
 
@@ -71,7 +71,7 @@ func TestJobSet_HistoryAndStoredJobsMerge(t *testing.T) {
 	}
 	put := func(j *Job) {
 		t.Helper()
-		j.Kind = ItemUpdate
+		j.Kind = jobItemUpdate
 		if err := a.Put(j); err != nil {
 			t.Fatal(err)
 		}
@@ -81,17 +81,17 @@ func TestJobSet_HistoryAndStoredJobsMerge(t *testing.T) {
 	put(&Job{ID: "A", Status: Cancelled, Total: 1, Errors: []JobError{}})      // before them all
 	put(&Job{ID: "Z", Status: Complete, Total: 1, Errors: []JobError{}})       // after them all
 	put(&Job{ID: "H0000020", Status: Queued, Total: 7, Errors: []JobError{}})  // replaces a history job
-	if !a.Delete(ItemUpdate, "H0000030") || a.Delete(ItemUpdate, "H0000030") {
+	if !a.Delete(jobItemUpdate, "H0000030") || a.Delete(jobItemUpdate, "H0000030") {
 		t.Fatal("deleting a history job: it must exist once")
 	}
 	delete(ref, "H0000030")
-	if got := a.Len(ItemUpdate); got != len(ref) {
+	if got := a.Len(jobItemUpdate); got != len(ref) {
 		t.Fatalf("Len %d, want %d", got, len(ref))
 	}
-	if j, ok, _ := a.Job(ItemUpdate, "H0000020"); !ok || j.Total != 7 {
+	if j, ok, _ := a.Job(jobItemUpdate, "H0000020"); !ok || j.Total != 7 {
 		t.Fatalf("the replaced history job: %+v", j)
 	}
-	if _, ok, _ := a.Job(ItemUpdate, "H0000030"); ok {
+	if _, ok, _ := a.Job(jobItemUpdate, "H0000030"); ok {
 		t.Fatal("the deleted history job is found")
 	}
 	for _, statuses := range []StatusSet{AllStatuses, Only(Queued), Only(Cancelled), Only(Complete) | Only(Processing)} {
@@ -105,7 +105,7 @@ func TestJobSet_HistoryAndStoredJobsMerge(t *testing.T) {
 		var got []string
 		req := PageRequest{Statuses: statuses, Limit: 7}
 		for pages := 0; ; pages++ {
-			p, err := a.Page(ItemUpdate, req)
+			p, err := a.Page(jobItemUpdate, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +127,7 @@ func TestJobSet_HistoryAndStoredJobsMerge(t *testing.T) {
 		var back []string
 		req = PageRequest{Statuses: statuses, Limit: 5, Before: "ZZ"}
 		for {
-			p, _ := a.Page(ItemUpdate, req)
+			p, _ := a.Page(jobItemUpdate, req)
 			back = append(slices.Clone(idsOf(p.Jobs)), back...)
 			if !p.HasPrev {
 				break
@@ -139,14 +139,14 @@ func TestJobSet_HistoryAndStoredJobsMerge(t *testing.T) {
 		}
 	}
 	// Every history job read has its stamp; a stored one replacing it has its own.
-	j1, _, _ := a.Job(ItemUpdate, "H0000001")
-	j2, _, _ := a.Job(ItemUpdate, "H0000002")
+	j1, _, _ := a.Job(jobItemUpdate, "H0000001")
+	j2, _, _ := a.Job(jobItemUpdate, "H0000002")
 	if j1.Stamp() == 0 || j2.Stamp() != j1.Stamp()+1 {
 		t.Fatalf("history stamps %d %d", j1.Stamp(), j2.Stamp())
 	}
-	ex, _ := a.Export(JobCollection(ItemUpdate))
-	if ex.Count(JobCollection(ItemUpdate)) != len(ref) {
-		t.Fatalf("the export holds %d jobs", ex.Count(JobCollection(ItemUpdate)))
+	ex, _ := a.Export(JobCollection(jobItemUpdate))
+	if ex.Count(JobCollection(jobItemUpdate)) != len(ref) {
+		t.Fatalf("the export holds %d jobs", ex.Count(JobCollection(jobItemUpdate)))
 	}
 }
 
@@ -174,7 +174,7 @@ func TestJobSet_PagesOfAMillionJobHistoryCostAPage(t *testing.T) {
 			"cancelled": {Statuses: Only(Cancelled), After: fmt.Sprintf("H%07d", n/4)},
 		} {
 			work.Store(0)
-			p, err := a.Page(ItemUpdate, req)
+			p, err := a.Page(jobItemUpdate, req)
 			if err != nil || len(p.Jobs) < 50 {
 				t.Fatalf("n=%d %s: %d jobs %v", n, name, len(p.Jobs), err)
 			}
@@ -209,7 +209,7 @@ func (h ulidHistory) Scan(from int, desc bool, statuses StatusSet, fn func(int) 
 func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 	const n = 100_000
 	seeder := func(key string, c Collection) Seed {
-		if c == JobCollection(ItemUpdate) {
+		if c == JobCollection(jobItemUpdate) {
 			return Seed{History: ulidHistory{testHistory{n}}}
 		}
 		return Seed{}
@@ -217,20 +217,20 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 	s1 := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }})
 	a, _ := s1.Mutable("k")
 	h := ulidHistory{testHistory{n}}
-	if !a.Delete(ItemUpdate, h.ID(10)) || !a.Delete(ItemUpdate, h.ID(n-1)) {
+	if !a.Delete(jobItemUpdate, h.ID(10)) || !a.Delete(jobItemUpdate, h.ID(n-1)) {
 		t.Fatal("history jobs could not be deleted")
 	}
 	replaced := h.At(20)
-	replaced.Kind, replaced.Status, replaced.IDs = ItemUpdate, Queued, []string{ItemID("REPLACED")}
+	replaced.Kind, replaced.Status, replaced.IDs = jobItemUpdate, Queued, []string{EntityID("REPLACED")}
 	if err := a.Put(replaced); err != nil {
 		t.Fatal(err)
 	}
-	extra := &Job{ID: "01GSQPBF74000000000000020X", Kind: ItemUpdate, Status: Queued, CreatedAt: t0, Total: 1,
-		IDs: []string{ItemID("EXTRA")}, Errors: []JobError{}}
+	extra := &Job{ID: "01GSQPBF74000000000000020X", Kind: jobItemUpdate, Status: Queued, CreatedAt: t0, Total: 1,
+		IDs: []string{EntityID("EXTRA")}, Errors: []JobError{}}
 	if err := a.Put(extra); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := a.JobStates(ItemUpdate)
+	want, _ := a.JobStates(jobItemUpdate)
 	ex, err := a.Export()
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +252,7 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	a2, _ := b.Account("k")
-	got, _ := a2.JobStates(ItemUpdate)
+	got, _ := a2.JobStates(jobItemUpdate)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after reading the state back: %d jobs, want %d", len(got), len(want))
 	}
@@ -271,7 +271,7 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 		if err != nil || len(probs) != 1 || probs[0].Pointer != bad.problem {
 			t.Fatalf("%s -> %s: %v %v", bad.from, bad.to, probs, err)
 		}
-		if got, _ := a2.JobStates(ItemUpdate); !reflect.DeepEqual(got, want) {
+		if got, _ := a2.JobStates(jobItemUpdate); !reflect.DeepEqual(got, want) {
 			t.Fatalf("a refused document changed the jobs")
 		}
 	}

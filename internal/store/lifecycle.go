@@ -88,7 +88,13 @@ type work struct {
 // Create stores a new queued job for req and returns it.
 func (a *Account) Create(req CreateRequest) (*Job, error) {
 	ek := req.Kind.Entity()
-	if err := a.ensure(JobCollection(req.Kind), EntityCollection(ek), EntityCollection(relatedKind(ek))); err != nil {
+	cs := []Collection{JobCollection(req.Kind), EntityCollection(ek)}
+	for _, act := range []Action{Create, Update} {
+		if r, ok := elementRelation(ek, act); ok {
+			cs = append(cs, EntityCollection(ek.Target(r)))
+		}
+	}
+	if err := a.ensure(cs...); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()

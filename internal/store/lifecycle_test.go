@@ -12,12 +12,12 @@ import (
 // itemsSeeder makes items I0..I<n-1> and nothing else.
 func itemsSeeder(n int) Seeder {
 	return func(_ string, c Collection) Seed {
-		if c != Items {
+		if c != collItems {
 			return Seed{}
 		}
 		items := make([]*Entity, n)
 		for i := range items {
-			items[i] = &Entity{Kind: ItemKind, ID: ItemID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)}
+			items[i] = &Entity{Kind: itemKind, ID: EntityID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)}
 		}
 		return Seed{Entities: items}
 	}
@@ -26,9 +26,9 @@ func itemsSeeder(n int) Seeder {
 func lifecycleStore(mode Mode, clk *clock.Clock) (*Account, []string) {
 	ids := make([]string, 10)
 	for i := 0; i < 8; i++ {
-		ids[i] = ItemID(fmt.Sprint("I", i))
+		ids[i] = EntityID(fmt.Sprint("I", i))
 	}
-	ids[8], ids[9] = ItemID("MISSING-1"), ItemID("MISSING-2")
+	ids[8], ids[9] = EntityID("MISSING-1"), EntityID("MISSING-2")
 	s := New(Options{Seed: 1, Now: clk.Now, Lifecycle: Lifecycle{Mode: mode, Duration: 10 * time.Second, Polls: 2},
 		Seeder: itemsSeeder(8)})
 	a, _ := s.Mutable("k")
@@ -37,16 +37,16 @@ func lifecycleStore(mode Mode, clk *clock.Clock) (*Account, []string) {
 
 // createReq is an item update job retitling the items ids.
 func createReq(ids []string) CreateRequest {
-	req := CreateRequest{Kind: ItemUpdate, Pointer: "/data/attributes/items/data"}
+	req := CreateRequest{Kind: jobItemUpdate, Pointer: "/data/attributes/items/data"}
 	for _, id := range ids {
-		req.Elements = append(req.Elements, Element{ID: id, Set: ItemKind.SetOf("title"), Values: Entity{Str: [numStrSlots]*string{StrTitle: StrPtr("new")}}})
+		req.Elements = append(req.Elements, Element{ID: id, Set: itemKind.SetOf("title"), Values: Entity{Str: [numStrSlots]*string{StrTitle: StrPtr("new")}}})
 	}
 	return req
 }
 
 func job(t *testing.T, a *Account, id string) *Job {
 	t.Helper()
-	j, ok, err := a.Job(ItemUpdate, id)
+	j, ok, err := a.Job(jobItemUpdate, id)
 	if !ok || err != nil {
 		t.Fatalf("job %s: %v %v", id, ok, err)
 	}
@@ -90,14 +90,14 @@ func TestLifecycle_StateWhilePollingIsRaceFree(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for _, id := range jobIDs {
-			a.Poll(ItemUpdate, id)
-			a.Poll(ItemUpdate, id)
+			a.Poll(jobItemUpdate, id)
+			a.Poll(jobItemUpdate, id)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		for i := 0; i < 50; i++ {
-			ex, err := a.Export(JobCollection(ItemUpdate))
+			ex, err := a.Export(JobCollection(jobItemUpdate))
 			if err != nil {
 				t.Error(err)
 				return

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"sync/atomic"
 )
@@ -50,15 +51,24 @@ func (e *Entity) memSize() int64 { return entityBytes + e.stringBytes() }
 
 // stringBytes counts the bytes of an entity's strings and metadata.
 func (e *Entity) stringBytes() int64 {
-	n := len(e.ID) + len(e.ExternalID) + len(e.Meta) + len(e.Item)
-	for _, s := range e.Str {
-		if s != nil {
-			n += stringBytes + len(*s)
-		}
+	n := len(e.ID) + len(e.ExternalID)
+	for _, r := range e.Refs {
+		n += len(r)
 	}
-	if e.Imgs != nil {
-		for _, s := range *e.Imgs {
-			n += stringBytes + len(s)
+	for _, v := range e.Vals {
+		switch v := v.(type) {
+		case *string:
+			if v != nil {
+				n += stringBytes + len(*v)
+			}
+		case *[]string:
+			if v != nil {
+				for _, s := range *v {
+					n += stringBytes + len(s)
+				}
+			}
+		case json.RawMessage:
+			n += len(v)
 		}
 	}
 	return int64(n)

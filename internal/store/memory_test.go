@@ -14,14 +14,14 @@ func budgetStore(t *testing.T, jobsPerAccount int, maxBytes int64) (*Store, int6
 	seeder := func(key string, c Collection) Seed {
 		switch c {
 		case Items:
-			return Seed{Entities: []*Entity{{Kind: ItemKind, ID: ItemID("A"), ExternalID: "A"}}}
-		case JobCollection(ItemUpdate):
+			return Seed{Entities: []*Entity{{Kind: itemKind, ID: EntityID("A"), ExternalID: "A"}}}
+		case JobCollection(jobItemUpdate):
 			return seqSeeder(jobsPerAccount)(key, c)
 		}
 		return Seed{}
 	}
 	estimate := func(c Collection) int64 { return SizeOf(seeder("probe", c)) }
-	one := int64(accountBytes) + estimate(Items) + estimate(JobCollection(ItemUpdate))
+	one := int64(accountBytes) + estimate(collItems) + estimate(JobCollection(jobItemUpdate))
 	s := New(Options{Seed: 1, Seeder: seeder, SeedBytes: estimate, Now: func() time.Time { return t0 }, MaxBytes: maxBytes,
 		Lifecycle: Lifecycle{Mode: Duration, Duration: time.Hour}})
 	return s, one
@@ -30,10 +30,10 @@ func budgetStore(t *testing.T, jobsPerAccount int, maxBytes int64) (*Store, int6
 // touch generates an account's item update jobs and items.
 func touch(t *testing.T, a *Account) {
 	t.Helper()
-	if _, err := a.Page(ItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
+	if _, err := a.Page(jobItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Entities(ItemKind, nil); err != nil {
+	if _, err := a.Entities(itemKind, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -68,14 +68,14 @@ func TestMemoryBudget_ChangedAccountsAreKeptAndNewKeysRefused(t *testing.T) {
 	}
 	c, err := s.Account("c")
 	if err == nil {
-		_, err = c.Page(ItemUpdate, PageRequest{Statuses: AllStatuses})
+		_, err = c.Page(jobItemUpdate, PageRequest{Statuses: AllStatuses})
 	}
 	if !errors.Is(err, ErrMemoryBudget) {
 		t.Fatalf("a third account with two changed ones held: %v, want ErrMemoryBudget", err)
 	}
 	s.Forget("a")
 	c, _ = s.Account("c")
-	if _, err := c.Page(ItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
+	if _, err := c.Page(jobItemUpdate, PageRequest{Statuses: AllStatuses}); err != nil {
 		t.Fatalf("after forgetting one: %v", err)
 	}
 }
@@ -90,19 +90,19 @@ func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
 	touch(t, a)
 	big := make([]JobState, 0, 1000)
 	for i := 0; i < 1000; i++ {
-		big = append(big, JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: t0, TotalCount: 1, Items: []string{ItemID("A")}})
+		big = append(big, JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: t0, TotalCount: 1, Items: []string{EntityID("A")}})
 	}
-	probs, err := a.Replace(AccountState{Jobs: map[JobKind][]JobState{ItemUpdate: big}}, ReplaceOptions{Now: t0})
+	probs, err := a.Replace(AccountState{Jobs: map[JobKind][]JobState{jobItemUpdate: big}}, ReplaceOptions{Now: t0})
 	if len(probs) > 0 || !errors.Is(err, ErrMemoryBudget) {
 		t.Fatalf("Replace over the budget: %v %v", probs, err)
 	}
-	if got := a.Len(ItemUpdate); got != 100 {
+	if got := a.Len(jobItemUpdate); got != 100 {
 		t.Fatalf("a refused Replace changed the jobs: %d, want 100", got)
 	}
 	// Jobs are created until the budget is full, then refused.
 	n := 0
 	for ; n < 10_000; n++ {
-		if _, err := a.Create(createReq([]string{ItemID("A")})); err != nil {
+		if _, err := a.Create(createReq([]string{EntityID("A")})); err != nil {
 			if !errors.Is(err, ErrMemoryBudget) {
 				t.Fatalf("create %d: %v", n, err)
 			}
@@ -115,7 +115,7 @@ func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
 	if used, limit := s.Used(); used > limit {
 		t.Fatalf("%d bytes used, budget %d", used, limit)
 	}
-	if got := a.Len(ItemUpdate); got != 100+n {
+	if got := a.Len(jobItemUpdate); got != 100+n {
 		t.Fatalf("%d jobs held, want %d", got, 100+n)
 	}
 }
@@ -145,17 +145,17 @@ func TestMemoryBudget_SizesFollowEveryChange(t *testing.T) {
 		}
 	}
 	check("seeded")
-	if err := a.Put(&Job{ID: "J000003", Kind: ItemUpdate, Status: Complete, Total: 1, IDs: []string{"x"}, Errors: []JobError{{ID: "e", Detail: "long detail"}}}); err != nil {
+	if err := a.Put(&Job{ID: "J000003", Kind: jobItemUpdate, Status: Complete, Total: 1, IDs: []string{"x"}, Errors: []JobError{{ID: "e", Detail: "long detail"}}}); err != nil {
 		t.Fatal(err)
 	}
-	a.Delete(ItemUpdate, "J000004")
+	a.Delete(jobItemUpdate, "J000004")
 	check("put and delete")
 	for _, req := range []CreateRequest{
-		createReq([]string{ItemID("I0"), ItemID("MISSING")}),
-		{Kind: ItemDelete, Elements: []Element{{ID: ItemID("I1")}}},
-		{Kind: CategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{ItemID("I2")}}}},
-		{Kind: VariantCreate, Elements: []Element{{ID: EntityID("V-new"), Values: Entity{ExternalID: "V-new"}, Set: VariantKind.SetOf("external_id"),
-			HasRelated: true, Related: []string{ItemID("I3")}}}},
+		createReq([]string{EntityID("I0"), EntityID("MISSING")}),
+		{Kind: jobItemDelete, Elements: []Element{{ID: EntityID("I1")}}},
+		{Kind: jobCategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{EntityID("I2")}}}},
+		{Kind: jobVariantCreate, Elements: []Element{{ID: EntityID("V-new"), Values: Entity{ExternalID: "V-new"}, Set: variantKind.SetOf("external_id"),
+			HasRelated: true, Related: []string{EntityID("I3")}}}},
 	} {
 		if _, err := a.Create(req); err != nil {
 			t.Fatal(err)

@@ -26,7 +26,7 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 			for ; d > 0; d -= 100 * time.Millisecond {
 				clk.Advance(100 * time.Millisecond)
 				if look {
-					a.Version(Items)
+					a.Version(collItems)
 				}
 			}
 		}
@@ -41,7 +41,7 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 		first := mustCreate(createReq(ids))
 		wait(time.Second)
 		// Deletes I4..I7 at 5, 7, 9 and 11 s: I4 before it is retitled.
-		del := CreateRequest{Kind: ItemDelete, Pointer: "/data/attributes/items/data"}
+		del := CreateRequest{Kind: jobItemDelete, Pointer: "/data/attributes/items/data"}
 		for _, id := range ids[4:8] {
 			del.Elements = append(del.Elements, Element{ID: id})
 		}
@@ -59,7 +59,7 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 		wait(6 * time.Second)
 		third := mustCreate(createReq(ids[:1]))
 		wait(11 * time.Second)
-		ex, err := a.Export(Items, JobCollection(ItemUpdate), JobCollection(ItemDelete))
+		ex, err := a.Export(collItems, JobCollection(jobItemUpdate), JobCollection(jobItemDelete))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+
 	"encoding/json"
 	"fmt"
 	"time"
@@ -105,9 +107,9 @@ func pendingElement(kind JobKind, es *ElementState, pointer string) (Element, []
 		switch {
 		case !ok:
 			fail(fmt.Sprintf("/set/%d", k), "'%s' is not an attribute of a %s.", name, ek.Type())
-		case a.Kind == KCreated || a.Kind == KUpdated:
+		case a.Role == schema.Created || a.Role == schema.Updated:
 			fail(fmt.Sprintf("/set/%d", k), "'%s' is set by the server, not by a job.", name)
-		case a.Kind == KExternalID && kind.Action() != Create:
+		case a.Role == schema.ExternalID && kind.Action() != Create:
 			fail(fmt.Sprintf("/set/%d", k), "Only a create sets external_id; a %s job cannot.", kind)
 		default:
 			el.Set = el.Set.With(i)
@@ -132,7 +134,7 @@ func pendingElement(kind JobKind, es *ElementState, pointer string) (Element, []
 // externalIDIndex is the index of external_id among the kind's attributes.
 func externalIDIndex(k EntityKind) int {
 	for i, a := range k.Attrs() {
-		if a.Kind == KExternalID {
+		if a.Role == schema.ExternalID {
 			return i
 		}
 	}

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -11,7 +14,8 @@ import (
 
 // JobState is a job as the control API, the Go package and the state file
 // exchange it. Times are RFC 3339; a zero time is null. The element ids go
-// under the job's relationship key: items, variants or categories.
+// under the job's relationship key: the plural of its entity (items,
+// variants or categories).
 type JobState struct {
 	ID             string     `json:"id"`
 	Status         string     `json:"status"`
@@ -22,37 +26,107 @@ type JobState struct {
 	CompletedCount int        `json:"completed_count"`
 	FailedCount    int        `json:"failed_count"`
 	Errors         []JobError `json:"errors"`
-	Items          []string   `json:"items,omitempty"`
-	Variants       []string   `json:"variants,omitempty"`
-	Categories     []string   `json:"categories,omitempty"`
+	// IDs are the element ids by the key a document listed them under: a
+	// job's own is its entity's plural; validation refuses any other.
+	IDs map[string][]string `json:"-"`
 	// Pending is the unprocessed part of a job created through the API and
 	// still in progress; it is exported and restored by the state file, and
 	// refused in jobs a test supplies.
 	Pending *PendingState `json:"pending,omitempty"`
 }
 
-// ids returns the element ids under the kind's key, and whether another key
-// was used.
+// ids returns the element ids under the kind's key, and another key used
+// instead, if any.
 func (s *JobState) ids(k JobKind) ([]string, string) {
-	lists := map[string][]string{"items": s.Items, "variants": s.Variants, "categories": s.Categories}
 	want := k.Entity().Plural()
-	for key, l := range lists {
-		if key != want && l != nil {
-			return nil, key
+	for _, e := range catalogSchema.Entities() {
+		if l := s.IDs[e.Plural]; e.Plural != want && l != nil {
+			return nil, e.Plural
 		}
 	}
-	return lists[want], ""
+	return s.IDs[want], ""
 }
 
-func (s *JobState) setIDs(k JobKind, ids []string) {
-	switch k.Entity() {
-	case ItemKind:
-		s.Items = ids
-	case VariantKind:
-		s.Variants = ids
-	default:
-		s.Categories = ids
+// SetIDs lists the element ids under kind k's key.
+func (s *JobState) SetIDs(k JobKind, ids []string) { s.IDs = map[string][]string{k.Entity().Plural(): ids} }
+
+// IDsOf returns the element ids listed under kind k's key.
+func (s *JobState) IDsOf(k JobKind) []string { return s.IDs[k.Entity().Plural()] }
+
+// jobStateWire is JobState's JSON form: its members, with one list of ids
+// per declared entity kind (items, variants, categories) before pending,
+// made once from the declaration so that the documents' members and their
+// order, and strict decoding, are encoding/json's.
+var jobStateWire = func() reflect.Type {
+	base := reflect.TypeOf(JobState{})
+	var fields []reflect.StructField
+	for i := range base.NumField() {
+		f := base.Field(i)
+		if f.Name == "IDs" {
+			for _, e := range catalogSchema.Entities() {
+				fields = append(fields, reflect.StructField{Name: "IDs_" + strings.ReplaceAll(e.Plural, "-", "_"),
+					Type: reflect.TypeOf([]string(nil)), Tag: reflect.StructTag(`json:"` + e.Plural + `,omitempty"`)})
+			}
+			continue
+		}
+		fields = append(fields, f)
 	}
+	return reflect.StructOf(fields)
+}()
+
+// MarshalJSON writes the job with its ids under their keys.
+func (s JobState) MarshalJSON() ([]byte, error) {
+	w := reflect.New(jobStateWire).Elem()
+	src := reflect.ValueOf(s)
+	for i := range w.NumField() {
+		f := jobStateWire.Field(i)
+		if plural, ok := strings.CutPrefix(f.Name, "IDs_"); ok {
+			w.Field(i).Set(reflect.ValueOf(s.IDs[pluralOfField(plural)]))
+			continue
+		}
+		w.Field(i).Set(src.FieldByName(f.Name))
+	}
+	return json.Marshal(w.Interface())
+}
+
+// UnmarshalJSON reads a job strictly: unknown members are errors.
+func (s *JobState) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	w := reflect.New(jobStateWire)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(w.Interface()); err != nil {
+		return err
+	}
+	w = w.Elem()
+	dst := reflect.ValueOf(s).Elem()
+	s.IDs = nil
+	for i := range w.NumField() {
+		f := jobStateWire.Field(i)
+		if plural, ok := strings.CutPrefix(f.Name, "IDs_"); ok {
+			if l := w.Field(i).Interface().([]string); l != nil {
+				if s.IDs == nil {
+					s.IDs = map[string][]string{}
+				}
+				s.IDs[pluralOfField(plural)] = l
+			}
+			continue
+		}
+		dst.FieldByName(f.Name).Set(w.Field(i))
+	}
+	return nil
+}
+
+// pluralOfField is the plural a wire field's name carries.
+func pluralOfField(name string) string {
+	for _, e := range catalogSchema.Entities() {
+		if strings.ReplaceAll(e.Plural, "-", "_") == name {
+			return e.Plural
+		}
+	}
+	return name
 }
 
 func optTime(t time.Time) *time.Time {
@@ -78,7 +152,7 @@ func (j *Job) State() JobState {
 		TotalCount: j.Total, CompletedCount: j.Completed, FailedCount: j.Failed,
 		Errors: slices.Clone(j.Errors),
 	}
-	s.setIDs(j.Kind, slices.Clone(j.IDs))
+	s.SetIDs(j.Kind, slices.Clone(j.IDs))
 	if s.Errors == nil {
 		s.Errors = []JobError{}
 	}
@@ -243,12 +317,6 @@ func consistency(kind JobKind, s *JobState, ids []string, st Status) []Problem {
 		fail("/pending", "Only a queued or processing job can be pending.")
 	}
 	return probs
-}
-
-// ValidEntityID reports whether id is a catalog id: the $custom integration,
-// the $default catalog and a non-empty external id.
-func ValidEntityID(id string) bool {
-	return strings.HasPrefix(id, IDPrefix) && len(id) > len(IDPrefix)
 }
 
 // maxIDTime is the latest ULID time a supplied job id may carry (the end of

@@ -28,7 +28,7 @@ func pendingJob() JobState {
 // else is refused at its member, so whatever is loaded can be saved again
 // and read back.
 func TestJobsFromState_PendingJobsFollowTheRulesOfCreatedOnes(t *testing.T) {
-	if _, probs := JobsFromState(ItemUpdate, []JobState{pendingJob()}, "/jobs", true); len(probs) > 0 {
+	if _, probs := JobsFromState(jobItemUpdate, []JobState{pendingJob()}, "/jobs", true); len(probs) > 0 {
 		t.Fatalf("a valid pending job was refused: %v", probs)
 	}
 	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -38,34 +38,34 @@ func TestJobsFromState_PendingJobsFollowTheRulesOfCreatedOnes(t *testing.T) {
 		member string
 		detail string
 	}{
-		"start past the clock's range": {ItemUpdate, func(s *JobState) { s.Pending.Start = late }, "/pending/start", "9000-01-01"},
-		"start missing":                {ItemUpdate, func(s *JobState) { s.Pending.Start = time.Time{} }, "/pending/start", "9000-01-01"},
-		"created past the clock's range": {ItemUpdate, func(s *JobState) { s.CreatedAt = late }, "/created_at",
+		"start past the clock's range": {jobItemUpdate, func(s *JobState) { s.Pending.Start = late }, "/pending/start", "9000-01-01"},
+		"start missing":                {jobItemUpdate, func(s *JobState) { s.Pending.Start = time.Time{} }, "/pending/start", "9000-01-01"},
+		"created past the clock's range": {jobItemUpdate, func(s *JobState) { s.CreatedAt = late }, "/created_at",
 			"9000-01-01"},
-		"last poll past the range": {ItemUpdate, func(s *JobState) { s.Pending.LastPoll = late }, "/pending/last_poll", "9000-01-01"},
-		"processed not the counts": {ItemUpdate, func(s *JobState) { s.Pending.Processed = 0 }, "/pending/processed",
+		"last poll past the range": {jobItemUpdate, func(s *JobState) { s.Pending.LastPoll = late }, "/pending/last_poll", "9000-01-01"},
+		"processed not the counts": {jobItemUpdate, func(s *JobState) { s.Pending.Processed = 0 }, "/pending/processed",
 			"completed_count + failed_count"},
-		"negative polls": {ItemUpdate, func(s *JobState) { s.Pending.Polls = -1 }, "/pending/polls", "polls"},
-		"an element of another id": {ItemUpdate, func(s *JobState) { s.Pending.Elements[1].ID = "$custom:::$default:::C" },
+		"negative polls": {jobItemUpdate, func(s *JobState) { s.Pending.Polls = -1 }, "/pending/polls", "polls"},
+		"an element of another id": {jobItemUpdate, func(s *JobState) { s.Pending.Elements[1].ID = "$custom:::$default:::C" },
 			"/pending/elements/1/id", "$custom:::$default:::B"},
-		"an update sets external_id": {ItemUpdate, func(s *JobState) {
+		"an update sets external_id": {jobItemUpdate, func(s *JobState) {
 			s.Pending.Elements[0].Set = []string{"external_id"}
 			s.Pending.Elements[0].Values = json.RawMessage(`{"external_id":"Z"}`)
 		}, "/pending/elements/0/set/0", "external_id"},
-		"an update sets created": {ItemUpdate, func(s *JobState) { s.Pending.Elements[0].Set = []string{"title", "created"} },
+		"an update sets created": {jobItemUpdate, func(s *JobState) { s.Pending.Elements[0].Set = []string{"title", "created"} },
 			"/pending/elements/0/set/1", "created"},
-		"an unknown attribute": {ItemUpdate, func(s *JobState) { s.Pending.Elements[0].Set = []string{"colour"} },
+		"an unknown attribute": {jobItemUpdate, func(s *JobState) { s.Pending.Elements[0].Set = []string{"colour"} },
 			"/pending/elements/0/set/0", "colour"},
-		"a bad value": {ItemUpdate, func(s *JobState) { s.Pending.Elements[0].Values = json.RawMessage(`{"title":7}`) },
+		"a bad value": {jobItemUpdate, func(s *JobState) { s.Pending.Elements[0].Values = json.RawMessage(`{"title":7}`) },
 			"/pending/elements/0/values/title", "Must be a string"},
-		"a related id that is no catalog id": {ItemUpdate, func(s *JobState) {
+		"a related id that is no catalog id": {jobItemUpdate, func(s *JobState) {
 			s.Pending.Elements[0].Related, s.Pending.Elements[0].HasRelated = []string{"x"}, true
 		}, "/pending/elements/0/related/0", "catalog id"},
-		"a create of an id not its external_id's": {ItemCreate, func(s *JobState) {
+		"a create of an id not its external_id's": {jobItemCreate, func(s *JobState) {
 			s.Pending.Elements[0].Set = []string{"external_id"}
 			s.Pending.Elements[0].Values = json.RawMessage(`{"external_id":"Z"}`)
 		}, "/pending/elements/0/id", "$custom:::$default:::Z"},
-		"a create without external_id": {ItemCreate, func(s *JobState) {}, "/pending/elements/0/set", "external_id"},
+		"a create without external_id": {jobItemCreate, func(s *JobState) {}, "/pending/elements/0/set", "external_id"},
 	} {
 		s := pendingJob()
 		tc.change(&s)
@@ -87,7 +87,7 @@ func TestReplace_RefusesMoreJobsInProgressThanTheAPIAllows(t *testing.T) {
 	a, _ := s.Mutable("k")
 	one, two := pendingJob(), pendingJob()
 	two.ID = "01JAAAAAAAAAAAAAAAAAAAAAAB"
-	st := AccountState{Jobs: map[JobKind][]JobState{ItemUpdate: {one, two}}}
+	st := AccountState{Jobs: map[JobKind][]JobState{jobItemUpdate: {one, two}}}
 	probs, err := a.Replace(st, ReplaceOptions{AllowPending: true, Now: t0})
 	if err != nil || len(probs) != 1 || !strings.Contains(probs[0].Detail, "at most 1") {
 		t.Fatalf("problems %v, err %v", probs, err)

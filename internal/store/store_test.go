@@ -15,12 +15,12 @@ var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 // statuses; other collections are empty.
 func seqSeeder(n int) Seeder {
 	return func(key string, c Collection) Seed {
-		if c != JobCollection(ItemUpdate) {
+		if c != JobCollection(jobItemUpdate) {
 			return Seed{}
 		}
 		jobs := make([]*Job, n)
 		for i := range jobs {
-			jobs[i] = &Job{ID: fmt.Sprintf("J%06d", i), Kind: ItemUpdate, Status: Status(i % int(NumStatuses)), Total: 1}
+			jobs[i] = &Job{ID: fmt.Sprintf("J%06d", i), Kind: jobItemUpdate, Status: Status(i % int(NumStatuses)), Total: 1}
 		}
 		return Seed{Jobs: jobs}
 	}
@@ -29,7 +29,7 @@ func seqSeeder(n int) Seeder {
 // pg is a page of item update jobs.
 func pg(t testing.TB, a *Account, req PageRequest) Page {
 	t.Helper()
-	p, err := a.Page(ItemUpdate, req)
+	p, err := a.Page(jobItemUpdate, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,11 +126,11 @@ func TestPage_CursorSurvivesDeletionAndInsertion(t *testing.T) {
 	a, _ := newStore(t, 300).Account("k")
 	p1 := pg(t, a, PageRequest{Statuses: AllStatuses})
 	cursor := p1.Jobs[99].ID // J000099
-	if !a.Delete(ItemUpdate, cursor) || !a.Delete(ItemUpdate, "J000100") {
+	if !a.Delete(jobItemUpdate, cursor) || !a.Delete(jobItemUpdate, "J000100") {
 		t.Fatal("delete failed")
 	}
-	a.Put(&Job{ID: "J000050x", Kind: ItemUpdate, Status: Queued}) // lands on the page already read
-	a.Put(&Job{ID: "J000150x", Kind: ItemUpdate, Status: Queued}) // lands ahead: must be seen
+	a.Put(&Job{ID: "J000050x", Kind: jobItemUpdate, Status: Queued}) // lands on the page already read
+	a.Put(&Job{ID: "J000150x", Kind: jobItemUpdate, Status: Queued}) // lands ahead: must be seen
 	p2 := pg(t, a, PageRequest{Statuses: AllStatuses, After: cursor})
 	if p2.Jobs[0].ID != "J000101" {
 		t.Fatalf("page after a deleted cursor starts at %s, want J000101", p2.Jobs[0].ID)
@@ -149,7 +149,7 @@ func TestPage_CursorSurvivesDeletionAndInsertion(t *testing.T) {
 
 func TestPut_MovesAJobBetweenStatusIndexes(t *testing.T) {
 	a, _ := newStore(t, 8).Account("k")
-	j, _, _ := a.Job(ItemUpdate, "J000000")
+	j, _, _ := a.Job(jobItemUpdate, "J000000")
 	if j.Status != Queued {
 		t.Fatalf("J000000 is %s", j.Status)
 	}
@@ -171,20 +171,20 @@ func TestStore_AccountsAreIsolatedAndSeededLazily(t *testing.T) {
 	calls := 0
 	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Seeder: func(key string, c Collection) Seed {
 		calls++
-		if c != JobCollection(ItemUpdate) {
+		if c != JobCollection(jobItemUpdate) {
 			return Seed{}
 		}
-		return Seed{Jobs: []*Job{{ID: "J-" + key, Kind: ItemUpdate}}}
+		return Seed{Jobs: []*Job{{ID: "J-" + key, Kind: jobItemUpdate}}}
 	}})
 	a, _ := s.Account("a")
 	b, _ := s.Account("b")
 	if calls != 0 {
 		t.Fatalf("seeded %d accounts before any read", calls)
 	}
-	if _, ok, _ := a.Job(ItemUpdate, "J-b"); ok {
+	if _, ok, _ := a.Job(jobItemUpdate, "J-b"); ok {
 		t.Fatal("account a sees account b's job")
 	}
-	if _, ok, _ := b.Job(ItemUpdate, "J-b"); !ok {
+	if _, ok, _ := b.Job(jobItemUpdate, "J-b"); !ok {
 		t.Fatal("account b lacks its job")
 	}
 }
@@ -192,7 +192,7 @@ func TestStore_AccountsAreIsolatedAndSeededLazily(t *testing.T) {
 func TestStore_EvictsOnlyUnchangedAccountsAndRefusesWhenAllChanged(t *testing.T) {
 	s := New(Options{Seed: 1, Seeder: seqSeeder(3), Now: func() time.Time { return t0 }, MaxAccounts: 2})
 	a, _ := s.Mutable("a")
-	a.Delete(ItemUpdate, "J000000")
+	a.Delete(jobItemUpdate, "J000000")
 	if _, err := s.Account("b"); err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestStore_EvictsOnlyUnchangedAccountsAndRefusesWhenAllChanged(t *testing.T)
 		t.Fatalf("held %v, want [c a]", keys)
 	}
 	a2, _ := s.Account("a")
-	if a2 != a || a2.Len(ItemUpdate) != 2 {
+	if a2 != a || a2.Len(jobItemUpdate) != 2 {
 		t.Fatal("the changed account was dropped")
 	}
 	if _, err := s.Mutable("c"); err != nil {
@@ -239,9 +239,9 @@ func TestAccount_ConcurrentReadersAndWriters(t *testing.T) {
 			for i := 0; i < 200; i++ {
 				switch i % 4 {
 				case 0:
-					a.Put(&Job{ID: fmt.Sprintf("K%d-%04d", g, i), Kind: ItemUpdate, Status: Status(i % 4)})
+					a.Put(&Job{ID: fmt.Sprintf("K%d-%04d", g, i), Kind: jobItemUpdate, Status: Status(i % 4)})
 				case 1:
-					a.Delete(ItemUpdate, fmt.Sprintf("J%06d", g*50+i))
+					a.Delete(jobItemUpdate, fmt.Sprintf("J%06d", g*50+i))
 				default:
 					p := pg(t, a, PageRequest{Statuses: Only(Status(i % 4)), After: "J000100"})
 					for _, j := range p.Jobs {
@@ -302,7 +302,7 @@ func TestPage_CostDoesNotGrowWithTheAccount(t *testing.T) {
 		var c atomic.Int64
 		s := New(Options{Seed: 1, Seeder: seqSeeder(n), Now: func() time.Time { return t0 }, compares: &c})
 		a, _ := s.Account("k")
-		a.Len(ItemUpdate)
+		a.Len(jobItemUpdate)
 		accounts[n] = sized{a, &c}
 	}
 	cost := func(n int, req PageRequest) int64 {
