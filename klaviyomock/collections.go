@@ -173,7 +173,9 @@ func (s *Server) SetItems(key string, items ...Item) error {
 }
 
 // Variants returns the catalog variants of account key, in id order.
-func (s *Server) Variants(key string) []Variant { return entitiesOf[Variant](s, key, collection("variants")) }
+func (s *Server) Variants(key string) []Variant {
+	return entitiesOf[Variant](s, key, collection("variants"))
+}
 
 // SetVariants replaces the catalog variants of account key with exactly
 // variants.

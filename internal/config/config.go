@@ -26,12 +26,12 @@ type Config struct {
 	// HealthSocket, when set, is a Unix socket ("@name": an abstract one,
 	// needing no writable filesystem) on which the server also answers
 	// /__admin/health, for the healthcheck subcommand.
-	HealthSocket    string
-	Seed            uint64
-	Jobs            int
+	HealthSocket string
+	Seed         uint64
+	Jobs         int
 	// Counts are the catalog's seeded sizes by entity plural (--items,
 	// --variants, --categories: one flag per seeded kind).
-	Counts fixtures.Counts
+	Counts          fixtures.Counts
 	Epoch           time.Time
 	PublicURL       string
 	StrictKeys      bool

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 

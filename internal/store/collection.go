@@ -11,7 +11,9 @@ func numCollections() int { return len(catalogSchema.Entities()) + numJobKinds()
 func EntityCollection(k EntityKind) Collection { return Collection(k) }
 
 // JobCollection returns the collection of a job kind.
-func JobCollection(k JobKind) Collection { return Collection(len(catalogSchema.Entities())) + Collection(k) }
+func JobCollection(k JobKind) Collection {
+	return Collection(len(catalogSchema.Entities())) + Collection(k)
+}
 
 // IsJobs reports whether c holds jobs, and their kind.
 func (c Collection) IsJobs() (JobKind, bool) {

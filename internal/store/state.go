@@ -48,7 +48,9 @@ func (s *JobState) ids(k JobKind) ([]string, string) {
 }
 
 // SetIDs lists the element ids under kind k's key.
-func (s *JobState) SetIDs(k JobKind, ids []string) { s.IDs = map[string][]string{k.Entity().Plural(): ids} }
+func (s *JobState) SetIDs(k JobKind, ids []string) {
+	s.IDs = map[string][]string{k.Entity().Plural(): ids}
+}
 
 // IDsOf returns the element ids listed under kind k's key.
 func (s *JobState) IDsOf(k JobKind) []string { return s.IDs[k.Entity().Plural()] }
