@@ -20,20 +20,22 @@ func catalogSeeder() Seeder {
 		}
 		var seed Seed
 		switch c {
-		case Items:
+		case collItems:
 			for i := 0; i < 10; i++ {
-				seed.Entities = append(seed.Entities, &Entity{Kind: itemKind, ID: EntityID(fmt.Sprint("I", i)), ExternalID: fmt.Sprint("I", i)})
+				seed.Entities = append(seed.Entities, ent(itemKind, fmt.Sprint("I", i)))
 			}
-		case Variants:
+		case collVariants:
 			for i := 0; i < 5; i++ {
 				for v := 0; v < 2; v++ {
 					ext := fmt.Sprintf("I%d-V%d", i, v)
-					seed.Entities = append(seed.Entities, &Entity{Kind: variantKind, ID: EntityID(ext), ExternalID: ext, Item: EntityID(fmt.Sprint("I", i))})
+					e := ent(variantKind, ext)
+					e.SetRef(rel(variantKind, "item"), EntityID(fmt.Sprint("I", i)))
+					seed.Entities = append(seed.Entities, e)
 				}
 			}
-		case Categories:
+		case collCategories:
 			for i := 0; i < 2; i++ {
-				seed.Entities = append(seed.Entities, &Entity{Kind: categoryKind, ID: EntityID(fmt.Sprint("C", i)), ExternalID: fmt.Sprint("C", i)})
+				seed.Entities = append(seed.Entities, ent(categoryKind, fmt.Sprint("C", i)))
 			}
 			for i := 0; i < 10; i++ {
 				if i < 5 {
@@ -82,7 +84,7 @@ func TestCollections_AreGeneratedOnFirstUseOnly(t *testing.T) {
 	if !slices.Equal(asked, []Collection{JobCollection(jobItemUpdate)}) {
 		t.Fatalf("listing update jobs generated %v", asked)
 	}
-	a.VariantIDs(EntityID("I0"))
+	a.ChildIDs(itemKind, EntityID("I0"), "variants")
 	if !slices.Equal(asked, []Collection{JobCollection(jobItemUpdate), collItems, collVariants}) {
 		t.Fatalf("then reading variants generated %v", asked)
 	}
@@ -92,7 +94,7 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 	a := catalogAccount(t)
 	el := func(ext string, related ...string) Element {
 		return Element{ID: EntityID(ext), Set: itemKind.SetOf("external_id", "title"),
-			Values: Entity{ExternalID: ext, Str: [numStrSlots]*string{StrTitle: StrPtr("T-" + ext)}}, Related: related, HasRelated: related != nil}
+			Values: *ent(itemKind, ext, "title", "T-"+ext), Related: related, HasRelated: related != nil}
 	}
 	j := run(t, a, CreateRequest{Kind: jobItemCreate, Pointer: "/data/attributes/items/data", Elements: []Element{
 		el("NEW-1", EntityID("C1")), el("I0"), el("NEW-2", EntityID("C-NOPE")),
@@ -105,17 +107,17 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 		t.Fatalf("errors %+v", j.Errors)
 	}
 	got, _, _ := a.Entity(itemKind, EntityID("NEW-1"))
-	if got == nil || got.Title() != "T-NEW-1" || !got.Published() || got.Imgs == nil || string(got.Meta) != "{}" || !got.Created.Equal(got.Updated) {
+	if got == nil || attrStr(got, "title") != "T-NEW-1" || !got.Matches(attrIndex(itemKind, "published"), true) || !got.IsSet(attrIndex(itemKind, "images")) || string(must(got.Object(attrIndex(itemKind, "custom_metadata")))) != "{}" || !got.Created.Equal(got.Updated) {
 		t.Fatalf("created item %+v", got)
 	}
-	if old, _, _ := a.Entity(itemKind, EntityID("I0")); old.Title() != "" {
+	if old, _, _ := a.Entity(itemKind, EntityID("I0")); attrStr(old, "title") != "" {
 		t.Fatalf("a duplicate create overwrote I0: %+v", old)
 	}
 	if _, ok, _ := a.Entity(itemKind, EntityID("NEW-2")); ok {
 		t.Fatal("an element with an unknown category was created")
 	}
 	a.mu.RLock()
-	inCat := slices.Contains(a.relatedLocked(categoryKind, EntityID("C1")), EntityID("NEW-1"))
+	inCat := slices.Contains(a.relatedIDs(categoryKind, EntityID("C1"), "items"), EntityID("NEW-1"))
 	a.mu.RUnlock()
 	if !inCat {
 		t.Fatal("the created item is not in its category")
@@ -133,7 +135,7 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 		v.Errors[2].Pointer != "/p/3/relationships/items/data/0/id" {
 		t.Fatalf("variant create: %+v", v)
 	}
-	if vs, _ := a.VariantIDs(EntityID("NEW-1")); !slices.Equal(vs, []string{EntityID("NV")}) {
+	if vs, _ := a.ChildIDs(itemKind, EntityID("NEW-1"), "variants"); !slices.Equal(vs, []string{EntityID("NV")}) {
 		t.Fatalf("NEW-1's variants %v", vs)
 	}
 }
@@ -141,16 +143,15 @@ func TestEffects_CreateJobsInsertAndNeverOverwrite(t *testing.T) {
 func TestEffects_UpdatePatchesOnlyWhatWasSentAndCategoryItemsAreReplaced(t *testing.T) {
 	a := catalogAccount(t)
 	before, _, _ := a.Entity(itemKind, EntityID("I1"))
-	price := 9.5
-	run(t, a, CreateRequest{Kind: jobItemUpdate, Elements: []Element{{ID: EntityID("I1"), Set: itemKind.SetOf("price"), Values: Entity{Num: [numNumSlots]*float64{NumPrice: &price}}}}})
+	run(t, a, CreateRequest{Kind: jobItemUpdate, Elements: []Element{{ID: EntityID("I1"), Set: itemKind.SetOf("price"), Values: *ent(itemKind, "", "price", 9.5)}}})
 	after, _, _ := a.Entity(itemKind, EntityID("I1"))
-	if *after.Num[NumPrice] != 9.5 || after.ExternalID != before.ExternalID || !after.Created.Equal(before.Created) {
+	if must(after.Num(attrIndex(itemKind, "price"))) != 9.5 || after.ExternalID != before.ExternalID || !after.Created.Equal(before.Created) {
 		t.Fatalf("patched %+v from %+v", after, before)
 	}
 	run(t, a, CreateRequest{Kind: jobCategoryUpdate, Elements: []Element{{ID: EntityID("C0"), HasRelated: true, Related: []string{EntityID("I8"), EntityID("I9")}}}})
 	a.mu.RLock()
-	members := len(a.relatedLocked(categoryKind, EntityID("C0")))
-	i0 := slices.Contains(a.relatedLocked(itemKind, EntityID("I0")), EntityID("C0"))
+	members := len(a.relatedIDs(categoryKind, EntityID("C0"), "items"))
+	i0 := slices.Contains(a.relatedIDs(itemKind, EntityID("I0"), "categories"), EntityID("C0"))
 	a.mu.RUnlock()
 	if members != 2 || i0 {
 		t.Fatalf("C0 holds %d items, I0 still in it: %v", members, i0)
@@ -164,15 +165,15 @@ func TestEffects_UpdatePatchesOnlyWhatWasSentAndCategoryItemsAreReplaced(t *test
 func TestEffects_DeletingAnItemDeletesItsVariantsAndMemberships(t *testing.T) {
 	a := catalogAccount(t)
 	run(t, a, CreateRequest{Kind: jobItemDelete, Elements: []Element{{ID: EntityID("I3")}}})
-	if vs, _ := a.VariantIDs(EntityID("I3")); len(vs) != 0 {
+	if vs, _ := a.ChildIDs(itemKind, EntityID("I3"), "variants"); len(vs) != 0 {
 		t.Fatalf("I3's variants survive: %v", vs)
 	}
 	if _, ok, _ := a.Entity(variantKind, EntityID("I3-V0")); ok {
 		t.Fatal("variant I3-V0 survives its item")
 	}
 	a.mu.RLock()
-	in0 := slices.Contains(a.relatedLocked(categoryKind, EntityID("C0")), EntityID("I3"))
-	in1 := slices.Contains(a.relatedLocked(categoryKind, EntityID("C1")), EntityID("I3"))
+	in0 := slices.Contains(a.relatedIDs(categoryKind, EntityID("C0"), "items"), EntityID("I3"))
+	in1 := slices.Contains(a.relatedIDs(categoryKind, EntityID("C1"), "items"), EntityID("I3"))
 	a.mu.RUnlock()
 	if in0 || in1 {
 		t.Fatal("I3 is still a member of a category")
@@ -189,7 +190,7 @@ func TestCollections_VariantsOfItemsDeletedBeforeTheyAreGeneratedNeverAppear(t *
 	if _, ok, _ := a.Entity(variantKind, EntityID("I0-V0")); ok {
 		t.Fatal("a variant of a deleted item was generated")
 	}
-	if vs, _ := a.VariantIDs(EntityID("I1")); len(vs) != 2 {
+	if vs, _ := a.ChildIDs(itemKind, EntityID("I1"), "variants"); len(vs) != 2 {
 		t.Fatalf("I1 has %d variants", len(vs))
 	}
 }

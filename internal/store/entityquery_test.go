@@ -15,22 +15,23 @@ func flatSeeder(n int) Seeder {
 	return func(key string, c Collection) Seed {
 		var seed Seed
 		switch c {
-		case Items:
+		case collItems:
 			for i := 0; i < n; i++ {
-				pub := i%10 != 0
-				seed.Entities = append(seed.Entities, &Entity{Kind: itemKind, ID: EntityID(fmt.Sprintf("I%07d", n-i)),
-					ExternalID: fmt.Sprintf("I%07d", n-i), Pub: &pub, Created: t0.Add(time.Duration(i) * time.Second)})
-			}
-		case Variants:
-			for i := 0; i < n; i++ {
-				sku := fmt.Sprint("SKU", i%7)
-				e := &Entity{Kind: variantKind, ID: EntityID(fmt.Sprintf("V%07d", i)), ExternalID: fmt.Sprintf("V%07d", i),
-					Item: EntityID(fmt.Sprintf("I%07d", n-i)), Created: t0.Add(time.Duration(i) * time.Second)}
-				e.Str[StrSKU] = &sku
+				e := ent(itemKind, fmt.Sprintf("I%07d", n-i), "published", i%10 != 0)
+				e.Created = t0.Add(time.Duration(i) * time.Second)
 				seed.Entities = append(seed.Entities, e)
 			}
-		case Categories:
-			seed.Entities = []*Entity{{Kind: categoryKind, ID: EntityID("C0"), ExternalID: "C0", Created: t0}}
+		case collVariants:
+			for i := 0; i < n; i++ {
+				e := ent(variantKind, fmt.Sprintf("V%07d", i), "sku", fmt.Sprint("SKU", i%7))
+				e.SetRef(rel(variantKind, "item"), EntityID(fmt.Sprintf("I%07d", n-i)))
+				e.Created = t0.Add(time.Duration(i) * time.Second)
+				seed.Entities = append(seed.Entities, e)
+			}
+		case collCategories:
+			c0 := ent(categoryKind, "C0")
+			c0.Created = t0
+			seed.Entities = []*Entity{c0}
 			for i := 0; i < n; i += 2 {
 				seed.Members = append(seed.Members, [2]string{EntityID("C0"), EntityID(fmt.Sprintf("I%07d", n-i))})
 			}
@@ -99,12 +100,12 @@ func TestEntityPage_OrderFiltersAndCursors(t *testing.T) {
 	if !slices.Equal(desc, reversed(all)) {
 		t.Fatal("-created is not the reverse of created")
 	}
-	unpublished := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 4, Filter: EntityFilter{Published: []bool{false}}})
-	inCat := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 11, Filter: EntityFilter{Categories: []string{EntityID("C0")}}})
+	unpublished := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 4, Filter: EntityFilter{Equals: []ValueCond{{Attr: attrIndex(itemKind, "published"), Value: false}}}})
+	inCat := walk(t, a, EntityPageRequest{Kind: itemKind, Limit: 11, Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(itemKind, "categories"), ID: EntityID("C0")}}}})
 	if len(unpublished) != 25 || len(inCat) != 125 || inCat[1] != all[2] {
 		t.Fatalf("%d unpublished, %d in C0 (second %s)", len(unpublished), len(inCat), inCat[1])
 	}
-	both := walk(t, a, EntityPageRequest{Kind: itemKind, Filter: EntityFilter{Categories: []string{EntityID("C0")}, Published: []bool{false}}})
+	both := walk(t, a, EntityPageRequest{Kind: itemKind, Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(itemKind, "categories"), ID: EntityID("C0")}}, Equals: []ValueCond{{Attr: attrIndex(itemKind, "published"), Value: false}}}})
 	if len(both) != 25 { // every tenth item is unpublished, and even
 		t.Fatalf("%d unpublished items in C0, want 25", len(both))
 	}
@@ -115,13 +116,13 @@ func TestEntityPage_OrderFiltersAndCursors(t *testing.T) {
 	if got := walk(t, a, EntityPageRequest{Kind: itemKind, Filter: EntityFilter{IDs: [][]string{{all[3], all[5]}, {all[5]}}}}); !slices.Equal(got, []string{all[5]}) {
 		t.Fatalf("two any(ids) conditions gave %v", got)
 	}
-	sku := walk(t, a, EntityPageRequest{Kind: variantKind, Limit: 5, Filter: EntityFilter{SKUs: []string{"SKU3"}}})
+	sku := walk(t, a, EntityPageRequest{Kind: variantKind, Limit: 5, Filter: EntityFilter{Equals: []ValueCond{{Attr: attrIndex(variantKind, "sku"), Value: "SKU3"}}}})
 	if len(sku) != 36 {
 		t.Fatalf("%d variants of SKU3", len(sku))
 	}
-	of := walk(t, a, EntityPageRequest{Kind: variantKind, Filter: EntityFilter{Items: []string{EntityID("I0000250")}}})
-	cats := walk(t, a, EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Items: []string{EntityID("I0000250")}}})
-	none := walk(t, a, EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Items: []string{EntityID("I0000249")}}})
+	of := walk(t, a, EntityPageRequest{Kind: variantKind, Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(variantKind, "item"), ID: EntityID("I0000250")}}}})
+	cats := walk(t, a, EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(categoryKind, "items"), ID: EntityID("I0000250")}}}})
+	none := walk(t, a, EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(categoryKind, "items"), ID: EntityID("I0000249")}}}})
 	if !slices.Equal(of, []string{EntityID("V0000000")}) || !slices.Equal(cats, []string{EntityID("C0")}) || len(none) != 0 {
 		t.Fatalf("variants of the first item %v, its categories %v, the second's %v", of, cats, none)
 	}
@@ -182,19 +183,19 @@ func TestEntityPage_CostDoesNotGrowWithTheCatalog(t *testing.T) {
 		"mid desc": func(n int) EntityPageRequest { return EntityPageRequest{Kind: itemKind, After: mid(n), Desc: true} },
 		"prev":     func(n int) EntityPageRequest { return EntityPageRequest{Kind: itemKind, Before: mid(n)} },
 		"category": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: itemKind, After: mid(n), Filter: EntityFilter{Categories: []string{EntityID("C0")}}}
+			return EntityPageRequest{Kind: itemKind, After: mid(n), Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(itemKind, "categories"), ID: EntityID("C0")}}}}
 		},
 		"sparse": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: itemKind, Filter: EntityFilter{Published: []bool{false}}}
+			return EntityPageRequest{Kind: itemKind, Filter: EntityFilter{Equals: []ValueCond{{Attr: attrIndex(itemKind, "published"), Value: false}}}}
 		},
 		"related": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: itemKind, After: mid(n), Related: true, Variants: true}
+			return EntityPageRequest{Kind: itemKind, After: mid(n), Related: true, Include: rel(itemKind, "variants")}
 		},
 		"variants": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: variantKind, Filter: EntityFilter{SKUs: []string{"SKU1"}}}
+			return EntityPageRequest{Kind: variantKind, Filter: EntityFilter{Equals: []ValueCond{{Attr: attrIndex(variantKind, "sku"), Value: "SKU1"}}}}
 		},
 		"categories": func(n int) EntityPageRequest {
-			return EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Items: []string{EntityID("I0000002")}}}
+			return EntityPageRequest{Kind: categoryKind, Filter: EntityFilter{Related: []RelatedCond{{Rel: rel(categoryKind, "items"), ID: EntityID("I0000002")}}}}
 		},
 	} {
 		cost := func(n int) int64 {

@@ -39,7 +39,7 @@ func lifecycleStore(mode Mode, clk *clock.Clock) (*Account, []string) {
 func createReq(ids []string) CreateRequest {
 	req := CreateRequest{Kind: jobItemUpdate, Pointer: "/data/attributes/items/data"}
 	for _, id := range ids {
-		req.Elements = append(req.Elements, Element{ID: id, Set: itemKind.SetOf("title"), Values: Entity{Str: [numStrSlots]*string{StrTitle: StrPtr("new")}}})
+		req.Elements = append(req.Elements, Element{ID: id, Set: itemKind.SetOf("title"), Values: *ent(itemKind, "", "title", "new")})
 	}
 	return req
 }

@@ -13,8 +13,8 @@ func budgetStore(t *testing.T, jobsPerAccount int, maxBytes int64) (*Store, int6
 	t.Helper()
 	seeder := func(key string, c Collection) Seed {
 		switch c {
-		case Items:
-			return Seed{Entities: []*Entity{{Kind: itemKind, ID: EntityID("A"), ExternalID: "A"}}}
+		case collItems:
+			return Seed{Entities: []*Entity{ent(itemKind, "A")}}
 		case JobCollection(jobItemUpdate):
 			return seqSeeder(jobsPerAccount)(key, c)
 		}
@@ -90,7 +90,7 @@ func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
 	touch(t, a)
 	big := make([]JobState, 0, 1000)
 	for i := 0; i < 1000; i++ {
-		big = append(big, JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: t0, TotalCount: 1, Items: []string{EntityID("A")}})
+		big = append(big, JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: t0, TotalCount: 1, IDs: map[string][]string{"items": {EntityID("A")}}})
 	}
 	probs, err := a.Replace(AccountState{Jobs: map[JobKind][]JobState{jobItemUpdate: big}}, ReplaceOptions{Now: t0})
 	if len(probs) > 0 || !errors.Is(err, ErrMemoryBudget) {
@@ -135,7 +135,7 @@ func TestMemoryBudget_SizesFollowEveryChange(t *testing.T) {
 	s := New(Options{Seed: 1, Seeder: catalogSeeder(), Now: func() time.Time { return t0 },
 		Lifecycle: Lifecycle{Mode: Immediate}})
 	a, _ := s.Mutable("a")
-	for c := Collection(0); c < NumCollections; c++ {
+	for _, c := range AllCollections() {
 		a.Count(c)
 	}
 	check := func(step string) {

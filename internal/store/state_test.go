@@ -14,7 +14,7 @@ func pendingJob() JobState {
 	ids := []string{"$custom:::$default:::A", "$custom:::$default:::B"}
 	return JobState{
 		ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "processing", CreatedAt: at, TotalCount: 2, CompletedCount: 1,
-		Errors: []JobError{}, Items: ids,
+		Errors: []JobError{}, IDs: map[string][]string{"items": ids},
 		Pending: &PendingState{Start: at, Pointer: "/data/attributes/items/data", Processed: 1, Polls: 1, LastPoll: at,
 			Elements: []ElementState{
 				{ID: ids[0], Set: []string{"title"}, Values: json.RawMessage(`{"title":"a"}`)},
