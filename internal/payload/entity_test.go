@@ -29,7 +29,7 @@ func TestParseEntity_CreateIsOneJobElement(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(describe(errs))
 	}
-	if el.ID != catalogID("A") || el.Values.Title() != "T" || *el.Values.Num[store.NumPrice] != 2.5 ||
+	if el.ID != catalogID("A") || attrStr(t, &el.Values, "title") != "T" || attrNum(t, &el.Values, "price") != 2.5 ||
 		!el.HasRelated || len(el.Related) != 1 || el.Related[0] != catalogID("C") {
 		t.Fatalf("element %+v", el)
 	}
@@ -45,7 +45,7 @@ func TestParseEntity_UpdateNamesThePathsEntity(t *testing.T) {
 	p := entityProfile(t, "catalog-variants", revFirstSKU)
 	el, errs := payload.ParseEntity(p, []byte(`{"data":{"type":"catalog-variant","id":"$custom:::$default:::V","attributes":{"sku":"S","price":1}}}`),
 		store.Update, catalogID("V"))
-	if len(errs) > 0 || el.ID != catalogID("V") || el.Values.SKU() != "S" {
+	if len(errs) > 0 || el.ID != catalogID("V") || attrStr(t, &el.Values, "sku") != "S" {
 		t.Fatalf("%+v %s", el, describe(errs))
 	}
 	// sku only from 2023-02-22; the id must be the path's; what cannot

@@ -239,16 +239,16 @@ func checkAccepted(t *testing.T, j jobInfo, p *resource.Profile, req store.Creat
 		v := el.Values
 		for k, a := range attrs {
 			if !el.Set.Has(k) {
-				if a.IsSet(&v) {
+				if v.IsSet(k) {
 					t.Errorf("%s element %d: %s has a value but is not in Set", j.name, i, a.Name)
 				}
 				continue
 			}
-			if !a.IsSet(&v) && (!nullable(p.Date) || required.Has(k)) {
+			if !v.IsSet(k) && (!nullable(p.Date) || required.Has(k)) {
 				t.Errorf("%s %s element %d: %s set to null", j.name, p.Date, i, a.Name)
 			}
 		}
-		if cm := v.Meta; cm != nil {
+		if cm := customMetadata(&v); cm != nil {
 			if !json.Valid(cm) || cm[0] != '{' || len(cm) > payload.MaxCustomMetadata {
 				t.Errorf("stored custom_metadata %.40q is not an object of at most 100 KB", cm)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -316,74 +317,112 @@ func describe(errs []*apierror.Error) string {
 
 func ptr[T any](v T) *T { return &v }
 
-// values builds the Values of an element from attribute name / value
-// pairs, writing each into the Entity slot the store documents for it
-// (Str[StrTitle], Num[NumPrice], Imgs, Meta, Pub, …), not through the
-// descriptor table under test. A nil value leaves the attribute null;
-// custom_metadata is given as its compact JSON text.
-func values(kv ...any) store.Entity {
+// values builds the Values of an element of kind from attribute name /
+// value pairs, writing each into the slot the store documents for its type
+// (ExternalID; Vals[i] a *string, *float64, *int, *bool, *[]string or
+// json.RawMessage), not through the codec under test. A nil value leaves
+// the attribute null; custom_metadata is given as its compact JSON text.
+func values(kind store.EntityKind, kv ...any) store.Entity {
 	if len(kv)%2 != 0 {
 		panic("values: odd argument count")
 	}
-	var e store.Entity
-	str := func(slot int, v any) {
-		if v != nil {
-			e.Str[slot] = ptr(v.(string))
-		}
-	}
-	num := func(slot int, v any) {
-		if v != nil {
-			e.Num[slot] = ptr(v.(float64))
-		}
-	}
+	e := store.Entity{Kind: kind, Vals: make([]any, len(kind.Attrs()))}
 	for i := 0; i < len(kv); i += 2 {
 		name, v := kv[i].(string), kv[i+1]
-		switch name {
-		case "external_id":
-			e.ExternalID = v.(string)
-		case "title":
-			str(store.StrTitle, v)
-		case "description":
-			str(store.StrDescription, v)
-		case "url":
-			str(store.StrURL, v)
-		case "image_full_url":
-			str(store.StrImageFullURL, v)
-		case "image_thumbnail_url":
-			str(store.StrImageThumbnailURL, v)
-		case "sku":
-			str(store.StrSKU, v)
-		case "name":
-			str(store.StrName, v)
-		case "price":
-			num(store.NumPrice, v)
-		case "inventory_quantity":
-			num(store.NumInventoryQuantity, v)
-		case "inventory_policy":
-			if v != nil {
-				e.Int = ptr(v.(int))
+		k := attrIndex(kind, name)
+		switch x := v.(type) {
+		case nil:
+		case string:
+			switch name {
+			case "external_id":
+				e.ExternalID = x
+			case "custom_metadata":
+				e.Vals[k] = json.RawMessage(x)
+			default:
+				e.Vals[k] = ptr(x)
 			}
-		case "images":
-			if v != nil {
-				e.Imgs = ptr(v.([]string))
-			}
-		case "custom_metadata":
-			if v != nil {
-				e.Meta = json.RawMessage(v.(string))
-			}
-		case "published":
-			if v != nil {
-				e.Pub = ptr(v.(bool))
-			}
+		case float64:
+			e.Vals[k] = ptr(x)
+		case int:
+			e.Vals[k] = ptr(x)
+		case bool:
+			e.Vals[k] = ptr(x)
+		case []string:
+			e.Vals[k] = ptr(x)
 		default:
-			panic("values: unknown attribute " + name)
+			panic(fmt.Sprintf("values: %s: unsupported value %T", name, v))
 		}
 	}
 	return e
 }
 
+// attrIndex returns the index of kind's attribute name; it panics on an
+// unknown name (test setup).
+func attrIndex(kind store.EntityKind, name string) int {
+	i, _, ok := kind.Attr(name)
+	if !ok {
+		panic("test setup: " + kind.Type() + " has no attribute " + name)
+	}
+	return i
+}
+
+// attrStr returns e's string attribute name, failing when it is unset.
+func attrStr(t testing.TB, e *store.Entity, name string) string {
+	t.Helper()
+	s, ok := e.Str(attrIndex(e.Kind, name))
+	if !ok {
+		t.Fatalf("%s: %s is unset, want a string", showEntity(*e), name)
+	}
+	return s
+}
+
+// attrNum returns e's number attribute name, failing when it is unset.
+func attrNum(t testing.TB, e *store.Entity, name string) float64 {
+	t.Helper()
+	f, ok := e.Num(attrIndex(e.Kind, name))
+	if !ok {
+		t.Fatalf("%s: %s is unset, want a number", showEntity(*e), name)
+	}
+	return f
+}
+
+// attrStrings returns e's string-array attribute name, failing when it is
+// unset.
+func attrStrings(t testing.TB, e *store.Entity, name string) []string {
+	t.Helper()
+	s, ok := e.Strings(attrIndex(e.Kind, name))
+	if !ok {
+		t.Fatalf("%s: %s is unset, want an array", showEntity(*e), name)
+	}
+	return s
+}
+
+// customMetadata returns e's custom_metadata (nil when unset or when its kind has
+// none).
+func customMetadata(e *store.Entity) json.RawMessage {
+	i, _, ok := e.Kind.Attr("custom_metadata")
+	if !ok {
+		return nil
+	}
+	m, _ := e.Object(i)
+	return m
+}
+
+// padded returns e with every attribute slot present (Vals as long as
+// the kind's attributes) and no empty Refs, so that entities holding the
+// same values compare equal however their slices were sized.
+func padded(e store.Entity) store.Entity {
+	vals := make([]any, max(len(e.Kind.Attrs()), len(e.Vals)))
+	copy(vals, e.Vals)
+	e.Vals = vals
+	if !slices.ContainsFunc(e.Refs, func(s string) bool { return s != "" }) {
+		e.Refs = nil
+	}
+	return e
+}
+
 // wantRequest fails unless got is want: kind, pointer and every element's
-// id, attribute set, values and relationship.
+// id, attribute set, values (with their entity kind) and relationship.
 func wantRequest(t *testing.T, got store.CreateRequest, want store.CreateRequest) {
 	t.Helper()
 	if got.Kind != want.Kind {
@@ -403,56 +442,52 @@ func wantRequest(t *testing.T, got store.CreateRequest, want store.CreateRequest
 		if g.HasRelated != w.HasRelated || !slices.Equal(g.Related, w.Related) {
 			t.Errorf("element %d: got related %t %q, want %t %q", i, g.HasRelated, g.Related, w.HasRelated, w.Related)
 		}
-		if string(g.Values.Meta) != string(w.Values.Meta) {
-			t.Errorf("element %d: got custom_metadata %s, want %s", i, g.Values.Meta, w.Values.Meta)
+		if g.Values.Kind != w.Values.Kind {
+			t.Errorf("element %d: got values of kind %v, want %v", i, g.Values.Kind, w.Values.Kind)
+			continue
 		}
-		if (g.Values.Meta == nil) != (w.Values.Meta == nil) {
-			t.Errorf("element %d: got custom_metadata nil=%t, want nil=%t", i, g.Values.Meta == nil, w.Values.Meta == nil)
+		gm, wm := customMetadata(&g.Values), customMetadata(&w.Values)
+		if string(gm) != string(wm) {
+			t.Errorf("element %d: got custom_metadata %s, want %s", i, gm, wm)
 		}
-		gv, wv := g.Values, w.Values
-		gv.Meta, wv.Meta = nil, nil
-		// The entity kind of the values is the request's, not a value sent.
-		gv.Kind, wv.Kind = 0, 0
+		if (gm == nil) != (wm == nil) {
+			t.Errorf("element %d: got custom_metadata nil=%t, want nil=%t", i, gm == nil, wm == nil)
+		}
+		gv, wv := padded(g.Values), padded(w.Values)
+		if mi, _, ok := gv.Kind.Attr("custom_metadata"); ok {
+			gv.Vals[mi], wv.Vals[mi] = nil, nil
+		}
 		if !reflect.DeepEqual(gv, wv) {
 			t.Errorf("element %d: got values\n  %s\nwant\n  %s", i, showEntity(gv), showEntity(wv))
 		}
 	}
 }
 
+// showEntity writes e's kind, ids, every attribute value (nil when null)
+// and its references and times.
 func showEntity(e store.Entity) string {
-	s := func(p *string) string {
-		if p == nil {
-			return "nil"
+	var b strings.Builder
+	fmt.Fprintf(&b, "%v id=%q external_id=%q", e.Kind, e.ID, e.ExternalID)
+	for i, a := range e.Kind.Attrs() {
+		if i >= len(e.Vals) || a.Role != schema.Plain {
+			continue
 		}
-		return fmt.Sprintf("%q", *p)
-	}
-	f := func(p *float64) string {
-		if p == nil {
-			return "nil"
+		switch v := reflect.ValueOf(e.Vals[i]); {
+		case !v.IsValid():
+			fmt.Fprintf(&b, " %s=nil", a.Name)
+		case v.Kind() == reflect.Pointer && v.IsNil():
+			fmt.Fprintf(&b, " %s=(%T)nil", a.Name, e.Vals[i])
+		case v.Kind() == reflect.Pointer:
+			fmt.Fprintf(&b, " %s=%#v", a.Name, v.Elem().Interface())
+		default:
+			fmt.Fprintf(&b, " %s=%s", a.Name, e.Vals[i])
 		}
-		return fmt.Sprint(*p)
 	}
-	out := fmt.Sprintf("id=%q external_id=%q title=%s description=%s url=%s full=%s thumb=%s sku=%s name=%s price=%s qty=%s",
-		e.ID, e.ExternalID, s(e.Str[store.StrTitle]), s(e.Str[store.StrDescription]), s(e.Str[store.StrURL]),
-		s(e.Str[store.StrImageFullURL]), s(e.Str[store.StrImageThumbnailURL]), s(e.Str[store.StrSKU]),
-		s(e.Str[store.StrName]), f(e.Num[store.NumPrice]), f(e.Num[store.NumInventoryQuantity]))
-	if e.Int != nil {
-		out += fmt.Sprintf(" policy=%d", *e.Int)
-	} else {
-		out += " policy=nil"
+	if len(e.Vals) > len(e.Kind.Attrs()) {
+		fmt.Fprintf(&b, " extra=%v", e.Vals[len(e.Kind.Attrs()):])
 	}
-	if e.Imgs != nil {
-		out += fmt.Sprintf(" images=%q", *e.Imgs)
-	} else {
-		out += " images=nil"
+	if len(e.Refs) > 0 || !e.Created.IsZero() || !e.Updated.IsZero() {
+		fmt.Fprintf(&b, " refs=%q created=%v updated=%v", e.Refs, e.Created, e.Updated)
 	}
-	if e.Pub != nil {
-		out += fmt.Sprintf(" published=%v", *e.Pub)
-	} else {
-		out += " published=nil"
-	}
-	if e.Item != "" || !e.Created.IsZero() || !e.Updated.IsZero() {
-		out += fmt.Sprintf(" item=%q created=%v updated=%v", e.Item, e.Created, e.Updated)
-	}
-	return out
+	return b.String()
 }

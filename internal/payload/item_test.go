@@ -57,7 +57,7 @@ func TestParseCreate_NullAttributesFrom20240215(t *testing.T) {
 				got := parseOK(t, p.Date, b)
 				wantRequest(t, got, store.CreateRequest{
 					Kind:     jobItemUpdate,
-					Elements: []store.Element{{ID: store.EntityID("A"), Set: itemKind.SetOf(a)}},
+					Elements: []store.Element{{ID: store.EntityID("A"), Set: itemKind.SetOf(a), Values: values(itemKind)}},
 					Pointer:  itemsPointer(p.Date),
 				})
 			})
@@ -75,7 +75,7 @@ func TestParseCreate_AllNullAttributesClearEverythingFrom20240215(t *testing.T) 
 		got := parseOK(t, date, body(date, item("A", attrs)))
 		wantRequest(t, got, store.CreateRequest{
 			Kind:     jobItemUpdate,
-			Elements: []store.Element{{ID: store.EntityID("A"), Set: allAttrs}},
+			Elements: []store.Element{{ID: store.EntityID("A"), Set: allAttrs, Values: values(itemKind)}},
 			Pointer:  itemsPointer(date),
 		})
 	}
@@ -254,7 +254,7 @@ func TestParseCreate_CustomMetadataUpTo100KB(t *testing.T) {
 				t.Fatalf("test setup: metadata is %d bytes", len(at))
 			}
 			got := parseOK(t, date, body(date, item("A", `"custom_metadata":`+at)))
-			if cm := got.Elements[0].Values.Meta; string(cm) != at {
+			if cm := customMetadata(&got.Elements[0].Values); string(cm) != at {
 				t.Errorf("got %d bytes of custom_metadata, want the %d sent", len(cm), len(at))
 			}
 			over := metadataOfSize(payload.MaxCustomMetadata + 1)
@@ -270,7 +270,7 @@ func TestParseCreate_CustomMetadataSizeIsMeasuredCompact(t *testing.T) {
 	at := metadataOfSize(payload.MaxCustomMetadata)
 	spaced := strings.Replace(strings.Replace(at, `{`, "{\n  ", 1), `:`, " :  ", 1) + "\n"
 	got := parseOK(t, revNewest, body(revNewest, item("A", `"custom_metadata":`+spaced)))
-	if cm := got.Elements[0].Values.Meta; string(cm) != at {
+	if cm := customMetadata(&got.Elements[0].Values); string(cm) != at {
 		t.Errorf("got %d bytes of custom_metadata, want the %d-byte compact form", len(cm), len(at))
 	}
 }
@@ -295,7 +295,7 @@ func TestParseCreate_CustomMetadataKeepsHTMLUnescapedAndMemberOrder(t *testing.T
 	}
 	for _, c := range cases {
 		got := parseOK(t, revNewest, body(revNewest, item("A", `"custom_metadata":`+c.sent)))
-		cm := got.Elements[0].Values.Meta
+		cm := customMetadata(&got.Elements[0].Values)
 		if string(cm) != c.want {
 			t.Errorf("sent %s: got %s, want %s", c.sent, cm, c.want)
 		}
@@ -309,7 +309,7 @@ func TestParseCreate_CustomMetadataWithDuplicateKeysRespectsTheCap(t *testing.T)
 	meta := `{"pad":"` + strings.Repeat("x", payload.MaxCustomMetadata) + `","pad":1}`
 	req, errs := payload.ParseCreate(profile(t, revNewest), []byte(body(revNewest, item("A", `"custom_metadata":`+meta))))
 	if len(errs) == 0 {
-		if n := len(req.Elements[0].Values.Meta); n > payload.MaxCustomMetadata {
+		if n := len(customMetadata(&req.Elements[0].Values)); n > payload.MaxCustomMetadata {
 			t.Fatalf("accepted and stored %d bytes of custom_metadata, over the %d-byte cap", n, payload.MaxCustomMetadata)
 		}
 		return
@@ -332,7 +332,7 @@ func TestParseCreate_CaseVariantMembersDoNotChangeTheResult(t *testing.T) {
 	for name, b := range cases {
 		t.Run(name, func(t *testing.T) {
 			got := parseOK(t, date, b)
-			if cm := string(got.Elements[0].Values.Meta); cm != `{"a":1}` {
+			if cm := string(customMetadata(&got.Elements[0].Values)); cm != `{"a":1}` {
 				t.Errorf("got custom_metadata %s, want {\"a\":1}", cm)
 			}
 		})

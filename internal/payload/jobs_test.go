@@ -138,7 +138,7 @@ func minimalCreateElement(j jobInfo, ext string) store.Element {
 	el := store.Element{
 		ID:     catalogID(ext),
 		Set:    j.ekind.SetOf(createRequired[j.ekind]...),
-		Values: values(requiredValues(j.ekind, ext)...),
+		Values: values(j.ekind, requiredValues(j.ekind, ext)...),
 	}
 	if j.kind == jobVariantCreate {
 		el.HasRelated, el.Related = true, []string{catalogID("PARENT")}
@@ -162,7 +162,7 @@ func minimalParsed(j jobInfo, ext string) store.Element {
 	if j.action == "create" {
 		return minimalCreateElement(j, ext)
 	}
-	return store.Element{ID: catalogID(ext)}
+	return store.Element{ID: catalogID(ext), Values: values(j.ekind)}
 }
 
 // seedElements are valid elements of the job name at date (fuzz seeds).
@@ -206,7 +206,7 @@ func fullItemCreateElement(ext string) store.Element {
 	return store.Element{
 		ID:  catalogID(ext),
 		Set: itemKind.SetOf("external_id", "title", "description", "url", "price", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"),
-		Values: values(append([]any{"external_id", ext, "title", "Red Shoe", "description", "Size 9", "url", "https://x/p",
+		Values: values(itemKind, append([]any{"external_id", ext, "title", "Red Shoe", "description", "Size 9", "url", "https://x/p",
 			"price", 19.99}, mediaValues...)...),
 		HasRelated: true, Related: []string{catalogID("SHOES"), catalogID("SALE")},
 	}
@@ -223,7 +223,7 @@ func fullVariantCreateElement(ext string) store.Element {
 		ID: catalogID(ext),
 		Set: variantKind.SetOf("external_id", "title", "description", "sku", "inventory_quantity", "price", "url",
 			"inventory_policy", "image_full_url", "image_thumbnail_url", "images", "custom_metadata", "published"),
-		Values: values(append([]any{"external_id", ext, "title", "Red Shoe 9", "description", "Size 9", "sku", "RS-9",
+		Values: values(variantKind, append([]any{"external_id", ext, "title", "Red Shoe 9", "description", "Size 9", "sku", "RS-9",
 			"inventory_quantity", 12.0, "price", 21.5, "url", "https://x/v", "inventory_policy", 1}, mediaValues...)...),
 		HasRelated: true, Related: []string{catalogID("RED")},
 	}
@@ -238,7 +238,7 @@ func fullCategoryCreateElement(ext string) store.Element {
 	return store.Element{
 		ID:         catalogID(ext),
 		Set:        categoryKind.SetOf("external_id", "name"),
-		Values:     values("external_id", ext, "name", "Shoes"),
+		Values:     values(categoryKind, "external_id", ext, "name", "Shoes"),
 		HasRelated: true, Related: []string{catalogID("RED"), catalogID("BLUE")},
 	}
 }
@@ -549,7 +549,7 @@ func TestJobs_CreateAttributeValues(t *testing.T) {
 			minimalCreate(j, date, "A", fmt.Sprintf(`"inventory_policy":%d`, p))))
 		want := minimalCreateElement(j, "A")
 		want.Set |= variantKind.SetOf("inventory_policy")
-		want.Values.Int = ptr(p)
+		want.Values.Vals[attrIndex(variantKind, "inventory_policy")] = ptr(p)
 		wantRequest(t, got, requestOf(variantCreateJobs, date, want))
 	}
 	for _, bad := range []string{`3`, `-1`, `1.5`, `"1"`, `true`} {
@@ -758,12 +758,12 @@ func TestJobs_UpdateAcceptsTheKindsAttributes(t *testing.T) {
 			el := `{"type":"catalog-variant","id":"$custom:::$default:::V","attributes":{` + attrs + `}}`
 			got := parseJobOK(t, variantUpdateJobs, date, jobBody(variantUpdateJobs, date, el))
 			wantRequest(t, got, requestOf(variantUpdateJobs, date, store.Element{ID: catalogID("V"),
-				Set: variantKind.SetOf(updateAttrsAt(variantKind, date)...), Values: values(vals...)}))
+				Set: variantKind.SetOf(updateAttrsAt(variantKind, date)...), Values: values(variantKind, vals...)}))
 
 			el = `{"type":"catalog-category","id":"$custom:::$default:::C","attributes":{"name":"Shoes"}}`
 			got = parseJobOK(t, categoryUpdateJobs, date, jobBody(categoryUpdateJobs, date, el))
 			wantRequest(t, got, requestOf(categoryUpdateJobs, date, store.Element{ID: catalogID("C"),
-				Set: categoryKind.SetOf("name"), Values: values("name", "Shoes")}))
+				Set: categoryKind.SetOf("name"), Values: values(categoryKind, "name", "Shoes")}))
 		})
 	}
 }
@@ -778,7 +778,7 @@ func TestJobs_UpdateSKUFrom20230222(t *testing.T) {
 				return
 			}
 			wantRequest(t, parseJobOK(t, variantUpdateJobs, date, b), requestOf(variantUpdateJobs, date,
-				store.Element{ID: catalogID("V"), Set: variantKind.SetOf("sku"), Values: values("sku", "NEW")}))
+				store.Element{ID: catalogID("V"), Set: variantKind.SetOf("sku"), Values: values(variantKind, "sku", "NEW")}))
 		})
 	}
 }
@@ -841,7 +841,7 @@ func TestJobs_UpdateNullAttributesFrom20240215(t *testing.T) {
 						return
 					}
 					wantRequest(t, parseJobOK(t, name, date, b), requestOf(name, date,
-						store.Element{ID: catalogID("A"), Set: j.ekind.SetOf(a)}))
+						store.Element{ID: catalogID("A"), Set: j.ekind.SetOf(a), Values: values(j.ekind)}))
 				})
 			}
 		}
@@ -870,7 +870,7 @@ func TestJobs_CategoryUpdateReplacesItems(t *testing.T) {
 					related = []string{}
 				}
 				return requestOf(categoryUpdateJobs, date, store.Element{ID: catalogID("C"), Set: categoryKind.SetOf("name"),
-					Values: values("name", "N"), HasRelated: has, Related: related})
+					Values: values(categoryKind, "name", "N"), HasRelated: has, Related: related})
 			}
 			got := parseJobOK(t, categoryUpdateJobs, date, jobBody(categoryUpdateJobs, date,
 				el(`,"relationships":{"items":{"data":[{"type":"catalog-item","id":"$custom:::$default:::I1"},{"type":"catalog-item","id":"$custom:::$default:::I2"}]}}`)))
@@ -914,7 +914,8 @@ func TestJobs_DeleteElementsAreTypeAndIDOnly(t *testing.T) {
 				ep := elemPointer(name, date, 0)
 				got := parseJobOK(t, name, date, jobBody(name, date,
 					`{"type":"`+j.entity+`","id":"$custom:::$default:::A"}`, `{"id":"$custom:::$default:::B","type":"`+j.entity+`"}`))
-				wantRequest(t, got, requestOf(name, date, store.Element{ID: catalogID("A")}, store.Element{ID: catalogID("B")}))
+				wantRequest(t, got, requestOf(name, date, store.Element{ID: catalogID("A"), Values: values(j.ekind)},
+					store.Element{ID: catalogID("B"), Values: values(j.ekind)}))
 
 				notMember := func(m string) string { return "'" + m + "' is not a valid member of a " + j.entity + " to delete." }
 				cases := []struct {

@@ -44,7 +44,7 @@ func TestParse_ANumberThatDoesNotFitAFloat64IsRefusedWhereverItIs(t *testing.T) 
 
 	// A magnitude too small for a float64 reads as zero, as Go and Python read it.
 	req := parseOK(t, revNewest, body(revNewest, item("A", `"price":1e-999,"custom_metadata":{"tiny":-1e-999}`)))
-	if v := req.Elements[0].Values; *v.Num[store.NumPrice] != 0 || string(v.Meta) != `{"tiny":-1e-999}` {
-		t.Fatalf("price %v, custom_metadata %s", *v.Num[store.NumPrice], v.Meta)
+	if v := req.Elements[0].Values; attrNum(t, &v, "price") != 0 || string(customMetadata(&v)) != `{"tiny":-1e-999}` {
+		t.Fatalf("price %v, custom_metadata %s", attrNum(t, &v, "price"), customMetadata(&v))
 	}
 }

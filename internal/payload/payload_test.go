@@ -27,7 +27,7 @@ func fullItem(ext string) store.Element {
 	return store.Element{
 		ID:  store.EntityID(ext),
 		Set: allAttrs,
-		Values: values(
+		Values: values(itemKind,
 			"title", "Red Shoe",
 			"description", "Size 9, leather",
 			"url", "https://shop.example.com/p/red-shoe",
@@ -76,11 +76,21 @@ func TestParseCreate_ProfileShapeMatchesFacts(t *testing.T) {
 			if p.BodyRelDataRequired != relDataRequired(date) {
 				t.Errorf("%s %s: BodyRelDataRequired=%t, want %t", j.name, date, p.BodyRelDataRequired, relDataRequired(date))
 			}
-			if want := date >= revFirstSKU; p.UpdateSKU != want {
-				t.Errorf("%s %s: UpdateSKU=%t, want %t", j.name, date, p.UpdateSKU, want)
-			}
 			if want := parentRule(date); p.VariantParent != want {
 				t.Errorf("%s %s: VariantParent=%d, want %d", j.name, date, p.VariantParent, want)
+			}
+		}
+	}
+	// Which revisions let an update set an attribute is declared with the
+	// attribute: only a variant's sku is gated, from 2023-02-22.
+	for _, k := range []store.EntityKind{itemKind, variantKind, categoryKind} {
+		for _, a := range k.Attrs() {
+			want := ""
+			if k == variantKind && a.Name == "sku" {
+				want = revFirstSKU
+			}
+			if a.UpdateSince != want || want != "" && !a.Update {
+				t.Errorf("%s %s: Update=%t UpdateSince=%q, want updatable from %q", k, a.Name, a.Update, a.UpdateSince, want)
 			}
 		}
 	}
@@ -93,22 +103,22 @@ func TestParseCreate_SetsOnlyTheAttributesSent(t *testing.T) {
 		set   store.AttrSet
 		want  store.Entity
 	}{
-		{``, 0, store.Entity{}},
-		{`"title":""`, set("title"), values("title", "")},
-		{`"description":"d"`, set("description"), values("description", "d")},
-		{`"url":"u"`, set("url"), values("url", "u")},
-		{`"image_full_url":"f"`, set("image_full_url"), values("image_full_url", "f")},
-		{`"image_thumbnail_url":"th"`, set("image_thumbnail_url"), values("image_thumbnail_url", "th")},
-		{`"images":[]`, set("images"), values("images", []string{})},
-		{`"images":["a","b","a"]`, set("images"), values("images", []string{"a", "b", "a"})},
-		{`"custom_metadata":{}`, set("custom_metadata"), values("custom_metadata", `{}`)},
-		{`"price":0`, set("price"), values("price", 0.0)},
-		{`"price":10`, set("price"), values("price", 10.0)},
-		{`"price":-1.5`, set("price"), values("price", -1.5)},
-		{`"price":1e2`, set("price"), values("price", 100.0)},
-		{`"published":false`, set("published"), values("published", false)},
-		{`"title":"t","price":2.25`, set("title", "price"), values("title", "t", "price", 2.25)},
-		{`"title":"first","title":"last"`, set("title"), values("title", "last")},
+		{``, 0, values(itemKind)},
+		{`"title":""`, set("title"), values(itemKind, "title", "")},
+		{`"description":"d"`, set("description"), values(itemKind, "description", "d")},
+		{`"url":"u"`, set("url"), values(itemKind, "url", "u")},
+		{`"image_full_url":"f"`, set("image_full_url"), values(itemKind, "image_full_url", "f")},
+		{`"image_thumbnail_url":"th"`, set("image_thumbnail_url"), values(itemKind, "image_thumbnail_url", "th")},
+		{`"images":[]`, set("images"), values(itemKind, "images", []string{})},
+		{`"images":["a","b","a"]`, set("images"), values(itemKind, "images", []string{"a", "b", "a"})},
+		{`"custom_metadata":{}`, set("custom_metadata"), values(itemKind, "custom_metadata", `{}`)},
+		{`"price":0`, set("price"), values(itemKind, "price", 0.0)},
+		{`"price":10`, set("price"), values(itemKind, "price", 10.0)},
+		{`"price":-1.5`, set("price"), values(itemKind, "price", -1.5)},
+		{`"price":1e2`, set("price"), values(itemKind, "price", 100.0)},
+		{`"published":false`, set("published"), values(itemKind, "published", false)},
+		{`"title":"t","price":2.25`, set("title", "price"), values(itemKind, "title", "t", "price", 2.25)},
+		{`"title":"first","title":"last"`, set("title"), values(itemKind, "title", "last")},
 	}
 	for _, date := range []string{revFirst, revFirstWrapped, revNewest} {
 		for _, c := range cases {
@@ -178,7 +188,7 @@ func TestParseCreate_AcceptsCategoriesWithData(t *testing.T) {
 			got := parseOK(t, p.Date, body(p.Date, it))
 			wantRequest(t, got, store.CreateRequest{
 				Kind: jobItemUpdate,
-				Elements: []store.Element{{ID: catalogID("A"), Set: itemKind.SetOf("title"), Values: values("title", "t"),
+				Elements: []store.Element{{ID: catalogID("A"), Set: itemKind.SetOf("title"), Values: values(itemKind, "title", "t"),
 					HasRelated: c.hasRelated, Related: c.related}},
 				Pointer: itemsPointer(p.Date),
 			})
@@ -462,8 +472,8 @@ func TestParseCreate_DoesNotRetainTheBody(t *testing.T) {
 	}
 	for _, r := range []store.CreateRequest{got, req} {
 		v := r.Elements[0].Values
-		if *v.Str[store.StrTitle] != "keep" || (*v.Imgs)[0] != "i" || string(v.Meta) != `{"k":"v"}` {
-			t.Errorf("values changed with the body: %s %s", showEntity(v), v.Meta)
+		if attrStr(t, &v, "title") != "keep" || attrStrings(t, &v, "images")[0] != "i" || string(customMetadata(&v)) != `{"k":"v"}` {
+			t.Errorf("values changed with the body: %s %s", showEntity(v), customMetadata(&v))
 		}
 	}
 }
