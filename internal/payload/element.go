@@ -13,7 +13,9 @@ import (
 // attributes, relationships?}), an update ({type, id, attributes,
 // relationships?}) or a delete ({type, id}).
 func (v *validator) element(node any, pointer string) (store.Element, bool) {
-	var el store.Element
+	// The values are of the job's entity kind: attribute indexes, and so
+	// how each value is decoded and kept, are that kind's.
+	el := store.Element{Values: store.Entity{Kind: v.entity.Entity.Kind}}
 	if _, ok := v.parent(); ok {
 		el.ParentAt, _ = v.parentMember()
 	}
