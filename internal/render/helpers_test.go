@@ -160,17 +160,42 @@ func item(id string) *store.Entity { return &store.Entity{Kind: itemKind, ID: id
 func fullItem() *store.Entity {
 	it := &store.Entity{
 		Kind: itemKind, ID: store.EntityID("SKU-1"), ExternalID: "SKU-1",
-		Imgs: ptr([]string{"https://shop.example.com/i/sku-1.jpg"}),
-		Meta: json.RawMessage(`{"b":1,"a":"<x>"}`), Pub: ptr(true),
 		Created: created, Updated: completed,
 	}
-	it.Str[store.StrTitle] = ptr("Red Shoe")
-	it.Str[store.StrDescription] = ptr("Size 9")
-	it.Num[store.NumPrice] = ptr(19.99)
-	it.Str[store.StrURL] = ptr("https://shop.example.com/p/sku-1")
-	it.Str[store.StrImageFullURL] = ptr("https://shop.example.com/i/sku-1.jpg")
-	it.Str[store.StrImageThumbnailURL] = ptr("https://shop.example.com/i/sku-1-thumb.jpg")
-	return it
+	return withAttrs(it,
+		"title", ptr("Red Shoe"),
+		"description", ptr("Size 9"),
+		"price", ptr(19.99),
+		"url", ptr("https://shop.example.com/p/sku-1"),
+		"image_full_url", ptr("https://shop.example.com/i/sku-1.jpg"),
+		"image_thumbnail_url", ptr("https://shop.example.com/i/sku-1-thumb.jpg"),
+		"images", ptr([]string{"https://shop.example.com/i/sku-1.jpg"}),
+		"custom_metadata", json.RawMessage(`{"b":1,"a":"<x>"}`),
+		"published", ptr(true))
+}
+
+// withAttrs sets e's attributes from name / value pairs, each value as the
+// store keeps it (*string, *float64, *int, *bool, *[]string or
+// json.RawMessage), written straight into its slot of Vals rather than
+// through the codec under test. It returns e.
+func withAttrs(e *store.Entity, kv ...any) *store.Entity {
+	if len(kv)%2 != 0 {
+		panic("withAttrs: odd argument count")
+	}
+	if len(e.Vals) < len(e.Kind.Attrs()) {
+		vals := make([]any, len(e.Kind.Attrs()))
+		copy(vals, e.Vals)
+		e.Vals = vals
+	}
+	for i := 0; i < len(kv); i += 2 {
+		name := kv[i].(string)
+		k, _, ok := e.Kind.Attr(name)
+		if !ok {
+			panic("test setup: " + e.Kind.Type() + " has no attribute " + name)
+		}
+		e.Vals[k] = kv[i+1]
+	}
+	return e
 }
 
 func ptr[T any](v T) *T { return &v }

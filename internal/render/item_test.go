@@ -41,10 +41,9 @@ func TestItem_NullsForNilPointersAndZeroTimes(t *testing.T) {
 }
 
 func TestItem_EmptyValuesAreNotNull(t *testing.T) {
-	it := &store.Entity{Kind: itemKind, ID: store.EntityID("X"), Imgs: ptr([]string{}),
-		Meta: json.RawMessage(`{}`), Pub: ptr(false)}
-	it.Str[store.StrTitle] = ptr("")
-	it.Num[store.NumPrice] = ptr(0.0)
+	it := withAttrs(&store.Entity{Kind: itemKind, ID: store.EntityID("X")},
+		"images", ptr([]string{}), "custom_metadata", json.RawMessage(`{}`), "published", ptr(false),
+		"title", ptr(""), "price", ptr(0.0))
 	fields := itemFields("external_id", "title", "price", "images", "custom_metadata", "published")
 	got := string(rawAt(t, renderItem(t, "2026-07-15", fields, it), "included", 0, "attributes"))
 	want := `{"external_id":"","title":"","price":0.0,"images":[],"custom_metadata":{},"published":false}`
@@ -60,7 +59,7 @@ func TestItem_PriceIsWrittenLikePython(t *testing.T) {
 	}
 	for in, want := range cases {
 		it := item("x")
-		it.Num[store.NumPrice] = ptr(in)
+		withAttrs(it, "price", ptr(in))
 		b := renderItem(t, "2026-07-15", itemFields("price"), it)
 		if got := string(rawAt(t, b, "included", 0, "attributes")); got != `{"price":`+want+`}` {
 			t.Errorf("price %v: got %s, want {\"price\":%s}", in, got, want)
@@ -115,7 +114,7 @@ func TestItem_CustomMetadataIsWrittenVerbatim(t *testing.T) {
 		`{"html":"<b>&</b>","esc":"\u003c","q":"a\"b","ls":"\u2028"}`,
 		`{"u":"snö ☃ 😀"}`,
 	} {
-		b := renderItem(t, "2026-07-15", itemFields("custom_metadata"), &store.Entity{Kind: itemKind, ID: "x", Meta: json.RawMessage(raw)})
+		b := renderItem(t, "2026-07-15", itemFields("custom_metadata"), withAttrs(&store.Entity{Kind: itemKind, ID: "x"}, "custom_metadata", json.RawMessage(raw)))
 		decode(t, b)
 		if got := string(rawAt(t, b, "included", 0, "attributes")); got != `{"custom_metadata":`+raw+`}` {
 			t.Errorf("got %s, want custom_metadata %s", got, raw)
@@ -125,9 +124,9 @@ func TestItem_CustomMetadataIsWrittenVerbatim(t *testing.T) {
 
 func TestItem_EscapesOddStrings(t *testing.T) {
 	for _, s := range oddStrings {
-		it := &store.Entity{Kind: itemKind, ID: s, ExternalID: s, Imgs: ptr([]string{s, s})}
-		for _, slot := range []int{store.StrTitle, store.StrDescription, store.StrURL, store.StrImageFullURL, store.StrImageThumbnailURL} {
-			it.Str[slot] = ptr(s)
+		it := withAttrs(&store.Entity{Kind: itemKind, ID: s, ExternalID: s}, "images", ptr([]string{s, s}))
+		for _, name := range []string{"title", "description", "url", "image_full_url", "image_thumbnail_url"} {
+			withAttrs(it, name, ptr(s))
 		}
 		for _, date := range []string{"2022-10-17", "2026-07-15"} {
 			doc := decode(t, renderItem(t, date, resource.AllFields, it))

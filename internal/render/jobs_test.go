@@ -150,19 +150,26 @@ func TestJobDoc_MembersOfEveryJobResource(t *testing.T) {
 func fullVariant() *store.Entity {
 	v := &store.Entity{
 		Kind: variantKind, ID: store.EntityID("SKU-1-V1"), ExternalID: "SKU-1-V1",
-		Imgs: ptr([]string{"https://shop.example.com/i/sku-1-v1.jpg"}), Int: ptr(1),
-		Meta: json.RawMessage(`{"size":9}`), Pub: ptr(false), Created: created, Updated: completed,
-		Item: store.EntityID("SKU-1"),
+		Created: created, Updated: completed,
 	}
-	v.Str[store.StrTitle] = ptr("Red Shoe 9")
-	v.Str[store.StrDescription] = ptr("Size 9")
-	v.Str[store.StrSKU] = ptr("RS-9")
-	v.Str[store.StrURL] = ptr("https://shop.example.com/p/sku-1?size=9")
-	v.Str[store.StrImageFullURL] = ptr("https://shop.example.com/i/sku-1-v1.jpg")
-	v.Str[store.StrImageThumbnailURL] = ptr("https://shop.example.com/i/sku-1-v1-thumb.jpg")
-	v.Num[store.NumPrice] = ptr(21.5)
-	v.Num[store.NumInventoryQuantity] = ptr(12.0)
-	return v
+	parent, ok := variantKind.Decl().Relation("item")
+	if !ok {
+		panic("test setup: a catalog-variant has no relation item")
+	}
+	v.SetRef(parent, store.EntityID("SKU-1"))
+	return withAttrs(v,
+		"title", ptr("Red Shoe 9"),
+		"description", ptr("Size 9"),
+		"sku", ptr("RS-9"),
+		"inventory_policy", ptr(1),
+		"inventory_quantity", ptr(12.0),
+		"price", ptr(21.5),
+		"url", ptr("https://shop.example.com/p/sku-1?size=9"),
+		"image_full_url", ptr("https://shop.example.com/i/sku-1-v1.jpg"),
+		"image_thumbnail_url", ptr("https://shop.example.com/i/sku-1-v1-thumb.jpg"),
+		"images", ptr([]string{"https://shop.example.com/i/sku-1-v1.jpg"}),
+		"custom_metadata", json.RawMessage(`{"size":9}`),
+		"published", ptr(false))
 }
 
 // fullCategory is a catalog category with every attribute set (created is
@@ -170,8 +177,7 @@ func fullVariant() *store.Entity {
 func fullCategory() *store.Entity {
 	c := &store.Entity{Kind: categoryKind, ID: store.EntityID("CAT-1"), ExternalID: "CAT-1",
 		Created: created, Updated: completed}
-	c.Str[store.StrName] = ptr("Shoes")
-	return c
+	return withAttrs(c, "name", ptr("Shoes"))
 }
 
 func TestIncludedVariant_ExactAcrossRevisions(t *testing.T) {

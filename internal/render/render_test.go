@@ -230,7 +230,7 @@ func TestOne_ExactDocumentAt20260715(t *testing.T) {
 	r.Include = true
 	priced := item(store.EntityID("SKU-1"))
 	priced.ExternalID = "SKU-1"
-	priced.Num[store.NumPrice] = ptr(20.0)
+	withAttrs(priced, "price", ptr(20.0))
 	got := r.JobDoc(nil, queuedJob(), []*store.Entity{priced}, oneSelf, []string{"Poll it."})
 	ib := base + "/api/catalog-items/$custom:::$default:::SKU-1"
 	want := `{"data":{"type":"catalog-item-bulk-update-job","id":"` + jobID2 + `","attributes":{"status":"queued",` +
