@@ -36,7 +36,7 @@ func sampleAccounts(t *testing.T) []store.Export {
 		st := store.AccountState{
 			Jobs: map[store.JobKind][]store.JobState{jobItemUpdate: {{
 				ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-				TotalCount: 1, Items: []string{"$custom:::$default:::A"}, Errors: []store.JobError{},
+				TotalCount: 1, IDs: map[string][]string{"items": {"$custom:::$default:::A"}}, Errors: []store.JobError{},
 			}}},
 			Entities: map[store.EntityKind][]json.RawMessage{itemKind: {json.RawMessage(`{"external_id":"A"}`)}},
 		}
