@@ -99,7 +99,7 @@ func TestStateFile_SurvivesARestartIncludingJobsInProgress(t *testing.T) {
 	clk2.Advance(10 * time.Second)
 	done, _, _ := a2.Job(jobItemUpdate, last.ID)
 	it, _ := a2.Entities(itemKind, []string{items[0].ID})
-	if done.Status != store.Complete || done.Completed != 1 || it[0].Title() != "after restart" {
+	if done.Status != store.Complete || done.Completed != 1 || attrStr(it[0], "title") != "after restart" {
 		t.Fatalf("the restored job did not finish its work: %+v", done)
 	}
 }
@@ -177,8 +177,7 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			items, _ := a.AllEntities(itemKind)
 			create := func(i int) {
 				t.Helper()
-				var v store.Entity
-				v.Str[store.StrTitle] = store.StrPtr("at the edge")
+				v := withAttrs(itemKind, "title", "at the edge")
 				if _, err := a.Create(store.CreateRequest{Kind: jobItemUpdate, Pointer: "/data/attributes/items/data",
 					Elements: []store.Element{{ID: items[i].ID, Set: itemKind.SetOf("title"), Values: v}}}); err != nil {
 					t.Fatal(err)
@@ -435,7 +434,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 	if done.ID != pending.ID || done.Status != "complete" || done.CompletedCount != 4 {
 		t.Fatalf("the restored job did not finish: %+v", done)
 	}
-	if vs, _ := a2.VariantIDs(items[3].ID); !slices.Contains(vs, store.EntityID("NEW-V3")) {
+	if vs, _ := a2.ChildIDs(itemKind, items[3].ID, "variants"); !slices.Contains(vs, store.EntityID("NEW-V3")) {
 		t.Fatalf("the last element's variant is missing: %v", vs)
 	}
 	if n := a2.Count(store.JobCollection(jobItemDelete)); n != 5 {
@@ -469,7 +468,7 @@ func TestStateFile_Version1StillLoads(t *testing.T) {
 	a, _ := s.Store().Account(key)
 	j, ok, _ := a.Job(jobItemUpdate, "01JAAAAAAAAAAAAAAAAAAAAAAA")
 	it, _, _ := a.Entity(itemKind, store.EntityID("A"))
-	if !ok || j.Status != store.Complete || it.Title() != "from v1" || *it.Num[store.NumPrice] != 12.5 {
+	if !ok || j.Status != store.Complete || attrStr(it, "title") != "from v1" || !numIs(it, "price", 12.5) {
 		t.Fatalf("job %+v, item %+v", j, it)
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
-	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // call sends an API request as the test account and returns the status and
