@@ -35,7 +35,7 @@ type core struct {
 }
 
 func coreOf(c config.Config) core {
-	return core{c.Addr, c.Seed, c.Jobs, c.Items, c.Epoch, c.PublicURL, c.StrictKeys,
+	return core{c.Addr, c.Seed, c.Jobs, c.Counts["items"], c.Epoch, c.PublicURL, c.StrictKeys,
 		c.MaxAccounts, c.RetireRevisions, c.LogLevel, c.LogFormat}
 }
 
@@ -396,9 +396,7 @@ func TestDefault_PinsEveryField(t *testing.T) {
 		Addr:           "127.0.0.1:8080",
 		Seed:           1,
 		Jobs:           250,
-		Items:          200,
-		Variants:       300,
-		Categories:     20,
+		Counts:         map[string]int{"items": 200, "variants": 300, "categories": 20},
 		Epoch:          time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
 		MaxAccounts:    1000,
 		LogLevel:       "info",
