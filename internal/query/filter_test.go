@@ -8,6 +8,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -315,6 +316,19 @@ func entityFilters(t *testing.T, name, rev string) []resource.FilterField {
 	return r.At(p).Filters
 }
 
+// reads reports whether an item filter field is of kind k and reads the
+// item's attribute or relation named field.
+func reads(f *resource.FilterField, k schema.FilterKind, field string) bool {
+	if f.Status || f.Kind != k {
+		return false
+	}
+	if k == schema.FilterRelated {
+		return f.Rel != nil && f.Rel.Name == field
+	}
+	item, _ := schema.Default().OfType("catalog-item")
+	return f.Attr < len(item.Attrs) && item.Attrs[f.Attr].Name == field
+}
+
 func TestParseFilter_EntityConditions(t *testing.T) {
 	items := entityFilters(t, "catalog-items", "2026-07-15")
 	terms, err := query.ParseFilter(`any(ids,["$custom:::$default:::A", '$custom:::$default:::B']),equals(category.id,"$custom:::$default:::C"),`+
@@ -328,10 +342,10 @@ func TestParseFilter_EntityConditions(t *testing.T) {
 	if got := terms[0].Strs; len(got) != 2 || got[0] != "$custom:::$default:::A" || got[1] != "$custom:::$default:::B" {
 		t.Errorf("ids %q", got)
 	}
-	if terms[1].Field.Target != resource.FilterCategory || terms[1].Str != "$custom:::$default:::C" {
+	if !reads(terms[1].Field, schema.FilterRelated, "categories") || terms[1].Str != "$custom:::$default:::C" {
 		t.Errorf("category %+v", terms[1])
 	}
-	if terms[2].Field.Target != resource.FilterText || terms[2].Str != "Shirt" || terms[3].Bool || terms[3].Field.Target != resource.FilterPublished {
+	if !reads(terms[2].Field, schema.FilterContains, "title") || terms[2].Str != "Shirt" || terms[3].Bool || !reads(terms[3].Field, schema.FilterEquals, "published") {
 		t.Errorf("title/published %+v %+v", terms[2], terms[3])
 	}
 	if terms, err := query.ParseFilter(`and(any(ids,[]),equals(published,true))`, items); err != nil || len(terms[0].Strs) != 0 || !terms[1].Bool {
