@@ -19,8 +19,10 @@ const (
 	jobBytes      = 224     // a Job and its two index slots
 	jobIDBytes    = 4       // one element id of a job: seeded jobs share their slices and strings, created ones share the strings with their elements
 	jobErrorBytes = 112     // one JobError besides its strings
-	entityBytes   = 384     // an Entity, its pointers and its map slot
-	elementBytes  = 288     // one pending Element besides its values' strings
+	entityBytes   = 296     // an Entity and its map slot, besides its value and relation slots
+	elementBytes  = 200     // one pending Element besides its values' slots and strings
+	slotBytes     = 16      // one value slot (an interface) or relation slot (a string header) of an Entity
+	boxBytes      = 24      // an object value's slice header, boxed in its slot
 	stringBytes   = 16      // a string header, besides its bytes
 	historyBytes  = 256     // a seeded history: the generator, not its jobs
 	hiddenBytes   = 48      // one history job deleted or replaced
@@ -37,7 +39,7 @@ func (j *Job) memSize() int64 {
 		n += 128 + len(w.pointer)
 		for i := range w.elements {
 			el := &w.elements[i]
-			n += elementBytes + len(el.ID) + int(el.Values.stringBytes()) + len(el.Related)*stringBytes
+			n += elementBytes + len(el.ID) + int(el.Values.slotsSize()+el.Values.stringBytes()) + len(el.Related)*stringBytes
 			for _, r := range el.Related {
 				n += len(r)
 			}
@@ -47,7 +49,19 @@ func (j *Job) memSize() int64 {
 }
 
 // memSize estimates the bytes e holds.
-func (e *Entity) memSize() int64 { return entityBytes + e.stringBytes() }
+func (e *Entity) memSize() int64 { return entityBytes + e.slotsSize() + e.stringBytes() }
+
+// slotsSize counts the bytes of an entity's value and relation slots: their
+// number follows its kind's declaration.
+func (e *Entity) slotsSize() int64 {
+	n := (len(e.Vals) + len(e.Refs)) * slotBytes
+	for _, v := range e.Vals {
+		if m, ok := v.(json.RawMessage); ok && m != nil {
+			n += boxBytes
+		}
+	}
+	return int64(n)
+}
 
 // stringBytes counts the bytes of an entity's strings and metadata.
 func (e *Entity) stringBytes() int64 {
