@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -42,9 +43,9 @@ func included(t *testing.T, body []byte) map[string]map[string]any {
 // category's name).
 func stringAttr(t *testing.T, r *resource.Resource) string {
 	t.Helper()
-	for _, name := range r.Entity.UpdateAttrs {
-		if _, a, ok := r.Entity.Kind.Attr(name); ok && a.Kind == store.KString {
-			return name
+	for _, a := range r.Entity.Decl.Attrs {
+		if a.Update && a.Type == schema.String {
+			return a.Name
 		}
 	}
 	t.Fatalf("%s has no string attribute to update", r.Name)
@@ -130,7 +131,7 @@ func TestCache_ItemIncludeShowsItsVariantsAsTheyAreNow(t *testing.T) {
 		t.Fatal(err)
 	}
 	item := list[0].ID // the first of the list's first page
-	vs, _ := a.VariantIDs(item)
+	vs, _ := a.ChildIDs(itemKind, item, "variants")
 	if len(vs) == 0 {
 		t.Fatalf("item %s has no variants", item)
 	}
@@ -157,7 +158,7 @@ func TestCache_ItemIncludeShowsItsVariantsAsTheyAreNow(t *testing.T) {
 			return store.EntityID(ext)
 		}, func(inc map[string]map[string]any, id string) bool { return inc[id] != nil }},
 		{"variant deleted", func() string {
-			now, _ := a.VariantIDs(item)
+			now, _ := a.ChildIDs(itemKind, item, "variants")
 			id := now[len(now)-1]
 			tw.do("DELETE", variants.Path()+"/"+url.PathEscape(id), "2026-07-15", nil)
 			return id

@@ -11,6 +11,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -237,10 +238,8 @@ func (cp *cacheProgram) filterValue(ff resource.FilterField) string {
 		return "[" + quote(cp.entityID(k)) + "," + quote(cp.entityID(k)) + "]"
 	case len(ff.Enum) > 0:
 		return quote(ff.Enum[cp.choose(len(ff.Enum))])
-	case ff.Target == resource.FilterCategory:
-		return quote(cp.entityID(categoryKind))
-	case ff.Target == resource.FilterItem:
-		return quote(cp.entityID(itemKind))
+	case ff.Kind == schema.FilterRelated:
+		return quote(cp.entityID(store.MustKind(ff.Rel.Target)))
 	}
 	return quote([]string{"p", "S", "a", "e"}[cp.choose(4)])
 }

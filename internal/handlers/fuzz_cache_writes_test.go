@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -91,10 +92,16 @@ func (cp *cacheProgram) newElement(body, ent *resource.Resource, rev string) map
 	cp.n++
 	kind := ent.Entity.Kind
 	attrs := map[string]any{}
-	for _, name := range ent.Entity.CreateRequired {
-		_, a, _ := kind.Attr(name)
-		attrs[name] = map[store.AttrKind]any{store.KExternalID: fmt.Sprint("FZ-", cp.n), store.KString: fmt.Sprint("c ", cp.n),
-			store.KNumber: cp.n, store.KPolicy: 0, store.KStrings: []string{}, store.KObject: map[string]any{}, store.KBool: true}[a.Kind]
+	for _, a := range ent.Entity.Decl.Attrs {
+		if a.Create != schema.Required {
+			continue
+		}
+		if a.Role == schema.ExternalID {
+			attrs[a.Name] = fmt.Sprint("FZ-", cp.n)
+			continue
+		}
+		attrs[a.Name] = map[schema.Type]any{schema.String: fmt.Sprint("c ", cp.n), schema.Number: cp.n, schema.Integer: 0,
+			schema.Strings: []string{}, schema.Object: map[string]any{}, schema.Bool: true}[a.Type]
 	}
 	el := map[string]any{"type": ent.Type, "attributes": attrs}
 	if kind == variantKind {

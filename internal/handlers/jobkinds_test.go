@@ -108,7 +108,7 @@ func counts(job map[string]any) (completed, failed float64) {
 func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 	reg := resource.Default()
 	job := func(e store.EntityKind, a store.Action) *resource.Resource {
-		r, _ := reg.Named("catalog-" + store.JobKindOf(e, a).String() + "-jobs")
+		r, _ := reg.Named("catalog-" + store.MustJobKind(e.Type(), a).String() + "-jobs")
 		return r
 	}
 	for _, rev := range []string{"2022-10-17", "2023-02-22", "2024-10-15", "2026-07-15"} {
@@ -142,10 +142,10 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 				t.Fatalf("item create errors %v", got)
 			}
 			newItem, ok, _ := a.Entity(itemKind, store.EntityID("NEW-1"))
-			if !ok || newItem.Title() != "New one" || *newItem.Num[store.NumPrice] != 9.5 {
+			if !ok || attrStr(newItem, "title") != "New one" || attrNum(t, newItem, "price") != 9.5 {
 				t.Fatalf("created item %+v", newItem)
 			}
-			if dup, _, _ := a.Entity(itemKind, items[0]); dup.Title() == "dup" {
+			if dup, _, _ := a.Entity(itemKind, items[0]); attrStr(dup, "title") == "dup" {
 				t.Fatal("a duplicate create overwrote a seeded item")
 			}
 
@@ -158,7 +158,7 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 			if got := jobErrors(updated); !slices.Equal(got, [][2]string{{"not_found", pointer(iu, 1) + "/id"}}) {
 				t.Fatalf("item update errors %v", got)
 			}
-			if it, _, _ := a.Entity(itemKind, store.EntityID("NEW-1")); it.Title() != "Renamed" || *it.Num[store.NumPrice] != 9.5 {
+			if it, _, _ := a.Entity(itemKind, store.EntityID("NEW-1")); attrStr(it, "title") != "Renamed" || attrNum(t, it, "price") != 9.5 {
 				t.Fatalf("updated item %+v: only the title may change", it)
 			}
 
@@ -173,13 +173,13 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 			if c, f := counts(vdone); c != 1 || f != 1 {
 				t.Fatalf("variant create: %v completed, %v failed: %v", c, f, jobErrors(vdone))
 			}
-			if vs, _ := a.VariantIDs(store.EntityID("NEW-1")); !slices.Equal(vs, []string{store.EntityID("NV-1")}) {
+			if vs, _ := a.ChildIDs(itemKind, store.EntityID("NEW-1"), "variants"); !slices.Equal(vs, []string{store.EntityID("NV-1")}) {
 				t.Fatalf("NEW-1's variants %v", vs)
 			}
 			vu := job(variantKind, store.Update)
 			e.runJob(vu, rev, jobBody(t, vu, rev, map[string]any{"type": "catalog-variant", "id": store.EntityID("NV-1"),
 				"attributes": map[string]any{"price": 5.25}}))
-			if v, _, _ := a.Entity(variantKind, store.EntityID("NV-1")); *v.Num[store.NumPrice] != 5.25 {
+			if v, _, _ := a.Entity(variantKind, store.EntityID("NV-1")); attrNum(t, v, "price") != 5.25 {
 				t.Fatalf("updated variant %+v", v)
 			}
 
@@ -193,7 +193,7 @@ func TestJobKinds_EachChangesTheCatalogAndRecordsItsFailures(t *testing.T) {
 				"attributes":    map[string]any{"name": "Renamed category"},
 				"relationships": map[string]any{"items": map[string]any{"data": []any{ident("catalog-item", items[1]), ident("catalog-item", items[2])}}}}))
 			cat, _, _ := a.Entity(categoryKind, store.EntityID("NC-1"))
-			if cat.Name() != "Renamed category" {
+			if attrStr(cat, "name") != "Renamed category" {
 				t.Fatalf("category %+v", cat)
 			}
 			if got := e.categoryItems(a, store.EntityID("NC-1")); !slices.Equal(got, []string{items[1], items[2]}) {

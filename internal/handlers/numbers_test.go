@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
-	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // TestBodies_ANumberThatDoesNotFitAFloat64IsA400AtItsMember sends a number
