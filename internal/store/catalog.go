@@ -530,7 +530,13 @@ func (a *Account) touchSidesLocked(kind EntityKind, r *schema.Relation, owner st
 // never changed in place); a zero at changes nothing.
 func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 	e := a.cat.ents[kind][id]
-	if at.IsZero() || e == nil || e.Updated.Equal(at) {
+	if at.IsZero() || e == nil {
+		return
+	}
+	if e.Updated.Equal(at) {
+		// Touched again within one instant: updated stays, but what it
+		// shows changed, and a new stamp tells the caches.
+		a.restampLocked(kind, id)
 		return
 	}
 	cp := *e
