@@ -30,7 +30,7 @@ type PendingState struct {
 type ElementState struct {
 	ID         string          `json:"id"`
 	Set        []string        `json:"set"`
-	Values     json.RawMessage `json:"values"`
+	Values     json.RawMessage `json:"values,omitempty"`
 	Related    []string        `json:"related,omitempty"`
 	HasRelated bool            `json:"has_related,omitempty"`
 	ParentAt   string          `json:"parent_at,omitempty"`
@@ -95,7 +95,7 @@ func pendingElement(kind JobKind, es *ElementState, pointer string) (Element, []
 	}
 	ek := kind.Entity()
 	el := Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated, ParentAt: es.ParentAt}
-	if len(es.Values) > 0 {
+	if len(es.Set) > 0 && len(es.Values) > 0 && string(es.Values) != "null" { // nothing set: values are not read (older files wrote an empty entity)
 		e, _, _, vp := EntityFromState(ek, es.Values, pointer+"/values", false)
 		if len(vp) > 0 {
 			return el, vp

@@ -163,7 +163,10 @@ func (j *Job) State() JobState {
 		ek := j.Kind.Entity()
 		for i := range w.elements {
 			el := &w.elements[i]
-			es := ElementState{ID: el.ID, Values: AppendEntityState(nil, &el.Values, el.Set), Related: el.Related, HasRelated: el.HasRelated, ParentAt: el.ParentAt}
+			es := ElementState{ID: el.ID, Related: el.Related, HasRelated: el.HasRelated, ParentAt: el.ParentAt}
+			if el.Set != 0 { // a delete, or an update of nothing, has no values
+				es.Values = AppendEntityState(nil, &el.Values, el.Set)
+			}
 			for k, a := range ek.Attrs() {
 				if el.Set.Has(k) {
 					es.Set = append(es.Set, a.Name)
