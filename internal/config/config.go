@@ -68,6 +68,37 @@ type Config struct {
 	// starts it frozen.
 	ClockStart  time.Time
 	FreezeClock bool
+	// Timing is how long a client may take over each part of a request.
+	Timing Timing
+}
+
+// Timing is how long a client may take over each part of a request, so that
+// a slow or silent client cannot hold a connection or body memory others
+// need. It has no flags; tests shorten it.
+type Timing struct {
+	// Head is the time a connection has to send a complete request line
+	// and headers: from its accept, or on a kept-alive connection from the
+	// first byte of its next request.
+	Head time.Duration
+	// Idle is how long a kept-alive connection may wait for its next
+	// request while the server has room; at the connection limit an idle
+	// connection is closed at once to admit a new one.
+	Idle time.Duration
+	// HeadGrace is how long a connection may go without a complete head
+	// before, at the connection limit with no idle connection to close, it
+	// may be closed to admit a new one.
+	HeadGrace time.Duration
+	// BodyGrace is how long a request body may arrive at any pace; after
+	// it the body must have arrived at BodyRate bytes a second on average
+	// (time spent waiting for the body allowance does not count).
+	BodyGrace time.Duration
+	BodyRate  int64
+}
+
+// DefaultTiming is the Timing of Default.
+func DefaultTiming() Timing {
+	return Timing{Head: 5 * time.Second, Idle: 120 * time.Second, HeadGrace: time.Second,
+		BodyGrace: 2 * time.Second, BodyRate: 64 << 10}
 }
 
 // Default returns the configuration used when nothing is set.
@@ -94,6 +125,7 @@ func Default() Config {
 		CORSOrigins:    []string{"*"},
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
+		Timing:         DefaultTiming(),
 	}
 }
 

@@ -1,0 +1,244 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/config"
+	"github.com/klaviyo-mock/mockserver/internal/faults"
+)
+
+// patience is how long a test waits for something that should happen at
+// once (or after a few milliseconds of injected timeout): far more than it
+// takes, far less than the production timeouts the defects waited for.
+const patience = 5 * time.Second
+
+// rawConn is a client connection speaking HTTP/1.1 by hand, so a test
+// decides when it sends, what it leaves unsent, and keeps it open.
+type rawConn struct {
+	t *testing.T
+	net.Conn
+	br *bufio.Reader
+}
+
+func dialRaw(t *testing.T, addr string) *rawConn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &rawConn{t: t, Conn: c, br: bufio.NewReader(c)}
+}
+
+// send writes a GET of path (keep-alive) without waiting for the answer.
+func (c *rawConn) send(path string) {
+	c.t.Helper()
+	req := "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nrevision: 2026-07-15\r\n" +
+		"Authorization: Klaviyo-API-Key " + key + "\r\n\r\n"
+	if _, err := io.WriteString(c, req); err != nil {
+		c.t.Fatalf("send %s: %v", path, err)
+	}
+}
+
+// answer reads one response, waiting at most patience; it returns its
+// status, or an error when the connection ended or nothing came in time.
+func (c *rawConn) answer() (int, error) {
+	c.SetReadDeadline(time.Now().Add(patience))
+	res, err := http.ReadResponse(c.br, nil)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+// get sends a GET of path and reads its answer, which must come.
+func (c *rawConn) get(path string) int {
+	c.t.Helper()
+	c.send(path)
+	status, err := c.answer()
+	if err != nil {
+		c.t.Fatalf("GET %s: no answer: %v", path, err)
+	}
+	return status
+}
+
+// closedByServer reports whether the server closed the connection (the
+// next read ends), failing the test when it is still open after patience.
+func (c *rawConn) closedByServer() bool {
+	c.t.Helper()
+	c.SetReadDeadline(time.Now().Add(patience))
+	_, err := c.br.ReadByte()
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return false
+	}
+	return err != nil
+}
+
+// serveWith starts a server whose Timing is adjusted by tune, on a TCP
+// listener on 127.0.0.1:0, and returns its address.
+func serveWith(t *testing.T, tune func(*config.Timing), args ...string) (*Server, string) {
+	t.Helper()
+	cfg := cfgWith(t, args...)
+	tune(&cfg.Timing)
+	s, err := New(cfg, nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, stop := serve(t, s)
+	t.Cleanup(stop)
+	return s, strings.TrimPrefix(base, "http://")
+}
+
+const jobsPath = "/api/catalog-item-bulk-update-jobs"
+
+// Eight keep-alive connections that each made one request and went idle
+// hold every slot of --max-connections 8: a ninth client is answered at
+// once, by closing the connection idle longest.
+func TestConns_IdleKeepAliveConnectionsMakeWayForANewClient(t *testing.T) {
+	_, addr := serveWith(t, func(*config.Timing) {}, "--max-connections=8")
+	idle := make([]*rawConn, 8)
+	for i := range idle {
+		idle[i] = dialRaw(t, addr)
+		if got := idle[i].get(jobsPath); got != 200 {
+			t.Fatalf("idle connection %d: %d", i, got)
+		}
+	}
+	late := dialRaw(t, addr)
+	late.send(jobsPath)
+	if got, err := late.answer(); err != nil || got != 200 {
+		t.Fatalf("with eight idle connections open, a ninth client got %d, %v", got, err)
+	}
+	if !idle[0].closedByServer() {
+		t.Fatal("the connection idle longest is still open")
+	}
+	if got := idle[7].get(jobsPath); got != 200 {
+		t.Fatalf("the connection idle shortest: %d", got)
+	}
+}
+
+// A connection that sends nothing, or only part of a request head, is
+// closed once the head timeout passes.
+func TestConns_AConnectionWithoutACompleteHeadIsClosed(t *testing.T) {
+	_, addr := serveWith(t, func(tm *config.Timing) { tm.Head = 50 * time.Millisecond })
+	silent := dialRaw(t, addr)
+	partial := dialRaw(t, addr)
+	io.WriteString(partial, "GET "+jobsPath+" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+	if !silent.closedByServer() {
+		t.Fatal("a connection that sent nothing is still open")
+	}
+	if !partial.closedByServer() {
+		t.Fatal("a connection that sent half a head is still open")
+	}
+}
+
+// With every slot held by connections that have sent no complete head for
+// longer than the grace, and none idle, a new client is answered: the
+// oldest of them is closed to admit it.
+func TestConns_AtTheLimitAConnectionWithoutAHeadMakesWay(t *testing.T) {
+	_, addr := serveWith(t, func(tm *config.Timing) {
+		tm.Head = time.Minute // they would not time out by themselves during the test
+		tm.HeadGrace = 20 * time.Millisecond
+	}, "--max-connections=8")
+	silent := make([]*rawConn, 8)
+	for i := range silent {
+		silent[i] = dialRaw(t, addr)
+	}
+	late := dialRaw(t, addr)
+	late.send(jobsPath)
+	if got, err := late.answer(); err != nil || got != 200 {
+		t.Fatalf("with eight silent connections open, a ninth client got %d, %v", got, err)
+	}
+	if !silent[0].closedByServer() {
+		t.Fatal("the oldest silent connection is still open")
+	}
+}
+
+// With every ordinary slot busy serving requests (held by a latency fault),
+// a health probe over TCP is still answered, while an ordinary request
+// arriving then waits for a slot; the probe's connection is closed after
+// its answer, freeing the slot kept for probes.
+func TestConns_HealthIsAnsweredWhenEverySlotIsBusy(t *testing.T) {
+	s, addr := serveWith(t, func(tm *config.Timing) { tm.Head = time.Minute }, "--max-connections=4")
+	if _, err := s.Faults().Add(faults.Rule{Match: faults.Match{Path: "/api/"},
+		Effect: faults.Effect{Latency: faults.Duration(5 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 { // one more than the ordinary slots, as many as the limit
+		dialRaw(t, addr).send(jobsPath)
+	}
+	waitFor(t, "the ordinary slots to fill", func() bool { return s.Faults().List()[0].Matched >= 3 })
+	waiting := dialRaw(t, addr)
+	waiting.send(jobsPath)
+	answered := make(chan struct{})
+	go func() { waiting.answer(); close(answered) }()
+
+	probe := dialRaw(t, addr)
+	if got := probe.get("/__admin/health"); got != 200 {
+		t.Fatalf("health: %d", got)
+	}
+	select {
+	case <-answered:
+		t.Fatal("an ordinary request was answered while every ordinary slot was busy")
+	default:
+	}
+	if !probe.closedByServer() {
+		t.Fatal("the probe's connection stayed open in the slot kept for probes")
+	}
+	if got := dialRaw(t, addr).get("/__admin/health?x=1"); got != 200 {
+		t.Fatalf("a second probe: %d", got)
+	}
+}
+
+// waitFor polls cond until it holds, failing after patience.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	for !cond() {
+		if ctx.Err() != nil {
+			t.Fatal(fmt.Sprintf("timed out waiting for %s", what))
+		}
+		runtime.Gosched()
+	}
+}
+
+// A connection held at the limit (every slot busy, none idle or silent)
+// that gets no slot within the head timeout is answered with Klaviyo's 503
+// and Retry-After, and closed.
+func TestConns_AConnectionHeldPastTheHeadTimeoutGetsA503(t *testing.T) {
+	s, addr := serveWith(t, func(tm *config.Timing) { tm.Head = 100 * time.Millisecond }, "--max-connections=2")
+	if _, err := s.Faults().Add(faults.Rule{Match: faults.Match{Path: "/api/"},
+		Effect: faults.Effect{Latency: faults.Duration(5 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	dialRaw(t, addr).send(jobsPath)
+	waitFor(t, "the ordinary slot to fill", func() bool { return s.Faults().List()[0].Matched == 1 })
+	held := dialRaw(t, addr)
+	held.send(jobsPath)
+	held.SetReadDeadline(time.Now().Add(patience))
+	res, err := http.ReadResponse(held.br, nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 503 || res.Header.Get("Retry-After") != "1" || !strings.Contains(string(body), `"code":"service_unavailable"`) {
+		t.Fatalf("%d %v %s", res.StatusCode, res.Header, body)
+	}
+	if !held.closedByServer() {
+		t.Fatal("the refused connection is still open")
+	}
+}
