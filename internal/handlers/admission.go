@@ -107,6 +107,32 @@ func (h *Handler) admitBody(r *http.Request) (release func(), aerr *apierror.Err
 	return release, nil
 }
 
+// declaredTooLarge is the 413 for a request whose declared Content-Length
+// is over its route's cap. It is decided before any of the body is read,
+// so before net/http answers an Expect: 100-continue (which it does on the
+// first read): the client learns at once instead of sending, or waiting
+// to send, a body that would be refused.
+func (h *Handler) declaredTooLarge(r *http.Request) *apierror.Error {
+	switch {
+	case r.ContentLength <= 0:
+		return nil
+	case strings.HasPrefix(r.URL.Path, adminPrefix):
+		if r.ContentLength > h.adminBodyLimit() {
+			return h.adminBodyTooLarge()
+		}
+		return nil
+	}
+	payload := h.apiBodyLimit() - 1 // the largest payload any revision takes
+	limit := min(payload, h.opts.MaxBodyBytes)
+	if r.Header.Get("Content-Encoding") != "" {
+		limit = h.opts.MaxBodyBytes // a compressed body is capped once decompressed
+	}
+	if r.ContentLength > limit {
+		return apierror.TooLarge(fmt.Sprintf("The maximum allowed payload size is %dMB.", payload>>20))
+	}
+	return nil
+}
+
 // adminBodyTooLarge is the 413 for a control API body over its cap.
 func (h *Handler) adminBodyTooLarge() *apierror.Error {
 	limit := h.adminBodyLimit()

@@ -143,7 +143,8 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 }
 
 // checkLimits refuses requests whose headers are larger than allowed, as a
-// Klaviyo-shaped 431 (the server's own hard cap is above this one).
+// Klaviyo-shaped 431 (the server's own hard cap is above this one), and
+// those whose declared body is over its route's cap (a 413).
 func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 	size := len(r.Method) + len(r.URL.RequestURI()) + len(r.Host)
 	for k, vs := range r.Header {
@@ -155,7 +156,7 @@ func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 		return apierror.HeaderTooLarge(fmt.Sprintf(
 			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
 	}
-	return nil
+	return h.declaredTooLarge(r)
 }
 
 // requestID is "req-" and n in at least eight digits.
