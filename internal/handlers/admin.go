@@ -219,6 +219,8 @@ func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, opt
 	switch {
 	case err == nil:
 		return true
+	case bodyReadError(err) != nil:
+		h.adminError(w, r, bodyReadError(err))
 	case errors.As(err, &maxErr):
 		h.adminError(w, r, h.adminBodyTooLarge())
 	case errors.Is(err, errTrailingData):

@@ -32,6 +32,9 @@ type recorder struct {
 	op       string
 	fault    string
 	dropped  bool
+	// body is the request's body as metered against the body allowance
+	// (nil without a body).
+	body *bodyMeter
 	// onStatus runs once, when the status is known and before any byte of
 	// the response is sent (so a client never sees a response whose journal
 	// entry is missing).
@@ -70,6 +73,16 @@ func recorderOf(w http.ResponseWriter) *recorder {
 	return &recorder{ResponseWriter: w}
 }
 
+// tapBody puts a bodyTap on r's body when the journal keeps bodies.
+func (h *Handler) tapBody(r *http.Request) *bodyTap {
+	if h.opts.Journal.Cap() == 0 {
+		return nil
+	}
+	tap := &bodyTap{ReadCloser: r.Body}
+	r.Body = tap
+	return tap
+}
+
 // bodyTap keeps the first journal.MaxBody bytes a handler reads.
 type bodyTap struct {
 	io.ReadCloser
@@ -98,10 +111,6 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w, id: requestID(h.reqSeq.Add(1))}
 		api := !strings.HasPrefix(r.URL.Path, adminPrefix)
 		var tap *bodyTap
-		if api && r.Body != nil && r.Body != http.NoBody && h.opts.Journal.Cap() > 0 {
-			tap = &bodyTap{ReadCloser: r.Body}
-			r.Body = tap
-		}
 		journaled := false
 		record := func() {
 			if api && !journaled {
@@ -129,14 +138,14 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
 			return
 		}
-		release, aerr := h.admitBody(r)
-		if aerr != nil {
-			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
-			return
-		}
-		defer release()
-		if api && r.Body != nil && r.Body != http.NoBody { // the control API has its own, larger cap
-			r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+		if hasBody(r) {
+			rec.body = h.meterBody(w, r)
+			defer rec.body.close()
+			if api {
+				tap = h.tapBody(r)
+				// The control API has its own, larger cap.
+				r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+			}
 		}
 		next.ServeHTTP(rec, r)
 	})

@@ -104,6 +104,8 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		AdminHosts:     cfg.AdminHosts,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		BodyBytes:      shares.Bodies,
+		BodyGrace:      cfg.Timing.BodyGrace,
+		BodyRate:       cfg.Timing.BodyRate,
 		CacheBytes:     shares.Caches - shares.Caches/4,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
