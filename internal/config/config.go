@@ -81,13 +81,16 @@ type Timing struct {
 	// first byte of its next request.
 	Head time.Duration
 	// Idle is how long a kept-alive connection may wait for its next
-	// request while the server has room; at the connection limit an idle
-	// connection is closed at once to admit a new one.
+	// request while the server has room.
 	Idle time.Duration
-	// HeadGrace is how long a connection may go without a complete head
-	// before, at the connection limit with no idle connection to close, it
-	// may be closed to admit a new one.
-	HeadGrace time.Duration
+	// Grace is how long a connection may go without a complete request
+	// head after its accept before, at the connection limit with no idle
+	// connection to close, it may be closed to admit a new one.
+	Grace time.Duration
+	// IdleGrace is how long a connection must have been idle before, at
+	// the connection limit, it may be closed to admit a new one: so a
+	// client sending its next request at once is not cut off as it sends.
+	IdleGrace time.Duration
 	// BodyGrace is how long a request body may arrive at any pace; after
 	// it the body must have arrived at BodyRate bytes a second on average
 	// (time spent waiting for the body allowance does not count).
@@ -97,7 +100,7 @@ type Timing struct {
 
 // DefaultTiming is the Timing of Default.
 func DefaultTiming() Timing {
-	return Timing{Head: 5 * time.Second, Idle: 120 * time.Second, HeadGrace: time.Second,
+	return Timing{Head: 5 * time.Second, Idle: 120 * time.Second, Grace: time.Second, IdleGrace: 100 * time.Millisecond,
 		BodyGrace: 2 * time.Second, BodyRate: 64 << 10}
 }
 

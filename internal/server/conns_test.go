@@ -106,10 +106,11 @@ func serveWith(t *testing.T, tune func(*config.Timing), args ...string) (*Server
 const jobsPath = "/api/catalog-item-bulk-update-jobs"
 
 // Eight keep-alive connections that each made one request and went idle
-// hold every slot of --max-connections 8: a ninth client is answered at
-// once, by closing the connection idle longest.
+// hold every slot of --max-connections 8: a ninth client is answered as
+// soon as they have been idle for the grace, by closing the connection
+// idle longest.
 func TestConns_IdleKeepAliveConnectionsMakeWayForANewClient(t *testing.T) {
-	_, addr := serveWith(t, func(*config.Timing) {}, "--max-connections=8")
+	_, addr := serveWith(t, func(tm *config.Timing) { tm.IdleGrace = 20 * time.Millisecond }, "--max-connections=8")
 	idle := make([]*rawConn, 8)
 	for i := range idle {
 		idle[i] = dialRaw(t, addr)
@@ -127,6 +128,26 @@ func TestConns_IdleKeepAliveConnectionsMakeWayForANewClient(t *testing.T) {
 	}
 	if got := idle[7].get(jobsPath); got != 200 {
 		t.Fatalf("the connection idle shortest: %d", got)
+	}
+}
+
+// A connection idle for less than the grace is not closed for a new one,
+// so a client sending its next request at once is not cut off: the new
+// client waits, and is answered with a 503 when its head timeout passes.
+func TestConns_AConnectionIdleForLessThanTheGraceIsKept(t *testing.T) {
+	_, addr := serveWith(t, func(tm *config.Timing) {
+		tm.IdleGrace = time.Hour
+		tm.Head = 100 * time.Millisecond
+	}, "--max-connections=2")
+	kept := dialRaw(t, addr)
+	kept.get(jobsPath)
+	late := dialRaw(t, addr)
+	late.send(jobsPath)
+	if got, err := late.answer(); err != nil || got != 503 {
+		t.Fatalf("a new client with the only slot idle within the grace: %d %v, want 503", got, err)
+	}
+	if got := kept.get(jobsPath); got != 200 {
+		t.Fatalf("the connection idle within the grace: %d", got)
 	}
 }
 
@@ -151,7 +172,7 @@ func TestConns_AConnectionWithoutACompleteHeadIsClosed(t *testing.T) {
 func TestConns_AtTheLimitAConnectionWithoutAHeadMakesWay(t *testing.T) {
 	_, addr := serveWith(t, func(tm *config.Timing) {
 		tm.Head = time.Minute // they would not time out by themselves during the test
-		tm.HeadGrace = 20 * time.Millisecond
+		tm.Grace = 20 * time.Millisecond
 	}, "--max-connections=8")
 	silent := make([]*rawConn, 8)
 	for i := range silent {
@@ -240,5 +261,74 @@ func TestConns_AConnectionHeldPastTheHeadTimeoutGetsA503(t *testing.T) {
 	}
 	if !held.closedByServer() {
 		t.Fatal("the refused connection is still open")
+	}
+}
+
+// A connection bytes arrived on since it went quiet is receiving a request
+// (net/http counts it active only once the head is whole): the connection
+// to close for a new one is the quiet one behind it.
+func TestConns_AConnectionReceivingItsHeadIsNotTheOneClosed(t *testing.T) {
+	l := &Listener{timing: config.Timing{IdleGrace: time.Nanosecond}, epoch: clock.StartStopwatch()}
+	receiving := &conn{l: l} // quiet first, then bytes arrived
+	waitFor(t, "the clock to move", func() bool { return l.epoch.Elapsed() > 0 })
+	receiving.lastRead.Store(int64(l.epoch.Elapsed()))
+	quiet := &conn{l: l}
+	l.listLocked(receiving, &l.idle)
+	l.listLocked(quiet, &l.idle)
+	if v := l.victimLocked(); v != quiet {
+		t.Fatalf("closing %p, want the quiet connection %p (the receiving one is %p)", v, quiet, receiving)
+	}
+	if l.idle.Front().Value != quiet || l.idle.Back().Value != receiving {
+		t.Fatal("the receiving connection did not go to the back of the idle ones")
+	}
+}
+
+// When more connections are held than maxHeld, the ones refused are never
+// a health probe while others are held: a probe waiting for the probe slot
+// (taken by a probe still sending its head) survives a flood of ordinary
+// connections and is answered once the slot frees.
+func TestConns_AHeldProbeOutlastsAFloodOfHeldConnections(t *testing.T) {
+	s, err := New(cfgWith(t, "--max-connections=2"), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.Config()
+	cfg.Timing.Head = time.Minute
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := HTTPServer(s.Handler(), cfg, nil)
+	l := Limit(hs, inner, cfg, s.Handler().OverloadedResponse)
+	go hs.Serve(l)
+	t.Cleanup(func() { s.Handler().Stop(); hs.Close() })
+	addr := inner.Addr().String()
+	locked := func(fn func() bool) func() bool {
+		return func() bool { l.mu.Lock(); defer l.mu.Unlock(); return fn() }
+	}
+	if _, err := s.Faults().Add(faults.Rule{Match: faults.Match{Path: "/api/"},
+		Effect: faults.Effect{Latency: faults.Duration(5 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	dialRaw(t, addr).send(jobsPath) // the ordinary slot, busy
+	waitFor(t, "the ordinary slot to fill", func() bool { return s.Faults().List()[0].Matched == 1 })
+	sending := dialRaw(t, addr) // the probe slot, its head unfinished
+	io.WriteString(sending, "GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+	waitFor(t, "the probe slot to fill", locked(func() bool { return l.probing }))
+	waiting := dialRaw(t, addr)
+	waiting.send("/__admin/health")
+	waitFor(t, "the second probe to be held", locked(func() bool {
+		return l.held.Len() == 1 && l.held.Front().Value.(*conn).probe
+	}))
+	for range maxHeld + 6 {
+		dialRaw(t, addr).send(jobsPath)
+	}
+	waitFor(t, "the held connections to overflow", locked(func() bool { return l.crowded >= 6 }))
+	io.WriteString(sending, "\r\n")
+	if got, err := sending.answer(); err != nil || got != 200 {
+		t.Fatalf("the first probe: %d %v", got, err)
+	}
+	if got, err := waiting.answer(); err != nil || got != 200 {
+		t.Fatalf("the held probe, after %d ordinary connections were held: %d %v", maxHeld+6, got, err)
 	}
 }

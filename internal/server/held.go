@@ -16,16 +16,23 @@ import (
 // maxHeld bounds the connections accepted at the limit and not yet served:
 // each costs a goroutine and a few bytes while the listener reads enough of
 // its request line to tell a health probe, then waits for a slot. Past it,
-// the one held longest is refused, so a probe arriving in a flood is still
-// looked at.
+// the one held longest that is not a probe is refused, so a probe arriving
+// in a flood is still looked at, and kept.
 const maxHeld = 64
 
 // holdLocked keeps c until a slot frees, refusing the connection held
-// longest when too many are.
+// longest (a probe only if all are) when too many are.
 func (l *Listener) holdLocked(c *conn) {
 	if l.held.Len() >= maxHeld {
 		old := l.held.Front().Value.(*conn)
+		for e := l.held.Front(); e != nil; e = e.Next() {
+			if !e.Value.(*conn).probe {
+				old = e.Value.(*conn)
+				break
+			}
+		}
 		l.unlistLocked(old)
+		l.crowded++
 		old.dropped = true
 		old.Conn.SetReadDeadline(time.Unix(1, 0)) // ends its look at the request line
 		l.signalLocked()
@@ -37,7 +44,11 @@ func (l *Listener) holdLocked(c *conn) {
 // probe slot or an ordinary one as soon as it can, or refuses it at its
 // head deadline.
 func (l *Listener) await(c *conn) {
-	isProbe, err := c.peekProbe(c.since.Deadline(l.timing.Head))
+	deadline := c.accepted + l.timing.Head
+	isProbe, err := c.peekProbe(l.epoch.Deadline(deadline))
+	l.mu.Lock()
+	c.probe = isProbe
+	l.mu.Unlock()
 	for {
 		l.mu.Lock()
 		switch {
@@ -54,19 +65,16 @@ func (l *Listener) await(c *conn) {
 			return
 		case l.used < l.slots || l.victimLocked() != nil:
 			l.unlistLocked(c)
-			c.since = clock.StartStopwatch() // its grace counts from now
+			c.quiet = l.epoch.Elapsed() // its grace counts from now
 			l.admitLocked(c)
 			l.mu.Unlock()
 			l.deliver(c)
 			return
 		}
-		wait := l.timing.Head - c.since.Elapsed()
-		if e := l.fresh.Front(); e != nil {
-			wait = min(wait, l.timing.HeadGrace-e.Value.(*conn).since.Elapsed())
-		}
+		wait := l.untilVictimLocked(deadline - l.epoch.Elapsed())
 		changed := l.changed
 		l.mu.Unlock()
-		if c.since.Elapsed() >= l.timing.Head {
+		if l.epoch.Elapsed() >= deadline {
 			err = errHeldTooLong
 			continue
 		}

@@ -5,6 +5,8 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
@@ -15,8 +17,9 @@ import (
 // --max-header-bytes) can hold, without letting any client lock others out:
 //
 //   - at the limit, a new connection is admitted by closing the connection
-//     idle longest, else the oldest one that has not sent a complete
-//     request head within Timing.HeadGrace of its accept;
+//     idle longest once it has been idle for Timing.IdleGrace, else the
+//     oldest one without a complete request head once it has been so for
+//     Timing.Grace (bytes arriving count as neither);
 //   - with neither, it is held (accepted, not served) until a slot frees or
 //     one of those appears, for at most Timing.Head from its accept, then
 //     answered with a 503 and closed;
@@ -32,6 +35,7 @@ type Listener struct {
 	timing     config.Timing
 	overloaded func() []byte // the answer of a held connection refused for want of room
 
+	epoch     clock.Stopwatch // connection times are offsets from it
 	out       chan accepted
 	done      chan struct{}
 	closeOnce sync.Once
@@ -42,6 +46,7 @@ type Listener struct {
 	idle    list.List     // *conn, idle longest first
 	fresh   list.List     // *conn without a complete head yet, oldest first
 	held    list.List     // *conn accepted at the limit, oldest first
+	crowded int           // held connections refused because too many were
 	changed chan struct{} // closed and replaced when room may have appeared
 }
 
@@ -59,15 +64,21 @@ const (
 	probe
 )
 
-// conn is one accepted connection; l.mu guards everything but Conn and prefix.
+// conn is one accepted connection; l.mu guards everything but Conn,
+// prefix, accepted and lastRead.
 type conn struct {
 	net.Conn
-	l       *Listener
-	since   clock.Stopwatch // its accept, or its admission if it was held
+	l        *Listener
+	accepted time.Duration // when it was accepted (offsets from l.epoch)
+	lastRead atomic.Int64  // when bytes last arrived, in nanoseconds
+	// quiet is when it was last known out of a request: its accept (its
+	// admission if it was held), or its last answer when idle.
+	quiet   time.Duration
 	slot    slot
 	elem    *list.Element // in l.idle, l.fresh or l.held
 	in      *list.List
 	dropped bool // refused while held
+	probe   bool // held, and its request line is a health probe's
 	prefix  []byte
 }
 
@@ -77,7 +88,7 @@ type conn struct {
 // without one).
 func Limit(hs *http.Server, ln net.Listener, cfg config.Config, overloaded func() []byte) *Listener {
 	l := &Listener{inner: ln, slots: cfg.MaxConnections, timing: cfg.Timing, overloaded: overloaded,
-		out: make(chan accepted), done: make(chan struct{}), changed: make(chan struct{})}
+		epoch: clock.StartStopwatch(), out: make(chan accepted), done: make(chan struct{}), changed: make(chan struct{})}
 	if l.slots >= 2 {
 		l.slots, l.probeSlot = l.slots-1, true
 	}
@@ -132,7 +143,8 @@ func (l *Listener) acceptLoop() {
 			}
 			continue
 		}
-		c := &conn{Conn: nc, l: l, since: clock.StartStopwatch()}
+		now := l.epoch.Elapsed()
+		c := &conn{Conn: nc, l: l, accepted: now, quiet: now}
 		l.mu.Lock()
 		if l.admitLocked(c) {
 			l.mu.Unlock()
@@ -171,15 +183,47 @@ func (l *Listener) admitLocked(c *conn) bool {
 }
 
 // victimLocked is the connection to close for a new one: the one idle
-// longest, else the oldest without a complete head past the grace.
+// longest, else the oldest without a complete head, past the grace. A
+// connection bytes arrived on since is receiving a request (net/http
+// reports it active only once the head is whole): it goes to the back.
 func (l *Listener) victimLocked() *conn {
-	if e := l.idle.Front(); e != nil {
-		return e.Value.(*conn)
-	}
-	if e := l.fresh.Front(); e != nil && e.Value.(*conn).since.Elapsed() >= l.timing.HeadGrace {
-		return e.Value.(*conn)
+	now := l.epoch.Elapsed()
+	for _, quiet := range []*list.List{&l.idle, &l.fresh} {
+		grace := l.graceOf(quiet)
+		for range quiet.Len() {
+			c := quiet.Front().Value.(*conn)
+			if read := time.Duration(c.lastRead.Load()); read > c.quiet {
+				c.quiet = read
+				quiet.MoveToBack(c.elem)
+				continue
+			}
+			if now-c.quiet >= grace {
+				return c
+			}
+			break
+		}
 	}
 	return nil
+}
+
+// untilVictimLocked is how long, at most d, until a connection may
+// become one to close.
+func (l *Listener) untilVictimLocked(d time.Duration) time.Duration {
+	now := l.epoch.Elapsed()
+	for _, quiet := range []*list.List{&l.idle, &l.fresh} {
+		if e := quiet.Front(); e != nil {
+			d = min(d, l.graceOf(quiet)-(now-e.Value.(*conn).quiet))
+		}
+	}
+	return d
+}
+
+// graceOf is the grace of the connections in quiet (idle or fresh).
+func (l *Listener) graceOf(quiet *list.List) time.Duration {
+	if quiet == &l.idle {
+		return l.timing.IdleGrace
+	}
+	return l.timing.Grace
 }
 
 // ConnState tracks which admitted connections are idle or have no complete
@@ -204,6 +248,7 @@ func (l *Listener) ConnState(nc net.Conn, state http.ConnState) {
 			c.Conn.Close()
 			return
 		}
+		c.quiet = l.epoch.Elapsed()
 		l.listLocked(c, &l.idle)
 		l.signalLocked()
 	case http.StateHijacked, http.StateClosed:
@@ -220,14 +265,19 @@ func (c *conn) Close() error {
 	return err
 }
 
-// Read serves the bytes read while deciding whether c is a probe first.
+// Read serves the bytes read while deciding whether c is a probe first,
+// and notes when bytes arrive.
 func (c *conn) Read(p []byte) (int, error) {
 	if len(c.prefix) > 0 {
 		n := copy(p, c.prefix)
 		c.prefix = c.prefix[n:]
 		return n, nil
 	}
-	return c.Conn.Read(p)
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.lastRead.Store(int64(c.l.epoch.Elapsed()))
+	}
+	return n, err
 }
 
 func (l *Listener) releaseLocked(c *conn) {
