@@ -332,3 +332,23 @@ func TestConns_AHeldProbeOutlastsAFloodOfHeldConnections(t *testing.T) {
 		t.Fatalf("the held probe, after %d ordinary connections were held: %d %v", maxHeld+6, got, err)
 	}
 }
+
+// Of the held connections, the one refused when too many are is the one
+// held longest that is known not to be a probe, else one not yet looked at
+// (it may be a probe whose request line has not been read), else a probe.
+func TestConns_TheHeldConnectionRefusedIsTheLeastLikelyProbe(t *testing.T) {
+	l := &Listener{}
+	probe := &conn{l: l, peeked: true, probe: true}
+	unread := &conn{l: l}
+	ordinary := &conn{l: l, peeked: true}
+	for _, c := range []*conn{probe, unread, ordinary} {
+		l.listLocked(c, &l.held)
+	}
+	for _, want := range []*conn{ordinary, unread, probe} {
+		got := l.crowdedOutLocked()
+		if got != want {
+			t.Fatalf("refusing %+v, want %+v", got, want)
+		}
+		l.unlistLocked(got)
+	}
+}

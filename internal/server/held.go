@@ -20,17 +20,11 @@ import (
 // in a flood is still looked at, and kept.
 const maxHeld = 64
 
-// holdLocked keeps c until a slot frees, refusing the connection held
-// longest (a probe only if all are) when too many are.
+// holdLocked keeps c until a slot frees, refusing one (crowdedOutLocked)
+// when too many are held.
 func (l *Listener) holdLocked(c *conn) {
 	if l.held.Len() >= maxHeld {
-		old := l.held.Front().Value.(*conn)
-		for e := l.held.Front(); e != nil; e = e.Next() {
-			if !e.Value.(*conn).probe {
-				old = e.Value.(*conn)
-				break
-			}
-		}
+		old := l.crowdedOutLocked()
 		l.unlistLocked(old)
 		l.crowded++
 		old.dropped = true
@@ -40,6 +34,32 @@ func (l *Listener) holdLocked(c *conn) {
 	l.listLocked(c, &l.held)
 }
 
+// crowdedOutLocked is the held connection to refuse when too many are: the
+// one held longest of those known not to be probes, else of those not yet
+// looked at, else of the probes.
+func (l *Listener) crowdedOutLocked() *conn {
+	var first [3]*conn // by rank
+	for e := l.held.Front(); e != nil && first[0] == nil; e = e.Next() {
+		c := e.Value.(*conn)
+		rank := 0
+		switch {
+		case c.probe:
+			rank = 2
+		case !c.peeked:
+			rank = 1
+		}
+		if first[rank] == nil {
+			first[rank] = c
+		}
+	}
+	for _, c := range first {
+		if c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
 // await looks at a held connection's request line, then admits it to the
 // probe slot or an ordinary one as soon as it can, or refuses it at its
 // head deadline.
@@ -47,7 +67,7 @@ func (l *Listener) await(c *conn) {
 	deadline := c.accepted + l.timing.Head
 	isProbe, err := c.peekProbe(l.epoch.Deadline(deadline))
 	l.mu.Lock()
-	c.probe = isProbe
+	c.peeked, c.probe = true, isProbe
 	l.mu.Unlock()
 	for {
 		l.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,6 +79,7 @@ type conn struct {
 	elem    *list.Element // in l.idle, l.fresh or l.held
 	in      *list.List
 	dropped bool // refused while held
+	peeked  bool // held, and its request line looked at
 	probe   bool // held, and its request line is a health probe's
 	prefix  []byte
 }
@@ -154,6 +156,9 @@ func (l *Listener) acceptLoop() {
 		l.holdLocked(c)
 		l.mu.Unlock()
 		go l.await(c)
+		// Let it look at the request line now, while the flood that held
+		// it may still be arriving: one not looked at may be refused.
+		runtime.Gosched()
 	}
 }
 
