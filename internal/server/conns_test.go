@@ -103,6 +103,32 @@ func serveWith(t *testing.T, tune func(*config.Timing), args ...string) (*Server
 	return s, strings.TrimPrefix(base, "http://")
 }
 
+// limitWith is serveWith on an http.Server and Listener of the test's own
+// (as Serve builds them), so the test can see the listener's state.
+func limitWith(t *testing.T, tune func(*config.Timing), args ...string) (*Server, *Listener, string) {
+	t.Helper()
+	s, err := New(cfgWith(t, args...), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.Config()
+	tune(&cfg.Timing)
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := HTTPServer(s.Handler(), cfg, nil)
+	l := Limit(hs, inner, cfg, s.Handler().OverloadedResponse)
+	go hs.Serve(l)
+	t.Cleanup(func() { s.Handler().Stop(); hs.Close() })
+	return s, l, inner.Addr().String()
+}
+
+// locked makes a condition on l's state for waitFor.
+func locked(l *Listener, cond func() bool) func() bool {
+	return func() bool { l.mu.Lock(); defer l.mu.Unlock(); return cond() }
+}
+
 const jobsPath = "/api/catalog-item-bulk-update-jobs"
 
 // Eight keep-alive connections that each made one request and went idle
@@ -110,21 +136,28 @@ const jobsPath = "/api/catalog-item-bulk-update-jobs"
 // soon as they have been idle for the grace, by closing the connection
 // idle longest.
 func TestConns_IdleKeepAliveConnectionsMakeWayForANewClient(t *testing.T) {
-	_, addr := serveWith(t, func(tm *config.Timing) { tm.IdleGrace = 20 * time.Millisecond }, "--max-connections=8")
+	_, l, addr := limitWith(t, func(tm *config.Timing) { tm.IdleGrace = 20 * time.Millisecond }, "--max-connections=8")
 	idle := make([]*rawConn, 8)
 	for i := range idle {
 		idle[i] = dialRaw(t, addr)
 		if got := idle[i].get(jobsPath); got != 200 {
 			t.Fatalf("idle connection %d: %d", i, got)
 		}
+		// The server marks it idle after sending the answer: wait, so
+		// they went idle in order.
+		waitFor(t, "the connection to go idle", locked(l, func() bool { return l.idle.Len() == min(i+1, l.slots) }))
 	}
 	late := dialRaw(t, addr)
 	late.send(jobsPath)
 	if got, err := late.answer(); err != nil || got != 200 {
 		t.Fatalf("with eight idle connections open, a ninth client got %d, %v", got, err)
 	}
-	if !idle[0].closedByServer() {
-		t.Fatal("the connection idle longest is still open")
+	// Seven ordinary slots (one is kept for probes): the eighth connection
+	// closed the first, the ninth client the second.
+	for i, c := range idle[:2] {
+		if !c.closedByServer() {
+			t.Fatalf("idle connection %d, idle longest, is still open", i)
+		}
 	}
 	if got := idle[7].get(jobsPath); got != 200 {
 		t.Fatalf("the connection idle shortest: %d", got)
@@ -288,24 +321,7 @@ func TestConns_AConnectionReceivingItsHeadIsNotTheOneClosed(t *testing.T) {
 // (taken by a probe still sending its head) survives a flood of ordinary
 // connections and is answered once the slot frees.
 func TestConns_AHeldProbeOutlastsAFloodOfHeldConnections(t *testing.T) {
-	s, err := New(cfgWith(t, "--max-connections=2"), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := s.Config()
-	cfg.Timing.Head = time.Minute
-	inner, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := HTTPServer(s.Handler(), cfg, nil)
-	l := Limit(hs, inner, cfg, s.Handler().OverloadedResponse)
-	go hs.Serve(l)
-	t.Cleanup(func() { s.Handler().Stop(); hs.Close() })
-	addr := inner.Addr().String()
-	locked := func(fn func() bool) func() bool {
-		return func() bool { l.mu.Lock(); defer l.mu.Unlock(); return fn() }
-	}
+	s, l, addr := limitWith(t, func(tm *config.Timing) { tm.Head = time.Minute }, "--max-connections=2")
 	if _, err := s.Faults().Add(faults.Rule{Match: faults.Match{Path: "/api/"},
 		Effect: faults.Effect{Latency: faults.Duration(5 * time.Minute)}}); err != nil {
 		t.Fatal(err)
@@ -314,16 +330,16 @@ func TestConns_AHeldProbeOutlastsAFloodOfHeldConnections(t *testing.T) {
 	waitFor(t, "the ordinary slot to fill", func() bool { return s.Faults().List()[0].Matched == 1 })
 	sending := dialRaw(t, addr) // the probe slot, its head unfinished
 	io.WriteString(sending, "GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-	waitFor(t, "the probe slot to fill", locked(func() bool { return l.probing }))
+	waitFor(t, "the probe slot to fill", locked(l, func() bool { return l.probing }))
 	waiting := dialRaw(t, addr)
 	waiting.send("/__admin/health")
-	waitFor(t, "the second probe to be held", locked(func() bool {
+	waitFor(t, "the second probe to be held", locked(l, func() bool {
 		return l.held.Len() == 1 && l.held.Front().Value.(*conn).probe
 	}))
 	for range maxHeld + 6 {
 		dialRaw(t, addr).send(jobsPath)
 	}
-	waitFor(t, "the held connections to overflow", locked(func() bool { return l.crowded >= 6 }))
+	waitFor(t, "the held connections to overflow", locked(l, func() bool { return l.crowded >= 6 }))
 	io.WriteString(sending, "\r\n")
 	if got, err := sending.answer(); err != nil || got != 200 {
 		t.Fatalf("the first probe: %d %v", got, err)
@@ -334,21 +350,33 @@ func TestConns_AHeldProbeOutlastsAFloodOfHeldConnections(t *testing.T) {
 }
 
 // Of the held connections, the one refused when too many are is the one
-// held longest that is known not to be a probe, else one not yet looked at
-// (it may be a probe whose request line has not been read), else a probe.
+// held longest that sent no request line within the idle grace, else one
+// known not to be a probe; none while one may yet be a probe whose request
+// line has not arrived; a probe only when all are probes.
 func TestConns_TheHeldConnectionRefusedIsTheLeastLikelyProbe(t *testing.T) {
-	l := &Listener{}
+	l := &Listener{timing: config.Timing{IdleGrace: time.Hour}, epoch: clock.StartStopwatch()}
 	probe := &conn{l: l, peeked: true, probe: true}
-	unread := &conn{l: l}
 	ordinary := &conn{l: l, peeked: true}
-	for _, c := range []*conn{probe, unread, ordinary} {
+	young := &conn{l: l}
+	silent := &conn{l: l, accepted: -2 * time.Hour}
+	for _, c := range []*conn{probe, ordinary, young, silent} {
 		l.listLocked(c, &l.held)
 	}
-	for _, want := range []*conn{ordinary, unread, probe} {
-		got := l.crowdedOutLocked()
+	for _, want := range []*conn{silent, ordinary, nil} {
+		got, wait := l.crowdedOutLocked()
 		if got != want {
-			t.Fatalf("refusing %+v, want %+v", got, want)
+			t.Fatalf("refusing %p, want %p (probe %p, ordinary %p, young %p, silent %p)", got, want, probe, ordinary, young, silent)
 		}
-		l.unlistLocked(got)
+		if want == nil {
+			if wait <= 0 || wait > time.Hour {
+				t.Fatalf("waiting %v for the young connection to be refusable", wait)
+			}
+			break
+		}
+		l.unlistLocked(want)
+	}
+	l.unlistLocked(young)
+	if got, _ := l.crowdedOutLocked(); got != probe {
+		t.Fatalf("with only a probe held, refusing %p", got)
 	}
 }

@@ -2,8 +2,10 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"net"
+	"runtime"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
@@ -14,50 +16,95 @@ import (
 // waits for a slot.
 
 // maxHeld bounds the connections accepted at the limit and not yet served:
-// each costs a goroutine and a few bytes while the listener reads enough of
-// its request line to tell a health probe, then waits for a slot. Past it,
-// the one held longest that is not a probe is refused, so a probe arriving
-// in a flood is still looked at, and kept.
-const maxHeld = 64
+// each costs a goroutine (a few KiB) while the listener reads enough of its
+// request line to tell a health probe, then waits for a slot. Past it, one
+// is refused (crowdedOutLocked) to hold a new one, so a probe arriving in a
+// flood is still looked at, and kept.
+const maxHeld = 256
 
-// holdLocked keeps c until a slot frees, refusing one (crowdedOutLocked)
-// when too many are held.
-func (l *Listener) holdLocked(c *conn) {
-	if l.held.Len() >= maxHeld {
-		old := l.crowdedOutLocked()
-		l.unlistLocked(old)
-		l.crowded++
-		old.dropped = true
-		old.Conn.SetReadDeadline(time.Unix(1, 0)) // ends its look at the request line
-		l.signalLocked()
+// place admits c, or holds it (go l.await). With too many held it refuses
+// one, or waits while every one it could refuse may be a probe whose request
+// line has not arrived yet (new connections wait in the kernel's backlog
+// meanwhile). It reports false when the listener closed.
+func (l *Listener) place(c *conn) bool {
+	l.mu.Lock()
+	for {
+		if l.admitLocked(c) {
+			l.mu.Unlock()
+			l.deliver(c)
+			return true
+		}
+		if l.held.Len() < maxHeld {
+			l.listLocked(c, &l.held)
+			l.mu.Unlock()
+			go l.await(c)
+			runtime.Gosched() // let it read its request line before more arrive
+			return true
+		}
+		old, wait := l.crowdedOutLocked()
+		if old != nil {
+			l.unlistLocked(old)
+			l.crowded++
+			old.dropped = true
+			old.Conn.SetReadDeadline(time.Unix(1, 0)) // ends its look at the request line
+			l.signalLocked()
+		} else if !l.waitLocked(wait) {
+			l.mu.Unlock()
+			c.Conn.Close()
+			return false
+		}
 	}
-	l.listLocked(c, &l.held)
+}
+
+// waitLocked waits, with l.mu released, until room may have appeared or d
+// has passed; it reports false when the listener closed.
+func (l *Listener) waitLocked(d time.Duration) bool {
+	changed := l.changed
+	l.mu.Unlock()
+	defer l.mu.Lock()
+	t := time.NewTimer(max(d, time.Millisecond))
+	defer t.Stop()
+	select {
+	case <-changed:
+	case <-t.C:
+	case <-l.done:
+		return false
+	}
+	return true
 }
 
 // crowdedOutLocked is the held connection to refuse when too many are: the
-// one held longest of those known not to be probes, else of those not yet
-// looked at, else of the probes.
-func (l *Listener) crowdedOutLocked() *conn {
-	var first [3]*conn // by rank
-	for e := l.held.Front(); e != nil && first[0] == nil; e = e.Next() {
-		c := e.Value.(*conn)
-		rank := 0
-		switch {
-		case c.probe:
-			rank = 2
-		case !c.peeked:
-			rank = 1
-		}
-		if first[rank] == nil {
-			first[rank] = c
+// one held longest of those that sent no request line within the idle
+// grace of their accept, else of those known not to be probes, else, when
+// all are, of the probes. It is nil while another may yet be a probe (its
+// request line not read yet); wait says how long until one may be refused.
+func (l *Listener) crowdedOutLocked() (c *conn, wait time.Duration) {
+	var silent, ordinary, probe *conn
+	young := false
+	wait = l.timing.IdleGrace
+	now := l.epoch.Elapsed()
+	for e := l.held.Front(); e != nil && silent == nil; e = e.Next() {
+		h := e.Value.(*conn)
+		switch age := now - h.accepted; {
+		case h.probe:
+			probe = cmp.Or(probe, h)
+		case h.peeked:
+			ordinary = cmp.Or(ordinary, h)
+		case age >= l.timing.IdleGrace:
+			silent = h
+		default:
+			young, wait = true, min(wait, l.timing.IdleGrace-age)
 		}
 	}
-	for _, c := range first {
-		if c != nil {
-			return c
-		}
+	switch {
+	case silent != nil:
+		return silent, 0
+	case ordinary != nil:
+		return ordinary, 0
+	case probe != nil && !young:
+		return probe, 0
 	}
-	return nil
+	return nil, wait
 }
 
 // await looks at a held connection's request line, then admits it to the
@@ -68,6 +115,7 @@ func (l *Listener) await(c *conn) {
 	isProbe, err := c.peekProbe(l.epoch.Deadline(deadline))
 	l.mu.Lock()
 	c.peeked, c.probe = true, isProbe
+	l.signalLocked() // one more that place may refuse
 	l.mu.Unlock()
 	for {
 		l.mu.Lock()

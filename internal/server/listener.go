@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"net"
 	"net/http"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -146,19 +145,9 @@ func (l *Listener) acceptLoop() {
 			continue
 		}
 		now := l.epoch.Elapsed()
-		c := &conn{Conn: nc, l: l, accepted: now, quiet: now}
-		l.mu.Lock()
-		if l.admitLocked(c) {
-			l.mu.Unlock()
-			l.deliver(c)
-			continue
+		if !l.place(&conn{Conn: nc, l: l, accepted: now, quiet: now}) {
+			return
 		}
-		l.holdLocked(c)
-		l.mu.Unlock()
-		go l.await(c)
-		// Let it look at the request line now, while the flood that held
-		// it may still be arriving: one not looked at may be refused.
-		runtime.Gosched()
 	}
 }
 
