@@ -22,7 +22,8 @@ import (
 //     Timing.Grace (bytes arriving count as neither);
 //   - with neither, it is held (accepted, not served) until a slot frees or
 //     one of those appears, for at most Timing.Head from its accept, then
-//     answered with a 503 and closed;
+//     answered with Klaviyo's 503 (Retry-After: 1) and closed; of more than
+//     maxHeld held, one is refused the same way (see crowdedOutLocked);
 //   - one of the slots is kept for a connection whose request line is
 //     GET or HEAD /__admin/health, closed after its answer, so probes over
 //     TCP are answered while every other slot is busy.
