@@ -1,10 +1,17 @@
 package handlers
 
 import (
+	"bytes"
+	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // takeNow takes between lo and hi of c's room, failing unless it is
@@ -141,5 +148,22 @@ func TestAllowance_NeverGivesMoreThanItHas(t *testing.T) {
 	wg.Wait()
 	if a.used != 0 || a.busy != 0 || a.waiters.Len() != 0 {
 		t.Fatalf("after every account closed: used %d, busy %d, %d waiting", a.used, a.busy, a.waiters.Len())
+	}
+}
+
+// BenchmarkBodyMeter reads a 5 MB body through the meter (room taken and
+// given back per read) as readBody does.
+func BenchmarkBodyMeter(b *testing.B) {
+	clk := clock.NewFrozen(testNow)
+	h := New(Options{Clock: clk, Store: store.New(store.Options{Seed: 1, Now: clk.Now})})
+	body := bytes.Repeat([]byte("x"), 5<<20)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		r := httptest.NewRequest(http.MethodPost, "/api/catalog-items", bytes.NewReader(body))
+		m := h.meterBody(httptest.NewRecorder(), r)
+		if _, err := io.ReadAll(r.Body); err != nil {
+			b.Fatal(err)
+		}
+		m.close()
 	}
 }
