@@ -56,7 +56,7 @@ type loads struct {
 
 type stats struct {
 	mu        sync.Mutex
-	latencies map[string][]time.Duration // of the timed kinds: API reads (walk), small requests
+	latencies map[string][]time.Duration // of the timed kinds: API reads (walk), small requests, health probes
 	statuses  map[string]map[int]int     // status 0: no answer
 	unasked5x atomic.Int64               // 5xx other than a 503 with Retry-After
 	requests  atomic.Int64
@@ -172,7 +172,7 @@ loop:
 
 	st.print(w.keys.Load())
 	fmt.Printf("max RSS %d MiB of a %d MiB budget (%.0f%%)\n", maxRSS>>20, budgetBytes>>20, 100*float64(maxRSS)/float64(budgetBytes))
-	attacksErr := atk.report(st.latencies["small"]) // the workers are done
+	attacksErr := atk.report(st.latencies["small"], st.latencies["health"]) // the workers are done
 	switch {
 	case st.unasked5x.Load() > 0:
 		return fmt.Errorf("%d answers were 5xx", st.unasked5x.Load())
