@@ -192,7 +192,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p)
+	body, aerr := readBody(c.r, c.p, c.rec.body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
@@ -255,7 +255,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	if _, errs := parseQuery(c); len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p)
+	body, aerr := readBody(c.r, c.p, c.rec.body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
