@@ -11,7 +11,6 @@ require (
 	github.com/google/jsonapi v1.0.0
 	github.com/google/uuid v1.6.0
 	github.com/oklog/ulid/v2 v2.1.1
-	golang.org/x/sync v0.25.0
 )
 
 require (

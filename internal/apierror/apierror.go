@@ -25,6 +25,7 @@ const (
 	CodeUnsupportedMedia     = "unsupported_media_type"
 	CodeTooLarge             = "request_too_large"
 	CodeHeaderTooLarge       = "request_header_too_large"
+	CodeRequestTimeout       = "request_timeout"
 	CodeThrottled            = "throttled"
 	CodeParseError           = "parse_error"
 	CodeServerError          = "error"
@@ -43,6 +44,7 @@ const (
 	TitleGone                 = "Gone."
 	TitleTooLarge             = "Request entity too large."
 	TitleHeaderTooLarge       = "Request header fields too large."
+	TitleRequestTimeout       = "Request timeout."
 	TitleThrottled            = "Request was throttled."
 	TitleParseError           = "Malformed request."
 	TitleServerError          = "A server error occurred."
@@ -246,6 +248,12 @@ func Gone(detail string) *Error {
 // TooLarge is a 413.
 func TooLarge(detail string) *Error {
 	return newErr(413, CodeTooLarge, TitleTooLarge, detail, &Source{Pointer: PointerData})
+}
+
+// RequestTimeout is a 408, for a request body that stopped arriving. No
+// Klaviyo 408 has been observed; it takes the shape of its 413.
+func RequestTimeout(detail string) *Error {
+	return newErr(408, CodeRequestTimeout, TitleRequestTimeout, detail, &Source{Pointer: PointerData})
 }
 
 // HeaderTooLarge is a 431.

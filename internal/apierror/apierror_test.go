@@ -238,6 +238,7 @@ func TestConstructors(t *testing.T) {
 			`Method "PATCH" not allowed. Allowed methods: GET, POST, HEAD, OPTIONS.`, "", "", "", true},
 		{"Gone", apierror.Gone("d"), 410, "gone", "Gone.", "d", "", "revision", "", false},
 		{"TooLarge", apierror.TooLarge("d"), 413, "request_too_large", "Request entity too large.", "d", "/data", "", "", false},
+		{"RequestTimeout", apierror.RequestTimeout("d"), 408, "request_timeout", "Request timeout.", "d", "/data", "", "", false},
 		{"HeaderTooLarge", apierror.HeaderTooLarge("d"), 431, "request_header_too_large", "Request header fields too large.", "d", "", "", "", true},
 		{"UnsupportedMediaType", apierror.UnsupportedMediaType("text/plain"), 415, "unsupported_media_type",
 			`Unsupported media type "text/plain" in request.`,

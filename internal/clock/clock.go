@@ -238,8 +238,9 @@ func (c *Clock) Restore(s State) error {
 	return nil
 }
 
-// Stopwatch measures elapsed real (monotonic) time, for access-log latency.
-// It is the only other place that reads the machine's time.
+// Stopwatch measures elapsed real (monotonic) time, for access-log latency
+// and the network timeouts of connections and request bodies. It is the
+// only other place that reads the machine's time.
 type Stopwatch struct{ start time.Time }
 
 // StartStopwatch starts a stopwatch.
@@ -247,3 +248,7 @@ func StartStopwatch() Stopwatch { return Stopwatch{start: time.Now()} }
 
 // Elapsed returns the real time since the stopwatch started.
 func (s Stopwatch) Elapsed() time.Duration { return time.Since(s.start) }
+
+// Deadline returns the instant d after the stopwatch started, for a
+// network deadline (which net.Conn takes as an instant).
+func (s Stopwatch) Deadline(d time.Duration) time.Time { return s.start.Add(d) }

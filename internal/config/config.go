@@ -75,6 +75,40 @@ type Config struct {
 	// starts it frozen.
 	ClockStart  time.Time
 	FreezeClock bool
+	// Timing is how long a client may take over each part of a request.
+	Timing Timing
+}
+
+// Timing is how long a client may take over each part of a request, so that
+// a slow or silent client cannot hold a connection or body memory others
+// need. It has no flags; tests shorten it.
+type Timing struct {
+	// Head is the time a connection has to send a complete request line
+	// and headers: from its accept, or on a kept-alive connection from the
+	// first byte of its next request.
+	Head time.Duration
+	// Idle is how long a kept-alive connection may wait for its next
+	// request while the server has room.
+	Idle time.Duration
+	// Grace is how long a connection may go without a complete request
+	// head after its accept before, at the connection limit with no idle
+	// connection to close, it may be closed to admit a new one.
+	Grace time.Duration
+	// IdleGrace is how long a connection must have been idle before, at
+	// the connection limit, it may be closed to admit a new one: so a
+	// client sending its next request at once is not cut off as it sends.
+	IdleGrace time.Duration
+	// BodyGrace is how long a request body may arrive at any pace; after
+	// it the body must have arrived at BodyRate bytes a second on average
+	// (time spent waiting for the body allowance does not count).
+	BodyGrace time.Duration
+	BodyRate  int64
+}
+
+// DefaultTiming is the Timing of Default.
+func DefaultTiming() Timing {
+	return Timing{Head: 5 * time.Second, Idle: 120 * time.Second, Grace: time.Second, IdleGrace: 100 * time.Millisecond,
+		BodyGrace: 2 * time.Second, BodyRate: 64 << 10}
 }
 
 // Default returns the configuration used when nothing is set.
@@ -99,6 +133,7 @@ func Default() Config {
 		CORSOrigins:    []string{"*"},
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
+		Timing:         DefaultTiming(),
 	}
 }
 
@@ -160,11 +195,11 @@ func Parse(args []string, getenv func(string) string, out io.Writer) (Config, er
 	fs.IntVar(&c.JournalSize, "journal-size", c.JournalSize, "API requests kept in the request journal (0: off)")
 	fs.BoolVar(&c.JournalCredentials, "journal-credentials", false, "keep headers whose names suggest a secret (Authorization, Cookie, X-Api-Key, …) and whole account keys in the journal as sent (by default headers are redacted and keys shown as pk_…ef01)")
 	fs.StringVar(&budget, "memory-budget", "512MiB", "memory the process stays within, whatever clients send: accounts, journal, bodies and connections each get a documented share (e.g. 1GiB)")
-	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open client connections; more wait to be accepted (default: 1024, or fewer when a quarter of --memory-budget cannot hold them)")
+	fs.IntVar(&c.MaxConnections, "max-connections", c.MaxConnections, "open client connections, one kept for health probes; at the limit an idle one (100 ms or more) or one without a request head for 1 s is closed to admit a new one (default: 1024, or fewer when a quarter of --memory-budget cannot hold them)")
 	fs.StringVar(&corsOrigins, "cors-origins", corsOrigins, "comma-separated browser origins allowed to call /api (* for any)")
 	fs.StringVar(&adminOrigins, "admin-origins", "", "comma-separated browser origins allowed to call /__admin (none by default)")
 	fs.StringVar(&adminHosts, "admin-hosts", "", "comma-separated Host names /__admin answers besides loopback, e.g. the compose service name (* for any; default: loopback and the --public-url host)")
-	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted (413 above it)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted (413 above it, before the body is read when Content-Length says so)")
 	fs.IntVar(&c.MaxHeaderBytes, "max-header-bytes", c.MaxHeaderBytes, "largest request line and headers accepted (431 above it)")
 	fs.StringVar(&clockStart, "clock", "", "start the server clock at this RFC 3339 time instead of now")
 	fs.BoolVar(&c.FreezeClock, "freeze-clock", false, "start the server clock frozen (it then moves only through /__admin/clock)")

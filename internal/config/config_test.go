@@ -414,6 +414,8 @@ func TestDefault_PinsEveryField(t *testing.T) {
 		AdminHosts:     []string{},
 		MaxBodyBytes:   16 << 20,
 		MaxHeaderBytes: 64 << 10,
+		Timing: config.Timing{Head: 5 * time.Second, Idle: 120 * time.Second, Grace: time.Second, IdleGrace: 100 * time.Millisecond,
+			BodyGrace: 2 * time.Second, BodyRate: 64 << 10},
 	}
 	c, err, _ := parse(t, nil, nil)
 	if err != nil {

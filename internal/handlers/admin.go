@@ -225,6 +225,8 @@ func (h *Handler) decodeAdmin(w http.ResponseWriter, r *http.Request, v any, opt
 	var maxErr *http.MaxBytesError
 	var syntaxErr *json.SyntaxError
 	switch {
+	case err != nil && bodyReadError(err) != nil:
+		h.adminError(w, r, bodyReadError(err))
 	case errors.As(err, &maxErr):
 		h.adminError(w, r, h.adminBodyTooLarge())
 	case errors.Is(err, errTrailingData):

@@ -207,7 +207,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p)
+	body, aerr := readBody(c.r, c.p, c.rec.body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
@@ -272,7 +272,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	if _, errs := parseQuery(c); len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p)
+	body, aerr := readBody(c.r, c.p, c.rec.body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -68,6 +69,12 @@ type Options struct {
 	// BodyBytes is the memory request bodies being read may take at once
 	// (see admission.go); DefaultBodyBytes when zero.
 	BodyBytes int64
+	// BodyGrace is how long a request body may arrive at any pace; after
+	// it, it must have arrived at BodyRate bytes a second on average, or
+	// it is answered with a 408 (DefaultBodyGrace and DefaultBodyRate when
+	// zero).
+	BodyGrace time.Duration
+	BodyRate  int64
 	// CacheBytes bounds the rendered documents and objects kept for reuse
 	// (half each of what it is given, see cache.go); DefaultCacheBytes when zero, no caching
 	// when negative.
@@ -91,6 +98,8 @@ const (
 	DefaultMaxHeaderBytes = 64 << 10
 	DefaultBodyBytes      = 64 << 20
 	DefaultCacheBytes     = 16 << 20
+	DefaultBodyGrace      = 2 * time.Second
+	DefaultBodyRate       = 64 << 10
 )
 
 // Handler serves the emulated API.
@@ -104,7 +113,7 @@ type Handler struct {
 	errorIDs, reqIDs uuidSource
 
 	bufs sync.Pool
-	body *bodyAllowance
+	body *allowance
 
 	// revisionValues are the x-klaviyo-api-revision values, by revision.
 	revisionValues [][]string
@@ -145,6 +154,12 @@ func New(o Options) *Handler {
 	if o.BodyBytes <= 0 {
 		o.BodyBytes = DefaultBodyBytes
 	}
+	if o.BodyGrace <= 0 {
+		o.BodyGrace = DefaultBodyGrace
+	}
+	if o.BodyRate <= 0 {
+		o.BodyRate = DefaultBodyRate
+	}
 	if o.CORSOrigins == nil {
 		o.CORSOrigins = []string{"*"}
 	}
@@ -157,7 +172,7 @@ func New(o Options) *Handler {
 		h.frags = render.NewFragments(o.CacheBytes / 2)
 	}
 	h.Reseed(o.Seed)
-	h.body = newBodyAllowance(o.BodyBytes)
+	h.body = newAllowance(o.BodyBytes)
 	for _, p := range o.Resources.Revisions().All() {
 		h.revisionValues = append(h.revisionValues, []string{p.Date})
 	}

@@ -127,7 +127,7 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p)
+	body, aerr := readBody(c.r, c.p, c.rec.body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
@@ -160,8 +160,9 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 }
 
 // readBody checks the request's media type and encoding and reads at most
-// the revision's payload cap of (decompressed) body.
-func readBody(r *http.Request, p *revision.Profile) ([]byte, *apierror.Error) {
+// the revision's payload cap of (decompressed) body; m meters a compressed
+// body once decompressed.
+func readBody(r *http.Request, p *revision.Profile, m *bodyMeter) ([]byte, *apierror.Error) {
 	limit := p.MaxPayload
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
@@ -177,12 +178,15 @@ func readBody(r *http.Request, p *revision.Profile) ([]byte, *apierror.Error) {
 			return nil, apierror.InvalidHeader("Content-Encoding", "The request body is not valid gzip: "+err.Error())
 		}
 		defer zr.Close()
-		src = zr
+		src = m.decoded(zr)
 	default:
 		return nil, apierror.UnsupportedEncoding(enc)
 	}
 	body, err := io.ReadAll(io.LimitReader(src, limit+1))
 	var maxErr *http.MaxBytesError
+	if aerr := bodyReadError(err); aerr != nil {
+		return nil, aerr
+	}
 	switch {
 	case errors.As(err, &maxErr), err == nil && int64(len(body)) > limit:
 		return nil, apierror.TooLarge(fmt.Sprintf("The maximum allowed payload size is %dMB.", limit>>20))

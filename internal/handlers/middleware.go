@@ -33,6 +33,9 @@ type recorder struct {
 	op       string
 	fault    string
 	dropped  bool
+	// body is the request's body as metered against the body allowance
+	// (nil without a body).
+	body *bodyMeter
 	// onStatus runs once, when the status is known and before any byte of
 	// the response is sent (so a client never sees a response whose journal
 	// entry is missing).
@@ -71,6 +74,16 @@ func recorderOf(w http.ResponseWriter) *recorder {
 	return &recorder{ResponseWriter: w}
 }
 
+// tapBody puts a bodyTap on r's body when the journal keeps bodies.
+func (h *Handler) tapBody(r *http.Request) *bodyTap {
+	if h.opts.Journal.Cap() == 0 {
+		return nil
+	}
+	tap := &bodyTap{ReadCloser: r.Body}
+	r.Body = tap
+	return tap
+}
+
 // bodyTap keeps the first journal.MaxBody bytes a handler reads.
 type bodyTap struct {
 	io.ReadCloser
@@ -99,10 +112,6 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		rec := &recorder{ResponseWriter: w, id: requestID(h.reqSeq.Add(1))}
 		api := !strings.HasPrefix(r.URL.Path, adminPrefix)
 		var tap *bodyTap
-		if api && r.Body != nil && r.Body != http.NoBody && h.opts.Journal.Cap() > 0 {
-			tap = &bodyTap{ReadCloser: r.Body}
-			r.Body = tap
-		}
 		journaled := false
 		record := func() {
 			if api && !journaled {
@@ -130,21 +139,22 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
 			return
 		}
-		release, aerr := h.admitBody(r)
-		if aerr != nil {
-			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
-			return
-		}
-		defer release()
-		if api && r.Body != nil && r.Body != http.NoBody { // the control API has its own, larger cap
-			r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+		if hasBody(r) {
+			rec.body = h.meterBody(w, r)
+			defer rec.body.close()
+			if api {
+				tap = h.tapBody(r)
+				// The control API has its own, larger cap.
+				r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+			}
 		}
 		next.ServeHTTP(rec, r)
 	})
 }
 
 // checkLimits refuses requests whose headers are larger than allowed, as a
-// Klaviyo-shaped 431 (the server's own hard cap is above this one).
+// Klaviyo-shaped 431 (the server's own hard cap is above this one), and
+// those whose declared body is over its route's cap (a 413).
 func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 	size := len(r.Method) + len(r.URL.RequestURI()) + len(r.Host)
 	for k, vs := range r.Header {
@@ -156,7 +166,7 @@ func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 		return apierror.HeaderTooLarge(fmt.Sprintf(
 			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
 	}
-	return nil
+	return h.declaredTooLarge(r)
 }
 
 // requestID is "req-" and n in at least eight digits.

@@ -47,6 +47,16 @@ func write(w http.ResponseWriter, status int, ct string, body []byte) {
 	_, _ = w.Write(body)
 }
 
+// OverloadedResponse returns a whole HTTP/1.1 response, Klaviyo's 503 with
+// Retry-After: 1 that closes the connection, for a connection the server
+// accepted but has no room to serve.
+func (h *Handler) OverloadedResponse() []byte {
+	body := apierror.Append(nil, h.errorID(), apierror.Style{Modern: true}, apierror.Server(http.StatusServiceUnavailable))
+	head := "HTTP/1.1 503 Service Unavailable\r\nContent-Type: " + revision.JSONAPI +
+		"\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+	return append([]byte(head), body...)
+}
+
 // writeErrors sends errs as one Klaviyo error document: the status of the
 // first error, all errors sharing one id, always application/vnd.api+json.
 func (h *Handler) writeErrors(w http.ResponseWriter, r *http.Request, style apierror.Style, errs ...*apierror.Error) {

@@ -108,6 +108,8 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		AdminHosts:     cfg.AdminHosts,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		BodyBytes:      shares.Bodies,
+		BodyGrace:      cfg.Timing.BodyGrace,
+		BodyRate:       cfg.Timing.BodyRate,
 		CacheBytes:     shares.Caches - shares.Caches/4,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
@@ -197,15 +199,17 @@ func (s *Server) Journal() *journal.Journal { return s.journal }
 func (s *Server) Config() config.Config { return s.cfg }
 
 // HTTPServer returns the net/http server the emulator runs h on, with
-// cfg's limits: timeouts against slow clients and the header cap.
+// cfg's limits: timeouts against slow clients (cfg.Timing.Head for a
+// request head, cfg.Timing.Idle for a kept-alive connection between
+// requests) and the header cap. Serve it on Limit's listener.
 // scripts/bench runs its static-bytes server on the same settings.
 func HTTPServer(h http.Handler, cfg config.Config, errorLog *log.Logger) *http.Server {
 	return &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.Timing.Head,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		IdleTimeout:       cfg.Timing.Idle,
 		// net/http reads up to this plus 4 KiB: between the two the
 		// handlers answer Klaviyo's 431; above, net/http's own. Keeping it
 		// at --max-header-bytes bounds what each connection can hold.
@@ -214,19 +218,19 @@ func HTTPServer(h http.Handler, cfg config.Config, errorLog *log.Logger) *http.S
 	}
 }
 
-// Serve serves on ln (and on the health socket Listen opened, if any)
-// until ctx is done, then shuts down gracefully (waiting up to ten seconds
-// for requests in flight), saves the state file, if any, and gives it up
-// (Close).
+// Serve serves on ln, admitting connections as Limit describes (and on the
+// health socket Listen opened, if any) until ctx is done, then shuts down
+// gracefully (waiting up to ten seconds for requests in flight), saves the
+// state file, if any, and gives it up (Close).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.Close()
 	hs := HTTPServer(s.handler, s.cfg, slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn))
 	errc := make(chan error, 1)
-	ln = LimitListener(ln, s.cfg.MaxConnections)
+	ln = Limit(hs, ln, s.cfg, s.handler.OverloadedResponse)
 	go func() { errc <- hs.Serve(ln) }()
 	var health *http.Server
 	if s.healthLn != nil {
-		health = &http.Server{Handler: s.handler.Health(), ReadHeaderTimeout: 5 * time.Second}
+		health = &http.Server{Handler: s.handler.Health(), ReadHeaderTimeout: s.cfg.Timing.Head}
 		go func() { _ = health.Serve(s.healthLn) }()
 	}
 	var serveErr error

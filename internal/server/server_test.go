@@ -317,57 +317,6 @@ func TestServe_HeaderCapsPerConnection(t *testing.T) {
 	}
 }
 
-func TestLimitListener_HoldsAtMostNConnections(t *testing.T) {
-	inner, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln := LimitListener(inner, 2).(*limitedListener)
-	defer ln.Close()
-	for i := 0; i < 3; i++ {
-		c, err := net.Dial("tcp", inner.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-	}
-	first, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	second, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Both slots are taken: the next Accept would wait before asking the
-	// kernel for the third connection.
-	select {
-	case ln.slots <- struct{}{}:
-		t.Fatal("a slot is free with two connections open")
-	default:
-	}
-	first.Close()
-	first.Close() // a second Close frees nothing more
-	third, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case ln.slots <- struct{}{}:
-		t.Fatal("a slot is free with two connections open")
-	default:
-	}
-	second.Close()
-	third.Close()
-	if len(ln.slots) != 0 {
-		t.Fatalf("%d slots still held after every connection closed", len(ln.slots))
-	}
-	ln.Close()
-	if _, err := ln.Accept(); err == nil {
-		t.Fatal("Accept after Close succeeded")
-	}
-}
-
 // TestStateFile_KeepsEveryCollectionAJobTouched saves an account whose
 // variant create job is half done and whose categories were replaced, and
 // restarts: the catalog, the jobs and the pending work come back, and

@@ -434,7 +434,7 @@ func serveStatic(file string) error {
 	if err != nil {
 		return err
 	}
-	return server.HTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hs := server.HTTPServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := byKey[r.Header.Get("revision")+" "+r.RequestURI]
 		if a == nil {
 			http.NotFound(w, r)
@@ -446,5 +446,6 @@ func serveStatic(file string) error {
 		}
 		w.WriteHeader(a.Status)
 		w.Write(a.Body)
-	}), cfg, nil).Serve(server.LimitListener(ln, cfg.MaxConnections))
+	}), cfg, nil)
+	return hs.Serve(server.Limit(hs, ln, cfg, nil))
 }

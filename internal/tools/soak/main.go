@@ -2,8 +2,11 @@
 // given time and reports its resident memory at intervals and the latency of
 // API reads: walks following links.next, job creates and polls, a flood of
 // distinct keys, requests with ~1 MB headers, oversized control API bodies
-// and resets, clock moves. It fails (exit 1) when the server's RSS ever
-// exceeds its --memory-budget, or when it answers a 5xx nobody asked for.
+// and resets, clock moves; and the connection attacks of attacks.go (idle
+// keep-alive connections past --max-connections, silent connections, slow
+// bodies) while small requests are timed and health is probed over TCP. It
+// fails (exit 1) when the server's RSS ever exceeds its --memory-budget, when
+// it answers a 5xx nobody asked for, or when a health probe fails.
 //
 //	go run ./internal/tools/soak -duration 2m            (scripts/soak wraps it)
 package main
@@ -33,23 +36,33 @@ func main() {
 	interval := flag.Duration("interval", 5*time.Second, "how often to sample the server's RSS")
 	bin := flag.String("bin", "", "mockserver binary (default: build ./cmd/mockserver)")
 	budget := flag.String("memory-budget", "512MiB", "the server's --memory-budget")
-	keyWorkers := flag.Int("key-workers", 3, "goroutines touching ever new keys")
+	var o loads
+	flag.IntVar(&o.keyWorkers, "key-workers", 3, "goroutines touching ever new keys")
+	flag.IntVar(&o.idleConns, "idle-conns", 1100, "keep-alive connections of the idle flood (more than --max-connections)")
+	flag.BoolVar(&o.mixed, "mixed", true, "run the mixed and hostile load besides the connection attacks (false: time the attacks alone)")
 	flag.Parse()
-	if err := run(*duration, *interval, *bin, *budget, *keyWorkers); err != nil {
+	if err := run(*duration, *interval, *bin, *budget, o); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
+// loads says which loads run.
+type loads struct {
+	keyWorkers int
+	idleConns  int
+	mixed      bool
+}
+
 type stats struct {
 	mu        sync.Mutex
-	latencies []time.Duration // API reads
-	statuses  map[string]map[int]int
-	unasked5x atomic.Int64
+	latencies map[string][]time.Duration // of the timed kinds: API reads (walk), small requests, health probes
+	statuses  map[string]map[int]int     // status 0: no answer
+	unasked5x atomic.Int64               // 5xx other than a 503 with Retry-After
 	requests  atomic.Int64
 }
 
-func (s *stats) record(kind string, status int, d time.Duration, read bool) {
+func (s *stats) record(kind string, status int, d time.Duration, timed bool) {
 	s.requests.Add(1)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -57,12 +70,42 @@ func (s *stats) record(kind string, status int, d time.Duration, read bool) {
 		s.statuses[kind] = map[int]int{}
 	}
 	s.statuses[kind][status]++
-	if read && len(s.latencies) < 2_000_000 {
-		s.latencies = append(s.latencies, d)
+	if timed && len(s.latencies[kind]) < 2_000_000 {
+		s.latencies[kind] = append(s.latencies[kind], d)
 	}
 }
 
-func run(duration, interval time.Duration, bin, budget string, keyWorkers int) error {
+// print writes the request counts, read latencies and statuses, and sorts
+// the latencies.
+func (s *stats) print(keys int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range s.latencies {
+		slices.Sort(l)
+	}
+	reads := s.latencies["walk"]
+	fmt.Printf("distinct keys: %d\n", keys)
+	fmt.Printf("requests: %d; API reads: p50 %v, p99 %v, max %v\n", s.requests.Load(),
+		percentile(reads, 0.5), percentile(reads, 0.99), percentile(reads, 1))
+	kinds := make([]string, 0, len(s.statuses))
+	for k := range s.statuses {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		fmt.Printf("  %-14s %v\n", k, s.statuses[k])
+	}
+}
+
+// percentile is the p-th of sorted durations (0 when there are none).
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(p*float64(len(sorted))))]
+}
+
+func run(duration, interval time.Duration, bin, budget string, o loads) error {
 	bin, cleanup, err := proc.Binary(bin)
 	if err != nil {
 		return err
@@ -72,18 +115,21 @@ func run(duration, interval time.Duration, bin, budget string, keyWorkers int) e
 	if err != nil {
 		return err
 	}
+	// As many connections as a quarter of the budget holds with 1 MiB headers.
+	conns := strconv.FormatInt(min(1024, budgetBytes/4/(1<<20+16<<10)), 10)
 	srv, err := proc.Start(bin, "--memory-budget", budget, "--job-transition", "duration",
-		"--job-duration", "2s", "--max-header-bytes", "1048576", "--rate-limits", "off")
+		"--job-duration", "2s", "--max-header-bytes", "1048576", "--rate-limits", "off", "--max-connections", conns)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
 	base := srv.Base
-	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), pid %d\n", base, duration, budget, budgetBytes>>20, srv.Pid())
+	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), --max-connections %s, pid %d\n",
+		base, duration, budget, budgetBytes>>20, conns, srv.Pid())
 
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
-	st := &stats{statuses: map[string]map[int]int{}}
+	st := &stats{statuses: map[string]map[int]int{}, latencies: map[string][]time.Duration{}}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	w := &worker{base: base, client: client, st: st}
 	var wg sync.WaitGroup
@@ -93,12 +139,15 @@ func run(duration, interval time.Duration, bin, budget string, keyWorkers int) e
 			go func(id int) { defer wg.Done(); fn(ctx, id) }(i)
 		}
 	}
-	spawn(6, w.walk)
-	spawn(2, w.createAndPoll)
-	spawn(2, w.catalogWriter)
-	spawn(keyWorkers, w.distinctKeys)
-	spawn(2, w.hugeHeaders)
-	spawn(1, w.hostileAdmin)
+	if o.mixed {
+		spawn(6, w.walk)
+		spawn(2, w.createAndPoll)
+		spawn(2, w.catalogWriter)
+		spawn(o.keyWorkers, w.distinctKeys)
+		spawn(2, w.hugeHeaders)
+		spawn(1, w.hostileAdmin)
+	}
+	atk := startAttacks(ctx, &wg, w, o.idleConns)
 
 	maxRSS := int64(0)
 	start := time.Now()
@@ -121,33 +170,16 @@ loop:
 	wg.Wait()
 	sample()
 
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	slices.Sort(st.latencies)
-	pct := func(p float64) time.Duration {
-		if len(st.latencies) == 0 {
-			return 0
-		}
-		return st.latencies[min(len(st.latencies)-1, int(p*float64(len(st.latencies))))]
-	}
-	fmt.Printf("distinct keys: %d\n", w.keys.Load())
-	fmt.Printf("requests: %d; API reads: p50 %v, p99 %v, max %v\n", st.requests.Load(), pct(0.5), pct(0.99), pct(1))
-	kinds := make([]string, 0, len(st.statuses))
-	for k := range st.statuses {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	for _, k := range kinds {
-		fmt.Printf("  %-14s %v\n", k, st.statuses[k])
-	}
+	st.print(w.keys.Load())
 	fmt.Printf("max RSS %d MiB of a %d MiB budget (%.0f%%)\n", maxRSS>>20, budgetBytes>>20, 100*float64(maxRSS)/float64(budgetBytes))
+	attacksErr := atk.report(st.latencies["small"], st.latencies["health"]) // the workers are done
 	switch {
 	case st.unasked5x.Load() > 0:
 		return fmt.Errorf("%d answers were 5xx", st.unasked5x.Load())
 	case maxRSS > budgetBytes:
 		return fmt.Errorf("RSS reached %d MiB, over the %d MiB budget", maxRSS>>20, budgetBytes>>20)
 	}
-	return nil
+	return attacksErr
 }
 
 type worker struct {
@@ -174,15 +206,22 @@ func (w *worker) do(ctx context.Context, kind, method, url string, body []byte, 
 	t0 := time.Now()
 	res, err := w.client.Do(req)
 	if err != nil {
+		if ctx.Err() == nil {
+			w.st.record(kind, 0, 0, false)
+		}
 		return 0, nil
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	d := time.Since(t0)
-	if res.StatusCode >= 500 {
+	switch {
+	case res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "":
+		// The server had no slot for the connection (attacks.go): an
+		// answer to overload, counted in the status table.
+	case res.StatusCode >= 500:
 		w.st.unasked5x.Add(1)
 	}
-	w.st.record(kind, res.StatusCode, d, kind == "walk")
+	w.st.record(kind, res.StatusCode, d, kind == "walk" || kind == "small")
 	return res.StatusCode, b
 }
 
