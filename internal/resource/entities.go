@@ -25,7 +25,11 @@ func CatalogEntity(kind store.EntityKind) *Resource {
 	for _, a := range d.Attrs {
 		r.Fields = append(r.Fields, a.Name)
 	}
-	r.rows = append(catalogRows(d), specRows[d.Type]...)
+	rows, ok := specRows[d.Type]
+	if !ok {
+		panic("resource: " + d.Type + " is declared without spec rows (specRows)")
+	}
+	r.rows = append(catalogRows(d), rows...)
 	r.rows = append(r.rows, bodyRows...)
 	return r
 }
@@ -85,6 +89,13 @@ var specRows = map[string][]Row{
 		{"2023-07-15", func(p *Profile) { p.RelKey, p.RelToOne = "item", true }},
 	},
 	"catalog-category": {},
+}
+
+// HasSpecRows reports whether the declared entity type typ has its spec
+// rows.
+func HasSpecRows(typ string) bool {
+	_, ok := specRows[typ]
+	return ok
 }
 
 // relationRows are the per-revision operations of a relation named rel of
