@@ -20,8 +20,8 @@ import (
 // a declared entity's Go form is named (a new declaration without one
 // fails TestSchema_EveryDeclaredEntityHasEveryPart).
 var twins = map[string]any{
-	"catalog-item":     klaviyomock.Item{},
-	"catalog-variant":  klaviyomock.Variant{},
+	"catalog-item":    klaviyomock.Item{},
+	"catalog-variant": klaviyomock.Variant{},
 
 	"catalog-category": klaviyomock.Category{},
 }
