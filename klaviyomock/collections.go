@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -117,7 +118,7 @@ func (s *Server) JobsOf(key string, kind JobKind) []Job {
 		return nil
 	}
 	var doc map[string]json.RawMessage
-	var states []store.JobState
+	var states []accountdoc.JobState
 	if s.export(key, c, &doc) != nil || json.Unmarshal(doc[c.Name()], &states) != nil {
 		return nil
 	}
@@ -148,17 +149,17 @@ func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) erro
 	if !ok || !isJobs {
 		return fmt.Errorf("klaviyomock: %q is not a job kind", kind)
 	}
-	states := make([]store.JobState, 0, len(jobs))
+	states := make([]accountdoc.JobState, 0, len(jobs))
 	for _, j := range jobs {
-		js := store.JobState{ID: j.ID, Status: j.Status, CreatedAt: j.CreatedAt, CompletedAt: j.CompletedAt, ExpiresAt: j.ExpiresAt,
-			TotalCount: j.TotalCount, CompletedCount: j.CompletedCount, FailedCount: j.FailedCount, Errors: []store.JobError{}}
+		js := accountdoc.JobState{ID: j.ID, Status: j.Status, CreatedAt: j.CreatedAt, CompletedAt: j.CompletedAt, ExpiresAt: j.ExpiresAt,
+			TotalCount: j.TotalCount, CompletedCount: j.CompletedCount, FailedCount: j.FailedCount, Errors: []accountdoc.JobError{}}
 		js.SetIDs(k, j.IDs)
 		for _, e := range j.Errors {
-			js.Errors = append(js.Errors, store.JobError(e))
+			js.Errors = append(js.Errors, accountdoc.JobError(e))
 		}
 		states = append(states, js)
 	}
-	st := store.AccountState{Jobs: map[store.JobKind][]store.JobState{k: states}}
+	st := accountdoc.AccountState{Jobs: map[store.JobKind][]accountdoc.JobState{k: states}}
 	st.Name(c, name)
 	return importErr(s.srv.Handler().ImportAccount(key, st, false))
 }
@@ -208,7 +209,7 @@ func (s *Server) export(key string, c store.Collection, doc any) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := ex.WriteJSON(&buf); err != nil {
+	if err := accountdoc.WriteJSON(&buf, ex); err != nil {
 		return err
 	}
 	return json.Unmarshal(buf.Bytes(), doc)
@@ -234,5 +235,5 @@ func setEntities[T any](s *Server, key string, c store.Collection, list []T) err
 		raws = append(raws, b)
 	}
 	k, _ := c.Entity()
-	return importErr(s.srv.Handler().ImportAccount(key, store.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
+	return importErr(s.srv.Handler().ImportAccount(key, accountdoc.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
@@ -100,11 +101,11 @@ func checkCodec(t *testing.T, d *schema.Entity) {
 			t.Fatal(err)
 		}
 		e := store.NewEntity(kind, "")
-		if probs := store.SetAttr(e, i, node); len(probs) > 0 {
+		if probs := codec.SetAttr(e, i, node); len(probs) > 0 {
 			t.Errorf("attribute %s refuses %s: %v", a.Name, sample, probs)
 			continue
 		}
-		if out := string(store.AppendAttr(nil, e, i)); out == "null" {
+		if out := string(codec.AppendAttr(nil, e, i)); out == "null" {
 			t.Errorf("attribute %s read %s and wrote null", a.Name, sample)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -54,12 +55,12 @@ func (h *Handler) ExportAccount(key string, cs ...store.Collection) (store.Expor
 // ImportAccount validates st and, only if all of it is valid, makes its
 // collections the account's content. whole: collections st leaves out
 // become empty (a PUT of the whole account).
-func (h *Handler) ImportAccount(key string, st store.AccountState, whole bool) []*apierror.Error {
+func (h *Handler) ImportAccount(key string, st accountdoc.AccountState, whole bool) []*apierror.Error {
 	a, err := h.opts.Store.Mutable(key)
 	if err != nil {
 		return []*apierror.Error{h.storeError(err)}
 	}
-	probs, err := a.Replace(st, store.ReplaceOptions{Whole: whole, Now: h.opts.Clock.Now().Truncate(time.Microsecond)})
+	probs, err := accountdoc.Replace(a, st, accountdoc.ReplaceOptions{Whole: whole, Now: h.opts.Clock.Now().Truncate(time.Microsecond)})
 	if err != nil {
 		return []*apierror.Error{h.storeError(err)}
 	}
@@ -108,7 +109,7 @@ func (h *Handler) writeExport(w http.ResponseWriter, r *http.Request, name strin
 	if name != "" {
 		rename = func(store.Collection) string { return name }
 	}
-	if err := ex.WriteJSONNamed(bw, rename); err == nil {
+	if err := accountdoc.WriteJSONNamed(bw, ex, rename); err == nil {
 		bw.WriteString("\n")
 		bw.Flush()
 	}
@@ -119,7 +120,7 @@ func (h *Handler) writeExport(w http.ResponseWriter, r *http.Request, name strin
 // document's "account" member (an export's fingerprint) is a label and
 // not read, so an export puts back into its account or copies into another.
 func (h *Handler) adminPutAccount(w http.ResponseWriter, r *http.Request) {
-	var st store.AccountState
+	var st accountdoc.AccountState
 	if !h.decodeAdmin(w, r, &st, false) {
 		return
 	}
@@ -135,7 +136,7 @@ func (h *Handler) adminPutCollection(w http.ResponseWriter, r *http.Request) {
 		h.adminError(w, r, unknownCollection(name))
 		return
 	}
-	var st store.AccountState
+	var st accountdoc.AccountState
 	if !h.decodeAdmin(w, r, &st, false) {
 		return
 	}
@@ -146,7 +147,7 @@ func (h *Handler) adminPutCollection(w http.ResponseWriter, r *http.Request) {
 	h.importState(w, r, st, false)
 }
 
-func (h *Handler) importState(w http.ResponseWriter, r *http.Request, st store.AccountState, whole bool) {
+func (h *Handler) importState(w http.ResponseWriter, r *http.Request, st accountdoc.AccountState, whole bool) {
 	key := pathParam(r, "key")
 	if errs := h.ImportAccount(key, st, whole); errs != nil {
 		h.adminError(w, r, errs...)

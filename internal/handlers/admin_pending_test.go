@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -42,7 +43,7 @@ func TestAdmin_PendingJobStateHoldsItsElementsAsTheirOwnKind(t *testing.T) {
 			t.Fatalf("%s POST: %d %s", c.jobs, posted.status, posted.body)
 		}
 		var doc map[string]json.RawMessage
-		var states []store.JobState
+		var states []accountdoc.JobState
 		exported := e.get("/__admin/accounts/" + testKey + "/" + c.key)
 		if err := json.Unmarshal(exported.body, &doc); err != nil || json.Unmarshal(doc[c.key], &states) != nil || len(states) == 0 {
 			t.Fatalf("%s export: %v\n%.300s", c.key, err, exported.body)
@@ -54,7 +55,7 @@ func TestAdmin_PendingJobStateHoldsItsElementsAsTheirOwnKind(t *testing.T) {
 		if got, _ := json.Marshal(last.Pending.Elements[0]); string(got) != c.want {
 			t.Errorf("%s: pending element\n%s\nwant\n%s", c.key, got, c.want)
 		}
-		if _, probs := store.JobsFromState(res.Job.Kind, states, "/"+c.key, true); len(probs) > 0 {
+		if _, probs := accountdoc.JobsFromState(res.Job.Kind, states, "/"+c.key, true); len(probs) > 0 {
 			t.Errorf("%s: the exported state does not read back: %v", c.key, probs)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -234,7 +235,7 @@ func (e *env) categoryItems(a *store.Account, cat string) []string {
 		e.t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := ex.WriteJSON(&buf); err != nil {
+	if err := accountdoc.WriteJSON(&buf, ex); err != nil {
 		e.t.Fatal(err)
 	}
 	var doc struct {

@@ -3,6 +3,7 @@ package payload
 import (
 	"fmt"
 
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -114,7 +115,7 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 			}
 			continue
 		}
-		if probs := store.SetAttr(&el.Values, i, val); len(probs) > 0 {
+		if probs := codec.SetAttr(&el.Values, i, val); len(probs) > 0 {
 			for _, pr := range probs {
 				v.fail(p+pr.Pointer, "%s", pr.Detail)
 			}
@@ -181,7 +182,7 @@ func (v *validator) relationships(el *store.Element, node any, pointer string) {
 		}
 		list, ok := data.([]any)
 		if !ok {
-			v.fail(p+"/data", "'data' must be an array of %s resource identifiers, got %s.", relType, store.Kind(data))
+			v.fail(p+"/data", "'data' must be an array of %s resource identifiers, got %s.", relType, codec.Kind(data))
 			continue
 		}
 		el.HasRelated, el.Related = true, make([]string, 0, len(list))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -53,7 +54,7 @@ func ParseIdentifiers(p *resource.Profile, typ string, body []byte) ([]string, [
 	}
 	list, ok := data.([]any)
 	if !ok {
-		v.fail("/data", "'data' must be an array of %s resource identifiers, got %s.", typ, store.Kind(data))
+		v.fail("/data", "'data' must be an array of %s resource identifiers, got %s.", typ, codec.Kind(data))
 		return nil, v.errs
 	}
 	out := make([]string, 0, len(list))

@@ -12,15 +12,17 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // Limits of a job request.
 const (
 	MaxElements       = store.MaxJobElements
-	MaxCustomMetadata = store.MaxCustomMetadata
+	MaxCustomMetadata = schema.MaxCustomMetadata
 )
 
 // ParseCreate parses body for the job resource p (at its revision). On
@@ -55,7 +57,7 @@ func (v *validator) fail(pointer, format string, args ...any) {
 func (v *validator) object(node any, pointer, name string) (*jsonw.Object, bool) {
 	m, ok := node.(*jsonw.Object)
 	if !ok {
-		v.fail(pointer, "%s must be an object, got %s.", name, store.Kind(node))
+		v.fail(pointer, "%s must be an object, got %s.", name, codec.Kind(node))
 	}
 	return m, ok
 }
@@ -123,20 +125,20 @@ func (v *validator) elementList(key string, node any) ([]any, string) {
 	if !v.p.BodyWrapped {
 		list, ok := node.([]any)
 		if !ok {
-			v.fail(base, "'%s' must be an array of %s at revision %s, got %s.", key, v.entity.Name, v.p.Date, store.Kind(node))
+			v.fail(base, "'%s' must be an array of %s at revision %s, got %s.", key, v.entity.Name, v.p.Date, codec.Kind(node))
 			return nil, ""
 		}
 		return list, base
 	}
 	wrap, ok := node.(*jsonw.Object)
 	if !ok {
-		v.fail(base, "'%s' must be an object with a 'data' array of %s at revision %s, got %s.", key, v.entity.Name, v.p.Date, store.Kind(node))
+		v.fail(base, "'%s' must be an object with a 'data' array of %s at revision %s, got %s.", key, v.entity.Name, v.p.Date, codec.Kind(node))
 		return nil, ""
 	}
 	dataNode, _ := wrap.Get("data")
 	list, ok := dataNode.([]any)
 	if !ok {
-		v.fail(base+"/data", "'%s.data' must be an array of %s, got %s.", key, v.entity.Name, store.Kind(dataNode))
+		v.fail(base+"/data", "'%s.data' must be an array of %s, got %s.", key, v.entity.Name, codec.Kind(dataNode))
 		return nil, ""
 	}
 	return list, base + "/data"
@@ -149,7 +151,7 @@ func (v *validator) expectType(obj *jsonw.Object, pointer, want string) {
 	case !ok && node == nil:
 		v.fail(pointer+"/type", "'type' is required and must be '%s'.", want)
 	case !ok:
-		v.fail(pointer+"/type", "'type' must be the string '%s', got %s.", want, store.Kind(node))
+		v.fail(pointer+"/type", "'type' must be the string '%s', got %s.", want, codec.Kind(node))
 	case got != want:
 		v.fail(pointer+"/type", "'%s' is not a valid type here; expected '%s'.", got, want)
 	}
@@ -162,7 +164,7 @@ func (v *validator) entityID(node any, pointer, typ string) string {
 	case node == nil:
 		v.fail(pointer, "This field is required.")
 	case !ok:
-		v.fail(pointer, "A %s id must be a string, got %s.", typ, store.Kind(node))
+		v.fail(pointer, "A %s id must be a string, got %s.", typ, codec.Kind(node))
 	case !store.ValidEntityID(id):
 		v.fail(pointer, "'%s' is not a valid %s id: expected '%s<external_id>' (only the $custom integration and the $default catalog are supported).",
 			id, typ, store.IDPrefix)

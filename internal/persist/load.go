@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
-	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // Load reads the header of the state file at path. It reports false when
@@ -33,7 +33,7 @@ func Load(path string) (*Loaded, bool, error) {
 	// A first pass checks the whole document and reads the header,
 	// decoding the accounts one at a time and dropping each.
 	seen := map[string]int{}
-	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(i int, a store.AccountState) error {
+	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(i int, a accountdoc.AccountState) error {
 		if first, dup := seen[a.Account]; dup {
 			return fmt.Errorf("account %d (%s) appears twice: it is also account %d; keep one", i, secret.Fingerprint(a.Account), first)
 		}
@@ -57,20 +57,20 @@ type Loaded struct {
 }
 
 // Accounts reads the file's accounts in order and hands each to restore,
-// stopping at the first error. An error that is a store.Problem (a value
+// stopping at the first error. An error that is a accountdoc.Problem (a value
 // that breaks a rule) is reported as the file's corruption, naming the
 // account by its position and its key's fingerprint; any other error is
 // returned as it is.
-func (l *Loaded) Accounts(restore func(store.AccountState) error) error {
+func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	f, err := os.Open(l.path)
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", l.path, err)
 	}
 	defer f.Close()
 	var restoreErr error
-	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(i int, a store.AccountState) error {
+	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(i int, a accountdoc.AccountState) error {
 		err := restore(a)
-		var p store.Problem
+		var p accountdoc.Problem
 		switch {
 		case errors.As(err, &p) && p.Pointer == "":
 			restoreErr = l.corrupt(fmt.Errorf("account %d (%s): %s", i, secret.Fingerprint(a.Account), p.Detail))
@@ -102,7 +102,7 @@ func (l *Loaded) Corrupt(member string, err error) error {
 
 // walk reads the document: header members into l.State, and each element
 // of "accounts" through account, with its position.
-func (l *Loaded) walk(r io.Reader, account func(int, store.AccountState) error) error {
+func (l *Loaded) walk(r io.Reader, account func(int, accountdoc.AccountState) error) error {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := l.expectDelim(dec, '{'); err != nil {
@@ -151,13 +151,13 @@ func (l *Loaded) walk(r io.Reader, account func(int, store.AccountState) error) 
 
 // accounts reads the "accounts" array, one account at a time (never more
 // than one held). Each must name its account, and no account twice.
-func (l *Loaded) accounts(dec *json.Decoder, account func(int, store.AccountState) error) error {
+func (l *Loaded) accounts(dec *json.Decoder, account func(int, accountdoc.AccountState) error) error {
 	if err := l.expectDelim(dec, '['); err != nil {
 		return fmt.Errorf("accounts: %w", err)
 	}
 	for i := 0; dec.More(); i++ {
 		from := dec.InputOffset()
-		var a store.AccountState
+		var a accountdoc.AccountState
 		if err := dec.Decode(&a); err != nil {
 			return fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err))
 		}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -56,7 +57,7 @@ func Save(path string, st *State, accounts []store.Export) error {
 					return err
 				}
 			}
-			if err := ex.WriteState(w); err != nil {
+			if err := accountdoc.WriteState(w, ex); err != nil {
 				return err
 			}
 		}

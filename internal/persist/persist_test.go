@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -33,14 +34,14 @@ func sampleAccounts(t *testing.T) []store.Export {
 	var out []store.Export
 	for _, key := range []string{"pk_a", "pk_b"} {
 		a, _ := s.Mutable(key)
-		st := store.AccountState{
-			Jobs: map[store.JobKind][]store.JobState{jobItemUpdate: {{
+		st := accountdoc.AccountState{
+			Jobs: map[store.JobKind][]accountdoc.JobState{jobItemUpdate: {{
 				ID: "01JAAAAAAAAAAAAAAAAAAAAAAA", Status: "queued", CreatedAt: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-				TotalCount: 1, IDs: map[string][]string{"items": {"$custom:::$default:::A"}}, Errors: []store.JobError{},
+				TotalCount: 1, IDs: map[string][]string{"items": {"$custom:::$default:::A"}}, Errors: []accountdoc.JobError{},
 			}}},
 			Entities: map[store.EntityKind][]json.RawMessage{itemKind: {json.RawMessage(`{"external_id":"A"}`)}},
 		}
-		if probs, err := a.Replace(st, store.ReplaceOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); len(probs) > 0 || err != nil {
+		if probs, err := accountdoc.Replace(a, st, accountdoc.ReplaceOptions{Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}); len(probs) > 0 || err != nil {
 			t.Fatal(probs, err)
 		}
 		ex, err := a.Export()
@@ -64,8 +65,8 @@ func TestSaveLoad_RoundTrip(t *testing.T) {
 	if got.State.Version != Version || got.State.Seed != 7 || !got.State.Clock.Frozen {
 		t.Fatalf("%+v", got.State)
 	}
-	var accounts []store.AccountState
-	if err := got.Accounts(func(a store.AccountState) error { accounts = append(accounts, a); return nil }); err != nil {
+	var accounts []accountdoc.AccountState
+	if err := got.Accounts(func(a accountdoc.AccountState) error { accounts = append(accounts, a); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(accounts) != 2 || accounts[1].Account != "pk_b" || accounts[0].Jobs[jobItemUpdate][0].ID != "01JAAAAAAAAAAAAAAAAAAAAAAA" ||
@@ -74,7 +75,7 @@ func TestSaveLoad_RoundTrip(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	if err := got.Accounts(func(store.AccountState) error { n++; return stop }); err != stop || n != 1 {
+	if err := got.Accounts(func(accountdoc.AccountState) error { n++; return stop }); err != stop || n != 1 {
 		t.Fatalf("a restore error did not stop the read: %v after %d", err, n)
 	}
 }

@@ -8,6 +8,7 @@ package render
 import (
 	"net/url"
 
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -260,7 +261,7 @@ func (r *Renderer) entityHead(b []byte, ep *resource.Profile, e *store.Entity, f
 		}
 		b = appendKey(b, a.Key, first)
 		first = false
-		b = store.AppendAttr(b, e, i)
+		b = codec.AppendAttr(b, e, i)
 	}
 	b = append(b, '}')
 	if mode != relNone {

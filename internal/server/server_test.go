@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -187,7 +188,7 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 			create(1)
 			clk.Advance(24 * time.Hour)
 			create(2) // still pending when saved
-			st, _ := a.JobStates(jobItemUpdate)
+			st, _ := accountdoc.JobStates(a, jobItemUpdate)
 			done := st[len(st)-3]
 			if done.Status != "complete" || done.ExpiresAt == nil || (at.Year() > 2000 && done.ExpiresAt.Year() != 9000) ||
 				(at.Year() > 2000 && clk.Now().Year() != 8999) {
@@ -202,7 +203,7 @@ func TestStateFile_RoundTripsAtTheClocksExtremes(t *testing.T) {
 				t.Fatalf("the server refused the state file it wrote: %v", err)
 			}
 			a2, _ := s2.Store().Account(key)
-			st2, _ := a2.JobStates(jobItemUpdate)
+			st2, _ := accountdoc.JobStates(a2, jobItemUpdate)
 			if len(st2) != len(st) {
 				t.Fatalf("reloaded %d jobs, saved %d", len(st2), len(st))
 			}
@@ -344,7 +345,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.Advance(6 * time.Second) // queued for 2 s, then one element every 2 s: 2 done
-	before, _ := a.JobStates(jobVariantCreate)
+	before, _ := accountdoc.JobStates(a, jobVariantCreate)
 	pending := before[len(before)-1]
 	if pending.Pending == nil || pending.CompletedCount != 2 {
 		t.Fatalf("the job is not half done: %+v", pending)
@@ -375,7 +376,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 		t.Fatalf("%d variants after the restart, %d before", len(got), len(variantsBefore))
 	}
 	clk2.Advance(10 * time.Second)
-	after, _ := a2.JobStates(jobVariantCreate)
+	after, _ := accountdoc.JobStates(a2, jobVariantCreate)
 	if len(after) != len(before) || after[0].ID != before[0].ID {
 		t.Fatalf("%d variant create jobs after the restart, %d before", len(after), len(before))
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/persist"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -137,7 +138,7 @@ func (s *Server) load() error {
 	s.faults.Reset(s.seed)
 	s.handler.Reseed(s.seed)
 	n := 0
-	if err := l.Accounts(func(a store.AccountState) error {
+	if err := l.Accounts(func(a accountdoc.AccountState) error {
 		if secret.BadByte(a.Account) >= 0 {
 			// Written before keys were checked: no request can reach it.
 			s.logger.Warn("state file: account left out; its key is not printable ASCII, so no request can select it",
@@ -145,14 +146,14 @@ func (s *Server) load() error {
 			return nil
 		}
 		n++
-		err := s.store.Restore(a, s.clock.Now())
+		err := accountdoc.Restore(s.store, a, s.clock.Now())
 		switch {
 		case errors.Is(err, store.ErrMemoryBudget):
 			return fmt.Errorf("state file %s holds more than --memory-budget leaves for accounts (%d MiB); start with a larger --memory-budget", path, s.cfg.Shares().Accounts>>20)
 		case errors.Is(err, store.ErrTooManyAccounts):
 			return fmt.Errorf("state file %s holds more accounts than --max-accounts (%d); start with a larger --max-accounts", path, s.cfg.MaxAccounts)
 		}
-		return err // a store.Problem, which persist reports as the file's corruption
+		return err // an accountdoc.Problem, which persist reports as the file's corruption
 	}); err != nil {
 		return err
 	}

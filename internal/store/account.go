@@ -442,20 +442,6 @@ func (a *Account) AllJobs(kind JobKind) ([]*Job, error) {
 	return out, nil
 }
 
-// JobStates returns the states of every job of a kind, in id order (read
-// under the account's lock, pending work included).
-func (a *Account) JobStates(kind JobKind) ([]JobState, error) {
-	if err := a.ensure(JobCollection(kind)); err != nil {
-		return nil, err
-	}
-	a.settle()
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	out := make([]JobState, 0, a.jobs[kind].len())
-	a.jobs[kind].each(kind, func(j *Job) bool { out = append(out, j.State()); return true })
-	return out, nil
-}
-
 // AllEntities returns every entity of a kind, in id order.
 func (a *Account) AllEntities(kind EntityKind) ([]*Entity, error) {
 	if err := a.ensure(EntityCollection(kind)); err != nil {

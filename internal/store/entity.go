@@ -129,7 +129,7 @@ func (e *Entity) SetRef(r *schema.Relation, id string) {
 
 // Str returns string attribute i, if set.
 func (e *Entity) Str(i int) (string, bool) {
-	if p, ok := e.val(i).(*string); ok && p != nil {
+	if p, ok := e.Value(i).(*string); ok && p != nil {
 		return *p, true
 	}
 	return "", false
@@ -137,7 +137,7 @@ func (e *Entity) Str(i int) (string, bool) {
 
 // Num returns number attribute i, if set.
 func (e *Entity) Num(i int) (float64, bool) {
-	if p, ok := e.val(i).(*float64); ok && p != nil {
+	if p, ok := e.Value(i).(*float64); ok && p != nil {
 		return *p, true
 	}
 	return 0, false
@@ -145,7 +145,7 @@ func (e *Entity) Num(i int) (float64, bool) {
 
 // Bool returns boolean attribute i, if set.
 func (e *Entity) Bool(i int) (bool, bool) {
-	if p, ok := e.val(i).(*bool); ok && p != nil {
+	if p, ok := e.Value(i).(*bool); ok && p != nil {
 		return *p, true
 	}
 	return false, false
@@ -153,7 +153,7 @@ func (e *Entity) Bool(i int) (bool, bool) {
 
 // Strings returns string-array attribute i, if set.
 func (e *Entity) Strings(i int) ([]string, bool) {
-	if p, ok := e.val(i).(*[]string); ok && p != nil {
+	if p, ok := e.Value(i).(*[]string); ok && p != nil {
 		return *p, true
 	}
 	return nil, false
@@ -161,7 +161,7 @@ func (e *Entity) Strings(i int) ([]string, bool) {
 
 // Object returns object attribute i (compact JSON), if set.
 func (e *Entity) Object(i int) (json.RawMessage, bool) {
-	if m, ok := e.val(i).(json.RawMessage); ok && m != nil {
+	if m, ok := e.Value(i).(json.RawMessage); ok && m != nil {
 		return m, true
 	}
 	return nil, false
@@ -169,13 +169,15 @@ func (e *Entity) Object(i int) (json.RawMessage, bool) {
 
 // Int returns integer attribute i, if set.
 func (e *Entity) Int(i int) (int, bool) {
-	if p, ok := e.val(i).(*int); ok && p != nil {
+	if p, ok := e.Value(i).(*int); ok && p != nil {
 		return *p, true
 	}
 	return 0, false
 }
 
-func (e *Entity) val(i int) any {
+// Value returns attribute i's value as Vals holds it (nil: null, or an
+// attribute kept in a field of its own: the external id and the times).
+func (e *Entity) Value(i int) any {
 	if i < len(e.Vals) {
 		return e.Vals[i]
 	}
@@ -211,7 +213,7 @@ func (e *Entity) Copy(i int, src *Entity) {
 	case schema.Updated:
 		e.Updated = src.Updated
 	default:
-		e.Vals[i] = src.val(i)
+		e.Vals[i] = src.Value(i)
 	}
 }
 
@@ -225,7 +227,7 @@ func (e *Entity) IsSet(i int) bool {
 	case schema.Updated:
 		return !e.Updated.IsZero()
 	}
-	switch v := e.val(i).(type) {
+	switch v := e.Value(i).(type) {
 	case *string:
 		return v != nil
 	case *float64:
@@ -328,4 +330,20 @@ func MustKind(typ string) EntityKind {
 		panic("store: " + typ + " is not declared")
 	}
 	return k
+}
+
+// OwnRelations are the relations an entity of kind k holds itself, not
+// seen from the other side: its parent, and the memberships it lists,
+// those to kinds declared before it (a variant's item, the items a
+// category holds). So each link belongs to one side, held after what it
+// names: an account document writes it once, with that entity.
+func (k EntityKind) OwnRelations() []*schema.Relation {
+	var out []*schema.Relation
+	d := k.Decl()
+	for i := range d.Relations {
+		if r := &d.Relations[i]; k.Target(r) < k && r.Kind != schema.Children {
+			out = append(out, r)
+		}
+	}
+	return out
 }

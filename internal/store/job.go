@@ -2,7 +2,9 @@
 // consistent catalog (items, variants with their parent item, categories
 // holding items) and the bulk jobs of all nine kinds, each kind kept in id
 // order so a page costs O(page + log n) with or without a status filter.
-// Every collection is generated on first use. It knows nothing of HTTP.
+// Every collection is generated on first use. It holds values and checks
+// them; it knows nothing of HTTP, nor of the JSON documents the control API
+// and the state file exchange (internal/accountdoc reads and writes those).
 package store
 
 import (
@@ -66,11 +68,11 @@ func (k JobKind) Type() string { return k.Decl().Type() }
 // JobError is one entry of a job's errors[]: an element the job could not
 // apply.
 type JobError struct {
-	ID      string `json:"id"`
-	Code    string `json:"code"`
-	Title   string `json:"title"`
-	Detail  string `json:"detail"`
-	Pointer string `json:"pointer"`
+	ID      string
+	Code    string
+	Title   string
+	Detail  string
+	Pointer string
 }
 
 // ElementError says why a job element failed: its code, title and detail,
@@ -122,7 +124,7 @@ type Job struct {
 	IDs []string
 	// work is the pending part of a job created through the API; nil for
 	// history (seeded or imported jobs, and finished ones).
-	work *work
+	work *Work
 	// stamp identifies this value among every value the store held (0
 	// until it is stored).
 	stamp uint64
@@ -174,4 +176,12 @@ func MustJobKind(typ string, a Action) JobKind {
 		panic("store: no " + a.String() + " jobs of " + typ)
 	}
 	return k
+}
+
+// WithWork returns a copy of j still in progress with the remaining work
+// w: how a saved job created through the API is restored.
+func (j *Job) WithWork(w *Work) *Job {
+	cp := *j
+	cp.work, cp.stamp = w, 0
+	return &cp
 }

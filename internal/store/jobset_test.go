@@ -1,12 +1,8 @@
 package store
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -201,86 +197,4 @@ func (h ulidHistory) At(i int) *Job {
 }
 func (h ulidHistory) Scan(from int, desc bool, statuses StatusSet, fn func(int) bool) {
 	h.testHistory.Scan(from, desc, statuses, fn)
-}
-
-// TestState_SeededHistoryIsWrittenAsWhatChanged: the state file form of an
-// account holds its stored jobs and the ids of the history jobs deleted or
-// replaced, not the history, and reads back into the same jobs.
-func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
-	const n = 100_000
-	seeder := func(key string, c Collection) Seed {
-		if c == JobCollection(jobItemUpdate) {
-			return Seed{History: ulidHistory{testHistory{n}}}
-		}
-		return Seed{}
-	}
-	s1 := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }})
-	a, _ := s1.Mutable("k")
-	h := ulidHistory{testHistory{n}}
-	if !a.Delete(jobItemUpdate, h.ID(10)) || !a.Delete(jobItemUpdate, h.ID(n-1)) {
-		t.Fatal("history jobs could not be deleted")
-	}
-	replaced := h.At(20)
-	replaced.Kind, replaced.Status, replaced.IDs = jobItemUpdate, Queued, []string{EntityID("REPLACED")}
-	if err := a.Put(replaced); err != nil {
-		t.Fatal(err)
-	}
-	extra := &Job{ID: "01GSQPBF74000000000000020X", Kind: jobItemUpdate, Status: Queued, CreatedAt: t0, Total: 1,
-		IDs: []string{EntityID("EXTRA")}, Errors: []JobError{}}
-	if err := a.Put(extra); err != nil {
-		t.Fatal(err)
-	}
-	want, _ := a.JobStates(jobItemUpdate)
-	ex, err := a.Export()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := ex.WriteState(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if buf.Len() > 4<<10 || !strings.Contains(buf.String(), `"seeded_jobs":{"item-bulk-update-jobs":{"count":100000,"first":"01GSQPBF740000000000000000",`+
-		`"hidden":["01GSQPBF740000000000000010","01GSQPBF740000000000000020","01GSQPBF740000000000099999"]}}`) {
-		t.Fatalf("the state of %d seeded jobs, 2 deleted and 1 replaced, is %d bytes:\n%.600s", n, buf.Len(), buf.String())
-	}
-	var st AccountState
-	if err := json.Unmarshal(buf.Bytes(), &st); err != nil {
-		t.Fatal(err)
-	}
-	b := New(Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }})
-	if err := b.Restore(st, t0); err != nil {
-		t.Fatal(err)
-	}
-	a2, _ := b.Account("k")
-	got, _ := a2.JobStates(jobItemUpdate)
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("after reading the state back: %d jobs, want %d", len(got), len(want))
-	}
-	// A document that does not describe this server's history is refused,
-	// and changes nothing.
-	for _, bad := range []struct{ from, to, problem string }{
-		{`"count":100000`, `"count":99999`, "/seeded_jobs/item-bulk-update-jobs"},
-		{`"first":"01GSQPBF740000000000000000"`, `"first":"01GSQPBF740000000000000001"`, "/seeded_jobs/item-bulk-update-jobs"},
-		{`0010","01GSQPBF740000000000000020"`, `0010","01GSQPBF74000000000000002X"`, "/seeded_jobs/item-bulk-update-jobs/hidden/1"},
-	} {
-		var bst AccountState
-		if err := json.Unmarshal([]byte(strings.Replace(buf.String(), bad.from, bad.to, 1)), &bst); err != nil {
-			t.Fatal(err)
-		}
-		probs, err := a2.Replace(bst, ReplaceOptions{AllowPending: true, Now: t0})
-		if err != nil || len(probs) != 1 || probs[0].Pointer != bad.problem {
-			t.Fatalf("%s -> %s: %v %v", bad.from, bad.to, probs, err)
-		}
-		if got, _ := a2.JobStates(jobItemUpdate); !reflect.DeepEqual(got, want) {
-			t.Fatalf("a refused document changed the jobs")
-		}
-	}
-	// The full export (the control API) still writes every job.
-	buf.Reset()
-	if err := ex.WriteJSON(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if c := strings.Count(buf.String(), `"id":`); c < n-2 {
-		t.Fatalf("the export holds %d jobs", c)
-	}
 }

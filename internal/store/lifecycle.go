@@ -74,15 +74,18 @@ func (l Lifecycle) withDefaults() Lifecycle {
 	return l
 }
 
-// work is the pending part of a created job. It is only touched under the
-// account's write lock.
-type work struct {
-	start     time.Time
-	elements  []Element
-	pointer   string
-	processed int
-	polls     int
-	lastPoll  time.Time
+// Work is what remains of a job created through the API: when it started,
+// its elements (never modified) and the JSON pointer of their array in the
+// request, how many are processed, and the GETs of the job so far (Polls
+// mode) with the last one's time. A job's Work is only touched under the
+// account's write lock; Export hands out copies.
+type Work struct {
+	Start     time.Time
+	Elements  []Element
+	Pointer   string
+	Processed int
+	Polls     int
+	LastPoll  time.Time
 }
 
 // Create stores a new queued job for req and returns it.
@@ -116,7 +119,7 @@ func (a *Account) Create(req CreateRequest) (*Job, error) {
 		Total:     len(req.Elements),
 		Errors:    []JobError{},
 		IDs:       ids,
-		work:      &work{start: now, elements: req.Elements, pointer: req.Pointer},
+		work:      &Work{Start: now, Elements: req.Elements, Pointer: req.Pointer},
 	}
 	// Applying the elements grows the catalog by at most what they hold,
 	// so reserving twice the job covers it.
@@ -154,8 +157,8 @@ func (a *Account) Poll(kind JobKind, id string) (*Job, bool, error) {
 	if j.work == nil {
 		return j, true, nil
 	}
-	j.work.polls++
-	j.work.lastPoll = now
+	j.work.Polls++
+	j.work.LastPoll = now
 	nj := a.advanceLocked(j, now)
 	a.swapLocked(j, nj)
 	if nj.work == nil {
@@ -188,27 +191,27 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 	total := j.Total
 	switch a.life.Mode {
 	case Immediate:
-		return Complete, total, func(int) time.Time { return w.start }, w.start
+		return Complete, total, func(int) time.Time { return w.Start }, w.Start
 	case Polls:
-		at := func(int) time.Time { return w.lastPoll }
+		at := func(int) time.Time { return w.LastPoll }
 		switch {
-		case w.polls >= a.life.Polls:
-			return Complete, total, at, w.lastPoll
-		case w.polls == 0:
+		case w.Polls >= a.life.Polls:
+			return Complete, total, at, w.LastPoll
+		case w.Polls == 0:
 			return Queued, 0, at, time.Time{}
 		}
-		return Processing, min(total*w.polls/a.life.Polls, total-1), at, time.Time{}
+		return Processing, min(total*w.Polls/a.life.Polls, total-1), at, time.Time{}
 	}
 	d := a.life.Duration
 	wait := d / 5
 	span := d - wait
 	itemAt = func(k int) time.Time {
-		return w.start.Add(wait + time.Duration(int64(span)*int64(k+1)/int64(max(total, 1)))).Truncate(time.Microsecond)
+		return w.Start.Add(wait + time.Duration(int64(span)*int64(k+1)/int64(max(total, 1)))).Truncate(time.Microsecond)
 	}
-	e := now.Sub(w.start)
+	e := now.Sub(w.Start)
 	switch {
 	case e >= d:
-		return Complete, total, itemAt, w.start.Add(d).Truncate(time.Microsecond)
+		return Complete, total, itemAt, w.Start.Add(d).Truncate(time.Microsecond)
 	case e < wait:
 		return Queued, 0, itemAt, time.Time{}
 	}

@@ -102,9 +102,9 @@ func TestLifecycle_StateWhilePollingIsRaceFree(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			for _, js := range ex.pending {
-				if js.Pending != nil && js.Pending.Processed > js.TotalCount {
-					t.Errorf("torn pending state %+v", js.Pending)
+			for _, w := range ex.pending {
+				if w.Processed > len(w.Elements) {
+					t.Errorf("torn pending state %+v", w)
 				}
 			}
 		}

@@ -36,9 +36,9 @@ func (j *Job) memSize() int64 {
 		n += jobErrorBytes + len(e.ID) + len(e.Code) + len(e.Title) + len(e.Detail) + len(e.Pointer)
 	}
 	if w := j.work; w != nil {
-		n += 128 + len(w.pointer)
-		for i := range w.elements {
-			el := &w.elements[i]
+		n += 128 + len(w.Pointer)
+		for i := range w.Elements {
+			el := &w.Elements[i]
 			n += elementBytes + len(el.ID) + int(el.Values.slotsSize()+el.Values.stringBytes()) + len(el.Related)*stringBytes
 			for _, r := range el.Related {
 				n += len(r)

@@ -80,46 +80,6 @@ func TestMemoryBudget_ChangedAccountsAreKeptAndNewKeysRefused(t *testing.T) {
 	}
 }
 
-func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
-	_, one := budgetStore(t, 100, 0)
-	s, _ := budgetStore(t, 100, one+one/2)
-	a, err := s.Mutable("a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	touch(t, a)
-	big := make([]JobState, 0, 1000)
-	for i := 0; i < 1000; i++ {
-		big = append(big, JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: t0, TotalCount: 1, IDs: map[string][]string{"items": {EntityID("A")}}})
-	}
-	probs, err := a.Replace(AccountState{Jobs: map[JobKind][]JobState{jobItemUpdate: big}}, ReplaceOptions{Now: t0})
-	if len(probs) > 0 || !errors.Is(err, ErrMemoryBudget) {
-		t.Fatalf("Replace over the budget: %v %v", probs, err)
-	}
-	if got := a.Len(jobItemUpdate); got != 100 {
-		t.Fatalf("a refused Replace changed the jobs: %d, want 100", got)
-	}
-	// Jobs are created until the budget is full, then refused.
-	n := 0
-	for ; n < 10_000; n++ {
-		if _, err := a.Create(createReq([]string{EntityID("A")})); err != nil {
-			if !errors.Is(err, ErrMemoryBudget) {
-				t.Fatalf("create %d: %v", n, err)
-			}
-			break
-		}
-	}
-	if n == 0 || n == 10_000 {
-		t.Fatalf("%d jobs created before the budget refused one", n)
-	}
-	if used, limit := s.Used(); used > limit {
-		t.Fatalf("%d bytes used, budget %d", used, limit)
-	}
-	if got := a.Len(jobItemUpdate); got != 100+n {
-		t.Fatalf("%d jobs held, want %d", got, 100+n)
-	}
-}
-
 // contentSize sums the estimates of everything the account holds.
 func contentSize(a *Account) int64 {
 	a.mu.RLock()

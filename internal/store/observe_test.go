@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"bytes"
@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // TestLifecycle_WhatJobsDoDependsOnTheClockOnly sends the same requests at
@@ -20,17 +22,17 @@ import (
 // not change what the jobs do.
 func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 	run := func(look bool) string {
-		clk := clock.NewFrozen(t0)
-		a, ids := lifecycleStore(Duration, clk)
+		clk := clock.NewFrozen(store.T0)
+		a, ids := store.LifecycleStore(store.Duration, clk)
 		wait := func(d time.Duration) {
 			for ; d > 0; d -= 100 * time.Millisecond {
 				clk.Advance(100 * time.Millisecond)
 				if look {
-					a.Version(collItems)
+					a.Version(store.CollItems)
 				}
 			}
 		}
-		mustCreate := func(req CreateRequest) string {
+		mustCreate := func(req store.CreateRequest) string {
 			j, err := a.Create(req)
 			if err != nil {
 				t.Fatal(err)
@@ -38,33 +40,33 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 			return j.ID
 		}
 		// Retitles I0..I7 (and two missing items) from 2 s to 10 s.
-		first := mustCreate(createReq(ids))
+		first := mustCreate(store.CreateReq(ids))
 		wait(time.Second)
 		// Deletes I4..I7 at 5, 7, 9 and 11 s: I4 before it is retitled.
-		del := CreateRequest{Kind: jobItemDelete, Pointer: "/data/attributes/items/data"}
+		del := store.CreateRequest{Kind: store.JobItemDelete, Pointer: "/data/attributes/items/data"}
 		for _, id := range ids[4:8] {
-			del.Elements = append(del.Elements, Element{ID: id})
+			del.Elements = append(del.Elements, store.Element{ID: id})
 		}
 		second := mustCreate(del)
 		wait(5500 * time.Millisecond)
 		// At 6.5 s the items become I0..I5 and a new one.
-		var st AccountState
+		var st accountdoc.AccountState
 		doc := `{"items":[{"external_id":"I0"},{"external_id":"I1"},{"external_id":"I2"},{"external_id":"I3"},{"external_id":"I4"},{"external_id":"I5"},{"external_id":"NEW"}]}`
 		if err := json.Unmarshal([]byte(doc), &st); err != nil {
 			t.Fatal(err)
 		}
-		if probs, err := a.Replace(st, ReplaceOptions{Now: clk.Now()}); err != nil || len(probs) > 0 {
+		if probs, err := accountdoc.Replace(a, st, accountdoc.ReplaceOptions{Now: clk.Now()}); err != nil || len(probs) > 0 {
 			t.Fatal(probs, err)
 		}
 		wait(6 * time.Second)
-		third := mustCreate(createReq(ids[:1]))
+		third := mustCreate(store.CreateReq(ids[:1]))
 		wait(11 * time.Second)
-		ex, err := a.Export(collItems, JobCollection(jobItemUpdate), JobCollection(jobItemDelete))
+		ex, err := a.Export(store.CollItems, store.JobCollection(store.JobItemUpdate), store.JobCollection(store.JobItemDelete))
 		if err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := ex.WriteJSON(&buf); err != nil {
+		if err := accountdoc.WriteJSON(&buf, ex); err != nil {
 			t.Fatal(err)
 		}
 		return fmt.Sprintf("jobs %s %s %s\n%s", first, second, third, buf.String())

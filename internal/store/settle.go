@@ -71,10 +71,10 @@ type progress struct {
 }
 
 // done reports whether every element due is processed.
-func (p *progress) done() bool { return p.old.work.processed >= p.n }
+func (p *progress) done() bool { return p.old.work.Processed >= p.n }
 
 // next is when the next element due is processed.
-func (p *progress) next() time.Time { return p.itemAt(p.old.work.processed) }
+func (p *progress) next() time.Time { return p.itemAt(p.old.work.Processed) }
 
 // startLocked plans moving j to where it should be at now; ok is false
 // when nothing changes.
@@ -82,11 +82,11 @@ func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 	w := j.work
 	st, n, itemAt, doneAt := a.target(j, now)
 	// Progress never goes back, even when the clock does.
-	n = max(n, w.processed)
+	n = max(n, w.Processed)
 	if st < j.Status {
 		st = j.Status
 	}
-	if st == j.Status && n == w.processed {
+	if st == j.Status && n == w.Processed {
 		return nil, false
 	}
 	nj := *j
@@ -100,14 +100,14 @@ func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 // fails with a job error.
 func (a *Account) stepLocked(p *progress) {
 	w := p.old.work
-	k := w.processed
-	if eerr := a.applyLocked(p.old.Kind, &w.elements[k], p.itemAt(k)); eerr != nil {
+	k := w.Processed
+	if eerr := a.applyLocked(p.old.Kind, &w.Elements[k], p.itemAt(k)); eerr != nil {
 		p.nj.Failed++
-		p.nj.Errors = append(p.nj.Errors, eerr.JobError(a.uuid(), w.pointer, k))
+		p.nj.Errors = append(p.nj.Errors, eerr.JobError(a.uuid(), w.Pointer, k))
 	} else {
 		p.nj.Completed++
 	}
-	w.processed++
+	w.Processed++
 }
 
 // finish returns the job's new value, complete with its times when it is.

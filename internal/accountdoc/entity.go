@@ -1,4 +1,4 @@
-package store
+package accountdoc
 
 import (
 	"encoding/json"
@@ -6,30 +6,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
-
-// docRelations are the relations an account document writes with an
-// entity: those referring to kinds declared before it (a variant's item, a
-// category's items), so each link is written once and read after what it
-// names.
-func docRelations(k EntityKind) []*schema.Relation {
-	var out []*schema.Relation
-	d := k.Decl()
-	for i := range d.Relations {
-		if r := &d.Relations[i]; k.Target(r) < k && r.Kind != schema.Children {
-			out = append(out, r)
-		}
-	}
-	return out
-}
 
 // AppendEntityState appends e as the control API and the state file write
 // an entity: {"id", its attributes, and what its document relations name:
 // a variant's "item", a category's "items" (given as related)}. With only
 // non-zero, just those attributes are written (a pending element's values).
-func AppendEntityState(b []byte, e *Entity, only AttrSet, related ...string) []byte {
+func AppendEntityState(b []byte, e *store.Entity, only store.AttrSet, related ...string) []byte {
 	b = append(b, `{"id":`...)
 	b = jsonw.String(b, e.ID)
 	for i, a := range e.Kind.Attrs() {
@@ -37,12 +24,12 @@ func AppendEntityState(b []byte, e *Entity, only AttrSet, related ...string) []b
 			continue
 		}
 		b = jsonw.Key(b, a.Name, false)
-		b = AppendAttr(b, e, i)
+		b = codec.AppendAttr(b, e, i)
 	}
 	if only != 0 {
 		return append(b, '}')
 	}
-	for _, r := range docRelations(e.Kind) {
+	for _, r := range e.Kind.OwnRelations() {
 		b = jsonw.Key(b, r.Name, false)
 		if r.Kind != schema.Members {
 			b = jsonw.String(b, e.Ref(r))
@@ -65,7 +52,7 @@ func AppendEntityState(b []byte, e *Entity, only AttrSet, related ...string) []b
 // required, the id derived from it (and checked when given), a parent
 // required. It returns the entity, the members it lists (hasRelated when
 // given), or every problem found.
-func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e *Entity, related []string, hasRelated bool, probs []Problem) {
+func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full bool) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
 	}
@@ -74,7 +61,7 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 		fail(prob.Pointer, "%s", prob.Detail)
 		return nil, nil, false, probs
 	}
-	e = NewEntity(kind, "")
+	e = store.NewEntity(kind, "")
 	id := ""
 	d := kind.Decl()
 	for _, k := range obj.Keys {
@@ -83,7 +70,7 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 		if k == "id" {
 			s, ok := v.(string)
 			if !ok {
-				fail(member, "Must be a string, got %s.", Kind(v))
+				fail(member, "Must be a string, got %s.", codec.Kind(v))
 			}
 			id = s
 			continue
@@ -97,7 +84,7 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 			fail(member, "'%s' is not a member of a %s.", k, kind.Type())
 			continue
 		}
-		for _, pr := range SetAttr(e, i, v) {
+		for _, pr := range codec.SetAttr(e, i, v) {
 			fail(member+pr.Pointer, "%s", pr.Detail)
 		}
 	}
@@ -109,21 +96,21 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 	case e.ExternalID == "":
 		fail("/external_id", "external_id is required.")
 	case id == "":
-		e.ID = EntityID(e.ExternalID)
-	case id != EntityID(e.ExternalID):
-		fail("/id", "The id of external_id %q must be %q.", e.ExternalID, EntityID(e.ExternalID))
+		e.ID = store.EntityID(e.ExternalID)
+	case id != store.EntityID(e.ExternalID):
+		fail("/id", "The id of external_id %q must be %q.", e.ExternalID, store.EntityID(e.ExternalID))
 	default:
 		e.ID = id
 	}
 	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
-		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, catalogSchema.Target(r).Singular, r.Name)
+		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
 	}
 	return e, related, hasRelated, probs
 }
 
 // docRelation returns kind's document relation named name.
-func docRelation(kind EntityKind, name string) (*schema.Relation, bool) {
-	for _, r := range docRelations(kind) {
+func docRelation(kind store.EntityKind, name string) (*schema.Relation, bool) {
+	for _, r := range kind.OwnRelations() {
 		if r.Name == name {
 			return r, true
 		}
@@ -132,12 +119,12 @@ func docRelation(kind EntityKind, name string) (*schema.Relation, bool) {
 }
 
 // readDocRelation reads what a document relation names: one id, or a list.
-func readDocRelation(e *Entity, r *schema.Relation, v any, member string, fail func(string, string, ...any), related []string, has bool) ([]string, bool) {
-	d, t := e.Kind.Decl(), catalogSchema.Target(r)
+func readDocRelation(e *store.Entity, r *schema.Relation, v any, member string, fail func(string, string, ...any), related []string, has bool) ([]string, bool) {
+	d, t := e.Kind.Decl(), e.Kind.Target(r).Decl()
 	if r.Kind != schema.Members {
 		s, ok := v.(string)
-		if !ok || !ValidEntityID(s) {
-			fail(member, "A %s's %s must be a catalog %s id ('%s<external_id>').", d.Singular, r.Name, t.Singular, IDPrefix)
+		if !ok || !store.ValidEntityID(s) {
+			fail(member, "A %s's %s must be a catalog %s id ('%s<external_id>').", d.Singular, r.Name, t.Singular, store.IDPrefix)
 		}
 		e.SetRef(r, s)
 		return related, has
@@ -159,7 +146,7 @@ var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // stateObject decodes an entity document: its object, or the problem
 // (its pointer relative to the document) that keeps it from being one.
-func stateObject(kind EntityKind, raw []byte) (*jsonw.Object, *Problem) {
+func stateObject(kind store.EntityKind, raw []byte) (*jsonw.Object, *Problem) {
 	node, err := jsonw.Decode(raw)
 	var numErr *jsonw.NumberError
 	switch {
@@ -170,7 +157,7 @@ func stateObject(kind EntityKind, raw []byte) (*jsonw.Object, *Problem) {
 	}
 	obj, ok := node.(*jsonw.Object)
 	if !ok {
-		return nil, &Problem{"", fmt.Sprintf("A %s must be an object, got %s.", kind.Type(), Kind(node))}
+		return nil, &Problem{"", fmt.Sprintf("A %s must be an object, got %s.", kind.Type(), codec.Kind(node))}
 	}
 	return obj, nil
 }
@@ -194,9 +181,9 @@ func stringList(v any) ([]string, bool) {
 // EntitiesFromState reads a collection of entity documents (base is the
 // JSON pointer of the array): each must be whole and valid, ids once. It
 // returns the entities and, for categories, the [category, item] pairs.
-func EntitiesFromState(kind EntityKind, raws []json.RawMessage, base string) ([]*Entity, [][2]string, []Problem) {
+func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string) ([]*store.Entity, [][2]string, []Problem) {
 	var probs []Problem
-	out := make([]*Entity, 0, len(raws))
+	out := make([]*store.Entity, 0, len(raws))
 	var members [][2]string
 	seen := make(map[string]bool, len(raws))
 	for i, raw := range raws {

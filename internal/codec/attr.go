@@ -1,4 +1,9 @@
-package store
+// Package codec writes and reads an entity's attribute values as JSON, as
+// Klaviyo writes them (null when unset, datetimes as Python's isoformat,
+// numbers as Python's floats) and as request bodies and account documents
+// send them: the one JSON form of a value, shared by rendering, request
+// bodies and the account document.
+package codec
 
 import (
 	"encoding/json"
@@ -8,15 +13,20 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// MaxCustomMetadata is the largest custom_metadata accepted (Klaviyo: "May
-// not exceed 100kb").
-const MaxCustomMetadata = schema.MaxCustomMetadata
+// Problem is what is wrong with a value sent for an attribute, at a JSON
+// pointer relative to the value ("" the value itself, "/1" its second
+// element).
+type Problem struct {
+	Pointer string
+	Detail  string
+}
 
 // AppendAttr appends attribute i of e as Klaviyo writes it (null when unset;
 // datetimes as Python's isoformat, numbers as Python's floats).
-func AppendAttr(b []byte, e *Entity, i int) []byte {
+func AppendAttr(b []byte, e *store.Entity, i int) []byte {
 	a := &e.Kind.Attrs()[i]
 	switch a.Role {
 	case schema.ExternalID:
@@ -26,7 +36,7 @@ func AppendAttr(b []byte, e *Entity, i int) []byte {
 	case schema.Updated:
 		return jsonw.Time(b, e.Updated)
 	}
-	switch v := e.val(i).(type) {
+	switch v := e.Value(i).(type) {
 	case *string:
 		if v != nil {
 			return jsonw.String(b, *v)
@@ -45,14 +55,7 @@ func AppendAttr(b []byte, e *Entity, i int) []byte {
 		}
 	case *[]string:
 		if v != nil {
-			b = append(b, '[')
-			for j, s := range *v {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = jsonw.String(b, s)
-			}
-			return append(b, ']')
+			return appendStrings(b, *v)
 		}
 	case json.RawMessage:
 		if v != nil {
@@ -62,11 +65,23 @@ func AppendAttr(b []byte, e *Entity, i int) []byte {
 	return jsonw.Null(b)
 }
 
+// appendStrings appends a JSON array of strings.
+func appendStrings(b []byte, list []string) []byte {
+	b = append(b, '[')
+	for j, s := range list {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = jsonw.String(b, s)
+	}
+	return append(b, ']')
+}
+
 // SetAttr stores a decoded JSON value (jsonw.Decode's nil, bool, string,
 // json.Number, []any or *jsonw.Object) as attribute i of e. A null clears
 // it. It returns what is wrong, each problem's Pointer relative to the
 // value ("/1" for the second image); nothing is set then.
-func SetAttr(e *Entity, i int, node any) []Problem {
+func SetAttr(e *store.Entity, i int, node any) []Problem {
 	a := &e.Kind.Attrs()[i]
 	if list, ok := node.([]any); ok && a.Type == schema.Strings {
 		var probs []Problem
@@ -109,57 +124,77 @@ func decodeAttr(a *schema.Attr, node any) (any, string) {
 	}
 	switch a.Type {
 	case schema.String:
-		s, ok := node.(string)
-		if !ok {
-			return nil, "Must be a string, got " + Kind(node) + "."
-		}
-		if a.Role == schema.ExternalID {
-			return s, ""
-		}
-		return &s, ""
+		return decodeString(a, node)
 	case schema.Number:
-		n, ok := node.(json.Number)
-		if !ok {
-			return nil, "Must be a number, got " + Kind(node) + "."
-		}
-		f, err := n.Float64()
-		if err != nil {
-			return nil, fmt.Sprintf("'%s' is not a valid number.", n)
-		}
-		return &f, ""
+		return decodeNumber(node)
 	case schema.Integer:
 		return decodeInteger(a, node)
 	case schema.Strings:
-		list, ok := node.([]any)
-		if !ok {
-			return nil, "Must be an array of strings, got " + Kind(node) + "."
-		}
-		out := make([]string, 0, len(list))
-		for _, x := range list {
-			s, ok := x.(string)
-			if !ok {
-				return nil, fmt.Sprintf("Must be a string, got %s.", Kind(x))
-			}
-			out = append(out, s)
-		}
-		return &out, ""
+		return decodeStrings(node)
 	case schema.Object:
-		if _, ok := node.(*jsonw.Object); !ok {
-			return nil, "Must be an object, got " + Kind(node) + "."
-		}
-		raw := jsonw.Encode(nil, node)
-		if a.MaxBytes > 0 && len(raw) > a.MaxBytes {
-			return nil, fmt.Sprintf("May not exceed %dkb; got %d bytes.", a.MaxBytes/1024, len(raw))
-		}
-		return json.RawMessage(raw), ""
+		return decodeObject(a, node)
 	case schema.Bool:
-		v, ok := node.(bool)
-		if !ok {
-			return nil, "Must be a boolean, got " + Kind(node) + "."
-		}
-		return &v, ""
+		return decodeBool(node)
 	}
 	return nil, "Not a value this attribute takes."
+}
+
+func decodeString(a *schema.Attr, node any) (any, string) {
+	s, ok := node.(string)
+	if !ok {
+		return nil, "Must be a string, got " + Kind(node) + "."
+	}
+	if a.Role == schema.ExternalID {
+		return s, ""
+	}
+	return &s, ""
+}
+
+func decodeNumber(node any) (any, string) {
+	n, ok := node.(json.Number)
+	if !ok {
+		return nil, "Must be a number, got " + Kind(node) + "."
+	}
+	f, err := n.Float64()
+	if err != nil {
+		return nil, fmt.Sprintf("'%s' is not a valid number.", n)
+	}
+	return &f, ""
+}
+
+func decodeStrings(node any) (any, string) {
+	list, ok := node.([]any)
+	if !ok {
+		return nil, "Must be an array of strings, got " + Kind(node) + "."
+	}
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			return nil, fmt.Sprintf("Must be a string, got %s.", Kind(x))
+		}
+		out = append(out, s)
+	}
+	return &out, ""
+}
+
+func decodeObject(a *schema.Attr, node any) (any, string) {
+	if _, ok := node.(*jsonw.Object); !ok {
+		return nil, "Must be an object, got " + Kind(node) + "."
+	}
+	raw := jsonw.Encode(nil, node)
+	if a.MaxBytes > 0 && len(raw) > a.MaxBytes {
+		return nil, fmt.Sprintf("May not exceed %dkb; got %d bytes.", a.MaxBytes/1024, len(raw))
+	}
+	return json.RawMessage(raw), ""
+}
+
+func decodeBool(node any) (any, string) {
+	v, ok := node.(bool)
+	if !ok {
+		return nil, "Must be a boolean, got " + Kind(node) + "."
+	}
+	return &v, ""
 }
 
 // decodeInteger reads an Integer within the attribute's range.

@@ -1,10 +1,12 @@
-package store
+package accountdoc
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // pendingJob is an item update job of two elements, one processed, as the
@@ -33,7 +35,7 @@ func TestJobsFromState_PendingJobsFollowTheRulesOfCreatedOnes(t *testing.T) {
 	}
 	late := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 	for name, tc := range map[string]struct {
-		kind   JobKind
+		kind   store.JobKind
 		change func(*JobState)
 		member string
 		detail string
@@ -83,12 +85,12 @@ func TestJobsFromState_PendingJobsFollowTheRulesOfCreatedOnes(t *testing.T) {
 }
 
 func TestReplace_RefusesMoreJobsInProgressThanTheAPIAllows(t *testing.T) {
-	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Lifecycle: Lifecycle{MaxInProgress: 1}})
+	s := store.New(store.Options{Seed: 1, Now: func() time.Time { return t0 }, Lifecycle: store.Lifecycle{MaxInProgress: 1}})
 	a, _ := s.Mutable("k")
 	one, two := pendingJob(), pendingJob()
 	two.ID = "01JAAAAAAAAAAAAAAAAAAAAAAB"
-	st := AccountState{Jobs: map[JobKind][]JobState{jobItemUpdate: {one, two}}}
-	probs, err := a.Replace(st, ReplaceOptions{AllowPending: true, Now: t0})
+	st := AccountState{Jobs: map[store.JobKind][]JobState{jobItemUpdate: {one, two}}}
+	probs, err := Replace(a, st, ReplaceOptions{AllowPending: true, Now: t0})
 	if err != nil || len(probs) != 1 || !strings.Contains(probs[0].Detail, "at most 1") {
 		t.Fatalf("problems %v, err %v", probs, err)
 	}
@@ -100,34 +102,34 @@ func TestReplace_RefusesMoreJobsInProgressThanTheAPIAllows(t *testing.T) {
 // whole empty entity ("updated": null), which reading refused, so a state
 // file saved while a delete job ran could not be loaded.
 func TestState_EveryPendingJobReadsBackAsWritten(t *testing.T) {
-	for _, k := range JobKinds() {
+	for _, k := range store.JobKinds() {
 		t.Run(k.String(), func(t *testing.T) {
-			entitiesOnly := func(key string, c Collection) Seed {
+			entitiesOnly := func(key string, c store.Collection) store.Seed {
 				if _, ok := c.IsJobs(); ok {
-					return Seed{}
+					return store.Seed{}
 				}
 				return catalogSeeder()(key, c)
 			}
-			s := New(Options{Seed: 1, Seeder: entitiesOnly, Now: func() time.Time { return t0 },
-				Lifecycle: Lifecycle{Mode: Polls, Polls: 3}})
+			s := store.New(store.Options{Seed: 1, Seeder: entitiesOnly, Now: func() time.Time { return t0 },
+				Lifecycle: store.Lifecycle{Mode: store.Polls, Polls: 3}})
 			a, _ := s.Mutable("k")
-			ids := map[EntityKind]string{itemKind: EntityID("I1"), variantKind: EntityID("I1-V0"), categoryKind: EntityID("C0")}
-			el := Element{ID: ids[k.Entity()]}
+			ids := map[store.EntityKind]string{itemKind: store.EntityID("I1"), variantKind: store.EntityID("I1-V0"), categoryKind: store.EntityID("C0")}
+			el := store.Element{ID: ids[k.Entity()]}
 			switch k.Action() {
-			case Create:
-				el.ID = EntityID("NEW")
+			case store.Create:
+				el.ID = store.EntityID("NEW")
 				el.Values = *ent(k.Entity(), "NEW")
 				el.Set = k.Entity().SetOf("external_id")
 				if _, ok := k.Entity().Decl().Parent(); ok {
-					el.HasRelated, el.Related = true, []string{EntityID("I1")}
+					el.HasRelated, el.Related = true, []string{store.EntityID("I1")}
 				}
-			case Update:
-				el.Values = *NewEntity(k.Entity(), "")
+			case store.Update:
+				el.Values = *store.NewEntity(k.Entity(), "")
 			}
-			if _, err := a.Create(CreateRequest{Kind: k, Pointer: "/p", Elements: []Element{el, el}}); err != nil {
+			if _, err := a.Create(store.CreateRequest{Kind: k, Pointer: "/p", Elements: []store.Element{el, el}}); err != nil {
 				t.Fatal(err)
 			}
-			states, err := a.JobStates(k)
+			states, err := JobStates(a, k)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,13 +138,13 @@ func TestState_EveryPendingJobReadsBackAsWritten(t *testing.T) {
 			if err := json.Unmarshal(first, &back); err != nil {
 				t.Fatal(err)
 			}
-			jobs, probs := JobsFromState(k, back, "/jobs", true)
+			jobs, probs := jobsFromState(k, back, "/jobs", true)
 			if len(probs) > 0 {
 				t.Fatalf("the state of a pending %s job does not read back: %v\n%s", k, probs, first)
 			}
 			again := make([]JobState, len(jobs))
 			for i, j := range jobs {
-				again[i] = j.State()
+				again[i] = JobStateOf(j.job, j.work)
 			}
 			if second, _ := json.Marshal(again); string(second) != string(first) {
 				t.Fatalf("read back as\n%s\nwritten as\n%s", second, first)

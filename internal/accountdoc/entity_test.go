@@ -1,4 +1,4 @@
-package store
+package accountdoc
 
 import (
 	"encoding/json"

@@ -1,0 +1,185 @@
+// Package accountdoc is the account document: an account's collections as
+// JSON, as the control API exports them and takes them back (GET and PUT
+// of /__admin/accounts/{key}), as the Go package reads and sets them, and
+// as the state file keeps them. It reads a document strictly into the
+// store's values, each problem at its JSON pointer (Replace), and streams an
+// account's consistent view out one object at a time (WriteJSON,
+// WriteState). The store holds and checks the values; the members, their
+// names and where a problem is in a document are this package's.
+package accountdoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// AccountState is an account's content as the control API, the Go package
+// and the state file exchange it: the collections present, by name
+// ({"account": key, "items": […], "item-bulk-update-jobs": […], …}; "jobs"
+// is accepted for item-bulk-update-jobs, its original name).
+type AccountState struct {
+	// Account is the whole key in the state file; in the control API's
+	// documents it is a label (an export shows the key's fingerprint).
+	Account  string
+	Jobs     map[store.JobKind][]JobState
+	Entities map[store.EntityKind][]json.RawMessage
+	// Seeded names the job collections whose seeded history is kept (the
+	// jobs in Jobs are then those stored beside it), each with the ids of
+	// the history jobs deleted or replaced: the state file's compact form
+	// ({"seeded_jobs": {"item-bulk-update-jobs": {"count": n, "first": id,
+	// "hidden": [ids]}}}), so a million seeded jobs are written as what
+	// changed.
+	Seeded map[store.JobKind]SeededJobs
+	// names are the names the document used ("jobs"), for pointers.
+	names map[store.Collection]string
+}
+
+// SeededJobs is what a state document says of a kept seeded history (see
+// store.KeptHistory): how many jobs it had and the first one's id when it
+// was written, and the ids of its jobs deleted or replaced.
+type SeededJobs struct {
+	Count  int      `json:"count"`
+	First  string   `json:"first"`
+	Hidden []string `json:"hidden"`
+}
+
+// seededMember is the account document's member naming the job
+// collections whose seeded history is kept (AccountState.Seeded).
+const seededMember = "seeded_jobs"
+
+// Name sets the name collection c goes by in problems' pointers (as a
+// document would name it, e.g. "jobs").
+func (st *AccountState) Name(c store.Collection, name string) {
+	if st.names == nil {
+		st.names = map[store.Collection]string{}
+	}
+	st.names[c] = name
+}
+
+// NameOf returns the name collection c went by.
+func (st *AccountState) NameOf(c store.Collection) string {
+	return strings.TrimPrefix(st.pointer(c), "/")
+}
+
+// pointer is the JSON pointer of collection c in the document.
+func (st *AccountState) pointer(c store.Collection) string {
+	if n, ok := st.names[c]; ok {
+		return "/" + n
+	}
+	return "/" + c.Name()
+}
+
+// Has reports whether the state holds collection c.
+func (st *AccountState) Has(c store.Collection) bool {
+	if k, ok := c.IsJobs(); ok {
+		_, has := st.Jobs[k]
+		return has
+	}
+	_, has := st.Entities[store.EntityKind(c)]
+	return has
+}
+
+// UnmarshalJSON reads an account document strictly: unknown members and
+// unknown members of jobs are errors.
+func (st *AccountState) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	st.Jobs, st.Entities, st.names = map[store.JobKind][]JobState{}, map[store.EntityKind][]json.RawMessage{}, map[store.Collection]string{}
+	for name, v := range raw {
+		var err error
+		switch name {
+		case seededMember:
+			err = st.readSeeded(name, v)
+		case "account":
+			if json.Unmarshal(v, &st.Account) != nil {
+				err = &json.UnmarshalTypeError{Value: "non-string", Field: "account", Type: reflect.TypeOf("")}
+			}
+		default:
+			err = st.readCollection(name, v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readSeeded reads the member naming the kept seeded histories.
+func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
+	var seeded map[string]SeededJobs
+	sd := json.NewDecoder(bytes.NewReader(v))
+	sd.DisallowUnknownFields()
+	if err := sd.Decode(&seeded); err != nil {
+		return prefixField(err, name)
+	}
+	st.Seeded = map[store.JobKind]SeededJobs{}
+	for cname, h := range seeded {
+		c, ok := store.CollectionNamed(cname)
+		k, isJobs := c.IsJobs()
+		if !ok || !isJobs {
+			return fmt.Errorf("json: %s: %q is not a job collection", name, cname)
+		}
+		if _, dup := st.Seeded[k]; dup {
+			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
+		}
+		h.Hidden = append([]string{}, h.Hidden...)
+		st.Seeded[k] = h
+	}
+	return nil
+}
+
+// readCollection reads the collection member name: jobs strictly, entity
+// documents as they are (Replace reads them).
+func (st *AccountState) readCollection(name string, v json.RawMessage) error {
+	c, ok := store.CollectionNamed(name)
+	if !ok {
+		return fmt.Errorf("json: unknown field %q", name)
+	}
+	if _, dup := st.names[c]; dup {
+		return fmt.Errorf("json: unknown field %q: the document names %s twice", name, c.Name())
+	}
+	st.names[c] = name
+	if k, ok := c.IsJobs(); ok {
+		var jobs []JobState
+		jd := json.NewDecoder(bytes.NewReader(v))
+		jd.DisallowUnknownFields()
+		if err := jd.Decode(&jobs); err != nil {
+			return prefixField(err, name)
+		}
+		if jobs == nil {
+			jobs = []JobState{}
+		}
+		st.Jobs[k] = jobs
+		return nil
+	}
+	var ents []json.RawMessage
+	if err := json.Unmarshal(v, &ents); err != nil {
+		return prefixField(err, name)
+	}
+	if ents == nil {
+		ents = []json.RawMessage{}
+	}
+	st.Entities[store.EntityKind(c)] = ents
+	return nil
+}
+
+// prefixField names the collection in a decoding error.
+func prefixField(err error, name string) error {
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
+		if te.Field == "" {
+			te.Field = name
+		} else {
+			te.Field = name + "." + te.Field
+		}
+		return te
+	}
+	return err
+}

@@ -1,0 +1,127 @@
+package accountdoc
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// Problem is one thing wrong with a supplied document, at a JSON pointer.
+type Problem struct {
+	Pointer string
+	Detail  string
+}
+
+// Error returns the pointer and the detail.
+func (p Problem) Error() string { return p.Pointer + ": " + p.Detail }
+
+// ReplaceOptions say how Replace treats the collections a document leaves
+// out and what it admits.
+type ReplaceOptions struct {
+	// Whole: collections the document leaves out become empty (a PUT of
+	// the whole account); otherwise they are kept as they are, or generated
+	// on first use (the state file).
+	Whole bool
+	// AllowPending admits jobs still in progress (the state file).
+	AllowPending bool
+	// Now stamps entities supplied without created/updated.
+	Now time.Time
+}
+
+// Replace validates st and, only if every part is valid and fits the
+// memory budget, makes its collections account a's (see
+// store.Account.Replace). It returns the problems found, each at its
+// pointer in the document (nothing changes then), or
+// store.ErrMemoryBudget.
+func Replace(a *store.Account, st AccountState, o ReplaceOptions) ([]Problem, error) {
+	in, probs := decode(a, st, o)
+	if len(probs) > 0 {
+		return probs, nil
+	}
+	conflicts, err := a.Replace(in, store.ReplaceOptions{Whole: o.Whole, Now: o.Now})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range conflicts {
+		probs = append(probs, Problem{st.conflictPointer(c), c.Detail})
+	}
+	return probs, nil
+}
+
+// Restore validates a saved account (pending jobs allowed) and, if valid,
+// makes it the content of the account key in s, marked changed.
+// Collections the file does not hold regenerate on first use. A value that
+// breaks a rule is returned as the first Problem found (an error); nothing
+// changes then.
+func Restore(s *store.Store, st AccountState, now time.Time) error {
+	a, err := s.Mutable(st.Account)
+	if err != nil {
+		return err
+	}
+	probs, err := Replace(a, st, ReplaceOptions{AllowPending: true, Now: now})
+	if err != nil {
+		return err
+	}
+	if len(probs) > 0 {
+		return probs[0] // the caller names the account
+	}
+	return nil
+}
+
+// decode makes every collection of st store values, each validated on its
+// own, or returns every problem found.
+func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Contents, []Problem) {
+	var probs []Problem
+	if d := a.CheckInProgress(pendingCount(st)); d != "" {
+		probs = append(probs, Problem{"", d})
+	}
+	in := &store.Contents{Jobs: map[store.JobKind][]*store.Job{}, Entities: map[store.EntityKind][]*store.Entity{},
+		Members: map[store.EntityKind][][2]string{}}
+	for k, states := range st.Jobs {
+		js, jp := JobsFromState(k, states, st.pointer(store.JobCollection(k)), o.AllowPending)
+		probs = append(probs, jp...)
+		in.Jobs[k] = js
+	}
+	for k, raws := range st.Entities {
+		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)))
+		probs = append(probs, ep...)
+		in.Entities[k] = es
+		if len(ms) > 0 {
+			in.Members[k] = ms
+		}
+	}
+	if st.Seeded != nil {
+		in.Seeded = make(map[store.JobKind]store.KeptHistory, len(st.Seeded))
+		for k, sj := range st.Seeded {
+			in.Seeded[k] = store.KeptHistory(sj)
+		}
+	}
+	return in, probs
+}
+
+// pendingCount is the number of jobs in progress in st.
+func pendingCount(st AccountState) int {
+	n := 0
+	for _, states := range st.Jobs {
+		for i := range states {
+			if states[i].Pending != nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// conflictPointer is where in the document what a conflict is about is:
+// the relation of an entity, or a kept history (one of its hidden ids).
+func (st *AccountState) conflictPointer(c store.Conflict) string {
+	if _, ok := c.Collection.IsJobs(); ok {
+		ptr := "/" + seededMember + "/" + c.Collection.Name()
+		if c.Hidden >= 0 {
+			ptr += fmt.Sprintf("/hidden/%d", c.Hidden)
+		}
+		return ptr
+	}
+	return fmt.Sprintf("%s/%d/%s", st.pointer(c.Collection), c.Entity, c.Relation.Name)
+}

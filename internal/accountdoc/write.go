@@ -1,0 +1,174 @@
+package accountdoc
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// WriteJSON writes export ex as an account document ({"account":…,
+// "<collection>":[…],…}), one job or entity at a time. The account is
+// shown by its fingerprint; WriteState writes the whole key.
+func WriteJSON(w io.Writer, ex store.Export) error {
+	return WriteJSONNamed(w, ex, store.Collection.Name)
+}
+
+// WriteJSONNamed is WriteJSON with the collections' members named by name.
+func WriteJSONNamed(w io.Writer, ex store.Export, name func(store.Collection) string) error {
+	return write(w, ex, name, false)
+}
+
+// WriteState writes export ex as the state file keeps it: a job
+// collection's seeded history is not written out but named in
+// "seeded_jobs" with the ids of its jobs deleted or replaced, beside the
+// jobs stored (AccountState.Seeded), so the file holds what changed and
+// reads back into the same memory.
+func WriteState(w io.Writer, ex store.Export) error {
+	return write(w, ex, store.Collection.Name, true)
+}
+
+// docWriter writes one account document.
+type docWriter struct {
+	errWriter
+	ex      store.Export
+	compact bool
+	// seeded are the kept seeded histories of the job collections written
+	// (compact only).
+	seeded map[store.JobKind]SeededJobs
+	buf    []byte
+}
+
+func write(w io.Writer, ex store.Export, name func(store.Collection) string, compact bool) error {
+	bw, buffered := w.(*bufio.Writer)
+	if !buffered {
+		bw = bufio.NewWriterSize(w, 64<<10)
+	}
+	dw := &docWriter{errWriter: errWriter{w: bw}, ex: ex, compact: compact, seeded: map[store.JobKind]SeededJobs{}}
+	dw.raw(`{"account":`)
+	if compact {
+		dw.json(ex.Key) // the state file must restore the account
+	} else {
+		dw.json(secret.Fingerprint(ex.Key))
+	}
+	for _, c := range ex.Collections() {
+		dw.raw(",")
+		dw.json(name(c))
+		dw.raw(":[")
+		if k, ok := c.IsJobs(); ok {
+			dw.jobs(k)
+		} else {
+			dw.entities(store.EntityKind(c))
+		}
+		dw.raw("]")
+	}
+	dw.seededJobs()
+	dw.raw("}")
+	if dw.err != nil {
+		return dw.err
+	}
+	if !buffered {
+		return bw.Flush()
+	}
+	return nil
+}
+
+// jobs writes the jobs of kind k: in compact form, those stored beside a
+// seeded history, which is then named in seeded_jobs.
+func (dw *docWriter) jobs(k store.JobKind) {
+	first := true
+	job := func(j *store.Job, w *store.Work) bool {
+		if !first {
+			dw.raw(",")
+		}
+		first = false
+		dw.json(JobStateOf(j, w))
+		return dw.err == nil
+	}
+	if dw.compact {
+		if h, ok := dw.ex.History(k); ok {
+			dw.ex.StoredJobs(k, job)
+			dw.seeded[k] = SeededJobs(h)
+			return
+		}
+	}
+	dw.ex.Jobs(k, job)
+}
+
+// entities writes the entities of kind k with what their memberships hold.
+func (dw *docWriter) entities(k store.EntityKind) {
+	for i, e := range dw.ex.Entities(k) {
+		if dw.err != nil {
+			break
+		}
+		if i > 0 {
+			dw.raw(",")
+		}
+		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
+		dw.bytes(dw.buf)
+	}
+}
+
+// seededJobs writes the member naming the kept seeded histories, if any.
+func (dw *docWriter) seededJobs() {
+	if len(dw.seeded) == 0 {
+		return
+	}
+	dw.raw(`,"` + seededMember + `":{`)
+	first := true
+	for _, c := range dw.ex.Collections() {
+		k, ok := c.IsJobs()
+		if !ok {
+			continue
+		}
+		hidden, ok := dw.seeded[k]
+		if !ok {
+			continue
+		}
+		if !first {
+			dw.raw(",")
+		}
+		first = false
+		dw.json(c.Name())
+		dw.raw(":")
+		dw.json(hidden)
+	}
+	dw.raw("}")
+}
+
+// errWriter writes until the first error and keeps it.
+type errWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (e *errWriter) raw(s string) {
+	if e.err == nil {
+		_, e.err = e.w.WriteString(s)
+	}
+}
+
+func (e *errWriter) bytes(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
+func (e *errWriter) json(v any) {
+	if e.err != nil {
+		return
+	}
+	if s, ok := v.(string); ok {
+		e.bytes(jsonw.String(nil, s))
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.bytes(b)
+}

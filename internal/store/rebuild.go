@@ -1,0 +1,152 @@
+package store
+
+import (
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+)
+
+// attachHistoryLocked puts seeded history h back under the stored jobs of
+// kind k, less the jobs hidden (by id) and those a stored job replaces.
+func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
+	s := a.jobs[k]
+	s.hist = h
+	s.histBase = a.stamps.Add(uint64(h.Len())) - uint64(h.Len()) + 1
+	a.ids.Observe(h.ID(h.Len() - 1))
+	a.grow(historyBytes + h.Bytes())
+	n := len(s.hidden)
+	if s.hidden == nil {
+		s.hidden = map[int]struct{}{}
+	}
+	for _, i := range hidden {
+		s.hidden[i] = struct{}{}
+	}
+	s.all.Ascend(func(j *Job) bool {
+		s.hide(j.ID)
+		return true
+	})
+	a.grow(int64(len(s.hidden)-n) * hiddenBytes)
+	a.bumpLocked(JobCollection(k))
+}
+
+// replaceLocked installs validated collections.
+func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
+	catalogChanged := false
+	for _, c := range AllCollections() {
+		if !in.Has(c) && !o.Whole {
+			continue
+		}
+		a.markSeededLocked(c)
+		k, ok := c.IsJobs()
+		if !ok {
+			catalogChanged = true
+			continue
+		}
+		a.clearJobsLocked(k)
+		for _, j := range in.Jobs[k] {
+			a.insertJobLocked(j)
+		}
+	}
+	if catalogChanged {
+		a.rebuildCatalogLocked(in, o)
+	}
+	a.nActive.Store(int32(len(a.active)))
+}
+
+// rebuildCatalogLocked builds the catalog anew from the entities supplied
+// for the collections in holds and the current ones for the others:
+// entities whose parent is gone and memberships of entities that are gone
+// are dropped. Supplied entities bring the memberships their documents
+// list; otherwise the current ones are kept.
+func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
+	old := &a.cat
+	replaced := func(k EntityKind) bool { return o.Whole || in.Has(EntityCollection(k)) }
+	members := map[EntityKind][][2]string{}
+	install := make([][]*Entity, len(Kinds()))
+	for _, k := range Kinds() {
+		if replaced(k) {
+			install[k], members[k] = in.Entities[k], in.Members[k]
+			continue
+		}
+		for _, r := range k.OwnRelations() {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for owner := range old.ents[k] {
+				for _, other := range positionIDs(old.related(k, owner, r)) {
+					members[k] = append(members[k], [2]string{owner, other})
+				}
+			}
+		}
+		for _, e := range old.ents[k] {
+			// A copy with a new stamp: what it shows (an item's variants,
+			// a category's items) may change with the rest.
+			cp := *e
+			cp.stamp = 0
+			install[k] = append(install[k], &cp)
+		}
+	}
+	a.grow(-a.catalogBytesLocked())
+	a.cat = newCatalog()
+	a.bumpLocked(catalogVersion)
+	for _, k := range Kinds() {
+		parent, hasParent := k.Decl().Parent()
+		for _, e := range install[k] {
+			if hasParent && a.cat.ents[k.Target(parent)][e.Ref(parent)] == nil {
+				continue
+			}
+			a.putEntityLocked(e)
+		}
+	}
+	for _, k := range Kinds() {
+		for _, r := range k.OwnRelations() {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for _, m := range members[k] {
+				a.linkLocked(k, r, m[0], m[1], time.Time{})
+			}
+		}
+	}
+}
+
+// catalogBytesLocked is the estimated size of the catalog.
+func (a *Account) catalogBytesLocked() int64 {
+	var n int64
+	for _, m := range a.cat.ents {
+		for _, e := range m {
+			n += e.memSize() + indexSize(e)
+		}
+	}
+	for _, k := range Kinds() {
+		for _, r := range k.OwnRelations() {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for owner := range a.cat.ents[k] {
+				n += int64(len(a.cat.related(k, owner, r))) * linkBytes
+			}
+		}
+	}
+	return n
+}
+
+func (a *Account) clearJobsLocked(k JobKind) {
+	s := a.jobs[k]
+	s.all.Ascend(func(j *Job) bool {
+		a.grow(-j.memSize())
+		return true
+	})
+	if s.hist != nil {
+		a.grow(-historyBytes - s.hist.Bytes() - int64(len(s.hidden))*hiddenBytes)
+	}
+	a.jobs[k] = newJobSet(a.work, a.made)
+	a.bumpLocked(JobCollection(k))
+	keep := a.active[:0]
+	for _, r := range a.active {
+		if r.kind != k {
+			keep = append(keep, r)
+		}
+	}
+	a.active = keep
+}
