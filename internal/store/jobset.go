@@ -135,7 +135,33 @@ func (s *jobSet) hide(id string) bool {
 // `from` itself is included only when inclusive. Stored and history jobs
 // are merged; only the jobs returned are made.
 func (s *jobSet) collect(from string, inclusive, desc bool, statuses StatusSet, limit int, kind JobKind) []*Job {
-	// The stored side.
+	stored := s.collectStored(from, inclusive, desc, statuses, limit)
+	if s.hist == nil || s.hist.Len() == 0 {
+		return stored
+	}
+	hist := s.collectHistory(from, inclusive, desc, statuses, limit)
+	// Merge by id.
+	out := make([]*Job, 0, min(limit, len(stored)+len(hist)))
+	a, b := 0, 0
+	for len(out) < limit && (a < len(stored) || b < len(hist)) {
+		useStored := b == len(hist)
+		if a < len(stored) && b < len(hist) {
+			less := stored[a].ID < s.hist.ID(hist[b])
+			useStored = less != desc
+		}
+		if useStored {
+			out = append(out, stored[a])
+			a++
+		} else {
+			out = append(out, s.histJob(hist[b], kind))
+			b++
+		}
+	}
+	return out
+}
+
+// collectStored is collect of the stored jobs.
+func (s *jobSet) collectStored(from string, inclusive, desc bool, statuses StatusSet, limit int) []*Job {
 	tree := s.all
 	if st, ok := statuses.Single(); ok {
 		tree = s.byStatus[st]
@@ -163,10 +189,12 @@ func (s *jobSet) collect(from string, inclusive, desc bool, statuses StatusSet, 
 	default:
 		tree.DescendLessOrEqual(&Job{ID: from}, take)
 	}
-	if s.hist == nil || s.hist.Len() == 0 {
-		return stored
-	}
-	// The history side: indexes first, jobs made only for what is kept.
+	return stored
+}
+
+// collectHistory is collect of the history jobs not hidden, as their
+// indexes: the jobs are made only for what is kept.
+func (s *jobSet) collectHistory(from string, inclusive, desc bool, statuses StatusSet, limit int) []int {
 	n := s.hist.Len()
 	start := 0
 	if desc {
@@ -197,24 +225,7 @@ func (s *jobSet) collect(from string, inclusive, desc bool, statuses StatusSet, 
 			return len(hist) < limit
 		})
 	}
-	// Merge by id.
-	out := make([]*Job, 0, min(limit, len(stored)+len(hist)))
-	a, b := 0, 0
-	for len(out) < limit && (a < len(stored) || b < len(hist)) {
-		useStored := b == len(hist)
-		if a < len(stored) && b < len(hist) {
-			less := stored[a].ID < s.hist.ID(hist[b])
-			useStored = less != desc
-		}
-		if useStored {
-			out = append(out, stored[a])
-			a++
-		} else {
-			out = append(out, s.histJob(hist[b], kind))
-			b++
-		}
-	}
-	return out
+	return hist
 }
 
 // each calls fn with every job in id order (made one at a time) until fn
