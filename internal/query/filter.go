@@ -92,7 +92,33 @@ func (p *filterParser) list(terms []Term) ([]Term, *apierror.Error) {
 	}
 }
 
+// expr reads one expression, op(field,value) or and(...), adding its
+// conditions to terms.
 func (p *filterParser) expr(terms []Term) ([]Term, *apierror.Error) {
+	op, err := p.operator()
+	if err != nil {
+		return nil, err
+	}
+	if op == "and" {
+		terms, err := p.list(terms)
+		if err != nil {
+			return nil, err
+		}
+		return terms, p.close(op)
+	}
+	f, err := p.condition(op)
+	if err != nil {
+		return nil, err
+	}
+	t, err := p.value(f)
+	if err != nil {
+		return nil, err
+	}
+	return append(terms, t), p.close(op)
+}
+
+// operator reads a known operator's name and its opening parenthesis.
+func (p *filterParser) operator() (string, *apierror.Error) {
 	p.space()
 	start := p.i
 	for p.i < len(p.s) && (isLower(p.s[p.i]) || p.s[p.i] == '-' || p.s[p.i] == '_' || isUpper(p.s[p.i]) || isDigit(p.s[p.i])) {
@@ -101,25 +127,24 @@ func (p *filterParser) expr(terms []Term) ([]Term, *apierror.Error) {
 	op := p.s[start:p.i]
 	if op == "" {
 		if p.i >= len(p.s) {
-			return nil, p.fail("expected an expression such as %s but the filter ended", p.example())
+			return "", p.fail("expected an expression such as %s but the filter ended", p.example())
 		}
-		return nil, p.fail("expected an operator such as equals at position %d, found %q", p.i, p.s[p.i:])
+		return "", p.fail("expected an operator such as equals at position %d, found %q", p.i, p.s[p.i:])
 	}
 	if !knownOperators[op] {
-		return nil, p.fail("%q is not a valid operator", op)
+		return "", p.fail("%q is not a valid operator", op)
 	}
 	p.space()
 	if p.i >= len(p.s) || p.s[p.i] != '(' {
-		return nil, p.fail("expected '(' after %q", op)
+		return "", p.fail("expected '(' after %q", op)
 	}
 	p.i++
-	if op == "and" {
-		terms, err := p.list(terms)
-		if err != nil {
-			return nil, err
-		}
-		return terms, p.close(op)
-	}
+	return op, nil
+}
+
+// condition reads the field a condition of op is on, up to its value: a
+// field this endpoint filters on with op, and the comma after it.
+func (p *filterParser) condition(op string) (*resource.FilterField, *apierror.Error) {
 	p.space()
 	fstart := p.i
 	for p.i < len(p.s) && p.s[p.i] != ',' && p.s[p.i] != ')' && p.s[p.i] != ' ' {
@@ -142,6 +167,11 @@ func (p *filterParser) expr(terms []Term) ([]Term, *apierror.Error) {
 	}
 	p.i++
 	p.space()
+	return f, nil
+}
+
+// value reads the value a condition on field f compares with.
+func (p *filterParser) value(f *resource.FilterField) (Term, *apierror.Error) {
 	t := Term{Field: f}
 	var err *apierror.Error
 	switch f.Value {
@@ -155,10 +185,7 @@ func (p *filterParser) expr(terms []Term) ([]Term, *apierror.Error) {
 				t.Str, f.Name, strings.Join(f.Enum, ", "))
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return append(terms, t), p.close(op)
+	return t, err
 }
 
 func (p *filterParser) field(name string) *resource.FilterField {
