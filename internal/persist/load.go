@@ -57,7 +57,7 @@ type Loaded struct {
 }
 
 // Accounts reads the file's accounts in order and hands each to restore,
-// stopping at the first error. An error that is a accountdoc.Problem (a value
+// stopping at the first error. An error that is an accountdoc.Problem (a value
 // that breaks a rule) is reported as the file's corruption, naming the
 // account by its position and its key's fingerprint; any other error is
 // returned as it is.

@@ -1,9 +1,10 @@
 // Package persist reads and writes the optional state file: the accounts
-// that requests changed, and the clock. Writes are atomic (a temporary file
-// in the same directory, synced, then renamed over the old one), so a crash
-// during a save leaves the previous file intact; the file is readable by its
-// owner only (mode 0600), as it holds whole API keys. One process owns a
-// state file at a time (Acquire).
+// that requests changed, each an account document (internal/accountdoc),
+// and the clock. Writes are atomic (a temporary file in the same
+// directory, synced, then renamed over the old one), so a crash during a
+// save leaves the previous file intact; the file is readable by its owner
+// only (mode 0600), as it holds whole API keys. One process owns a state
+// file at a time (Acquire).
 package persist
 
 import (

@@ -106,7 +106,7 @@ func (s *Server) Snapshot() (string, error) {
 
 // load reads the state file, if there is one, with the rules the API and
 // the control API apply to every value: the clock's range, the job count of
-// POST /__admin/reset, and each account through the store's Restore (the
+// POST /__admin/reset, and each account through accountdoc.Restore (the
 // control API's PUT, pending jobs allowed). A value that breaks a rule
 // stops the start; the file is left untouched.
 func (s *Server) load() error {
