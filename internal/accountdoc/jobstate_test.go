@@ -166,3 +166,37 @@ func TestState_APendingDeleteWrittenByAnOlderServerReadsBack(t *testing.T) {
 		t.Fatalf("refused: %v", probs)
 	}
 }
+
+// TestReplace_ProblemsComeInTheOrderOfTheCollections: the problems of a
+// document come jobs first, then entities, each in the declaration's
+// order of kinds, whatever the order Go iterates maps in: the same
+// document always gets the same answer.
+func TestReplace_ProblemsComeInTheOrderOfTheCollections(t *testing.T) {
+	a, _ := store.New(store.Options{Seed: 1, Now: func() time.Time { return t0 }}).Mutable("k")
+	st := AccountState{
+		Jobs: map[store.JobKind][]JobState{jobItemCreate: {{ID: "x"}}, jobItemUpdate: {{ID: "y"}}, jobItemDelete: {{ID: "z"}}},
+		Entities: map[store.EntityKind][]json.RawMessage{
+			itemKind: {json.RawMessage(`{}`)}, variantKind: {json.RawMessage(`{}`)}, categoryKind: {json.RawMessage(`{}`)}},
+	}
+	var want []string
+	for _, c := range []store.Collection{store.JobCollection(jobItemCreate), store.JobCollection(jobItemUpdate),
+		store.JobCollection(jobItemDelete), store.EntityCollection(itemKind), store.EntityCollection(variantKind),
+		store.EntityCollection(categoryKind)} {
+		want = append(want, "/"+c.Name())
+	}
+	for range 20 {
+		probs, err := Replace(a, st, ReplaceOptions{Now: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range probs {
+			if c := "/" + strings.Split(p.Pointer, "/")[1]; len(got) == 0 || got[len(got)-1] != c {
+				got = append(got, c)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("problems at\n%s\nwant the collections in the order\n%s", strings.Join(got, " "), strings.Join(want, " "))
+		}
+	}
+}

@@ -78,12 +78,21 @@ func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Content
 	}
 	in := &store.Contents{Jobs: map[store.JobKind][]*store.Job{}, Entities: map[store.EntityKind][]*store.Entity{},
 		Members: map[store.EntityKind][][2]string{}}
-	for k, states := range st.Jobs {
+	// In the declaration's order, so a document always gets the same answer.
+	for _, k := range store.JobKinds() {
+		states, ok := st.Jobs[k]
+		if !ok {
+			continue
+		}
 		js, jp := JobsFromState(k, states, st.pointer(store.JobCollection(k)), o.AllowPending)
 		probs = append(probs, jp...)
 		in.Jobs[k] = js
 	}
-	for k, raws := range st.Entities {
+	for _, k := range store.Kinds() {
+		raws, ok := st.Entities[k]
+		if !ok {
+			continue
+		}
 		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)))
 		probs = append(probs, ep...)
 		in.Entities[k] = es
