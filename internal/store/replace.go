@@ -244,7 +244,11 @@ func (a *Account) keptHistories(in *Contents) (map[JobKind]History, map[JobKind]
 	hists := map[JobKind]History{}
 	hidden := map[JobKind][]int{}
 	var size int64
-	for k, kh := range in.Seeded {
+	for _, k := range JobKinds() { // in order, so the same contents get the same answer
+		kh, ok := in.Seeded[k]
+		if !ok {
+			continue
+		}
 		c := JobCollection(k)
 		if _, ok := in.Jobs[k]; !ok {
 			return nil, nil, 0, []Conflict{{Collection: c, Hidden: -1, Detail: "The collection is not in the document."}}
