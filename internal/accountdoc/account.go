@@ -93,7 +93,8 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	st.Jobs, st.Entities, st.names = map[store.JobKind][]JobState{}, map[store.EntityKind][]json.RawMessage{}, map[store.Collection]string{}
-	for name, v := range raw {
+	for _, name := range memberOrder(b) { // as written, so a document always gets the same error
+		v := raw[name]
 		var err error
 		switch name {
 		case seededMember:
@@ -121,7 +122,8 @@ func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
 		return prefixField(err, name)
 	}
 	st.Seeded = map[store.JobKind]SeededJobs{}
-	for cname, h := range seeded {
+	for _, cname := range memberOrder(v) {
+		h := seeded[cname]
 		c, ok := store.CollectionNamed(cname)
 		k, isJobs := c.IsJobs()
 		if !ok || !isJobs {
@@ -169,6 +171,31 @@ func (st *AccountState) readCollection(name string, v json.RawMessage) error {
 	}
 	st.Entities[store.EntityKind(c)] = ents
 	return nil
+}
+
+// memberOrder returns the names of the members of object b (already
+// decoded without error), once each, in the order the document writes
+// them.
+func memberOrder(b []byte) []string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		return nil
+	}
+	var names []string
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		name, ok := tok.(string)
+		var skip json.RawMessage
+		if err != nil || !ok || dec.Decode(&skip) != nil {
+			break
+		}
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // prefixField names the collection in a decoding error.
