@@ -58,7 +58,7 @@ func EntityFromState(kind EntityKind, raw []byte, pointer string, full bool) (e 
 	id := ""
 	for _, k := range obj.Keys {
 		v, _ := obj.Get(k)
-		member := "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
+		member := "/" + pointerToken(k)
 		switch {
 		case k == "id":
 			s, ok := v.(string)
@@ -172,4 +172,15 @@ func EntitiesFromState(kind EntityKind, raws []json.RawMessage, base string) ([]
 		out = append(out, e)
 	}
 	return out, members, probs
+}
+
+// pointerToken escapes a member name for a JSON pointer (RFC 6901: '~' as
+// "~0", '/' as "~1"). Most names have neither: they are returned as they
+// are, without building a replacer for each member of each entity (a
+// quarter of a state file's load time).
+func pointerToken(k string) string {
+	if !strings.ContainsAny(k, "~/") {
+		return k
+	}
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
 }
