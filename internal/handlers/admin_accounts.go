@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -87,7 +88,9 @@ func (h *Handler) adminGetCollection(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeExport streams an account's document, one object at a time, so an
-// export never holds a copy of the account.
+// export never holds a copy of the account. An export in progress when
+// the server stops is cut (cutAtStop): one of ten million jobs would hold
+// the shutdown past its drain.
 func (h *Handler) writeExport(w http.ResponseWriter, r *http.Request, name string) {
 	var cs []store.Collection
 	if c, ok := store.CollectionNamed(name); ok {
@@ -103,14 +106,45 @@ func (h *Handler) writeExport(w http.ResponseWriter, r *http.Request, name strin
 	if r.Method == http.MethodHead {
 		return
 	}
+	stopped := h.cutAtStop(w)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	rename := func(c store.Collection) string { return c.Name() }
 	if name != "" {
 		rename = func(store.Collection) string { return name }
 	}
-	if err := ex.WriteJSONNamed(bw, rename); err == nil {
+	err = ex.WriteJSONNamed(bw, rename)
+	if err == nil {
 		bw.WriteString("\n")
-		bw.Flush()
+		err = bw.Flush()
+	}
+	stopped(err != nil)
+}
+
+// cutAtStop makes the response's writes fail from the moment the server
+// begins to stop, even one blocked on a client that reads slowly or not at
+// all. The handler calls the function it returns when it is done writing,
+// saying whether a write failed: a response cut so (or left by its client)
+// is aborted (http.ErrAbortHandler), so that the client sees it incomplete
+// rather than a well-formed end.
+func (h *Handler) cutAtStop(w http.ResponseWriter) func(failed bool) {
+	rc := http.NewResponseController(w)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-h.stopping:
+			_ = rc.SetWriteDeadline(time.Now())
+		case <-done:
+		}
+	}()
+	return func(failed bool) {
+		close(done)
+		wg.Wait() // no deadline is set once the handler is done
+		if failed {
+			panic(http.ErrAbortHandler)
+		}
 	}
 }
 

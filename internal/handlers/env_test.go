@@ -102,7 +102,7 @@ func (e *env) req(method, target string, body io.Reader, hdr ...string) *resp {
 	for _, h := range hdr {
 		k, v, _ := strings.Cut(h, ":")
 		set[http.CanonicalHeaderKey(k)] = true
-		if v = strings.TrimSpace(v); v != "" {
+		if v = strings.Trim(v, " \t"); v != "" {
 			r.Header.Set(k, v)
 		}
 	}

@@ -119,6 +119,10 @@ const (
 	bearerPrefix = secret.BearerPrefix
 )
 
+// httpSpace is the whitespace HTTP allows around a header's value (RFC
+// 9110, section 5.6.3: OWS is spaces and horizontal tabs).
+const httpSpace = " \t"
+
 // authenticate returns the account key the Authorization header selects:
 // the private key itself, or "bearer:" + the OAuth token. A credential with
 // a byte outside printable ASCII is refused as Klaviyo refuses a wrong key
@@ -127,7 +131,10 @@ const (
 // carries no meta, as Klaviyo's does not, so the hint goes to the log.
 func (h *Handler) authenticate(r *http.Request, id string) (string, *apierror.Error) {
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	cred = strings.TrimSpace(cred)
+	// Only HTTP's whitespace around it is not part of the credential:
+	// strings.TrimSpace would also drop Unicode spaces (U+00A0, U+3000…),
+	// and a key ending in one would select the account of the key without.
+	cred = strings.Trim(cred, httpSpace)
 	apiKey := strings.EqualFold(scheme, schemeAPIKey)
 	if !apiKey && (!strings.EqualFold(scheme, schemeBearer) || cred == "") {
 		return "", apierror.NotAuthenticated()

@@ -54,6 +54,13 @@ type Server struct {
 // file that cannot be saved, is owned by another server, or is corrupt is
 // an error, and the file is left untouched.
 func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
+	return NewContext(context.Background(), cfg, logger, clk)
+}
+
+// NewContext is New for a server that may be told to stop before it has
+// started: when ctx ends while it waits for another server to give up the
+// state file, it stops waiting and returns an error wrapping ctx's.
+func NewContext(ctx context.Context, cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -114,7 +121,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {
-		if err := s.openState(); err != nil {
+		if err := s.openState(ctx); err != nil {
 			return nil, err
 		}
 	}
