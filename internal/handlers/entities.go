@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
@@ -38,7 +39,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	req := store.EntityPageRequest{Desc: q.desc, Limit: q.size}
 	if c.ep.Rel != nil {
 		res = c.ep.Rel.Target
-		parent := pathParam(c.r, c.res.IDParam)
+		parent := httpx.PathParam(c.r, c.res.IDParam)
 		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
 			return 0, []*apierror.Error{h.notFound(err, c.res.Type, parent)}
 		}
@@ -81,7 +82,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	if ids {
 		if c.p.AgentHints {
-			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), pathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
+			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), httpx.PathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
 		}
 		list := make([]string, len(page.Entities))
 		for i, e := range page.Entities {
@@ -169,7 +170,7 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	id := pathParam(c.r, c.res.IDParam)
+	id := httpx.PathParam(c.r, c.res.IDParam)
 	rd := h.renderer(c, &q)
 	var include *schema.Relation
 	if q.include {
@@ -207,13 +208,13 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p, c.rec.body)
+	body, aerr := readBody(c.r, c.p, c.rec.Body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
 	action, status, id := store.Create, http.StatusCreated, ""
 	if c.ep.Op == resource.OpUpdate {
-		action, status, id = store.Update, http.StatusOK, pathParam(c.r, c.res.IDParam)
+		action, status, id = store.Update, http.StatusOK, httpx.PathParam(c.r, c.res.IDParam)
 	}
 	el, errs := payload.ParseEntity(c.rp, body, action, id)
 	if len(errs) > 0 {
@@ -253,7 +254,7 @@ func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
 	if _, errs := parseQuery(c); len(errs) > 0 {
 		return 0, errs
 	}
-	id := pathParam(c.r, c.res.IDParam)
+	id := httpx.PathParam(c.r, c.res.IDParam)
 	acct, err := h.opts.Store.Mutable(c.key)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
@@ -272,7 +273,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	if _, errs := parseQuery(c); len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p, c.rec.body)
+	body, aerr := readBody(c.r, c.p, c.rec.Body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
@@ -280,7 +281,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	id := pathParam(c.r, c.res.IDParam)
+	id := httpx.PathParam(c.r, c.res.IDParam)
 	acct, err := h.opts.Store.Mutable(c.key)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
@@ -298,7 +299,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 // owner has no relationship endpoint for: a refused related_resource while
 // that was the path's parameter (up to 2023-01-24), no such path after.
 func (h *Handler) unknownRelation(c *call, _ *[]byte) (int, []*apierror.Error) {
-	name := pathParam(c.r, "related_resource")
+	name := httpx.PathParam(c.r, "related_resource")
 	if !c.rp.RelGeneric {
 		return 0, []*apierror.Error{apierror.PathNotFound(c.r.URL.Path)}
 	}

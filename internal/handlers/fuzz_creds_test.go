@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
@@ -61,7 +62,7 @@ func checkOddCredential(t *testing.T, e *fuzzEnv, req *http.Request, rec *httpte
 		}
 	}
 	auth := req.Header.Get("Authorization")
-	if !oddCredential(auth) || strings.HasPrefix(req.URL.Path, adminPrefix) {
+	if !oddCredential(auth) || strings.HasPrefix(req.URL.Path, admin.Prefix) {
 		return
 	}
 	if len(keys) > before {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
@@ -90,7 +91,7 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	id := pathParam(c.r, c.res.IDParam)
+	id := httpx.PathParam(c.r, c.res.IDParam)
 	kind := c.res.Job.Kind
 	var job *store.Job
 	ok := false
@@ -127,7 +128,7 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	body, aerr := readBody(c.r, c.p, c.rec.body)
+	body, aerr := readBody(c.r, c.p, c.rec.Body)
 	if aerr != nil {
 		return 0, []*apierror.Error{aerr}
 	}
@@ -162,7 +163,7 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 // readBody checks the request's media type and encoding and reads at most
 // the revision's payload cap of (decompressed) body; m meters a compressed
 // body once decompressed.
-func readBody(r *http.Request, p *revision.Profile, m *bodyMeter) ([]byte, *apierror.Error) {
+func readBody(r *http.Request, p *revision.Profile, m *httpx.BodyMeter) ([]byte, *apierror.Error) {
 	limit := p.MaxPayload
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
@@ -178,13 +179,13 @@ func readBody(r *http.Request, p *revision.Profile, m *bodyMeter) ([]byte, *apie
 			return nil, apierror.InvalidHeader("Content-Encoding", "The request body is not valid gzip: "+err.Error())
 		}
 		defer zr.Close()
-		src = m.decoded(zr)
+		src = m.Decoded(zr)
 	default:
 		return nil, apierror.UnsupportedEncoding(enc)
 	}
 	body, err := io.ReadAll(io.LimitReader(src, limit+1))
 	var maxErr *http.MaxBytesError
-	if aerr := bodyReadError(err); aerr != nil {
+	if aerr := httpx.BodyReadError(err); aerr != nil {
 		return nil, aerr
 	}
 	switch {

@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -18,7 +18,7 @@ import (
 type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
-	rec  *recorder
+	rec  *httpx.Recorder
 	ep   resource.Endpoint
 	res  *resource.Resource // ep.Res
 	o    *resource.Operation
@@ -38,8 +38,8 @@ type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
 func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 	name := ep.Name()
 	return func(w http.ResponseWriter, r *http.Request) {
-		rec := recorderOf(w)
-		rec.op = name
+		rec := httpx.RecorderOf(w)
+		rec.Op = name
 		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
 		w.Header()[keyReqID] = []string{h.requestUUID()}
 
@@ -51,29 +51,29 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 			OptOut: r.Header.Get(revision.OptOutHeader),
 		})
 		if aerr != nil {
-			h.writeErrors(w, r, styleOf(nil), aerr)
+			h.errs.Write(w, styleOf(nil), aerr)
 			return
 		}
 		c.p, c.rp = p, ep.Res.At(p)
-		rec.revision = p.Date
+		rec.Revision = p.Date
 		w.Header()[keyRevision] = h.revisionValue(p)
 		o, ok := ep.At(p)
 		if !ok {
-			h.writeErrors(w, r, styleOf(p), apierror.NoValidRevision())
+			h.errs.Write(w, styleOf(p), apierror.NoValidRevision())
 			return
 		}
 		c.o = o
 
-		key, aerr := h.authenticate(r, rec.id)
+		key, aerr := h.authenticate(r, rec.ID)
 		if aerr != nil {
-			h.writeErrors(w, r, styleOf(p), aerr)
+			h.errs.Write(w, styleOf(p), aerr)
 			return
 		}
 		c.key = key
-		rec.account = key
+		rec.Account = key
 		acct, err := h.opts.Store.Account(key)
 		if err != nil {
-			h.writeErrors(w, r, styleOf(p), h.storeError(err))
+			h.errs.Write(w, styleOf(p), h.storeError(err))
 			return
 		}
 		c.acct = acct
@@ -82,7 +82,7 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 			return
 		}
 		if !ep.Op.TakesBody() && (r.ContentLength > 0 || r.ContentLength < 0) {
-			h.writeErrors(w, r, styleOf(p), apierror.InvalidPointer(apierror.PointerData,
+			h.errs.Write(w, styleOf(p), apierror.InvalidPointer(apierror.PointerData,
 				"A "+r.Method+" request must not have a body."))
 			return
 		}
@@ -90,15 +90,15 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 		page := h.pageKey(c)
 		if page != "" {
 			if body, ok := h.pages.Get(page); ok {
-				write(w, http.StatusOK, p.ContentType, body)
+				httpx.Write(w, http.StatusOK, p.ContentType, body)
 				return
 			}
 		}
-		buf := h.getBuf()
-		defer h.putBuf(buf)
+		buf := h.bufs.Get()
+		defer h.bufs.Put(buf)
 		status, errs := fn(c, buf)
 		if len(errs) > 0 {
-			h.writeErrors(w, r, styleOf(p), errs...)
+			h.errs.Write(w, styleOf(p), errs...)
 			return
 		}
 		if status == http.StatusNoContent {
@@ -108,7 +108,7 @@ func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
 		if page != "" && status == http.StatusOK {
 			h.pages.Put(page, *buf)
 		}
-		write(w, status, p.ContentType, *buf)
+		httpx.Write(w, status, p.ContentType, *buf)
 	}
 }
 
@@ -166,26 +166,4 @@ func ValidPrivateKey(key string) bool {
 		}
 	}
 	return true
-}
-
-// storeError maps the store's sentinels to Klaviyo-shaped errors.
-func (h *Handler) storeError(err error) *apierror.Error {
-	switch {
-	case errors.Is(err, store.ErrTooManyAccounts):
-		return apierror.PermissionDenied(fmt.Sprintf(
-			"The mock server holds %d accounts, all changed by requests, and will not drop them: "+
-				"reset it (POST /__admin/reset) or raise --max-accounts to use another key.",
-			h.opts.Store.Options().MaxAccounts))
-	case errors.Is(err, store.ErrMemoryBudget):
-		used, limit := h.opts.Store.Used()
-		return apierror.PermissionDenied(fmt.Sprintf(
-			"The mock server's memory budget for accounts (%d MiB, half of --memory-budget) is used up (%d MiB) by accounts "+
-				"changed by requests: reset it (POST /__admin/reset), forget an account (DELETE /__admin/accounts/{key}) "+
-				"or raise --memory-budget.", limit>>20, used>>20))
-	case errors.Is(err, store.ErrTooManyInProgress):
-		return apierror.InvalidPointer(apierror.PointerData, fmt.Sprintf(
-			"The maximum number of jobs in progress at one time is %d; wait for a job to complete before creating another.",
-			h.opts.Store.Options().Lifecycle.MaxInProgress))
-	}
-	return apierror.Server(http.StatusInternalServerError)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/cors"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -48,7 +49,7 @@ func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(h.observe)
 
-	r.Route(adminPrefix, h.adminRoutes)
+	r.Route(admin.Prefix, h.admin.Routes)
 
 	api := r.With(cors.Handler(cors.Options{
 		AllowedOrigins: h.opts.CORSOrigins,
@@ -158,12 +159,13 @@ func (h *Handler) dispatch(m methods) http.HandlerFunc {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		h.writeErrors(w, r, apierror.Style{Modern: true}, apierror.MethodNotAllowed(r.Method, allow))
+		h.errs.Write(w, apierror.Style{Modern: true}, apierror.MethodNotAllowed(r.Method, allow))
 	}
 }
 
 // pathNotFound answers any path the emulator does not serve, as Klaviyo's
-// unknown-path 404 (spaced JSON, no source).
+// unknown-path 404 (spaced JSON, no source; a control path's account key
+// shown by its fingerprint).
 func (h *Handler) pathNotFound(w http.ResponseWriter, r *http.Request) {
-	h.writeErrors(w, r, apierror.Style{Spaced: true}, apierror.PathNotFound(shownPath(r)))
+	h.errs.Write(w, apierror.Style{Spaced: true}, apierror.PathNotFound(admin.ShownPath(r)))
 }

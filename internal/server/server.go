@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -145,12 +146,12 @@ func (s *Server) startClock() {
 
 // jobsFit says why n jobs of each kind do not fit the memory budget, or
 // nil when they do.
-func (s *Server) jobsFit(n int) *handlers.ResetError {
+func (s *Server) jobsFit(n int) *admin.ResetError {
 	p := s.fixtureParams()
 	p.Jobs = n
 	if _, size := fixtures.Largest(fixtures.Estimates(p)); !s.store.Fits(size) {
 		_, limit := s.store.Used()
-		return &handlers.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
+		return &admin.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
 			"%d jobs of one kind take about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
 				"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
 			n, size>>20, limit>>20)}
@@ -158,7 +159,7 @@ func (s *Server) jobsFit(n int) *handlers.ResetError {
 	return nil
 }
 
-// Reset implements handlers.Control.
+// Reset implements admin.Control.
 func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -237,7 +238,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	var health *http.Server
 	if s.healthLn != nil {
-		health = &http.Server{Handler: s.handler.Health(), ReadHeaderTimeout: s.cfg.Timing.Head}
+		health = &http.Server{Handler: s.handler.Admin().Health(), ReadHeaderTimeout: s.cfg.Timing.Head}
 		go func() { _ = health.Serve(s.healthLn) }()
 	}
 	var serveErr error

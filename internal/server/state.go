@@ -70,7 +70,7 @@ func (s *Server) Close() error {
 	return err
 }
 
-// Snapshot implements handlers.Control: it saves the state file.
+// Snapshot implements admin.Control: it saves the state file.
 func (s *Server) Snapshot() (string, error) {
 	if s.cfg.StateFile == "" {
 		return "", errors.New("no state file is configured; start the server with --state-file PATH")
