@@ -31,10 +31,7 @@ const (
 // page in creation order (or the reverse), filtered as the revision
 // allows.
 func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
+	q := &c.q
 	res := c.res
 	req := store.EntityPageRequest{Desc: q.desc, Limit: q.size}
 	if c.ep.Rel != nil {
@@ -59,7 +56,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 			req.After = &pos
 		}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	ids := c.ep.Op == resource.OpRelIDs
 	req.Related = !ids && rd.RelData()
 	if !ids && q.include {
@@ -166,14 +163,10 @@ func flatten(lists [][]*store.Entity) []*store.Entity {
 
 // entityGet serves GET /<entities>/{id}.
 func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
 	id := httpx.PathParam(c.r, c.res.IDParam)
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	var include *schema.Relation
-	if q.include {
+	if c.q.include {
 		include = includeOf(c.res, c.p)
 	}
 	v, ok, err := c.acct.View(c.res.Entity.Kind, id, rd.RelData(), include)
@@ -181,7 +174,7 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.notFound(err, c.res.Type, id)}
 	}
 	var included []*store.Entity
-	if q.include {
+	if c.q.include {
 		included = v.Included
 		if included == nil {
 			included = []*store.Entity{}
@@ -204,19 +197,11 @@ func (h *Handler) entityHints(c *call, id string) []string {
 // (200): the body is checked whole first, then applied at once with the
 // rules of the matching job element; nothing changes unless it succeeds.
 func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	body, aerr := readBody(c.r, c.p, c.rec.Body)
-	if aerr != nil {
-		return 0, []*apierror.Error{aerr}
-	}
 	action, status, id := store.Create, http.StatusCreated, ""
 	if c.ep.Op == resource.OpUpdate {
 		action, status, id = store.Update, http.StatusOK, httpx.PathParam(c.r, c.res.IDParam)
 	}
-	el, errs := payload.ParseEntity(c.rp, body, action, id)
+	el, errs := payload.ParseEntity(c.rp, c.body, action, id)
 	if len(errs) > 0 {
 		return 0, errs
 	}
@@ -224,7 +209,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	kind, _ := store.JobKindOf(c.res.Entity.Kind, action)
 	v, eerr, err := acct.Write(kind, el, rd.RelData())
 	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {
@@ -251,9 +236,6 @@ func (h *Handler) writeRefused(err error, eerr *store.ElementError, typ, id stri
 // entityDelete serves DELETE /<entities>/{id}: 204 with no body. An item
 // takes its variants and its category memberships with it.
 func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
-	if _, errs := parseQuery(c); len(errs) > 0 {
-		return 0, errs
-	}
 	id := httpx.PathParam(c.r, c.res.IDParam)
 	acct, err := h.opts.Store.Mutable(c.key)
 	if err != nil {
@@ -270,14 +252,7 @@ func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
 // relationshipWrite serves POST (add), PATCH (replace) and DELETE (remove)
 // on /<owner>/{id}/relationships/<relation>: 204 with no body.
 func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error) {
-	if _, errs := parseQuery(c); len(errs) > 0 {
-		return 0, errs
-	}
-	body, aerr := readBody(c.r, c.p, c.rec.Body)
-	if aerr != nil {
-		return 0, []*apierror.Error{aerr}
-	}
-	ids, errs := payload.ParseIdentifiers(c.rp, c.ep.Rel.Target.Type, body)
+	ids, errs := payload.ParseIdentifiers(c.rp, c.ep.Rel.Target.Type, c.body)
 	if len(errs) > 0 {
 		return 0, errs
 	}

@@ -1,13 +1,8 @@
 package handlers
 
 import (
-	"compress/gzip"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
@@ -15,7 +10,6 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -29,7 +23,7 @@ const (
 
 // renderer returns the renderer of c's documents: of the served resource,
 // or of the related resource on a related list.
-func (h *Handler) renderer(c *call, q *request) *render.Renderer {
+func (h *Handler) renderer(c *call) *render.Renderer {
 	p := c.rp
 	if c.ep.Op == resource.OpRelated {
 		p = c.ep.Rel.Target.At(c.p)
@@ -37,9 +31,9 @@ func (h *Handler) renderer(c *call, q *request) *render.Renderer {
 	return &render.Renderer{
 		P:              p,
 		Base:           h.base(c.r),
-		Fields:         q.fields,
-		IncludedFields: q.includedFields,
-		Include:        q.include,
+		Fields:         c.q.fields,
+		IncludedFields: c.q.includedFields,
+		Include:        c.q.include,
 		Write:          c.ep.Op == resource.OpCreate || c.ep.Op == resource.OpUpdate,
 		Frags:          h.frags,
 	}
@@ -47,10 +41,7 @@ func (h *Handler) renderer(c *call, q *request) *render.Renderer {
 
 // list serves GET <jobs>: one keyset page of at most 100 jobs in id order.
 func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
+	q := &c.q
 	req := store.PageRequest{Statuses: q.statuses()}
 	if q.hasCursor && q.cursor.Keyed { // job lists are ordered by id alone
 		return 0, []*apierror.Error{apierror.InvalidCursor()}
@@ -67,7 +58,7 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	links := render.Links{Self: selfURL(rd.Base, c.r)}
 	var hints []string
 	if page.HasNext && len(page.Jobs) > 0 {
@@ -87,10 +78,6 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 
 // getOne serves GET <jobs>/{job_id}.
 func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
 	id := httpx.PathParam(c.r, c.res.IDParam)
 	kind := c.res.Job.Kind
 	var job *store.Job
@@ -110,13 +97,13 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{apierror.ResourceNotFound(c.res.Type, id)}
 	}
 	var included []*store.Entity
-	if q.include {
+	if c.q.include {
 		var err error
 		if included, err = c.acct.Entities(kind.Entity(), job.IDs); err != nil {
 			return 0, []*apierror.Error{h.storeError(err)}
 		}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return 200, nil
 }
@@ -124,15 +111,7 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 // create serves POST <jobs>: it validates the whole request first and
 // stores nothing unless every check passes.
 func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	body, aerr := readBody(c.r, c.p, c.rec.Body)
-	if aerr != nil {
-		return 0, []*apierror.Error{aerr}
-	}
-	req, errs := payload.ParseCreate(c.rp, body)
+	req, errs := payload.ParseCreate(c.rp, c.body)
 	if len(errs) > 0 {
 		return 0, errs
 	}
@@ -144,7 +123,7 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	*buf = rd.JobDoc(*buf, job, nil, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return http.StatusAccepted, nil
 }
@@ -158,41 +137,4 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 		return []string{fmt.Sprintf(hintErrors, j.Kind.Entity().Plural(), j.Kind.Action())}
 	}
 	return []string{}
-}
-
-// readBody checks the request's media type and encoding and reads at most
-// the revision's payload cap of (decompressed) body; m meters a compressed
-// body once decompressed.
-func readBody(r *http.Request, p *revision.Profile, m *httpx.BodyMeter) ([]byte, *apierror.Error) {
-	limit := p.MaxPayload
-	ct := r.Header.Get("Content-Type")
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || (mt != revision.JSONAPI && mt != revision.JSON) {
-		return nil, apierror.UnsupportedMediaType(ct)
-	}
-	var src io.Reader = r.Body
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-	case "gzip":
-		zr, err := gzip.NewReader(r.Body)
-		if err != nil {
-			return nil, apierror.InvalidHeader("Content-Encoding", "The request body is not valid gzip: "+err.Error())
-		}
-		defer zr.Close()
-		src = m.Decoded(zr)
-	default:
-		return nil, apierror.UnsupportedEncoding(enc)
-	}
-	body, err := io.ReadAll(io.LimitReader(src, limit+1))
-	var maxErr *http.MaxBytesError
-	if aerr := httpx.BodyReadError(err); aerr != nil {
-		return nil, aerr
-	}
-	switch {
-	case errors.As(err, &maxErr), err == nil && int64(len(body)) > limit:
-		return nil, apierror.TooLarge(fmt.Sprintf("The maximum allowed payload size is %dMB.", limit>>20))
-	case err != nil:
-		return nil, apierror.InvalidPointer(apierror.PointerData, "The request body could not be read: "+err.Error())
-	}
-	return body, nil
 }

@@ -89,11 +89,12 @@ func (h *Handler) routes() chi.Router {
 		}
 		if len(res.Relations) > 0 {
 			// Up to 2023-01-24 the relationship endpoints were one path,
-			// /relationships/{related_resource}; any other value is refused.
+			// /relationships/{related_resource}; any other value is refused,
+			// before the query or the body is read.
 			generic := methods{}
 			for _, op := range []resource.Op{resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove} {
 				ep := resource.Endpoint{Res: res, Rel: res.Relations[len(res.Relations)-1], Op: op}
-				generic[opMethod[op]] = h.operation(ep, h.unknownRelation)
+				generic[opMethod[op]] = h.pipeline(ep, h.unknownRelation, false)
 				if op == resource.OpRelIDs {
 					generic[http.MethodHead] = generic[http.MethodGet]
 				}
