@@ -9,7 +9,6 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
-	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -31,52 +30,24 @@ const (
 // page in creation order (or the reverse), filtered as the revision
 // allows.
 func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q := &c.q
-	res := c.res
-	req := store.EntityPageRequest{Desc: q.desc, Limit: q.size}
-	if c.ep.Rel != nil {
-		res = c.ep.Rel.Target
-		parent := httpx.PathParam(c.r, c.res.IDParam)
-		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
-			return 0, []*apierror.Error{h.notFound(err, c.res.Type, parent)}
-		}
-		// The path's entity constrains the list like its filter would.
-		req.Filter.Related = append(req.Filter.Related, store.RelatedCond{Rel: c.ep.Rel.Inverse, ID: parent})
-	}
-	req.Kind = res.Entity.Kind
-	filterOf(&req.Filter, q.terms)
-	if q.hasCursor {
-		pos, aerr := h.position(c, req.Kind, q.cursor)
-		if aerr != nil {
-			return 0, []*apierror.Error{aerr}
-		}
-		if q.cursor.Dir == query.Prev {
-			req.Before = &pos
-		} else {
-			req.After = &pos
-		}
+	req, res, aerr := h.entityPageRequest(c)
+	if aerr != nil {
+		return 0, []*apierror.Error{aerr}
 	}
 	rd := h.renderer(c)
 	ids := c.ep.Op == resource.OpRelIDs
 	req.Related = !ids && rd.RelData()
-	if !ids && q.include {
+	if !ids && c.q.include {
 		req.Include = includeOf(res, c.p)
 	}
 	page, err := c.acct.EntityPage(req)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	links := render.Links{Self: selfURL(rd.Base, c.r)}
-	var hints []string
-	if n := len(page.Entities); n > 0 {
-		if page.HasNext {
-			links.Next = pageURL(rd.Base, c.r, q.params, keyedCursor(query.Next, page.Entities[n-1]))
-			hints = append(hints, fmt.Sprintf(hintNextPage, res.Entity.Kind.Plural()))
-		}
-		if page.HasPrev {
-			links.Prev = pageURL(rd.Base, c.r, q.params, keyedCursor(query.Prev, page.Entities[0]))
-		}
-	}
+	links, hints := pageLinks(c, rd.Base, paged{
+		n: len(page.Entities), hasNext: page.HasNext, hasPrev: page.HasPrev, items: res.Entity.Kind.Plural(),
+		cursor: func(i int, dir query.Direction) string { return keyedCursor(dir, page.Entities[i]) },
+	})
 	if ids {
 		if c.p.AgentHints {
 			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), httpx.PathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
@@ -92,11 +63,38 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 		hints = append(hints, fmt.Sprintf(hintEntityOne, res.Type, res.Path()))
 	}
 	var included []*store.Entity
-	if q.include {
+	if c.q.include {
 		included = flatten(page.Included)
 	}
 	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
 	return http.StatusOK, nil
+}
+
+// entityPageRequest is the store request of c's entity list, and the
+// resource listed: the path's (or, on a related list or relationship
+// read, the relation's target, constrained to the path's entity), the
+// filter's conditions, the order and size asked for, and the cursor's
+// bounds.
+func (h *Handler) entityPageRequest(c *call) (store.EntityPageRequest, *resource.Resource, *apierror.Error) {
+	res := c.res
+	req := store.EntityPageRequest{Desc: c.q.desc, Limit: c.q.size}
+	if c.ep.Rel != nil {
+		res = c.ep.Rel.Target
+		parent := httpx.PathParam(c.r, c.res.IDParam)
+		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
+			return req, res, h.notFound(err, c.res.Type, parent)
+		}
+		// The path's entity constrains the list like its filter would.
+		req.Filter.Related = append(req.Filter.Related, store.RelatedCond{Rel: c.ep.Rel.Inverse, ID: parent})
+	}
+	req.Kind = res.Entity.Kind
+	filterOf(&req.Filter, c.q.terms)
+	var aerr *apierror.Error
+	req.Before, req.After, aerr = seek(c, func(cur query.Cursor) (*store.Position, *apierror.Error) {
+		pos, aerr := h.position(c, req.Kind, cur)
+		return &pos, aerr
+	})
+	return req, res, aerr
 }
 
 // keyedCursor is the cursor continuing after (or before) e.

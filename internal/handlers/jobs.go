@@ -41,39 +41,36 @@ func (h *Handler) renderer(c *call) *render.Renderer {
 
 // list serves GET <jobs>: one keyset page of at most 100 jobs in id order.
 func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q := &c.q
-	req := store.PageRequest{Statuses: q.statuses()}
-	if q.hasCursor && q.cursor.Keyed { // job lists are ordered by id alone
-		return 0, []*apierror.Error{apierror.InvalidCursor()}
+	req := store.PageRequest{Statuses: c.q.statuses()}
+	var aerr *apierror.Error
+	if req.Before, req.After, aerr = seek(c, jobPosition); aerr != nil {
+		return 0, []*apierror.Error{aerr}
 	}
-	if q.hasCursor {
-		if q.cursor.Dir == query.Prev {
-			req.Before = q.cursor.ID
-		} else {
-			req.After = q.cursor.ID
-		}
-	}
-	kind := c.res.Job.Kind
-	page, err := c.acct.Page(kind, req)
+	page, err := c.acct.Page(c.res.Job.Kind, req)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
-	links := render.Links{Self: selfURL(rd.Base, c.r)}
-	var hints []string
-	if page.HasNext && len(page.Jobs) > 0 {
-		last := page.Jobs[len(page.Jobs)-1].ID
-		links.Next = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Next, ID: last}))
-		hints = append(hints, fmt.Sprintf(hintNextPage, "jobs"))
-	}
-	if page.HasPrev && len(page.Jobs) > 0 {
-		links.Prev = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Prev, ID: page.Jobs[0].ID}))
-	}
+	links, hints := pageLinks(c, rd.Base, paged{
+		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, items: "jobs",
+		cursor: func(i int, dir query.Direction) string {
+			return query.EncodeCursor(query.Cursor{Dir: dir, ID: page.Jobs[i].ID})
+		},
+	})
 	if c.p.AgentHints {
 		hints = append(hints, fmt.Sprintf(hintGetOne, c.res.Path()))
 	}
 	*buf = rd.Jobs(*buf, page.Jobs, links, hints)
 	return 200, nil
+}
+
+// jobPosition reads a job list's cursor: the id it continues from (job
+// lists are ordered by id alone, so a keyed cursor is refused).
+func jobPosition(cur query.Cursor) (string, *apierror.Error) {
+	if cur.Keyed {
+		return "", apierror.InvalidCursor()
+	}
+	return cur.ID, nil
 }
 
 // getOne serves GET <jobs>/{job_id}.
