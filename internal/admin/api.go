@@ -55,6 +55,7 @@ type ResetError struct {
 	Member, Detail string
 }
 
+// Error implements error: the member, then what is wrong with it.
 func (e *ResetError) Error() string { return e.Member + ": " + e.Detail }
 
 // Options are what the control API steers and reports on.
