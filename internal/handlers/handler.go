@@ -131,6 +131,31 @@ type Handler struct {
 
 // New builds the handler and its routes.
 func New(o Options) *Handler {
+	o = o.withDefaults()
+	h := &Handler{opts: o, stopping: make(chan struct{}), bufs: httpx.NewBuffers()}
+	if o.CacheBytes > 0 {
+		h.pages = rcache.New[string](o.CacheBytes/2, 4)
+		h.frags = render.NewFragments(o.CacheBytes / 2)
+	}
+	h.errs = httpx.NewErrors(o.Seed, o.Logger, h.bufs)
+	h.Reseed(o.Seed)
+	h.body = httpx.NewAllowance(o.BodyBytes)
+	h.bodies = httpx.NewBodies(httpx.BodyOptions{Allowance: h.body, Grace: o.BodyGrace, Rate: o.BodyRate,
+		Logger: o.Logger, Stopping: h.stopping})
+	h.admin = admin.New(admin.Options{
+		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Limiter: o.Limiter, Faults: o.Faults,
+		Journal: o.Journal, Control: o.Control, Origins: o.AdminOrigins, Hosts: o.AdminHosts, PublicURL: o.PublicURL,
+		Errors: h.errs, Bodies: h.bodies, CacheStats: h.cacheStats, Stopping: h.stopping,
+	})
+	for _, p := range o.Resources.Revisions().All() {
+		h.revisionValues = append(h.revisionValues, []string{p.Date})
+	}
+	h.router = h.routes()
+	return h
+}
+
+// withDefaults fills in what o leaves out.
+func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -167,26 +192,7 @@ func New(o Options) *Handler {
 	if o.CacheBytes == 0 {
 		o.CacheBytes = DefaultCacheBytes
 	}
-	h := &Handler{opts: o, stopping: make(chan struct{}), bufs: httpx.NewBuffers()}
-	if o.CacheBytes > 0 {
-		h.pages = rcache.New[string](o.CacheBytes/2, 4)
-		h.frags = render.NewFragments(o.CacheBytes / 2)
-	}
-	h.errs = httpx.NewErrors(o.Seed, o.Logger, h.bufs)
-	h.Reseed(o.Seed)
-	h.body = httpx.NewAllowance(o.BodyBytes)
-	h.bodies = httpx.NewBodies(httpx.BodyOptions{Allowance: h.body, Grace: o.BodyGrace, Rate: o.BodyRate,
-		Logger: o.Logger, Stopping: h.stopping})
-	h.admin = admin.New(admin.Options{
-		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Limiter: o.Limiter, Faults: o.Faults,
-		Journal: o.Journal, Control: o.Control, Origins: o.AdminOrigins, Hosts: o.AdminHosts, PublicURL: o.PublicURL,
-		Errors: h.errs, Bodies: h.bodies, CacheStats: h.cacheStats, Stopping: h.stopping,
-	})
-	for _, p := range o.Resources.Revisions().All() {
-		h.revisionValues = append(h.revisionValues, []string{p.Date})
-	}
-	h.router = h.routes()
-	return h
+	return o
 }
 
 // Admin returns the control API the handler serves under /__admin.
