@@ -17,11 +17,9 @@ import (
 
 // Agent hints of the catalog entity endpoints (2026-07-15+).
 const (
-	hintEntityOne     = "Fetch one %s with GET %s/{id}."
-	hintEntityChange  = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
-	hintRelatedList   = "Fetch the related %s with GET %s/%s/%s."
-	hintAddOrReplace  = "Add, replace or remove %s with POST, PATCH or DELETE on this path."
-	hintEntityCreated = "Fetch it again with GET %s/%s."
+	hintEntityOne    = "Fetch one %s with GET %s/{id}."
+	hintEntityChange = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
+	hintRelatedList  = "Fetch the related %s with GET %s/%s/%s."
 )
 
 // entityList serves every list of catalog entities: GET /<entities>, a
