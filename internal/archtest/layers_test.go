@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,7 +104,7 @@ func moduleImports(t *testing.T, root string) map[string][]string {
 		}
 		for _, is := range f.Imports {
 			p, _ := strconv.Unquote(is.Path.Value)
-			if dep, ok := strings.CutPrefix(p, module); ok {
+			if dep, ok := strings.CutPrefix(p, module); ok && !slices.Contains(out[rel], dep) {
 				out[rel] = append(out[rel], dep)
 			}
 		}
