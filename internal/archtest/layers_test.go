@@ -38,11 +38,11 @@ var layers = map[string]int{
 	// configuration.
 	"internal/payload": 5, "internal/query": 5, "internal/render": 5, "internal/httpx": 5, "internal/config": 5,
 	// The control API, then the API that mounts it.
-	"internal/admin": 6,
+	"internal/admin":    6,
 	"internal/handlers": 7,
 	// Assembly, and what runs it.
 	"internal/server": 8,
-	"cmd/mockserver": 9, "klaviyomock": 9, "internal/tools/bench": 9, "internal/tools/soak": 9,
+	"cmd/mockserver":  9, "klaviyomock": 9, "internal/tools/bench": 9, "internal/tools/soak": 9,
 	"internal/archtest": 9,
 }
 
