@@ -161,7 +161,7 @@ func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) erro
 	}
 	st := accountdoc.AccountState{Jobs: map[store.JobKind][]accountdoc.JobState{k: states}}
 	st.Name(c, name)
-	return importErr(s.srv.Handler().ImportAccount(key, st, false))
+	return importErr(s.srv.Handler().Admin().ImportAccount(key, st, false))
 }
 
 // Items returns the catalog items of account key, in id order.
@@ -204,7 +204,7 @@ func collection(name string) store.Collection {
 
 // export decodes collection c of account key into doc.
 func (s *Server) export(key string, c store.Collection, doc any) error {
-	ex, err := s.srv.Handler().ExportAccount(key, c)
+	ex, err := s.srv.Handler().Admin().ExportAccount(key, c)
 	if err != nil {
 		return err
 	}
@@ -235,5 +235,5 @@ func setEntities[T any](s *Server, key string, c store.Collection, list []T) err
 		raws = append(raws, b)
 	}
 	k, _ := c.Entity()
-	return importErr(s.srv.Handler().ImportAccount(key, accountdoc.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
+	return importErr(s.srv.Handler().Admin().ImportAccount(key, accountdoc.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
 }

@@ -257,7 +257,7 @@ func (s *Server) ClearFaults() { s.srv.Faults().Clear() }
 // ThrottleNext makes the next n API requests of account key answer a
 // throttled 429 (Retry-After: 1), indistinguishable from a real one.
 func (s *Server) ThrottleNext(key string, n int) {
-	_, _ = s.srv.Handler().ThrottleNext(key, n, 1)
+	_, _ = s.srv.Handler().Admin().ThrottleNext(key, n, 1)
 }
 
 // Now returns the server clock's time.

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -42,7 +43,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// the live heap well below it.
 	debug.SetMemoryLimit(cfg.GoMemoryLimit())
 	logger := server.NewLogger(cfg, stdout)
-	srv, err := server.New(cfg, logger, nil)
+	srv, err := server.NewContext(ctx, cfg, logger, nil)
+	if errors.Is(err, context.Canceled) {
+		// Told to stop while waiting for the state file: nothing was
+		// started or changed, so this is a clean stop.
+		fmt.Fprintln(stderr, "mockserver:", err)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "mockserver:", err)
 		return 1

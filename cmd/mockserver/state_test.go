@@ -199,3 +199,30 @@ func TestBinary_AnUnwritableStateFileStopsTheStart(t *testing.T) {
 		t.Fatalf("the start was not stopped naming the path and the reason:\n%s", out)
 	}
 }
+
+// TestBinary_AServerWaitingForTheStateFileStopsAtSIGTERM: an orchestrator
+// stopping a server that waits for another to give up its state file (the
+// soak's second server on one file) gets a prompt, clean exit, not a
+// server that ignores the signal, waits out its 15 s bound, and exits 1.
+func TestBinary_AServerWaitingForTheStateFileStopsAtSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	path := filepath.Join(t.TempDir(), "state.json")
+	owner := startBinary(t, bin, "--state-file", path, "--jobs", "3")
+	owner.addr()
+	waiter := startBinary(t, bin, "--state-file", path, "--jobs", "3")
+	waiter.waitFor("waiting for another server to give up the state file")
+	waiter.cmd.Process.Signal(syscall.SIGTERM)
+	code := waiter.exitCode()
+	out := strings.Join(waiter.log, "\n")
+	if code != 0 || strings.Contains(out, "did not give it up within") || !strings.Contains(out, "stopped while waiting") ||
+		strings.Contains(out, "listening on") {
+		t.Fatalf("exit %d; the waiting server did not stop at once, cleanly and without starting; its log:\n%s", code, out)
+	}
+	owner.cmd.Process.Signal(syscall.SIGTERM)
+	if code := owner.exitCode(); code != 0 {
+		t.Fatalf("the owner exited %d; its log:\n%s", code, strings.Join(owner.log, "\n"))
+	}
+}

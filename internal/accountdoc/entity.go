@@ -139,8 +139,15 @@ func readDocRelation(e *store.Entity, r *schema.Relation, v any, member string, 
 	return ids, true
 }
 
-// escapePointer escapes a member name for a JSON pointer.
-func escapePointer(k string) string { return pointerEscaper.Replace(k) }
+// escapePointer escapes a member name for a JSON pointer (RFC 6901: '~'
+// as "~0", '/' as "~1"); most names have neither and are returned as they
+// are.
+func escapePointer(k string) string {
+	if !strings.ContainsAny(k, "~/") {
+		return k
+	}
+	return pointerEscaper.Replace(k)
+}
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 

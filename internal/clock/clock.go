@@ -86,6 +86,15 @@ func NewFrozen(t time.Time) *Clock {
 	return c
 }
 
+// NewFrozenOn returns a clock frozen at t on a machine whose time is what
+// machine returns, for tests: a running clock restored from a state file
+// (which reads on from the machine's time) then reads the same every run.
+func NewFrozenOn(t time.Time, machine func() time.Time) *Clock {
+	c := &Clock{real: machine, setting: setting{frozen: true, at: t.UTC()}}
+	c.publish()
+	return c
+}
+
 // Now returns the clock's current time in UTC.
 func (c *Clock) Now() time.Time { return c.now.Load().read(c.real) }
 

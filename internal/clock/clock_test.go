@@ -431,3 +431,20 @@ func TestClock_StopsAtTheEndsOfItsRange(t *testing.T) {
 		t.Errorf("running State at the end: %+v", s)
 	}
 }
+
+// TestNewFrozenOn_ARunningClockFollowsTheGivenMachine: unfrozen, and
+// restored running, the clock reads on from the machine's time it was
+// given, not the real one.
+func TestNewFrozenOn_ARunningClockFollowsTheGivenMachine(t *testing.T) {
+	machine := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	c := clock.NewFrozenOn(t0, func() time.Time { return machine })
+	wantAt(t, "frozen", c.Now(), t0)
+	wantAt(t, "machine", c.Machine(), machine)
+	c.Unfreeze()
+	machine = machine.Add(90 * time.Second)
+	wantAt(t, "running, 90s of machine time later", c.Now(), t0.Add(90*time.Second))
+	if err := c.Restore(clock.State{At: t1, Real: machine.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	wantAt(t, "restored running, saved an hour of machine time ago", c.Now(), t1.Add(time.Hour))
+}

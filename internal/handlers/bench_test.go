@@ -12,6 +12,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/query"
@@ -84,7 +85,7 @@ func BenchmarkStaticPage(b *testing.B) {
 		h.ServeHTTP(w, benchRequest(rev, listPath))
 		page := w.Body.Bytes()
 		static := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			write(w, 200, "application/vnd.api+json", page)
+			httpx.Write(w, 200, "application/vnd.api+json", page)
 		})
 		b.Run(rev, func(b *testing.B) {
 			b.ReportAllocs()

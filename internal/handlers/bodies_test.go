@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -21,6 +22,32 @@ import (
 // (or after a few milliseconds of injected grace): far less than the 10 s a
 // body used to wait for the allowance, or the minutes a silent one held it.
 const bodyPatience = 5 * time.Second
+
+// takeNow takes between lo and hi of c's room, failing unless it is
+// granted at once.
+func takeNow(t *testing.T, c *httpx.Share, lo, hi int64) int64 {
+	t.Helper()
+	got, err := c.Take(lo, hi, time.Hour, nil)
+	if err != nil {
+		t.Fatalf("take(%d, %d): %v", lo, hi, err)
+	}
+	return got
+}
+
+// waitingCount polls until n takes wait.
+func waitingCount(t *testing.T, a *httpx.Allowance, n int) {
+	t.Helper()
+	deadline := time.Now().Add(bodyPatience)
+	for {
+		got := a.Waiting()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d takes waiting, want %d", got, n)
+		}
+	}
+}
 
 // rawRequest opens a connection to e's server and writes a request head
 // (Host is loopback, so /__admin answers); the caller sends the body.
@@ -149,8 +176,8 @@ func TestBodies_ABodyBelowTheMinimumRateIsA408(t *testing.T) {
 // bytes would fit many times over.
 func TestBodies_ACompressedBodyTakesRoomForItsDecompressedBytes(t *testing.T) {
 	e := newEnv(t)
-	hold := e.h.body.open() // a request reading, holding all but 16 KiB
-	takeNow(t, hold, e.h.body.total-16<<10, e.h.body.total-16<<10)
+	hold := e.h.body.Open() // a request reading, holding all but 16 KiB
+	takeNow(t, hold, e.h.body.Total()-16<<10, e.h.body.Total()-16<<10)
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte(`{"data":{"type":"catalog-item","attributes":{"title":"` + strings.Repeat("t", 1<<20) + `"}}}`))

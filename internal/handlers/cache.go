@@ -64,3 +64,20 @@ func (h *Handler) pageKey(c *call) string {
 func mayInclude(rawQuery string) bool {
 	return strings.Contains(rawQuery, "include") || strings.Contains(rawQuery, "%")
 }
+
+// cacheStats reports the render caches, for the control API's /health:
+// bytes held against their budget, hits and misses since start.
+func (h *Handler) cacheStats() map[string]int64 {
+	var held, limit, hits, misses int64
+	add := func(b, l, hit, miss int64) { held, limit, hits, misses = held+b, limit+l, hits+hit, misses+miss }
+	if h.pages != nil {
+		ph, pm := h.pages.Stats()
+		add(h.pages.Bytes(), h.pages.Budget(), ph, pm)
+	}
+	if h.frags != nil {
+		c := h.frags.Cache()
+		fh, fm := c.Stats()
+		add(c.Bytes(), c.Budget(), fh, fm)
+	}
+	return map[string]int64{"bytes": held, "limit_bytes": limit, "hits": hits, "misses": misses}
+}

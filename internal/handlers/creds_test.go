@@ -49,6 +49,8 @@ var oddCredentials = []string{
 	"Klaviyo-API-Key pk_0123456789abcdef 0123456789abcdef01",
 	"Bearer tok\xff",
 	"Bearer tok en",
+	"Klaviyo-API-Key pk_\u00a0",
+	"Bearer \u3000tok",
 }
 
 func TestAuth_CredentialOutsidePrintableASCIIFailsAndMakesNoAccount(t *testing.T) {
@@ -91,6 +93,35 @@ func TestAuth_TwoOddKeysNeverShareAnAccount(t *testing.T) {
 	}
 	if keys, _ := e.store.Keys(); len(keys) != 0 {
 		t.Fatalf("accounts %q were made", keys)
+	}
+}
+
+// TestAuth_UnicodeSpaceAroundAKeyIsPartOfIt: only HTTP's own whitespace
+// (space, tab) around the credential is dropped. A key ending or starting
+// with a Unicode space (U+00A0, U+0085, U+3000, in UTF-8) was trimmed to
+// the key without it, so the two selected one account; each is now a 401,
+// and no account.
+func TestAuth_UnicodeSpaceAroundAKeyIsPartOfIt(t *testing.T) {
+	e := newEnv(t)
+	for _, cred := range []string{"pk_nbsp\u00a0", "\u00a0pk_nbsp", "pk_nbsp\u0085", "pk_nbsp\u3000", "\u2003pk_nbsp"} {
+		r := e.get(listPath, "Authorization: Klaviyo-API-Key "+cred)
+		if r.status != 401 {
+			t.Errorf("%q: status %d, want 401", cred, r.status)
+		}
+		if r := e.get(listPath, "Authorization: Bearer "+cred); r.status != 401 {
+			t.Errorf("Bearer %q: status %d, want 401", cred, r.status)
+		}
+	}
+	if keys, _ := e.store.Keys(); len(keys) != 0 {
+		t.Fatalf("accounts %q were made", keys)
+	}
+	for _, auth := range []string{"Klaviyo-API-Key  pk_nbsp", "Klaviyo-API-Key pk_nbsp \t"} {
+		if r := e.get(listPath, "Authorization: "+auth); r.status != 200 {
+			t.Errorf("%q: status %d, want 200 (HTTP whitespace is not part of the credential)", auth, r.status)
+		}
+	}
+	if keys, _ := e.store.Keys(); len(keys) != 1 || keys[0] != "pk_nbsp" {
+		t.Fatalf("accounts %q, want pk_nbsp alone", keys)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -81,7 +82,7 @@ func TestCreate_CustomMetadataKeepsOrderAndCharacters(t *testing.T) {
 
 func TestJournal_RecordsAPIRequestsWithBodyAndFault(t *testing.T) {
 	e := newEnv(t)
-	e.h.ThrottleNext(testKey, 1, 2)
+	e.h.Admin().ThrottleNext(testKey, 1, 2)
 	e.get(listPath)
 	e.post("2026-07-15", []byte(`{"data":`))
 	entries := e.h.opts.Journal.List(journalFilterAll)
@@ -149,8 +150,8 @@ func TestLimits_ABodyWaitingForRoomEndsWhenTheServerStops(t *testing.T) {
 	if r := e.post("2026-07-15", body); r.status != 202 {
 		t.Fatalf("with room: %d %s", r.status, r.body)
 	}
-	hold := e.h.body.open() // every byte of the allowance in use, by a request not waiting
-	if got, err := hold.take(e.h.body.total, e.h.body.total, 0, nil); err != nil || got != e.h.body.total {
+	hold := e.h.body.Open() // every byte of the allowance in use, by a request not waiting
+	if got, err := hold.Take(e.h.body.Total(), e.h.body.Total(), 0, nil); err != nil || got != e.h.body.Total() {
 		t.Fatalf("the allowance is not free: %d %v", got, err)
 	}
 	done := make(chan *resp, 1)
@@ -159,7 +160,7 @@ func TestLimits_ABodyWaitingForRoomEndsWhenTheServerStops(t *testing.T) {
 	select {
 	case r := <-done:
 		wantError(t, r, 429, "throttled", nil)
-	case <-time.After(admissionWait / 2):
+	case <-time.After(httpx.AdmissionWait / 2):
 		t.Fatal("the waiting body held up the shutdown")
 	}
 }

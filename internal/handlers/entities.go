@@ -6,9 +6,9 @@ import (
 	"net/http"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
-	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -17,11 +17,9 @@ import (
 
 // Agent hints of the catalog entity endpoints (2026-07-15+).
 const (
-	hintEntityOne     = "Fetch one %s with GET %s/{id}."
-	hintEntityChange  = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
-	hintRelatedList   = "Fetch the related %s with GET %s/%s/%s."
-	hintAddOrReplace  = "Add, replace or remove %s with POST, PATCH or DELETE on this path."
-	hintEntityCreated = "Fetch it again with GET %s/%s."
+	hintEntityOne    = "Fetch one %s with GET %s/{id}."
+	hintEntityChange = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
+	hintRelatedList  = "Fetch the related %s with GET %s/%s/%s."
 )
 
 // entityList serves every list of catalog entities: GET /<entities>, a
@@ -30,58 +28,27 @@ const (
 // page in creation order (or the reverse), filtered as the revision
 // allows.
 func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
+	req, res, aerr := h.entityPageRequest(c)
+	if aerr != nil {
+		return 0, []*apierror.Error{aerr}
 	}
-	res := c.res
-	req := store.EntityPageRequest{Desc: q.desc, Limit: q.size}
-	if c.ep.Rel != nil {
-		res = c.ep.Rel.Target
-		parent := pathParam(c.r, c.res.IDParam)
-		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
-			return 0, []*apierror.Error{h.notFound(err, c.res.Type, parent)}
-		}
-		// The path's entity constrains the list like its filter would.
-		req.Filter.Related = append(req.Filter.Related, store.RelatedCond{Rel: c.ep.Rel.Inverse, ID: parent})
-	}
-	req.Kind = res.Entity.Kind
-	filterOf(&req.Filter, q.terms)
-	if q.hasCursor {
-		pos, aerr := h.position(c, req.Kind, q.cursor)
-		if aerr != nil {
-			return 0, []*apierror.Error{aerr}
-		}
-		if q.cursor.Dir == query.Prev {
-			req.Before = &pos
-		} else {
-			req.After = &pos
-		}
-	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	ids := c.ep.Op == resource.OpRelIDs
 	req.Related = !ids && rd.RelData()
-	if !ids && q.include {
+	if !ids && c.q.include {
 		req.Include = includeOf(res, c.p)
 	}
 	page, err := c.acct.EntityPage(req)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	links := render.Links{Self: selfURL(rd.Base, c.r)}
-	var hints []string
-	if n := len(page.Entities); n > 0 {
-		if page.HasNext {
-			links.Next = pageURL(rd.Base, c.r, q.params, keyedCursor(query.Next, page.Entities[n-1]))
-			hints = append(hints, fmt.Sprintf(hintNextPage, res.Entity.Kind.Plural()))
-		}
-		if page.HasPrev {
-			links.Prev = pageURL(rd.Base, c.r, q.params, keyedCursor(query.Prev, page.Entities[0]))
-		}
-	}
+	links, hints := pageLinks(c, rd.Base, paged{
+		n: len(page.Entities), hasNext: page.HasNext, hasPrev: page.HasPrev, items: res.Entity.Kind.Plural(),
+		cursor: func(i int, dir query.Direction) string { return keyedCursor(dir, page.Entities[i]) },
+	})
 	if ids {
 		if c.p.AgentHints {
-			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), pathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
+			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), httpx.PathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
 		}
 		list := make([]string, len(page.Entities))
 		for i, e := range page.Entities {
@@ -94,11 +61,38 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 		hints = append(hints, fmt.Sprintf(hintEntityOne, res.Type, res.Path()))
 	}
 	var included []*store.Entity
-	if q.include {
+	if c.q.include {
 		included = flatten(page.Included)
 	}
 	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
 	return http.StatusOK, nil
+}
+
+// entityPageRequest is the store request of c's entity list, and the
+// resource listed: the path's (or, on a related list or relationship
+// read, the relation's target, constrained to the path's entity), the
+// filter's conditions, the order and size asked for, and the cursor's
+// bounds.
+func (h *Handler) entityPageRequest(c *call) (store.EntityPageRequest, *resource.Resource, *apierror.Error) {
+	res := c.res
+	req := store.EntityPageRequest{Desc: c.q.desc, Limit: c.q.size}
+	if c.ep.Rel != nil {
+		res = c.ep.Rel.Target
+		parent := httpx.PathParam(c.r, c.res.IDParam)
+		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
+			return req, res, h.notFound(err, c.res.Type, parent)
+		}
+		// The path's entity constrains the list like its filter would.
+		req.Filter.Related = append(req.Filter.Related, store.RelatedCond{Rel: c.ep.Rel.Inverse, ID: parent})
+	}
+	req.Kind = res.Entity.Kind
+	filterOf(&req.Filter, c.q.terms)
+	var aerr *apierror.Error
+	req.Before, req.After, aerr = seek(c, func(cur query.Cursor) (*store.Position, *apierror.Error) {
+		pos, aerr := h.position(c, req.Kind, cur)
+		return &pos, aerr
+	})
+	return req, res, aerr
 }
 
 // keyedCursor is the cursor continuing after (or before) e.
@@ -165,14 +159,10 @@ func flatten(lists [][]*store.Entity) []*store.Entity {
 
 // entityGet serves GET /<entities>/{id}.
 func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	id := pathParam(c.r, c.res.IDParam)
-	rd := h.renderer(c, &q)
+	id := httpx.PathParam(c.r, c.res.IDParam)
+	rd := h.renderer(c)
 	var include *schema.Relation
-	if q.include {
+	if c.q.include {
 		include = includeOf(c.res, c.p)
 	}
 	v, ok, err := c.acct.View(c.res.Entity.Kind, id, rd.RelData(), include)
@@ -180,7 +170,7 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.notFound(err, c.res.Type, id)}
 	}
 	var included []*store.Entity
-	if q.include {
+	if c.q.include {
 		included = v.Included
 		if included == nil {
 			included = []*store.Entity{}
@@ -203,19 +193,11 @@ func (h *Handler) entityHints(c *call, id string) []string {
 // (200): the body is checked whole first, then applied at once with the
 // rules of the matching job element; nothing changes unless it succeeds.
 func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	body, aerr := readBody(c.r, c.p, c.rec.body)
-	if aerr != nil {
-		return 0, []*apierror.Error{aerr}
-	}
 	action, status, id := store.Create, http.StatusCreated, ""
 	if c.ep.Op == resource.OpUpdate {
-		action, status, id = store.Update, http.StatusOK, pathParam(c.r, c.res.IDParam)
+		action, status, id = store.Update, http.StatusOK, httpx.PathParam(c.r, c.res.IDParam)
 	}
-	el, errs := payload.ParseEntity(c.rp, body, action, id)
+	el, errs := payload.ParseEntity(c.rp, c.body, action, id)
 	if len(errs) > 0 {
 		return 0, errs
 	}
@@ -223,7 +205,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	kind, _ := store.JobKindOf(c.res.Entity.Kind, action)
 	v, eerr, err := acct.Write(kind, el, rd.RelData())
 	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {
@@ -250,10 +232,7 @@ func (h *Handler) writeRefused(err error, eerr *store.ElementError, typ, id stri
 // entityDelete serves DELETE /<entities>/{id}: 204 with no body. An item
 // takes its variants and its category memberships with it.
 func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
-	if _, errs := parseQuery(c); len(errs) > 0 {
-		return 0, errs
-	}
-	id := pathParam(c.r, c.res.IDParam)
+	id := httpx.PathParam(c.r, c.res.IDParam)
 	acct, err := h.opts.Store.Mutable(c.key)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
@@ -264,66 +243,6 @@ func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
 		return 0, errs
 	}
 	return http.StatusNoContent, nil
-}
-
-// relationshipWrite serves POST (add), PATCH (replace) and DELETE (remove)
-// on /<owner>/{id}/relationships/<relation>: 204 with no body.
-func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error) {
-	if _, errs := parseQuery(c); len(errs) > 0 {
-		return 0, errs
-	}
-	body, aerr := readBody(c.r, c.p, c.rec.body)
-	if aerr != nil {
-		return 0, []*apierror.Error{aerr}
-	}
-	ids, errs := payload.ParseIdentifiers(c.rp, c.ep.Rel.Target.Type, body)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	id := pathParam(c.r, c.res.IDParam)
-	acct, err := h.opts.Store.Mutable(c.key)
-	if err != nil {
-		return 0, []*apierror.Error{h.storeError(err)}
-	}
-	act := map[resource.Op]store.RelAction{resource.OpRelAdd: store.RelAdd, resource.OpRelSet: store.RelReplace,
-		resource.OpRelRemove: store.RelRemove}[c.ep.Op]
-	eerr, err := acct.Relate(c.res.Entity.Kind, c.ep.Rel.Decl, id, act, ids)
-	if errs := h.writeRefused(err, eerr, c.res.Type, id); errs != nil {
-		return 0, errs
-	}
-	return http.StatusNoContent, nil
-}
-
-// unknownRelation answers /<owner>/{id}/relationships/<x> for an x the
-// owner has no relationship endpoint for: a refused related_resource while
-// that was the path's parameter (up to 2023-01-24), no such path after.
-func (h *Handler) unknownRelation(c *call, _ *[]byte) (int, []*apierror.Error) {
-	name := pathParam(c.r, "related_resource")
-	if !c.rp.RelGeneric {
-		return 0, []*apierror.Error{apierror.PathNotFound(c.r.URL.Path)}
-	}
-	var valid []string
-	for _, rel := range c.res.Relations {
-		if _, ok := (resource.Endpoint{Res: c.res, Rel: rel, Op: resource.OpRelIDs}).At(c.p); ok {
-			valid = append(valid, "'"+rel.Name+"'")
-		}
-	}
-	return 0, []*apierror.Error{apierror.Invalidf("related_resource", "'%s' is not a valid choice for 'related_resource'; valid values are %s.",
-		name, joinOr(valid))}
-}
-
-func joinOr(list []string) string {
-	switch len(list) {
-	case 0:
-		return "none"
-	case 1:
-		return list[0]
-	}
-	out := list[0]
-	for _, s := range list[1 : len(list)-1] {
-		out += ", " + s
-	}
-	return out + " and " + list[len(list)-1]
 }
 
 // elementError is the answer for an entity write the catalog refused:

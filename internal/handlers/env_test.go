@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
@@ -102,7 +103,7 @@ func (e *env) req(method, target string, body io.Reader, hdr ...string) *resp {
 	for _, h := range hdr {
 		k, v, _ := strings.Cut(h, ":")
 		set[http.CanonicalHeaderKey(k)] = true
-		if v = strings.TrimSpace(v); v != "" {
+		if v = strings.Trim(v, " \t"); v != "" {
 			r.Header.Set(k, v)
 		}
 	}
@@ -124,6 +125,31 @@ func (e *env) req(method, target string, body io.Reader, hdr ...string) *resp {
 	out := &resp{status: res.StatusCode, header: res.Header, body: b, method: method, path: r.URL.Path, rev: r.Header.Get("revision")}
 	e.autoValidate(r, out)
 	return out
+}
+
+// adminReq sends a control API request with the given Host header.
+func (e *env) adminReq(method, path, host, body string) *resp {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+admin.Prefix+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if host != "" {
+		req.Host = host
+	}
+	res, err := e.srv.Client().Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	r := &resp{status: res.StatusCode, header: res.Header, method: method, path: path}
+	if r.body, err = io.ReadAll(res.Body); err != nil {
+		e.t.Fatal(err)
+	}
+	return r
 }
 
 func (e *env) get(target string, hdr ...string) *resp {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
@@ -123,7 +124,7 @@ func (e *handlerEnv) serve(method, target, rev string, body []byte) (int, []byte
 		req.Header.Set("revision", rev)
 	}
 	switch {
-	case strings.HasPrefix(target, adminPrefix) && body != nil:
+	case strings.HasPrefix(target, admin.Prefix) && body != nil:
 		req.Header.Set("Content-Type", "application/json")
 	case body != nil:
 		req.Header.Set("Content-Type", revision.JSONAPI)

@@ -29,7 +29,11 @@ var fuzzMethods = []string{"GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "P
 //     id, status, code, title, detail), the status of the first error;
 //   - every 2xx of a declared API operation is valid against the OpenAPI
 //     document of the revision that served it;
-//   - the journal and the accounts stay within their byte budgets.
+//   - the journal and the accounts stay within their byte budgets;
+//   - a credential with a byte outside printable ASCII (the generator's
+//     odd parameter puts one in, see withOdd) is a 401 wherever the request
+//     reaches authentication, and never makes an account
+//     (checkOddCredential).
 //
 // go test runs the seed corpus (the f.Add calls and testdata/fuzz); run
 // `go test -fuzz=FuzzRouter ./internal/handlers/` (or scripts/fuzz) to
@@ -41,36 +45,47 @@ func FuzzRouter(f *testing.F) {
 		method                             uint8
 		path, query, rev, auth, ct, prefer string
 		body                               string
+		odd                                uint8
 	}{
-		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", ""},
-		{0, list + "/", "filter=equals(status,'queued')&fields%5Bcatalog-item-bulk-update-job%5D=status", "2022-10-17", "Klaviyo-API-Key pk_f", "", "", ""},
-		{0, list, "page%5Bcursor%5D=bmV4dDo6aWQ6OjAx", "2024-10-15", "Bearer tok", "", "", ""},
-		{0, list + "/01ZZZZZZZZZZZZZZZZZZZZZZZZ", "include=items", "2026-04-15", "Klaviyo-API-Key pk_f", "", "", ""},
-		{1, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "", body},
-		{1, list, "", "2023-02-22", "Klaviyo-API-Key pk_f", "application/json", "", `{"data":{"type":"x"}}`},
-		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "code=503", ""},
-		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "code=429", ""},
-		{4, "/__admin/accounts/pk_f/jobs", "", "", "", "application/json", "", `{"jobs":[]}`},
-		{1, "/__admin/clock", "", "", "", "application/json", "", `{"advance":"1h"}`},
-		{0, "/__admin/requests", "limit=3", "", "", "", "", ""},
-		{1, "/__admin/reset", "", "", "", "application/json", "", `{"jobs":10000000}`},
-		{0, "/api/unknown", "", "", "", "", "", ""},
-		{6, list, "", "garbage", "nope", "text/plain", "code=42", "\x00\xff"},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		{0, list + "/", "filter=equals(status,'queued')&fields%5Bcatalog-item-bulk-update-job%5D=status", "2022-10-17", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		{0, list, "page%5Bcursor%5D=bmV4dDo6aWQ6OjAx", "2024-10-15", "Bearer tok", "", "", "", 0},
+		{0, list + "/01ZZZZZZZZZZZZZZZZZZZZZZZZ", "include=items", "2026-04-15", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		{1, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "", body, 0},
+		{1, list, "", "2023-02-22", "Klaviyo-API-Key pk_f", "application/json", "", `{"data":{"type":"x"}}`, 0},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "code=503", "", 0},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "code=429", "", 0},
+		{4, "/__admin/accounts/pk_f/jobs", "", "", "", "application/json", "", `{"jobs":[]}`, 0},
+		{1, "/__admin/clock", "", "", "", "application/json", "", `{"advance":"1h"}`, 0},
+		{0, "/__admin/requests", "limit=3", "", "", "", "", "", 0},
+		{1, "/__admin/reset", "", "", "", "application/json", "", `{"jobs":10000000}`, 0},
+		{0, "/api/unknown", "", "", "", "", "", "", 0},
+		{6, list, "", "garbage", "nope", "text/plain", "code=42", "\x00\xff", 0},
 		{0, "/api/catalog-items", "filter=any(ids,['$custom:::$default:::A']),equals(published,true)&sort=-created&page%5Bsize%5D=3&include=variants",
-			"2026-04-15", "Klaviyo-API-Key pk_f", "", "", ""},
-		{0, "/api/catalog-variants/", "filter=equals(item,'x')", "2023-06-15", "Klaviyo-API-Key pk_f", "", "", ""},
-		{0, "/api/catalog-items/%24custom%3A%3A%3A%24default%3A%3A%3AX/variants", "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", ""},
+			"2026-04-15", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		{0, "/api/catalog-variants/", "filter=equals(item,'x')", "2023-06-15", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		{0, "/api/catalog-items/%24custom%3A%3A%3A%24default%3A%3A%3AX/variants", "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", "", 0},
 		{1, "/api/catalog-items", "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "",
-			`{"data":{"type":"catalog-item","attributes":{"external_id":"F","title":"t","description":"d","url":"https://x.example/f"}}}`},
+			`{"data":{"type":"catalog-item","attributes":{"external_id":"F","title":"t","description":"d","url":"https://x.example/f"}}}`, 0},
 		{6, "/api/catalog-categories/$custom:::$default:::C/relationships/items", "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "",
-			`{"data":[{"type":"catalog-item","id":"$custom:::$default:::F"}]}`},
-		{5, "/api/catalog-items/$custom:::$default:::F/", "", "2023-02-22", "Klaviyo-API-Key pk_f", "", "", ""},
-		{0, "/api/catalog-items/$custom:::$default:::F/relationships/x/", "", "2022-10-17", "Klaviyo-API-Key pk_f", "", "", ""},
+			`{"data":[{"type":"catalog-item","id":"$custom:::$default:::F"}]}`, 0},
+		{5, "/api/catalog-items/$custom:::$default:::F/", "", "2023-02-22", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		{0, "/api/catalog-items/$custom:::$default:::F/relationships/x/", "", "2022-10-17", "Klaviyo-API-Key pk_f", "", "", "", 0},
+		// Odd credentials: a byte above 0x7E, a Unicode space at the
+		// end, a space or a tab inside, on reads and writes.
+		{1, "/api/catalog-items", "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "",
+			`{"data":{"type":"catalog-item","attributes":{"external_id":"ODD","title":"t","description":"d","url":"https://x.example/o"}}}`, 0xff},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", "", 4},
+		{0, "/api/catalog-items", "", "2024-10-15", "Bearer tok", "", "", "", 7},
+		{1, list, "", "2026-07-15", "Klaviyo-API-Key pk_f", "application/vnd.api+json", "", body, 3},
+		{5, "/api/catalog-items/$custom:::$default:::F", "", "2026-07-15", "Klaviyo-API-Key pk_f", "", "", "", 0x80},
+		{0, list, "", "2026-07-15", "Klaviyo-API-Key pk_f\u00a0", "", "", "", 0},
 	} {
-		f.Add(s.method, s.path, s.query, s.rev, s.auth, s.ct, s.prefer, []byte(s.body))
+		f.Add(s.method, s.path, s.query, s.rev, s.auth, s.ct, s.prefer, []byte(s.body), s.odd)
 	}
 	e := newFuzzEnv(f)
-	f.Fuzz(func(t *testing.T, method uint8, path, rawQuery, rev, auth, ct, prefer string, body []byte) {
+	f.Fuzz(func(t *testing.T, method uint8, path, rawQuery, rev, auth, ct, prefer string, body []byte, odd uint8) {
+		auth = withOdd(auth, odd)
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, "?#") || len(path) > 4096 || len(rawQuery) > 4096 ||
 			!requestTarget(path+rawQuery) {
 			return // not a request line a client can send
@@ -87,9 +102,11 @@ func FuzzRouter(f *testing.F) {
 				req.Header.Set(k, v)
 			}
 		}
+		before, _ := e.store.Keys()
 		rec := httptest.NewRecorder()
 		e.h.ServeHTTP(rec, req)
 		checkInvariants(t, e, req, rec, prefer)
+		checkOddCredential(t, e, req, rec, len(before))
 	})
 }
 

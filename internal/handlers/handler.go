@@ -1,7 +1,9 @@
-// Package handlers is the HTTP face of the emulator and the only package
-// that knows HTTP and chi: routing, middleware, the request pipeline
-// (revision -> auth -> account -> rate limit -> operation) and the one writer
-// that turns a handler's result into a response.
+// Package handlers is the HTTP face of the emulator: the one router (which
+// mounts the control API of package admin under /__admin), the middleware,
+// the request pipeline (revision -> auth -> account -> faults -> rate limit
+// -> query and body -> operation) and the API's operations. The plumbing it
+// shares with the control API (the writers, the recorder, body admission)
+// is package httpx.
 package handlers
 
 import (
@@ -13,15 +15,17 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
-	"github.com/klaviyo-mock/mockserver/internal/splitmix"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -52,7 +56,7 @@ type Options struct {
 	// Journal records the API requests served (not the control API's).
 	Journal *journal.Journal
 	// Control carries out the control API's server-wide operations.
-	Control Control
+	Control admin.Control
 	// CORSOrigins are the browser origins allowed to call /api ("*": any).
 	CORSOrigins []string
 	// AdminOrigins are the browser origins allowed to call /__admin; a
@@ -67,7 +71,7 @@ type Options struct {
 	// MaxHeaderBytes caps the request line and headers.
 	MaxHeaderBytes int
 	// BodyBytes is the memory request bodies being read may take at once
-	// (see admission.go); DefaultBodyBytes when zero.
+	// (see httpx.Bodies); DefaultBodyBytes when zero.
 	BodyBytes int64
 	// BodyGrace is how long a request body may arrive at any pace; after
 	// it, it must have arrived at BodyRate bytes a second on average, or
@@ -79,17 +83,6 @@ type Options struct {
 	// (half each of what it is given, see cache.go); DefaultCacheBytes when zero, no caching
 	// when negative.
 	CacheBytes int64
-}
-
-// Control is what the control API needs from the server beyond the
-// handlers' own state.
-type Control interface {
-	// Reset returns every account to its seeded state, with seed and jobs
-	// when given (the configured ones when seed is 0 or jobs nil), and
-	// clears rate counters, fault rules, the journal and the clock.
-	Reset(seed uint64, jobs *int) error
-	// Snapshot saves the state file and returns its path.
-	Snapshot() (string, error)
 }
 
 // Defaults of Options.
@@ -108,12 +101,20 @@ type Handler struct {
 	router chi.Router
 	reqSeq atomic.Uint64
 
-	// errorIDs and reqIDs hand out the error ids and x-klaviyo-req-id
-	// values, without a lock.
-	errorIDs, reqIDs uuidSource
+	// errs writes error documents (the API's and the control API's, ids
+	// from one sequence); reqIDs hands out the x-klaviyo-req-id values,
+	// without a lock.
+	errs   *httpx.Errors
+	reqIDs httpx.UUIDs
 
-	bufs sync.Pool
-	body *allowance
+	bufs *httpx.Buffers
+	// body is the memory request bodies may take at once; bodies admits
+	// them into it.
+	body   *httpx.Allowance
+	bodies *httpx.Bodies
+
+	// admin is the control API, mounted at admin.Prefix.
+	admin *admin.API
 
 	// revisionValues are the x-klaviyo-api-revision values, by revision.
 	revisionValues [][]string
@@ -130,6 +131,31 @@ type Handler struct {
 
 // New builds the handler and its routes.
 func New(o Options) *Handler {
+	o = o.withDefaults()
+	h := &Handler{opts: o, stopping: make(chan struct{}), bufs: httpx.NewBuffers()}
+	if o.CacheBytes > 0 {
+		h.pages = rcache.New[string](o.CacheBytes/2, 4)
+		h.frags = render.NewFragments(o.CacheBytes / 2)
+	}
+	h.errs = httpx.NewErrors(o.Seed, o.Logger, h.bufs)
+	h.Reseed(o.Seed)
+	h.body = httpx.NewAllowance(o.BodyBytes)
+	h.bodies = httpx.NewBodies(httpx.BodyOptions{Allowance: h.body, Grace: o.BodyGrace, Rate: o.BodyRate,
+		Logger: o.Logger, Stopping: h.stopping})
+	h.admin = admin.New(admin.Options{
+		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Limiter: o.Limiter, Faults: o.Faults,
+		Journal: o.Journal, Control: o.Control, Origins: o.AdminOrigins, Hosts: o.AdminHosts, PublicURL: o.PublicURL,
+		Errors: h.errs, Bodies: h.bodies, CacheStats: h.cacheStats, Stopping: h.stopping,
+	})
+	for _, p := range o.Resources.Revisions().All() {
+		h.revisionValues = append(h.revisionValues, []string{p.Date})
+	}
+	h.router = h.routes()
+	return h
+}
+
+// withDefaults fills in what o leaves out.
+func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -166,20 +192,11 @@ func New(o Options) *Handler {
 	if o.CacheBytes == 0 {
 		o.CacheBytes = DefaultCacheBytes
 	}
-	h := &Handler{opts: o, stopping: make(chan struct{})}
-	if o.CacheBytes > 0 {
-		h.pages = rcache.New[string](o.CacheBytes/2, 4)
-		h.frags = render.NewFragments(o.CacheBytes / 2)
-	}
-	h.Reseed(o.Seed)
-	h.body = newAllowance(o.BodyBytes)
-	for _, p := range o.Resources.Revisions().All() {
-		h.revisionValues = append(h.revisionValues, []string{p.Date})
-	}
-	h.bufs.New = func() any { b := make([]byte, 0, 64<<10); return &b }
-	h.router = h.routes()
-	return h
+	return o
 }
+
+// Admin returns the control API the handler serves under /__admin.
+func (h *Handler) Admin() *admin.API { return h.admin }
 
 // revisionValue is the shared header value naming revision p.
 func (h *Handler) revisionValue(p *revision.Profile) []string { return h.revisionValues[p.Index] }
@@ -197,41 +214,13 @@ func (h *Handler) Stop() { h.stopOnce.Do(func() { close(h.stopping) }) }
 // Reseed restarts the error-id and request-id sequences from seed (on a
 // reset).
 func (h *Handler) Reseed(seed uint64) {
-	h.errorIDs.reseed(seed, 0x6572726f72)
-	h.reqIDs.reseed(seed, 0x726571756573)
+	h.errs.Reseed(seed)
+	h.reqIDs.Reseed(seed, 0x726571756573)
 }
-
-// errorID returns a UUID4 for one error response, from the seeded source.
-func (h *Handler) errorID() string { return h.errorIDs.next() }
 
 // requestUUID returns the x-klaviyo-req-id of one API response, from its
 // own seeded source (deterministic per run).
-func (h *Handler) requestUUID() string { return h.reqIDs.next() }
+func (h *Handler) requestUUID() string { return h.reqIDs.Next() }
 
-// uuidSource is a deterministic sequence of UUID4s: the n-th is a hash of
-// (seed, stream, n), so concurrent requests take one each without a lock.
-type uuidSource struct {
-	key atomic.Uint64
-	n   atomic.Uint64
-}
-
-func (s *uuidSource) reseed(seed, stream uint64) {
-	s.key.Store(splitmix.Mix(seed ^ splitmix.Mix(stream)))
-	s.n.Store(0)
-}
-
-func (s *uuidSource) next() string {
-	n, key := s.n.Add(1), s.key.Load()
-	hi := splitmix.Mix(key + n*splitmix.Golden)
-	return splitmix.UUID4(hi, splitmix.Mix(hi^key))
-}
-
-func (h *Handler) getBuf() *[]byte { return h.bufs.Get().(*[]byte) }
-
-func (h *Handler) putBuf(b *[]byte) {
-	if cap(*b) > 4<<20 {
-		return
-	}
-	*b = (*b)[:0]
-	h.bufs.Put(b)
-}
+// storeError maps the store's sentinels to Klaviyo-shaped errors.
+func (h *Handler) storeError(err error) *apierror.Error { return httpx.StoreError(h.opts.Store, err) }

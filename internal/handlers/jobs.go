@@ -1,20 +1,15 @@
 package handlers
 
 import (
-	"compress/gzip"
-	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
-	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -28,7 +23,7 @@ const (
 
 // renderer returns the renderer of c's documents: of the served resource,
 // or of the related resource on a related list.
-func (h *Handler) renderer(c *call, q *request) *render.Renderer {
+func (h *Handler) renderer(c *call) *render.Renderer {
 	p := c.rp
 	if c.ep.Op == resource.OpRelated {
 		p = c.ep.Rel.Target.At(c.p)
@@ -36,9 +31,9 @@ func (h *Handler) renderer(c *call, q *request) *render.Renderer {
 	return &render.Renderer{
 		P:              p,
 		Base:           h.base(c.r),
-		Fields:         q.fields,
-		IncludedFields: q.includedFields,
-		Include:        q.include,
+		Fields:         c.q.fields,
+		IncludedFields: c.q.includedFields,
+		Include:        c.q.include,
 		Write:          c.ep.Op == resource.OpCreate || c.ep.Op == resource.OpUpdate,
 		Frags:          h.frags,
 	}
@@ -46,37 +41,22 @@ func (h *Handler) renderer(c *call, q *request) *render.Renderer {
 
 // list serves GET <jobs>: one keyset page of at most 100 jobs in id order.
 func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
+	req := store.PageRequest{Statuses: c.q.statuses()}
+	var aerr *apierror.Error
+	if req.Before, req.After, aerr = seek(c, jobPosition); aerr != nil {
+		return 0, []*apierror.Error{aerr}
 	}
-	req := store.PageRequest{Statuses: q.statuses()}
-	if q.hasCursor && q.cursor.Keyed { // job lists are ordered by id alone
-		return 0, []*apierror.Error{apierror.InvalidCursor()}
-	}
-	if q.hasCursor {
-		if q.cursor.Dir == query.Prev {
-			req.Before = q.cursor.ID
-		} else {
-			req.After = q.cursor.ID
-		}
-	}
-	kind := c.res.Job.Kind
-	page, err := c.acct.Page(kind, req)
+	page, err := c.acct.Page(c.res.Job.Kind, req)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	rd := h.renderer(c, &q)
-	links := render.Links{Self: selfURL(rd.Base, c.r)}
-	var hints []string
-	if page.HasNext && len(page.Jobs) > 0 {
-		last := page.Jobs[len(page.Jobs)-1].ID
-		links.Next = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Next, ID: last}))
-		hints = append(hints, fmt.Sprintf(hintNextPage, "jobs"))
-	}
-	if page.HasPrev && len(page.Jobs) > 0 {
-		links.Prev = pageURL(rd.Base, c.r, q.params, query.EncodeCursor(query.Cursor{Dir: query.Prev, ID: page.Jobs[0].ID}))
-	}
+	rd := h.renderer(c)
+	links, hints := pageLinks(c, rd.Base, paged{
+		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, items: "jobs",
+		cursor: func(i int, dir query.Direction) string {
+			return query.EncodeCursor(query.Cursor{Dir: dir, ID: page.Jobs[i].ID})
+		},
+	})
 	if c.p.AgentHints {
 		hints = append(hints, fmt.Sprintf(hintGetOne, c.res.Path()))
 	}
@@ -84,13 +64,18 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 	return 200, nil
 }
 
+// jobPosition reads a job list's cursor: the id it continues from (job
+// lists are ordered by id alone, so a keyed cursor is refused).
+func jobPosition(cur query.Cursor) (string, *apierror.Error) {
+	if cur.Keyed {
+		return "", apierror.InvalidCursor()
+	}
+	return cur.ID, nil
+}
+
 // getOne serves GET <jobs>/{job_id}.
 func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	id := pathParam(c.r, c.res.IDParam)
+	id := httpx.PathParam(c.r, c.res.IDParam)
 	kind := c.res.Job.Kind
 	var job *store.Job
 	ok := false
@@ -109,13 +94,13 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{apierror.ResourceNotFound(c.res.Type, id)}
 	}
 	var included []*store.Entity
-	if q.include {
+	if c.q.include {
 		var err error
 		if included, err = c.acct.Entities(kind.Entity(), job.IDs); err != nil {
 			return 0, []*apierror.Error{h.storeError(err)}
 		}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return 200, nil
 }
@@ -123,15 +108,7 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 // create serves POST <jobs>: it validates the whole request first and
 // stores nothing unless every check passes.
 func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
-	q, errs := parseQuery(c)
-	if len(errs) > 0 {
-		return 0, errs
-	}
-	body, aerr := readBody(c.r, c.p, c.rec.body)
-	if aerr != nil {
-		return 0, []*apierror.Error{aerr}
-	}
-	req, errs := payload.ParseCreate(c.rp, body)
+	req, errs := payload.ParseCreate(c.rp, c.body)
 	if len(errs) > 0 {
 		return 0, errs
 	}
@@ -143,7 +120,7 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
-	rd := h.renderer(c, &q)
+	rd := h.renderer(c)
 	*buf = rd.JobDoc(*buf, job, nil, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return http.StatusAccepted, nil
 }
@@ -157,41 +134,4 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 		return []string{fmt.Sprintf(hintErrors, j.Kind.Entity().Plural(), j.Kind.Action())}
 	}
 	return []string{}
-}
-
-// readBody checks the request's media type and encoding and reads at most
-// the revision's payload cap of (decompressed) body; m meters a compressed
-// body once decompressed.
-func readBody(r *http.Request, p *revision.Profile, m *bodyMeter) ([]byte, *apierror.Error) {
-	limit := p.MaxPayload
-	ct := r.Header.Get("Content-Type")
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil || (mt != revision.JSONAPI && mt != revision.JSON) {
-		return nil, apierror.UnsupportedMediaType(ct)
-	}
-	var src io.Reader = r.Body
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
-	case "", "identity":
-	case "gzip":
-		zr, err := gzip.NewReader(r.Body)
-		if err != nil {
-			return nil, apierror.InvalidHeader("Content-Encoding", "The request body is not valid gzip: "+err.Error())
-		}
-		defer zr.Close()
-		src = m.decoded(zr)
-	default:
-		return nil, apierror.UnsupportedEncoding(enc)
-	}
-	body, err := io.ReadAll(io.LimitReader(src, limit+1))
-	var maxErr *http.MaxBytesError
-	if aerr := bodyReadError(err); aerr != nil {
-		return nil, aerr
-	}
-	switch {
-	case errors.As(err, &maxErr), err == nil && int64(len(body)) > limit:
-		return nil, apierror.TooLarge(fmt.Sprintf("The maximum allowed payload size is %dMB.", limit>>20))
-	case err != nil:
-		return nil, apierror.InvalidPointer(apierror.PointerData, "The request body could not be read: "+err.Error())
-	}
-	return body, nil
 }

@@ -11,68 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
-
-// adminPrefix starts every control API path.
-const adminPrefix = "/__admin"
-
-// recorder wraps the ResponseWriter of one request: it carries the request
-// id and what later steps learned (account, revision, operation, fault) to
-// the access log and the journal, and records the status and size written.
-type recorder struct {
-	http.ResponseWriter
-	id       string
-	status   int
-	bytes    int
-	account  string
-	revision string
-	op       string
-	fault    string
-	dropped  bool
-	// body is the request's body as metered against the body allowance
-	// (nil without a body).
-	body *bodyMeter
-	// onStatus runs once, when the status is known and before any byte of
-	// the response is sent (so a client never sees a response whose journal
-	// entry is missing).
-	onStatus func()
-}
-
-func (rec *recorder) setStatus(code int) {
-	if rec.status == 0 {
-		rec.status = code
-		if rec.onStatus != nil {
-			rec.onStatus()
-		}
-	}
-}
-
-func (rec *recorder) WriteHeader(code int) {
-	rec.setStatus(code)
-	rec.ResponseWriter.WriteHeader(code)
-}
-
-func (rec *recorder) Write(b []byte) (int, error) {
-	rec.setStatus(http.StatusOK)
-	n, err := rec.ResponseWriter.Write(b)
-	rec.bytes += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
-
-// recorderOf returns the request's recorder (a throwaway one outside observe).
-func recorderOf(w http.ResponseWriter) *recorder {
-	if rec, ok := w.(*recorder); ok {
-		return rec
-	}
-	return &recorder{ResponseWriter: w}
-}
 
 // tapBody puts a bodyTap on r's body when the journal keeps bodies.
 func (h *Handler) tapBody(r *http.Request) *bodyTap {
@@ -109,8 +54,8 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := clock.StartStopwatch()
 		started := h.opts.Clock.Now()
-		rec := &recorder{ResponseWriter: w, id: requestID(h.reqSeq.Add(1))}
-		api := !strings.HasPrefix(r.URL.Path, adminPrefix)
+		rec := &httpx.Recorder{ResponseWriter: w, ID: requestID(h.reqSeq.Add(1))}
+		api := !strings.HasPrefix(r.URL.Path, admin.Prefix)
 		var tap *bodyTap
 		journaled := false
 		record := func() {
@@ -119,14 +64,14 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				h.journal(r, rec, tap, started, sw)
 			}
 		}
-		rec.onStatus = record
+		rec.OnStatus = record
 		defer func() {
 			v := recover()
 			if v != nil && v != http.ErrAbortHandler {
-				h.opts.Logger.Error("panic serving request", "request_id", rec.id,
-					"method", r.Method, "path", shownPath(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				if rec.status == 0 {
-					h.writeErrors(rec, r, apierror.Style{Modern: true}, apierror.Server(http.StatusInternalServerError))
+				h.opts.Logger.Error("panic serving request", "request_id", rec.ID,
+					"method", r.Method, "path", admin.ShownPath(r), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				if rec.Status == 0 {
+					h.errs.Write(rec, apierror.Style{Modern: true}, apierror.Server(http.StatusInternalServerError))
 				}
 			}
 			record() // dropped connections and handlers that wrote nothing
@@ -136,12 +81,12 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			}
 		}()
 		if aerr := h.checkLimits(r); aerr != nil {
-			h.writeErrors(rec, r, apierror.Style{Modern: true}, aerr)
+			h.errs.Write(rec, apierror.Style{Modern: true}, aerr)
 			return
 		}
-		if hasBody(r) {
-			rec.body = h.meterBody(w, r)
-			defer rec.body.close()
+		if httpx.HasBody(r) {
+			rec.Body = h.meterBody(w, r, api)
+			defer rec.Body.Release()
 			if api {
 				tap = h.tapBody(r)
 				// The control API has its own, larger cap.
@@ -184,32 +129,32 @@ func requestID(n uint64) string {
 // logRequest writes the access-log line of a request: at debug level (the
 // request journal, GET /__admin/requests, is where requests are inspected;
 // --log-level debug prints every one), at error level for a 5xx.
-func (h *Handler) logRequest(r *http.Request, rec *recorder, sw clock.Stopwatch) {
+func (h *Handler) logRequest(r *http.Request, rec *httpx.Recorder, sw clock.Stopwatch) {
 	level := slog.LevelDebug
-	if rec.status >= 500 {
+	if rec.Status >= 500 {
 		level = slog.LevelError
 	}
 	if !h.opts.Logger.Enabled(r.Context(), level) {
 		return
 	}
 	h.opts.Logger.LogAttrs(r.Context(), level, "request",
-		slog.String("request_id", rec.id),
+		slog.String("request_id", rec.ID),
 		slog.String("method", r.Method),
-		slog.String("path", shownPath(r)),
-		slog.String("query", shownQuery(r)),
-		slog.Int("status", rec.status),
-		slog.Int("bytes", rec.bytes),
-		slog.String("account", secret.Fingerprint(rec.account)),
-		slog.String("revision", rec.revision),
-		slog.String("operation", rec.op),
-		slog.String("fault", rec.fault),
-		slog.Bool("dropped", rec.dropped),
+		slog.String("path", admin.ShownPath(r)),
+		slog.String("query", admin.ShownQuery(r)),
+		slog.Int("status", rec.Status),
+		slog.Int("bytes", rec.Bytes),
+		slog.String("account", secret.Fingerprint(rec.Account)),
+		slog.String("revision", rec.Revision),
+		slog.String("operation", rec.Op),
+		slog.String("fault", rec.Fault),
+		slog.Bool("dropped", rec.Dropped),
 		slog.Duration("duration", sw.Elapsed()),
 	)
 }
 
 // journal records one API request.
-func (h *Handler) journal(r *http.Request, rec *recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) {
+func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) {
 	if h.opts.Journal.Cap() == 0 {
 		return
 	}
@@ -219,18 +164,18 @@ func (h *Handler) journal(r *http.Request, rec *recorder, tap *bodyTap, started 
 		path, query = strings.Clone(path), strings.Clone(query)
 	}
 	e := journal.Entry{
-		RequestID:         rec.id,
+		RequestID:         rec.ID,
 		Time:              started,
 		Method:            r.Method,
 		Path:              path,
 		Query:             query,
 		Headers:           r.Header, // Record keeps what it needs, as it needs
-		Status:            rec.status,
-		Revision:          rec.revision,
+		Status:            rec.Status,
+		Revision:          rec.Revision,
 		RequestedRevision: r.Header.Get("revision"),
-		Account:           rec.account,
-		Operation:         rec.op,
-		Fault:             rec.fault,
+		Account:           rec.Account,
+		Operation:         rec.Op,
+		Fault:             rec.Fault,
 		DurationMicros:    sw.Elapsed().Microseconds(),
 	}
 	if tap != nil {

@@ -41,71 +41,85 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 		return q, []*apierror.Error{perr}
 	}
 	q.params = params
-	acc := c.ep.Query(c.p)
+	qp := queryParser{q: &q, c: c, acc: c.ep.Query(c.p), typ: c.res.Type}
+	if qp.acc.Fields != nil {
+		qp.typ = qp.acc.Fields.Type
+	}
 	var errs []*apierror.Error
-	add := func(e *apierror.Error) {
-		if e != nil {
-			errs = append(errs, e)
-		}
-	}
-	typ := c.res.Type
-	if acc.Fields != nil {
-		typ = acc.Fields.Type
-	}
 	for i, prm := range params {
 		if laterDuplicate(params, i) {
 			continue
 		}
-		key, v := prm.Key, prm.Value
-		family, member, bracketed := query.Bracketed(key)
-		switch {
-		case key == query.ParamFilter:
-			if acc.Filters == nil {
-				add(apierror.Invalid(key, "Filtering is not supported by this operation."))
-				continue
-			}
-			var e *apierror.Error
-			q.terms, e = query.ParseFilter(v, acc.Filters)
-			add(e)
-		case key == query.ParamCursor && acc.Cursor:
-			var e *apierror.Error
-			q.cursor, e = query.ParseCursorParam(v)
-			q.hasCursor = e == nil
-			add(e)
-		case key == paramPageSize && acc.PageSize:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > store.PageSize {
-				add(apierror.Invalidf(key, "'%s' is not a valid page size: page[size] must be an integer from 1 to %d.", v, store.PageSize))
-				continue
-			}
-			q.size = n
-		case bracketed && family == "filter":
-			add(apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=%s.", key, filterExample(acc.Filters)))
-		case bracketed && family == "page":
-			add(apierror.UnsupportedQueryField("page_"+member, typ))
-		case key == "sort":
-			switch {
-			case acc.Sorts == nil:
-				add(apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
-					strings.TrimPrefix(v, "-"), typ))
-			case !slices.Contains(acc.Sorts, v):
-				add(apierror.Invalidf(key, "'%s' is not a valid sort value for the resource '%s'; use one of %s.", v, typ, strings.Join(acc.Sorts, ", ")))
-			default:
-				q.desc = strings.HasPrefix(v, "-")
-			}
-		case key == "include":
-			if acc.Include == "" {
-				add(apierror.Invalidf(key, apierror.DetailInvalidInclude, v))
-				continue
-			}
-			inc, e := query.ParseInclude(v, acc.Include)
-			q.include = inc[acc.Include]
-			add(e)
-		case bracketed && family == "fields":
-			add(parseFieldsParam(&q, c, acc, key, member, v))
+		if e := qp.param(prm.Key, prm.Value); e != nil {
+			errs = append(errs, e)
 		}
 	}
 	return q, errs
+}
+
+// queryParser reads the parameters of one query string into q.
+type queryParser struct {
+	q   *request
+	c   *call
+	acc resource.Query // what the query may hold
+	typ string         // the type the endpoint's errors name
+}
+
+// param reads one parameter, the last of its key; it returns its problem,
+// if any.
+func (qp queryParser) param(key, v string) *apierror.Error {
+	q, acc := qp.q, qp.acc
+	family, member, bracketed := query.Bracketed(key)
+	switch {
+	case key == query.ParamFilter:
+		if acc.Filters == nil {
+			return apierror.Invalid(key, "Filtering is not supported by this operation.")
+		}
+		var e *apierror.Error
+		q.terms, e = query.ParseFilter(v, acc.Filters)
+		return e
+	case key == query.ParamCursor && acc.Cursor:
+		var e *apierror.Error
+		q.cursor, e = query.ParseCursorParam(v)
+		q.hasCursor = e == nil
+		return e
+	case key == paramPageSize && acc.PageSize:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > store.PageSize {
+			return apierror.Invalidf(key, "'%s' is not a valid page size: page[size] must be an integer from 1 to %d.", v, store.PageSize)
+		}
+		q.size = n
+	case bracketed && family == "filter":
+		return apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=%s.", key, filterExample(acc.Filters))
+	case bracketed && family == "page":
+		return apierror.UnsupportedQueryField("page_"+member, qp.typ)
+	case key == "sort":
+		return qp.sort(key, v)
+	case key == "include":
+		if acc.Include == "" {
+			return apierror.Invalidf(key, apierror.DetailInvalidInclude, v)
+		}
+		inc, e := query.ParseInclude(v, acc.Include)
+		q.include = inc[acc.Include]
+		return e
+	case bracketed && family == "fields":
+		return parseFieldsParam(q, qp.c, acc, key, member, v)
+	}
+	return nil
+}
+
+// sort reads sort=v: one of the values the endpoint accepts, "-" first
+// for the reverse order.
+func (qp queryParser) sort(key, v string) *apierror.Error {
+	switch {
+	case qp.acc.Sorts == nil:
+		return apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
+			strings.TrimPrefix(v, "-"), qp.typ)
+	case !slices.Contains(qp.acc.Sorts, v):
+		return apierror.Invalidf(key, "'%s' is not a valid sort value for the resource '%s'; use one of %s.", v, qp.typ, strings.Join(qp.acc.Sorts, ", "))
+	}
+	qp.q.desc = strings.HasPrefix(v, "-")
+	return nil
 }
 
 // filterExample is a filter an endpoint accepts, for error details.

@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -18,7 +18,7 @@ import (
 type call struct {
 	w    http.ResponseWriter
 	r    *http.Request
-	rec  *recorder
+	rec  *httpx.Recorder
 	ep   resource.Endpoint
 	res  *resource.Resource // ep.Res
 	o    *resource.Operation
@@ -26,90 +26,147 @@ type call struct {
 	p    *revision.Profile // the served revision
 	key  string
 	acct *store.Account
+	// q is the parsed query string, and body the request's document (for
+	// an op that takes one): the pipeline reads both, once, before the op
+	// runs.
+	q    request
+	body []byte
 }
 
 // opFunc is an operation: it appends its document to buf and returns the
 // status, or returns the errors to send instead.
 type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
 
-// operation runs the pipeline shared by every API operation: revision,
-// authentication, account, faults, limiter, then the operation, then the
-// one writer.
+// operation runs fn behind the pipeline, which reads its query and body
+// first.
 func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
+	return h.pipeline(ep, fn, true)
+}
+
+// pipeline runs the steps shared by every API operation: revision,
+// authentication, account, faults, limiter, then (when read) the query and
+// the body, then the operation, then the one writer.
+func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) http.HandlerFunc {
 	name := ep.Name()
 	return func(w http.ResponseWriter, r *http.Request) {
-		rec := recorderOf(w)
-		rec.op = name
+		rec := httpx.RecorderOf(w)
+		rec.Op = name
 		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
 		w.Header()[keyReqID] = []string{h.requestUUID()}
-
-		// Several revision headers are joined, as Django joins them, and so
-		// refused as malformed.
-		p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header.Values(revision.Header), ","), revision.ResolveOptions{
-			Today:  h.opts.Clock.Now(),
-			Retire: h.opts.RetireRevisions,
-			OptOut: r.Header.Get(revision.OptOutHeader),
-		})
-		if aerr != nil {
-			h.writeErrors(w, r, styleOf(nil), aerr)
+		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
-		c.p, c.rp = p, ep.Res.At(p)
-		rec.revision = p.Date
-		w.Header()[keyRevision] = h.revisionValue(p)
-		o, ok := ep.At(p)
-		if !ok {
-			h.writeErrors(w, r, styleOf(p), apierror.NoValidRevision())
-			return
-		}
-		c.o = o
-
-		key, aerr := h.authenticate(r, rec.id)
-		if aerr != nil {
-			h.writeErrors(w, r, styleOf(p), aerr)
-			return
-		}
-		c.key = key
-		rec.account = key
-		acct, err := h.opts.Store.Account(key)
-		if err != nil {
-			h.writeErrors(w, r, styleOf(p), h.storeError(err))
-			return
-		}
-		c.acct = acct
-
-		if !h.injectFault(c) || !h.admit(c) {
-			return
-		}
-		if !ep.Op.TakesBody() && (r.ContentLength > 0 || r.ContentLength < 0) {
-			h.writeErrors(w, r, styleOf(p), apierror.InvalidPointer(apierror.PointerData,
-				"A "+r.Method+" request must not have a body."))
-			return
-		}
-
-		page := h.pageKey(c)
-		if page != "" {
-			if body, ok := h.pages.Get(page); ok {
-				write(w, http.StatusOK, p.ContentType, body)
-				return
-			}
-		}
-		buf := h.getBuf()
-		defer h.putBuf(buf)
-		status, errs := fn(c, buf)
-		if len(errs) > 0 {
-			h.writeErrors(w, r, styleOf(p), errs...)
-			return
-		}
-		if status == http.StatusNoContent {
-			w.WriteHeader(status)
-			return
-		}
-		if page != "" && status == http.StatusOK {
-			h.pages.Put(page, *buf)
-		}
-		write(w, status, p.ContentType, *buf)
+		h.serve(c, fn, read)
 	}
+}
+
+// resolve settles the revision that serves c and the operation at it, or
+// answers why there is none.
+func (h *Handler) resolve(c *call) bool {
+	r := c.r
+	// Several revision headers are joined, as Django joins them, and so
+	// refused as malformed.
+	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header.Values(revision.Header), ","), revision.ResolveOptions{
+		Today:  h.opts.Clock.Now(),
+		Retire: h.opts.RetireRevisions,
+		OptOut: r.Header.Get(revision.OptOutHeader),
+	})
+	if aerr != nil {
+		h.errs.Write(c.w, styleOf(nil), aerr)
+		return false
+	}
+	c.p, c.rp = p, c.ep.Res.At(p)
+	c.rec.Revision = p.Date
+	c.w.Header()[keyRevision] = h.revisionValue(p)
+	o, ok := c.ep.At(p)
+	if !ok {
+		h.errs.Write(c.w, styleOf(p), apierror.NoValidRevision())
+		return false
+	}
+	c.o = o
+	return true
+}
+
+// identify authenticates c and finds its account.
+func (h *Handler) identify(c *call) bool {
+	key, aerr := h.authenticate(c.r, c.rec.ID)
+	if aerr != nil {
+		h.errs.Write(c.w, styleOf(c.p), aerr)
+		return false
+	}
+	c.key = key
+	c.rec.Account = key
+	acct, err := h.opts.Store.Account(key)
+	if err != nil {
+		h.errs.Write(c.w, styleOf(c.p), h.storeError(err))
+		return false
+	}
+	c.acct = acct
+	return true
+}
+
+// refuseStrayBody refuses a body sent to an op that takes none.
+func (h *Handler) refuseStrayBody(c *call) bool {
+	if !c.ep.Op.TakesBody() && (c.r.ContentLength > 0 || c.r.ContentLength < 0) {
+		h.errs.Write(c.w, styleOf(c.p), apierror.InvalidPointer(apierror.PointerData,
+			"A "+c.r.Method+" request must not have a body."))
+		return false
+	}
+	return true
+}
+
+// serve answers c from the cache of rendered documents, or reads its
+// query and body (when read) and runs the operation, then writes its
+// result.
+func (h *Handler) serve(c *call, fn opFunc, read bool) {
+	page := h.pageKey(c)
+	if page != "" {
+		if body, ok := h.pages.Get(page); ok {
+			httpx.Write(c.w, http.StatusOK, c.p.ContentType, body)
+			return
+		}
+	}
+	if read {
+		if errs := h.read(c); len(errs) > 0 {
+			h.errs.Write(c.w, styleOf(c.p), errs...)
+			return
+		}
+	}
+	buf := h.bufs.Get()
+	defer h.bufs.Put(buf)
+	status, errs := fn(c, buf)
+	if len(errs) > 0 {
+		h.errs.Write(c.w, styleOf(c.p), errs...)
+		return
+	}
+	if status == http.StatusNoContent {
+		c.w.WriteHeader(status)
+		return
+	}
+	if page != "" && status == http.StatusOK {
+		h.pages.Put(page, *buf)
+	}
+	httpx.Write(c.w, status, c.p.ContentType, *buf)
+}
+
+// read parses c's query string for its endpoint at its revision and, for
+// an op that takes a document, reads the body: every op sees them as c.q
+// and c.body.
+func (h *Handler) read(c *call) []*apierror.Error {
+	q, errs := parseQuery(c)
+	if len(errs) > 0 {
+		return errs
+	}
+	c.q = q
+	if !c.ep.Op.TakesBody() {
+		return nil
+	}
+	body, aerr := readBody(c.r, c.p, c.rec.Body)
+	if aerr != nil {
+		return []*apierror.Error{aerr}
+	}
+	c.body = body
+	return nil
 }
 
 // Authorization schemes.
@@ -119,6 +176,10 @@ const (
 	bearerPrefix = secret.BearerPrefix
 )
 
+// httpSpace is the whitespace HTTP allows around a header's value (RFC
+// 9110, section 5.6.3: OWS is spaces and horizontal tabs).
+const httpSpace = " \t"
+
 // authenticate returns the account key the Authorization header selects:
 // the private key itself, or "bearer:" + the OAuth token. A credential with
 // a byte outside printable ASCII is refused as Klaviyo refuses a wrong key
@@ -127,7 +188,10 @@ const (
 // carries no meta, as Klaviyo's does not, so the hint goes to the log.
 func (h *Handler) authenticate(r *http.Request, id string) (string, *apierror.Error) {
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
-	cred = strings.TrimSpace(cred)
+	// Only HTTP's whitespace around it is not part of the credential:
+	// strings.TrimSpace would also drop Unicode spaces (U+00A0, U+3000…),
+	// and a key ending in one would select the account of the key without.
+	cred = strings.Trim(cred, httpSpace)
 	apiKey := strings.EqualFold(scheme, schemeAPIKey)
 	if !apiKey && (!strings.EqualFold(scheme, schemeBearer) || cred == "") {
 		return "", apierror.NotAuthenticated()
@@ -159,26 +223,4 @@ func ValidPrivateKey(key string) bool {
 		}
 	}
 	return true
-}
-
-// storeError maps the store's sentinels to Klaviyo-shaped errors.
-func (h *Handler) storeError(err error) *apierror.Error {
-	switch {
-	case errors.Is(err, store.ErrTooManyAccounts):
-		return apierror.PermissionDenied(fmt.Sprintf(
-			"The mock server holds %d accounts, all changed by requests, and will not drop them: "+
-				"reset it (POST /__admin/reset) or raise --max-accounts to use another key.",
-			h.opts.Store.Options().MaxAccounts))
-	case errors.Is(err, store.ErrMemoryBudget):
-		used, limit := h.opts.Store.Used()
-		return apierror.PermissionDenied(fmt.Sprintf(
-			"The mock server's memory budget for accounts (%d MiB, half of --memory-budget) is used up (%d MiB) by accounts "+
-				"changed by requests: reset it (POST /__admin/reset), forget an account (DELETE /__admin/accounts/{key}) "+
-				"or raise --memory-budget.", limit>>20, used>>20))
-	case errors.Is(err, store.ErrTooManyInProgress):
-		return apierror.InvalidPointer(apierror.PointerData, fmt.Sprintf(
-			"The maximum number of jobs in progress at one time is %d; wait for a job to complete before creating another.",
-			h.opts.Store.Options().Lifecycle.MaxInProgress))
-	}
-	return apierror.Server(http.StatusInternalServerError)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/cors"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -40,15 +41,14 @@ func (h *Handler) opFunc(ep resource.Endpoint) opFunc {
 	}[ep.Op]
 }
 
-// routes registers every endpoint of the registry, each path with and
-// without the trailing slash, with the methods its operations declare at
-// any revision: a resource's collection and one resource, and for each
-// relation its related list and relationship endpoint.
+// routes builds the one router: the control API mounted at admin.Prefix,
+// and every endpoint of the registry, each path with and without the
+// trailing slash, with the methods its operations declare at any revision.
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(h.observe)
 
-	r.Route(adminPrefix, h.adminRoutes)
+	r.Route(admin.Prefix, h.admin.Routes)
 
 	api := r.With(cors.Handler(cors.Options{
 		AllowedOrigins: h.opts.CORSOrigins,
@@ -57,53 +57,65 @@ func (h *Handler) routes() chi.Router {
 		ExposedHeaders: corsExposedHeaders,
 		MaxAge:         600,
 	}))
-	handle := func(path string, m methods, param string) {
-		if len(m) == 0 {
-			return
-		}
-		fn := h.dispatch(m)
-		for _, p := range []string{path, path + "/"} {
-			api.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if param != "" && chi.URLParam(r, param) == "" { // "…-jobs//" is no path of the API
-					h.pathNotFound(w, r)
-					return
-				}
-				fn(w, r)
-			}))
-		}
-	}
 	for _, res := range h.opts.Resources.All() {
-		collection, one := methods{}, methods{}
-		h.add(collection, res, nil, resource.OpList, resource.OpCreate)
-		h.add(one, res, nil, resource.OpGet, resource.OpUpdate, resource.OpDelete)
-		handle(res.Path(), collection, "")
-		idPath := res.Path() + "/{" + res.IDParam + "}"
-		handle(idPath, one, res.IDParam)
-		for _, rel := range res.Relations {
-			related, rels := methods{}, methods{}
-			h.add(related, res, rel, resource.OpRelated)
-			h.add(rels, res, rel, resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove)
-			handle(idPath+"/"+rel.Name, related, res.IDParam)
-			handle(idPath+"/relationships/"+rel.Name, rels, res.IDParam)
-		}
-		if len(res.Relations) > 0 {
-			// Up to 2023-01-24 the relationship endpoints were one path,
-			// /relationships/{related_resource}; any other value is refused.
-			generic := methods{}
-			for _, op := range []resource.Op{resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove} {
-				ep := resource.Endpoint{Res: res, Rel: res.Relations[len(res.Relations)-1], Op: op}
-				generic[opMethod[op]] = h.operation(ep, h.unknownRelation)
-				if op == resource.OpRelIDs {
-					generic[http.MethodHead] = generic[http.MethodGet]
-				}
-			}
-			handle(idPath+"/relationships/{related_resource}", generic, res.IDParam)
-		}
+		h.resourceRoutes(api, res)
 	}
 	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
 	r.NotFound(h.pathNotFound)
 	r.MethodNotAllowed(h.pathNotFound)
 	return r
+}
+
+// handle registers the methods m serve on path and path + "/" (none: no
+// route); param is the path's id parameter, which must not be empty.
+func (h *Handler) handle(api chi.Router, path string, m methods, param string) {
+	if len(m) == 0 {
+		return
+	}
+	fn := h.dispatch(m)
+	for _, p := range []string{path, path + "/"} {
+		api.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if param != "" && chi.URLParam(r, param) == "" { // "…-jobs//" is no path of the API
+				h.pathNotFound(w, r)
+				return
+			}
+			fn(w, r)
+		}))
+	}
+}
+
+// resourceRoutes registers res's endpoints: its collection and one
+// resource, and for each relation its related list and relationship
+// endpoint.
+func (h *Handler) resourceRoutes(api chi.Router, res *resource.Resource) {
+	collection, one := methods{}, methods{}
+	h.add(collection, res, nil, resource.OpList, resource.OpCreate)
+	h.add(one, res, nil, resource.OpGet, resource.OpUpdate, resource.OpDelete)
+	h.handle(api, res.Path(), collection, "")
+	idPath := res.Path() + "/{" + res.IDParam + "}"
+	h.handle(api, idPath, one, res.IDParam)
+	for _, rel := range res.Relations {
+		related, rels := methods{}, methods{}
+		h.add(related, res, rel, resource.OpRelated)
+		h.add(rels, res, rel, resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove)
+		h.handle(api, idPath+"/"+rel.Name, related, res.IDParam)
+		h.handle(api, idPath+"/relationships/"+rel.Name, rels, res.IDParam)
+	}
+	if len(res.Relations) == 0 {
+		return
+	}
+	// Up to 2023-01-24 the relationship endpoints were one path,
+	// /relationships/{related_resource}; any other value is refused, before
+	// the query or the body is read.
+	generic := methods{}
+	for _, op := range []resource.Op{resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove} {
+		ep := resource.Endpoint{Res: res, Rel: res.Relations[len(res.Relations)-1], Op: op}
+		generic[opMethod[op]] = h.pipeline(ep, h.unknownRelation, false)
+		if op == resource.OpRelIDs {
+			generic[http.MethodHead] = generic[http.MethodGet]
+		}
+	}
+	h.handle(api, idPath+"/relationships/{related_resource}", generic, res.IDParam)
 }
 
 // opMethod is the HTTP method of each op.
@@ -158,12 +170,13 @@ func (h *Handler) dispatch(m methods) http.HandlerFunc {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		h.writeErrors(w, r, apierror.Style{Modern: true}, apierror.MethodNotAllowed(r.Method, allow))
+		h.errs.Write(w, apierror.Style{Modern: true}, apierror.MethodNotAllowed(r.Method, allow))
 	}
 }
 
 // pathNotFound answers any path the emulator does not serve, as Klaviyo's
-// unknown-path 404 (spaced JSON, no source).
+// unknown-path 404 (spaced JSON, no source; a control path's account key
+// shown by its fingerprint).
 func (h *Handler) pathNotFound(w http.ResponseWriter, r *http.Request) {
-	h.writeErrors(w, r, apierror.Style{Spaced: true}, apierror.PathNotFound(shownPath(r)))
+	h.errs.Write(w, apierror.Style{Spaced: true}, apierror.PathNotFound(admin.ShownPath(r)))
 }

@@ -33,11 +33,11 @@ func (h *Handler) injectFault(c *call) bool {
 		code, err := faults.ParsePrefer(v)
 		if err != nil {
 			h.peekLimits(c)
-			h.writeErrors(c.w, c.r, style, apierror.InvalidHeader(headerPrefer, err.Error()))
+			h.errs.Write(c.w, style, apierror.InvalidHeader(headerPrefer, err.Error()))
 			return false
 		}
 		if code != 0 {
-			c.rec.fault = "prefer"
+			c.rec.Fault = "prefer"
 			h.failSimulated(c, faults.Effect{Status: code})
 			return false
 		}
@@ -48,7 +48,7 @@ func (h *Handler) injectFault(c *call) bool {
 	if !ok {
 		return true
 	}
-	c.rec.fault = id
+	c.rec.Fault = id
 	if eff.Latency > 0 {
 		// The delay must not run into the server's write timeout.
 		_ = http.NewResponseController(c.w).SetWriteDeadline(time.Time{})
@@ -63,7 +63,7 @@ func (h *Handler) injectFault(c *call) bool {
 		}
 	}
 	if eff.Drop {
-		c.rec.dropped = true
+		c.rec.Dropped = true
 		panic(http.ErrAbortHandler)
 	}
 	if eff.Status != 0 {
@@ -82,7 +82,7 @@ func (h *Handler) failSimulated(c *call, eff faults.Effect) {
 	if eff.Status != http.StatusTooManyRequests {
 		h.peekLimits(c)
 	}
-	h.writeErrors(c.w, c.r, style, simulated(eff, style.Modern))
+	h.errs.Write(c.w, style, simulated(eff, style.Modern))
 }
 
 // simulated is the error a fault answers with: a 429 indistinguishable from
@@ -104,7 +104,7 @@ func (h *Handler) admit(c *call) bool {
 	}
 	d := h.opts.Limiter.Allow(h.limitKey(c), pol.Apply(h.limits(c)))
 	if !d.Allowed {
-		h.writeErrors(c.w, c.r, styleOf(c.p), apierror.Throttled(d.RetryAfter, c.p.ModernErrors))
+		h.errs.Write(c.w, styleOf(c.p), apierror.Throttled(d.RetryAfter, c.p.ModernErrors))
 		return false
 	}
 	setLimitHeaders(c.w.Header(), d)

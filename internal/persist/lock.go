@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -30,9 +31,10 @@ func LockPath(path string) string { return path + ".lock" }
 // e.g. "pid 12 on host web-1, started 2026-12-07T02:29:57Z", written into
 // the lock file). While another process holds it, Acquire calls waiting
 // once with that process's description and tries again until wait has
-// passed, then refuses, naming the holder. On systems without flock it
-// takes no lock (see tryLock).
-func Acquire(path, holder string, wait time.Duration, waiting func(holder string)) (*Lock, error) {
+// passed, then refuses, naming the holder. When ctx ends first (the server
+// was told to stop while it waited) it gives up at once with an error
+// wrapping ctx's. On systems without flock it takes no lock (see tryLock).
+func Acquire(ctx context.Context, path, holder string, wait time.Duration, waiting func(holder string)) (*Lock, error) {
 	name := LockPath(path)
 	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -43,7 +45,12 @@ func Acquire(path, holder string, wait time.Duration, waiting func(holder string
 		if waiting != nil {
 			waiting(holderOf(name))
 		}
-		got, err = retryLock(f, wait)
+		got, err = retryLock(ctx, f, wait)
+	}
+	if ctx.Err() != nil && !got {
+		f.Close()
+		return nil, fmt.Errorf("state file %s: stopped while waiting for another server (%s) to give it up: %w",
+			path, holderOf(name), context.Cause(ctx))
 	}
 	if err != nil {
 		f.Close()
@@ -62,15 +69,17 @@ func Acquire(path, holder string, wait time.Duration, waiting func(holder string
 	return &Lock{f: f}, nil
 }
 
-// retryLock tries the lock every lockPoll until it is free or wait has
-// passed.
-func retryLock(f *os.File, wait time.Duration) (bool, error) {
+// retryLock tries the lock every lockPoll until it is free, wait has
+// passed or ctx ends.
+func retryLock(ctx context.Context, f *os.File, wait time.Duration) (bool, error) {
 	deadline := time.NewTimer(wait)
 	defer deadline.Stop()
 	tick := time.NewTicker(lockPoll)
 	defer tick.Stop()
 	for {
 		select {
+		case <-ctx.Done():
+			return false, nil
 		case <-deadline.C:
 			return tryLock(f) // one last time
 		case <-tick.C:

@@ -1,6 +1,8 @@
 package persist
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,13 +20,13 @@ func needLocks(t *testing.T) {
 func TestAcquire_ASecondOwnerWaitsThenIsRefusedNamingTheHolder(t *testing.T) {
 	needLocks(t)
 	path := filepath.Join(t.TempDir(), "state.json")
-	first, err := Acquire(path, "pid 1 on host a, started 2026-12-07T02:29:57Z", time.Second, nil)
+	first, err := Acquire(context.Background(), path, "pid 1 on host a, started 2026-12-07T02:29:57Z", time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Release()
 	var told []string
-	second, err := Acquire(path, "pid 2 on host b", 100*time.Millisecond, func(h string) { told = append(told, h) })
+	second, err := Acquire(context.Background(), path, "pid 2 on host b", 100*time.Millisecond, func(h string) { told = append(told, h) })
 	if err == nil {
 		second.Release()
 		t.Fatal("a second owner took a held state file")
@@ -45,7 +47,7 @@ func TestAcquire_ASecondOwnerWaitsThenIsRefusedNamingTheHolder(t *testing.T) {
 func TestAcquire_AWaiterTakesOverWhenTheOwnerReleases(t *testing.T) {
 	needLocks(t)
 	path := filepath.Join(t.TempDir(), "state.json")
-	first, err := Acquire(path, "first", time.Second, nil)
+	first, err := Acquire(context.Background(), path, "first", time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +56,7 @@ func TestAcquire_AWaiterTakesOverWhenTheOwnerReleases(t *testing.T) {
 	var second *Lock
 	go func() {
 		var err error
-		second, err = Acquire(path, "second", time.Minute, func(h string) { waiting <- h })
+		second, err = Acquire(context.Background(), path, "second", time.Minute, func(h string) { waiting <- h })
 		got <- err
 	}()
 	select {
@@ -87,7 +89,41 @@ func TestAcquire_AWaiterTakesOverWhenTheOwnerReleases(t *testing.T) {
 
 func TestAcquire_AMissingDirectoryIsAnError(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nonexistent", "state.json")
-	if _, err := Acquire(path, "me", time.Second, nil); err == nil || !strings.Contains(err.Error(), path) {
+	if _, err := Acquire(context.Background(), path, "me", time.Second, nil); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestAcquire_AWaiterStopsWhenItsContextEnds: a server told to stop while
+// it waits for the state file (an orchestrator's SIGTERM) stops waiting at
+// once, saying who holds the file, instead of waiting out its bound (it
+// ignored the signal for 15 s).
+func TestAcquire_AWaiterStopsWhenItsContextEnds(t *testing.T) {
+	needLocks(t)
+	path := filepath.Join(t.TempDir(), "state.json")
+	first, err := Acquire(context.Background(), path, "first", time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Release()
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() {
+		second, err := Acquire(ctx, path, "second", time.Hour, func(string) { cancel() })
+		if err == nil {
+			second.Release()
+		}
+		got <- err
+	}()
+	select {
+	case err := <-got:
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "first") || !strings.Contains(err.Error(), path) {
+			t.Fatalf("err = %v, want context.Canceled naming the holder and the path", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the waiter did not stop when its context ended")
+	}
+	if b, _ := os.ReadFile(LockPath(path)); string(b) != "first\n" {
+		t.Errorf("the stopped waiter rewrote the lock file: %q", b)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -54,6 +55,13 @@ type Server struct {
 // file that cannot be saved, is owned by another server, or is corrupt is
 // an error, and the file is left untouched.
 func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
+	return NewContext(context.Background(), cfg, logger, clk)
+}
+
+// NewContext is New for a server that may be told to stop before it has
+// started: when ctx ends while it waits for another server to give up the
+// state file, it stops waiting and returns an error wrapping ctx's.
+func NewContext(ctx context.Context, cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -114,7 +122,7 @@ func New(cfg config.Config, logger *slog.Logger, clk *clock.Clock) (*Server, err
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
 	})
 	if cfg.StateFile != "" {
-		if err := s.openState(); err != nil {
+		if err := s.openState(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -138,12 +146,12 @@ func (s *Server) startClock() {
 
 // jobsFit says why n jobs of each kind do not fit the memory budget, or
 // nil when they do.
-func (s *Server) jobsFit(n int) *handlers.ResetError {
+func (s *Server) jobsFit(n int) *admin.ResetError {
 	p := s.fixtureParams()
 	p.Jobs = n
 	if _, size := fixtures.Largest(fixtures.Estimates(p)); !s.store.Fits(size) {
 		_, limit := s.store.Used()
-		return &handlers.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
+		return &admin.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
 			"%d jobs of one kind take about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
 				"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
 			n, size>>20, limit>>20)}
@@ -151,7 +159,7 @@ func (s *Server) jobsFit(n int) *handlers.ResetError {
 	return nil
 }
 
-// Reset implements handlers.Control.
+// Reset implements admin.Control.
 func (s *Server) Reset(seed uint64, jobs *int) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -230,7 +238,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	var health *http.Server
 	if s.healthLn != nil {
-		health = &http.Server{Handler: s.handler.Health(), ReadHeaderTimeout: s.cfg.Timing.Head}
+		health = &http.Server{Handler: s.handler.Admin().Health(), ReadHeaderTimeout: s.cfg.Timing.Head}
 		go func() { _ = health.Serve(s.healthLn) }()
 	}
 	var serveErr error

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -420,5 +421,52 @@ func TestStateFile_Version1StillLoads(t *testing.T) {
 	it, _, _ := a.Entity(itemKind, store.EntityID("A"))
 	if !ok || j.Status != store.Complete || attrStr(it, "title") != "from v1" || !numIs(it, "price", 12.5) {
 		t.Fatalf("job %+v, item %+v", j, it)
+	}
+}
+
+// TestShutdown_EndsAnExportInProgress: an export of an account with many
+// jobs (a client reading it slowly, or not at all) is cut when the server
+// stops, as the client sees (the response ends without its last chunk),
+// and Serve returns without error. It used to hold the shutdown for its
+// whole ten seconds, then the server exited 1 ("shutdown: context
+// deadline exceeded"): a restart under the soak took over 10 s.
+func TestShutdown_EndsAnExportInProgress(t *testing.T) {
+	s, err := New(cfgWith(t, "--jobs=100000"), nil, clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ctx, ln) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "GET /__admin/accounts/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", key)
+	c.SetReadDeadline(time.Now().Add(30 * time.Second))
+	br := bufio.NewReader(c)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("export: %v %v", res, err)
+	}
+	if _, err := io.ReadFull(res.Body, make([]byte, 1<<10)); err != nil {
+		t.Fatalf("the export did not start: %v", err)
+	}
+	cancel() // the client reads no more: the export blocks on its writes
+	select {
+	case err := <-served:
+		if err != nil {
+			t.Fatalf("Serve returned %v: the export held the shutdown", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not stop")
+	}
+	if _, err := io.Copy(io.Discard, res.Body); err == nil {
+		t.Fatal("the cut export ended as a whole response would")
 	}
 }

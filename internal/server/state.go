@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -19,8 +20,8 @@ import (
 // server that still owns it to save and exit), then removes what an
 // interrupted save left (only the owner may: another's temporary file may
 // be a save in progress) and loads the file. On an error the lock is given
-// up.
-func (s *Server) openState() error {
+// up. The wait ends early when ctx does.
+func (s *Server) openState(ctx context.Context) error {
 	path := s.cfg.StateFile
 	if err := persist.CheckWritable(path); err != nil {
 		return err
@@ -29,7 +30,7 @@ func (s *Server) openState() error {
 	if wait <= 0 {
 		wait = persist.DefaultLockWait
 	}
-	lock, err := persist.Acquire(path, s.holder(), wait, func(holder string) {
+	lock, err := persist.Acquire(ctx, path, s.holder(), wait, func(holder string) {
 		s.logger.Info("waiting for another server to give up the state file", "path", path, "holder", holder, "up_to", wait.String())
 	})
 	if err != nil {
@@ -70,7 +71,7 @@ func (s *Server) Close() error {
 	return err
 }
 
-// Snapshot implements handlers.Control: it saves the state file.
+// Snapshot implements admin.Control: it saves the state file.
 func (s *Server) Snapshot() (string, error) {
 	if s.cfg.StateFile == "" {
 		return "", errors.New("no state file is configured; start the server with --state-file PATH")

@@ -33,8 +33,7 @@ const smallTarget = 100 * time.Millisecond
 const probeTimeout = 5 * time.Second
 
 type attacks struct {
-	addr string // host:port of the server
-	w    *worker
+	w *worker
 
 	idleOpen     atomic.Int64 // idle flood connections open now
 	idleMax      atomic.Int64 // most open at once
@@ -42,6 +41,7 @@ type attacks struct {
 	silentClosed atomic.Int64
 	probes       atomic.Int64
 	probeFails   atomic.Int64
+	probesHanded atomic.Int64 // probes that failed across a handover (restarts.go): excused
 	mu           sync.Mutex
 	probeErrs    []string // the first few failures
 }
@@ -51,19 +51,13 @@ type attacks struct {
 // bodies and one oversized body a second, the health prober and two
 // small-request workers.
 func startAttacks(ctx context.Context, wg *sync.WaitGroup, w *worker, idle int) *attacks {
-	a := &attacks{addr: strings.TrimPrefix(w.base, "http://"), w: w}
-	spawn := func(n int, fn func(ctx context.Context, id int)) {
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func(id int) { defer wg.Done(); fn(ctx, id) }(i)
-		}
-	}
-	spawn(idle, a.idleFlood)
-	spawn(1, a.every(time.Second, a.silent))
-	spawn(1, a.every(200*time.Millisecond, a.slowBody(5<<20, "slow-body")))
-	spawn(1, a.every(time.Second, a.slowBody(16<<20, "oversized-body")))
-	spawn(1, a.every(500*time.Millisecond, a.probeHealth))
-	spawn(2, w.small)
+	a := &attacks{w: w}
+	spawn(ctx, wg, idle, a.idleFlood)
+	spawn(ctx, wg, 1, a.every(time.Second, a.silent))
+	spawn(ctx, wg, 1, a.every(200*time.Millisecond, a.slowBody(5<<20, "slow-body")))
+	spawn(ctx, wg, 1, a.every(time.Second, a.slowBody(16<<20, "oversized-body")))
+	spawn(ctx, wg, 1, a.every(500*time.Millisecond, a.probeHealth))
+	spawn(ctx, wg, 2, w.small)
 	return a
 }
 
@@ -86,10 +80,14 @@ func (a *attacks) every(period time.Duration, fn func(ctx context.Context, n int
 	}
 }
 
-// dial opens a connection that ctx's end closes.
+// dial opens a connection to the current server that ctx's end closes
+// (waiting while a handover is under way).
 func (a *attacks) dial(ctx context.Context) (net.Conn, *bufio.Reader, func(), error) {
+	if !a.w.f.ready(ctx) {
+		return nil, nil, nil, ctx.Err()
+	}
 	var d net.Dialer
-	c, err := d.DialContext(ctx, "tcp", a.addr)
+	c, err := d.DialContext(ctx, "tcp", a.w.f.Addr())
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -168,12 +166,16 @@ func (a *attacks) slowBody(length int, kind string) func(context.Context, int) {
 }
 
 // probeHealth asks /__admin/health on a new connection, as a container
-// healthcheck does, allowing it probeTimeout.
+// healthcheck does, allowing it probeTimeout. A probe that fails while a
+// handover replaces the server (or across one) is counted apart: no
+// server listens for a moment, by design.
 func (a *attacks) probeHealth(ctx context.Context, _ int) {
 	a.probes.Add(1)
+	f := a.w.f
+	epoch := f.epoch.Load()
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(pctx, http.MethodGet, a.w.base+"/__admin/health", nil)
+	req, _ := http.NewRequestWithContext(pctx, http.MethodGet, f.Base()+"/__admin/health", nil)
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	t0 := time.Now()
 	res, err := client.Do(req)
@@ -186,6 +188,10 @@ func (a *attacks) probeHealth(ctx context.Context, _ int) {
 		if res.StatusCode != http.StatusOK {
 			err = fmt.Errorf("status %d", res.StatusCode)
 		}
+	}
+	if err != nil && (f.handing.Load() || f.epoch.Load() != epoch) {
+		a.probesHanded.Add(1)
+		return
 	}
 	a.w.st.record("health", statusOf(res, err), time.Since(t0), err == nil)
 	if err != nil {
@@ -207,8 +213,11 @@ func (w *worker) small(ctx context.Context, id int) {
 	for n := 0; ctx.Err() == nil; n++ {
 		body := fmt.Sprintf(`{"data":{"type":"catalog-item","attributes":{"external_id":"SMALL-%d","title":"small %d",`+
 			`"description":"d","url":"https://shop.example/%d"}}}`, n, n, n)
-		w.do(ctx, "small", "POST", w.base+"/api/catalog-items", []byte(body), h)
-		w.do(ctx, "small", "GET", w.base+"/api/catalog-items/$custom:::$default:::SMALL-"+strconv.Itoa(n), nil, apiHeaders(key))
+		gen := w.acks.generation()
+		if status, _ := w.do(ctx, "small", "POST", w.f.Base()+"/api/catalog-items", []byte(body), h); status == 201 {
+			w.acks.record(key, key, itemPath("SMALL-"+strconv.Itoa(n)), gen)
+		}
+		w.do(ctx, "small", "GET", w.f.Base()+"/api/catalog-items/$custom:::$default:::SMALL-"+strconv.Itoa(n), nil, apiHeaders(key))
 	}
 }
 
@@ -225,8 +234,8 @@ func (a *attacks) report(small, health []time.Duration) error {
 	}
 	fmt.Printf("small requests during the attacks: %d, p50 %v, p99 %v (%s the %v target), max %v\n",
 		len(small), percentile(small, 0.5), p99, verdict, smallTarget, percentile(small, 1))
-	fmt.Printf("health probes over TCP: %d, failed %d; answered in p50 %v, p99 %v, max %v\n", a.probes.Load(), a.probeFails.Load(),
-		percentile(health, 0.5), percentile(health, 0.99), percentile(health, 1))
+	fmt.Printf("health probes over TCP: %d, failed %d (and %d across a handover); answered in p50 %v, p99 %v, max %v\n",
+		a.probes.Load(), a.probeFails.Load(), a.probesHanded.Load(), percentile(health, 0.5), percentile(health, 0.99), percentile(health, 1))
 	if n := a.probeFails.Load(); n > 0 {
 		return fmt.Errorf("%d health probes failed: %s", n, strings.Join(a.probeErrs, "; "))
 	}

@@ -2,25 +2,27 @@
 // given time and reports its resident memory at intervals and the latency of
 // API reads: walks following links.next, job creates and polls, a flood of
 // distinct keys, requests with ~1 MB headers, oversized control API bodies
-// and resets, clock moves; and the connection attacks of attacks.go (idle
+// and resets, clock moves; the connection attacks of attacks.go (idle
 // keep-alive connections past --max-connections, silent connections, slow
-// bodies) while small requests are timed and health is probed over TCP. It
-// fails (exit 1) when the server's RSS ever exceeds its --memory-budget, when
-// it answers a 5xx nobody asked for, or when a health probe fails.
+// bodies) while small requests are timed and health is probed over TCP;
+// and the state attacks: second servers on the server's --state-file and a
+// handover under load (restarts.go, handover.go), credentials with bytes
+// outside printable ASCII (oddkeys.go), and the clock at the ends of its
+// range on a quiet server of its own (clockedges.go). It fails (exit 1)
+// when a server's RSS ever exceeds its --memory-budget, when it answers a
+// 5xx nobody asked for, when a health probe fails, or when a state attack
+// finds a violation (each says what it expected and what happened).
 //
 //	go run ./internal/tools/soak -duration 2m            (scripts/soak wraps it)
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +42,7 @@ func main() {
 	flag.IntVar(&o.keyWorkers, "key-workers", 3, "goroutines touching ever new keys")
 	flag.IntVar(&o.idleConns, "idle-conns", 1100, "keep-alive connections of the idle flood (more than --max-connections)")
 	flag.BoolVar(&o.mixed, "mixed", true, "run the mixed and hostile load besides the connection attacks (false: time the attacks alone)")
+	flag.BoolVar(&o.state, "state", true, "run the state file, odd key and clock attacks (restarts.go, oddkeys.go, clockedges.go)")
 	flag.Parse()
 	if err := run(*duration, *interval, *bin, *budget, o); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
@@ -52,6 +55,7 @@ type loads struct {
 	keyWorkers int
 	idleConns  int
 	mixed      bool
+	state      bool
 }
 
 type stats struct {
@@ -115,239 +119,97 @@ func run(duration, interval time.Duration, bin, budget string, o loads) error {
 	if err != nil {
 		return err
 	}
-	// As many connections as a quarter of the budget holds with 1 MiB headers.
-	conns := strconv.FormatInt(min(1024, budgetBytes/4/(1<<20+16<<10)), 10)
-	srv, err := proc.Start(bin, "--memory-budget", budget, "--job-transition", "duration",
-		"--job-duration", "2s", "--max-header-bytes", "1048576", "--rate-limits", "off", "--max-connections", conns)
+	dir, err := os.MkdirTemp("", "soak-state-")
 	if err != nil {
 		return err
 	}
-	defer srv.Stop()
-	base := srv.Base
-	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), --max-connections %s, pid %d\n",
-		base, duration, budget, budgetBytes>>20, conns, srv.Pid())
+	defer os.RemoveAll(dir)
+	// As many connections as a quarter of the budget holds with 1 MiB headers.
+	conns := strconv.FormatInt(min(1024, budgetBytes/4/(1<<20+16<<10)), 10)
+	f, err := startFleet(bin, filepath.Join(dir, "state.json"), []string{"--memory-budget", budget, "--job-transition", "duration",
+		"--job-duration", "2s", "--max-header-bytes", "1048576", "--rate-limits", "off", "--max-connections", conns})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("soak: %s for %v, --memory-budget %s (%d MiB), --max-connections %s, --state-file %s, pid %d\n",
+		f.Base(), duration, budget, budgetBytes>>20, conns, f.path, f.current().Pid())
 
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	defer cancel()
 	st := &stats{statuses: map[string]map[int]int{}, latencies: map[string][]time.Duration{}}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	w := &worker{base: base, client: client, st: st}
+	w := &worker{f: f, client: client, st: st, acks: acks{last: map[string]ack{}}}
 	var wg sync.WaitGroup
-	spawn := func(n int, fn func(ctx context.Context, id int)) {
-		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func(id int) { defer wg.Done(); fn(ctx, id) }(i)
-		}
-	}
 	if o.mixed {
-		spawn(6, w.walk)
-		spawn(2, w.createAndPoll)
-		spawn(2, w.catalogWriter)
-		spawn(o.keyWorkers, w.distinctKeys)
-		spawn(2, w.hugeHeaders)
-		spawn(1, w.hostileAdmin)
+		spawn(ctx, &wg, 6, w.walk)
+		spawn(ctx, &wg, 2, w.createAndPoll)
+		spawn(ctx, &wg, 2, w.catalogWriter)
+		spawn(ctx, &wg, o.keyWorkers, w.distinctKeys)
+		spawn(ctx, &wg, 2, w.hugeHeaders)
+		spawn(ctx, &wg, 1, w.hostileAdmin)
 	}
 	atk := startAttacks(ctx, &wg, w, o.idleConns)
+	var sa *stateAttacks
+	if o.state {
+		sa = startStateAttacks(ctx, &wg, w, bin, dir)
+	}
+	monitor(ctx, f, st, interval)
+	wg.Wait()
+	f.sample()
+	return finish(f, w, atk, sa, budgetBytes)
+}
 
-	maxRSS := int64(0)
+// spawn runs n goroutines of fn until ctx is done.
+func spawn(ctx context.Context, wg *sync.WaitGroup, n int, fn func(ctx context.Context, id int)) {
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(id int) { defer wg.Done(); fn(ctx, id) }(i)
+	}
+}
+
+// monitor prints the current server's RSS every interval until ctx is
+// done, recording every server's peak (fleet.sample).
+func monitor(ctx context.Context, f *fleet, st *stats, interval time.Duration) {
 	start := time.Now()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	sample := func() {
-		rss, _ := proc.RSS(srv.Pid())
-		maxRSS = max(maxRSS, rss)
-		fmt.Printf("t=%5.0fs rss=%4d MiB requests=%d\n", time.Since(start).Seconds(), rss>>20, st.requests.Load())
-	}
-loop:
 	for {
 		select {
 		case <-ctx.Done():
-			break loop
+			return
 		case <-tick.C:
-			sample()
+			rss := f.sample()
+			fmt.Printf("t=%5.0fs rss=%4d MiB requests=%d\n", time.Since(start).Seconds(), rss>>20, st.requests.Load())
 		}
 	}
-	wg.Wait()
-	sample()
+}
 
+// finish stops the server (it must save and exit 0), prints what the load
+// and the attacks saw, and returns the first kind of failure: a 5xx
+// nobody asked for, an RSS over the budget, a failed health probe, a
+// violation of the state attacks.
+func finish(f *fleet, w *worker, atk *attacks, sa *stateAttacks, budgetBytes int64) error {
+	st := w.st
 	st.print(w.keys.Load())
-	fmt.Printf("max RSS %d MiB of a %d MiB budget (%.0f%%)\n", maxRSS>>20, budgetBytes>>20, 100*float64(maxRSS)/float64(budgetBytes))
+	maxRSS, pid := f.peak()
+	fmt.Printf("max RSS %d MiB of a %d MiB budget (%.0f%%), pid %d of the servers %v\n", maxRSS>>20, budgetBytes>>20,
+		100*float64(maxRSS)/float64(budgetBytes), pid, f.pids)
 	attacksErr := atk.report(st.latencies["small"], st.latencies["health"]) // the workers are done
+	var stateErr error
+	if sa != nil {
+		stateErr = sa.finish(f, w, budgetBytes)
+	} else if err := f.stop(); err != nil {
+		stateErr = err
+	}
 	switch {
 	case st.unasked5x.Load() > 0:
 		return fmt.Errorf("%d answers were 5xx", st.unasked5x.Load())
 	case maxRSS > budgetBytes:
 		return fmt.Errorf("RSS reached %d MiB, over the %d MiB budget", maxRSS>>20, budgetBytes>>20)
+	case attacksErr != nil:
+		return attacksErr
 	}
-	return attacksErr
-}
-
-type worker struct {
-	base   string
-	client *http.Client
-	st     *stats
-	keys   atomic.Int64
-}
-
-const listPath = "/api/catalog-item-bulk-update-jobs"
-
-func (w *worker) do(ctx context.Context, kind, method, url string, body []byte, hdr map[string]string) (int, []byte) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, rd)
-	if err != nil {
-		return 0, nil
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	t0 := time.Now()
-	res, err := w.client.Do(req)
-	if err != nil {
-		if ctx.Err() == nil {
-			w.st.record(kind, 0, 0, false)
-		}
-		return 0, nil
-	}
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	d := time.Since(t0)
-	switch {
-	case res.StatusCode == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "":
-		// The server had no slot for the connection (attacks.go): an
-		// answer to overload, counted in the status table.
-	case res.StatusCode >= 500:
-		w.st.unasked5x.Add(1)
-	}
-	w.st.record(kind, res.StatusCode, d, kind == "walk" || kind == "small")
-	return res.StatusCode, b
-}
-
-func apiHeaders(key string) map[string]string {
-	return map[string]string{"revision": "2026-07-15", "Authorization": "Klaviyo-API-Key " + key}
-}
-
-// follow reads url and the pages its links.next lead to, at most max
-// pages (negative: to the end), as kind.
-func (w *worker) follow(ctx context.Context, kind, url, key string, max int) {
-	for pages := 0; url != "" && pages != max && ctx.Err() == nil; pages++ {
-		status, b := w.do(ctx, kind, "GET", url, nil, apiHeaders(key))
-		if status != 200 {
-			return
-		}
-		var doc struct {
-			Links struct {
-				Next *string `json:"next"`
-			} `json:"links"`
-		}
-		json.Unmarshal(b, &doc)
-		url = ""
-		if doc.Links.Next != nil {
-			url = *doc.Links.Next
-		}
-	}
-}
-
-// walk pages through a few accounts' jobs, again and again.
-func (w *worker) walk(ctx context.Context, id int) {
-	for ctx.Err() == nil {
-		key := fmt.Sprintf("pk_walk_%02d_%d", id, rand.IntN(4))
-		w.follow(ctx, "walk", w.base+listPath, key, -1)
-	}
-}
-
-// createAndPoll creates jobs and polls them until complete.
-func (w *worker) createAndPoll(ctx context.Context, id int) {
-	key := fmt.Sprintf("pk_create_%02d", id)
-	_, b := w.do(ctx, "admin-items", "GET", w.base+"/__admin/accounts/"+key+"/items", nil, nil)
-	var items struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	json.Unmarshal(b, &items)
-	if len(items.Items) == 0 {
-		return
-	}
-	for n := 0; ctx.Err() == nil; n++ {
-		body := fmt.Sprintf(`{"data":{"type":"catalog-item-bulk-update-job","attributes":{"items":{"data":[{"type":"catalog-item","id":%q,"attributes":{"title":"soak %d"}}]}}}}`,
-			items.Items[n%len(items.Items)].ID, n)
-		h := apiHeaders(key)
-		h["Content-Type"] = "application/vnd.api+json"
-		status, b := w.do(ctx, "create", "POST", w.base+listPath, []byte(body), h)
-		if status != 202 {
-			continue
-		}
-		var doc struct {
-			Data struct {
-				ID string `json:"id"`
-			} `json:"data"`
-		}
-		json.Unmarshal(b, &doc)
-		for i := 0; i < 5 && ctx.Err() == nil; i++ {
-			w.do(ctx, "poll", "GET", w.base+listPath+"/"+doc.Data.ID, nil, apiHeaders(key))
-		}
-	}
-}
-
-// catalogWriter creates catalog items with ~90 KB of metadata each, until
-// the memory budget refuses them, and pages through the catalog now and
-// then.
-func (w *worker) catalogWriter(ctx context.Context, id int) {
-	key := fmt.Sprintf("pk_catalog_%02d", id)
-	meta := `{"blob":"` + strings.Repeat("x", 90<<10) + `"}`
-	h := apiHeaders(key)
-	h["Content-Type"] = "application/vnd.api+json"
-	for n := 0; ctx.Err() == nil; n++ {
-		body := fmt.Sprintf(`{"data":{"type":"catalog-item","attributes":{"external_id":"SOAK-%d","title":"soak %d",`+
-			`"description":"d","url":"https://shop.example/%d","custom_metadata":%s}}}`, n, n, n, meta)
-		w.do(ctx, "entity-create", "POST", w.base+"/api/catalog-items", []byte(body), h)
-		if n%50 == 0 {
-			w.follow(ctx, "entity-list", w.base+"/api/catalog-items?include=variants", key, 20)
-		}
-	}
-}
-
-// distinctKeys touches ever new keys: each is a new account.
-func (w *worker) distinctKeys(ctx context.Context, id int) {
-	for n := 0; ctx.Err() == nil; n++ {
-		w.keys.Add(1)
-		w.do(ctx, "new-key", "GET", w.base+listPath, nil, apiHeaders(fmt.Sprintf("pk_key_%d_%08d", id, n)))
-	}
-}
-
-// hugeHeaders sends requests with ~1 MB of headers.
-func (w *worker) hugeHeaders(ctx context.Context, id int) {
-	pad := strings.Repeat("h", 1000<<10)
-	for ctx.Err() == nil {
-		h := apiHeaders("pk_headers")
-		h["X-Padding"] = pad
-		w.do(ctx, "huge-header", "GET", w.base+listPath, nil, h)
-	}
-}
-
-// hostileAdmin sends what the control API must refuse without growing:
-// a 10M-job reset, a 59 MB items PUT, and exports, with clock moves.
-func (w *worker) hostileAdmin(ctx context.Context, _ int) {
-	var big bytes.Buffer
-	big.WriteString(`{"items":[`)
-	for i := 0; big.Len() < 59<<20; i++ {
-		if i > 0 {
-			big.WriteByte(',')
-		}
-		fmt.Fprintf(&big, `{"external_id":"SOAK-%08d","title":"%s"}`, i, strings.Repeat("t", 200))
-	}
-	big.WriteString("]}")
-	js := map[string]string{"Content-Type": "application/json"}
-	for n := 0; ctx.Err() == nil; n++ {
-		w.do(ctx, "reset-10M", "POST", w.base+"/__admin/reset", []byte(`{"jobs":10000000}`), js)
-		w.do(ctx, "put-59MB", "PUT", w.base+"/__admin/accounts/pk_put/items", big.Bytes(), js)
-		w.do(ctx, "export", "GET", w.base+"/__admin/accounts/pk_walk_00_0", nil, nil)
-		w.do(ctx, "journal", "GET", w.base+"/__admin/requests", nil, nil)
-		w.do(ctx, "clock", "POST", w.base+"/__admin/clock", []byte(`{"advance":"1s"}`), js)
-	}
+	return stateErr
 }
 
 func parseSize(s string) (int64, error) {

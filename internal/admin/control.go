@@ -1,4 +1,4 @@
-package handlers
+package admin
 
 import (
 	"bufio"
@@ -10,15 +10,16 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
 
-func (h *Handler) adminRequests(w http.ResponseWriter, r *http.Request) {
+func (a *API) requests(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if rev := q.Get("revision"); rev != "" {
 		if _, err := time.Parse(time.DateOnly, rev); err != nil {
-			h.adminError(w, r, apierror.Invalid("revision", fmt.Sprintf("revision must be a date such as 2026-07-15, got %q.", rev)))
+			a.fail(w, apierror.Invalid("revision", fmt.Sprintf("revision must be a date such as 2026-07-15, got %q.", rev)))
 			return
 		}
 	}
@@ -27,21 +28,21 @@ func (h *Handler) adminRequests(w http.ResponseWriter, r *http.Request) {
 		var limit int
 		limit, aerr = queryInt(r, "limit")
 		if aerr == nil {
-			entries := h.opts.Journal.List(journal.Filter{
+			entries := a.o.Journal.List(journal.Filter{
 				Method: q.Get("method"), PathPrefix: q.Get("path"), Account: q.Get("account"),
 				Revision: q.Get("revision"), Operation: q.Get("operation"), Status: status, Limit: limit,
 			})
-			writeJournal(w, entries, h.opts.Journal.Cap())
+			writeJournal(w, entries, a.o.Journal.Cap())
 			return
 		}
 	}
-	h.adminError(w, r, aerr)
+	a.fail(w, aerr)
 }
 
 // writeJournal streams {"requests":[…],"cap":N} one entry at a time (the
 // entries share their strings with the journal; nothing is copied whole).
 func writeJournal(w http.ResponseWriter, entries []journal.Entry, capacity int) {
-	w.Header().Set("Content-Type", adminJSON)
+	w.Header().Set("Content-Type", contentJSON)
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(`{"requests":[`)
@@ -59,48 +60,48 @@ func writeJournal(w http.ResponseWriter, entries []journal.Entry, capacity int) 
 	bw.Flush()
 }
 
-func (h *Handler) adminClearRequests(w http.ResponseWriter, r *http.Request) {
-	h.opts.Journal.Clear()
-	adminJSONReply(w, http.StatusOK, map[string]any{"cleared": true})
+func (a *API) clearRequests(w http.ResponseWriter, r *http.Request) {
+	a.o.Journal.Clear()
+	reply(w, http.StatusOK, map[string]any{"cleared": true})
 }
 
-func (h *Handler) adminFaults(w http.ResponseWriter, r *http.Request) {
-	rules := h.opts.Faults.List()
+func (a *API) listFaults(w http.ResponseWriter, r *http.Request) {
+	rules := a.o.Faults.List()
 	for i := range rules {
 		rules[i] = shownRule(rules[i])
 	}
-	adminJSONReply(w, http.StatusOK, map[string]any{"faults": rules})
+	reply(w, http.StatusOK, map[string]any{"faults": rules})
 }
 
-func (h *Handler) adminAddFault(w http.ResponseWriter, r *http.Request) {
+func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 	var rule faults.Rule
-	if !h.decodeAdmin(w, r, &rule, false) {
+	if !a.decode(w, r, &rule, false) {
 		return
 	}
 	if d := keyProblem(rule.Match.Account); rule.Match.Account != "" && d != "" {
-		h.adminError(w, r, apierror.InvalidPointer("/match/account", d))
+		a.fail(w, apierror.InvalidPointer("/match/account", d))
 		return
 	}
-	added, err := h.opts.Faults.Add(rule)
+	added, err := a.o.Faults.Add(rule)
 	if err != nil {
-		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
+		a.fail(w, apierror.InvalidPointer("", err.Error()))
 		return
 	}
-	adminJSONReply(w, http.StatusCreated, shownRule(added))
+	reply(w, http.StatusCreated, shownRule(added))
 }
 
-func (h *Handler) adminClearFaults(w http.ResponseWriter, r *http.Request) {
-	h.opts.Faults.Clear()
-	adminJSONReply(w, http.StatusOK, map[string]any{"cleared": true})
+func (a *API) clearFaults(w http.ResponseWriter, r *http.Request) {
+	a.o.Faults.Clear()
+	reply(w, http.StatusOK, map[string]any{"cleared": true})
 }
 
-func (h *Handler) adminDeleteFault(w http.ResponseWriter, r *http.Request) {
-	id := pathParam(r, "id")
-	if !h.opts.Faults.Delete(id) {
-		h.adminError(w, r, apierror.NotFound(fmt.Sprintf("A fault with id %s does not exist.", id)))
+func (a *API) deleteFault(w http.ResponseWriter, r *http.Request) {
+	id := httpx.PathParam(r, "id")
+	if !a.o.Faults.Delete(id) {
+		a.fail(w, apierror.NotFound(fmt.Sprintf("A fault with id %s does not exist.", id)))
 		return
 	}
-	adminJSONReply(w, http.StatusOK, map[string]any{"deleted": id})
+	reply(w, http.StatusOK, map[string]any{"deleted": id})
 }
 
 // shownRule is a fault rule as the control API shows it: the account it
@@ -110,10 +111,31 @@ func shownRule(r faults.Rule) faults.Rule {
 	return r
 }
 
+// throttle makes the next API requests of the path's account answer a 429.
+func (a *API) throttle(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Count      int `json:"count"`
+		RetryAfter int `json:"retry_after"`
+	}
+	if !a.decode(w, r, &req, false) {
+		return
+	}
+	if req.Count < 1 {
+		a.fail(w, apierror.InvalidPointer("/count", "count must be 1 or more."))
+		return
+	}
+	rule, err := a.ThrottleNext(httpx.PathParam(r, "key"), req.Count, req.RetryAfter)
+	if err != nil {
+		a.fail(w, apierror.InvalidPointer("", err.Error()))
+		return
+	}
+	reply(w, http.StatusCreated, shownRule(rule))
+}
+
 // ThrottleNext makes the next n API requests of account key answer a
 // simulated 429 (Retry-After retryAfter seconds, default 1).
-func (h *Handler) ThrottleNext(key string, n, retryAfter int) (faults.Rule, error) {
-	return h.opts.Faults.Add(faults.Rule{
+func (a *API) ThrottleNext(key string, n, retryAfter int) (faults.Rule, error) {
+	return a.o.Faults.Add(faults.Rule{
 		Match:  faults.Match{Account: key},
 		Effect: faults.Effect{Status: http.StatusTooManyRequests, RetryAfter: retryAfter},
 		Count:  n,
@@ -129,24 +151,24 @@ type clockRequest struct {
 	Reset   bool             `json:"reset"`
 }
 
-func (h *Handler) adminClock(w http.ResponseWriter, r *http.Request) {
-	adminJSONReply(w, http.StatusOK, h.clockState())
+func (a *API) getClock(w http.ResponseWriter, r *http.Request) {
+	reply(w, http.StatusOK, a.clockState())
 }
 
-func (h *Handler) clockState() map[string]any {
-	return map[string]any{"now": h.opts.Clock.Now(), "frozen": h.opts.Clock.Frozen()}
+func (a *API) clockState() map[string]any {
+	return map[string]any{"now": a.o.Clock.Now(), "frozen": a.o.Clock.Frozen()}
 }
 
-func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
+func (a *API) setClock(w http.ResponseWriter, r *http.Request) {
 	var req clockRequest
-	if !h.decodeAdmin(w, r, &req, false) {
+	if !a.decode(w, r, &req, false) {
 		return
 	}
 	if req.Set == nil && req.Advance == nil && req.Freeze == nil && !req.Reset {
-		h.adminError(w, r, apierror.InvalidPointer("", `Say what to do: {"set": "2026-01-01T00:00:00Z"}, {"advance": "90s"}, {"freeze": true|false} or {"reset": true}.`))
+		a.fail(w, apierror.InvalidPointer("", `Say what to do: {"set": "2026-01-01T00:00:00Z"}, {"advance": "90s"}, {"freeze": true|false} or {"reset": true}.`))
 		return
 	}
-	c := h.opts.Clock
+	c := a.o.Clock
 	target := c.Now()
 	if req.Set != nil {
 		target = *req.Set
@@ -155,7 +177,7 @@ func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
 		target = target.Add(time.Duration(*req.Advance))
 	}
 	if err := clock.CheckRange(target); (req.Set != nil || req.Advance != nil) && err != nil {
-		h.adminError(w, r, apierror.InvalidPointer("", err.Error()))
+		a.fail(w, apierror.InvalidPointer("", err.Error()))
 		return
 	}
 	if req.Freeze != nil && *req.Freeze {
@@ -173,5 +195,5 @@ func (h *Handler) adminSetClock(w http.ResponseWriter, r *http.Request) {
 	if req.Reset {
 		c.Reset()
 	}
-	adminJSONReply(w, http.StatusOK, h.clockState())
+	reply(w, http.StatusOK, a.clockState())
 }

@@ -1,38 +1,13 @@
-package handlers
+package admin_test
 
 import (
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/klaviyo-mock/mockserver/internal/handlers"
+	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
-
-// adminReq sends a control API request with the given Host header.
-func (e *env) adminReq(method, path, host, body string) *resp {
-	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+adminPrefix+path, strings.NewReader(body))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if host != "" {
-		req.Host = host
-	}
-	res, err := e.srv.Client().Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	r := &resp{status: res.StatusCode, header: res.Header, method: method, path: path}
-	if r.body, err = io.ReadAll(res.Body); err != nil {
-		e.t.Fatal(err)
-	}
-	return r
-}
 
 func TestAdmin_RefusesHostsThatAreNotLoopbackOrListed(t *testing.T) {
 	e := newEnv(t)
@@ -59,18 +34,18 @@ func TestAdmin_RefusesHostsThatAreNotLoopbackOrListed(t *testing.T) {
 		t.Fatal("a refused Host moved the clock")
 	}
 
-	listed := newEnv(t, func(o *Options, _ *store.Options) { o.AdminHosts = []string{"klaviyo"} })
+	listed := newEnv(t, func(o *handlers.Options, _ *store.Options) { o.AdminHosts = []string{"klaviyo"} })
 	if r := listed.adminReq("GET", "/health", "klaviyo:8080", ""); r.status != 200 {
 		t.Errorf("listed host: %d", r.status)
 	}
 	if r := listed.adminReq("GET", "/health", "other:8080", ""); r.status != 403 {
 		t.Errorf("unlisted host with a list: %d", r.status)
 	}
-	any := newEnv(t, func(o *Options, _ *store.Options) { o.AdminHosts = []string{"*"} })
+	any := newEnv(t, func(o *handlers.Options, _ *store.Options) { o.AdminHosts = []string{"*"} })
 	if r := any.adminReq("GET", "/health", "anything.example", ""); r.status != 200 {
 		t.Errorf("--admin-hosts=*: %d", r.status)
 	}
-	pub := newEnv(t, func(o *Options, _ *store.Options) { o.PublicURL = "https://a.klaviyo.com" })
+	pub := newEnv(t, func(o *handlers.Options, _ *store.Options) { o.PublicURL = "https://a.klaviyo.com" })
 	if r := pub.adminReq("GET", "/health", "a.klaviyo.com", ""); r.status != 200 {
 		t.Errorf("--public-url host: %d", r.status)
 	}
@@ -82,7 +57,7 @@ func TestAdmin_KeysWithSlashesAreDecodedFromThePath(t *testing.T) {
 	body := `{"jobs":[{"id":"01JAAAAAAAAAAAAAAAAAAAAAAA","status":"queued","created_at":"2026-01-01T00:00:00Z",` +
 		`"completed_at":null,"expires_at":null,"total_count":1,"completed_count":0,"failed_count":0,"errors":[],` +
 		`"items":["$custom:::$default:::SKU-1"]}]}`
-	if r := e.adminReq("PUT", "/accounts/"+strings.ReplaceAll(bearerPrefix+token, "/", "%2F")+"/jobs", "", body); r.status != 200 {
+	if r := e.adminReq("PUT", "/accounts/"+strings.ReplaceAll(secret.BearerPrefix+token, "/", "%2F")+"/jobs", "", body); r.status != 200 {
 		t.Fatalf("PUT: %d %s", r.status, r.body)
 	}
 	r := e.get(listPath, "Authorization: Bearer "+token)
@@ -95,7 +70,7 @@ func TestAdmin_KeysWithSlashesAreDecodedFromThePath(t *testing.T) {
 			t.Fatalf("an account named %q was created from the escaped path", k)
 		}
 	}
-	got := e.adminReq("GET", "/accounts/"+strings.ReplaceAll(bearerPrefix+token, "/", "%2F")+"/jobs", "", "")
+	got := e.adminReq("GET", "/accounts/"+strings.ReplaceAll(secret.BearerPrefix+token, "/", "%2F")+"/jobs", "", "")
 	if !strings.Contains(string(got.body), "01JAAAAAAAAAAAAAAAAAAAAAAA") {
 		t.Fatalf("GET of the escaped key: %s", got.body)
 	}

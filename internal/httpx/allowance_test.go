@@ -1,24 +1,25 @@
-package handlers
+package httpx
 
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/klaviyo-mock/mockserver/internal/clock"
-	"github.com/klaviyo-mock/mockserver/internal/store"
 )
+
+// bodyPatience bounds how long a test waits for a take to be answered.
+const bodyPatience = 5 * time.Second
 
 // takeNow takes between lo and hi of c's room, failing unless it is
 // granted at once.
-func takeNow(t *testing.T, c *account, lo, hi int64) int64 {
+func takeNow(t *testing.T, c *Share, lo, hi int64) int64 {
 	t.Helper()
-	got, err := c.take(lo, hi, time.Hour, nil)
+	got, err := c.Take(lo, hi, time.Hour, nil)
 	if err != nil {
 		t.Fatalf("take(%d, %d): %v", lo, hi, err)
 	}
@@ -31,10 +32,10 @@ type taken struct {
 }
 
 // takeLater takes in the background; the answer comes on the channel.
-func takeLater(c *account, lo, hi int64) chan taken {
+func takeLater(c *Share, lo, hi int64) chan taken {
 	ch := make(chan taken, 1)
 	go func() {
-		got, err := c.take(lo, hi, time.Hour, nil)
+		got, err := c.Take(lo, hi, time.Hour, nil)
 		ch <- taken{got, err}
 	}()
 	return ch
@@ -53,7 +54,7 @@ func answer(t *testing.T, ch chan taken) taken {
 }
 
 // waitingCount polls until n takes wait.
-func waitingCount(t *testing.T, a *allowance, n int) {
+func waitingCount(t *testing.T, a *Allowance, n int) {
 	t.Helper()
 	deadline := time.Now().Add(bodyPatience)
 	for {
@@ -73,8 +74,8 @@ func waitingCount(t *testing.T, a *allowance, n int) {
 // refused, and the room it gives back lets the oldest go on, instead of
 // both waiting out admissionWait.
 func TestAllowance_WhenEveryHolderWaitsTheNewestIsRefused(t *testing.T) {
-	a := newAllowance(100)
-	old, young := a.open(), a.open()
+	a := NewAllowance(100)
+	old, young := a.Open(), a.Open()
 	takeNow(t, old, 50, 50)
 	takeNow(t, young, 40, 40)
 	oldMore := takeLater(old, 20, 20)
@@ -88,7 +89,7 @@ func TestAllowance_WhenEveryHolderWaitsTheNewestIsRefused(t *testing.T) {
 		t.Fatalf("the oldest was answered %+v before the newest gave its room back", r)
 	default:
 	}
-	young.close()
+	young.Close()
 	if r := answer(t, oldMore); r.err != nil || r.got != 20 {
 		t.Fatalf("the oldest after the newest gave back: %+v", r)
 	}
@@ -98,16 +99,16 @@ func TestAllowance_WhenEveryHolderWaitsTheNewestIsRefused(t *testing.T) {
 // nothing else holding room, goes on past it; another body waits until it
 // is done.
 func TestAllowance_ABodyAloneMayGoPastTheAllowance(t *testing.T) {
-	a := newAllowance(100)
-	big := a.open()
+	a := NewAllowance(100)
+	big := a.Open()
 	takeNow(t, big, 100, 100)
 	if r := answer(t, takeLater(big, 10, 10)); r.err != nil || r.got != 10 {
 		t.Fatalf("alone past the allowance: %+v", r)
 	}
-	small := a.open()
+	small := a.Open()
 	smallTake := takeLater(small, 1, 1)
 	waitingCount(t, a, 1)
-	big.close()
+	big.Close()
 	if r := answer(t, smallTake); r.err != nil || r.got != 1 {
 		t.Fatalf("after the large body: %+v", r)
 	}
@@ -120,18 +121,18 @@ func TestAllowance_ABodyAloneMayGoPastTheAllowance(t *testing.T) {
 // and it is all given back at the end.
 func TestAllowance_NeverGivesMoreThanItHas(t *testing.T) {
 	const total = 1000
-	a := newAllowance(total)
+	a := NewAllowance(total)
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), 1))
-			c := a.open()
-			defer c.close()
+			c := a.Open()
+			defer c.Close()
 			for range 500 {
 				hi := 1 + rng.Int64N(200)
-				got, err := c.take(min(hi, 10), hi, time.Hour, nil)
+				got, err := c.Take(min(hi, 10), hi, time.Hour, nil)
 				if err != nil {
 					return // refused as newest while stuck: its request ends
 				}
@@ -141,7 +142,7 @@ func TestAllowance_NeverGivesMoreThanItHas(t *testing.T) {
 				if used > total {
 					t.Errorf("%d in use of %d", used, total)
 				}
-				c.give(rng.Int64N(got + 1))
+				c.Give(rng.Int64N(got + 1))
 			}
 		}()
 	}
@@ -152,18 +153,18 @@ func TestAllowance_NeverGivesMoreThanItHas(t *testing.T) {
 }
 
 // BenchmarkBodyMeter reads a 5 MB body through the meter (room taken and
-// given back per read) as readBody does.
+// given back per read) as the API's body reader does.
 func BenchmarkBodyMeter(b *testing.B) {
-	clk := clock.NewFrozen(testNow)
-	h := New(Options{Clock: clk, Store: store.New(store.Options{Seed: 1, Now: clk.Now})})
+	bodies := NewBodies(BodyOptions{Allowance: NewAllowance(64 << 20), Grace: 2 * time.Second, Rate: 64 << 10,
+		Logger: slog.New(slog.DiscardHandler)})
 	body := bytes.Repeat([]byte("x"), 5<<20)
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
 		r := httptest.NewRequest(http.MethodPost, "/api/catalog-items", bytes.NewReader(body))
-		m := h.meterBody(httptest.NewRecorder(), r)
+		m := bodies.Meter(httptest.NewRecorder(), r, 4, true)
 		if _, err := io.ReadAll(r.Body); err != nil {
 			b.Fatal(err)
 		}
-		m.close()
+		m.Release()
 	}
 }

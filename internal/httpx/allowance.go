@@ -1,4 +1,4 @@
-package handlers
+package httpx
 
 import (
 	"container/list"
@@ -7,35 +7,35 @@ import (
 	"time"
 )
 
-// allowance is the memory request bodies being read and decoded may take
-// at once. A request opens an account and takes room in small pieces as
-// its body arrives (see bodyMeter), keeping what it filled until it is
+// Allowance is the memory request bodies being read and decoded may take
+// at once. A request opens a Share and takes room in small pieces as
+// its body arrives (see BodyMeter), keeping what it filled until it is
 // answered; so the room a body holds follows the bytes it sent, not the
 // length it declared.
 //
 // A piece that does not fit waits, first come first served, for room freed
 // by requests that are answered. Bodies taken piece by piece can each hold
 // part of the room while all of them wait for more, which nothing would
-// free: when every account holding room is waiting, the newest of them is
-// refused (a 429), and the others go on with what it gives back. An
-// account that holds all the room in use and still needs more is a body
+// free: when every share holding room is waiting, the newest of them is
+// refused (a 429), and the others go on with what it gives back. A
+// share that holds all the room in use and still needs more is a body
 // larger than the allowance holds at its inflation (the largest API body
 // under a small --memory-budget): alone, it goes on past the allowance, as
 // nothing else holds room, and every other body waits for it.
-type allowance struct {
+type Allowance struct {
 	mu      sync.Mutex
 	total   int64
 	used    int64
 	waiters list.List // *waiter, first come first
-	// busy counts the accounts that hold room and are not waiting: while
+	// busy counts the shares that hold room and are not waiting: while
 	// one is, room will be given back without anyone being refused.
 	busy int
 	seq  uint64
 }
 
-// account is one request's room in the allowance.
-type account struct {
-	a       *allowance
+// Share is one request's room in the allowance.
+type Share struct {
+	a       *Allowance
 	seq     uint64 // opening order: the newest is refused first
 	held    int64
 	waiting *waiter
@@ -43,7 +43,7 @@ type account struct {
 }
 
 type waiter struct {
-	acct     *account
+	acct     *Share
 	min, max int64
 	elem     *list.Element
 	ready    chan struct{} // closed when answered
@@ -54,17 +54,29 @@ type waiter struct {
 // errNoRoom ends a body that found no room (a 429).
 var errNoRoom = errors.New("no room in the memory allowed for request bodies")
 
-func newAllowance(total int64) *allowance { return &allowance{total: total} }
+// NewAllowance returns an allowance of total bytes.
+func NewAllowance(total int64) *Allowance { return &Allowance{total: total} }
 
-func (a *allowance) open() *account {
+// Total is the room the allowance has.
+func (a *Allowance) Total() int64 { return a.total }
+
+// Waiting is the number of takes waiting for room.
+func (a *Allowance) Waiting() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.waiters.Len()
+}
+
+// Open returns a new share of the allowance, holding no room.
+func (a *Allowance) Open() *Share {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.seq++
-	return &account{a: a, seq: a.seq}
+	return &Share{a: a, seq: a.seq}
 }
 
 // busyness is what c adds to a.busy.
-func (c *account) busyness() int {
+func (c *Share) busyness() int {
 	if c.held > 0 && c.waiting == nil {
 		return 1
 	}
@@ -72,16 +84,16 @@ func (c *account) busyness() int {
 }
 
 // change applies fn to c, keeping a.busy and a.used right.
-func (a *allowance) change(c *account, fn func()) {
+func (a *Allowance) change(c *Share, fn func()) {
 	before, held := c.busyness(), c.held
 	fn()
 	a.busy += c.busyness() - before
 	a.used += c.held - held
 }
 
-// take gives c between lo and hi of room (as much as is free), waiting
+// Take gives c between lo and hi of room (as much as is free), waiting
 // for lo to be free up to wait or until stop is closed.
-func (c *account) take(lo, hi int64, wait time.Duration, stop <-chan struct{}) (int64, error) {
+func (c *Share) Take(lo, hi int64, wait time.Duration, stop <-chan struct{}) (int64, error) {
 	a := c.a
 	a.mu.Lock()
 	if c.over {
@@ -118,9 +130,9 @@ func (c *account) take(lo, hi int64, wait time.Duration, stop <-chan struct{}) (
 	return w.got, w.err
 }
 
-// give returns n of the room c took (nothing once it is over the
+// Give returns n of the room c took (nothing once it is over the
 // allowance, where it took without counting).
-func (c *account) give(n int64) {
+func (c *Share) Give(n int64) {
 	a := c.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -130,8 +142,8 @@ func (c *account) give(n int64) {
 	}
 }
 
-// close returns all of c's room.
-func (c *account) close() {
+// Close returns all of c's room.
+func (c *Share) Close() {
 	a := c.a
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -140,7 +152,7 @@ func (c *account) close() {
 }
 
 // answerLocked ends w's wait with got room, or err.
-func (a *allowance) answerLocked(w *waiter, got int64, err error) {
+func (a *Allowance) answerLocked(w *waiter, got int64, err error) {
 	c := w.acct
 	a.change(c, func() {
 		a.waiters.Remove(w.elem)
@@ -152,7 +164,7 @@ func (a *allowance) answerLocked(w *waiter, got int64, err error) {
 }
 
 // grantLocked gives the waiters, in order, the room that is free.
-func (a *allowance) grantLocked() {
+func (a *Allowance) grantLocked() {
 	for e := a.waiters.Front(); e != nil; e = a.waiters.Front() {
 		w := e.Value.(*waiter)
 		free := a.total - a.used
@@ -164,11 +176,11 @@ func (a *allowance) grantLocked() {
 	a.refuseNewestIfStuckLocked()
 }
 
-// refuseNewestIfStuckLocked refuses the newest waiting account that holds
-// room when nothing else will give any back: every account holding room
+// refuseNewestIfStuckLocked refuses the newest waiting share that holds
+// room when nothing else will give any back: every share holding room
 // is waiting, and the first waiter does not fit. One holding all the room
 // in use is let go on past the allowance instead.
-func (a *allowance) refuseNewestIfStuckLocked() {
+func (a *Allowance) refuseNewestIfStuckLocked() {
 	front := a.waiters.Front()
 	if front == nil || a.busy > 0 || a.total-a.used >= front.Value.(*waiter).min {
 		return

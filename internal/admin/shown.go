@@ -1,4 +1,4 @@
-package handlers
+package admin
 
 import (
 	"net/http"
@@ -13,11 +13,11 @@ import (
 // lines, a 404's detail) the key is replaced by its fingerprint.
 
 // accountsPrefix starts the control API paths that hold a {key}.
-const accountsPrefix = adminPrefix + "/accounts/"
+const accountsPrefix = Prefix + "/accounts/"
 
-// shownPath returns r's path with the {key} segment of a control API path
+// ShownPath returns r's path with the {key} segment of a control API path
 // shown by its fingerprint; other paths are returned as they are.
-func shownPath(r *http.Request) string {
+func ShownPath(r *http.Request) string {
 	if !strings.HasPrefix(r.URL.Path, accountsPrefix) {
 		return r.URL.Path
 	}
@@ -37,12 +37,12 @@ func shownPath(r *http.Request) string {
 	return out
 }
 
-// shownQuery returns r's query with a control API request's account
+// ShownQuery returns r's query with a control API request's account
 // parameter shown by its fingerprint (one that is a fingerprint already is
 // kept).
-func shownQuery(r *http.Request) string {
+func ShownQuery(r *http.Request) string {
 	q := r.URL.RawQuery
-	if !strings.HasPrefix(r.URL.Path, adminPrefix) || !strings.Contains(q, "account") {
+	if !strings.HasPrefix(r.URL.Path, Prefix) || !strings.Contains(q, "account") {
 		return q
 	}
 	vals, err := url.ParseQuery(q)

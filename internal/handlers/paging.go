@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"fmt"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/query"
+	"github.com/klaviyo-mock/mockserver/internal/render"
+)
+
+// Both kinds of list (jobs, ordered by id; catalog entities, ordered by
+// creation time and id) page the same way: page[cursor] in, bounding the
+// store's page from before or after a position, and links and the
+// next-page hint out. What differs is what a position is and which cursor
+// continues from an item; each list says so, and the rest is here.
+
+// seek reads the page[cursor] c sent into the bounds of its store request:
+// at turns the cursor into a position, which bounds the page from before
+// (a prev cursor) or from after (a next one). Without a cursor both are
+// zero.
+func seek[P any](c *call, at func(query.Cursor) (P, *apierror.Error)) (before, after P, aerr *apierror.Error) {
+	if !c.q.hasCursor {
+		return before, after, nil
+	}
+	pos, aerr := at(c.q.cursor)
+	if aerr != nil {
+		return before, after, aerr
+	}
+	if c.q.cursor.Dir == query.Prev {
+		return pos, after, nil
+	}
+	return before, pos, nil
+}
+
+// paged is a page a list returned, as far as its links are concerned.
+type paged struct {
+	n                int // items on the page
+	hasNext, hasPrev bool
+	// cursor is the cursor (encoded) continuing in direction dir from the
+	// i-th item.
+	cursor func(i int, dir query.Direction) string
+	// items names the items in the next-page hint.
+	items string
+}
+
+// pageLinks returns a page's links, self always and next and prev when
+// there are items beyond the page (continuing from its last and first
+// items), and the hint to follow next.
+func pageLinks(c *call, base string, p paged) (render.Links, []string) {
+	links := render.Links{Self: selfURL(base, c.r)}
+	var hints []string
+	if p.n == 0 {
+		return links, hints
+	}
+	if p.hasNext {
+		links.Next = pageURL(base, c.r, c.q.params, p.cursor(p.n-1, query.Next))
+		hints = append(hints, fmt.Sprintf(hintNextPage, p.items))
+	}
+	if p.hasPrev {
+		links.Prev = pageURL(base, c.r, c.q.params, p.cursor(0, query.Prev))
+	}
+	return links, hints
+}

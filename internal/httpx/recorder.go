@@ -1,0 +1,60 @@
+package httpx
+
+import "net/http"
+
+// Recorder wraps the ResponseWriter of one request: it carries the request
+// id and what later steps learned (account, revision, operation, fault) to
+// the access log and the journal, and records the status and size written.
+type Recorder struct {
+	http.ResponseWriter
+	ID       string
+	Status   int
+	Bytes    int
+	Account  string
+	Revision string
+	Op       string
+	Fault    string
+	Dropped  bool
+	// Body is the request's body as metered against the body allowance
+	// (nil without a body).
+	Body *BodyMeter
+	// OnStatus runs once, when the status is known and before any byte of
+	// the response is sent (so a client never sees a response whose journal
+	// entry is missing).
+	OnStatus func()
+}
+
+func (rec *Recorder) setStatus(code int) {
+	if rec.Status == 0 {
+		rec.Status = code
+		if rec.OnStatus != nil {
+			rec.OnStatus()
+		}
+	}
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (rec *Recorder) WriteHeader(code int) {
+	rec.setStatus(code)
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+// Write implements http.ResponseWriter.
+func (rec *Recorder) Write(b []byte) (int, error) {
+	rec.setStatus(http.StatusOK)
+	n, err := rec.ResponseWriter.Write(b)
+	rec.Bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (rec *Recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// RecorderOf returns the request's recorder (a throwaway one when w is
+// not a Recorder).
+func RecorderOf(w http.ResponseWriter) *Recorder {
+	if rec, ok := w.(*Recorder); ok {
+		return rec
+	}
+	return &Recorder{ResponseWriter: w}
+}

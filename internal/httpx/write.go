@@ -1,0 +1,64 @@
+// Package httpx is the HTTP plumbing the API handlers and the control API
+// share: the one writer of a complete response, the writer of Klaviyo error
+// documents, the recorder each request's answer goes through, the admission
+// of request bodies into the memory they may take, path parameters, and the
+// mapping of the store's sentinels to Klaviyo-shaped errors. It knows
+// neither resource nor control route.
+package httpx
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/klaviyo-mock/mockserver/internal/revision"
+)
+
+// Header keys as net/http canonicalises them, for setting the header map
+// directly (http.Header.Set canonicalises every key on every call).
+const (
+	keyContentType   = "Content-Type"
+	keyContentLength = "Content-Length"
+)
+
+// Header values shared by every response (never modified).
+var (
+	valueJSONAPI = []string{revision.JSONAPI}
+	valueJSON    = []string{revision.JSON}
+)
+
+// contentType returns the shared header value of a content type.
+func contentType(ct string) []string {
+	switch ct {
+	case revision.JSONAPI:
+		return valueJSONAPI
+	case revision.JSON:
+		return valueJSON
+	}
+	return []string{ct}
+}
+
+// Write sends a complete response: status, content type, length and body.
+func Write(w http.ResponseWriter, status int, ct string, body []byte) {
+	hd := w.Header()
+	hd[keyContentType] = contentType(ct)
+	hd[keyContentLength] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// PathParam returns the path parameter name of r, percent-decoded: chi
+// matches the escaped path when the request had escapes a plain path cannot
+// hold (%2F in an OAuth token used as an account key).
+func PathParam(r *http.Request, name string) string {
+	v := chi.URLParam(r, name)
+	if r.URL.RawPath == "" {
+		return v
+	}
+	if d, err := url.PathUnescape(v); err == nil {
+		return d
+	}
+	return v
+}
