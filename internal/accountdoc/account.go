@@ -138,6 +138,15 @@ func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
 	return nil
 }
 
+// MemberError is a member of an account document that cannot be read, at
+// its name: a collection named twice.
+type MemberError struct {
+	Member, Detail string
+}
+
+// Error returns the member and what is wrong with it.
+func (e *MemberError) Error() string { return "json: " + e.Member + ": " + e.Detail }
+
 // readCollection reads the collection member name: jobs strictly, entity
 // documents as they are (Replace reads them).
 func (st *AccountState) readCollection(name string, v json.RawMessage) error {
@@ -146,7 +155,8 @@ func (st *AccountState) readCollection(name string, v json.RawMessage) error {
 		return fmt.Errorf("json: unknown field %q", name)
 	}
 	if _, dup := st.names[c]; dup {
-		return fmt.Errorf("json: unknown field %q: the document names %s twice", name, c.Name())
+		return &MemberError{Member: name, Detail: fmt.Sprintf("The document names %s twice (as %q and %q); keep one.",
+			c.Name(), st.names[c], name)}
 	}
 	st.names[c] = name
 	if k, ok := c.IsJobs(); ok {

@@ -13,8 +13,8 @@ func TestAccountState_TheSameBadDocumentGetsTheSameError(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
 		{`{"zz":[],"aa":[],"mm":[]}`, `json: unknown field "zz"`},
 		{`{"seeded_jobs":{"zz":{},"aa":{},"mm":{}}}`, `json: seeded_jobs: "zz" is not a job collection`},
-		{`{"jobs":[],"item-bulk-update-jobs":[]}`, `json: unknown field "item-bulk-update-jobs": the document names item-bulk-update-jobs twice`},
-		{`{"item-bulk-update-jobs":[],"jobs":[]}`, `json: unknown field "jobs": the document names item-bulk-update-jobs twice`},
+		{`{"jobs":[],"item-bulk-update-jobs":[]}`, `json: item-bulk-update-jobs: The document names item-bulk-update-jobs twice (as "jobs" and "item-bulk-update-jobs"); keep one.`},
+		{`{"item-bulk-update-jobs":[],"jobs":[]}`, `json: jobs: The document names item-bulk-update-jobs twice (as "item-bulk-update-jobs" and "jobs"); keep one.`},
 	} {
 		for range 20 {
 			var st AccountState

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
@@ -109,6 +110,7 @@ func queryInt(r *http.Request, name string) (int, *apierror.Error) {
 func decodeError(err error) *apierror.Error {
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
+	var memberErr *accountdoc.MemberError
 	switch {
 	case errors.As(err, &typeErr):
 		pointer := "/" + strings.ReplaceAll(typeErr.Field, ".", "/")
@@ -116,6 +118,8 @@ func decodeError(err error) *apierror.Error {
 			typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value))
 	case errors.As(err, &syntaxErr):
 		return apierror.ParseError(fmt.Sprintf("%s (at byte %d)", syntaxErr.Error(), syntaxErr.Offset))
+	case errors.As(err, &memberErr):
+		return apierror.InvalidPointer("/"+memberErr.Member, memberErr.Detail)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return apierror.InvalidPointer("/"+name, fmt.Sprintf("%q is not a member this control route reads.", name))
