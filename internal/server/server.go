@@ -71,6 +71,25 @@ func NewContext(ctx context.Context, cfg config.Config, logger *slog.Logger, clk
 		s.startClock()
 	}
 	clk = s.clock
+	if err := s.newStore(); err != nil {
+		return nil, err
+	}
+	s.limiter = limiter.New(clk.Now)
+	s.faults = faults.New(cfg.Seed, cfg.ThrottleProbability)
+	s.journal = journal.New(journal.Options{Entries: cfg.JournalSize, Bytes: cfg.Shares().Journal, KeepCredentials: cfg.JournalCredentials})
+	s.handler = handlers.New(s.handlerOptions())
+	if cfg.StateFile != "" {
+		if err := s.openState(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// newStore builds the store cfg asks for, refusing seeded counts whose
+// largest collection alone would not fit the accounts' share.
+func (s *Server) newStore() error {
+	cfg := s.cfg
 	mode, _ := store.ParseMode(cfg.JobTransition)
 	shares := cfg.Shares()
 	est := fixtures.Estimates(s.fixtureParams())
@@ -82,21 +101,24 @@ func NewContext(ctx context.Context, cfg config.Config, logger *slog.Logger, clk
 		MaxBytes:  shares.Accounts,
 		// A quarter of the caches' share keeps seeded jobs once made.
 		MadeJobBytes: shares.Caches / 4,
-		Now:          clk.Now,
+		Now:          s.clock.Now,
 		MaxAccounts:  cfg.MaxAccounts,
 	})
 	if c, n := fixtures.Largest(est); !s.store.Fits(n) {
-		return nil, fmt.Errorf("--jobs, --items, --variants, --categories: an account's %s take about %d MiB, more than the %d MiB --memory-budget leaves for accounts; seed less or raise --memory-budget",
+		return fmt.Errorf("--jobs, --items, --variants, --categories: an account's %s take about %d MiB, more than the %d MiB --memory-budget leaves for accounts; seed less or raise --memory-budget",
 			c.Name(), n>>20, shares.Accounts>>20)
 	}
-	s.limiter = limiter.New(clk.Now)
-	s.faults = faults.New(cfg.Seed, cfg.ThrottleProbability)
-	s.journal = journal.New(journal.Options{Entries: cfg.JournalSize, Bytes: shares.Journal, KeepCredentials: cfg.JournalCredentials})
-	s.handler = handlers.New(handlers.Options{
+	return nil
+}
+
+// handlerOptions are what the handlers get from cfg and the server's parts.
+func (s *Server) handlerOptions() handlers.Options {
+	cfg, shares := s.cfg, s.cfg.Shares()
+	return handlers.Options{
 		Store:           s.store,
-		Clock:           clk,
+		Clock:           s.clock,
 		Resources:       resource.Default(),
-		Logger:          logger,
+		Logger:          s.logger,
 		PublicURL:       cfg.PublicURL,
 		StrictKeys:      cfg.StrictKeys,
 		RetireRevisions: cfg.RetireRevisions,
@@ -120,13 +142,7 @@ func NewContext(ctx context.Context, cfg config.Config, logger *slog.Logger, clk
 		BodyRate:       cfg.Timing.BodyRate,
 		CacheBytes:     shares.Caches - shares.Caches/4,
 		MaxHeaderBytes: cfg.MaxHeaderBytes,
-	})
-	if cfg.StateFile != "" {
-		if err := s.openState(ctx); err != nil {
-			return nil, err
-		}
 	}
-	return s, nil
 }
 
 func (s *Server) fixtureParams() fixtures.Params {
