@@ -149,6 +149,20 @@ func run(duration time.Duration, rounds, conns int, bin, only string, extra []st
 	fmt.Printf("bench: %d requests × %d rounds × %v per server, %d connections, GOMAXPROCS %d, %d CPUs\n",
 		len(reqs), rounds, duration, conns, runtime.GOMAXPROCS(0), runtime.NumCPU())
 	fmt.Printf("emulator %s (pid %d), static %s (pid %d)\n\n", emu.Base, emu.Pid(), stat.Base, stat.Pid())
+	results, err := measure(reqs, answers, emu, stat, rounds, duration, conns)
+	if err != nil {
+		return err
+	}
+	report(reqs, answers, results, rounds)
+	rss, peak := proc.RSS(emu.Pid())
+	fmt.Printf("emulator RSS %d MiB (peak %d MiB)\n", rss>>20, peak>>20)
+	return nil
+}
+
+// measure loads each request on both servers for rounds rounds, in
+// alternating order, and returns every run's result by request and side
+// (0 the emulator, 1 the static server).
+func measure(reqs []request, answers []answer, emu, stat *proc.Server, rounds int, duration time.Duration, conns int) ([][2][]result, error) {
 	results := make([][2][]result, len(reqs))
 	for r := 0; r < rounds; r++ {
 		for i, a := range answers {
@@ -159,7 +173,7 @@ func run(duration time.Duration, rounds, conns int, bin, only string, extra []st
 			for _, s := range servers {
 				res, err := load(s, a, duration, conns)
 				if err != nil {
-					return fmt.Errorf("%s on %s: %w", reqs[i].Name, s.Base, err)
+					return nil, fmt.Errorf("%s on %s: %w", reqs[i].Name, s.Base, err)
 				}
 				side := 0
 				if s == stat {
@@ -170,6 +184,11 @@ func run(duration time.Duration, rounds, conns int, bin, only string, extra []st
 		}
 		fmt.Printf("round %d of %d done\n", r+1, rounds)
 	}
+	return results, nil
+}
+
+// report prints each request's medians, the ratios and the worst ones.
+func report(reqs []request, answers []answer, results [][2][]result, rounds int) {
 	fmt.Println()
 	fmt.Printf("%-30s %8s %10s %10s %6s %9s %9s %6s %14s\n", "request", "bytes", "emu req/s", "static", "ratio",
 		"emu p99", "static", "ratio", "CPU/req emu/st")
@@ -181,10 +200,7 @@ func run(duration time.Duration, rounds, conns int, bin, only string, extra []st
 		fmt.Printf("%-30s %8d %10.0f %10.0f %6.2f %9s %9s %6.2f %6.0f/%-4.0fµs\n", rq.Name, len(answers[i].Body), e.rps, s.rps, tr,
 			e.p99.Round(10*time.Microsecond), s.p99.Round(10*time.Microsecond), pr, e.cpu, s.cpu)
 	}
-	rss, peak := proc.RSS(emu.Pid())
 	fmt.Printf("\nworst throughput ratio %.2f, worst p99 ratio %.2f (medians of %d rounds)\n", worstT, worstP, rounds)
-	fmt.Printf("emulator RSS %d MiB (peak %d MiB)\n", rss>>20, peak>>20)
-	return nil
 }
 
 // record fetches each request's answer from the emulator.
@@ -304,70 +320,83 @@ func load(s *proc.Server, a answer, duration time.Duration, conns int) (result, 
 		"\r\nAuthorization: Klaviyo-API-Key " + key + "\r\nUser-Agent: bench\r\n\r\n")
 	warm := duration / 10
 	start := time.Now()
-	measureFrom, end := start.Add(warm), start.Add(duration)
-	var (
-		wg       sync.WaitGroup
-		count    atomic.Int64
-		mu       sync.Mutex
-		lats     []time.Duration
-		firstErr error
-		cpu0     time.Duration
-	)
-	cpuOnce := sync.Once{}
+	ld := &loader{host: host, raw: raw, from: start.Add(warm), end: start.Add(duration), pid: s.Pid()}
+	var wg sync.WaitGroup
 	for c := 0; c < conns; c++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			mine := make([]time.Duration, 0, 4096)
-			err := func() error {
-				conn, err := net.Dial("tcp", host)
-				if err != nil {
-					return err
-				}
-				defer conn.Close()
-				br := bufio.NewReaderSize(conn, 64<<10)
-				for {
-					t0 := time.Now()
-					if t0.After(end) {
-						return nil
-					}
-					if _, err := conn.Write(raw); err != nil {
-						return err
-					}
-					if err := readResponse(br); err != nil {
-						return err
-					}
-					t1 := time.Now()
-					if t0.After(measureFrom) {
-						cpuOnce.Do(func() { cpu0 = proc.CPU(s.Pid()) })
-						count.Add(1)
-						mine = append(mine, t1.Sub(t0))
-					}
-				}
-			}()
-			mu.Lock()
-			lats = append(lats, mine...)
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-			mu.Unlock()
+			ld.connection()
 		}()
 	}
 	wg.Wait()
-	cpu := proc.CPU(s.Pid()) - cpu0
-	if firstErr != nil {
-		return result{}, firstErr
+	cpu := proc.CPU(s.Pid()) - ld.cpu0
+	if ld.err != nil {
+		return result{}, ld.err
 	}
-	n := count.Load()
+	n := ld.count.Load()
 	if n == 0 {
 		return result{}, errors.New("no request completed")
 	}
-	slices.Sort(lats)
+	slices.Sort(ld.lats)
 	return result{
 		rps: float64(n) / (duration - warm).Seconds(),
-		p99: lats[int(0.99*float64(len(lats)-1))],
+		p99: ld.lats[int(0.99*float64(len(ld.lats)-1))],
 		cpu: float64(cpu.Microseconds()) / float64(n),
 	}, nil
+}
+
+// loader is one load run: every connection sends raw until end, and what
+// completes after from is measured.
+type loader struct {
+	host      string
+	raw       []byte
+	from, end time.Time
+	pid       int
+
+	count   atomic.Int64
+	cpuOnce sync.Once
+	cpu0    time.Duration
+	mu      sync.Mutex
+	lats    []time.Duration
+	err     error
+}
+
+// connection sends requests on one keep-alive connection until the end,
+// then adds its latencies (and its error, if the first) to the run's.
+func (ld *loader) connection() {
+	mine := make([]time.Duration, 0, 4096)
+	err := func() error {
+		conn, err := net.Dial("tcp", ld.host)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		br := bufio.NewReaderSize(conn, 64<<10)
+		for {
+			t0 := time.Now()
+			if t0.After(ld.end) {
+				return nil
+			}
+			if _, err := conn.Write(ld.raw); err != nil {
+				return err
+			}
+			if err := readResponse(br); err != nil {
+				return err
+			}
+			if t0.After(ld.from) {
+				ld.cpuOnce.Do(func() { ld.cpu0 = proc.CPU(ld.pid) })
+				ld.count.Add(1)
+				mine = append(mine, time.Since(t0))
+			}
+		}
+	}()
+	ld.mu.Lock()
+	defer ld.mu.Unlock()
+	ld.lats = append(ld.lats, mine...)
+	if err != nil && ld.err == nil {
+		ld.err = err
+	}
 }
 
 // readResponse reads one HTTP/1.1 response with a Content-Length and
