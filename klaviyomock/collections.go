@@ -237,3 +237,42 @@ func setEntities[T any](s *Server, key string, c store.Collection, list []T) err
 	k, _ := c.Entity()
 	return importErr(s.srv.Handler().Admin().ImportAccount(key, accountdoc.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
 }
+
+// Account is the account a key reaches, as GET /api/accounts shows it:
+// its id is its public key.
+type Account struct {
+	ID                 string          `json:"id,omitempty"`
+	TestAccount        *bool           `json:"test_account"`
+	ContactInformation json.RawMessage `json:"contact_information,omitempty"`
+	Industry           *string         `json:"industry"`
+	Timezone           *string         `json:"timezone"`
+	PreferredCurrency  *string         `json:"preferred_currency"`
+	PublicAPIKey       *string         `json:"public_api_key"`
+	Locale             *string         `json:"locale"`
+}
+
+// Account returns the account of key (GET /api/accounts as that key sees
+// it), and whether it could be read.
+func (s *Server) Account(key string) (Account, bool) {
+	list := entitiesOf[Account](s, key, collection("accounts"))
+	if len(list) != 1 {
+		return Account{}, false
+	}
+	return list[0], true
+}
+
+// PublicKey returns the public key account key answers to: the
+// company_id a storefront sends to /client endpoints.
+func (s *Server) PublicKey(key string) string { return s.srv.Store().PublicKeyOf(key) }
+
+// BindPublicKey makes account key answer to public (six letters and
+// digits, a storefront's production public key say) instead of its own.
+func (s *Server) BindPublicKey(key, public string) error {
+	if !store.ValidPublicKey(public) {
+		return fmt.Errorf("klaviyomock: %q is not a public key: use six letters and digits", public)
+	}
+	if err := s.srv.Store().BindPublicKey(key, public); err != nil {
+		return fmt.Errorf("klaviyomock: binding %s: %w", public, err)
+	}
+	return nil
+}

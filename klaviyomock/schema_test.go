@@ -25,6 +25,7 @@ var twins = map[string]any{
 	"catalog-variant": klaviyomock.Variant{},
 
 	"catalog-category": klaviyomock.Category{},
+	"account":          klaviyomock.Account{},
 }
 
 // sampleJSON is a value of each attribute type, as a client sends it.
@@ -166,8 +167,10 @@ func checkStateRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		delete(doc, "account")
+		delete(doc, "public_key")
 		out, _ := json.Marshal(doc)
-		return out
+		// An account's own entity carries its public key.
+		return bytes.ReplaceAll(out, []byte(`"`+m.PublicKey(key)+`"`), []byte(`"PUBLIC"`))
 	}
 	first := get("pk_source")
 	for _, d := range schema.Default().Entities() {

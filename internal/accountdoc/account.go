@@ -25,9 +25,13 @@ import (
 type AccountState struct {
 	// Account is the whole key in the state file; in the control API's
 	// documents it is a label (an export shows the key's fingerprint).
-	Account  string
-	Jobs     map[store.JobKind][]JobState
-	Entities map[store.EntityKind][]json.RawMessage
+	Account string
+	// PublicKey is the public key the account answers to: the state file
+	// restores it; the control API's documents show it, and PUT reads it
+	// as a label (PUT /__admin/accounts/{key}/public-key binds one).
+	PublicKey string
+	Jobs      map[store.JobKind][]JobState
+	Entities  map[store.EntityKind][]json.RawMessage
 	// Seeded names the job collections whose seeded history is kept (the
 	// jobs in Jobs are then those stored beside it), each with the ids of
 	// the history jobs deleted or replaced: the state file's compact form
@@ -102,6 +106,10 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 		case "account":
 			if json.Unmarshal(v, &st.Account) != nil {
 				err = &json.UnmarshalTypeError{Value: "non-string", Field: "account", Type: reflect.TypeOf("")}
+			}
+		case "public_key":
+			if json.Unmarshal(v, &st.PublicKey) != nil {
+				err = &json.UnmarshalTypeError{Value: "non-string", Field: "public_key", Type: reflect.TypeOf("")}
 			}
 		default:
 			err = st.readCollection(name, v)

@@ -92,6 +92,27 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 		e.ID = id
 		return e, related, hasRelated, probs
 	}
+	wholeID(d, e, id, fail)
+	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
+		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
+	}
+	return e, related, hasRelated, probs
+}
+
+// wholeID sets a whole entity's id as its kind makes ids: derived from
+// its external_id (and checked when given), given (a server-made id), or
+// its account's public key (stamped by the store: a given one is ignored).
+func wholeID(d *schema.Entity, e *store.Entity, id string, fail func(string, string, ...any)) {
+	switch d.ID {
+	case schema.IDAccount:
+		return
+	case schema.IDServer:
+		if id == "" {
+			fail("/id", "A %s needs its id.", d.Type)
+		}
+		e.ID = id
+		return
+	}
 	switch {
 	case e.ExternalID == "":
 		fail("/external_id", "external_id is required.")
@@ -102,10 +123,6 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 	default:
 		e.ID = id
 	}
-	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
-		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
-	}
-	return e, related, hasRelated, probs
 }
 
 // docRelation returns kind's document relation named name.
@@ -198,6 +215,10 @@ func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base strin
 		e, related, _, eprobs := EntityFromState(kind, raw, p, true)
 		if len(eprobs) > 0 {
 			probs = append(probs, eprobs...)
+			continue
+		}
+		if kind.Decl().ID == schema.IDAccount && len(out) > 0 {
+			probs = append(probs, Problem{p, fmt.Sprintf("An account has one %s; this is a second.", kind.Type())})
 			continue
 		}
 		if seen[e.ID] {

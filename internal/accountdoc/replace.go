@@ -59,6 +59,14 @@ func Restore(s *store.Store, st AccountState, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	if st.PublicKey != "" && st.PublicKey != a.PublicKey() {
+		if !store.ValidPublicKey(st.PublicKey) {
+			return Problem{"/public_key", fmt.Sprintf("%q is not a public key: six letters and digits.", st.PublicKey)}
+		}
+		if err := s.BindPublicKey(st.Account, st.PublicKey); err != nil {
+			return Problem{"/public_key", "Another account in the file answers to " + st.PublicKey + "."}
+		}
+	}
 	probs, err := Replace(a, st, ReplaceOptions{AllowPending: true, Now: now})
 	if err != nil {
 		return err

@@ -54,6 +54,8 @@ func write(w io.Writer, ex store.Export, name func(store.Collection) string, com
 	} else {
 		dw.json(secret.Fingerprint(ex.Key))
 	}
+	dw.raw(`,"public_key":`)
+	dw.json(ex.PublicKey)
 	for _, c := range ex.Collections() {
 		dw.raw(",")
 		dw.json(name(c))

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -18,14 +20,14 @@ func (a *API) accounts(w http.ResponseWriter, r *http.Request) {
 	keys, changed := a.o.Store.Keys()
 	out := make([]map[string]any, len(keys))
 	for i, k := range keys {
-		out[i] = map[string]any{"account": secret.Fingerprint(k), "changed": changed[i]}
+		out[i] = map[string]any{"account": secret.Fingerprint(k), "public_key": a.o.Store.PublicKeyOf(k), "changed": changed[i]}
 	}
 	reply(w, http.StatusOK, map[string]any{"accounts": out})
 }
 
 // forgetAccount returns one account to its seeded state.
 func (a *API) forgetAccount(w http.ResponseWriter, r *http.Request) {
-	key := httpx.PathParam(r, "key")
+	key := a.accountKey(r)
 	a.forget(key)
 	reply(w, http.StatusOK, map[string]any{"reset": "account", "account": secret.Fingerprint(key)})
 }
@@ -87,7 +89,7 @@ func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string) {
 	if c, ok := store.CollectionNamed(name); ok {
 		cs = []store.Collection{c}
 	}
-	ex, err := a.ExportAccount(httpx.PathParam(r, "key"), cs...)
+	ex, err := a.ExportAccount(a.accountKey(r), cs...)
 	if err != nil {
 		a.fail(w, a.storeError(err))
 		return
@@ -172,7 +174,7 @@ func (a *API) putCollection(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) importState(w http.ResponseWriter, r *http.Request, st accountdoc.AccountState, whole bool) {
-	key := httpx.PathParam(r, "key")
+	key := a.accountKey(r)
 	if errs := a.ImportAccount(key, st, whole); errs != nil {
 		a.fail(w, errs...)
 		return
@@ -208,4 +210,32 @@ func joinNames(names []string) string {
 		out += n
 	}
 	return out
+}
+
+// bindPublicKey makes an account answer to another public key
+// ({"public_key": "RU8Lmz"}): a storefront configured with its
+// production public key then reaches it offline.
+func (a *API) bindPublicKey(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		PublicKey string `json:"public_key"`
+	}
+	if !a.decode(w, r, &req, false) {
+		return
+	}
+	if !store.ValidPublicKey(req.PublicKey) {
+		a.fail(w, apierror.InvalidPointer("/public_key", fmt.Sprintf(
+			"%q is not a public key: use six letters and digits, as Klaviyo's are (e.g. RU8Lmz).", req.PublicKey)))
+		return
+	}
+	key := a.accountKey(r)
+	switch err := a.o.Store.BindPublicKey(key, req.PublicKey); {
+	case errors.Is(err, store.ErrPublicKeyTaken):
+		a.fail(w, apierror.Conflict("/public_key", fmt.Sprintf("Another account answers to %s: bind another key, or forget that account "+
+			"first (DELETE /__admin/accounts/%s).", req.PublicKey, req.PublicKey)))
+		return
+	case err != nil:
+		a.fail(w, a.storeError(err))
+		return
+	}
+	reply(w, http.StatusOK, map[string]any{"account": secret.Fingerprint(key), "public_key": req.PublicKey})
 }

@@ -108,6 +108,7 @@ func (a *API) Routes(r chi.Router) {
 		r.Put("/", a.putAccount)
 		r.Delete("/", a.forgetAccount)
 		r.Post("/throttle", a.throttle)
+		r.Put("/public-key", a.bindPublicKey)
 		// One route for every collection of the store (items, variants,
 		// categories and each job kind's).
 		r.Get("/{collection}", a.getCollection)

@@ -124,7 +124,7 @@ func (a *API) throttle(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, apierror.InvalidPointer("/count", "count must be 1 or more."))
 		return
 	}
-	rule, err := a.ThrottleNext(httpx.PathParam(r, "key"), req.Count, req.RetryAfter)
+	rule, err := a.ThrottleNext(a.accountKey(r), req.Count, req.RetryAfter)
 	if err != nil {
 		a.fail(w, apierror.InvalidPointer("", err.Error()))
 		return

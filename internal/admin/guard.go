@@ -14,6 +14,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // guard keeps web pages from driving the control API. A request
@@ -110,6 +111,17 @@ func (a *API) keyGuard(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// accountKey is the account a route's {key} names: the whole key, or a
+// public key (six letters and digits), which names the account answering
+// to it.
+func (a *API) accountKey(r *http.Request) string {
+	key := httpx.PathParam(r, "key")
+	if store.ValidPublicKey(key) {
+		return a.o.Store.KeyOfPublicKey(key)
+	}
+	return key
 }
 
 // keyProblem says what is wrong with an account key a control request

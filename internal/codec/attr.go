@@ -234,3 +234,45 @@ func Kind(n any) string {
 	}
 	return "a value"
 }
+
+// AppendMembers appends object attribute i of e with only the members at
+// paths ("street_address.city"): a path selects that member whole, and a
+// member some path goes into keeps only what the paths select of it, in the
+// object's own order. A null or unreadable object is null.
+func AppendMembers(b []byte, e *store.Entity, i int, paths []string) []byte {
+	raw, ok := e.Object(i)
+	if !ok {
+		return jsonw.Null(b)
+	}
+	node, err := jsonw.Decode(raw)
+	obj, isObj := node.(*jsonw.Object)
+	if err != nil || !isObj {
+		return jsonw.Null(b)
+	}
+	return jsonw.Encode(b, pick(obj, paths))
+}
+
+// pick returns the members of obj the paths select.
+func pick(obj *jsonw.Object, paths []string) *jsonw.Object {
+	out := &jsonw.Object{}
+	for _, k := range obj.Keys {
+		v, _ := obj.Get(k)
+		var deeper []string
+		whole := false
+		for _, p := range paths {
+			if p == k {
+				whole = true
+			} else if rest, ok := strings.CutPrefix(p, k+"."); ok {
+				deeper = append(deeper, rest)
+			}
+		}
+		sub, isObj := v.(*jsonw.Object)
+		switch {
+		case whole:
+			out.Set(k, v)
+		case len(deeper) > 0 && isObj:
+			out.Set(k, pick(sub, deeper))
+		}
+	}
+	return out
+}

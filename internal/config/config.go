@@ -138,7 +138,7 @@ func Default() Config {
 func seededCounts() fixtures.Counts {
 	out := fixtures.Counts{}
 	for _, e := range schema.Default().Entities() {
-		if _, _, ok := fixtures.Seeded(e.Type); ok {
+		if help, _, ok := fixtures.Seeded(e.Type); ok && help != "" {
 			out[e.Plural] = e.Seeded
 		}
 	}

@@ -55,7 +55,7 @@ func (c *Config) define(fs *flag.FlagSet) *rawFlags {
 	fs.StringVar(&raw.seed, "seed", "1", "seed of all generated data, ids and simulated faults (non-zero)")
 	fs.IntVar(&c.Jobs, "jobs", c.Jobs, "jobs of each of the nine kinds seeded per account (each kind is generated on first use)")
 	for _, e := range schema.Default().Entities() {
-		if help, _, ok := fixtures.Seeded(e.Type); ok {
+		if help, _, ok := fixtures.Seeded(e.Type); ok && help != "" {
 			n := c.Counts[e.Plural]
 			raw.counts[e.Plural] = &n
 			fs.IntVar(raw.counts[e.Plural], e.Plural, n, help)

@@ -22,9 +22,14 @@ func (cp *cacheProgram) resources(jobs bool) []*resource.Resource {
 	return out
 }
 
-// entity chooses an entity resource.
+// entity chooses an entity resource that can be written.
 func (cp *cacheProgram) entity() *resource.Resource {
-	ents := cp.resources(false)
+	var ents []*resource.Resource
+	for _, r := range cp.resources(false) {
+		if r.Entity.Decl.Ops.Has(schema.OpUpdate) {
+			ents = append(ents, r)
+		}
+	}
 	return ents[cp.choose(len(ents))]
 }
 
@@ -35,7 +40,9 @@ func (cp *cacheProgram) shown() (*resource.Resource, string) {
 	b := int(cp.next())
 	var types []string
 	for typ := range cp.seen {
-		types = append(types, typ)
+		if r, ok := cp.reg.OfType(typ); ok && r.Entity != nil && r.Entity.Decl.Ops.Has(schema.OpUpdate) {
+			types = append(types, typ)
+		}
 	}
 	if b&128 == 0 || len(types) == 0 {
 		ent := cp.entity()

@@ -20,6 +20,17 @@ type Object struct {
 	vals map[string]any
 }
 
+// Set sets member k to v, appending k when it is new.
+func (o *Object) Set(k string, v any) {
+	if o.vals == nil {
+		o.vals = map[string]any{}
+	}
+	if _, ok := o.vals[k]; !ok {
+		o.Keys = append(o.Keys, k)
+	}
+	o.vals[k] = v
+}
+
 // Get returns the value of member k.
 func (o *Object) Get(k string) (any, bool) {
 	v, ok := o.vals[k]

@@ -7,6 +7,7 @@ package render
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
@@ -256,12 +257,20 @@ func (r *Renderer) entityHead(b []byte, ep *resource.Profile, e *store.Entity, f
 	b = append(b, `,"attributes":{`...)
 	first := true
 	for i, a := range e.Kind.Attrs() {
-		if !fields.Has(i) {
+		if ep.Date < a.Since {
+			continue
+		}
+		members := selectedMembers(ep.Res, fields, i)
+		if !fields.Has(i) && members == nil {
 			continue
 		}
 		b = appendKey(b, a.Key, first)
 		first = false
-		b = codec.AppendAttr(b, e, i)
+		if fields.Has(i) {
+			b = codec.AppendAttr(b, e, i)
+		} else {
+			b = codec.AppendMembers(b, e, i, members)
+		}
 	}
 	b = append(b, '}')
 	if mode != relNone {
@@ -470,4 +479,20 @@ func appendRaw(b []byte, s string) []byte {
 		}
 	}
 	return append(b, s...)
+}
+
+// selectedMembers lists the members of attribute i that fields selects on
+// their own (nil when none is: the attribute is whole or left out).
+func selectedMembers(res *resource.Resource, fields resource.FieldSet, i int) []string {
+	if res.Entity == nil || fields == resource.AllFields || i >= len(res.Entity.Members) {
+		return nil
+	}
+	var out []string
+	for _, f := range res.Entity.Members[i] {
+		if fields.Has(f) {
+			_, m, _ := strings.Cut(res.Fields[f], ".")
+			out = append(out, m)
+		}
+	}
+	return out
 }

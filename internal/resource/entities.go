@@ -3,6 +3,7 @@ package resource
 import (
 	"fmt"
 
+	"github.com/klaviyo-mock/mockserver/internal/limiter"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -25,12 +26,20 @@ func CatalogEntity(kind store.EntityKind) *Resource {
 	for _, a := range d.Attrs {
 		r.Fields = append(r.Fields, a.Name)
 	}
+	// Members of objects come after the attributes, so an attribute's
+	// index is its field's.
+	r.Entity.Members = make([][]int, len(d.Attrs))
+	for i, a := range d.Attrs {
+		for _, m := range a.Members {
+			r.Entity.Members[i] = append(r.Entity.Members[i], len(r.Fields))
+			r.Fields = append(r.Fields, a.Name+"."+m)
+		}
+	}
 	rows, ok := specRows[d.Type]
 	if !ok {
 		panic("resource: " + d.Type + " is declared without spec rows (specRows)")
 	}
-	r.rows = append(catalogRows(d), rows...)
-	r.rows = append(r.rows, bodyRows...)
+	r.rows = rows(d)
 	return r
 }
 
@@ -72,24 +81,46 @@ func catalogRows(d *schema.Entity) []Row {
 	}
 }
 
-// specRows are each catalog entity's own per-revision facts beyond the
-// rows every entity shares; a declared entity without them is refused by
+// catalogEntity is the rows of a catalog entity: those every catalog
+// entity shares, its own, and the body rules bulk jobs share.
+func catalogEntity(own ...Row) func(*schema.Entity) []Row {
+	return func(d *schema.Entity) []Row {
+		rows := append(catalogRows(d), own...)
+		return append(rows, bodyRows...)
+	}
+}
+
+// specRows are each declared entity's rows: its operations and what
+// changed between revisions; a declared entity without them is refused by
 // TestSchema_EveryDeclaredEntityHasEveryPart.
-var specRows = map[string][]Row{
+var specRows = map[string]func(*schema.Entity) []Row{
 	// Items always carried their variants (with data, no links, and none
 	// on write answers until 2023-02-22), and keep the data on reads until
 	// 2024-05-15.
-	"catalog-item": {
-		{"2022-10-17", func(p *Profile) { p.RelKey, p.NoRelOnWrite = "variants", true }},
-		{"2023-12-15", func(p *Profile) { p.RelDataOnRead = true }},
-	},
+	"catalog-item": catalogEntity(
+		Row{"2022-10-17", func(p *Profile) { p.RelKey, p.NoRelOnWrite = "variants", true }},
+		Row{"2023-12-15", func(p *Profile) { p.RelDataOnRead = true }},
+	),
 	// A variant's relationship was an array named items until 2023-07-15.
-	"catalog-variant": {
-		{"2023-02-22", func(p *Profile) { p.RelKey, p.RelToOne = "items", false }},
-		{"2023-07-15", func(p *Profile) { p.RelKey, p.RelToOne = "item", true }},
+	"catalog-variant": catalogEntity(
+		Row{"2023-02-22", func(p *Profile) { p.RelKey, p.RelToOne = "items", false }},
+		Row{"2023-07-15", func(p *Profile) { p.RelKey, p.RelToOne = "item", true }},
+	),
+	"catalog-category": catalogEntity(),
+	// GET /api/accounts and /api/accounts/{id} (from 2023-06-15): the
+	// key's own account, no filter, sort or cursor, 1/s and 15/m
+	// (docs/klaviyo-behaviour.md §10.5).
+	"account": func(*schema.Entity) []Row {
+		return []Row{{"2023-06-15", func(p *Profile) {
+			p.SetOp(OpList, "get_accounts", accountLimits)
+			p.SetOp(OpGet, "get_account", accountLimits)
+			p.NoCursor = true
+		}}}
 	},
-	"catalog-category": {},
 }
+
+// accountLimits are the accounts endpoints' rate limits.
+var accountLimits = limiter.Limits{Burst: 1, Steady: 15}
 
 // HasSpecRows reports whether the declared entity type typ has its spec
 // rows.

@@ -26,7 +26,7 @@ func (e Endpoint) Query(p *revision.Profile) Query {
 	var q Query
 	switch e.Op {
 	case OpList:
-		q = Query{Filters: rp.Filters, Sorts: rp.Sorts, Cursor: true, PageSize: rp.PageSize, Fields: e.Res}
+		q = Query{Filters: rp.Filters, Sorts: rp.Sorts, Cursor: !rp.NoCursor, PageSize: rp.PageSize, Fields: e.Res}
 		if e.Res.Job == nil { // job lists have no include
 			q.Include, q.Included = e.Res.include(rp)
 		}

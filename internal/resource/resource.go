@@ -170,6 +170,9 @@ type JobDef struct {
 type EntityDef struct {
 	Kind store.EntityKind
 	Decl *schema.Entity
+	// Members are, by attribute index, the Fields indexes of the attribute's
+	// members fields[…] may select on their own (nil for most).
+	Members [][]int
 	// RelType is the type of the entities the relationship it shows holds
 	// (an item's variants, a variant's item, a category's items).
 	RelType string
@@ -226,6 +229,8 @@ type Profile struct {
 	Sorts   []string
 	// PageSize: lists accept page[size] (1 to 100).
 	PageSize bool
+	// NoCursor: the list is one page, without page[cursor].
+	NoCursor bool
 	// Include is what include= accepts on the list and GET-one ("" none).
 	Include string
 
@@ -397,6 +402,9 @@ func fieldsAt(r *Resource, p *Profile) FieldSet {
 	for i, name := range r.Fields {
 		if name == "job_id" && !p.JobIDAttribute {
 			continue
+		}
+		if r.Entity != nil && p.Profile.Date < r.Entity.Decl.AttrSince(name) {
+			continue // shown from a later revision
 		}
 		s = s.With(i)
 	}

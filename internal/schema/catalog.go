@@ -118,11 +118,34 @@ func Category() *Entity {
 	}
 }
 
-// Declared builds the emulator's catalog: the entity types and, for each,
-// a bulk job to create, update and delete them.
+// Account declares the account a key reaches (GET /api/accounts): one per
+// account, its id the account's public key (docs/klaviyo-behaviour.md
+// §10.5).
+func Account() *Entity {
+	return &Entity{
+		Type: "account", Path: "accounts", Plural: "accounts", Singular: "account",
+		ID: IDAccount,
+		Attrs: []Attr{
+			{Name: "test_account", Type: Bool, Since: "2024-02-15"},
+			{Name: "contact_information", Type: Object, Members: []string{"default_sender_name", "default_sender_email",
+				"website_url", "organization_name", "street_address", "street_address.address1", "street_address.address2",
+				"street_address.city", "street_address.region", "street_address.country", "street_address.zip"}},
+			{Name: "industry", Type: String},
+			{Name: "timezone", Type: String},
+			{Name: "preferred_currency", Type: String},
+			{Name: "public_api_key", Type: String, Role: PublicKey},
+			{Name: "locale", Type: String, Since: "2024-05-15"},
+		},
+		Ops:    OpList | OpGet,
+		Seeded: 1,
+	}
+}
+
+// Declared builds the emulator's catalog: the entity types and, for the
+// catalog's, a bulk job to create, update and delete them.
 func Declared() *Catalog {
 	item, variant, category := Item(), Variant(), Category()
-	return Declare([]*Entity{item, variant, category}, []JobKind{
+	return Declare([]*Entity{item, variant, category, Account()}, []JobKind{
 		{Entity: item, Action: Create}, {Entity: item, Action: Update}, {Entity: item, Action: Delete},
 		{Entity: variant, Action: Create}, {Entity: variant, Action: Update}, {Entity: variant, Action: Delete},
 		{Entity: category, Action: Create}, {Entity: category, Action: Update}, {Entity: category, Action: Delete},

@@ -60,6 +60,9 @@ const (
 	Created
 	// Updated: when the entity last changed (set by the server).
 	Updated
+	// PublicKey: the account's public key (an account entity's), kept by
+	// the store: the control API binds another.
+	PublicKey
 )
 
 // Presence is whether a create body must, may or must not send an
@@ -112,6 +115,12 @@ type Attr struct {
 	Min, Max int
 	// MaxBytes bounds an Object's compact JSON (0: unbounded).
 	MaxBytes int
+	// Since is the revision documents show it from ("" always); before,
+	// it is neither written nor accepted in fields[…].
+	Since string
+	// Members are the dotted paths within an Object that fields[…] may
+	// select on their own ("street_address.city"), in the spec's order.
+	Members []string
 	// Key is the attribute's member name as a JSON key, `"<name>":` (set
 	// by Declare; names need no escaping).
 	Key string
@@ -229,6 +238,8 @@ const (
 	IDExternal IDRule = iota
 	// IDServer: made by the server when the entity is created.
 	IDServer
+	// IDAccount: the account's public key; one entity per account.
+	IDAccount
 )
 
 // IDPrefix is the integration and catalog part of every catalog id
@@ -279,6 +290,16 @@ func (e *Entity) Attr(name string) (int, *Attr, bool) {
 		}
 	}
 	return 0, nil, false
+}
+
+// AttrSince returns the revision from which the attribute, or the member
+// of an attribute, named name is shown ("" always).
+func (e *Entity) AttrSince(name string) string {
+	attr, _, _ := strings.Cut(name, ".")
+	if _, a, ok := e.Attr(attr); ok {
+		return a.Since
+	}
+	return ""
 }
 
 // Relation returns the relation named name.

@@ -14,6 +14,9 @@ const (
 	PrivatePrefix = "pk_"
 	// BearerPrefix starts the account key of an OAuth token.
 	BearerPrefix = "bearer:"
+	// CompanyPrefix starts the account key of a public key no other account
+	// answers to (/client?company_id=…); public keys are not secret.
+	CompanyPrefix = "company:"
 	// Ellipsis replaces the hidden characters of a fingerprint.
 	Ellipsis = "…"
 )
@@ -31,10 +34,15 @@ const shown = 4
 // revealing them: the key's kind ("pk_" or "bearer:", none for other
 // keys), an ellipsis, and the last four characters of the rest, or fewer
 // so that at most half of it shows ("pk_…ef01", "bearer:…wxyz"). A byte
-// outside printable ASCII shows as '?'. The empty key's is "".
+// outside printable ASCII shows as '?'. The empty key's is "". The key of
+// an account reached only by a public key ("company:RU8Lmz") is shown
+// whole: public keys are meant to be shared.
 func Fingerprint(key string) string {
 	if key == "" {
 		return ""
+	}
+	if strings.HasPrefix(key, CompanyPrefix) && BadByte(key) < 0 {
+		return key // a public key is safe to show
 	}
 	prefix := ""
 	switch {

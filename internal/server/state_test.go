@@ -341,3 +341,32 @@ func TestStateFile_ARunningClockCenturiesAheadRoundTrips(t *testing.T) {
 		t.Fatalf("the running clock came back at %v (frozen %v), want just after %v", got, s2.Clock().Frozen(), at)
 	}
 }
+
+// TestStateFile_ABoundPublicKeyIsKeptAcrossARestart: a public key bound to
+// an account through the control API is saved, and after a restart the
+// account answers to it (a storefront's key keeps working).
+func TestStateFile_ABoundPublicKeyIsKeptAcrossARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	clk := clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	cfg := cfgWith(t, "--state-file="+path)
+	s1, err := New(cfg, nil, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s1.Store().BindPublicKey(key, "Xug2Bq"); err != nil {
+		t.Fatal(err)
+	}
+	_, stop := serve(t, s1)
+	stop()
+	s2, err := New(cfg, nil, clock.NewFrozen(clk.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got := s2.Store().PublicKeyOf(key); got != "Xug2Bq" {
+		t.Fatalf("after the restart %s answers to %q, want Xug2Bq", key, got)
+	}
+	if got := s2.Store().KeyOfPublicKey("Xug2Bq"); got != key {
+		t.Fatalf("after the restart Xug2Bq reaches %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package spectest
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -12,13 +13,21 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// specFS holds Klaviyo's per-revision OpenAPI documents of the Catalogs API
-// (copied from klaviyo/openapi, MIT licence in testdata/openapi/LICENSE).
+// specFS holds Klaviyo's per-revision OpenAPI documents of the Catalogs API,
+// and slices of the same documents for the other operations the emulator
+// serves (GET /api/accounts, back-in-stock subscriptions), copied from
+// klaviyo/openapi (MIT licence in each directory's LICENSE).
 //
 //go:embed testdata/openapi/*.json testdata/openapi/LICENSE
+//go:embed testdata/openapi-accounts/*.json testdata/openapi-accounts/LICENSE
+
 var specFS embed.FS
 
 const specDir = "testdata/openapi"
+
+// sliceDirs hold slices of a revision's document (where the revision has
+// the operations), merged into it when it is loaded.
+var sliceDirs = []string{"testdata/openapi-accounts"}
 
 // Revisions returns, sorted ascending, every revision date that has an
 // embedded spec file.
@@ -43,6 +52,9 @@ func loadRaw(revision string) (*openapi3.T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no embedded spec for revision %q (have %s)",
 			revision, strings.Join(Revisions(), ", "))
+	}
+	if data, err = withSlices(revision, data); err != nil {
+		return nil, err
 	}
 	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
@@ -151,4 +163,44 @@ func rawDoc(revision string) (*openapi3.T, error) {
 	rawCache.Unlock()
 	e.once.Do(func() { e.doc, e.err = loadRaw(revision) })
 	return e.doc, e.err
+}
+
+// withSlices merges into a revision's document the paths and components of
+// its slices: what a slice adds is kept, what both hold is the document's.
+func withSlices(revision string, data []byte) ([]byte, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("spec %s: %w", revision, err)
+	}
+	for _, dir := range sliceDirs {
+		raw, err := specFS.ReadFile(dir + "/" + revision + ".json")
+		if err != nil {
+			continue // the revision does not have these operations
+		}
+		var slice map[string]any
+		if err := json.Unmarshal(raw, &slice); err != nil {
+			return nil, fmt.Errorf("spec slice %s/%s: %w", dir, revision, err)
+		}
+		mergeMissing(doc, slice, "paths")
+		comps, _ := slice["components"].(map[string]any)
+		for group := range comps {
+			mergeMissing(doc["components"].(map[string]any), comps, group)
+		}
+	}
+	return json.Marshal(doc)
+}
+
+// mergeMissing adds to dst[key] the members of src[key] it lacks.
+func mergeMissing(dst, src map[string]any, key string) {
+	from, _ := src[key].(map[string]any)
+	to, _ := dst[key].(map[string]any)
+	if to == nil {
+		to = map[string]any{}
+		dst[key] = to
+	}
+	for k, v := range from {
+		if _, ok := to[k]; !ok {
+			to[k] = v
+		}
+	}
 }

@@ -155,16 +155,34 @@ func applyTolerances(doc *openapi3.T, revision string, fields, includedFields []
 }
 
 // relaxRequired drops from each schema's required list the names a sparse
-// fieldset left out; fields == nil means no fieldset was sent.
+// fieldset left out; fields == nil means no fieldset was sent. A field
+// naming a member of an object ("contact_information.street_address.city")
+// keeps the object and relaxes what is required inside it the same way.
 func relaxRequired(schemas []*openapi3.Schema, fields []string) {
 	if fields == nil {
 		return
 	}
 	for _, s := range schemas {
 		s.Required = slices.DeleteFunc(slices.Clone(s.Required), func(n string) bool {
-			return !slices.Contains(fields, n)
+			return !slices.Contains(fields, n) && len(within(fields, n)) == 0
 		})
+		for name, p := range s.Properties {
+			if sub := within(fields, name); len(sub) > 0 && !slices.Contains(fields, name) {
+				relaxRequired(expand(p), sub)
+			}
+		}
 	}
+}
+
+// within returns the fields naming members of name, less its prefix.
+func within(fields []string, name string) []string {
+	var out []string
+	for _, f := range fields {
+		if rest, ok := strings.CutPrefix(f, name+"."); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
 }
 
 // successSchemas returns, expanded, the body schema of every 2xx response.

@@ -33,7 +33,9 @@ func newTree(compares *atomic.Int64) *btree.BTreeG[*Job] {
 // Account is one API key's isolated state. All methods are safe for
 // concurrent use.
 type Account struct {
-	key    string
+	key string
+	// public is the account's public key (see publickey.go).
+	public atomic.Pointer[string]
 	seeder Seeder
 	seedEs func(Collection) int64
 	life   Lifecycle
@@ -81,6 +83,8 @@ func newAccount(key string, o *Options) *Account {
 	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(),
 		stamps: o.stamps, made: o.made}
 	a.stamp = a.nextStamp()
+	public := DerivedPublicKey(o.Seed, key)
+	a.public.Store(&public)
 	a.seeded, a.jobs, a.ver = make([]bool, numCollections()), make([]*jobSet, numJobKinds()), make([]atomic.Uint64, numJobKinds()+1)
 	for k := range a.jobs {
 		a.jobs[k] = newJobSet(o.compares, o.made)
@@ -92,6 +96,9 @@ func newAccount(key string, o *Options) *Account {
 
 // Key returns the account's API key or token.
 func (a *Account) Key() string { return a.key }
+
+// PublicKey returns the public key the account answers to.
+func (a *Account) PublicKey() string { return *a.public.Load() }
 
 // has reports whether collection c exists, without the lock.
 func (a *Account) has(c Collection) bool { return a.seededN.Load()&(1<<c) != 0 }

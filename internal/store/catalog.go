@@ -166,6 +166,7 @@ func catalogValues(kind EntityKind, i int) bool {
 // putEntityLocked inserts e, or replaces the entity with its id, keeping
 // every index in step.
 func (a *Account) putEntityLocked(e *Entity) {
+	a.stampPublicKey(e) // an account's own entity carries its public key
 	c := &a.cat
 	if e.stamp == 0 {
 		e.stamp = a.nextStamp()

@@ -12,12 +12,12 @@ import (
 // account's lock, so the (possibly slow) write happens without it and costs
 // no copy of the account.
 type Export struct {
-	// Key is the account's key.
-	Key     string
-	cols    []Collection
-	jobs    []*jobSet       // copies on write: written without the lock
-	pending map[string]Work // remaining work of jobs in progress, by id, copied under the lock
-	ents    [][]*Entity
+	// Key is the account's key; PublicKey the public key it answers to.
+	Key, PublicKey string
+	cols           []Collection
+	jobs           []*jobSet       // copies on write: written without the lock
+	pending        map[string]Work // remaining work of jobs in progress, by id, copied under the lock
+	ents           [][]*Entity
 	// members are, for each entity whose document lists a membership (a
 	// category's items), the ids it holds, sorted.
 	members map[string][]string
@@ -40,7 +40,7 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 		}
 	}
 	slices.Sort(cs)
-	ex := Export{Key: a.key, cols: slices.Compact(cs), jobs: make([]*jobSet, numJobKinds()), ents: make([][]*Entity, len(Kinds()))}
+	ex := Export{Key: a.key, PublicKey: a.PublicKey(), cols: slices.Compact(cs), jobs: make([]*jobSet, numJobKinds()), ents: make([][]*Entity, len(Kinds()))}
 	for _, c := range ex.cols {
 		if k, ok := c.IsJobs(); ok {
 			ex.jobs[k] = a.jobs[k].clone()

@@ -78,6 +78,7 @@ type Store struct {
 
 	mu       sync.RWMutex
 	accounts map[string]*list.Element // of *entry
+	pub      publicKeys               // which account answers to each public key
 	lru      *list.List               // front: most recently used
 	meter    *meter                   // this generation's bytes (a reset starts another)
 }
@@ -101,7 +102,7 @@ func New(opts Options) *Store {
 		opts.MadeJobBytes = DefaultMadeJobBytes
 	}
 	opts.made = newMadeJobs(opts.MadeJobBytes)
-	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New()}
+	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New(), pub: newPublicKeys()}
 	s.meter = s.newMeter()
 	return s
 }
@@ -188,6 +189,9 @@ func (s *Store) account(key string, change bool) (*Account, error) {
 		return nil, ErrMemoryBudget
 	}
 	e := &entry{acct: newAccount(key, &s.opts), changed: change}
+	if _, taken := s.pub.held[e.acct.PublicKey()]; !taken {
+		s.pub.hold(e.acct.PublicKey(), key)
+	}
 	e.acct.meter.Store(s.meter)
 	e.acct.grow(accountBytes)
 	s.accounts[key] = s.lru.PushFront(e)
@@ -201,6 +205,7 @@ func (s *Store) evictLocked() bool {
 		if !e.changed {
 			s.lru.Remove(el)
 			delete(s.accounts, e.acct.key)
+			s.pub.release(e.acct.PublicKey(), e.acct.key, true)
 			e.acct.detach()
 			return true
 		}
@@ -236,6 +241,7 @@ func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes func(Collection) int
 		s.opts.SeedBytes = seedBytes
 	}
 	s.accounts = map[string]*list.Element{}
+	s.pub = newPublicKeys()
 	s.lru.Init()
 	s.meter = s.newMeter()
 	if s.opts.made != nil {
@@ -250,8 +256,67 @@ func (s *Store) Forget(key string) {
 	if el, ok := s.accounts[key]; ok {
 		s.lru.Remove(el)
 		delete(s.accounts, key)
-		el.Value.(*entry).acct.detach()
+		a := el.Value.(*entry).acct
+		s.pub.release(a.PublicKey(), key, false)
+		a.detach()
 	}
+}
+
+// AccountByPublicKey returns the account that answers to a public key (a
+// /client request's company_id): the account it was derived for or bound
+// to, else an account of its own (CompanyKey), as unknown private keys are.
+func (s *Store) AccountByPublicKey(public string) (*Account, error) {
+	s.mu.Lock()
+	key, ok := s.pub.lookup(public)
+	s.mu.Unlock()
+	if !ok {
+		key = CompanyKey(public)
+	}
+	return s.account(key, false)
+}
+
+// KeyOfPublicKey returns the key of the account that answers to public:
+// the account it was derived for or bound to, else CompanyKey(public).
+func (s *Store) KeyOfPublicKey(public string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if key, ok := s.pub.lookup(public); ok {
+		return key
+	}
+	return CompanyKey(public)
+}
+
+// PublicKeyOf returns the public key account key answers to: its bound
+// one when held, else the one derived for it.
+func (s *Store) PublicKeyOf(key string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if el, ok := s.accounts[key]; ok {
+		return el.Value.(*entry).acct.PublicKey()
+	}
+	return DerivedPublicKey(s.opts.Seed, key)
+}
+
+// ErrPublicKeyTaken: another account held answers to the public key.
+var ErrPublicKeyTaken = errors.New("store: another account answers to the public key")
+
+// BindPublicKey makes account key answer to public (a storefront's
+// production public key, say) instead of the one it has, and marks it
+// changed. It refuses a key another account held answers to.
+func (s *Store) BindPublicKey(key, public string) error {
+	a, err := s.Mutable(key)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if other, taken := s.pub.held[public]; taken && other != key {
+		return ErrPublicKeyTaken
+	}
+	s.pub.release(a.PublicKey(), key, false)
+	s.pub.hold(public, key)
+	a.setPublicKey(public)
+	return nil
 }
 
 // hashKey mixes an account key into 64 bits.
