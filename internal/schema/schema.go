@@ -121,6 +121,10 @@ type Attr struct {
 	// Members are the dotted paths within an Object that fields[…] may
 	// select on their own ("street_address.city"), in the spec's order.
 	Members []string
+	// Local: the value is a URL (or a list of them), and one that is a
+	// path ("/images/…", a picture the emulator serves) is written after
+	// the base URL, as every link the emulator writes.
+	Local bool
 	// Key is the attribute's member name as a JSON key, `"<name>":` (set
 	// by Declare; names need no escaping).
 	Key string

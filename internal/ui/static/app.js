@@ -1,0 +1,2 @@
+// The page: see internal/ui.
+document.querySelector("#app p").textContent = "Ready.";
