@@ -19,6 +19,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -63,6 +64,9 @@ type Options struct {
 	Store     *store.Store
 	Clock     *clock.Clock
 	Revisions *revision.Table
+	// Resources are the resources the API serves, which GET
+	// /__admin/catalog describes (nil: no such route).
+	Resources *resource.Registry
 	Limiter   *limiter.Limiter
 	Faults    *faults.Set
 	Journal   *journal.Journal
@@ -96,7 +100,10 @@ type Options struct {
 }
 
 // API is the control API.
-type API struct{ o Options }
+type API struct {
+	o   Options
+	cat catalogOnce
+}
 
 // New returns the control API of o.
 func New(o Options) *API { return &API{o: o} }
@@ -112,6 +119,7 @@ func (a *API) Routes(r chi.Router) {
 	r.Head("/health", a.health)
 	r.Post("/reset", a.reset)
 	r.Post("/snapshot", a.snapshot)
+	r.Get("/catalog", a.catalog)
 	r.Get("/accounts", a.accounts)
 	r.Route("/accounts/{key}", func(r chi.Router) {
 		r.Use(a.keyGuard)

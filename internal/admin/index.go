@@ -16,11 +16,17 @@ type route struct {
 	What   string `json:"what"`
 }
 
+// ExampleKey is the private key the start-up lines suggest and the web page
+// opens when no account is held yet (any key of the form works; each is
+// its own account).
+const ExampleKey = "pk_0123456789abcdef0123456789abcdef01"
+
 // routes are the control routes, as the index lists them.
 var routes = []route{
 	{"GET", Prefix + "/ui/", "the web page: the catalog, the jobs, the requests, and the controls"},
 	{"GET", Prefix + "/health", "readiness, the clock, memory"},
 	{"POST", Prefix + "/reset", "back to the seeded state (all accounts, or {\"account\": key})"},
+	{"GET", Prefix + "/catalog", "what the API serves: entities, attributes, filters, relations, job kinds"},
 	{"GET", Prefix + "/accounts", "the accounts held, with their public keys"},
 	{"GET, PUT, DELETE", Prefix + "/accounts/{key}", "export, replace or forget an account ({key}: the key, or its public key)"},
 	{"GET, PUT", Prefix + "/accounts/{key}/{collection}", "export or replace one collection"},
@@ -41,7 +47,7 @@ var routes = []route{
 // page, as HTML for a browser and JSON for anything else.
 func (a *API) index(w http.ResponseWriter, r *http.Request) {
 	if !strings.Contains(r.Header.Get("Accept"), "text/html") {
-		reply(w, http.StatusOK, map[string]any{"page": Prefix + "/ui/", "routes": routes})
+		reply(w, http.StatusOK, map[string]any{"page": Prefix + "/ui/", "example_key": ExampleKey, "routes": routes})
 		return
 	}
 	var b strings.Builder

@@ -146,7 +146,7 @@ func New(o Options) *Handler {
 	h.bodies = httpx.NewBodies(httpx.BodyOptions{Allowance: h.body, Grace: o.BodyGrace, Rate: o.BodyRate,
 		Logger: o.Logger, Stopping: h.stopping})
 	h.admin = admin.New(admin.Options{
-		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Limiter: o.Limiter, Faults: o.Faults,
+		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Resources: o.Resources, Limiter: o.Limiter, Faults: o.Faults,
 		Journal: o.Journal, Control: o.Control, Origins: o.AdminOrigins, Hosts: o.AdminHosts, PublicURL: o.PublicURL,
 		Errors: h.errs, Bodies: h.bodies, CacheStats: h.cacheStats, Stopping: h.stopping,
 		ServeAPI: func(w http.ResponseWriter, r *http.Request, key string) { h.serveControl(w, r, key) },

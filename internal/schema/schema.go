@@ -65,6 +65,12 @@ const (
 	PublicKey
 )
 
+var roleNames = [...]string{"", "external_id", "created", "updated", "public_key"}
+
+// String returns the role's name in the control API's catalog ("" for
+// Plain).
+func (r Role) String() string { return roleNames[r] }
+
 // Presence is whether a create body must, may or must not send an
 // attribute.
 type Presence uint8

@@ -315,10 +315,6 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// exampleKey is the private key the start-up lines suggest (any key of the
-// form works; each is its own account).
-const exampleKey = "pk_0123456789abcdef0123456789abcdef01"
-
 // logReady writes, once the server listens, where the API and the web page
 // are and one request to try: one record, so a JSON log holds it whole.
 func (s *Server) logReady(addr string) {
@@ -334,7 +330,7 @@ func (s *Server) logReady(addr string) {
 	s.logger.Info("ready",
 		slog.String("api", base+"/api"),
 		slog.String("page", base+"/__admin/ui/"),
-		slog.String("example_key", exampleKey),
+		slog.String("example_key", admin.ExampleKey),
 		slog.String("try", fmt.Sprintf("curl -H 'revision: %s' -H 'Authorization: Klaviyo-API-Key %s' %s/api/catalog-items",
-			all[len(all)-1].Date, exampleKey, base)))
+			all[len(all)-1].Date, admin.ExampleKey, base)))
 }
