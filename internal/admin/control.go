@@ -23,7 +23,7 @@ func (a *API) requests(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f := journal.Filter{Method: q.Get("method"), PathPrefix: q.Get("path"), Account: q.Get("account"),
+	f := journal.Filter{Method: q.Get("method"), PathPrefix: q.Get("path"), Account: a.keyNamed(q.Get("account")),
 		Revision: q.Get("revision"), Operation: q.Get("operation")}
 	var after int
 	for _, p := range []struct {
@@ -83,6 +83,9 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 	if d := keyProblem(rule.Match.Account); rule.Match.Account != "" && d != "" {
 		a.fail(w, apierror.InvalidPointer("/match/account", d))
 		return
+	}
+	if rule.Match.Account != "" {
+		rule.Match.Account = a.keyNamed(rule.Match.Account)
 	}
 	added, err := a.o.Faults.Add(rule)
 	if err != nil {

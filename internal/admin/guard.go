@@ -114,11 +114,14 @@ func (a *API) keyGuard(next http.Handler) http.Handler {
 	})
 }
 
-// accountKey is the account a route's {key} names: the whole key, or a
-// public key (six letters and digits), which names the account answering
-// to it.
-func (a *API) accountKey(r *http.Request) string {
-	key := httpx.PathParam(r, "key")
+// accountKey is the account a route's {key} names (see keyNamed).
+func (a *API) accountKey(r *http.Request) string { return a.keyNamed(httpx.PathParam(r, "key")) }
+
+// keyNamed is the account key that key names, in a path or a body: the
+// whole key, or a public key (six letters and digits), which names the
+// account answering to it (the web page knows accounts by their public
+// keys only).
+func (a *API) keyNamed(key string) string {
 	if store.ValidPublicKey(key) {
 		return a.o.Store.KeyOfPublicKey(key)
 	}

@@ -42,6 +42,9 @@ func (a *API) startScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := httpx.PathParam(r, "name")
+	if req.Account != "" {
+		req.Account = a.keyNamed(req.Account)
+	}
 	rules, ok := a.o.Faults.AddScenario(name, req.Account)
 	if !ok {
 		a.fail(w, unknownScenario(name))
