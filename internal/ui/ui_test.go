@@ -23,11 +23,12 @@ func get(t *testing.T, h http.Handler, path string) (int, string, string) {
 
 var (
 	htmlRef  = regexp.MustCompile(`(?:src|href)="([^"]*)"`)
-	jsImport = regexp.MustCompile(`(?m)^import [^;]*? from "([^"]+)";`)
+	jsImport = regexp.MustCompile(`(?m)(?:^import [^;]*? from "([^"]+)";|import\("([^"]+)"\))`)
 )
 
 // files walks the page from index.html: every file it names, every module
-// those import; each must be served, with its type.
+// those import (statically or with import()); each must be served, with
+// its type.
 func files(t *testing.T, h http.Handler) map[string]string {
 	t.Helper()
 	code, _, index := get(t, h, prefix)
@@ -54,7 +55,7 @@ func files(t *testing.T, h http.Handler) map[string]string {
 		}
 		seen[name] = body
 		for _, m := range jsImport.FindAllStringSubmatch(body, -1) {
-			queue = append(queue, m[1])
+			queue = append(queue, m[1]+m[2]) // a static import, or import()
 		}
 	}
 	return seen

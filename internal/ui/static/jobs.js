@@ -74,6 +74,7 @@ export function createJobs(ctx) {
     const running = jobs.filter(inProgress).length;
     info.textContent = `${jobs.length} ${kind.name} jobs on this page${running ? `, ${running} in progress` : ""}` +
       `${st.newest ? " (the newest)" : ""}.`;
+    ctx.painted("jobs");
   }
 
   async function details(kind, job, cell) {
