@@ -164,6 +164,14 @@ func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) erro
 	return importErr(s.srv.Handler().Admin().ImportAccount(key, st, false))
 }
 
+// Empty empties every collection of account key in one call (its catalog,
+// every job history, its account record), as PUT /__admin/accounts/{key}
+// with {} does; other accounts are untouched, and DELETE
+// /__admin/accounts/{key} (or Reset) brings the seeded state back.
+func (s *Server) Empty(key string) error {
+	return importErr(s.srv.Handler().Admin().ImportAccount(key, accountdoc.AccountState{}, true))
+}
+
 // Items returns the catalog items of account key, in id order.
 func (s *Server) Items(key string) []Item { return entitiesOf[Item](s, key, collection("items")) }
 

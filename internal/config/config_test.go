@@ -469,3 +469,30 @@ func TestParse_MemoryBudgetAndItsShares(t *testing.T) {
 		t.Fatalf("too many connections for the budget: %v", err)
 	}
 }
+
+// TestParse_ZeroItemsLeaveNoVariantsToSeed: a variant belongs to an item, so
+// with --items 0 the variants' default is 0 too, and variants asked for
+// (by flag or environment) are refused with the reason, not seeded as
+// something else.
+func TestParse_ZeroItemsLeaveNoVariantsToSeed(t *testing.T) {
+	c, err, _ := parse(t, []string{"--items", "0"}, nil)
+	if err != nil || c.Counts["items"] != 0 || c.Counts["variants"] != 0 {
+		t.Fatalf("--items 0: counts %v, error %v; want no items and no variants", c.Counts, err)
+	}
+	for _, tt := range []struct {
+		args []string
+		vars map[string]string
+	}{
+		{[]string{"--items", "0", "--variants", "5"}, nil},
+		{nil, map[string]string{"MOCKSERVER_ITEMS": "0", "MOCKSERVER_VARIANTS": "5"}},
+	} {
+		_, err, _ := parse(t, tt.args, tt.vars)
+		if err == nil || !strings.Contains(err.Error(), "--variants") || !strings.Contains(err.Error(), "--items") {
+			t.Errorf("Parse(%q, %v) error = %v; want a refusal naming --variants and --items", tt.args, tt.vars, err)
+		}
+	}
+	if c, err, _ := parse(t, []string{"--items", "0", "--variants", "0", "--categories", "0", "--jobs", "0"}, nil); err != nil ||
+		c.Counts["categories"] != 0 || c.Jobs != 0 {
+		t.Errorf("all counts 0: %v, jobs %d, error %v", c.Counts, c.Jobs, err)
+	}
+}

@@ -146,8 +146,35 @@ func (raw *rawFlags) apply(c *Config, given map[string]bool, getenv func(string)
 	for plural, n := range raw.counts {
 		c.Counts[plural] = *n
 	}
+	if err := orphanCounts(c.Counts, func(name string) bool { return given[name] || getenv(EnvName(name)) != "" }); err != nil {
+		return err
+	}
 	c.CORSOrigins = splitList(raw.corsOrigins)
 	c.AdminOrigins = splitList(raw.adminOrigins)
 	c.AdminHosts = splitList(raw.adminHosts)
+	return nil
+}
+
+// orphanCounts settles the counts of kinds that belong to a parent (a
+// variant to its item) when no parent is seeded: a default count becomes 0,
+// and one that was set (set reports it) is refused with the reason, since
+// it cannot be seeded as asked.
+func orphanCounts(counts fixtures.Counts, set func(flag string) bool) error {
+	cat := schema.Default()
+	for _, e := range cat.Entities() {
+		rel, ok := e.Parent()
+		if !ok {
+			continue
+		}
+		parent, ok := cat.OfType(rel.Target)
+		if n := counts[e.Plural]; !ok || n == 0 || counts[parent.Plural] != 0 {
+			continue
+		}
+		if set(e.Plural) {
+			return fmt.Errorf("--%s: %d %s cannot be seeded without %s (each belongs to one); give --%s 1 or more, or --%s 0",
+				e.Plural, counts[e.Plural], e.Plural, parent.Plural, parent.Plural, e.Plural)
+		}
+		counts[e.Plural] = 0
+	}
 	return nil
 }
