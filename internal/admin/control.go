@@ -30,7 +30,8 @@ func (a *API) requests(w http.ResponseWriter, r *http.Request) {
 		if aerr == nil {
 			entries := a.o.Journal.List(journal.Filter{
 				Method: q.Get("method"), PathPrefix: q.Get("path"), Account: q.Get("account"),
-				Revision: q.Get("revision"), Operation: q.Get("operation"), Status: status, Limit: limit,
+				Revision: q.Get("revision"), Operation: q.Get("operation"), RequestID: q.Get("request_id"),
+				Status: status, Limit: limit,
 			})
 			writeJournal(w, entries, a.o.Journal.Cap())
 			return

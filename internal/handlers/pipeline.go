@@ -52,7 +52,6 @@ func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) http.Hand
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
 		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
-		w.Header()[keyReqID] = []string{h.requestUUID()}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}

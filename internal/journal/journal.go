@@ -81,10 +81,11 @@ func (e *Entry) size() int64 {
 }
 
 // Filter selects entries; empty fields match anything. Account matches an
-// account's whole key or its fingerprint.
+// account's whole key or its fingerprint; RequestID is the x-klaviyo-req-id
+// the client received.
 type Filter struct {
-	Method, PathPrefix, Account, Revision, Operation string
-	Status                                           int
+	Method, PathPrefix, Account, Revision, Operation, RequestID string
+	Status                                                      int
 	// Limit keeps only the newest Limit matches (0: all).
 	Limit int
 }
@@ -101,6 +102,7 @@ func (f Filter) matches(e *Entry, keyHash uint64) bool {
 		(f.Account == "" || f.Account == e.fp || keyHash == e.keyHash) &&
 		(f.Revision == "" || f.Revision == e.Revision) &&
 		(f.Operation == "" || f.Operation == e.Operation) &&
+		(f.RequestID == "" || f.RequestID == e.RequestID) &&
 		(f.Status == 0 || f.Status == e.Status)
 }
 
