@@ -496,3 +496,33 @@ func TestParse_ZeroItemsLeaveNoVariantsToSeed(t *testing.T) {
 		t.Errorf("all counts 0: %v, jobs %d, error %v", c.Counts, c.Jobs, err)
 	}
 }
+
+// TestParse_BadFlagValueIsOneLineNamingTheFlagAndTheForm: a value that does
+// not parse is refused in one line naming the flag (or its variable), the
+// value and the form expected, and the usage is not printed.
+func TestParse_BadFlagValueIsOneLineNamingTheFlagAndTheForm(t *testing.T) {
+	tests := []struct {
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{[]string{"--job-duration", "2"}, nil, `--job-duration: "2" is not a duration; use a Go duration such as 2s or 500ms`},
+		{[]string{"-job-duration=2"}, nil, `--job-duration: "2" is not a duration; use a Go duration such as 2s or 500ms`},
+		{nil, map[string]string{"MOCKSERVER_JOB_DURATION": "2"}, `MOCKSERVER_JOB_DURATION: "2" is not a duration; use a Go duration such as 2s or 500ms`},
+		{[]string{"--items", "x"}, nil, `--items: "x" is not a whole number; use one such as 200`},
+		{[]string{"--rate-limit-scale", "half"}, nil, `--rate-limit-scale: "half" is not a number; use one such as 1 or 0.5`},
+		{[]string{"--strict-keys=yes"}, nil, `--strict-keys: "yes" is not a boolean; use true or false`},
+		{nil, map[string]string{"MOCKSERVER_STRICT_KEYS": "yes"}, `MOCKSERVER_STRICT_KEYS: "yes" is not a boolean; use true or false`},
+		{[]string{"--nope"}, nil, `--nope: no such flag`},
+		{[]string{"--addr"}, nil, `--addr: needs a value`},
+	}
+	for _, tt := range tests {
+		_, err, out := parse(t, tt.args, tt.vars)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Parse(%q, %v) error = %v, want %q", tt.args, tt.vars, err, tt.want)
+		}
+		if out != "" {
+			t.Errorf("Parse(%q, %v) printed %d bytes (the usage?), want nothing", tt.args, tt.vars, len(out))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,12 +18,19 @@ import (
 func Parse(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	c := Default()
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
-	fs.SetOutput(out)
+	// The flag package prints its error and the whole usage on any bad
+	// flag: the usage is printed for -h only, and an error is one line.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	raw := c.define(fs)
-	fs.Usage = func() { usage(fs, out) }
+	failed := checkAll(fs)
 
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, out)
+			return c, err
+		}
+		return c, parseError(err, failed)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -113,7 +121,7 @@ func fillFromEnv(fs *flag.FlagSet, getenv func(string) string) (map[string]bool,
 	fs.VisitAll(func(f *flag.Flag) {
 		if v := getenv(EnvName(f.Name)); v != "" && !given[f.Name] && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s: invalid value %q: %v", EnvName(f.Name), v, err)
+				envErr = fmt.Errorf("%s: %w", EnvName(f.Name), err)
 			}
 		}
 	})
