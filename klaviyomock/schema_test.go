@@ -192,3 +192,31 @@ func checkStateRoundTrip(t *testing.T) {
 		t.Fatalf("the account did not round-trip:\n%s\n%s", first, second)
 	}
 }
+
+// TestEmpty_KeepsTheAccountsOwnRecord: emptying an account (PUT {}) empties
+// every collection but the account's own record: GET /api/accounts still
+// answers the account, as Klaviyo always does; a document with no account
+// record is refused.
+func TestEmpty_KeepsTheAccountsOwnRecord(t *testing.T) {
+	m := klaviyomock.RunT(t)
+	key := "pk_0123456789abcdef0123456789abcdef01"
+	if err := m.Empty(key); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := m.Account(key); !ok || a.ID != m.PublicKey(key) {
+		t.Fatalf("after Empty the account record is %+v, %v", a, ok)
+	}
+	if len(m.Items(key)) != 0 {
+		t.Fatal("Empty left items")
+	}
+	req, _ := http.NewRequest(http.MethodPut, m.URL()+"/__admin/accounts/"+key+"/accounts", strings.NewReader(`{"accounts":[]}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 400 {
+		t.Fatalf("a document with no account record: %d, want 400", res.StatusCode)
+	}
+}

@@ -207,6 +207,9 @@ func stringList(v any) ([]string, bool) {
 // returns the entities and, for categories, the [category, item] pairs.
 func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string) ([]*store.Entity, [][2]string, []Problem) {
 	var probs []Problem
+	if kind.Decl().ID == schema.IDAccount && len(raws) == 0 {
+		probs = append(probs, Problem{base, fmt.Sprintf("An account has one %s; leave %s out to keep it.", kind.Type(), kind.Plural())})
+	}
 	out := make([]*store.Entity, 0, len(raws))
 	var members [][2]string
 	seen := make(map[string]bool, len(raws))
