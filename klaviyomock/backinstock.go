@@ -40,3 +40,29 @@ type BackInStockNotification struct {
 	Created        time.Time `json:"created,omitzero"`
 	Variant        string    `json:"variant"`
 }
+
+// BackInStockSubscriptions returns the back-in-stock subscriptions of
+// account key (an API key, or the public key a /client request's
+// company_id named), oldest first.
+func (s *Server) BackInStockSubscriptions(key string) []BackInStockSubscription {
+	return entitiesOf[BackInStockSubscription](s, key, collection("back-in-stock-subscriptions"))
+}
+
+// SetBackInStockSubscriptions replaces the back-in-stock subscriptions of
+// account key with exactly subs (a subscription without an ID gets one).
+// Nothing changes if any is invalid.
+func (s *Server) SetBackInStockSubscriptions(key string, subs ...BackInStockSubscription) error {
+	return setEntities(s, key, collection("back-in-stock-subscriptions"), subs)
+}
+
+// BackInStockNotifications returns the emulator's records of the
+// back-in-stock notifications account key would have sent, oldest first.
+func (s *Server) BackInStockNotifications(key string) []BackInStockNotification {
+	return entitiesOf[BackInStockNotification](s, key, collection("back-in-stock-notifications"))
+}
+
+// SetBackInStockNotifications replaces those records with exactly recs
+// (none: clears them).
+func (s *Server) SetBackInStockNotifications(key string, recs ...BackInStockNotification) error {
+	return setEntities(s, key, collection("back-in-stock-notifications"), recs)
+}
