@@ -189,3 +189,20 @@ func TestNotify_ABulkJobAndAControlPutNotifyAsAPatchDoes(t *testing.T) {
 		t.Fatalf("the control PUT recorded %v, want a PUSH notification for %s", got, v1)
 	}
 }
+
+// TestPublicKey_AKeyShownReachesItsAccountBeforeTheAccountIsHeld: the
+// public key the store shows for an account it does not hold yet (the
+// one derived for it) reaches that account, not an account of its own:
+// a storefront configured with it before the account's first request
+// subscribes into the account a test then reads.
+func TestPublicKey_AKeyShownReachesItsAccountBeforeTheAccountIsHeld(t *testing.T) {
+	s := New(Options{Seed: 7, Now: func() time.Time { return t0 }})
+	public := s.PublicKeyOf("pk_never_used_yet")
+	if got := s.KeyOfPublicKey(public); got != "pk_never_used_yet" {
+		t.Fatalf("the shown key %s reaches %q", public, got)
+	}
+	a, err := s.AccountByPublicKey(public)
+	if err != nil || a.Key() != "pk_never_used_yet" {
+		t.Fatalf("AccountByPublicKey(%s): %v %v", public, a, err)
+	}
+}
