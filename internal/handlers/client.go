@@ -23,21 +23,37 @@ const paramCompanyID = "company_id"
 // (a day).
 const clientMaxAge = "86400"
 
-// clientCORS lets any origin call /client: Access-Control-Allow-Origin: *
-// and the exposed headers on every answer (errors and 429s included), and
-// a 204 to a preflight allowing methods (the /client routes' own) and the
-// headers it asks for.
-func clientCORS(methods string) func(http.Handler) http.Handler {
-	exposed := strings.Join(corsExposedHeaders, ", ")
+// clientPrefix starts every /client path.
+const clientPrefix = "/client/"
+
+// clientOrigins lets any origin read every /client answer:
+// Access-Control-Allow-Origin: * and the exposed headers, set before
+// anything else runs, so an answer given before a route is chosen (a 431,
+// a 413) carries them too.
+func clientOrigins(next http.Handler) http.Handler {
+	exposed := []string{strings.Join(corsExposedHeaders, ", ")}
+	star := []string{"*"}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, clientPrefix) {
+			hd := w.Header()
+			hd["Access-Control-Allow-Origin"] = star
+			hd["Access-Control-Expose-Headers"] = exposed
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientPreflight answers a CORS preflight of a /client route with 204,
+// allowing methods (the /client routes' own), the headers it asks for,
+// for a day.
+func clientPreflight(methods string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			hd := w.Header()
-			hd.Set("Access-Control-Allow-Origin", "*")
-			hd.Set("Access-Control-Expose-Headers", exposed)
 			if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
 				next.ServeHTTP(w, r)
 				return
 			}
+			hd := w.Header()
 			hd.Set("Access-Control-Allow-Methods", methods)
 			if asked := strings.TrimSpace(r.Header.Get("Access-Control-Request-Headers")); asked != "" {
 				hd.Set("Access-Control-Allow-Headers", asked)

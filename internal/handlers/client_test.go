@@ -59,6 +59,14 @@ func TestClient_AStorefrontOnAnyOriginMayCallIt(t *testing.T) {
 		}
 		wantCORS(t, r, what)
 	}
+	// Refused before any route is chosen (headers over their cap): still
+	// readable by the page.
+	big := newEnv(t, func(o *Options, _ *store.Options) { o.MaxHeaderBytes = 4096 })
+	huge := big.req("POST", path, strings.NewReader("{}"), storefront, "X-Filler: "+strings.Repeat("x", 5000))
+	if huge.status != 431 {
+		t.Fatalf("oversized headers: %d", huge.status)
+	}
+	wantCORS(t, huge, "431")
 	// /api keeps its own CORS (--cors-origins): its preflight is not /client's.
 	if api := e.req("OPTIONS", bisAPI, nil, storefront, "Access-Control-Request-Method: POST"); api.status == 204 ||
 		api.header.Get("Access-Control-Max-Age") == "86400" {

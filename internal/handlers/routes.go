@@ -49,7 +49,7 @@ func (h *Handler) opFunc(ep resource.Endpoint) opFunc {
 // trailing slash, with the methods its operations declare at any revision.
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(h.observe)
+	r.Use(clientOrigins, h.observe)
 
 	r.Route(admin.Prefix, h.admin.Routes)
 
@@ -60,7 +60,7 @@ func (h *Handler) routes() chi.Router {
 		ExposedHeaders: corsExposedHeaders,
 		MaxAge:         600,
 	}))
-	client := r.With(clientCORS(h.clientMethods()))
+	client := r.With(clientPreflight(h.clientMethods()))
 	for _, res := range h.opts.Resources.All() {
 		if res.Client {
 			h.resourceRoutes(client, res)
@@ -69,7 +69,7 @@ func (h *Handler) routes() chi.Router {
 		h.resourceRoutes(api, res)
 	}
 	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
-	client.Handle("/client/*", http.HandlerFunc(h.pathNotFound))
+	client.Handle(clientPrefix+"*", http.HandlerFunc(h.pathNotFound))
 	r.NotFound(h.pathNotFound)
 	r.MethodNotAllowed(h.pathNotFound)
 	return r
