@@ -50,8 +50,9 @@ type Merge struct {
 }
 
 // Notify is a rule of a Reference: when the attribute When of the entity
-// named goes from 0 or less (or null, or no entity at all) to more than 0
-// (a variant back in stock), the store records, for each entity naming it
+// named goes from 0 or less (or null) to more than 0 (a variant back in
+// stock; an entity created with more than 0 did not come back), the store
+// records, for each entity naming it
 // and each value of that entity's Strings attribute Each, one entity of
 // type Into. The record's attribute OwnerAs holds the owner's id, EachAs
 // the value; its attributes and relations named like the owner's carry the

@@ -206,3 +206,23 @@ func TestPublicKey_AKeyShownReachesItsAccountBeforeTheAccountIsHeld(t *testing.T
 		t.Fatalf("AccountByPublicKey(%s): %v %v", public, a, err)
 	}
 }
+
+// TestNotify_AVariantThatDidNotExistIsNotBackInStock: creating a variant
+// already in stock, for which a subscription was waiting, records nothing
+// (nothing came back); nor does a control PUT of a catalog into an account
+// that did not hold the variant (a copy of another account's export).
+func TestNotify_AVariantThatDidNotExistIsNotBackInStock(t *testing.T) {
+	a, _ := stockAccount(t)
+	id := EntityID("NEW-V")
+	subscribe(t, a, id, []string{"EMAIL"}, "email", "ann@example.com")
+	v := ent(variantKind, "NEW-V", "inventory_quantity", 4.0)
+	v.SetRef(rel(variantKind, "item"), EntityID("I0"))
+	run(t, a, CreateRequest{Kind: jobVariantCreate, Pointer: "/data/attributes/variants/data",
+		Elements: []Element{{ID: id, Set: variantKind.SetOf("external_id", "inventory_quantity"), Values: *v, Related: []string{EntityID("I0")}, HasRelated: true}}})
+	if _, ok, _ := a.Entity(variantKind, id); !ok {
+		t.Fatal("the variant was not created")
+	}
+	if got := notifications(t, a); len(got) != 0 {
+		t.Fatalf("a new variant in stock notified: %v", got)
+	}
+}

@@ -41,12 +41,8 @@ var watchers = func() [][]watch {
 	return out
 }()
 
-// above0 reports whether e (nil: no entity) holds more than 0 in numeric
-// attribute i.
+// above0 reports whether e holds more than 0 in numeric attribute i.
 func above0(e *Entity, i int) bool {
-	if e == nil {
-		return false
-	}
 	if n, ok := e.Num(i); ok {
 		return n > 0
 	}
@@ -55,10 +51,14 @@ func above0(e *Entity, i int) bool {
 }
 
 // notifyLocked carries out the rules watching cur's kind, cur having just
-// replaced old (nil: it is new): for each rule whose attribute went from 0
-// or less (or null) to more than 0, every entity naming cur through the
-// rule's Reference gets its records, made at at.
+// replaced old (nil: it is new, and nothing came back): for each rule
+// whose attribute went from 0 or less (or null) to more than 0, every
+// entity naming cur through the rule's Reference gets its records, made
+// at at.
 func (a *Account) notifyLocked(old, cur *Entity, at time.Time) {
+	if old == nil {
+		return
+	}
 	for _, w := range watchers[cur.Kind] {
 		if above0(old, w.when) || !above0(cur, w.when) {
 			continue
