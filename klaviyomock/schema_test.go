@@ -84,6 +84,16 @@ func checkSpecRows(t *testing.T, reg *resource.Registry, d *schema.Entity) {
 			t.Errorf("%s: served %v at %s, declared %v", op, served, newest.Date, d.Ops.Has(declared))
 		}
 	}
+	client, ok := reg.ClientNamed(d.Path)
+	if ok != d.Ops.Has(schema.OpClientCreate) || ok != resource.HasSpecRows(d.Type, true) {
+		t.Errorf("a /client create: served %v, declared %v, rows %v", ok, d.Ops.Has(schema.OpClientCreate), resource.HasSpecRows(d.Type, true))
+	}
+	if !ok {
+		return
+	}
+	if _, served := (resource.Endpoint{Res: client, Op: resource.OpCreate}).At(newest); !served {
+		t.Errorf("the /client create is not served at %s", newest.Date)
+	}
 }
 
 // checkCodec: every attribute a client may set reads a value of its type
