@@ -64,7 +64,17 @@ const (
 	DetailInvalidField      = "'%s' is not a valid field for the resource '%s'."
 	DetailInvalidInclude    = "'%s' is not an allowed include parameter for this resource."
 	DetailThrottled         = "Request was throttled. Expected available in %d second%s."
-	ThrottledLinkType       = "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"
+	// Klaviyo's observed answers to a malformed profile member on /client
+	// (its mobile SDKs' test fixtures).
+	DetailInvalidEmail = "Invalid email address"
+	DetailInvalidPhone = "Invalid phone number format (Example of a valid format: +12345678901)"
+	// A /client request's company_id (the account's public key): missing,
+	// or not six letters and digits (the wording is the emulator's).
+	DetailMissingCompanyID = "Missing required query parameter 'company_id'. Send your account's public API key " +
+		"(its six-character site ID, GET /api/accounts shows it as public_api_key) as company_id=…."
+	DetailInvalidCompanyID = "%q is not a valid company_id: a public API key (site ID) is six letters and digits, " +
+		"e.g. RU8Lmz. Never send a private key to /client."
+	ThrottledLinkType = "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"
 )
 
 // Pointers used by observed errors.

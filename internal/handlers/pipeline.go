@@ -84,8 +84,12 @@ func (h *Handler) resolve(c *call) bool {
 	return true
 }
 
-// identify authenticates c and finds its account.
+// identify authenticates c and finds its account (on /client, the one
+// whose public key the query names).
 func (h *Handler) identify(c *call) bool {
+	if c.res.Client {
+		return h.identifyByPublicKey(c)
+	}
 	key, aerr := h.authenticate(c.r)
 	if aerr != nil {
 		h.errs.Write(c.w, styleOf(c.p), aerr)
@@ -136,7 +140,7 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 		h.errs.Write(c.w, styleOf(c.p), errs...)
 		return
 	}
-	if status == http.StatusNoContent {
+	if status == http.StatusNoContent || len(*buf) == 0 { // no body, so no Content-Type (an enqueued create's 202)
 		c.w.WriteHeader(status)
 		return
 	}

@@ -87,6 +87,7 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 		}
 	}
 	a.grow(-a.catalogBytesLocked())
+	prev := a.cat.ents
 	a.cat = newCatalog()
 	a.bumpLocked(catalogVersion)
 	for _, k := range Kinds() {
@@ -107,6 +108,9 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 				a.linkLocked(k, r, m[0], m[1], time.Time{})
 			}
 		}
+	}
+	if o.Notify {
+		a.notifyAllLocked(prev, a.now().Truncate(time.Millisecond))
 	}
 }
 
