@@ -65,12 +65,16 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			rec.ID = requestID(h.reqSeq.Add(1))
 		}
 		var tap *bodyTap
+		var entry *journal.Entry
 		journaled := false
 		record := func() {
 			if api && !journaled {
 				journaled = true
-				h.journal(r, rec, tap, started, sw)
+				entry = h.journal(r, rec, tap, started, sw)
 			}
+		}
+		if api && h.opts.Journal.Cap() > 0 {
+			rec.CaptureMax = journal.MaxBody
 		}
 		rec.OnStatus = record
 		defer func() {
@@ -83,6 +87,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				}
 			}
 			record() // dropped connections and handlers that wrote nothing
+			if entry != nil {
+				h.opts.Journal.Complete(entry, rec.Header().Clone(), string(rec.Capture), rec.Captured)
+			}
 			h.logRequest(r, rec, sw)
 			if v == http.ErrAbortHandler {
 				panic(v)
@@ -162,9 +169,9 @@ func (h *Handler) logRequest(r *http.Request, rec *httpx.Recorder, sw clock.Stop
 }
 
 // journal records one API request.
-func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) {
+func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) *journal.Entry {
 	if h.opts.Journal.Cap() == 0 {
-		return
+		return nil
 	}
 	path, query := r.URL.Path, r.URL.RawQuery
 	if len(r.RequestURI) > 2*journal.MaxURLPart {
@@ -189,5 +196,5 @@ func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, st
 	if tap != nil {
 		e.Body, e.Truncated = tap.buf.String(), tap.truncated
 	}
-	h.opts.Journal.Record(e)
+	return h.opts.Journal.Record(e)
 }

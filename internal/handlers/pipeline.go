@@ -24,6 +24,9 @@ type call struct {
 	p    *revision.Profile // the served revision
 	key  string
 	acct *store.Account
+	// control: the control API serves the request on the account's
+	// behalf (see controlKey).
+	control bool
 	// q is the parsed query string, and body the request's document (for
 	// an op that takes one): the pipeline reads both, once, before the op
 	// runs.
@@ -90,11 +93,15 @@ func (h *Handler) identify(c *call) bool {
 	if c.res.Client {
 		return h.identifyByPublicKey(c)
 	}
-	key, aerr := h.authenticate(c.r)
-	if aerr != nil {
-		h.errs.Write(c.w, styleOf(c.p), aerr)
-		return false
+	key, control := controlAccount(c.r)
+	if !control {
+		var aerr *apierror.Error
+		if key, aerr = h.authenticate(c.r); aerr != nil {
+			h.errs.Write(c.w, styleOf(c.p), aerr)
+			return false
+		}
 	}
+	c.control = control
 	c.key = key
 	c.rec.Account = key
 	acct, err := h.opts.Store.Account(key)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/images"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
@@ -52,6 +53,7 @@ func (h *Handler) routes() chi.Router {
 	r.Use(clientOrigins, h.observe)
 
 	r.Route(admin.Prefix, h.admin.Routes)
+	r.Handle(images.Prefix+"*", images.Handler())
 
 	api := r.With(cors.Handler(cors.Options{
 		AllowedOrigins: h.opts.CORSOrigins,

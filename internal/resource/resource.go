@@ -499,3 +499,24 @@ func (s FieldSet) NameList(names []string) []string {
 // AddRow appends a per-revision fact to r's timeline (before it is
 // registered).
 func AddRow(r *Resource, row Row) { r.rows = append(r.rows, row) }
+
+// Endpoints lists every endpoint of every resource: each resource's own
+// operations, then those on each of its relations.
+func (reg *Registry) Endpoints() []Endpoint {
+	var out []Endpoint
+	for _, r := range reg.resources {
+		for op := Op(0); op < NumOps; op++ {
+			if ep := (Endpoint{Res: r, Op: op}); !op.OnRelation() && ep.Declared() {
+				out = append(out, ep)
+			}
+		}
+		for _, rel := range r.Relations {
+			for op := OpRelated; op < NumOps; op++ {
+				if ep := (Endpoint{Res: r, Rel: rel, Op: op}); ep.Declared() {
+					out = append(out, ep)
+				}
+			}
+		}
+	}
+	return out
+}

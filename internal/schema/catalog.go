@@ -9,9 +9,9 @@ package schema
 // images, the metadata and whether the product is published.
 func media() []Attr {
 	return []Attr{
-		{Name: "image_full_url", Type: String, Create: Optional, Update: true, Default: Empty},
-		{Name: "image_thumbnail_url", Type: String, Create: Optional, Update: true, Default: Empty},
-		{Name: "images", Type: Strings, Create: Optional, Update: true, Default: Empty},
+		{Name: "image_full_url", Type: String, Create: Optional, Update: true, Default: Empty, Local: true},
+		{Name: "image_thumbnail_url", Type: String, Create: Optional, Update: true, Default: Empty, Local: true},
+		{Name: "images", Type: Strings, Create: Optional, Update: true, Default: Empty, Local: true},
 		{Name: "custom_metadata", Type: Object, Create: Optional, Update: true, Default: Empty, MaxBytes: MaxCustomMetadata},
 		{Name: "published", Type: Bool, Create: Optional, Update: true, Default: True},
 	}

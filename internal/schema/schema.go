@@ -70,6 +70,12 @@ const (
 	Revision
 )
 
+var roleNames = [...]string{"", "external_id", "created", "updated", "public_key", "via", "revision"}
+
+// String returns the role's name in the control API's catalog ("" for
+// Plain).
+func (r Role) String() string { return roleNames[r] }
+
 // Presence is whether a create body must, may or must not send an
 // attribute.
 type Presence uint8
@@ -131,6 +137,10 @@ type Attr struct {
 	In string
 	// Format is what a String's value must look like (FormatAny: any).
 	Format Format
+	// Local: the value is a URL (or a list of them), and one that is a
+	// path ("/images/…", a picture the emulator serves) is written after
+	// the base URL, as every link the emulator writes.
+	Local bool
 	// Key is the attribute's member name as a JSON key, `"<name>":` (set
 	// by Declare; names need no escaping).
 	Key string

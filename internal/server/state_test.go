@@ -417,3 +417,34 @@ func TestStateFile_SubscriptionsAndNotificationsSurviveARestartUnrepeated(t *tes
 		t.Fatalf("the state file lacks the subscription's email or variant")
 	}
 }
+
+// TestListen_SaysWhereTheAPIAndThePageAreInOneRecord: the first minute of
+// a new user: once listening, one info record gives the API's base URL,
+// the page's URL, a key to use and a request to try.
+func TestListen_SaysWhereTheAPIAndThePageAreInOneRecord(t *testing.T) {
+	var out bytes.Buffer
+	cfg := cfgWith(t, "--addr=127.0.0.1:0", "--log-format=json")
+	s, err := New(cfg, NewLogger(cfg, &out), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := s.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	defer s.Close()
+	base := "http://" + ln.Addr().String()
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var rec map[string]string
+		if json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != "ready" {
+			continue
+		}
+		if rec["api"] != base+"/api" || rec["page"] != base+"/__admin/ui/" || !strings.HasPrefix(rec["example_key"], "pk_") ||
+			!strings.Contains(rec["try"], "curl ") || !strings.Contains(rec["try"], base+"/api/catalog-items") {
+			t.Fatalf("ready record %v", rec)
+		}
+		return
+	}
+	t.Fatalf("no ready record in:\n%s", out.String())
+}
