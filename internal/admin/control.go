@@ -24,7 +24,7 @@ func (a *API) requests(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f := journal.Filter{Method: q.Get("method"), PathPrefix: q.Get("path"), Account: a.keyNamed(q.Get("account")),
-		Revision: q.Get("revision"), Operation: q.Get("operation")}
+		Revision: q.Get("revision"), Operation: q.Get("operation"), RequestID: q.Get("request_id")}
 	var after int
 	for _, p := range []struct {
 		name string

@@ -49,13 +49,21 @@ func (t *bodyTap) Read(p []byte) (int, error) {
 
 // observe gives each request an id, caps its headers and body, turns a
 // panic into a logged Klaviyo-shaped 500, writes one access-log line and
-// records API requests in the journal.
+// records API requests in the journal. An API request's id is the
+// x-klaviyo-req-id its answer carries, so the client's id finds its log
+// lines and its journal entry; a control API request's is req-<n>.
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := clock.StartStopwatch()
 		started := h.opts.Clock.Now()
-		rec := &httpx.Recorder{ResponseWriter: w, ID: requestID(h.reqSeq.Add(1))}
 		api := !strings.HasPrefix(r.URL.Path, admin.Prefix)
+		rec := &httpx.Recorder{ResponseWriter: w}
+		if api {
+			rec.ID = h.requestUUID()
+			w.Header()[keyReqID] = []string{rec.ID}
+		} else {
+			rec.ID = requestID(h.reqSeq.Add(1))
+		}
 		var tap *bodyTap
 		var entry *journal.Entry
 		journaled := false

@@ -93,10 +93,11 @@ func headerBytes(h map[string][]string) int {
 }
 
 // Filter selects entries; empty fields match anything. Account matches an
-// account's whole key or its fingerprint.
+// account's whole key or its fingerprint; RequestID is the x-klaviyo-req-id
+// the client received.
 type Filter struct {
-	Method, PathPrefix, Account, Revision, Operation string
-	Status                                           int
+	Method, PathPrefix, Account, Revision, Operation, RequestID string
+	Status                                                      int
 	// After keeps only entries recorded after the one of this Seq (a live
 	// view asks for what is new since its last look).
 	After uint64
@@ -116,6 +117,7 @@ func (f Filter) matches(e *Entry, keyHash uint64) bool {
 		(f.Account == "" || f.Account == e.fp || keyHash == e.keyHash) &&
 		(f.Revision == "" || f.Revision == e.Revision) &&
 		(f.Operation == "" || f.Operation == e.Operation) &&
+		(f.RequestID == "" || f.RequestID == e.RequestID) &&
 		(f.Status == 0 || f.Status == e.Status) &&
 		e.Seq > f.After
 }

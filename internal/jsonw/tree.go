@@ -41,16 +41,17 @@ func (o *Object) Get(k string) (any, bool) {
 // []any and *Object values, exactly (keys are matched by bytes, never by
 // case), and refuses trailing data, nesting deeper than MaxDepth and, once
 // the document is well-formed, a number that does not fit a float64 (a
-// *NumberError naming its member).
+// *NumberError naming its member). A body that is not JSON is a
+// *SyntaxError saying where it broke.
 func Decode(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)
 	if err != nil {
-		return nil, err
+		return nil, located(body, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("unexpected data after the JSON document")
+		return nil, located(body, errors.New("unexpected data after the JSON document"))
 	}
 	var g NumberGuard
 	g.Write(body)

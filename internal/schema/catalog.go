@@ -145,7 +145,8 @@ func Account() *Entity {
 // catalog's, a bulk job to create, update and delete them.
 func Declared() *Catalog {
 	item, variant, category := Item(), Variant(), Category()
-	return Declare([]*Entity{item, variant, category, Account()}, []JobKind{
+	entities := []*Entity{item, variant, category, Account(), BackInStockSubscription(), BackInStockNotification()}
+	return Declare(entities, []JobKind{
 		{Entity: item, Action: Create}, {Entity: item, Action: Update}, {Entity: item, Action: Delete},
 		{Entity: variant, Action: Create}, {Entity: variant, Action: Update}, {Entity: variant, Action: Delete},
 		{Entity: category, Action: Create}, {Entity: category, Action: Update}, {Entity: category, Action: Delete},
