@@ -78,7 +78,7 @@ async function openAccount(key, fresh = false) {
 // such collections.
 async function probeStock() {
   const { readCollection, stockCollections } = await import("./stock.js");
-  const found = await readCollection(st.account, stockCollections[0]).catch(() => null);
+  const found = await readCollection(st.account, stockCollections[0], 0).catch(() => null);
   views.hide("stock", !found);
 }
 

@@ -122,8 +122,9 @@ export function createCatalog(ctx) {
       target = e.path + query([["filter", filter], ["sort", st.sort], ["page[size]", e.page_size ? st.size : ""],
         ["include", e.include || ""]]);
     }
-    const doc = await busy(null, () => api(ctx.account(), target));
-    if (!doc || e !== st.kind) return;
+    const account = ctx.account();
+    const doc = await busy(null, () => api(account, target));
+    if (!doc || e !== st.kind || account !== ctx.account()) return; // a newer load is on its way
     st.target = target;
     st.page = page;
     st.links = doc.links || {};
