@@ -344,7 +344,8 @@ test("the README's screenshot, when asked for", { skip: process.env.UPDATE_SCREE
   await page.setViewportSize(wide);
   await tab("catalog").click();
   await page.waitForFunction(() => [...document.querySelectorAll("#panel-catalog td.img img")].every((i) => i.complete), null, wait);
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.emulateMedia({ reducedMotion: "reduce" }); // the toast goes at once
+  await page.evaluate(() => { window.scrollTo(0, 0); document.getElementById("status").classList.remove("shown"); });
   const out = join(repo, "docs", "images", "page.png");
   mkdirSync(dirname(out), { recursive: true });
   await page.screenshot({ path: out });
