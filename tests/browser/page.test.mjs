@@ -292,6 +292,20 @@ test("the journal appends below what the reader is looking at, without moving it
   assert.ok(await box.evaluate((b) => b.scrollTop + b.clientHeight >= b.scrollHeight - 4));
 });
 
+test("with live updates paused the journal stays as it is, and catches up when they resume", async () => {
+  // A second counted ends what the page was reading when it was paused.
+  const beat = async (n) => page.waitForFunction((to) => Number(document.documentElement.dataset.ticks) >= to,
+    n + await page.evaluate(() => Number(document.documentElement.dataset.ticks)), wait);
+  await page.getByLabel("Live updates").uncheck();
+  await beat(1);
+  const before = await rows("requests").count();
+  await app.call("GET", "/api/catalog-categories");
+  await beat(2);
+  assert.equal(await rows("requests").count(), before, "the journal changed while paused");
+  await page.getByLabel("Live updates").check();
+  await page.waitForFunction((n) => document.querySelectorAll("#panel-requests tbody tr:not(.empty):not(.detail)").length > n, before, wait);
+});
+
 test("a key typed in the page opens its account, named by its public key", async () => {
   await page.getByLabel("Open a key or public key").fill("pk_abababababababababababababababab12");
   await page.getByRole("button", { name: "Open", exact: true }).click();

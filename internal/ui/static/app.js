@@ -11,7 +11,7 @@ import { Views } from "./views.js";
 
 const tickMs = 1000;
 const $ = (id) => document.getElementById(id);
-const st = { account: "", ticks: 0 };
+const st = { account: "", ticks: 0, beats: 0 };
 
 // ctx is what views share: the catalog's description, the account, and
 // ways to move between views and refresh.
@@ -95,6 +95,9 @@ async function tick(controls) {
     const failed = (await Promise.allSettled(work)).find((r) => r.status === "rejected");
     if (failed) fail(failed.reason);
   }
+  // Each second counted, read or not (how a test sees that a paused page
+  // let a second pass without reading).
+  document.documentElement.dataset.ticks = String(++st.beats);
   setTimeout(() => tick(controls), Math.max(0, tickMs - (performance.now() - started)));
 }
 
