@@ -51,52 +51,59 @@ type JobError struct {
 }
 
 // Item is a catalog item as SetItems takes it and Items returns it. Its ID
-// is derived from ExternalID ("$custom:::$default:::<external_id>"); nil
-// pointers are null; zero times are set to the server clock.
+// is derived from ExternalID ("$custom:::$default:::<external_id>"). It
+// obeys what a create at the newest revision obeys: Title, Description and
+// URL are required; a nil optional field (set one with Ptr) gets what a
+// create leaving it out gets (Published true, Images [], CustomMetadata {},
+// the image URLs "", Price null); zero times are set to the server clock.
+// Items returns null values as nil.
 type Item struct {
 	ID                string          `json:"id,omitempty"`
 	ExternalID        string          `json:"external_id"`
-	Title             *string         `json:"title"`
-	Description       *string         `json:"description"`
-	Price             *float64        `json:"price"`
-	URL               *string         `json:"url"`
-	ImageFullURL      *string         `json:"image_full_url"`
-	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
-	Images            *[]string       `json:"images"`
+	Title             *string         `json:"title,omitempty"`
+	Description       *string         `json:"description,omitempty"`
+	Price             *float64        `json:"price,omitempty"`
+	URL               *string         `json:"url,omitempty"`
+	ImageFullURL      *string         `json:"image_full_url,omitempty"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url,omitempty"`
+	Images            *[]string       `json:"images,omitempty"`
 	CustomMetadata    json.RawMessage `json:"custom_metadata,omitempty"`
-	Published         *bool           `json:"published"`
+	Published         *bool           `json:"published,omitempty"`
 	Created           time.Time       `json:"created,omitzero"`
 	Updated           time.Time       `json:"updated,omitzero"`
 }
 
 // Variant is a catalog variant; Item is its parent item's id, which must
-// exist.
+// exist. As for Item, what a create requires is required (Title,
+// Description, SKU, InventoryQuantity, Price, URL and Item), and a nil
+// optional field gets the create's default (InventoryPolicy 0, Published
+// true, Images [], CustomMetadata {}, the image URLs "").
 type Variant struct {
 	ID                string          `json:"id,omitempty"`
 	ExternalID        string          `json:"external_id"`
 	Item              string          `json:"item"`
-	Title             *string         `json:"title"`
-	Description       *string         `json:"description"`
-	SKU               *string         `json:"sku"`
-	InventoryPolicy   *int            `json:"inventory_policy"`
-	InventoryQuantity *float64        `json:"inventory_quantity"`
-	Price             *float64        `json:"price"`
-	URL               *string         `json:"url"`
-	ImageFullURL      *string         `json:"image_full_url"`
-	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
-	Images            *[]string       `json:"images"`
+	Title             *string         `json:"title,omitempty"`
+	Description       *string         `json:"description,omitempty"`
+	SKU               *string         `json:"sku,omitempty"`
+	InventoryPolicy   *int            `json:"inventory_policy,omitempty"`
+	InventoryQuantity *float64        `json:"inventory_quantity,omitempty"`
+	Price             *float64        `json:"price,omitempty"`
+	URL               *string         `json:"url,omitempty"`
+	ImageFullURL      *string         `json:"image_full_url,omitempty"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url,omitempty"`
+	Images            *[]string       `json:"images,omitempty"`
 	CustomMetadata    json.RawMessage `json:"custom_metadata,omitempty"`
-	Published         *bool           `json:"published"`
+	Published         *bool           `json:"published,omitempty"`
 	Created           time.Time       `json:"created,omitzero"`
 	Updated           time.Time       `json:"updated,omitzero"`
 }
 
-// Category is a catalog category; Items are the ids of the items in it,
-// which must exist.
+// Category is a catalog category; Name is required; Items are the ids of
+// the items in it, which must exist.
 type Category struct {
 	ID         string    `json:"id,omitempty"`
 	ExternalID string    `json:"external_id"`
-	Name       *string   `json:"name"`
+	Name       *string   `json:"name,omitempty"`
 	Items      []string  `json:"items"`
 	Updated    time.Time `json:"updated,omitzero"`
 }
@@ -260,13 +267,13 @@ func setEntities[T any](s *Server, key string, c store.Collection, list []T) err
 // its id is its public key.
 type Account struct {
 	ID                 string          `json:"id,omitempty"`
-	TestAccount        *bool           `json:"test_account"`
+	TestAccount        *bool           `json:"test_account,omitempty"`
 	ContactInformation json.RawMessage `json:"contact_information,omitempty"`
-	Industry           *string         `json:"industry"`
-	Timezone           *string         `json:"timezone"`
-	PreferredCurrency  *string         `json:"preferred_currency"`
-	PublicAPIKey       *string         `json:"public_api_key"`
-	Locale             *string         `json:"locale"`
+	Industry           *string         `json:"industry,omitempty"`
+	Timezone           *string         `json:"timezone,omitempty"`
+	PreferredCurrency  *string         `json:"preferred_currency,omitempty"`
+	PublicAPIKey       *string         `json:"public_api_key,omitempty"`
+	Locale             *string         `json:"locale,omitempty"`
 }
 
 // Account returns the account of key (GET /api/accounts as that key sees

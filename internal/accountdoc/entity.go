@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/codec"
@@ -47,12 +48,30 @@ func AppendEntityState(b []byte, e *store.Entity, only store.AttrSet, related ..
 	return append(b, '}')
 }
 
+// Mode is how much of an entity a document must give.
+type Mode uint8
+
+// Modes of reading an entity document.
+const (
+	// Part: only the attributes it gives (a pending job element's values).
+	Part Mode = iota
+	// Whole: a whole entity, as the state file keeps it: external_id
+	// required, the id derived from it (and checked when given), a parent
+	// required; an attribute left out gets what a create leaving it out
+	// gets. Files written before the rules of AsCreated load.
+	Whole
+	// AsCreated: Whole, and the entity must be one a create at the newest
+	// revision could have made (the control API and the Go package): every
+	// member the create requires is there (null only where an update may
+	// null it, as an export of what a PATCH nulled writes), the reference
+	// its body must name is named, and what an embed identifies is set.
+	AsCreated
+)
+
 // EntityFromState reads one entity document of kind (as AppendEntityState
-// writes it) at pointer. With full, it is a whole entity: external_id is
-// required, the id derived from it (and checked when given), a parent
-// required. It returns the entity, the members it lists (hasRelated when
-// given), or every problem found.
-func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full bool) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
+// writes it) at pointer, as mode says. It returns the entity, the members
+// it lists (hasRelated when given), or every problem found.
+func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
 	}
@@ -62,6 +81,9 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 		return nil, nil, false, probs
 	}
 	e = store.NewEntity(kind, "")
+	if mode != Part {
+		e.ApplyDefaults()
+	}
 	id := ""
 	d := kind.Decl()
 	for _, k := range obj.Keys {
@@ -88,7 +110,7 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 			fail(member+pr.Pointer, "%s", pr.Detail)
 		}
 	}
-	if !full {
+	if mode == Part {
 		e.ID = id
 		return e, related, hasRelated, probs
 	}
@@ -96,7 +118,49 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
 		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
 	}
+	if mode == AsCreated {
+		asCreated(d, obj, e, fail)
+	}
 	return e, related, hasRelated, probs
+}
+
+// asCreated reports what keeps e (read from obj) from being an entity a
+// create at the newest revision could have made, as d declares: a
+// required attribute left out (or null where no update could null it),
+// the reference a create body must name left out, none of what an embed
+// identifies set.
+func asCreated(d *schema.Entity, obj *jsonw.Object, e *store.Entity, fail func(string, string, ...any)) {
+	for i := range d.Attrs {
+		a := &d.Attrs[i]
+		if a.Create != schema.Required || a.Role == schema.ExternalID {
+			continue
+		}
+		switch v, ok := obj.Get(a.Name); {
+		case !ok:
+			fail("/"+a.Name, "'%s' is a required field for the resource '%s': a create requires it, so Klaviyo never serves one without it.", a.Name, d.Type)
+		case v == nil && !a.Update:
+			fail("/"+a.Name, "This field may not be null: a create requires it and no update changes it.")
+		}
+	}
+	for i := range d.Relations {
+		r := &d.Relations[i]
+		if _, ok := obj.Get(r.Name); !ok && r.Kind == schema.Reference && r.Body {
+			fail("/"+r.Name, "'%s' is a required field for the resource '%s': name the %s (its id).", r.Name, d.Type, r.Target)
+		}
+	}
+	for _, em := range d.Embeds {
+		if len(em.Identity) > 0 && !slices.ContainsFunc(em.Identity, func(name string) bool { i, _, _ := d.Attr(name); return e.IsSet(i) }) {
+			fail("", "A %s's %s needs at least one of %s.", d.Type, em.Name, orList(em.Identity))
+		}
+	}
+}
+
+// orList writes names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // wholeID sets a whole entity's id as its kind makes ids: derived from
@@ -209,9 +273,9 @@ func stringList(v any) ([]string, bool) {
 }
 
 // EntitiesFromState reads a collection of entity documents (base is the
-// JSON pointer of the array): each must be whole and valid, ids once. It
-// returns the entities and, for categories, the [category, item] pairs.
-func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string) ([]*store.Entity, [][2]string, []Problem) {
+// JSON pointer of the array): each must be valid as mode says, ids once.
+// It returns the entities and, for categories, the [category, item] pairs.
+func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string, mode Mode) ([]*store.Entity, [][2]string, []Problem) {
 	var probs []Problem
 	if kind.Decl().ID == schema.IDAccount && len(raws) == 0 {
 		probs = append(probs, Problem{base, fmt.Sprintf("An account has one %s; leave %s out to keep it.", kind.Type(), kind.Plural())})
@@ -221,7 +285,7 @@ func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base strin
 	seen := make(map[string]bool, len(raws))
 	for i, raw := range raws {
 		p := fmt.Sprintf("%s/%d", base, i)
-		e, related, _, eprobs := EntityFromState(kind, raw, p, true)
+		e, related, _, eprobs := EntityFromState(kind, raw, p, mode)
 		if len(eprobs) > 0 {
 			probs = append(probs, eprobs...)
 			continue
