@@ -10,8 +10,22 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// JobKind names one of the nine bulk job collections.
+// JobKind names one of the nine bulk job collections: a kind of job
+// (create, update or delete) of a kind of entity (items, variants or
+// categories). Every kind is served, seeded, read (JobsOf) and set
+// (SetJobsOf) alike.
 type JobKind string
+
+// JobKinds returns the nine job kinds, in the catalog declaration's order
+// (each entity's create, update and delete jobs).
+func JobKinds() []JobKind {
+	kinds := store.JobKinds()
+	out := make([]JobKind, len(kinds))
+	for i, k := range kinds {
+		out[i] = JobKind(store.JobCollection(k).Name())
+	}
+	return out
+}
 
 // The bulk job collections, named as in the control API.
 const (
@@ -108,17 +122,20 @@ type Category struct {
 	Updated    time.Time `json:"updated,omitzero"`
 }
 
-// Jobs returns the item update jobs of account key (an API key such as
-// "pk_…", or "bearer:" + an OAuth token), in id order.
+// Jobs is JobsOf(key, ItemUpdateJobs), kept from when item update jobs
+// were the only kind; JobsOf reads any of the nine kinds.
 func (s *Server) Jobs(key string) []Job { return s.JobsOf(key, ItemUpdateJobs) }
 
-// SetJobs replaces the item update jobs of account key with exactly jobs,
-// as history. Nothing changes if any job is invalid.
+// SetJobs is SetJobsOf(key, ItemUpdateJobs, jobs...), kept from when item
+// update jobs were the only kind (its problems name the collection "jobs",
+// its original name); SetJobsOf sets any of the nine kinds.
 func (s *Server) SetJobs(key string, jobs ...Job) error {
 	return s.setJobs(key, ItemUpdateJobs, "jobs", jobs)
 }
 
-// JobsOf returns the jobs of one kind of account key, in id order.
+// JobsOf returns the jobs of one kind (see JobKinds) of account key (an
+// API key such as "pk_…", "bearer:" + an OAuth token, or the account's
+// public key), in id order: seeded history and the jobs requests created.
 func (s *Server) JobsOf(key string, kind JobKind) []Job {
 	c, ok := store.CollectionNamed(string(kind))
 	if !ok {

@@ -62,7 +62,13 @@ type Request struct {
 
 // Filter selects journaled requests; zero fields match anything.
 type Filter struct {
-	Method     string
+	Method string
+	// Path is a prefix of the URL path, as FaultMatch.Path is (and the
+	// control API's ?path=).
+	Path string
+	// PathPrefix is Path's older name.
+	//
+	// Deprecated: use Path; when both are set, Path is used.
 	PathPrefix string
 	// Account is an account's whole key ("pk_…", or "bearer:" and the
 	// OAuth token) or its Fingerprint.
@@ -111,7 +117,7 @@ type Fault struct {
 // anything.
 type FaultMatch struct {
 	Method string
-	// Path is a prefix of the URL path.
+	// Path is a prefix of the URL path, as Filter.Path is.
 	Path    string
 	Account string
 	// Revision is the revision that serves the request, e.g. "2026-07-15".
@@ -216,8 +222,11 @@ func (s *Server) Requests() []Request { return s.RequestsMatching(Filter{}) }
 
 // RequestsMatching returns the journaled API requests f selects.
 func (s *Server) RequestsMatching(f Filter) []Request {
+	if f.Path == "" {
+		f.Path = f.PathPrefix
+	}
 	entries := s.srv.Journal().List(journal.Filter{
-		Method: f.Method, PathPrefix: f.PathPrefix, Account: f.Account, Revision: f.Revision,
+		Method: f.Method, PathPrefix: f.Path, Account: f.Account, Revision: f.Revision,
 		Operation: f.Operation, RequestID: f.RequestID, Status: f.Status, Limit: f.Limit,
 	})
 	out := make([]Request, len(entries))
@@ -257,9 +266,15 @@ func (s *Server) DeleteFault(id string) bool { return s.srv.Faults().Delete(id) 
 func (s *Server) ClearFaults() { s.srv.Faults().Clear() }
 
 // ThrottleNext makes the next n API requests of account key answer a
-// throttled 429 (Retry-After: 1), indistinguishable from a real one.
-func (s *Server) ThrottleNext(key string, n int) {
-	_, _ = s.srv.Handler().Admin().ThrottleNext(key, n, 1)
+// throttled 429 (Retry-After: 1), indistinguishable from a real one. Like
+// AddFault, it returns the fault rule it added (DeleteFault lifts it
+// early), or why it could not.
+func (s *Server) ThrottleNext(key string, n int) (Fault, error) {
+	r, err := s.srv.Handler().Admin().ThrottleNext(key, n, 1)
+	if err != nil {
+		return Fault{}, fmt.Errorf("klaviyomock: %w", err)
+	}
+	return faultOf(r), nil
 }
 
 // Now returns the server clock's time.
