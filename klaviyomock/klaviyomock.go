@@ -1,17 +1,3 @@
-// Package klaviyomock runs the Klaviyo catalog item bulk update jobs
-// emulator in-process for Go tests, miniredis style:
-//
-//	func TestSync(t *testing.T) {
-//		m := klaviyomock.RunT(t, "--jobs=20")
-//		client := NewClient(m.URL(), "pk_...")
-//		m.ThrottleNext("pk_...", 1)
-//		...
-//		if got := m.Requests(); len(got) != 2 { ... }
-//	}
-//
-// The server is the same one cmd/mockserver runs (one construction path),
-// listening on 127.0.0.1 on a free port. Its arguments are the binary's
-// flags; environment variables are not read.
 package klaviyomock
 
 import (
