@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -126,4 +127,26 @@ func hasProblemAt(probs []Problem, pointer string) bool {
 		}
 	}
 	return false
+}
+
+// TestRestore_AFileOfAnOlderVersionLoadsWithTheCreatesDefaults: a saved
+// item without what a create requires (an older version's control API
+// took it) is restored, not refused as corrupt; what it leaves out gets
+// the create's defaults, as in every whole document.
+func TestRestore_AFileOfAnOlderVersionLoadsWithTheCreatesDefaults(t *testing.T) {
+	s := store.New(store.Options{Seed: 1, Seeder: catalogSeeder(), Now: func() time.Time { return t0 }})
+	st := AccountState{Account: "pk_old", Entities: map[store.EntityKind][]json.RawMessage{
+		itemKind: {[]byte(`{"external_id":"B"}`)}}}
+	if err := Restore(s, st, t0); err != nil {
+		t.Fatalf("an older version's file: %v", err)
+	}
+	a, _ := s.Account("pk_old")
+	e, ok, err := a.Entity(itemKind, store.EntityID("B"))
+	if err != nil || !ok {
+		t.Fatal("the item was not restored")
+	}
+	i, _, _ := itemKind.Attr("published")
+	if got := string(codec.AppendAttr(nil, e, i)); got != "true" {
+		t.Fatalf("published = %s, want the create's default true", got)
+	}
 }
