@@ -145,6 +145,7 @@ func requestOf(e journal.Entry) Request {
 type Server struct {
 	srv    *server.Server
 	url    string
+	newest string // the newest revision served
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -167,7 +168,7 @@ func Run(args ...string) (*Server, error) {
 		return nil, fmt.Errorf("klaviyomock: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{srv: srv, url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	s := &Server{srv: srv, url: "http://" + ln.Addr().String(), newest: newestRevision(), cancel: cancel, done: make(chan error, 1)}
 	go func() { s.done <- srv.Serve(ctx, ln) }()
 	return s, nil
 }

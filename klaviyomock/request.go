@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
 
 // DefaultKey is the private API key Key returns and NewRequest and Do
@@ -21,10 +21,7 @@ func (s *Server) Key() string { return DefaultKey }
 
 // Revision returns the newest revision the server serves, the one
 // NewRequest and Do send, e.g. "2026-07-15".
-func (s *Server) Revision() string {
-	all := resource.Default().Revisions().All()
-	return all[len(all)-1].Date
-}
+func (s *Server) Revision() string { return s.newest }
 
 // NewRequest returns a request to the server's API as a Klaviyo SDK makes
 // it: path (with its query, e.g. "/api/catalog-items?page[size]=5") after
@@ -80,4 +77,11 @@ func (s *Server) CompleteJobs(key string) (int, error) {
 		return 0, fmt.Errorf("klaviyomock: %w", err)
 	}
 	return a.CompleteJobs(), nil
+}
+
+// newestRevision is the newest revision of the revision table the server
+// serves.
+func newestRevision() string {
+	all := revision.Default().All()
+	return all[len(all)-1].Date
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -12,6 +13,7 @@ import (
 // asCreated reports what keeps e (read from obj) from being an entity a
 // create at the newest revision could have made, as d declares: a
 // required attribute left out (or null where no update could null it),
+// a value not in its declared form (an email address, a phone number),
 // the reference a create body must name left out, none of what an embed
 // identifies set.
 func asCreated(d *schema.Entity, obj *jsonw.Object, e *store.Entity, fail func(string, string, ...any)) {
@@ -25,6 +27,11 @@ func asCreated(d *schema.Entity, obj *jsonw.Object, e *store.Entity, fail func(s
 			fail("/"+a.Name, "'%s' is a required field for the resource '%s': a create requires it, so Klaviyo never serves one without it.", a.Name, d.Type)
 		case v == nil && !a.Update:
 			fail("/"+a.Name, "This field may not be null: a create requires it and no update changes it.")
+		}
+	}
+	for i := range d.Attrs {
+		if s, ok := e.Str(i); ok && !d.Attrs[i].Format.Accepts(s) {
+			fail("/"+d.Attrs[i].Name, "%s", apierror.FormatDetail(d.Attrs[i].Format))
 		}
 	}
 	for i := range d.Relations {

@@ -2,10 +2,12 @@ package accountdoc
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -148,5 +150,26 @@ func TestRestore_AFileOfAnOlderVersionLoadsWithTheCreatesDefaults(t *testing.T) 
 	i, _, _ := itemKind.Attr("published")
 	if got := string(codec.AppendAttr(nil, e, i)); got != "true" {
 		t.Fatalf("published = %s, want the create's default true", got)
+	}
+}
+
+// TestEntitiesFromState_AsCreatedChecksTheDeclaredFormats: a
+// subscription's email and phone number have the forms a create takes;
+// the API's own wording says what is wrong.
+func TestEntitiesFromState_AsCreatedChecksTheDeclaredFormats(t *testing.T) {
+	sub := store.MustKind("back-in-stock-subscription")
+	v := `,"variant":"$custom:::$default:::V"}`
+	raws := []json.RawMessage{
+		[]byte(`{"channels":["EMAIL"],"email":"not-an-email"` + v),
+		[]byte(`{"channels":["SMS"],"phone_number":"5550006"` + v),
+		[]byte(`{"channels":["WHATSAPP"],"phone_number":"+15005550006"` + v),
+	}
+	_, _, probs := EntitiesFromState(sub, raws, "/s", AsCreated)
+	want := []Problem{
+		{"/s/0/email", apierror.DetailInvalidEmail},
+		{"/s/1/phone_number", apierror.DetailInvalidPhone},
+	}
+	if !slices.Equal(probs, want) {
+		t.Fatalf("problems %+v, want %+v", probs, want)
 	}
 }
