@@ -47,12 +47,30 @@ func AppendEntityState(b []byte, e *store.Entity, only store.AttrSet, related ..
 	return append(b, '}')
 }
 
+// Mode is how much of an entity a document must give.
+type Mode uint8
+
+// Modes of reading an entity document.
+const (
+	// Part: only the attributes it gives (a pending job element's values).
+	Part Mode = iota
+	// Whole: a whole entity, as the state file keeps it: external_id
+	// required, the id derived from it (and checked when given), a parent
+	// required; an attribute left out gets what a create leaving it out
+	// gets. Files written before the rules of AsCreated load.
+	Whole
+	// AsCreated: Whole, and the entity must be one a create at the newest
+	// revision could have made (the control API and the Go package): every
+	// member the create requires is there (null only where an update may
+	// null it, as an export of what a PATCH nulled writes), the reference
+	// its body must name is named, and what an embed identifies is set.
+	AsCreated
+)
+
 // EntityFromState reads one entity document of kind (as AppendEntityState
-// writes it) at pointer. With full, it is a whole entity: external_id is
-// required, the id derived from it (and checked when given), a parent
-// required. It returns the entity, the members it lists (hasRelated when
-// given), or every problem found.
-func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full bool) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
+// writes it) at pointer, as mode says. It returns the entity, the members
+// it lists (hasRelated when given), or every problem found.
+func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
 	}
@@ -62,6 +80,9 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 		return nil, nil, false, probs
 	}
 	e = store.NewEntity(kind, "")
+	if mode != Part {
+		e.ApplyDefaults()
+	}
 	id := ""
 	d := kind.Decl()
 	for _, k := range obj.Keys {
@@ -88,13 +109,16 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full boo
 			fail(member+pr.Pointer, "%s", pr.Detail)
 		}
 	}
-	if !full {
+	if mode == Part {
 		e.ID = id
 		return e, related, hasRelated, probs
 	}
 	wholeID(d, e, id, fail)
 	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
 		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
+	}
+	if mode == AsCreated {
+		asCreated(d, obj, e, fail)
 	}
 	return e, related, hasRelated, probs
 }
@@ -209,9 +233,9 @@ func stringList(v any) ([]string, bool) {
 }
 
 // EntitiesFromState reads a collection of entity documents (base is the
-// JSON pointer of the array): each must be whole and valid, ids once. It
-// returns the entities and, for categories, the [category, item] pairs.
-func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string) ([]*store.Entity, [][2]string, []Problem) {
+// JSON pointer of the array): each must be valid as mode says, ids once.
+// It returns the entities and, for categories, the [category, item] pairs.
+func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string, mode Mode) ([]*store.Entity, [][2]string, []Problem) {
 	var probs []Problem
 	if kind.Decl().ID == schema.IDAccount && len(raws) == 0 {
 		probs = append(probs, Problem{base, fmt.Sprintf("An account has one %s; leave %s out to keep it.", kind.Type(), kind.Plural())})
@@ -221,7 +245,7 @@ func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base strin
 	seen := make(map[string]bool, len(raws))
 	for i, raw := range raws {
 		p := fmt.Sprintf("%s/%d", base, i)
-		e, related, _, eprobs := EntityFromState(kind, raw, p, true)
+		e, related, _, eprobs := EntityFromState(kind, raw, p, mode)
 		if len(eprobs) > 0 {
 			probs = append(probs, eprobs...)
 			continue

@@ -27,6 +27,10 @@ type ReplaceOptions struct {
 	AllowPending bool
 	// Now stamps entities supplied without created/updated.
 	Now time.Time
+	// AsCreated: every entity must be one a create at the newest revision
+	// could have made (see Mode); without it (the state file), files of
+	// older versions load.
+	AsCreated bool
 	// Notify carries out the declared notify rules for what the document
 	// changes (a control API PUT; see store.ReplaceOptions).
 	Notify bool
@@ -99,12 +103,16 @@ func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Content
 		probs = append(probs, jp...)
 		in.Jobs[k] = js
 	}
+	mode := Whole
+	if o.AsCreated {
+		mode = AsCreated
+	}
 	for _, k := range store.Kinds() {
 		raws, ok := st.Entities[k]
 		if !ok {
 			continue
 		}
-		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)))
+		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)), mode)
 		probs = append(probs, ep...)
 		in.Entities[k] = es
 		if len(ms) > 0 {
