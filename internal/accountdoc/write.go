@@ -19,13 +19,20 @@ func WriteJSON(w io.Writer, ex store.Export) error {
 
 // WriteJSONNamed is WriteJSON with the collections' members named by name.
 func WriteJSONNamed(w io.Writer, ex store.Export, name func(store.Collection) string) error {
-	return write(w, ex, name, false, nil)
+	return write(w, ex, name, false, Selection{})
 }
 
-// WriteJSONFiltered is WriteJSONNamed writing only the jobs and entities f
-// keeps (the control API's GET of one collection with a query).
-func WriteJSONFiltered(w io.Writer, ex store.Export, name func(store.Collection) string, f Filter) error {
-	return write(w, ex, name, false, f)
+// Selection is what of each collection a document holds: the jobs and
+// entities Filter keeps, the first Limit of them (0: all).
+type Selection struct {
+	Filter Filter
+	Limit  int
+}
+
+// WriteJSONSelected is WriteJSONNamed writing only what sel selects (the
+// control API's GET of one collection with a query).
+func WriteJSONSelected(w io.Writer, ex store.Export, name func(store.Collection) string, sel Selection) error {
+	return write(w, ex, name, false, sel)
 }
 
 // WriteState writes export ex as the state file keeps it: a job
@@ -34,7 +41,7 @@ func WriteJSONFiltered(w io.Writer, ex store.Export, name func(store.Collection)
 // jobs stored (AccountState.Seeded), so the file holds what changed and
 // reads back into the same memory.
 func WriteState(w io.Writer, ex store.Export) error {
-	return write(w, ex, store.Collection.Name, true, nil)
+	return write(w, ex, store.Collection.Name, true, Selection{})
 }
 
 // docWriter writes one account document.
@@ -46,16 +53,19 @@ type docWriter struct {
 	// (compact only).
 	seeded map[store.JobKind]SeededJobs
 	buf    []byte
-	// filter keeps the objects written (nil: all).
-	filter Filter
+	// sel selects the objects written (the zero Selection: all).
+	sel Selection
+	// left counts what the collection being written may still hold
+	// (sel.Limit; below 0: no limit).
+	left int
 }
 
-func write(w io.Writer, ex store.Export, name func(store.Collection) string, compact bool, f Filter) error {
+func write(w io.Writer, ex store.Export, name func(store.Collection) string, compact bool, sel Selection) error {
 	bw, buffered := w.(*bufio.Writer)
 	if !buffered {
 		bw = bufio.NewWriterSize(w, 64<<10)
 	}
-	dw := &docWriter{errWriter: errWriter{w: bw}, ex: ex, compact: compact, seeded: map[store.JobKind]SeededJobs{}, filter: f}
+	dw := &docWriter{errWriter: errWriter{w: bw}, ex: ex, compact: compact, seeded: map[store.JobKind]SeededJobs{}, sel: sel}
 	dw.raw(`{"account":`)
 	if compact {
 		dw.json(ex.Key) // the state file must restore the account
@@ -68,6 +78,10 @@ func write(w io.Writer, ex store.Export, name func(store.Collection) string, com
 		dw.raw(",")
 		dw.json(name(c))
 		dw.raw(":[")
+		dw.left = sel.Limit
+		if sel.Limit == 0 {
+			dw.left = -1
+		}
 		if k, ok := c.IsJobs(); ok {
 			dw.jobs(k)
 		} else {
@@ -96,9 +110,13 @@ func (dw *docWriter) jobs(k store.JobKind) {
 			dw.err = err
 			return false
 		}
-		if !dw.filter.keeps(b) {
+		if !dw.sel.Filter.keeps(b) {
 			return true
 		}
+		if dw.left == 0 {
+			return false
+		}
+		dw.left--
 		if !first {
 			dw.raw(",")
 		}
@@ -124,9 +142,13 @@ func (dw *docWriter) entities(k store.EntityKind) {
 			break
 		}
 		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
-		if !dw.filter.keeps(dw.buf) {
+		if !dw.sel.Filter.keeps(dw.buf) {
 			continue
 		}
+		if dw.left == 0 {
+			break
+		}
+		dw.left--
 		if !first {
 			dw.raw(",")
 		}

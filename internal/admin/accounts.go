@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,13 +70,14 @@ func (a *API) ImportAccount(key string, st accountdoc.AccountState, whole bool) 
 
 // getAccount exports every collection of an account.
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
-	a.writeExport(w, r, "", nil)
+	a.writeExport(w, r, "", accountdoc.Selection{})
 }
 
 // getCollection exports one collection; the document's member is the
 // name used in the path ("jobs" stays "jobs"). Query parameters keep the
 // objects whose members equal them (?variant=…&email=…, see
-// accountdoc.Filter); a parameter naming no member is refused.
+// accountdoc.Filter); a parameter naming no member is refused. ?limit=N
+// keeps the first N objects the filters keep.
 func (a *API) getCollection(w http.ResponseWriter, r *http.Request) {
 	name := httpx.PathParam(r, "collection")
 	c, ok := store.CollectionNamed(name)
@@ -81,20 +85,40 @@ func (a *API) getCollection(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, unknownCollection(name))
 		return
 	}
-	f := accountdoc.Filter(r.URL.Query())
+	q := r.URL.Query()
+	limit, err := takeLimit(q)
+	if err != nil {
+		a.fail(w, err)
+		return
+	}
+	f := accountdoc.Filter(q)
 	if member, detail := f.Check(c); member != "" {
 		a.fail(w, apierror.Invalid(member, detail))
 		return
 	}
-	a.writeExport(w, r, name, f)
+	a.writeExport(w, r, name, accountdoc.Selection{Filter: f, Limit: limit})
+}
+
+// takeLimit removes ?limit= from q and returns it (0: none given).
+func takeLimit(q url.Values) (int, *apierror.Error) {
+	vs, ok := q["limit"]
+	if !ok {
+		return 0, nil
+	}
+	delete(q, "limit")
+	n, err := strconv.Atoi(vs[0])
+	if err != nil || n < 1 || len(vs) > 1 {
+		return 0, apierror.Invalid("limit", fmt.Sprintf("limit must be one whole number from 1 up, not %q: the first that many objects are answered.", strings.Join(vs, ",")))
+	}
+	return n, nil
 }
 
 // writeExport streams an account's document (of the collection name,
-// filtered by f, when name is set), one object at a time, so an export
+// as sel selects, when name is set), one object at a time, so an export
 // never holds a copy of the account. An export in progress when the
 // server stops is cut (cutAtStop): one of ten million jobs would hold the
 // shutdown past its drain.
-func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string, f accountdoc.Filter) {
+func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string, sel accountdoc.Selection) {
 	var cs []store.Collection
 	if c, ok := store.CollectionNamed(name); ok {
 		cs = []store.Collection{c}
@@ -115,7 +139,7 @@ func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string, f
 	if name != "" {
 		rename = func(store.Collection) string { return name }
 	}
-	err = accountdoc.WriteJSONFiltered(bw, ex, rename, f)
+	err = accountdoc.WriteJSONSelected(bw, ex, rename, sel)
 	if err == nil {
 		bw.WriteString("\n")
 		err = bw.Flush()

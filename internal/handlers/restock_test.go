@@ -137,3 +137,51 @@ func TestControlCollections_QueryParametersFilterOnMembers(t *testing.T) {
 	r := e.adminReq("GET", "/accounts/"+testKey+"/back-in-stock-subscriptions?emial=ann@example.com", "", "")
 	wantError(t, r, 400, "invalid", map[string]any{"parameter": "emial"})
 }
+
+// TestControlCollections_LimitKeepsTheFirstObjectsFiltered: ?limit=N
+// answers the first N objects the filters keep, so a page can read a
+// collection that may be large without reading it whole; a limit that is
+// not a whole number from 1 up is a 400 about it.
+func TestControlCollections_LimitKeepsTheFirstObjectsFiltered(t *testing.T) {
+	e := newEnv(t)
+	for _, email := range []string{"ann@example.com", "bob@example.com", "cy@example.com"} {
+		if r := e.subscribe(bisAPI, "2026-07-15", bisDoc(`["EMAIL"]`, profileOf(`"email":"`+email+`"`), variantOf(bomber))); r.status != 202 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+	}
+	emails := func(query string) []string {
+		t.Helper()
+		r := e.adminReq("GET", "/accounts/"+testKey+"/back-in-stock-subscriptions"+query, "", "")
+		var doc struct {
+			Subs []struct{ Email string } `json:"back-in-stock-subscriptions"`
+		}
+		if r.status != 200 || json.Unmarshal(r.body, &doc) != nil {
+			t.Fatalf("subscriptions%s: %d %s", query, r.status, r.body)
+		}
+		var out []string
+		for _, s := range doc.Subs {
+			out = append(out, s.Email)
+		}
+		return out
+	}
+	all := emails("")
+	if len(all) != 3 {
+		t.Fatalf("subscriptions: %v", all)
+	}
+	if got := emails("?limit=2"); fmt.Sprint(got) != fmt.Sprint(all[:2]) {
+		t.Errorf("?limit=2: %v, want %v", got, all[:2])
+	}
+	if got := emails("?limit=1&email=" + all[2]); fmt.Sprint(got) != fmt.Sprint(all[2:]) {
+		t.Errorf("?limit=1&email=%s: %v", all[2], got)
+	}
+	if got := emails("?limit=100"); len(got) != 3 {
+		t.Errorf("?limit=100: %v", got)
+	}
+	if n := len(e.notificationsOf(testKey, "?limit=5")); n != 0 {
+		t.Errorf("notifications ?limit=5: %d", n)
+	}
+	for _, bad := range []string{"0", "-1", "x", "1.5", ""} {
+		r := e.adminReq("GET", "/accounts/"+testKey+"/back-in-stock-subscriptions?limit="+bad, "", "")
+		wantError(t, r, 400, "invalid", map[string]any{"parameter": "limit"})
+	}
+}

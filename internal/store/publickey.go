@@ -82,6 +82,18 @@ func (p *publicKeys) lookup(public string) (string, bool) {
 	return k, ok
 }
 
+// keys returns the account keys of the public keys remembered for
+// accounts not held.
+func (p *publicKeys) keys() []string {
+	out := make([]string, 0, len(p.goneOrder))
+	for _, public := range p.goneOrder {
+		if key, ok := p.gone[public]; ok {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
 // hold records that account key answers to public.
 func (p *publicKeys) hold(public, key string) {
 	p.held[public] = key

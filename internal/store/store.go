@@ -240,8 +240,15 @@ func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes func(Collection) int
 	if seedBytes != nil {
 		s.opts.SeedBytes = seedBytes
 	}
+	known := s.pub.keys()
+	for el := s.lru.Back(); el != nil; el = el.Prev() {
+		known = append(known, el.Value.(*entry).acct.key)
+	}
 	s.accounts = map[string]*list.Element{}
 	s.pub = newPublicKeys()
+	for _, key := range known { // seeded again, each answers to its derived key
+		s.pub.remember(DerivedPublicKey(s.opts.Seed, key), key)
+	}
 	s.lru.Init()
 	s.meter = s.newMeter()
 	if s.opts.made != nil {
@@ -258,6 +265,7 @@ func (s *Store) Forget(key string) {
 		delete(s.accounts, key)
 		a := el.Value.(*entry).acct
 		s.pub.release(a.PublicKey(), key, false)
+		s.pub.remember(DerivedPublicKey(s.opts.Seed, key), key) // as seeded again
 		a.detach()
 	}
 }

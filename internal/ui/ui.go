@@ -6,9 +6,12 @@
 package ui
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -17,12 +20,15 @@ var files embed.FS
 
 // Handler serves the page's files under prefix (e.g. "/__admin/ui/"):
 // the app at prefix itself, its scripts and styles beside it. The files
-// change only with the binary, so they may be cached briefly.
+// change only with the binary: each carries an ETag from its content, so
+// a browser asks again each time (no-cache) and is answered 304 when it
+// has the file.
 func Handler(prefix string) http.Handler {
 	static, err := fs.Sub(files, "static")
 	if err != nil {
 		panic("ui: " + err.Error()) // the embed is code
 	}
+	tags := etags(static)
 	fileServer := http.StripPrefix(prefix, http.FileServerFS(static))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -39,6 +45,34 @@ func Handler(prefix string) http.Handler {
 			http.Redirect(w, r, prefix, http.StatusMovedPermanently)
 			return
 		}
+		name := strings.TrimPrefix(r.URL.Path, prefix)
+		if name == "" || strings.HasSuffix(name, "/") {
+			name = path.Join(name, "index.html")
+		}
+		if tag, ok := tags[name]; ok {
+			w.Header().Set("ETag", tag)
+		}
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// etags returns each file's ETag, a hash of its content.
+func etags(static fs.FS) map[string]string {
+	tags := map[string]string{}
+	err := fs.WalkDir(static, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(static, name)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		tags[name] = `"` + hex.EncodeToString(sum[:8]) + `"`
+		return nil
+	})
+	if err != nil {
+		panic("ui: " + err.Error()) // the embed is code
+	}
+	return tags
 }

@@ -23,11 +23,12 @@ func get(t *testing.T, h http.Handler, path string) (int, string, string) {
 
 var (
 	htmlRef  = regexp.MustCompile(`(?:src|href)="([^"]*)"`)
-	jsImport = regexp.MustCompile(`(?m)^import [^;]*? from "([^"]+)";`)
+	jsImport = regexp.MustCompile(`(?m)(?:^import [^;]*? from "([^"]+)";|import\("([^"]+)"\))`)
 )
 
 // files walks the page from index.html: every file it names, every module
-// those import; each must be served, with its type.
+// those import (statically or with import()); each must be served, with
+// its type.
 func files(t *testing.T, h http.Handler) map[string]string {
 	t.Helper()
 	code, _, index := get(t, h, prefix)
@@ -37,7 +38,8 @@ func files(t *testing.T, h http.Handler) map[string]string {
 	seen := map[string]string{}
 	queue := []string{}
 	for _, m := range htmlRef.FindAllStringSubmatch(index, -1) {
-		if !strings.HasPrefix(m[1], "data:") && !strings.HasPrefix(m[1], "#") {
+		// data: and # are no files; ../ is the control API, preloaded.
+		if !strings.HasPrefix(m[1], "data:") && !strings.HasPrefix(m[1], "#") && !strings.HasPrefix(m[1], "../") {
 			queue = append(queue, m[1])
 		}
 	}
@@ -54,7 +56,7 @@ func files(t *testing.T, h http.Handler) map[string]string {
 		}
 		seen[name] = body
 		for _, m := range jsImport.FindAllStringSubmatch(body, -1) {
-			queue = append(queue, m[1])
+			queue = append(queue, m[1]+m[2]) // a static import, or import()
 		}
 	}
 	return seen
@@ -90,6 +92,36 @@ func TestPage_LoadsNothingFromAnotherHostAndRunsNoInlineCode(t *testing.T) {
 	for name, body := range files(t, h) {
 		if regexp.MustCompile(`https?://`).MatchString(body) {
 			t.Fatalf("%s names another host", name)
+		}
+	}
+}
+
+// TestPage_AFileUnchangedIsRevalidatedNotSentAgain: each file carries an
+// ETag from its content, so a browser opening the page again (no-cache:
+// it asks each time) gets 304 Not Modified instead of the file; a file
+// that differs has another tag.
+func TestPage_AFileUnchangedIsRevalidatedNotSentAgain(t *testing.T) {
+	h := ui.Handler(prefix)
+	tags := map[string]string{}
+	for _, path := range []string{prefix, prefix + "app.js", prefix + "app.css"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		tag := rec.Header().Get("ETag")
+		if rec.Code != http.StatusOK || tag == "" {
+			t.Fatalf("%s: %d, ETag %q", path, rec.Code, tag)
+		}
+		for other, seen := range tags {
+			if seen == tag {
+				t.Errorf("%s and %s share the ETag %s", path, other, tag)
+			}
+		}
+		tags[path] = tag
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("If-None-Match", tag)
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
+			t.Errorf("%s again with If-None-Match: %d, %d bytes", path, rec.Code, rec.Body.Len())
 		}
 	}
 }

@@ -6,34 +6,44 @@
 import { control, api } from "./api.js";
 import { h, fail, replace } from "./dom.js";
 import { createCatalog } from "./catalog.js";
-import { createJobs } from "./jobs.js";
-import { createJournal } from "./journal.js";
 import { createControls } from "./controls.js";
-import { createFaults } from "./faults.js";
-import { createLimits } from "./limits.js";
-import { createStock, readCollection, stockCollections } from "./stock.js";
+import { Views } from "./views.js";
 
 const tickMs = 1000;
 const $ = (id) => document.getElementById(id);
-
-const st = { account: "", view: null, views: [], ticks: 0 };
+const st = { account: "", ticks: 0, beats: 0 };
 
 // ctx is what views share: the catalog's description, the account, and
 // ways to move between views and refresh.
 const ctx = {
   catalog: null,
   account: () => st.account,
-  go: (id, opts) => select(id, opts, true),
-  refresh: () => { if (st.view && st.view.tick) st.view.tick(); },
+  go: (id, opts) => views.select(id, opts, true),
+  refresh: () => views.tick(),
   reload: () => openAccount(st.account, true),
+  shown: () => writeHash(),
+  // painted marks the first time a view shows data (performance mark
+  // painted-<view>, at the frame after, and data-painted on <html>).
   painted(what) {
-    if (!ctx.painted[what]) {
-      ctx.painted[what] = true;
+    if (ctx.painted[what]) return;
+    ctx.painted[what] = true;
+    requestAnimationFrame(() => setTimeout(() => {
       performance.mark(`painted-${what}`);
       document.documentElement.dataset.painted = what;
-    }
+    }, 0));
   },
 };
+
+// The views; the catalog's module is loaded with the page, the others when
+// first shown or once the first view has painted.
+const views = new Views(ctx, [
+  { id: "catalog", label: "Catalog", load: async () => createCatalog },
+  { id: "jobs", label: "Jobs", load: async () => (await import("./jobs.js")).createJobs },
+  { id: "requests", label: "Requests", load: async () => (await import("./journal.js")).createJournal },
+  { id: "faults", label: "Faults", load: async () => (await import("./faults.js")).createFaults },
+  { id: "limits", label: "Rate limits", load: async () => (await import("./limits.js")).createLimits },
+  { id: "stock", label: "Back in stock", load: async () => (await import("./stock.js")).createStock },
+]);
 
 // publicKeyOf returns the public key of the account key reaches (the id
 // of GET /api/accounts), so no whole key stays in the page or its address.
@@ -43,16 +53,15 @@ async function publicKeyOf(key) {
   return doc.data[0].id;
 }
 
-async function loadAccounts(selected) {
+async function loadAccounts() {
   const doc = await control("GET", "accounts");
   const select = $("account-select");
-  if (document.activeElement === select) return doc.accounts;
+  if (document.activeElement === select) return;
   const list = doc.accounts.map((a) => [a.public_key, `${a.public_key} (${a.account}${a.changed ? ", changed" : ""})`]);
-  if (selected && !list.some(([k]) => k === selected)) list.unshift([selected, selected]);
+  if (!list.some(([k]) => k === st.account)) list.unshift([st.account, st.account]);
   const same = select.options.length === list.length && list.every(([k, t], i) => select.options[i].value === k && select.options[i].text === t);
   if (!same) replace(select, list.map(([k, t]) => h("option", { value: k, text: t })));
-  select.value = selected || st.account;
-  return doc.accounts;
+  select.value = st.account;
 }
 
 // openAccount shows the account of public key key: every view forgets what
@@ -61,71 +70,34 @@ async function loadAccounts(selected) {
 async function openAccount(key, fresh = false) {
   st.account = key;
   writeHash();
-  for (const v of st.views) if (v.accountChanged) v.accountChanged(fresh);
-  await Promise.all([loadAccounts(key), st.view.show && st.view.show()]);
+  await Promise.all([loadAccounts(), views.accountChanged(fresh)]);
   probeStock();
 }
 
 // probeStock shows the back-in-stock view only when the emulator keeps
 // such collections.
 async function probeStock() {
-  const found = await readCollection(st.account, stockCollections[0]).catch(() => null);
-  $("tab-stock").hidden = !found;
+  const { readCollection, stockCollections } = await import("./stock.js");
+  const found = await readCollection(st.account, stockCollections[0], 0).catch(() => null);
+  views.hide("stock", !found);
 }
 
 function writeHash() {
-  const p = new URLSearchParams({ account: st.account, view: st.view ? st.view.id : "catalog" });
+  const p = new URLSearchParams({ account: st.account, view: views.current ? views.current.id : "catalog" });
   history.replaceState(null, "", `#${p}`);
-}
-
-function select(id, opts, focus) {
-  const v = st.views.find((x) => x.id === id) || st.views[0];
-  for (const x of st.views) {
-    const on = x === v;
-    const tab = $(`tab-${x.id}`);
-    tab.setAttribute("aria-selected", String(on));
-    tab.tabIndex = on ? 0 : -1;
-    x.panel.hidden = !on;
-    if (!on && x === st.view && x.hide) x.hide();
-  }
-  st.view = v;
-  writeHash();
-  if (focus) $(`tab-${v.id}`).focus();
-  return Promise.resolve(v.show && v.show(opts)).catch(fail);
-}
-
-function tabs() {
-  const list = $("tabs");
-  replace(list, st.views.map((v) => h("button", { type: "button", id: `tab-${v.id}`, text: v.label,
-    attrs: { role: "tab", "aria-controls": `panel-${v.id}`, "aria-selected": "false" }, tabIndex: -1,
-    on: { click: () => select(v.id) } })));
-  list.addEventListener("keydown", (ev) => {
-    const shown = st.views.filter((v) => !$(`tab-${v.id}`).hidden);
-    const i = shown.indexOf(st.view);
-    const to = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: shown.length - 1 }[ev.key];
-    if (to === undefined) return;
-    ev.preventDefault();
-    select(shown[(to + shown.length) % shown.length].id, undefined, true);
-  });
-  const main = replace($("main"));
-  for (const v of st.views) {
-    v.panel.id = `panel-${v.id}`;
-    v.panel.setAttribute("role", "tabpanel");
-    v.panel.setAttribute("aria-labelledby", `tab-${v.id}`);
-    v.panel.hidden = true;
-    main.append(v.panel);
-  }
-  $("tab-stock").hidden = true;
 }
 
 async function tick(controls) {
   const started = performance.now();
   if ($("live").checked && document.visibilityState === "visible") {
-    const work = [controls.tick(), st.view && st.view.tick ? st.view.tick() : null];
+    const work = [controls.tick(), views.tick()];
     if (++st.ticks % 5 === 0) work.push(loadAccounts());
     const failed = (await Promise.allSettled(work)).find((r) => r.status === "rejected");
     if (failed) fail(failed.reason);
   }
+  // Each second counted, read or not (how a test sees that a paused page
+  // let a second pass without reading).
+  document.documentElement.dataset.ticks = String(++st.beats);
   setTimeout(() => tick(controls), Math.max(0, tickMs - (performance.now() - started)));
 }
 
@@ -138,17 +110,7 @@ function narrow() {
   fold();
 }
 
-async function boot() {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const [catalog, accounts] = await Promise.all([control("GET", "catalog"), control("GET", "accounts")]);
-  ctx.catalog = catalog;
-  let key = params.get("account") || (accounts.accounts[0] || {}).public_key;
-  if (!key) key = await publicKeyOf((await control("GET", "")).example_key);
-  st.account = key;
-  st.views = [createCatalog(ctx), createJobs(ctx), createJournal(ctx), createFaults(ctx), createLimits(ctx), createStock(ctx)];
-  tabs();
-  narrow();
-  const controls = createControls(ctx, $("controls"));
+function accountForm() {
   $("account-select").addEventListener("change", (ev) => openAccount(ev.target.value).catch(fail));
   $("account-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -162,9 +124,25 @@ async function boot() {
       fail(err);
     }
   });
-  await select(params.get("view") || "catalog");
-  loadAccounts(key).catch(fail);
+}
+
+async function boot() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  const [catalog, accounts] = await Promise.all([control("GET", "catalog"), control("GET", "accounts")]);
+  ctx.catalog = catalog;
+  st.account = params.get("account") || (accounts.accounts[0] || {}).public_key;
+  if (!st.account) st.account = await publicKeyOf((await control("GET", "")).example_key);
+  views.render($("tabs"), $("main"));
+  views.hide("stock", true);
+  narrow();
+  const controls = createControls(ctx, $("controls"));
+  accountForm();
+  await views.select(params.get("view") || "catalog");
+  // What the first paint does not need waits for it.
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  loadAccounts().catch(fail);
   probeStock().catch(fail);
+  views.preload().catch(fail);
   tick(controls);
 }
 

@@ -4,9 +4,8 @@
 // related list's filter, and an editor for what an update may change.
 
 import { api, condition, query } from "./api.js";
-import { h, field, busy, replace, uid } from "./dom.js";
+import { h, field, busy, replace, uid, fail } from "./dom.js";
 import { Table } from "./table.js";
-import { openEditor } from "./edit.js";
 import { catalogKinds, entityColumns, titleAttr } from "./entity.js";
 
 const sizes = [10, 25, 50, 100];
@@ -74,8 +73,8 @@ export function createCatalog(ctx) {
     if (inc && byType.has(inc.target)) {
       extra.push({ label: inc.name, sig: (d) => String(related(d, inc.name).length), render: (d, row) => {
         const n = related(d, inc.name).length;
-        const b = h("button", { type: "button", class: "link", text: `${n} ${n === 1 ? byType.get(inc.target).singular : inc.name}`, disabled: n === 0,
-          attrs: { "aria-expanded": "false", "aria-label": `${inc.name} of ${d.attributes[titleAttr(e)] || d.id}` } });
+        const b = h("button", { type: "button", class: "link", text: count(n, inc), disabled: n === 0,
+          attrs: { "aria-expanded": "false", "aria-label": `Show the ${count(n, inc)} of ${d.attributes[titleAttr(e)] || d.id}` } });
         b.addEventListener("click", () => table.toggle(row, b, (item) => includedTable(byType.get(inc.target), row.included || [])));
         return b;
       } });
@@ -84,11 +83,14 @@ export function createCatalog(ctx) {
     const actions = { label: "Actions", cls: "actions", render: (d, row) => h("div", { class: "buttons" },
       h("button", { type: "button", text: "Edit", attrs: { "aria-label": `Edit ${row.item.attributes[titleAttr(e)] || row.item.id}` },
         on: { click: (ev) => edit(e, row, table, ev.currentTarget) } }),
-      links.map((r) => h("button", { type: "button", class: "link", text: r.name,
-        attrs: { "aria-label": `${r.name} of ${row.item.attributes[titleAttr(e)] || row.item.id}` },
+      links.map((r) => h("button", { type: "button", class: "link", text: `${r.name} list`,
+        attrs: { "aria-label": `List the ${r.name} of ${row.item.attributes[titleAttr(e)] || row.item.id}` },
         on: { click: () => ctx.go("catalog", { kind: r.target, filter: { [r.filter]: row.item.id } }) } }))) };
     return entityColumns(e, extra, actions);
   }
+
+  // count counts related entities: "1 variant", "2 variants".
+  function count(n, rel) { return `${n} ${n === 1 ? byType.get(rel.target).singular : rel.name}`; }
 
   function related(d, name) {
     const rel = d.relationships && d.relationships[name];
@@ -107,9 +109,9 @@ export function createCatalog(ctx) {
   // edit opens the editor on a row's entity; what an update answers
   // replaces the row's attributes in place.
   function edit(e, row, t, opener) {
-    openEditor(ctx, e, row.item, opener).then((saved) => {
+    import("./edit.js").then(({ openEditor }) => openEditor(ctx, e, row.item, opener)).then((saved) => {
       if (saved) t.update(saved.id, { ...row.item, attributes: saved.attributes });
-    });
+    }).catch(fail);
   }
 
   async function load(target, page = 1) {
@@ -120,8 +122,9 @@ export function createCatalog(ctx) {
       target = e.path + query([["filter", filter], ["sort", st.sort], ["page[size]", e.page_size ? st.size : ""],
         ["include", e.include || ""]]);
     }
-    const doc = await busy(null, () => api(ctx.account(), target));
-    if (!doc || e !== st.kind) return;
+    const account = ctx.account();
+    const doc = await busy(null, () => api(account, target));
+    if (!doc || e !== st.kind || account !== ctx.account()) return; // a newer load is on its way
     st.target = target;
     st.page = page;
     st.links = doc.links || {};

@@ -62,8 +62,9 @@ export function createJobs(ctx) {
 
   async function load(target, atNewest, quietly) {
     const kind = st.kind;
-    const doc = quietly ? await api(ctx.account(), target).catch(() => null) : await busy(null, () => api(ctx.account(), target));
-    if (!doc || kind !== st.kind) return;
+    const account = ctx.account();
+    const doc = quietly ? await api(account, target).catch(() => null) : await busy(null, () => api(account, target));
+    if (!doc || kind !== st.kind || account !== ctx.account()) return; // a newer load is on its way
     st.target = target;
     st.newest = atNewest;
     st.links = doc.links || {};
@@ -74,6 +75,7 @@ export function createJobs(ctx) {
     const running = jobs.filter(inProgress).length;
     info.textContent = `${jobs.length} ${kind.name} jobs on this page${running ? `, ${running} in progress` : ""}` +
       `${st.newest ? " (the newest)" : ""}.`;
+    ctx.painted("jobs");
   }
 
   async function details(kind, job, cell) {

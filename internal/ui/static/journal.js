@@ -76,6 +76,7 @@ export function createJournal(ctx) {
     }
     if (follow) box.scrollTop = box.scrollHeight;
     else if (entries.length && !first) jump.hidden = false;
+    ctx.painted("requests");
     info.textContent = `${table.rows.size} shown (the newest ${kept} at most; the journal holds ${doc.cap}).` +
       (st.missed ? " More came in a second than are asked for at once: some were skipped." : "");
   }

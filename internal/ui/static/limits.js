@@ -34,7 +34,10 @@ export function createLimits(ctx) {
   }
 
   async function load() {
-    last = await control("GET", `${accountPath(ctx.account())}/limits`);
+    const account = ctx.account();
+    const got = await control("GET", `${accountPath(account)}/limits`);
+    if (account !== ctx.account()) return;
+    last = got;
     show();
   }
 
