@@ -41,8 +41,18 @@ func (o *Object) Get(k string) (any, bool) {
 // []any and *Object values, exactly (keys are matched by bytes, never by
 // case), and refuses trailing data, nesting deeper than MaxDepth and, once
 // the document is well-formed, a number that does not fit a float64 (a
-// *NumberError naming its member).
+// *NumberError naming its member). A document that reads without error is
+// decoded by a byte scanner (decodeFast); the others through
+// encoding/json, which says what is wrong.
 func Decode(body []byte) (any, error) {
+	if v, ok := decodeFast(body); ok {
+		return v, nil
+	}
+	return decodeTokens(body)
+}
+
+// decodeTokens is Decode through encoding/json's tokens.
+func decodeTokens(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)
