@@ -50,3 +50,52 @@ check() {
   shift 2
   jq -e "$@" "$expr" <<<"$BODY" >/dev/null || fail "$what (jq: $expr)"
 }
+
+# doc_block FILE AFTER: prints the first ```bash or ```sh block of FILE that
+# follows the first line containing AFTER ("" for the file's first block),
+# with http://127.0.0.1:8080 (the address the docs use) made $BASE. The
+# examples run the docs' blocks as written, so the two cannot drift apart.
+doc_block() {
+  local file=$1 after=$2 block
+  [ -f "$file" ] || fail "$file is missing"
+  block=$(awk -v after="$after" -v base="$BASE" '
+    !found && index($0, after) { found = 1; if (after != "") next }
+    found && !inside && /^```(bash|sh)$/ { inside = 1; next }
+    inside && /^```$/ { exit }
+    inside { while ((i = index($0, "http://127.0.0.1:8080")) > 0) $0 = substr($0, 1, i - 1) base substr($0, i + 21); print }
+  ' "$file")
+  [ -n "$block" ] || fail "no \`\`\`bash block after '$after' in $file"
+  printf '%s\n' "$block"
+}
+
+# run_block NAME BLOCK [VAR=value...]: runs BLOCK in a bash of its own with
+# errexit, nounset and pipefail and the given variables, printing what it
+# prints; its output is kept in $tmp/NAME.out and $tmp/NAME.err. A block that
+# fails, or says FAILED on stderr, fails the example.
+run_block() {
+  local name=$1 block=$2
+  shift 2
+  if ! env "$@" bash -euo pipefail -c "$block" >"$tmp/$name.out" 2>"$tmp/$name.err"; then
+    cat "$tmp/$name.out"
+    fail "$name: the block failed: $(tail -n 5 "$tmp/$name.err")"
+  fi
+  cat "$tmp/$name.out"
+  ! grep -q FAILED "$tmp/$name.err" || fail "$name: $(grep FAILED "$tmp/$name.err")"
+  if [ -s "$tmp/$name.err" ]; then
+    fail "$name: the block wrote to stderr: $(head -c 600 "$tmp/$name.err")"
+  fi
+}
+
+# expect_lines NAME PATTERN...: the block's output, line by line, must match
+# the extended regular expressions given, in order and all of them.
+expect_lines() {
+  local name=$1 n=0 line
+  shift
+  while IFS= read -r line; do
+    [ "$#" -gt 0 ] || fail "$name printed more lines than expected, from: $line"
+    [[ "$line" =~ $1 ]] || fail "$name: line $((n + 1)) is '$line', expected /$1/"
+    n=$((n + 1))
+    shift
+  done <"$tmp/$name.out"
+  [ "$#" -eq 0 ] || fail "$name printed $n lines; the next should match /$1/"
+}

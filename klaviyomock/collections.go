@@ -161,7 +161,15 @@ func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) erro
 	}
 	st := accountdoc.AccountState{Jobs: map[store.JobKind][]accountdoc.JobState{k: states}}
 	st.Name(c, name)
-	return importErr(s.srv.Handler().Admin().ImportAccount(key, st, false))
+	return importErr(s.srv.Handler().Admin().ImportAccount(s.accountKey(key), st, false))
+}
+
+// Empty empties every collection of account key in one call (its catalog,
+// every job history, its account record), as PUT /__admin/accounts/{key}
+// with {} does; other accounts are untouched, and DELETE
+// /__admin/accounts/{key} (or Reset) brings the seeded state back.
+func (s *Server) Empty(key string) error {
+	return importErr(s.srv.Handler().Admin().ImportAccount(key, accountdoc.AccountState{}, true))
 }
 
 // Items returns the catalog items of account key, in id order.
@@ -202,9 +210,19 @@ func collection(name string) store.Collection {
 	return c
 }
 
+// accountKey is the account key names: key itself, or, for a public key
+// (six letters and digits, which no API key is), the account answering
+// to it, as in the control API's paths.
+func (s *Server) accountKey(key string) string {
+	if store.ValidPublicKey(key) {
+		return s.srv.Store().KeyOfPublicKey(key)
+	}
+	return key
+}
+
 // export decodes collection c of account key into doc.
 func (s *Server) export(key string, c store.Collection, doc any) error {
-	ex, err := s.srv.Handler().Admin().ExportAccount(key, c)
+	ex, err := s.srv.Handler().Admin().ExportAccount(s.accountKey(key), c)
 	if err != nil {
 		return err
 	}
@@ -235,7 +253,7 @@ func setEntities[T any](s *Server, key string, c store.Collection, list []T) err
 		raws = append(raws, b)
 	}
 	k, _ := c.Entity()
-	return importErr(s.srv.Handler().Admin().ImportAccount(key, accountdoc.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
+	return importErr(s.srv.Handler().Admin().ImportAccount(s.accountKey(key), accountdoc.AccountState{Entities: map[store.EntityKind][]json.RawMessage{k: raws}}, false))
 }
 
 // Account is the account a key reaches, as GET /api/accounts shows it:

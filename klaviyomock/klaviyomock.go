@@ -69,6 +69,8 @@ type Filter struct {
 	Account   string
 	Revision  string
 	Operation string
+	// RequestID is the x-klaviyo-req-id header the client received.
+	RequestID string
 	Status    int
 	// Limit keeps only the newest Limit matches (0: all).
 	Limit int
@@ -216,7 +218,7 @@ func (s *Server) Requests() []Request { return s.RequestsMatching(Filter{}) }
 func (s *Server) RequestsMatching(f Filter) []Request {
 	entries := s.srv.Journal().List(journal.Filter{
 		Method: f.Method, PathPrefix: f.PathPrefix, Account: f.Account, Revision: f.Revision,
-		Operation: f.Operation, Status: f.Status, Limit: f.Limit,
+		Operation: f.Operation, RequestID: f.RequestID, Status: f.Status, Limit: f.Limit,
 	})
 	out := make([]Request, len(entries))
 	for i, e := range entries {

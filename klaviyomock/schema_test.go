@@ -26,6 +26,9 @@ var twins = map[string]any{
 
 	"catalog-category": klaviyomock.Category{},
 	"account":          klaviyomock.Account{},
+
+	"back-in-stock-subscription": klaviyomock.BackInStockSubscription{},
+	"back-in-stock-notification": klaviyomock.BackInStockNotification{},
 }
 
 // sampleJSON is a value of each attribute type, as a client sends it.
@@ -66,7 +69,7 @@ func TestSchema_EveryDeclaredEntityHasEveryPart(t *testing.T) {
 // operations at the newest revision.
 func checkSpecRows(t *testing.T, reg *resource.Registry, d *schema.Entity) {
 	t.Helper()
-	if !resource.HasSpecRows(d.Type) {
+	if !resource.HasSpecRows(d.Type, false) {
 		t.Errorf("no spec rows: add them to internal/resource (specRows)")
 	}
 	res, ok := reg.OfType(d.Type)
@@ -80,6 +83,16 @@ func checkSpecRows(t *testing.T, reg *resource.Registry, d *schema.Entity) {
 		if served != d.Ops.Has(declared) {
 			t.Errorf("%s: served %v at %s, declared %v", op, served, newest.Date, d.Ops.Has(declared))
 		}
+	}
+	client, ok := reg.ClientNamed(d.Path)
+	if ok != d.Ops.Has(schema.OpClientCreate) || ok != resource.HasSpecRows(d.Type, true) {
+		t.Errorf("a /client create: served %v, declared %v, rows %v", ok, d.Ops.Has(schema.OpClientCreate), resource.HasSpecRows(d.Type, true))
+	}
+	if !ok {
+		return
+	}
+	if _, served := (resource.Endpoint{Res: client, Op: resource.OpCreate}).At(newest); !served {
+		t.Errorf("the /client create is not served at %s", newest.Date)
 	}
 }
 
@@ -172,23 +185,64 @@ func checkStateRoundTrip(t *testing.T) {
 		// An account's own entity carries its public key.
 		return bytes.ReplaceAll(out, []byte(`"`+m.PublicKey(key)+`"`), []byte(`"PUBLIC"`))
 	}
+	// Collections no generator fills get one entity each.
+	put(t, m.URL()+"/__admin/accounts/pk_source/back-in-stock-subscriptions", `{"back-in-stock-subscriptions":[{"channels":["EMAIL","SMS"],`+
+		`"email":"ann@example.com","phone_number":"+15005550006","variant":"$shopify:::$default:::33001893429341"}]}`)
+	put(t, m.URL()+"/__admin/accounts/pk_source/back-in-stock-notifications", `{"back-in-stock-notifications":[{"channel":"EMAIL",`+
+		`"subscription_id":"01JZ0000000000000000000000","email":"ann@example.com","variant":"$custom:::$default:::V-1"}]}`)
 	first := get("pk_source")
 	for _, d := range schema.Default().Entities() {
 		if !bytes.Contains(first, []byte(`"`+d.Plural+`":[{`)) {
 			t.Errorf("the export holds no %s: the round trip would not test them", d.Plural)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPut, m.URL()+"/__admin/accounts/pk_target", bytes.NewReader(first))
+	put(t, m.URL()+"/__admin/accounts/pk_target", string(first))
+	if second := get("pk_target"); !bytes.Equal(first, second) {
+		t.Fatalf("the account did not round-trip:\n%s\n%s", first, second)
+	}
+}
+
+// put sends a control API PUT and wants a 200.
+func put(t *testing.T, url, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
 	if resp.StatusCode != 200 {
-		t.Fatalf("put back: %d", resp.StatusCode)
+		t.Fatalf("PUT %s: %d %s", url, resp.StatusCode, buf.String())
 	}
-	if second := get("pk_target"); !bytes.Equal(first, second) {
-		t.Fatalf("the account did not round-trip:\n%s\n%s", first, second)
+}
+
+// TestEmpty_KeepsTheAccountsOwnRecord: emptying an account (PUT {}) empties
+// every collection but the account's own record: GET /api/accounts still
+// answers the account, as Klaviyo always does; a document with no account
+// record is refused.
+func TestEmpty_KeepsTheAccountsOwnRecord(t *testing.T) {
+	m := klaviyomock.RunT(t)
+	key := "pk_0123456789abcdef0123456789abcdef01"
+	if err := m.Empty(key); err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := m.Account(key); !ok || a.ID != m.PublicKey(key) {
+		t.Fatalf("after Empty the account record is %+v, %v", a, ok)
+	}
+	if len(m.Items(key)) != 0 {
+		t.Fatal("Empty left items")
+	}
+	req, _ := http.NewRequest(http.MethodPut, m.URL()+"/__admin/accounts/"+key+"/accounts", strings.NewReader(`{"accounts":[]}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 400 {
+		t.Fatalf("a document with no account record: %d, want 400", res.StatusCode)
 	}
 }

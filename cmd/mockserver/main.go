@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "mockserver:", err)
+		fmt.Fprintln(stderr, "Run 'mockserver -h' to list every flag and its environment variable.")
 		return 2
 	}
 	// The Go runtime's memory limit is most of the budget (the rest covers

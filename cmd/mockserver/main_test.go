@@ -94,6 +94,19 @@ func TestRun_InvalidFlagFailsNamingIt(t *testing.T) {
 	}
 }
 
+// TestRun_BadFlagPrintsOneReasonAndAPointerToHelp: `mockserver
+// --job-duration 2` printed "parse error" and 109 lines of usage; it prints
+// the reason naming the flag and the form, then where the flags are listed.
+func TestRun_BadFlagPrintsOneReasonAndAPointerToHelp(t *testing.T) {
+	var stderr, stdout syncBuffer
+	code := run(context.Background(), []string{"--job-duration", "2"}, noEnv, &stdout, &stderr)
+	want := "mockserver: --job-duration: \"2\" is not a duration; use a Go duration such as 2s or 500ms\n" +
+		"Run 'mockserver -h' to list every flag and its environment variable.\n"
+	if code != 2 || stderr.String() != want || stdout.String() != "" {
+		t.Fatalf("exit %d, stderr %q, stdout %q; want exit 2 and stderr %q", code, stderr.String(), stdout.String(), want)
+	}
+}
+
 func TestRun_HelpDocumentsEveryFlagAndExitsZero(t *testing.T) {
 	var out syncBuffer
 	if code := run(context.Background(), []string{"-h"}, noEnv, io.Discard, &out); code != 0 {

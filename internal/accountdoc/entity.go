@@ -126,10 +126,7 @@ func wholeID(d *schema.Entity, e *store.Entity, id string, fail func(string, str
 	case schema.IDAccount:
 		return
 	case schema.IDServer:
-		if id == "" {
-			fail("/id", "A %s needs its id.", d.Type)
-		}
-		e.ID = id
+		e.ID = id // the store makes one when none is given
 		return
 	}
 	switch {
@@ -158,7 +155,16 @@ func (er *entityReader) docRelation(name string) (*schema.Relation, bool) {
 // key is its member's name.
 func readDocRelation(e *store.Entity, r *schema.Relation, v any, key string, fail func(string, string, ...any), related []string, has bool) ([]string, bool) {
 	d, t := e.Kind.Decl(), e.Kind.Target(r).Decl()
-	if r.Kind != schema.Members {
+	switch r.Kind {
+	case schema.Reference:
+		s, ok := v.(string)
+		if !ok || !schema.ValidAnyCatalogID(s) {
+			fail(memberPointer(key), "A %s's %s must be a %s id of any integration ('integrationType:::catalogId:::externalId', e.g. '%s<external_id>').",
+				d.Type, r.Name, t.Type, store.IDPrefix)
+		}
+		e.SetRef(r, s)
+		return related, has
+	case schema.Parent:
 		s, ok := v.(string)
 		if !ok || !store.ValidEntityID(s) {
 			fail(memberPointer(key), "A %s's %s must be a catalog %s id ('%s<external_id>').", d.Singular, r.Name, t.Singular, store.IDPrefix)
@@ -240,6 +246,9 @@ func stringList(v any) ([]string, bool) {
 // returns the entities and, for categories, the [category, item] pairs.
 func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string) ([]*store.Entity, [][2]string, []Problem) {
 	var probs []Problem
+	if kind.Decl().ID == schema.IDAccount && len(raws) == 0 {
+		probs = append(probs, Problem{base, fmt.Sprintf("An account has one %s; leave %s out to keep it.", kind.Type(), kind.Plural())})
+	}
 	out := make([]*store.Entity, 0, len(raws))
 	var members [][2]string
 	seen := make(map[string]bool, len(raws))
@@ -255,7 +264,7 @@ func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base strin
 			probs = append(probs, Problem{p, fmt.Sprintf("An account has one %s; this is a second.", kind.Type())})
 			continue
 		}
-		if seen[e.ID] {
+		if seen[e.ID] && e.ID != "" { // "": the store makes its id
 			probs = append(probs, Problem{p + "/id", fmt.Sprintf("%s appears twice.", e.ID)})
 			continue
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // An entity document (the state file's, or the Go package's) holding a
@@ -27,5 +29,25 @@ func TestEntityFromState_MemberNamesAreEscapedInPointers(t *testing.T) {
 		if len(probs) != 1 || probs[0].Pointer != want {
 			t.Errorf("%q: problems %+v, want one at %s", name, probs, want)
 		}
+	}
+}
+
+// TestEntitiesFromState_AReferenceNamesAnyIntegrationsID: a subscription's
+// variant may be another integration's (it need not be in the catalog),
+// but it must have the three parts of a catalog id; one sent without an
+// id is given one by the store, so several may be.
+func TestEntitiesFromState_AReferenceNamesAnyIntegrationsID(t *testing.T) {
+	sub := store.MustKind("back-in-stock-subscription")
+	raws := []json.RawMessage{
+		[]byte(`{"channels":["EMAIL"],"email":"a@example.com","variant":"$shopify:::$default:::33001893429341"}`),
+		[]byte(`{"channels":["SMS"],"phone_number":"+15005550006","variant":"$custom:::$default:::V1"}`),
+		[]byte(`{"channels":["SMS"],"phone_number":"+15005550006","variant":"V1"}`),
+	}
+	es, _, probs := EntitiesFromState(sub, raws, "/back-in-stock-subscriptions")
+	if len(probs) != 1 || probs[0].Pointer != "/back-in-stock-subscriptions/2/variant" {
+		t.Fatalf("problems %+v, want one at the third's variant", probs)
+	}
+	if len(es) != 2 || es[0].ID != "" || es[1].ID != "" {
+		t.Fatalf("entities %+v, want the first two, without ids", es)
 	}
 }

@@ -27,6 +27,9 @@ type ReplaceOptions struct {
 	AllowPending bool
 	// Now stamps entities supplied without created/updated.
 	Now time.Time
+	// Notify carries out the declared notify rules for what the document
+	// changes (a control API PUT; see store.ReplaceOptions).
+	Notify bool
 }
 
 // Replace validates st and, only if every part is valid and fits the
@@ -39,7 +42,7 @@ func Replace(a *store.Account, st AccountState, o ReplaceOptions) ([]Problem, er
 	if len(probs) > 0 {
 		return probs, nil
 	}
-	conflicts, err := a.Replace(in, store.ReplaceOptions{Whole: o.Whole, Now: o.Now})
+	conflicts, err := a.Replace(in, store.ReplaceOptions{Whole: o.Whole, Now: o.Now, Notify: o.Notify})
 	if err != nil {
 		return nil, err
 	}

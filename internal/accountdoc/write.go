@@ -19,7 +19,13 @@ func WriteJSON(w io.Writer, ex store.Export) error {
 
 // WriteJSONNamed is WriteJSON with the collections' members named by name.
 func WriteJSONNamed(w io.Writer, ex store.Export, name func(store.Collection) string) error {
-	return write(w, ex, name, false)
+	return write(w, ex, name, false, nil)
+}
+
+// WriteJSONFiltered is WriteJSONNamed writing only the jobs and entities f
+// keeps (the control API's GET of one collection with a query).
+func WriteJSONFiltered(w io.Writer, ex store.Export, name func(store.Collection) string, f Filter) error {
+	return write(w, ex, name, false, f)
 }
 
 // WriteState writes export ex as the state file keeps it: a job
@@ -28,7 +34,7 @@ func WriteJSONNamed(w io.Writer, ex store.Export, name func(store.Collection) st
 // jobs stored (AccountState.Seeded), so the file holds what changed and
 // reads back into the same memory.
 func WriteState(w io.Writer, ex store.Export) error {
-	return write(w, ex, store.Collection.Name, true)
+	return write(w, ex, store.Collection.Name, true, nil)
 }
 
 // docWriter writes one account document.
@@ -40,14 +46,16 @@ type docWriter struct {
 	// (compact only).
 	seeded map[store.JobKind]SeededJobs
 	buf    []byte
+	// filter keeps the objects written (nil: all).
+	filter Filter
 }
 
-func write(w io.Writer, ex store.Export, name func(store.Collection) string, compact bool) error {
+func write(w io.Writer, ex store.Export, name func(store.Collection) string, compact bool, f Filter) error {
 	bw, buffered := w.(*bufio.Writer)
 	if !buffered {
 		bw = bufio.NewWriterSize(w, 64<<10)
 	}
-	dw := &docWriter{errWriter: errWriter{w: bw}, ex: ex, compact: compact, seeded: map[store.JobKind]SeededJobs{}}
+	dw := &docWriter{errWriter: errWriter{w: bw}, ex: ex, compact: compact, seeded: map[store.JobKind]SeededJobs{}, filter: f}
 	dw.raw(`{"account":`)
 	if compact {
 		dw.json(ex.Key) // the state file must restore the account
@@ -83,11 +91,19 @@ func write(w io.Writer, ex store.Export, name func(store.Collection) string, com
 func (dw *docWriter) jobs(k store.JobKind) {
 	first := true
 	job := func(j *store.Job, w *store.Work) bool {
+		b, err := json.Marshal(JobStateOf(j, w))
+		if err != nil {
+			dw.err = err
+			return false
+		}
+		if !dw.filter.keeps(b) {
+			return true
+		}
 		if !first {
 			dw.raw(",")
 		}
 		first = false
-		dw.json(JobStateOf(j, w))
+		dw.bytes(b)
 		return dw.err == nil
 	}
 	if dw.compact {
@@ -102,14 +118,19 @@ func (dw *docWriter) jobs(k store.JobKind) {
 
 // entities writes the entities of kind k with what their memberships hold.
 func (dw *docWriter) entities(k store.EntityKind) {
-	for i, e := range dw.ex.Entities(k) {
+	first := true
+	for _, e := range dw.ex.Entities(k) {
 		if dw.err != nil {
 			break
 		}
-		if i > 0 {
+		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
+		if !dw.filter.keeps(dw.buf) {
+			continue
+		}
+		if !first {
 			dw.raw(",")
 		}
-		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
+		first = false
 		dw.bytes(dw.buf)
 	}
 }

@@ -53,7 +53,7 @@ func (a *API) ImportAccount(key string, st accountdoc.AccountState, whole bool) 
 	if err != nil {
 		return []*apierror.Error{a.storeError(err)}
 	}
-	probs, err := accountdoc.Replace(acct, st, accountdoc.ReplaceOptions{Whole: whole, Now: a.o.Clock.Now().Truncate(time.Microsecond)})
+	probs, err := accountdoc.Replace(acct, st, accountdoc.ReplaceOptions{Whole: whole, Now: a.o.Clock.Now().Truncate(time.Microsecond), Notify: true})
 	if err != nil {
 		return []*apierror.Error{a.storeError(err)}
 	}
@@ -66,25 +66,34 @@ func (a *API) ImportAccount(key string, st accountdoc.AccountState, whole bool) 
 
 // getAccount exports every collection of an account.
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) {
-	a.writeExport(w, r, "")
+	a.writeExport(w, r, "", nil)
 }
 
 // getCollection exports one collection; the document's member is the
-// name used in the path ("jobs" stays "jobs").
+// name used in the path ("jobs" stays "jobs"). Query parameters keep the
+// objects whose members equal them (?variant=…&email=…, see
+// accountdoc.Filter); a parameter naming no member is refused.
 func (a *API) getCollection(w http.ResponseWriter, r *http.Request) {
 	name := httpx.PathParam(r, "collection")
-	if _, ok := store.CollectionNamed(name); !ok {
+	c, ok := store.CollectionNamed(name)
+	if !ok {
 		a.fail(w, unknownCollection(name))
 		return
 	}
-	a.writeExport(w, r, name)
+	f := accountdoc.Filter(r.URL.Query())
+	if member, detail := f.Check(c); member != "" {
+		a.fail(w, apierror.Invalid(member, detail))
+		return
+	}
+	a.writeExport(w, r, name, f)
 }
 
-// writeExport streams an account's document, one object at a time, so an
-// export never holds a copy of the account. An export in progress when
-// the server stops is cut (cutAtStop): one of ten million jobs would hold
-// the shutdown past its drain.
-func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string) {
+// writeExport streams an account's document (of the collection name,
+// filtered by f, when name is set), one object at a time, so an export
+// never holds a copy of the account. An export in progress when the
+// server stops is cut (cutAtStop): one of ten million jobs would hold the
+// shutdown past its drain.
+func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string, f accountdoc.Filter) {
 	var cs []store.Collection
 	if c, ok := store.CollectionNamed(name); ok {
 		cs = []store.Collection{c}
@@ -105,7 +114,7 @@ func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string) {
 	if name != "" {
 		rename = func(store.Collection) string { return name }
 	}
-	err = accountdoc.WriteJSONNamed(bw, ex, rename)
+	err = accountdoc.WriteJSONFiltered(bw, ex, rename, f)
 	if err == nil {
 		bw.WriteString("\n")
 		err = bw.Flush()

@@ -19,6 +19,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/journal"
 	"github.com/klaviyo-mock/mockserver/internal/limiter"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -63,6 +64,9 @@ type Options struct {
 	Store     *store.Store
 	Clock     *clock.Clock
 	Revisions *revision.Table
+	// Resources are the resources the API serves, which GET
+	// /__admin/catalog describes (nil: no such route).
+	Resources *resource.Registry
 	Limiter   *limiter.Limiter
 	Faults    *faults.Set
 	Journal   *journal.Journal
@@ -86,10 +90,20 @@ type Options struct {
 	// Stopping is closed when the server begins to shut down: an export
 	// in progress is cut then.
 	Stopping <-chan struct{}
+	// ServeAPI serves an /api request for account key on the control API's
+	// behalf: not rate-limited, faulted, journaled or authenticated (nil:
+	// no such route).
+	ServeAPI func(w http.ResponseWriter, r *http.Request, key string)
+	// Buckets returns an account's rate-limit buckets and whether rate
+	// limits are on (nil: not shown).
+	Buckets func(key string) ([]Bucket, bool)
 }
 
 // API is the control API.
-type API struct{ o Options }
+type API struct {
+	o   Options
+	cat catalogOnce
+}
 
 // New returns the control API of o.
 func New(o Options) *API { return &API{o: o} }
@@ -97,10 +111,15 @@ func New(o Options) *API { return &API{o: o} }
 // Routes registers the control routes on r, the router mounted at Prefix.
 func (a *API) Routes(r chi.Router) {
 	r.Use(a.guard)
+	r.Get("/", a.index)
+	r.Get("/ui", a.servePage)
+	r.Get("/ui/*", a.servePage)
+	r.Head("/ui/*", a.servePage)
 	r.Get("/health", a.health)
 	r.Head("/health", a.health)
 	r.Post("/reset", a.reset)
 	r.Post("/snapshot", a.snapshot)
+	r.Get("/catalog", a.catalog)
 	r.Get("/accounts", a.accounts)
 	r.Route("/accounts/{key}", func(r chi.Router) {
 		r.Use(a.keyGuard)
@@ -109,11 +128,18 @@ func (a *API) Routes(r chi.Router) {
 		r.Delete("/", a.forgetAccount)
 		r.Post("/throttle", a.throttle)
 		r.Put("/public-key", a.bindPublicKey)
+		r.HandleFunc("/api/*", a.serveAPI)
+		r.Post("/jobs/complete", a.completeJobs)
+		r.Get("/limits", a.limits)
 		// One route for every collection of the store (items, variants,
 		// categories and each job kind's).
 		r.Get("/{collection}", a.getCollection)
 		r.Put("/{collection}", a.putCollection)
 	})
+	r.Post("/jobs/complete", a.completeJobs)
+	r.Get("/scenarios", a.listScenarios)
+	r.Post("/scenarios/{name}", a.startScenario)
+	r.Delete("/scenarios/{name}", a.stopScenario)
 	r.Get("/requests", a.requests)
 	r.Delete("/requests", a.clearRequests)
 	r.Get("/faults", a.listFaults)

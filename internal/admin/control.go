@@ -23,20 +23,22 @@ func (a *API) requests(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	status, aerr := queryInt(r, "status")
-	if aerr == nil {
-		var limit int
-		limit, aerr = queryInt(r, "limit")
-		if aerr == nil {
-			entries := a.o.Journal.List(journal.Filter{
-				Method: q.Get("method"), PathPrefix: q.Get("path"), Account: q.Get("account"),
-				Revision: q.Get("revision"), Operation: q.Get("operation"), Status: status, Limit: limit,
-			})
-			writeJournal(w, entries, a.o.Journal.Cap())
+	f := journal.Filter{Method: q.Get("method"), PathPrefix: q.Get("path"), Account: a.keyNamed(q.Get("account")),
+		Revision: q.Get("revision"), Operation: q.Get("operation"), RequestID: q.Get("request_id")}
+	var after int
+	for _, p := range []struct {
+		name string
+		v    *int
+	}{{"status", &f.Status}, {"limit", &f.Limit}, {"after", &after}} {
+		n, aerr := queryInt(r, p.name)
+		if aerr != nil {
+			a.fail(w, aerr)
 			return
 		}
+		*p.v = n
 	}
-	a.fail(w, aerr)
+	f.After = uint64(after)
+	writeJournal(w, a.o.Journal.List(f), a.o.Journal.Cap())
 }
 
 // writeJournal streams {"requests":[…],"cap":N} one entry at a time (the
@@ -81,6 +83,9 @@ func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
 	if d := keyProblem(rule.Match.Account); rule.Match.Account != "" && d != "" {
 		a.fail(w, apierror.InvalidPointer("/match/account", d))
 		return
+	}
+	if rule.Match.Account != "" {
+		rule.Match.Account = a.keyNamed(rule.Match.Account)
 	}
 	added, err := a.o.Faults.Add(rule)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -41,13 +42,13 @@ func (a *API) guard(next http.Handler) http.Handler {
 				r.Host, hostOnly(r.Host))))
 			return
 		}
-		if o := r.Header.Get("Origin"); o != "" && !slices.Contains(a.o.Origins, o) {
+		if o := r.Header.Get("Origin"); o != "" && !slices.Contains(a.o.Origins, o) && !sameOrigin(o, r.Host) {
 			a.fail(w, apierror.PermissionDenied(fmt.Sprintf(
 				"The control API refuses browser requests from origin %q; allow it with --admin-origins.", o)))
 			return
 		}
 		if isWrite(r.Method) && slices.Contains(allowedMethods(r), r.Method) {
-			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != contentJSON {
+			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != contentJSON && mt != revision.JSONAPI) {
 				a.fail(w, needsJSON(r.Header.Get("Content-Type")))
 				return
 			}
@@ -113,11 +114,14 @@ func (a *API) keyGuard(next http.Handler) http.Handler {
 	})
 }
 
-// accountKey is the account a route's {key} names: the whole key, or a
-// public key (six letters and digits), which names the account answering
-// to it.
-func (a *API) accountKey(r *http.Request) string {
-	key := httpx.PathParam(r, "key")
+// accountKey is the account a route's {key} names (see keyNamed).
+func (a *API) accountKey(r *http.Request) string { return a.keyNamed(httpx.PathParam(r, "key")) }
+
+// keyNamed is the account key that key names, in a path or a body: the
+// whole key, or a public key (six letters and digits), which names the
+// account answering to it (the web page knows accounts by their public
+// keys only).
+func (a *API) keyNamed(key string) string {
 	if store.ValidPublicKey(key) {
 		return a.o.Store.KeyOfPublicKey(key)
 	}
@@ -137,4 +141,13 @@ func keyProblem(key string) string {
 	}
 	return "The account key " + what + "; no request could select its account. Keys are the private key " +
 		"(pk_…) or bearer: and the OAuth token, whole. " + secret.Hint
+}
+
+// sameOrigin reports whether origin is the page the control API itself
+// serves (its web page, /__admin/ui/): the origin's host is the request's
+// own Host, which the Host check has already allowed. Browsers send
+// Origin on a page's own writes; another page's origin names its own host.
+func sameOrigin(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && host != "" && (u.Scheme == "http" || u.Scheme == "https") && strings.EqualFold(u.Host, host)
 }

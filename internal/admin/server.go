@@ -55,8 +55,9 @@ func (a *API) reset(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, apierror.InvalidPointer("/seed", "seed and jobs apply to the whole server; leave them out to reset one account."))
 			return
 		}
-		a.forget(req.Account)
-		reply(w, http.StatusOK, map[string]any{"reset": "account", "account": secret.Fingerprint(req.Account)})
+		key := a.keyNamed(req.Account)
+		a.forget(key)
+		reply(w, http.StatusOK, map[string]any{"reset": "account", "account": secret.Fingerprint(key)})
 		return
 	}
 	if req.Jobs != nil && (*req.Jobs < 0 || *req.Jobs > fixtures.MaxJobs) {

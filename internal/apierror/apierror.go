@@ -64,7 +64,17 @@ const (
 	DetailInvalidField      = "'%s' is not a valid field for the resource '%s'."
 	DetailInvalidInclude    = "'%s' is not an allowed include parameter for this resource."
 	DetailThrottled         = "Request was throttled. Expected available in %d second%s."
-	ThrottledLinkType       = "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"
+	// Klaviyo's observed answers to a malformed profile member on /client
+	// (its mobile SDKs' test fixtures).
+	DetailInvalidEmail = "Invalid email address"
+	DetailInvalidPhone = "Invalid phone number format (Example of a valid format: +12345678901)"
+	// A /client request's company_id (the account's public key): missing,
+	// or not six letters and digits (the wording is the emulator's).
+	DetailMissingCompanyID = "Missing required query parameter 'company_id'. Send your account's public API key " +
+		"(its six-character site ID, GET /api/accounts shows it as public_api_key) as company_id=…."
+	DetailInvalidCompanyID = "%q is not a valid company_id: a public API key (site ID) is six letters and digits, " +
+		"e.g. RU8Lmz. Never send a private key to /client."
+	ThrottledLinkType = "https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling#rate-limits"
 )
 
 // Pointers used by observed errors.
@@ -108,6 +118,27 @@ type Error struct {
 	Allow string
 	// Extras selects the optional members of the modern shape.
 	Extras Extras
+	// Hint says how to fix the request, leaving Klaviyo's detail as
+	// observed: it is written as meta.hint where the error carries meta
+	// (the modern shape, an error of a kind with meta), and the writer logs
+	// it with the request id wherever it is not.
+	Hint string
+}
+
+// WithHint sets e's Hint and returns e.
+func (e *Error) WithHint(hint string) *Error {
+	e.Hint = hint
+	return e
+}
+
+// Hintf is WithHint with a formatted hint.
+func (e *Error) Hintf(format string, args ...any) *Error {
+	return e.WithHint(fmt.Sprintf(format, args...))
+}
+
+// ShowsHint reports whether style writes e's hint into the document.
+func (e *Error) ShowsHint(style Style) bool {
+	return e.Hint != "" && style.Modern && e.Extras != NoExtras
 }
 
 // Error implements error.
@@ -165,7 +196,11 @@ func Undecodable(err error) *Error {
 	if errors.As(err, &ne) {
 		return InvalidPointer(ne.Pointer, ne.Detail())
 	}
-	return ParseError(err.Error())
+	e := ParseError(err.Error())
+	if se := (*jsonw.SyntaxError)(nil); errors.As(err, &se) {
+		e.Hintf("The body is not valid JSON at line %d, column %d (byte offset %d).", se.Line, se.Column, se.Offset)
+	}
+	return e
 }
 
 // ParseError is the 400 for a body that is not JSON.
@@ -299,75 +334,4 @@ func Server(status int) *Error {
 	}
 	return newErr(status, CodeServerError, TitleServerError,
 		TitleServerError+" (HTTP "+strconv.Itoa(status)+")", nil)
-}
-
-// Style selects the error document shape of a revision.
-type Style struct {
-	// Modern adds the `links` and `meta` objects each error's Extras asks for.
-	Modern bool
-	// Spaced writes JSON with ", " and ": " separators, as Klaviyo's
-	// unknown-path 404 does.
-	Spaced bool
-}
-
-// Append appends the document {"errors":[...]} for errs, all sharing id.
-func Append(b []byte, id string, style Style, errs ...*Error) []byte {
-	comma, colon := ",", ":"
-	if style.Spaced {
-		comma, colon = ", ", ": "
-	}
-	key := func(b []byte, k string, first bool) []byte {
-		if !first {
-			b = append(b, comma...)
-		}
-		b = jsonw.String(b, k)
-		return append(b, colon...)
-	}
-	b = append(b, '{')
-	b = key(b, "errors", true)
-	b = append(b, '[')
-	for i, e := range errs {
-		if i > 0 {
-			b = append(b, comma...)
-		}
-		b = append(b, '{')
-		b = key(b, "id", true)
-		b = jsonw.String(b, id)
-		b = key(b, "status", false)
-		b = jsonw.Int(b, e.Status)
-		b = key(b, "code", false)
-		b = jsonw.String(b, e.Code)
-		b = key(b, "title", false)
-		b = jsonw.String(b, e.Title)
-		b = key(b, "detail", false)
-		b = jsonw.String(b, e.Detail)
-		if e.Source != nil {
-			b = key(b, "source", false)
-			b = append(b, '{')
-			switch {
-			case e.Source.Pointer != "":
-				b = key(b, "pointer", true)
-				b = jsonw.String(b, e.Source.Pointer)
-			case e.Source.Parameter != "":
-				b = key(b, "parameter", true)
-				b = jsonw.String(b, e.Source.Parameter)
-			}
-			b = append(b, '}')
-		}
-		if (style.Modern && e.Extras == LinksAndMeta) || e.LinkType != "" {
-			b = key(b, "links", false)
-			b = append(b, '{')
-			if e.LinkType != "" {
-				b = key(b, "type", true)
-				b = jsonw.String(b, e.LinkType)
-			}
-			b = append(b, '}')
-		}
-		if style.Modern && e.Extras != NoExtras {
-			b = key(b, "meta", false)
-			b = append(b, "{}"...)
-		}
-		b = append(b, '}')
-	}
-	return append(b, "]}"...)
 }

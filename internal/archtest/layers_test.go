@@ -27,6 +27,7 @@ var layers = map[string]int{
 	"internal/jsonw": 0, "internal/clock": 0, "internal/splitmix": 0, "internal/secret": 0,
 	"internal/schema": 0, "internal/limiter": 0, "internal/faults": 0, "internal/rcache": 0,
 	"internal/spectest": 0, "internal/jsonw/jsonwtest": 0, "internal/tools/proc": 0,
+	"internal/ui": 0, "internal/images": 0,
 	// Klaviyo's error documents, its revisions, the request journal.
 	"internal/apierror": 1, "internal/journal": 1,
 	"internal/revision": 2,

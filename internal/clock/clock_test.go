@@ -251,7 +251,10 @@ func TestState_RoundTripsThroughRestore(t *testing.T) {
 	if err := old.Restore(clock.State{Offset: 5 * time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	wantNear(t, "restored from an offset", old.Now(), time.Now().UTC().Add(5*time.Hour).Add(-time.Microsecond))
+	// The lower bound is read before the clock: arguments are evaluated
+	// left to right, and a reading taken after old.Now() can be later.
+	beforeOld := time.Now().UTC()
+	wantNear(t, "restored from an offset", old.Now(), beforeOld.Add(5*time.Hour).Add(-time.Microsecond))
 	// A running state with a reading and no machine time runs from it.
 	d.Restore(clock.State{At: t0})
 	wantNear(t, "running from At", d.Now(), t0)

@@ -276,3 +276,31 @@ func pick(obj *jsonw.Object, paths []string) *jsonw.Object {
 	}
 	return out
 }
+
+// AppendLocal appends attribute i of e as AppendAttr does, but a URL that
+// is a path ("/images/…", a picture the emulator serves) is written after
+// base, as the emulator's links are; other values are written as sent.
+func AppendLocal(b []byte, e *store.Entity, i int, base string) []byte {
+	if s, ok := e.Str(i); ok {
+		return jsonw.String(b, localURL(s, base))
+	}
+	if list, ok := e.Strings(i); ok {
+		b = append(b, '[')
+		for j, s := range list {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = jsonw.String(b, localURL(s, base))
+		}
+		return append(b, ']')
+	}
+	return AppendAttr(b, e, i)
+}
+
+// localURL is s after base when s is a path of the emulator's.
+func localURL(s, base string) string {
+	if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") {
+		return base + s
+	}
+	return s
+}

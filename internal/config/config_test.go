@@ -469,3 +469,60 @@ func TestParse_MemoryBudgetAndItsShares(t *testing.T) {
 		t.Fatalf("too many connections for the budget: %v", err)
 	}
 }
+
+// TestParse_ZeroItemsLeaveNoVariantsToSeed: a variant belongs to an item, so
+// with --items 0 the variants' default is 0 too, and variants asked for
+// (by flag or environment) are refused with the reason, not seeded as
+// something else.
+func TestParse_ZeroItemsLeaveNoVariantsToSeed(t *testing.T) {
+	c, err, _ := parse(t, []string{"--items", "0"}, nil)
+	if err != nil || c.Counts["items"] != 0 || c.Counts["variants"] != 0 {
+		t.Fatalf("--items 0: counts %v, error %v; want no items and no variants", c.Counts, err)
+	}
+	for _, tt := range []struct {
+		args []string
+		vars map[string]string
+	}{
+		{[]string{"--items", "0", "--variants", "5"}, nil},
+		{nil, map[string]string{"MOCKSERVER_ITEMS": "0", "MOCKSERVER_VARIANTS": "5"}},
+	} {
+		_, err, _ := parse(t, tt.args, tt.vars)
+		if err == nil || !strings.Contains(err.Error(), "--variants") || !strings.Contains(err.Error(), "--items") {
+			t.Errorf("Parse(%q, %v) error = %v; want a refusal naming --variants and --items", tt.args, tt.vars, err)
+		}
+	}
+	if c, err, _ := parse(t, []string{"--items", "0", "--variants", "0", "--categories", "0", "--jobs", "0"}, nil); err != nil ||
+		c.Counts["categories"] != 0 || c.Jobs != 0 {
+		t.Errorf("all counts 0: %v, jobs %d, error %v", c.Counts, c.Jobs, err)
+	}
+}
+
+// TestParse_BadFlagValueIsOneLineNamingTheFlagAndTheForm: a value that does
+// not parse is refused in one line naming the flag (or its variable), the
+// value and the form expected, and the usage is not printed.
+func TestParse_BadFlagValueIsOneLineNamingTheFlagAndTheForm(t *testing.T) {
+	tests := []struct {
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{[]string{"--job-duration", "2"}, nil, `--job-duration: "2" is not a duration; use a Go duration such as 2s or 500ms`},
+		{[]string{"-job-duration=2"}, nil, `--job-duration: "2" is not a duration; use a Go duration such as 2s or 500ms`},
+		{nil, map[string]string{"MOCKSERVER_JOB_DURATION": "2"}, `MOCKSERVER_JOB_DURATION: "2" is not a duration; use a Go duration such as 2s or 500ms`},
+		{[]string{"--items", "x"}, nil, `--items: "x" is not a whole number; use one such as 200`},
+		{[]string{"--rate-limit-scale", "half"}, nil, `--rate-limit-scale: "half" is not a number; use one such as 1 or 0.5`},
+		{[]string{"--strict-keys=yes"}, nil, `--strict-keys: "yes" is not a boolean; use true or false`},
+		{nil, map[string]string{"MOCKSERVER_STRICT_KEYS": "yes"}, `MOCKSERVER_STRICT_KEYS: "yes" is not a boolean; use true or false`},
+		{[]string{"--nope"}, nil, `--nope: no such flag`},
+		{[]string{"--addr"}, nil, `--addr: needs a value`},
+	}
+	for _, tt := range tests {
+		_, err, out := parse(t, tt.args, tt.vars)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Parse(%q, %v) error = %v, want %q", tt.args, tt.vars, err, tt.want)
+		}
+		if out != "" {
+			t.Errorf("Parse(%q, %v) printed %d bytes (the usage?), want nothing", tt.args, tt.vars, len(out))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,12 +18,19 @@ import (
 func Parse(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	c := Default()
 	fs := flag.NewFlagSet("mockserver", flag.ContinueOnError)
-	fs.SetOutput(out)
+	// The flag package prints its error and the whole usage on any bad
+	// flag: the usage is printed for -h only, and an error is one line.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	raw := c.define(fs)
-	fs.Usage = func() { usage(fs, out) }
+	failed := checkAll(fs)
 
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, out)
+			return c, err
+		}
+		return c, parseError(err, failed)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
@@ -113,7 +121,7 @@ func fillFromEnv(fs *flag.FlagSet, getenv func(string) string) (map[string]bool,
 	fs.VisitAll(func(f *flag.Flag) {
 		if v := getenv(EnvName(f.Name)); v != "" && !given[f.Name] && envErr == nil {
 			if err := fs.Set(f.Name, v); err != nil {
-				envErr = fmt.Errorf("%s: invalid value %q: %v", EnvName(f.Name), v, err)
+				envErr = fmt.Errorf("%s: %w", EnvName(f.Name), err)
 			}
 		}
 	})
@@ -146,8 +154,35 @@ func (raw *rawFlags) apply(c *Config, given map[string]bool, getenv func(string)
 	for plural, n := range raw.counts {
 		c.Counts[plural] = *n
 	}
+	if err := orphanCounts(c.Counts, func(name string) bool { return given[name] || getenv(EnvName(name)) != "" }); err != nil {
+		return err
+	}
 	c.CORSOrigins = splitList(raw.corsOrigins)
 	c.AdminOrigins = splitList(raw.adminOrigins)
 	c.AdminHosts = splitList(raw.adminHosts)
+	return nil
+}
+
+// orphanCounts settles the counts of kinds that belong to a parent (a
+// variant to its item) when no parent is seeded: a default count becomes 0,
+// and one that was set (set reports it) is refused with the reason, since
+// it cannot be seeded as asked.
+func orphanCounts(counts fixtures.Counts, set func(flag string) bool) error {
+	cat := schema.Default()
+	for _, e := range cat.Entities() {
+		rel, ok := e.Parent()
+		if !ok {
+			continue
+		}
+		parent, ok := cat.OfType(rel.Target)
+		if n := counts[e.Plural]; !ok || n == 0 || counts[parent.Plural] != 0 {
+			continue
+		}
+		if set(e.Plural) {
+			return fmt.Errorf("--%s: %d %s cannot be seeded without %s (each belongs to one); give --%s 1 or more, or --%s 0",
+				e.Plural, counts[e.Plural], e.Plural, parent.Plural, parent.Plural, e.Plural)
+		}
+		counts[e.Plural] = 0
+	}
 	return nil
 }

@@ -57,6 +57,9 @@ type Rule struct {
 	// Matched and Hits count the requests the rule matched and hit.
 	Matched int `json:"matched"`
 	Hits    int `json:"hits"`
+	// Scenario names the preset the rule belongs to ("" none): removing
+	// the scenario removes its rules.
+	Scenario string `json:"scenario,omitempty"`
 }
 
 // Request is what a rule can match on.

@@ -123,3 +123,41 @@ func TestAccounts_ABoundPublicKeyIsTheAccounts(t *testing.T) {
 		t.Fatalf("binding a malformed key: %d %s", bad.status, bad.body)
 	}
 }
+
+// TestImages_SeededPicturesAreTheEmulatorsAndLinkedLikeLinks: seeded
+// items point at pictures the emulator serves (so a storefront shows them
+// offline), written after the base URL as every link; a URL a client sends
+// is kept as sent.
+func TestImages_SeededPicturesAreTheEmulatorsAndLinkedLikeLinks(t *testing.T) {
+	e := newEnv(t)
+	r := e.get("/api/catalog-items?page%5Bsize%5D=1")
+	var doc struct {
+		Data []struct {
+			Attributes struct {
+				Full   string   `json:"image_full_url"`
+				Images []string `json:"images"`
+			} `json:"attributes"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil || len(doc.Data) != 1 {
+		t.Fatalf("%v %s", err, r.body)
+	}
+	full := doc.Data[0].Attributes.Full
+	if !strings.HasPrefix(full, e.srv.URL+"/images/catalog/") || !strings.HasPrefix(doc.Data[0].Attributes.Images[0], e.srv.URL+"/images/catalog/") {
+		t.Fatalf("image_full_url %q, images %q: want pictures of %s", full, doc.Data[0].Attributes.Images, e.srv.URL)
+	}
+	res, err := e.srv.Client().Get(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" {
+		t.Fatalf("GET %s: %d %s", full, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	wantStatus(t, e.send("POST", "/api/catalog-items", "2026-07-15", item("OWN-PICTURE", map[string]any{
+		"image_full_url": "https://cdn.shop.example/own.png"})), 201)
+	own := e.get("/api/catalog-items/%24custom%3A%3A%3A%24default%3A%3A%3AOWN-PICTURE")
+	if !strings.Contains(string(own.body), `"image_full_url":"https://cdn.shop.example/own.png"`) {
+		t.Fatalf("a client's URL is not kept as sent: %.400s", own.body)
+	}
+}

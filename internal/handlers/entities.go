@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
@@ -252,7 +254,7 @@ func elementError(e *store.ElementError, typ, id string) *apierror.Error {
 	switch e.Code {
 	case apierror.CodeNotFound:
 		if e.Member == "/id" || e.Member == "" {
-			return apierror.ResourceNotFound(typ, id)
+			return entityNotFound(typ, id)
 		}
 	case apierror.CodeConflict:
 		return apierror.Conflict(apierror.PointerData+e.Member, e.Detail)
@@ -269,5 +271,19 @@ func (h *Handler) notFound(err error, typ, id string) *apierror.Error {
 	if err != nil {
 		return h.storeError(err)
 	}
-	return apierror.ResourceNotFound(typ, id)
+	return entityNotFound(typ, id)
+}
+
+// entityNotFound is the 404 for an entity id that does not exist. An id
+// of a catalog type sent without its integration and catalog (GKA-00001
+// for $custom:::$default:::GKA-00001) gets a hint with its full form, which
+// goes to the log: Klaviyo's 404 carries no meta.
+func entityNotFound(typ, id string) *apierror.Error {
+	e := apierror.ResourceNotFound(typ, id)
+	if k, ok := store.KindOfType(typ); ok && k.Decl().ID == schema.IDExternal && id != "" && !strings.Contains(id, ":::") {
+		full := schema.IDOf(id)
+		e.Hintf("Catalog ids are %s<external_id>: did you mean %s (in a path, percent-encoded: %s)?",
+			schema.IDPrefix, full, strings.ReplaceAll(url.QueryEscape(full), "+", "%20"))
+	}
+	return e
 }

@@ -257,10 +257,14 @@ var journalFilterAll = journal.Filter{}
 // relationship endpoint (the path may end with a slash).
 func endpointOf(method, escapedPath string) (resource.Endpoint, bool) {
 	segs := strings.Split(strings.TrimSuffix(escapedPath, "/"), "/")
-	if len(segs) < 3 || segs[0] != "" || segs[1] != "api" {
+	if len(segs) < 3 || segs[0] != "" || (segs[1] != "api" && segs[1] != "client") {
 		return resource.Endpoint{}, false
 	}
-	res, ok := resource.Default().Named(segs[2])
+	named := resource.Default().Named
+	if segs[1] == "client" {
+		named = resource.Default().ClientNamed
+	}
+	res, ok := named(segs[2])
 	if !ok {
 		return resource.Endpoint{}, false
 	}

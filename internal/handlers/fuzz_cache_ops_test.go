@@ -149,7 +149,12 @@ func (cp *cacheProgram) get(target, rev string) {
 
 // read builds and sends one read.
 func (cp *cacheProgram) read() {
-	all := cp.reg.All()
+	var all []*resource.Resource // the resources that can be read
+	for _, r := range cp.reg.All() {
+		if (resource.Endpoint{Res: r, Op: resource.OpList}).Declared() {
+			all = append(all, r)
+		}
+	}
 	res := all[cp.choose(len(all))]
 	p := cp.revs[cp.choose(len(cp.revs))]
 	shape, flags := cp.next(), cp.next()

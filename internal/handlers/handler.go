@@ -119,6 +119,9 @@ type Handler struct {
 	// revisionValues are the x-klaviyo-api-revision values, by revision.
 	revisionValues [][]string
 
+	// controlRouter serves the API for the control API (see controlKey).
+	controlRouter chi.Router
+
 	// pages and frags cache rendered documents and objects (nil: off).
 	pages *rcache.Bytes[string]
 	frags *render.Fragments
@@ -143,14 +146,17 @@ func New(o Options) *Handler {
 	h.bodies = httpx.NewBodies(httpx.BodyOptions{Allowance: h.body, Grace: o.BodyGrace, Rate: o.BodyRate,
 		Logger: o.Logger, Stopping: h.stopping})
 	h.admin = admin.New(admin.Options{
-		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Limiter: o.Limiter, Faults: o.Faults,
+		Store: o.Store, Clock: o.Clock, Revisions: o.Resources.Revisions(), Resources: o.Resources, Limiter: o.Limiter, Faults: o.Faults,
 		Journal: o.Journal, Control: o.Control, Origins: o.AdminOrigins, Hosts: o.AdminHosts, PublicURL: o.PublicURL,
 		Errors: h.errs, Bodies: h.bodies, CacheStats: h.cacheStats, Stopping: h.stopping,
+		ServeAPI: func(w http.ResponseWriter, r *http.Request, key string) { h.serveControl(w, r, key) },
+		Buckets:  h.buckets,
 	})
 	for _, p := range o.Resources.Revisions().All() {
 		h.revisionValues = append(h.revisionValues, []string{p.Date})
 	}
 	h.router = h.routes()
+	h.controlRouter = h.controlRoutes()
 	return h
 }
 

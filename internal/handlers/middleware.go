@@ -49,20 +49,32 @@ func (t *bodyTap) Read(p []byte) (int, error) {
 
 // observe gives each request an id, caps its headers and body, turns a
 // panic into a logged Klaviyo-shaped 500, writes one access-log line and
-// records API requests in the journal.
+// records API requests in the journal. An API request's id is the
+// x-klaviyo-req-id its answer carries, so the client's id finds its log
+// lines and its journal entry; a control API request's is req-<n>.
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sw := clock.StartStopwatch()
 		started := h.opts.Clock.Now()
-		rec := &httpx.Recorder{ResponseWriter: w, ID: requestID(h.reqSeq.Add(1))}
 		api := !strings.HasPrefix(r.URL.Path, admin.Prefix)
+		rec := &httpx.Recorder{ResponseWriter: w}
+		if api {
+			rec.ID = h.requestUUID()
+			w.Header()[keyReqID] = []string{rec.ID}
+		} else {
+			rec.ID = requestID(h.reqSeq.Add(1))
+		}
 		var tap *bodyTap
+		var entry *journal.Entry
 		journaled := false
 		record := func() {
 			if api && !journaled {
 				journaled = true
-				h.journal(r, rec, tap, started, sw)
+				entry = h.journal(r, rec, tap, started, sw)
 			}
+		}
+		if api && h.opts.Journal.Cap() > 0 {
+			rec.CaptureMax = journal.MaxBody
 		}
 		rec.OnStatus = record
 		defer func() {
@@ -75,6 +87,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				}
 			}
 			record() // dropped connections and handlers that wrote nothing
+			if entry != nil {
+				h.opts.Journal.Complete(entry, rec.Header().Clone(), string(rec.Capture), rec.Captured)
+			}
 			h.logRequest(r, rec, sw)
 			if v == http.ErrAbortHandler {
 				panic(v)
@@ -154,9 +169,9 @@ func (h *Handler) logRequest(r *http.Request, rec *httpx.Recorder, sw clock.Stop
 }
 
 // journal records one API request.
-func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) {
+func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) *journal.Entry {
 	if h.opts.Journal.Cap() == 0 {
-		return
+		return nil
 	}
 	path, query := r.URL.Path, r.URL.RawQuery
 	if len(r.RequestURI) > 2*journal.MaxURLPart {
@@ -181,5 +196,5 @@ func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, st
 	if tap != nil {
 		e.Body, e.Truncated = tap.buf.String(), tap.truncated
 	}
-	h.opts.Journal.Record(e)
+	return h.opts.Journal.Record(e)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -34,14 +36,15 @@ func (q *request) statuses() store.StatusSet { return query.StatusFilter(q.terms
 // (resource.Endpoint.Query says what it may hold). Every problem becomes
 // one error; unknown parameters outside the JSON:API families (cache
 // busters such as _=1) are ignored.
-func parseQuery(c *call) (request, []*apierror.Error) {
+// revs are every revision, oldest first (for hints naming another).
+func parseQuery(c *call, revs []*revision.Profile) (request, []*apierror.Error) {
 	q := request{fields: resource.AllFields, includedFields: resource.AllFields}
 	params, perr := query.Parse(c.r.URL.RawQuery)
 	if perr != nil {
 		return q, []*apierror.Error{perr}
 	}
 	q.params = params
-	qp := queryParser{q: &q, c: c, acc: c.ep.Query(c.p), typ: c.res.Type}
+	qp := queryParser{q: &q, c: c, acc: c.ep.Query(c.p), typ: c.res.Type, revs: revs}
 	if qp.acc.Fields != nil {
 		qp.typ = qp.acc.Fields.Type
 	}
@@ -59,10 +62,11 @@ func parseQuery(c *call) (request, []*apierror.Error) {
 
 // queryParser reads the parameters of one query string into q.
 type queryParser struct {
-	q   *request
-	c   *call
-	acc resource.Query // what the query may hold
-	typ string         // the type the endpoint's errors name
+	q    *request
+	c    *call
+	acc  resource.Query // what the query may hold
+	typ  string         // the type the endpoint's errors name
+	revs []*revision.Profile
 }
 
 // param reads one parameter, the last of its key; it returns its problem,
@@ -92,7 +96,7 @@ func (qp queryParser) param(key, v string) *apierror.Error {
 	case bracketed && family == "filter":
 		return apierror.Invalidf(key, "'%s' is not a valid parameter: filter with filter=%s.", key, filterExample(acc.Filters))
 	case bracketed && family == "page":
-		return apierror.UnsupportedQueryField("page_"+member, qp.typ)
+		return apierror.UnsupportedQueryField("page_"+member, qp.typ).WithHint(qp.pageHint(member))
 	case key == "sort":
 		return qp.sort(key, v)
 	case key == "include":
@@ -106,6 +110,22 @@ func (qp queryParser) param(key, v string) *apierror.Error {
 		return parseFieldsParam(q, qp.c, acc, key, member, v)
 	}
 	return nil
+}
+
+// pageHint says how to page where page[member] is refused: page[size]
+// from the first revision that takes it, or page[cursor].
+func (qp queryParser) pageHint(member string) string {
+	const cursor = "page with page[cursor]: follow each page's links.next."
+	if member != "size" {
+		return "This endpoint takes no page[" + member + "]; " + cursor
+	}
+	for _, p := range qp.revs {
+		if _, ok := qp.c.ep.At(p); ok && p.Index > qp.c.p.Index && qp.c.ep.Query(p).PageSize {
+			return fmt.Sprintf("page[size] is accepted from revision %s (this request was served at %s): send 'revision: %s' "+
+				"or later, or %s", p.Date, qp.c.p.Date, p.Date, cursor)
+		}
+	}
+	return "This endpoint takes no page[size] at any revision; " + cursor
 }
 
 // sort reads sort=v: one of the values the endpoint accepts, "-" first
@@ -149,7 +169,24 @@ func parseFieldsParam(q *request, c *call, acc resource.Query, key, typ, v strin
 	case typ == c.res.Type || (c.res.Job != nil && typ == c.res.Job.Entity.Type) || (c.ep.Rel != nil && typ == c.ep.Rel.Target.Type):
 		return apierror.Invalidf(key, "Sparse fieldsets for '%s' are not supported by this operation at revision %s.", typ, c.p.Date)
 	}
-	return apierror.Invalidf(key, "'%s' is not a valid resource type for sparse fieldsets on this endpoint.", typ)
+	return apierror.Invalidf(key, "'%s' is not a valid resource type for sparse fieldsets on this endpoint.", typ).
+		WithHint(fieldsTypeHint(acc, typ, v))
+}
+
+// fieldsTypeHint names the fields[…] parameter a client probably meant: the
+// endpoint's sparse-fieldset type nearest to typ.
+func fieldsTypeHint(acc resource.Query, typ, v string) string {
+	var types []string
+	for _, r := range []*resource.Resource{acc.Fields, acc.Included} {
+		if r != nil {
+			types = append(types, r.Type)
+		}
+	}
+	if len(types) == 0 {
+		return "This endpoint takes no sparse fieldsets at this revision."
+	}
+	return fmt.Sprintf("Sparse fieldsets are named by resource type (singular): did you mean fields[%s]=%s? "+
+		"This endpoint takes fields[%s].", query.Nearest(typ, types), v, strings.Join(types, "], fields["))
 }
 
 // laterDuplicate reports whether a later parameter has the same key (the

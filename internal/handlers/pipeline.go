@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"fmt"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -26,6 +24,9 @@ type call struct {
 	p    *revision.Profile // the served revision
 	key  string
 	acct *store.Account
+	// control: the control API serves the request on the account's
+	// behalf (see controlKey).
+	control bool
 	// q is the parsed query string, and body the request's document (for
 	// an op that takes one): the pipeline reads both, once, before the op
 	// runs.
@@ -52,7 +53,6 @@ func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) http.Hand
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
 		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
-		w.Header()[keyReqID] = []string{h.requestUUID()}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
@@ -87,13 +87,21 @@ func (h *Handler) resolve(c *call) bool {
 	return true
 }
 
-// identify authenticates c and finds its account.
+// identify authenticates c and finds its account (on /client, the one
+// whose public key the query names).
 func (h *Handler) identify(c *call) bool {
-	key, aerr := h.authenticate(c.r, c.rec.ID)
-	if aerr != nil {
-		h.errs.Write(c.w, styleOf(c.p), aerr)
-		return false
+	if c.res.Client {
+		return h.identifyByPublicKey(c)
 	}
+	key, control := controlAccount(c.r)
+	if !control {
+		var aerr *apierror.Error
+		if key, aerr = h.authenticate(c.r); aerr != nil {
+			h.errs.Write(c.w, styleOf(c.p), aerr)
+			return false
+		}
+	}
+	c.control = control
 	c.key = key
 	c.rec.Account = key
 	acct, err := h.opts.Store.Account(key)
@@ -139,7 +147,7 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 		h.errs.Write(c.w, styleOf(c.p), errs...)
 		return
 	}
-	if status == http.StatusNoContent {
+	if status == http.StatusNoContent || len(*buf) == 0 { // no body, so no Content-Type (an enqueued create's 202)
 		c.w.WriteHeader(status)
 		return
 	}
@@ -153,7 +161,7 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 // an op that takes a document, reads the body: every op sees them as c.q
 // and c.body.
 func (h *Handler) read(c *call) []*apierror.Error {
-	q, errs := parseQuery(c)
+	q, errs := parseQuery(c, h.opts.Resources.Revisions().All())
 	if len(errs) > 0 {
 		return errs
 	}
@@ -185,8 +193,8 @@ const httpSpace = " \t"
 // a byte outside printable ASCII is refused as Klaviyo refuses a wrong key
 // (Klaviyo's keys and tokens are printable ASCII, and such a key could not
 // be told apart from another once written to the state file); the 401
-// carries no meta, as Klaviyo's does not, so the hint goes to the log.
-func (h *Handler) authenticate(r *http.Request, id string) (string, *apierror.Error) {
+// carries no meta, as Klaviyo's does not, so its hint goes to the log only.
+func (h *Handler) authenticate(r *http.Request) (string, *apierror.Error) {
 	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	// Only HTTP's whitespace around it is not part of the credential:
 	// strings.TrimSpace would also drop Unicode spaces (U+00A0, U+3000…),
@@ -197,16 +205,17 @@ func (h *Handler) authenticate(r *http.Request, id string) (string, *apierror.Er
 		return "", apierror.NotAuthenticated()
 	}
 	if i := secret.BadByte(cred); i >= 0 && cred != "" {
-		h.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "credential refused: a byte outside printable ASCII",
-			slog.String("request_id", id), slog.String("scheme", scheme),
-			slog.Int("position", i), slog.String("byte", fmt.Sprintf("%#02x", cred[i])), slog.String("hint", secret.Hint))
-		return "", apierror.AuthenticationFailed()
+		return "", apierror.AuthenticationFailed().Hintf("The credential has the byte %#02x at position %d. %s",
+			cred[i], i, secret.Hint)
 	}
 	if !apiKey {
 		return bearerPrefix + cred, nil
 	}
-	if !strings.HasPrefix(cred, secret.PrivatePrefix) || (h.opts.StrictKeys && !ValidPrivateKey(cred)) {
-		return "", apierror.AuthenticationFailed()
+	switch {
+	case !strings.HasPrefix(cred, secret.PrivatePrefix):
+		return "", apierror.AuthenticationFailed().WithHint("The key does not start with " + secret.PrivatePrefix + ". " + secret.Hint)
+	case h.opts.StrictKeys && !ValidPrivateKey(cred):
+		return "", apierror.AuthenticationFailed().WithHint("--strict-keys is on. " + secret.Hint)
 	}
 	return cred, nil
 }

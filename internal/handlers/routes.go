@@ -9,6 +9,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/images"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
@@ -26,6 +27,9 @@ var (
 func (h *Handler) opFunc(ep resource.Endpoint) opFunc {
 	if ep.Res.Job != nil {
 		return [resource.NumOps]opFunc{resource.OpList: h.list, resource.OpGet: h.getOne, resource.OpCreate: h.create}[ep.Op]
+	}
+	if ep.Res.Entity.Enqueue {
+		return [resource.NumOps]opFunc{resource.OpCreate: h.entitySubmit}[ep.Op]
 	}
 	return [resource.NumOps]opFunc{
 		resource.OpList:      h.entityList,
@@ -46,9 +50,10 @@ func (h *Handler) opFunc(ep resource.Endpoint) opFunc {
 // trailing slash, with the methods its operations declare at any revision.
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(h.observe)
+	r.Use(clientOrigins, h.observe)
 
 	r.Route(admin.Prefix, h.admin.Routes)
+	r.Handle(images.Prefix+"*", images.Handler())
 
 	api := r.With(cors.Handler(cors.Options{
 		AllowedOrigins: h.opts.CORSOrigins,
@@ -57,10 +62,16 @@ func (h *Handler) routes() chi.Router {
 		ExposedHeaders: corsExposedHeaders,
 		MaxAge:         600,
 	}))
+	client := r.With(clientPreflight(h.clientMethods()))
 	for _, res := range h.opts.Resources.All() {
+		if res.Client {
+			h.resourceRoutes(client, res)
+			continue
+		}
 		h.resourceRoutes(api, res)
 	}
 	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
+	client.Handle(clientPrefix+"*", http.HandlerFunc(h.pathNotFound))
 	r.NotFound(h.pathNotFound)
 	r.MethodNotAllowed(h.pathNotFound)
 	return r
@@ -116,6 +127,26 @@ func (h *Handler) resourceRoutes(api chi.Router, res *resource.Resource) {
 		}
 	}
 	h.handle(api, idPath+"/relationships/{related_resource}", generic, res.IDParam)
+}
+
+// clientMethods lists the methods the /client routes serve, for CORS
+// preflights: those of the /client resources' operations, and OPTIONS.
+func (h *Handler) clientMethods() string {
+	served := map[string]bool{}
+	for _, res := range h.opts.Resources.All() {
+		for op := resource.OpList; op <= resource.OpDelete && res.Client; op++ {
+			if ep := (resource.Endpoint{Res: res, Op: op}); ep.Declared() && h.opFunc(ep) != nil {
+				served[opMethod[op]] = true
+			}
+		}
+	}
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		if served[m] {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(append(out, http.MethodOptions), ", ")
 }
 
 // opMethod is the HTTP method of each op.

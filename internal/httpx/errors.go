@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,10 +53,24 @@ func (e *Errors) Write(w http.ResponseWriter, style apierror.Style, errs ...*api
 	if first.Status >= 500 {
 		e.logger.Error("server error", "request_id", RecorderOf(w).ID, "status", first.Status, "detail", first.Detail)
 	}
+	e.logHints(w, style, errs)
 	buf := e.bufs.Get()
 	*buf = apierror.Append(*buf, e.ID(), style, errs...)
 	Write(w, first.Status, revision.JSONAPI, *buf)
 	e.bufs.Put(buf)
+}
+
+// logHints logs, at info level with the request id, the hint of each
+// error that has one: where the error object carries no meta (before
+// 2024-05-15, a 401 or 404) the log is the only place it is shown.
+func (e *Errors) logHints(w http.ResponseWriter, style apierror.Style, errs []*apierror.Error) {
+	for _, x := range errs {
+		if x.Hint != "" {
+			e.logger.LogAttrs(context.Background(), slog.LevelInfo, "client error", slog.String("request_id", RecorderOf(w).ID),
+				slog.Int("status", x.Status), slog.String("code", x.Code), slog.String("detail", x.Detail),
+				slog.String("hint", x.Hint), slog.Bool("in_meta", x.ShowsHint(style)))
+		}
+	}
 }
 
 // StoreError maps the sentinels of store s to Klaviyo-shaped errors (any

@@ -22,6 +22,11 @@ type Recorder struct {
 	// the response is sent (so a client never sees a response whose journal
 	// entry is missing).
 	OnStatus func()
+	// Capture, when CaptureMax > 0, keeps the first CaptureMax bytes of the
+	// response body; Captured reports whether more were written.
+	Capture    []byte
+	CaptureMax int
+	Captured   bool
 }
 
 func (rec *Recorder) setStatus(code int) {
@@ -44,6 +49,12 @@ func (rec *Recorder) Write(b []byte) (int, error) {
 	rec.setStatus(http.StatusOK)
 	n, err := rec.ResponseWriter.Write(b)
 	rec.Bytes += n
+	if room := rec.CaptureMax - len(rec.Capture); rec.CaptureMax > 0 {
+		if room > 0 {
+			rec.Capture = append(rec.Capture, b[:min(n, room)]...)
+		}
+		rec.Captured = rec.Captured || n > room
+	}
 	return n, err
 }
 

@@ -58,8 +58,14 @@ type Entry struct {
 	Operation      string `json:"operation"`
 	Fault          string `json:"fault,omitempty"`
 	DurationMicros int64  `json:"duration_us"`
+	// ResponseHeaders and ResponseBody are the answer's, capped and
+	// redacted as the request's are (set by Complete once it is written).
+	ResponseHeaders   map[string][]string `json:"response_headers,omitempty"`
+	ResponseBody      string              `json:"response_body,omitempty"`
+	ResponseTruncated bool                `json:"response_body_truncated,omitempty"`
 
 	bytes   int64  // the entry's size, set by Record
+	held    bool   // the journal still holds it
 	fp      string // the account's fingerprint, set by Record
 	keyHash uint64 // a hash of the account's whole key, set by Record
 }
@@ -71,20 +77,30 @@ func (e *Entry) size() int64 {
 	if e.fp != e.Account { // the whole key is shown
 		n += len(e.fp)
 	}
-	for k, vs := range e.Headers {
+	n += headerBytes(e.Headers) + headerBytes(e.ResponseHeaders) + len(e.ResponseBody)
+	return int64(n)
+}
+
+func headerBytes(h map[string][]string) int {
+	n := 0
+	for k, vs := range h {
 		n += len(k) + 16
 		for _, v := range vs {
 			n += len(v) + 16
 		}
 	}
-	return int64(n)
+	return n
 }
 
 // Filter selects entries; empty fields match anything. Account matches an
-// account's whole key or its fingerprint.
+// account's whole key or its fingerprint; RequestID is the x-klaviyo-req-id
+// the client received.
 type Filter struct {
-	Method, PathPrefix, Account, Revision, Operation string
-	Status                                           int
+	Method, PathPrefix, Account, Revision, Operation, RequestID string
+	Status                                                      int
+	// After keeps only entries recorded after the one of this Seq (a live
+	// view asks for what is new since its last look).
+	After uint64
 	// Limit keeps only the newest Limit matches (0: all).
 	Limit int
 }
@@ -101,7 +117,9 @@ func (f Filter) matches(e *Entry, keyHash uint64) bool {
 		(f.Account == "" || f.Account == e.fp || keyHash == e.keyHash) &&
 		(f.Revision == "" || f.Revision == e.Revision) &&
 		(f.Operation == "" || f.Operation == e.Operation) &&
-		(f.Status == 0 || f.Status == e.Status)
+		(f.RequestID == "" || f.RequestID == e.RequestID) &&
+		(f.Status == 0 || f.Status == e.Status) &&
+		e.Seq > f.After
 }
 
 // Options bound a journal.
@@ -145,10 +163,11 @@ func (j *Journal) Cap() int { return len(j.entries) }
 func (j *Journal) Options() Options { return j.opts }
 
 // Record caps and redacts e, then appends it, dropping the oldest entries
-// while either bound would be exceeded.
-func (j *Journal) Record(e Entry) {
+// while either bound would be exceeded. It returns the entry held, for
+// Complete (nil when the journal is off).
+func (j *Journal) Record(e Entry) *Entry {
 	if len(j.entries) == 0 {
-		return
+		return nil
 	}
 	j.trim(&e)
 	size := e.size()
@@ -161,12 +180,43 @@ func (j *Journal) Record(e Entry) {
 	}
 	j.seq++
 	p.Seq = j.seq
+	p.held = true
 	j.entries[(j.start+j.n)%len(j.entries)] = p
 	j.n++
 	j.bytes += size
+	return p
+}
+
+// Complete adds the answer to entry h (Record's), once it is written: its
+// headers, capped and redacted as a request's, and the first MaxBody bytes
+// of its body. An entry the journal dropped since is left as it is.
+func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, truncated bool) {
+	if h == nil {
+		return
+	}
+	resp := Entry{Headers: headers}
+	if resp.Headers != nil {
+		j.trimHeaders(&resp)
+	}
+	if len(body) > MaxBody {
+		body, truncated = strings.Clone(body[:MaxBody]), true
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !h.held {
+		return
+	}
+	before := h.bytes
+	h.ResponseHeaders, h.ResponseBody, h.ResponseTruncated = resp.Headers, body, truncated
+	h.bytes = h.size()
+	j.bytes += h.bytes - before
+	for j.n > 1 && j.opts.Bytes > 0 && j.bytes > j.opts.Bytes && j.entries[j.start] != h {
+		j.dropOldestLocked()
+	}
 }
 
 func (j *Journal) dropOldestLocked() {
+	j.entries[j.start].held = false
 	j.bytes -= j.entries[j.start].bytes
 	j.entries[j.start] = nil
 	j.start = (j.start + 1) % len(j.entries)
@@ -332,6 +382,7 @@ func (j *Journal) Bytes() int64 {
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.eachLocked(func(e *Entry) { e.held = false })
 	clear(j.entries)
 	j.start, j.n, j.bytes = 0, 0, 0
 }

@@ -41,8 +41,9 @@ func (o *Object) Get(k string) (any, bool) {
 // []any and *Object values, exactly (keys are matched by bytes, never by
 // case), and refuses trailing data, nesting deeper than MaxDepth and, once
 // the document is well-formed, a number that does not fit a float64 (a
-// *NumberError naming its member). A document that reads without error is
-// decoded by a byte scanner (decodeFast); the others through
+// *NumberError naming its member). A body that is not JSON is a
+// *SyntaxError saying where it broke. A document that reads without error
+// is decoded by a byte scanner (decodeFast); the others through
 // encoding/json, which says what is wrong.
 func Decode(body []byte) (any, error) {
 	if v, ok := decodeFast(body); ok {
@@ -57,10 +58,10 @@ func decodeTokens(body []byte) (any, error) {
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)
 	if err != nil {
-		return nil, err
+		return nil, located(body, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("unexpected data after the JSON document")
+		return nil, located(body, errors.New("unexpected data after the JSON document"))
 	}
 	var g NumberGuard
 	g.Write(body)

@@ -26,7 +26,8 @@ func ParseFields(typ, value string, allowed resource.FieldSet, names []string) (
 	for _, name := range strings.Split(value, ",") {
 		f, ok := allowed.Lookup(names, name)
 		if !ok {
-			return Fieldset{}, apierror.UnknownField(param, name, typ)
+			return Fieldset{}, apierror.UnknownField(param, name, typ).Hintf(
+				"The fields of %s at this revision: %s.", typ, strings.Join(allowed.NameList(names), ", "))
 		}
 		fs.Set = fs.Set.With(f)
 	}

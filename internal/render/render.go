@@ -266,9 +266,12 @@ func (r *Renderer) entityHead(b []byte, ep *resource.Profile, e *store.Entity, f
 		}
 		b = appendKey(b, a.Key, first)
 		first = false
-		if fields.Has(i) {
+		switch {
+		case fields.Has(i) && a.Local:
+			b = codec.AppendLocal(b, e, i, r.Base)
+		case fields.Has(i):
 			b = codec.AppendAttr(b, e, i)
-		} else {
+		default:
 			b = codec.AppendMembers(b, e, i, members)
 		}
 	}

@@ -18,7 +18,7 @@ func CatalogEntity(kind store.EntityKind) *Resource {
 	d := kind.Decl()
 	r := &Resource{
 		Name: d.Path, Type: d.Type, IDParam: "id",
-		Collection: store.EntityCollection(kind), Entity: &EntityDef{Kind: kind, Decl: d},
+		Collection: store.EntityCollection(kind), Entity: &EntityDef{Kind: kind, Decl: d, Enqueue: d.ID == schema.IDServer},
 	}
 	if shows, ok := d.Relation(d.Shows); ok {
 		r.Entity.RelType = shows.Target
@@ -110,6 +110,7 @@ var specRows = map[string]func(*schema.Entity) []Row{
 	// GET /api/accounts and /api/accounts/{id} (from 2023-06-15): the
 	// key's own account, no filter, sort or cursor, 1/s and 15/m
 	// (docs/klaviyo-behaviour.md §10.5).
+	"back-in-stock-subscription": subscriptionRows(false),
 	"account": func(*schema.Entity) []Row {
 		return []Row{{"2023-06-15", func(p *Profile) {
 			p.SetOp(OpList, "get_accounts", accountLimits)
@@ -119,13 +120,36 @@ var specRows = map[string]func(*schema.Entity) []Row{
 	},
 }
 
+// ClientEntity is the /client twin of a declared entity kind that has a
+// create there (schema.OpClientCreate): the same entity, fields and body
+// rules as its /api resource, its own operation and rows (clientSpecRows).
+func ClientEntity(kind store.EntityKind) *Resource {
+	r := CatalogEntity(kind)
+	rows, ok := clientSpecRows[r.Type]
+	if !ok {
+		panic("resource: " + r.Type + " is declared with a /client create without its rows (clientSpecRows)")
+	}
+	r.Client, r.rows = true, rows(kind.Decl())
+	return r
+}
+
 // accountLimits are the accounts endpoints' rate limits.
 var accountLimits = limiter.Limits{Burst: 1, Steady: 15}
 
+// clientSpecRows are the rows of each declared entity's /client twin, for
+// those declared with one (schema.OpClientCreate).
+var clientSpecRows = map[string]func(*schema.Entity) []Row{
+	"back-in-stock-subscription": subscriptionRows(true),
+}
+
 // HasSpecRows reports whether the declared entity type typ has its spec
-// rows.
-func HasSpecRows(typ string) bool {
-	_, ok := specRows[typ]
+// rows (and, when client, those of its /client twin).
+func HasSpecRows(typ string, client bool) bool {
+	rows := specRows
+	if client {
+		rows = clientSpecRows
+	}
+	_, ok := rows[typ]
 	return ok
 }
 
@@ -197,7 +221,8 @@ func CatalogEntities() []*Resource {
 }
 
 // Default returns the registry of every resource served: each declared
-// catalog entity, then each declared bulk job kind.
+// entity with operations, the /client twins of those with a create there,
+// then each declared bulk job kind.
 func Default() *Registry {
 	reg := NewRegistry(revision.Default())
 	entities := CatalogEntities()
@@ -205,6 +230,11 @@ func Default() *Registry {
 	for _, entity := range entities {
 		reg.Add(entity)
 		byKind[entity.Entity.Kind] = entity
+	}
+	for _, entity := range entities {
+		if entity.Entity.Decl.Ops.Has(schema.OpClientCreate) {
+			reg.Add(ClientEntity(entity.Entity.Kind))
+		}
 	}
 	for _, k := range store.JobKinds() {
 		reg.Add(BulkJob(byKind[k.Entity()], k))

@@ -18,6 +18,9 @@ type Query struct {
 	// resource it adds (whose fields[<type>] is then accepted too).
 	Include  string
 	Included *Resource
+	// CompanyID: the query names the account by its public key,
+	// company_id=… (every /client endpoint).
+	CompanyID bool
 }
 
 // Query returns what the endpoint's query string may hold at revision p.
@@ -34,7 +37,7 @@ func (e Endpoint) Query(p *revision.Profile) Query {
 		q = Query{Fields: e.Res}
 		q.Include, q.Included = e.Res.include(rp)
 	case OpCreate, OpUpdate:
-		if p.WriteFields {
+		if p.WriteFields && (e.Res.Entity == nil || !e.Res.Entity.Enqueue) { // an enqueued create answers no document
 			q.Fields = e.Res
 		}
 	case OpRelated:
@@ -46,6 +49,7 @@ func (e Endpoint) Query(p *revision.Profile) Query {
 			q.Filters, q.Sorts = tp.Filters, tp.Sorts
 		}
 	}
+	q.CompanyID = e.Res.Client
 	return q
 }
 

@@ -87,6 +87,10 @@ type Resource struct {
 	// Relations are the related collections under one resource
 	// (/<resource>/{id}/<relation> and its relationships endpoint).
 	Relations []*Relation
+	// Client: served under /client instead of /api, for browsers: no
+	// Authorization, the account is the one whose public key the query's
+	// company_id is, and any origin may call it.
+	Client bool
 
 	rows     []Row
 	profiles []*Profile // by revision index
@@ -176,10 +180,21 @@ type EntityDef struct {
 	// RelType is the type of the entities the relationship it shows holds
 	// (an item's variants, a variant's item, a category's items).
 	RelType string
+	// Enqueue: its ids are the server's and a create only enqueues it
+	// (back-in-stock subscriptions): the body is read by the profile's
+	// body rules (Choices, Dropped, Embed…, BodyRelRequired) and the
+	// answer is 202 with no body.
+	Enqueue bool
 }
 
-// Path returns the collection path, e.g. "/api/catalog-items".
-func (r *Resource) Path() string { return "/api/" + r.Name }
+// Path returns the collection path, e.g. "/api/catalog-items" or
+// "/client/back-in-stock-subscriptions".
+func (r *Resource) Path() string {
+	if r.Client {
+		return "/client/" + r.Name
+	}
+	return "/api/" + r.Name
+}
 
 // Row is a per-revision fact of one resource: Apply changes the resource's
 // profile from revision Since on.
@@ -269,6 +284,21 @@ type Profile struct {
 	// RelIDsQuery: relationship GETs take the related list's filter and
 	// sort (from 2024-10-15).
 	RelIDsQuery bool
+
+	// Enqueued creates (EntityDef.Enqueue): what the body accepts.
+	// Choices are, by attribute name, the values it may send for it (for
+	// each element of a Strings attribute); an attribute without takes any
+	// string. Dropped are attributes it no longer accepts.
+	Choices map[string][]string
+	Dropped []string
+	// EmbedRequired: the spec requires the body's embeds (a
+	// subscription's profile, on /client); EmbedNullable: it lets them be
+	// null (the emulator still needs what they identify).
+	EmbedRequired, EmbedNullable bool
+	// BodyRelRequired: the spec requires relationships and the body
+	// relation in it (a subscription's variant); where it does not, the
+	// emulator still needs it, and says so.
+	BodyRelRequired bool
 }
 
 // ParentRule is how a variant create names its parent item at a revision.
@@ -347,18 +377,23 @@ type Registry struct {
 	resources []*Resource
 	byName    map[string]*Resource
 	byType    map[string]*Resource
+	clients   map[string]*Resource // the /client twins, by name
 }
 
 // NewRegistry returns an empty registry over the revision table t.
 func NewRegistry(t *revision.Table) *Registry {
-	return &Registry{revs: t, byName: map[string]*Resource{}, byType: map[string]*Resource{}}
+	return &Registry{revs: t, byName: map[string]*Resource{}, byType: map[string]*Resource{}, clients: map[string]*Resource{}}
 }
 
 // Add registers r: its rows are applied revision by revision on top of the
 // API-wide profiles. Rows must start at revisions of the table.
 func (reg *Registry) Add(r *Resource) *Resource {
-	if _, dup := reg.byName[r.Name]; dup {
-		panic("resource: " + r.Name + " registered twice")
+	names := reg.byName
+	if r.Client {
+		names = reg.clients
+	}
+	if _, dup := names[r.Name]; dup {
+		panic("resource: " + r.Path() + " registered twice")
 	}
 	for _, row := range r.rows {
 		if _, ok := reg.revs.Exact(row.Since); !ok {
@@ -390,8 +425,10 @@ func (reg *Registry) Add(r *Resource) *Resource {
 		}
 	}
 	reg.resources = append(reg.resources, r)
-	reg.byName[r.Name] = r
-	reg.byType[r.Type] = r
+	names[r.Name] = r
+	if !r.Client {
+		reg.byType[r.Type] = r
+	}
 	return r
 }
 
@@ -417,13 +454,19 @@ func fieldsAt(r *Resource, p *Profile) FieldSet {
 // All returns the resources in registration order.
 func (reg *Registry) All() []*Resource { return reg.resources }
 
-// Named returns the resource whose collection path segment is name.
+// Named returns the /api resource whose collection path segment is name.
 func (reg *Registry) Named(name string) (*Resource, bool) {
 	r, ok := reg.byName[name]
 	return r, ok
 }
 
-// OfType returns the resource of a JSON:API type.
+// ClientNamed returns the /client resource whose path segment is name.
+func (reg *Registry) ClientNamed(name string) (*Resource, bool) {
+	r, ok := reg.clients[name]
+	return r, ok
+}
+
+// OfType returns the /api resource of a JSON:API type.
 func (reg *Registry) OfType(typ string) (*Resource, bool) {
 	r, ok := reg.byType[typ]
 	return r, ok
@@ -456,3 +499,24 @@ func (s FieldSet) NameList(names []string) []string {
 // AddRow appends a per-revision fact to r's timeline (before it is
 // registered).
 func AddRow(r *Resource, row Row) { r.rows = append(r.rows, row) }
+
+// Endpoints lists every endpoint of every resource: each resource's own
+// operations, then those on each of its relations.
+func (reg *Registry) Endpoints() []Endpoint {
+	var out []Endpoint
+	for _, r := range reg.resources {
+		for op := Op(0); op < NumOps; op++ {
+			if ep := (Endpoint{Res: r, Op: op}); !op.OnRelation() && ep.Declared() {
+				out = append(out, ep)
+			}
+		}
+		for _, rel := range r.Relations {
+			for op := OpRelated; op < NumOps; op++ {
+				if ep := (Endpoint{Res: r, Rel: rel, Op: op}); ep.Declared() {
+					out = append(out, ep)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -148,7 +148,7 @@ func TestRegistry_QueryParametersMatchTheSpec(t *testing.T) {
 				want["sort"] = true
 				sameSet(t, what+" sort", q.Sorts, spec.Enums["sort"])
 			}
-			want["page[cursor]"], want["page[size]"] = q.Cursor, q.PageSize
+			want["page[cursor]"], want["page[size]"], want["company_id"] = q.Cursor, q.PageSize, q.CompanyID
 			for name, w := range want {
 				if w != slices.Contains(spec.Query, name) {
 					t.Errorf("%s: registry accepts %s: %v; the spec declares it: %v", what, name, w, !w)
@@ -180,12 +180,21 @@ func TestRegistry_EveryResourceOnce(t *testing.T) {
 		if e.Ops != 0 {
 			served++
 		}
+		if e.Ops.Has(schema.OpClientCreate) {
+			served++ // its /client twin
+		}
 	}
 	if n, want := len(reg.All()), served+len(schema.Default().Jobs()); n != want {
-		t.Fatalf("%d resources, want %d: one per declared entity with operations and one per job kind", n, want)
+		t.Fatalf("%d resources, want %d: one per declared entity with operations, its /client twin, and one per job kind", n, want)
 	}
 	seen := map[string]bool{}
 	for _, r := range reg.All() {
+		if r.Client {
+			if got, ok := reg.ClientNamed(r.Name); !ok || got != r || !r.Entity.Decl.Ops.Has(schema.OpClientCreate) {
+				t.Errorf("the /client twin %s is not the declared one", r.Path())
+			}
+			continue
+		}
 		if seen[r.Type] {
 			t.Errorf("type %s twice", r.Type)
 		}

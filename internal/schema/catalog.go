@@ -9,9 +9,9 @@ package schema
 // images, the metadata and whether the product is published.
 func media() []Attr {
 	return []Attr{
-		{Name: "image_full_url", Type: String, Create: Optional, Update: true, Default: Empty},
-		{Name: "image_thumbnail_url", Type: String, Create: Optional, Update: true, Default: Empty},
-		{Name: "images", Type: Strings, Create: Optional, Update: true, Default: Empty},
+		{Name: "image_full_url", Type: String, Create: Optional, Update: true, Default: Empty, Local: true},
+		{Name: "image_thumbnail_url", Type: String, Create: Optional, Update: true, Default: Empty, Local: true},
+		{Name: "images", Type: Strings, Create: Optional, Update: true, Default: Empty, Local: true},
 		{Name: "custom_metadata", Type: Object, Create: Optional, Update: true, Default: Empty, MaxBytes: MaxCustomMetadata},
 		{Name: "published", Type: Bool, Create: Optional, Update: true, Default: True},
 	}
@@ -145,7 +145,8 @@ func Account() *Entity {
 // catalog's, a bulk job to create, update and delete them.
 func Declared() *Catalog {
 	item, variant, category := Item(), Variant(), Category()
-	return Declare([]*Entity{item, variant, category, Account()}, []JobKind{
+	entities := []*Entity{item, variant, category, Account(), BackInStockSubscription(), BackInStockNotification()}
+	return Declare(entities, []JobKind{
 		{Entity: item, Action: Create}, {Entity: item, Action: Update}, {Entity: item, Action: Delete},
 		{Entity: variant, Action: Create}, {Entity: variant, Action: Update}, {Entity: variant, Action: Delete},
 		{Entity: category, Action: Create}, {Entity: category, Action: Update}, {Entity: category, Action: Delete},

@@ -63,7 +63,18 @@ const (
 	// PublicKey: the account's public key (an account entity's), kept by
 	// the store: the control API binds another.
 	PublicKey
+	// Via: the API a create came through, "api" or "client" (set by the
+	// server).
+	Via
+	// Revision: the revision that served the create (set by the server).
+	Revision
 )
+
+var roleNames = [...]string{"", "external_id", "created", "updated", "public_key", "via", "revision"}
+
+// String returns the role's name in the control API's catalog ("" for
+// Plain).
+func (r Role) String() string { return roleNames[r] }
 
 // Presence is whether a create body must, may or must not send an
 // attribute.
@@ -121,6 +132,15 @@ type Attr struct {
 	// Members are the dotted paths within an Object that fields[…] may
 	// select on their own ("street_address.city"), in the spec's order.
 	Members []string
+	// In names the Embed a create body sends the attribute in ("" the
+	// body's own attributes).
+	In string
+	// Format is what a String's value must look like (FormatAny: any).
+	Format Format
+	// Local: the value is a URL (or a list of them), and one that is a
+	// path ("/images/…", a picture the emulator serves) is written after
+	// the base URL, as every link the emulator writes.
+	Local bool
 	// Key is the attribute's member name as a JSON key, `"<name>":` (set
 	// by Declare; names need no escaping).
 	Key string
@@ -180,6 +200,9 @@ type Relation struct {
 	// Filter names the list filter field on the related id ("category"
 	// filters items by their categories); "" none.
 	Filter string
+	// Notify, on a Reference, is what the store records when the entity
+	// named comes back in stock (nil: nothing).
+	Notify *Notify
 	// Slot is the relation's index among its entity's relations (set by
 	// Declare).
 	Slot int
@@ -222,7 +245,10 @@ const (
 	OpCreate
 	OpUpdate
 	OpDelete
-	// OpsAll is every operation.
+	// OpClientCreate: a create under /client too, called from browsers
+	// with the account's public key instead of a private key.
+	OpClientCreate
+	// OpsAll is every operation of /api.
 	OpsAll = OpList | OpGet | OpCreate | OpUpdate | OpDelete
 )
 
@@ -236,7 +262,9 @@ type IDRule uint8
 const (
 	// IDExternal: "$custom:::$default:::" + the external id.
 	IDExternal IDRule = iota
-	// IDServer: made by the server when the entity is created.
+	// IDServer: made by the server when the entity is created (a ULID
+	// from the account's seeded id source); a create only enqueues it and
+	// answers 202 with no body.
 	IDServer
 	// IDAccount: the account's public key; one entity per account.
 	IDAccount
@@ -272,6 +300,12 @@ type Entity struct {
 	Includes []string
 	// Filters are the fields its lists filter on, in the spec's order.
 	Filters []Filter
+	// Embeds are the resources a create body nests in its attributes (a
+	// subscription's profile), whose members it keeps as attributes.
+	Embeds []Embed
+	// Merge, when set, makes a create that matches an entity held update
+	// that one instead of adding another.
+	Merge *Merge
 	// Ops are the operations it has.
 	Ops Ops
 	// Seeded is how many each account holds before any request (a flag
@@ -341,6 +375,15 @@ func IDOf(ext string) string { return IDPrefix + ext }
 
 // ValidID reports whether id is a catalog id with a non-empty external id.
 func ValidID(id string) bool { return strings.HasPrefix(id, IDPrefix) && len(id) > len(IDPrefix) }
+
+// ValidAnyCatalogID reports whether id has the form of any integration's
+// catalog id, "integrationType:::catalogId:::externalId" with three
+// non-empty parts ("$shopify:::$default:::33001893429341"): what a
+// Reference may name, held or not.
+func ValidAnyCatalogID(id string) bool {
+	parts := strings.SplitN(id, ":::", 3)
+	return len(parts) == 3 && parts[0] != "" && parts[1] != "" && parts[2] != ""
+}
 
 // Action is what a bulk job does to its entities.
 type Action uint8
@@ -459,6 +502,9 @@ func (c *Catalog) check(e *Entity) error {
 				return fmt.Errorf("filter on unknown or unfit attribute %s", f.Field)
 			}
 		}
+	}
+	if err := c.checkRules(e); err != nil {
+		return err
 	}
 	if e.Shows != "" {
 		if _, ok := e.Relation(e.Shows); !ok {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // call sends an API request as the test account and returns the status and
@@ -369,4 +370,81 @@ func TestStateFile_ABoundPublicKeyIsKeptAcrossARestart(t *testing.T) {
 	if got := s2.Store().KeyOfPublicKey("Xug2Bq"); got != key {
 		t.Fatalf("after the restart Xug2Bq reaches %q", got)
 	}
+}
+
+// TestStateFile_SubscriptionsAndNotificationsSurviveARestartUnrepeated: a
+// back-in-stock subscription and the notification its variant's restock
+// recorded are saved; after a restart they are there once each (restoring
+// the raised variant records nothing again), and the subscription's
+// email and variant id are as sent.
+func TestStateFile_SubscriptionsAndNotificationsSurviveARestartUnrepeated(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	clk := clock.NewFrozen(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	cfg := cfgWith(t, "--state-file="+path)
+	s1, err := New(cfg, nil, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s1.Store().Account(key)
+	variants, _ := a.AllEntities(variantKind)
+	v := variants[0].ID
+	base, stop := serve(t, s1)
+	if code, doc := call(t, "PATCH", base+"/api/catalog-variants/"+v, `{"data":{"type":"catalog-variant","id":"`+v+`","attributes":{"inventory_quantity":0}}}`); code != 200 {
+		t.Fatalf("PATCH: %d %.300s", code, doc)
+	}
+	sub := `{"data":{"type":"back-in-stock-subscription","attributes":{"channels":["EMAIL"],"profile":{"data":{"type":"profile",` +
+		`"attributes":{"email":"ann@example.com"}}}},"relationships":{"variant":{"data":{"type":"catalog-variant","id":"` + v + `"}}}}}`
+	if code, doc := call(t, "POST", base+"/api/back-in-stock-subscriptions", sub); code != 202 {
+		t.Fatalf("subscribe: %d %.300s", code, doc)
+	}
+	if code, doc := call(t, "PATCH", base+"/api/catalog-variants/"+v, `{"data":{"type":"catalog-variant","id":"`+v+`","attributes":{"inventory_quantity":4}}}`); code != 200 {
+		t.Fatalf("PATCH: %d %.300s", code, doc)
+	}
+	stop()
+	s2, err := New(cfg, nil, clock.NewFrozen(clk.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	a2, _ := s2.Store().Account(key)
+	subs, _ := a2.AllEntities(store.MustKind("back-in-stock-subscription"))
+	recs, _ := a2.AllEntities(store.MustKind("back-in-stock-notification"))
+	if len(subs) != 1 || len(recs) != 1 {
+		t.Fatalf("after the restart: %d subscriptions, %d notifications; want one each", len(subs), len(recs))
+	}
+	saved, _ := os.ReadFile(path)
+	if !bytes.Contains(saved, []byte(`"email":"ann@example.com"`)) || !bytes.Contains(saved, []byte(`"variant":"`+v+`"`)) {
+		t.Fatalf("the state file lacks the subscription's email or variant")
+	}
+}
+
+// TestListen_SaysWhereTheAPIAndThePageAreInOneRecord: the first minute of
+// a new user: once listening, one info record gives the API's base URL,
+// the page's URL, a key to use and a request to try.
+func TestListen_SaysWhereTheAPIAndThePageAreInOneRecord(t *testing.T) {
+	var out bytes.Buffer
+	cfg := cfgWith(t, "--addr=127.0.0.1:0", "--log-format=json")
+	s, err := New(cfg, NewLogger(cfg, &out), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := s.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	defer s.Close()
+	base := "http://" + ln.Addr().String()
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var rec map[string]string
+		if json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != "ready" {
+			continue
+		}
+		if rec["api"] != base+"/api" || rec["page"] != base+"/__admin/ui/" || !strings.HasPrefix(rec["example_key"], "pk_") ||
+			!strings.Contains(rec["try"], "curl ") || !strings.Contains(rec["try"], base+"/api/catalog-items") {
+			t.Fatalf("ready record %v", rec)
+		}
+		return
+	}
+	t.Fatalf("no ready record in:\n%s", out.String())
 }

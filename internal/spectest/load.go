@@ -20,6 +20,7 @@ import (
 //
 //go:embed testdata/openapi/*.json testdata/openapi/LICENSE
 //go:embed testdata/openapi-accounts/*.json testdata/openapi-accounts/LICENSE
+//go:embed testdata/openapi-back-in-stock/*.json testdata/openapi-back-in-stock/LICENSE
 
 var specFS embed.FS
 
@@ -27,7 +28,7 @@ const specDir = "testdata/openapi"
 
 // sliceDirs hold slices of a revision's document (where the revision has
 // the operations), merged into it when it is loaded.
-var sliceDirs = []string{"testdata/openapi-accounts"}
+var sliceDirs = []string{"testdata/openapi-accounts", "testdata/openapi-back-in-stock"}
 
 // Revisions returns, sorted ascending, every revision date that has an
 // embedded spec file.

@@ -167,6 +167,9 @@ func catalogValues(kind EntityKind, i int) bool {
 // every index in step.
 func (a *Account) putEntityLocked(e *Entity) {
 	a.stampPublicKey(e) // an account's own entity carries its public key
+	if e.Kind.Decl().ID == schema.IDServer {
+		a.ids.Observe(e.ID) // ids made later stay above it
+	}
 	c := &a.cat
 	if e.stamp == 0 {
 		e.stamp = a.nextStamp()

@@ -1,5 +1,7 @@
 package store
 
+import "github.com/klaviyo-mock/mockserver/internal/schema"
+
 // Collection is one of an account's collections: each declared entity kind,
 // then each declared job kind. Each is generated on first use.
 type Collection uint8
@@ -72,7 +74,8 @@ func (c Collection) Needs() []Collection { return c.needs() }
 
 // needs lists the collections c's generation reads: those of the kinds its
 // relations refer back to (declared before it: a variant's item, the items
-// a category holds).
+// a category holds). A Reference reads nothing: what it names need not
+// exist.
 func (c Collection) needs() []Collection {
 	k, ok := c.Entity()
 	if !ok {
@@ -81,7 +84,7 @@ func (c Collection) needs() []Collection {
 	var out []Collection
 	d := k.Decl()
 	for i := range d.Relations {
-		if t := k.Target(&d.Relations[i]); t < k {
+		if t := k.Target(&d.Relations[i]); t < k && d.Relations[i].Kind != schema.Reference {
 			out = append(out, EntityCollection(t))
 		}
 	}

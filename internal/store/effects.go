@@ -65,6 +65,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	e.Kind, e.ID = ek, el.ID
 	e.Updated = at
 	a.putEntityLocked(&e)
+	a.notifyLocked(old, &e, at) // a variant back in stock
 	if rel != nil && rel.Kind == schema.Parent && !exists {
 		a.restampLocked(ek.Target(rel), e.Ref(rel)) // its parent's children changed
 	}

@@ -86,6 +86,9 @@ type Work struct {
 	Processed int
 	Polls     int
 	LastPoll  time.Time
+	// Finish, when set, is when the job was told to complete (CompleteJobs):
+	// its elements not processed by then are processed then.
+	Finish time.Time
 }
 
 // Create stores a new queued job for req and returns it.
@@ -189,6 +192,9 @@ func (a *Account) swapLocked(old, nj *Job) {
 func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemAt func(k int) time.Time, doneAt time.Time) {
 	w := j.work
 	total := j.Total
+	if !w.Finish.IsZero() && !now.Before(w.Finish) {
+		return a.finishedTarget(j, now)
+	}
 	switch a.life.Mode {
 	case Immediate:
 		return Complete, total, func(int) time.Time { return w.Start }, w.Start
@@ -220,6 +226,34 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 		n++
 	}
 	return Processing, n, itemAt, time.Time{}
+}
+
+// finishedTarget is where a job told to complete at w.Finish is: complete
+// then, with every element not yet processed processed then (those due
+// before were processed when the job was told).
+func (a *Account) finishedTarget(j *Job, now time.Time) (Status, int, func(int) time.Time, time.Time) {
+	finish := j.work.Finish
+	return Complete, j.Total, func(int) time.Time { return finish }, finish
+}
+
+// CompleteJobs completes every job of the account in progress now (the
+// control API's "complete running jobs now"): their remaining elements are
+// applied at the clock's reading, in order. It returns how many it
+// completed.
+func (a *Account) CompleteJobs() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now().Truncate(time.Microsecond)
+	a.settleLocked(now)
+	n := 0
+	for _, ref := range a.active {
+		if j, ok := a.jobs[ref.kind].all.Get(&Job{ID: ref.id}); ok && j.work != nil {
+			j.work.Finish = now
+			n++
+		}
+	}
+	a.settleLocked(now)
+	return n
 }
 
 func (a *Account) uuid() string {

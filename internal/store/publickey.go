@@ -63,7 +63,8 @@ const maxRemembered = 1 << 16
 // publicKeys maps public keys to the account keys that answer to them.
 type publicKeys struct {
 	held map[string]string // public key -> account key, for accounts held
-	// gone remembers public keys of accounts evicted since, oldest first.
+	// gone remembers public keys of accounts not held (evicted, or shown
+	// before they were made), oldest first.
 	gone      map[string]string
 	goneOrder []string
 }
@@ -93,7 +94,16 @@ func (p *publicKeys) release(public, key string, remember bool) {
 	if p.held[public] == key {
 		delete(p.held, public)
 	}
-	if !remember {
+	if remember {
+		p.remember(public, key)
+	}
+}
+
+// remember keeps routing public to account key while no account held
+// answers to it (an account evicted, or not made yet, that regenerates
+// with that key).
+func (p *publicKeys) remember(public, key string) {
+	if _, held := p.held[public]; held || p.gone[public] == key {
 		return
 	}
 	if len(p.goneOrder) >= maxRemembered {

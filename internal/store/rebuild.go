@@ -33,7 +33,7 @@ func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
 func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
 	catalogChanged := false
 	for _, c := range AllCollections() {
-		if !in.Has(c) && !o.Whole {
+		if !in.Has(c) && !wholeReplaces(c, o) {
 			continue
 		}
 		a.markSeededLocked(c)
@@ -60,7 +60,7 @@ func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
 // list; otherwise the current ones are kept.
 func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	old := &a.cat
-	replaced := func(k EntityKind) bool { return o.Whole || in.Has(EntityCollection(k)) }
+	replaced := func(k EntityKind) bool { return in.Has(EntityCollection(k)) || wholeReplaces(EntityCollection(k), o) }
 	members := map[EntityKind][][2]string{}
 	install := make([][]*Entity, len(Kinds()))
 	for _, k := range Kinds() {
@@ -87,6 +87,7 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 		}
 	}
 	a.grow(-a.catalogBytesLocked())
+	prev := a.cat.ents
 	a.cat = newCatalog()
 	a.bumpLocked(catalogVersion)
 	for _, k := range Kinds() {
@@ -107,6 +108,9 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 				a.linkLocked(k, r, m[0], m[1], time.Time{})
 			}
 		}
+	}
+	if o.Notify {
+		a.notifyAllLocked(prev, a.now().Truncate(time.Millisecond))
 	}
 }
 
@@ -149,4 +153,14 @@ func (a *Account) clearJobsLocked(k JobKind) {
 		}
 	}
 	a.active = keep
+}
+
+// wholeReplaces reports whether a whole replace empties collection c when
+// the contents leave it out: every collection but an account's own record
+// (the account a key reaches always has one; it is kept).
+func wholeReplaces(c Collection, o ReplaceOptions) bool {
+	if k, ok := c.Entity(); ok && k.Decl().ID == schema.IDAccount {
+		return false
+	}
+	return o.Whole
 }

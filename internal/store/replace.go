@@ -108,6 +108,10 @@ type ReplaceOptions struct {
 	Whole bool
 	// Now stamps entities supplied without created/updated.
 	Now time.Time
+	// Notify carries out the declared notify rules (schema.Notify) for
+	// what the contents change, as an API write would: a control API PUT
+	// does, a state file being restored does not (its records were kept).
+	Notify bool
 }
 
 // CheckInProgress says why n jobs in progress are more than the account
@@ -136,6 +140,7 @@ func (a *Account) Replace(in *Contents, o ReplaceOptions) ([]Conflict, error) {
 	// Job elements that came due before the replace are applied before it,
 	// whether or not anyone looked since.
 	a.settleLocked(a.now().Truncate(time.Microsecond))
+	a.makeIDsLocked(in)
 	if cs := a.checkReferencesLocked(in, o); len(cs) > 0 {
 		return cs, nil
 	}
@@ -166,6 +171,9 @@ func keptTargets(in *Contents, o ReplaceOptions) []Collection {
 			continue
 		}
 		for _, r := range k.OwnRelations() {
+			if r.Kind == schema.Reference {
+				continue // nothing is checked: what it names need not exist
+			}
 			if t := EntityCollection(k.Target(r)); !in.Has(t) && !slices.Contains(keep, t) {
 				keep = append(keep, t)
 			}

@@ -287,14 +287,18 @@ func (s *Store) KeyOfPublicKey(public string) string {
 }
 
 // PublicKeyOf returns the public key account key answers to: its bound
-// one when held, else the one derived for it.
+// one when held, else the one derived for it, which from then on reaches
+// it (a key once shown reaches its account, held or not: the account is
+// made when it is first used).
 func (s *Store) PublicKeyOf(key string) string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if el, ok := s.accounts[key]; ok {
 		return el.Value.(*entry).acct.PublicKey()
 	}
-	return DerivedPublicKey(s.opts.Seed, key)
+	public := DerivedPublicKey(s.opts.Seed, key)
+	s.pub.remember(public, key)
+	return public
 }
 
 // ErrPublicKeyTaken: another account held answers to the public key.

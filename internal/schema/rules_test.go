@@ -1,0 +1,50 @@
+package schema
+
+import "testing"
+
+// TestDeclare_RulesThatContradictTheDeclarationPanic: an embed member, a
+// merge rule or a notify rule naming what the declaration does not have
+// is refused when the catalog is declared, as every other contradiction.
+func TestDeclare_RulesThatContradictTheDeclarationPanic(t *testing.T) {
+	cases := map[string]func(sub, rec *Entity){
+		"attribute in an unknown embed": func(sub, _ *Entity) { sub.Attrs[1].In = "customer" },
+		"identity outside the embed":    func(sub, _ *Entity) { sub.Embeds[0].Identity = []string{"channels"} },
+		"union of a string":             func(sub, _ *Entity) { sub.Merge.Union = "email" },
+		"merge key unknown":             func(sub, _ *Entity) { sub.Merge.Key = append(sub.Merge.Key, "sku") },
+		"notify on a string":            func(sub, _ *Entity) { sub.Relations[0].Notify.When = "sku" },
+		"notify into undeclared":        func(sub, _ *Entity) { sub.Relations[0].Notify.Into = "nothing" },
+		"record member not a string":    func(_, rec *Entity) { rec.Attrs[1].Type = Strings },
+		"notify on a parent":            func(sub, _ *Entity) { sub.Relations[0].Kind = Parent },
+	}
+	for name, spoil := range cases {
+		t.Run(name, func(t *testing.T) {
+			item, variant, category := Item(), Variant(), Category()
+			sub, rec := BackInStockSubscription(), BackInStockNotification()
+			spoil(sub, rec)
+			defer func() {
+				if recover() == nil {
+					t.Fatal("declared without a panic")
+				}
+			}()
+			Declare([]*Entity{item, variant, category, sub, rec}, nil)
+		})
+	}
+	Declared() // the emulator's own declaration holds together
+}
+
+func TestValidAnyCatalogID_ThreeNonEmptyParts(t *testing.T) {
+	for id, want := range map[string]bool{
+		"$custom:::$default:::bomber123-s":     true,
+		"$shopify:::$default:::33001893429341": true,
+		"$custom:::$default:::a:::b":           true, // the external id may hold ":::"
+		"$custom:::$default:::":                false,
+		":::$default:::x":                      false,
+		"$custom::::::x":                       false,
+		"bomber123-s":                          false,
+		"$custom:::$default":                   false,
+	} {
+		if got := ValidAnyCatalogID(id); got != want {
+			t.Errorf("ValidAnyCatalogID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -1,0 +1,128 @@
+package store
+
+import (
+	"slices"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+)
+
+// Back in stock: the declared notify rules (schema.Notify) are carried out
+// here, whatever changes the entity they watch: an entity PATCH, a bulk
+// job's element, or a control API PUT.
+
+// watch is a notify rule seen from the kind whose entities it watches.
+type watch struct {
+	owner EntityKind       // the kind whose Reference has the rule
+	rel   *schema.Relation // that Reference
+	when  int              // the watched attribute's index
+	into  EntityKind       // the kind of the records
+	each  int              // the owner's attribute fanned out
+}
+
+// watchers are, by entity kind, the rules watching its entities: derived
+// once from the declaration, never changed.
+var watchers = func() [][]watch {
+	out := make([][]watch, len(catalogSchema.Entities()))
+	for _, k := range Kinds() {
+		d := k.Decl()
+		for i := range d.Relations {
+			r := &d.Relations[i]
+			if r.Notify == nil {
+				continue
+			}
+			t := k.Target(r)
+			when, _, _ := t.Attr(r.Notify.When)
+			each, _, _ := k.Attr(r.Notify.Each)
+			into, _ := KindOfType(r.Notify.Into)
+			out[t] = append(out[t], watch{owner: k, rel: r, when: when, into: into, each: each})
+		}
+	}
+	return out
+}()
+
+// above0 reports whether e holds more than 0 in numeric attribute i.
+func above0(e *Entity, i int) bool {
+	if n, ok := e.Num(i); ok {
+		return n > 0
+	}
+	n, ok := e.Int(i)
+	return ok && n > 0
+}
+
+// notifyLocked carries out the rules watching cur's kind, cur having just
+// replaced old (nil: it is new, and nothing came back): for each rule
+// whose attribute went from 0 or less (or null) to more than 0, every
+// entity naming cur through the rule's Reference gets its records, made
+// at at.
+func (a *Account) notifyLocked(old, cur *Entity, at time.Time) {
+	if old == nil {
+		return
+	}
+	for _, w := range watchers[cur.Kind] {
+		if above0(old, w.when) || !above0(cur, w.when) {
+			continue
+		}
+		owners := slices.Clone(a.cat.rels[w.owner][w.rel.Slot].byID[cur.ID])
+		if len(owners) == 0 || a.ensureLocked(EntityCollection(w.into)) != nil {
+			continue
+		}
+		for _, p := range owners {
+			if owner := a.cat.ents[w.owner][p.ID]; owner != nil {
+				a.recordLocked(w, owner, at)
+			}
+		}
+	}
+}
+
+// recordLocked stores the records rule w makes for owner: one per value of
+// its fanned-out attribute (see schema.Notify).
+func (a *Account) recordLocked(w watch, owner *Entity, at time.Time) {
+	n, d := w.rel.Notify, w.into.Decl()
+	values, _ := owner.Strings(w.each)
+	for _, v := range values {
+		rec := NewEntity(w.into, a.ids.Next(at))
+		rec.Created, rec.Updated = at, at
+		for i := range d.Attrs {
+			ra := &d.Attrs[i]
+			switch {
+			case ra.Name == n.OwnerAs:
+				rec.Set(i, StrPtr(owner.ID))
+			case ra.Name == n.EachAs:
+				rec.Set(i, StrPtr(v))
+			case ra.Role == schema.Plain:
+				if j, oa, ok := w.owner.Attr(ra.Name); ok && oa.Type == ra.Type {
+					rec.Vals[i] = owner.Value(j)
+				}
+			}
+		}
+		for i := range d.Relations {
+			r := &d.Relations[i]
+			if or, ok := w.owner.Decl().Relation(r.Name); ok && !r.Many() && !or.Many() {
+				rec.SetRef(r, owner.Ref(or))
+			}
+		}
+		a.putEntityLocked(rec)
+	}
+}
+
+// notifyAllLocked carries out every rule for the entities of the catalog
+// against their values in prev (the catalog's entities before it was
+// rebuilt, by kind and id): a control API PUT that raises a variant's
+// stock notifies as a PATCH would.
+func (a *Account) notifyAllLocked(prev []map[string]*Entity, at time.Time) {
+	for _, k := range Kinds() {
+		if len(watchers[k]) == 0 {
+			continue
+		}
+		list := make([]*Entity, 0, len(a.cat.ents[k]))
+		for _, e := range a.cat.ents[k] {
+			list = append(list, e)
+		}
+		// In position order, so the records' ids do not depend on a map's.
+		slices.SortFunc(list, func(x, y *Entity) int { return positionOf(x).Compare(positionOf(y)) })
+		for _, e := range list {
+			a.notifyLocked(prev[k][e.ID], e, at)
+		}
+	}
+}
