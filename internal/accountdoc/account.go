@@ -42,6 +42,8 @@ type AccountState struct {
 	Seeded map[store.JobKind]SeededJobs
 	// names are the names the document used ("jobs"), for pointers.
 	names map[store.Collection]string
+	// prepared is what Prepare decoded, for the Replace that takes it.
+	prepared *prepared
 }
 
 // SeededJobs is what a state document says of a kept seeded history (see

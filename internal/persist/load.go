@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -72,14 +73,28 @@ type extent struct {
 // error that is an accountdoc.Problem (a value that breaks a rule) is
 // reported as the file's corruption, naming the account by its position
 // and its key's fingerprint; any other error is returned as it is.
+//
+// The accounts are read and their collections decoded (see
+// accountdoc.AccountState.Prepare, pending jobs allowed) on every core,
+// a few accounts ahead of restore, which is called one account at a
+// time, in order: what it is handed and what Accounts returns are the
+// same as read one after another.
 func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	f, err := os.Open(l.path)
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", l.path, err)
 	}
 	defer f.Close()
-	for _, at := range l.extents {
-		a, err := l.account(f, at)
+	ahead := newReadAhead(len(l.extents), runtime.GOMAXPROCS(0), func(i int) (accountdoc.AccountState, error) {
+		a, err := l.account(f, l.extents[i])
+		if err == nil {
+			a.Prepare(true)
+		}
+		return a, err
+	})
+	defer ahead.stop()
+	for i, at := range l.extents {
+		a, err := ahead.next(i)
 		if err != nil {
 			return err
 		}
