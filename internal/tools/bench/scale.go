@@ -71,7 +71,7 @@ func runScale(o options, bin string) error {
 		}
 		fmt.Printf("\n%s\n", r.name)
 		s := &scaleRun{o: o, bin: bin}
-		err := s.start("start to listening", r.args...)
+		_, err := s.start("start to listening", r.args...)
 		if err == nil {
 			err = r.run(s)
 		}
@@ -87,23 +87,29 @@ func runScale(o options, bin string) error {
 }
 
 // start launches the row's server with args and -scale-args, and records
-// its time to listen (as what) and its resident memory then.
-func (s *scaleRun) start(what string, args ...string) error {
+// its time to listen (as what), the CPU it used until then (less moved by
+// other work on a shared machine than the time) and its resident memory.
+func (s *scaleRun) start(what string, args ...string) (span, error) {
 	t0 := time.Now()
 	p, err := proc.Launch(s.bin, append(append([]string{"--rate-limits", "off"}, args...), s.o.scaleArgs...)...)
 	if err != nil {
-		return err
+		return span{}, err
 	}
 	s.p = p
 	srv, err := p.Listening(s.o.scaleTimeout)
 	if err != nil {
-		return fmt.Errorf("%w; it said: %s", err, lastLines(p.Log(), 3))
+		return span{}, fmt.Errorf("%w; it said: %s", err, lastLines(p.Log(), 3))
 	}
+	sp := span{wall: time.Since(t0), cpu: proc.CPU(p.Pid())}
 	s.base = srv.Base
-	s.add(what, ms(time.Since(t0)), 0, "ms")
+	s.add(what, ms(sp.wall), 0, "ms")
+	s.add("  the server's CPU until then", ms(sp.cpu), 0, "ms")
 	s.addRSS("RSS after start", 0)
-	return nil
+	return sp, nil
 }
+
+// span is how long something took and the server CPU it used.
+type span struct{ wall, cpu time.Duration }
 
 // stop interrupts the server (it saves its state file, if any) and waits.
 func (s *scaleRun) stop() {
@@ -124,19 +130,20 @@ func (s *scaleRun) addRSS(what string, goal float64) {
 }
 
 // timed sends one request as key and records how long it took against
-// goal ms; the answer must be a success.
-func (s *scaleRun) timed(what, method, target string, body []byte, goal float64) ([]byte, error) {
-	t0 := time.Now()
+// goal ms, and the server CPU it used; the answer must be a success.
+func (s *scaleRun) timed(what, method, target string, body []byte, goal float64) (span, error) {
+	t0, cpu0 := time.Now(), proc.CPU(s.p.Pid())
 	b, status, err := send(s.base, key, method, "2026-07-15", target, body)
-	d := time.Since(t0)
+	sp := span{wall: time.Since(t0), cpu: proc.CPU(s.p.Pid()) - cpu0}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return sp, fmt.Errorf("%s: %w", what, err)
 	}
 	if status/100 != 2 {
-		return nil, fmt.Errorf("%s: %s %s answered %d: %.300s", what, method, target, status, b)
+		return sp, fmt.Errorf("%s: %s %s answered %d: %.300s", what, method, target, status, b)
 	}
-	s.add(what, ms(d), goal, "ms")
-	return b, nil
+	s.add(what, ms(sp.wall), goal, "ms")
+	s.add("  the server's CPU for it", ms(sp.cpu), 0, "ms")
+	return sp, nil
 }
 
 func millionItems(s *scaleRun) error {

@@ -128,7 +128,7 @@ func stateFile(s *scaleRun) error {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "state.json")
 	s.stop()
-	if err := s.start("start, no state file yet", "--state-file", path); err != nil {
+	if _, err := s.start("start, no state file yet", "--state-file", path); err != nil {
 		return err
 	}
 	for i := range stateAccounts {
@@ -136,22 +136,24 @@ func stateFile(s *scaleRun) error {
 			return err
 		}
 	}
-	if _, err := s.timed("save: POST /__admin/snapshot", "POST", "/__admin/snapshot", []byte("{}"), 0); err != nil {
+	save, err := s.timed("save: POST /__admin/snapshot", "POST", "/__admin/snapshot", []byte("{}"), 0)
+	if err != nil {
 		return err
 	}
-	save := s.figs[len(s.figs)-1].got
 	fi, err := os.Stat(path)
 	if err != nil {
 		return err
 	}
-	s.add("state file", float64(fi.Size())/1e6, 0, "MB")
+	mb := float64(fi.Size()) / 1e6
+	s.add("state file", mb, 0, "MB")
 	s.stop()
-	if err := s.start("load: start on the file to listening", "--state-file", path); err != nil {
+	load, err := s.start("load: start on the file to listening", "--state-file", path)
+	if err != nil {
 		return err
 	}
-	load := s.figs[len(s.figs)-2].got // start to listening
-	s.add("load (start on the file) / save", load/save, 2, "x")
-	s.figs = append(s.figs, figure{what: "load rate", got: float64(fi.Size()) / 1e6 / (load / 1000), goal: 100, unit: "MB/s", lowerIsBad: true})
+	s.add("load / save, time", float64(load.wall)/float64(save.wall), 2, "x")
+	s.add("load / save, server CPU", float64(load.cpu)/float64(max(save.cpu, time.Millisecond)), 2, "x")
+	s.figs = append(s.figs, figure{what: "load rate", got: mb / load.wall.Seconds(), goal: 100, unit: "MB/s", lowerIsBad: true})
 	return nil
 }
 
