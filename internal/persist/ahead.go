@@ -1,6 +1,7 @@
 package persist
 
 import (
+	"bytes"
 	"sync"
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
@@ -69,4 +70,55 @@ func (r *readAhead) next(i int) (accountdoc.AccountState, error) {
 func (r *readAhead) stop() {
 	close(r.done)
 	r.wg.Wait()
+}
+
+// splitting splits accounts on other goroutines, at most window at a time,
+// and checks them in the order they were added.
+type splitting struct {
+	window  int
+	check   func(split) error
+	pending []chan split
+}
+
+// split is an account split into its members, or why it could not be.
+type split struct {
+	at  extent
+	a   accountdoc.AccountState
+	err error
+}
+
+// add starts splitting a copy of raw, the account at at, after checking
+// the oldest accounts added while window are being split.
+func (p *splitting) add(at extent, raw []byte) error {
+	for len(p.pending) >= p.window {
+		if err := p.checkOldest(); err != nil {
+			return err
+		}
+	}
+	own := bytes.Clone(raw)
+	ch := make(chan split, 1)
+	p.pending = append(p.pending, ch)
+	go func() {
+		var a accountdoc.AccountState
+		err := a.UnmarshalJSON(own)
+		ch <- split{at: at, a: a, err: err}
+	}()
+	return nil
+}
+
+func (p *splitting) checkOldest() error {
+	ch := p.pending[0]
+	p.pending = p.pending[1:]
+	return p.check(<-ch)
+}
+
+// then checks every account added, in order, and returns the first error,
+// or err when there is none: what was found after them.
+func (p *splitting) then(err error) error {
+	for len(p.pending) > 0 {
+		if cerr := p.checkOldest(); cerr != nil {
+			return cerr
+		}
+	}
+	return err
 }

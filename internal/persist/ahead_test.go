@@ -3,6 +3,9 @@ package persist
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -59,5 +62,37 @@ func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 	r.stop()
 	if n := reads.Load(); n > 3+8 {
 		t.Errorf("%d accounts were read after the reader stopped at the third", n)
+	}
+}
+
+// TestLoad_TheFirstBadAccountInTheFileIsTheOneReported: accounts are split
+// on several goroutines, yet whatever is wrong with an account (a member
+// it may not have, no key, a key seen before, bytes that are not JSON) is
+// reported for the first account it is wrong with, as a reading of one
+// account after another reports it.
+func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
+	good := func(i int) string { return fmt.Sprintf(`{"account":"pk_%034d","items":[]}`, i) }
+	bad := map[string]string{
+		"unknown member": `{"account":"pk_x","surprise":1}`,
+		"no key":         `{"items":[]}`,
+		"twice":          good(0),
+		"not JSON":       `{"account":"pk_y",}`,
+	}
+	for first, firstDoc := range bad {
+		for second, secondDoc := range bad {
+			for _, at := range []int{1, 9, 30} {
+				accounts := make([]string, 40)
+				for i := range accounts {
+					accounts[i] = good(i)
+				}
+				accounts[at], accounts[at+3] = firstDoc, secondDoc
+				path := filepath.Join(t.TempDir(), "state.json")
+				os.WriteFile(path, []byte(`{"version":3,"accounts":[`+strings.Join(accounts, ",")+`]}`), 0o600)
+				_, _, err := Load(path)
+				if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("account %d ", at)) {
+					t.Errorf("%s at %d, then %s: %v", first, at, second, err)
+				}
+			}
+		}
 	}
 }

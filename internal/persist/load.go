@@ -229,8 +229,12 @@ func (l *Loaded) member(d *docReader, st *State, key string, account func(extent
 	return nil
 }
 
-// accounts reads the "accounts" array, one account at a time (never more
-// than one held). Each must name its account, and no account twice.
+// accounts reads the "accounts" array. Each must name its account, and
+// no account twice. Each account's bytes are copied and split into members
+// (accountdoc.AccountState.UnmarshalJSON) on other cores while the next is
+// read, at most a few at a time; their results are checked, and handed to
+// account, in order, so the first error is the one a reading of one
+// account after another finds.
 func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountState) error) error {
 	if _, err := d.delim("["); err != nil {
 		return fmt.Errorf("accounts: %w", l.where(err))
@@ -241,6 +245,7 @@ func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountS
 		d.pos++
 		return nil
 	}
+	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account)}
 	for i := 0; ; i++ {
 		_, err := d.peek() // the account starts after whitespace
 		from := d.offset()
@@ -248,24 +253,31 @@ func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountS
 		if err == nil {
 			raw, err = d.value()
 		}
-		var a accountdoc.AccountState
-		if err == nil {
-			err = a.UnmarshalJSON(raw)
-		}
 		if err != nil {
-			return fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err))
+			return p.then(fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err)))
 		}
-		if a.Account == "" {
-			return fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", i, from)
-		}
-		if err := account(extent{offset: from, length: len(raw), index: i}, a); err != nil {
+		if err := p.add(extent{offset: from, length: len(raw), index: i}, raw); err != nil {
 			return err
 		}
 		if c, err := d.delim(",]"); err != nil {
-			return fmt.Errorf("accounts: %w", l.where(err))
+			return p.then(fmt.Errorf("accounts: %w", l.where(err)))
 		} else if c == ']' {
-			return nil
+			return p.then(nil)
 		}
+	}
+}
+
+// checked returns the check of an account split: it must have split
+// without error and name its account; then account sees it.
+func (l *Loaded) checked(account func(extent, accountdoc.AccountState) error) func(split) error {
+	return func(s split) error {
+		if s.err != nil {
+			return fmt.Errorf("account %d (from byte offset %d): %w", s.at.index, s.at.offset, l.where(s.err))
+		}
+		if s.a.Account == "" {
+			return fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", s.at.index, s.at.offset)
+		}
+		return account(s.at, s.a)
 	}
 }
 
