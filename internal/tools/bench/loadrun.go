@@ -23,6 +23,10 @@ type row struct {
 	account string
 	flow    flow
 	answers []answer
+	// forget: the emulator forgets the account before each run, so what
+	// a writing row created before does not pile up (the same data
+	// regenerates from the seed).
+	forget bool
 }
 
 // answer is one recorded response, keyed by its call.
@@ -51,15 +55,17 @@ func runLoad(o options, bin string) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, &row{name: "changing: PATCH + list", emu: emu, account: writerKey, flow: &changing{item: item}})
+		rows = append(rows, &row{name: "changing: PATCH + list", emu: emu, account: writerKey, flow: &changing{item: item}, forget: true})
 	}
 	if o.selected("creating") {
-		jobs, err := proc.Start(bin, append([]string{"--rate-limits", "off", "--job-transition", "polls"}, o.extra...)...)
+		// A run creates thousands of items: a budget that holds them, and
+		// the account forgotten before each run.
+		jobs, err := proc.Start(bin, append([]string{"--rate-limits", "off", "--job-transition", "polls", "--memory-budget", "2GiB"}, o.extra...)...)
 		if err != nil {
 			return err
 		}
 		defer jobs.Stop()
-		rows = append(rows, &row{name: "creating: job + polls", emu: jobs, account: writerKey, flow: &creating{}})
+		rows = append(rows, &row{name: "creating: job + polls", emu: jobs, account: writerKey, flow: &creating{}, forget: true})
 	}
 	if len(rows) == 0 {
 		return nil
@@ -192,4 +198,16 @@ func send(base, account, method, rev, target string, body []byte) ([]byte, int, 
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	return b, res.StatusCode, err
+}
+
+// reset makes the emulator forget the row's account, when the row says so.
+func (r *row) reset() error {
+	if !r.forget {
+		return nil
+	}
+	body, status, err := send(r.emu.Base, r.account, "DELETE", "", "/__admin/accounts/"+r.account, nil)
+	if err == nil && status/100 != 2 {
+		err = fmt.Errorf("DELETE /__admin/accounts/…: %d %.200s", status, body)
+	}
+	return err
 }

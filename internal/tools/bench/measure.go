@@ -31,6 +31,11 @@ func measure(rows []*row, stat *proc.Server, o options) ([][2][]result, error) {
 				servers = []*proc.Server{stat, rw.emu}
 			}
 			for _, s := range servers {
+				if s == rw.emu {
+					if err := rw.reset(); err != nil {
+						return nil, fmt.Errorf("%s: %w", rw.name, err)
+					}
+				}
 				res, err := load(s, rw, o.duration, o.conns)
 				if err != nil {
 					return nil, fmt.Errorf("%s on %s: %w", rw.name, s.Base, err)
