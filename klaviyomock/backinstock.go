@@ -9,18 +9,20 @@ import "time"
 // SetBackInStockSubscriptions. Variant is the variant's id as sent (any
 // integration's: it need not be in the catalog); Email, PhoneNumber,
 // ExternalID, ProfileID and AnonymousID are the profile's; Source is "api"
-// or "client" and Revision the revision that served the create. An empty
-// ID is made by the server; zero times are set to the server clock.
+// or "client" and Revision the revision that served the create. As a
+// create requires, Channels and Variant are required, and at least one of
+// Email, PhoneNumber and ExternalID. An empty ID is made by the server;
+// zero times are set to the server clock.
 type BackInStockSubscription struct {
 	ID          string    `json:"id,omitempty"`
 	Channels    []string  `json:"channels"`
-	Email       *string   `json:"email"`
-	PhoneNumber *string   `json:"phone_number"`
-	ExternalID  *string   `json:"external_id"`
-	ProfileID   *string   `json:"profile_id"`
-	AnonymousID *string   `json:"anonymous_id"`
-	Source      *string   `json:"source"`
-	Revision    *string   `json:"revision"`
+	Email       *string   `json:"email,omitempty"`
+	PhoneNumber *string   `json:"phone_number,omitempty"`
+	ExternalID  *string   `json:"external_id,omitempty"`
+	ProfileID   *string   `json:"profile_id,omitempty"`
+	AnonymousID *string   `json:"anonymous_id,omitempty"`
+	Source      *string   `json:"source,omitempty"`
+	Revision    *string   `json:"revision,omitempty"`
 	Created     time.Time `json:"created,omitzero"`
 	Updated     time.Time `json:"updated,omitzero"`
 	Variant     string    `json:"variant"`
@@ -32,11 +34,11 @@ type BackInStockSubscription struct {
 // inventory_quantity rose from 0 or less (or null) to more than 0.
 type BackInStockNotification struct {
 	ID             string    `json:"id,omitempty"`
-	SubscriptionID *string   `json:"subscription_id"`
-	Channel        *string   `json:"channel"`
-	Email          *string   `json:"email"`
-	PhoneNumber    *string   `json:"phone_number"`
-	ExternalID     *string   `json:"external_id"`
+	SubscriptionID *string   `json:"subscription_id,omitempty"`
+	Channel        *string   `json:"channel,omitempty"`
+	Email          *string   `json:"email,omitempty"`
+	PhoneNumber    *string   `json:"phone_number,omitempty"`
+	ExternalID     *string   `json:"external_id,omitempty"`
 	Created        time.Time `json:"created,omitzero"`
 	Variant        string    `json:"variant"`
 }

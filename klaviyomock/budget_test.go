@@ -82,7 +82,7 @@ func TestBudget_PutsAboveTheirCapAreRefusedWhole(t *testing.T) {
 		if i > 0 {
 			b.WriteString(",")
 		}
-		fmt.Fprintf(&b, `{"external_id":"BIG-%07d","title":"%s"}`, i, strings.Repeat("t", 200))
+		fmt.Fprintf(&b, `{"external_id":"BIG-%07d","title":"%s","description":"","url":""}`, i, strings.Repeat("t", 200))
 	}
 	b.WriteString("]}")
 	r := call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), b.String())

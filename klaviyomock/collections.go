@@ -10,158 +10,62 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// JobKind names one of the nine bulk job collections.
-type JobKind string
-
-// The bulk job collections, named as in the control API.
-const (
-	ItemCreateJobs     JobKind = "item-bulk-create-jobs"
-	ItemUpdateJobs     JobKind = "item-bulk-update-jobs"
-	ItemDeleteJobs     JobKind = "item-bulk-delete-jobs"
-	VariantCreateJobs  JobKind = "variant-bulk-create-jobs"
-	VariantUpdateJobs  JobKind = "variant-bulk-update-jobs"
-	VariantDeleteJobs  JobKind = "variant-bulk-delete-jobs"
-	CategoryCreateJobs JobKind = "category-bulk-create-jobs"
-	CategoryUpdateJobs JobKind = "category-bulk-update-jobs"
-	CategoryDeleteJobs JobKind = "category-bulk-delete-jobs"
-)
-
-// Job is a bulk job as SetJobsOf takes it and JobsOf returns it: history,
-// in Klaviyo's terms (counts, errors and timestamps must agree with the
-// status; see docs/control-api.md).
-type Job struct {
-	// ID is a 26-character ULID.
-	ID             string
-	Status         string // queued, processing, complete or cancelled
-	CreatedAt      time.Time
-	CompletedAt    *time.Time
-	ExpiresAt      *time.Time
-	TotalCount     int
-	CompletedCount int
-	FailedCount    int
-	Errors         []JobError
-	// IDs are the ids of the job's elements, one per operation: the
-	// items, variants or categories it creates, updates or deletes.
-	IDs []string
-}
-
-// JobError is one entry of a job's errors: an element it could not apply.
-type JobError struct {
-	ID, Code, Title, Detail, Pointer string
-}
-
 // Item is a catalog item as SetItems takes it and Items returns it. Its ID
-// is derived from ExternalID ("$custom:::$default:::<external_id>"); nil
-// pointers are null; zero times are set to the server clock.
+// is derived from ExternalID ("$custom:::$default:::<external_id>"). It
+// obeys what a create at the newest revision obeys: Title, Description and
+// URL are required; a nil optional field (set one with Ptr) gets what a
+// create leaving it out gets (Published true, Images [], CustomMetadata {},
+// the image URLs "", Price null); zero times are set to the server clock.
+// Items returns null values as nil.
 type Item struct {
 	ID                string          `json:"id,omitempty"`
 	ExternalID        string          `json:"external_id"`
-	Title             *string         `json:"title"`
-	Description       *string         `json:"description"`
-	Price             *float64        `json:"price"`
-	URL               *string         `json:"url"`
-	ImageFullURL      *string         `json:"image_full_url"`
-	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
-	Images            *[]string       `json:"images"`
+	Title             *string         `json:"title,omitempty"`
+	Description       *string         `json:"description,omitempty"`
+	Price             *float64        `json:"price,omitempty"`
+	URL               *string         `json:"url,omitempty"`
+	ImageFullURL      *string         `json:"image_full_url,omitempty"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url,omitempty"`
+	Images            *[]string       `json:"images,omitempty"`
 	CustomMetadata    json.RawMessage `json:"custom_metadata,omitempty"`
-	Published         *bool           `json:"published"`
+	Published         *bool           `json:"published,omitempty"`
 	Created           time.Time       `json:"created,omitzero"`
 	Updated           time.Time       `json:"updated,omitzero"`
 }
 
 // Variant is a catalog variant; Item is its parent item's id, which must
-// exist.
+// exist. As for Item, what a create requires is required (Title,
+// Description, SKU, InventoryQuantity, Price, URL and Item), and a nil
+// optional field gets the create's default (InventoryPolicy 0, Published
+// true, Images [], CustomMetadata {}, the image URLs "").
 type Variant struct {
 	ID                string          `json:"id,omitempty"`
 	ExternalID        string          `json:"external_id"`
 	Item              string          `json:"item"`
-	Title             *string         `json:"title"`
-	Description       *string         `json:"description"`
-	SKU               *string         `json:"sku"`
-	InventoryPolicy   *int            `json:"inventory_policy"`
-	InventoryQuantity *float64        `json:"inventory_quantity"`
-	Price             *float64        `json:"price"`
-	URL               *string         `json:"url"`
-	ImageFullURL      *string         `json:"image_full_url"`
-	ImageThumbnailURL *string         `json:"image_thumbnail_url"`
-	Images            *[]string       `json:"images"`
+	Title             *string         `json:"title,omitempty"`
+	Description       *string         `json:"description,omitempty"`
+	SKU               *string         `json:"sku,omitempty"`
+	InventoryPolicy   *int            `json:"inventory_policy,omitempty"`
+	InventoryQuantity *float64        `json:"inventory_quantity,omitempty"`
+	Price             *float64        `json:"price,omitempty"`
+	URL               *string         `json:"url,omitempty"`
+	ImageFullURL      *string         `json:"image_full_url,omitempty"`
+	ImageThumbnailURL *string         `json:"image_thumbnail_url,omitempty"`
+	Images            *[]string       `json:"images,omitempty"`
 	CustomMetadata    json.RawMessage `json:"custom_metadata,omitempty"`
-	Published         *bool           `json:"published"`
+	Published         *bool           `json:"published,omitempty"`
 	Created           time.Time       `json:"created,omitzero"`
 	Updated           time.Time       `json:"updated,omitzero"`
 }
 
-// Category is a catalog category; Items are the ids of the items in it,
-// which must exist.
+// Category is a catalog category; Name is required; Items are the ids of
+// the items in it, which must exist.
 type Category struct {
 	ID         string    `json:"id,omitempty"`
 	ExternalID string    `json:"external_id"`
-	Name       *string   `json:"name"`
+	Name       *string   `json:"name,omitempty"`
 	Items      []string  `json:"items"`
 	Updated    time.Time `json:"updated,omitzero"`
-}
-
-// Jobs returns the item update jobs of account key (an API key such as
-// "pk_…", or "bearer:" + an OAuth token), in id order.
-func (s *Server) Jobs(key string) []Job { return s.JobsOf(key, ItemUpdateJobs) }
-
-// SetJobs replaces the item update jobs of account key with exactly jobs,
-// as history. Nothing changes if any job is invalid.
-func (s *Server) SetJobs(key string, jobs ...Job) error {
-	return s.setJobs(key, ItemUpdateJobs, "jobs", jobs)
-}
-
-// JobsOf returns the jobs of one kind of account key, in id order.
-func (s *Server) JobsOf(key string, kind JobKind) []Job {
-	c, ok := store.CollectionNamed(string(kind))
-	if !ok {
-		return nil
-	}
-	var doc map[string]json.RawMessage
-	var states []accountdoc.JobState
-	if s.export(key, c, &doc) != nil || json.Unmarshal(doc[c.Name()], &states) != nil {
-		return nil
-	}
-	k, _ := c.IsJobs()
-	out := make([]Job, 0, len(states))
-	for _, js := range states {
-		j := Job{ID: js.ID, Status: js.Status, CreatedAt: js.CreatedAt, CompletedAt: js.CompletedAt, ExpiresAt: js.ExpiresAt,
-			TotalCount: js.TotalCount, CompletedCount: js.CompletedCount, FailedCount: js.FailedCount}
-		j.IDs = js.IDsOf(k)
-		for _, e := range js.Errors {
-			j.Errors = append(j.Errors, JobError(e))
-		}
-		out = append(out, j)
-	}
-	return out
-}
-
-// SetJobsOf replaces the jobs of one kind of account key with exactly
-// jobs, as history. Nothing changes if any job is invalid.
-func (s *Server) SetJobsOf(key string, kind JobKind, jobs ...Job) error {
-	return s.setJobs(key, kind, string(kind), jobs)
-}
-
-// setJobs replaces a job collection; name is what problems call it.
-func (s *Server) setJobs(key string, kind JobKind, name string, jobs []Job) error {
-	c, ok := store.CollectionNamed(string(kind))
-	k, isJobs := c.IsJobs()
-	if !ok || !isJobs {
-		return fmt.Errorf("klaviyomock: %q is not a job kind", kind)
-	}
-	states := make([]accountdoc.JobState, 0, len(jobs))
-	for _, j := range jobs {
-		js := accountdoc.JobState{ID: j.ID, Status: j.Status, CreatedAt: j.CreatedAt, CompletedAt: j.CompletedAt, ExpiresAt: j.ExpiresAt,
-			TotalCount: j.TotalCount, CompletedCount: j.CompletedCount, FailedCount: j.FailedCount, Errors: []accountdoc.JobError{}}
-		js.SetIDs(k, j.IDs)
-		for _, e := range j.Errors {
-			js.Errors = append(js.Errors, accountdoc.JobError(e))
-		}
-		states = append(states, js)
-	}
-	st := accountdoc.AccountState{Jobs: map[store.JobKind][]accountdoc.JobState{k: states}}
-	st.Name(c, name)
-	return importErr(s.srv.Handler().Admin().ImportAccount(s.accountKey(key), st, false))
 }
 
 // Empty empties every collection of account key in one call (its catalog,
@@ -260,13 +164,13 @@ func setEntities[T any](s *Server, key string, c store.Collection, list []T) err
 // its id is its public key.
 type Account struct {
 	ID                 string          `json:"id,omitempty"`
-	TestAccount        *bool           `json:"test_account"`
+	TestAccount        *bool           `json:"test_account,omitempty"`
 	ContactInformation json.RawMessage `json:"contact_information,omitempty"`
-	Industry           *string         `json:"industry"`
-	Timezone           *string         `json:"timezone"`
-	PreferredCurrency  *string         `json:"preferred_currency"`
-	PublicAPIKey       *string         `json:"public_api_key"`
-	Locale             *string         `json:"locale"`
+	Industry           *string         `json:"industry,omitempty"`
+	Timezone           *string         `json:"timezone,omitempty"`
+	PreferredCurrency  *string         `json:"preferred_currency,omitempty"`
+	PublicAPIKey       *string         `json:"public_api_key,omitempty"`
+	Locale             *string         `json:"locale,omitempty"`
 }
 
 // Account returns the account of key (GET /api/accounts as that key sees

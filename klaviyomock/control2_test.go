@@ -80,8 +80,7 @@ func TestControl_FaultRulesThatCannotMatchAreRefused(t *testing.T) {
 func TestGo_TwinsOfTheControlRoutes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.json")
 	m := klaviyomock.RunT(t, "--jobs=2", "--state-file="+path)
-	title := "Twin"
-	if err := m.SetItems(key, klaviyomock.Item{ExternalID: "T1", Title: &title}); err != nil {
+	if err := m.SetItems(key, item("T1")); err != nil {
 		t.Fatal(err)
 	}
 	if its := m.Items(key); len(its) != 1 || its[0].ID != "$custom:::$default:::T1" || its[0].Created.IsZero() {
@@ -160,9 +159,10 @@ func TestControl_EveryCollectionCanBeReadAndReplaced(t *testing.T) {
 	mustStatus(t, call(t, "GET", adminURL(m, "/accounts/"+key+"/widgets"), nil), 404)
 
 	// Replace the catalog: one item, a variant of it, a category holding it.
-	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), `{"items":[{"external_id":"A","title":"Shirt"}]}`), 200)
+	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), `{"items":[{"external_id":"A","title":"Shirt","description":"","url":"https://example.com/a"}]}`), 200)
 	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/variants"),
-		`{"variants":[{"external_id":"A-S","item":"$custom:::$default:::A","sku":"A-S"}]}`), 200)
+		`{"variants":[{"external_id":"A-S","item":"$custom:::$default:::A","sku":"A-S","title":"S","description":"",
+		"inventory_quantity":1,"price":9,"url":"https://example.com/a-s"}]}`), 200)
 	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/categories"),
 		`{"categories":[{"external_id":"TOPS","name":"Tops","items":["$custom:::$default:::A"]}]}`), 200)
 	if vs := m.Variants(key); len(vs) != 1 || vs[0].Item != "$custom:::$default:::A" || *vs[0].SKU != "A-S" {
@@ -172,14 +172,14 @@ func TestControl_EveryCollectionCanBeReadAndReplaced(t *testing.T) {
 		t.Fatalf("Categories: %+v", cs)
 	}
 	// Replacing the items drops what referred to the items that are gone.
-	if err := m.SetItems(key, klaviyomock.Item{ExternalID: "B"}); err != nil {
+	if err := m.SetItems(key, item("B")); err != nil {
 		t.Fatal(err)
 	}
 	// (an export that fails gives nil, an empty collection [])
 	if vs, cs := m.Variants(key), m.Categories(key); vs == nil || len(vs) != 0 || len(cs) != 1 || len(cs[0].Items) != 0 {
 		t.Fatalf("after replacing the items: variants %+v, categories %+v", vs, cs)
 	}
-	if err := m.SetVariants(key, klaviyomock.Variant{ExternalID: "X", Item: "$custom:::$default:::GONE"}); err == nil ||
+	if err := m.SetVariants(key, variant("X", "$custom:::$default:::GONE")); err == nil ||
 		!strings.Contains(err.Error(), "/variants/0/item") {
 		t.Fatalf("a variant of a missing item: %v", err)
 	}

@@ -110,7 +110,7 @@ func TestControl_PutAndGetJobsAndItems(t *testing.T) {
 	if len(got) != 2 || got[0].(map[string]any)["failed_count"] != 1.0 {
 		t.Fatalf("GET jobs: %v", got)
 	}
-	items := map[string]any{"items": []any{map[string]any{"external_id": "A", "title": "Shirt", "price": 12.5, "custom_metadata": map[string]any{"k": "<v>"}}}}
+	items := map[string]any{"items": []any{map[string]any{"external_id": "A", "title": "Shirt", "description": "", "url": "https://example.com/a", "price": 12.5, "custom_metadata": map[string]any{"k": "<v>"}}}}
 	mustStatus(t, call(t, "PUT", adminURL(m, "/accounts/"+key+"/items"), items), 200)
 	one := api(t, m.URL(), "GET", "/api/catalog-item-bulk-update-jobs/01JAAAAAAAAAAAAAAAAAAAAAAA?include=items", nil)
 	inc := one.json(t)["included"].([]any)
@@ -155,8 +155,8 @@ func TestControl_BadDocumentsChangeNothing(t *testing.T) {
 		{"/items", `{"items":[{"external_id":"A","id":"$custom:::$default:::B"}]}`, "/items/0/id"},
 		{"", `{"widgets":[]}`, "/widgets"},
 		{"/jobs", `{"jobs":[],"items":[]}`, "/jobs"},
-		{"/variants", `{"variants":[{"external_id":"V","item":"$custom:::$default:::NOPE"}]}`, "/variants/0/item"},
-		{"/categories", `{"categories":[{"external_id":"C","items":["$custom:::$default:::NOPE"]}]}`, "/categories/0/items"},
+		{"/variants", `{"variants":[{"external_id":"V","item":"$custom:::$default:::NOPE","title":"t","description":"d","sku":"s","inventory_quantity":1,"price":1,"url":"u"}]}`, "/variants/0/item"},
+		{"/categories", `{"categories":[{"external_id":"C","name":"n","items":["$custom:::$default:::NOPE"]}]}`, "/categories/0/items"},
 	}
 	for _, c := range cases {
 		r := call(t, "PUT", adminURL(m, "/accounts/"+key+c.path), c.body)

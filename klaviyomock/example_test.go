@@ -17,13 +17,10 @@ func Example() {
 		panic(err)
 	}
 	defer m.Close()
-	const apiKey = "pk_0123456789abcdef0123456789abcdef01"
 
+	// Do sends the newest revision and m.Key(), as an SDK would.
 	list := func() *http.Response {
-		req, _ := http.NewRequest("GET", m.URL()+"/api/catalog-item-bulk-update-jobs", nil)
-		req.Header.Set("revision", "2026-07-15")
-		req.Header.Set("Authorization", "Klaviyo-API-Key "+apiKey)
-		res, err := http.DefaultClient.Do(req)
+		res, err := m.Do("GET", "/api/catalog-item-bulk-update-jobs", "")
 		if err != nil {
 			panic(err)
 		}
@@ -40,10 +37,10 @@ func Example() {
 	res.Body.Close()
 	fmt.Println(res.StatusCode, len(doc.Data), "jobs")
 
-	m.ThrottleNext(apiKey, 1)
+	rule, _ := m.ThrottleNext(m.Key(), 1)
 	res = list()
 	res.Body.Close()
-	fmt.Println(res.StatusCode, "Retry-After:", res.Header.Get("Retry-After"))
+	fmt.Println(res.StatusCode, "Retry-After:", res.Header.Get("Retry-After"), "from", rule.ID)
 
 	// Waiting is done by moving the server clock, not by sleeping.
 	m.Freeze()
@@ -55,7 +52,7 @@ func Example() {
 	fmt.Println(len(m.Requests()), "requests journaled")
 	// Output:
 	// 200 3 jobs
-	// 429 Retry-After: 1
+	// 429 Retry-After: 1 from fault-1
 	// 200
 	// 3 requests journaled
 }
@@ -80,10 +77,7 @@ func ExampleServer_AddFault() {
 	fmt.Println(rule.ID, "added")
 
 	for i := 0; i < 3; i++ {
-		req, _ := http.NewRequest("GET", m.URL()+"/api/catalog-item-bulk-update-jobs", nil)
-		req.Header.Set("revision", "2026-07-15")
-		req.Header.Set("Authorization", "Klaviyo-API-Key pk_0123456789abcdef0123456789abcdef01")
-		res, err := http.DefaultClient.Do(req)
+		res, err := m.Do("GET", "/api/catalog-item-bulk-update-jobs", "")
 		if err != nil {
 			panic(err)
 		}
@@ -102,4 +96,29 @@ func ExampleServer_AddFault() {
 	// GET /api/catalog-item-bulk-update-jobs 503 fault-1
 	// GET /api/catalog-item-bulk-update-jobs 503 fault-1
 	// 0 rules left
+}
+
+// ExampleServer_RequestsMatching finds in the journal the request behind
+// an answer the client got, by the X-Klaviyo-Req-Id it carried, and
+// selects requests by method and path prefix.
+func ExampleServer_RequestsMatching() {
+	m, err := klaviyomock.Run()
+	if err != nil {
+		panic(err)
+	}
+	defer m.Close()
+
+	res, _ := m.Do("GET", "/api/catalog-items/$custom:::$default:::NOPE", "")
+	res.Body.Close()
+	res2, _ := m.Do("GET", "/api/catalog-categories", "")
+	res2.Body.Close()
+
+	got := m.RequestsMatching(klaviyomock.Filter{RequestID: res.Header.Get("X-Klaviyo-Req-Id")})
+	fmt.Println(len(got), got[0].Method, got[0].Path, got[0].Status, got[0].Revision, got[0].Operation)
+	fmt.Println(got[0].Account == klaviyomock.Fingerprint(m.Key()))
+	fmt.Println(len(m.RequestsMatching(klaviyomock.Filter{Method: "GET", Path: "/api/catalog-cat"})), "category request")
+	// Output:
+	// 1 GET /api/catalog-items/$custom:::$default:::NOPE 404 2026-07-15 get_catalog_item
+	// true
+	// 1 category request
 }

@@ -1,17 +1,3 @@
-// Package klaviyomock runs the Klaviyo catalog item bulk update jobs
-// emulator in-process for Go tests, miniredis style:
-//
-//	func TestSync(t *testing.T) {
-//		m := klaviyomock.RunT(t, "--jobs=20")
-//		client := NewClient(m.URL(), "pk_...")
-//		m.ThrottleNext("pk_...", 1)
-//		...
-//		if got := m.Requests(); len(got) != 2 { ... }
-//	}
-//
-// The server is the same one cmd/mockserver runs (one construction path),
-// listening on 127.0.0.1 on a free port. Its arguments are the binary's
-// flags; environment variables are not read.
 package klaviyomock
 
 import (
@@ -62,7 +48,13 @@ type Request struct {
 
 // Filter selects journaled requests; zero fields match anything.
 type Filter struct {
-	Method     string
+	Method string
+	// Path is a prefix of the URL path, as FaultMatch.Path is (and the
+	// control API's ?path=).
+	Path string
+	// PathPrefix is Path's older name.
+	//
+	// Deprecated: use Path; when both are set, Path is used.
 	PathPrefix string
 	// Account is an account's whole key ("pk_…", or "bearer:" and the
 	// OAuth token) or its Fingerprint.
@@ -111,7 +103,7 @@ type Fault struct {
 // anything.
 type FaultMatch struct {
 	Method string
-	// Path is a prefix of the URL path.
+	// Path is a prefix of the URL path, as Filter.Path is.
 	Path    string
 	Account string
 	// Revision is the revision that serves the request, e.g. "2026-07-15".
@@ -153,6 +145,7 @@ func requestOf(e journal.Entry) Request {
 type Server struct {
 	srv    *server.Server
 	url    string
+	newest string // the newest revision served
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -175,7 +168,7 @@ func Run(args ...string) (*Server, error) {
 		return nil, fmt.Errorf("klaviyomock: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{srv: srv, url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1)}
+	s := &Server{srv: srv, url: "http://" + ln.Addr().String(), newest: newestRevision(), cancel: cancel, done: make(chan error, 1)}
 	go func() { s.done <- srv.Serve(ctx, ln) }()
 	return s, nil
 }
@@ -216,8 +209,11 @@ func (s *Server) Requests() []Request { return s.RequestsMatching(Filter{}) }
 
 // RequestsMatching returns the journaled API requests f selects.
 func (s *Server) RequestsMatching(f Filter) []Request {
+	if f.Path == "" {
+		f.Path = f.PathPrefix
+	}
 	entries := s.srv.Journal().List(journal.Filter{
-		Method: f.Method, PathPrefix: f.PathPrefix, Account: f.Account, Revision: f.Revision,
+		Method: f.Method, PathPrefix: f.Path, Account: f.Account, Revision: f.Revision,
 		Operation: f.Operation, RequestID: f.RequestID, Status: f.Status, Limit: f.Limit,
 	})
 	out := make([]Request, len(entries))
@@ -257,9 +253,15 @@ func (s *Server) DeleteFault(id string) bool { return s.srv.Faults().Delete(id) 
 func (s *Server) ClearFaults() { s.srv.Faults().Clear() }
 
 // ThrottleNext makes the next n API requests of account key answer a
-// throttled 429 (Retry-After: 1), indistinguishable from a real one.
-func (s *Server) ThrottleNext(key string, n int) {
-	_, _ = s.srv.Handler().Admin().ThrottleNext(key, n, 1)
+// throttled 429 (Retry-After: 1), indistinguishable from a real one. Like
+// AddFault, it returns the fault rule it added (DeleteFault lifts it
+// early), or why it could not.
+func (s *Server) ThrottleNext(key string, n int) (Fault, error) {
+	r, err := s.srv.Handler().Admin().ThrottleNext(key, n, 1)
+	if err != nil {
+		return Fault{}, fmt.Errorf("klaviyomock: %w", err)
+	}
+	return faultOf(r), nil
 }
 
 // Now returns the server clock's time.

@@ -137,7 +137,7 @@ func TestBinary_ARestartOnOneStateFileKeepsEveryChange(t *testing.T) {
 	const k = "pk_0123456789abcdef0123456789abcdef01"
 	old := startBinary(t, bin, "--state-file", path, "--jobs", "3")
 	base := "http://" + old.addr()
-	if code, body := admin(t, "PUT", base+"/__admin/accounts/"+k+"/items", `{"items":[{"external_id":"KEPT","title":"kept"}]}`); code != 200 {
+	if code, body := admin(t, "PUT", base+"/__admin/accounts/"+k+"/items", `{"items":[{"external_id":"KEPT","title":"kept","description":"","url":"https://example.com/kept"}]}`); code != 200 {
 		t.Fatalf("PUT items: %d %s", code, body)
 	}
 	// A request in flight holds the old server in its shutdown (as a slow

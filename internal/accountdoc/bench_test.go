@@ -15,7 +15,7 @@ func BenchmarkEntityFromState(b *testing.B) {
 		`"created":"2026-11-28T12:00:00.000000+00:00","updated":"2026-11-28T12:00:00.000000+00:00"}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, _, probs := EntityFromState(itemKind, raw, "/items/0", true); len(probs) > 0 {
+		if _, _, _, probs := EntityFromState(itemKind, raw, "/items/0", Whole); len(probs) > 0 {
 			b.Fatal(probs)
 		}
 	}
@@ -36,7 +36,7 @@ func BenchmarkEntitiesFromState(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, probs := EntitiesFromState(itemKind, raws, "/items"); len(probs) > 0 {
+		if _, _, probs := EntitiesFromState(itemKind, raws, "/items", Whole); len(probs) > 0 {
 			b.Fatal(probs)
 		}
 	}

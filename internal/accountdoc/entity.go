@@ -48,13 +48,31 @@ func AppendEntityState(b []byte, e *store.Entity, only store.AttrSet, related ..
 	return append(b, '}')
 }
 
+// Mode is how much of an entity a document must give.
+type Mode uint8
+
+// Modes of reading an entity document.
+const (
+	// Part: only the attributes it gives (a pending job element's values).
+	Part Mode = iota
+	// Whole: a whole entity, as the state file keeps it: external_id
+	// required, the id derived from it (and checked when given), a parent
+	// required; an attribute left out gets what a create leaving it out
+	// gets. Files written before the rules of AsCreated load.
+	Whole
+	// AsCreated: Whole, and the entity must be one a create at the newest
+	// revision could have made (the control API and the Go package): every
+	// member the create requires is there (null only where an update may
+	// null it, as an export of what a PATCH nulled writes), the reference
+	// its body must name is named, and what an embed identifies is set.
+	AsCreated
+)
+
 // EntityFromState reads one entity document of kind (as AppendEntityState
-// writes it) at pointer. With full, it is a whole entity: external_id is
-// required, the id derived from it (and checked when given), a parent
-// required. It returns the entity, the members it lists (hasRelated when
-// given), or every problem found.
-func EntityFromState(kind store.EntityKind, raw []byte, pointer string, full bool) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
-	return newEntityReader(kind).read(raw, pointer, full)
+// writes it) at pointer, as mode says. It returns the entity, the members
+// it lists (hasRelated when given), or every problem found.
+func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
+	return newEntityReader(kind).read(raw, pointer, mode)
 }
 
 // entityReader reads entity documents of one kind: what a document may
@@ -71,7 +89,7 @@ func newEntityReader(kind store.EntityKind) *entityReader {
 }
 
 // read is EntityFromState.
-func (er *entityReader) read(raw []byte, pointer string, full bool) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
+func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
 	}
@@ -82,6 +100,9 @@ func (er *entityReader) read(raw []byte, pointer string, full bool) (e *store.En
 		return nil, nil, false, probs
 	}
 	e = store.NewEntity(kind, "")
+	if mode != Part {
+		e.ApplyDefaults()
+	}
 	id := ""
 	d := kind.Decl()
 	for _, m := range members {
@@ -107,13 +128,16 @@ func (er *entityReader) read(raw []byte, pointer string, full bool) (e *store.En
 			fail(memberPointer(k)+pr.Pointer, "%s", pr.Detail)
 		}
 	}
-	if !full {
+	if mode == Part {
 		e.ID = id
 		return e, related, hasRelated, probs
 	}
 	wholeID(d, e, id, fail)
 	if r, ok := d.Parent(); ok && e.Ref(r) == "" {
 		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
+	}
+	if mode == AsCreated {
+		asCreated(d, memberLookup(members), e, fail)
 	}
 	return e, related, hasRelated, probs
 }
@@ -182,6 +206,18 @@ func readDocRelation(e *store.Entity, r *schema.Relation, v any, key string, fai
 	return ids, true
 }
 
+// memberLookup finds a member's value among members by its name.
+func memberLookup(members []jsonw.Member) func(string) (any, bool) {
+	return func(k string) (any, bool) {
+		for i := range members {
+			if members[i].Key == k {
+				return members[i].Value(), true
+			}
+		}
+		return nil, false
+	}
+}
+
 // memberPointer is the JSON pointer of member k of a document.
 func memberPointer(k string) string { return "/" + escapePointer(k) }
 
@@ -242,9 +278,9 @@ func stringList(v any) ([]string, bool) {
 }
 
 // EntitiesFromState reads a collection of entity documents (base is the
-// JSON pointer of the array): each must be whole and valid, ids once. It
-// returns the entities and, for categories, the [category, item] pairs.
-func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string) ([]*store.Entity, [][2]string, []Problem) {
+// JSON pointer of the array): each must be valid as mode says, ids once.
+// It returns the entities and, for categories, the [category, item] pairs.
+func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string, mode Mode) ([]*store.Entity, [][2]string, []Problem) {
 	var probs []Problem
 	if kind.Decl().ID == schema.IDAccount && len(raws) == 0 {
 		probs = append(probs, Problem{base, fmt.Sprintf("An account has one %s; leave %s out to keep it.", kind.Type(), kind.Plural())})
@@ -255,7 +291,7 @@ func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base strin
 	er := newEntityReader(kind)
 	for i, raw := range raws {
 		p := base + "/" + strconv.Itoa(i)
-		e, related, _, eprobs := er.read(raw, p, true)
+		e, related, _, eprobs := er.read(raw, p, mode)
 		if len(eprobs) > 0 {
 			probs = append(probs, eprobs...)
 			continue

@@ -13,7 +13,7 @@ import (
 // whole.
 func TestEntitiesFromState_ANumberThatDoesNotFitAFloat64IsAProblemAtItsMember(t *testing.T) {
 	raws := []json.RawMessage{[]byte(`{"external_id":"A"}`), []byte(`{"external_id":"B","custom_metadata":{"a":{"b":[1e999]}}}`)}
-	_, _, probs := EntitiesFromState(itemKind, raws, "/items")
+	_, _, probs := EntitiesFromState(itemKind, raws, "/items", Whole)
 	want := Problem{"/items/1/custom_metadata/a/b/0", "'1e999' is not a valid number."}
 	if len(probs) != 1 || probs[0] != want {
 		t.Fatalf("problems %v, want %v", probs, want)
@@ -25,7 +25,7 @@ func TestEntitiesFromState_ANumberThatDoesNotFitAFloat64IsAProblemAtItsMember(t 
 func TestEntityFromState_MemberNamesAreEscapedInPointers(t *testing.T) {
 	for name, want := range map[string]string{"a/b~c": "/items/0/a~1b~0c", "~1": "/items/0/~01", "plain": "/items/0/plain"} {
 		raw := []byte(`{"external_id":"A",` + strconv.Quote(name) + `:1}`)
-		_, _, _, probs := EntityFromState(itemKind, raw, "/items/0", true)
+		_, _, _, probs := EntityFromState(itemKind, raw, "/items/0", Whole)
 		if len(probs) != 1 || probs[0].Pointer != want {
 			t.Errorf("%q: problems %+v, want one at %s", name, probs, want)
 		}
@@ -43,7 +43,7 @@ func TestEntitiesFromState_AReferenceNamesAnyIntegrationsID(t *testing.T) {
 		[]byte(`{"channels":["SMS"],"phone_number":"+15005550006","variant":"$custom:::$default:::V1"}`),
 		[]byte(`{"channels":["SMS"],"phone_number":"+15005550006","variant":"V1"}`),
 	}
-	es, _, probs := EntitiesFromState(sub, raws, "/back-in-stock-subscriptions")
+	es, _, probs := EntitiesFromState(sub, raws, "/back-in-stock-subscriptions", Whole)
 	if len(probs) != 1 || probs[0].Pointer != "/back-in-stock-subscriptions/2/variant" {
 		t.Fatalf("problems %+v, want one at the third's variant", probs)
 	}

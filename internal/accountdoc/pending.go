@@ -117,7 +117,7 @@ func pendingElement(kind store.JobKind, es *ElementState, pointer string) (store
 	ek := kind.Entity()
 	el := store.Element{ID: es.ID, Related: es.Related, HasRelated: es.HasRelated, ParentAt: es.ParentAt}
 	if len(es.Set) > 0 && len(es.Values) > 0 && string(es.Values) != "null" { // nothing set: values are not read (older files wrote an empty entity)
-		e, _, _, vp := EntityFromState(ek, es.Values, pointer+"/values", false)
+		e, _, _, vp := EntityFromState(ek, es.Values, pointer+"/values", Part)
 		if len(vp) > 0 {
 			return el, vp
 		}

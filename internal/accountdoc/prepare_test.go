@@ -68,19 +68,23 @@ func TestPrepare_ReplaceAnswersAsItDoesUnprepared(t *testing.T) {
 
 // TestPrepare_TheDecodedCollectionsAreTakenOnce: the store owns what a
 // Replace stored, so a second Replace of the same document decodes it again,
-// as does one that admits pending jobs otherwise than Prepare did.
+// as does one that admits pending jobs otherwise than Prepare did, or that
+// checks entities as a create would.
 func TestPrepare_TheDecodedCollectionsAreTakenOnce(t *testing.T) {
 	st := prepareState(t, false)
 	st.Prepare(true)
-	first, _ := st.prepared.take(true)
+	first, _ := st.prepared.take(ReplaceOptions{AllowPending: true})
 	if first == nil {
 		t.Fatal("nothing was prepared")
 	}
-	if again, _ := st.prepared.take(true); again != nil {
+	if again, _ := st.prepared.take(ReplaceOptions{AllowPending: true}); again != nil {
 		t.Fatal("the prepared contents were handed out twice")
 	}
 	st.Prepare(true)
-	if other, _ := st.prepared.take(false); other != nil {
+	if other, _ := st.prepared.take(ReplaceOptions{}); other != nil {
 		t.Fatal("contents prepared with pending jobs allowed were taken by a Replace that refuses them")
+	}
+	if other, _ := st.prepared.take(ReplaceOptions{AllowPending: true, AsCreated: true}); other != nil {
+		t.Fatal("contents prepared as the state file reads were taken by a Replace that checks them as created")
 	}
 }

@@ -28,6 +28,10 @@ type ReplaceOptions struct {
 	AllowPending bool
 	// Now stamps entities supplied without created/updated.
 	Now time.Time
+	// AsCreated: every entity must be one a create at the newest revision
+	// could have made (see Mode); without it (the state file), files of
+	// older versions load.
+	AsCreated bool
 	// Notify carries out the declared notify rules for what the document
 	// changes (a control API PUT; see store.ReplaceOptions).
 	Notify bool
@@ -88,16 +92,16 @@ func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Content
 	if d := a.CheckInProgress(pendingCount(st)); d != "" {
 		probs = append(probs, Problem{"", d})
 	}
-	in, cprobs := st.prepared.take(o.AllowPending)
+	in, cprobs := st.prepared.take(o)
 	if in == nil {
-		in, cprobs = collections(st, o.AllowPending)
+		in, cprobs = collections(st, o)
 	}
 	return in, append(probs, cprobs...)
 }
 
 // collections makes every collection of st store values, each validated on
-// its own, and returns them with every problem found.
-func collections(st AccountState, allowPending bool) (*store.Contents, []Problem) {
+// its own as o says, and returns them with every problem found.
+func collections(st AccountState, o ReplaceOptions) (*store.Contents, []Problem) {
 	var probs []Problem
 	in := &store.Contents{Jobs: map[store.JobKind][]*store.Job{}, Entities: map[store.EntityKind][]*store.Entity{},
 		Members: map[store.EntityKind][][2]string{}}
@@ -107,16 +111,20 @@ func collections(st AccountState, allowPending bool) (*store.Contents, []Problem
 		if !ok {
 			continue
 		}
-		js, jp := JobsFromState(k, states, st.pointer(store.JobCollection(k)), allowPending)
+		js, jp := JobsFromState(k, states, st.pointer(store.JobCollection(k)), o.AllowPending)
 		probs = append(probs, jp...)
 		in.Jobs[k] = js
+	}
+	mode := Whole
+	if o.AsCreated {
+		mode = AsCreated
 	}
 	for _, k := range store.Kinds() {
 		raws, ok := st.Entities[k]
 		if !ok {
 			continue
 		}
-		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)))
+		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)), mode)
 		probs = append(probs, ep...)
 		in.Entities[k] = es
 		if len(ms) > 0 {
@@ -142,20 +150,21 @@ type prepared struct {
 }
 
 // Prepare decodes st's collections into store values now, as a Replace or
-// Restore with pending jobs allowed as given would, so that the one of
-// them that st is then handed to only checks them against the account and
-// stores them. The state file prepares accounts on several cores and
-// restores them one at a time, in order. Calls for different documents may
-// run at once; what a Replace answers is the same either way.
+// Restore with pending jobs allowed as given (and not AsCreated: the state
+// file's reading) would, so that the one of them that st is then handed to
+// only checks them against the account and stores them. The state file
+// prepares accounts on several cores and restores them one at a time, in
+// order. Calls for different documents may run at once; what a Replace
+// answers is the same either way.
 func (st *AccountState) Prepare(allowPending bool) {
-	in, probs := collections(*st, allowPending)
+	in, probs := collections(*st, ReplaceOptions{AllowPending: allowPending})
 	st.prepared = &prepared{allowPending: allowPending, in: in, probs: probs}
 }
 
-// take returns what was prepared with pending jobs allowed as allowPending
-// says, once (the contents then belong to the store); nil otherwise.
-func (p *prepared) take(allowPending bool) (*store.Contents, []Problem) {
-	if p == nil || p.allowPending != allowPending || !p.taken.CompareAndSwap(false, true) {
+// take returns what was prepared, once (the contents then belong to the
+// store), when o reads the document as Prepare did; nil otherwise.
+func (p *prepared) take(o ReplaceOptions) (*store.Contents, []Problem) {
+	if p == nil || p.allowPending != o.AllowPending || o.AsCreated || !p.taken.CompareAndSwap(false, true) {
 		return nil, nil
 	}
 	return p.in, p.probs

@@ -53,7 +53,8 @@ func (a *API) ImportAccount(key string, st accountdoc.AccountState, whole bool) 
 	if err != nil {
 		return []*apierror.Error{a.storeError(err)}
 	}
-	probs, err := accountdoc.Replace(acct, st, accountdoc.ReplaceOptions{Whole: whole, Now: a.o.Clock.Now().Truncate(time.Microsecond), Notify: true})
+	probs, err := accountdoc.Replace(acct, st, accountdoc.ReplaceOptions{Whole: whole, AsCreated: true,
+		Now: a.o.Clock.Now().Truncate(time.Microsecond), Notify: true})
 	if err != nil {
 		return []*apierror.Error{a.storeError(err)}
 	}

@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"sync"
 
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -37,8 +39,11 @@ type catalogAttr struct {
 	Type   string `json:"type"`
 	Role   string `json:"role,omitempty"`
 	Create string `json:"create"`
-	Update bool   `json:"update"`
-	Local  bool   `json:"local,omitempty"`
+	// Default is what a create (or a control document) that leaves an
+	// optional attribute out gets, as JSON.
+	Default json.RawMessage `json:"default,omitempty"`
+	Update  bool            `json:"update"`
+	Local   bool            `json:"local,omitempty"`
 }
 
 type catalogFilter struct {
@@ -126,9 +131,15 @@ func describeEntity(reg *resource.Registry, res *resource.Resource, p *resource.
 	if p.PageSize {
 		out.PageSize = store.PageSize
 	}
-	for _, at := range d.Attrs {
-		out.Attributes = append(out.Attributes, catalogAttr{Name: at.Name, Type: at.Type.String(), Role: at.Role.String(),
-			Create: presenceNames[at.Create], Update: at.Update, Local: at.Local})
+	defaults := store.NewEntity(res.Entity.Kind, "")
+	defaults.ApplyDefaults() // the create's own defaults, not a list of them
+	for i, at := range d.Attrs {
+		ca := catalogAttr{Name: at.Name, Type: at.Type.String(), Role: at.Role.String(),
+			Create: presenceNames[at.Create], Update: at.Update, Local: at.Local}
+		if at.Create == schema.Optional {
+			ca.Default = codec.AppendAttr(nil, defaults, i)
+		}
+		out.Attributes = append(out.Attributes, ca)
 	}
 	for _, rel := range d.Relations {
 		cr := catalogRel{Name: rel.Name, Target: rel.Target, Many: rel.Many()}

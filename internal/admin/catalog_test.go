@@ -198,3 +198,43 @@ func TestIndex_NamesTheKeyThePageOpensFirst(t *testing.T) {
 		t.Fatalf("the example key's account: %d %.300s", r.status, r.body)
 	}
 }
+
+// TestCatalog_ShowsWhatACreateLeavingAnAttributeOutGets: each optional
+// attribute's default is the JSON a create (and a control document)
+// leaving it out gets; a required attribute has none.
+func TestCatalog_ShowsWhatACreateLeavingAnAttributeOutGets(t *testing.T) {
+	e := newEnv(t)
+	r := e.adminSend("GET", "/catalog", "")
+	var doc struct {
+		Entities []struct {
+			Type       string
+			Attributes []map[string]json.RawMessage // (a null default is not a missing one)
+		}
+	}
+	if err := json.Unmarshal(r.body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, en := range doc.Entities {
+		for _, a := range en.Attributes {
+			var name string
+			json.Unmarshal(a["name"], &name)
+			switch d, ok := a["default"]; {
+			case ok:
+				got[en.Type+"."+name] = string(d)
+			case string(a["create"]) == `"optional"`:
+				t.Errorf("%s.%s is optional and shows no default", en.Type, name)
+			}
+		}
+	}
+	for name, want := range map[string]string{"catalog-item.published": "true", "catalog-item.images": "[]",
+		"catalog-item.custom_metadata": "{}", "catalog-item.image_full_url": `""`, "catalog-item.price": "null",
+		"catalog-variant.inventory_policy": "0"} {
+		if got[name] != want {
+			t.Errorf("%s default %q, want %s", name, got[name], want)
+		}
+	}
+	if d, ok := got["catalog-item.title"]; ok {
+		t.Errorf("the required title shows a default %s", d)
+	}
+}

@@ -23,7 +23,11 @@ func (a *API) requests(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f := journal.Filter{Method: q.Get("method"), PathPrefix: q.Get("path"), Account: a.keyNamed(q.Get("account")),
+	path := q.Get("path")
+	if path == "" {
+		path = q.Get("path_prefix") // the Go package's older name
+	}
+	f := journal.Filter{Method: q.Get("method"), PathPrefix: path, Account: a.keyNamed(q.Get("account")),
 		Revision: q.Get("revision"), Operation: q.Get("operation"), RequestID: q.Get("request_id")}
 	var after int
 	for _, p := range []struct {
@@ -75,10 +79,29 @@ func (a *API) listFaults(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, map[string]any{"faults": rules})
 }
 
+// faultBody is a fault rule as POST /__admin/faults takes it: its
+// match.path_prefix is match.path under the Go package's older name.
+type faultBody struct {
+	faults.Rule
+	Match struct {
+		faults.Match
+		PathPrefix string `json:"path_prefix"`
+	} `json:"match"`
+}
+
 func (a *API) addFault(w http.ResponseWriter, r *http.Request) {
-	var rule faults.Rule
-	if !a.decode(w, r, &rule, false) {
+	var body faultBody
+	if !a.decode(w, r, &body, false) {
 		return
+	}
+	rule := body.Rule
+	rule.Match = body.Match.Match
+	if p := body.Match.PathPrefix; p != "" {
+		if rule.Match.Path != "" && rule.Match.Path != p {
+			a.fail(w, apierror.InvalidPointer("/match/path_prefix", "path_prefix is another name of path: send one of them."))
+			return
+		}
+		rule.Match.Path = p
 	}
 	if d := keyProblem(rule.Match.Account); rule.Match.Account != "" && d != "" {
 		a.fail(w, apierror.InvalidPointer("/match/account", d))

@@ -2,7 +2,6 @@ package payload
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -136,35 +135,12 @@ func (s *submission) value(i int, a *schema.Attr, val any, p string) {
 			}
 		}
 	}
-	if str, ok := s.el.Values.Str(i); ok && !formatOK(a.Format, str) {
-		s.fail(p, "%s", formatDetail[a.Format])
+	if str, ok := s.el.Values.Str(i); ok && !a.Format.Accepts(str) {
+		s.fail(p, "%s", apierror.FormatDetail(a.Format))
 	}
 	if len(s.errs) == before {
 		s.el.Set = s.el.Set.With(i)
 	}
-}
-
-// Formats of String attributes: an email address, an E.164 phone number.
-var (
-	emailFormat = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
-	phoneFormat = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
-)
-
-// formatDetail is Klaviyo's answer to a value not in a format.
-var formatDetail = map[schema.Format]string{
-	schema.FormatEmail: apierror.DetailInvalidEmail,
-	schema.FormatPhone: apierror.DetailInvalidPhone,
-}
-
-// formatOK reports whether s is in format f.
-func formatOK(f schema.Format, s string) bool {
-	switch f {
-	case schema.FormatEmail:
-		return emailFormat.MatchString(s)
-	case schema.FormatPhone:
-		return phoneFormat.MatchString(s)
-	}
-	return true
 }
 
 // serverValues sets the attributes the server sets on a create: the API

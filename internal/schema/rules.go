@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -18,6 +19,23 @@ const (
 	// first not 0).
 	FormatPhone
 )
+
+// The forms of Formats: an email address, an E.164 phone number.
+var (
+	emailForm = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
+	phoneForm = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+)
+
+// Accepts reports whether s has the form f asks for.
+func (f Format) Accepts(s string) bool {
+	switch f {
+	case FormatEmail:
+		return emailForm.MatchString(s)
+	case FormatPhone:
+		return phoneForm.MatchString(s)
+	}
+	return true
+}
 
 // Embed is a resource a create body nests in its attributes as
 // {"data": {"type", "id"?, "attributes": {…}}} (a back-in-stock
