@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -41,6 +42,8 @@ type AccountState struct {
 	Seeded map[store.JobKind]SeededJobs
 	// names are the names the document used ("jobs"), for pointers.
 	names map[store.Collection]string
+	// prepared is what Prepare decoded, for the Replace that takes it.
+	prepared *prepared
 }
 
 // SeededJobs is what a state document says of a kept seeded history (see
@@ -89,16 +92,23 @@ func (st *AccountState) Has(c store.Collection) bool {
 }
 
 // UnmarshalJSON reads an account document strictly: unknown members and
-// unknown members of jobs are errors.
+// unknown members of jobs are errors. b must be one JSON value, as
+// encoding/json and jsonw.ValueEnd check it; the members are split and
+// each entity document set aside without decoding it (Replace reads them).
 func (st *AccountState) UnmarshalJSON(b []byte) error {
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&raw); err != nil {
-		return err
+	members, ok := jsonw.RawMembers(b)
+	if !ok { // not an object: null is an empty document, the rest encoding/json's error
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return err
+		}
+		for _, name := range memberOrder(b) {
+			members = append(members, jsonw.RawMember{Key: name, Value: raw[name]})
+		}
 	}
 	st.Jobs, st.Entities, st.names = map[store.JobKind][]JobState{}, map[store.EntityKind][]json.RawMessage{}, map[store.Collection]string{}
-	for _, name := range memberOrder(b) { // as written, so a document always gets the same error
-		v := raw[name]
+	for _, m := range members { // as written, so a document always gets the same error
+		name, v := m.Key, m.Value
 		var err error
 		switch name {
 		case seededMember:
@@ -180,12 +190,15 @@ func (st *AccountState) readCollection(name string, v json.RawMessage) error {
 		st.Jobs[k] = jobs
 		return nil
 	}
-	var ents []json.RawMessage
-	if err := json.Unmarshal(v, &ents); err != nil {
-		return prefixField(err, name)
-	}
-	if ents == nil {
-		ents = []json.RawMessage{}
+	ents, ok := jsonw.Elements(v, []json.RawMessage{})
+	if !ok { // not an array: null is an empty one, the rest encoding/json's error
+		ents = nil
+		if err := json.Unmarshal(v, &ents); err != nil {
+			return prefixField(err, name)
+		}
+		if ents == nil {
+			ents = []json.RawMessage{}
+		}
 	}
 	st.Entities[store.EntityKind(c)] = ents
 	return nil

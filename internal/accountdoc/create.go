@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
-	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -16,13 +15,13 @@ import (
 // a value not in its declared form (an email address, a phone number),
 // the reference a create body must name left out, none of what an embed
 // identifies set.
-func asCreated(d *schema.Entity, obj *jsonw.Object, e *store.Entity, fail func(string, string, ...any)) {
+func asCreated(d *schema.Entity, get func(name string) (any, bool), e *store.Entity, fail func(string, string, ...any)) {
 	for i := range d.Attrs {
 		a := &d.Attrs[i]
 		if a.Create != schema.Required || a.Role == schema.ExternalID {
 			continue
 		}
-		switch v, ok := obj.Get(a.Name); {
+		switch v, ok := get(a.Name); {
 		case !ok:
 			fail("/"+a.Name, "'%s' is a required field for the resource '%s': a create requires it, so Klaviyo never serves one without it.", a.Name, d.Type)
 		case v == nil && !a.Update:
@@ -36,7 +35,7 @@ func asCreated(d *schema.Entity, obj *jsonw.Object, e *store.Entity, fail func(s
 	}
 	for i := range d.Relations {
 		r := &d.Relations[i]
-		if _, ok := obj.Get(r.Name); !ok && r.Kind == schema.Reference && r.Body {
+		if _, ok := get(r.Name); !ok && r.Kind == schema.Reference && r.Body {
 			fail("/"+r.Name, "'%s' is a required field for the resource '%s': name the %s (its id).", r.Name, d.Type, r.Target)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/codec"
@@ -71,10 +72,29 @@ const (
 // writes it) at pointer, as mode says. It returns the entity, the members
 // it lists (hasRelated when given), or every problem found.
 func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
+	return newEntityReader(kind).read(raw, pointer, mode)
+}
+
+// entityReader reads entity documents of one kind: what a document may
+// name besides attributes is looked up once, and the members of each
+// document are read into a buffer used again.
+type entityReader struct {
+	kind    store.EntityKind
+	rels    []*schema.Relation
+	members jsonw.Members
+}
+
+func newEntityReader(kind store.EntityKind) *entityReader {
+	return &entityReader{kind: kind, rels: kind.OwnRelations()}
+}
+
+// read is EntityFromState.
+func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
 		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
 	}
-	obj, prob := stateObject(kind, raw)
+	kind := er.kind
+	members, prob := er.stateMembers(raw)
 	if prob != nil {
 		fail(prob.Pointer, "%s", prob.Detail)
 		return nil, nil, false, probs
@@ -85,28 +105,27 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mod
 	}
 	id := ""
 	d := kind.Decl()
-	for _, k := range obj.Keys {
-		v, _ := obj.Get(k)
-		member := "/" + escapePointer(k)
+	for _, m := range members {
+		k, v := m.Key, m.Value()
 		if k == "id" {
 			s, ok := v.(string)
 			if !ok {
-				fail(member, "Must be a string, got %s.", codec.Kind(v))
+				fail(memberPointer(k), "Must be a string, got %s.", codec.Kind(v))
 			}
 			id = s
 			continue
 		}
-		if r, ok := docRelation(kind, k); ok {
-			related, hasRelated = readDocRelation(e, r, v, member, fail, related, hasRelated)
+		if r, ok := er.docRelation(k); ok {
+			related, hasRelated = readDocRelation(e, r, v, k, fail, related, hasRelated)
 			continue
 		}
 		i, _, ok := kind.Attr(k)
 		if !ok {
-			fail(member, "'%s' is not a member of a %s.", k, kind.Type())
+			fail(memberPointer(k), "'%s' is not a member of a %s.", k, kind.Type())
 			continue
 		}
 		for _, pr := range codec.SetAttr(e, i, v) {
-			fail(member+pr.Pointer, "%s", pr.Detail)
+			fail(memberPointer(k)+pr.Pointer, "%s", pr.Detail)
 		}
 	}
 	if mode == Part {
@@ -118,7 +137,7 @@ func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mod
 		fail("/"+r.Name, "A %s needs its parent %s's id in '%s'.", d.Singular, kind.Target(r).Decl().Singular, r.Name)
 	}
 	if mode == AsCreated {
-		asCreated(d, obj, e, fail)
+		asCreated(d, memberLookup(members), e, fail)
 	}
 	return e, related, hasRelated, probs
 }
@@ -146,9 +165,9 @@ func wholeID(d *schema.Entity, e *store.Entity, id string, fail func(string, str
 	}
 }
 
-// docRelation returns kind's document relation named name.
-func docRelation(kind store.EntityKind, name string) (*schema.Relation, bool) {
-	for _, r := range kind.OwnRelations() {
+// docRelation returns the kind's document relation named name.
+func (er *entityReader) docRelation(name string) (*schema.Relation, bool) {
+	for _, r := range er.rels {
 		if r.Name == name {
 			return r, true
 		}
@@ -157,13 +176,14 @@ func docRelation(kind store.EntityKind, name string) (*schema.Relation, bool) {
 }
 
 // readDocRelation reads what a document relation names: one id, or a list.
-func readDocRelation(e *store.Entity, r *schema.Relation, v any, member string, fail func(string, string, ...any), related []string, has bool) ([]string, bool) {
+// key is its member's name.
+func readDocRelation(e *store.Entity, r *schema.Relation, v any, key string, fail func(string, string, ...any), related []string, has bool) ([]string, bool) {
 	d, t := e.Kind.Decl(), e.Kind.Target(r).Decl()
 	switch r.Kind {
 	case schema.Reference:
 		s, ok := v.(string)
 		if !ok || !schema.ValidAnyCatalogID(s) {
-			fail(member, "A %s's %s must be a %s id of any integration ('integrationType:::catalogId:::externalId', e.g. '%s<external_id>').",
+			fail(memberPointer(key), "A %s's %s must be a %s id of any integration ('integrationType:::catalogId:::externalId', e.g. '%s<external_id>').",
 				d.Type, r.Name, t.Type, store.IDPrefix)
 		}
 		e.SetRef(r, s)
@@ -171,7 +191,7 @@ func readDocRelation(e *store.Entity, r *schema.Relation, v any, member string, 
 	case schema.Parent:
 		s, ok := v.(string)
 		if !ok || !store.ValidEntityID(s) {
-			fail(member, "A %s's %s must be a catalog %s id ('%s<external_id>').", d.Singular, r.Name, t.Singular, store.IDPrefix)
+			fail(memberPointer(key), "A %s's %s must be a catalog %s id ('%s<external_id>').", d.Singular, r.Name, t.Singular, store.IDPrefix)
 		}
 		e.SetRef(r, s)
 		return related, has
@@ -181,10 +201,25 @@ func readDocRelation(e *store.Entity, r *schema.Relation, v any, member string, 
 		ids, ok = []string{}, true
 	}
 	if !ok {
-		fail(member, "A %s's %s must be an array of catalog %s ids.", d.Singular, r.Name, t.Singular)
+		fail(memberPointer(key), "A %s's %s must be an array of catalog %s ids.", d.Singular, r.Name, t.Singular)
 	}
 	return ids, true
 }
+
+// memberLookup finds a member's value among members by its name.
+func memberLookup(members []jsonw.Member) func(string) (any, bool) {
+	return func(k string) (any, bool) {
+		for i := range members {
+			if members[i].Key == k {
+				return members[i].Value(), true
+			}
+		}
+		return nil, false
+	}
+}
+
+// memberPointer is the JSON pointer of member k of a document.
+func memberPointer(k string) string { return "/" + escapePointer(k) }
 
 // escapePointer escapes a member name for a JSON pointer (RFC 6901: '~'
 // as "~0", '/' as "~1"); most names have neither and are returned as they
@@ -198,9 +233,14 @@ func escapePointer(k string) string {
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
-// stateObject decodes an entity document: its object, or the problem
-// (its pointer relative to the document) that keeps it from being one.
-func stateObject(kind store.EntityKind, raw []byte) (*jsonw.Object, *Problem) {
+// stateMembers decodes an entity document's members (each key once, in
+// document order), or returns the problem (its pointer relative to the
+// document) that keeps it from being an object. The members are valid
+// until the next call.
+func (er *entityReader) stateMembers(raw []byte) ([]jsonw.Member, *Problem) {
+	if members, ok := er.members.Decode(raw); ok {
+		return members, nil
+	}
 	node, err := jsonw.Decode(raw)
 	var numErr *jsonw.NumberError
 	switch {
@@ -211,9 +251,14 @@ func stateObject(kind store.EntityKind, raw []byte) (*jsonw.Object, *Problem) {
 	}
 	obj, ok := node.(*jsonw.Object)
 	if !ok {
-		return nil, &Problem{"", fmt.Sprintf("A %s must be an object, got %s.", kind.Type(), codec.Kind(node))}
+		return nil, &Problem{"", fmt.Sprintf("A %s must be an object, got %s.", er.kind.Type(), codec.Kind(node))}
 	}
-	return obj, nil
+	members := make([]jsonw.Member, 0, len(obj.Keys))
+	for _, k := range obj.Keys {
+		v, _ := obj.Get(k)
+		members = append(members, jsonw.MemberOf(k, v))
+	}
+	return members, nil
 }
 
 func stringList(v any) ([]string, bool) {
@@ -243,9 +288,10 @@ func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base strin
 	out := make([]*store.Entity, 0, len(raws))
 	var members [][2]string
 	seen := make(map[string]bool, len(raws))
+	er := newEntityReader(kind)
 	for i, raw := range raws {
-		p := fmt.Sprintf("%s/%d", base, i)
-		e, related, _, eprobs := EntityFromState(kind, raw, p, mode)
+		p := base + "/" + strconv.Itoa(i)
+		e, related, _, eprobs := er.read(raw, p, mode)
 		if len(eprobs) > 0 {
 			probs = append(probs, eprobs...)
 			continue

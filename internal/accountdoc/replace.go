@@ -2,6 +2,7 @@ package accountdoc
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -91,6 +92,17 @@ func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Content
 	if d := a.CheckInProgress(pendingCount(st)); d != "" {
 		probs = append(probs, Problem{"", d})
 	}
+	in, cprobs := st.prepared.take(o)
+	if in == nil {
+		in, cprobs = collections(st, o)
+	}
+	return in, append(probs, cprobs...)
+}
+
+// collections makes every collection of st store values, each validated on
+// its own as o says, and returns them with every problem found.
+func collections(st AccountState, o ReplaceOptions) (*store.Contents, []Problem) {
+	var probs []Problem
 	in := &store.Contents{Jobs: map[store.JobKind][]*store.Job{}, Entities: map[store.EntityKind][]*store.Entity{},
 		Members: map[store.EntityKind][][2]string{}}
 	// In the declaration's order, so a document always gets the same answer.
@@ -126,6 +138,36 @@ func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Content
 		}
 	}
 	return in, probs
+}
+
+// prepared is an account document's collections decoded ahead of the
+// Replace that takes them (see AccountState.Prepare).
+type prepared struct {
+	allowPending bool
+	in           *store.Contents
+	probs        []Problem
+	taken        atomic.Bool
+}
+
+// Prepare decodes st's collections into store values now, as a Replace or
+// Restore with pending jobs allowed as given (and not AsCreated: the state
+// file's reading) would, so that the one of them that st is then handed to
+// only checks them against the account and stores them. The state file
+// prepares accounts on several cores and restores them one at a time, in
+// order. Calls for different documents may run at once; what a Replace
+// answers is the same either way.
+func (st *AccountState) Prepare(allowPending bool) {
+	in, probs := collections(*st, ReplaceOptions{AllowPending: allowPending})
+	st.prepared = &prepared{allowPending: allowPending, in: in, probs: probs}
+}
+
+// take returns what was prepared, once (the contents then belong to the
+// store), when o reads the document as Prepare did; nil otherwise.
+func (p *prepared) take(o ReplaceOptions) (*store.Contents, []Problem) {
+	if p == nil || p.allowPending != o.AllowPending || o.AsCreated || !p.taken.CompareAndSwap(false, true) {
+		return nil, nil
+	}
+	return p.in, p.probs
 }
 
 // pendingCount is the number of jobs in progress in st.

@@ -42,8 +42,18 @@ func (o *Object) Get(k string) (any, bool) {
 // case), and refuses trailing data, nesting deeper than MaxDepth and, once
 // the document is well-formed, a number that does not fit a float64 (a
 // *NumberError naming its member). A body that is not JSON is a
-// *SyntaxError saying where it broke.
+// *SyntaxError saying where it broke. A document that reads without error
+// is decoded by a byte scanner (decodeFast); the others through
+// encoding/json, which says what is wrong.
 func Decode(body []byte) (any, error) {
+	if v, ok := decodeFast(body); ok {
+		return v, nil
+	}
+	return decodeTokens(body)
+}
+
+// decodeTokens is Decode through encoding/json's tokens.
+func decodeTokens(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)

@@ -174,9 +174,17 @@ func (v *validator) entityID(node any, pointer, typ string) string {
 	return ""
 }
 
-// escape escapes a JSON pointer token (RFC 6901).
+// escape escapes a JSON pointer token (RFC 6901); most names have nothing
+// to escape and are returned as they are.
 func escape(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return pointerEscaper.Replace(s)
 }
+
+// pointerEscaper escapes '~' as "~0" and '/' as "~1" (built once: building
+// a Replacer costs more than most requests' validation).
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }

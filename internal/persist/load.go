@@ -1,12 +1,13 @@
 package persist
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -31,13 +32,14 @@ func Load(path string) (*Loaded, bool, error) {
 		l.size = fi.Size()
 	}
 	// A first pass checks the whole document and reads the header,
-	// decoding the accounts one at a time and dropping each.
+	// reading the accounts one at a time, keeping where each is.
 	seen := map[string]int{}
-	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(i int, a accountdoc.AccountState) error {
+	err = l.walk(f, func(at extent, a accountdoc.AccountState) error {
 		if first, dup := seen[a.Account]; dup {
-			return fmt.Errorf("account %d (%s) appears twice: it is also account %d; keep one", i, secret.Fingerprint(a.Account), first)
+			return fmt.Errorf("account %d (%s) appears twice: it is also account %d; keep one", at.index, secret.Fingerprint(a.Account), first)
 		}
-		seen[a.Account] = i
+		seen[a.Account] = at.index
+		l.extents = append(l.extents, at)
 		return nil
 	})
 	if err != nil {
@@ -51,43 +53,80 @@ func Load(path string) (*Loaded, bool, error) {
 
 // Loaded is a state file whose header was read.
 type Loaded struct {
-	State State
-	path  string
-	size  int64
+	State   State
+	path    string
+	size    int64
+	extents []extent // where each account is, in order
+}
+
+// extent is where an account is in the file: its bytes from offset, and
+// its position in the "accounts" array.
+type extent struct {
+	offset int64
+	length int
+	index  int
 }
 
 // Accounts reads the file's accounts in order and hands each to restore,
-// stopping at the first error. An error that is an accountdoc.Problem (a value
-// that breaks a rule) is reported as the file's corruption, naming the
-// account by its position and its key's fingerprint; any other error is
-// returned as it is.
+// stopping at the first error. Each is read where Load found it, and
+// read strictly again (every value is then read by what decodes it). An
+// error that is an accountdoc.Problem (a value that breaks a rule) is
+// reported as the file's corruption, naming the account by its position
+// and its key's fingerprint; any other error is returned as it is.
+//
+// The accounts are read and their collections decoded (see
+// accountdoc.AccountState.Prepare, pending jobs allowed) on every core,
+// a few accounts ahead of restore, which is called one account at a
+// time, in order: what it is handed and what Accounts returns are the
+// same as read one after another.
 func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	f, err := os.Open(l.path)
 	if err != nil {
 		return fmt.Errorf("state file %s: %w", l.path, err)
 	}
 	defer f.Close()
-	var restoreErr error
-	err = l.walk(bufio.NewReaderSize(f, 1<<20), func(i int, a accountdoc.AccountState) error {
-		err := restore(a)
+	ahead := newReadAhead(len(l.extents), runtime.GOMAXPROCS(0), func(i int) (accountdoc.AccountState, error) {
+		a, err := l.account(f, l.extents[i])
+		if err == nil {
+			a.Prepare(true)
+		}
+		return a, err
+	})
+	defer ahead.stop()
+	for i, at := range l.extents {
+		a, err := ahead.next(i)
+		if err != nil {
+			return err
+		}
+		err = restore(a)
 		var p accountdoc.Problem
 		switch {
 		case errors.As(err, &p) && p.Pointer == "":
-			restoreErr = l.corrupt(fmt.Errorf("account %d (%s): %s", i, secret.Fingerprint(a.Account), p.Detail))
+			return l.corrupt(fmt.Errorf("account %d (%s): %s", at.index, secret.Fingerprint(a.Account), p.Detail))
 		case errors.As(err, &p):
-			restoreErr = l.corrupt(fmt.Errorf("account %d (%s): %s: %s", i, secret.Fingerprint(a.Account), p.Pointer, p.Detail))
+			return l.corrupt(fmt.Errorf("account %d (%s): %s: %s", at.index, secret.Fingerprint(a.Account), p.Pointer, p.Detail))
 		case err != nil:
-			restoreErr = err
+			return err
 		}
-		return restoreErr
-	})
-	if restoreErr != nil {
-		return restoreErr
-	}
-	if err != nil {
-		return l.corrupt(err)
 	}
 	return nil
+}
+
+// account reads the account at at (its own bytes: what it hands out stays
+// valid).
+func (l *Loaded) account(f *os.File, at extent) (accountdoc.AccountState, error) {
+	var a accountdoc.AccountState
+	raw := make([]byte, at.length)
+	if _, err := f.ReadAt(raw, at.offset); err != nil {
+		return a, fmt.Errorf("state file %s: %w", l.path, err)
+	}
+	if err := a.UnmarshalJSON(raw); err != nil {
+		return a, l.corrupt(fmt.Errorf("account %d (from byte offset %d): %w", at.index, at.offset, err))
+	}
+	if a.Account == "" {
+		return a, l.corrupt(fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", at.index, at.offset))
+	}
+	return a, nil
 }
 
 func (l *Loaded) corrupt(err error) error {
@@ -101,86 +140,145 @@ func (l *Loaded) Corrupt(member string, err error) error {
 }
 
 // walk reads the document: header members into l.State, and each element
-// of "accounts" through account, with its position.
-func (l *Loaded) walk(r io.Reader, account func(int, accountdoc.AccountState) error) error {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := l.expectDelim(dec, '{'); err != nil {
-		return err
+// of "accounts" through account, with where it is. Every value is checked
+// as encoding/json checks it (jsonw.ValueEnd); an account is split into
+// its members without decoding its entity documents (see
+// accountdoc.AccountState.UnmarshalJSON), and valid only during the call.
+func (l *Loaded) walk(r io.Reader, account func(extent, accountdoc.AccountState) error) error {
+	d := newDocReader(r)
+	if _, err := d.delim("{"); err != nil {
+		return l.where(err)
 	}
 	var st State
-	for dec.More() {
-		tok, err := dec.Token()
+	for first := true; ; first = false {
+		if c, err := d.peek(); err != nil {
+			return l.where(err)
+		} else if c == '}' && first {
+			d.pos++
+			break
+		}
+		key, err := l.memberName(d)
 		if err != nil {
-			return l.at(dec, err)
+			return err
 		}
-		key, _ := tok.(string)
-		var dst any
-		switch key {
-		case "version":
-			dst = &st.Version
-		case "saved_at":
-			dst = &st.SavedAt
-		case "seed":
-			dst = &st.Seed
-		case "jobs":
-			dst = &st.Jobs
-		case "clock":
-			dst = &st.Clock
-		case "accounts":
-			if err := l.accounts(dec, account); err != nil {
-				return err
-			}
-			continue
-		default:
-			return fmt.Errorf("unknown member %q at byte offset %d", key, dec.InputOffset())
+		if err := l.member(d, &st, key, account); err != nil {
+			return err
 		}
-		if err := dec.Decode(dst); err != nil {
-			return fmt.Errorf("%s: %w", key, l.at(dec, err))
+		if c, err := d.delim(",}"); err != nil {
+			return l.where(err)
+		} else if c == '}' {
+			break
 		}
 	}
-	if err := l.expectDelim(dec, '}'); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return fmt.Errorf("data after the JSON document, at byte offset %d", dec.InputOffset())
+	if end, err := d.atEOF(); err != nil || !end {
+		return fmt.Errorf("data after the JSON document, at byte offset %d", d.offset())
 	}
 	l.State = st
 	return nil
 }
 
-// accounts reads the "accounts" array, one account at a time (never more
-// than one held). Each must name its account, and no account twice.
-func (l *Loaded) accounts(dec *json.Decoder, account func(int, accountdoc.AccountState) error) error {
-	if err := l.expectDelim(dec, '['); err != nil {
-		return fmt.Errorf("accounts: %w", err)
+// memberName reads a member's name and its colon.
+func (l *Loaded) memberName(d *docReader) (string, error) {
+	at := d.offset()
+	raw, err := d.value()
+	if err != nil {
+		return "", l.where(err)
 	}
-	for i := 0; dec.More(); i++ {
-		from := dec.InputOffset()
-		var a accountdoc.AccountState
-		if err := dec.Decode(&a); err != nil {
-			return fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err))
-		}
-		if a.Account == "" {
-			return fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", i, from)
-		}
-		if err := account(i, a); err != nil {
-			return err
+	var key string
+	if raw[0] != '"' || json.Unmarshal(raw, &key) != nil {
+		return "", fmt.Errorf("expected a member name at byte offset %d", at)
+	}
+	if _, err := d.delim(":"); err != nil {
+		return "", l.where(err)
+	}
+	return key, nil
+}
+
+// member reads the value of the header member key into st, or the
+// accounts.
+func (l *Loaded) member(d *docReader, st *State, key string, account func(extent, accountdoc.AccountState) error) error {
+	var dst any
+	switch key {
+	case "version":
+		dst = &st.Version
+	case "saved_at":
+		dst = &st.SavedAt
+	case "seed":
+		dst = &st.Seed
+	case "jobs":
+		dst = &st.Jobs
+	case "clock":
+		dst = &st.Clock
+	case "accounts":
+		return l.accounts(d, account)
+	default:
+		return fmt.Errorf("unknown member %q at byte offset %d", key, d.offset())
+	}
+	at := d.offset()
+	raw, err := d.value()
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err = dec.Decode(dst); err != nil {
+			err = fmt.Errorf("at byte offset %d: %w", at, err)
 		}
 	}
-	if err := l.expectDelim(dec, ']'); err != nil {
-		return fmt.Errorf("accounts: %w", err)
+	if err != nil {
+		return fmt.Errorf("%s: %w", key, l.where(err))
 	}
 	return nil
 }
 
-// at says where a decoding error happened: at the decoder's offset, or
-// where a file that ends early ends.
-func (l *Loaded) at(dec *json.Decoder, err error) error {
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return l.where(err)
+// accounts reads the "accounts" array. Each must name its account, and
+// no account twice. Each account's bytes are copied and split into members
+// (accountdoc.AccountState.UnmarshalJSON) on other cores while the next is
+// read, at most a few at a time; their results are checked, and handed to
+// account, in order, so the first error is the one a reading of one
+// account after another finds.
+func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountState) error) error {
+	if _, err := d.delim("["); err != nil {
+		return fmt.Errorf("accounts: %w", l.where(err))
 	}
-	return fmt.Errorf("at byte offset %d: %w", dec.InputOffset(), err)
+	if c, err := d.peek(); err != nil {
+		return fmt.Errorf("accounts: %w", l.where(err))
+	} else if c == ']' {
+		d.pos++
+		return nil
+	}
+	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account)}
+	for i := 0; ; i++ {
+		_, err := d.peek() // the account starts after whitespace
+		from := d.offset()
+		var raw []byte
+		if err == nil {
+			raw, err = d.value()
+		}
+		if err != nil {
+			return p.then(fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err)))
+		}
+		if err := p.add(extent{offset: from, length: len(raw), index: i}, raw); err != nil {
+			return err
+		}
+		if c, err := d.delim(",]"); err != nil {
+			return p.then(fmt.Errorf("accounts: %w", l.where(err)))
+		} else if c == ']' {
+			return p.then(nil)
+		}
+	}
+}
+
+// checked returns the check of an account split: it must have split
+// without error and name its account; then account sees it.
+func (l *Loaded) checked(account func(extent, accountdoc.AccountState) error) func(split) error {
+	return func(s split) error {
+		if s.err != nil {
+			return fmt.Errorf("account %d (from byte offset %d): %w", s.at.index, s.at.offset, l.where(s.err))
+		}
+		if s.a.Account == "" {
+			return fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", s.at.index, s.at.offset)
+		}
+		return account(s.at, s.a)
+	}
 }
 
 // where says where a file that ends early ends (its size): it was cut
@@ -190,15 +288,4 @@ func (l *Loaded) where(err error) error {
 		return fmt.Errorf("the file ends at byte %d, inside the document: it was cut short (a closing '}' or ']' is missing)", l.size)
 	}
 	return err
-}
-
-func (l *Loaded) expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return l.at(dec, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("expected %q at byte offset %d, got %v", want, dec.InputOffset(), tok)
-	}
-	return nil
 }

@@ -1,0 +1,90 @@
+package accountdoc
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// prepareDoc is an account document with an item, a variant of it, a
+// category holding it, and (bad) a second item without its title type.
+const prepareDoc = `{"account":"k",
+ "items":[{"id":"$custom:::$default:::A","external_id":"A","title":"a","description":"d","url":"https://x.example/a","published":true,
+   "created":"2026-01-01T00:00:00Z","updated":"2026-01-01T00:00:00Z"}%s],
+ "categories":[{"id":"$custom:::$default:::C","external_id":"C","name":"c","items":["$custom:::$default:::A"]}]}`
+
+func prepareState(t *testing.T, bad bool) AccountState {
+	t.Helper()
+	extra := ""
+	if bad {
+		extra = `,{"id":"$custom:::$default:::B","external_id":"B","title":7}`
+	}
+	var st AccountState
+	if err := st.UnmarshalJSON([]byte(fmt.Sprintf(prepareDoc, extra))); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// restoreInto restores st into a new store and returns the problems and
+// the account's export.
+func restoreInto(t *testing.T, st AccountState) ([]Problem, []byte) {
+	t.Helper()
+	s := store.New(store.Options{Seed: 1, Now: func() time.Time { return t0 }})
+	a, err := s.Mutable("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs, err := Replace(a, st, ReplaceOptions{AllowPending: true, Now: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := a.Export(store.EntityCollection(itemKind), store.EntityCollection(categoryKind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(ex)
+	return probs, b
+}
+
+func TestPrepare_ReplaceAnswersAsItDoesUnprepared(t *testing.T) {
+	for _, bad := range []bool{false, true} {
+		wantProbs, wantExport := restoreInto(t, prepareState(t, bad))
+		st := prepareState(t, bad)
+		st.Prepare(true)
+		gotProbs, gotExport := restoreInto(t, st)
+		if !reflect.DeepEqual(gotProbs, wantProbs) || string(gotExport) != string(wantExport) {
+			t.Errorf("bad=%v: prepared %v %s, unprepared %v %s", bad, gotProbs, gotExport, wantProbs, wantExport)
+		}
+		if bad != (len(wantProbs) > 0) {
+			t.Errorf("bad=%v: problems %v", bad, wantProbs)
+		}
+	}
+}
+
+// TestPrepare_TheDecodedCollectionsAreTakenOnce: the store owns what a
+// Replace stored, so a second Replace of the same document decodes it again,
+// as does one that admits pending jobs otherwise than Prepare did, or that
+// checks entities as a create would.
+func TestPrepare_TheDecodedCollectionsAreTakenOnce(t *testing.T) {
+	st := prepareState(t, false)
+	st.Prepare(true)
+	first, _ := st.prepared.take(ReplaceOptions{AllowPending: true})
+	if first == nil {
+		t.Fatal("nothing was prepared")
+	}
+	if again, _ := st.prepared.take(ReplaceOptions{AllowPending: true}); again != nil {
+		t.Fatal("the prepared contents were handed out twice")
+	}
+	st.Prepare(true)
+	if other, _ := st.prepared.take(ReplaceOptions{}); other != nil {
+		t.Fatal("contents prepared with pending jobs allowed were taken by a Replace that refuses them")
+	}
+	if other, _ := st.prepared.take(ReplaceOptions{AllowPending: true, AsCreated: true}); other != nil {
+		t.Fatal("contents prepared as the state file reads were taken by a Replace that checks them as created")
+	}
+}

@@ -1,0 +1,313 @@
+package jsonw
+
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
+// decodeFast is Decode for the documents it can read alone, many times
+// faster than through encoding/json's tokens: it returns the same tree,
+// or false for a document it leaves to Decode's general path (one that is
+// not valid JSON, nests deeper than MaxDepth, holds a number that does
+// not fit a float64, or data after the document), which then says what
+// is wrong. FuzzDecode checks that both paths agree.
+func decodeFast(b []byte) (any, bool) {
+	d := fastDecoder{b: b}
+	v, ok := d.value(0)
+	if !ok || SkipSpace(b, d.i) != len(b) {
+		return nil, false
+	}
+	return v, true
+}
+
+// fastDecoder reads b from i.
+type fastDecoder struct {
+	b []byte
+	i int
+	// keys are keys read before, to use again (nil: none).
+	keys map[string]string
+}
+
+func (d *fastDecoder) value(depth int) (any, bool) {
+	d.i = SkipSpace(d.b, d.i)
+	if d.i >= len(d.b) || depth > MaxDepth {
+		return nil, false
+	}
+	switch c := d.b[d.i]; {
+	case c == '"':
+		s, ok := d.text()
+		return s, ok
+	case c == '{':
+		return d.object(depth)
+	case c == '[':
+		return d.array(depth)
+	case c == '-' || c >= '0' && c <= '9':
+		end, at := NumberEnd(d.b, d.i)
+		if at >= 0 || !fits(d.b[d.i:end]) {
+			return nil, false
+		}
+		n := json.Number(d.b[d.i:end])
+		d.i = end
+		return n, true
+	}
+	for _, lit := range [...]struct {
+		text string
+		v    any
+	}{{"true", true}, {"false", false}, {"null", nil}} {
+		if end, at := literalEnd(d.b, d.i, lit.text); at < 0 && lit.text[0] == d.b[d.i] {
+			d.i = end
+			return lit.v, true
+		}
+	}
+	return nil, false
+}
+
+// text reads the string whose quote is at i: as it is when it holds
+// neither escapes nor invalid UTF-8, else through encoding/json (which
+// unescapes it and replaces invalid UTF-8 as Decode's general path does).
+func (d *fastDecoder) text() (string, bool) {
+	start := d.i + 1
+	j := plainRun(d.b, start)
+	if j < len(d.b) && d.b[j] == '"' {
+		d.i = j + 1
+		return string(d.b[start:j]), true
+	}
+	end, at := StringEnd(d.b, d.i)
+	if at >= 0 {
+		return "", false
+	}
+	inner := d.b[start : end-1]
+	if !hasByte(inner, '\\') && utf8.Valid(inner) {
+		d.i = end
+		return string(inner), true
+	}
+	var s string
+	if json.Unmarshal(d.b[d.i:end], &s) != nil {
+		return "", false
+	}
+	d.i = end
+	return s, true
+}
+
+func hasByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// object reads an object whose '{' is at i, keys as Decode keeps them
+// (first position, last value).
+func (d *fastDecoder) object(depth int) (any, bool) {
+	o := &Object{vals: map[string]any{}}
+	return o, d.members(objectSetter{o}, depth)
+}
+
+// setter is what an object's members are read into.
+type setter interface {
+	set(k string, v any)
+	setText(k, s string)
+}
+
+// objectSetter reads members into an Object.
+type objectSetter struct{ o *Object }
+
+func (s objectSetter) set(k string, v any) { s.o.Set(k, v) }
+func (s objectSetter) setText(k, t string) { s.o.Set(k, t) }
+
+// members reads the members of the object whose '{' is at i into o; the
+// keys of the outermost object are taken from d.keys when they are there.
+func (d *fastDecoder) members(o setter, depth int) bool {
+	d.i = SkipSpace(d.b, d.i+1)
+	if d.i < len(d.b) && d.b[d.i] == '}' {
+		d.i++
+		return true
+	}
+	for {
+		if d.i >= len(d.b) || d.b[d.i] != '"' {
+			return false
+		}
+		k, ok := d.key(depth)
+		if !ok {
+			return false
+		}
+		if d.i = SkipSpace(d.b, d.i); d.i >= len(d.b) || d.b[d.i] != ':' {
+			return false
+		}
+		d.i++
+		if d.i = SkipSpace(d.b, d.i); d.i < len(d.b) && d.b[d.i] == '"' && depth+1 <= MaxDepth {
+			t, ok := d.text()
+			if !ok {
+				return false
+			}
+			o.setText(k, t)
+		} else {
+			v, ok := d.value(depth + 1)
+			if !ok {
+				return false
+			}
+			o.set(k, v)
+		}
+		if d.i = SkipSpace(d.b, d.i); d.i >= len(d.b) {
+			return false
+		}
+		switch d.b[d.i] {
+		case '}':
+			d.i++
+			return true
+		case ',':
+			d.i = SkipSpace(d.b, d.i+1)
+		default:
+			return false
+		}
+	}
+}
+
+// key reads a key: one kept before when it is the outermost object's.
+func (d *fastDecoder) key(depth int) (string, bool) {
+	if d.keys == nil || depth > 0 {
+		return d.text()
+	}
+	start := d.i + 1
+	j := plainRun(d.b, start)
+	if j >= len(d.b) || d.b[j] != '"' {
+		return d.text()
+	}
+	if k, ok := d.keys[string(d.b[start:j])]; ok {
+		d.i = j + 1
+		return k, true
+	}
+	k, ok := d.text()
+	if ok && len(d.keys) < maxKept {
+		d.keys[k] = k
+	}
+	return k, ok
+}
+
+// array reads an array whose '[' is at i.
+func (d *fastDecoder) array(depth int) (any, bool) {
+	arr := []any{}
+	d.i = SkipSpace(d.b, d.i+1)
+	if d.i < len(d.b) && d.b[d.i] == ']' {
+		d.i++
+		return arr, true
+	}
+	for {
+		v, ok := d.value(depth + 1)
+		if !ok {
+			return nil, false
+		}
+		arr = append(arr, v)
+		if d.i = SkipSpace(d.b, d.i); d.i >= len(d.b) {
+			return nil, false
+		}
+		switch d.b[d.i] {
+		case ']':
+			d.i++
+			return arr, true
+		case ',':
+			d.i++
+		default:
+			return nil, false
+		}
+	}
+}
+
+// Member is a member of a JSON object, as Members reads it.
+type Member struct {
+	Key string
+	// value is the member's value as Decode makes it, but a string's,
+	// which is text (isText): a caller that hands it on at once keeps it
+	// off the heap (see Value).
+	value  any
+	text   string
+	isText bool
+}
+
+// Value returns the member's value as Decode makes it.
+func (m *Member) Value() any {
+	if m.isText {
+		return m.text
+	}
+	return m.value
+}
+
+// indexFrom is how many members Members finds a repeated key among by
+// looking at each; past it, it keeps an index.
+const indexFrom = 16
+
+// maxKept bounds the keys Members keeps to use again.
+const maxKept = 256
+
+// Members decodes JSON objects into their members, one object after
+// another, without a map per object: for a caller that looks at each
+// member in turn, such as a reader of many entity documents. It keeps its
+// buffers and the keys it read (up to maxKept) for the next object. The
+// zero value is ready.
+type Members struct {
+	list  []Member
+	index map[string]int
+	keys  map[string]string
+}
+
+// Decode decodes the JSON object b into its members, in document order,
+// each key once (its first position, its last value) and each value as
+// Decode makes it. It returns false for a document that is not an object
+// or that Decode would refuse or read through encoding/json's tokens (see
+// decodeFast): Decode then says what is wrong. The members are valid until
+// the next call.
+func (m *Members) Decode(b []byte) ([]Member, bool) {
+	m.list = m.list[:0]
+	clear(m.index)
+	if m.keys == nil {
+		m.keys = map[string]string{}
+	}
+	d := fastDecoder{b: b, i: SkipSpace(b, 0), keys: m.keys}
+	if d.i >= len(b) || b[d.i] != '{' {
+		return nil, false
+	}
+	ok := d.members(m, 0)
+	if !ok || SkipSpace(b, d.i) != len(b) {
+		return nil, false
+	}
+	return m.list, true
+}
+
+// set sets member k to v: the value of a key read before is replaced.
+func (m *Members) set(k string, v any) { m.put(Member{Key: k, value: v}) }
+
+// setText sets member k to the string s.
+func (m *Members) setText(k, s string) { m.put(Member{Key: k, text: s, isText: true}) }
+
+// put sets member nm.Key to nm's value.
+func (m *Members) put(nm Member) {
+	k := nm.Key
+	if len(m.list) >= indexFrom {
+		if len(m.index) == 0 {
+			if m.index == nil {
+				m.index = make(map[string]int, 2*indexFrom)
+			}
+			for j := range m.list {
+				m.index[m.list[j].Key] = j
+			}
+		}
+		if j, dup := m.index[k]; dup {
+			m.list[j] = nm
+			return
+		}
+		m.index[k] = len(m.list)
+	} else {
+		for j := range m.list {
+			if m.list[j].Key == k {
+				m.list[j] = nm
+				return
+			}
+		}
+	}
+	m.list = append(m.list, nm)
+}
+
+// MemberOf returns the member k with value v (as Decode makes values).
+func MemberOf(k string, v any) Member { return Member{Key: k, value: v} }

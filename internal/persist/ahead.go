@@ -1,0 +1,124 @@
+package persist
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
+)
+
+// readAhead reads accounts 0 to n-1 with read on several goroutines, a
+// bounded number ahead of the one taking them in order (next): at most
+// window accounts are read and not yet taken.
+type readAhead struct {
+	results []chan readResult
+	slots   chan struct{} // one per account being read or read and not taken
+	done    chan struct{} // closed by stop
+	wg      sync.WaitGroup
+}
+
+// readResult is one account read.
+type readResult struct {
+	a   accountdoc.AccountState
+	err error
+}
+
+// newReadAhead starts workers goroutines reading the n accounts in order
+// of their index, each as it gets a slot of a window of 2×workers.
+func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, error)) *readAhead {
+	workers = max(1, min(workers, n))
+	r := &readAhead{results: make([]chan readResult, n), slots: make(chan struct{}, 2*workers), done: make(chan struct{})}
+	for i := range r.results {
+		r.results[i] = make(chan readResult, 1)
+	}
+	var mu sync.Mutex
+	nextIndex := 0
+	for range workers {
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			for {
+				select {
+				case r.slots <- struct{}{}:
+				case <-r.done:
+					return
+				}
+				mu.Lock()
+				i := nextIndex
+				nextIndex++
+				mu.Unlock()
+				if i >= n {
+					return
+				}
+				a, err := read(i)
+				r.results[i] <- readResult{a, err}
+			}
+		}()
+	}
+	return r
+}
+
+// next waits for account i (taken in order, from 0) and frees its slot.
+func (r *readAhead) next(i int) (accountdoc.AccountState, error) {
+	res := <-r.results[i]
+	<-r.slots
+	return res.a, res.err
+}
+
+// stop ends the workers (each finishes the account it reads) and waits
+// for them.
+func (r *readAhead) stop() {
+	close(r.done)
+	r.wg.Wait()
+}
+
+// splitting splits accounts on other goroutines, at most window at a time,
+// and checks them in the order they were added.
+type splitting struct {
+	window  int
+	check   func(split) error
+	pending []chan split
+}
+
+// split is an account split into its members, or why it could not be.
+type split struct {
+	at  extent
+	a   accountdoc.AccountState
+	err error
+}
+
+// add starts splitting a copy of raw, the account at at, after checking
+// the oldest accounts added while window are being split.
+func (p *splitting) add(at extent, raw []byte) error {
+	for len(p.pending) >= p.window {
+		if err := p.checkOldest(); err != nil {
+			return err
+		}
+	}
+	own := bytes.Clone(raw)
+	ch := make(chan split, 1)
+	p.pending = append(p.pending, ch)
+	go func() {
+		var a accountdoc.AccountState
+		err := a.UnmarshalJSON(own)
+		ch <- split{at: at, a: a, err: err}
+	}()
+	return nil
+}
+
+func (p *splitting) checkOldest() error {
+	ch := p.pending[0]
+	p.pending = p.pending[1:]
+	return p.check(<-ch)
+}
+
+// then checks every account added, in order, and returns the first error,
+// or err when there is none: what was found after them.
+func (p *splitting) then(err error) error {
+	for len(p.pending) > 0 {
+		if cerr := p.checkOldest(); cerr != nil {
+			return cerr
+		}
+	}
+	return err
+}

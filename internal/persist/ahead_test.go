@@ -1,0 +1,98 @@
+package persist
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
+)
+
+// TestReadAhead_HandsAccountsOutInOrderWithinItsWindow: whatever order the
+// workers finish in, next hands account i out as the i-th, and no more
+// than the window are ever read and not taken.
+func TestReadAhead_HandsAccountsOutInOrderWithinItsWindow(t *testing.T) {
+	const n, workers = 50, 3
+	var taken, worst atomic.Int64
+	r := newReadAhead(n, workers, func(i int) (accountdoc.AccountState, error) {
+		if ahead := int64(i) - taken.Load() + 1; ahead > worst.Load() {
+			worst.Store(ahead)
+		}
+		return accountdoc.AccountState{Account: fmt.Sprint(i)}, nil
+	})
+	defer r.stop()
+	for i := range n {
+		a, err := r.next(i)
+		if err != nil || a.Account != fmt.Sprint(i) {
+			t.Fatalf("next(%d) = %q, %v", i, a.Account, err)
+		}
+		taken.Add(1)
+	}
+	// next frees a slot just before the test counts the account taken.
+	if w := worst.Load(); w > 2*workers+1 {
+		t.Errorf("account %d ahead of the one taken was read; the window is %d", w, 2*workers)
+	}
+}
+
+// TestReadAhead_StopsWhenTheReaderStopsEarly: a reader that stops at an
+// error leaves no worker behind (stop returns), however many accounts
+// remain.
+func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
+	bad := errors.New("bad")
+	var reads atomic.Int64
+	r := newReadAhead(10000, 4, func(i int) (accountdoc.AccountState, error) {
+		reads.Add(1)
+		if i == 2 {
+			return accountdoc.AccountState{}, bad
+		}
+		return accountdoc.AccountState{}, nil
+	})
+	for i := 0; ; i++ {
+		if _, err := r.next(i); err != nil {
+			if !errors.Is(err, bad) || i != 2 {
+				t.Fatalf("next(%d): %v", i, err)
+			}
+			break
+		}
+	}
+	r.stop()
+	if n := reads.Load(); n > 3+8 {
+		t.Errorf("%d accounts were read after the reader stopped at the third", n)
+	}
+}
+
+// TestLoad_TheFirstBadAccountInTheFileIsTheOneReported: accounts are split
+// on several goroutines, yet whatever is wrong with an account (a member
+// it may not have, no key, a key seen before, bytes that are not JSON) is
+// reported for the first account it is wrong with, as a reading of one
+// account after another reports it.
+func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
+	good := func(i int) string { return fmt.Sprintf(`{"account":"pk_%034d","items":[]}`, i) }
+	bad := map[string]string{
+		"unknown member": `{"account":"pk_x","surprise":1}`,
+		"no key":         `{"items":[]}`,
+		"twice":          good(0),
+		"not JSON":       `{"account":"pk_y",}`,
+	}
+	for first, firstDoc := range bad {
+		for second, secondDoc := range bad {
+			for _, at := range []int{1, 9, 30} {
+				accounts := make([]string, 40)
+				for i := range accounts {
+					accounts[i] = good(i)
+				}
+				accounts[at], accounts[at+3] = firstDoc, secondDoc
+				path := filepath.Join(t.TempDir(), "state.json")
+				os.WriteFile(path, []byte(`{"version":3,"accounts":[`+strings.Join(accounts, ",")+`]}`), 0o600)
+				_, _, err := Load(path)
+				if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("account %d ", at)) {
+					t.Errorf("%s at %d, then %s: %v", first, at, second, err)
+				}
+			}
+		}
+	}
+}
