@@ -80,7 +80,7 @@ type jobRef struct {
 // newAccount builds an account from the store's options (read under the
 // store's lock).
 func newAccount(key string, o *Options) *Account {
-	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(),
+	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(o.lockWork),
 		stamps: o.stamps, made: o.made}
 	a.stamp = a.nextStamp()
 	public := DerivedPublicKey(o.Seed, key)

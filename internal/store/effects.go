@@ -161,17 +161,35 @@ func (a *Account) Relate(kind EntityKind, r *schema.Relation, id string, act Rel
 	if err := a.ensure(EntityCollection(kind), EntityCollection(rk)); err != nil {
 		return nil, err
 	}
+	if plannedRelate(kind, r, act, len(others)) {
+		return a.relateBulk(kind, r, id, act, others)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
+	return a.relateLocked(kind, r, id, act, others, now)
+}
+
+// checkRelateLocked fails a relationship write whose owner or related ids
+// do not exist.
+func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id string, others []string) *ElementError {
 	if a.cat.ents[kind][id] == nil {
-		return errNotFound(kind, id), nil
+		return errNotFound(kind, id)
 	}
+	rk := kind.Target(r)
 	for i, o := range others {
 		if a.cat.ents[rk][o] == nil {
-			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i)), nil
+			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i))
 		}
+	}
+	return nil
+}
+
+// relateLocked carries out Relate one member at a time.
+func (a *Account) relateLocked(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string, now time.Time) (*ElementError, error) {
+	if eerr := a.checkRelateLocked(kind, r, id, others); eerr != nil {
+		return eerr, nil
 	}
 	if act != RelRemove {
 		if err := a.reserve(int64(len(others)) * linkBytes); err != nil {

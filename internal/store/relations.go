@@ -50,6 +50,7 @@ func (a *Account) restampLocked(kind EntityKind, id string) {
 	if e == nil {
 		return
 	}
+	a.cat.work.copied()
 	cp := *e
 	cp.stamp = a.nextStamp()
 	a.cat.ents[kind][id] = &cp
@@ -67,10 +68,10 @@ func (a *Account) linkLocked(kind EntityKind, r *schema.Relation, owner, other s
 	if oe == nil || te == nil {
 		return
 	}
-	if !c.rels[kind][r.Slot].add(owner, positionOf(te)) {
+	if !c.rels[kind][r.Slot].add(owner, positionOf(te), c.work) {
 		return
 	}
-	ii.add(other, positionOf(oe))
+	ii.add(other, positionOf(oe), c.work)
 	a.bumpLocked(catalogVersion)
 	a.grow(linkBytes)
 	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
@@ -80,10 +81,10 @@ func (a *Account) linkLocked(kind EntityKind, r *schema.Relation, owner, other s
 func (a *Account) unlinkLocked(kind EntityKind, r *schema.Relation, owner, other string, at time.Time) {
 	c := &a.cat
 	t, inv, ii := c.inverse(kind, r)
-	if !c.rels[kind][r.Slot].remove(owner, other, c.positionIfHeld(t, other)) {
+	if !c.rels[kind][r.Slot].remove(owner, other, c.positionIfHeld(t, other), c.work) {
 		return
 	}
-	ii.remove(other, owner, c.positionIfHeld(kind, owner))
+	ii.remove(other, owner, c.positionIfHeld(kind, owner), c.work)
 	a.bumpLocked(catalogVersion)
 	a.grow(-linkBytes)
 	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
@@ -120,6 +121,7 @@ func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 		a.restampLocked(kind, id)
 		return
 	}
+	a.cat.work.copied()
 	cp := *e
 	cp.Updated = at
 	cp.stamp = a.nextStamp()
