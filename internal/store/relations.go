@@ -27,9 +27,7 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 				a.removeEntityLocked(ck, ch.ID, at)
 			}
 		case schema.Members:
-			for _, m := range slices.Clone(c.related(kind, id, r)) {
-				a.unlinkLocked(kind, r, id, m.ID, at)
-			}
+			a.dropMembersLocked(kind, r, e, at)
 		}
 	}
 	delete(c.ents[kind], id)
@@ -40,6 +38,36 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	a.grow(-e.memSize() - indexSize(e))
 	if r, ok := d.Parent(); ok {
 		a.restampLocked(kind.Target(r), e.Ref(r)) // its parent's children changed
+	}
+}
+
+// dropMembersLocked removes every membership of e (of kind, being removed)
+// through r: its own list or tree goes whole, each member's list loses it,
+// and a member whose relation Touches is updated at at. Touching e itself
+// would show nowhere: it is being removed.
+func (a *Account) dropMembersLocked(kind EntityKind, r *schema.Relation, e *Entity, at time.Time) {
+	c := &a.cat
+	members := c.related(kind, e.ID, r)
+	if len(members) == 0 {
+		return
+	}
+	t, inv, ii := c.inverse(kind, r)
+	pos := positionOf(e)
+	for _, m := range members {
+		ii.remove(m.ID, e.ID, &pos, c.work)
+	}
+	if own := &c.rels[kind][r.Slot]; own.byTree != nil {
+		c.work.tree()
+		delete(own.byTree, e.ID)
+	} else {
+		delete(own.byID, e.ID)
+	}
+	a.bumpLocked(catalogVersion)
+	a.grow(-int64(len(members)) * linkBytes)
+	if inv.Touches {
+		for _, m := range members {
+			a.touchLocked(t, m.ID, at)
+		}
 	}
 }
 

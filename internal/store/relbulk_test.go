@@ -168,3 +168,29 @@ func TestRelate_PlannedWritesAndReadersRunTogether(t *testing.T) {
 	}
 	<-done
 }
+
+// Deleting a category with many members drops its member tree whole: one
+// step on each member's own list, no tree operation per member and no copy
+// of the category being deleted (before: a tree delete and a copy of the
+// category per member).
+func TestDelete_ACategoryWithManyMembersDoesBoundedTreeWork(t *testing.T) {
+	a, w := lockedAccount(t, 20_000)
+	members := len(a.relatedIDs(categoryKind, EntityID("C0"), "items"))
+	w.reset()
+	if _, eerr, err := a.Write(jobCategoryDelete, Element{ID: EntityID("C0")}, false); eerr != nil || err != nil {
+		t.Fatal(eerr, err)
+	}
+	trees, copies, lists := w.trees.Load(), w.copies.Load(), w.lists.Load()
+	t.Logf("deleting a category of %d items: %d tree operations, %d copies, %d list steps", members, trees, copies, lists)
+	if trees > 2 || copies > 2 || lists > int64(members) {
+		t.Errorf("deleting a category of %d items: %d tree operations, %d copies and %d list steps; want at most 2, 2 and %d", members, trees, copies, lists, members)
+	}
+	for _, id := range []string{EntityID("I0000002"), EntityID("I0020000")} {
+		if cats := a.relatedIDs(itemKind, id, "categories"); len(cats) != 0 {
+			t.Errorf("%s is still in %v", id, cats)
+		}
+	}
+	if a.cat.rels[categoryKind][rel(categoryKind, "items").Slot].byTree[EntityID("C0")] != nil {
+		t.Error("the deleted category's member tree is still held")
+	}
+}
