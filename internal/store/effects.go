@@ -14,7 +14,10 @@ import (
 // ids fail the element and change nothing), update patches only the
 // attributes sent (a relationship sent replaces the set), delete removes
 // (with what the entity takes with it).
-func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementError {
+//
+// plan, when current (see currentLocked), is the membership replacement
+// worked out for el already: its ids were checked, and it is applied as is.
+func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *memberPlan) *ElementError {
 	ek := kind.Entity()
 	// Klaviyo keeps catalog times to the millisecond (observed
 	// 2026-07-02T04:48:48.762000+00:00).
@@ -34,7 +37,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 		return errNotFound(ek, el.ID)
 	}
 	rel, _ := elementRelation(ek, kind.Action())
-	if el.HasRelated && rel != nil {
+	if el.HasRelated && rel != nil && plan == nil {
 		if eerr := a.checkRelatedLocked(ek, rel, el); eerr != nil {
 			return eerr
 		}
@@ -69,7 +72,10 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 	if rel != nil && rel.Kind == schema.Parent && !exists {
 		a.restampLocked(ek.Target(rel), e.Ref(rel)) // its parent's children changed
 	}
-	if el.HasRelated && rel != nil && rel.Kind == schema.Members {
+	switch {
+	case el.HasRelated && rel != nil && rel.Kind == schema.Members && plan != nil:
+		a.applyMembersLocked(ek, rel, el.ID, plan, at)
+	case el.HasRelated && rel != nil && rel.Kind == schema.Members:
 		a.setRelatedLocked(ek, rel, el.ID, el.Related, at)
 	}
 	return nil
@@ -121,17 +127,21 @@ func (a *Account) Write(kind JobKind, el Element, related bool) (EntityView, *El
 	if err := a.ensure(catalogNeeds(ek, true, true)...); err != nil {
 		return EntityView{}, nil, err
 	}
+	plan := a.planWrite(kind, &el)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
+	if !a.currentLocked(plan) {
+		plan = nil // changed meanwhile: made under the lock
+	}
 	if kind.Action() != schema.Delete {
 		need := el.Values.memSize() + indexSize(&el.Values) + int64(len(el.Related))*linkBytes
 		if err := a.reserve(need); err != nil {
 			return EntityView{}, nil, err
 		}
 	}
-	if eerr := a.applyLocked(kind, &el, now); eerr != nil {
+	if eerr := a.applyLocked(kind, &el, now, plan); eerr != nil {
 		return EntityView{}, eerr, nil
 	}
 	if kind.Action() == schema.Delete {

@@ -49,6 +49,30 @@ type memberPlan struct {
 // relateBulk carries out Relate for a Large relation; see above.
 func (a *Account) relateBulk(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string) (*ElementError, error) {
 	a.settle()
+	p, eerr := a.planRelate(kind, r, id, act, others)
+	if eerr != nil {
+		return eerr, nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now().Truncate(time.Microsecond)
+	a.settleLocked(now)
+	if !a.currentLocked(p) {
+		return a.relateLocked(kind, r, id, act, others, now) // changed meanwhile
+	}
+	if act != RelRemove {
+		if err := a.reserve(int64(len(others)) * linkBytes); err != nil {
+			return nil, err
+		}
+	}
+	a.applyMembersLocked(kind, r, id, p, now.Truncate(time.Millisecond))
+	return nil, nil
+}
+
+// planRelate works out, under the read lock (and partly without a lock),
+// what act with others does to owner id's members through r. It returns
+// the element error of an owner or an id that does not exist.
+func (a *Account) planRelate(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string) (*memberPlan, *ElementError) {
 	a.mu.RLock()
 	eerr := a.checkRelateLocked(kind, r, id, others)
 	var p memberPlan
@@ -58,28 +82,37 @@ func (a *Account) relateBulk(kind EntityKind, r *schema.Relation, id string, act
 	w := a.cat.work
 	a.mu.RUnlock()
 	if eerr != nil {
-		return eerr, nil
+		return nil, eerr
 	}
 	p.plan(act)
 	w.unlocked()
 	a.mu.RLock()
 	a.readListsLocked(kind, r, id, &p)
 	a.mu.RUnlock()
+	return &p, nil
+}
 
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	now := a.now().Truncate(time.Microsecond)
-	a.settleLocked(now)
-	if a.ver[versionSlot(catalogVersion)].Load() != p.ver {
-		return a.relateLocked(kind, r, id, act, others, now) // changed meanwhile
+// currentLocked reports whether plan p was worked out against the catalog
+// as it is (nothing changed it since).
+func (a *Account) currentLocked(p *memberPlan) bool {
+	return p != nil && a.ver[versionSlot(catalogVersion)].Load() == p.ver
+}
+
+// planWrite plans the membership an entity write replaces, as relateBulk
+// does, when it is an update whose relationship is planned; nil otherwise
+// (then the write is made under the lock, which also reports its errors).
+func (a *Account) planWrite(kind JobKind, el *Element) *memberPlan {
+	if kind.Action() != schema.Update || !el.HasRelated {
+		return nil
 	}
-	if act != RelRemove {
-		if err := a.reserve(int64(len(others)) * linkBytes); err != nil {
-			return nil, err
-		}
+	ek := kind.Entity()
+	rel, _ := elementRelation(ek, schema.Update)
+	if rel == nil || !plannedRelate(ek, rel, RelReplace, len(el.Related)) {
+		return nil
 	}
-	a.applyMembersLocked(kind, r, id, &p, now.Truncate(time.Millisecond))
-	return nil, nil
+	a.settle()
+	p, _ := a.planRelate(ek, rel, el.ID, RelReplace, el.Related)
+	return p
 }
 
 // readMembersLocked reads what planning needs: the catalog's version, the

@@ -194,3 +194,61 @@ func TestDelete_ACategoryWithManyMembersDoesBoundedTreeWork(t *testing.T) {
 		t.Error("the deleted category's member tree is still held")
 	}
 }
+
+// Updating a category with 65,000 items in its relationships (PATCH
+// /api/catalog-categories/{id}) does its member tree's work outside the
+// write lock, as a relationship write does; its members come out the same.
+func TestWrite_UpdatingACategorysManyItemsDoesTreeWorkOutsideTheLock(t *testing.T) {
+	n := 80_000
+	if testing.Short() {
+		n = 8_000
+	}
+	a, w := lockedAccount(t, n)
+	want := itemRange(1, n*65/80)
+	name, _, _ := categoryKind.Attr("name")
+	el := Element{ID: EntityID("C0"), Set: categoryKind.SetOf("name"), Related: want, HasRelated: true}
+	el.Values = *NewEntity(categoryKind, EntityID("C0"))
+	el.Values.Set(name, ptrTo("Renamed"))
+	w.reset()
+	if _, eerr, err := a.Write(jobCategoryUpdate, el, false); eerr != nil || err != nil {
+		t.Fatal(eerr, err)
+	}
+	trees, copies, lists := w.trees.Load(), w.copies.Load(), w.lists.Load()
+	t.Logf("under the lock: %d tree operations, %d entity copies, %d list steps", trees, copies, lists)
+	if trees > 2 || copies > 2 || lists > int64(n) {
+		t.Errorf("updating a category with %d items: %d tree operations, %d copies and %d list steps under the lock; want at most 2, 2 and %d",
+			len(want), trees, copies, lists, n)
+	}
+	got := a.relatedIDs(categoryKind, EntityID("C0"), "items")
+	if len(got) != len(want) || slices.Contains(a.relatedIDs(itemKind, EntityID(fmt.Sprintf("I%07d", n)), "categories"), EntityID("C0")) {
+		t.Fatalf("%d members after the update, want %d", len(got), len(want))
+	}
+	if s, _ := a.cat.ents[categoryKind][EntityID("C0")].Str(name); s != "Renamed" {
+		t.Errorf("name %q after the update", s)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// A relationship change that lands while an entity write's membership is
+// being planned makes the plan stale: the write is then made under the
+// lock, and both sides agree afterwards.
+func TestWrite_AChangeLandingMidPlanLeavesBothSidesAgreeing(t *testing.T) {
+	a, w := lockedAccount(t, 1000)
+	last := EntityID("I0000999") // odd: not in C0, and not in the set written
+	w.between = func() {
+		w.between = nil
+		if eerr, err := a.Relate(itemKind, rel(itemKind, "categories"), last, RelAdd, []string{EntityID("C0")}); eerr != nil || err != nil {
+			t.Error(eerr, err)
+		}
+	}
+	el := Element{ID: EntityID("C0"), Related: itemRange(1, 600), HasRelated: true}
+	el.Values = *NewEntity(categoryKind, EntityID("C0"))
+	if _, eerr, err := a.Write(jobCategoryUpdate, el, false); eerr != nil || err != nil {
+		t.Fatal(eerr, err)
+	}
+	if slices.Contains(a.relatedIDs(itemKind, last, "categories"), EntityID("C0")) || slices.Contains(a.relatedIDs(categoryKind, EntityID("C0"), "items"), last) {
+		t.Errorf("%s: in C0 from the item's side %v, from the category's %v; the write replaced C0's items without it", last,
+			slices.Contains(a.relatedIDs(itemKind, last, "categories"), EntityID("C0")), slices.Contains(a.relatedIDs(categoryKind, EntityID("C0"), "items"), last))
+	}
+}
