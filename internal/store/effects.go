@@ -187,6 +187,12 @@ func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id stri
 	if a.cat.ents[kind][id] == nil {
 		return errNotFound(kind, id)
 	}
+	return a.checkOthersLocked(kind, r, others)
+}
+
+// checkOthersLocked fails a relationship write whose related ids do not all
+// exist.
+func (a *Account) checkOthersLocked(kind EntityKind, r *schema.Relation, others []string) *ElementError {
 	rk := kind.Target(r)
 	for i, o := range others {
 		if a.cat.ents[rk][o] == nil {

@@ -40,7 +40,8 @@ type memberPlan struct {
 	cur, ps  []Position // the owner's members before, and the ids sent, in order
 	tree     *posTree   // the owner's members afterwards
 	// changed are the members that come or go; lists their own lists
-	// (the relation's other side) afterwards, in the same order.
+	// (the relation's other side) afterwards, in the same order (nil for a
+	// new owner: worked out under the write lock).
 	changed []Position
 	added   int
 	lists   [][]Position
@@ -49,7 +50,7 @@ type memberPlan struct {
 // relateBulk carries out Relate for a Large relation; see above.
 func (a *Account) relateBulk(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string) (*ElementError, error) {
 	a.settle()
-	p, eerr := a.planRelate(kind, r, id, act, others)
+	p, eerr := a.planRelate(kind, r, id, act, others, false)
 	if eerr != nil {
 		return eerr, nil
 	}
@@ -72,9 +73,20 @@ func (a *Account) relateBulk(kind EntityKind, r *schema.Relation, id string, act
 // planRelate works out, under the read lock (and partly without a lock),
 // what act with others does to owner id's members through r. It returns
 // the element error of an owner or an id that does not exist.
-func (a *Account) planRelate(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string) (*memberPlan, *ElementError) {
+//
+// For a create (the owner is new), the owner must not exist yet, and each
+// member's list is left to the write lock: the new owner's position is
+// known only there.
+func (a *Account) planRelate(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string, create bool) (*memberPlan, *ElementError) {
 	a.mu.RLock()
-	eerr := a.checkRelateLocked(kind, r, id, others)
+	var eerr *ElementError
+	if create && a.cat.ents[kind][id] != nil {
+		eerr = errExists(kind, id)
+	} else if !create {
+		eerr = a.checkRelateLocked(kind, r, id, others)
+	} else {
+		eerr = a.checkOthersLocked(kind, r, others)
+	}
 	var p memberPlan
 	if eerr == nil {
 		p = a.readMembersLocked(kind, r, id, others)
@@ -86,9 +98,11 @@ func (a *Account) planRelate(kind EntityKind, r *schema.Relation, id string, act
 	}
 	p.plan(act)
 	w.unlocked()
-	a.mu.RLock()
-	a.readListsLocked(kind, r, id, &p)
-	a.mu.RUnlock()
+	if !create {
+		a.mu.RLock()
+		a.readListsLocked(kind, r, id, &p)
+		a.mu.RUnlock()
+	}
 	return &p, nil
 }
 
@@ -98,20 +112,22 @@ func (a *Account) currentLocked(p *memberPlan) bool {
 	return p != nil && a.ver[versionSlot(catalogVersion)].Load() == p.ver
 }
 
-// planWrite plans the membership an entity write replaces, as relateBulk
-// does, when it is an update whose relationship is planned; nil otherwise
-// (then the write is made under the lock, which also reports its errors).
+// planWrite plans the membership an entity write sets, as relateBulk
+// does, when it is a create or update whose relationship is planned; nil
+// otherwise (then the write is made under the lock, which also reports its
+// errors).
 func (a *Account) planWrite(kind JobKind, el *Element) *memberPlan {
-	if kind.Action() != schema.Update || !el.HasRelated {
+	act := kind.Action()
+	if act == schema.Delete || !el.HasRelated {
 		return nil
 	}
 	ek := kind.Entity()
-	rel, _ := elementRelation(ek, schema.Update)
+	rel, _ := elementRelation(ek, act)
 	if rel == nil || !plannedRelate(ek, rel, RelReplace, len(el.Related)) {
 		return nil
 	}
 	a.settle()
-	p, _ := a.planRelate(ek, rel, el.ID, RelReplace, el.Related)
+	p, _ := a.planRelate(ek, rel, el.ID, RelReplace, el.Related, act == schema.Create)
 	return p
 }
 
@@ -120,7 +136,10 @@ func (a *Account) planWrite(kind JobKind, el *Element) *memberPlan {
 // exist).
 func (a *Account) readMembersLocked(kind EntityKind, r *schema.Relation, id string, others []string) memberPlan {
 	c := &a.cat
-	p := memberPlan{ver: a.ver[versionSlot(catalogVersion)].Load(), ownerPos: positionOf(c.ents[kind][id])}
+	p := memberPlan{ver: a.ver[versionSlot(catalogVersion)].Load()}
+	if e := c.ents[kind][id]; e != nil {
+		p.ownerPos = positionOf(e)
+	}
 	if t := c.rels[kind][r.Slot].byTree[id]; t != nil {
 		p.cur = make([]Position, 0, t.Len())
 		t.Ascend(func(q Position) bool { p.cur = append(p.cur, q); return true })
@@ -204,9 +223,15 @@ func (a *Account) applyMembersLocked(kind EntityKind, r *schema.Relation, id str
 		own.byTree[id] = p.tree
 	}
 	t, inv, ii := c.inverse(kind, r)
-	for k, q := range p.changed {
+	if p.lists == nil { // a new owner: its position is known now
+		pos := positionOf(c.ents[kind][id])
+		for _, q := range p.changed {
+			ii.add(q.ID, pos, c.work)
+		}
+	}
+	for k, q := range p.lists {
 		c.work.list()
-		setOrDelete(ii.byID, q.ID, p.lists[k])
+		setOrDelete(ii.byID, p.changed[k].ID, q)
 	}
 	a.bumpLocked(catalogVersion)
 	a.grow(int64(2*p.added-len(p.changed)) * linkBytes)

@@ -252,3 +252,41 @@ func TestWrite_AChangeLandingMidPlanLeavesBothSidesAgreeing(t *testing.T) {
 			slices.Contains(a.relatedIDs(itemKind, last, "categories"), EntityID("C0")), slices.Contains(a.relatedIDs(categoryKind, EntityID("C0"), "items"), last))
 	}
 }
+
+// Creating a category with 65,000 items (POST /api/catalog-categories with
+// relationships.items) builds its member tree outside the write lock too.
+func TestWrite_CreatingACategoryWithManyItemsDoesTreeWorkOutsideTheLock(t *testing.T) {
+	n := 80_000
+	if testing.Short() {
+		n = 8_000
+	}
+	a, w := lockedAccount(t, n)
+	want := itemRange(1, n*65/80)
+	name, _, _ := categoryKind.Attr("name")
+	el := Element{ID: EntityID("NEW"), Set: categoryKind.SetOf("name"), Related: want, HasRelated: true}
+	el.Values = *NewEntity(categoryKind, EntityID("NEW"))
+	el.Values.ExternalID = "NEW"
+	el.Values.Set(name, ptrTo("New"))
+	w.reset()
+	if _, eerr, err := a.Write(jobCategoryCreate, el, false); eerr != nil || err != nil {
+		t.Fatal(eerr, err)
+	}
+	trees, copies, lists := w.trees.Load(), w.copies.Load(), w.lists.Load()
+	t.Logf("under the lock: %d tree operations, %d entity copies, %d list steps", trees, copies, lists)
+	if trees > 2 || copies > 2 || lists > int64(len(want)) {
+		t.Errorf("creating a category with %d items: %d tree operations, %d copies and %d list steps under the lock; want at most 2, 2 and %d",
+			len(want), trees, copies, lists, len(want))
+	}
+	if got := a.relatedIDs(categoryKind, EntityID("NEW"), "items"); len(got) != len(want) {
+		t.Fatalf("%d members after the create, want %d", len(got), len(want))
+	}
+	for _, id := range []string{EntityID("I0000001"), want[len(want)-1]} {
+		if !slices.Contains(a.relatedIDs(itemKind, id, "categories"), EntityID("NEW")) {
+			t.Errorf("%s is not in the new category from its own side", id)
+		}
+	}
+	// The same create again is refused, as before.
+	if _, eerr, err := a.Write(jobCategoryCreate, el, false); eerr == nil || err != nil {
+		t.Errorf("creating it again: %v %v, want an element error", eerr, err)
+	}
+}
