@@ -13,9 +13,9 @@ import (
 // member: one swap of the owner's member tree (built without any lock) and
 // one map write for each changed member's own list (worked out under the
 // read lock). A write that lands in between (the catalog's version moved)
-// makes the plan stale; the write is then carried out under the write lock
-// one member at a time, as a small write always is, which is always
-// correct.
+// makes the plan stale; the write is planned again, and after planTries
+// stale plans carried out under the write lock one member at a time, as a
+// small write always is, which is always correct.
 
 // smallRelate is the most ids an add or remove sends that is carried out
 // under the write lock directly: a bounded amount of work.
@@ -47,27 +47,46 @@ type memberPlan struct {
 	lists   [][]Position
 }
 
+// planTries is how many times a relationship write is planned before one
+// that other writes keep making stale is made under the write lock.
+const planTries = 3
+
 // relateBulk carries out Relate for a Large relation; see above.
 func (a *Account) relateBulk(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string) (*ElementError, error) {
-	a.settle()
-	p, eerr := a.planRelate(kind, r, id, act, others, false)
-	if eerr != nil {
-		return eerr, nil
+	for try := 1; ; try++ {
+		a.settle()
+		p, eerr := a.planRelate(kind, r, id, act, others, false)
+		if eerr != nil {
+			return eerr, nil
+		}
+		if done, eerr, err := a.applyRelate(kind, r, id, act, others, p, try == planTries); done {
+			return eerr, err
+		}
 	}
+}
+
+// applyRelate applies plan p under the write lock when it is current;
+// otherwise, when last, it makes the write there one member at a time. It
+// reports whether the write is done.
+func (a *Account) applyRelate(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string, p *memberPlan, last bool) (bool, *ElementError, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
 	if !a.currentLocked(p) {
-		return a.relateLocked(kind, r, id, act, others, now) // changed meanwhile
+		if !last {
+			return false, nil, nil // changed meanwhile: plan again
+		}
+		eerr, err := a.relateLocked(kind, r, id, act, others, now)
+		return true, eerr, err
 	}
 	if act != RelRemove {
 		if err := a.reserve(int64(len(others)) * linkBytes); err != nil {
-			return nil, err
+			return true, nil, err
 		}
 	}
 	a.applyMembersLocked(kind, r, id, p, now.Truncate(time.Millisecond))
-	return nil, nil
+	return true, nil, nil
 }
 
 // planRelate works out, under the read lock (and partly without a lock),
