@@ -72,13 +72,20 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 	if rel != nil && rel.Kind == schema.Parent && !exists {
 		a.restampLocked(ek.Target(rel), e.Ref(rel)) // its parent's children changed
 	}
-	switch {
-	case el.HasRelated && rel != nil && rel.Kind == schema.Members && plan != nil:
-		a.applyMembersLocked(ek, rel, el.ID, plan, at)
-	case el.HasRelated && rel != nil && rel.Kind == schema.Members:
-		a.setRelatedLocked(ek, rel, el.ID, el.Related, at)
+	if el.HasRelated && rel != nil && rel.Kind == schema.Members {
+		a.setMembersLocked(ek, rel, el, plan, at)
 	}
 	return nil
+}
+
+// setMembersLocked replaces the members an element sends, with its plan
+// when it has one.
+func (a *Account) setMembersLocked(ek EntityKind, rel *schema.Relation, el *Element, plan *memberPlan, at time.Time) {
+	if plan != nil {
+		a.applyMembersLocked(ek, rel, el.ID, plan, at)
+		return
+	}
+	a.setRelatedLocked(ek, rel, el.ID, el.Related, at)
 }
 
 // elementRelation is the relation an element of kind and action names in
