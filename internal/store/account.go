@@ -80,7 +80,7 @@ type jobRef struct {
 // newAccount builds an account from the store's options (read under the
 // store's lock).
 func newAccount(key string, o *Options) *Account {
-	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(),
+	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(o.lockWork),
 		stamps: o.stamps, made: o.made}
 	a.stamp = a.nextStamp()
 	public := DerivedPublicKey(o.Seed, key)
@@ -102,55 +102,6 @@ func (a *Account) PublicKey() string { return *a.public.Load() }
 
 // has reports whether collection c exists, without the lock.
 func (a *Account) has(c Collection) bool { return a.seededN.Load()&(1<<c) != 0 }
-
-// ensure generates the collections cs (and those they read) that do not
-// exist yet. It fails with ErrMemoryBudget when one does not fit.
-func (a *Account) ensure(cs ...Collection) error {
-	missing := false
-	for _, c := range cs {
-		missing = missing || !a.has(c)
-	}
-	if !missing {
-		return nil
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, c := range cs {
-		if err := a.ensureLocked(c); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (a *Account) ensureLocked(c Collection) error {
-	if a.seeded[c] {
-		return nil
-	}
-	for _, dep := range c.needs() {
-		if err := a.ensureLocked(dep); err != nil {
-			return err
-		}
-	}
-	if a.seeder == nil {
-		a.markSeededLocked(c)
-		return nil
-	}
-	if a.seedEs != nil {
-		if err := a.reserve(a.seedEs(c)); err != nil {
-			return err
-		}
-	}
-	seed := a.seeder(a.key, c)
-	a.installLocked(c, seed)
-	return nil
-}
-
-func (a *Account) markSeededLocked(c Collection) {
-	a.seeded[c] = true
-	a.seededN.Or(1 << c)
-	a.bumpLocked(c)
-}
 
 // nextStamp returns a stamp never handed out before in this store.
 func (a *Account) nextStamp() uint64 {

@@ -35,3 +35,18 @@ func BenchmarkPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRelateReplace replaces a category's 65,000 members (of 80,000
+// items), alternating between two sets that differ in 15,000 each way.
+func BenchmarkRelateReplace(b *testing.B) {
+	a, _ := lockedAccount(b, 80_000)
+	items := rel(categoryKind, "items")
+	sets := [][]string{itemRange(1, 65_000), itemRange(15_001, 80_000)}
+	i := 0
+	for b.Loop() {
+		if eerr, err := a.Relate(categoryKind, items, EntityID("C0"), RelReplace, sets[i%2]); eerr != nil || err != nil {
+			b.Fatal(eerr, err)
+		}
+		i++
+	}
+}

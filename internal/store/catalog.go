@@ -33,6 +33,8 @@ type catalog struct {
 	// values[kind][attribute] indexes string attributes filtered by
 	// equality (nil for the others).
 	values [][]map[string][]Position
+	// work, when set (tests), counts index work (see lockWork).
+	work *lockWork
 }
 
 // relIndex is one side of a relation: the related positions of each owner.
@@ -47,9 +49,9 @@ type relIndex struct {
 	holders bool // byID holds the entities naming each id (a Reference)
 }
 
-func newCatalog() catalog {
+func newCatalog(work *lockWork) catalog {
 	n := len(catalogSchema.Entities())
-	c := catalog{ents: make([]map[string]*Entity, n), slots: make([][]*Entity, n), free: make([][]int32, n),
+	c := catalog{work: work, ents: make([]map[string]*Entity, n), slots: make([][]*Entity, n), free: make([][]int32, n),
 		order: make([]*posTree, n), rels: make([][]relIndex, n), values: make([][]map[string][]Position, n)}
 	for _, d := range catalogSchema.Entities() {
 		k := d.Index

@@ -14,7 +14,10 @@ import (
 // ids fail the element and change nothing), update patches only the
 // attributes sent (a relationship sent replaces the set), delete removes
 // (with what the entity takes with it).
-func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementError {
+//
+// plan, when current (see currentLocked), is the membership replacement
+// worked out for el already: its ids were checked, and it is applied as is.
+func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *memberPlan) *ElementError {
 	ek := kind.Entity()
 	// Klaviyo keeps catalog times to the millisecond (observed
 	// 2026-07-02T04:48:48.762000+00:00).
@@ -34,7 +37,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 		return errNotFound(ek, el.ID)
 	}
 	rel, _ := elementRelation(ek, kind.Action())
-	if el.HasRelated && rel != nil {
+	if el.HasRelated && rel != nil && plan == nil {
 		if eerr := a.checkRelatedLocked(ek, rel, el); eerr != nil {
 			return eerr
 		}
@@ -70,9 +73,19 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time) *ElementE
 		a.restampLocked(ek.Target(rel), e.Ref(rel)) // its parent's children changed
 	}
 	if el.HasRelated && rel != nil && rel.Kind == schema.Members {
-		a.setRelatedLocked(ek, rel, el.ID, el.Related, at)
+		a.setMembersLocked(ek, rel, el, plan, at)
 	}
 	return nil
+}
+
+// setMembersLocked replaces the members an element sends, with its plan
+// when it has one.
+func (a *Account) setMembersLocked(ek EntityKind, rel *schema.Relation, el *Element, plan *memberPlan, at time.Time) {
+	if plan != nil {
+		a.applyMembersLocked(ek, rel, el.ID, plan, at)
+		return
+	}
+	a.setRelatedLocked(ek, rel, el.ID, el.Related, at)
 }
 
 // elementRelation is the relation an element of kind and action names in
@@ -121,17 +134,21 @@ func (a *Account) Write(kind JobKind, el Element, related bool) (EntityView, *El
 	if err := a.ensure(catalogNeeds(ek, true, true)...); err != nil {
 		return EntityView{}, nil, err
 	}
+	plan := a.planWrite(kind, &el)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
+	if !a.currentLocked(plan) {
+		plan = nil // changed meanwhile: made under the lock
+	}
 	if kind.Action() != schema.Delete {
 		need := el.Values.memSize() + indexSize(&el.Values) + int64(len(el.Related))*linkBytes
 		if err := a.reserve(need); err != nil {
 			return EntityView{}, nil, err
 		}
 	}
-	if eerr := a.applyLocked(kind, &el, now); eerr != nil {
+	if eerr := a.applyLocked(kind, &el, now, plan); eerr != nil {
 		return EntityView{}, eerr, nil
 	}
 	if kind.Action() == schema.Delete {
@@ -161,17 +178,41 @@ func (a *Account) Relate(kind EntityKind, r *schema.Relation, id string, act Rel
 	if err := a.ensure(EntityCollection(kind), EntityCollection(rk)); err != nil {
 		return nil, err
 	}
+	if plannedRelate(kind, r, act, len(others)) {
+		return a.relateBulk(kind, r, id, act, others)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
+	return a.relateLocked(kind, r, id, act, others, now)
+}
+
+// checkRelateLocked fails a relationship write whose owner or related ids
+// do not exist.
+func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id string, others []string) *ElementError {
 	if a.cat.ents[kind][id] == nil {
-		return errNotFound(kind, id), nil
+		return errNotFound(kind, id)
 	}
+	return a.checkOthersLocked(kind, r, others)
+}
+
+// checkOthersLocked fails a relationship write whose related ids do not all
+// exist.
+func (a *Account) checkOthersLocked(kind EntityKind, r *schema.Relation, others []string) *ElementError {
+	rk := kind.Target(r)
 	for i, o := range others {
 		if a.cat.ents[rk][o] == nil {
-			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i)), nil
+			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i))
 		}
+	}
+	return nil
+}
+
+// relateLocked carries out Relate one member at a time.
+func (a *Account) relateLocked(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string, now time.Time) (*ElementError, error) {
+	if eerr := a.checkRelateLocked(kind, r, id, others); eerr != nil {
+		return eerr, nil
 	}
 	if act != RelRemove {
 		if err := a.reserve(int64(len(others)) * linkBytes); err != nil {

@@ -129,6 +129,13 @@ func (a *Account) reserve(delta int64) error {
 	return nil
 }
 
+// fitsNow reports whether delta more bytes of this account fit the budget
+// as it is, without evicting anything (reserve may evict).
+func (a *Account) fitsNow(delta int64) bool {
+	m := a.meter.Load()
+	return m == nil || m.max <= 0 || delta <= 0 || m.used.Load()+delta <= m.max
+}
+
 // detach stops counting the account against its store (it was evicted or
 // forgotten) and returns the bytes it stops counting.
 func (a *Account) detach() {

@@ -64,7 +64,7 @@ func (a *Account) notifyLocked(old, cur *Entity, at time.Time) {
 			continue
 		}
 		owners := slices.Clone(a.cat.rels[w.owner][w.rel.Slot].byID[cur.ID])
-		if len(owners) == 0 || a.ensureLocked(EntityCollection(w.into)) != nil {
+		if len(owners) == 0 || a.ensureLocked(EntityCollection(w.into), nil) != nil {
 			continue
 		}
 		for _, p := range owners {

@@ -88,7 +88,7 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	}
 	a.grow(-a.catalogBytesLocked())
 	prev := a.cat.ents
-	a.cat = newCatalog()
+	a.cat = newCatalog(a.cat.work)
 	a.bumpLocked(catalogVersion)
 	for _, k := range Kinds() {
 		parent, hasParent := k.Decl().Parent()

@@ -27,9 +27,7 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 				a.removeEntityLocked(ck, ch.ID, at)
 			}
 		case schema.Members:
-			for _, m := range slices.Clone(c.related(kind, id, r)) {
-				a.unlinkLocked(kind, r, id, m.ID, at)
-			}
+			a.dropMembersLocked(kind, r, e, at)
 		}
 	}
 	delete(c.ents[kind], id)
@@ -43,6 +41,36 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	}
 }
 
+// dropMembersLocked removes every membership of e (of kind, being removed)
+// through r: its own list or tree goes whole, each member's list loses it,
+// and a member whose relation Touches is updated at at. Touching e itself
+// would show nowhere: it is being removed.
+func (a *Account) dropMembersLocked(kind EntityKind, r *schema.Relation, e *Entity, at time.Time) {
+	c := &a.cat
+	members := c.related(kind, e.ID, r)
+	if len(members) == 0 {
+		return
+	}
+	t, inv, ii := c.inverse(kind, r)
+	pos := positionOf(e)
+	for _, m := range members {
+		ii.remove(m.ID, e.ID, &pos, c.work)
+	}
+	if own := &c.rels[kind][r.Slot]; own.byTree != nil {
+		c.work.tree()
+		delete(own.byTree, e.ID)
+	} else {
+		delete(own.byID, e.ID)
+	}
+	a.bumpLocked(catalogVersion)
+	a.grow(-int64(len(members)) * linkBytes)
+	if inv.Touches {
+		for _, m := range members {
+			a.touchLocked(t, m.ID, at)
+		}
+	}
+}
+
 // restampLocked stores a copy of an entity with a new stamp: what the
 // entity shows changed (an item's variants) though its attributes did not.
 func (a *Account) restampLocked(kind EntityKind, id string) {
@@ -50,6 +78,7 @@ func (a *Account) restampLocked(kind EntityKind, id string) {
 	if e == nil {
 		return
 	}
+	a.cat.work.copied()
 	cp := *e
 	cp.stamp = a.nextStamp()
 	a.cat.ents[kind][id] = &cp
@@ -67,10 +96,10 @@ func (a *Account) linkLocked(kind EntityKind, r *schema.Relation, owner, other s
 	if oe == nil || te == nil {
 		return
 	}
-	if !c.rels[kind][r.Slot].add(owner, positionOf(te)) {
+	if !c.rels[kind][r.Slot].add(owner, positionOf(te), c.work) {
 		return
 	}
-	ii.add(other, positionOf(oe))
+	ii.add(other, positionOf(oe), c.work)
 	a.bumpLocked(catalogVersion)
 	a.grow(linkBytes)
 	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
@@ -80,10 +109,10 @@ func (a *Account) linkLocked(kind EntityKind, r *schema.Relation, owner, other s
 func (a *Account) unlinkLocked(kind EntityKind, r *schema.Relation, owner, other string, at time.Time) {
 	c := &a.cat
 	t, inv, ii := c.inverse(kind, r)
-	if !c.rels[kind][r.Slot].remove(owner, other, c.positionIfHeld(t, other)) {
+	if !c.rels[kind][r.Slot].remove(owner, other, c.positionIfHeld(t, other), c.work) {
 		return
 	}
-	ii.remove(other, owner, c.positionIfHeld(kind, owner))
+	ii.remove(other, owner, c.positionIfHeld(kind, owner), c.work)
 	a.bumpLocked(catalogVersion)
 	a.grow(-linkBytes)
 	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
@@ -120,6 +149,7 @@ func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 		a.restampLocked(kind, id)
 		return
 	}
+	a.cat.work.copied()
 	cp := *e
 	cp.Updated = at
 	cp.stamp = a.nextStamp()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"slices"
+	"sync/atomic"
 )
 
 // move replaces position from with to in owner's list of this index.
@@ -17,8 +18,9 @@ func (ri *relIndex) move(owner string, from, to Position) {
 }
 
 // add puts p in owner's list; it reports false when it was there.
-func (ri *relIndex) add(owner string, p Position) bool {
+func (ri *relIndex) add(owner string, p Position, w *lockWork) bool {
 	if ri.byTree != nil {
+		w.tree()
 		t := ri.byTree[owner]
 		if t == nil {
 			t = newPosTree()
@@ -27,6 +29,7 @@ func (ri *relIndex) add(owner string, p Position) bool {
 		_, dup := t.ReplaceOrInsert(p)
 		return !dup
 	}
+	w.list()
 	l := ri.byID[owner]
 	if _, found := slices.BinarySearchFunc(l, p, Position.Compare); found {
 		return false
@@ -38,8 +41,9 @@ func (ri *relIndex) add(owner string, p Position) bool {
 // remove takes the entry of id out of owner's list, reporting whether it
 // was there. at is the entry's position when the entity still exists;
 // otherwise (it is being removed) the entry is found by id.
-func (ri *relIndex) remove(owner, id string, at *Position) bool {
+func (ri *relIndex) remove(owner, id string, at *Position, w *lockWork) bool {
 	if ri.byTree != nil {
+		w.tree()
 		t := ri.byTree[owner]
 		if t == nil {
 			return false
@@ -65,6 +69,7 @@ func (ri *relIndex) remove(owner, id string, at *Position) bool {
 		}
 		return found
 	}
+	w.list()
 	l := ri.byID[owner]
 	for i, p := range l {
 		if p.ID == id {
@@ -87,3 +92,40 @@ func (ri *relIndex) has(owner, id string) bool {
 	}
 	return false
 }
+
+// lockWork counts, in tests, the index work done under an account's lock:
+// operations on member trees (O(log n) each), steps on small lists, and
+// copies of an entity (a touch); between, when set, runs while a planned
+// relationship write holds no lock (a test lands a write there). Its
+// methods do nothing on a nil receiver.
+type lockWork struct {
+	trees, lists, copies atomic.Int64
+	between              func()
+}
+
+func (w *lockWork) unlocked() {
+	if w != nil && w.between != nil {
+		w.between()
+	}
+}
+
+func (w *lockWork) tree() {
+	if w != nil {
+		w.trees.Add(1)
+	}
+}
+
+func (w *lockWork) list() {
+	if w != nil {
+		w.lists.Add(1)
+	}
+}
+
+func (w *lockWork) copied() {
+	if w != nil {
+		w.copies.Add(1)
+	}
+}
+
+// reset zeroes the counts.
+func (w *lockWork) reset() { w.trees.Store(0); w.lists.Store(0); w.copies.Store(0) }

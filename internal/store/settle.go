@@ -101,7 +101,7 @@ func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 func (a *Account) stepLocked(p *progress) {
 	w := p.old.work
 	k := w.Processed
-	if eerr := a.applyLocked(p.old.Kind, &w.Elements[k], p.itemAt(k)); eerr != nil {
+	if eerr := a.applyLocked(p.old.Kind, &w.Elements[k], p.itemAt(k), nil); eerr != nil {
 		p.nj.Failed++
 		p.nj.Errors = append(p.nj.Errors, eerr.JobError(a.uuid(), w.Pointer, k))
 	} else {

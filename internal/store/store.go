@@ -70,6 +70,9 @@ type Options struct {
 	// indexes make and the jobs a page visits, to show a page costs
 	// O(page + log n).
 	compares *atomic.Int64
+	// lockWork, when set (by tests), counts the index work relationship
+	// writes do under an account's lock.
+	lockWork *lockWork
 }
 
 // Store holds every account.

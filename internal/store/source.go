@@ -1,0 +1,51 @@
+package store
+
+// The catalog made on demand (issue 20, in progress): the declarations a
+// seeded entity collection's generator implements, as a History does for
+// jobs. The store does not read them yet: a list merging a source with
+// what requests changed (overlay.go), one kind's entities seeded and held
+// (seededkind.go) and the membership changes over the computed relations
+// (memberoverlay.go) are the next parts of the same design, and a source
+// replaces Seed.Entities once they are wired in.
+
+// EntitySource is one seeded entity collection made on demand: entity i is
+// a pure function of the account's seed, the kind and i, so a million
+// seeded entities cost what the source holds, not the entities. Indexes
+// are in position order: Position(i) sorts before Position(i+1).
+type EntitySource interface {
+	// Len returns how many entities the collection seeds.
+	Len() int
+	// Position returns where entity i sorts (its created time and id)
+	// without making it.
+	Position(i int) Position
+	// At makes entity i (a new value on every call).
+	At(i int) *Entity
+	// Index returns the index of the seeded entity with id, reporting
+	// false for an id the collection never seeds.
+	Index(id string) (int, bool)
+	// Lookup returns the index of the one seeded entity whose attribute
+	// attr (an index into the kind's attributes) equals value, for the
+	// attributes the kind filters by equality and keeps unique (a
+	// variant's SKU); ok is false when none has it or attr is not such an
+	// attribute.
+	Lookup(attr int, value string) (i int, ok bool)
+	// Bytes estimates what the source holds (in the units of SizeOf).
+	Bytes() int64
+}
+
+// SeededRelations are the seeded catalog's relations, computable from
+// either side in O(1) or O(page), without making an entity.
+type SeededRelations interface {
+	// Parent returns the item index variant v belongs to.
+	Parent(v int) int
+	// Children returns the variant indexes [lo, hi) of item i: variants
+	// are laid out item-major, so they are in position order too.
+	Children(i int) (lo, hi int)
+	// Members calls fn with the indexes of category c's items from item
+	// index from on, ascending (descending when desc, from from down),
+	// until fn returns false.
+	Members(c, from int, desc bool, fn func(i int) bool)
+	// MemberOf returns the indexes of the categories item i is in,
+	// ascending.
+	MemberOf(i int) []int
+}
