@@ -96,3 +96,33 @@ func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
 		}
 	}
 }
+
+// TestAccounts_EachAccountIsPreparedBeforeItIsRestored: Loaded.Prepare
+// sees every account, on the reading goroutines, before restore takes it,
+// and what it sets is what restore is handed.
+func TestAccounts_EachAccountIsPreparedBeforeItIsRestored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
+		t.Fatal(err)
+	}
+	l, ok, err := Load(path)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	var prepared atomic.Int64
+	l.Prepare = func(a *accountdoc.AccountState) {
+		prepared.Add(1)
+		a.PublicKey = "prepared " + a.Account
+	}
+	n := 0
+	err = l.Accounts(func(a accountdoc.AccountState) error {
+		n++
+		if a.PublicKey != "prepared "+a.Account {
+			return fmt.Errorf("account %s was not prepared", a.Account)
+		}
+		return nil
+	})
+	if err != nil || n != 2 || prepared.Load() != 2 {
+		t.Fatalf("%v: %d restored, %d prepared", err, n, prepared.Load())
+	}
+}

@@ -53,7 +53,13 @@ func Load(path string) (*Loaded, bool, error) {
 
 // Loaded is a state file whose header was read.
 type Loaded struct {
-	State   State
+	State State
+	// Prepare, when set, is called with each account once read and its
+	// collections decoded, on the reading goroutines, before Accounts hands
+	// it to restore (the server makes its kept seeded histories there:
+	// accountdoc.AccountState.PrepareSeeded). Calls run at once.
+	Prepare func(*accountdoc.AccountState)
+
 	path    string
 	size    int64
 	extents []extent // where each account is, in order
@@ -89,6 +95,9 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 		a, err := l.account(f, l.extents[i])
 		if err == nil {
 			a.Prepare(true)
+			if l.Prepare != nil {
+				l.Prepare(&a)
+			}
 		}
 		return a, err
 	})
