@@ -87,7 +87,7 @@ type split struct {
 	err error
 }
 
-// add starts splitting a copy of raw, the account at at, after checking
+// add starts checking a copy of raw (accountdoc.AccountState.CheckJSON), the account at at, after checking
 // the oldest accounts added while window are being split.
 func (p *splitting) add(at extent, raw []byte) error {
 	for len(p.pending) >= p.window {
@@ -100,7 +100,7 @@ func (p *splitting) add(at extent, raw []byte) error {
 	p.pending = append(p.pending, ch)
 	go func() {
 		var a accountdoc.AccountState
-		err := a.UnmarshalJSON(own)
+		err := a.CheckJSON(own)
 		ch <- split{at: at, a: a, err: err}
 	}()
 	return nil
