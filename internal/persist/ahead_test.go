@@ -126,3 +126,30 @@ func TestAccounts_EachAccountIsPreparedBeforeItIsRestored(t *testing.T) {
 		t.Fatalf("%v: %d restored, %d prepared", err, n, prepared.Load())
 	}
 }
+
+// TestSplitting_CopiesAreUsedAgain: the checking pass copies each account
+// to split it on another core; a copy whose account was split is used
+// again, so a file of many accounts makes about a window of them, not one
+// per account.
+func TestSplitting_CopiesAreUsedAgain(t *testing.T) {
+	var checked []string
+	p := &splitting{window: 2, check: func(s split) error {
+		checked = append(checked, s.a.Account)
+		return s.err
+	}}
+	for i := range 50 {
+		raw := []byte(fmt.Sprintf(`{"account":"k%02d","items":[]}`, i))
+		if err := p.add(extent{index: i}, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.then(nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(checked) != 50 || checked[0] != "k00" || checked[49] != "k49" {
+		t.Fatalf("checked %v", checked)
+	}
+	if p.made > 2*p.window+1 {
+		t.Errorf("%d copies made for 50 accounts, window %d", p.made, p.window)
+	}
+}
