@@ -95,7 +95,17 @@ func (st *AccountState) Has(c store.Collection) bool {
 // unknown members of jobs are errors. b must be one JSON value, as
 // encoding/json and jsonw.ValueEnd check it; the members are split and
 // each entity document set aside without decoding it (Replace reads them).
-func (st *AccountState) UnmarshalJSON(b []byte) error {
+func (st *AccountState) UnmarshalJSON(b []byte) error { return st.unmarshal(b, true) }
+
+// CheckJSON reads b as UnmarshalJSON does, returning the same error, but
+// without setting entity documents aside: the collections are present
+// (Has), empty. The state file's checking pass reads each account so, and
+// reads it whole again where it restores it.
+func (st *AccountState) CheckJSON(b []byte) error { return st.unmarshal(b, false) }
+
+// unmarshal is UnmarshalJSON, setting entity documents aside only when
+// split.
+func (st *AccountState) unmarshal(b []byte, split bool) error {
 	members, ok := jsonw.RawMembers(b)
 	if !ok { // not an object: null is an empty document, the rest encoding/json's error
 		var raw map[string]json.RawMessage
@@ -122,7 +132,7 @@ func (st *AccountState) UnmarshalJSON(b []byte) error {
 				err = &json.UnmarshalTypeError{Value: "non-string", Field: "public_key", Type: reflect.TypeOf("")}
 			}
 		default:
-			err = st.readCollection(name, v)
+			err = st.readCollection(name, v, split)
 		}
 		if err != nil {
 			return err
@@ -166,8 +176,8 @@ type MemberError struct {
 func (e *MemberError) Error() string { return "json: " + e.Member + ": " + e.Detail }
 
 // readCollection reads the collection member name: jobs strictly, entity
-// documents as they are (Replace reads them).
-func (st *AccountState) readCollection(name string, v json.RawMessage) error {
+// documents as they are (Replace reads them), set aside when split.
+func (st *AccountState) readCollection(name string, v json.RawMessage, split bool) error {
 	c, ok := store.CollectionNamed(name)
 	if !ok {
 		return fmt.Errorf("json: unknown field %q", name)
@@ -190,8 +200,12 @@ func (st *AccountState) readCollection(name string, v json.RawMessage) error {
 		st.Jobs[k] = jobs
 		return nil
 	}
-	ents, ok := jsonw.Elements(v, []json.RawMessage{})
-	if !ok { // not an array: null is an empty one, the rest encoding/json's error
+	var ents []json.RawMessage
+	isArray := len(v) > 0 && v[0] == '[' // an array: the caller's ValueEnd checked it
+	if split {
+		ents, isArray = jsonw.Elements(v, []json.RawMessage{})
+	}
+	if !isArray { // not an array: null is an empty one, the rest encoding/json's error
 		ents = nil
 		if err := json.Unmarshal(v, &ents); err != nil {
 			return prefixField(err, name)

@@ -2,7 +2,10 @@ package accountdoc
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // TestAccountState_TheSameBadDocumentGetsTheSameError: of several members
@@ -21,6 +24,37 @@ func TestAccountState_TheSameBadDocumentGetsTheSameError(t *testing.T) {
 			if err := json.Unmarshal([]byte(tc.doc), &st); err == nil || err.Error() != tc.want {
 				t.Fatalf("%s: %v, want %s", tc.doc, err, tc.want)
 			}
+		}
+	}
+}
+
+// TestAccountState_CheckJSONFindsWhatUnmarshalJSONFinds: the state file's
+// checking pass (CheckJSON, which does not set entity documents aside)
+// refuses a document with the error UnmarshalJSON gives, and reads the
+// key and the collections present alike.
+func TestAccountState_CheckJSONFindsWhatUnmarshalJSONFinds(t *testing.T) {
+	for _, doc := range []string{
+		`{"account":"k","items":[{"external_id":"A"},{}],"categories":null,"variants":[]}`,
+		`{"account":"k","items":{"external_id":"A"}}`, `{"account":"k","items":"A"}`, `{"account":7}`, `[]`, `null`,
+		`{"zz":[],"aa":[],"mm":[]}`, `{"jobs":[],"item-bulk-update-jobs":[]}`, `{"items":[],"catalog-items":[]}`,
+		`{"account":"k","jobs":[{"id":"x","bogus":1}]}`, `{"seeded_jobs":{"zz":{}}}`, `{"public_key":1}`,
+	} {
+		var full, checked AccountState
+		ferr, cerr := full.UnmarshalJSON([]byte(doc)), checked.CheckJSON([]byte(doc))
+		if fmt.Sprint(ferr) != fmt.Sprint(cerr) {
+			t.Errorf("%s: CheckJSON says %v, UnmarshalJSON %v", doc, cerr, ferr)
+			continue
+		}
+		if ferr != nil {
+			continue
+		}
+		for _, c := range store.AllCollections() {
+			if full.Has(c) != checked.Has(c) {
+				t.Errorf("%s: %s present %v, CheckJSON %v", doc, c.Name(), full.Has(c), checked.Has(c))
+			}
+		}
+		if full.Account != checked.Account {
+			t.Errorf("%s: account %q, CheckJSON %q", doc, full.Account, checked.Account)
 		}
 	}
 }

@@ -106,17 +106,17 @@ func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.En
 	id := ""
 	d := kind.Decl()
 	for _, m := range members {
-		k, v := m.Key, m.Value()
+		k := m.Key
 		if k == "id" {
-			s, ok := v.(string)
+			s, ok := m.Value().(string)
 			if !ok {
-				fail(memberPointer(k), "Must be a string, got %s.", codec.Kind(v))
+				fail(memberPointer(k), "Must be a string, got %s.", codec.Kind(m.Value()))
 			}
 			id = s
 			continue
 		}
 		if r, ok := er.docRelation(k); ok {
-			related, hasRelated = readDocRelation(e, r, v, k, fail, related, hasRelated)
+			related, hasRelated = readDocRelation(e, r, m.Value(), k, fail, related, hasRelated)
 			continue
 		}
 		i, _, ok := kind.Attr(k)
@@ -124,7 +124,7 @@ func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.En
 			fail(memberPointer(k), "'%s' is not a member of a %s.", k, kind.Type())
 			continue
 		}
-		for _, pr := range codec.SetAttr(e, i, v) {
+		for _, pr := range setAttr(e, i, &m) {
 			fail(memberPointer(k)+pr.Pointer, "%s", pr.Detail)
 		}
 	}
@@ -140,6 +140,17 @@ func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.En
 		asCreated(d, memberLookup(members), e, fail)
 	}
 	return e, related, hasRelated, probs
+}
+
+// setAttr sets attribute i of e to member m's value: an object already
+// written as its encoding is kept as it is, without decoding it.
+func setAttr(e *store.Entity, i int, m *jsonw.Member) []codec.Problem {
+	if raw, ok := m.Compact(); ok {
+		if probs, took := codec.SetCompactObject(e, i, raw); took {
+			return probs
+		}
+	}
+	return codec.SetAttr(e, i, m.Value())
 }
 
 // wholeID sets a whole entity's id as its kind makes ids: derived from

@@ -2,7 +2,9 @@ package accountdoc
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -49,5 +51,31 @@ func TestEntitiesFromState_AReferenceNamesAnyIntegrationsID(t *testing.T) {
 	}
 	if len(es) != 2 || es[0].ID != "" || es[1].ID != "" {
 		t.Fatalf("entities %+v, want the first two, without ids", es)
+	}
+}
+
+// TestEntityFromState_CustomMetadataIsTheSameHoweverItIsWritten: metadata
+// written compactly (kept as its bytes) and with spaces, escapes or a key
+// twice (decoded) are stored alike, and too large is refused alike.
+func TestEntityFromState_CustomMetadataIsTheSameHoweverItIsWritten(t *testing.T) {
+	read := func(meta string) (string, []Problem) {
+		raw := []byte(`{"external_id":"A","custom_metadata":` + meta + `}`)
+		e, _, _, probs := EntityFromState(itemKind, raw, "/items/0", Whole)
+		if e == nil {
+			return "", probs
+		}
+		return string(AppendEntityState(nil, e, 0)), probs
+	}
+	compact, _ := read(`{"a":"x","n":[1,2.5]}`)
+	for _, meta := range []string{`{ "a" : "x", "n":[1, 2.5] }`, `{"a":"\u0078","n":[1,2.5]}`, `{"a":"y","n":[1,2.5],"a":"x"}`} {
+		if got, probs := read(meta); got != compact || len(probs) > 0 {
+			t.Errorf("%s read as %s %v, the compact form as %s", meta, got, probs, compact)
+		}
+	}
+	big := `"` + strings.Repeat("x", 100*1024) + `"`
+	_, compactProbs := read(`{"a":` + big + `}`)
+	_, spacedProbs := read(`{ "a":` + big + `}`)
+	if len(compactProbs) != 1 || fmt.Sprint(compactProbs) != fmt.Sprint(spacedProbs) {
+		t.Errorf("too large: compact %v, spaced %v", compactProbs, spacedProbs)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -86,5 +88,41 @@ func TestPrepare_TheDecodedCollectionsAreTakenOnce(t *testing.T) {
 	}
 	if other, _ := st.prepared.take(ReplaceOptions{AllowPending: true, AsCreated: true}); other != nil {
 		t.Fatal("contents prepared as the state file reads were taken by a Replace that checks them as created")
+	}
+}
+
+// TestPrepareSeeded_RestoreTakesTheHistoriesMadeAhead: a state document
+// keeping a seeded history, prepared with the store's seeder on a reading
+// core, is restored without making the history again under the account's
+// lock, and holds it.
+func TestPrepareSeeded_RestoreTakesTheHistoriesMadeAhead(t *testing.T) {
+	p := fixtures.Params{Seed: 1, Jobs: 10}
+	kind := store.JobKinds()[0]
+	h := fixtures.Generate(p, "k", store.JobCollection(kind)).History
+	var made atomic.Int64
+	seeder := func(key string, c store.Collection) store.Seed {
+		if _, ok := c.IsJobs(); ok {
+			made.Add(1)
+		}
+		return fixtures.Seeder(p)(key, c)
+	}
+	s := store.New(store.Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return t0 }})
+	doc := fmt.Sprintf(`{"account":"k",%q:[],"seeded_jobs":{%q:{"count":%d,"first":%q,"hidden":[]}}}`,
+		store.JobCollection(kind).Name(), store.JobCollection(kind).Name(), h.Len(), h.ID(0))
+	var st AccountState
+	if err := st.UnmarshalJSON([]byte(doc)); err != nil {
+		t.Fatal(err)
+	}
+	st.Prepare(true)
+	st.PrepareSeeded(s)
+	if made.Load() != 1 {
+		t.Fatalf("preparing made %d histories, want 1", made.Load())
+	}
+	if err := Restore(s, st, t0); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s.Mutable("k")
+	if made.Load() != 1 || a.Len(kind) != h.Len() {
+		t.Fatalf("%d histories made, %d jobs held; want 1 and %d", made.Load(), a.Len(kind), h.Len())
 	}
 }

@@ -161,6 +161,16 @@ func (st *AccountState) Prepare(allowPending bool) {
 	st.prepared = &prepared{allowPending: allowPending, in: in, probs: probs}
 }
 
+// PrepareSeeded makes, after Prepare, the seeded histories st keeps with
+// the seeder of s (see store.Store.PrepareHistories), so that the Restore
+// into s that takes st checks them without making them under the
+// account's lock. Like Prepare, it runs on the state file's reading cores.
+func (st *AccountState) PrepareSeeded(s *store.Store) {
+	if p := st.prepared; p != nil && p.in != nil && !p.taken.Load() {
+		s.PrepareHistories(st.Account, p.in)
+	}
+}
+
 // take returns what was prepared, once (the contents then belong to the
 // store), when o reads the document as Prepare did; nil otherwise.
 func (p *prepared) take(o ReplaceOptions) (*store.Contents, []Problem) {

@@ -46,7 +46,7 @@ var layers = map[string]int{
 	"internal/handlers": 7,
 	// Assembly, and what runs it.
 	"internal/server": 8,
-	"cmd/mockserver":  9, "klaviyomock": 9, "internal/tools/bench": 9, "internal/tools/soak": 9,
+	"cmd/mockserver":  9, "klaviyomock": 9, "internal/tools/bench": 9, "internal/tools/soak": 9, "internal/tools/scale": 9,
 	"internal/archtest": 9,
 }
 

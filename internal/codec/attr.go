@@ -6,6 +6,7 @@
 package codec
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -102,6 +103,32 @@ func SetAttr(e *store.Entity, i int, node any) []Problem {
 	return nil
 }
 
+// SetCompactObject stores raw, a JSON object written exactly as
+// jsonw.Encode writes the value jsonw.Decode makes of it (see
+// jsonw.Member.Compact), as attribute i of e when that attribute is an
+// object: what SetAttr stores for its decoded value, without decoding it.
+// It reports false, setting nothing, for an attribute of another type
+// (SetAttr then says what is wrong).
+func SetCompactObject(e *store.Entity, i int, raw []byte) ([]Problem, bool) {
+	a := &e.Kind.Attrs()[i]
+	if a.Type != schema.Object || a.Role == schema.Created || a.Role == schema.Updated {
+		return nil, false
+	}
+	if detail := objectSize(a, raw); detail != "" {
+		return []Problem{{"", detail}}, true
+	}
+	e.Set(i, json.RawMessage(bytes.Clone(raw)))
+	return nil, true
+}
+
+// objectSize says why an object's compact JSON is too large for a.
+func objectSize(a *schema.Attr, raw []byte) string {
+	if a.MaxBytes > 0 && len(raw) > a.MaxBytes {
+		return fmt.Sprintf("May not exceed %dkb; got %d bytes.", a.MaxBytes/1024, len(raw))
+	}
+	return ""
+}
+
 // decodeAttr turns a decoded JSON value into the value attribute a keeps,
 // or says why it cannot.
 func decodeAttr(a *schema.Attr, node any) (any, string) {
@@ -183,8 +210,8 @@ func decodeObject(a *schema.Attr, node any) (any, string) {
 		return nil, "Must be an object, got " + Kind(node) + "."
 	}
 	raw := jsonw.Encode(nil, node)
-	if a.MaxBytes > 0 && len(raw) > a.MaxBytes {
-		return nil, fmt.Sprintf("May not exceed %dkb; got %d bytes.", a.MaxBytes/1024, len(raw))
+	if detail := objectSize(a, raw); detail != "" {
+		return nil, detail
 	}
 	return json.RawMessage(raw), ""
 }

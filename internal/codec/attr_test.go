@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -96,5 +97,27 @@ func TestAttr_AValueOfTheWrongShapeIsRefusedAtItsPointer(t *testing.T) {
 		if e.IsSet(i) {
 			t.Errorf("%s %.40s: refused, yet set", tc.attr, tc.in)
 		}
+	}
+}
+
+// TestSetCompactObject_StoresWhatSetAttrStores: an object whose bytes are
+// already its encoding (a state file's custom metadata) is stored as
+// SetAttr stores its decoded value, and refused for its size alike; an
+// attribute that is not an object is left to SetAttr.
+func TestSetCompactObject_StoresWhatSetAttrStores(t *testing.T) {
+	i, _, _ := itemKind.Attr("custom_metadata")
+	big := `{"k":"` + strings.Repeat("x", 100*1024) + `"}`
+	for _, raw := range []string{`{}`, `{"category":"Shoes","n":[1,2.5e3],"f":false}`, big} {
+		want, got := store.NewEntity(itemKind, "x"), store.NewEntity(itemKind, "x")
+		wantProbs := SetAttr(want, i, node(t, raw))
+		gotProbs, ok := SetCompactObject(got, i, []byte(raw))
+		if !ok || fmt.Sprint(gotProbs) != fmt.Sprint(wantProbs) ||
+			string(AppendAttr(nil, got, i)) != string(AppendAttr(nil, want, i)) {
+			t.Errorf("%.40s: %v %v %s, SetAttr %v %s", raw, ok, gotProbs, AppendAttr(nil, got, i), wantProbs, AppendAttr(nil, want, i))
+		}
+	}
+	title, _, _ := itemKind.Attr("title")
+	if _, ok := SetCompactObject(store.NewEntity(itemKind, "x"), title, []byte(`{}`)); ok {
+		t.Error("an object was taken for a title")
 	}
 }

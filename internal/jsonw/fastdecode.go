@@ -137,13 +137,16 @@ func (d *fastDecoder) members(o setter, depth int) bool {
 			return false
 		}
 		d.i++
-		if d.i = SkipSpace(d.b, d.i); d.i < len(d.b) && d.b[d.i] == '"' && depth+1 <= MaxDepth {
+		d.i = SkipSpace(d.b, d.i)
+		switch {
+		case d.takeCompact(o, k, depth):
+		case d.i < len(d.b) && d.b[d.i] == '"' && depth+1 <= MaxDepth:
 			t, ok := d.text()
 			if !ok {
 				return false
 			}
 			o.setText(k, t)
-		} else {
+		default:
 			v, ok := d.value(depth + 1)
 			if !ok {
 				return false
@@ -163,6 +166,22 @@ func (d *fastDecoder) members(o setter, depth int) bool {
 			return false
 		}
 	}
+}
+
+// takeCompact sets member k of Members (not of an Object) to the object at
+// i when it is written as Encode writes it (compactEnd), undecoded.
+func (d *fastDecoder) takeCompact(o setter, k string, depth int) bool {
+	m, ok := o.(*Members)
+	if !ok || d.i >= len(d.b) || d.b[d.i] != '{' {
+		return false
+	}
+	end, ok := compactEnd(d.b, d.i, depth+1)
+	if !ok {
+		return false
+	}
+	m.put(Member{Key: k, compact: d.b[d.i:end:end]})
+	d.i = end
+	return true
 }
 
 // key reads a key: one kept before when it is the outermost object's.
@@ -224,6 +243,9 @@ type Member struct {
 	value  any
 	text   string
 	isText bool
+	// compact is an object's bytes, written as Encode writes it (see
+	// compactEnd), not yet decoded.
+	compact []byte
 }
 
 // Value returns the member's value as Decode makes it.
@@ -231,7 +253,19 @@ func (m *Member) Value() any {
 	if m.isText {
 		return m.text
 	}
+	if m.compact != nil {
+		m.value, _ = decodeFast(m.compact)
+		m.compact = nil
+	}
 	return m.value
+}
+
+// Compact returns the bytes of the member's value, valid until the next
+// Decode, when it is an object written exactly as Encode writes the value
+// Decode makes of it (compact, plain ASCII strings, no key twice), so a
+// caller that keeps its encoding need not decode it.
+func (m *Member) Compact() ([]byte, bool) {
+	return m.compact, m.compact != nil
 }
 
 // indexFrom is how many members Members finds a repeated key among by

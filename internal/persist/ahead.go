@@ -1,7 +1,6 @@
 package persist
 
 import (
-	"bytes"
 	"sync"
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
@@ -78,6 +77,8 @@ type splitting struct {
 	window  int
 	check   func(split) error
 	pending []chan split
+	free    chan []byte // copies whose account was split, to use again
+	made    int         // copies made (tests)
 }
 
 // split is an account split into its members, or why it could not be.
@@ -87,23 +88,47 @@ type split struct {
 	err error
 }
 
-// add starts splitting a copy of raw, the account at at, after checking
-// the oldest accounts added while window are being split.
+// add starts checking a copy of raw, the account at at
+// (accountdoc.AccountState.CheckJSON, which keeps nothing of it: the copy
+// is then used again), after checking the oldest accounts added while
+// window are being split.
 func (p *splitting) add(at extent, raw []byte) error {
 	for len(p.pending) >= p.window {
 		if err := p.checkOldest(); err != nil {
 			return err
 		}
 	}
-	own := bytes.Clone(raw)
+	own := append(p.buffer(len(raw)), raw...)
 	ch := make(chan split, 1)
 	p.pending = append(p.pending, ch)
+	free := p.free
 	go func() {
 		var a accountdoc.AccountState
-		err := a.UnmarshalJSON(own)
+		err := a.CheckJSON(own)
+		select {
+		case free <- own[:0]:
+		default:
+		}
 		ch <- split{at: at, a: a, err: err}
 	}()
 	return nil
+}
+
+// buffer returns an empty buffer for n bytes: a copy used before when one
+// is free and large enough.
+func (p *splitting) buffer(n int) []byte {
+	if p.free == nil {
+		p.free = make(chan []byte, p.window+1)
+	}
+	select {
+	case b := <-p.free:
+		if cap(b) >= n {
+			return b
+		}
+	default:
+	}
+	p.made++
+	return make([]byte, 0, n+n/8) // room for a somewhat larger account next time
 }
 
 func (p *splitting) checkOldest() error {

@@ -96,3 +96,60 @@ func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
 		}
 	}
 }
+
+// TestAccounts_EachAccountIsPreparedBeforeItIsRestored: Loaded.Prepare
+// sees every account, on the reading goroutines, before restore takes it,
+// and what it sets is what restore is handed.
+func TestAccounts_EachAccountIsPreparedBeforeItIsRestored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := Save(path, sample(), sampleAccounts(t)); err != nil {
+		t.Fatal(err)
+	}
+	l, ok, err := Load(path)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	var prepared atomic.Int64
+	l.Prepare = func(a *accountdoc.AccountState) {
+		prepared.Add(1)
+		a.PublicKey = "prepared " + a.Account
+	}
+	n := 0
+	err = l.Accounts(func(a accountdoc.AccountState) error {
+		n++
+		if a.PublicKey != "prepared "+a.Account {
+			return fmt.Errorf("account %s was not prepared", a.Account)
+		}
+		return nil
+	})
+	if err != nil || n != 2 || prepared.Load() != 2 {
+		t.Fatalf("%v: %d restored, %d prepared", err, n, prepared.Load())
+	}
+}
+
+// TestSplitting_CopiesAreUsedAgain: the checking pass copies each account
+// to split it on another core; a copy whose account was split is used
+// again, so a file of many accounts makes about a window of them, not one
+// per account.
+func TestSplitting_CopiesAreUsedAgain(t *testing.T) {
+	var checked []string
+	p := &splitting{window: 2, check: func(s split) error {
+		checked = append(checked, s.a.Account)
+		return s.err
+	}}
+	for i := range 50 {
+		raw := []byte(fmt.Sprintf(`{"account":"k%02d","items":[]}`, i))
+		if err := p.add(extent{index: i}, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.then(nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(checked) != 50 || checked[0] != "k00" || checked[49] != "k49" {
+		t.Fatalf("checked %v", checked)
+	}
+	if p.made > 2*p.window+1 {
+		t.Errorf("%d copies made for 50 accounts, window %d", p.made, p.window)
+	}
+}

@@ -44,7 +44,8 @@ func changedAccounts(tb testing.TB, s *store.Store, n int) []store.Export {
 }
 
 // restoreAll loads the state file at path into a new store as the server
-// does at start: the header, then each account through accountdoc.Restore.
+// does at start: the header, then each account through accountdoc.Restore
+// (its kept seeded histories made on the reading goroutines).
 func restoreAll(tb testing.TB, path string) *store.Store {
 	tb.Helper()
 	l, ok, err := Load(path)
@@ -52,6 +53,7 @@ func restoreAll(tb testing.TB, path string) *store.Store {
 		tb.Fatal(ok, err)
 	}
 	s := benchStore()
+	l.Prepare = func(a *accountdoc.AccountState) { a.PrepareSeeded(s) }
 	if err := l.Accounts(func(a accountdoc.AccountState) error { return accountdoc.Restore(s, a, benchNow) }); err != nil {
 		tb.Fatal(err)
 	}

@@ -53,7 +53,13 @@ func Load(path string) (*Loaded, bool, error) {
 
 // Loaded is a state file whose header was read.
 type Loaded struct {
-	State   State
+	State State
+	// Prepare, when set, is called with each account once read and its
+	// collections decoded, on the reading goroutines, before Accounts hands
+	// it to restore (the server makes its kept seeded histories there:
+	// accountdoc.AccountState.PrepareSeeded). Calls run at once.
+	Prepare func(*accountdoc.AccountState)
+
 	path    string
 	size    int64
 	extents []extent // where each account is, in order
@@ -89,6 +95,9 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 		a, err := l.account(f, l.extents[i])
 		if err == nil {
 			a.Prepare(true)
+			if l.Prepare != nil {
+				l.Prepare(&a)
+			}
 		}
 		return a, err
 	})
@@ -142,8 +151,8 @@ func (l *Loaded) Corrupt(member string, err error) error {
 // walk reads the document: header members into l.State, and each element
 // of "accounts" through account, with where it is. Every value is checked
 // as encoding/json checks it (jsonw.ValueEnd); an account is split into
-// its members without decoding its entity documents (see
-// accountdoc.AccountState.UnmarshalJSON), and valid only during the call.
+// its members without splitting or decoding its entity documents (see
+// accountdoc.AccountState.CheckJSON), and valid only during the call.
 func (l *Loaded) walk(r io.Reader, account func(extent, accountdoc.AccountState) error) error {
 	d := newDocReader(r)
 	if _, err := d.delim("{"); err != nil {
@@ -231,7 +240,7 @@ func (l *Loaded) member(d *docReader, st *State, key string, account func(extent
 
 // accounts reads the "accounts" array. Each must name its account, and
 // no account twice. Each account's bytes are copied and split into members
-// (accountdoc.AccountState.UnmarshalJSON) on other cores while the next is
+// (accountdoc.AccountState.CheckJSON) on other cores while the next is
 // read, at most a few at a time; their results are checked, and handed to
 // account, in order, so the first error is the one a reading of one
 // account after another finds.

@@ -138,6 +138,7 @@ func (s *Server) load() error {
 	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.Estimates(s.fixtureParams()))
 	s.faults.Reset(s.seed)
 	s.handler.Reseed(s.seed)
+	l.Prepare = func(a *accountdoc.AccountState) { a.PrepareSeeded(s.store) }
 	n := 0
 	if err := l.Accounts(func(a accountdoc.AccountState) error {
 		if secret.BadByte(a.Account) >= 0 {

@@ -27,6 +27,9 @@ type Contents struct {
 	// Seeded names the job collections whose seeded history is kept, the
 	// jobs in Jobs being those stored beside it.
 	Seeded map[JobKind]KeptHistory
+
+	// prepared are the kept histories made ahead (PrepareHistories).
+	prepared *preparedHistories
 }
 
 // KeptHistory is what a compact copy of an account says of a job
@@ -261,7 +264,7 @@ func (a *Account) keptHistories(in *Contents) (map[JobKind]History, map[JobKind]
 		if _, ok := in.Jobs[k]; !ok {
 			return nil, nil, 0, []Conflict{{Collection: c, Hidden: -1, Detail: "The collection is not in the document."}}
 		}
-		h, detail := a.seededHistory(c, kh)
+		h, detail := a.seededHistory(in, k, kh)
 		if detail != "" {
 			return nil, nil, 0, []Conflict{{Collection: c, Hidden: -1, Detail: detail}}
 		}
@@ -279,12 +282,12 @@ func (a *Account) keptHistories(in *Contents) (map[JobKind]History, map[JobKind]
 	return hists, hidden, size, nil
 }
 
-// seededHistory makes collection c's seeded history, or says why it is not
-// the one kh describes.
-func (a *Account) seededHistory(c Collection, kh KeptHistory) (History, string) {
-	var h History
-	if a.seeder != nil {
-		h = a.seeder(a.key, c).History
+// seededHistory makes the seeded history of kind k (or takes the one
+// prepared in in), or says why it is not the one kh describes.
+func (a *Account) seededHistory(in *Contents, k JobKind, kh KeptHistory) (History, string) {
+	h, ok := a.preparedHistory(in, k)
+	if !ok && a.seeder != nil {
+		h = a.seeder(a.key, JobCollection(k)).History
 	}
 	if h == nil || h.Len() == 0 || h.Len() != kh.Count || h.ID(0) != kh.First || len(kh.Hidden) > h.Len() {
 		n, first := 0, ""
