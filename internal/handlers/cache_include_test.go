@@ -43,13 +43,22 @@ func included(t *testing.T, body []byte) map[string]map[string]any {
 // category's name).
 func stringAttr(t *testing.T, r *resource.Resource) string {
 	t.Helper()
+	name, ok := updatableString(r)
+	if !ok {
+		t.Fatalf("%s has no string attribute to update", r.Name)
+	}
+	return name
+}
+
+// updatableString returns the first string attribute of r a request may
+// update, if it has one.
+func updatableString(r *resource.Resource) (string, bool) {
 	for _, a := range r.Entity.Decl.Attrs {
 		if a.Update && a.Type == schema.String {
-			return a.Name
+			return a.Name, true
 		}
 	}
-	t.Fatalf("%s has no string attribute to update", r.Name)
-	return ""
+	return "", false
 }
 
 // patchBody is an entity PATCH setting attr to value.

@@ -29,8 +29,9 @@ type twin struct {
 	cached, direct *env
 }
 
-// do sends one request to both; reads go twice to the cached one (so the
-// second is served from the cache) and every answer must be the bytes the
+// do sends one request to both; reads go three times to the cached one
+// (a document is cached at its second rendering, so the third is served
+// from the cache) and every answer must be the bytes the
 // uncached emulator wrote. It returns the cached emulator's last answer.
 func (tw *twin) do(method, path, rev string, body []byte) *resp {
 	tw.t.Helper()
@@ -47,7 +48,7 @@ func (tw *twin) do(method, path, rev string, body []byte) *resp {
 	want := send(tw.direct)
 	tries := 1
 	if method == http.MethodGet {
-		tries = 2
+		tries = 3
 	}
 	var got *resp
 	for i := 0; i < tries; i++ {

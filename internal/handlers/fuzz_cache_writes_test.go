@@ -180,11 +180,15 @@ func (cp *cacheProgram) put() {
 	case edit == 1 && len(list) > 0:
 		if _, isJobs := c.IsJobs(); !isJobs {
 			res, _ := cp.reg.OfType(store.EntityKind(c).Type())
-			var first map[string]any
-			json.Unmarshal(list[0], &first)
-			cp.n++
-			first[stringAttr(cp.t, res)] = fmt.Sprint("put ", cp.n)
-			list[0], _ = json.Marshal(first)
+			// A collection without a string a request may update (the
+			// accounts) is put back as it was.
+			if attr, ok := updatableString(res); ok {
+				var first map[string]any
+				json.Unmarshal(list[0], &first)
+				cp.n++
+				first[attr] = fmt.Sprint("put ", cp.n)
+				list[0], _ = json.Marshal(first)
+			}
 		}
 	}
 	body, _ := json.Marshal(map[string]any{c.Name(): list})

@@ -88,7 +88,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			}
 			record() // dropped connections and handlers that wrote nothing
 			if entry != nil {
-				h.opts.Journal.Complete(entry, rec.Header().Clone(), string(rec.Capture), rec.Captured)
+				h.opts.Journal.Complete(entry, rec.Header(), rec.CapturedBody(), rec.Captured)
 			}
 			h.logRequest(r, rec, sw)
 			if v == http.ErrAbortHandler {

@@ -152,7 +152,9 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 		return
 	}
 	if page != "" && status == http.StatusOK {
-		h.pages.Put(page, *buf)
+		// Kept at its second rendering: a document read once after every
+		// change would cost a copy no request reads.
+		h.pages.Offer(page, *buf)
 	}
 	httpx.Write(c.w, status, c.p.ContentType, *buf)
 }

@@ -1,6 +1,9 @@
 package httpx
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // Recorder wraps the ResponseWriter of one request: it carries the request
 // id and what later steps learned (account, revision, operation, fault) to
@@ -22,11 +25,14 @@ type Recorder struct {
 	// the response is sent (so a client never sees a response whose journal
 	// entry is missing).
 	OnStatus func()
-	// Capture, when CaptureMax > 0, keeps the first CaptureMax bytes of the
-	// response body; Captured reports whether more were written.
-	Capture    []byte
+	// CaptureMax > 0 keeps the first CaptureMax bytes of the response body
+	// (CapturedBody); Captured reports whether more were written.
 	CaptureMax int
 	Captured   bool
+	// capture is built as a string, so the journal takes it without
+	// another copy; it is sized at the first write, which is the whole
+	// body for most responses.
+	capture strings.Builder
 }
 
 func (rec *Recorder) setStatus(code int) {
@@ -49,14 +55,20 @@ func (rec *Recorder) Write(b []byte) (int, error) {
 	rec.setStatus(http.StatusOK)
 	n, err := rec.ResponseWriter.Write(b)
 	rec.Bytes += n
-	if room := rec.CaptureMax - len(rec.Capture); rec.CaptureMax > 0 {
-		if room > 0 {
-			rec.Capture = append(rec.Capture, b[:min(n, room)]...)
+	if room := rec.CaptureMax - rec.capture.Len(); rec.CaptureMax > 0 {
+		if room > 0 && n > 0 {
+			if rec.capture.Cap() == 0 {
+				rec.capture.Grow(min(n, room))
+			}
+			rec.capture.Write(b[:min(n, room)])
 		}
 		rec.Captured = rec.Captured || n > room
 	}
 	return n, err
 }
+
+// CapturedBody returns the first CaptureMax bytes written.
+func (rec *Recorder) CapturedBody() string { return rec.capture.String() }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (rec *Recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }

@@ -190,6 +190,8 @@ func (j *Journal) Record(e Entry) *Entry {
 // Complete adds the answer to entry h (Record's), once it is written: its
 // headers, capped and redacted as a request's, and the first MaxBody bytes
 // of its body. An entry the journal dropped since is left as it is.
+// headers may be the response's live map: the entry keeps a map of its
+// own (sharing the value slices, which a writer replaces, never edits).
 func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, truncated bool) {
 	if h == nil {
 		return

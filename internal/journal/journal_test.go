@@ -195,3 +195,20 @@ func TestJournal_ShowsTheAccountsFingerprintAndFiltersOnTheWholeKeyOrIt(t *testi
 		t.Fatalf("KeepCredentials: %+v", e)
 	}
 }
+
+// TestJournal_CompleteKeepsNoHoldOfTheHeaderMap: Complete is given the
+// response's live header map (no copy); what it keeps must not change
+// when the map does afterwards (a header set, replaced or deleted).
+func TestJournal_CompleteKeepsNoHoldOfTheHeaderMap(t *testing.T) {
+	j := New(Options{Entries: 5})
+	e := j.Record(Entry{Path: "/p"})
+	hd := map[string][]string{"Content-Type": {"application/json"}, "X-Klaviyo-Req-Id": {"abc"}}
+	j.Complete(e, hd, "{}", false)
+	hd["Content-Type"] = []string{"text/plain"}
+	delete(hd, "X-Klaviyo-Req-Id")
+	hd["X-Later"] = []string{"later"}
+	got := j.List(Filter{})[0].ResponseHeaders
+	if len(got) != 2 || got["Content-Type"][0] != "application/json" || got["X-Klaviyo-Req-Id"][0] != "abc" {
+		t.Fatalf("the entry's response headers followed the map's later changes: %v", got)
+	}
+}

@@ -50,7 +50,13 @@ type shard[K comparable, V any] struct {
 	cur, prev map[K]V
 	curBytes  int64
 	prevBytes int64
+	// offered remembers the hashes of keys Offer saw, one per slot (a
+	// later key whose hash falls in the same slot takes it).
+	offered [offerSlots]atomic.Uint64
 }
+
+// offerSlots is how many offered keys a shard remembers.
+const offerSlots = 1024
 
 // Bytes is a cache of rendered bytes.
 type Bytes[K comparable] = Cache[K, []byte]
@@ -80,6 +86,25 @@ func NewOf[K comparable, V any](budget int64, n int, cost func(K, V) int64, keep
 
 func (c *Cache[K, V]) shard(k K) *shard[K, V] {
 	return &c.shards[maphash.Comparable(c.seed, k)%uint64(len(c.shards))]
+}
+
+// Offer stores v under k as Put does, but only when k was offered
+// recently before; the first offer of a key only remembers its hash. A
+// value made once and never asked for again (a document of data that
+// changes before it is read twice) then costs no copy, and one asked for
+// again is kept at its second making. A hash shared by two keys can only
+// admit a value early, under its own key, so what Get returns is as
+// correct as with Put.
+func (c *Cache[K, V]) Offer(k K, v V) {
+	if c.limit <= 0 || c.cost(k, v) > c.maxEntry {
+		return
+	}
+	h := maphash.Comparable(c.seed, k)
+	s := &c.shards[h%uint64(len(c.shards))]
+	if tag := h | 1; s.offered[(h>>32)%offerSlots].Swap(tag) != tag { // never 0, an empty slot
+		return
+	}
+	c.Put(k, v)
 }
 
 // Get returns the value stored under k. It must not be modified.

@@ -154,3 +154,33 @@ func TestCache_TheLargestEntry(t *testing.T) {
 		t.Fatalf("an entry of %d bytes (above budget/(4n)) was kept", most+1)
 	}
 }
+
+func TestCache_OfferKeepsAKeyAtItsSecondOffer(t *testing.T) {
+	c := New[string](1<<20, 4)
+	c.Offer("k", []byte("first"))
+	if v, ok := c.Get("k"); ok {
+		t.Fatalf("a key offered once was kept (%q): a value made once and never read again costs a copy", v)
+	}
+	if n := c.Bytes(); n != 0 {
+		t.Fatalf("a key offered once holds %d bytes", n)
+	}
+	v := []byte("second")
+	c.Offer("k", v)
+	v[0] = 'X'
+	if got, ok := c.Get("k"); !ok || string(got) != "second" {
+		t.Fatalf("a key offered twice: Get = %q %v, want the second value, copied", got, ok)
+	}
+	c.Offer("other", []byte("o"))
+	if _, ok := c.Get("other"); ok {
+		t.Fatal("offering one key twice admitted another")
+	}
+}
+
+func TestCache_OfferWithoutBudgetKeepsNothing(t *testing.T) {
+	c := New[string](0, 4)
+	c.Offer("k", []byte("v"))
+	c.Offer("k", []byte("v"))
+	if _, ok := c.Get("k"); ok {
+		t.Fatal("a cache without a budget kept an offered value")
+	}
+}

@@ -24,6 +24,9 @@ type Fragments struct {
 // header, which any client chooses); past it, new shapes are not cached.
 const maxShapes = 4096
 
+// Every shape id fits beside a stamp in a fragKey.
+var _ = [1]struct{}{}[maxShapes>>shapeBits]
+
 // NewFragments returns a fragment cache of at most budget bytes (nil when
 // budget is 0 or less: nothing is cached).
 func NewFragments(budget int64) *Fragments {
@@ -43,10 +46,24 @@ func (f *Fragments) keep(key fragKey, before, after []byte) []byte {
 // Cache returns the underlying byte cache (for statistics).
 func (f *Fragments) Cache() *rcache.Bytes[fragKey] { return f.cache }
 
-type fragKey struct {
-	stamp uint64
-	shape uint32
-	part  uint8
+// fragKey names an object rendered in a shape: the object's stamp above
+// the shape's id, in one word (a map keyed by a word is several times
+// cheaper to search than one keyed by a struct, and a page looks up every
+// object it shows).
+type fragKey uint64
+
+// shapeBits holds every shape id (1 to maxShapes).
+const shapeBits = 13
+
+// makeFragKey returns the key of the object of stamp rendered in shape,
+// or false when it is not cached: no stamp or no shape, or a stamp too
+// large to pack (never, in practice: stamps count up from 1, and this
+// needs 2^51 of them).
+func makeFragKey(stamp uint64, shape uint32) (fragKey, bool) {
+	if stamp == 0 || shape == 0 || stamp >= 1<<(64-shapeBits) {
+		return 0, false
+	}
+	return fragKey(stamp<<shapeBits | uint64(shape)), true
 }
 
 type shapeKey struct {

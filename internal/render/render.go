@@ -97,10 +97,10 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 	if r.jobShape == 0 {
 		r.jobShape = f.shape(shapeKey{p: r.P, fields: r.Fields, job: true, mode: r.jobRels(), base: r.Base})
 	}
-	if r.jobShape == 0 {
+	key, ok := makeFragKey(j.Stamp(), r.jobShape)
+	if !ok {
 		return r.job(b, j)
 	}
-	key := fragKey{stamp: j.Stamp(), shape: r.jobShape}
 	if v, ok := f.cache.Get(key); ok {
 		return append(b, v...)
 	}
@@ -214,10 +214,10 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 	if r.Frags != nil && e.Stamp() != 0 {
 		shape = r.entityShape(ep, fields, mode)
 	}
-	if shape == 0 {
+	key, ok := makeFragKey(e.Stamp(), shape)
+	if !ok {
 		return r.renderEntity(b, ep, e, fields, mode, related)
 	}
-	key := fragKey{stamp: e.Stamp(), shape: shape}
 	if v, ok := r.Frags.cache.Get(key); ok {
 		return append(b, v...)
 	}
