@@ -60,10 +60,7 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 			continue
 		}
 		k := EntityKind(c)
-		list := make([]*Entity, 0, len(a.cat.ents[k]))
-		for _, e := range a.cat.ents[k] {
-			list = append(list, e)
-		}
+		list := a.cat.all(k)
 		slices.SortFunc(list, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
 		ex.ents[k] = list
 		for _, r := range k.OwnRelations() {

@@ -68,7 +68,7 @@ func (a *Account) notifyLocked(old, cur *Entity, at time.Time) {
 			continue
 		}
 		for _, p := range owners {
-			if owner := a.cat.ents[w.owner][p.ID]; owner != nil {
+			if owner := a.cat.get(w.owner, p.ID); owner != nil {
 				a.recordLocked(w, owner, at)
 			}
 		}
@@ -110,19 +110,14 @@ func (a *Account) recordLocked(w watch, owner *Entity, at time.Time) {
 // against their values in prev (the catalog's entities before it was
 // rebuilt, by kind and id): a control API PUT that raises a variant's
 // stock notifies as a PATCH would.
-func (a *Account) notifyAllLocked(prev []map[string]*Entity, at time.Time) {
+func (a *Account) notifyAllLocked(prev *catalog, at time.Time) {
 	for _, k := range Kinds() {
 		if len(watchers[k]) == 0 {
 			continue
 		}
-		list := make([]*Entity, 0, len(a.cat.ents[k]))
-		for _, e := range a.cat.ents[k] {
-			list = append(list, e)
-		}
 		// In position order, so the records' ids do not depend on a map's.
-		slices.SortFunc(list, func(x, y *Entity) int { return positionOf(x).Compare(positionOf(y)) })
-		for _, e := range list {
-			a.notifyLocked(prev[k][e.ID], e, at)
+		for _, e := range a.cat.all(k) {
+			a.notifyLocked(prev.get(k, e.ID), e, at)
 		}
 	}
 }

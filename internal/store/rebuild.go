@@ -72,28 +72,30 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 			if r.Kind != schema.Members {
 				continue
 			}
-			for owner := range old.ents[k] {
-				for _, other := range positionIDs(old.related(k, owner, r)) {
-					members[k] = append(members[k], [2]string{owner, other})
+			old.each(k, func(e *Entity) bool {
+				for _, other := range positionIDs(old.related(k, e.ID, r)) {
+					members[k] = append(members[k], [2]string{e.ID, other})
 				}
-			}
+				return true
+			})
 		}
-		for _, e := range old.ents[k] {
+		old.each(k, func(e *Entity) bool {
 			// A copy with a new stamp: what it shows (an item's variants,
 			// a category's items) may change with the rest.
 			cp := *e
 			cp.stamp = 0
 			install[k] = append(install[k], &cp)
-		}
+			return true
+		})
 	}
-	a.grow(-a.catalogBytesLocked())
-	prev := a.cat.ents
+	a.grow(-a.cat.bytes)
+	prev := a.cat
 	a.cat = newCatalog(a.cat.work)
 	a.bumpLocked(catalogVersion)
 	for _, k := range Kinds() {
 		parent, hasParent := k.Decl().Parent()
 		for _, e := range install[k] {
-			if hasParent && a.cat.ents[k.Target(parent)][e.Ref(parent)] == nil {
+			if hasParent && a.cat.get(k.Target(parent), e.Ref(parent)) == nil {
 				continue
 			}
 			a.putEntityLocked(e)
@@ -110,29 +112,8 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 		}
 	}
 	if o.Notify {
-		a.notifyAllLocked(prev, a.now().Truncate(time.Millisecond))
+		a.notifyAllLocked(&prev, a.now().Truncate(time.Millisecond))
 	}
-}
-
-// catalogBytesLocked is the estimated size of the catalog.
-func (a *Account) catalogBytesLocked() int64 {
-	var n int64
-	for _, m := range a.cat.ents {
-		for _, e := range m {
-			n += e.memSize() + indexSize(e)
-		}
-	}
-	for _, k := range Kinds() {
-		for _, r := range k.OwnRelations() {
-			if r.Kind != schema.Members {
-				continue
-			}
-			for owner := range a.cat.ents[k] {
-				n += int64(len(a.cat.related(k, owner, r))) * linkBytes
-			}
-		}
-	}
-	return n
 }
 
 func (a *Account) clearJobsLocked(k JobKind) {

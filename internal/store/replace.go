@@ -232,9 +232,7 @@ func (a *Account) heldLocked(in *Contents, o ReplaceOptions) func(t EntityKind, 
 					held[t][e.ID] = true
 				}
 			} else if !o.Whole {
-				for id := range a.cat.ents[t] {
-					held[t][id] = true
-				}
+				a.cat.each(t, func(e *Entity) bool { held[t][e.ID] = true; return true })
 			}
 		}
 		return held[t][id]
