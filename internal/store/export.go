@@ -21,11 +21,21 @@ type Export struct {
 	// members are, for each entity whose document lists a membership (a
 	// category's items), the ids it holds, sorted.
 	members map[string][]string
+	// kept describes, in a compact view, each entity kind seeded from a
+	// source: ents then holds only its held entities.
+	kept map[EntityKind]KeptHistory
 }
 
 // Export takes a view of the collections cs (every collection that exists
 // when cs is empty; naming one generates it).
-func (a *Account) Export(cs ...Collection) (Export, error) {
+func (a *Account) Export(cs ...Collection) (Export, error) { return a.export(false, cs...) }
+
+// ExportCompact is Export as the state file keeps an account: an entity
+// kind seeded from a source is described by Catalog, and Entities holds
+// only the entities requests created or changed.
+func (a *Account) ExportCompact(cs ...Collection) (Export, error) { return a.export(true, cs...) }
+
+func (a *Account) export(compact bool, cs ...Collection) (Export, error) {
 	if err := a.ensure(cs...); err != nil {
 		return Export{}, err
 	}
@@ -60,7 +70,18 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 			continue
 		}
 		k := EntityKind(c)
-		list := a.cat.all(k)
+		var list []*Entity
+		if sk := a.cat.kinds[k]; compact && sk.src != nil {
+			if ex.kept == nil {
+				ex.kept = map[EntityKind]KeptHistory{}
+			}
+			ex.kept[k] = sk.kept()
+			for _, e := range sk.held {
+				list = append(list, e)
+			}
+		} else {
+			list = a.cat.all(k)
+		}
 		slices.SortFunc(list, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
 		ex.ents[k] = list
 		for _, r := range k.OwnRelations() {
@@ -76,6 +97,14 @@ func (a *Account) Export(cs ...Collection) (Export, error) {
 		}
 	}
 	return ex, nil
+}
+
+// Catalog describes the seeded entities of kind k in a compact view, when
+// they come from a source: how many it seeds, the first one's id and the
+// ids of those deleted (those replaced are among Entities).
+func (ex Export) Catalog(k EntityKind) (KeptHistory, bool) {
+	h, ok := ex.kept[k]
+	return h, ok
 }
 
 // Collections returns the collections exported, in order.

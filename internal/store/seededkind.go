@@ -1,6 +1,10 @@
 package store
 
-import "github.com/klaviyo-mock/mockserver/internal/rcache"
+import (
+	"slices"
+
+	"github.com/klaviyo-mock/mockserver/internal/rcache"
+)
 
 // seededKind is one kind's entities in the catalog: those of its source
 // (made on demand; none when src is nil), less the indexes hidden (deleted,
@@ -169,4 +173,25 @@ func (k *seededKind) walkPos(after *Position, desc bool, work *lockWork, fn func
 	}
 	hidden := func(i int) bool { _, gone := k.hidden[i]; return gone }
 	mergeWalk(s, hidden, k.order, after, desc, work, fn)
+}
+
+// kept describes the kind as a compact copy keeps it: the source's count
+// and first id, and the ids of the seeded entities deleted (hidden, not
+// held), in index order.
+func (k *seededKind) kept() KeptHistory {
+	h := KeptHistory{Count: k.src.Len(), Hidden: []string{}}
+	if h.Count > 0 {
+		h.First = k.src.Position(0).ID
+	}
+	idx := make([]int, 0, len(k.hidden))
+	for i := range k.hidden {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		if id := k.src.Position(i).ID; !k.isHeld(id) {
+			h.Hidden = append(h.Hidden, id)
+		}
+	}
+	return h
 }
