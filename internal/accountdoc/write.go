@@ -148,16 +148,16 @@ func (dw *docWriter) entities(k store.EntityKind) {
 		dw.catalog[k] = SeededJobs(h)
 	}
 	first := true
-	for _, e := range dw.ex.Entities(k) {
+	dw.ex.EachEntity(k, func(e *store.Entity) bool {
 		if dw.err != nil {
-			break
+			return false
 		}
 		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
 		if !dw.sel.Filter.keeps(dw.buf) {
-			continue
+			return true
 		}
 		if dw.left == 0 {
-			break
+			return false
 		}
 		dw.left--
 		if !first {
@@ -165,7 +165,8 @@ func (dw *docWriter) entities(k store.EntityKind) {
 		}
 		first = false
 		dw.bytes(dw.buf)
-	}
+		return true
+	})
 }
 
 // seededJobs writes the member naming the kept seeded histories, if any.

@@ -17,7 +17,11 @@ type Export struct {
 	cols           []Collection
 	jobs           []*jobSet       // copies on write: written without the lock
 	pending        map[string]Work // remaining work of jobs in progress, by id, copied under the lock
-	ents           [][]*Entity
+	// ents are, in a compact view, each entity kind's entities held (in id
+	// order); views, in a whole one, a copy of each kind taken with the
+	// view, made from as it is written (in position order).
+	ents  [][]*Entity
+	views []*seededKind
 	// members are, for each entity whose document lists a membership (a
 	// category's items), the ids it holds, sorted.
 	members map[string][]string
@@ -50,7 +54,8 @@ func (a *Account) export(compact bool, cs ...Collection) (Export, error) {
 		}
 	}
 	slices.Sort(cs)
-	ex := Export{Key: a.key, PublicKey: a.PublicKey(), cols: slices.Compact(cs), jobs: make([]*jobSet, numJobKinds()), ents: make([][]*Entity, len(Kinds()))}
+	ex := Export{Key: a.key, PublicKey: a.PublicKey(), cols: slices.Compact(cs), jobs: make([]*jobSet, numJobKinds()),
+		ents: make([][]*Entity, len(Kinds())), views: make([]*seededKind, len(Kinds()))}
 	for _, c := range ex.cols {
 		if k, ok := c.IsJobs(); ok {
 			ex.jobs[k] = a.jobs[k].clone()
@@ -69,34 +74,45 @@ func (a *Account) export(compact bool, cs ...Collection) (Export, error) {
 			}
 			continue
 		}
-		k := EntityKind(c)
-		var list []*Entity
-		if sk := a.cat.kinds[k]; compact && sk.src != nil {
-			if ex.kept == nil {
-				ex.kept = map[EntityKind]KeptHistory{}
-			}
-			ex.kept[k] = sk.kept()
-			for _, e := range sk.held {
-				list = append(list, e)
-			}
-		} else {
-			list = a.cat.all(k)
-		}
-		slices.SortFunc(list, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
-		ex.ents[k] = list
-		for _, r := range k.OwnRelations() {
-			if r.Kind != schema.Members {
-				continue
-			}
-			if ex.members == nil {
-				ex.members = make(map[string][]string, len(list))
-			}
-			for _, e := range list {
-				ex.members[e.ID] = sortedCopy(positionIDs(a.cat.related(k, e.ID, r)))
-			}
-		}
+		a.exportKindLocked(&ex, EntityKind(c), compact)
 	}
 	return ex, nil
+}
+
+// exportKindLocked adds entity kind k to ex: in a compact view, what its
+// source seeds (Catalog) and the entities held; else a copy of the kind
+// (its held entities and hidden indexes, O(what requests changed)). The
+// memberships its entities list are read now.
+func (a *Account) exportKindLocked(ex *Export, k EntityKind, compact bool) {
+	sk := a.cat.kinds[k]
+	var owners []*Entity
+	if compact && sk.src != nil {
+		if ex.kept == nil {
+			ex.kept = map[EntityKind]KeptHistory{}
+		}
+		ex.kept[k] = sk.kept()
+		for _, e := range sk.held {
+			owners = append(owners, e)
+		}
+		slices.SortFunc(owners, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
+		ex.ents[k] = owners
+	} else {
+		ex.views[k] = sk.snapshot()
+	}
+	for _, r := range k.OwnRelations() {
+		if r.Kind != schema.Members {
+			continue
+		}
+		if ex.views[k] != nil && owners == nil {
+			owners = a.cat.all(k)
+		}
+		if ex.members == nil {
+			ex.members = make(map[string][]string, len(owners))
+		}
+		for _, e := range owners {
+			ex.members[e.ID] = sortedCopy(positionIDs(a.cat.related(k, e.ID, r)))
+		}
+	}
 }
 
 // Catalog describes the seeded entities of kind k in a compact view, when
@@ -115,11 +131,27 @@ func (ex Export) Count(c Collection) int {
 	if k, ok := c.IsJobs(); ok {
 		return ex.jobs[k].len()
 	}
+	if v := ex.views[EntityKind(c)]; v != nil {
+		return v.len()
+	}
 	return len(ex.ents[EntityKind(c)])
 }
 
-// Entities returns the entities of kind k exported, in id order.
-func (ex Export) Entities(k EntityKind) []*Entity { return ex.ents[k] }
+// EachEntity calls fn with the entities of kind k exported until fn
+// returns false: those of a whole view in position order, seeded ones made
+// one at a time (nothing is held for the writing); those of a compact view
+// in id order.
+func (ex Export) EachEntity(k EntityKind, fn func(*Entity) bool) {
+	if v := ex.views[k]; v != nil {
+		v.walk(nil, false, nil, fn)
+		return
+	}
+	for _, e := range ex.ents[k] {
+		if !fn(e) {
+			return
+		}
+	}
+}
 
 // Members returns the ids an exported entity's memberships hold (a
 // category's items), sorted: those of its OwnRelations of kind Members.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/klaviyo-mock/mockserver/internal/rcache"
@@ -194,4 +195,12 @@ func (k *seededKind) kept() KeptHistory {
 		}
 	}
 	return h
+}
+
+// snapshot returns a copy of k that later changes to k do not reach, for
+// reading without the lock: the source and the made cache shared, what
+// requests changed copied (the order tree lazily).
+func (k *seededKind) snapshot() *seededKind {
+	return &seededKind{src: k.src, base: k.base, hidden: maps.Clone(k.hidden), gone: maps.Clone(k.gone),
+		held: maps.Clone(k.held), order: k.order.Clone(), made: k.made}
 }
