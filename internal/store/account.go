@@ -42,6 +42,9 @@ type Account struct {
 	clock  func() time.Time
 
 	mu sync.RWMutex
+	// views serializes the views taken under the read lock (Export): a
+	// tree's lazy clone writes the tree's copy-on-write context.
+	views sync.Mutex
 	// seeded says which collections exist (generated or supplied); seededN
 	// mirrors it for a lock-free fast path.
 	seeded  []bool

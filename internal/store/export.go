@@ -46,6 +46,8 @@ func (a *Account) export(compact bool, cs ...Collection) (Export, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
+	a.views.Lock()
+	defer a.views.Unlock()
 	if len(cs) == 0 {
 		for _, c := range AllCollections() {
 			if a.seeded[c] {

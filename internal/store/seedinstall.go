@@ -48,6 +48,14 @@ func (a *Account) installSourceLocked(kind EntityKind, seed Seed) {
 			a.growCat(int64(hi-lo) * hiddenBytes)
 		}
 	}
+	a.installOverlaysLocked(kind, src)
+}
+
+// installOverlaysLocked starts, for each membership kind (seeded from src)
+// holds as the owners' side, the overlay of what requests change in it.
+func (a *Account) installOverlaysLocked(kind EntityKind, src EntitySource) {
+	c := &a.cat
+	d := kind.Decl()
 	for i := range d.Relations {
 		r := &d.Relations[i]
 		if r.Kind != schema.Members || !r.Large || c.rel == nil {
