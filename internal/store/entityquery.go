@@ -91,9 +91,14 @@ func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
 		return EntityPage{}, err
 	}
 	a.settle()
+	if scans(req.Kind, &req.Filter) {
+		return a.scanPage(req), nil
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.entityPageLocked(req), nil
+	page := a.pageIn(&a.cat, req)
+	a.extrasLocked(&page, req)
+	return page, nil
 }
 
 // catalogNeeds lists the collections a read of kind needs generated: the
@@ -110,17 +115,19 @@ func catalogNeeds(kind EntityKind, rels, all bool) []Collection {
 	return cs
 }
 
-func (a *Account) entityPageLocked(req EntityPageRequest) EntityPage {
+// pageIn returns the page of c (the account's catalog, under its lock, or a
+// view of it), without what the request asks besides the entities.
+func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 	limit := req.Limit
 	if limit <= 0 {
 		limit = PageSize
 	}
-	w := a.walkerLocked(req.Kind, &req.Filter)
+	w := a.walkerIn(c, req.Kind, &req.Filter)
 	match := func(p Position) (*Entity, bool) {
 		if a.work != nil {
 			a.work.Add(1)
 		}
-		e := a.cat.at(req.Kind, p)
+		e := c.at(req.Kind, p)
 		return e, e != nil && a.matchLocked(e, &req.Filter)
 	}
 	// forward walks in the requested order, backward against it.
@@ -146,30 +153,29 @@ func (a *Account) entityPageLocked(req EntityPageRequest) EntityPage {
 		backward(req.Before, collect)
 		if len(es) == 0 { // nothing precedes the cursor: the first page
 			req.Before = nil
-			return a.entityPageLocked(req)
+			return a.pageIn(c, req)
 		}
 		if len(es) > limit {
 			es, page.HasPrev = es[:limit], true
 		}
 		slices.Reverse(es)
-		page.HasNext = a.existsLocked(req.Kind, *req.Before, &req.Filter) || exists(forward, req.Before)
+		page.HasNext = a.existsIn(c, req.Kind, *req.Before, &req.Filter) || exists(forward, req.Before)
 	} else {
 		forward(req.After, collect)
 		if len(es) > limit {
 			es, page.HasNext = es[:limit], true
 		}
 		if req.After != nil && len(es) > 0 {
-			page.HasPrev = a.existsLocked(req.Kind, *req.After, &req.Filter) || exists(backward, req.After)
+			page.HasPrev = a.existsIn(c, req.Kind, *req.After, &req.Filter) || exists(backward, req.After)
 		}
 	}
 	page.Entities = es
-	a.extrasLocked(&page, req)
 	return page
 }
 
-// existsLocked reports whether the entity at p still exists and matches.
-func (a *Account) existsLocked(kind EntityKind, p Position, f *EntityFilter) bool {
-	e := a.cat.get(kind, p.ID)
+// existsIn reports whether the entity at p still exists in c and matches.
+func (a *Account) existsIn(c *catalog, kind EntityKind, p Position, f *EntityFilter) bool {
+	e := c.get(kind, p.ID)
 	return e != nil && positionOf(e).same(p) && a.matchLocked(e, f)
 }
 
@@ -216,11 +222,10 @@ func (a *Account) includedLocked(e *Entity, r *schema.Relation) []*Entity {
 // ascending or descending, until fn returns false.
 type walker func(from *Position, desc bool, fn func(Position) bool)
 
-// walkerLocked chooses the narrowest index the filter allows: the ids
+// walkerIn chooses the narrowest index of c the filter allows: the ids
 // listed, the entities related to an id, those holding an indexed value,
 // else every entity of the kind.
-func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
-	c := &a.cat
+func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker {
 	switch {
 	case len(f.IDs) > 0:
 		var ps []Position

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +18,8 @@ import (
 type countedCatalog struct {
 	n                int
 	makes, positions atomic.Int64
+	// itemMade, when set, runs as item i is made.
+	itemMade func(i int)
 }
 
 const countedCategories = 10
@@ -80,6 +83,9 @@ func (s countedItems) Position(i int) Position {
 	return s.c.itemPos(i)
 }
 func (s countedItems) At(i int) *Entity {
+	if s.c.itemMade != nil {
+		s.c.itemMade(i)
+	}
 	return s.c.made(itemKind, s.c.itemPos(i), "title", fmt.Sprint("item ", i))
 }
 func (s countedItems) Index(id string) (int, bool) {
@@ -238,6 +244,49 @@ func TestSeededPage_CostDoesNotGrowWithTheCatalog(t *testing.T) {
 		if v1 > v0+v0/5+2 || m1 > m0+m0/5+2 || p1 > p0+p0/5+128 {
 			t.Errorf("%s: a page is not O(page + log n): %d visited, %d made, %d placed at %d items against %d, %d, %d at %d",
 				name, v1, m1, p1, sizes[1], v0, m0, p0, sizes[0])
+		}
+	}
+}
+
+// Replacing the 65,000 members of a category a million items made on
+// demand put in 100,000 is one step under the lock: the new member set is
+// built outside it and becomes the category's whole set ("materialized"),
+// no member's own list changes, and the category is copied once (touched).
+func TestRelate_ReplacingASeededCategorysMembersIsOneStep(t *testing.T) {
+	const n = 1_000_000
+	w := new(lockWork)
+	c := &countedCatalog{n: n}
+	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(n+10) * 10 * time.Second) },
+		Lifecycle: Lifecycle{Mode: Immediate}, lockWork: w})
+	a, err := s.Mutable("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, 0, 65_000)
+	for i := 0; i < 65_000; i++ {
+		want = append(want, c.itemPos(i*7).ID) // a tenth of them in C3 before
+	}
+	if _, err := a.ChildIDs(categoryKind, EntityID("C3"), "items"); err != nil {
+		t.Fatal(err)
+	}
+	w.reset()
+	if eerr, err := a.Relate(categoryKind, rel(categoryKind, "items"), EntityID("C3"), RelReplace, want); eerr != nil || err != nil {
+		t.Fatal(eerr, err)
+	}
+	trees, copies, lists := w.trees.Load(), w.copies.Load(), w.lists.Load()
+	t.Logf("under the lock: %d tree operations, %d entity copies, %d list steps", trees, copies, lists)
+	if trees > 2 || copies > 2 || lists > 0 {
+		t.Errorf("replacing 65,000 members of a seeded category: %d tree operations, %d entity copies, %d list steps under the lock; want at most 2, 2 and 0",
+			trees, copies, lists)
+	}
+	if got, _ := a.ChildIDs(categoryKind, EntityID("C3"), "items"); !slices.Equal(got, want) {
+		t.Fatalf("%d members after the replacement, want %d", len(got), len(want))
+	}
+	for _, i := range []int{3, 7, 13, 70} { // in C3 and kept, in C3 and dropped, dropped, added
+		in := i%7 == 0 && i/7 < 65_000
+		got := slices.Contains(a.relatedIDs(itemKind, c.itemPos(i).ID, "categories"), EntityID("C3"))
+		if got != in {
+			t.Errorf("item %d in C3 from the item's side: %v, want %v", i, got, in)
 		}
 	}
 }
