@@ -51,3 +51,23 @@ func TestEntityPage_AScanHoldsNoLock(t *testing.T) {
 		t.Fatalf("the found item's relationship: %v", got.page.Related)
 	}
 }
+
+// A control API PUT (Replace with Notify) checks the notify rules against
+// the entities that may have changed, those held before or after, not
+// every seeded variant: it makes none of a hundred thousand items' two
+// hundred thousand variants.
+func TestReplace_NotifyMakesNoSeededEntity(t *testing.T) {
+	var visits atomic.Int64
+	a, c := countedAccount(t, 100_000, &visits)
+	c.makes.Store(0)
+	in := &Contents{Entities: map[EntityKind][]*Entity{categoryKind: {ent(categoryKind, "C-ONLY", "name", "only")}}}
+	if cs, err := a.Replace(in, ReplaceOptions{Notify: true, Now: t0}); err != nil || len(cs) > 0 {
+		t.Fatal(cs, err)
+	}
+	if n := c.makes.Load(); n > 100 {
+		t.Errorf("a PUT of the categories made %d seeded entities", n)
+	}
+	if n := a.Count(collVariants); n != 200_000 {
+		t.Fatalf("%d variants after the PUT", n)
+	}
+}

@@ -109,15 +109,40 @@ func (a *Account) recordLocked(w watch, owner *Entity, at time.Time) {
 // notifyAllLocked carries out every rule for the entities of the catalog
 // against their values in prev (the catalog's entities before it was
 // rebuilt, by kind and id): a control API PUT that raises a variant's
-// stock notifies as a PATCH would.
+// stock notifies as a PATCH would. Of a kind seeded from the same source
+// before and after, only the entities held before or after can differ.
 func (a *Account) notifyAllLocked(prev *catalog, at time.Time) {
 	for _, k := range Kinds() {
 		if len(watchers[k]) == 0 {
 			continue
 		}
 		// In position order, so the records' ids do not depend on a map's.
-		for _, e := range a.cat.all(k) {
+		for _, e := range a.changedLocked(prev, k) {
 			a.notifyLocked(prev.get(k, e.ID), e, at)
 		}
 	}
+}
+
+// changedLocked returns, in position order, the entities of kind k that may
+// differ from prev's: every one, unless both are seeded from a source (the
+// same: a rebuild keeps it or takes the one the seeder makes), then those
+// held in either.
+func (a *Account) changedLocked(prev *catalog, k EntityKind) []*Entity {
+	cur, old := a.cat.kinds[k], prev.kinds[k]
+	if cur.src == nil || old.src == nil {
+		return a.cat.all(k)
+	}
+	var out []*Entity
+	for _, e := range cur.held {
+		out = append(out, e)
+	}
+	for id := range old.held {
+		if _, held := cur.held[id]; !held {
+			if e := cur.get(id); e != nil {
+				out = append(out, e)
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y *Entity) int { return positionOf(x).Compare(positionOf(y)) })
+	return out
 }
