@@ -1,10 +1,7 @@
 package payload
 
 import (
-	"fmt"
-
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
-	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -17,6 +14,11 @@ import (
 // must be the path's. It returns the element, or every problem found in
 // document order.
 func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
+	return parseEntityTree(p, body, action, pathID)
+}
+
+// parseEntityTree is ParseEntity through the document's decoded tree.
+func parseEntityTree(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
 		return store.Element{}, []*apierror.Error{apierror.Undecodable(err)}
@@ -38,35 +40,6 @@ func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID s
 		return store.Element{}, v.errs
 	}
 	return el, nil
-}
-
-// ParseIdentifiers parses the body of a relationship write: {"data":
-// [{"type": typ, "id": …}, …]}. It returns the ids in order.
-func ParseIdentifiers(p *resource.Profile, typ string, body []byte) ([]string, []*apierror.Error) {
-	doc, err := jsonw.Decode(body)
-	if err != nil {
-		return nil, []*apierror.Error{apierror.Undecodable(err)}
-	}
-	v := &validator{p: p}
-	data, ok := v.data(doc)
-	if !ok {
-		return nil, v.errs
-	}
-	list, ok := data.([]any)
-	if !ok {
-		v.fail("/data", "'data' must be an array of %s resource identifiers, got %s.", typ, codec.Kind(data))
-		return nil, v.errs
-	}
-	out := make([]string, 0, len(list))
-	for i, n := range list {
-		if id, ok := v.identifier(n, fmt.Sprintf("/data/%d", i), typ); ok {
-			out = append(out, id)
-		}
-	}
-	if len(v.errs) > 0 {
-		return nil, v.errs
-	}
-	return out, nil
 }
 
 // data returns the document's data member.
