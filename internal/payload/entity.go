@@ -13,8 +13,36 @@ import (
 // the same rules (docs/klaviyo-behaviour.md §9.2, §8.3); a PATCH's data.id
 // must be the path's. It returns the element, or every problem found in
 // document order.
+//
+// The ids a body relation holds (a category's items) are read where they
+// stand when they can be (see idlist.go), the rest of the body through its
+// tree.
 func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
+	if el, ok := parseEntityList(p, body, action, pathID); ok {
+		return el, nil
+	}
 	return parseEntityTree(p, body, action, pathID)
+}
+
+// parseEntityList is ParseEntity for a body whose relation's list
+// (data.relationships.<relation>.data) findIDList reads and whose rest the
+// tree accepts; false for any other body.
+func parseEntityList(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, bool) {
+	d := p.Res.Entity.Decl
+	r, ok := d.BodyRelation()
+	if _, parent := d.Parent(); !ok || parent {
+		return store.Element{}, false // a parent is named otherwise (parentRelationship)
+	}
+	l, ok := findIDList(body, []string{"data", "relationships", r.Name, "data"}, r.Target)
+	if !ok {
+		return store.Element{}, false
+	}
+	el, errs := parseEntityTree(p, l.spliced(body), action, pathID)
+	if len(errs) > 0 || !el.HasRelated {
+		return store.Element{}, false
+	}
+	el.Related = l.ids
+	return el, true
 }
 
 // parseEntityTree is ParseEntity through the document's decoded tree.

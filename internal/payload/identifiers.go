@@ -10,10 +10,20 @@ import (
 )
 
 // ParseIdentifiers parses the body of a relationship write: {"data":
-// [{"type": typ, "id": …}, …]}. It returns the ids in order.
+// [{"type": typ, "id": …}, …]}. It returns the ids in order, or every
+// problem found in document order. The list is read where it stands when
+// it can be (see idlist.go).
 func ParseIdentifiers(p *resource.Profile, typ string, body []byte) ([]string, []*apierror.Error) {
+	if l, ok := findIDList(body, dataPath, typ); ok {
+		if _, errs := parseIdentifiersTree(p, typ, l.spliced(body)); len(errs) == 0 {
+			return l.ids, nil
+		}
+	}
 	return parseIdentifiersTree(p, typ, body)
 }
+
+// dataPath is where a relationship write's list is.
+var dataPath = []string{"data"}
 
 // parseIdentifiersTree is ParseIdentifiers through the document's decoded
 // tree.

@@ -53,6 +53,7 @@ var identifierBodies = []struct {
 	{"non-ASCII id", `[{"type":"catalog-item","id":"$custom:::$default:::caf` + "\xc3\xa9" + `"}]`, ``, false},
 	{"invalid UTF-8 id", `[{"type":"catalog-item","id":"$custom:::$default:::` + "\xff" + `"}]`, ``, false},
 	{"data repeated, the last a list", `null`, `,"data":[` + ident("A") + `]`, false},
+	{"data repeated, both lists", `[` + ident("A") + `]`, `,"data":[` + ident("B") + `]`, false},
 
 	{"data repeated, the last null", `[` + ident("A") + `]`, `,"data":null`, true},
 	{"null data", `null`, ``, true},
@@ -189,6 +190,43 @@ func TestParseEntity_AnswersAsTheDecodedTree(t *testing.T) {
 				got, errs := payload.ParseEntity(p, []byte(b), action, catalogID("C"))
 				sameAnswer(t, name, got, errs, want, wantErrs)
 			}
+		}
+	}
+}
+
+// A list of 10,000 identifiers is read without a decoded object per
+// identifier: about one allocation each (its id), where the decoded tree
+// takes about ten (an object, its map, its keys, its boxed strings). It is
+// what makes a 65,000-id relationship write cheap (see
+// BenchmarkRelationshipReplace65k).
+func TestParseIdentifiers_ALargeListCostsAboutOneAllocationPerID(t *testing.T) {
+	const n = 10_000
+	body := []byte(`{"data":` + identList(n, -1, "") + `}`)
+	p := entityProfile(t, "catalog-categories", revNewest)
+	allocs := testing.AllocsPerRun(3, func() {
+		if ids, errs := payload.ParseIdentifiers(p, "catalog-item", body); len(errs) > 0 || len(ids) != n {
+			t.Fatal(len(ids), describe(errs))
+		}
+	})
+	if allocs > n+50 {
+		t.Fatalf("%.0f allocations for %d identifiers (%.1f each); want at most one each and a few", allocs, n, allocs/n)
+	}
+}
+
+// The same holds for a category's items set by an entity write, the rest
+// of the document read as before.
+func TestParseEntity_ACategorysLargeItemListCostsAboutOneAllocationPerID(t *testing.T) {
+	const n = 10_000
+	p := entityProfile(t, "catalog-categories", revNewest)
+	for _, action := range []store.Action{store.Create, store.Update} {
+		body := []byte(categoryBody(action, identList(n, -1, ""), ""))
+		allocs := testing.AllocsPerRun(3, func() {
+			if el, errs := payload.ParseEntity(p, body, action, catalogID("C")); len(errs) > 0 || len(el.Related) != n {
+				t.Fatal(len(el.Related), describe(errs))
+			}
+		})
+		if allocs > n+200 {
+			t.Fatalf("%v: %.0f allocations for %d identifiers (%.1f each); want at most one each and a few", action, allocs, n, allocs/n)
 		}
 	}
 }
