@@ -79,3 +79,53 @@ func BenchmarkRelationshipReplace65k(b *testing.B) {
 		i++
 	}
 }
+
+// categoryBody is a category write (id "": a create) whose
+// relationships.items holds ids.
+func categoryBody(id, ext string, ids []string) []byte {
+	head := `{"data":{"type":"catalog-category","attributes":{"external_id":"` + ext + `","name":"Bench"},`
+	if id != "" {
+		head = `{"data":{"type":"catalog-category","id":"` + id + `","attributes":{"name":"Bench"},`
+	}
+	list := identifiersBody("catalog-item", ids)
+	return append([]byte(head+`"relationships":{"items":`), append(list, `}}}`...)...)
+}
+
+// BenchmarkRelationshipWrites65k makes the other writes of 65,000 item ids
+// through the whole handler (2026-07-15), as BenchmarkRelationshipReplace65k
+// does the replacement: add then remove them (…/relationships/items POST
+// and DELETE, each changing 65,000 memberships after the first; b.N counts
+// pairs), update a category with them in its
+// relationships (PATCH, alternating the two sets), create a category with
+// them then delete it (b.N counts pairs).
+func BenchmarkRelationshipWrites65k(b *testing.B) {
+	h, sets, cat := bulkHandler(b)
+	rel := "/api/catalog-categories/" + url.PathEscape(cat) + "/relationships/items"
+	list := identifiersBody("catalog-item", sets[0])
+	w := &sink{}
+	b.Run("add+remove", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			flowSend(b, h, w, http.MethodPost, rel, list)
+			flowSend(b, h, w, http.MethodDelete, rel, list)
+		}
+	})
+	b.Run("category-update", func(b *testing.B) {
+		bodies := [2][]byte{categoryBody(cat, "", sets[0]), categoryBody(cat, "", sets[1])}
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			flowSend(b, h, w, http.MethodPatch, "/api/catalog-categories/"+url.PathEscape(cat), bodies[i%2])
+			i++
+		}
+	})
+	b.Run("category-create+delete", func(b *testing.B) {
+		body := categoryBody("", "BENCH-CATEGORY", sets[0])
+		target := "/api/catalog-categories/" + url.PathEscape(store.EntityID("BENCH-CATEGORY"))
+		b.ReportAllocs()
+		for b.Loop() {
+			flowSend(b, h, w, http.MethodPost, "/api/catalog-categories", body)
+			flowSend(b, h, w, http.MethodDelete, target, nil)
+		}
+	})
+}
