@@ -1,6 +1,8 @@
 package payload
 
 import (
+	"bytes"
+
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
@@ -33,6 +35,9 @@ func parseEntityList(p *resource.Profile, body []byte, action store.Action, path
 	if _, parent := d.Parent(); !ok || parent {
 		return store.Element{}, false // a parent is named otherwise (parentRelationship)
 	}
+	if !bytes.Contains(body, relationshipsKey) {
+		return store.Element{}, false // nothing to find: no walk over the body
+	}
 	l, ok := findIDList(body, []string{"data", "relationships", r.Name, "data"}, r.Target)
 	if !ok {
 		return store.Element{}, false
@@ -44,6 +49,10 @@ func parseEntityList(p *resource.Profile, body []byte, action store.Action, path
 	el.Related = l.ids
 	return el, true
 }
+
+// relationshipsKey is how a body that has relationships names them,
+// unless it escapes the name (then the tree reads it).
+var relationshipsKey = []byte(`"relationships"`)
 
 // parseEntityTree is ParseEntity through the document's decoded tree.
 func parseEntityTree(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
