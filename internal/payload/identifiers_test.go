@@ -230,3 +230,20 @@ func TestParseEntity_ACategorysLargeItemListCostsAboutOneAllocationPerID(t *test
 		}
 	}
 }
+
+// A list is made at the size the body allows for and then kept at about
+// its own: a category or two beside a large description do not hold room
+// for thousands of ids as long as the element lives.
+func TestParseEntity_AShortListBesideALargeMemberKeepsNoRoomForMore(t *testing.T) {
+	p := entityProfile(t, "catalog-items", revNewest)
+	body := []byte(`{"data":{"type":"catalog-item","id":"$custom:::$default:::C","relationships":{"categories":{"data":[` +
+		`{"type":"catalog-category","id":"$custom:::$default:::A"},{"type":"catalog-category","id":"$custom:::$default:::B"}]}},` +
+		`"attributes":{"description":"` + strings.Repeat("word ", 100_000) + `"}}}`)
+	el, errs := payload.ParseEntity(p, body, store.Update, catalogID("C"))
+	if len(errs) > 0 || len(el.Related) != 2 {
+		t.Fatal(el.Related, describe(errs))
+	}
+	if cap(el.Related) > 2*len(el.Related)+16 {
+		t.Fatalf("2 ids kept in room for %d", cap(el.Related))
+	}
+}

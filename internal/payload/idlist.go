@@ -1,6 +1,8 @@
 package payload
 
 import (
+	"slices"
+
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -100,7 +102,8 @@ var minIdentifier = len(`{"type":"","id":""},`) + len(store.IDPrefix)
 // is a resource identifier the tree accepts as one of type typ ({"type":
 // typ, "id": a valid entity id}, other members ignored) and the tree would
 // read it all without error; it returns the ids in order and the array's
-// end.
+// end. The ids are made in room for as many as the rest of the body could
+// hold, then kept at about their own size.
 func readIDList(b []byte, i, depth int, typ string) ([]string, int, bool) {
 	if i >= len(b) || b[i] != '[' {
 		return nil, 0, false
@@ -118,6 +121,9 @@ func readIDList(b []byte, i, depth int, typ string) ([]string, int, bool) {
 		ids = append(ids, id)
 		switch b[i] {
 		case ']':
+			if cap(ids) > 2*len(ids)+16 { // the body held more than the list
+				ids = slices.Clone(ids)
+			}
 			return ids, i + 1, true
 		case ',':
 			i = jsonw.SkipSpace(b, i+1)
