@@ -1,10 +1,9 @@
 package payload
 
 import (
-	"fmt"
+	"bytes"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
-	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -16,7 +15,47 @@ import (
 // the same rules (docs/klaviyo-behaviour.md §9.2, §8.3); a PATCH's data.id
 // must be the path's. It returns the element, or every problem found in
 // document order.
+//
+// The ids a body relation holds (a category's items) are read where they
+// stand when they can be (see idlist.go), the rest of the body through its
+// tree.
 func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
+	if el, ok := parseEntityList(p, body, action, pathID); ok {
+		return el, nil
+	}
+	return parseEntityTree(p, body, action, pathID)
+}
+
+// parseEntityList is ParseEntity for a body whose relation's list
+// (data.relationships.<relation>.data) findIDList reads and whose rest the
+// tree accepts; false for any other body.
+func parseEntityList(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, bool) {
+	d := p.Res.Entity.Decl
+	r, ok := d.BodyRelation()
+	if _, parent := d.Parent(); !ok || parent {
+		return store.Element{}, false // a parent is named otherwise (parentRelationship)
+	}
+	if !bytes.Contains(body, relationshipsKey) {
+		return store.Element{}, false // nothing to find: no walk over the body
+	}
+	l, ok := findIDList(body, []string{"data", "relationships", r.Name, "data"}, r.Target)
+	if !ok {
+		return store.Element{}, false
+	}
+	el, errs := parseEntityTree(p, l.spliced(body), action, pathID)
+	if len(errs) > 0 || !el.HasRelated {
+		return store.Element{}, false
+	}
+	el.Related = l.ids
+	return el, true
+}
+
+// relationshipsKey is how a body that has relationships names them,
+// unless it escapes the name (then the tree reads it).
+var relationshipsKey = []byte(`"relationships"`)
+
+// parseEntityTree is ParseEntity through the document's decoded tree.
+func parseEntityTree(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
 		return store.Element{}, []*apierror.Error{apierror.Undecodable(err)}
@@ -38,35 +77,6 @@ func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID s
 		return store.Element{}, v.errs
 	}
 	return el, nil
-}
-
-// ParseIdentifiers parses the body of a relationship write: {"data":
-// [{"type": typ, "id": …}, …]}. It returns the ids in order.
-func ParseIdentifiers(p *resource.Profile, typ string, body []byte) ([]string, []*apierror.Error) {
-	doc, err := jsonw.Decode(body)
-	if err != nil {
-		return nil, []*apierror.Error{apierror.Undecodable(err)}
-	}
-	v := &validator{p: p}
-	data, ok := v.data(doc)
-	if !ok {
-		return nil, v.errs
-	}
-	list, ok := data.([]any)
-	if !ok {
-		v.fail("/data", "'data' must be an array of %s resource identifiers, got %s.", typ, codec.Kind(data))
-		return nil, v.errs
-	}
-	out := make([]string, 0, len(list))
-	for i, n := range list {
-		if id, ok := v.identifier(n, fmt.Sprintf("/data/%d", i), typ); ok {
-			out = append(out, id)
-		}
-	}
-	if len(v.errs) > 0 {
-		return nil, v.errs
-	}
-	return out, nil
 }
 
 // data returns the document's data member.

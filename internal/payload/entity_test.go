@@ -11,7 +11,7 @@ import (
 )
 
 // entityProfile is the entity resource name at revision date.
-func entityProfile(t *testing.T, name, date string) *resource.Profile {
+func entityProfile(t testing.TB, name, date string) *resource.Profile {
 	t.Helper()
 	r, ok := resource.Default().Named(name)
 	p, okRev := revision.Default().Exact(date)

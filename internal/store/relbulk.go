@@ -173,7 +173,7 @@ func (a *Account) readMembersLocked(kind EntityKind, r *schema.Relation, id stri
 func (p *memberPlan) plan(act RelAction) {
 	slices.SortFunc(p.ps, Position.Compare)
 	p.ps = slices.CompactFunc(p.ps, Position.same)
-	var after []Position
+	after := make([]Position, 0, len(p.cur)+len(p.ps))
 	var added, removed []Position
 	// Walk both lists in order: each position is in the old, the sent or both.
 	i, j := 0, 0

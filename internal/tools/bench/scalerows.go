@@ -17,8 +17,8 @@ import (
 // replaced by the first members items of the account, then by the last.
 const members, spread = 65000, 80000
 
-// replaceMembers replaces a category's items twice (the second set shares
-// most of the first) while another connection reads an item of the same
+// replaceMembers writes a category's items with 65,000 ids at a time
+// (memberWrites) while another connection reads an item of the same
 // account in a loop, and records each write's time and the worst read.
 func replaceMembers(s *scaleRun) error {
 	ids, err := itemIDs(s.base, spread)
@@ -41,15 +41,50 @@ func replaceMembers(s *scaleRun) error {
 		defer wg.Done()
 		worst, reads = readLoop(s.base, "/api/catalog-items/"+url.PathEscape(ids[0]), stop)
 	}()
-	target := "/api/catalog-categories/" + url.PathEscape(cat) + "/relationships/items"
-	_, err = s.timed("PATCH 65,000 members", "PATCH", target, linkage(ids[:members]), 100)
-	if err == nil {
-		_, err = s.timed("PATCH 65,000 others (15,000 changed)", "PATCH", target, linkage(ids[spread-members:]), 100)
+	for _, w := range memberWrites(cat, ids) {
+		if _, err = s.timed(w.what, w.method, w.target, w.body, 100); err != nil {
+			break
+		}
 	}
 	close(stop)
 	wg.Wait()
 	s.add(fmt.Sprintf("worst GET of an item meanwhile (%d GETs)", reads), ms(worst), 50, "ms")
 	return err
+}
+
+// memberWrite is one write of the replace row.
+type memberWrite struct {
+	what, method, target string
+	body                 []byte
+}
+
+// memberWrites are the replace row's writes of category cat's items, in
+// order: replaced by the first members ids, then by the last (15,000
+// change each way), those removed, the first added again, then the same
+// through the category itself (an update with the last in its
+// relationships, a new category created with the first).
+func memberWrites(cat string, ids []string) []memberWrite {
+	first, last := ids[:members], ids[spread-members:]
+	rel := "/api/catalog-categories/" + url.PathEscape(cat) + "/relationships/items"
+	return []memberWrite{
+		{"PATCH 65,000 members", "PATCH", rel, linkage(first)},
+		{"PATCH 65,000 others (15,000 changed)", "PATCH", rel, linkage(last)},
+		{"DELETE those 65,000", "DELETE", rel, linkage(last)},
+		{"POST 65,000 members", "POST", rel, linkage(first)},
+		{"PATCH the category, 65,000 others", "PATCH", "/api/catalog-categories/" + url.PathEscape(cat), categoryDoc(cat, last)},
+		{"POST a category of 65,000 items", "POST", "/api/catalog-categories", categoryDoc("", first)},
+	}
+}
+
+// categoryDoc is a category update (id) or create (id "") whose
+// relationships.items are ids.
+func categoryDoc(id string, ids []string) []byte {
+	head := `{"data":{"type":"catalog-category","attributes":{"external_id":"SCALE-ROW","name":"Scale row"},`
+	if id != "" {
+		q, _ := json.Marshal(id)
+		head = `{"data":{"type":"catalog-category","id":` + string(q) + `,"attributes":{"name":"Scale row"},`
+	}
+	return []byte(head + `"relationships":{"items":` + string(linkage(ids)) + `}}}`)
 }
 
 // readLoop GETs target until stop is closed and returns the longest wait
