@@ -40,6 +40,13 @@ type AccountState struct {
 	// "hidden": [ids]}}}), so a million seeded jobs are written as what
 	// changed.
 	Seeded map[store.JobKind]SeededJobs
+	// Catalog names, likewise, the entity collections whose seeded
+	// entities are kept (the entities in Entities are then those held
+	// beside them: created, or seeded ones changed), each with the ids of
+	// the seeded entities deleted ({"seeded_catalog": {"items": {"count":
+	// n, "first": id, "hidden": [ids]}}}), so a million seeded items are
+	// written as what changed.
+	Catalog map[store.EntityKind]SeededJobs
 	// names are the names the document used ("jobs"), for pointers.
 	names map[store.Collection]string
 	// prepared is what Prepare decoded, for the Replace that takes it.
@@ -58,6 +65,10 @@ type SeededJobs struct {
 // seededMember is the account document's member naming the job
 // collections whose seeded history is kept (AccountState.Seeded).
 const seededMember = "seeded_jobs"
+
+// catalogMember is the account document's member naming the entity
+// collections whose seeded entities are kept (AccountState.Catalog).
+const catalogMember = "seeded_catalog"
 
 // Name sets the name collection c goes by in problems' pointers (as a
 // document would name it, e.g. "jobs").
@@ -123,6 +134,8 @@ func (st *AccountState) unmarshal(b []byte, split bool) error {
 		switch name {
 		case seededMember:
 			err = st.readSeeded(name, v)
+		case catalogMember:
+			err = st.readCatalog(name, v)
 		case "account":
 			if json.Unmarshal(v, &st.Account) != nil {
 				err = &json.UnmarshalTypeError{Value: "non-string", Field: "account", Type: reflect.TypeOf("")}
@@ -162,6 +175,31 @@ func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
 		}
 		h.Hidden = append([]string{}, h.Hidden...)
 		st.Seeded[k] = h
+	}
+	return nil
+}
+
+// readCatalog reads the member naming the kept seeded entity collections.
+func (st *AccountState) readCatalog(name string, v json.RawMessage) error {
+	var seeded map[string]SeededJobs
+	sd := json.NewDecoder(bytes.NewReader(v))
+	sd.DisallowUnknownFields()
+	if err := sd.Decode(&seeded); err != nil {
+		return prefixField(err, name)
+	}
+	st.Catalog = map[store.EntityKind]SeededJobs{}
+	for _, cname := range memberOrder(v) {
+		h := seeded[cname]
+		c, ok := store.CollectionNamed(cname)
+		k, isEntities := c.Entity()
+		if !ok || !isEntities {
+			return fmt.Errorf("json: %s: %q is not an entity collection", name, cname)
+		}
+		if _, dup := st.Catalog[k]; dup {
+			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
+		}
+		h.Hidden = append([]string{}, h.Hidden...)
+		st.Catalog[k] = h
 	}
 	return nil
 }

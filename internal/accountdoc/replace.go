@@ -137,6 +137,12 @@ func collections(st AccountState, o ReplaceOptions) (*store.Contents, []Problem)
 			in.Seeded[k] = store.KeptHistory(sj)
 		}
 	}
+	if st.Catalog != nil {
+		in.Catalog = make(map[store.EntityKind]store.KeptHistory, len(st.Catalog))
+		for k, sj := range st.Catalog {
+			in.Catalog[k] = store.KeptHistory(sj)
+		}
+	}
 	return in, probs
 }
 
@@ -194,10 +200,15 @@ func pendingCount(st AccountState) int {
 }
 
 // conflictPointer is where in the document what a conflict is about is:
-// the relation of an entity, or a kept history (one of its hidden ids).
+// the relation of an entity, or a kept history or seeded entity collection
+// (one of its hidden ids).
 func (st *AccountState) conflictPointer(c store.Conflict) string {
-	if _, ok := c.Collection.IsJobs(); ok {
-		ptr := "/" + seededMember + "/" + c.Collection.Name()
+	if _, isJobs := c.Collection.IsJobs(); isJobs || c.Relation == nil {
+		member := seededMember
+		if !isJobs {
+			member = catalogMember
+		}
+		ptr := "/" + member + "/" + c.Collection.Name()
 		if c.Hidden >= 0 {
 			ptr += fmt.Sprintf("/hidden/%d", c.Hidden)
 		}

@@ -50,9 +50,10 @@ type docWriter struct {
 	ex      store.Export
 	compact bool
 	// seeded are the kept seeded histories of the job collections written
-	// (compact only).
-	seeded map[store.JobKind]SeededJobs
-	buf    []byte
+	// (compact only), catalog the kept seeded entity collections.
+	seeded  map[store.JobKind]SeededJobs
+	catalog map[store.EntityKind]SeededJobs
+	buf     []byte
 	// sel selects the objects written (the zero Selection: all).
 	sel Selection
 	// left counts what the collection being written may still hold
@@ -90,6 +91,7 @@ func write(w io.Writer, ex store.Export, name func(store.Collection) string, com
 		dw.raw("]")
 	}
 	dw.seededJobs()
+	dw.seededCatalog()
 	dw.raw("}")
 	if dw.err != nil {
 		return dw.err
@@ -134,19 +136,28 @@ func (dw *docWriter) jobs(k store.JobKind) {
 	dw.ex.Jobs(k, job)
 }
 
-// entities writes the entities of kind k with what their memberships hold.
+// entities writes the entities of kind k with what their memberships hold:
+// in compact form, from a compact view (see store.Account.ExportCompact),
+// those held beside the seeded ones, which are then named in
+// seeded_catalog.
 func (dw *docWriter) entities(k store.EntityKind) {
+	if h, ok := dw.ex.Catalog(k); ok && dw.compact {
+		if dw.catalog == nil {
+			dw.catalog = map[store.EntityKind]SeededJobs{}
+		}
+		dw.catalog[k] = SeededJobs(h)
+	}
 	first := true
-	for _, e := range dw.ex.Entities(k) {
+	dw.ex.EachEntity(k, func(e *store.Entity) bool {
 		if dw.err != nil {
-			break
+			return false
 		}
 		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
 		if !dw.sel.Filter.keeps(dw.buf) {
-			continue
+			return true
 		}
 		if dw.left == 0 {
-			break
+			return false
 		}
 		dw.left--
 		if !first {
@@ -154,7 +165,8 @@ func (dw *docWriter) entities(k store.EntityKind) {
 		}
 		first = false
 		dw.bytes(dw.buf)
-	}
+		return true
+	})
 }
 
 // seededJobs writes the member naming the kept seeded histories, if any.
@@ -180,6 +192,34 @@ func (dw *docWriter) seededJobs() {
 		dw.json(c.Name())
 		dw.raw(":")
 		dw.json(hidden)
+	}
+	dw.raw("}")
+}
+
+// seededCatalog writes the member naming the kept seeded entity
+// collections, if any.
+func (dw *docWriter) seededCatalog() {
+	if len(dw.catalog) == 0 {
+		return
+	}
+	dw.raw(`,"` + catalogMember + `":{`)
+	first := true
+	for _, c := range dw.ex.Collections() {
+		k, ok := c.Entity()
+		if !ok {
+			continue
+		}
+		h, ok := dw.catalog[k]
+		if !ok {
+			continue
+		}
+		if !first {
+			dw.raw(",")
+		}
+		first = false
+		dw.json(c.Name())
+		dw.raw(":")
+		dw.json(h)
 	}
 	dw.raw("}")
 }

@@ -17,14 +17,16 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Version is the state file format's version: 4 writes a running clock as
+// Version is the state file format's version: 5 names the entity
+// collections whose seeded entities are kept ("seeded_catalog") instead of
+// writing their seeded entities out; 4 writes a running clock as
 // its reading and the machine's time then ("at", "real") instead of its
 // offset from real time, which a time.Duration bounds to about 292 years;
 // 3 names the job collections whose seeded history is kept
 // ("seeded_jobs") instead of writing their seeded jobs out; 2 holds every
 // collection by name; version 1 files (jobs and items only) are still
-// read, and so are 2's and 3's.
-const Version = 4
+// read, and so are 2's, 3's and 4's.
+const Version = 5
 
 // State is the content of a state file. Accounts are written and read one
 // at a time (Save streams them, Load hands each to a callback), so neither

@@ -35,7 +35,7 @@ func fixtureJobs(t testing.TB, kind store.JobKind, n int) []*store.Job {
 // fixtureEntities returns the seeded catalog entities of kind, by id.
 func fixtureEntities(t testing.TB, kind store.EntityKind) map[string]*store.Entity {
 	t.Helper()
-	seed := fixtures.Generate(fixtureParams, "pk_spec", store.EntityCollection(kind))
+	seed := fixtures.Materialize(fixtures.Generate(fixtureParams, "pk_spec", store.EntityCollection(kind)))
 	byID := make(map[string]*store.Entity, len(seed.Entities))
 	for _, e := range seed.Entities {
 		byID[e.ID] = e

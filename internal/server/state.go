@@ -92,7 +92,7 @@ func (s *Server) Snapshot() (string, error) {
 		if err != nil {
 			return "", err
 		}
-		ex, err := a.Export() // the collections it holds; the others regenerate
+		ex, err := a.ExportCompact() // the collections it holds, seeded ones as what changed; the others regenerate
 		if err != nil {
 			return "", err
 		}

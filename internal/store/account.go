@@ -42,6 +42,9 @@ type Account struct {
 	clock  func() time.Time
 
 	mu sync.RWMutex
+	// views serializes the views taken under the read lock (Export): a
+	// tree's lazy clone writes the tree's copy-on-write context.
+	views sync.Mutex
 	// seeded says which collections exist (generated or supplied); seededN
 	// mirrors it for a lock-free fast path.
 	seeded  []bool
@@ -63,8 +66,10 @@ type Account struct {
 	// (last), a new stamp on every change.
 	stamps *atomic.Uint64
 	made   *madeJobs // history jobs once made (the store's)
-	stamp  uint64
-	ver    []atomic.Uint64
+	// madeEnts keeps seeded entities once made (the store's).
+	madeEnts *madeEntities
+	stamp    uint64
+	ver      []atomic.Uint64
 
 	// size is the account's estimated size in bytes; meter is the store
 	// generation it counts against (nil once evicted or forgotten).
@@ -81,7 +86,7 @@ type jobRef struct {
 // store's lock).
 func newAccount(key string, o *Options) *Account {
 	a := &Account{key: key, seeder: o.Seeder, seedEs: o.SeedBytes, life: o.Lifecycle, clock: o.Now, work: o.compares, cat: newCatalog(o.lockWork),
-		stamps: o.stamps, made: o.made}
+		stamps: o.stamps, made: o.made, madeEnts: o.madeEnts}
 	a.stamp = a.nextStamp()
 	public := DerivedPublicKey(o.Seed, key)
 	a.public.Store(&public)
@@ -156,9 +161,13 @@ func (a *Account) installLocked(c Collection, seed Seed) {
 		return
 	}
 	kind, _ := c.Entity()
+	if seed.Source != nil {
+		a.installSourceLocked(kind, seed)
+		return
+	}
 	parent, hasParent := kind.Decl().Parent()
 	for _, e := range seed.Entities {
-		if hasParent && a.cat.ents[kind.Target(parent)][e.Ref(parent)] == nil {
+		if hasParent && a.cat.get(kind.Target(parent), e.Ref(parent)) == nil {
 			continue // its parent was deleted before it was generated
 		}
 		a.putEntityLocked(e)
@@ -292,7 +301,7 @@ func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
 	out := make([]*Entity, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if e, ok := a.cat.ents[kind][id]; ok && !seen[id] {
+		if e := a.cat.get(kind, id); e != nil && !seen[id] {
 			seen[id] = true
 			out = append(out, e)
 		}
@@ -308,8 +317,8 @@ func (a *Account) Entity(kind EntityKind, id string) (*Entity, bool, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	e, ok := a.cat.ents[kind][id]
-	return e, ok, nil
+	e := a.cat.get(kind, id)
+	return e, e != nil, nil
 }
 
 // Count returns the size of collection c (generating it if needed).
@@ -322,7 +331,7 @@ func (a *Account) Count(c Collection) int {
 	if k, ok := c.IsJobs(); ok {
 		return a.jobs[k].len()
 	}
-	return len(a.cat.ents[EntityKind(c)])
+	return a.cat.kinds[EntityKind(c)].len()
 }
 
 // Put inserts or replaces one job as history (it does not progress). It
@@ -408,10 +417,7 @@ func (a *Account) AllEntities(kind EntityKind) ([]*Entity, error) {
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]*Entity, 0, len(a.cat.ents[kind]))
-	for _, e := range a.cat.ents[kind] {
-		out = append(out, e)
-	}
+	out := a.cat.all(kind)
 	slices.SortFunc(out, func(x, y *Entity) int { return strings.Compare(x.ID, y.ID) })
 	return out, nil
 }

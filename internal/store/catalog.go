@@ -18,32 +18,39 @@ const (
 const catalogVersion = Collection(0)
 
 // catalog holds one account's entities of every declared kind and the
-// indexes that keep every list O(page): each kind in position order; for
-// each relation, the entities each owner relates to in position order; and
-// for each string attribute a list filters on by equality, the entities
-// holding each value.
+// indexes that keep every list O(page): each kind's entities, seeded (made
+// on demand from a source) and held, in position order; for each
+// relation, what each held owner relates to in position order, and for a
+// seeded membership what requests changed in it; for each string
+// attribute a list filters on by equality, the held entities holding each
+// value (a source looks seeded ones up).
 type catalog struct {
-	ents []map[string]*Entity
-	// slots hold every entity by its slot, free the slots to reuse.
-	slots [][]*Entity
-	free  [][]int32
-	order []*posTree
+	kinds []*seededKind
 	// rels[kind][relation] indexes the relation from the kind's side.
 	rels [][]relIndex
 	// values[kind][attribute] indexes string attributes filtered by
 	// equality (nil for the others).
 	values [][]map[string][]Position
+	// members[kind][relation], on the side of a membership whose owners
+	// hold many (a category's items), is what requests changed in the
+	// seeded membership (nil while the relation is not seeded).
+	members [][]*memberOverlay
+	// rel computes the seeded relations (nil: none seeded).
+	rel SeededRelations
+	// bytes is the catalog's share of the account's estimated size, ovN
+	// the entries of the members' overlays it counts.
+	bytes int64
+	ovN   int
 	// work, when set (tests), counts index work (see lockWork).
 	work *lockWork
 }
 
-// relIndex is one side of a relation: the related positions of each owner.
-// Children are found by the owner's slot; a Reference's owners by the id
-// they name; memberships by the owner's id, in a tree when an owner may
-// hold many.
+// relIndex is one side of a relation for held entities: the related
+// positions of each owner, by the owner's id (an item's variants held, a
+// Reference's holders, memberships), in a tree when an owner may hold
+// many.
 type relIndex struct {
 	rel     *schema.Relation
-	bySlot  [][]Position
 	byID    map[string][]Position
 	byTree  map[string]*posTree
 	holders bool // byID holds the entities naming each id (a Reference)
@@ -51,20 +58,20 @@ type relIndex struct {
 
 func newCatalog(work *lockWork) catalog {
 	n := len(catalogSchema.Entities())
-	c := catalog{work: work, ents: make([]map[string]*Entity, n), slots: make([][]*Entity, n), free: make([][]int32, n),
-		order: make([]*posTree, n), rels: make([][]relIndex, n), values: make([][]map[string][]Position, n)}
+	c := catalog{work: work, kinds: make([]*seededKind, n), rels: make([][]relIndex, n),
+		values: make([][]map[string][]Position, n), members: make([][]*memberOverlay, n)}
 	for _, d := range catalogSchema.Entities() {
 		k := d.Index
-		c.ents[k] = map[string]*Entity{}
-		c.order[k] = newPosTree()
+		c.kinds[k] = newSeededKind(nil, 0, nil)
 		c.rels[k] = make([]relIndex, len(d.Relations))
+		c.members[k] = make([]*memberOverlay, len(d.Relations))
 		for i := range d.Relations {
 			r := &d.Relations[i]
 			ri := relIndex{rel: r}
 			switch {
 			case r.Kind == schema.Members && r.Large:
 				ri.byTree = map[string]*posTree{}
-			case r.Kind == schema.Members, r.Kind == schema.Reference:
+			case r.Kind == schema.Members, r.Kind == schema.Reference, r.Kind == schema.Children:
 				ri.byID, ri.holders = map[string][]Position{}, r.Kind == schema.Reference
 			}
 			c.rels[k][i] = ri
@@ -79,56 +86,25 @@ func newCatalog(work *lockWork) catalog {
 	return c
 }
 
-// children returns the list of owner e's children through relation r (a
-// Children relation of e's kind), growing the slot table as owners get
-// slots.
-func (c *catalog) children(e *Entity, r *schema.Relation) *[]Position {
-	ri := &c.rels[e.Kind][r.Slot]
-	for int(e.slot) > len(ri.bySlot) {
-		ri.bySlot = append(ri.bySlot, nil)
-	}
-	return &ri.bySlot[e.slot-1]
-}
-
-// childrenOf returns owner e's children through r, without a lookup by id.
-func (c *catalog) childrenOf(e *Entity, r *schema.Relation) []Position {
-	ri := &c.rels[e.Kind][r.Slot]
-	if s := int(e.slot) - 1; s >= 0 && s < len(ri.bySlot) {
-		return ri.bySlot[s]
-	}
-	return nil
-}
+// get returns the entity of kind with id, or nil.
+func (c *catalog) get(kind EntityKind, id string) *Entity { return c.kinds[kind].get(id) }
 
 // related returns, in position order, what entity id of kind relates to
 // through r: its children, its parent or referenced id, or its members.
 func (c *catalog) related(kind EntityKind, id string, r *schema.Relation) []Position {
-	ri := &c.rels[kind][r.Slot]
 	switch r.Kind {
 	case schema.Children:
-		if e := c.ents[kind][id]; e != nil {
-			return c.childrenOf(e, r)
-		}
-		return nil
+		return c.childrenOf(kind, id, r)
 	case schema.Parent, schema.Reference:
-		if e := c.ents[kind][id]; e != nil && e.Ref(r) != "" {
-			t := kind.Target(r)
-			if p := c.ents[t][e.Ref(r)]; p != nil {
+		if e := c.get(kind, id); e != nil && e.Ref(r) != "" {
+			if p := c.get(kind.Target(r), e.Ref(r)); p != nil {
 				return []Position{positionOf(p)}
 			}
 			return []Position{{ID: e.Ref(r)}}
 		}
 		return nil
 	}
-	if ri.byTree != nil {
-		t := ri.byTree[id]
-		if t == nil {
-			return nil
-		}
-		out := make([]Position, 0, t.Len())
-		t.Ascend(func(p Position) bool { out = append(out, p); return true })
-		return out
-	}
-	return ri.byID[id]
+	return c.membersOf(kind, id, r)
 }
 
 // inverse returns the index of the other side of relation r of kind.
@@ -165,8 +141,8 @@ func catalogValues(kind EntityKind, i int) bool {
 	return false
 }
 
-// putEntityLocked inserts e, or replaces the entity with its id, keeping
-// every index in step.
+// putEntityLocked inserts e, or replaces the entity with its id (held or
+// seeded), keeping every index in step.
 func (a *Account) putEntityLocked(e *Entity) {
 	a.stampPublicKey(e) // an account's own entity carries its public key
 	if e.Kind.Decl().ID == schema.IDServer {
@@ -177,28 +153,52 @@ func (a *Account) putEntityLocked(e *Entity) {
 		e.stamp = a.nextStamp()
 	}
 	a.bumpLocked(catalogVersion)
-	old, existed := c.ents[e.Kind][e.ID]
-	if existed {
-		e.slot = old.slot
-	} else if free := c.free[e.Kind]; len(free) > 0 {
-		e.slot, c.free[e.Kind] = free[len(free)-1]+1, free[:len(free)-1]
-	} else {
-		c.slots[e.Kind] = append(c.slots[e.Kind], nil)
-		e.slot = int32(len(c.slots[e.Kind]))
-	}
-	c.slots[e.Kind][e.slot-1] = e
-	c.ents[e.Kind][e.ID] = e
+	k := c.kinds[e.Kind]
+	old := k.get(e.ID)
+	wasHeld := k.isHeld(e.ID)
 	pos := positionOf(e)
 	delta := e.memSize() + indexSize(e)
-	if existed {
-		delta -= old.memSize() + indexSize(old)
+	var moved []memberMove
+	if old != nil {
+		if wasHeld {
+			delta -= old.memSize() + indexSize(old)
+		}
 		a.unindexLocked(old)
 		if oldPos := positionOf(old); !oldPos.same(pos) {
-			a.repositionLocked(old, oldPos, pos)
+			moved = a.unlinkMovedLocked(old, oldPos, pos)
 		}
 	}
-	c.order[e.Kind].ReplaceOrInsert(pos)
+	hidden := len(k.hidden)
+	k.put(e)
+	delta += int64(len(k.hidden)-hidden) * hiddenBytes
+	for _, m := range moved {
+		m.ov.link(m.owner, pos, -1)
+	}
 	a.indexRefsLocked(e, pos, true)
+	a.growCat(delta)
+	a.syncOverlayLocked()
+}
+
+// syncOverlayLocked counts what the seeded memberships' overlays hold now
+// (linkBytes an entry); it reports whether that changed.
+func (a *Account) syncOverlayLocked() bool {
+	n := 0
+	for _, rs := range a.cat.members {
+		for _, ov := range rs {
+			if ov != nil {
+				n += ov.n
+			}
+		}
+	}
+	d := n - a.cat.ovN
+	a.cat.ovN = n
+	a.growCat(int64(d) * linkBytes)
+	return d != 0
+}
+
+// growCat adds delta to the catalog's share of the account's size.
+func (a *Account) growCat(delta int64) {
+	a.cat.bytes += delta
 	a.grow(delta)
 }
 
@@ -217,12 +217,9 @@ func (a *Account) indexRefsLocked(e *Entity, pos Position, add bool) {
 		var list *[]Position
 		switch r.Kind {
 		case schema.Parent:
-			t, inv, _ := c.inverse(e.Kind, r)
-			owner := c.ents[t][ref]
-			if owner == nil {
-				continue
-			}
-			list = c.children(owner, inv)
+			_, inv, _ := c.inverse(e.Kind, r)
+			l := c.rels[e.Kind.Target(r)][inv.Slot].byID[ref]
+			list = &l
 		case schema.Reference:
 			l := c.rels[e.Kind][r.Slot].byID[ref]
 			list = &l
@@ -236,6 +233,9 @@ func (a *Account) indexRefsLocked(e *Entity, pos Position, add bool) {
 		}
 		if r.Kind == schema.Reference {
 			setOrDelete(c.rels[e.Kind][r.Slot].byID, ref, *list)
+		} else {
+			_, inv, _ := c.inverse(e.Kind, r)
+			setOrDelete(c.rels[e.Kind.Target(r)][inv.Slot].byID, ref, *list)
 		}
 	}
 	for i, m := range c.values[e.Kind] {
@@ -265,23 +265,42 @@ func setOrDelete(m map[string][]Position, k string, l []Position) {
 // unindexLocked removes e's own index entries (not its memberships).
 func (a *Account) unindexLocked(e *Entity) {
 	pos := positionOf(e)
-	a.cat.order[e.Kind].Delete(pos)
+	a.cat.kinds[e.Kind].order.Delete(pos)
 	a.indexRefsLocked(e, pos, false)
 }
 
-// repositionLocked moves an entity's memberships to its new position (a
-// replace through the control API may change created).
-func (a *Account) repositionLocked(old *Entity, from, to Position) {
+// memberMove is a membership of a seeded owner to make again at an
+// entity's new position.
+type memberMove struct {
+	ov    *memberOverlay
+	owner int
+}
+
+// unlinkMovedLocked takes an entity moving from position from (a replace
+// through the control API may change created) out of its memberships:
+// those of held owners move in their indexes at once; those of seeded
+// owners are returned, to be made again once the entity is held at its new
+// position.
+func (a *Account) unlinkMovedLocked(old *Entity, from, to Position) []memberMove {
 	c := &a.cat
 	d := old.Kind.Decl()
+	var out []memberMove
 	for i := range d.Relations {
 		r := &d.Relations[i]
 		if r.Kind != schema.Members {
 			continue
 		}
+		if ov, owner := c.overlay(old.Kind, r); ov != nil && !owner {
+			idx := c.kinds[old.Kind].member(old.ID)
+			for _, o := range ov.ownersOf(from, idx) {
+				ov.unlink(o, from, idx)
+				out = append(out, memberMove{ov, o})
+			}
+		}
 		_, _, inv := c.inverse(old.Kind, r)
-		for _, other := range c.related(old.Kind, old.ID, r) {
+		for _, other := range c.rels[old.Kind][r.Slot].list(old.ID) {
 			inv.move(other.ID, from, to)
 		}
 	}
+	return out
 }

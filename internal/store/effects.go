@@ -23,13 +23,14 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 	// 2026-07-02T04:48:48.762000+00:00).
 	at = at.Truncate(time.Millisecond)
 	if kind.Action() == schema.Delete {
-		if _, ok := a.cat.ents[ek][el.ID]; !ok {
+		if a.cat.get(ek, el.ID) == nil {
 			return errNotFound(ek, el.ID)
 		}
 		a.removeEntityLocked(ek, el.ID, at)
 		return nil
 	}
-	old, exists := a.cat.ents[ek][el.ID]
+	old := a.cat.get(ek, el.ID)
+	exists := old != nil
 	switch {
 	case kind.Action() == schema.Create && exists:
 		return errExists(ek, el.ID)
@@ -113,7 +114,7 @@ func parentAt(el *Element) string {
 func (a *Account) checkRelatedLocked(ek EntityKind, rel *schema.Relation, el *Element) *ElementError {
 	rk := ek.Target(rel)
 	for j, id := range el.Related {
-		if _, ok := a.cat.ents[rk][id]; !ok {
+		if a.cat.get(rk, id) == nil {
 			member := fmt.Sprintf("/relationships/%s/data/%d/id", rel.Name, j)
 			if rel.Kind == schema.Parent {
 				member = parentAt(el)
@@ -191,7 +192,7 @@ func (a *Account) Relate(kind EntityKind, r *schema.Relation, id string, act Rel
 // checkRelateLocked fails a relationship write whose owner or related ids
 // do not exist.
 func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id string, others []string) *ElementError {
-	if a.cat.ents[kind][id] == nil {
+	if a.cat.get(kind, id) == nil {
 		return errNotFound(kind, id)
 	}
 	return a.checkOthersLocked(kind, r, others)
@@ -202,7 +203,7 @@ func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id stri
 func (a *Account) checkOthersLocked(kind EntityKind, r *schema.Relation, others []string) *ElementError {
 	rk := kind.Target(r)
 	for i, o := range others {
-		if a.cat.ents[rk][o] == nil {
+		if a.cat.get(rk, o) == nil {
 			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i))
 		}
 	}

@@ -85,8 +85,6 @@ type Entity struct {
 	Created, Updated time.Time
 	// stamp identifies this value (see Job.Stamp); 0 until stored.
 	stamp uint64
-	// slot is where the store holds the entity, + 1 (0 until stored).
-	slot int32
 }
 
 // NewEntity returns an empty entity of kind k: every attribute null.

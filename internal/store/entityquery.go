@@ -91,9 +91,14 @@ func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
 		return EntityPage{}, err
 	}
 	a.settle()
+	if scans(req.Kind, &req.Filter) {
+		return a.scanPage(req), nil
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	return a.entityPageLocked(req), nil
+	page := a.pageIn(&a.cat, req)
+	a.extrasLocked(&page, req)
+	return page, nil
 }
 
 // catalogNeeds lists the collections a read of kind needs generated: the
@@ -110,17 +115,19 @@ func catalogNeeds(kind EntityKind, rels, all bool) []Collection {
 	return cs
 }
 
-func (a *Account) entityPageLocked(req EntityPageRequest) EntityPage {
+// pageIn returns the page of c (the account's catalog, under its lock, or a
+// view of it), without what the request asks besides the entities.
+func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 	limit := req.Limit
 	if limit <= 0 {
 		limit = PageSize
 	}
-	w := a.walkerLocked(req.Kind, &req.Filter)
+	w := a.walkerIn(c, req.Kind, &req.Filter)
 	match := func(p Position) (*Entity, bool) {
 		if a.work != nil {
 			a.work.Add(1)
 		}
-		e := a.cat.at(req.Kind, p)
+		e := c.at(req.Kind, p)
 		return e, e != nil && a.matchLocked(e, &req.Filter)
 	}
 	// forward walks in the requested order, backward against it.
@@ -146,30 +153,29 @@ func (a *Account) entityPageLocked(req EntityPageRequest) EntityPage {
 		backward(req.Before, collect)
 		if len(es) == 0 { // nothing precedes the cursor: the first page
 			req.Before = nil
-			return a.entityPageLocked(req)
+			return a.pageIn(c, req)
 		}
 		if len(es) > limit {
 			es, page.HasPrev = es[:limit], true
 		}
 		slices.Reverse(es)
-		page.HasNext = a.existsLocked(req.Kind, *req.Before, &req.Filter) || exists(forward, req.Before)
+		page.HasNext = a.existsIn(c, req.Kind, *req.Before, &req.Filter) || exists(forward, req.Before)
 	} else {
 		forward(req.After, collect)
 		if len(es) > limit {
 			es, page.HasNext = es[:limit], true
 		}
 		if req.After != nil && len(es) > 0 {
-			page.HasPrev = a.existsLocked(req.Kind, *req.After, &req.Filter) || exists(backward, req.After)
+			page.HasPrev = a.existsIn(c, req.Kind, *req.After, &req.Filter) || exists(backward, req.After)
 		}
 	}
 	page.Entities = es
-	a.extrasLocked(&page, req)
 	return page
 }
 
-// existsLocked reports whether the entity at p still exists and matches.
-func (a *Account) existsLocked(kind EntityKind, p Position, f *EntityFilter) bool {
-	e := a.cat.ents[kind][p.ID]
+// existsIn reports whether the entity at p still exists in c and matches.
+func (a *Account) existsIn(c *catalog, kind EntityKind, p Position, f *EntityFilter) bool {
+	e := c.get(kind, p.ID)
 	return e != nil && positionOf(e).same(p) && a.matchLocked(e, f)
 }
 
@@ -196,20 +202,12 @@ func (a *Account) relationshipLocked(e *Entity) []string {
 	if !ok {
 		return nil
 	}
-	if r.Kind == schema.Children {
-		return positionIDs(a.cat.childrenOf(e, r))
-	}
 	return positionIDs(a.cat.related(e.Kind, e.ID, r))
 }
 
 // includedLocked returns the entities e holds through r, in position order.
 func (a *Account) includedLocked(e *Entity, r *schema.Relation) []*Entity {
-	var ps []Position
-	if r.Kind == schema.Children {
-		ps = a.cat.childrenOf(e, r)
-	} else {
-		ps = a.cat.related(e.Kind, e.ID, r)
-	}
+	ps := a.cat.related(e.Kind, e.ID, r)
 	t := e.Kind.Target(r)
 	out := make([]*Entity, 0, len(ps))
 	for _, p := range ps {
@@ -224,16 +222,15 @@ func (a *Account) includedLocked(e *Entity, r *schema.Relation) []*Entity {
 // ascending or descending, until fn returns false.
 type walker func(from *Position, desc bool, fn func(Position) bool)
 
-// walkerLocked chooses the narrowest index the filter allows: the ids
+// walkerIn chooses the narrowest index of c the filter allows: the ids
 // listed, the entities related to an id, those holding an indexed value,
 // else every entity of the kind.
-func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
-	c := &a.cat
+func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker {
 	switch {
 	case len(f.IDs) > 0:
 		var ps []Position
 		for _, id := range f.IDs[0] {
-			if e := c.ents[kind][id]; e != nil {
+			if e := c.get(kind, id); e != nil {
 				ps = insertPos(ps, positionOf(e))
 			}
 		}
@@ -244,10 +241,22 @@ func (a *Account) walkerLocked(kind EntityKind, f *EntityFilter) walker {
 	for _, cond := range f.Equals {
 		if m := c.values[kind][cond.Attr]; m != nil {
 			s, _ := cond.Value.(string)
-			return sliceWalker(m[s])
+			ps := m[s]
+			k := c.kinds[kind]
+			if k.src != nil {
+				if i, ok := k.src.Lookup(cond.Attr, s); ok {
+					if _, h := k.hidden[i]; !h {
+						ps = insertPos(slices.Clone(ps), k.src.Position(i))
+					}
+				}
+			}
+			return sliceWalker(ps)
 		}
 	}
-	return treeWalker(c.order[kind])
+	k := c.kinds[kind]
+	return func(from *Position, desc bool, fn func(Position) bool) {
+		k.walkPos(from, desc, nil, func(p Position, _ int) bool { return fn(p) })
+	}
 }
 
 // relatedWalkerLocked walks the entities of kind related to cond.ID: the
@@ -262,20 +271,17 @@ func (a *Account) relatedWalkerLocked(kind EntityKind, cond RelatedCond) walker 
 		t, inv, _ := c.inverse(kind, r)
 		return sliceWalker(c.related(t, cond.ID, inv))
 	}
-	t, inv, ii := c.inverse(kind, r)
+	t, inv, _ := c.inverse(kind, r)
 	if r.Kind == schema.Parent {
-		if owner := c.ents[t][cond.ID]; owner != nil {
-			return sliceWalker(c.childrenOf(owner, inv))
+		if c.get(t, cond.ID) == nil {
+			return sliceWalker(nil)
 		}
+		return c.childWalker(t, cond.ID, inv)
+	}
+	if c.get(t, cond.ID) == nil {
 		return sliceWalker(nil)
 	}
-	if ii.byTree != nil {
-		if tr := ii.byTree[cond.ID]; tr != nil {
-			return treeWalker(tr)
-		}
-		return sliceWalker(nil)
-	}
-	return sliceWalker(ii.byID[cond.ID])
+	return c.memberWalker(t, cond.ID, inv)
 }
 
 func treeWalker(t *posTree) walker {
@@ -358,7 +364,7 @@ func (a *Account) relatesLocked(e *Entity, cond RelatedCond) bool {
 		return e.Ref(r) == cond.ID
 	case schema.Children:
 		t, inv, _ := a.cat.inverse(e.Kind, r)
-		child := a.cat.ents[t][cond.ID]
+		child := a.cat.get(t, cond.ID)
 		return child != nil && child.Ref(inv) == e.ID
 	}
 	return a.memberLocked(e.Kind, r, e.ID, cond.ID)
@@ -384,7 +390,7 @@ func (a *Account) View(kind EntityKind, id string, related bool, include *schema
 }
 
 func (a *Account) viewLocked(kind EntityKind, id string, related bool, include *schema.Relation) (EntityView, bool, error) {
-	e := a.cat.ents[kind][id]
+	e := a.cat.get(kind, id)
 	if e == nil {
 		return EntityView{}, false, nil
 	}
@@ -398,13 +404,5 @@ func (a *Account) viewLocked(kind EntityKind, id string, related bool, include *
 	return v, true, nil
 }
 
-// at returns the entity at position p: through its slot when p carries
-// one (index positions do), by id otherwise.
-func (c *catalog) at(kind EntityKind, p Position) *Entity {
-	if s := int(p.slot) - 1; s >= 0 && s < len(c.slots[kind]) {
-		if e := c.slots[kind][s]; e != nil && e.ID == p.ID {
-			return e
-		}
-	}
-	return c.ents[kind][p.ID]
-}
+// at returns the entity at position p.
+func (c *catalog) at(kind EntityKind, p Position) *Entity { return c.get(kind, p.ID) }

@@ -38,3 +38,12 @@ func (s *Store) MadeJobs() (held, limit int64) {
 	}
 	return 0, 0
 }
+
+// MadeEntities returns the estimated bytes of the seeded entities kept once
+// made, and their bound.
+func (s *Store) MadeEntities() (held, limit int64) {
+	if m := s.opts.madeEnts; m != nil {
+		return m.Bytes(), m.Budget()
+	}
+	return 0, 0
+}

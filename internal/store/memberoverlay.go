@@ -2,11 +2,11 @@ package store
 
 import "slices"
 
-// memberOverlay is what requests changed in a seeded membership (issue 20,
-// in progress; not yet read by the catalog): which seeded owner (a
-// category, by index) gained members beyond the computed ones, which
-// computed members it lost, and which owners were replaced wholesale
-// ("materialized": their explicit member set replaces the computed one).
+// memberOverlay is what requests changed in a seeded membership: which
+// seeded owner (a category, by index) gained members beyond the computed
+// ones, which computed members it lost, and which owners were replaced
+// wholesale ("materialized": their explicit member set replaces the
+// computed one).
 // Members are positions (a seeded item's or a created one's); computed
 // members are member indexes. A replacement is one materialization, not a
 // tree operation per member.
@@ -20,6 +20,9 @@ type memberOverlay struct {
 	materialized map[int]*posTree
 	// addedTo[id]: the owners member id was added to (the other side).
 	addedTo map[string][]int
+	// n counts the entries of added, removed and materialized (what the
+	// overlay holds).
+	n int
 }
 
 func newMemberOverlay(rel SeededRelations, members EntitySource) *memberOverlay {
@@ -54,14 +57,17 @@ func (m *memberOverlay) link(c int, p Position, i int) bool {
 	switch {
 	case m.materialized[c] != nil:
 		m.materialized[c].ReplaceOrInsert(p)
+		m.n++
 	case m.computed(c, i):
 		delete(m.removed[c], i)
+		m.n--
 	default:
 		if m.added[c] == nil {
 			m.added[c] = newPosTree()
 		}
 		m.added[c].ReplaceOrInsert(p)
 		m.addedTo[p.ID] = append(m.addedTo[p.ID], c)
+		m.n++
 	}
 	return true
 }
@@ -75,14 +81,17 @@ func (m *memberOverlay) unlink(c int, p Position, i int) bool {
 	switch {
 	case m.materialized[c] != nil:
 		m.materialized[c].Delete(p)
+		m.n--
 	case m.added[c] != nil && m.added[c].Has(p):
 		m.added[c].Delete(p)
 		m.addedTo[p.ID] = slices.DeleteFunc(m.addedTo[p.ID], func(o int) bool { return o == c })
+		m.n--
 	default:
 		if m.removed[c] == nil {
 			m.removed[c] = map[int]struct{}{}
 		}
 		m.removed[c][i] = struct{}{}
+		m.n++
 	}
 	return true
 }
@@ -95,7 +104,13 @@ func (m *memberOverlay) replace(c int, tree *posTree) {
 			m.addedTo[p.ID] = slices.DeleteFunc(m.addedTo[p.ID], func(o int) bool { return o == c })
 			return true
 		})
+		m.n -= t.Len()
 	}
+	if t := m.materialized[c]; t != nil {
+		m.n -= t.Len()
+	}
+	m.n -= len(m.removed[c])
+	m.n += tree.Len()
 	delete(m.added, c)
 	delete(m.removed, c)
 	m.materialized[c] = tree

@@ -25,7 +25,8 @@ const (
 	boxBytes      = 24      // an object value's slice header, boxed in its slot
 	stringBytes   = 16      // a string header, besides its bytes
 	historyBytes  = 256     // a seeded history: the generator, not its jobs
-	hiddenBytes   = 48      // one history job deleted or replaced
+	hiddenBytes   = 48      // one history job deleted or replaced, or one seeded entity
+	overlayBytes  = 160     // a seeded membership's overlay, empty
 )
 
 // memSize estimates the bytes j holds.
@@ -158,6 +159,12 @@ func SizeOf(seed Seed) int64 {
 	}
 	for _, e := range seed.Entities {
 		n += e.memSize() + indexSize(e)
+	}
+	if seed.Source != nil {
+		n += historyBytes + seed.Source.Bytes()
+		if seed.Related != nil {
+			n += overlayBytes
+		}
 	}
 	return n + int64(len(seed.Members))*linkBytes
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // budgetStore returns a store of accounts of jobsPerAccount update jobs
@@ -88,7 +90,38 @@ func contentSize(a *Account) int64 {
 	for _, s := range a.jobs {
 		s.all.Ascend(func(j *Job) bool { n += j.memSize(); return true })
 	}
-	return n + a.catalogBytesLocked()
+	return n + catalogBytes(a)
+}
+
+// catalogBytes recounts the estimated size of a's catalog from what it
+// holds: the held entities and their index entries, each source and the
+// indexes it hides, the held memberships, and the overlays' entries.
+func catalogBytes(a *Account) int64 {
+	var n int64
+	c := &a.cat
+	for _, k := range Kinds() {
+		sk := c.kinds[k]
+		for _, e := range sk.held {
+			n += e.memSize() + indexSize(e)
+		}
+		if sk.src != nil {
+			n += historyBytes + sk.src.Bytes() + int64(len(sk.hidden))*hiddenBytes
+		}
+		for _, r := range k.OwnRelations() {
+			if r.Kind != schema.Members {
+				continue
+			}
+			for owner := range sk.held {
+				n += int64(len(c.rels[k][r.Slot].list(owner))) * linkBytes
+			}
+		}
+		for _, ov := range c.members[k] {
+			if ov != nil {
+				n += overlayBytes + int64(ov.n)*linkBytes
+			}
+		}
+	}
+	return n
 }
 
 func TestMemoryBudget_SizesFollowEveryChange(t *testing.T) {

@@ -68,7 +68,7 @@ func (a *Account) notifyLocked(old, cur *Entity, at time.Time) {
 			continue
 		}
 		for _, p := range owners {
-			if owner := a.cat.ents[w.owner][p.ID]; owner != nil {
+			if owner := a.cat.get(w.owner, p.ID); owner != nil {
 				a.recordLocked(w, owner, at)
 			}
 		}
@@ -109,20 +109,40 @@ func (a *Account) recordLocked(w watch, owner *Entity, at time.Time) {
 // notifyAllLocked carries out every rule for the entities of the catalog
 // against their values in prev (the catalog's entities before it was
 // rebuilt, by kind and id): a control API PUT that raises a variant's
-// stock notifies as a PATCH would.
-func (a *Account) notifyAllLocked(prev []map[string]*Entity, at time.Time) {
+// stock notifies as a PATCH would. Of a kind seeded from the same source
+// before and after, only the entities held before or after can differ.
+func (a *Account) notifyAllLocked(prev *catalog, at time.Time) {
 	for _, k := range Kinds() {
 		if len(watchers[k]) == 0 {
 			continue
 		}
-		list := make([]*Entity, 0, len(a.cat.ents[k]))
-		for _, e := range a.cat.ents[k] {
-			list = append(list, e)
-		}
 		// In position order, so the records' ids do not depend on a map's.
-		slices.SortFunc(list, func(x, y *Entity) int { return positionOf(x).Compare(positionOf(y)) })
-		for _, e := range list {
-			a.notifyLocked(prev[k][e.ID], e, at)
+		for _, e := range a.changedLocked(prev, k) {
+			a.notifyLocked(prev.get(k, e.ID), e, at)
 		}
 	}
+}
+
+// changedLocked returns, in position order, the entities of kind k that may
+// differ from prev's: every one, unless both are seeded from a source (the
+// same: a rebuild keeps it or takes the one the seeder makes), then those
+// held in either.
+func (a *Account) changedLocked(prev *catalog, k EntityKind) []*Entity {
+	cur, old := a.cat.kinds[k], prev.kinds[k]
+	if cur.src == nil || old.src == nil {
+		return a.cat.all(k)
+	}
+	var out []*Entity
+	for _, e := range cur.held {
+		out = append(out, e)
+	}
+	for id := range old.held {
+		if _, held := cur.held[id]; !held {
+			if e := cur.get(id); e != nil {
+				out = append(out, e)
+			}
+		}
+	}
+	slices.SortFunc(out, func(x, y *Entity) int { return positionOf(x).Compare(positionOf(y)) })
+	return out
 }

@@ -4,7 +4,7 @@ import (
 	"sort"
 )
 
-// The overlay's list (issue 20, in progress; not yet read by the catalog):
+// The overlay's list:
 // every list of a catalog made on demand — a kind's entities, an item's
 // variants, a category's items — is a merge, in position order from a
 // cursor, of a seeded stream (indexes of an EntitySource, less those the
@@ -66,6 +66,16 @@ func (s seededStream) start(after *Position, desc bool) int {
 // hidden reports the seeded indexes the overlay deletes or replaces; held
 // may be nil. work, when set, counts the positions visited.
 func mergeWalk(s seededStream, hidden func(i int) bool, held *posTree, after *Position, desc bool, work *lockWork, fn func(p Position, i int) bool) {
+	var w walker
+	if held != nil {
+		w = treeWalker(held)
+	}
+	mergeWalker(s, hidden, w, after, desc, work, fn)
+}
+
+// mergeWalker is mergeWalk with the held positions read through a walker
+// (a tree's or a sorted slice's; nil: none).
+func mergeWalker(s seededStream, hidden func(i int) bool, held walker, after *Position, desc bool, work *lockWork, fn func(p Position, i int) bool) {
 	// Walk the held tree and, before each of its positions, emit the
 	// seeded ones that sort before it; then the seeded ones left.
 	cont := true
@@ -103,16 +113,8 @@ func mergeWalk(s seededStream, hidden func(i int) bool, held *posTree, after *Po
 		cont = fn(p, -1)
 		return cont
 	}
-	switch {
-	case held == nil:
-	case desc && after == nil:
-		held.Descend(visit)
-	case desc:
-		held.DescendLessOrEqual(*after, func(p Position) bool { return p.same(*after) || visit(p) })
-	case after == nil:
-		held.Ascend(visit)
-	default:
-		held.AscendGreaterOrEqual(*after, func(p Position) bool { return p.same(*after) || visit(p) })
+	if held != nil {
+		held(after, desc, visit)
 	}
 	emitSeeded(nil)
 }

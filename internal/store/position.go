@@ -7,18 +7,14 @@ import (
 )
 
 // Position is where an entity sorts in lists: by creation time (Unix
-// microseconds), then id. It never changes after creation. Positions in
-// the indexes also carry the entity's slot, so a list reads the entity
-// without a lookup by id.
+// microseconds), then id. It never changes after creation.
 type Position struct {
 	At int64
 	ID string
-
-	slot int32 // the entity's slot + 1 (0: none); not part of the order
 }
 
 // positionOf returns e's position.
-func positionOf(e *Entity) Position { return Position{e.Created.UnixMicro(), e.ID, e.slot} }
+func positionOf(e *Entity) Position { return Position{e.Created.UnixMicro(), e.ID} }
 
 // same reports whether two positions are the same place in the order.
 func (p Position) same(o Position) bool { return p.At == o.At && p.ID == o.ID }

@@ -141,7 +141,7 @@ func (a *Account) setPublicKey(public string) {
 		}
 		for _, e := range a.allLocked(k) {
 			cp := *e
-			cp.stamp, cp.slot = 0, 0
+			cp.stamp = 0
 			a.removeEntityLocked(k, e.ID, time.Time{})
 			a.stampPublicKey(&cp)
 			a.putEntityLocked(&cp)
@@ -167,9 +167,5 @@ func (a *Account) stampPublicKey(e *Entity) {
 
 // allLocked returns every entity of kind held, in no order.
 func (a *Account) allLocked(k EntityKind) []*Entity {
-	out := make([]*Entity, 0, len(a.cat.ents[k]))
-	for _, e := range a.cat.ents[k] {
-		out = append(out, e)
-	}
-	return out
+	return a.cat.all(k)
 }

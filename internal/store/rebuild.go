@@ -57,82 +57,58 @@ func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
 // for the collections in holds and the current ones for the others:
 // entities whose parent is gone and memberships of entities that are gone
 // are dropped. Supplied entities bring the memberships their documents
-// list; otherwise the current ones are kept.
+// list; otherwise the current ones are kept. A kind seeded from a source
+// stays so when it is kept, or supplied as a compact copy keeps it.
 func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	old := &a.cat
 	replaced := func(k EntityKind) bool { return in.Has(EntityCollection(k)) || wholeReplaces(EntityCollection(k), o) }
-	members := map[EntityKind][][2]string{}
-	install := make([][]*Entity, len(Kinds()))
+	b := &rebuildPlan{sources: map[EntityKind]Seed{}, hidden: map[EntityKind][]string{}, install: make([][]*Entity, len(Kinds())),
+		members: map[EntityKind][][2]string{}}
 	for _, k := range Kinds() {
-		if replaced(k) {
-			install[k], members[k] = in.Entities[k], in.Members[k]
-			continue
-		}
-		for _, r := range k.OwnRelations() {
-			if r.Kind != schema.Members {
-				continue
+		switch {
+		case replaced(k):
+			b.install[k], b.members[k] = in.Entities[k], in.Members[k]
+			if s, ok := in.keptSeeds[k]; ok {
+				b.sources[k], b.hidden[k] = s, in.Catalog[k].Hidden
 			}
-			for owner := range old.ents[k] {
-				for _, other := range positionIDs(old.related(k, owner, r)) {
-					members[k] = append(members[k], [2]string{owner, other})
-				}
-			}
-		}
-		for _, e := range old.ents[k] {
-			// A copy with a new stamp: what it shows (an item's variants,
-			// a category's items) may change with the rest.
-			cp := *e
-			cp.stamp = 0
-			install[k] = append(install[k], &cp)
+		case old.kinds[k].src != nil && a.seeder != nil:
+			a.keepSeededLocked(old, k, b)
+		default:
+			a.keepHeldLocked(old, k, b)
 		}
 	}
-	a.grow(-a.catalogBytesLocked())
-	prev := a.cat.ents
+	a.grow(-a.cat.bytes)
+	prev := a.cat
 	a.cat = newCatalog(a.cat.work)
 	a.bumpLocked(catalogVersion)
-	for _, k := range Kinds() {
-		parent, hasParent := k.Decl().Parent()
-		for _, e := range install[k] {
-			if hasParent && a.cat.ents[k.Target(parent)][e.Ref(parent)] == nil {
-				continue
-			}
-			a.putEntityLocked(e)
-		}
-	}
-	for _, k := range Kinds() {
-		for _, r := range k.OwnRelations() {
-			if r.Kind != schema.Members {
-				continue
-			}
-			for _, m := range members[k] {
-				a.linkLocked(k, r, m[0], m[1], time.Time{})
-			}
-		}
-	}
+	a.installPlanLocked(b)
 	if o.Notify {
-		a.notifyAllLocked(prev, a.now().Truncate(time.Millisecond))
+		a.notifyAllLocked(&prev, a.now().Truncate(time.Millisecond))
 	}
 }
 
-// catalogBytesLocked is the estimated size of the catalog.
-func (a *Account) catalogBytesLocked() int64 {
-	var n int64
-	for _, m := range a.cat.ents {
-		for _, e := range m {
-			n += e.memSize() + indexSize(e)
+// keepHeldLocked copies kind k of the catalog old, with its memberships,
+// into what rebuild installs.
+func (a *Account) keepHeldLocked(old *catalog, k EntityKind, b *rebuildPlan) {
+	for _, r := range k.OwnRelations() {
+		if r.Kind != schema.Members {
+			continue
 		}
-	}
-	for _, k := range Kinds() {
-		for _, r := range k.OwnRelations() {
-			if r.Kind != schema.Members {
-				continue
+		old.each(k, func(e *Entity) bool {
+			for _, other := range positionIDs(old.related(k, e.ID, r)) {
+				b.members[k] = append(b.members[k], [2]string{e.ID, other})
 			}
-			for owner := range a.cat.ents[k] {
-				n += int64(len(a.cat.related(k, owner, r))) * linkBytes
-			}
-		}
+			return true
+		})
 	}
-	return n
+	old.each(k, func(e *Entity) bool {
+		// A copy with a new stamp: what it shows (an item's variants,
+		// a category's items) may change with the rest.
+		cp := *e
+		cp.stamp = 0
+		b.install[k] = append(b.install[k], &cp)
+		return true
+	})
 }
 
 func (a *Account) clearJobsLocked(k JobKind) {

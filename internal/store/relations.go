@@ -1,7 +1,6 @@
 package store
 
 import (
-	"slices"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -12,8 +11,8 @@ import (
 // that loses an item is updated at at).
 func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	c := &a.cat
-	e, ok := c.ents[kind][id]
-	if !ok {
+	e := c.get(kind, id)
+	if e == nil {
 		return
 	}
 	// Relations go first, while the entity still says where it sorts.
@@ -23,50 +22,73 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 		switch r.Kind {
 		case schema.Children:
 			ck := kind.Target(r)
-			for _, ch := range slices.Clone(c.childrenOf(e, r)) {
+			for _, ch := range c.childrenOf(kind, id, r) {
 				a.removeEntityLocked(ck, ch.ID, at)
 			}
 		case schema.Members:
 			a.dropMembersLocked(kind, r, e, at)
 		}
 	}
-	delete(c.ents[kind], id)
-	c.slots[kind][e.slot-1] = nil
-	c.free[kind] = append(c.free[kind], e.slot-1)
+	k := c.kinds[kind]
+	delta := int64(0)
+	if k.isHeld(id) {
+		delta = -e.memSize() - indexSize(e)
+	}
+	hidden := len(k.hidden)
+	k.remove(id)
+	delta += int64(len(k.hidden)-hidden) * hiddenBytes
 	a.bumpLocked(catalogVersion)
 	a.unindexLocked(e)
-	a.grow(-e.memSize() - indexSize(e))
+	a.growCat(delta)
 	if r, ok := d.Parent(); ok {
 		a.restampLocked(kind.Target(r), e.Ref(r)) // its parent's children changed
 	}
 }
 
 // dropMembersLocked removes every membership of e (of kind, being removed)
-// through r: its own list or tree goes whole, each member's list loses it,
-// and a member whose relation Touches is updated at at. Touching e itself
-// would show nowhere: it is being removed.
+// through r: its own list or tree goes whole (a seeded owner's members
+// become an empty set), each member's list loses it, and a member whose
+// relation Touches is updated at at. Touching e itself would show
+// nowhere: it is being removed.
 func (a *Account) dropMembersLocked(kind EntityKind, r *schema.Relation, e *Entity, at time.Time) {
 	c := &a.cat
-	members := c.related(kind, e.ID, r)
-	if len(members) == 0 {
-		return
-	}
 	t, inv, ii := c.inverse(kind, r)
-	pos := positionOf(e)
-	for _, m := range members {
-		ii.remove(m.ID, e.ID, &pos, c.work)
-	}
-	if own := &c.rels[kind][r.Slot]; own.byTree != nil {
+	var touch []string
+	if ov, ci, ok := c.seededOwner(kind, r, e.ID); ok {
+		if inv.Touches {
+			touch = positionIDs(c.membersOf(kind, e.ID, r))
+		}
 		c.work.tree()
-		delete(own.byTree, e.ID)
-	} else {
-		delete(own.byID, e.ID)
+		ov.replace(ci, newPosTree())
+		a.bumpLocked(catalogVersion)
+	} else if ov, owner := c.overlay(kind, r); ov != nil && !owner {
+		pos, idx := positionOf(e), c.kinds[kind].member(e.ID)
+		for _, o := range ov.ownersOf(pos, idx) {
+			ov.unlink(o, pos, idx)
+			touch = append(touch, c.kinds[t].src.Position(o).ID)
+		}
+		a.bumpLocked(catalogVersion)
 	}
-	a.bumpLocked(catalogVersion)
-	a.grow(-int64(len(members)) * linkBytes)
-	if inv.Touches {
+	members := c.rels[kind][r.Slot].list(e.ID)
+	if len(members) > 0 {
+		pos := positionOf(e)
 		for _, m := range members {
-			a.touchLocked(t, m.ID, at)
+			ii.remove(m.ID, e.ID, &pos, c.work)
+		}
+		if own := &c.rels[kind][r.Slot]; own.byTree != nil {
+			c.work.tree()
+			delete(own.byTree, e.ID)
+		} else {
+			delete(own.byID, e.ID)
+		}
+		a.bumpLocked(catalogVersion)
+		a.growCat(-int64(len(members)) * linkBytes)
+		touch = append(touch, positionIDs(members)...)
+	}
+	a.syncOverlayLocked()
+	if inv.Touches {
+		for _, id := range touch {
+			a.touchLocked(t, id, at)
 		}
 	}
 }
@@ -74,16 +96,27 @@ func (a *Account) dropMembersLocked(kind EntityKind, r *schema.Relation, e *Enti
 // restampLocked stores a copy of an entity with a new stamp: what the
 // entity shows changed (an item's variants) though its attributes did not.
 func (a *Account) restampLocked(kind EntityKind, id string) {
-	e := a.cat.ents[kind][id]
+	e := a.cat.get(kind, id)
 	if e == nil {
 		return
 	}
 	a.cat.work.copied()
 	cp := *e
 	cp.stamp = a.nextStamp()
-	a.cat.ents[kind][id] = &cp
-	a.cat.slots[kind][cp.slot-1] = &cp
+	a.holdLocked(&cp)
+}
+
+// holdLocked stores cp, a changed copy of an entity at the same position:
+// in place when the entity is held, else as the held value replacing the
+// seeded one (with its index entries).
+func (a *Account) holdLocked(cp *Entity) {
+	k := a.cat.kinds[cp.Kind]
 	a.bumpLocked(catalogVersion)
+	if k.isHeld(cp.ID) {
+		k.held[cp.ID] = cp
+		return
+	}
+	a.putEntityLocked(cp)
 }
 
 // linkLocked relates owner (of kind) and other through the membership r; a
@@ -91,40 +124,31 @@ func (a *Account) restampLocked(kind EntityKind, id string) {
 // and restoring change nothing).
 func (a *Account) linkLocked(kind EntityKind, r *schema.Relation, owner, other string, at time.Time) {
 	c := &a.cat
-	t, inv, ii := c.inverse(kind, r)
-	oe, te := c.ents[kind][owner], c.ents[t][other]
-	if oe == nil || te == nil {
+	t, inv, _ := c.inverse(kind, r)
+	oe, te := c.get(kind, owner), c.get(t, other)
+	if oe == nil || te == nil || !c.addMember(kind, r, oe, te) {
 		return
 	}
-	if !c.rels[kind][r.Slot].add(owner, positionOf(te), c.work) {
-		return
-	}
-	ii.add(other, positionOf(oe), c.work)
 	a.bumpLocked(catalogVersion)
-	a.grow(linkBytes)
+	if !a.syncOverlayLocked() {
+		a.growCat(linkBytes)
+	}
 	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
 }
 
 // unlinkLocked undoes linkLocked (see it for at).
 func (a *Account) unlinkLocked(kind EntityKind, r *schema.Relation, owner, other string, at time.Time) {
 	c := &a.cat
-	t, inv, ii := c.inverse(kind, r)
-	if !c.rels[kind][r.Slot].remove(owner, other, c.positionIfHeld(t, other), c.work) {
+	t, inv, _ := c.inverse(kind, r)
+	oe, te := c.get(kind, owner), c.get(t, other)
+	if oe == nil || te == nil || !c.removeMember(kind, r, oe, te) {
 		return
 	}
-	ii.remove(other, owner, c.positionIfHeld(kind, owner), c.work)
 	a.bumpLocked(catalogVersion)
-	a.grow(-linkBytes)
-	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
-}
-
-// positionIfHeld returns the position of an entity the catalog holds.
-func (c *catalog) positionIfHeld(kind EntityKind, id string) *Position {
-	if e := c.ents[kind][id]; e != nil {
-		p := positionOf(e)
-		return &p
+	if !a.syncOverlayLocked() {
+		a.growCat(-linkBytes)
 	}
-	return nil
+	a.touchSidesLocked(kind, r, owner, t, inv, other, at)
 }
 
 func (a *Account) touchSidesLocked(kind EntityKind, r *schema.Relation, owner string, t EntityKind, inv *schema.Relation, other string, at time.Time) {
@@ -139,7 +163,7 @@ func (a *Account) touchSidesLocked(kind EntityKind, r *schema.Relation, owner st
 // touchLocked sets an entity's updated to at (a new value: entities are
 // never changed in place); a zero at changes nothing.
 func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
-	e := a.cat.ents[kind][id]
+	e := a.cat.get(kind, id)
 	if at.IsZero() || e == nil {
 		return
 	}
@@ -153,9 +177,7 @@ func (a *Account) touchLocked(kind EntityKind, id string, at time.Time) {
 	cp := *e
 	cp.Updated = at
 	cp.stamp = a.nextStamp()
-	a.bumpLocked(catalogVersion)
-	a.cat.ents[kind][id] = &cp
-	a.cat.slots[kind][cp.slot-1] = &cp
+	a.holdLocked(&cp)
 }
 
 // setRelatedLocked replaces the members of owner through r with related.
@@ -177,11 +199,8 @@ func (a *Account) setRelatedLocked(kind EntityKind, r *schema.Relation, owner st
 // memberLocked reports whether owner relates to other through membership r.
 func (a *Account) memberLocked(kind EntityKind, r *schema.Relation, owner, other string) bool {
 	c := &a.cat
-	if own := &c.rels[kind][r.Slot]; own.byTree == nil {
-		return own.has(owner, other)
-	}
-	_, _, ii := c.inverse(kind, r)
-	return ii.has(other, owner)
+	oe, te := c.get(kind, owner), c.get(kind.Target(r), other)
+	return oe != nil && te != nil && c.isMember(kind, r, oe, te)
 }
 
 func positionIDs(ps []Position) []string {

@@ -99,7 +99,7 @@ func (a *Account) applyRelate(kind EntityKind, r *schema.Relation, id string, ac
 func (a *Account) planRelate(kind EntityKind, r *schema.Relation, id string, act RelAction, others []string, create bool) (*memberPlan, *ElementError) {
 	a.mu.RLock()
 	var eerr *ElementError
-	if create && a.cat.ents[kind][id] != nil {
+	if create && a.cat.get(kind, id) != nil {
 		eerr = errExists(kind, id)
 	} else if !create {
 		eerr = a.checkRelateLocked(kind, r, id, others)
@@ -156,17 +156,14 @@ func (a *Account) planWrite(kind JobKind, el *Element) *memberPlan {
 func (a *Account) readMembersLocked(kind EntityKind, r *schema.Relation, id string, others []string) memberPlan {
 	c := &a.cat
 	p := memberPlan{ver: a.ver[versionSlot(catalogVersion)].Load()}
-	if e := c.ents[kind][id]; e != nil {
+	if e := c.get(kind, id); e != nil {
 		p.ownerPos = positionOf(e)
 	}
-	if t := c.rels[kind][r.Slot].byTree[id]; t != nil {
-		p.cur = make([]Position, 0, t.Len())
-		t.Ascend(func(q Position) bool { p.cur = append(p.cur, q); return true })
-	}
+	p.cur = c.related(kind, id, r)
 	t := kind.Target(r)
 	p.ps = make([]Position, len(others))
 	for i, o := range others {
-		p.ps[i] = positionOf(c.ents[t][o])
+		p.ps[i] = positionOf(c.get(t, o))
 	}
 	return p
 }
@@ -213,6 +210,9 @@ func (p *memberPlan) plan(act RelAction) {
 
 // readListsLocked works out each changed member's own list afterwards.
 func (a *Account) readListsLocked(kind EntityKind, r *schema.Relation, id string, p *memberPlan) {
+	if _, _, seeded := a.cat.seededOwner(kind, r, id); seeded {
+		return // a seeded owner's members are replaced whole; no member's list changes
+	}
 	_, _, ii := a.cat.inverse(kind, r)
 	p.lists = make([][]Position, len(p.changed))
 	for k, q := range p.changed {
@@ -234,6 +234,15 @@ func (a *Account) applyMembersLocked(kind EntityKind, r *schema.Relation, id str
 		return
 	}
 	c := &a.cat
+	t, inv, ii := c.inverse(kind, r)
+	if ov, ci, ok := c.seededOwner(kind, r, id); ok {
+		// A seeded owner: its member set replaced whole, one step.
+		c.work.tree()
+		ov.replace(ci, p.tree)
+		a.syncOverlayLocked()
+		a.finishMembersLocked(kind, r, id, t, inv, p, at, false)
+		return
+	}
 	own := &c.rels[kind][r.Slot]
 	c.work.tree()
 	if p.tree.Len() == 0 {
@@ -241,9 +250,8 @@ func (a *Account) applyMembersLocked(kind EntityKind, r *schema.Relation, id str
 	} else {
 		own.byTree[id] = p.tree
 	}
-	t, inv, ii := c.inverse(kind, r)
 	if p.lists == nil { // a new owner: its position is known now
-		pos := positionOf(c.ents[kind][id])
+		pos := positionOf(c.get(kind, id))
 		for _, q := range p.changed {
 			ii.add(q.ID, pos, c.work)
 		}
@@ -252,8 +260,16 @@ func (a *Account) applyMembersLocked(kind EntityKind, r *schema.Relation, id str
 		c.work.list()
 		setOrDelete(ii.byID, p.changed[k].ID, q)
 	}
+	a.finishMembersLocked(kind, r, id, t, inv, p, at, true)
+}
+
+// finishMembersLocked counts what plan p applied and touches the sides
+// whose relation Touches.
+func (a *Account) finishMembersLocked(kind EntityKind, r *schema.Relation, id string, t EntityKind, inv *schema.Relation, p *memberPlan, at time.Time, held bool) {
 	a.bumpLocked(catalogVersion)
-	a.grow(int64(2*p.added-len(p.changed)) * linkBytes)
+	if held {
+		a.growCat(int64(2*p.added-len(p.changed)) * linkBytes)
+	}
 	if r.Touches {
 		a.touchLocked(kind, id, at)
 	}

@@ -54,7 +54,7 @@ func TestRelate_ReplacingManyMembersDoesTreeWorkOutsideTheLock(t *testing.T) {
 			changed++
 		}
 	}
-	before := a.cat.ents[categoryKind][EntityID("C0")].Updated
+	before := a.cat.get(categoryKind, EntityID("C0")).Updated
 	w.reset()
 	if eerr, err := a.Relate(categoryKind, items, EntityID("C0"), RelReplace, want); eerr != nil || err != nil {
 		t.Fatal(eerr, err)
@@ -77,7 +77,7 @@ func TestRelate_ReplacingManyMembersDoesTreeWorkOutsideTheLock(t *testing.T) {
 			t.Errorf("%s in C0 from the item's side: %v, want %v", id, got, in)
 		}
 	}
-	if after := a.cat.ents[categoryKind][EntityID("C0")].Updated; !after.After(before) {
+	if after := a.cat.get(categoryKind, EntityID("C0")).Updated; !after.After(before) {
 		t.Errorf("category updated %v, not moved from %v", after, before)
 	}
 }
@@ -113,7 +113,7 @@ func TestRelate_PlannedWritesEqualWritesMadeOneByOne(t *testing.T) {
 				t.Fatalf("step %d: %s in %v planned, %v one by one", step, id, g, w)
 			}
 		}
-		g, w := planned.cat.ents[categoryKind][EntityID("C0")], byOne.cat.ents[categoryKind][EntityID("C0")]
+		g, w := planned.cat.get(categoryKind, EntityID("C0")), byOne.cat.get(categoryKind, EntityID("C0"))
 		if !g.Updated.Equal(w.Updated) || planned.size.Load() != byOne.size.Load() {
 			t.Fatalf("step %d: updated %v and size %d planned, %v and %d one by one", step, g.Updated, planned.size.Load(), w.Updated, byOne.size.Load())
 		}
@@ -250,7 +250,7 @@ func TestWrite_UpdatingACategorysManyItemsDoesTreeWorkOutsideTheLock(t *testing.
 	if len(got) != len(want) || slices.Contains(a.relatedIDs(itemKind, EntityID(fmt.Sprintf("I%07d", n)), "categories"), EntityID("C0")) {
 		t.Fatalf("%d members after the update, want %d", len(got), len(want))
 	}
-	if s, _ := a.cat.ents[categoryKind][EntityID("C0")].Str(name); s != "Renamed" {
+	if s, _ := a.cat.get(categoryKind, EntityID("C0")).Str(name); s != "Renamed" {
 		t.Errorf("name %q after the update", s)
 	}
 }

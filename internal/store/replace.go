@@ -27,6 +27,12 @@ type Contents struct {
 	// Seeded names the job collections whose seeded history is kept, the
 	// jobs in Jobs being those stored beside it.
 	Seeded map[JobKind]KeptHistory
+	// Catalog names the entity kinds whose seeded entities are kept (made
+	// from the source this server seeds), the entities in Entities being
+	// those held beside them; Hidden are the seeded ids deleted.
+	Catalog map[EntityKind]KeptHistory
+	// keptSeeds are the sources of Catalog, made and checked by Replace.
+	keptSeeds map[EntityKind]Seed
 
 	// prepared are the kept histories made ahead (PrepareHistories).
 	prepared *preparedHistories
@@ -144,6 +150,9 @@ func (a *Account) Replace(in *Contents, o ReplaceOptions) ([]Conflict, error) {
 	// whether or not anyone looked since.
 	a.settleLocked(a.now().Truncate(time.Microsecond))
 	a.makeIDsLocked(in)
+	if cs := a.keptCatalog(in); len(cs) > 0 {
+		return cs, nil
+	}
 	if cs := a.checkReferencesLocked(in, o); len(cs) > 0 {
 		return cs, nil
 	}
@@ -223,21 +232,19 @@ func (a *Account) checkReferencesLocked(in *Contents, o ReplaceOptions) []Confli
 // heldLocked returns whether the catalog resulting from in would hold an
 // entity of kind t with an id.
 func (a *Account) heldLocked(in *Contents, o ReplaceOptions) func(t EntityKind, id string) bool {
-	held := map[EntityKind]map[string]bool{}
+	held, deleted := map[EntityKind]map[string]bool{}, map[EntityKind]map[string]bool{}
 	return func(t EntityKind, id string) bool {
+		es, ok := in.Entities[t]
+		if !ok {
+			return !o.Whole && a.cat.get(t, id) != nil
+		}
 		if held[t] == nil {
 			held[t] = map[string]bool{}
-			if es, ok := in.Entities[t]; ok {
-				for _, e := range es {
-					held[t][e.ID] = true
-				}
-			} else if !o.Whole {
-				for id := range a.cat.ents[t] {
-					held[t][id] = true
-				}
+			for _, e := range es {
+				held[t][e.ID] = true
 			}
 		}
-		return held[t][id]
+		return held[t][id] || in.keptSeeded(t, id, deleted)
 	}
 }
 

@@ -1,18 +1,27 @@
 package store
 
-import "github.com/klaviyo-mock/mockserver/internal/rcache"
+import (
+	"maps"
+	"slices"
 
-// seededKind is one kind's entities in a catalog made on demand (issue 20,
-// in progress; not yet read by the catalog): the source's, less the
-// indexes hidden (deleted, or replaced by a held value), and the held ones
-// (created, or seeded ones replaced), by id and in position order. A
-// seeded entity's stamp is base + its index, as a seeded job's is, so the
-// render caches keep working; made entities are kept by stamp in a bounded
-// cache so a hot page is not made anew.
+	"github.com/klaviyo-mock/mockserver/internal/rcache"
+)
+
+// seededKind is one kind's entities in the catalog: those of its source
+// (made on demand; none when src is nil), less the indexes hidden (deleted,
+// or replaced by a held value), and the held ones (created, or seeded ones
+// replaced), by id and in position order. A seeded entity's stamp is base
+// + its index, as a seeded job's is, so the render caches keep working;
+// made entities are kept by stamp in a bounded cache so a hot page is not
+// made anew.
 type seededKind struct {
-	src    EntitySource
-	base   uint64
+	src  EntitySource
+	base uint64
+	// hidden: seeded indexes not shown from the source (deleted or held);
+	// gone: those deleted or held at another position than the seeded one
+	// (what the seeded relations computed of them no longer holds).
 	hidden map[int]struct{}
+	gone   map[int]struct{}
 	held   map[string]*Entity
 	order  *posTree
 	made   *madeEntities
@@ -30,24 +39,56 @@ func newMadeEntities(budget int64) *madeEntities {
 	return rcache.NewOf(budget, 8, func(_ uint64, e *Entity) int64 { return e.memSize() }, nil)
 }
 
-// newSeededKind returns the entities of src, whose entity i has the stamp
-// base+i (the caller reserves Len stamps).
+// newSeededKind returns the entities of src (nil: none seeded), whose
+// entity i has the stamp base+i (the caller reserves Len stamps).
 func newSeededKind(src EntitySource, base uint64, made *madeEntities) *seededKind {
-	return &seededKind{src: src, base: base, hidden: map[int]struct{}{}, held: map[string]*Entity{}, order: newPosTree(), made: made}
+	return &seededKind{src: src, base: base, hidden: map[int]struct{}{}, gone: map[int]struct{}{},
+		held: map[string]*Entity{}, order: newPosTree(), made: made}
+}
+
+// seededLen returns how many entities the source seeds.
+func (k *seededKind) seededLen() int {
+	if k.src == nil {
+		return 0
+	}
+	return k.src.Len()
 }
 
 // len returns how many entities the kind holds.
-func (k *seededKind) len() int { return k.src.Len() - len(k.hidden) + len(k.held) }
+func (k *seededKind) len() int { return k.seededLen() - len(k.hidden) + len(k.held) }
+
+// index returns the index of id in the source, shown or not.
+func (k *seededKind) index(id string) (int, bool) {
+	if k.src == nil {
+		return 0, false
+	}
+	return k.src.Index(id)
+}
 
 // seeded returns the index of id in the source when it is shown from there.
 func (k *seededKind) seeded(id string) (int, bool) {
-	i, ok := k.src.Index(id)
+	i, ok := k.index(id)
 	if !ok {
 		return 0, false
 	}
 	_, gone := k.hidden[i]
 	return i, !gone
 }
+
+// member returns the index the seeded relations know id by: its source
+// index unless it was deleted or held at another position (-1).
+func (k *seededKind) member(id string) int {
+	if i, ok := k.index(id); ok {
+		if _, g := k.gone[i]; !g {
+			return i
+		}
+	}
+	return -1
+}
+
+// isGone reports whether seeded index i no longer holds what the seeded
+// relations say of it.
+func (k *seededKind) isGone(i int) bool { _, g := k.gone[i]; return g }
 
 // get returns the entity with id, or nil.
 func (k *seededKind) get(id string) *Entity {
@@ -59,6 +100,9 @@ func (k *seededKind) get(id string) *Entity {
 	}
 	return nil
 }
+
+// isHeld reports whether the entity with id is held (not made).
+func (k *seededKind) isHeld(id string) bool { _, ok := k.held[id]; return ok }
 
 // make returns seeded entity i, from the cache when it was made lately.
 func (k *seededKind) make(i int) *Entity {
@@ -79,8 +123,11 @@ func (k *seededKind) make(i int) *Entity {
 // put holds e (a new value with its own stamp): a created entity, or a
 // seeded one replaced, whose index is then hidden.
 func (k *seededKind) put(e *Entity) {
-	if i, ok := k.src.Index(e.ID); ok {
+	if i, ok := k.index(e.ID); ok {
 		k.hidden[i] = struct{}{}
+		if !positionOf(e).same(k.src.Position(i)) {
+			k.gone[i] = struct{}{}
+		}
 	}
 	if old := k.held[e.ID]; old != nil {
 		k.order.Delete(positionOf(old))
@@ -94,13 +141,13 @@ func (k *seededKind) remove(id string) bool {
 	if old := k.held[id]; old != nil {
 		k.order.Delete(positionOf(old))
 		delete(k.held, id)
-		if i, ok := k.src.Index(id); ok {
-			k.hidden[i] = struct{}{} // the value held replaced it
+		if i, ok := k.index(id); ok {
+			k.gone[i] = struct{}{}
 		}
 		return true
 	}
 	if i, ok := k.seeded(id); ok {
-		k.hidden[i] = struct{}{}
+		k.hidden[i], k.gone[i] = struct{}{}, struct{}{}
 		return true
 	}
 	return false
@@ -110,12 +157,50 @@ func (k *seededKind) remove(id string) bool {
 // (reverse when desc) until fn returns false: O(page + log n) plus the
 // hidden indexes passed.
 func (k *seededKind) walk(after *Position, desc bool, work *lockWork, fn func(e *Entity) bool) {
-	s := rangeStream(k.src, 0, k.src.Len())
-	hidden := func(i int) bool { _, gone := k.hidden[i]; return gone }
-	mergeWalk(s, hidden, k.order, after, desc, work, func(p Position, i int) bool {
+	k.walkPos(after, desc, work, func(p Position, i int) bool {
 		if i < 0 {
 			return fn(k.held[p.ID])
 		}
 		return fn(k.make(i))
 	})
+}
+
+// walkPos calls fn with the positions after the cursor, each seeded (i
+// its index) or held (i = -1), as walk does.
+func (k *seededKind) walkPos(after *Position, desc bool, work *lockWork, fn func(p Position, i int) bool) {
+	var s seededStream
+	if k.src != nil {
+		s = rangeStream(k.src, 0, k.src.Len())
+	}
+	hidden := func(i int) bool { _, gone := k.hidden[i]; return gone }
+	mergeWalk(s, hidden, k.order, after, desc, work, fn)
+}
+
+// kept describes the kind as a compact copy keeps it: the source's count
+// and first id, and the ids of the seeded entities deleted (hidden, not
+// held), in index order.
+func (k *seededKind) kept() KeptHistory {
+	h := KeptHistory{Count: k.src.Len(), Hidden: []string{}}
+	if h.Count > 0 {
+		h.First = k.src.Position(0).ID
+	}
+	idx := make([]int, 0, len(k.hidden))
+	for i := range k.hidden {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		if id := k.src.Position(i).ID; !k.isHeld(id) {
+			h.Hidden = append(h.Hidden, id)
+		}
+	}
+	return h
+}
+
+// snapshot returns a copy of k that later changes to k do not reach, for
+// reading without the lock: the source and the made cache shared, what
+// requests changed copied (the order tree lazily).
+func (k *seededKind) snapshot() *seededKind {
+	return &seededKind{src: k.src, base: k.base, hidden: maps.Clone(k.hidden), gone: maps.Clone(k.gone),
+		held: maps.Clone(k.held), order: k.order.Clone(), made: k.made}
 }

@@ -1,12 +1,11 @@
 package store
 
-// The catalog made on demand (issue 20, in progress): the declarations a
-// seeded entity collection's generator implements, as a History does for
-// jobs. The store does not read them yet: a list merging a source with
-// what requests changed (overlay.go), one kind's entities seeded and held
-// (seededkind.go) and the membership changes over the computed relations
-// (memberoverlay.go) are the next parts of the same design, and a source
-// replaces Seed.Entities once they are wired in.
+// The catalog made on demand: the declarations a seeded entity
+// collection's generator implements, as a History does for jobs. The
+// catalog keeps each kind as its source less what requests hid, plus what
+// they hold (seededkind.go); every list merges a source's stream with the
+// held positions (overlay.go); a seeded membership is computed, with what
+// requests changed in it (memberoverlay.go, seededrel.go).
 
 // EntitySource is one seeded entity collection made on demand: entity i is
 // a pure function of the account's seed, the kind and i, so a million

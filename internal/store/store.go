@@ -29,6 +29,14 @@ type Seed struct {
 	Jobs     []*Job
 	Entities []*Entity
 	Members  [][2]string
+	// Source, for an entity collection, makes its seeded entities on
+	// demand; Relations computes the seeded relations between the
+	// collections of one catalog (see EntitySource), and Related is the
+	// source of the collection its memberships name (the items a category
+	// holds), read only when that collection was replaced since.
+	Source    EntitySource
+	Relations SeededRelations
+	Related   EntitySource
 }
 
 // Seeder generates one collection of an account from its key (jobs in id
@@ -57,14 +65,17 @@ type Options struct {
 	SeedBytes func(Collection) int64
 	// MadeJobBytes bounds the seeded history jobs kept once made, so a
 	// page read again takes them instead of making them anew (0: 4 MiB,
-	// negative: none kept).
+	// negative: none kept); the seeded entities kept once made have a
+	// bound of the same size.
 	MadeJobBytes int64
 
 	// stamps hands out the stamps of stored values and collection
 	// versions (set by New; shared by every account, kept across resets).
 	stamps *atomic.Uint64
-	// made keeps history jobs once made (set by New).
-	made *madeJobs
+	// made keeps history jobs once made, madeEnts seeded entities (set
+	// by New).
+	made     *madeJobs
+	madeEnts *madeEntities
 
 	// compares, when set (by tests), counts the id comparisons the job
 	// indexes make and the jobs a page visits, to show a page costs
@@ -105,6 +116,7 @@ func New(opts Options) *Store {
 		opts.MadeJobBytes = DefaultMadeJobBytes
 	}
 	opts.made = newMadeJobs(opts.MadeJobBytes)
+	opts.madeEnts = newMadeEntities(opts.MadeJobBytes)
 	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New(), pub: newPublicKeys()}
 	s.meter = s.newMeter()
 	return s
@@ -256,6 +268,9 @@ func (s *Store) Reset(seed uint64, seeder Seeder, seedBytes func(Collection) int
 	s.meter = s.newMeter()
 	if s.opts.made != nil {
 		s.opts.made.Clear() // nothing kept can be asked for again
+	}
+	if s.opts.madeEnts != nil {
+		s.opts.madeEnts.Clear()
 	}
 }
 

@@ -74,17 +74,14 @@ func (a *Account) mergeTargetLocked(e *Entity, m *schema.Merge) *Entity {
 	for _, k := range m.Key {
 		if r, ok := d.Relation(k); ok && r.Kind == schema.Reference {
 			for _, p := range a.cat.rels[e.Kind][r.Slot].byID[e.Ref(r)] {
-				candidates = append(candidates, a.cat.ents[e.Kind][p.ID])
+				candidates = append(candidates, a.cat.get(e.Kind, p.ID))
 			}
 			narrowed = true
 			break
 		}
 	}
 	if !narrowed {
-		for _, c := range a.cat.ents[e.Kind] {
-			candidates = append(candidates, c)
-		}
-		slices.SortFunc(candidates, func(x, y *Entity) int { return positionOf(x).Compare(positionOf(y)) })
+		candidates = a.cat.all(e.Kind)
 	}
 	for _, c := range candidates {
 		if c != nil && sameKey(c, e, m) {
