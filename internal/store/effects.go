@@ -192,7 +192,7 @@ func (a *Account) Relate(kind EntityKind, r *schema.Relation, id string, act Rel
 // checkRelateLocked fails a relationship write whose owner or related ids
 // do not exist.
 func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id string, others []string) *ElementError {
-	if a.cat.get(kind, id) == nil {
+	if !a.cat.has(kind, id) {
 		return errNotFound(kind, id)
 	}
 	return a.checkOthersLocked(kind, r, others)
@@ -203,7 +203,7 @@ func (a *Account) checkRelateLocked(kind EntityKind, r *schema.Relation, id stri
 func (a *Account) checkOthersLocked(kind EntityKind, r *schema.Relation, others []string) *ElementError {
 	rk := kind.Target(r)
 	for i, o := range others {
-		if a.cat.get(rk, o) == nil {
+		if !a.cat.has(rk, o) {
 			return errRelated(rk, o, fmt.Sprintf("/data/%d/id", i))
 		}
 	}

@@ -156,14 +156,12 @@ func (a *Account) planWrite(kind JobKind, el *Element) *memberPlan {
 func (a *Account) readMembersLocked(kind EntityKind, r *schema.Relation, id string, others []string) memberPlan {
 	c := &a.cat
 	p := memberPlan{ver: a.ver[versionSlot(catalogVersion)].Load()}
-	if e := c.get(kind, id); e != nil {
-		p.ownerPos = positionOf(e)
-	}
+	p.ownerPos, _ = c.position(kind, id)
 	p.cur = c.related(kind, id, r)
 	t := kind.Target(r)
 	p.ps = make([]Position, len(others))
 	for i, o := range others {
-		p.ps[i] = positionOf(c.get(t, o))
+		p.ps[i], _ = c.position(t, o) // checked before
 	}
 	return p
 }
