@@ -13,6 +13,7 @@ import (
 // is wrong. FuzzDecode checks that both paths agree.
 func decodeFast(b []byte) (any, bool) {
 	d := fastDecoder{b: b}
+	d.pending = d.first[:0]
 	v, ok := d.value(0)
 	if !ok || SkipSpace(b, d.i) != len(b) {
 		return nil, false
@@ -26,6 +27,11 @@ type fastDecoder struct {
 	i int
 	// keys are keys read before, to use again (nil: none).
 	keys map[string]string
+	// pending holds the members of the objects being read, innermost
+	// last, until each object is whole (one stack for every level, so an
+	// object's slices are allocated once, at their size).
+	pending []member
+	first   [8]member // pending's first room
 }
 
 func (d *fastDecoder) value(depth int) (any, bool) {
@@ -101,8 +107,15 @@ func hasByte(b []byte, c byte) bool {
 // object reads an object whose '{' is at i, keys as Decode keeps them
 // (first position, last value).
 func (d *fastDecoder) object(depth int) (any, bool) {
-	o := &Object{vals: map[string]any{}}
-	return o, d.members(objectSetter{o}, depth)
+	start := len(d.pending)
+	ok := d.members(pendingSetter{d}, depth)
+	var o *Object
+	if ok {
+		o = newObject(d.pending[start:])
+	}
+	clear(d.pending[start:]) // the stack keeps no hold of the values
+	d.pending = d.pending[:start]
+	return o, ok
 }
 
 // setter is what an object's members are read into.
@@ -111,11 +124,11 @@ type setter interface {
 	setText(k, s string)
 }
 
-// objectSetter reads members into an Object.
-type objectSetter struct{ o *Object }
+// pendingSetter reads members onto the decoder's stack of pending members.
+type pendingSetter struct{ d *fastDecoder }
 
-func (s objectSetter) set(k string, v any) { s.o.Set(k, v) }
-func (s objectSetter) setText(k, t string) { s.o.Set(k, t) }
+func (s pendingSetter) set(k string, v any) { s.d.pending = append(s.d.pending, member{k, v}) }
+func (s pendingSetter) setText(k, t string) { s.d.pending = append(s.d.pending, member{k, t}) }
 
 // members reads the members of the object whose '{' is at i into o; the
 // keys of the outermost object are taken from d.keys when they are there.
