@@ -28,14 +28,13 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 	}
 	v.expectType(obj, pointer, ent.Type)
 	action := v.kind.Action()
-	allowed := map[string]bool{"type": true, "id": action != store.Create,
-		"attributes": action != store.Delete, "relationships": action != store.Delete && v.hasRelationships()}
+	relsAllowed := action != store.Delete && v.hasRelationships()
 	if action != store.Create {
 		idNode, _ := obj.Get("id")
 		el.ID = v.entityID(idNode, pointer+"/id", ent.Type)
 	}
 	for _, k := range obj.Keys {
-		if !allowed[k] {
+		if !memberAllowed(k, action, relsAllowed) {
 			v.fail(pointer+"/"+escape(k), "'%s' is not a valid member of a %s to %s.", k, ent.Type, action)
 		}
 	}
@@ -50,7 +49,7 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 			el.ID = store.EntityID(el.Values.ExternalID)
 		}
 		relNode, present := obj.Get("relationships")
-		if present && allowed["relationships"] {
+		if present && relsAllowed {
 			v.relationships(&el, relNode, pointer+"/relationships")
 		} else if r, ok := v.parent(); !present && ok &&
 			(v.p.VariantParent == resource.ParentItemRequired || v.p.VariantParent == resource.ParentItemKeyRequired) {
@@ -59,6 +58,22 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 		}
 	}
 	return el, len(v.errs) == before
+}
+
+// memberAllowed reports whether an element of a job of action may have
+// member k (relationships: whether its elements may carry them).
+func memberAllowed(k string, action store.Action, relationships bool) bool {
+	switch k {
+	case "type":
+		return true
+	case "id":
+		return action != store.Create
+	case "attributes":
+		return action != store.Delete
+	case "relationships":
+		return relationships
+	}
+	return false
 }
 
 // decl is the declaration of the entity the element is of.
@@ -94,30 +109,32 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 	kind := v.entity.Entity.Kind
 	create := v.kind.Action() == store.Create
 	for _, k := range attrs.Keys {
-		p := pointer + "/" + escape(k)
+		// The member's pointer is made only for an error: most bodies
+		// have none, and it was an allocation per attribute.
+		p := func() string { return pointer + "/" + escape(k) }
 		i, a, isAttr := d.Attr(k)
 		constant, isConst := constantNamed(d, k)
 		allowed := isAttr && (create && a.Create != schema.Never || !create && a.Update &&
 			(a.UpdateSince == "" || v.p.Date >= a.UpdateSince)) || isConst && create
 		if !allowed {
-			v.fail(p, "'%s' is not a valid field for the resource '%s'.", k, d.Type)
+			v.fail(p(), "'%s' is not a valid field for the resource '%s'.", k, d.Type)
 			continue
 		}
 		val, _ := attrs.Get(k)
 		required := create && isAttr && a.Create == schema.Required
 		if val == nil && (required || !v.p.NullableBodyAttributes) {
-			v.fail(p, "This field may not be null at revision %s.", v.p.Date)
+			v.fail(p(), "This field may not be null at revision %s.", v.p.Date)
 			continue
 		}
 		if isConst {
 			if s, ok := val.(string); val != nil && (!ok || s != constant.Value) {
-				v.fail(p, "'%s' is not a valid choice for '%s': only '%s' is supported.", jsonw.Encode(nil, val), k, constant.Value)
+				v.fail(p(), "'%s' is not a valid choice for '%s': only '%s' is supported.", jsonw.Encode(nil, val), k, constant.Value)
 			}
 			continue
 		}
 		if probs := codec.SetAttr(&el.Values, i, val); len(probs) > 0 {
 			for _, pr := range probs {
-				v.fail(p+pr.Pointer, "%s", pr.Detail)
+				v.fail(p()+pr.Pointer, "%s", pr.Detail)
 			}
 			continue
 		}
