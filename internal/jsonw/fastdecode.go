@@ -32,6 +32,10 @@ type fastDecoder struct {
 	// object's slices are allocated once, at their size).
 	pending []member
 	first   [8]member // pending's first room
+	// recent are the last keys read (the elements of an array repeat
+	// theirs: a key found there costs no string), replaced in turn.
+	recent     [16]string
+	nextRecent int
 }
 
 func (d *fastDecoder) value(depth int) (any, bool) {
@@ -197,25 +201,36 @@ func (d *fastDecoder) takeCompact(o setter, k string, depth int) bool {
 	return true
 }
 
-// key reads a key: one kept before when it is the outermost object's.
+// key reads a key: one kept before when it is the outermost object's
+// (d.keys), else one of the keys read last when it is one of them.
 func (d *fastDecoder) key(depth int) (string, bool) {
-	if d.keys == nil || depth > 0 {
-		return d.text()
-	}
 	start := d.i + 1
 	j := plainRun(d.b, start)
 	if j >= len(d.b) || d.b[j] != '"' {
 		return d.text()
 	}
-	if k, ok := d.keys[string(d.b[start:j])]; ok {
-		d.i = j + 1
-		return k, true
+	raw := d.b[start:j]
+	if d.keys != nil && depth == 0 {
+		if k, ok := d.keys[string(raw)]; ok {
+			d.i = j + 1
+			return k, true
+		}
+		k, ok := d.text()
+		if ok && len(d.keys) < maxKept {
+			d.keys[k] = k
+		}
+		return k, ok
 	}
-	k, ok := d.text()
-	if ok && len(d.keys) < maxKept {
-		d.keys[k] = k
+	d.i = j + 1
+	for _, k := range d.recent {
+		if len(k) == len(raw) && k == string(raw) {
+			return k, true
+		}
 	}
-	return k, ok
+	k := string(raw)
+	d.recent[d.nextRecent%len(d.recent)] = k
+	d.nextRecent++
+	return k, true
 }
 
 // array reads an array whose '[' is at i.

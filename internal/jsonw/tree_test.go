@@ -111,3 +111,35 @@ func TestDecode_AnObjectIsAllocatedAtItsSize(t *testing.T) {
 		}
 	}
 }
+
+// TestDecode_RepeatedKeysCostNoString: the elements of an array repeat
+// their keys; a key read a moment before is used again, so decoding ten
+// objects with the same two keys allocates 18 strings fewer than ten
+// objects with keys of their own, and the trees are as Decode's general
+// path makes them.
+func TestDecode_RepeatedKeysCostNoString(t *testing.T) {
+	doc := func(same bool) []byte {
+		var els []string
+		for i := range 10 {
+			a, b := "title", "price"
+			if !same {
+				a, b = fmt.Sprintf("title%d", i), fmt.Sprintf("price%d", i)
+			}
+			els = append(els, fmt.Sprintf(`{%q:"t",%q:%d}`, a, b, i))
+		}
+		return []byte("[" + strings.Join(els, ",") + "]")
+	}
+	same, own := doc(true), doc(false)
+	for _, d := range [][]byte{same, own} {
+		fast, _ := decodeFast(d)
+		slow, err := decodeTokens(d)
+		if err != nil || !sameTree(fast, slow) {
+			t.Fatalf("%s: the scanner read %s, encoding/json %s (%v)", d, Encode(nil, fast), Encode(nil, slow), err)
+		}
+	}
+	a := testing.AllocsPerRun(50, func() { decodeFast(same) })
+	b := testing.AllocsPerRun(50, func() { decodeFast(own) })
+	if a > b-18 {
+		t.Fatalf("ten objects with the same two keys: %v allocations; with keys of their own: %v", a, b)
+	}
+}
