@@ -22,8 +22,9 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 	}
 	before := len(v.errs)
 	ent := v.entity
-	obj, ok := v.object(node, pointer, "A "+ent.Type)
-	if !ok {
+	obj, ok := node.(*jsonw.Object)
+	if !ok { // the label is made only for the error
+		v.object(node, pointer, "A "+ent.Type)
 		return el, false
 	}
 	v.expectType(obj, pointer, ent.Type)
@@ -42,8 +43,10 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 		attrNode, present := obj.Get("attributes")
 		if !present {
 			v.fail(pointer+"/attributes", "This field is required.")
-		} else if attrs, ok := v.object(attrNode, pointer+"/attributes", "'attributes'"); ok {
-			v.attributes(&el, attrs, pointer+"/attributes")
+		} else if attrs, ok := attrNode.(*jsonw.Object); !ok {
+			v.object(attrNode, pointer+"/attributes", "'attributes'")
+		} else {
+			v.attributes(&el, attrs, pointer)
 		}
 		if action == store.Create && el.Values.ExternalID != "" {
 			el.ID = store.EntityID(el.Values.ExternalID)
@@ -102,16 +105,17 @@ func (v *validator) hasRelationships() bool {
 	return body || parent
 }
 
-// attributes reads an element's attributes: the ones its action allows,
-// each through the declaration of the entity kind.
+// attributes reads the attributes of the element at pointer: the ones its
+// action allows, each through the declaration of the entity kind. The
+// pointers of its members are made only for an error: most bodies have
+// none, and they were an allocation per attribute.
 func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer string) {
+	at := func(name string) string { return pointer + "/attributes/" + name }
 	d := v.decl()
 	kind := v.entity.Entity.Kind
 	create := v.kind.Action() == store.Create
 	for _, k := range attrs.Keys {
-		// The member's pointer is made only for an error: most bodies
-		// have none, and it was an allocation per attribute.
-		p := func() string { return pointer + "/" + escape(k) }
+		p := func() string { return at(escape(k)) }
 		i, a, isAttr := d.Attr(k)
 		constant, isConst := constantNamed(d, k)
 		allowed := isAttr && (create && a.Create != schema.Never || !create && a.Update &&
@@ -144,12 +148,12 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 		for i := range d.Attrs {
 			if req := d.Attrs[i].Name; d.Attrs[i].Create == schema.Required {
 				if _, ok := attrs.Get(req); !ok {
-					v.fail(pointer+"/"+req, "'%s' is a required field for the resource '%s'.", req, kind.Type())
+					v.fail(at(req), "'%s' is a required field for the resource '%s'.", req, kind.Type())
 				}
 			}
 		}
 		if el.Values.ExternalID == "" && el.Set.Has(0) {
-			v.fail(pointer+"/external_id", "external_id may not be empty.")
+			v.fail(at("external_id"), "external_id may not be empty.")
 		}
 	}
 }
