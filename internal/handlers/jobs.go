@@ -125,9 +125,13 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 	return http.StatusAccepted, nil
 }
 
-// jobHints suggests what an agent should do next with one job.
+// jobHints suggests what an agent should do next with one job (nothing at
+// a revision that shows no hints: they would be made at every poll for
+// nothing).
 func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	switch {
+	case !c.p.AgentHints:
+		return nil
 	case j.Status.InProgress():
 		return []string{fmt.Sprintf(hintPoll, c.res.Path(), j.ID)}
 	case j.Failed > 0:

@@ -38,7 +38,7 @@ func FuzzCompactEnd(f *testing.F) {
 		var m Members
 		members, _ := m.Decode(doc)
 		for i := range members {
-			want := tree.(*Object).vals[members[i].Key]
+			want := valueOf(tree.(*Object), members[i].Key)
 			if raw, ok := members[i].Compact(); ok && string(raw) != string(Encode(nil, want)) {
 				t.Fatalf("%q: Compact gave %s, Encode %s", doc, raw, Encode(nil, want))
 			}

@@ -13,6 +13,7 @@ import (
 // is wrong. FuzzDecode checks that both paths agree.
 func decodeFast(b []byte) (any, bool) {
 	d := fastDecoder{b: b}
+	d.pending = d.first[:0]
 	v, ok := d.value(0)
 	if !ok || SkipSpace(b, d.i) != len(b) {
 		return nil, false
@@ -26,6 +27,15 @@ type fastDecoder struct {
 	i int
 	// keys are keys read before, to use again (nil: none).
 	keys map[string]string
+	// pending holds the members of the objects being read, innermost
+	// last, until each object is whole (one stack for every level, so an
+	// object's slices are allocated once, at their size).
+	pending []member
+	first   [8]member // pending's first room
+	// recent are the last keys read (the elements of an array repeat
+	// theirs: a key found there costs no string), replaced in turn.
+	recent     [16]string
+	nextRecent int
 }
 
 func (d *fastDecoder) value(depth int) (any, bool) {
@@ -101,8 +111,15 @@ func hasByte(b []byte, c byte) bool {
 // object reads an object whose '{' is at i, keys as Decode keeps them
 // (first position, last value).
 func (d *fastDecoder) object(depth int) (any, bool) {
-	o := &Object{vals: map[string]any{}}
-	return o, d.members(objectSetter{o}, depth)
+	start := len(d.pending)
+	ok := d.members(pendingSetter{d}, depth)
+	var o *Object
+	if ok {
+		o = newObject(d.pending[start:])
+	}
+	clear(d.pending[start:]) // the stack keeps no hold of the values
+	d.pending = d.pending[:start]
+	return o, ok
 }
 
 // setter is what an object's members are read into.
@@ -111,11 +128,11 @@ type setter interface {
 	setText(k, s string)
 }
 
-// objectSetter reads members into an Object.
-type objectSetter struct{ o *Object }
+// pendingSetter reads members onto the decoder's stack of pending members.
+type pendingSetter struct{ d *fastDecoder }
 
-func (s objectSetter) set(k string, v any) { s.o.Set(k, v) }
-func (s objectSetter) setText(k, t string) { s.o.Set(k, t) }
+func (s pendingSetter) set(k string, v any) { s.d.pending = append(s.d.pending, member{k, v}) }
+func (s pendingSetter) setText(k, t string) { s.d.pending = append(s.d.pending, member{k, t}) }
 
 // members reads the members of the object whose '{' is at i into o; the
 // keys of the outermost object are taken from d.keys when they are there.
@@ -184,25 +201,36 @@ func (d *fastDecoder) takeCompact(o setter, k string, depth int) bool {
 	return true
 }
 
-// key reads a key: one kept before when it is the outermost object's.
+// key reads a key: one kept before when it is the outermost object's
+// (d.keys), else one of the keys read last when it is one of them.
 func (d *fastDecoder) key(depth int) (string, bool) {
-	if d.keys == nil || depth > 0 {
-		return d.text()
-	}
 	start := d.i + 1
 	j := plainRun(d.b, start)
 	if j >= len(d.b) || d.b[j] != '"' {
 		return d.text()
 	}
-	if k, ok := d.keys[string(d.b[start:j])]; ok {
-		d.i = j + 1
-		return k, true
+	raw := d.b[start:j]
+	if d.keys != nil && depth == 0 {
+		if k, ok := d.keys[string(raw)]; ok {
+			d.i = j + 1
+			return k, true
+		}
+		k, ok := d.text()
+		if ok && len(d.keys) < maxKept {
+			d.keys[k] = k
+		}
+		return k, ok
 	}
-	k, ok := d.text()
-	if ok && len(d.keys) < maxKept {
-		d.keys[k] = k
+	d.i = j + 1
+	for _, k := range d.recent {
+		if len(k) == len(raw) && k == string(raw) {
+			return k, true
+		}
 	}
-	return k, ok
+	k := string(raw)
+	d.recent[d.nextRecent%len(d.recent)] = k
+	d.nextRecent++
+	return k, true
 }
 
 // array reads an array whose '[' is at i.

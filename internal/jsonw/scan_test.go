@@ -75,7 +75,7 @@ func checkRaw(t *testing.T, b []byte) {
 		}
 		for i, m := range members {
 			v, err := decodeTokens(m.Value)
-			if m.Key != obj.Keys[i] || err != nil || !sameTree(v, obj.vals[m.Key]) {
+			if m.Key != obj.Keys[i] || err != nil || !sameTree(v, valueOf(obj, m.Key)) {
 				t.Fatalf("%q: raw member %d is %q %q, Decode's %q", b, i, m.Key, m.Value, obj.Keys[i])
 			}
 		}
@@ -138,10 +138,16 @@ func checkMembers(t *testing.T, b []byte, tree any) {
 		t.Fatalf("%q: %d members, Decode %d", b, len(members), len(obj.Keys))
 	}
 	for i, m := range members {
-		if m.Key != obj.Keys[i] || !sameTree(m.Value(), obj.vals[m.Key]) {
+		if m.Key != obj.Keys[i] || !sameTree(m.Value(), valueOf(obj, m.Key)) {
 			t.Fatalf("%q: member %d is %q, Decode's %q", b, i, m.Key, obj.Keys[i])
 		}
 	}
+}
+
+// valueOf is the value of o's member k.
+func valueOf(o *Object, k string) any {
+	v, _ := o.Get(k)
+	return v
 }
 
 // sameTree compares two decoded trees, types, member order and all.
@@ -153,7 +159,7 @@ func sameTree(a, b any) bool {
 			return false
 		}
 		for i, k := range x.Keys {
-			if y.Keys[i] != k || !sameTree(x.vals[k], y.vals[k]) {
+			if y.Keys[i] != k || !sameTree(x.vals[i], y.vals[i]) {
 				return false
 			}
 		}

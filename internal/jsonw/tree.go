@@ -17,24 +17,70 @@ const MaxDepth = 512
 type Object struct {
 	// Keys are the member names in document order, each once.
 	Keys []string
-	vals map[string]any
+	// vals[i] is the value of Keys[i]; index finds a key's position once
+	// there are more than indexFrom (nil before: looking at each key is
+	// cheaper than a map for the few members of most objects, and a map
+	// per object was most of what decoding a request body allocated).
+	vals  []any
+	index map[string]int
 }
 
 // Set sets member k to v, appending k when it is new.
 func (o *Object) Set(k string, v any) {
-	if o.vals == nil {
-		o.vals = map[string]any{}
+	if i, ok := o.find(k); ok {
+		o.vals[i] = v
+		return
 	}
-	if _, ok := o.vals[k]; !ok {
-		o.Keys = append(o.Keys, k)
+	o.Keys = append(o.Keys, k)
+	o.vals = append(o.vals, v)
+	switch {
+	case o.index != nil:
+		o.index[k] = len(o.Keys) - 1
+	case len(o.Keys) > indexFrom:
+		o.index = make(map[string]int, 2*len(o.Keys))
+		for i, k := range o.Keys {
+			o.index[k] = i
+		}
 	}
-	o.vals[k] = v
 }
 
 // Get returns the value of member k.
 func (o *Object) Get(k string) (any, bool) {
-	v, ok := o.vals[k]
-	return v, ok
+	if i, ok := o.find(k); ok {
+		return o.vals[i], true
+	}
+	return nil, false
+}
+
+// find returns the position of member k.
+func (o *Object) find(k string) (int, bool) {
+	if o.index != nil {
+		i, ok := o.index[k]
+		return i, ok
+	}
+	for i, x := range o.Keys {
+		if x == k {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// newObject returns the object of the members ms, read in document order
+// (a repeated key keeps its first position and its last value), its
+// slices allocated once at their size.
+func newObject(ms []member) *Object {
+	o := &Object{Keys: make([]string, 0, len(ms)), vals: make([]any, 0, len(ms))}
+	for _, m := range ms {
+		o.Set(m.k, m.v)
+	}
+	return o
+}
+
+// member is an object's member read but not yet set.
+type member struct {
+	k string
+	v any
 }
 
 // Decode decodes one JSON document into nil, bool, string, json.Number,
@@ -88,7 +134,7 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 	}
 	switch d {
 	case '{':
-		o := &Object{vals: map[string]any{}}
+		o := &Object{}
 		for dec.More() {
 			kt, err := dec.Token()
 			if err != nil {
@@ -99,10 +145,7 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, dup := o.vals[k]; !dup {
-				o.Keys = append(o.Keys, k)
-			}
-			o.vals[k] = v
+			o.Set(k, v)
 		}
 		_, err := dec.Token()
 		return o, err
@@ -146,7 +189,7 @@ func Encode(b []byte, v any) []byte {
 		b = append(b, '{')
 		for i, k := range t.Keys {
 			b = Key(b, k, i == 0)
-			b = Encode(b, t.vals[k])
+			b = Encode(b, t.vals[i])
 		}
 		return append(b, '}')
 	}

@@ -22,20 +22,20 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 	}
 	before := len(v.errs)
 	ent := v.entity
-	obj, ok := v.object(node, pointer, "A "+ent.Type)
-	if !ok {
+	obj, ok := node.(*jsonw.Object)
+	if !ok { // the label is made only for the error
+		v.object(node, pointer, "A "+ent.Type)
 		return el, false
 	}
 	v.expectType(obj, pointer, ent.Type)
 	action := v.kind.Action()
-	allowed := map[string]bool{"type": true, "id": action != store.Create,
-		"attributes": action != store.Delete, "relationships": action != store.Delete && v.hasRelationships()}
+	relsAllowed := action != store.Delete && v.hasRelationships()
 	if action != store.Create {
 		idNode, _ := obj.Get("id")
 		el.ID = v.entityID(idNode, pointer+"/id", ent.Type)
 	}
 	for _, k := range obj.Keys {
-		if !allowed[k] {
+		if !memberAllowed(k, action, relsAllowed) {
 			v.fail(pointer+"/"+escape(k), "'%s' is not a valid member of a %s to %s.", k, ent.Type, action)
 		}
 	}
@@ -43,14 +43,16 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 		attrNode, present := obj.Get("attributes")
 		if !present {
 			v.fail(pointer+"/attributes", "This field is required.")
-		} else if attrs, ok := v.object(attrNode, pointer+"/attributes", "'attributes'"); ok {
-			v.attributes(&el, attrs, pointer+"/attributes")
+		} else if attrs, ok := attrNode.(*jsonw.Object); !ok {
+			v.object(attrNode, pointer+"/attributes", "'attributes'")
+		} else {
+			v.attributes(&el, attrs, pointer)
 		}
 		if action == store.Create && el.Values.ExternalID != "" {
 			el.ID = store.EntityID(el.Values.ExternalID)
 		}
 		relNode, present := obj.Get("relationships")
-		if present && allowed["relationships"] {
+		if present && relsAllowed {
 			v.relationships(&el, relNode, pointer+"/relationships")
 		} else if r, ok := v.parent(); !present && ok &&
 			(v.p.VariantParent == resource.ParentItemRequired || v.p.VariantParent == resource.ParentItemKeyRequired) {
@@ -59,6 +61,22 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 		}
 	}
 	return el, len(v.errs) == before
+}
+
+// memberAllowed reports whether an element of a job of action may have
+// member k (relationships: whether its elements may carry them).
+func memberAllowed(k string, action store.Action, relationships bool) bool {
+	switch k {
+	case "type":
+		return true
+	case "id":
+		return action != store.Create
+	case "attributes":
+		return action != store.Delete
+	case "relationships":
+		return relationships
+	}
+	return false
 }
 
 // decl is the declaration of the entity the element is of.
@@ -87,37 +105,40 @@ func (v *validator) hasRelationships() bool {
 	return body || parent
 }
 
-// attributes reads an element's attributes: the ones its action allows,
-// each through the declaration of the entity kind.
+// attributes reads the attributes of the element at pointer: the ones its
+// action allows, each through the declaration of the entity kind. The
+// pointers of its members are made only for an error: most bodies have
+// none, and they were an allocation per attribute.
 func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer string) {
+	at := func(name string) string { return pointer + "/attributes/" + name }
 	d := v.decl()
 	kind := v.entity.Entity.Kind
 	create := v.kind.Action() == store.Create
 	for _, k := range attrs.Keys {
-		p := pointer + "/" + escape(k)
+		p := func() string { return at(escape(k)) }
 		i, a, isAttr := d.Attr(k)
 		constant, isConst := constantNamed(d, k)
 		allowed := isAttr && (create && a.Create != schema.Never || !create && a.Update &&
 			(a.UpdateSince == "" || v.p.Date >= a.UpdateSince)) || isConst && create
 		if !allowed {
-			v.fail(p, "'%s' is not a valid field for the resource '%s'.", k, d.Type)
+			v.fail(p(), "'%s' is not a valid field for the resource '%s'.", k, d.Type)
 			continue
 		}
 		val, _ := attrs.Get(k)
 		required := create && isAttr && a.Create == schema.Required
 		if val == nil && (required || !v.p.NullableBodyAttributes) {
-			v.fail(p, "This field may not be null at revision %s.", v.p.Date)
+			v.fail(p(), "This field may not be null at revision %s.", v.p.Date)
 			continue
 		}
 		if isConst {
 			if s, ok := val.(string); val != nil && (!ok || s != constant.Value) {
-				v.fail(p, "'%s' is not a valid choice for '%s': only '%s' is supported.", jsonw.Encode(nil, val), k, constant.Value)
+				v.fail(p(), "'%s' is not a valid choice for '%s': only '%s' is supported.", jsonw.Encode(nil, val), k, constant.Value)
 			}
 			continue
 		}
 		if probs := codec.SetAttr(&el.Values, i, val); len(probs) > 0 {
 			for _, pr := range probs {
-				v.fail(p+pr.Pointer, "%s", pr.Detail)
+				v.fail(p()+pr.Pointer, "%s", pr.Detail)
 			}
 			continue
 		}
@@ -127,12 +148,12 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 		for i := range d.Attrs {
 			if req := d.Attrs[i].Name; d.Attrs[i].Create == schema.Required {
 				if _, ok := attrs.Get(req); !ok {
-					v.fail(pointer+"/"+req, "'%s' is a required field for the resource '%s'.", req, kind.Type())
+					v.fail(at(req), "'%s' is a required field for the resource '%s'.", req, kind.Type())
 				}
 			}
 		}
 		if el.Values.ExternalID == "" && el.Set.Has(0) {
-			v.fail(pointer+"/external_id", "external_id may not be empty.")
+			v.fail(at("external_id"), "external_id may not be empty.")
 		}
 	}
 }

@@ -9,6 +9,7 @@ package payload
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -111,7 +112,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 	}
 	req.Elements = make([]store.Element, 0, len(list))
 	for i, n := range list {
-		if el, ok := v.element(n, fmt.Sprintf("%s/%d", pointer, i)); ok {
+		if el, ok := v.element(n, pointer+"/"+strconv.Itoa(i)); ok {
 			req.Elements = append(req.Elements, el)
 		}
 	}

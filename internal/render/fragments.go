@@ -36,10 +36,15 @@ func NewFragments(budget int64) *Fragments {
 	return &Fragments{cache: rcache.New[fragKey](budget, 16), shapes: map[shapeKey]uint32{}}
 }
 
-// keep stores under key what was appended to before, giving after (before
-// with the object rendered onto it), and returns after.
+// keep offers the cache what was appended to before, giving after (before
+// with the object rendered onto it), under key, and returns after. The
+// object is copied in at its second rendering (rcache's Offer): an object
+// shown once and then changed or never asked for again (the items a create
+// job makes, shown when it completes; a changed item, shown once before its
+// next change) costs no copy, and one shown again is served from its third
+// rendering on.
 func (f *Fragments) keep(key fragKey, before, after []byte) []byte {
-	f.cache.Put(key, after[len(before):])
+	f.cache.Offer(key, after[len(before):])
 	return after
 }
 
