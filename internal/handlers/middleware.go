@@ -144,6 +144,15 @@ func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 	return h.declaredTooLarge(r)
 }
 
+// firstValue is the first of a header's values ("" for none), as
+// http.Header.Get answers.
+func firstValue(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
 // requestID is "req-" and n in at least eight digits.
 func requestID(n uint64) string {
 	var digits [20]byte
@@ -202,7 +211,7 @@ func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, st
 		Headers:           r.Header, // Record keeps what it needs, as it needs
 		Status:            rec.Status,
 		Revision:          rec.Revision,
-		RequestedRevision: r.Header.Get("revision"),
+		RequestedRevision: firstValue(r.Header[keyRequestRevision]),
 		Account:           rec.Account,
 		Operation:         rec.Op,
 		Fault:             rec.Fault,
