@@ -211,3 +211,18 @@ func TestJournal_HeadersAtTheirCapsAreKeptWholeAndOneByteMoreIsCut(t *testing.T)
 		}
 	}
 }
+
+// TestJournal_AnEntryListedBeforeItsAnswerShowsTheAnswerOnceWritten: a
+// live view may list an entry between Record and Complete; the answer's
+// headers it shows afterwards are the answer's, not the earlier absence.
+func TestJournal_AnEntryListedBeforeItsAnswerShowsTheAnswerOnceWritten(t *testing.T) {
+	j := New(Options{Entries: 2})
+	e := j.Record(Entry{Path: "/p", Headers: map[string][]string{"Accept": {"*/*"}}})
+	if got := j.List(Filter{})[0]; got.ResponseHeaders != nil || got.Headers["Accept"][0] != "*/*" {
+		t.Fatalf("before Complete: %+v", got)
+	}
+	j.Complete(e, map[string][]string{"X-Klaviyo-Req-Id": {"abc"}}, "{}", false)
+	if got := j.List(Filter{})[0]; got.ResponseHeaders["X-Klaviyo-Req-Id"][0] != "abc" || got.Headers["Accept"][0] != "*/*" {
+		t.Fatalf("after Complete: %+v", got)
+	}
+}

@@ -197,7 +197,7 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 		return
 	}
 	before := h.bytes
-	h.respHeaders, h.ResponseBody, h.ResponseTruncated = resp, body, truncated
+	h.respHeaders, h.ResponseHeaders, h.ResponseBody, h.ResponseTruncated = resp, nil, body, truncated
 	h.bytes = h.size()
 	j.bytes += h.bytes - before
 	for j.n > 1 && j.opts.Bytes > 0 && j.bytes > j.opts.Bytes && j.entries[j.start] != h {
