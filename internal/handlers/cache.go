@@ -40,21 +40,27 @@ func (h *Handler) pageKey(c *call) string {
 	if inc := c.ep.Query(c.p).Included; inc != nil && mayInclude(c.r.URL.RawQuery) {
 		cs[n], n = inc.Collection, n+1
 	}
-	base := h.base(c.r)
+	scheme, host := h.baseParts(c.r)
 	path := c.r.URL.EscapedPath()
-	b := make([]byte, 0, 8*(1+n)+len(c.p.Date)+len(path)+len(c.r.URL.RawQuery)+len(base)+4)
-	b = binary.LittleEndian.AppendUint64(b, c.acct.Stamp())
+	// A Builder's string is its buffer, so the key costs one allocation.
+	var b strings.Builder
+	b.Grow(8*(1+n) + len(c.p.Date) + len(path) + len(c.r.URL.RawQuery) + len(scheme) + len(host) + 4)
+	var word [8]byte
+	binary.LittleEndian.PutUint64(word[:], c.acct.Stamp())
+	b.Write(word[:])
 	for _, col := range cs[:n] {
-		b = binary.LittleEndian.AppendUint64(b, c.acct.Version(col))
+		binary.LittleEndian.PutUint64(word[:], c.acct.Version(col))
+		b.Write(word[:])
 	}
-	b = append(b, c.p.Date...)
-	b = append(b, 0)
-	b = append(b, path...)
-	b = append(b, '?')
-	b = append(b, c.r.URL.RawQuery...)
-	b = append(b, 0)
-	b = append(b, base...)
-	return string(b)
+	b.WriteString(c.p.Date)
+	b.WriteByte(0)
+	b.WriteString(path)
+	b.WriteByte('?')
+	b.WriteString(c.r.URL.RawQuery)
+	b.WriteByte(0)
+	b.WriteString(scheme)
+	b.WriteString(host)
+	return b.String()
 }
 
 // mayInclude reports whether a raw query string may hold an include

@@ -10,12 +10,20 @@ import (
 
 // base returns the scheme and host links start with.
 func (h *Handler) base(r *http.Request) string {
+	scheme, host := h.baseParts(r)
+	return scheme + host
+}
+
+// baseParts returns base(r) in two parts, the scheme (with "://") and the
+// host, for a caller that appends them where they go: the public URL is
+// the first part whole.
+func (h *Handler) baseParts(r *http.Request) (string, string) {
 	if h.opts.PublicURL != "" {
-		return h.opts.PublicURL
+		return h.opts.PublicURL, ""
 	}
-	scheme := "http"
+	scheme := "http://"
 	if r.TLS != nil {
-		scheme = "https"
+		scheme = "https://"
 	}
 	host := r.Host
 	if host == "" { // HTTP/1.0 without Host: the address the request came in on
@@ -23,7 +31,7 @@ func (h *Handler) base(r *http.Request) string {
 			host = addr.String()
 		}
 	}
-	return scheme + "://" + host
+	return scheme, host
 }
 
 // selfURL echoes the request URL as sent: path (with or without the

@@ -54,29 +54,21 @@ func (t *bodyTap) Read(p []byte) (int, error) {
 // lines and its journal entry; a control API request's is req-<n>.
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := clock.StartStopwatch()
-		started := h.opts.Clock.Now()
-		api := !strings.HasPrefix(r.URL.Path, admin.Prefix)
-		rec := &httpx.Recorder{ResponseWriter: w}
-		if api {
+		// One allocation holds what every step of the request shares.
+		o := &observed{h: h, r: r, sw: clock.StartStopwatch(), started: h.opts.Clock.Now(),
+			api: !strings.HasPrefix(r.URL.Path, admin.Prefix)}
+		rec := &o.rec
+		rec.ResponseWriter = w
+		if o.api {
 			rec.ID = h.requestUUID()
 			w.Header()[keyReqID] = []string{rec.ID}
 		} else {
 			rec.ID = requestID(h.reqSeq.Add(1))
 		}
-		var tap *bodyTap
-		var entry *journal.Entry
-		journaled := false
-		record := func() {
-			if api && !journaled {
-				journaled = true
-				entry = h.journal(r, rec, tap, started, sw)
-			}
-		}
-		if api && h.opts.Journal.Cap() > 0 {
+		if o.api && h.opts.Journal.Cap() > 0 {
 			rec.CaptureMax = journal.MaxBody
 		}
-		rec.OnStatus = record
+		rec.OnStatus = o
 		defer func() {
 			v := recover()
 			if v != nil && v != http.ErrAbortHandler {
@@ -86,11 +78,11 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 					h.errs.Write(rec, apierror.Style{Modern: true}, apierror.Server(http.StatusInternalServerError))
 				}
 			}
-			record() // dropped connections and handlers that wrote nothing
-			if entry != nil {
-				h.opts.Journal.Complete(entry, rec.Header(), rec.CapturedBody(), rec.Captured)
+			o.StatusKnown() // dropped connections and handlers that wrote nothing
+			if o.entry != nil {
+				h.opts.Journal.Complete(o.entry, rec.Header(), rec.CapturedBody(), rec.Captured)
 			}
-			h.logRequest(r, rec, sw)
+			h.logRequest(r, rec, o.sw)
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
@@ -100,16 +92,39 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			return
 		}
 		if httpx.HasBody(r) {
-			rec.Body = h.meterBody(w, r, api)
+			rec.Body = h.meterBody(w, r, o.api)
 			defer rec.Body.Release()
-			if api {
-				tap = h.tapBody(r)
+			if o.api {
+				o.tap = h.tapBody(r)
 				// The control API has its own, larger cap.
 				r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
 			}
 		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// observed is one request as observe follows it: its recorder, and what
+// its journal entry is made of.
+type observed struct {
+	rec       httpx.Recorder
+	h         *Handler
+	r         *http.Request
+	api       bool
+	started   time.Time
+	sw        clock.Stopwatch
+	tap       *bodyTap
+	entry     *journal.Entry
+	journaled bool
+}
+
+// StatusKnown records an API request in the journal, once: when its status
+// is known, before its answer is sent.
+func (o *observed) StatusKnown() {
+	if o.api && !o.journaled {
+		o.journaled = true
+		o.entry = o.h.journal(o.r, &o.rec, o.tap, o.started, o.sw)
+	}
 }
 
 // checkLimits refuses requests whose headers are larger than allowed, as a
@@ -127,6 +142,15 @@ func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
 	}
 	return h.declaredTooLarge(r)
+}
+
+// firstValue is the first of a header's values ("" for none), as
+// http.Header.Get answers.
+func firstValue(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }
 
 // requestID is "req-" and n in at least eight digits.
@@ -187,7 +211,7 @@ func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, st
 		Headers:           r.Header, // Record keeps what it needs, as it needs
 		Status:            rec.Status,
 		Revision:          rec.Revision,
-		RequestedRevision: r.Header.Get("revision"),
+		RequestedRevision: firstValue(r.Header[keyRequestRevision]),
 		Account:           rec.Account,
 		Operation:         rec.Op,
 		Fault:             rec.Fault,

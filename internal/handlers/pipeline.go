@@ -66,7 +66,7 @@ func (h *Handler) resolve(c *call) bool {
 	r := c.r
 	// Several revision headers are joined, as Django joins them, and so
 	// refused as malformed.
-	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header.Values(revision.Header), ","), revision.ResolveOptions{
+	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header[keyRequestRevision], ","), revision.ResolveOptions{
 		Today:  h.opts.Clock.Now(),
 		Retire: h.opts.RetireRevisions,
 		OptOut: r.Header.Get(revision.OptOutHeader),

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -207,5 +208,14 @@ func TestRequestID(t *testing.T) {
 		if got := requestID(n); got != want {
 			t.Errorf("requestID(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestRequestRevisionKey_IsTheRevisionHeaderCanonicalised: the pipeline and
+// the journal read the revision header by its canonical key, as net/http
+// stores it; the key must follow revision.Header.
+func TestRequestRevisionKey_IsTheRevisionHeaderCanonicalised(t *testing.T) {
+	if want := http.CanonicalHeaderKey(revision.Header); keyRequestRevision != want {
+		t.Fatalf("keyRequestRevision %q, want %q", keyRequestRevision, want)
 	}
 }

@@ -17,6 +17,10 @@ const (
 	keyReset     = "Ratelimit-Reset"
 	keyRevision  = "X-Klaviyo-Api-Revision"
 	keyReqID     = "X-Klaviyo-Req-Id"
+	// keyRequestRevision is revision.Header canonicalised, to read the
+	// request's header map without canonicalising the key (an allocation)
+	// on every request.
+	keyRequestRevision = "Revision"
 )
 
 // OverloadedResponse returns a whole HTTP/1.1 response, Klaviyo's 503 with

@@ -339,3 +339,27 @@ func TestAllow_OnEveryAnswerOfAnAPIRoute(t *testing.T) {
 		t.Errorf("one-job route Allow %q", got)
 	}
 }
+
+// TestRateLimit_HeaderValuesAreIndependent: the three rate-limit values
+// are cut from one string and their slices from one array; a middleware
+// appending to one header (Header.Add) must leave the others as they were.
+func TestRateLimit_HeaderValuesAreIndependent(t *testing.T) {
+	hd := http.Header{}
+	setLimitHeaders(hd, limiter.Decision{Allowed: true,
+		Burst:  limiter.Window{Limit: 350, Remaining: 349, Reset: 1},
+		Steady: limiter.Window{Limit: 3500, Remaining: 3499, Reset: 60}})
+	want := map[string]string{"Ratelimit-Limit": "350, 350;w=1, 3500;w=60", "Ratelimit-Remaining": "349", "Ratelimit-Reset": "1"}
+	for k, v := range want {
+		if got := hd.Values(k); len(got) != 1 || got[0] != v {
+			t.Fatalf("%s: %q, want %q", k, got, v)
+		}
+	}
+	hd.Add("Ratelimit-Limit", "x")
+	hd.Add("Ratelimit-Remaining", "y")
+	if got := hd.Values("Ratelimit-Remaining"); len(got) != 2 || got[0] != "349" {
+		t.Fatalf("Ratelimit-Remaining after adding to Ratelimit-Limit: %q", got)
+	}
+	if got := hd.Values("Ratelimit-Reset"); len(got) != 1 || got[0] != "1" {
+		t.Fatalf("Ratelimit-Reset after adding to the others: %q", got)
+	}
+}

@@ -21,10 +21,10 @@ type Recorder struct {
 	// Body is the request's body as metered against the body allowance
 	// (nil without a body).
 	Body *BodyMeter
-	// OnStatus runs once, when the status is known and before any byte of
-	// the response is sent (so a client never sees a response whose journal
-	// entry is missing).
-	OnStatus func()
+	// OnStatus is told once, when the status is known and before any byte
+	// of the response is sent (so a client never sees a response whose
+	// journal entry is missing).
+	OnStatus StatusHook
 	// CaptureMax > 0 keeps the first CaptureMax bytes of the response body
 	// (CapturedBody); Captured reports whether more were written.
 	CaptureMax int
@@ -35,11 +35,19 @@ type Recorder struct {
 	capture strings.Builder
 }
 
+// StatusHook is told when a response's status is known. It is an
+// interface, not a func, so the request's own state can be the hook
+// without a closure allocated for every request.
+type StatusHook interface {
+	// StatusKnown is called once, before any byte of the response is sent.
+	StatusKnown()
+}
+
 func (rec *Recorder) setStatus(code int) {
 	if rec.Status == 0 {
 		rec.Status = code
 		if rec.OnStatus != nil {
-			rec.OnStatus()
+			rec.OnStatus.StatusKnown()
 		}
 	}
 }

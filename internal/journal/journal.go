@@ -9,7 +9,6 @@ package journal
 
 import (
 	"hash/maphash"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,10 +63,13 @@ type Entry struct {
 	ResponseBody      string              `json:"response_body,omitempty"`
 	ResponseTruncated bool                `json:"response_body_truncated,omitempty"`
 
-	bytes   int64  // the entry's size, set by Record
-	held    bool   // the journal still holds it
-	fp      string // the account's fingerprint, set by Record
-	keyHash uint64 // a hash of the account's whole key, set by Record
+	bytes int64 // the entry's size, set by Record
+	// reqHeaders and respHeaders are Headers and ResponseHeaders as kept
+	// (capped and redacted), until a reader asks for the maps (shown).
+	reqHeaders, respHeaders kept
+	held                    bool   // the journal still holds it
+	fp                      string // the account's fingerprint, set by Record
+	keyHash                 uint64 // a hash of the account's whole key, set by Record
 }
 
 // size estimates the bytes an entry holds.
@@ -77,19 +79,8 @@ func (e *Entry) size() int64 {
 	if e.fp != e.Account { // the whole key is shown
 		n += len(e.fp)
 	}
-	n += headerBytes(e.Headers) + headerBytes(e.ResponseHeaders) + len(e.ResponseBody)
+	n += e.reqHeaders.bytes + e.respHeaders.bytes + len(e.ResponseBody)
 	return int64(n)
-}
-
-func headerBytes(h map[string][]string) int {
-	n := 0
-	for k, vs := range h {
-		n += len(k) + 16
-		for _, v := range vs {
-			n += len(v) + 16
-		}
-	}
-	return n
 }
 
 // Filter selects entries; empty fields match anything. Account matches an
@@ -196,10 +187,7 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 	if h == nil {
 		return
 	}
-	resp := Entry{Headers: headers}
-	if resp.Headers != nil {
-		j.trimHeaders(&resp)
-	}
+	resp, _ := j.keep(headers)
 	if len(body) > MaxBody {
 		body, truncated = strings.Clone(body[:MaxBody]), true
 	}
@@ -209,7 +197,7 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 		return
 	}
 	before := h.bytes
-	h.ResponseHeaders, h.ResponseBody, h.ResponseTruncated = resp.Headers, body, truncated
+	h.respHeaders, h.ResponseHeaders, h.ResponseBody, h.ResponseTruncated = resp, nil, body, truncated
 	h.bytes = h.size()
 	j.bytes += h.bytes - before
 	for j.n > 1 && j.opts.Bytes > 0 && j.bytes > j.opts.Bytes && j.entries[j.start] != h {
@@ -240,9 +228,9 @@ func (j *Journal) trim(e *Entry) {
 	if len(e.Body) > MaxBody {
 		e.Body, e.Truncated = e.Body[:MaxBody], true
 	}
-	if e.Headers != nil {
-		j.trimHeaders(e)
-	}
+	var cut bool
+	e.reqHeaders, cut = j.keep(e.Headers)
+	e.Headers, e.HeadersTruncated = nil, e.HeadersTruncated || cut
 }
 
 // showAccount replaces e's account key by its fingerprint (unless the
@@ -260,53 +248,6 @@ func (j *Journal) showAccount(e *Entry) {
 	}
 }
 
-// trimHeaders caps and redacts e's headers: a header's slice is kept as
-// the request's own (or a shared redacted one) when nothing in it changes.
-func (j *Journal) trimHeaders(e *Entry) {
-	total := 0
-	for k, vs := range e.Headers {
-		for _, v := range vs {
-			total += len(k) + min(len(v), MaxHeaderValue)
-		}
-	}
-	kept := make(map[string][]string, len(e.Headers))
-	keep := func(k string, vs []string, room *int) {
-		if !j.opts.KeepCredentials && secretHeader(k) {
-			vs = redacted(k, vs)
-		}
-		need, fits := 0, true
-		for _, v := range vs {
-			need += len(k) + len(v)
-			fits = fits && len(v) <= MaxHeaderValue
-		}
-		if fits && need <= *room { // the request's slice (or a shared redacted one): nothing in it changes
-			*room -= need
-			kept[k] = vs
-			return
-		}
-		for _, v := range vs {
-			v = capString(v, MaxHeaderValue)
-			if len(k)+len(v) > *room {
-				e.HeadersTruncated = true
-				continue
-			}
-			*room -= len(k) + len(v)
-			kept[k] = append(kept[k], v)
-		}
-	}
-	room := MaxHeaders
-	if total <= MaxHeaders {
-		for k, vs := range e.Headers {
-			keep(k, vs, &room)
-		}
-	} else {
-		for _, k := range sortedKeys(e.Headers) {
-			keep(k, e.Headers[k], &room)
-		}
-	}
-	e.Headers = kept
-}
-
 // capString returns s cut to at most n bytes; a cut string is a copy, so
 // the entry does not pin the larger request buffer it came from.
 func capString(s string, n int) string {
@@ -314,15 +255,6 @@ func capString(s string, n int) string {
 		return strings.Clone(s[:n])
 	}
 	return s
-}
-
-func sortedKeys(h map[string][]string) []string {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // List returns the matching entries, oldest first.
@@ -356,6 +288,7 @@ func (j *Journal) Each(f Filter, fn func(*Entry)) {
 			skip--
 			return
 		}
+		e.shown()
 		fn(e)
 	})
 }

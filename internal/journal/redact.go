@@ -25,14 +25,18 @@ var secretByFirst = func() (t [26][]string) {
 }()
 
 // secretHeader reports whether a header name suggests a secret. The usual
-// names, as net/http canonicalises them, are answered by a switch (about
+// names of requests and of the emulator's answers, as net/http
+// canonicalises them, are answered by a switch (about
 // 5 ns a name, against some 40 for the scan); nameSuggestsSecret answers
 // the others, and a test checks that both agree on every name listed here.
 func secretHeader(name string) bool {
 	switch name {
 	case "Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection", "Content-Encoding",
 		"Content-Length", "Content-Type", "Idempotency-Key", "Origin", "Prefer", "Referer", "Revision",
-		"Traceparent", "Tracestate", "User-Agent", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-Id":
+		"Traceparent", "Tracestate", "User-Agent", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-Id",
+		// and those of the emulator's answers
+		"Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Allow", "Ratelimit-Limit",
+		"Ratelimit-Remaining", "Ratelimit-Reset", "Retry-After", "Vary", "X-Klaviyo-Api-Revision", "X-Klaviyo-Req-Id":
 		return false
 	case "Authorization", "Cookie", "Proxy-Authorization", "X-Api-Key":
 		return true

@@ -59,6 +59,17 @@ func TestRedaction_EveryHeaderThatSuggestsASecret(t *testing.T) {
 		{"X-Forwarded-Proto", "https"},
 		{"Idempotency-Key", "abc"},
 		{"X-Klaviyo-Revision-Fall-Forward-Opt-Out", "true"},
+		// an answer's
+		{"Access-Control-Allow-Origin", "*"},
+		{"Access-Control-Expose-Headers", "Ratelimit-Limit"},
+		{"Allow", "GET, POST"},
+		{"Ratelimit-Limit", "350, 350;w=1, 3500;w=60"},
+		{"Ratelimit-Remaining", "349"},
+		{"Ratelimit-Reset", "1"},
+		{"Retry-After", "1"},
+		{"Vary", "Origin"},
+		{"X-Klaviyo-Api-Revision", "2026-07-15"},
+		{"X-Klaviyo-Req-Id", "3f2a9c1e-6b7d-4e0f-9a8b-1c2d3e4f5a6b"},
 	}
 	for _, c := range redacted {
 		j := New(Options{Entries: 1})
