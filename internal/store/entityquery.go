@@ -254,8 +254,9 @@ func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker 
 		}
 	}
 	k := c.kinds[kind]
+	parts := k.partFilter(kind, f)
 	return func(from *Position, desc bool, fn func(Position) bool) {
-		k.walkPos(from, desc, nil, func(p Position, _ int) bool { return fn(p) })
+		k.walkPosWhere(from, desc, nil, parts(), func(p Position, _ int) bool { return fn(p) })
 	}
 }
 
