@@ -67,3 +67,30 @@ func TestEntityPage_AScanOnOneAttributeMakesNoWholeEntity(t *testing.T) {
 		t.Errorf("a scan of the titles of %d items made %d whole and %d titles alone; want at most %d whole", n, made, parts, len(got))
 	}
 }
+
+// TestEntityPage_ARelatedListFilteredOnOneAttributeMakesNoWholeEntity: a
+// list an index narrows (a category's items) with a condition it does not
+// cover (contains(title,…)) reads the titles of the entities it passes
+// alone too, and makes only those it shows.
+func TestEntityPage_ARelatedListFilteredOnOneAttributeMakesNoWholeEntity(t *testing.T) {
+	const n = 100_000
+	var visits atomic.Int64
+	c := &countedCatalog{n: n, partItems: true}
+	a := countedAccountOf(t, c, &visits)
+	req := EntityPageRequest{Kind: itemKind, Filter: EntityFilter{
+		Related:  []RelatedCond{{Rel: rel(itemKind, "categories"), ID: EntityID("C3")}},
+		Contains: []ValueCond{{Attr: attrIndex(itemKind, "title"), Value: "item 9999"}}}}
+	made := map[int]bool{}
+	c.itemMade = func(i int) { made[i] = true }
+	page := entityPage(t, a, req)
+	var got []string
+	for _, e := range page.Entities {
+		got = append(got, e.ID)
+	}
+	if want := []string{c.itemPos(99_993).ID}; !slices.Equal(got, want) {
+		t.Fatalf("C3's items with item 9999 in their title: %v, want %v", got, want)
+	}
+	if len(made) != 1 || !made[99_993] {
+		t.Errorf("a filtered list of C3's %d items made %d of them whole; want item 99993 alone", n/countedCategories, len(made))
+	}
+}

@@ -123,9 +123,13 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 		limit = PageSize
 	}
 	w := a.walkerIn(c, req.Kind, &req.Filter)
+	part := c.kinds[req.Kind].partTest(req.Kind, &req.Filter)
 	match := func(p Position) (*Entity, bool) {
 		if a.work != nil {
 			a.work.Add(1)
+		}
+		if part != nil && !part(p) {
+			return nil, false
 		}
 		e := c.at(req.Kind, p)
 		return e, e != nil && a.matchLocked(e, &req.Filter)

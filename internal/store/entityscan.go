@@ -89,3 +89,21 @@ func partMatches(e *Entity, made AttrSet, f *EntityFilter) bool {
 	}
 	return true
 }
+
+// partTest returns the test, for a list of k filtered by f (through any
+// index), of a position's attributes made alone: false when a seeded
+// entity's fail a condition of f, true when they pass or the entity is
+// held (nil: k's source makes none of them alone).
+func (k *seededKind) partTest(kind EntityKind, f *EntityFilter) func(p Position) bool {
+	drop := k.partFilter(kind, f)()
+	if drop == nil {
+		return nil
+	}
+	return func(p Position) bool {
+		if k.isHeld(p.ID) {
+			return true
+		}
+		i, ok := k.seeded(p.ID)
+		return !ok || !drop(i)
+	}
+}
