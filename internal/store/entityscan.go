@@ -9,11 +9,12 @@ import (
 // every entity of the kind. Of a seeded one it reads first the attributes
 // the filter names, when the source makes them alone (a PartSource), and
 // makes the entity only when they match: a million titles take well under
-// a second where a million entities took seventeen. It walks a view of the kind taken under the account's lock (its
-// held entities and hidden indexes copied: what requests changed) without
-// the lock, so writes to the account do not wait behind it; what the
-// request asks besides the entities (relationships, included entities) is
-// read under the lock afterwards, for the page's entities only.
+// a second where a million entities took seventeen. It walks a view of the
+// kind taken under the account's lock (its held entities and hidden
+// indexes copied: what requests changed) without the lock, so writes to
+// the account do not wait behind it; what the request asks besides the
+// entities (relationships, included entities) is read under the lock
+// afterwards, for the page's entities only.
 
 // scans reports whether a page of kind with filter f walks every entity of
 // the kind: conditions are set and none has an index (ids, a relation, an

@@ -58,6 +58,6 @@ type PartSource interface {
 	EntitySource
 	// Part sets on e (an entity of the source's kind) the attributes of
 	// want that the source makes alone for entity i, with the values At(i)
-	// holds, and returns those it set.
+	// holds, and returns those it set. Several walks may call it at once.
 	Part(i int, want AttrSet, e *Entity) AttrSet
 }
