@@ -123,9 +123,13 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 		limit = PageSize
 	}
 	w := a.walkerIn(c, req.Kind, &req.Filter)
+	part := c.kinds[req.Kind].partTest(req.Kind, &req.Filter)
 	match := func(p Position) (*Entity, bool) {
 		if a.work != nil {
 			a.work.Add(1)
+		}
+		if part != nil && !part(p) {
+			return nil, false
 		}
 		e := c.at(req.Kind, p)
 		return e, e != nil && a.matchLocked(e, &req.Filter)
@@ -254,8 +258,9 @@ func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker 
 		}
 	}
 	k := c.kinds[kind]
+	parts := k.partFilter(kind, f)
 	return func(from *Position, desc bool, fn func(Position) bool) {
-		k.walkPos(from, desc, nil, func(p Position, _ int) bool { return fn(p) })
+		k.walkPosWhere(from, desc, nil, parts(), func(p Position, _ int) bool { return fn(p) })
 	}
 }
 

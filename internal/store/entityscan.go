@@ -1,14 +1,20 @@
 package store
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // A page whose filter no index covers (contains(title,…), published) walks
-// every entity of the kind, making each seeded one it passes: seconds at a
-// million. It walks a view of the kind taken under the account's lock (its
-// held entities and hidden indexes copied: what requests changed) without
-// the lock, so writes to the account do not wait behind it; what the
-// request asks besides the entities (relationships, included entities) is
-// read under the lock afterwards, for the page's entities only.
+// every entity of the kind. Of a seeded one it reads first the attributes
+// the filter names, when the source makes them alone (a PartSource), and
+// makes the entity only when they match: a million titles take well under
+// a second where a million entities took seventeen. It walks a view of the
+// kind taken under the account's lock (its held entities and hidden
+// indexes copied: what requests changed) without the lock, so writes to
+// the account do not wait behind it; what the request asks besides the
+// entities (relationships, included entities) is read under the lock
+// afterwards, for the page's entities only.
 
 // scans reports whether a page of kind with filter f walks every entity of
 // the kind: conditions are set and none has an index (ids, a relation, an
@@ -42,4 +48,63 @@ func (a *Account) scanPage(req EntityPageRequest) EntityPage {
 		a.extrasLocked(&page, req)
 	}
 	return page
+}
+
+// partFilter returns, for a walk of k filtered by f, a maker of the test
+// that drops the seeded indexes whose attributes made alone fail a
+// condition of f (a maker returning nil: k's source makes none of them
+// alone). Each walk makes its own test: it reuses one scratch entity.
+func (k *seededKind) partFilter(kind EntityKind, f *EntityFilter) func() func(i int) bool {
+	src, ok := k.src.(PartSource)
+	var want AttrSet
+	for _, conds := range [][]ValueCond{f.Equals, f.Contains} {
+		for _, cond := range conds {
+			want = want.With(cond.Attr)
+		}
+	}
+	if !ok || want == 0 {
+		return func() func(int) bool { return nil }
+	}
+	return func() func(int) bool {
+		e := NewEntity(kind, "")
+		return func(i int) bool {
+			clear(e.Vals)
+			made := src.Part(i, want, e)
+			return !partMatches(e, made, f)
+		}
+	}
+}
+
+// partMatches reports whether e meets every condition of f on the
+// attributes in made (the others are not known yet).
+func partMatches(e *Entity, made AttrSet, f *EntityFilter) bool {
+	for _, cond := range f.Equals {
+		if made.Has(cond.Attr) && !e.Matches(cond.Attr, cond.Value) {
+			return false
+		}
+	}
+	for _, cond := range f.Contains {
+		if s, _ := e.Str(cond.Attr); made.Has(cond.Attr) && !strings.Contains(s, cond.Value.(string)) {
+			return false
+		}
+	}
+	return true
+}
+
+// partTest returns the test, for a list of k filtered by f (through any
+// index), of a position's attributes made alone: false when a seeded
+// entity's fail a condition of f, true when they pass or the entity is
+// held (nil: k's source makes none of them alone).
+func (k *seededKind) partTest(kind EntityKind, f *EntityFilter) func(p Position) bool {
+	drop := k.partFilter(kind, f)()
+	if drop == nil {
+		return nil
+	}
+	return func(p Position) bool {
+		if k.isHeld(p.ID) {
+			return true
+		}
+		i, ok := k.seeded(p.ID)
+		return !ok || !drop(i)
+	}
 }

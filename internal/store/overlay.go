@@ -80,24 +80,30 @@ func mergeWalker(s seededStream, hidden func(i int) bool, held walker, after *Po
 	// seeded ones that sort before it; then the seeded ones left.
 	cont := true
 	cur := s.start(after, desc)
+	next := func(i int) int {
+		if desc {
+			return i - 1
+		}
+		return i + 1
+	}
 	emitSeeded := func(before *Position) {
 		if !cont || cur < 0 || cur >= s.n {
 			return
 		}
 		s.scan(cur, desc, func(i int) bool {
-			p := s.pos(i)
 			work.list()
+			// A hidden index emits nothing, so it is passed without its
+			// position: the next one shown decides where the held one goes.
+			if hidden != nil && hidden(i) {
+				cur = next(i)
+				return true
+			}
+			p := s.pos(i)
 			if before != nil && (desc && !before.Less(p) || !desc && !p.Less(*before)) {
 				cur = i
 				return false
 			}
-			cur = i + 1
-			if desc {
-				cur = i - 1
-			}
-			if hidden != nil && hidden(i) {
-				return true
-			}
+			cur = next(i)
 			cont = fn(p, i)
 			return cont
 		})

@@ -18,6 +18,10 @@ import (
 type countedCatalog struct {
 	n                int
 	makes, positions atomic.Int64
+	// parts counts the attributes made alone; partItems seeds the items
+	// as a PartSource (countedPartItems).
+	parts     atomic.Int64
+	partItems bool
 	// itemMade, when set, runs as item i is made.
 	itemMade func(i int)
 }
@@ -145,6 +149,9 @@ func countedSeeder(c *countedCatalog) Seeder {
 	return func(_ string, col Collection) Seed {
 		switch col {
 		case collItems:
+			if c.partItems {
+				return Seed{Source: countedPartItems{countedItems{c}}, Relations: c}
+			}
 			return Seed{Source: countedItems{c}, Relations: c}
 		case collVariants:
 			return Seed{Source: countedVariants{c}, Relations: c}
@@ -161,6 +168,13 @@ func countedSeeder(c *countedCatalog) Seeder {
 func countedAccount(t testing.TB, n int, visits *atomic.Int64) (*Account, *countedCatalog) {
 	t.Helper()
 	c := &countedCatalog{n: n}
+	return countedAccountOf(t, c, visits), c
+}
+
+// countedAccountOf is countedAccount of the catalog c.
+func countedAccountOf(t testing.TB, c *countedCatalog, visits *atomic.Int64) *Account {
+	t.Helper()
+	n := c.n
 	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(n+10) * 10 * time.Second) },
 		Lifecycle: Lifecycle{Mode: Immediate}, MadeJobBytes: -1, compares: visits})
 	a, err := s.Mutable("k")
@@ -170,7 +184,7 @@ func countedAccount(t testing.TB, n int, visits *atomic.Int64) (*Account, *count
 	for _, col := range []Collection{collItems, collVariants, collCategories} {
 		a.Count(col)
 	}
-	return a, c
+	return a
 }
 
 // TestSeededPage_CostDoesNotGrowWithTheCatalog: at a thousand items and a

@@ -168,11 +168,20 @@ func (k *seededKind) walk(after *Position, desc bool, work *lockWork, fn func(e 
 // walkPos calls fn with the positions after the cursor, each seeded (i
 // its index) or held (i = -1), as walk does.
 func (k *seededKind) walkPos(after *Position, desc bool, work *lockWork, fn func(p Position, i int) bool) {
+	k.walkPosWhere(after, desc, work, nil, fn)
+}
+
+// walkPosWhere is walkPos passing the seeded indexes drop reports (nil:
+// none) without computing their positions.
+func (k *seededKind) walkPosWhere(after *Position, desc bool, work *lockWork, drop func(i int) bool, fn func(p Position, i int) bool) {
 	var s seededStream
 	if k.src != nil {
 		s = rangeStream(k.src, 0, k.src.Len())
 	}
-	hidden := func(i int) bool { _, gone := k.hidden[i]; return gone }
+	hidden := func(i int) bool {
+		_, gone := k.hidden[i]
+		return gone || drop != nil && drop(i)
+	}
 	mergeWalk(s, hidden, k.order, after, desc, work, fn)
 }
 

@@ -48,3 +48,16 @@ type SeededRelations interface {
 	// ascending.
 	MemberOf(i int) []int
 }
+
+// PartSource is an EntitySource that also makes some attributes of an
+// entity without making the rest of it: a filter no index covers
+// (contains(title,…), published) reads them for every entity it passes
+// and makes only the entities they match, so a scan of a million costs a
+// million titles, not a million entities.
+type PartSource interface {
+	EntitySource
+	// Part sets on e (an entity of the source's kind) the attributes of
+	// want that the source makes alone for entity i, with the values At(i)
+	// holds, and returns those it set. Several walks may call it at once.
+	Part(i int, want AttrSet, e *Entity) AttrSet
+}
