@@ -155,6 +155,7 @@ func (l *Loaded) Corrupt(member string, err error) error {
 // accountdoc.AccountState.CheckJSON), and valid only during the call.
 func (l *Loaded) walk(r io.Reader, account func(extent, accountdoc.AccountState) error) error {
 	d := newDocReader(r)
+	d.size = l.size
 	if _, err := d.delim("{"); err != nil {
 		return l.where(err)
 	}

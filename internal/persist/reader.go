@@ -23,6 +23,9 @@ type docReader struct {
 	base int64 // the stream's offset of buf[0]
 	eof  bool
 	err  error // the stream's error other than io.EOF
+	// size is the stream's length when known (0: not known): a stream
+	// shorter than readSize is read into a buffer of its size.
+	size int64
 }
 
 func newDocReader(r io.Reader) *docReader { return &docReader{r: r} }
@@ -39,7 +42,11 @@ func (d *docReader) fill() bool {
 	}
 	rest := len(d.buf) - d.pos
 	if d.buf == nil || rest > cap(d.buf)/2 {
-		nb := make([]byte, rest, max(readSize, 2*cap(d.buf)))
+		size := max(readSize, 2*cap(d.buf))
+		if d.buf == nil && d.size > 0 && d.size < readSize {
+			size = int(d.size) + 1 // the +1 lets the first fill see the end
+		}
+		nb := make([]byte, rest, size)
 		copy(nb, d.buf[d.pos:])
 		d.buf = nb
 	} else {
