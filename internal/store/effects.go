@@ -48,16 +48,9 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 		e = *old
 		e.stamp = 0 // a new value
 	} else {
-		e = Entity{Kind: ek, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at}
-		e.applyDefaults()
-		if rel != nil && rel.Kind == schema.Parent {
-			if !el.HasRelated || len(el.Related) != 1 {
-				member := strings.ReplaceAll(strings.TrimPrefix(strings.TrimSuffix(parentAt(el), "/id"), "/"), "/", ".")
-				return &ElementError{"invalid", "Invalid input.",
-					"A " + strings.ReplaceAll(ek.Type(), "-", " ") + " needs its parent " + ek.Target(rel).Decl().Singular +
-						" in " + strings.TrimSuffix(member, ".0") + ".", "/relationships"}
-			}
-			e.SetRef(rel, el.Related[0])
+		var eerr *ElementError
+		if e, eerr = newElementEntity(ek, rel, el, at); eerr != nil {
+			return eerr
 		}
 	}
 	e.Vals = slices.Clone(e.Vals)
@@ -77,6 +70,24 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 		a.setMembersLocked(ek, rel, el, plan, at)
 	}
 	return nil
+}
+
+// newElementEntity is the entity a create element makes before its
+// attributes are copied: its times, its defaults and, for a kind with a
+// parent, the parent it must name.
+func newElementEntity(ek EntityKind, rel *schema.Relation, el *Element, at time.Time) (Entity, *ElementError) {
+	e := Entity{Kind: ek, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at}
+	e.applyDefaults()
+	if rel != nil && rel.Kind == schema.Parent {
+		if !el.HasRelated || len(el.Related) != 1 {
+			member := strings.ReplaceAll(strings.TrimPrefix(strings.TrimSuffix(parentAt(el), "/id"), "/"), "/", ".")
+			return Entity{}, &ElementError{"invalid", "Invalid input.",
+				"A " + strings.ReplaceAll(ek.Type(), "-", " ") + " needs its parent " + ek.Target(rel).Decl().Singular +
+					" in " + strings.TrimSuffix(member, ".0") + ".", "/relationships"}
+		}
+		e.SetRef(rel, el.Related[0])
+	}
+	return e, nil
 }
 
 // setMembersLocked replaces the members an element sends, with its plan
