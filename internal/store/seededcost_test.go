@@ -86,6 +86,7 @@ func (s countedItems) Position(i int) Position {
 	s.c.positions.Add(1)
 	return s.c.itemPos(i)
 }
+func (s countedItems) CreatedAt(i int) int64 { return s.c.itemPos(i).At }
 func (s countedItems) At(i int) *Entity {
 	if s.c.itemMade != nil {
 		s.c.itemMade(i)
@@ -285,8 +286,14 @@ func TestRelate_ReplacingASeededCategorysMembersIsOneStep(t *testing.T) {
 	}
 	w.reset()
 	c.makes.Store(0)
+	c.positions.Store(0)
 	if eerr, err := a.Relate(categoryKind, rel(categoryKind, "items"), EntityID("C3"), RelReplace, want); eerr != nil || err != nil {
 		t.Fatal(eerr, err)
+	}
+	// The sent ids are placed by their created time alone (CreatedSource):
+	// only the category's current members' ids are written.
+	if got := c.positions.Load(); got > n/countedCategories+100 {
+		t.Errorf("replacing 65,000 members wrote %d seeded positions with their ids; want only the current members'", got)
 	}
 	// Checking and placing the members needs their ids and positions, not
 	// the entities: a made item costs tens of microseconds.

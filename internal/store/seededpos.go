@@ -8,6 +8,9 @@ func (k *seededKind) position(id string) (Position, bool) {
 		return positionOf(e), true
 	}
 	if i, ok := k.seeded(id); ok {
+		if cs, ok := k.src.(CreatedSource); ok { // its Index accepts only the id Position writes
+			return Position{At: cs.CreatedAt(i), ID: id}, true
+		}
 		return k.src.Position(i), true
 	}
 	return Position{}, false

@@ -61,3 +61,14 @@ type PartSource interface {
 	// holds, and returns those it set. Several walks may call it at once.
 	Part(i int, want AttrSet, e *Entity) AttrSet
 }
+
+// CreatedSource is an EntitySource that also tells where entity i sorts
+// by its created time alone (Position(i).At), without writing its id: a
+// lookup by an id the caller holds (every id of a large relationship
+// write) needs nothing else. Its Index must accept only the ids Position
+// writes.
+type CreatedSource interface {
+	EntitySource
+	// CreatedAt returns Position(i).At.
+	CreatedAt(i int) int64
+}
