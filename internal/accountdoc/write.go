@@ -90,8 +90,8 @@ func write(w io.Writer, ex store.Export, name func(store.Collection) string, com
 		}
 		dw.raw("]")
 	}
-	dw.seededJobs()
-	dw.seededCatalog()
+	dw.kept(seededMember, len(dw.seeded), dw.keptHistory)
+	dw.kept(catalogMember, len(dw.catalog), dw.keptCatalog)
 	dw.raw("}")
 	if dw.err != nil {
 		return dw.err
@@ -169,47 +169,16 @@ func (dw *docWriter) entities(k store.EntityKind) {
 	})
 }
 
-// seededJobs writes the member naming the kept seeded histories, if any.
-func (dw *docWriter) seededJobs() {
-	if len(dw.seeded) == 0 {
+// kept writes member, naming what is kept of each seeded collection
+// written (by kept, in the export's order), if any.
+func (dw *docWriter) kept(member string, n int, kept func(store.Collection) (SeededJobs, bool)) {
+	if n == 0 {
 		return
 	}
-	dw.raw(`,"` + seededMember + `":{`)
+	dw.raw(`,"` + member + `":{`)
 	first := true
 	for _, c := range dw.ex.Collections() {
-		k, ok := c.IsJobs()
-		if !ok {
-			continue
-		}
-		hidden, ok := dw.seeded[k]
-		if !ok {
-			continue
-		}
-		if !first {
-			dw.raw(",")
-		}
-		first = false
-		dw.json(c.Name())
-		dw.raw(":")
-		dw.json(hidden)
-	}
-	dw.raw("}")
-}
-
-// seededCatalog writes the member naming the kept seeded entity
-// collections, if any.
-func (dw *docWriter) seededCatalog() {
-	if len(dw.catalog) == 0 {
-		return
-	}
-	dw.raw(`,"` + catalogMember + `":{`)
-	first := true
-	for _, c := range dw.ex.Collections() {
-		k, ok := c.Entity()
-		if !ok {
-			continue
-		}
-		h, ok := dw.catalog[k]
+		h, ok := kept(c)
 		if !ok {
 			continue
 		}
@@ -222,6 +191,26 @@ func (dw *docWriter) seededCatalog() {
 		dw.json(h)
 	}
 	dw.raw("}")
+}
+
+// keptHistory is the kept seeded history of job collection c, if any.
+func (dw *docWriter) keptHistory(c store.Collection) (SeededJobs, bool) {
+	k, ok := c.IsJobs()
+	if !ok {
+		return SeededJobs{}, false
+	}
+	h, ok := dw.seeded[k]
+	return h, ok
+}
+
+// keptCatalog is the kept seeded entity collection c, if any.
+func (dw *docWriter) keptCatalog(c store.Collection) (SeededJobs, bool) {
+	k, ok := c.Entity()
+	if !ok {
+		return SeededJobs{}, false
+	}
+	h, ok := dw.catalog[k]
+	return h, ok
 }
 
 // errWriter writes until the first error and keeps it.

@@ -132,23 +132,31 @@ func (c *catalog) membersOf(kind EntityKind, id string, r *schema.Relation) []Po
 	return out
 }
 
-// ownerEntities orders a membership's two entities: the one on the owners'
-// side (a category) first.
-func ownerEntities(owner bool, oe, te *Entity) (*Entity, *Entity) {
-	if owner {
-		return oe, te
+// seededPair returns, when the membership of oe (of kind) and te through r
+// is a seeded one (its owner, a category, has a seeded index), the overlay
+// that holds it and the pair as the overlay names it: the owner's index,
+// the member's position and the member's seeded index (-1 when gone).
+func (c *catalog) seededPair(kind EntityKind, r *schema.Relation, oe, te *Entity) (ov *memberOverlay, owner int, at Position, member int, ok bool) {
+	ov, isOwner := c.overlay(kind, r)
+	if ov == nil {
+		return nil, 0, Position{}, 0, false
 	}
-	return te, oe
+	own, mem := oe, te
+	if !isOwner {
+		own, mem = te, oe
+	}
+	owner, ok = c.kinds[own.Kind].index(own.ID)
+	if !ok {
+		return nil, 0, Position{}, 0, false
+	}
+	return ov, owner, positionOf(mem), c.kinds[mem.Kind].member(mem.ID), true
 }
 
 // addMember relates oe (of kind) and te through membership r; it reports
 // false when they were related.
 func (c *catalog) addMember(kind EntityKind, r *schema.Relation, oe, te *Entity) bool {
-	if ov, isOwner := c.overlay(kind, r); ov != nil {
-		own, mem := ownerEntities(isOwner, oe, te)
-		if ci, ok := c.kinds[own.Kind].index(own.ID); ok {
-			return ov.link(ci, positionOf(mem), c.kinds[mem.Kind].member(mem.ID))
-		}
+	if ov, ci, at, mi, ok := c.seededPair(kind, r, oe, te); ok {
+		return ov.link(ci, at, mi)
 	}
 	_, _, ii := c.inverse(kind, r)
 	if !c.rels[kind][r.Slot].add(oe.ID, positionOf(te), c.work) {
@@ -161,11 +169,8 @@ func (c *catalog) addMember(kind EntityKind, r *schema.Relation, oe, te *Entity)
 // removeMember undoes addMember; it reports false when they were not
 // related.
 func (c *catalog) removeMember(kind EntityKind, r *schema.Relation, oe, te *Entity) bool {
-	if ov, isOwner := c.overlay(kind, r); ov != nil {
-		own, mem := ownerEntities(isOwner, oe, te)
-		if ci, ok := c.kinds[own.Kind].index(own.ID); ok {
-			return ov.unlink(ci, positionOf(mem), c.kinds[mem.Kind].member(mem.ID))
-		}
+	if ov, ci, at, mi, ok := c.seededPair(kind, r, oe, te); ok {
+		return ov.unlink(ci, at, mi)
 	}
 	_, _, ii := c.inverse(kind, r)
 	po, pt := positionOf(oe), positionOf(te)
@@ -178,11 +183,8 @@ func (c *catalog) removeMember(kind EntityKind, r *schema.Relation, oe, te *Enti
 
 // isMember reports whether oe (of kind) and te are related through r.
 func (c *catalog) isMember(kind EntityKind, r *schema.Relation, oe, te *Entity) bool {
-	if ov, isOwner := c.overlay(kind, r); ov != nil {
-		own, mem := ownerEntities(isOwner, oe, te)
-		if ci, ok := c.kinds[own.Kind].index(own.ID); ok {
-			return ov.has(ci, positionOf(mem), c.kinds[mem.Kind].member(mem.ID))
-		}
+	if ov, ci, at, mi, ok := c.seededPair(kind, r, oe, te); ok {
+		return ov.has(ci, at, mi)
 	}
 	if own := &c.rels[kind][r.Slot]; own.byTree == nil {
 		return own.has(oe.ID, te.ID)
