@@ -58,6 +58,10 @@ type Account struct {
 	active []jobRef
 	// nActive mirrors len(active) for the lock-free fast path of settle.
 	nActive atomic.Int32
+	// probe is the key a created job is looked up by under the write lock
+	// (a key made for each lookup was a job-sized allocation, several on
+	// every request while a job is in progress).
+	probe Job
 	// work, when set (tests), counts the jobs a page visits.
 	work *atomic.Int64
 
