@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -68,4 +69,56 @@ func valueText(v any) any {
 		return *v
 	}
 	return fmt.Sprintf("%s", v)
+}
+
+// A job's GET with include=items looks up the job's entities: ten in the
+// creating row. Each look-up made a map to drop an id named twice.
+func TestEntities_AJobsEntitiesCostTheirListAlone(t *testing.T) {
+	a, _ := lifecycleStore(Polls, clock.NewFrozen(t0))
+	var ids []string
+	for _, ext := range []string{"I3", "I1", "MISSING", "I3", "I0", "I1", "I7", "I6", "I5", "I4"} {
+		ids = append(ids, EntityID(ext))
+	}
+	var got []*Entity
+	n := testing.AllocsPerRun(100, func() {
+		var err error
+		if got, err = a.Entities(itemKind, ids); err != nil {
+			t.Fatal(err)
+		}
+	})
+	var names []string
+	for _, e := range got {
+		names = append(names, e.ExternalID)
+	}
+	if fmt.Sprint(names) != "[I3 I1 I0 I7 I6 I5 I4]" {
+		t.Fatalf("entities %v, want [I3 I1 I0 I7 I6 I5 I4]: each once, in the order named", names)
+	}
+	if n > 1 {
+		t.Fatalf("looking up %d entities allocates %.1f times, want their list alone", len(ids), n)
+	}
+}
+
+// Past the entities looked at one by one, an id named twice is still
+// listed once.
+func TestEntities_ManyNamedTwiceAreListedOnce(t *testing.T) {
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }, Seeder: itemsSeeder(100)})
+	a, _ := s.Mutable("k")
+	var ids, want []string
+	for i := range 100 {
+		ids = append(ids, EntityID(fmt.Sprint("I", i%70)))
+		if i < 70 {
+			want = append(want, fmt.Sprint("I", i))
+		}
+	}
+	got, err := a.Entities(itemKind, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range got {
+		names = append(names, e.ExternalID)
+	}
+	if fmt.Sprint(names) != fmt.Sprint(want) {
+		t.Fatalf("entities %v, want %v", names, want)
+	}
 }
