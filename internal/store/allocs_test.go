@@ -122,3 +122,38 @@ func TestEntities_ManyNamedTwiceAreListedOnce(t *testing.T) {
 		t.Fatalf("entities %v, want %v", names, want)
 	}
 }
+
+// idCountingHistory is a testHistory that counts the ids it makes.
+type idCountingHistory struct {
+	testHistory
+	ids *int
+}
+
+func (h idCountingHistory) ID(i int) string { *h.ids++; return h.testHistory.ID(i) }
+
+// A job created through the API is looked for among the seeded history
+// (a created job with a history job's id replaces it): a binary search
+// that made a history job's id at each of its steps (ten for the thousand
+// jobs of the creating row), though a job created now comes after every
+// job of the history, which its last id says.
+func TestHide_AJobAfterTheHistoryMakesOneHistoryID(t *testing.T) {
+	made := 0
+	s := &jobSet{hist: idCountingHistory{testHistory{1000}, &made}}
+	if s.hide("J0000001") {
+		t.Fatal("a job after the history hid a history job")
+	}
+	if made > 1 {
+		t.Fatalf("looking for a job after the history made %d history ids, want 1", made)
+	}
+	for _, id := range []string{"H0000000", "H0000500", "H0000999"} {
+		if !s.hide(id) {
+			t.Errorf("%s not hidden", id)
+		}
+	}
+	if i, ok := s.histIndex("H0000999~"); ok || i != 1000 {
+		t.Errorf("histIndex past the last = %d, %v; want 1000, false", i, ok)
+	}
+	if i, ok := s.histIndex("H0000499~"); ok || i != 500 {
+		t.Errorf("histIndex between = %d, %v; want 500, false", i, ok)
+	}
+}
