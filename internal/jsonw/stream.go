@@ -1,5 +1,10 @@
 package jsonw
 
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
+
 // Pieces for a reader that walks a document in place, reading only what it
 // needs as values and checking the rest as Decode would (see
 // payload.ParseIdentifiers): a list of 65,000 resource identifiers costs
@@ -32,4 +37,50 @@ func ValueAt(b []byte, i, depth int) (int, bool) {
 		return 0, false
 	}
 	return d.i, true
+}
+
+// TextAt returns the text of the JSON string whose quote is at b[i] and
+// the offset just past its closing quote, when the string holds no escape
+// and is valid UTF-8, so that Decode reads it as exactly its bytes;
+// otherwise false.
+func TextAt(b []byte, i int) (string, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return "", 0, false
+	}
+	if j := plainRun(b, i+1); j < len(b) && b[j] == '"' {
+		return string(b[i+1 : j]), j + 1, true
+	}
+	end, at := StringEnd(b, i)
+	if at >= 0 {
+		return "", 0, false
+	}
+	inner := b[i+1 : end-1]
+	if hasByte(inner, '\\') || !utf8.Valid(inner) {
+		return "", 0, false
+	}
+	return string(inner), end, true
+}
+
+// DecodeAt decodes the JSON value at b[i] (whitespace before it skipped)
+// as Decode decodes it where it stands, inside depth arrays and objects,
+// and returns it with the offset just past it; false where ValueAt is.
+func DecodeAt(b []byte, i, depth int) (any, int, bool) {
+	d := fastDecoder{b: b, i: i}
+	d.pending = d.first[:0]
+	v, ok := d.value(depth)
+	if !ok {
+		return nil, 0, false
+	}
+	return v, d.i, true
+}
+
+// NumberAt returns the JSON number at b[i] as Decode reads it (a
+// json.Number of its text) and the offset just past it, when it is a
+// number that fits a float64; otherwise false.
+func NumberAt(b []byte, i int) (json.Number, int, bool) {
+	end, at := NumberEnd(b, i)
+	if at >= 0 || !fits(b[i:end]) {
+		return "", 0, false
+	}
+	return json.Number(b[i:end]), end, true
 }

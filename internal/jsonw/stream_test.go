@@ -1,8 +1,11 @@
 package jsonw
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestPlainString_OnlyStringsWhoseTextIsTheirBytes(t *testing.T) {
@@ -47,6 +50,40 @@ func TestValueAt_AgreesWithDecodeWhereTheValueStands(t *testing.T) {
 			}
 			if want := depth + len(strings.TrimRight(v, " ")); ok && end != want {
 				t.Errorf("ValueAt(%.40q at depth %d) ends at %d, want %d", v, depth, end, want)
+			}
+		}
+	}
+}
+
+// DecodeAt, TextAt and NumberAt read a value where it stands as Decode
+// reads the document that holds it: the same value, or (TextAt, NumberAt)
+// false for what they leave to it.
+func TestDecodeAt_ReadsAValueAsDecodeWhereItStands(t *testing.T) {
+	for _, v := range []string{
+		`1`, `-1.5e3`, `1e999`, `"x"`, `"caf` + "\xc3\xa9" + `"`, `"a\u0041"`, "\"\xff\"", "\"a\x01\"", `null`, `true`,
+		`{"a":[1,{"b":null}],"a":2}`, `[1,]`, `"abc`,
+	} {
+		for _, depth := range []int{0, 2} {
+			doc := strings.Repeat("[", depth) + v + strings.Repeat("]", depth)
+			want, err := Decode([]byte(doc))
+			for range depth {
+				if list, ok := want.([]any); ok && len(list) == 1 {
+					want = list[0]
+				}
+			}
+			got, end, ok := DecodeAt([]byte(doc), depth, depth)
+			if ok != (err == nil) || ok && (fmt.Sprint(got) != fmt.Sprint(want) || end != depth+len(v)) {
+				t.Errorf("DecodeAt(%q) = %v, %d, %v; Decode: %v, %v", doc, got, end, ok, want, err)
+			}
+			if s, end, ok := TextAt([]byte(doc), depth); ok && (err != nil || s != want || end != depth+len(v)) {
+				t.Errorf("TextAt(%q) = %q, %d; Decode: %v, %v", doc, s, end, want, err)
+			} else if !ok && err == nil && strings.HasPrefix(v, `"`) && !strings.Contains(v, `\`) && utf8.ValidString(v) {
+				t.Errorf("TextAt(%q) refuses a string without escapes that Decode reads", doc)
+			}
+			if n, end, ok := NumberAt([]byte(doc), depth); ok && (err != nil || n != want || end != depth+len(v)) {
+				t.Errorf("NumberAt(%q) = %q, %d; Decode: %v, %v", doc, n, end, want, err)
+			} else if _, isNum := want.(json.Number); !ok && err == nil && isNum {
+				t.Errorf("NumberAt(%q) refuses a number Decode reads", doc)
 			}
 		}
 	}

@@ -1,8 +1,25 @@
 package payload
 
+import (
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
 // The parsers through the decoded tree, which the faster paths must agree
 // with on every body (the oracle of identifiers_test.go).
 var (
 	ParseIdentifiersTree = parseIdentifiersTree
 	ParseEntityTree      = parseEntityTree
 )
+
+// ParseCreateTree is ParseCreate through the tree alone.
+func ParseCreateTree(p *resource.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
+	return parseCreateTree(&validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}, body)
+}
+
+// ReadsCreateInPlace reports whether ParseCreate reads body in place.
+func ReadsCreateInPlace(p *resource.Profile, body []byte) bool {
+	_, ok := parseCreateInPlace(&validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}, body)
+	return ok
+}

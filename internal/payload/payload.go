@@ -29,12 +29,23 @@ const (
 // ParseCreate parses body for the job resource p (at its revision). On
 // success it returns the store's create request; otherwise every problem
 // found, in document order.
+//
+// A create written plainly is read in place (see inplace.go), the others
+// through the document's decoded tree.
 func ParseCreate(p *resource.Profile, body []byte) (store.CreateRequest, []*apierror.Error) {
+	v := &validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}
+	if req, ok := parseCreateInPlace(v, body); ok {
+		return req, nil
+	}
+	return parseCreateTree(v, body)
+}
+
+// parseCreateTree is ParseCreate through the document's decoded tree.
+func parseCreateTree(v *validator, body []byte) (store.CreateRequest, []*apierror.Error) {
 	doc, err := jsonw.Decode(body)
 	if err != nil {
 		return store.CreateRequest{}, []*apierror.Error{apierror.Undecodable(err)}
 	}
-	v := &validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}
 	req := v.document(doc)
 	if len(v.errs) > 0 {
 		return store.CreateRequest{}, v.errs

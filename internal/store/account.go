@@ -58,6 +58,10 @@ type Account struct {
 	active []jobRef
 	// nActive mirrors len(active) for the lock-free fast path of settle.
 	nActive atomic.Int32
+	// probe is the key a created job is looked up by under the write lock
+	// (a key made for each lookup was a job-sized allocation, several on
+	// every request while a job is in progress).
+	probe Job
 	// work, when set (tests), counts the jobs a page visits.
 	work *atomic.Int64
 
@@ -299,14 +303,41 @@ func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	out := make([]*Entity, 0, len(ids))
-	seen := make(map[string]bool, len(ids))
+	var seen map[string]bool // past listedFrom entities: a look at each costs more
 	for _, id := range ids {
-		if e := a.cat.get(kind, id); e != nil && !seen[id] {
+		e := a.cat.get(kind, id)
+		if e == nil || listed(out, seen, id) {
+			continue
+		}
+		out = append(out, e)
+		if seen != nil {
 			seen[id] = true
-			out = append(out, e)
+		} else if len(out) == listedFrom {
+			seen = make(map[string]bool, len(ids))
+			for _, x := range out {
+				seen[x.ID] = true
+			}
 		}
 	}
 	return out, nil
+}
+
+// listedFrom is how many entities Entities finds one named twice among
+// by looking at each; past it, it keeps a set.
+const listedFrom = 32
+
+// listed reports whether the entity id is among out (seen, when made,
+// holds their ids).
+func listed(out []*Entity, seen map[string]bool, id string) bool {
+	if seen != nil {
+		return seen[id]
+	}
+	for _, x := range out {
+		if x.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Entity returns one entity.

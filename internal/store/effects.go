@@ -47,13 +47,13 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 	if exists {
 		e = *old
 		e.stamp = 0 // a new value
+		e.Vals = slices.Clone(e.Vals)
 	} else {
 		var eerr *ElementError
-		if e, eerr = newElementEntity(ek, rel, el, at); eerr != nil {
+		if e, eerr = newElementEntity(ek, rel, el, at); eerr != nil { // its own Vals
 			return eerr
 		}
 	}
-	e.Vals = slices.Clone(e.Vals)
 	for i := range ek.Attrs() {
 		if el.Set.Has(i) {
 			e.Copy(i, &el.Values)

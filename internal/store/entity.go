@@ -244,15 +244,34 @@ func (e *Entity) IsSet(i int) bool {
 
 // applyDefaults gives a new entity the values a create that leaves its
 // attributes out gets (declared per attribute: Klaviyo's observed answers).
+// The values are the kind's shared ones (see kindDefaults).
 func (e *Entity) applyDefaults() {
 	e.init()
-	for i := range e.Kind.Attrs() {
-		a := &e.Kind.Attrs()[i]
-		if a.Role != schema.Plain || a.Default == schema.Null {
-			continue
+	for i, v := range kindDefaults[e.Kind] {
+		if v != nil {
+			e.Vals[i] = v
 		}
-		e.Vals[i] = defaultValue(a)
 	}
+}
+
+// kindDefaults holds, for each entity kind, the value each attribute a
+// create may leave out gets (nil: null), made once from the declaration.
+// An entity is never changed in place (a change stores a new value with
+// new values), so every entity shares them: a new item made five.
+var kindDefaults = defaultsOf(catalogSchema.Entities())
+
+// defaultsOf returns the default values of the kinds declared.
+func defaultsOf(decls []*schema.Entity) [][]any {
+	out := make([][]any, len(decls))
+	for k, d := range decls {
+		out[k] = make([]any, len(d.Attrs))
+		for i := range d.Attrs {
+			if a := &d.Attrs[i]; a.Role == schema.Plain && a.Default != schema.Null {
+				out[k][i] = defaultValue(a)
+			}
+		}
+	}
+	return out
 }
 
 func defaultValue(a *schema.Attr) any {
@@ -263,7 +282,7 @@ func defaultValue(a *schema.Attr) any {
 	case schema.Strings:
 		return &[]string{}
 	case schema.Object:
-		return json.RawMessage("{}")
+		return json.RawMessage("{}")[:2:2] // full: an append copies
 	case schema.Bool:
 		b := a.Default == schema.True
 		return &b

@@ -55,6 +55,9 @@ func (s *jobSet) histIndex(id string) (int, bool) {
 		return 0, false
 	}
 	n := s.hist.Len()
+	if n == 0 || id > s.hist.ID(n-1) {
+		return n, false // after the history (a job created now): one id made, not one per step
+	}
 	i := sort.Search(n, func(i int) bool { return s.hist.ID(i) >= id })
 	return i, i < n && s.hist.ID(i) == id
 }

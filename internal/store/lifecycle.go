@@ -152,7 +152,7 @@ func (a *Account) Poll(kind JobKind, id string) (*Job, bool, error) {
 	defer a.mu.Unlock()
 	now := a.now().Truncate(time.Microsecond)
 	a.settleLocked(now)
-	j, ok := a.jobs[kind].all.Get(&Job{ID: id})
+	j, ok := a.createdLocked(kind, id)
 	if !ok {
 		j, ok = a.jobs[kind].get(id, kind) // a seeded job: it does not progress
 		return j, ok, nil
@@ -187,9 +187,9 @@ func (a *Account) swapLocked(old, nj *Job) {
 }
 
 // target computes where a created job should be at now: its status, how
-// many elements are processed, when element k (0-based) is processed, and
-// when the job completes.
-func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemAt func(k int) time.Time, doneAt time.Time) {
+// many elements are processed, when each element is processed, and when
+// the job completes.
+func (a *Account) target(j *Job, now time.Time) (st Status, processed int, sched schedule, doneAt time.Time) {
 	w := j.work
 	total := j.Total
 	if !w.Finish.IsZero() && !now.Before(w.Finish) {
@@ -197,9 +197,9 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 	}
 	switch a.life.Mode {
 	case Immediate:
-		return Complete, total, func(int) time.Time { return w.Start }, w.Start
+		return Complete, total, schedule{at: w.Start}, w.Start
 	case Polls:
-		at := func(int) time.Time { return w.LastPoll }
+		at := schedule{at: w.LastPoll}
 		switch {
 		case w.Polls >= a.life.Polls:
 			return Complete, total, at, w.LastPoll
@@ -210,30 +210,46 @@ func (a *Account) target(j *Job, now time.Time) (st Status, processed int, itemA
 	}
 	d := a.life.Duration
 	wait := d / 5
-	span := d - wait
-	itemAt = func(k int) time.Time {
-		return w.Start.Add(wait + time.Duration(int64(span)*int64(k+1)/int64(max(total, 1)))).Truncate(time.Microsecond)
-	}
+	sched = schedule{spread: true, at: w.Start, wait: wait, span: d - wait, total: total}
 	e := now.Sub(w.Start)
 	switch {
 	case e >= d:
-		return Complete, total, itemAt, w.Start.Add(d).Truncate(time.Microsecond)
+		return Complete, total, sched, w.Start.Add(d).Truncate(time.Microsecond)
 	case e < wait:
-		return Queued, 0, itemAt, time.Time{}
+		return Queued, 0, sched, time.Time{}
 	}
 	n := 0
-	for n < total-1 && !itemAt(n).After(now) {
+	for n < total-1 && !sched.itemAt(n).After(now) {
 		n++
 	}
-	return Processing, n, itemAt, time.Time{}
+	return Processing, n, sched, time.Time{}
+}
+
+// schedule says when each element of a created job is processed: all at
+// at, or (spread) evenly over span after wait from the start at. It is a
+// value, not a function, so planning a job that does not move allocates
+// nothing (settling looks at every job in progress on every request).
+type schedule struct {
+	spread     bool
+	at         time.Time
+	wait, span time.Duration
+	total      int
+}
+
+// itemAt is when element k (0-based) is processed.
+func (s schedule) itemAt(k int) time.Time {
+	if !s.spread {
+		return s.at
+	}
+	return s.at.Add(s.wait + time.Duration(int64(s.span)*int64(k+1)/int64(max(s.total, 1)))).Truncate(time.Microsecond)
 }
 
 // finishedTarget is where a job told to complete at w.Finish is: complete
 // then, with every element not yet processed processed then (those due
 // before were processed when the job was told).
-func (a *Account) finishedTarget(j *Job, now time.Time) (Status, int, func(int) time.Time, time.Time) {
+func (a *Account) finishedTarget(j *Job, now time.Time) (Status, int, schedule, time.Time) {
 	finish := j.work.Finish
-	return Complete, j.Total, func(int) time.Time { return finish }, finish
+	return Complete, j.Total, schedule{at: finish}, finish
 }
 
 // CompleteJobs completes every job of the account in progress now (the
@@ -247,7 +263,7 @@ func (a *Account) CompleteJobs() int {
 	a.settleLocked(now)
 	n := 0
 	for _, ref := range a.active {
-		if j, ok := a.jobs[ref.kind].all.Get(&Job{ID: ref.id}); ok && j.work != nil {
+		if j, ok := a.createdLocked(ref.kind, ref.id); ok && j.work != nil {
 			j.work.Finish = now
 			n++
 		}

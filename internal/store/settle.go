@@ -25,9 +25,9 @@ func (a *Account) settle() {
 // uncached emulator, and must not change a job's outcome, an error's id or
 // the next job's id).
 func (a *Account) settleLocked(now time.Time) {
-	var due progressHeap
+	var due []*progress
 	for _, ref := range a.active {
-		j, ok := a.jobs[ref.kind].all.Get(&Job{ID: ref.id})
+		j, ok := a.createdLocked(ref.kind, ref.id)
 		if !ok || j.work == nil {
 			continue
 		}
@@ -36,7 +36,23 @@ func (a *Account) settleLocked(now time.Time) {
 			due = append(due, p)
 		}
 	}
-	started := slices.Clone(due)
+	if len(due) > 0 {
+		a.processLocked(due)
+	}
+	keep := a.active[:0]
+	for _, ref := range a.active {
+		if j, ok := a.createdLocked(ref.kind, ref.id); ok && j.work != nil {
+			keep = append(keep, ref)
+		}
+	}
+	a.active = keep
+	a.nActive.Store(int32(len(keep)))
+}
+
+// processLocked processes the elements due of the jobs started, in the
+// order of their times, and stores each job's new value.
+func (a *Account) processLocked(started []*progress) {
+	due := progressHeap(slices.Clone(started))
 	heap.Init(&due)
 	for len(due) > 0 {
 		if p := due[0]; !p.done() {
@@ -49,14 +65,16 @@ func (a *Account) settleLocked(now time.Time) {
 	for _, p := range started {
 		a.swapLocked(p.old, p.finish(a.life.Retention))
 	}
-	keep := a.active[:0]
-	for _, ref := range a.active {
-		if j, ok := a.jobs[ref.kind].all.Get(&Job{ID: ref.id}); ok && j.work != nil {
-			keep = append(keep, ref)
-		}
-	}
-	a.active = keep
-	a.nActive.Store(int32(len(keep)))
+}
+
+// createdLocked returns the job of kind with id held in the job index (a
+// created job, or one of history changed or imported), under the write
+// lock: its key is the account's probe.
+func (a *Account) createdLocked(kind JobKind, id string) (*Job, bool) {
+	a.probe.ID = id
+	j, ok := a.jobs[kind].all.Get(&a.probe)
+	a.probe.ID = ""
+	return j, ok
 }
 
 // progress is a created job being moved to where it should be at a time:
@@ -65,7 +83,7 @@ func (a *Account) settleLocked(now time.Time) {
 type progress struct {
 	old, nj *Job
 	n       int
-	itemAt  func(k int) time.Time
+	sched   schedule
 	doneAt  time.Time
 	order   int // among the jobs settled together, oldest first
 }
@@ -74,13 +92,13 @@ type progress struct {
 func (p *progress) done() bool { return p.old.work.Processed >= p.n }
 
 // next is when the next element due is processed.
-func (p *progress) next() time.Time { return p.itemAt(p.old.work.Processed) }
+func (p *progress) next() time.Time { return p.sched.itemAt(p.old.work.Processed) }
 
 // startLocked plans moving j to where it should be at now; ok is false
 // when nothing changes.
 func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 	w := j.work
-	st, n, itemAt, doneAt := a.target(j, now)
+	st, n, sched, doneAt := a.target(j, now)
 	// Progress never goes back, even when the clock does.
 	n = max(n, w.Processed)
 	if st < j.Status {
@@ -93,7 +111,7 @@ func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 	nj.stamp = 0 // a new value: swapLocked stamps it
 	nj.Status = st
 	nj.Errors = j.Errors[:len(j.Errors):len(j.Errors)]
-	return &progress{old: j, nj: &nj, n: n, itemAt: itemAt, doneAt: doneAt}, true
+	return &progress{old: j, nj: &nj, n: n, sched: sched, doneAt: doneAt}, true
 }
 
 // stepLocked processes the job's next element: it changes the catalog, or
@@ -101,7 +119,7 @@ func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 func (a *Account) stepLocked(p *progress) {
 	w := p.old.work
 	k := w.Processed
-	if eerr := a.applyLocked(p.old.Kind, &w.Elements[k], p.itemAt(k), nil); eerr != nil {
+	if eerr := a.applyLocked(p.old.Kind, &w.Elements[k], p.sched.itemAt(k), nil); eerr != nil {
 		p.nj.Failed++
 		p.nj.Errors = append(p.nj.Errors, eerr.JobError(a.uuid(), w.Pointer, k))
 	} else {
