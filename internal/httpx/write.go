@@ -7,6 +7,7 @@
 package httpx
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,6 +49,21 @@ func Write(w http.ResponseWriter, status int, ct string, body []byte) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// WriteDocument sends a complete response whose body is a document made
+// once and served many times: length is its Content-Length value, made with
+// it (shared, never modified), and the body is written as the string it
+// is, so neither is copied per response.
+func WriteDocument(w http.ResponseWriter, status int, ct string, length []string, body string) {
+	hd := w.Header()
+	hd[keyContentType] = contentType(ct)
+	hd[keyContentLength] = length
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}
+
+// ContentLength returns the Content-Length value of a body of n bytes.
+func ContentLength(n int) []string { return []string{strconv.Itoa(n)} }
 
 // PathParam returns the path parameter name of r, percent-decoded: chi
 // matches the escaped path when the request had escapes a plain path cannot
