@@ -100,3 +100,44 @@ func TestRecorder_CapturesStringsAsItCapturesBytes(t *testing.T) {
 		})
 	}
 }
+
+// spyWriter records how a body reaches the writer under the recorder.
+type spyWriter struct {
+	*httptest.ResponseRecorder
+	writes, stringWrites int
+	first                []byte
+}
+
+func (s *spyWriter) Write(p []byte) (int, error) {
+	if s.writes == 0 {
+		s.first = p
+	}
+	s.writes++
+	return s.ResponseRecorder.Write(p)
+}
+
+func (s *spyWriter) WriteString(str string) (int, error) {
+	s.stringWrites++
+	return s.ResponseRecorder.WriteString(str)
+}
+
+// TestRecorder_WritesAStringAsTheBytesItHolds checks that a string (a
+// cached document) reaches the writer as one Write of its own bytes:
+// net/http's WriteString copies a large body through its 2 KiB buffer, a
+// piece per write to the connection, where one Write of a large slice goes
+// to the connection whole.
+func TestRecorder_WritesAStringAsTheBytesItHolds(t *testing.T) {
+	spy := &spyWriter{ResponseRecorder: httptest.NewRecorder()}
+	rec := &Recorder{ResponseWriter: spy, CaptureMax: 16}
+	doc := strings.Repeat("d", 64<<10)
+	if n, err := io.WriteString(rec, doc); n != len(doc) || err != nil {
+		t.Fatalf("wrote %d, %v", n, err)
+	}
+	if spy.writes != 1 || spy.stringWrites != 0 || unsafe.SliceData(spy.first) != unsafe.StringData(doc) {
+		t.Fatalf("%d writes, %d string writes, a copy: %v; want one write of the string's own bytes",
+			spy.writes, spy.stringWrites, spy.writes > 0 && unsafe.SliceData(spy.first) != unsafe.StringData(doc))
+	}
+	if spy.Body.String() != doc || rec.CapturedBody() != doc[:16] || !rec.Captured {
+		t.Fatalf("the response or its capture differ: %d bytes, captured %q", spy.Body.Len(), rec.CapturedBody())
+	}
+}
