@@ -84,6 +84,7 @@ func (j *Journal) keep(hd map[string][]string, into []header) (kept, bool) {
 		}
 		k.add(name, vs)
 	}
+	clear(k.list[len(k.list):cap(k.list)]) // what a reused list held before
 	return k, false
 }
 

@@ -283,12 +283,11 @@ type shownKey struct {
 	hash    uint64
 }
 
-// reuse returns a reused entry's header list, emptied: its elements are
-// cleared, so it pins no header of the request it held.
-func reuse(list []header) []header {
-	clear(list[:cap(list)])
-	return list[:0]
-}
+// reuse returns a reused entry's header list, emptied: keep overwrites
+// its elements and clears those past the headers it keeps, so it pins no
+// header of the request it held (clearing it all first cost as much
+// again, the elements holding pointers).
+func reuse(list []header) []header { return list[:0] }
 
 // capString returns s cut to at most n bytes; a cut string is a copy, so
 // the entry does not pin the larger request buffer it came from.

@@ -107,3 +107,24 @@ func TestJournal_AnAccountsFingerprintIsMadeOncePerRun(t *testing.T) {
 		t.Fatal("the fingerprint of the same account was made again for a request that followed it")
 	}
 }
+
+// TestJournal_AReusedHeaderListPinsNoOldHeader checks that a reused
+// entry's header lists hold nothing of the headers they held before past
+// what they hold now (an old header would stay reachable, uncounted).
+func TestJournal_AReusedHeaderListPinsNoOldHeader(t *testing.T) {
+	j := New(Options{Entries: 1})
+	many := map[string][]string{"A": {"1"}, "B": {"2"}, "C": {"3"}, "D": {"4"}}
+	recorded(j, Entry{Path: "/many", Headers: many}, many, "")
+	recorded(j, Entry{Path: "/next"}, nil, "") // drops /many: the spare
+	e := recorded(j, Entry{Path: "/few", Headers: map[string][]string{"A": {"1"}}}, map[string][]string{"B": {"2"}}, "")
+	for _, k := range []kept{e.reqHeaders, e.respHeaders} {
+		if len(k.list) != 1 || cap(k.list) < 4 {
+			t.Fatalf("the list was not reused: len %d cap %d", len(k.list), cap(k.list))
+		}
+		for i, h := range k.list[1:cap(k.list)] {
+			if h.name != "" || h.values != nil {
+				t.Fatalf("element %d past the list's end still holds %q", i+1, h.name)
+			}
+		}
+	}
+}
