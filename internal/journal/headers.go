@@ -58,11 +58,12 @@ func (e *Entry) shown() {
 }
 
 // keep caps and redacts the headers hd and reports whether some were left
-// out; into is an emptied list to fill, when large enough. Nothing of hd is changed; a header's slice is kept as hd's own (or a
-// shared redacted one) when nothing in it changes. When every header fits
-// whole (the usual request: values within MaxHeaderValue and all within
-// MaxHeaders once redacted), one pass over hd takes them all; otherwise
-// keepCapped decides what stays.
+// out; into is an emptied list to fill, when large enough. Nothing of hd
+// is changed; a header's slice is kept as hd's own (or a shared redacted
+// one) when nothing in it changes. When every header fits whole (the
+// usual request: values within MaxHeaderValue and all within MaxHeaders
+// once redacted), one pass over hd takes them all; otherwise keepCapped
+// decides what stays.
 func (j *Journal) keep(hd map[string][]string, into []header) (kept, bool) {
 	if hd == nil {
 		return kept{}, false
