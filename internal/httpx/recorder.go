@@ -3,7 +3,6 @@ package httpx
 import (
 	"net/http"
 	"strings"
-	"unsafe"
 )
 
 // Recorder wraps the ResponseWriter of one request: it carries the request
@@ -71,16 +70,13 @@ func (rec *Recorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// WriteString writes s as Write does, without copying it. The writer is
-// given s's own bytes: it may neither modify nor retain them (io.Writer's
-// contract), and net/http sends a large slice to the connection whole,
-// where its WriteString copies the string through a 2 KiB buffer, a
-// write to the connection per piece. A string that is the whole body so
-// far and fits the cap is captured as it is: strings do not change, and
-// one within the cap pins no more than a copy would.
+// WriteString writes s as Write does, without copying it: the writer is
+// given s's own bytes (see stringBytes). A string that is the whole body
+// so far and fits the cap is captured as it is: strings do not change,
+// and one within the cap pins no more than a copy would.
 func (rec *Recorder) WriteString(s string) (int, error) {
 	rec.setStatus(http.StatusOK)
-	n, err := rec.ResponseWriter.Write(unsafe.Slice(unsafe.StringData(s), len(s)))
+	n, err := rec.ResponseWriter.Write(stringBytes(s))
 	rec.Bytes += n
 	if rec.CaptureMax > 0 && rec.capture.Len() == 0 && rec.whole == "" && n == len(s) && n <= rec.CaptureMax {
 		rec.whole = s
