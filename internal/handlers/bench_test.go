@@ -243,6 +243,15 @@ func (s *sink) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// WriteString is Write for a string, as net/http's writer has it.
+func (s *sink) WriteString(p string) (int, error) {
+	if s.code == 0 {
+		s.code = 200
+	}
+	s.n += len(p)
+	return len(p), nil
+}
+
 func (s *sink) reset() {
 	clear(s.h)
 	s.code, s.n = 0, 0

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
+	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -21,6 +23,36 @@ import (
 // (but a job's GET-one in polls mode, which advances the job). Objects
 // inside documents are cached too (render.Fragments), so a document
 // rebuilt after a change mostly copies bytes.
+
+// document is a rendered document as the cache keeps it: its bytes as a
+// string and its Content-Length value, both made once when it is cached,
+// so an answer from the cache copies and formats nothing (the journal
+// keeps the string itself, see httpx.Recorder.WriteString). raw is the
+// rendering offered (the request's pooled buffer), which keepDocument
+// turns into the rest when the cache admits it.
+type document struct {
+	body   string
+	length []string
+	raw    []byte
+}
+
+// documentOverhead estimates what a cached document costs besides its
+// bytes and its key's: the cache's map slot and headers, and the
+// Content-Length value.
+const documentOverhead = 96 + 48
+
+// newDocuments returns the cache of rendered documents, within budget
+// bytes.
+func newDocuments(budget int64) *rcache.Cache[string, document] {
+	return rcache.NewOf(budget, 4, func(k string, d document) int64 {
+		return int64(len(d.body)+len(d.raw)+len(k)) + documentOverhead
+	}, keepDocument)
+}
+
+// keepDocument is what the cache keeps of a rendering it admits.
+func keepDocument(d document) document {
+	return document{body: string(d.raw), length: httpx.ContentLength(len(d.raw))}
+}
 
 // pageKey returns the cache key of the document c is about to render, or
 // "" when it is not cached.

@@ -123,7 +123,7 @@ type Handler struct {
 	controlRouter chi.Router
 
 	// pages and frags cache rendered documents and objects (nil: off).
-	pages *rcache.Bytes[string]
+	pages *rcache.Cache[string, document]
 	frags *render.Fragments
 
 	// stopping is closed when the server begins to shut down: injected
@@ -137,7 +137,7 @@ func New(o Options) *Handler {
 	o = o.withDefaults()
 	h := &Handler{opts: o, stopping: make(chan struct{}), bufs: httpx.NewBuffers()}
 	if o.CacheBytes > 0 {
-		h.pages = rcache.New[string](o.CacheBytes/2, 4)
+		h.pages = newDocuments(o.CacheBytes / 2)
 		h.frags = render.NewFragments(o.CacheBytes / 2)
 	}
 	h.errs = httpx.NewErrors(o.Seed, o.Logger, h.bufs)

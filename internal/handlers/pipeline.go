@@ -129,8 +129,8 @@ func (h *Handler) refuseStrayBody(c *call) bool {
 func (h *Handler) serve(c *call, fn opFunc, read bool) {
 	page := h.pageKey(c)
 	if page != "" {
-		if body, ok := h.pages.Get(page); ok {
-			httpx.Write(c.w, http.StatusOK, c.p.ContentType, body)
+		if doc, ok := h.pages.Get(page); ok {
+			httpx.WriteDocument(c.w, http.StatusOK, c.p.ContentType, doc.length, doc.body)
 			return
 		}
 	}
@@ -154,7 +154,7 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 	if page != "" && status == http.StatusOK {
 		// Kept at its second rendering: a document read once after every
 		// change would cost a copy no request reads.
-		h.pages.Offer(page, *buf)
+		h.pages.Offer(page, document{raw: *buf})
 	}
 	httpx.Write(c.w, status, c.p.ContentType, *buf)
 }

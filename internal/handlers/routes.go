@@ -55,13 +55,13 @@ func (h *Handler) routes() chi.Router {
 	r.Route(admin.Prefix, h.admin.Routes)
 	r.Handle(images.Prefix+"*", images.Handler())
 
-	api := r.With(cors.Handler(cors.Options{
+	api := r.With(browsersOnly(cors.Handler(cors.Options{
 		AllowedOrigins: h.opts.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions},
 		AllowedHeaders: corsAllowedHeaders,
 		ExposedHeaders: corsExposedHeaders,
 		MaxAge:         600,
-	}))
+	})))
 	client := r.With(clientPreflight(h.clientMethods()))
 	for _, res := range h.opts.Resources.All() {
 		if res.Client {
@@ -75,6 +75,31 @@ func (h *Handler) routes() chi.Router {
 	r.NotFound(h.pathNotFound)
 	r.MethodNotAllowed(h.pathNotFound)
 	return r
+}
+
+// browsersOnly runs the CORS middleware mw for requests that carry an
+// Origin. To any other request (not a browser's; a preflight has one) mw
+// only adds Vary: Origin, which this does itself, with a shared value and
+// without the header key's canonicalisation: most requests are not a
+// browser's.
+func browsersOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		withCORS := mw(next)
+		varyOrigin := []string{"Origin"} // shared, never modified: an Add appends to a copy
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, browser := r.Header["Origin"]; browser {
+				withCORS.ServeHTTP(w, r)
+				return
+			}
+			hd := w.Header()
+			if vs := hd["Vary"]; len(vs) > 0 {
+				hd["Vary"] = append(vs, "Origin")
+			} else {
+				hd["Vary"] = varyOrigin
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // handle registers the methods m serve on path and path + "/" (none: no

@@ -33,6 +33,9 @@ type Recorder struct {
 	// another copy; it is sized at the first write, which is the whole
 	// body for most responses.
 	capture strings.Builder
+	// whole is the one string written so far when it fits the cap whole
+	// (a cached document): kept as it is, not copied into capture.
+	whole string
 }
 
 // StatusHook is told when a response's status is known. It is an
@@ -63,20 +66,59 @@ func (rec *Recorder) Write(b []byte) (int, error) {
 	rec.setStatus(http.StatusOK)
 	n, err := rec.ResponseWriter.Write(b)
 	rec.Bytes += n
-	if room := rec.CaptureMax - rec.capture.Len(); rec.CaptureMax > 0 {
-		if room > 0 && n > 0 {
-			if rec.capture.Cap() == 0 {
-				rec.capture.Grow(min(n, room))
-			}
-			rec.capture.Write(b[:min(n, room)])
-		}
-		rec.Captured = rec.Captured || n > room
-	}
+	rec.keepCopy(b[:n], "")
 	return n, err
 }
 
+// WriteString writes s as Write does, without copying it: the writer is
+// given s's own bytes (see stringBytes). A string that is the whole body
+// so far and fits the cap is captured as it is: strings do not change,
+// and one within the cap pins no more than a copy would.
+func (rec *Recorder) WriteString(s string) (int, error) {
+	rec.setStatus(http.StatusOK)
+	n, err := rec.ResponseWriter.Write(stringBytes(s))
+	rec.Bytes += n
+	if rec.CaptureMax > 0 && rec.capture.Len() == 0 && rec.whole == "" && n == len(s) && n <= rec.CaptureMax {
+		rec.whole = s
+		return n, err
+	}
+	rec.keepCopy(nil, s[:n])
+	return n, err
+}
+
+// keepCopy captures the bytes written (b, or s when b is nil) up to the
+// cap, after a whole string captured before.
+func (rec *Recorder) keepCopy(b []byte, s string) {
+	if rec.CaptureMax <= 0 {
+		return
+	}
+	n := len(b) + len(s)
+	if rec.whole != "" && n > 0 {
+		rec.capture.Grow(min(len(rec.whole)+n, rec.CaptureMax))
+		rec.capture.WriteString(rec.whole)
+		rec.whole = ""
+	}
+	room := rec.CaptureMax - rec.capture.Len()
+	if room > 0 && n > 0 {
+		if rec.capture.Cap() == 0 {
+			rec.capture.Grow(min(n, room))
+		}
+		if b != nil {
+			rec.capture.Write(b[:min(n, room)])
+		} else {
+			rec.capture.WriteString(s[:min(n, room)])
+		}
+	}
+	rec.Captured = rec.Captured || n > room
+}
+
 // CapturedBody returns the first CaptureMax bytes written.
-func (rec *Recorder) CapturedBody() string { return rec.capture.String() }
+func (rec *Recorder) CapturedBody() string {
+	if rec.whole != "" {
+		return rec.whole
+	}
+	return rec.capture.String()
+}
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (rec *Recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"unsafe"
 
 	"github.com/go-chi/chi/v5"
 
@@ -48,6 +49,32 @@ func Write(w http.ResponseWriter, status int, ct string, body []byte) {
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
+
+// WriteDocument sends a complete response whose body is a document made
+// once and served many times: length is its Content-Length value, made with
+// it (shared, never modified), and the body goes to the writer as one Write
+// of the string's own bytes (a Recorder's WriteString, which also keeps it
+// for the journal without a copy), so neither is copied per response.
+func WriteDocument(w http.ResponseWriter, status int, ct string, length []string, body string) {
+	hd := w.Header()
+	hd[keyContentType] = contentType(ct)
+	hd[keyContentLength] = length
+	w.WriteHeader(status)
+	if rec, ok := w.(*Recorder); ok {
+		_, _ = rec.WriteString(body)
+		return
+	}
+	_, _ = w.Write(stringBytes(body))
+}
+
+// stringBytes returns s's own bytes, for a writer: an io.Writer may neither
+// modify nor retain them, and net/http sends a large slice to the
+// connection whole, where its WriteString copies a string through a 2 KiB
+// buffer, a write to the connection per piece.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// ContentLength returns the Content-Length value of a body of n bytes.
+func ContentLength(n int) []string { return []string{strconv.Itoa(n)} }
 
 // PathParam returns the path parameter name of r, percent-decoded: chi
 // matches the escaped path when the request had escapes a plain path cannot

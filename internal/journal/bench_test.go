@@ -41,6 +41,27 @@ func BenchmarkRecord(b *testing.B) {
 	}
 }
 
+// BenchmarkRecordAndComplete is the journal's whole cost per request, as
+// the handlers pay it: the request recorded, then its answer added (which
+// lets a full journal fill the entries it drops again).
+func BenchmarkRecordAndComplete(b *testing.B) {
+	j := New(Options{Entries: 1000})
+	hdr := sdkHeaders()
+	answer := map[string][]string{
+		"Content-Type": {"application/vnd.api+json"}, "Content-Length": {"1361"}, "Vary": {"Origin"},
+		"Allow": {"GET, HEAD, OPTIONS"}, "X-Klaviyo-Api-Revision": {"2026-07-15"},
+		"X-Klaviyo-Req-Id": {"3f2a9c1e-6b7d-4e0f-9a8b-1c2d3e4f5a6b"},
+	}
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		e := j.Record(Entry{RequestID: "req-00000001", Time: now, Method: "GET", Path: "/api/catalog-items",
+			Headers: hdr, Status: 200, Revision: "2026-07-15", RequestedRevision: "2026-07-15",
+			Account: "pk_0123456789abcdef0123456789abcdef01", Operation: "get_catalog_items"})
+		j.Complete(e, answer, `{"data":[]}`, false)
+	}
+}
+
 // BenchmarkSecretHeader is the redaction rule's name check, per name: the
 // names an SDK sends (a switch answers them) and others (the scan does).
 func BenchmarkSecretHeader(b *testing.B) {

@@ -58,16 +58,20 @@ func (e *Entry) shown() {
 }
 
 // keep caps and redacts the headers hd and reports whether some were left
-// out. Nothing of hd is changed; a header's slice is kept as hd's own (or a
-// shared redacted one) when nothing in it changes. When every header fits
-// whole (the usual request: values within MaxHeaderValue and all within
-// MaxHeaders once redacted), one pass over hd takes them all; otherwise
-// keepCapped decides what stays.
-func (j *Journal) keep(hd map[string][]string) (kept, bool) {
+// out; into is an emptied list to fill, when large enough. Nothing of hd
+// is changed; a header's slice is kept as hd's own (or a shared redacted
+// one) when nothing in it changes. When every header fits whole (the
+// usual request: values within MaxHeaderValue and all within MaxHeaders
+// once redacted), one pass over hd takes them all; otherwise keepCapped
+// decides what stays.
+func (j *Journal) keep(hd map[string][]string, into []header) (kept, bool) {
 	if hd == nil {
 		return kept{}, false
 	}
-	k := kept{list: make([]header, 0, len(hd)), set: true}
+	if cap(into) < len(hd) {
+		into = make([]header, 0, len(hd))
+	}
+	k := kept{list: into, set: true}
 	room := MaxHeaders
 	for name, vs := range hd {
 		if !j.opts.KeepCredentials && secretHeader(name) {
@@ -81,6 +85,7 @@ func (j *Journal) keep(hd map[string][]string) (kept, bool) {
 		}
 		k.add(name, vs)
 	}
+	clear(k.list[len(k.list):cap(k.list)]) // what a reused list held before
 	return k, false
 }
 

@@ -119,7 +119,7 @@ func TestJournal_KeptHeadersMatchAMapBuiltPerRequest(t *testing.T) {
 		for i := range 3000 {
 			hd := randomHeaders(r)
 			want, wantCut := oracleTrim(j, hd)
-			got, cut := j.keep(hd)
+			got, cut := j.keep(hd, nil)
 			if got.bytes != oracleBytes(want) {
 				t.Fatalf("case %d (credentials %v): cost %d, want %d", i, keepCreds, got.bytes, oracleBytes(want))
 			}

@@ -11,6 +11,7 @@ import (
 	"hash/maphash"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -67,9 +68,13 @@ type Entry struct {
 	// reqHeaders and respHeaders are Headers and ResponseHeaders as kept
 	// (capped and redacted), until a reader asks for the maps (shown).
 	reqHeaders, respHeaders kept
-	held                    bool   // the journal still holds it
-	fp                      string // the account's fingerprint, set by Record
-	keyHash                 uint64 // a hash of the account's whole key, set by Record
+	held                    bool // the journal still holds it
+	answered                bool // Complete added the answer while it was held
+	// respList is the list of a reused entry's answer headers, for
+	// Complete to fill again.
+	respList []header
+	fp       string // the account's fingerprint, set by Record
+	keyHash  uint64 // a hash of the account's whole key, set by Record
 }
 
 // size estimates the bytes an entry holds.
@@ -134,6 +139,13 @@ type Journal struct {
 	// and its fingerprint, never the key itself unless KeepCredentials.
 	seed maphash.Seed
 
+	// spare is an entry dropped after its answer was added: nothing refers
+	// to it any more (readers get copies), so the next Record fills it, and
+	// its header lists, instead of allocating. lastKey is the account shown
+	// last, as most requests follow one of the same account.
+	spare   atomic.Pointer[Entry]
+	lastKey atomic.Pointer[shownKey]
+
 	mu      sync.Mutex
 	entries []*Entry // ring of len opts.Entries
 	start   int      // index of the oldest entry
@@ -160,11 +172,19 @@ func (j *Journal) Record(e Entry) *Entry {
 	if len(j.entries) == 0 {
 		return nil
 	}
-	j.trim(&e)
-	size := e.size()
-	e.bytes = size
-	p := &e // the lock is held only to link it in
-	j.mu.Lock()
+	p := j.spare.Swap(nil)
+	var lists [2][]header
+	if p != nil {
+		lists = [2][]header{reuse(p.reqHeaders.list), reuse(p.respHeaders.list)}
+	} else {
+		p = new(Entry)
+	}
+	*p = e
+	p.respList = lists[1]
+	j.trim(p, lists[0])
+	size := p.size()
+	p.bytes = size
+	j.mu.Lock() // held only to link it in
 	defer j.mu.Unlock()
 	for j.n > 0 && (j.n == len(j.entries) || (j.opts.Bytes > 0 && j.bytes+size > j.opts.Bytes)) {
 		j.dropOldestLocked()
@@ -187,7 +207,7 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 	if h == nil {
 		return
 	}
-	resp, _ := j.keep(headers)
+	resp, _ := j.keep(headers, h.respList)
 	if len(body) > MaxBody {
 		body, truncated = strings.Clone(body[:MaxBody]), true
 	}
@@ -197,6 +217,7 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 		return
 	}
 	before := h.bytes
+	h.answered, h.respList = true, nil
 	h.respHeaders, h.ResponseHeaders, h.ResponseBody, h.ResponseTruncated = resp, nil, body, truncated
 	h.bytes = h.size()
 	j.bytes += h.bytes - before
@@ -206,6 +227,9 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 }
 
 func (j *Journal) dropOldestLocked() {
+	if old := j.entries[j.start]; old.answered {
+		j.spare.Store(old)
+	}
 	j.entries[j.start].held = false
 	j.bytes -= j.entries[j.start].bytes
 	j.entries[j.start] = nil
@@ -220,7 +244,7 @@ func (j *Journal) dropOldestLocked() {
 // pins a larger request buffer. Headers are walked in sorted order only
 // when some must be left out, so which ones stay does not depend on map
 // order.
-func (j *Journal) trim(e *Entry) {
+func (j *Journal) trim(e *Entry, into []header) {
 	e.Path = capString(e.Path, MaxURLPart)
 	e.Query = capString(e.Query, MaxURLPart)
 	e.RequestedRevision = capString(e.RequestedRevision, 64)
@@ -229,7 +253,7 @@ func (j *Journal) trim(e *Entry) {
 		e.Body, e.Truncated = e.Body[:MaxBody], true
 	}
 	var cut bool
-	e.reqHeaders, cut = j.keep(e.Headers)
+	e.reqHeaders, cut = j.keep(e.Headers, into)
 	e.Headers, e.HeadersTruncated = nil, e.HeadersTruncated || cut
 }
 
@@ -239,14 +263,31 @@ func (j *Journal) showAccount(e *Entry) {
 	if e.Account == "" {
 		return
 	}
-	e.keyHash = maphash.String(j.seed, e.Account)
-	e.fp = secret.Fingerprint(e.Account)
+	k := j.lastKey.Load()
+	if k == nil || k.key != e.Account {
+		k = &shownKey{key: e.Account, fp: secret.Fingerprint(e.Account), hash: maphash.String(j.seed, e.Account)}
+		j.lastKey.Store(k)
+	}
+	e.keyHash, e.fp = k.hash, k.fp
 	if j.opts.KeepCredentials {
 		e.Account = capString(e.Account, MaxHeaderValue)
 	} else {
 		e.Account = e.fp
 	}
 }
+
+// shownKey is an account key with its fingerprint and hash. The key is
+// kept only to be compared with the next one, never shown.
+type shownKey struct {
+	key, fp string
+	hash    uint64
+}
+
+// reuse returns a reused entry's header list, emptied: keep overwrites
+// its elements and clears those past the headers it keeps, so it pins no
+// header of the request it held (clearing it all first cost as much
+// again, the elements holding pointers).
+func reuse(list []header) []header { return list[:0] }
 
 // capString returns s cut to at most n bytes; a cut string is a copy, so
 // the entry does not pin the larger request buffer it came from.
