@@ -47,6 +47,7 @@ func StartCmd(cmd *exec.Cmd) (*Server, error) {
 		return nil, err
 	}
 	cmd.Stderr = os.Stderr
+	diesWithUs(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ func Launch(bin string, args ...string) (*Process, error) {
 		return nil, err
 	}
 	cmd.Stderr = cmd.Stdout
+	diesWithUs(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
