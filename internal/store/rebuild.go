@@ -120,7 +120,9 @@ func (a *Account) clearJobsLocked(k JobKind) {
 	if s.hist != nil {
 		a.grow(-historyBytes - s.hist.Bytes() - int64(len(s.hidden))*hiddenBytes)
 	}
-	a.jobs[k] = newJobSet(a.work, a.made)
+	if !s.empty() { // an empty one (every kind of an account being restored) is as new
+		a.jobs[k] = newJobSet(a.work, a.made)
+	}
 	a.bumpLocked(JobCollection(k))
 	keep := a.active[:0]
 	for _, r := range a.active {
