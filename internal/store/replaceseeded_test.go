@@ -35,3 +35,24 @@ func TestReplace_ASeededEntityHeldIsNotMadeToBeReplaced(t *testing.T) {
 		t.Fatalf("%d items", n)
 	}
 }
+
+// TestCatalog_EmptyIsOnlyANewCatalog: a restore keeps the catalog of a new
+// account instead of making another only while it holds nothing at all.
+func TestCatalog_EmptyIsOnlyANewCatalog(t *testing.T) {
+	if c := newCatalog(nil); !c.empty() {
+		t.Fatal("a new catalog is not empty")
+	}
+	a := countedAccountOf(t, &countedCatalog{n: 10}, nil) // its kinds seeded
+	if a.cat.empty() {
+		t.Fatal("a seeded catalog is empty")
+	}
+	s := New(Options{Seed: 1, Now: func() time.Time { return t0 }})
+	b, _ := s.Mutable("k")
+	in := &Contents{Entities: map[EntityKind][]*Entity{itemKind: {ent(itemKind, "A")}}}
+	if cs, err := b.Replace(in, ReplaceOptions{Now: t0}); len(cs) > 0 || err != nil {
+		t.Fatal(cs, err)
+	}
+	if b.cat.empty() {
+		t.Fatal("a catalog holding an item is empty")
+	}
+}
