@@ -91,10 +91,13 @@ type splitting struct {
 // A compact account (what a server writes of an account whose seeded
 // collections are as seeded but for a few changes) is a few KB, most of
 // what a load reads per account being spent on reading it; a file of
-// large accounts is read twice, holding only a few at a time.
+// large accounts is read twice, holding only a few at a time. Those kept
+// are held until the restore takes them, beside the memory budget (the
+// smallest is 64 MiB): 4 MB of them are about a thousand compact
+// accounts.
 const (
 	keepAccount = 64 << 10
-	keepBytes   = 16 << 20
+	keepBytes   = 4 << 20
 )
 
 // split is an account split into its members, or why it could not be.
