@@ -137,11 +137,15 @@ func (st *AccountState) unmarshal(b []byte, split bool) error {
 		case catalogMember:
 			err = st.readCatalog(name, v)
 		case "account":
-			if json.Unmarshal(v, &st.Account) != nil {
+			if key, plain := plainString(v); plain {
+				st.Account = key
+			} else if json.Unmarshal(v, &st.Account) != nil {
 				err = &json.UnmarshalTypeError{Value: "non-string", Field: "account", Type: reflect.TypeOf("")}
 			}
 		case "public_key":
-			if json.Unmarshal(v, &st.PublicKey) != nil {
+			if key, plain := plainString(v); plain {
+				st.PublicKey = key
+			} else if json.Unmarshal(v, &st.PublicKey) != nil {
 				err = &json.UnmarshalTypeError{Value: "non-string", Field: "public_key", Type: reflect.TypeOf("")}
 			}
 		default:
@@ -156,15 +160,12 @@ func (st *AccountState) unmarshal(b []byte, split bool) error {
 
 // readSeeded reads the member naming the kept seeded histories.
 func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
-	var seeded map[string]SeededJobs
-	sd := json.NewDecoder(bytes.NewReader(v))
-	sd.DisallowUnknownFields()
-	if err := sd.Decode(&seeded); err != nil {
-		return prefixField(err, name)
+	names, seeded, err := keptMembers(name, v)
+	if err != nil {
+		return err
 	}
-	st.Seeded = map[store.JobKind]SeededJobs{}
-	for _, cname := range memberOrder(v) {
-		h := seeded[cname]
+	st.Seeded = make(map[store.JobKind]SeededJobs, len(names))
+	for _, cname := range names {
 		c, ok := store.CollectionNamed(cname)
 		k, isJobs := c.IsJobs()
 		if !ok || !isJobs {
@@ -173,23 +174,19 @@ func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
 		if _, dup := st.Seeded[k]; dup {
 			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
 		}
-		h.Hidden = append([]string{}, h.Hidden...)
-		st.Seeded[k] = h
+		st.Seeded[k] = seeded[cname]
 	}
 	return nil
 }
 
 // readCatalog reads the member naming the kept seeded entity collections.
 func (st *AccountState) readCatalog(name string, v json.RawMessage) error {
-	var seeded map[string]SeededJobs
-	sd := json.NewDecoder(bytes.NewReader(v))
-	sd.DisallowUnknownFields()
-	if err := sd.Decode(&seeded); err != nil {
-		return prefixField(err, name)
+	names, seeded, err := keptMembers(name, v)
+	if err != nil {
+		return err
 	}
-	st.Catalog = map[store.EntityKind]SeededJobs{}
-	for _, cname := range memberOrder(v) {
-		h := seeded[cname]
+	st.Catalog = make(map[store.EntityKind]SeededJobs, len(names))
+	for _, cname := range names {
 		c, ok := store.CollectionNamed(cname)
 		k, isEntities := c.Entity()
 		if !ok || !isEntities {
@@ -198,8 +195,7 @@ func (st *AccountState) readCatalog(name string, v json.RawMessage) error {
 		if _, dup := st.Catalog[k]; dup {
 			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
 		}
-		h.Hidden = append([]string{}, h.Hidden...)
-		st.Catalog[k] = h
+		st.Catalog[k] = seeded[cname]
 	}
 	return nil
 }
@@ -225,7 +221,10 @@ func (st *AccountState) readCollection(name string, v json.RawMessage, split boo
 			c.Name(), st.names[c], name)}
 	}
 	st.names[c] = name
-	if k, ok := c.IsJobs(); ok {
+	if k, ok := c.IsJobs(); ok && string(v) == "[]" { // none, as a server writes them
+		st.Jobs[k] = []JobState{}
+		return nil
+	} else if ok {
 		var jobs []JobState
 		jd := json.NewDecoder(bytes.NewReader(v))
 		jd.DisallowUnknownFields()

@@ -120,6 +120,10 @@ func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.En
 			continue
 		}
 		i, _, ok := kind.Attr(k)
+		if !ok && k == hiddenCreated && mode == Whole && !showsCreated(kind) {
+			readHiddenCreated(e, m.Value(), fail)
+			continue
+		}
 		if !ok {
 			fail(memberPointer(k), "'%s' is not a member of a %s.", k, kind.Type())
 			continue

@@ -153,6 +153,9 @@ func (dw *docWriter) entities(k store.EntityKind) {
 			return false
 		}
 		dw.buf = AppendEntityState(dw.buf[:0], e, 0, dw.ex.Members(e.ID)...)
+		if dw.compact && !showsCreated(k) {
+			dw.buf = appendHiddenCreated(dw.buf, e)
+		}
 		if !dw.sel.Filter.keeps(dw.buf) {
 			return true
 		}

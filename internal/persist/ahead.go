@@ -79,31 +79,66 @@ type splitting struct {
 	pending []chan split
 	free    chan []byte // copies whose account was split, to use again
 	made    int         // copies made (tests)
+	// keep is how many bytes of accounts of at most keepAccount bytes
+	// may still be read whole, on copies of their own, for the restore
+	// to take as they are (see keepBytes).
+	keep int64
 }
+
+// Accounts of at most keepAccount bytes are read whole by the checking
+// pass, as long as those read so take no more than keepBytes of the file:
+// the restore then takes them as they are instead of reading them again.
+// A compact account (what a server writes of an account whose seeded
+// collections are as seeded but for a few changes) is a few KB, most of
+// what a load reads per account being spent on reading it; a file of
+// large accounts is read twice, holding only a few at a time. Those kept
+// are held until the restore takes them, beside the memory budget (the
+// smallest is 64 MiB): 4 MB of them are about a thousand compact
+// accounts.
+const (
+	keepAccount = 64 << 10
+	keepBytes   = 4 << 20
+)
 
 // split is an account split into its members, or why it could not be.
 type split struct {
-	at  extent
-	a   accountdoc.AccountState
-	err error
+	at extent
+	a  accountdoc.AccountState
+	// whole: a was read whole (accountdoc.AccountState.UnmarshalJSON) on a
+	// copy of its own, which it refers to.
+	whole bool
+	err   error
 }
 
-// add starts checking a copy of raw, the account at at
+// add starts checking a copy of raw, the account at at, after checking
+// the oldest accounts added while window are being split. A small account
+// is read whole while the keep budget lasts; another is checked
 // (accountdoc.AccountState.CheckJSON, which keeps nothing of it: the copy
-// is then used again), after checking the oldest accounts added while
-// window are being split.
+// is then used again).
 func (p *splitting) add(at extent, raw []byte) error {
 	for len(p.pending) >= p.window {
 		if err := p.checkOldest(); err != nil {
 			return err
 		}
 	}
-	own := append(p.buffer(len(raw)), raw...)
+	whole := len(raw) <= keepAccount && int64(len(raw)) <= p.keep
+	var own []byte
+	if whole {
+		p.keep -= int64(len(raw))
+		own = append([]byte(nil), raw...)
+	} else {
+		own = append(p.buffer(len(raw)), raw...)
+	}
 	ch := make(chan split, 1)
 	p.pending = append(p.pending, ch)
 	free := p.free
 	go func() {
 		var a accountdoc.AccountState
+		if whole {
+			err := a.UnmarshalJSON(own) // the same error as CheckJSON's
+			ch <- split{at: at, a: a, whole: true, err: err}
+			return
+		}
 		err := a.CheckJSON(own)
 		select {
 		case free <- own[:0]:

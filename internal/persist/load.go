@@ -32,14 +32,21 @@ func Load(path string) (*Loaded, bool, error) {
 		l.size = fi.Size()
 	}
 	// A first pass checks the whole document and reads the header,
-	// reading the accounts one at a time, keeping where each is.
+	// reading the accounts one at a time, keeping where each is (and,
+	// up to keepBytes, small accounts read whole).
 	seen := map[string]int{}
-	err = l.walk(f, func(at extent, a accountdoc.AccountState) error {
+	err = l.walk(f, func(s split) error {
+		a, at := s.a, s.at
 		if first, dup := seen[a.Account]; dup {
 			return fmt.Errorf("account %d (%s) appears twice: it is also account %d; keep one", at.index, secret.Fingerprint(a.Account), first)
 		}
 		seen[a.Account] = at.index
 		l.extents = append(l.extents, at)
+		var kept *accountdoc.AccountState
+		if s.whole {
+			kept = &a
+		}
+		l.kept = append(l.kept, kept)
 		return nil
 	})
 	if err != nil {
@@ -63,6 +70,10 @@ type Loaded struct {
 	path    string
 	size    int64
 	extents []extent // where each account is, in order
+	// kept are the accounts the checking pass read whole (see
+	// keepBytes), by position; nil where an account is to be read
+	// again. Accounts takes each once.
+	kept []*accountdoc.AccountState
 }
 
 // extent is where an account is in the file: its bytes from offset, and
@@ -74,13 +85,15 @@ type extent struct {
 }
 
 // Accounts reads the file's accounts in order and hands each to restore,
-// stopping at the first error. Each is read where Load found it, and
-// read strictly again (every value is then read by what decodes it). An
+// stopping at the first error. Each is read where Load found it (but
+// those Load read whole), and read strictly (every value is then read by
+// what decodes it). An
 // error that is an accountdoc.Problem (a value that breaks a rule) is
 // reported as the file's corruption, naming the account by its position
 // and its key's fingerprint; any other error is returned as it is.
 //
-// The accounts are read and their collections decoded (see
+// The accounts are read (or taken as Load read them whole) and their
+// collections decoded (see
 // accountdoc.AccountState.Prepare, pending jobs allowed) on every core,
 // a few accounts ahead of restore, which is called one account at a
 // time, in order: what it is handed and what Accounts returns are the
@@ -92,7 +105,13 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	}
 	defer f.Close()
 	ahead := newReadAhead(len(l.extents), runtime.GOMAXPROCS(0), func(i int) (accountdoc.AccountState, error) {
-		a, err := l.account(f, l.extents[i])
+		var a accountdoc.AccountState
+		var err error
+		if k := l.kept[i]; k != nil {
+			a, l.kept[i] = *k, nil // read whole, checked, its key given
+		} else {
+			a, err = l.account(f, l.extents[i])
+		}
 		if err == nil {
 			a.Prepare(true)
 			if l.Prepare != nil {
@@ -152,8 +171,10 @@ func (l *Loaded) Corrupt(member string, err error) error {
 // of "accounts" through account, with where it is. Every value is checked
 // as encoding/json checks it (jsonw.ValueEnd); an account is split into
 // its members without splitting or decoding its entity documents (see
-// accountdoc.AccountState.CheckJSON), and valid only during the call.
-func (l *Loaded) walk(r io.Reader, account func(extent, accountdoc.AccountState) error) error {
+// accountdoc.AccountState.CheckJSON), and valid only during the call,
+// unless it was read whole (split.whole, see keepBytes): it is then
+// valid for good.
+func (l *Loaded) walk(r io.Reader, account func(split) error) error {
 	d := newDocReader(r)
 	d.size = l.size
 	if _, err := d.delim("{"); err != nil {
@@ -206,7 +227,7 @@ func (l *Loaded) memberName(d *docReader) (string, error) {
 
 // member reads the value of the header member key into st, or the
 // accounts.
-func (l *Loaded) member(d *docReader, st *State, key string, account func(extent, accountdoc.AccountState) error) error {
+func (l *Loaded) member(d *docReader, st *State, key string, account func(split) error) error {
 	var dst any
 	switch key {
 	case "version":
@@ -245,7 +266,7 @@ func (l *Loaded) member(d *docReader, st *State, key string, account func(extent
 // read, at most a few at a time; their results are checked, and handed to
 // account, in order, so the first error is the one a reading of one
 // account after another finds.
-func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountState) error) error {
+func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 	if _, err := d.delim("["); err != nil {
 		return fmt.Errorf("accounts: %w", l.where(err))
 	}
@@ -255,7 +276,7 @@ func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountS
 		d.pos++
 		return nil
 	}
-	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account)}
+	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account), keep: keepBytes}
 	for i := 0; ; i++ {
 		_, err := d.peek() // the account starts after whitespace
 		from := d.offset()
@@ -279,7 +300,7 @@ func (l *Loaded) accounts(d *docReader, account func(extent, accountdoc.AccountS
 
 // checked returns the check of an account split: it must have split
 // without error and name its account; then account sees it.
-func (l *Loaded) checked(account func(extent, accountdoc.AccountState) error) func(split) error {
+func (l *Loaded) checked(account func(split) error) func(split) error {
 	return func(s split) error {
 		if s.err != nil {
 			return fmt.Errorf("account %d (from byte offset %d): %w", s.at.index, s.at.offset, l.where(s.err))
@@ -287,7 +308,7 @@ func (l *Loaded) checked(account func(extent, accountdoc.AccountState) error) fu
 		if s.a.Account == "" {
 			return fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", s.at.index, s.at.offset)
 		}
-		return account(s.at, s.a)
+		return account(s)
 	}
 }
 

@@ -17,7 +17,9 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Version is the state file format's version: 5 names the entity
+// Version is the state file format's version: 6 keeps the created time
+// of entities whose documents do not show one (a category's, which
+// orders the categories' lists) in a member "created"; 5 names the entity
 // collections whose seeded entities are kept ("seeded_catalog") instead of
 // writing their seeded entities out; 4 writes a running clock as
 // its reading and the machine's time then ("at", "real") instead of its
@@ -25,8 +27,8 @@ import (
 // 3 names the job collections whose seeded history is kept
 // ("seeded_jobs") instead of writing their seeded jobs out; 2 holds every
 // collection by name; version 1 files (jobs and items only) are still
-// read, and so are 2's, 3's and 4's.
-const Version = 5
+// read, and so are 2's, 3's, 4's and 5's.
+const Version = 6
 
 // State is the content of a state file. Accounts are written and read one
 // at a time (Save streams them, Load hands each to a callback), so neither

@@ -357,7 +357,7 @@ func TestStateFile_KeepsEveryCollectionAJobTouched(t *testing.T) {
 	}
 	s1.Close()
 	b, _ := os.ReadFile(path)
-	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":5`,
+	for _, member := range []string{`"items":[`, `"variants":[`, `"variant-bulk-create-jobs":[`, `"version":6`,
 		`"seeded_jobs":{"variant-bulk-create-jobs":{"count":5,"first":`, `"hidden":[]}}`,
 		`"seeded_catalog":{"items":{"count":200,"first":`, `"variants":{"count":300,"first":`} {
 		if !strings.Contains(string(b), member) {

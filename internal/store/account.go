@@ -18,16 +18,20 @@ const PageSize = 100
 
 const btreeDegree = 32
 
-// newTree returns an empty job index ordered by id; compares, when set,
-// counts its comparisons.
-func newTree(compares *atomic.Int64) *btree.BTreeG[*Job] {
-	if compares == nil {
-		return btree.NewG(btreeDegree, func(a, b *Job) bool { return a.ID < b.ID })
+// newTree returns an empty job index ordered by id, taking its nodes
+// from free (nil: a list of its own); compares, when set, counts its
+// comparisons.
+func newTree(compares *atomic.Int64, free *btree.FreeListG[*Job]) *btree.BTreeG[*Job] {
+	if free == nil {
+		free = btree.NewFreeListG[*Job](btree.DefaultFreeListSize)
 	}
-	return btree.NewG(btreeDegree, func(a, b *Job) bool {
+	if compares == nil {
+		return btree.NewWithFreeListG(btreeDegree, func(a, b *Job) bool { return a.ID < b.ID }, free)
+	}
+	return btree.NewWithFreeListG(btreeDegree, func(a, b *Job) bool {
 		compares.Add(1)
 		return a.ID < b.ID
-	})
+	}, free)
 }
 
 // Account is one API key's isolated state. All methods are safe for

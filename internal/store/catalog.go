@@ -154,18 +154,20 @@ func (a *Account) putEntityLocked(e *Entity) {
 	}
 	a.bumpLocked(catalogVersion)
 	k := c.kinds[e.Kind]
-	old := k.get(e.ID)
-	wasHeld := k.isHeld(e.ID)
 	pos := positionOf(e)
 	delta := e.memSize() + indexSize(e)
 	var moved []memberMove
-	if old != nil {
-		if wasHeld {
-			delta -= old.memSize() + indexSize(old)
-		}
+	if old := k.held[e.ID]; old != nil {
+		delta -= old.memSize() + indexSize(old)
 		a.unindexLocked(old)
 		if oldPos := positionOf(old); !oldPos.same(pos) {
 			moved = a.unlinkMovedLocked(old, oldPos, pos)
+		}
+	} else if i, ok := k.seeded(e.ID); ok {
+		// A seeded entity shown from the source has no index entries of
+		// its own (only held ones do): it is not made to be replaced.
+		if oldPos := k.src.Position(i); !oldPos.same(pos) {
+			moved = a.unlinkMovedLocked(&Entity{Kind: e.Kind, ID: e.ID}, oldPos, pos)
 		}
 	}
 	hidden := len(k.hidden)

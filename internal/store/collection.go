@@ -1,6 +1,10 @@
 package store
 
-import "github.com/klaviyo-mock/mockserver/internal/schema"
+import (
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+)
 
 // Collection is one of an account's collections: each declared entity kind,
 // then each declared job kind. Each is generated on first use.
@@ -38,7 +42,7 @@ func (c Collection) Entity() (EntityKind, bool) {
 // file: "items", "variants", "categories", "item-bulk-create-jobs", ….
 func (c Collection) Name() string {
 	if k, ok := c.IsJobs(); ok {
-		return k.String() + "-jobs"
+		return k.String() + jobsSuffix
 	}
 	return EntityKind(c).Plural()
 }
@@ -53,12 +57,30 @@ func CollectionNamed(name string) (Collection, bool) {
 		name = n
 	}
 	for c := range Collection(numCollections()) {
-		if c.Name() == name {
+		if c.named(name) {
 			return c, true
 		}
 	}
 	return 0, false
 }
+
+// named reports whether name is c's name, without making the name (a
+// state file names each account's collections, and a job collection's
+// name is made of its kind's).
+func (c Collection) named(name string) bool {
+	k, ok := c.IsJobs()
+	if !ok {
+		return EntityKind(c).Plural() == name
+	}
+	d := k.Decl() // its name is d.Name() + jobsSuffix
+	rest, ok := strings.CutPrefix(name, d.Entity.Singular)
+	rest, bulk := strings.CutPrefix(rest, "-bulk-")
+	rest, action := strings.CutPrefix(rest, d.Action.String())
+	return ok && bulk && action && rest == jobsSuffix
+}
+
+// jobsSuffix ends a job collection's name, after its kind's.
+const jobsSuffix = "-jobs"
 
 // AllCollections lists every collection, entities first.
 func AllCollections() []Collection {

@@ -40,13 +40,19 @@ type jobSet struct {
 	made     *madeJobs        // history jobs recently made (shared by the store)
 }
 
+// newJobSet returns an empty set. Its indexes share one list of free
+// nodes: an account has a set of every kind, most of them never written.
 func newJobSet(compares *atomic.Int64, made *madeJobs) *jobSet {
-	s := &jobSet{all: newTree(compares), work: compares, made: made}
+	free := btree.NewFreeListG[*Job](btree.DefaultFreeListSize)
+	s := &jobSet{all: newTree(compares, free), work: compares, made: made}
 	for i := range s.byStatus {
-		s.byStatus[i] = newTree(compares)
+		s.byStatus[i] = newTree(compares, free)
 	}
 	return s
 }
+
+// empty reports whether the set holds nothing: no stored job, no history.
+func (s *jobSet) empty() bool { return s.all.Len() == 0 && s.hist == nil && len(s.hidden) == 0 }
 
 // histIndex returns the index of the history job with id, if one exists
 // (deleted or replaced ones included).

@@ -79,7 +79,9 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	}
 	a.grow(-a.cat.bytes)
 	prev := a.cat
-	a.cat = newCatalog(a.cat.work)
+	if o.Notify || !a.cat.empty() { // an empty one (a new account's, restored) is as new
+		a.cat = newCatalog(a.cat.work)
+	}
 	a.bumpLocked(catalogVersion)
 	a.installPlanLocked(b)
 	if o.Notify {
@@ -120,7 +122,9 @@ func (a *Account) clearJobsLocked(k JobKind) {
 	if s.hist != nil {
 		a.grow(-historyBytes - s.hist.Bytes() - int64(len(s.hidden))*hiddenBytes)
 	}
-	a.jobs[k] = newJobSet(a.work, a.made)
+	if !s.empty() { // an empty one (every kind of an account being restored) is as new
+		a.jobs[k] = newJobSet(a.work, a.made)
+	}
 	a.bumpLocked(JobCollection(k))
 	keep := a.active[:0]
 	for _, r := range a.active {
@@ -139,4 +143,33 @@ func wholeReplaces(c Collection, o ReplaceOptions) bool {
 		return false
 	}
 	return o.Whole
+}
+
+// empty reports whether c holds nothing, as newCatalog makes it: no kind
+// seeded from a source or holding an entity, no index entry, no overlay.
+func (c *catalog) empty() bool {
+	if c.rel != nil || c.bytes != 0 || c.ovN != 0 {
+		return false
+	}
+	for k, sk := range c.kinds {
+		if sk.src != nil || len(sk.hidden)+len(sk.gone)+len(sk.held) > 0 || sk.order.Len() > 0 {
+			return false
+		}
+		for _, ri := range c.rels[k] {
+			if len(ri.byID)+len(ri.byTree) > 0 {
+				return false
+			}
+		}
+		for _, ov := range c.members[k] {
+			if ov != nil {
+				return false
+			}
+		}
+		for _, m := range c.values[k] {
+			if len(m) > 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -163,7 +163,8 @@ func stateFile(s *scaleRun) error {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "state.json")
 	s.stop()
-	if _, err := s.start("start, no state file yet", "--state-file", path); err != nil {
+	empty, err := s.start("start, no state file yet", "--state-file", path)
+	if err != nil {
 		return err
 	}
 	for i := range stateAccounts {
@@ -189,7 +190,20 @@ func stateFile(s *scaleRun) error {
 	s.add("load / save, time", float64(load.wall)/float64(save.wall), 2, "x")
 	s.add("load / save, server CPU", float64(load.cpu)/float64(max(save.cpu, time.Millisecond)), 2, "x")
 	s.figs = append(s.figs, figure{what: "load rate", got: mb / load.wall.Seconds(), goal: 100, unit: "MB/s", lowerIsBad: true})
+	addLoadBeyond(s, load, empty, save, mb)
 	return nil
+}
+
+// addLoadBeyond records what reading the file adds to a start: the load
+// less the start without a file (a process, its listener and handlers),
+// against the save, and the rate at which it reads the file.
+func addLoadBeyond(s *scaleRun, load, empty, save span, mb float64) {
+	wall, cpu := max(load.wall-empty.wall, time.Microsecond), max(load.cpu-empty.cpu, 0)
+	s.add("load less the start without a file", ms(wall), 0, "ms")
+	s.add("  the server's CPU for it", ms(cpu), 0, "ms")
+	s.add("(load - start without a file) / save, time", float64(wall)/float64(save.wall), 2, "x")
+	s.add("(load - start without a file) / save, CPU", float64(cpu)/float64(max(save.cpu, time.Millisecond)), 2, "x")
+	s.figs = append(s.figs, figure{what: "load rate, less the start without a file", got: mb / wall.Seconds(), goal: 100, unit: "MB/s", lowerIsBad: true})
 }
 
 // changeAccount reads every list the API has as account (so each

@@ -1,0 +1,179 @@
+package accountdoc
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+)
+
+// keptMembers reads v, a member naming kept seeded collections
+// ({"items": {"count": n, "first": id, "hidden": [ids]}, …}), as
+// encoding/json reads it into a map with unknown fields refused: each
+// collection's name once, in the order the document first writes it, and
+// what it says (a repeated name or field: its last value). A document
+// written plainly, as a server saves it, is read in place; any other form
+// (escapes, fields of another case, values of another type, null) through
+// encoding/json, which says what is wrong.
+func keptMembers(name string, v json.RawMessage) ([]string, map[string]SeededJobs, error) {
+	if names, kept, ok := plainKept(v); ok {
+		return names, kept, nil
+	}
+	return keptMembersJSON(name, v)
+}
+
+// keptMembersJSON is keptMembers through encoding/json.
+func keptMembersJSON(name string, v json.RawMessage) ([]string, map[string]SeededJobs, error) {
+	var kept map[string]SeededJobs
+	sd := json.NewDecoder(bytes.NewReader(v))
+	sd.DisallowUnknownFields()
+	if err := sd.Decode(&kept); err != nil {
+		return nil, nil, prefixField(err, name)
+	}
+	names := memberOrder(v)
+	for _, n := range names {
+		h := kept[n]
+		h.Hidden = append([]string{}, h.Hidden...)
+		kept[n] = h
+	}
+	return names, kept, nil
+}
+
+// plainKept reads v as keptMembers does when every value in it is written
+// plainly: an object of objects, each name once, whose members are
+// exactly "count" (an integer), "first" (a string) and "hidden" (an array
+// of strings), every string printable ASCII without escapes. It reports
+// false otherwise (encoding/json reads a repeated name's every value).
+func plainKept(v []byte) ([]string, map[string]SeededJobs, bool) {
+	var names []string
+	kept := map[string]SeededJobs{}
+	ok := plainObject(v, func(name string, value []byte) bool {
+		h, ok := plainSeeded(value)
+		if _, dup := kept[name]; dup || !ok {
+			return false
+		}
+		names = append(names, name)
+		kept[name] = h
+		return true
+	})
+	return names, kept, ok
+}
+
+// plainSeeded reads one kept collection written plainly (see plainKept).
+func plainSeeded(v []byte) (SeededJobs, bool) {
+	h := SeededJobs{Hidden: []string{}}
+	var seen [3]bool
+	ok := plainObject(v, func(field string, value []byte) bool {
+		var ok bool
+		switch field {
+		case "count":
+			h.Count, ok = plainInt(value)
+			ok = ok && !seen[0]
+			seen[0] = true
+		case "first":
+			h.First, ok = plainString(value)
+			ok = ok && !seen[1]
+			seen[1] = true
+		case "hidden":
+			h.Hidden, ok = plainStrings(value)
+			ok = ok && !seen[2]
+			seen[2] = true
+		}
+		return ok // false too for another case of a name, or an unknown one
+	})
+	return h, ok
+}
+
+// plainObject calls fn with each member of the object v, whose names must
+// be plain strings (jsonw.PlainString), until fn returns false. It
+// reports whether v is such an object and fn took every member.
+func plainObject(v []byte, fn func(name string, value []byte) bool) bool {
+	if len(v) == 0 || v[0] != '{' {
+		return false
+	}
+	i := jsonw.SkipSpace(v, 1)
+	if i < len(v) && v[i] == '}' {
+		return i+1 == len(v)
+	}
+	for {
+		name, end, ok := jsonw.PlainString(v, i)
+		if i = jsonw.SkipSpace(v, end); !ok || i >= len(v) || v[i] != ':' {
+			return false
+		}
+		start := jsonw.SkipSpace(v, i+1)
+		stop := jsonw.Skip(v, start)
+		if start >= stop || !fn(string(name), v[start:stop]) {
+			return false
+		}
+		if i = jsonw.SkipSpace(v, stop); i >= len(v) {
+			return false
+		}
+		switch v[i] {
+		case '}':
+			return i+1 == len(v)
+		case ',':
+			i = jsonw.SkipSpace(v, i+1)
+		default:
+			return false
+		}
+	}
+}
+
+// plainInt reads an integer written as digits (a minus sign first, at
+// most 18 digits, no leading zero), which an int holds.
+func plainInt(v []byte) (int, bool) {
+	d := v
+	if len(d) > 0 && d[0] == '-' {
+		d = d[1:]
+	}
+	if len(d) == 0 || len(d) > 18 || (d[0] == '0' && len(d) > 1) {
+		return 0, false
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.Atoi(string(v))
+	return n, err == nil
+}
+
+// plainString reads a string whose text is its bytes (jsonw.PlainString).
+func plainString(v []byte) (string, bool) {
+	s, end, ok := jsonw.PlainString(v, 0)
+	if !ok || end != len(v) {
+		return "", false
+	}
+	return string(s), true
+}
+
+// plainStrings reads an array of strings whose texts are their bytes.
+func plainStrings(v []byte) ([]string, bool) {
+	out := []string{}
+	i := jsonw.SkipSpace(v, 1)
+	if len(v) == 0 || v[0] != '[' || i >= len(v) {
+		return nil, false
+	}
+	if v[i] == ']' {
+		return out, i+1 == len(v)
+	}
+	for {
+		s, end, ok := jsonw.PlainString(v, i)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, string(s))
+		if i = jsonw.SkipSpace(v, end); i >= len(v) {
+			return nil, false
+		}
+		switch v[i] {
+		case ']':
+			return out, i+1 == len(v)
+		case ',':
+			i = jsonw.SkipSpace(v, i+1)
+		default:
+			return nil, false
+		}
+	}
+}
