@@ -3,6 +3,7 @@ package store
 import (
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // A page of the kind's seeded entities takes each from the index its walk
@@ -27,5 +28,27 @@ func TestEntityPage_SeededEntitiesAreMadeByIndexNotByID(t *testing.T) {
 	}
 	if n := c.indexes.Load(); n > 1 {
 		t.Errorf("the second page looked up %d item ids, want at most 1 (its cursor's)", n)
+	}
+}
+
+// A page read again takes its seeded positions from the entities made for
+// the first read (kept by stamp), not from the source, which writes each
+// id anew: none is computed the second time.
+func TestEntityPage_APageReadAgainComputesNoSeededPosition(t *testing.T) {
+	c := &countedCatalog{n: 1_000}
+	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(c.n+10) * 10 * time.Second) },
+		Lifecycle: Lifecycle{Mode: Immediate}})
+	a, err := s.Mutable("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := entityPage(t, a, EntityPageRequest{Kind: itemKind})
+	c.positions.Store(0)
+	again := entityPage(t, a, EntityPageRequest{Kind: itemKind})
+	if n := c.positions.Load(); n != 0 {
+		t.Errorf("the page read again computed %d positions, want 0", n)
+	}
+	if len(again.Entities) != len(first.Entities) || again.Entities[PageSize-1] != first.Entities[PageSize-1] {
+		t.Errorf("the page read again differs: %d entities", len(again.Entities))
 	}
 }

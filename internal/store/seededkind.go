@@ -120,6 +120,15 @@ func (k *seededKind) make(i int) *Entity {
 	return e
 }
 
+// seededPosition returns seeded index i's position: its made entity's when the
+// cache keeps it (a hot page's), without the source writing its id anew.
+func (k *seededKind) seededPosition(i int) Position {
+	if e, ok := k.made.Get(k.base + uint64(i)); ok {
+		return positionOf(e)
+	}
+	return k.src.Position(i)
+}
+
 // put holds e (a new value with its own stamp): a created entity, or a
 // seeded one replaced, whose index is then hidden.
 func (k *seededKind) put(e *Entity) {
@@ -177,6 +186,9 @@ func (k *seededKind) walkPosWhere(after *Position, desc bool, work *lockWork, dr
 	var s seededStream
 	if k.src != nil {
 		s = rangeStream(k.src, 0, k.src.Len())
+		if k.made != nil {
+			s.pos = k.seededPosition
+		}
 	}
 	hidden := func(i int) bool {
 		_, gone := k.hidden[i]
