@@ -125,35 +125,35 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 	w := a.walkerIn(c, req.Kind, &req.Filter)
 	k := c.kinds[req.Kind]
 	part := k.partTest(req.Kind, &req.Filter)
-	match := func(p Position, i int) (*Entity, bool) {
+	match := func(p Position, i int, e *Entity) (*Entity, bool) {
 		if a.work != nil {
 			a.work.Add(1)
 		}
 		if part != nil && !part(p) {
 			return nil, false
 		}
-		var e *Entity
-		if i >= 0 { // shown from the source: made by its index, as walk does
-			e = k.make(i)
-		} else {
+		switch {
+		case i < 0:
 			e = c.at(req.Kind, p)
+		case e == nil: // shown from the source: made by its index, as walk does
+			e = k.make(i)
 		}
 		return e, e != nil && a.matchLocked(e, &req.Filter)
 	}
 	// forward walks in the requested order, backward against it.
-	forward := func(from *Position, fn func(Position, int) bool) { w(from, req.Desc, fn) }
-	backward := func(from *Position, fn func(Position, int) bool) { w(from, !req.Desc, fn) }
-	exists := func(walk func(*Position, func(Position, int) bool), from *Position) bool {
+	forward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, req.Desc, fn) }
+	backward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, !req.Desc, fn) }
+	exists := func(walk func(*Position, func(Position, int, *Entity) bool), from *Position) bool {
 		found := false
-		walk(from, func(p Position, i int) bool {
-			_, found = match(p, i)
+		walk(from, func(p Position, i int, e *Entity) bool {
+			_, found = match(p, i, e)
 			return !found
 		})
 		return found
 	}
 	es := make([]*Entity, 0, min(limit+1, 128))
-	collect := func(p Position, i int) bool {
-		if e, ok := match(p, i); ok {
+	collect := func(p Position, i int, e *Entity) bool {
+		if e, ok := match(p, i, e); ok {
 			es = append(es, e)
 		}
 		return len(es) <= limit
@@ -234,22 +234,23 @@ type walker func(from *Position, desc bool, fn func(Position) bool)
 
 // indexedWalker is a walker that also tells each position's index in
 // the walked kind's source when it is shown from there (-1: held, or
-// found through another index).
-type indexedWalker func(from *Position, desc bool, fn func(p Position, i int) bool)
+// found through another index) and, when the made-entity cache kept it,
+// the entity made for that index (nil: not known).
+type indexedWalker func(from *Position, desc bool, fn func(p Position, i int, e *Entity) bool)
 
 // walkerIn chooses the narrowest index of c the filter allows: the ids
 // listed, the entities related to an id, those holding an indexed value,
 // else every entity of the kind (which knows the seeded indexes).
 func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) indexedWalker {
 	if w := a.indexWalkerIn(c, kind, f); w != nil {
-		return func(from *Position, desc bool, fn func(Position, int) bool) {
-			w(from, desc, func(p Position) bool { return fn(p, -1) })
+		return func(from *Position, desc bool, fn func(Position, int, *Entity) bool) {
+			w(from, desc, func(p Position) bool { return fn(p, -1, nil) })
 		}
 	}
 	k := c.kinds[kind]
 	parts := k.partFilter(kind, f)
-	return func(from *Position, desc bool, fn func(Position, int) bool) {
-		k.walkPosWhere(from, desc, nil, parts(), fn)
+	return func(from *Position, desc bool, fn func(Position, int, *Entity) bool) {
+		k.walkMadeWhere(from, desc, nil, parts(), fn)
 	}
 }
 

@@ -34,7 +34,7 @@ func TestEntityPage_SeededEntitiesAreMadeByIndexNotByID(t *testing.T) {
 // A page read again takes its seeded positions from the entities made for
 // the first read (kept by stamp), not from the source, which writes each
 // id anew: none is computed the second time.
-func TestEntityPage_APageReadAgainComputesNoSeededPosition(t *testing.T) {
+func TestEntityPage_APageReadAgainReadsPositionsFromItsMadeEntities(t *testing.T) {
 	c := &countedCatalog{n: 1_000}
 	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(c.n+10) * 10 * time.Second) },
 		Lifecycle: Lifecycle{Mode: Immediate}})
@@ -44,9 +44,16 @@ func TestEntityPage_APageReadAgainComputesNoSeededPosition(t *testing.T) {
 	}
 	first := entityPage(t, a, EntityPageRequest{Kind: itemKind})
 	c.positions.Store(0)
+	made := a.cat.kinds[itemKind].made
+	hits, misses := made.Stats()
 	again := entityPage(t, a, EntityPageRequest{Kind: itemKind})
 	if n := c.positions.Load(); n != 0 {
 		t.Errorf("the page read again computed %d positions, want 0", n)
+	}
+	// Each entity is looked up once, for its position, and then taken as found.
+	h, m := made.Stats()
+	if n := h + m - hits - misses; n > PageSize+1 {
+		t.Errorf("the page read again looked up %d made entities, want %d", n, PageSize+1)
 	}
 	if len(again.Entities) != len(first.Entities) || again.Entities[PageSize-1] != first.Entities[PageSize-1] {
 		t.Errorf("the page read again differs: %d entities", len(again.Entities))
