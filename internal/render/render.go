@@ -349,6 +349,19 @@ func (r *Renderer) Entity(b []byte, e *store.Entity, related []string) []byte {
 func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, included []*store.Entity, links Links, hints []string) []byte {
 	b = append(b, `{"data":[`...)
 	mode := r.entityRels()
+	b, memo := r.memoObjects(b, es, related, mode)
+	if !memo {
+		b = r.objects(b, es, related, mode)
+	}
+	b = append(b, ']')
+	b = r.included(b, included)
+	b = r.collectionLinks(b, links)
+	b = r.meta(b, hints)
+	return append(b, '}')
+}
+
+// objects appends es comma-separated, each from Frags when it holds it.
+func (r *Renderer) objects(b []byte, es []*store.Entity, related [][]string, mode relMode) []byte {
 	for i, e := range es {
 		if i > 0 {
 			b = append(b, ',')
@@ -359,11 +372,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 		}
 		b = r.entity(b, r.P, e, r.Fields, mode, rel)
 	}
-	b = append(b, ']')
-	b = r.included(b, included)
-	b = r.collectionLinks(b, links)
-	b = r.meta(b, hints)
-	return append(b, '}')
+	return b
 }
 
 // EntityDoc appends a single-entity document (GET one, POST, PATCH).

@@ -1,0 +1,35 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/fixtures"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+)
+
+// A page rebuilt after one of its objects changed takes the others from
+// the page as last rendered (render's page memo), not one by one from the
+// object cache: with the object cache emptied, only the changed item is
+// rendered. Every answer is the bytes of an emulator without caches.
+func TestCache_APageRebuiltAfterAChangeRendersOnlyTheChangedObject(t *testing.T) {
+	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
+	const list, rev = "/api/catalog-items?page[size]=20", "2026-07-15"
+	_, body := tw.do(t, "GET", list, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 10 {
+		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
+	}
+	for n := range 4 {
+		id := doc.Data[(n*7)%len(doc.Data)].ID
+		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"memo %d"}}}`, id, n))
+		frags := tw.cached.h.frags.Cache()
+		frags.Clear()
+		_, misses := frags.Stats()
+		tw.do(t, "GET", list, rev, nil)
+		if _, after := frags.Stats(); after-misses > 1 {
+			t.Errorf("change %d: the page looked up %d objects in the emptied object cache, want 1 (the changed item)", n, after-misses)
+		}
+	}
+}
