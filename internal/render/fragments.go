@@ -54,6 +54,10 @@ func (f *Fragments) keep(key fragKey, before, after []byte) []byte {
 	return after
 }
 
+// MemoBytes returns the estimated bytes the page memos hold and their
+// budget (for statistics; their hits count as the object cache's).
+func (f *Fragments) MemoBytes() (held, budget int64) { return f.pages.Bytes(), f.pages.Budget() }
+
 // Cache returns the underlying byte cache (for statistics).
 func (f *Fragments) Cache() *rcache.Bytes[fragKey] { return f.cache }
 
