@@ -123,23 +123,7 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 		limit = PageSize
 	}
 	w := a.walkerIn(c, req.Kind, &req.Filter)
-	k := c.kinds[req.Kind]
-	part := k.partTest(req.Kind, &req.Filter)
-	match := func(p Position, i int, e *Entity) (*Entity, bool) {
-		if a.work != nil {
-			a.work.Add(1)
-		}
-		if part != nil && !part(p) {
-			return nil, false
-		}
-		switch {
-		case i < 0:
-			e = c.at(req.Kind, p)
-		case e == nil: // shown from the source: made by its index, as walk does
-			e = k.make(i)
-		}
-		return e, e != nil && a.matchLocked(e, &req.Filter)
-	}
+	match := a.pageMatch(c, &req)
 	// forward walks in the requested order, backward against it.
 	forward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, req.Desc, fn) }
 	backward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, !req.Desc, fn) }
@@ -181,6 +165,29 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 	}
 	page.Entities = es
 	return page
+}
+
+// pageMatch returns the test a page of req applies to each position it
+// walks: the entity there (a seeded one as the walk found it, or made by
+// its index; a held one by its id), and whether it matches the filter.
+func (a *Account) pageMatch(c *catalog, req *EntityPageRequest) func(p Position, i int, e *Entity) (*Entity, bool) {
+	k := c.kinds[req.Kind]
+	part := k.partTest(req.Kind, &req.Filter)
+	return func(p Position, i int, e *Entity) (*Entity, bool) {
+		if a.work != nil {
+			a.work.Add(1)
+		}
+		if part != nil && !part(p) {
+			return nil, false
+		}
+		switch {
+		case i < 0:
+			e = c.at(req.Kind, p)
+		case e == nil: // shown from the source: made by its index, as walk does
+			e = k.make(i)
+		}
+		return e, e != nil && a.matchLocked(e, &req.Filter)
+	}
 }
 
 // existsIn reports whether the entity at p still exists in c and matches.
