@@ -82,3 +82,27 @@ func TestCache_APageMemoSharedByConcurrentChangesStaysExact(t *testing.T) {
 	}
 	tw.do(t, "GET", list, rev, nil)
 }
+
+// The object a PATCH answers with is kept in the object cache at once (the
+// next read of a list usually shows it, in the same shape at revisions
+// whose write answers carry what reads do), so the page read after the
+// change renders nothing.
+func TestCache_AListAfterAPatchFindsThePatchedObjectRendered(t *testing.T) {
+	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
+	const list, rev = "/api/catalog-items?page[size]=20", "2026-07-15"
+	_, body := tw.do(t, "GET", list, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 4 {
+		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
+	}
+	frags := tw.cached.h.frags.Cache()
+	for n := range 3 {
+		id := doc.Data[n].ID
+		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"kept %d"}}}`, id, n))
+		_, misses := frags.Stats()
+		tw.do(t, "GET", list, rev, nil)
+		if _, after := frags.Stats(); after != misses {
+			t.Errorf("change %d: the list after the PATCH rendered %d objects, want 0", n, after-misses)
+		}
+	}
+}

@@ -34,6 +34,10 @@ type Renderer struct {
 
 	// Frags, when set, caches rendered objects across requests.
 	Frags *Fragments
+	// KeepObjects: objects rendered are kept in Frags at once, not at
+	// their second rendering (the answer to a write, whose object the
+	// next read of a list usually shows).
+	KeepObjects bool
 
 	baseEsc   string // Base JSON-escaped, once per renderer
 	baseReady bool
@@ -221,7 +225,12 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 	if v, ok := r.Frags.cache.Get(key); ok {
 		return append(b, v...)
 	}
-	return r.Frags.keep(key, b, r.renderEntity(b, ep, e, fields, mode, related))
+	after := r.renderEntity(b, ep, e, fields, mode, related)
+	if r.KeepObjects {
+		r.Frags.cache.Put(key, after[len(b):])
+		return after
+	}
+	return r.Frags.keep(key, b, after)
 }
 
 func (r *Renderer) renderEntity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
