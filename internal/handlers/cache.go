@@ -116,6 +116,8 @@ func (h *Handler) cacheStats() map[string]int64 {
 		c := h.frags.Cache()
 		fh, fm := c.Stats()
 		add(c.Bytes(), c.Budget(), fh, fm)
+		mb, ml := h.frags.MemoBytes()
+		add(mb, ml, 0, 0)
 	}
 	return map[string]int64{"bytes": held, "limit_bytes": limit, "hits": hits, "misses": misses}
 }

@@ -208,6 +208,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
+	rd.KeepObjects = true // the next read of a list usually shows it
 	kind, _ := store.JobKindOf(c.res.Entity.Kind, action)
 	v, eerr, err := acct.Write(kind, el, rd.RelData())
 	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {

@@ -96,16 +96,29 @@ func (c *Cache[K, V]) shard(k K) *shard[K, V] {
 // admit a value early, under its own key, so what Get returns is as
 // correct as with Put.
 func (c *Cache[K, V]) Offer(k K, v V) {
-	if c.limit <= 0 || c.cost(k, v) > c.maxEntry {
-		return
-	}
-	h := maphash.Comparable(c.seed, k)
-	s := &c.shards[h%uint64(len(c.shards))]
-	if tag := h | 1; s.offered[(h>>32)%offerSlots].Swap(tag) != tag { // never 0, an empty slot
+	if c.limit <= 0 || c.cost(k, v) > c.maxEntry || !c.Admit(k) {
 		return
 	}
 	c.Put(k, v)
 }
+
+// Admit reports whether k was offered (or admitted) recently before, and
+// remembers it: Offer's test, for a value the caller makes only to keep it
+// (a value made at its second asking, not before).
+func (c *Cache[K, V]) Admit(k K) bool {
+	if c.limit <= 0 {
+		return false
+	}
+	h := maphash.Comparable(c.seed, k)
+	s := &c.shards[h%uint64(len(c.shards))]
+	tag := h | 1 // never 0, an empty slot
+	return s.offered[(h>>32)%offerSlots].Swap(tag) == tag
+}
+
+// CountHits counts n hits of values served without a lookup, from a copy
+// the caller kept (a page of objects reused whole), so Stats tells what
+// the cache saved.
+func (c *Cache[K, V]) CountHits(n int64) { c.hits.Add(n) }
 
 // Get returns the value stored under k. It must not be modified.
 func (c *Cache[K, V]) Get(k K) (V, bool) {

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"hash/maphash"
 	"sync"
 
 	"github.com/klaviyo-mock/mockserver/internal/rcache"
@@ -15,6 +16,10 @@ import (
 // has a new stamp and its old entries age out. Safe for concurrent use.
 type Fragments struct {
 	cache *rcache.Bytes[fragKey]
+	// pages remembers pages of objects by their ids and shape (see
+	// pageMemo), a quarter of the budget.
+	pages *rcache.Cache[uint64, *pageMemo]
+	seed  maphash.Seed
 
 	mu     sync.RWMutex
 	shapes map[shapeKey]uint32
@@ -33,7 +38,8 @@ func NewFragments(budget int64) *Fragments {
 	if budget <= 0 {
 		return nil
 	}
-	return &Fragments{cache: rcache.New[fragKey](budget, 16), shapes: map[shapeKey]uint32{}}
+	return &Fragments{cache: rcache.New[fragKey](budget-budget/4, 16), pages: rcache.NewOf(budget/4, 1, memoCost, nil),
+		seed: maphash.MakeSeed(), shapes: map[shapeKey]uint32{}}
 }
 
 // keep offers the cache what was appended to before, giving after (before
@@ -47,6 +53,10 @@ func (f *Fragments) keep(key fragKey, before, after []byte) []byte {
 	f.cache.Offer(key, after[len(before):])
 	return after
 }
+
+// MemoBytes returns the estimated bytes the page memos hold and their
+// budget (for statistics; their hits count as the object cache's).
+func (f *Fragments) MemoBytes() (held, budget int64) { return f.pages.Bytes(), f.pages.Budget() }
 
 // Cache returns the underlying byte cache (for statistics).
 func (f *Fragments) Cache() *rcache.Bytes[fragKey] { return f.cache }

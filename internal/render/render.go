@@ -34,6 +34,10 @@ type Renderer struct {
 
 	// Frags, when set, caches rendered objects across requests.
 	Frags *Fragments
+	// KeepObjects: objects rendered are kept in Frags at once, not at
+	// their second rendering (the answer to a write, whose object the
+	// next read of a list usually shows).
+	KeepObjects bool
 
 	baseEsc   string // Base JSON-escaped, once per renderer
 	baseReady bool
@@ -221,7 +225,12 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 	if v, ok := r.Frags.cache.Get(key); ok {
 		return append(b, v...)
 	}
-	return r.Frags.keep(key, b, r.renderEntity(b, ep, e, fields, mode, related))
+	after := r.renderEntity(b, ep, e, fields, mode, related)
+	if r.KeepObjects {
+		r.Frags.cache.Put(key, after[len(b):])
+		return after
+	}
+	return r.Frags.keep(key, b, after)
 }
 
 func (r *Renderer) renderEntity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
@@ -349,6 +358,19 @@ func (r *Renderer) Entity(b []byte, e *store.Entity, related []string) []byte {
 func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, included []*store.Entity, links Links, hints []string) []byte {
 	b = append(b, `{"data":[`...)
 	mode := r.entityRels()
+	b, memo := r.memoObjects(b, es, related, mode)
+	if !memo {
+		b = r.objects(b, es, related, mode)
+	}
+	b = append(b, ']')
+	b = r.included(b, included)
+	b = r.collectionLinks(b, links)
+	b = r.meta(b, hints)
+	return append(b, '}')
+}
+
+// objects appends es comma-separated, each from Frags when it holds it.
+func (r *Renderer) objects(b []byte, es []*store.Entity, related [][]string, mode relMode) []byte {
 	for i, e := range es {
 		if i > 0 {
 			b = append(b, ',')
@@ -359,11 +381,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 		}
 		b = r.entity(b, r.P, e, r.Fields, mode, rel)
 	}
-	b = append(b, ']')
-	b = r.included(b, included)
-	b = r.collectionLinks(b, links)
-	b = r.meta(b, hints)
-	return append(b, '}')
+	return b
 }
 
 // EntityDoc appends a single-entity document (GET one, POST, PATCH).

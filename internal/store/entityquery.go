@@ -123,31 +123,21 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 		limit = PageSize
 	}
 	w := a.walkerIn(c, req.Kind, &req.Filter)
-	part := c.kinds[req.Kind].partTest(req.Kind, &req.Filter)
-	match := func(p Position) (*Entity, bool) {
-		if a.work != nil {
-			a.work.Add(1)
-		}
-		if part != nil && !part(p) {
-			return nil, false
-		}
-		e := c.at(req.Kind, p)
-		return e, e != nil && a.matchLocked(e, &req.Filter)
-	}
+	match := a.pageMatch(c, &req)
 	// forward walks in the requested order, backward against it.
-	forward := func(from *Position, fn func(Position) bool) { w(from, req.Desc, fn) }
-	backward := func(from *Position, fn func(Position) bool) { w(from, !req.Desc, fn) }
-	exists := func(walk func(*Position, func(Position) bool), from *Position) bool {
+	forward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, req.Desc, fn) }
+	backward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, !req.Desc, fn) }
+	exists := func(walk func(*Position, func(Position, int, *Entity) bool), from *Position) bool {
 		found := false
-		walk(from, func(p Position) bool {
-			_, found = match(p)
+		walk(from, func(p Position, i int, e *Entity) bool {
+			_, found = match(p, i, e)
 			return !found
 		})
 		return found
 	}
 	es := make([]*Entity, 0, min(limit+1, 128))
-	collect := func(p Position) bool {
-		if e, ok := match(p); ok {
+	collect := func(p Position, i int, e *Entity) bool {
+		if e, ok := match(p, i, e); ok {
 			es = append(es, e)
 		}
 		return len(es) <= limit
@@ -175,6 +165,29 @@ func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
 	}
 	page.Entities = es
 	return page
+}
+
+// pageMatch returns the test a page of req applies to each position it
+// walks: the entity there (a seeded one as the walk found it, or made by
+// its index; a held one by its id), and whether it matches the filter.
+func (a *Account) pageMatch(c *catalog, req *EntityPageRequest) func(p Position, i int, e *Entity) (*Entity, bool) {
+	k := c.kinds[req.Kind]
+	part := k.partTest(req.Kind, &req.Filter)
+	return func(p Position, i int, e *Entity) (*Entity, bool) {
+		if a.work != nil {
+			a.work.Add(1)
+		}
+		if part != nil && !part(p) {
+			return nil, false
+		}
+		switch {
+		case i < 0:
+			e = c.at(req.Kind, p)
+		case e == nil: // shown from the source: made by its index, as walk does
+			e = k.make(i)
+		}
+		return e, e != nil && a.matchLocked(e, &req.Filter)
+	}
 }
 
 // existsIn reports whether the entity at p still exists in c and matches.
@@ -226,10 +239,32 @@ func (a *Account) includedLocked(e *Entity, r *schema.Relation) []*Entity {
 // ascending or descending, until fn returns false.
 type walker func(from *Position, desc bool, fn func(Position) bool)
 
+// indexedWalker is a walker that also tells each position's index in
+// the walked kind's source when it is shown from there (-1: held, or
+// found through another index) and, when the made-entity cache kept it,
+// the entity made for that index (nil: not known).
+type indexedWalker func(from *Position, desc bool, fn func(p Position, i int, e *Entity) bool)
+
 // walkerIn chooses the narrowest index of c the filter allows: the ids
 // listed, the entities related to an id, those holding an indexed value,
-// else every entity of the kind.
-func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker {
+// else every entity of the kind (which knows the seeded indexes).
+func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) indexedWalker {
+	if w := a.indexWalkerIn(c, kind, f); w != nil {
+		return func(from *Position, desc bool, fn func(Position, int, *Entity) bool) {
+			w(from, desc, func(p Position) bool { return fn(p, -1, nil) })
+		}
+	}
+	k := c.kinds[kind]
+	parts := k.partFilter(kind, f)
+	return func(from *Position, desc bool, fn func(Position, int, *Entity) bool) {
+		k.walkMadeWhere(from, desc, nil, parts(), fn)
+	}
+}
+
+// indexWalkerIn is the walker of the index the filter names (nil: none
+// does): the ids listed, the entities related to an id, those holding an
+// indexed value.
+func (a *Account) indexWalkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker {
 	switch {
 	case len(f.IDs) > 0:
 		var ps []Position
@@ -257,11 +292,7 @@ func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) walker 
 			return sliceWalker(ps)
 		}
 	}
-	k := c.kinds[kind]
-	parts := k.partFilter(kind, f)
-	return func(from *Position, desc bool, fn func(Position) bool) {
-		k.walkPosWhere(from, desc, nil, parts(), func(p Position, _ int) bool { return fn(p) })
-	}
+	return nil
 }
 
 // relatedWalkerLocked walks the entities of kind related to cond.ID: the

@@ -22,6 +22,8 @@ type countedCatalog struct {
 	// as a PartSource (countedPartItems).
 	parts     atomic.Int64
 	partItems bool
+	// indexes counts the item ids looked up in the source (Index).
+	indexes atomic.Int64
 	// itemMade, when set, runs as item i is made.
 	itemMade func(i int)
 }
@@ -94,6 +96,7 @@ func (s countedItems) At(i int) *Entity {
 	return s.c.made(itemKind, s.c.itemPos(i), "title", fmt.Sprint("item ", i))
 }
 func (s countedItems) Index(id string) (int, bool) {
+	s.c.indexes.Add(1)
 	if strings.Contains(id, "-V") {
 		return 0, false
 	}

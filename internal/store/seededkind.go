@@ -157,11 +157,14 @@ func (k *seededKind) remove(id string) bool {
 // (reverse when desc) until fn returns false: O(page + log n) plus the
 // hidden indexes passed.
 func (k *seededKind) walk(after *Position, desc bool, work *lockWork, fn func(e *Entity) bool) {
-	k.walkPos(after, desc, work, func(p Position, i int) bool {
-		if i < 0 {
+	k.walkMadeWhere(after, desc, work, nil, func(p Position, i int, e *Entity) bool {
+		switch {
+		case i < 0:
 			return fn(k.held[p.ID])
+		case e == nil:
+			return fn(k.make(i))
 		}
-		return fn(k.make(i))
+		return fn(e)
 	})
 }
 
@@ -174,15 +177,39 @@ func (k *seededKind) walkPos(after *Position, desc bool, work *lockWork, fn func
 // walkPosWhere is walkPos passing the seeded indexes drop reports (nil:
 // none) without computing their positions.
 func (k *seededKind) walkPosWhere(after *Position, desc bool, work *lockWork, drop func(i int) bool, fn func(p Position, i int) bool) {
+	k.walkMadeWhere(after, desc, work, drop, func(p Position, i int, _ *Entity) bool { return fn(p, i) })
+}
+
+// walkMadeWhere is walkPosWhere also passing, with a seeded index, the
+// entity made for it when the made-entity cache keeps it (nil when not):
+// a hot page's positions are read from its entities, so the source writes
+// no id anew, and each entity is looked up once.
+func (k *seededKind) walkMadeWhere(after *Position, desc bool, work *lockWork, drop func(i int) bool, fn func(p Position, i int, e *Entity) bool) {
 	var s seededStream
+	lastI, lastE := -1, (*Entity)(nil) // the entity the last position was read from
 	if k.src != nil {
 		s = rangeStream(k.src, 0, k.src.Len())
+		if k.made != nil {
+			s.pos = func(i int) Position {
+				if e, ok := k.made.Get(k.base + uint64(i)); ok {
+					lastI, lastE = i, e
+					return positionOf(e)
+				}
+				return k.src.Position(i)
+			}
+		}
 	}
 	hidden := func(i int) bool {
 		_, gone := k.hidden[i]
 		return gone || drop != nil && drop(i)
 	}
-	mergeWalk(s, hidden, k.order, after, desc, work, fn)
+	mergeWalk(s, hidden, k.order, after, desc, work, func(p Position, i int) bool {
+		var e *Entity
+		if i >= 0 && i == lastI {
+			e = lastE
+		}
+		return fn(p, i, e)
+	})
 }
 
 // kept describes the kind as a compact copy keeps it: the source's count
