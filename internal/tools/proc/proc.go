@@ -113,8 +113,47 @@ func RSS(pid int) (rss, peak int64) {
 	return rss, peak
 }
 
-// CPU returns the user and system CPU time a process has used.
+// CPU returns the CPU time a process has used: the sum of its threads'
+// run times in nanoseconds (/proc/PID/task/*/schedstat), or, where the
+// kernel keeps no such figure, its user and system time in clock ticks (10
+// ms each: too coarse for a request or a start of a few milliseconds).
+// A Go process keeps its threads, so no thread's time is lost by exiting.
 func CPU(pid int) time.Duration {
+	if d, ok := threadsCPU(pid); ok {
+		return d
+	}
+	return ticksCPU(pid)
+}
+
+// threadsCPU sums the run time of pid's threads; false when /proc tells
+// none.
+func threadsCPU(pid int) (time.Duration, bool) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil || len(tasks) == 0 {
+		return 0, false
+	}
+	var sum time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // the thread exited since the listing
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			return 0, false
+		}
+		ns, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		sum += time.Duration(ns)
+	}
+	return sum, true
+}
+
+// ticksCPU returns the user and system CPU time a process has used, in
+// clock ticks.
+func ticksCPU(pid int) time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
