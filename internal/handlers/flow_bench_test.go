@@ -20,12 +20,15 @@ import (
 
 // flowHandler is the full handler (journal on, limits out of the way) over
 // the default catalog, created jobs completing at their third poll.
-func flowHandler() *Handler {
+func flowHandler() *Handler { return flowHandlerJournal(1000) }
+
+// flowHandlerJournal is flowHandler with a journal of that many entries.
+func flowHandlerJournal(entries int) *Handler {
 	clk := clock.New()
 	st := store.New(store.Options{Seed: 1, Now: clk.Now, Lifecycle: store.Lifecycle{Mode: store.Polls, Polls: 3},
 		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: 1000, Counts: fixtures.Counts{"items": 200, "variants": 300, "categories": 20}})})
 	return New(Options{Store: st, Clock: clk, Resources: resource.Default(), Seed: 1,
-		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: 1000})})
+		RateLimits: limiter.Policy{Burst: 1 << 30, Steady: 1 << 30}, Journal: journal.New(journal.Options{Entries: entries})})
 }
 
 // flowRequest is a request of a flow, with a body or none.
@@ -164,7 +167,7 @@ func newFlowClient(h *Handler) *flowClient {
 
 // call serves one request and returns the answer's body (valid until the
 // next call); the status must be 2xx.
-func (c *flowClient) call(b *testing.B, method, path, query string, body []byte) []byte {
+func (c *flowClient) call(b testing.TB, method, path, query string, body []byte) []byte {
 	r := &c.req
 	r.Method = method
 	c.url.Path, c.url.RawQuery = path, query

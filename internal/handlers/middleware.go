@@ -67,6 +67,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		}
 		if o.api && h.opts.Journal.Cap() > 0 {
 			rec.CaptureMax = journal.MaxBody
+			rec.Buffers = h.opts.Journal // answers it dropped
 		}
 		rec.OnStatus = o
 		defer func() {
@@ -79,7 +80,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				}
 			}
 			o.StatusKnown() // dropped connections and handlers that wrote nothing
-			if o.entry != nil {
+			if buf := rec.CapturedBuffer(); o.entry != nil && buf != nil {
+				h.opts.Journal.CompleteOwned(o.entry, rec.Header(), buf, rec.Captured)
+			} else if o.entry != nil {
 				h.opts.Journal.Complete(o.entry, rec.Header(), rec.CapturedBody(), rec.Captured)
 			}
 			h.logRequest(r, rec, o.sw)
