@@ -137,7 +137,9 @@ func (rec *Recorder) keepCopy(b []byte, s string) {
 	rec.Captured = rec.Captured || n > room
 }
 
-// CapturedBody returns the first CaptureMax bytes written.
+// CapturedBody returns the first CaptureMax bytes written. The string
+// shares the capture's buffer (CapturedBuffer): it stays as it is while
+// whoever owns that buffer does not reuse it.
 func (rec *Recorder) CapturedBody() string {
 	if rec.whole != "" {
 		return rec.whole
