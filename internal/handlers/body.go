@@ -27,6 +27,11 @@ func readBody(r *http.Request, p *revision.Profile, m *httpx.BodyMeter) ([]byte,
 	size := r.ContentLength // what the body holds, when the request says
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
+		// The body is read into one buffer that nothing modifies after:
+		// the journal's tap may keep it rather than a copy.
+		if tap, ok := r.Body.(*bodyTap); ok {
+			tap.lend()
+		}
 	case "gzip":
 		size = -1
 		zr, err := gzip.NewReader(r.Body)

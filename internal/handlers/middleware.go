@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -29,22 +30,76 @@ func (h *Handler) tapBody(r *http.Request) *bodyTap {
 	return tap
 }
 
-// bodyTap keeps the first journal.MaxBody bytes a handler reads.
+// bodyTap keeps the first journal.MaxBody bytes a handler reads: as a
+// copy, or, once a reader lent it the buffer it reads into (lend), as a
+// view of that buffer while each read lands right after the one before.
 type bodyTap struct {
 	io.ReadCloser
 	buf       bytes.Buffer
 	truncated bool
+	lent      bool
+	view      []byte // the bytes read so far, in the lender's buffer
+}
+
+// lend tells the tap that its reader keeps every byte it reads in one
+// buffer it never modifies, read after read, so the tap may keep a view
+// of it instead of a copy (readBody's reads of an identity-encoded body).
+func (t *bodyTap) lend() {
+	if t.buf.Len() == 0 && !t.truncated {
+		t.lent = true
+	}
 }
 
 func (t *bodyTap) Read(p []byte) (int, error) {
+	if t.lent && !t.follows(p) {
+		t.lent = false // not the lender's next bytes: copy from here on
+		t.copyIn(t.view)
+		t.view = nil
+	}
 	n, err := t.ReadCloser.Read(p)
+	if t.lent {
+		if len(t.view) == 0 {
+			t.view = p[:n]
+		} else {
+			t.view = t.view[:len(t.view)+n]
+		}
+		return n, err
+	}
+	t.copyIn(p[:n])
+	return n, err
+}
+
+// follows reports whether p starts where the view ends, in its buffer.
+func (t *bodyTap) follows(p []byte) bool {
+	if len(t.view) == 0 || len(p) == 0 {
+		return true
+	}
+	return cap(t.view) > len(t.view) && &t.view[:len(t.view)+1][len(t.view)] == &p[0]
+}
+
+// copyIn copies what fits of b.
+func (t *bodyTap) copyIn(b []byte) {
 	if room := journal.MaxBody - t.buf.Len(); room > 0 {
-		t.buf.Write(p[:min(n, room)])
-		t.truncated = t.truncated || n > room
-	} else if n > 0 {
+		t.buf.Write(b[:min(len(b), room)])
+		t.truncated = t.truncated || len(b) > room
+	} else if len(b) > 0 {
 		t.truncated = true
 	}
-	return n, err
+}
+
+// body returns the bytes kept and whether more were read. A view is kept
+// as it is when its buffer is at most twice the bytes kept (so the
+// journal pins no more than a copy's growth could), else copied.
+func (t *bodyTap) body() (string, bool) {
+	if !t.lent {
+		return t.buf.String(), t.truncated
+	}
+	kept := t.view[:min(len(t.view), journal.MaxBody)]
+	truncated := len(t.view) > journal.MaxBody
+	if len(kept) == 0 || cap(kept) > 2*len(kept) {
+		return string(kept), truncated
+	}
+	return unsafe.String(&kept[0], len(kept)), truncated
 }
 
 // observe gives each request an id, caps its headers and body, turns a
@@ -67,6 +122,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		}
 		if o.api && h.opts.Journal.Cap() > 0 {
 			rec.CaptureMax = journal.MaxBody
+			rec.Buffers = h.opts.Journal // answers it dropped
 		}
 		rec.OnStatus = o
 		defer func() {
@@ -79,7 +135,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				}
 			}
 			o.StatusKnown() // dropped connections and handlers that wrote nothing
-			if o.entry != nil {
+			if buf := rec.CapturedBuffer(); o.entry != nil && buf != nil {
+				h.opts.Journal.CompleteOwned(o.entry, rec.Header(), buf, rec.Captured)
+			} else if o.entry != nil {
 				h.opts.Journal.Complete(o.entry, rec.Header(), rec.CapturedBody(), rec.Captured)
 			}
 			h.logRequest(r, rec, o.sw)
@@ -95,9 +153,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 			rec.Body = h.meterBody(w, r, o.api)
 			defer rec.Body.Release()
 			if o.api {
-				o.tap = h.tapBody(r)
 				// The control API has its own, larger cap.
 				r.Body = http.MaxBytesReader(rec, r.Body, h.opts.MaxBodyBytes)
+				o.tap = h.tapBody(r) // outermost, for readBody to find
 			}
 		}
 		next.ServeHTTP(rec, r)
@@ -218,7 +276,7 @@ func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, st
 		DurationMicros:    sw.Elapsed().Microseconds(),
 	}
 	if tap != nil {
-		e.Body, e.Truncated = tap.buf.String(), tap.truncated
+		e.Body, e.Truncated = tap.body()
 	}
 	return h.opts.Journal.Record(e)
 }

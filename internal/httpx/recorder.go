@@ -2,7 +2,7 @@ package httpx
 
 import (
 	"net/http"
-	"strings"
+	"unsafe"
 )
 
 // Recorder wraps the ResponseWriter of one request: it carries the request
@@ -29,10 +29,12 @@ type Recorder struct {
 	// (CapturedBody); Captured reports whether more were written.
 	CaptureMax int
 	Captured   bool
-	// capture is built as a string, so the journal takes it without
-	// another copy; it is sized at the first write, which is the whole
-	// body for most responses.
-	capture strings.Builder
+	// Buffers, when set, gives the capture's buffer (see BufferSource).
+	Buffers BufferSource
+	// capture is sized at the first write, which is the whole body for
+	// most responses; bytes once in it never change, so the journal takes
+	// it without another copy.
+	capture []byte
 	// whole is the one string written so far when it fits the cap whole
 	// (a cached document): kept as it is, not copied into capture.
 	whole string
@@ -78,12 +80,35 @@ func (rec *Recorder) WriteString(s string) (int, error) {
 	rec.setStatus(http.StatusOK)
 	n, err := rec.ResponseWriter.Write(stringBytes(s))
 	rec.Bytes += n
-	if rec.CaptureMax > 0 && rec.capture.Len() == 0 && rec.whole == "" && n == len(s) && n <= rec.CaptureMax {
+	if rec.CaptureMax > 0 && len(rec.capture) == 0 && rec.whole == "" && n == len(s) && n <= rec.CaptureMax {
 		rec.whole = s
 		return n, err
 	}
 	rec.keepCopy(nil, s[:n])
 	return n, err
+}
+
+// BufferSource gives a capture its buffer: the journal's, made of the
+// answers it dropped.
+type BufferSource interface {
+	// ResponseBuffer returns an empty buffer with room for at least n
+	// bytes, or nil when it has none.
+	ResponseBuffer(n int) []byte
+}
+
+// grow makes room for n more captured bytes: the first, in a buffer from
+// Buffers when it has one.
+func (rec *Recorder) grow(n int) {
+	if cap(rec.capture)-len(rec.capture) >= n {
+		return
+	}
+	if len(rec.capture) == 0 && rec.Buffers != nil {
+		if b := rec.Buffers.ResponseBuffer(n); cap(b) >= n {
+			rec.capture = b[:0]
+			return
+		}
+	}
+	rec.capture = append(make([]byte, 0, len(rec.capture)+n), rec.capture...)
 }
 
 // keepCopy captures the bytes written (b, or s when b is nil) up to the
@@ -94,30 +119,42 @@ func (rec *Recorder) keepCopy(b []byte, s string) {
 	}
 	n := len(b) + len(s)
 	if rec.whole != "" && n > 0 {
-		rec.capture.Grow(min(len(rec.whole)+n, rec.CaptureMax))
-		rec.capture.WriteString(rec.whole)
+		rec.grow(min(len(rec.whole)+n, rec.CaptureMax))
+		rec.capture = append(rec.capture, rec.whole...)
 		rec.whole = ""
 	}
-	room := rec.CaptureMax - rec.capture.Len()
+	room := rec.CaptureMax - len(rec.capture)
 	if room > 0 && n > 0 {
-		if rec.capture.Cap() == 0 {
-			rec.capture.Grow(min(n, room))
+		if cap(rec.capture) == 0 {
+			rec.grow(min(n, room))
 		}
 		if b != nil {
-			rec.capture.Write(b[:min(n, room)])
+			rec.capture = append(rec.capture, b[:min(n, room)]...)
 		} else {
-			rec.capture.WriteString(s[:min(n, room)])
+			rec.capture = append(rec.capture, s[:min(n, room)]...)
 		}
 	}
 	rec.Captured = rec.Captured || n > room
 }
 
-// CapturedBody returns the first CaptureMax bytes written.
+// CapturedBody returns the first CaptureMax bytes written. The string
+// shares the capture's buffer (CapturedBuffer): it stays as it is while
+// whoever owns that buffer does not reuse it.
 func (rec *Recorder) CapturedBody() string {
 	if rec.whole != "" {
 		return rec.whole
 	}
-	return rec.capture.String()
+	return unsafe.String(unsafe.SliceData(rec.capture), len(rec.capture))
+}
+
+// CapturedBuffer returns the buffer CapturedBody's bytes are in, for a
+// journal to own (nil when nothing was copied: no byte captured, or one
+// whole string kept as it is).
+func (rec *Recorder) CapturedBuffer() []byte {
+	if rec.whole != "" {
+		return nil
+	}
+	return rec.capture
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.

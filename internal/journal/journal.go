@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/klaviyo-mock/mockserver/internal/secret"
 )
@@ -73,8 +74,14 @@ type Entry struct {
 	// respList is the list of a reused entry's answer headers, for
 	// Complete to fill again.
 	respList []header
-	fp       string // the account's fingerprint, set by Record
-	keyHash  uint64 // a hash of the account's whole key, set by Record
+	// respBuf is the buffer ResponseBody is made of when the journal was
+	// handed it (CompleteOwned), given to a later answer once the entry
+	// is dropped. lent is set once a reader was shown the entry: its
+	// buffer is never reused, as the reader's copy shares it.
+	respBuf []byte
+	lent    bool
+	fp      string // the account's fingerprint, set by Record
+	keyHash uint64 // a hash of the account's whole key, set by Record
 }
 
 // size estimates the bytes an entry holds.
@@ -145,6 +152,8 @@ type Journal struct {
 	// last, as most requests follow one of the same account.
 	spare   atomic.Pointer[Entry]
 	lastKey atomic.Pointer[shownKey]
+	// free holds the buffers of answers dropped unseen.
+	free freeBuffers
 
 	mu      sync.Mutex
 	entries []*Entry // ring of len opts.Entries
@@ -207,17 +216,38 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 	if h == nil {
 		return
 	}
-	resp, _ := j.keep(headers, h.respList)
 	if len(body) > MaxBody {
 		body, truncated = strings.Clone(body[:MaxBody]), true
 	}
+	j.complete(h, headers, body, nil, truncated)
+}
+
+// CompleteOwned is Complete with the body's first MaxBody bytes as a
+// buffer the journal now owns: it keeps it as it is, without a copy, and
+// gives it to a later answer (ResponseBuffer) once the entry is dropped
+// unseen. The caller must not use body afterwards.
+func (j *Journal) CompleteOwned(h *Entry, headers map[string][]string, body []byte, truncated bool) {
+	if h == nil {
+		return
+	}
+	if len(body) > MaxBody {
+		j.Complete(h, headers, string(body), truncated)
+		return
+	}
+	j.complete(h, headers, unsafe.String(unsafe.SliceData(body), len(body)), body, truncated)
+}
+
+// complete adds the answer to h: body, made of buf when the journal owns
+// it.
+func (j *Journal) complete(h *Entry, headers map[string][]string, body string, buf []byte, truncated bool) {
+	resp, _ := j.keep(headers, h.respList)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !h.held {
 		return
 	}
 	before := h.bytes
-	h.answered, h.respList = true, nil
+	h.answered, h.respList, h.respBuf = true, nil, buf
 	h.respHeaders, h.ResponseHeaders, h.ResponseBody, h.ResponseTruncated = resp, nil, body, truncated
 	h.bytes = h.size()
 	j.bytes += h.bytes - before
@@ -228,6 +258,10 @@ func (j *Journal) Complete(h *Entry, headers map[string][]string, body string, t
 
 func (j *Journal) dropOldestLocked() {
 	if old := j.entries[j.start]; old.answered {
+		if old.respBuf != nil && !old.lent {
+			j.free.put(old.respBuf)
+		}
+		old.respBuf = nil
 		j.spare.Store(old)
 	}
 	j.entries[j.start].held = false
@@ -330,6 +364,7 @@ func (j *Journal) Each(f Filter, fn func(*Entry)) {
 			return
 		}
 		e.shown()
+		e.lent = true // the caller may keep its strings
 		fn(e)
 	})
 }
