@@ -101,6 +101,10 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	rd := h.renderer(c)
+	// A job in progress shows its items again at the next poll: keep them
+	// at their first rendering. Those applied at its last step are shown
+	// once and kept only if read twice.
+	rd.KeepObjects = job.Status.InProgress()
 	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return 200, nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
 // TestCache_AnObjectRenderedOnceIsNotCopied: a rendered object (a job, an
@@ -51,5 +53,55 @@ func TestCache_AnObjectRenderedOnceIsNotCopied(t *testing.T) {
 	}
 	if !bytes.Equal(first.body, second.body) || !bytes.Equal(second.body, third.body) {
 		t.Fatal("three reads of unchanged data answered different bytes")
+	}
+}
+
+// TestCache_AnItemShownByAJobInProgressIsKeptAtOnce: the items a poll of a
+// job still in progress shows (include=items) will be shown again at the
+// next poll, so they are kept in the object cache at their first
+// rendering and the next poll renders only the items applied since; the
+// items applied at the job's last step are shown once and cost no copy.
+func TestCache_AnItemShownByAJobInProgressIsKeptAtOnce(t *testing.T) {
+	e := newEnv(t, withCache(16<<20), withLifecycle(store.Lifecycle{Mode: store.Polls, Polls: 3}))
+	var items []string
+	for j := range 10 {
+		items = append(items, fmt.Sprintf(`{"type":"catalog-item","attributes":{"external_id":"KEPT-%d","title":"t","description":"d","url":"https://x.example/%d","price":1}}`, j, j))
+	}
+	post := e.req("POST", "/api/catalog-item-bulk-create-jobs", strings.NewReader(
+		`{"data":{"type":"catalog-item-bulk-create-job","attributes":{"items":{"data":[`+strings.Join(items, ",")+`]}}}}`),
+		"Content-Type: application/vnd.api+json")
+	var job struct{ Data struct{ ID string } }
+	if err := json.Unmarshal(post.body, &job); post.status != 202 || err != nil {
+		t.Fatalf("POST: %d %v %.300s", post.status, err, post.body)
+	}
+	frags := e.h.frags.Cache()
+	poll := func() (status string, shown int) {
+		t.Helper()
+		r := e.req("GET", "/api/catalog-item-bulk-create-jobs/"+job.Data.ID+"?include=items", nil)
+		var doc struct {
+			Data     struct{ Attributes struct{ Status string } }
+			Included []json.RawMessage
+		}
+		if err := json.Unmarshal(r.body, &doc); r.status != 200 || err != nil {
+			t.Fatalf("poll: %d %v %.300s", r.status, err, r.body)
+		}
+		return doc.Data.Attributes.Status, len(doc.Included)
+	}
+	status, before := poll()
+	if status == "complete" || before == 0 {
+		t.Fatalf("the first poll: %s with %d items, want a job in progress showing some", status, before)
+	}
+	for status != "complete" {
+		hits, _ := frags.Stats()
+		held := frags.Bytes()
+		var shown int
+		status, shown = poll()
+		if after, _ := frags.Stats(); after-hits < int64(before) {
+			t.Fatalf("a poll found %d of the %d items the poll before showed rendered", after-hits, before)
+		}
+		if status == "complete" && frags.Bytes() != held {
+			t.Fatalf("the last poll copied %d bytes into the object cache, want 0", frags.Bytes()-held)
+		}
+		before = shown
 	}
 }

@@ -34,9 +34,11 @@ type Renderer struct {
 
 	// Frags, when set, caches rendered objects across requests.
 	Frags *Fragments
-	// KeepObjects: objects rendered are kept in Frags at once, not at
+	// KeepObjects: entities rendered are kept in Frags at once, not at
 	// their second rendering (the answer to a write, whose object the
-	// next read of a list usually shows).
+	// next read of a list usually shows; the items of a job in progress,
+	// which its next poll shows again). A job object is always kept at
+	// its second rendering.
 	KeepObjects bool
 
 	baseEsc   string // Base JSON-escaped, once per renderer

@@ -3,8 +3,6 @@ package store
 import (
 	"maps"
 	"slices"
-
-	"github.com/klaviyo-mock/mockserver/internal/rcache"
 )
 
 // seededKind is one kind's entities in the catalog: those of its source
@@ -25,18 +23,6 @@ type seededKind struct {
 	held   map[string]*Entity
 	order  *posTree
 	made   *madeEntities
-}
-
-// madeEntities keeps seeded entities recently made, by stamp (nil: none).
-type madeEntities = rcache.Cache[uint64, *Entity]
-
-// newMadeEntities returns a cache of at most budget estimated bytes (nil
-// when budget <= 0).
-func newMadeEntities(budget int64) *madeEntities {
-	if budget <= 0 {
-		return nil
-	}
-	return rcache.NewOf(budget, 8, func(_ uint64, e *Entity) int64 { return e.memSize() }, nil)
 }
 
 // newSeededKind returns the entities of src (nil: none seeded), whose
