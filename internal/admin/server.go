@@ -14,6 +14,7 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) {
 	keys, _ := a.o.Store.Keys()
 	used, limit := a.o.Store.Used()
 	made, madeLimit := a.o.Store.MadeJobs()
+	madeEnts, madeEntsLimit := a.o.Store.MadeEntities()
 	reply(w, http.StatusOK, map[string]any{
 		"status":          "ok",
 		"now":             a.o.Clock.Now(),
@@ -22,13 +23,15 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) {
 		"newest_revision": a.o.Revisions.Newest().Date,
 		"accounts":        len(keys),
 		"memory": map[string]any{
-			"accounts_bytes":        used,
-			"accounts_limit_bytes":  limit,
-			"journal_bytes":         a.o.Journal.Bytes(),
-			"journal_limit_bytes":   a.o.Journal.Options().Bytes,
-			"bodies_limit_bytes":    a.o.Bodies.Total(),
-			"made_jobs_bytes":       made,
-			"made_jobs_limit_bytes": madeLimit,
+			"accounts_bytes":            used,
+			"accounts_limit_bytes":      limit,
+			"journal_bytes":             a.o.Journal.Bytes(),
+			"journal_limit_bytes":       a.o.Journal.Options().Bytes,
+			"bodies_limit_bytes":        a.o.Bodies.Total(),
+			"made_jobs_bytes":           made,
+			"made_jobs_limit_bytes":     madeLimit,
+			"made_entities_bytes":       madeEnts,
+			"made_entities_limit_bytes": madeEntsLimit,
 		},
 		"render_cache": a.o.CacheStats(),
 	})

@@ -99,10 +99,12 @@ func (s *Server) newStore() error {
 		Seeder:    fixtures.Seeder(s.fixtureParams()),
 		SeedBytes: est,
 		MaxBytes:  shares.Accounts,
-		// A quarter of the caches' share keeps seeded jobs once made.
-		MadeJobBytes: shares.Caches / 4,
-		Now:          s.clock.Now,
-		MaxAccounts:  cfg.MaxAccounts,
+		// A quarter of the caches' share keeps seeded jobs and entities
+		// once made, an eighth each.
+		MadeJobBytes:    shares.Caches / 8,
+		MadeEntityBytes: shares.Caches / 8,
+		Now:             s.clock.Now,
+		MaxAccounts:     cfg.MaxAccounts,
 	})
 	if c, n := fixtures.Largest(est); !s.store.Fits(n) {
 		return fmt.Errorf("--jobs, --items, --variants, --categories: an account's %s take about %d MiB, more than the %d MiB --memory-budget leaves for accounts; seed less or raise --memory-budget",

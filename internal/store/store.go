@@ -65,9 +65,11 @@ type Options struct {
 	SeedBytes func(Collection) int64
 	// MadeJobBytes bounds the seeded history jobs kept once made, so a
 	// page read again takes them instead of making them anew (0: 4 MiB,
-	// negative: none kept); the seeded entities kept once made have a
-	// bound of the same size.
+	// negative: none kept).
 	MadeJobBytes int64
+	// MadeEntityBytes bounds the seeded items, variants and categories
+	// kept once made, likewise (0: as MadeJobBytes, negative: none kept).
+	MadeEntityBytes int64
 
 	// stamps hands out the stamps of stored values and collection
 	// versions (set by New; shared by every account, kept across resets).
@@ -115,8 +117,11 @@ func New(opts Options) *Store {
 	if opts.MadeJobBytes == 0 {
 		opts.MadeJobBytes = DefaultMadeJobBytes
 	}
+	if opts.MadeEntityBytes == 0 {
+		opts.MadeEntityBytes = opts.MadeJobBytes
+	}
 	opts.made = newMadeJobs(opts.MadeJobBytes)
-	opts.madeEnts = newMadeEntities(opts.MadeJobBytes)
+	opts.madeEnts = newMadeEntities(opts.MadeEntityBytes)
 	s := &Store{opts: opts, accounts: map[string]*list.Element{}, lru: list.New(), pub: newPublicKeys()}
 	s.meter = s.newMeter()
 	return s
