@@ -21,7 +21,7 @@ func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
 	for _, i := range hidden {
 		s.hidden[i] = struct{}{}
 	}
-	s.all.Ascend(func(j *Job) bool {
+	s.ascend(func(j *Job) bool {
 		s.hide(j.ID)
 		return true
 	})
@@ -115,7 +115,7 @@ func (a *Account) keepHeldLocked(old *catalog, k EntityKind, b *rebuildPlan) {
 
 func (a *Account) clearJobsLocked(k JobKind) {
 	s := a.jobs[k]
-	s.all.Ascend(func(j *Job) bool {
+	s.ascend(func(j *Job) bool {
 		a.grow(-j.memSize())
 		return true
 	})
