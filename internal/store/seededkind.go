@@ -40,10 +40,18 @@ func newMadeEntities(budget int64) *madeEntities {
 }
 
 // newSeededKind returns the entities of src (nil: none seeded), whose
-// entity i has the stamp base+i (the caller reserves Len stamps).
+// entity i has the stamp base+i (the caller reserves Len stamps). Its maps
+// are made by the first write (writable): most kinds of an account are
+// never written, and a nil map reads as an empty one.
 func newSeededKind(src EntitySource, base uint64, made *madeEntities) *seededKind {
-	return &seededKind{src: src, base: base, hidden: map[int]struct{}{}, gone: map[int]struct{}{},
-		held: map[string]*Entity{}, order: newPosTree(), made: made}
+	return &seededKind{src: src, base: base, order: newPosTree(), made: made}
+}
+
+// writable makes the kind's maps if no write has made them yet.
+func (k *seededKind) writable() {
+	if k.held == nil {
+		k.hidden, k.gone, k.held = map[int]struct{}{}, map[int]struct{}{}, map[string]*Entity{}
+	}
 }
 
 // seededLen returns how many entities the source seeds.
@@ -123,6 +131,7 @@ func (k *seededKind) make(i int) *Entity {
 // put holds e (a new value with its own stamp): a created entity, or a
 // seeded one replaced, whose index is then hidden.
 func (k *seededKind) put(e *Entity) {
+	k.writable()
 	if i, ok := k.index(e.ID); ok {
 		k.hidden[i] = struct{}{}
 		if !positionOf(e).same(k.src.Position(i)) {
@@ -138,6 +147,7 @@ func (k *seededKind) put(e *Entity) {
 
 // remove deletes the entity with id; it reports whether there was one.
 func (k *seededKind) remove(id string) bool {
+	k.writable()
 	if old := k.held[id]; old != nil {
 		k.order.Delete(positionOf(old))
 		delete(k.held, id)
