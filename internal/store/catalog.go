@@ -267,7 +267,9 @@ func setOrDelete(m map[string][]Position, k string, l []Position) {
 // unindexLocked removes e's own index entries (not its memberships).
 func (a *Account) unindexLocked(e *Entity) {
 	pos := positionOf(e)
-	a.cat.kinds[e.Kind].order.Delete(pos)
+	if o := a.cat.kinds[e.Kind].order; o != nil { // nil: the kind was never written
+		o.Delete(pos)
+	}
 	a.indexRefsLocked(e, pos, false)
 }
 

@@ -152,7 +152,7 @@ func (c *catalog) empty() bool {
 		return false
 	}
 	for k, sk := range c.kinds {
-		if sk.src != nil || len(sk.hidden)+len(sk.gone)+len(sk.held) > 0 || sk.order.Len() > 0 {
+		if sk.src != nil || len(sk.hidden)+len(sk.gone)+len(sk.held) > 0 || (sk.order != nil && sk.order.Len() > 0) {
 			return false
 		}
 		for _, ri := range c.rels[k] {

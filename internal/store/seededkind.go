@@ -41,16 +41,19 @@ func newMadeEntities(budget int64) *madeEntities {
 
 // newSeededKind returns the entities of src (nil: none seeded), whose
 // entity i has the stamp base+i (the caller reserves Len stamps). Its maps
-// are made by the first write (writable): most kinds of an account are
-// never written, and a nil map reads as an empty one.
+// and its order tree are made by the first write (writable): most kinds of
+// an account are never written, a nil map reads as an empty one, and a
+// nil order is walked as holding nothing.
 func newSeededKind(src EntitySource, base uint64, made *madeEntities) *seededKind {
-	return &seededKind{src: src, base: base, order: newPosTree(), made: made}
+	return &seededKind{src: src, base: base, made: made}
 }
 
-// writable makes the kind's maps if no write has made them yet.
+// writable makes the kind's maps and order tree if no write has made them
+// yet.
 func (k *seededKind) writable() {
 	if k.held == nil {
 		k.hidden, k.gone, k.held = map[int]struct{}{}, map[int]struct{}{}, map[string]*Entity{}
+		k.order = newPosTree()
 	}
 }
 
@@ -247,6 +250,10 @@ func (k *seededKind) kept() KeptHistory {
 // reading without the lock: the source and the made cache shared, what
 // requests changed copied (the order tree lazily).
 func (k *seededKind) snapshot() *seededKind {
-	return &seededKind{src: k.src, base: k.base, hidden: maps.Clone(k.hidden), gone: maps.Clone(k.gone),
-		held: maps.Clone(k.held), order: k.order.Clone(), made: k.made}
+	c := &seededKind{src: k.src, base: k.base, hidden: maps.Clone(k.hidden), gone: maps.Clone(k.gone),
+		held: maps.Clone(k.held), made: k.made}
+	if k.order != nil {
+		c.order = k.order.Clone()
+	}
+	return c
 }
