@@ -21,7 +21,7 @@ var fuzzMachine = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 // seed corpus in testdata/fuzz/FuzzStateFile: a valid file with a changed
 // account, its jobs and a running clock; the same with a clock at 9999, with
 // an account listed twice, cut short; a version 1 file; a key outside
-// printable ASCII). The server must refuse the file with an error, leaving
+// printable ASCII; two accounts, whose order of use a load must keep). The server must refuse the file with an error, leaving
 // it untouched, or load it; then what it saves must load in a second
 // server, which must save the same bytes: it never panics, and never
 // loads a file it cannot save and read back as it was.

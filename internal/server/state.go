@@ -139,7 +139,7 @@ func (s *Server) load() error {
 	s.faults.Reset(s.seed)
 	s.handler.Reseed(s.seed)
 	l.Prepare = func(a *accountdoc.AccountState) { a.PrepareSeeded(s.store) }
-	n := 0
+	var restored []string
 	if err := l.Accounts(func(a accountdoc.AccountState) error {
 		if secret.BadByte(a.Account) >= 0 {
 			// Written before keys were checked: no request can reach it.
@@ -147,7 +147,7 @@ func (s *Server) load() error {
 				"path", path, "account", secret.Fingerprint(a.Account))
 			return nil
 		}
-		n++
+		restored = append(restored, a.Account)
 		err := accountdoc.Restore(s.store, a, s.clock.Now())
 		switch {
 		case errors.Is(err, store.ErrMemoryBudget):
@@ -159,6 +159,16 @@ func (s *Server) load() error {
 	}); err != nil {
 		return err
 	}
-	s.logger.Info("state loaded", "path", path, "accounts", n)
+	s.keepOrderOfUse(restored)
+	s.logger.Info("state loaded", "path", path, "accounts", len(restored))
 	return nil
+}
+
+// keepOrderOfUse makes the accounts restored, in file order, used in the
+// order they were when saved: a file lists them most recently used first,
+// and each restore made its account the most recently used.
+func (s *Server) keepOrderOfUse(keys []string) {
+	for i := len(keys) - 1; i >= 0; i-- {
+		_, _ = s.store.Account(keys[i]) // held: it moves to the front, and cannot fail
+	}
 }

@@ -448,3 +448,25 @@ func TestListen_SaysWhereTheAPIAndThePageAreInOneRecord(t *testing.T) {
 	}
 	t.Fatalf("no ready record in:\n%s", out.String())
 }
+
+// A state file lists its accounts most recently used first, and a start
+// restores them in file order: the last restored became the most recently
+// used, so each restart reversed the order the control API lists them in,
+// and a file saved after a load was not the file loaded (FuzzStateFile
+// found it with two accounts).
+func TestLoad_KeepsTheAccountsOrderOfUse(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	content := `{"version":1,"accounts":[{"account":"k0"},{"account":"k1"},{"account":"k2"}]}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(cfgWith(t, "--state-file="+path), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	keys, _ := s.store.Keys()
+	if got, want := strings.Join(keys, ","), "k0,k1,k2"; got != want {
+		t.Fatalf("accounts most recently used first: %s, want the file's order %s", got, want)
+	}
+}

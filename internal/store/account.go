@@ -194,6 +194,7 @@ func (a *Account) insertJobLocked(j *Job) {
 	a.bumpLocked(JobCollection(j.Kind))
 	s := a.jobs[j.Kind]
 	delta := j.memSize()
+	s.writable()
 	if old, ok := s.all.ReplaceOrInsert(j); ok {
 		s.byStatus[old.Status].Delete(old)
 		delta -= old.memSize()
@@ -395,7 +396,7 @@ func (a *Account) Delete(kind JobKind, id string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	s := a.jobs[kind]
-	old, ok := s.all.Delete(&Job{ID: id})
+	old, ok := s.remove(id)
 	if ok {
 		s.byStatus[old.Status].Delete(old)
 		a.removeActiveLocked(kind, id)

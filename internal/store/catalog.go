@@ -60,11 +60,18 @@ func newCatalog(work *lockWork) catalog {
 	n := len(catalogSchema.Entities())
 	c := catalog{work: work, kinds: make([]*seededKind, n), rels: make([][]relIndex, n),
 		values: make([][]map[string][]Position, n), members: make([][]*memberOverlay, n)}
+	// Each kind's slices are cut from one array of each type (a new
+	// account's catalog, made for every account restored).
+	nRels, nAttrs := 0, 0
 	for _, d := range catalogSchema.Entities() {
-		k := d.Index
+		nRels, nAttrs = nRels+len(d.Relations), nAttrs+len(d.Attrs)
+	}
+	rels, members, values := make([]relIndex, nRels), make([]*memberOverlay, nRels), make([]map[string][]Position, nAttrs)
+	for _, d := range catalogSchema.Entities() {
+		k, nr, na := d.Index, len(d.Relations), len(d.Attrs)
 		c.kinds[k] = newSeededKind(nil, 0, nil)
-		c.rels[k] = make([]relIndex, len(d.Relations))
-		c.members[k] = make([]*memberOverlay, len(d.Relations))
+		c.rels[k], rels = rels[:nr:nr], rels[nr:]
+		c.members[k], members = members[:nr:nr], members[nr:]
 		for i := range d.Relations {
 			r := &d.Relations[i]
 			ri := relIndex{rel: r}
@@ -76,7 +83,7 @@ func newCatalog(work *lockWork) catalog {
 			}
 			c.rels[k][i] = ri
 		}
-		c.values[k] = make([]map[string][]Position, len(d.Attrs))
+		c.values[k], values = values[:na:na], values[na:]
 		for _, f := range d.Filters {
 			if i, a, ok := d.Attr(f.Field); ok && f.Kind == schema.FilterEquals && a.Type == schema.String {
 				c.values[k][i] = map[string][]Position{}
@@ -267,7 +274,9 @@ func setOrDelete(m map[string][]Position, k string, l []Position) {
 // unindexLocked removes e's own index entries (not its memberships).
 func (a *Account) unindexLocked(e *Entity) {
 	pos := positionOf(e)
-	a.cat.kinds[e.Kind].order.Delete(pos)
+	if o := a.cat.kinds[e.Kind].order; o != nil { // nil: the kind was never written
+		o.Delete(pos)
+	}
 	a.indexRefsLocked(e, pos, false)
 }
 

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
 // catalogSeeder makes items I0..I9, two variants of each of I0..I4 and
@@ -192,5 +194,30 @@ func TestCollections_VariantsOfItemsDeletedBeforeTheyAreGeneratedNeverAppear(t *
 	}
 	if vs, _ := a.ChildIDs(itemKind, EntityID("I1"), "variants"); len(vs) != 2 {
 		t.Fatalf("I1 has %d variants", len(vs))
+	}
+}
+
+// A new account's catalog is made for every account a state file restores.
+// It makes its four per-kind lists, one array of each index type cut into
+// the kinds' slices, a kind for each entity and the maps its indexes
+// start with; it made three slices per kind besides.
+func TestNewCatalog_AllocatesPerIndexNotPerKindSlice(t *testing.T) {
+	want := 4 + 3
+	for _, d := range catalogSchema.Entities() {
+		want++ // its seededKind
+		for _, r := range d.Relations {
+			if r.Kind == schema.Members || r.Kind == schema.Reference || r.Kind == schema.Children {
+				want++
+			}
+		}
+		for _, f := range d.Filters {
+			if _, a, ok := d.Attr(f.Field); ok && f.Kind == schema.FilterEquals && a.Type == schema.String {
+				want++
+			}
+		}
+	}
+	var c catalog
+	if n := testing.AllocsPerRun(100, func() { c = newCatalog(nil) }); n > float64(want) || c.kinds == nil {
+		t.Fatalf("a new catalog allocates %.0f times, want at most %d", n, want)
 	}
 }

@@ -67,7 +67,7 @@ func (a *Account) export(compact bool, cs ...Collection) (Export, error) {
 				if ref.kind != k {
 					continue
 				}
-				if j, ok := a.jobs[k].all.Get(&Job{ID: ref.id}); ok && j.work != nil {
+				if j, ok := a.jobs[k].stored(&Job{ID: ref.id}); ok && j.work != nil {
 					if ex.pending == nil {
 						ex.pending = map[string]Work{}
 					}
@@ -168,7 +168,7 @@ func (ex Export) Jobs(k JobKind, fn func(*Job, *Work) bool) {
 
 // StoredJobs is Jobs without the jobs of the seeded history (see History).
 func (ex Export) StoredJobs(k JobKind, fn func(*Job, *Work) bool) {
-	ex.jobs[k].all.Ascend(func(j *Job) bool { return fn(j, ex.work(j)) })
+	ex.jobs[k].ascend(func(j *Job) bool { return fn(j, ex.work(j)) })
 }
 
 // History describes the seeded history of the exported jobs of kind k, if

@@ -40,19 +40,61 @@ type jobSet struct {
 	made     *madeJobs        // history jobs recently made (shared by the store)
 }
 
-// newJobSet returns an empty set. Its indexes share one list of free
-// nodes: an account has a set of every kind, most of them never written.
+// newJobSet returns an empty set. An account has a set of every kind, most
+// of them never written (a restored account's are only read), so its
+// indexes are made by the first write (writable); until then all and
+// byStatus are nil and every read sees no stored job.
 func newJobSet(compares *atomic.Int64, made *madeJobs) *jobSet {
-	free := btree.NewFreeListG[*Job](btree.DefaultFreeListSize)
-	s := &jobSet{all: newTree(compares, free), work: compares, made: made}
-	for i := range s.byStatus {
-		s.byStatus[i] = newTree(compares, free)
+	return &jobSet{work: compares, made: made}
+}
+
+// writable makes the set's indexes if no write has made them yet. They
+// share one list of free nodes.
+func (s *jobSet) writable() {
+	if s.all != nil {
+		return
 	}
-	return s
+	free := btree.NewFreeListG[*Job](btree.DefaultFreeListSize)
+	s.all = newTree(s.work, free)
+	for i := range s.byStatus {
+		s.byStatus[i] = newTree(s.work, free)
+	}
+}
+
+// stored returns the stored job whose id is probe's, if there is one.
+func (s *jobSet) stored(probe *Job) (*Job, bool) {
+	if s.all == nil {
+		return nil, false
+	}
+	return s.all.Get(probe)
+}
+
+// remove takes the stored job with id out of the id index, if there is one
+// (the caller takes it out of its status index).
+func (s *jobSet) remove(id string) (*Job, bool) {
+	if s.all == nil {
+		return nil, false
+	}
+	return s.all.Delete(&Job{ID: id})
+}
+
+// ascend calls fn with each stored job in id order until it returns false.
+func (s *jobSet) ascend(fn func(*Job) bool) {
+	if s.all != nil {
+		s.all.Ascend(fn)
+	}
+}
+
+// storedLen returns the number of stored jobs.
+func (s *jobSet) storedLen() int {
+	if s.all == nil {
+		return 0
+	}
+	return s.all.Len()
 }
 
 // empty reports whether the set holds nothing: no stored job, no history.
-func (s *jobSet) empty() bool { return s.all.Len() == 0 && s.hist == nil && len(s.hidden) == 0 }
+func (s *jobSet) empty() bool { return s.storedLen() == 0 && s.hist == nil && len(s.hidden) == 0 }
 
 // histIndex returns the index of the history job with id, if one exists
 // (deleted or replaced ones included).
@@ -88,7 +130,7 @@ func (s *jobSet) histJob(i int, kind JobKind) *Job {
 }
 
 func (s *jobSet) get(id string, kind JobKind) (*Job, bool) {
-	if j, ok := s.all.Get(&Job{ID: id}); ok {
+	if j, ok := s.stored(&Job{ID: id}); ok {
 		return j, true
 	}
 	if i, ok := s.histIndex(id); ok {
@@ -100,7 +142,7 @@ func (s *jobSet) get(id string, kind JobKind) (*Job, bool) {
 }
 
 func (s *jobSet) len() int {
-	n := s.all.Len()
+	n := s.storedLen()
 	if s.hist != nil {
 		n += s.hist.Len() - len(s.hidden)
 	}
@@ -171,6 +213,9 @@ func (s *jobSet) collect(from string, inclusive, desc bool, statuses StatusSet, 
 
 // collectStored is collect of the stored jobs.
 func (s *jobSet) collectStored(from string, inclusive, desc bool, statuses StatusSet, limit int) []*Job {
+	if s.all == nil {
+		return nil // never written: nothing stored
+	}
 	tree := s.all
 	if st, ok := statuses.Single(); ok {
 		tree = s.byStatus[st]
@@ -260,9 +305,12 @@ func (s *jobSet) each(kind JobKind, fn func(*Job) bool) {
 // are copied on write, the history never changes), for reading without
 // the account's lock.
 func (s *jobSet) clone() *jobSet {
-	c := &jobSet{all: s.all.Clone(), hist: s.hist, histBase: s.histBase, work: s.work, made: s.made}
-	for i := range s.byStatus {
-		c.byStatus[i] = s.byStatus[i].Clone()
+	c := &jobSet{hist: s.hist, histBase: s.histBase, work: s.work, made: s.made}
+	if s.all != nil {
+		c.all = s.all.Clone()
+		for i := range s.byStatus {
+			c.byStatus[i] = s.byStatus[i].Clone()
+		}
 	}
 	if len(s.hidden) > 0 {
 		c.hidden = make(map[int]struct{}, len(s.hidden))

@@ -178,6 +178,7 @@ func (a *Account) swapLocked(old, nj *Job) {
 	nj.stamp = a.nextStamp()
 	a.bumpLocked(JobCollection(nj.Kind))
 	s := a.jobs[nj.Kind]
+	s.writable()
 	s.all.ReplaceOrInsert(nj)
 	a.grow(nj.memSize() - old.memSize())
 	if old.Status != nj.Status {

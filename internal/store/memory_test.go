@@ -88,7 +88,7 @@ func contentSize(a *Account) int64 {
 	defer a.mu.RUnlock()
 	n := int64(accountBytes)
 	for _, s := range a.jobs {
-		s.all.Ascend(func(j *Job) bool { n += j.memSize(); return true })
+		s.ascend(func(j *Job) bool { n += j.memSize(); return true })
 	}
 	return n + catalogBytes(a)
 }

@@ -21,7 +21,7 @@ func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
 	for _, i := range hidden {
 		s.hidden[i] = struct{}{}
 	}
-	s.all.Ascend(func(j *Job) bool {
+	s.ascend(func(j *Job) bool {
 		s.hide(j.ID)
 		return true
 	})
@@ -115,7 +115,7 @@ func (a *Account) keepHeldLocked(old *catalog, k EntityKind, b *rebuildPlan) {
 
 func (a *Account) clearJobsLocked(k JobKind) {
 	s := a.jobs[k]
-	s.all.Ascend(func(j *Job) bool {
+	s.ascend(func(j *Job) bool {
 		a.grow(-j.memSize())
 		return true
 	})
@@ -152,7 +152,7 @@ func (c *catalog) empty() bool {
 		return false
 	}
 	for k, sk := range c.kinds {
-		if sk.src != nil || len(sk.hidden)+len(sk.gone)+len(sk.held) > 0 || sk.order.Len() > 0 {
+		if sk.src != nil || len(sk.hidden)+len(sk.gone)+len(sk.held) > 0 || (sk.order != nil && sk.order.Len() > 0) {
 			return false
 		}
 		for _, ri := range c.rels[k] {

@@ -26,10 +26,21 @@ type seededKind struct {
 }
 
 // newSeededKind returns the entities of src (nil: none seeded), whose
-// entity i has the stamp base+i (the caller reserves Len stamps).
+// entity i has the stamp base+i (the caller reserves Len stamps). Its maps
+// and its order tree are made by the first write (writable): most kinds of
+// an account are never written, a nil map reads as an empty one, and a
+// nil order is walked as holding nothing.
 func newSeededKind(src EntitySource, base uint64, made *madeEntities) *seededKind {
-	return &seededKind{src: src, base: base, hidden: map[int]struct{}{}, gone: map[int]struct{}{},
-		held: map[string]*Entity{}, order: newPosTree(), made: made}
+	return &seededKind{src: src, base: base, made: made}
+}
+
+// writable makes the kind's maps and order tree if no write has made them
+// yet.
+func (k *seededKind) writable() {
+	if k.held == nil {
+		k.hidden, k.gone, k.held = map[int]struct{}{}, map[int]struct{}{}, map[string]*Entity{}
+		k.order = newPosTree()
+	}
 }
 
 // seededLen returns how many entities the source seeds.
@@ -109,6 +120,7 @@ func (k *seededKind) make(i int) *Entity {
 // put holds e (a new value with its own stamp): a created entity, or a
 // seeded one replaced, whose index is then hidden.
 func (k *seededKind) put(e *Entity) {
+	k.writable()
 	if i, ok := k.index(e.ID); ok {
 		k.hidden[i] = struct{}{}
 		if !positionOf(e).same(k.src.Position(i)) {
@@ -124,6 +136,7 @@ func (k *seededKind) put(e *Entity) {
 
 // remove deletes the entity with id; it reports whether there was one.
 func (k *seededKind) remove(id string) bool {
+	k.writable()
 	if old := k.held[id]; old != nil {
 		k.order.Delete(positionOf(old))
 		delete(k.held, id)
@@ -223,6 +236,10 @@ func (k *seededKind) kept() KeptHistory {
 // reading without the lock: the source and the made cache shared, what
 // requests changed copied (the order tree lazily).
 func (k *seededKind) snapshot() *seededKind {
-	return &seededKind{src: k.src, base: k.base, hidden: maps.Clone(k.hidden), gone: maps.Clone(k.gone),
-		held: maps.Clone(k.held), order: k.order.Clone(), made: k.made}
+	c := &seededKind{src: k.src, base: k.base, hidden: maps.Clone(k.hidden), gone: maps.Clone(k.gone),
+		held: maps.Clone(k.held), made: k.made}
+	if k.order != nil {
+		c.order = k.order.Clone()
+	}
+	return c
 }

@@ -111,3 +111,45 @@ func TestSeededKind_APageCostsAPageAtAMillion(t *testing.T) {
 		}
 	}
 }
+
+// A new account makes a kind of every entity, and most are never written:
+// making each kind's three maps and its order tree (with its own list of
+// free nodes) was most of making its catalog.
+func TestNewSeededKind_MakesNoMapUntilWritten(t *testing.T) {
+	var k *seededKind
+	if n := testing.AllocsPerRun(100, func() { k = newSeededKind(nil, 0, nil) }); n > 1 || k == nil {
+		t.Fatalf("a new kind allocates %.0f times, want 1 (the kind alone)", n)
+	}
+}
+
+// A kind whose maps and order are made at its first write reads and snapshots as one
+// made with them, before and after the write, and removing an id it does
+// not hold changes neither.
+func TestSeededKind_MadeLazilyBehavesAsMadeEagerly(t *testing.T) {
+	lazy, _ := seededKindOf(10)
+	eager, _ := seededKindOf(10)
+	eager.writable()
+	same := func(when string) {
+		t.Helper()
+		for _, k := range []*seededKind{lazy, eager, lazy.snapshot(), eager.snapshot()} {
+			if got, want := fmt.Sprint(pageIDs(k, nil, false, 100), k.len(), k.isGone(3), k.isHeld(EntityID("S0000003"))),
+				fmt.Sprint(pageIDs(eager, nil, false, 100), eager.len(), eager.isGone(3), eager.isHeld(EntityID("S0000003"))); got != want {
+				t.Fatalf("%s: %s, want %s", when, got, want)
+			}
+		}
+	}
+	same("unwritten")
+	for _, k := range []*seededKind{lazy, eager} {
+		if k.remove(EntityID("NOT-HELD")) {
+			t.Fatal("removed an id the kind does not hold")
+		}
+	}
+	same("after removing nothing")
+	for _, k := range []*seededKind{lazy, eager} {
+		repl := *k.get(EntityID("S0000003"))
+		setAttr(&repl, "title", "replaced")
+		k.put(&repl)
+		k.remove(EntityID("S0000005"))
+	}
+	same("written")
+}

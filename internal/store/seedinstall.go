@@ -42,6 +42,7 @@ func (a *Account) installSourceLocked(kind EntityKind, seed Seed) {
 				continue
 			}
 			lo, hi := c.rel.Children(i)
+			k.writable()
 			for v := lo; v < hi; v++ {
 				k.hidden[v], k.gone[v] = struct{}{}, struct{}{}
 			}

@@ -72,7 +72,7 @@ func (a *Account) processLocked(started []*progress) {
 // lock: its key is the account's probe.
 func (a *Account) createdLocked(kind JobKind, id string) (*Job, bool) {
 	a.probe.ID = id
-	j, ok := a.jobs[kind].all.Get(&a.probe)
+	j, ok := a.jobs[kind].stored(&a.probe)
 	a.probe.ID = ""
 	return j, ok
 }
