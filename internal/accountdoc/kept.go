@@ -89,35 +89,11 @@ func plainSeeded(v []byte) (SeededJobs, bool) {
 // be plain strings (jsonw.PlainString), until fn returns false. It
 // reports whether v is such an object and fn took every member.
 func plainObject(v []byte, fn func(name string, value []byte) bool) bool {
-	if len(v) == 0 || v[0] != '{' {
-		return false
-	}
-	i := jsonw.SkipSpace(v, 1)
-	if i < len(v) && v[i] == '}' {
-		return i+1 == len(v)
-	}
-	for {
-		name, end, ok := jsonw.PlainString(v, i)
-		if i = jsonw.SkipSpace(v, end); !ok || i >= len(v) || v[i] != ':' {
-			return false
-		}
-		start := jsonw.SkipSpace(v, i+1)
+	end, ok := jsonw.WalkObject(v, 0, func(name []byte, start int) (int, bool) {
 		stop := jsonw.Skip(v, start)
-		if start >= stop || !fn(string(name), v[start:stop]) {
-			return false
-		}
-		if i = jsonw.SkipSpace(v, stop); i >= len(v) {
-			return false
-		}
-		switch v[i] {
-		case '}':
-			return i+1 == len(v)
-		case ',':
-			i = jsonw.SkipSpace(v, i+1)
-		default:
-			return false
-		}
-	}
+		return stop, start < stop && fn(string(name), v[start:stop])
+	})
+	return ok && end == len(v)
 }
 
 // plainInt reads an integer written as digits (a minus sign first, at

@@ -84,3 +84,35 @@ func NumberAt(b []byte, i int) (json.Number, int, bool) {
 	}
 	return json.Number(b[i:end]), end, true
 }
+
+// WalkObject calls member with each key of the object at b[i] (each a
+// plain string: PlainString) and the offset where its value starts;
+// member returns the value's end. It returns the object's end, or false
+// when b[i] is not an object written so (a key with an escape, a trailing
+// comma, a missing colon) or member refuses.
+func WalkObject(b []byte, i int, member func(key []byte, at int) (int, bool)) (int, bool) {
+	if i >= len(b) || b[i] != '{' {
+		return 0, false
+	}
+	if i = SkipSpace(b, i+1); i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		key, next, ok := PlainString(b, i)
+		if i = SkipSpace(b, next); !ok || i >= len(b) || b[i] != ':' {
+			return 0, false
+		}
+		end, ok := member(key, SkipSpace(b, i+1))
+		if i = SkipSpace(b, end); !ok || i >= len(b) {
+			return 0, false
+		}
+		switch b[i] {
+		case '}':
+			return i + 1, true
+		case ',':
+			i = SkipSpace(b, i+1)
+		default:
+			return 0, false
+		}
+	}
+}

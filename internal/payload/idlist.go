@@ -43,46 +43,25 @@ func findIDList(body []byte, path []string, typ string) (idList, bool) {
 // object walks the object at b[i] (depth its nesting) for path, and
 // returns its end.
 func (l *idList) object(b []byte, i, depth int, path []string, typ string) (int, bool) {
-	if i >= len(b) || b[i] != '{' {
-		return 0, false
-	}
 	found := false
-	i = jsonw.SkipSpace(b, i+1)
-	for i < len(b) && b[i] != '}' {
-		key, next, ok := jsonw.PlainString(b, i)
-		if i = jsonw.SkipSpace(b, next); !ok || i >= len(b) || b[i] != ':' {
-			return 0, false
-		}
-		i = jsonw.SkipSpace(b, i+1)
-		var end int
+	end, ok := jsonw.WalkObject(b, i, func(key []byte, at int) (int, bool) {
 		switch {
 		case string(key) != path[0]:
-			var err error
-			end, err = jsonw.ValueEnd(b, i)
-			ok = err == nil
+			end, err := jsonw.ValueEnd(b, at)
+			return end, err == nil
 		case found:
 			return 0, false // a repeated step: the tree keeps the last
 		case len(path) == 1:
-			found, l.start = true, i
-			l.ids, end, ok = readIDList(b, i, depth+1, typ)
-			l.end = end
+			found, l.start = true, at
+			var ok bool
+			l.ids, l.end, ok = readIDList(b, at, depth+1, typ)
+			return l.end, ok
 		default:
 			found = true
-			end, ok = l.object(b, i, depth+1, path[1:], typ)
+			return l.object(b, at, depth+1, path[1:], typ)
 		}
-		if i = jsonw.SkipSpace(b, end); !ok || i >= len(b) {
-			return 0, false
-		}
-		if b[i] == ',' {
-			i = jsonw.SkipSpace(b, i+1)
-			if i < len(b) && b[i] == '}' {
-				return 0, false
-			}
-		} else if b[i] != '}' {
-			return 0, false
-		}
-	}
-	return i + 1, found && i < len(b)
+	})
+	return end, ok && found
 }
 
 // spliced returns body with the list replaced by an empty one: the

@@ -35,7 +35,7 @@ func parseCreateInPlace(v *validator, body []byte) (store.CreateRequest, bool) {
 		return store.CreateRequest{}, false
 	}
 	r := createReader{v: v, b: body, req: store.CreateRequest{Kind: v.kind}}
-	end, ok := walkObject(body, jsonw.SkipSpace(body, 0), func(key []byte, at int) (int, bool) {
+	end, ok := jsonw.WalkObject(body, jsonw.SkipSpace(body, 0), func(key []byte, at int) (int, bool) {
 		if string(key) != "data" {
 			return jsonw.ValueAt(body, at, 1)
 		}
@@ -61,7 +61,7 @@ type createReader struct {
 // its attributes, which hold the elements alone.
 func (r *createReader) data(i int) (int, bool) {
 	typed, read := false, false
-	end, ok := walkObject(r.b, i, func(key []byte, at int) (int, bool) {
+	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		switch string(key) {
 		case "type":
 			if typed {
@@ -74,7 +74,7 @@ func (r *createReader) data(i int) (int, bool) {
 				return 0, false
 			}
 			read = true
-			return walkObject(r.b, at, func(key []byte, at int) (int, bool) {
+			return jsonw.WalkObject(r.b, at, func(key []byte, at int) (int, bool) {
 				if string(key) != r.v.kind.Entity().Plural() || r.req.Elements != nil {
 					return 0, false
 				}
@@ -102,7 +102,7 @@ func (r *createReader) list(i int) (int, bool) {
 	}
 	r.req.Pointer = pointer + "/data"
 	listed := false
-	end, ok := walkObject(r.b, i, func(key []byte, at int) (int, bool) {
+	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		if string(key) != "data" {
 			return jsonw.ValueAt(r.b, at, 4)
 		}
@@ -164,7 +164,7 @@ func countElements(b []byte, i int) (int, bool) {
 func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
 	el.Values = store.Entity{Kind: r.v.entity.Entity.Kind}
 	typed, read := false, false
-	end, ok := walkObject(r.b, i, func(key []byte, at int) (int, bool) {
+	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		switch {
 		case string(key) == "type" && !typed:
 			typed = true
@@ -188,7 +188,7 @@ func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
 // each one a create may send, once, not null, into el's values.
 func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 	d := r.v.decl()
-	return walkObject(r.b, i, func(key []byte, at int) (int, bool) {
+	return jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		k, a, ok := d.Attr(string(key))
 		if !ok {
 			if c, isConst := constantNamed(d, string(key)); isConst {
@@ -241,35 +241,4 @@ func (r *createReader) complete(el *store.Element) bool {
 		}
 	}
 	return el.Values.ExternalID != "" || !el.Set.Has(0)
-}
-
-// walkObject calls member with each key of the object at b[i] (each a
-// plain string) and where its value starts; member returns the value's
-// end. It returns the object's end, or false when it is not an object
-// written as JSON or member refuses.
-func walkObject(b []byte, i int, member func(key []byte, at int) (int, bool)) (int, bool) {
-	if i >= len(b) || b[i] != '{' {
-		return 0, false
-	}
-	if i = jsonw.SkipSpace(b, i+1); i < len(b) && b[i] == '}' {
-		return i + 1, true
-	}
-	for {
-		key, next, ok := jsonw.PlainString(b, i)
-		if i = jsonw.SkipSpace(b, next); !ok || i >= len(b) || b[i] != ':' {
-			return 0, false
-		}
-		end, ok := member(key, jsonw.SkipSpace(b, i+1))
-		if i = jsonw.SkipSpace(b, end); !ok || i >= len(b) {
-			return 0, false
-		}
-		switch b[i] {
-		case '}':
-			return i + 1, true
-		case ',':
-			i = jsonw.SkipSpace(b, i+1)
-		default:
-			return 0, false
-		}
-	}
 }
