@@ -152,10 +152,24 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 				}
 			}
 		}
-		if el.Values.ExternalID == "" && el.Set.Has(0) {
+		if sentEmptyExternalID(d, el) {
 			v.fail(at("external_id"), "external_id may not be empty.")
 		}
 	}
+}
+
+// sentEmptyExternalID reports whether el sends its kind's external id
+// attribute as an empty string, which a create refuses.
+func sentEmptyExternalID(d *schema.Entity, el *store.Element) bool {
+	if el.Values.ExternalID != "" {
+		return false
+	}
+	for i := range d.Attrs {
+		if d.Attrs[i].Role == schema.ExternalID {
+			return el.Set.Has(i)
+		}
+	}
+	return false
 }
 
 // constantNamed returns d's create-only constant member named name.

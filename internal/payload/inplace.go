@@ -240,5 +240,5 @@ func (r *createReader) complete(el *store.Element) bool {
 			return false
 		}
 	}
-	return el.Values.ExternalID != "" || !el.Set.Has(0)
+	return !sentEmptyExternalID(d, el)
 }
