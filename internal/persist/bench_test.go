@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/tools/proc"
 )
 
 // benchNow is the clock of the benchmarks' stores.
@@ -60,21 +60,11 @@ func restoreAll(tb testing.TB, path string) *store.Store {
 	return s
 }
 
-// processCPU is the CPU time the process has used (user and system, every
-// thread: the garbage collector's too).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU reports the process's CPU time per operation since from: on a
 // machine shared with other work it moves less than the time per
 // operation does.
 func reportCPU(b *testing.B, from time.Duration) {
-	b.ReportMetric(float64((processCPU()-from).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((proc.SelfCPU()-from).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkStateFile saves and loads a state file of N changed accounts
@@ -96,7 +86,7 @@ func BenchmarkStateFile(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("save/accounts=%d", n), func(b *testing.B) {
 			b.SetBytes(fi.Size())
-			cpu := processCPU()
+			cpu := proc.SelfCPU()
 			for b.Loop() {
 				if err := Save(path, sample(), accounts); err != nil {
 					b.Fatal(err)
@@ -106,7 +96,7 @@ func BenchmarkStateFile(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("load/accounts=%d", n), func(b *testing.B) {
 			b.SetBytes(fi.Size())
-			cpu := processCPU()
+			cpu := proc.SelfCPU()
 			for b.Loop() {
 				restoreAll(b, path)
 			}

@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/tools/proc"
 )
 
 // benchChanged is how many accounts BenchmarkStart_OnAStateFile changes,
@@ -79,7 +79,7 @@ func BenchmarkStart_OnAStateFile(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Run("save", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := proc.SelfCPU()
 		for b.Loop() {
 			if _, err := s.Snapshot(); err != nil {
 				b.Fatal(err)
@@ -91,7 +91,7 @@ func BenchmarkStart_OnAStateFile(b *testing.B) {
 	b.Run("empty", func(b *testing.B) {
 		empty := cfg
 		empty.StateFile = ""
-		cpu := processCPU()
+		cpu := proc.SelfCPU()
 		for b.Loop() {
 			if _, err := New(empty, nil, nil); err != nil {
 				b.Fatal(err)
@@ -100,7 +100,7 @@ func BenchmarkStart_OnAStateFile(b *testing.B) {
 		reportCPU(b, cpu)
 	})
 	b.Run("load", func(b *testing.B) {
-		cpu := processCPU()
+		cpu := proc.SelfCPU()
 		for b.Loop() {
 			s, err := New(cfg, nil, nil)
 			if err != nil {
@@ -112,19 +112,9 @@ func BenchmarkStart_OnAStateFile(b *testing.B) {
 	})
 }
 
-// processCPU is the CPU time the process has used (user and system, every
-// thread: the garbage collector's too).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU reports the process's CPU time per operation since from, in
 // microseconds: on a machine shared with other work it moves less than
 // the time per operation does.
 func reportCPU(b *testing.B, from time.Duration) {
-	b.ReportMetric(float64((processCPU()-from).Microseconds())/float64(b.N), "cpu-µs/op")
+	b.ReportMetric(float64((proc.SelfCPU()-from).Microseconds())/float64(b.N), "cpu-µs/op")
 }
