@@ -36,6 +36,8 @@ var layers = map[string]int{
 	// What the state is made from; what the API serves; an attribute
 	// value's JSON.
 	"internal/fixtures": 4, "internal/resource": 4, "internal/codec": 4,
+	// The declared kinds that tests of several packages name.
+	"internal/store/storetest": 4,
 	// Reading requests, writing documents (the account document among
 	// them), the shared HTTP plumbing; the configuration.
 	"internal/payload": 5, "internal/query": 5, "internal/render": 5, "internal/httpx": 5, "internal/config": 5,
@@ -76,6 +78,26 @@ func TestLayers_NoPackageImportsOneAboveIt(t *testing.T) {
 		for _, imp := range imports[pkg] {
 			if l, ok := layers[imp]; ok && l >= layer {
 				t.Errorf("%s (layer %d) imports %s (layer %d): a package imports only lower layers", pkg, layer, imp, l)
+			}
+		}
+	}
+}
+
+// testOnly are the packages that serve tests: only test files import them.
+var testOnly = []string{"internal/spectest", "internal/jsonw/jsonwtest", "internal/store/storetest"}
+
+// TestLayers_TestSupportIsImportedOnlyByTests fails on a non-test file
+// that imports a package of testOnly: what tests name (kinds by their
+// type, oracles, the spec) stays out of the code under test.
+func TestLayers_TestSupportIsImportedOnlyByTests(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pkg, imps := range moduleImports(t, root) {
+		for _, imp := range imps {
+			if slices.Contains(testOnly, imp) {
+				t.Errorf("%s imports %s, which only tests may import", pkg, imp)
 			}
 		}
 	}
