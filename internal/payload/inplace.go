@@ -55,6 +55,11 @@ type createReader struct {
 	v   *validator
 	b   []byte
 	req store.CreateRequest
+	// slots are the elements' value slots, one array cut in turn.
+	slots []any
+	// pending are the current element's plain strings and numbers, kept
+	// once its attributes are all read (see keep).
+	pending []pendingValue
 }
 
 // data reads the document's data (an object, at depth 1): its type and
@@ -123,8 +128,16 @@ func (r *createReader) elements(i, depth int) (int, bool) {
 		return 0, false
 	}
 	r.req.Elements = make([]store.Element, 0, n)
+	m := len(r.v.decl().Attrs)
+	r.slots = make([]any, n*m)
+	r.pending = make([]pendingValue, 0, m)
 	for i = jsonw.SkipSpace(r.b, i+1); ; i = jsonw.SkipSpace(r.b, i+1) {
-		r.req.Elements = append(r.req.Elements, store.Element{})
+		if len(r.slots) < m {
+			return 0, false // more elements than counted
+		}
+		slots := r.slots[:m:m]
+		r.slots = r.slots[m:]
+		r.req.Elements = append(r.req.Elements, store.Element{Values: store.Entity{Kind: r.v.entity.Entity.Kind, Vals: slots}})
 		end, ok := r.element(&r.req.Elements[len(r.req.Elements)-1], i, depth+1)
 		if i = jsonw.SkipSpace(r.b, end); !ok || i >= len(r.b) {
 			return 0, false
@@ -162,7 +175,7 @@ func countElements(b []byte, i int) (int, bool) {
 // element reads the element at b[i] (depth its nesting) into el: its type
 // and its attributes, nothing else.
 func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
-	el.Values = store.Entity{Kind: r.v.entity.Entity.Kind}
+	r.pending = r.pending[:0]
 	typed, read := false, false
 	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		switch {
@@ -175,13 +188,11 @@ func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
 		}
 		return 0, false
 	})
-	if !ok || !typed || !read || !r.complete(el) {
+	if !ok || !typed || !read {
 		return 0, false
 	}
-	if el.Values.ExternalID != "" {
-		el.ID = store.EntityID(el.Values.ExternalID)
-	}
-	return end, true
+	r.keep(el)
+	return end, r.complete(el)
 }
 
 // attributes reads an element's attributes at b[i] (depth its nesting),
@@ -206,14 +217,26 @@ func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 		var probs []codec.Problem
 		switch r.b[at] {
 		case '"':
-			var s string
-			if s, end, ok = jsonw.TextAt(r.b, at); !ok {
+			var t []byte
+			if t, end, ok = jsonw.TextBytesAt(r.b, at); !ok {
 				return 0, false
 			}
-			probs = codec.SetText(&el.Values, k, s)
+			if keptAsText(a) {
+				r.pending = append(r.pending, pendingValue{attr: k, text: t})
+				break
+			}
+			probs = codec.SetText(&el.Values, k, string(t))
 		case 'n':
 			return 0, false
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			if keptAsNumber(a) {
+				var f float64
+				if f, end, ok = jsonw.FloatAt(r.b, at); !ok {
+					return 0, false
+				}
+				r.pending = append(r.pending, pendingValue{attr: k, num: f, isNum: true})
+				break
+			}
 			var n json.Number
 			if n, end, ok = jsonw.NumberAt(r.b, at); !ok {
 				return 0, false
