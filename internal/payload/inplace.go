@@ -130,7 +130,7 @@ func (r *createReader) elements(i, depth int) (int, bool) {
 	r.req.Elements = make([]store.Element, 0, n)
 	m := len(r.v.decl().Attrs)
 	r.slots = make([]any, n*m)
-	r.pending = make([]pendingValue, 0, m)
+	r.pending = make([]pendingValue, 0, keptValues(r.v.decl()))
 	for i = jsonw.SkipSpace(r.b, i+1); ; i = jsonw.SkipSpace(r.b, i+1) {
 		if len(r.slots) < m {
 			return 0, false // more elements than counted
@@ -222,7 +222,7 @@ func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 				return 0, false
 			}
 			if keptAsText(a) {
-				r.pending = append(r.pending, pendingValue{attr: k, text: t})
+				r.pending = append(r.pending, pendingValue{attr: k, start: end - 1 - len(t), end: end - 1})
 				break
 			}
 			probs = codec.SetText(&el.Values, k, string(t))
@@ -234,7 +234,7 @@ func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 				if f, end, ok = jsonw.FloatAt(r.b, at); !ok {
 					return 0, false
 				}
-				r.pending = append(r.pending, pendingValue{attr: k, num: f, isNum: true})
+				r.pending = append(r.pending, pendingValue{attr: k, start: -1, num: f})
 				break
 			}
 			var n json.Number

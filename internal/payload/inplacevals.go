@@ -18,13 +18,25 @@ import (
 // string holds is one element's own values (an entity never keeps another
 // element's bytes alive).
 
-// pendingValue is a plain string (its text in the body) or a number of an
-// element, noted until the element is kept.
+// pendingValue is a plain string (its text, b[start:end] of the body) or
+// a number (start < 0) of an element, noted until the element is kept.
 type pendingValue struct {
-	attr  int
-	text  []byte
-	num   float64
-	isNum bool
+	attr, start, end int
+	num              float64
+}
+
+// isNum reports whether p is a number.
+func (p pendingValue) isNum() bool { return p.start < 0 }
+
+// keptValues counts the attributes of d whose values an element notes.
+func keptValues(d *schema.Entity) int {
+	n := 0
+	for i := range d.Attrs {
+		if keptAsText(&d.Attrs[i]) || keptAsNumber(&d.Attrs[i]) {
+			n++
+		}
+	}
+	return n
 }
 
 // keptAsText reports whether a string value for a is noted and kept with
@@ -48,21 +60,21 @@ func (r *createReader) keep(el *store.Element) {
 	size, texts, nums := 0, 0, 0
 	for _, p := range r.pending {
 		switch {
-		case p.isNum:
+		case p.isNum():
 			nums++
 		case attrs[p.attr].Role == schema.ExternalID:
-			size += len(store.IDPrefix) + len(p.text)
+			size += len(store.IDPrefix) + p.end - p.start
 		default:
-			size += len(p.text)
+			size += p.end - p.start
 			texts++
 		}
 	}
 	var sb strings.Builder
 	sb.Grow(size)
 	for _, p := range r.pending {
-		if !p.isNum && attrs[p.attr].Role == schema.ExternalID {
+		if !p.isNum() && attrs[p.attr].Role == schema.ExternalID {
 			sb.WriteString(store.IDPrefix)
-			sb.Write(p.text)
+			sb.Write(r.b[p.start:p.end])
 		}
 	}
 	if n := sb.Len(); n > len(store.IDPrefix) {
@@ -86,12 +98,12 @@ func (r *createReader) keepValues(el *store.Element, sb *strings.Builder, texts,
 	attrs := r.v.decl().Attrs
 	for _, p := range r.pending {
 		switch {
-		case p.isNum:
+		case p.isNum():
 			floats = append(floats, p.num)
 			el.Values.Set(p.attr, &floats[len(floats)-1])
 		case attrs[p.attr].Role != schema.ExternalID:
 			start := sb.Len()
-			sb.Write(p.text)
+			sb.Write(r.b[p.start:p.end])
 			strs = append(strs, sb.String()[start:])
 			el.Values.Set(p.attr, &strs[len(strs)-1])
 		}
