@@ -55,8 +55,10 @@ type createReader struct {
 	v   *validator
 	b   []byte
 	req store.CreateRequest
-	// slots are the elements' value slots, one array cut in turn.
-	slots []any
+	// slots are the value slots of the element being read, for every
+	// attribute; the element keeps a copy up to its last value, cut from
+	// kept (see keepSlots).
+	slots, kept []any
 	// pending are the current element's plain strings and numbers, kept
 	// once its attributes are all read (see keep).
 	pending []pendingValue
@@ -128,16 +130,13 @@ func (r *createReader) elements(i, depth int) (int, bool) {
 		return 0, false
 	}
 	r.req.Elements = make([]store.Element, 0, n)
-	m := len(r.v.decl().Attrs)
-	r.slots = make([]any, n*m)
+	r.slots = make([]any, len(r.v.decl().Attrs))
 	r.pending = make([]pendingValue, 0, keptValues(r.v.decl()))
 	for i = jsonw.SkipSpace(r.b, i+1); ; i = jsonw.SkipSpace(r.b, i+1) {
-		if len(r.slots) < m {
+		if len(r.req.Elements) == n {
 			return 0, false // more elements than counted
 		}
-		slots := r.slots[:m:m]
-		r.slots = r.slots[m:]
-		r.req.Elements = append(r.req.Elements, store.Element{Values: store.Entity{Kind: r.v.entity.Entity.Kind, Vals: slots}})
+		r.req.Elements = append(r.req.Elements, store.Element{})
 		end, ok := r.element(&r.req.Elements[len(r.req.Elements)-1], i, depth+1)
 		if i = jsonw.SkipSpace(r.b, end); !ok || i >= len(r.b) {
 			return 0, false
@@ -176,6 +175,8 @@ func countElements(b []byte, i int) (int, bool) {
 // and its attributes, nothing else.
 func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
 	r.pending = r.pending[:0]
+	clear(r.slots)
+	el.Values = store.Entity{Kind: r.v.entity.Entity.Kind, Vals: r.slots}
 	typed, read := false, false
 	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		switch {
@@ -192,6 +193,7 @@ func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
 		return 0, false
 	}
 	r.keep(el)
+	el.Values.Vals = r.keepSlots(el.Values.Vals)
 	return end, r.complete(el)
 }
 

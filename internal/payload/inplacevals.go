@@ -18,6 +18,45 @@ import (
 // string holds is one element's own values (an entity never keeps another
 // element's bytes alive).
 
+// Each element also held a value slot for every attribute of its kind (12
+// for an item) though it sends a few: its slots now end at its last value
+// (store.Entity reads a slot past the end as null): read in place into
+// one array, then copied to their length into one array for the job.
+
+// slotsUsed is how many of vals an element keeps: up to its last value.
+func slotsUsed(vals []any) int {
+	n := len(vals)
+	for n > 0 && vals[n-1] == nil {
+		n--
+	}
+	return n
+}
+
+// endSlots cuts vals after the last value, nil when it holds none.
+func endSlots(vals []any) []any {
+	if n := slotsUsed(vals); n > 0 {
+		return vals[:n:n]
+	}
+	return nil
+}
+
+// keepSlots returns a copy of vals up to the last value (nil when it
+// holds none), cut from one array for the elements left to read, each
+// taken as long as this one: elements alike cost one array.
+func (r *createReader) keepSlots(vals []any) []any {
+	n := slotsUsed(vals)
+	if n == 0 {
+		return nil
+	}
+	if cap(r.kept)-len(r.kept) < n {
+		left := cap(r.req.Elements) - len(r.req.Elements) + 1
+		r.kept = make([]any, 0, n*left)
+	}
+	start := len(r.kept)
+	r.kept = append(r.kept, vals[:n]...)
+	return r.kept[start:len(r.kept):len(r.kept)]
+}
+
 // pendingValue is a plain string (its text, b[start:end] of the body) or
 // a number (start < 0) of an element, noted until the element is kept.
 type pendingValue struct {
