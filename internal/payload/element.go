@@ -60,7 +60,6 @@ func (v *validator) element(node any, pointer string) (store.Element, bool) {
 				v.decl().Singular, v.target(r).Singular, r.Name, v.p.Date)
 		}
 	}
-	el.Values.Vals = endSlots(el.Values.Vals) // as a body read in place keeps them
 	return el, len(v.errs) == before
 }
 
