@@ -105,14 +105,15 @@ func SetAttr(e *store.Entity, i int, node any) []Problem {
 
 // SetText is SetAttr of the JSON string s, without boxing it first: a
 // string attribute keeps a pointer to its own copy of s, the external id
-// s itself; any other attribute is left to SetAttr.
+// s itself, in its field (Entity.Set would take it as an any, a box
+// allocated for every element); any other attribute is left to SetAttr.
 func SetText(e *store.Entity, i int, s string) []Problem {
 	a := &e.Kind.Attrs()[i]
 	switch {
 	case a.Type != schema.String || a.Role == schema.Created || a.Role == schema.Updated:
 		return SetAttr(e, i, s)
 	case a.Role == schema.ExternalID:
-		e.Set(i, s)
+		e.ExternalID = s
 	default:
 		p := new(string) // not &s: s would be moved to the heap for every case
 		*p = s

@@ -17,8 +17,11 @@ import (
 const (
 	hintNextPage = "Fetch the next page of %s by following links.next."
 	hintGetOne   = "Fetch one job with GET %s/{job_id} to poll its progress."
-	hintPoll     = "Poll GET %s/%s until its status is complete."
-	hintErrors   = "Inspect errors for the %s the job could not %s."
+	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, concatenated:
+	// made at every poll of a job in progress.
+	hintPoll    = "Poll GET "
+	hintPollEnd = " until its status is complete."
+	hintErrors  = "Inspect errors for the %s the job could not %s."
 )
 
 // renderer returns the renderer of c's documents: of the served resource,
@@ -137,7 +140,7 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	case !c.p.AgentHints:
 		return nil
 	case j.Status.InProgress():
-		return []string{fmt.Sprintf(hintPoll, c.res.Path(), j.ID)}
+		return []string{hintPoll + c.res.Path() + "/" + j.ID + hintPollEnd}
 	case j.Failed > 0:
 		return []string{fmt.Sprintf(hintErrors, j.Kind.Entity().Plural(), j.Kind.Action())}
 	}

@@ -2,6 +2,7 @@ package jsonw
 
 import (
 	"encoding/json"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -44,21 +45,32 @@ func ValueAt(b []byte, i, depth int) (int, bool) {
 // and is valid UTF-8, so that Decode reads it as exactly its bytes;
 // otherwise false.
 func TextAt(b []byte, i int) (string, int, bool) {
-	if i >= len(b) || b[i] != '"' {
+	t, end, ok := TextBytesAt(b, i)
+	if !ok {
 		return "", 0, false
 	}
+	return string(t), end, true
+}
+
+// TextBytesAt is TextAt without the copy: the string's text is b's own
+// bytes between its quotes, for a caller that copies the texts of several
+// values at once.
+func TextBytesAt(b []byte, i int) ([]byte, int, bool) {
+	if i >= len(b) || b[i] != '"' {
+		return nil, 0, false
+	}
 	if j := plainRun(b, i+1); j < len(b) && b[j] == '"' {
-		return string(b[i+1 : j]), j + 1, true
+		return b[i+1 : j], j + 1, true
 	}
 	end, at := StringEnd(b, i)
 	if at >= 0 {
-		return "", 0, false
+		return nil, 0, false
 	}
 	inner := b[i+1 : end-1]
 	if hasByte(inner, '\\') || !utf8.Valid(inner) {
-		return "", 0, false
+		return nil, 0, false
 	}
-	return string(inner), end, true
+	return inner, end, true
 }
 
 // DecodeAt decodes the JSON value at b[i] (whitespace before it skipped)
@@ -83,6 +95,18 @@ func NumberAt(b []byte, i int) (json.Number, int, bool) {
 		return "", 0, false
 	}
 	return json.Number(b[i:end]), end, true
+}
+
+// FloatAt returns the JSON number at b[i] as json.Number's Float64 reads
+// the json.Number NumberAt returns, and the offset just past it, without
+// making that text a string; false where NumberAt is.
+func FloatAt(b []byte, i int) (float64, int, bool) {
+	end, at := NumberEnd(b, i)
+	if at >= 0 || !fits(b[i:end]) {
+		return 0, 0, false
+	}
+	f, err := strconv.ParseFloat(string(b[i:end]), 64) // not kept: no copy made
+	return f, end, err == nil
 }
 
 // WalkObject calls member with each key of the object at b[i] (each a

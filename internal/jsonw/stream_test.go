@@ -61,7 +61,7 @@ func TestValueAt_AgreesWithDecodeWhereTheValueStands(t *testing.T) {
 func TestDecodeAt_ReadsAValueAsDecodeWhereItStands(t *testing.T) {
 	for _, v := range []string{
 		`1`, `-1.5e3`, `1e999`, `"x"`, `"caf` + "\xc3\xa9" + `"`, `"a\u0041"`, "\"\xff\"", "\"a\x01\"", `null`, `true`,
-		`{"a":[1,{"b":null}],"a":2}`, `[1,]`, `"abc`,
+		`{"a":[1,{"b":null}],"a":2}`, `[1,]`, `"abc`, `0.1`, `-0`, `12345678901234567890`, `1e-400`, `1.5E+2`,
 	} {
 		for _, depth := range []int{0, 2} {
 			doc := strings.Repeat("[", depth) + v + strings.Repeat("]", depth)
@@ -80,11 +80,31 @@ func TestDecodeAt_ReadsAValueAsDecodeWhereItStands(t *testing.T) {
 			} else if !ok && err == nil && strings.HasPrefix(v, `"`) && !strings.Contains(v, `\`) && utf8.ValidString(v) {
 				t.Errorf("TextAt(%q) refuses a string without escapes that Decode reads", doc)
 			}
+			if got, gotEnd, gotOK := TextBytesAt([]byte(doc), depth); fmt.Sprint(TextAt([]byte(doc), depth)) != fmt.Sprint(string(got), gotEnd, gotOK) {
+				t.Errorf("TextBytesAt(%q) = %q, %d, %v; TextAt does not agree", doc, got, gotEnd, gotOK)
+			}
+			n, nEnd, nOK := NumberAt([]byte(doc), depth)
+			if f, end, ok := FloatAt([]byte(doc), depth); ok != nOK || ok && (end != nEnd || fmt.Sprint(n.Float64()) != fmt.Sprint(f, nil)) {
+				t.Errorf("FloatAt(%q) = %v, %d, %v; NumberAt: %q, %d, %v", doc, f, end, ok, n, nEnd, nOK)
+			}
 			if n, end, ok := NumberAt([]byte(doc), depth); ok && (err != nil || n != want || end != depth+len(v)) {
 				t.Errorf("NumberAt(%q) = %q, %d; Decode: %v, %v", doc, n, end, want, err)
 			} else if _, isNum := want.(json.Number); !ok && err == nil && isNum {
 				t.Errorf("NumberAt(%q) refuses a number Decode reads", doc)
 			}
 		}
+	}
+}
+
+// FloatAt reads a number without making a string of its text: a bulk
+// create's price costs no allocation.
+func TestFloatAt_AllocatesNothing(t *testing.T) {
+	doc := []byte(`{"price":1234.5678e-2}`)
+	if n := testing.AllocsPerRun(50, func() {
+		if f, _, ok := FloatAt(doc, 9); !ok || f != 12.345678 {
+			t.Fatalf("FloatAt = %v, %v", f, ok)
+		}
+	}); n != 0 {
+		t.Errorf("FloatAt allocates %.0f times, want 0", n)
 	}
 }

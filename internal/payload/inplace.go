@@ -55,6 +55,13 @@ type createReader struct {
 	v   *validator
 	b   []byte
 	req store.CreateRequest
+	// slots are the value slots of the element being read, for every
+	// attribute; the element keeps a copy up to its last value, cut from
+	// kept (see keepSlots).
+	slots, kept []any
+	// pending are the current element's plain strings and numbers, kept
+	// once its attributes are all read (see keep).
+	pending []pendingValue
 }
 
 // data reads the document's data (an object, at depth 1): its type and
@@ -123,7 +130,12 @@ func (r *createReader) elements(i, depth int) (int, bool) {
 		return 0, false
 	}
 	r.req.Elements = make([]store.Element, 0, n)
+	r.slots = make([]any, len(r.v.decl().Attrs))
+	r.pending = make([]pendingValue, 0, keptValues(r.v.decl()))
 	for i = jsonw.SkipSpace(r.b, i+1); ; i = jsonw.SkipSpace(r.b, i+1) {
+		if len(r.req.Elements) == n {
+			return 0, false // more elements than counted
+		}
 		r.req.Elements = append(r.req.Elements, store.Element{})
 		end, ok := r.element(&r.req.Elements[len(r.req.Elements)-1], i, depth+1)
 		if i = jsonw.SkipSpace(r.b, end); !ok || i >= len(r.b) {
@@ -162,7 +174,9 @@ func countElements(b []byte, i int) (int, bool) {
 // element reads the element at b[i] (depth its nesting) into el: its type
 // and its attributes, nothing else.
 func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
-	el.Values = store.Entity{Kind: r.v.entity.Entity.Kind}
+	r.pending = r.pending[:0]
+	clear(r.slots)
+	el.Values = store.Entity{Kind: r.v.entity.Entity.Kind, Vals: r.slots}
 	typed, read := false, false
 	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		switch {
@@ -175,13 +189,12 @@ func (r *createReader) element(el *store.Element, i, depth int) (int, bool) {
 		}
 		return 0, false
 	})
-	if !ok || !typed || !read || !r.complete(el) {
+	if !ok || !typed || !read {
 		return 0, false
 	}
-	if el.Values.ExternalID != "" {
-		el.ID = store.EntityID(el.Values.ExternalID)
-	}
-	return end, true
+	r.keep(el)
+	el.Values.Vals = r.keepSlots(el.Values.Vals)
+	return end, r.complete(el)
 }
 
 // attributes reads an element's attributes at b[i] (depth its nesting),
@@ -206,14 +219,26 @@ func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 		var probs []codec.Problem
 		switch r.b[at] {
 		case '"':
-			var s string
-			if s, end, ok = jsonw.TextAt(r.b, at); !ok {
+			var t []byte
+			if t, end, ok = jsonw.TextBytesAt(r.b, at); !ok {
 				return 0, false
 			}
-			probs = codec.SetText(&el.Values, k, s)
+			if keptAsText(a) {
+				r.pending = append(r.pending, pendingValue{attr: k, start: end - 1 - len(t), end: end - 1})
+				break
+			}
+			probs = codec.SetText(&el.Values, k, string(t))
 		case 'n':
 			return 0, false
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			if keptAsNumber(a) {
+				var f float64
+				if f, end, ok = jsonw.FloatAt(r.b, at); !ok {
+					return 0, false
+				}
+				r.pending = append(r.pending, pendingValue{attr: k, start: -1, num: f})
+				break
+			}
 			var n json.Number
 			if n, end, ok = jsonw.NumberAt(r.b, at); !ok {
 				return 0, false

@@ -124,6 +124,7 @@ func (v *validator) document(doc any) store.CreateRequest {
 	req.Elements = make([]store.Element, 0, len(list))
 	for i, n := range list {
 		if el, ok := v.element(n, pointer+"/"+strconv.Itoa(i)); ok {
+			el.Values.Vals = endSlots(el.Values.Vals) // as a body read in place keeps them
 			req.Elements = append(req.Elements, el)
 		}
 	}

@@ -76,7 +76,9 @@ type Entity struct {
 	// Vals holds the attribute values by the attribute's index in the
 	// kind's Attrs: *string, *float64, *int, *bool, *[]string or
 	// json.RawMessage (compact JSON) by its type; nil is JSON null. The
-	// external id and the times are kept in fields of their own.
+	// external id and the times are kept in fields of their own. It may
+	// end before the last attribute (a job element's values end at the
+	// last it sends): a slot past its end is null.
 	Vals []any
 	// Refs holds the id each to-one relation (Parent, Reference) names, by
 	// the relation's index; nil when the kind has none.
@@ -94,11 +96,15 @@ func NewEntity(k EntityKind, id string) *Entity {
 	return e
 }
 
-// init sizes Vals and Refs for the kind.
+// init sizes Vals and Refs for the kind. Slots that end early (a job
+// element holds them up to the last value it sends) grow keeping their
+// values, in a new array: the one they end in may be shared.
 func (e *Entity) init() {
 	d := e.Kind.Decl()
 	if len(e.Vals) != len(d.Attrs) {
-		e.Vals = make([]any, len(d.Attrs))
+		vals := make([]any, len(d.Attrs))
+		copy(vals, e.Vals)
+		e.Vals = vals
 	}
 	for i := range d.Relations {
 		if k := d.Relations[i].Kind; (k == schema.Parent || k == schema.Reference) && len(e.Refs) != len(d.Relations) {
