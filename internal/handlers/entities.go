@@ -66,6 +66,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if c.q.include {
 		included = flatten(page.Included)
 	}
+	rd.Out = &c.out // the pipeline sends the pieces
 	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
 	return http.StatusOK, nil
 }

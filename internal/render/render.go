@@ -40,6 +40,10 @@ type Renderer struct {
 	// which its next poll shows again). A job object is always kept at
 	// its second rendering.
 	KeepObjects bool
+	// Out, when set, takes a page memo's long runs of unchanged objects
+	// as pieces spliced into the buffer appended to, not copied into it:
+	// the document is then Out with its Buf the buffer returned.
+	Out *Pieces
 
 	baseEsc   string // Base JSON-escaped, once per renderer
 	baseReady bool
