@@ -236,3 +236,33 @@ func TestCache_APageWhoseObjectsAllChangedIsKeptAnew(t *testing.T) {
 		t.Fatalf("the page memos hold %d bytes for a page of %d", held, total)
 	}
 }
+
+// A page read after a change of its first object, in the request shape
+// its memo was made in, is sent in two pieces: the document's head with
+// the changed object, then the unchanged objects and the document's tail
+// (links, meta) as kept, when the tail is the one kept with them. net/http
+// sends a body in as many writes to the connection as it has pieces past
+// its buffer, so the tail sent apart would cost each answer a write more
+// than a page sent whole from one buffer.
+func TestCache_APageAfterAChangeSendsItsTailWithTheKeptObjects(t *testing.T) {
+	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
+	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
+	_, body := tw.do(t, "GET", list, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 20 {
+		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
+	}
+	tw.do(t, "GET", list, rev, nil)
+	id := doc.Data[0].ID
+	for n := range 3 {
+		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"tail %d"}}}`, id, n))
+		w := tw.sendInPieces(t, list, rev)
+		if len(w.pieces) != 2 {
+			lens := make([]int, len(w.pieces))
+			for i, p := range w.pieces {
+				lens[i] = len(p)
+			}
+			t.Fatalf("change %d: the page was sent in pieces of %v bytes, want 2 (the head with the changed object, the rest as kept)", n, lens)
+		}
+	}
+}

@@ -26,8 +26,8 @@ import (
 type pageMemo struct {
 	shape uint32
 	// block is the objects comma-separated as they were when the memo was
-	// made (never modified); ends[i] is where object i ends in it, and
-	// stamps[i] its stamp then.
+	// made, then the document's tail as written then (never modified);
+	// ends[i] is where object i ends in it, and stamps[i] its stamp then.
 	block  []byte
 	ends   []int32
 	stamps []uint64
@@ -66,6 +66,9 @@ const memoSlack = 256
 // objects twice.
 func (m *pageMemo) stale() bool { return int(m.changed.Load()) > len(m.stamps)/8 }
 
+// objEnd returns where the objects end in the block, and the tail begins.
+func (m *pageMemo) objEnd() int32 { return m.ends[len(m.ends)-1] }
+
 // begin returns where the run of objects from i starts in the block: at
 // the comma before it, when it has one.
 func (m *pageMemo) begin(i int) int32 {
@@ -91,47 +94,38 @@ func (f *Fragments) memoKey(shape uint32, es []*store.Entity) uint64 {
 	return h.Sum64()
 }
 
-// memoObjects appends es, comma-separated, as Entities does, through the
-// page memo; false (b unchanged) when the page is not memoised: no cache,
-// too few objects, a shape not interned, an object without a stamp, or a
-// page seen for the first time. A page with no memo yet, or a stale one,
-// is written whole into b and kept as a new memo.
-func (r *Renderer) memoObjects(b []byte, es []*store.Entity, related [][]string, mode relMode) ([]byte, bool) {
+// memoPageOf returns the rendering of es through the page memo, or nil
+// when the page is not memoised: no cache, too few objects, a shape not
+// interned, an object without a stamp, or a page seen for the first time.
+// A page with no memo yet, or a stale one, is written whole into the
+// buffer and kept as a new memo (see memoPage.finish).
+func (r *Renderer) memoPageOf(es []*store.Entity, related [][]string, mode relMode) *memoPage {
 	f := r.Frags
 	if f == nil || len(es) < minMemo {
-		return b, false
+		return nil
 	}
 	shape := r.entityShape(r.P, r.Fields, mode)
 	if shape == 0 {
-		return b, false
+		return nil
 	}
 	for _, e := range es {
 		if e.Stamp() == 0 {
-			return b, false
+			return nil
 		}
 	}
 	key := f.memoKey(shape, es)
 	m, ok := f.pages.Get(key)
 	if !ok || m.shape != shape || len(m.stamps) != len(es) {
 		if !f.pages.Admit(key) {
-			return b, false
+			return nil
 		}
 		m = nil
 	}
-	pw := memoPage{r: r, m: m, related: related, mode: mode}
+	pw := &memoPage{r: r, m: m, key: key, shape: shape, es: es, related: related, mode: mode}
 	if m == nil || m.stale() {
 		pw.ends = make([]int32, len(es))
-		start := len(b)
-		b = pw.objects(b, es)
-		f.pages.Put(key, newPageMemo(shape, es, b[start:], pw.ends))
-	} else {
-		b = pw.objects(b, es)
-		if pw.grown { // a slot filled or grown: a copy counted anew replaces it
-			f.pages.Put(key, m.recounted())
-		}
 	}
-	f.cache.CountHits(int64(pw.reused))
-	return b, true
+	return pw
 }
 
 // memoPage is one rendering of a page through its memo m (nil: none
@@ -142,17 +136,46 @@ func (r *Renderer) memoObjects(b []byte, es []*store.Entity, related [][]string,
 type memoPage struct {
 	r       *Renderer
 	m       *pageMemo
+	key     uint64
+	shape   uint32
+	es      []*store.Entity
 	related [][]string
 	mode    relMode
 	ends    []int32
+	start   int // where the objects start in the buffer
 	reused  int
 	grown   bool
+	// last: the last run spliced ends at the page's last object, and
+	// begins at lastBegin in the block.
+	last      bool
+	lastBegin int32
+}
+
+// finish ends the page's rendering once the document's tail (what follows
+// the objects) is appended at b[tail:]: a page being kept anew is kept
+// with its tail; a page whose last run was spliced and whose tail is the
+// one kept sends that tail with the run, as kept (one piece, so one write
+// to the connection fewer), and b ends before it.
+func (pw *memoPage) finish(b []byte, tail int) []byte {
+	f, m := pw.r.Frags, pw.m
+	switch {
+	case pw.ends != nil:
+		f.pages.Put(pw.key, newPageMemo(pw.shape, pw.es, b[pw.start:], pw.ends))
+	case pw.grown: // a slot filled or grown: a copy counted anew replaces it
+		f.pages.Put(pw.key, m.recounted())
+	}
+	f.cache.CountHits(int64(pw.reused))
+	if pw.last && bytes.Equal(b[tail:], m.block[m.objEnd():]) && pw.r.Out.extend(tail, m.block[pw.lastBegin:]) {
+		return b[:tail]
+	}
+	return b
 }
 
 // objects appends es comma-separated: the runs whose stamps are the
 // block's from the block, the others from their slots or rendered.
 func (pw *memoPage) objects(b []byte, es []*store.Entity) []byte {
 	start, run := len(b), -1
+	pw.start = start
 	for i, e := range es {
 		if pw.m != nil && pw.m.stamps[i] == e.Stamp() {
 			if run < 0 {
@@ -184,6 +207,7 @@ func (pw *memoPage) run(b []byte, start, from, to int) []byte {
 	p := m.block[m.begin(from):m.ends[to-1]]
 	pw.reused += to - from
 	if pw.ends == nil && pw.r.Out.splice(len(b), p) {
+		pw.last, pw.lastBegin = to == len(m.stamps), m.begin(from)
 		return b
 	}
 	if pw.ends != nil {
@@ -222,10 +246,11 @@ func (pw *memoPage) object(b []byte, i int, e *store.Entity) []byte {
 	return b
 }
 
-// newPageMemo returns the memo of es in shape, whose objects are objs
-// (copied), object i ending at ends[i].
-func newPageMemo(shape uint32, es []*store.Entity, objs []byte, ends []int32) *pageMemo {
-	m := &pageMemo{shape: shape, block: bytes.Clone(objs), ends: ends,
+// newPageMemo returns the memo of es in shape, whose objects are the
+// start of page (copied, with the document's tail after them), object i
+// ending at ends[i].
+func newPageMemo(shape uint32, es []*store.Entity, page []byte, ends []int32) *pageMemo {
+	m := &pageMemo{shape: shape, block: bytes.Clone(page), ends: ends,
 		stamps: make([]uint64, len(es)), objs: make([]atomic.Pointer[memoObj], len(es))}
 	for i, e := range es {
 		m.stamps[i] = e.Stamp()

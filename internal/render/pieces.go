@@ -38,6 +38,17 @@ func (d *Pieces) splice(at int, p []byte) bool {
 	return true
 }
 
+// extend replaces the last piece by p, a longer run of the same kept
+// bytes, when that piece is at offset at (the buffer's end once the caller
+// truncates it there), and reports whether it did.
+func (d *Pieces) extend(at int, p []byte) bool {
+	if d == nil || d.n == 0 || d.at[d.n-1] != at {
+		return false
+	}
+	d.b[d.n-1] = p
+	return true
+}
+
 // Spliced reports whether any kept bytes were spliced in.
 func (d *Pieces) Spliced() bool { return d.n > 0 }
 

@@ -364,15 +364,22 @@ func (r *Renderer) Entity(b []byte, e *store.Entity, related []string) []byte {
 func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, included []*store.Entity, links Links, hints []string) []byte {
 	b = append(b, `{"data":[`...)
 	mode := r.entityRels()
-	b, memo := r.memoObjects(b, es, related, mode)
-	if !memo {
+	pw := r.memoPageOf(es, related, mode)
+	if pw != nil {
+		b = pw.objects(b, es)
+	} else {
 		b = r.objects(b, es, related, mode)
 	}
+	tail := len(b)
 	b = append(b, ']')
 	b = r.included(b, included)
 	b = r.collectionLinks(b, links)
 	b = r.meta(b, hints)
-	return append(b, '}')
+	b = append(b, '}')
+	if pw != nil {
+		b = pw.finish(b, tail)
+	}
+	return b
 }
 
 // objects appends es comma-separated, each from Frags when it holds it.
