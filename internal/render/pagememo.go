@@ -94,38 +94,38 @@ func (f *Fragments) memoKey(shape uint32, es []*store.Entity) uint64 {
 	return h.Sum64()
 }
 
-// memoPageOf returns the rendering of es through the page memo, or nil
+// memoPageOf returns the rendering of es through the page memo, or false
 // when the page is not memoised: no cache, too few objects, a shape not
 // interned, an object without a stamp, or a page seen for the first time.
 // A page with no memo yet, or a stale one, is written whole into the
 // buffer and kept as a new memo (see memoPage.finish).
-func (r *Renderer) memoPageOf(es []*store.Entity, related [][]string, mode relMode) *memoPage {
+func (r *Renderer) memoPageOf(es []*store.Entity, related [][]string, mode relMode) (memoPage, bool) {
 	f := r.Frags
 	if f == nil || len(es) < minMemo {
-		return nil
+		return memoPage{}, false
 	}
 	shape := r.entityShape(r.P, r.Fields, mode)
 	if shape == 0 {
-		return nil
+		return memoPage{}, false
 	}
 	for _, e := range es {
 		if e.Stamp() == 0 {
-			return nil
+			return memoPage{}, false
 		}
 	}
 	key := f.memoKey(shape, es)
 	m, ok := f.pages.Get(key)
 	if !ok || m.shape != shape || len(m.stamps) != len(es) {
 		if !f.pages.Admit(key) {
-			return nil
+			return memoPage{}, false
 		}
 		m = nil
 	}
-	pw := &memoPage{r: r, m: m, key: key, shape: shape, es: es, related: related, mode: mode}
+	pw := memoPage{r: r, m: m, key: key, shape: shape, es: es, related: related, mode: mode}
 	if m == nil || m.stale() {
 		pw.ends = make([]int32, len(es))
 	}
-	return pw
+	return pw, true
 }
 
 // memoPage is one rendering of a page through its memo m (nil: none

@@ -364,8 +364,8 @@ func (r *Renderer) Entity(b []byte, e *store.Entity, related []string) []byte {
 func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, included []*store.Entity, links Links, hints []string) []byte {
 	b = append(b, `{"data":[`...)
 	mode := r.entityRels()
-	pw := r.memoPageOf(es, related, mode)
-	if pw != nil {
+	pw, memo := r.memoPageOf(es, related, mode)
+	if memo {
 		b = pw.objects(b, es)
 	} else {
 		b = r.objects(b, es, related, mode)
@@ -376,7 +376,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 	b = r.collectionLinks(b, links)
 	b = r.meta(b, hints)
 	b = append(b, '}')
-	if pw != nil {
+	if memo {
 		b = pw.finish(b, tail)
 	}
 	return b
