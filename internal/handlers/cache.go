@@ -7,6 +7,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/rcache"
+	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
@@ -28,12 +29,14 @@ import (
 // string and its Content-Length value, both made once when it is cached,
 // so an answer from the cache copies and formats nothing (the journal
 // keeps the string itself, see httpx.Recorder.WriteString). raw is the
-// rendering offered (the request's pooled buffer), which keepDocument
-// turns into the rest when the cache admits it.
+// rendering offered (the request's pooled buffer), or pieces when part of
+// it was sent from where it is kept (a page memo's block), which
+// keepDocument turns into the rest when the cache admits it.
 type document struct {
 	body   string
 	length []string
 	raw    []byte
+	pieces *render.Pieces
 }
 
 // documentOverhead estimates what a cached document costs besides its
@@ -45,13 +48,24 @@ const documentOverhead = 96 + 48
 // bytes.
 func newDocuments(budget int64) *rcache.Cache[string, document] {
 	return rcache.NewOf(budget, 4, func(k string, d document) int64 {
-		return int64(len(d.body)+len(d.raw)+len(k)) + documentOverhead
+		n := len(d.body) + len(d.raw) + len(k)
+		if d.pieces != nil {
+			n += d.pieces.Len()
+		}
+		return int64(n) + documentOverhead
 	}, keepDocument)
 }
 
-// keepDocument is what the cache keeps of a rendering it admits.
+// keepDocument is what the cache keeps of a rendering it admits: its bytes
+// in one string (a document in pieces assembled, the only copy it costs).
 func keepDocument(d document) document {
-	return document{body: string(d.raw), length: httpx.ContentLength(len(d.raw))}
+	if d.pieces == nil {
+		return document{body: string(d.raw), length: httpx.ContentLength(len(d.raw))}
+	}
+	var b strings.Builder
+	b.Grow(d.pieces.Len())
+	_, _ = d.pieces.WriteTo(&b)
+	return document{body: b.String(), length: httpx.ContentLength(b.Len())}
 }
 
 // pageKey returns the cache key of the document c is about to render, or

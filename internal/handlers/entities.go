@@ -66,6 +66,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if c.q.include {
 		included = flatten(page.Included)
 	}
+	rd.Out = &c.out // the pipeline sends the pieces
 	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
 	return http.StatusOK, nil
 }
@@ -187,8 +188,11 @@ func (h *Handler) entityHints(c *call, id string) []string {
 	if !c.p.AgentHints {
 		return nil
 	}
-	seg := pathSegment(id)
-	return []string{fmt.Sprintf(hintEntityChange, c.res.Path(), seg, c.res.Path(), seg)}
+	// hintEntityChange's text, concatenated: one string, where fmt would
+	// put each argument on the heap (TestEntityHints_AnEntitysHintIsOneString
+	// compares the two).
+	path, seg := c.res.Path(), pathSegment(id)
+	return []string{"Change it with PATCH " + path + "/" + seg + " or remove it with DELETE " + path + "/" + seg + "."}
 }
 
 // entityWrite serves POST /<entities> (201) and PATCH /<entities>/{id}

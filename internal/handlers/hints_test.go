@@ -1,11 +1,15 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/revision"
 )
 
 // hintOf returns meta.hint of r's first error, and whether the error
@@ -173,5 +177,31 @@ func TestHints_ParseErrorGivesThePosition(t *testing.T) {
 	}
 	if hint, _ := hintOf(t, r); !strings.Contains(hint, "line 1, column 19 (byte offset 18)") {
 		t.Errorf("hint %q", hint)
+	}
+}
+
+// TestEntityHints_AnEntitysHintIsOneString: the hint an entity's answer
+// carries (every PATCH of the changing row) is the format's text, made as
+// one string and its list, not through fmt (whose arguments each go to
+// the heap).
+func TestEntityHints_AnEntitysHintIsOneString(t *testing.T) {
+	items, ok := resource.Default().Named("catalog-items")
+	if !ok {
+		t.Fatal("no catalog-items resource")
+	}
+	p, ok := revision.Default().Exact("2026-07-15")
+	if !ok || !p.AgentHints {
+		t.Fatal("no revision 2026-07-15 with agent hints")
+	}
+	h := &Handler{}
+	c := &call{res: items, p: p}
+	const id = "$custom:::$default:::ITEM 1"
+	seg := pathSegment(id)
+	want := fmt.Sprintf(hintEntityChange, items.Path(), seg, items.Path(), seg)
+	if got := h.entityHints(c, id); len(got) != 1 || got[0] != want {
+		t.Fatalf("hints = %q, want [%q]", got, want)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = h.entityHints(c, id) }); n > 3 {
+		t.Fatalf("%v allocations for an entity's hint, want at most 3 (the escaped id, the hint, its list)", n)
 	}
 }

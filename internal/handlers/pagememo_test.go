@@ -1,10 +1,15 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
@@ -103,6 +108,161 @@ func TestCache_AListAfterAPatchFindsThePatchedObjectRendered(t *testing.T) {
 		tw.do(t, "GET", list, rev, nil)
 		if _, after := frags.Stats(); after != misses {
 			t.Errorf("change %d: the list after the PATCH rendered %d objects, want 0", n, after-misses)
+		}
+	}
+}
+
+// pieceWriter keeps each slice it is given, as given (not copied), and a
+// copy of the bytes it held when written.
+type pieceWriter struct {
+	h      http.Header
+	code   int
+	pieces [][]byte
+	copies [][]byte
+}
+
+func (w *pieceWriter) Header() http.Header {
+	if w.h == nil {
+		w.h = http.Header{}
+	}
+	return w.h
+}
+
+func (w *pieceWriter) WriteHeader(code int) { w.code = code }
+
+func (w *pieceWriter) Write(p []byte) (int, error) {
+	w.pieces = append(w.pieces, p)
+	w.copies = append(w.copies, bytes.Clone(p))
+	return len(p), nil
+}
+
+func (w *pieceWriter) body() []byte { return bytes.Join(w.copies, nil) }
+
+// A page read after one of its objects changed is sent with the unchanged
+// objects' bytes as the page memo keeps them, not copied into the
+// answer's buffer first: after two changes of one item, the two answers
+// were written, mostly, from the same kept bytes, in pieces of at least
+// 4 KiB that the second answer (and the change before it) left as the
+// first was given them. Content-Length is the pieces' total, and the bodies are the
+// uncached emulator's.
+func TestCache_APageAfterAChangeIsSentFromTheKeptPage(t *testing.T) {
+	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
+	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
+	_, body := tw.do(t, "GET", list, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 20 {
+		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
+	}
+	tw.do(t, "GET", list, rev, nil)
+	id := doc.Data[0].ID
+	var answers [2]*pieceWriter
+	for n := range answers {
+		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"sent %d"}}}`, id, n))
+		w := tw.sendInPieces(t, list, rev)
+		answers[n] = w
+	}
+	if shared, total := sharedKept(answers[0], answers[1]), len(answers[1].body()); shared < total/2 {
+		t.Fatalf("the two answers after a change shared %d of %d bytes as kept; the rest was copied into the answer", shared, total)
+	}
+}
+
+// sharedKept returns how many bytes answers a and b were both given from
+// the same memory, in pieces of at least 4 KiB that b left as a was given
+// them: bytes kept across requests, not an answer's buffer.
+func sharedKept(a, b *pieceWriter) int {
+	shared := 0
+	for i, p := range a.pieces {
+		if len(p) < 4096 || !bytes.Equal(p, a.copies[i]) {
+			continue
+		}
+		ps := uintptr(unsafe.Pointer(unsafe.SliceData(p)))
+		for _, q := range b.pieces {
+			if len(q) < 4096 {
+				continue
+			}
+			qs := uintptr(unsafe.Pointer(unsafe.SliceData(q)))
+			shared += max(0, int(min(ps+uintptr(len(p)), qs+uintptr(len(q))))-int(max(ps, qs)))
+		}
+	}
+	return shared
+}
+
+// sendInPieces serves a GET of target to the cached twin into a
+// pieceWriter and fails unless its body is the uncached twin's and its
+// Content-Length the body's length.
+func (tw *handlerTwin) sendInPieces(t *testing.T, target, rev string) *pieceWriter {
+	t.Helper()
+	_, want := tw.direct.serve("GET", target, rev, nil)
+	w := &pieceWriter{}
+	req := httptest.NewRequest("GET", "http://127.0.0.1"+target, nil)
+	req.Host, req.RemoteAddr = "127.0.0.1:8080", "127.0.0.1:1"
+	req.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+	req.Header.Set("revision", rev)
+	tw.cached.h.ServeHTTP(w, req)
+	if w.code != 200 || !bytes.Equal(w.body(), want) {
+		t.Fatalf("GET %s: %d, %d bytes, want the uncached emulator's %d bytes", target, w.code, len(w.body()), len(want))
+	}
+	if cl := w.h.Get("Content-Length"); cl != strconv.Itoa(len(want)) {
+		t.Fatalf("GET %s: Content-Length %s, the body has %d bytes", target, cl, len(want))
+	}
+	return w
+}
+
+// Once an eighth of a page's objects changed since its memo was made, the
+// page is kept anew: after every object of a page changed, one by one and
+// read after each change, the page is still sent mostly from kept bytes
+// (the slots of its changed objects alone would leave no run of the block
+// to send in place), and the memos hold about the page once, not every
+// object twice.
+func TestCache_APageWhoseObjectsAllChangedIsKeptAnew(t *testing.T) {
+	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
+	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
+	_, body := tw.do(t, "GET", list, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 40 {
+		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
+	}
+	tw.do(t, "GET", list, rev, nil)
+	var last [2]*pieceWriter
+	for n, d := range append(doc.Data, doc.Data[0]) {
+		tw.do(t, "PATCH", "/api/catalog-items/"+d.ID, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"all %d"}}}`, d.ID, n))
+		last[0], last[1] = last[1], tw.sendInPieces(t, list, rev)
+	}
+	total := len(last[1].body())
+	if shared := sharedKept(last[0], last[1]); shared < total/2 {
+		t.Fatalf("after every object changed, two answers shared %d of %d bytes as kept: the page was copied into the answer", shared, total)
+	}
+	if held, _ := tw.cached.h.frags.MemoBytes(); held > int64(total)*5/4+64<<10 {
+		t.Fatalf("the page memos hold %d bytes for a page of %d", held, total)
+	}
+}
+
+// A page read after a change of its first object, in the request shape
+// its memo was made in, is sent in two pieces: the document's head with
+// the changed object, then the unchanged objects and the document's tail
+// (links, meta) as kept, when the tail is the one kept with them. net/http
+// sends a body in as many writes to the connection as it has pieces past
+// its buffer, so the tail sent apart would cost each answer a write more
+// than a page sent whole from one buffer.
+func TestCache_APageAfterAChangeSendsItsTailWithTheKeptObjects(t *testing.T) {
+	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
+	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
+	_, body := tw.do(t, "GET", list, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 20 {
+		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
+	}
+	tw.do(t, "GET", list, rev, nil)
+	id := doc.Data[0].ID
+	for n := range 3 {
+		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"tail %d"}}}`, id, n))
+		w := tw.sendInPieces(t, list, rev)
+		if len(w.pieces) != 2 {
+			lens := make([]int, len(w.pieces))
+			for i, p := range w.pieces {
+				lens[i] = len(p)
+			}
+			t.Fatalf("change %d: the page was sent in pieces of %v bytes, want 2 (the head with the changed object, the rest as kept)", n, lens)
 		}
 	}
 }

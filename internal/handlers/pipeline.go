@@ -6,6 +6,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
+	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/secret"
@@ -32,6 +33,9 @@ type call struct {
 	// runs.
 	q    request
 	body []byte
+	// out is the answer's document when an op rendered part of it in
+	// place (render.Renderer.Out): its buffer is then the op's.
+	out render.Pieces
 }
 
 // opFunc is an operation: it appends its document to buf and returns the
@@ -151,10 +155,19 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 		c.w.WriteHeader(status)
 		return
 	}
+	doc := document{raw: *buf}
+	if c.out.Spliced() {
+		c.out.Buf = *buf
+		doc = document{pieces: &c.out}
+	}
 	if page != "" && status == http.StatusOK {
 		// Kept at its second rendering: a document read once after every
 		// change would cost a copy no request reads.
-		h.pages.Offer(page, document{raw: *buf})
+		h.pages.Offer(page, doc)
+	}
+	if doc.pieces != nil {
+		httpx.WriteBody(c.w, status, c.p.ContentType, doc.pieces)
+		return
 	}
 	httpx.Write(c.w, status, c.p.ContentType, *buf)
 }

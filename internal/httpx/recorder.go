@@ -111,6 +111,14 @@ func (rec *Recorder) grow(n int) {
 	rec.capture = append(make([]byte, 0, len(rec.capture)+n), rec.capture...)
 }
 
+// expect sizes the capture for a body of n bytes written in pieces, before
+// the first: grown piece by piece, it would be copied as it grew.
+func (rec *Recorder) expect(n int) {
+	if rec.CaptureMax > 0 && len(rec.capture) == 0 && rec.whole == "" && n > 0 {
+		rec.grow(min(n, rec.CaptureMax))
+	}
+}
+
 // keepCopy captures the bytes written (b, or s when b is nil) up to the
 // cap, after a whole string captured before.
 func (rec *Recorder) keepCopy(b []byte, s string) {

@@ -7,6 +7,7 @@
 package httpx
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,6 +49,31 @@ func Write(w http.ResponseWriter, status int, ct string, body []byte) {
 	hd[keyContentLength] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// Body is a response body in pieces: its length, and its bytes written
+// in order, one Write a piece.
+type Body interface {
+	io.WriterTo
+	// Len returns the body's length in bytes.
+	Len() int
+}
+
+// WriteBody sends a complete response whose body is in pieces, some kept
+// elsewhere and not copied into an answer buffer (net/http hands a piece
+// larger than its buffer to the connection whole): Content-Length is the
+// pieces' total. A Recorder's capture is sized at once for the whole body,
+// so the journal records what Write of the joined bytes would.
+func WriteBody(w http.ResponseWriter, status int, ct string, body Body) {
+	n := body.Len()
+	hd := w.Header()
+	hd[keyContentType] = contentType(ct)
+	hd[keyContentLength] = []string{strconv.Itoa(n)}
+	w.WriteHeader(status)
+	if rec, ok := w.(*Recorder); ok {
+		rec.expect(n)
+	}
+	_, _ = body.WriteTo(w)
 }
 
 // WriteDocument sends a complete response whose body is a document made

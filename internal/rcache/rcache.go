@@ -120,7 +120,10 @@ func (c *Cache[K, V]) Admit(k K) bool {
 // the cache saved.
 func (c *Cache[K, V]) CountHits(n int64) { c.hits.Add(n) }
 
-// Get returns the value stored under k. It must not be modified.
+// Get returns the value stored under k. It must not be modified. Both
+// generations are searched under the shard's read lock, so a miss (every
+// key of a document after a change) takes no write lock; only a hit in
+// the older generation does, to move the entry to the current one.
 func (c *Cache[K, V]) Get(k K) (V, bool) {
 	if c.limit <= 0 {
 		var zero V
@@ -129,17 +132,14 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 	s := c.shard(k)
 	s.mu.RLock()
 	v, ok := s.cur[k]
-	s.mu.RUnlock()
+	old := false
 	if !ok {
-		s.mu.Lock()
-		if v, ok = s.cur[k]; !ok {
-			if v, ok = s.prev[k]; ok { // read again: it moves to the current generation
-				delete(s.prev, k)
-				s.prevBytes -= c.cost(k, v)
-				s.putLocked(c, k, v)
-			}
-		}
-		s.mu.Unlock()
+		v, ok = s.prev[k]
+		old = ok
+	}
+	s.mu.RUnlock()
+	if old {
+		s.promote(c, k)
 	}
 	if ok {
 		c.hits.Add(1)
@@ -147,6 +147,21 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 		c.misses.Add(1)
 	}
 	return v, ok
+}
+
+// promote moves k from the older generation to the current one, read
+// again, unless another call moved, replaced or dropped it since.
+func (s *shard[K, V]) promote(c *Cache[K, V], k K) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.cur[k]; ok {
+		return
+	}
+	if v, ok := s.prev[k]; ok {
+		delete(s.prev, k)
+		s.prevBytes -= c.cost(k, v)
+		s.putLocked(c, k, v)
+	}
 }
 
 // Put stores v (what keep makes of it) under k, unless v is larger than

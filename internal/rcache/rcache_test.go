@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestCache_GetPutAndTheBudget(t *testing.T) {
@@ -182,5 +183,59 @@ func TestCache_OfferWithoutBudgetKeepsNothing(t *testing.T) {
 	c.Offer("k", []byte("v"))
 	if _, ok := c.Get("k"); ok {
 		t.Fatal("a cache without a budget kept an offered value")
+	}
+}
+
+// TestCache_AMissTakesNoWriteLock: a key in neither generation is a miss
+// under the shard's read lock alone, so misses (every key of a document
+// after a change) do not queue behind one another or behind readers.
+func TestCache_AMissTakesNoWriteLock(t *testing.T) {
+	c := New[string](1<<20, 1)
+	c.Put("a", []byte("alpha"))
+	s := &c.shards[0]
+	s.mu.RLock() // a reader in the shard: a write lock would wait for it
+	done := make(chan bool)
+	go func() {
+		_, ok := c.Get("absent")
+		done <- ok
+	}()
+	select {
+	case ok := <-done:
+		s.mu.RUnlock()
+		if ok {
+			t.Fatal("a key never put was found")
+		}
+	case <-time.After(10 * time.Second):
+		s.mu.RUnlock()
+		<-done
+		t.Fatal("a miss waited for a reader of its shard: it took the write lock")
+	}
+}
+
+// TestCache_AHitInTheOlderGenerationMovesToTheCurrentOne: the read lock
+// finds a key in the older generation, which then moves under the write
+// lock, counted once.
+func TestCache_AHitInTheOlderGenerationMovesToTheCurrentOne(t *testing.T) {
+	c := New[int](64<<10, 1)
+	c.Put(-1, make([]byte, 100))
+	for i := 0; len(c.shards[0].prev) == 0; i++ {
+		c.Put(i, make([]byte, 100))
+	}
+	s := &c.shards[0]
+	if _, ok := s.prev[-1]; !ok {
+		t.Fatal("the first key is not in the older generation")
+	}
+	before := c.Bytes()
+	if v, ok := c.Get(-1); !ok || len(v) != 100 {
+		t.Fatalf("Get = %d bytes, %v", len(v), ok)
+	}
+	if _, ok := s.cur[-1]; !ok {
+		t.Fatal("a key read in the older generation did not move to the current one")
+	}
+	if _, ok := s.prev[-1]; ok {
+		t.Fatal("a moved key is still in the older generation")
+	}
+	if after := c.Bytes(); after != before {
+		t.Fatalf("moving a key changed the bytes held: %d, then %d", before, after)
 	}
 }

@@ -40,6 +40,10 @@ type Renderer struct {
 	// which its next poll shows again). A job object is always kept at
 	// its second rendering.
 	KeepObjects bool
+	// Out, when set, takes a page memo's long runs of unchanged objects
+	// as pieces spliced into the buffer appended to, not copied into it:
+	// the document is then Out with its Buf the buffer returned.
+	Out *Pieces
 
 	baseEsc   string // Base JSON-escaped, once per renderer
 	baseReady bool
@@ -360,15 +364,22 @@ func (r *Renderer) Entity(b []byte, e *store.Entity, related []string) []byte {
 func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, included []*store.Entity, links Links, hints []string) []byte {
 	b = append(b, `{"data":[`...)
 	mode := r.entityRels()
-	b, memo := r.memoObjects(b, es, related, mode)
-	if !memo {
+	pw, memo := r.memoPageOf(es, related, mode)
+	if memo {
+		b = pw.objects(b, es)
+	} else {
 		b = r.objects(b, es, related, mode)
 	}
+	tail := len(b)
 	b = append(b, ']')
 	b = r.included(b, included)
 	b = r.collectionLinks(b, links)
 	b = r.meta(b, hints)
-	return append(b, '}')
+	b = append(b, '}')
+	if memo {
+		b = pw.finish(b, tail)
+	}
+	return b
 }
 
 // objects appends es comma-separated, each from Frags when it holds it.
