@@ -64,6 +64,10 @@ func CollectionNamed(name string) (Collection, bool) {
 	return 0, false
 }
 
+// Named reports whether name is c's name (not a former one), without
+// making the name.
+func (c Collection) Named(name string) bool { return c.named(name) }
+
 // named reports whether name is c's name, without making the name (a
 // state file names each account's collections, and a job collection's
 // name is made of its kind's).
