@@ -23,8 +23,9 @@ type readResult struct {
 }
 
 // newReadAhead starts workers goroutines reading the n accounts in order
-// of their index, each as it gets a slot of a window of 2×workers.
-func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, error)) *readAhead {
+// of their index, each as it gets a slot of a window of 2×workers; read
+// is told which worker (0 to workers-1) calls it.
+func newReadAhead(n, workers int, read func(worker, i int) (accountdoc.AccountState, error)) *readAhead {
 	workers = max(1, min(workers, n))
 	r := &readAhead{results: make([]chan readResult, n), slots: make(chan struct{}, 2*workers), done: make(chan struct{})}
 	for i := range r.results {
@@ -32,7 +33,7 @@ func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, err
 	}
 	var mu sync.Mutex
 	nextIndex := 0
-	for range workers {
+	for w := range workers {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
@@ -49,7 +50,7 @@ func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, err
 				if i >= n {
 					return
 				}
-				a, err := read(i)
+				a, err := read(w, i)
 				r.results[i] <- readResult{a, err}
 			}
 		}()
