@@ -80,6 +80,7 @@ type splitting struct {
 	pending []chan split
 	free    chan []byte // copies whose account was split, to use again
 	made    int         // copies made (tests)
+	copied  int64       // bytes copied (tests)
 	// keep is how many bytes of accounts of at most keepAccount bytes
 	// may still be read whole, on copies of their own, for the restore
 	// to take as they are (see keepBytes).
@@ -111,12 +112,13 @@ type split struct {
 	err   error
 }
 
-// add starts checking a copy of raw, the account at at, after checking
-// the oldest accounts added while window are being split. A small account
-// is read whole while the keep budget lasts; another is checked
-// (accountdoc.AccountState.CheckJSON, which keeps nothing of it: the copy
-// is then used again).
-func (p *splitting) add(at extent, raw []byte) error {
+// add starts checking raw, the account at at, after checking the oldest
+// accounts added while window are being split: a copy of it, unless it
+// is settled (it stays valid for good: the file was read to its end). A
+// small account is read whole while the keep budget lasts; another is
+// checked (accountdoc.AccountState.CheckJSON, which keeps nothing of it:
+// a copy is then used again).
+func (p *splitting) add(at extent, raw []byte, settled bool) error {
 	for len(p.pending) >= p.window {
 		if err := p.checkOldest(); err != nil {
 			return err
@@ -124,11 +126,19 @@ func (p *splitting) add(at extent, raw []byte) error {
 	}
 	whole := len(raw) <= keepAccount && int64(len(raw)) <= p.keep
 	var own []byte
+	switch {
+	case settled:
+		own = raw
+	case whole:
+		own = append([]byte(nil), raw...)
+	default:
+		own = append(p.buffer(len(raw)), raw...)
+	}
 	if whole {
 		p.keep -= int64(len(raw))
-		own = append([]byte(nil), raw...)
-	} else {
-		own = append(p.buffer(len(raw)), raw...)
+	}
+	if !settled {
+		p.copied += int64(len(raw))
 	}
 	ch := make(chan split, 1)
 	p.pending = append(p.pending, ch)
@@ -141,6 +151,10 @@ func (p *splitting) add(at extent, raw []byte) error {
 			return
 		}
 		err := a.CheckJSON(own)
+		if settled {
+			ch <- split{at: at, a: a, err: err}
+			return
+		}
 		select {
 		case free <- own[:0]:
 		default:

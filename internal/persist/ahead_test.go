@@ -146,7 +146,7 @@ func TestSplitting_CopiesAreUsedAgain(t *testing.T) {
 	}}
 	for i := range 50 {
 		raw := []byte(fmt.Sprintf(`{"account":"k%02d","items":[]}`, i))
-		if err := p.add(extent{index: i}, raw); err != nil {
+		if err := p.add(extent{index: i}, raw, false); err != nil {
 			t.Fatal(err)
 		}
 	}

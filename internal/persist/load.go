@@ -289,7 +289,7 @@ func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 		if err != nil {
 			return p.then(fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err)))
 		}
-		if err := p.add(extent{offset: from, length: len(raw), index: i}, raw); err != nil {
+		if err := p.add(extent{offset: from, length: len(raw), index: i}, raw, d.settled()); err != nil {
 			return err
 		}
 		if c, err := d.delim(",]"); err != nil {

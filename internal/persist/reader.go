@@ -30,6 +30,11 @@ type docReader struct {
 
 func newDocReader(r io.Reader) *docReader { return &docReader{r: r} }
 
+// settled reports whether the values handed out stay valid for good: the
+// stream was read to its end, after which the buffer is neither moved nor
+// filled again.
+func (d *docReader) settled() bool { return d.eof }
+
 // offset is the stream's offset of the next byte to take.
 func (d *docReader) offset() int64 { return d.base + int64(d.pos) }
 

@@ -1,8 +1,11 @@
 package persist
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +28,36 @@ func TestLoad_ASmallFileIsReadInABufferOfItsSize(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 256<<10 {
 		t.Errorf("loading a small state file allocates %d KiB; want under 256 KiB", per>>10)
+	}
+}
+
+// A file read to its end in one buffer is checked where it is: the
+// accounts read whole (for the restore to take) refer to that buffer
+// rather than to copies of their own, and those checked only are not
+// copied either. Loading a file of small accounts allocated the file's
+// size twice (its buffer, then a copy of every account), besides what
+// reading them makes.
+func TestLoad_AFileReadToItsEndIsNotCopiedAgain(t *testing.T) {
+	var accounts []string
+	for i := range 200 {
+		items := strings.Repeat(fmt.Sprintf(`{"external_id":"I%d","title":"%s"},`, i, strings.Repeat("t", 1000)), 4)
+		accounts = append(accounts, fmt.Sprintf(`{"account":"pk_%04d","items":[%s]}`, i, strings.TrimSuffix(items, ",")))
+	}
+	doc := `{"version":6,"seed":7,"clock":{"frozen":false},"accounts":[` + strings.Join(accounts, ",") + `]}`
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const n = 5
+	for range n {
+		if _, ok, err := Load(path); err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > uint64(len(doc))*3/2 {
+		t.Errorf("loading a file of %d KiB allocates %d KiB; want under one and a half times its size", len(doc)>>10, per>>10)
 	}
 }
