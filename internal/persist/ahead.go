@@ -73,13 +73,17 @@ func (r *readAhead) stop() {
 }
 
 // splitting splits accounts on other goroutines, at most window at a time,
-// and checks them in the order they were added.
+// and checks them in the order they were added. Its goroutines (window of
+// them, started at the first account) read account after account, so each
+// grows its stack once; stop ends them.
 type splitting struct {
 	window  int
 	check   func(split) error
 	pending []chan split
+	work    chan func()
 	free    chan []byte // copies whose account was split, to use again
 	made    int         // copies made (tests)
+	started int         // goroutines started (tests)
 	copied  int64       // bytes copied (tests)
 	// keep is how many bytes of accounts of at most keepAccount bytes
 	// may still be read whole, on copies of their own, for the restore
@@ -143,25 +147,55 @@ func (p *splitting) add(at extent, raw []byte, settled bool) error {
 	ch := make(chan split, 1)
 	p.pending = append(p.pending, ch)
 	free := p.free
-	go func() {
-		var a accountdoc.AccountState
-		if whole {
-			err := a.UnmarshalJSON(own) // the same error as CheckJSON's
-			ch <- split{at: at, a: a, whole: true, err: err}
-			return
-		}
-		err := a.CheckJSON(own)
-		if settled {
-			ch <- split{at: at, a: a, err: err}
-			return
-		}
+	if settled {
+		free = nil // own is the reader's: never written into
+	}
+	p.run(func() { ch <- splitOne(at, own, whole, free) })
+	return nil
+}
+
+// splitOne reads the account own at at whole, or checks it; a copy only
+// checked goes to free (when not nil) to be used again.
+func splitOne(at extent, own []byte, whole bool, free chan []byte) split {
+	var a accountdoc.AccountState
+	if whole {
+		err := a.UnmarshalJSON(own) // the same error as CheckJSON's
+		return split{at: at, a: a, whole: true, err: err}
+	}
+	err := a.CheckJSON(own)
+	if free != nil {
 		select {
 		case free <- own[:0]:
 		default:
 		}
-		ch <- split{at: at, a: a, err: err}
-	}()
-	return nil
+	}
+	return split{at: at, a: a, err: err}
+}
+
+// run hands fn to one of the splitting's goroutines, started at the first
+// call: at most window accounts are pending, so one is free or about to be.
+func (p *splitting) run(fn func()) {
+	if p.work == nil {
+		p.work = make(chan func())
+		for range max(1, p.window) {
+			p.started++
+			go func(work <-chan func()) {
+				for fn := range work {
+					fn()
+				}
+			}(p.work)
+		}
+	}
+	p.work <- fn
+}
+
+// stop ends the splitting's goroutines once they finish the accounts
+// handed to them (their results are then dropped unless checked).
+func (p *splitting) stop() {
+	if p.work != nil {
+		close(p.work)
+		p.work = nil
+	}
 }
 
 // buffer returns an empty buffer for n bytes: a copy used before when one

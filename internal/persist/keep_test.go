@@ -16,6 +16,7 @@ import (
 func TestSplitting_SmallAccountsAreReadWholeWithinTheBudget(t *testing.T) {
 	var got []split
 	p := &splitting{window: 2, keep: 100, check: func(s split) error { got = append(got, s); return s.err }}
+	defer p.stop()
 	for i := range 4 {
 		raw := []byte(fmt.Sprintf(`{"account":"k%d","items":[{"external_id":"A"}]}`, i)) // 43 bytes
 		if err := p.add(extent{index: i}, raw, false); err != nil {
@@ -76,6 +77,7 @@ func TestAccounts_AnAccountReadWholeIsHandedOutAsOneReadAgainIs(t *testing.T) {
 func TestSplitting_ASettledAccountIsTakenWhereItIs(t *testing.T) {
 	var got []split
 	p := &splitting{window: 2, keep: 100, check: func(s split) error { got = append(got, s); return s.err }}
+	defer p.stop()
 	var raws [][]byte
 	for i := range 4 {
 		raw := []byte(fmt.Sprintf(`{"account":"k%d","items":[{"external_id":"A"}]}`, i)) // 43 bytes

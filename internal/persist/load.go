@@ -279,6 +279,7 @@ func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 		return nil
 	}
 	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account), keep: keepBytes}
+	defer p.stop()
 	for i := 0; ; i++ {
 		_, err := d.peek() // the account starts after whitespace
 		from := d.offset()
