@@ -181,7 +181,8 @@ func collectionCounts(members []docMember) (jobs, entities int) {
 
 // readSeeded reads the member naming the kept seeded histories.
 func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
-	kept, err := keptMembers(name, v)
+	var buf [12]keptMember
+	kept, err := keptMembers(name, v, buf[:0])
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,8 @@ func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
 
 // readCatalog reads the member naming the kept seeded entity collections.
 func (st *AccountState) readCatalog(name string, v json.RawMessage) error {
-	kept, err := keptMembers(name, v)
+	var buf [12]keptMember
+	kept, err := keptMembers(name, v, buf[:0])
 	if err != nil {
 		return err
 	}

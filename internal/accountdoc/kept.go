@@ -24,8 +24,8 @@ type keptMember struct {
 // (escapes, fields of another case, values of another type, null, more
 // than maxPlainMembers names) through encoding/json, which says what is
 // wrong.
-func keptMembers(name string, v json.RawMessage) ([]keptMember, error) {
-	if kept, ok := plainKept(v); ok {
+func keptMembers(name string, v json.RawMessage, into []keptMember) ([]keptMember, error) {
+	if kept, ok := plainKept(v, into); ok {
 		return kept, nil
 	}
 	return keptMembersJSON(name, v)
@@ -54,9 +54,10 @@ func keptMembersJSON(name string, v json.RawMessage) ([]keptMember, error) {
 // whose members are exactly "count" (an integer), "first" (a string) and
 // "hidden" (an array of strings), every string printable ASCII without
 // escapes. It reports false otherwise (encoding/json reads a repeated
-// name's every value). The names are v's bytes.
-func plainKept(v []byte) ([]keptMember, bool) {
-	var out []keptMember
+// name's every value). The names are v's bytes; the members are appended
+// to into.
+func plainKept(v []byte, into []keptMember) ([]keptMember, bool) {
+	out := into
 	ok := plainObject(v, func(name []byte, value []byte) bool {
 		h, ok := plainSeeded(value)
 		if !ok || len(out) == maxPlainMembers {
@@ -67,15 +68,9 @@ func plainKept(v []byte) ([]keptMember, bool) {
 				return false
 			}
 		}
-		if out == nil {
-			out = make([]keptMember, 0, 16)
-		}
 		out = append(out, keptMember{name, h})
 		return true
 	})
-	if out == nil {
-		out = []keptMember{}
-	}
 	return out, ok
 }
 

@@ -46,7 +46,7 @@ func FuzzKeptMembers_ReadsWhatEncodingJSONReads(f *testing.F) {
 
 func checkKeptAgrees(t *testing.T, doc string) {
 	t.Helper()
-	kept, err := keptMembers("seeded_jobs", []byte(doc))
+	kept, err := keptMembers("seeded_jobs", []byte(doc), nil)
 	wkept, werr := keptMembersJSON("seeded_jobs", []byte(doc))
 	if fmt.Sprint(err) != fmt.Sprint(werr) {
 		t.Fatalf("%s: error %v, encoding/json %v", doc, err, werr)
