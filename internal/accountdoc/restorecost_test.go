@@ -53,3 +53,33 @@ func TestRestore_ACompactAccountMakesNoMapItDoesNotFill(t *testing.T) {
 		t.Fatalf("restoring a compact account allocates %.0f times, want at most 130", n)
 	}
 }
+
+// A start makes each restored account's kept seeded histories ahead, on
+// the reading goroutines (PrepareSeeded): the compact account's nine. They
+// were held in a map by kind, made for every account: now a list by kind,
+// one allocation. What is left is the histories (at most three
+// allocations each: TestSeeder_AKeptHistoryCostsItselfAndItsIDs) and what
+// holds them.
+func TestPrepareSeeded_ACompactAccountCostsItsHistories(t *testing.T) {
+	at := fixtures.DefaultEpoch().Add(1000 * time.Hour)
+	s := store.New(store.Options{Seed: 1, Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: fixtures.DefaultJobs}),
+		Now: func() time.Time { return at }})
+	var st AccountState
+	if err := st.UnmarshalJSON(compactAccount(t)); err != nil {
+		t.Fatal(err)
+	}
+	st.Prepare(true)
+	st.PrepareSeeded(s) // the account's base, made once
+	histories := 0
+	for _, c := range store.AllCollections() {
+		if k, ok := c.IsJobs(); ok {
+			if _, kept := st.Seeded[k]; kept {
+				histories++
+			}
+		}
+	}
+	n := testing.AllocsPerRun(50, func() { st.PrepareSeeded(s) })
+	if histories != 9 || n > float64(2*histories+2+2) { // two a history, the variants' layout twice, the holder and its list
+		t.Fatalf("preparing %d kept histories allocates %.0f times, want at most %d", histories, n, 2*histories+4)
+	}
+}
