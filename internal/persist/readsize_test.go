@@ -61,3 +61,30 @@ func TestLoad_AFileReadToItsEndIsNotCopiedAgain(t *testing.T) {
 		t.Errorf("loading a file of %d KiB allocates %d KiB; want under one and a half times its size", len(doc)>>10, per>>10)
 	}
 }
+
+// TestDocReader_SettledOnlyWhenReadWholeIntoABufferOfItsSize: values are
+// settled (valid for good, taken without a copy) when the stream was read
+// to its end into one buffer it mostly fills; not while more may be read,
+// nor when the stream was read a buffer at a time, nor when its size was
+// not known and it fills a small part of its buffer.
+func TestDocReader_SettledOnlyWhenReadWholeIntoABufferOfItsSize(t *testing.T) {
+	doc := `{"accounts":[` + strings.Repeat(`{"account":"k"},`, 10) + `{}]}`
+	d := newDocReader(strings.NewReader(doc))
+	d.size = int64(len(doc))
+	if _, err := d.delim("{"); err != nil || !d.settled() {
+		t.Fatalf("a stream of a known size read whole: settled %v (%v)", d.settled(), err)
+	}
+	d = newDocReader(strings.NewReader(doc)) // size not known: a buffer of readSize
+	if _, err := d.delim("{"); err != nil || d.settled() {
+		t.Fatalf("a small stream in a buffer of %d bytes: settled %v (%v)", cap(d.buf), d.settled(), err)
+	}
+	big := `[` + strings.Repeat(`"x",`, readSize/4+1) + `"x"]`
+	d = newDocReader(strings.NewReader(big))
+	d.size = int64(len(big))
+	if _, err := d.delim("["); err != nil || d.settled() {
+		t.Fatalf("a stream larger than a buffer, partly read: settled %v (%v)", d.settled(), err)
+	}
+	if _, err := d.value(); err != nil || d.settled() {
+		t.Fatalf("a stream read a buffer at a time: settled %v", d.settled())
+	}
+}
