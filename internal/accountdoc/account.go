@@ -117,25 +117,29 @@ func (st *AccountState) CheckJSON(b []byte) error { return st.unmarshal(b, false
 // unmarshal is UnmarshalJSON, setting entity documents aside only when
 // split.
 func (st *AccountState) unmarshal(b []byte, split bool) error {
-	members, ok := jsonw.RawMembers(b)
+	var buf [24]docMember
+	members, ok := docMembers(b, buf[:0])
 	if !ok { // not an object: null is an empty document, the rest encoding/json's error
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(b, &raw); err != nil {
 			return err
 		}
+		members = members[:0]
 		for _, name := range memberOrder(b) {
-			members = append(members, jsonw.RawMember{Key: name, Value: raw[name]})
+			members = append(members, docMember{[]byte(name), raw[name]})
 		}
 	}
-	st.Jobs, st.Entities, st.names = map[store.JobKind][]JobState{}, map[store.EntityKind][]json.RawMessage{}, map[store.Collection]string{}
+	nJobs, nEntities := collectionCounts(members)
+	st.Jobs, st.Entities, st.names = make(map[store.JobKind][]JobState, nJobs), make(map[store.EntityKind][]json.RawMessage, nEntities), nil
+	var seen [256]bool          // by store.Collection
 	for _, m := range members { // as written, so a document always gets the same error
-		name, v := m.Key, m.Value
+		name, v := m.name, m.value
 		var err error
-		switch name {
+		switch string(name) {
 		case seededMember:
-			err = st.readSeeded(name, v)
+			err = st.readSeeded(seededMember, v)
 		case catalogMember:
-			err = st.readCatalog(name, v)
+			err = st.readCatalog(catalogMember, v)
 		case "account":
 			if key, plain := plainString(v); plain {
 				st.Account = key
@@ -149,7 +153,7 @@ func (st *AccountState) unmarshal(b []byte, split bool) error {
 				err = &json.UnmarshalTypeError{Value: "non-string", Field: "public_key", Type: reflect.TypeOf("")}
 			}
 		default:
-			err = st.readCollection(name, v, split)
+			err = st.readCollection(name, v, split, &seen)
 		}
 		if err != nil {
 			return err
@@ -158,44 +162,63 @@ func (st *AccountState) unmarshal(b []byte, split bool) error {
 	return nil
 }
 
+// collectionCounts is about how many job and entity collections members
+// name (each map is made at about its size once).
+func collectionCounts(members []docMember) (jobs, entities int) {
+	for _, m := range members {
+		switch string(m.name) {
+		case seededMember, catalogMember, "account", "public_key":
+		default:
+			if bytes.HasSuffix(m.name, []byte("jobs")) {
+				jobs++
+			} else {
+				entities++
+			}
+		}
+	}
+	return jobs, entities
+}
+
 // readSeeded reads the member naming the kept seeded histories.
 func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
-	names, seeded, err := keptMembers(name, v)
+	var buf [12]keptMember
+	kept, err := keptMembers(name, v, buf[:0])
 	if err != nil {
 		return err
 	}
-	st.Seeded = make(map[store.JobKind]SeededJobs, len(names))
-	for _, cname := range names {
-		c, ok := store.CollectionNamed(cname)
+	st.Seeded = make(map[store.JobKind]SeededJobs, len(kept))
+	for _, m := range kept {
+		c, ok := store.CollectionNamed(string(m.name))
 		k, isJobs := c.IsJobs()
 		if !ok || !isJobs {
-			return fmt.Errorf("json: %s: %q is not a job collection", name, cname)
+			return fmt.Errorf("json: %s: %q is not a job collection", name, m.name)
 		}
 		if _, dup := st.Seeded[k]; dup {
 			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
 		}
-		st.Seeded[k] = seeded[cname]
+		st.Seeded[k] = m.kept
 	}
 	return nil
 }
 
 // readCatalog reads the member naming the kept seeded entity collections.
 func (st *AccountState) readCatalog(name string, v json.RawMessage) error {
-	names, seeded, err := keptMembers(name, v)
+	var buf [12]keptMember
+	kept, err := keptMembers(name, v, buf[:0])
 	if err != nil {
 		return err
 	}
-	st.Catalog = make(map[store.EntityKind]SeededJobs, len(names))
-	for _, cname := range names {
-		c, ok := store.CollectionNamed(cname)
+	st.Catalog = make(map[store.EntityKind]SeededJobs, len(kept))
+	for _, m := range kept {
+		c, ok := store.CollectionNamed(string(m.name))
 		k, isEntities := c.Entity()
 		if !ok || !isEntities {
-			return fmt.Errorf("json: %s: %q is not an entity collection", name, cname)
+			return fmt.Errorf("json: %s: %q is not an entity collection", name, m.name)
 		}
 		if _, dup := st.Catalog[k]; dup {
 			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
 		}
-		st.Catalog[k] = seeded[cname]
+		st.Catalog[k] = m.kept
 	}
 	return nil
 }
@@ -210,17 +233,21 @@ type MemberError struct {
 func (e *MemberError) Error() string { return "json: " + e.Member + ": " + e.Detail }
 
 // readCollection reads the collection member name: jobs strictly, entity
-// documents as they are (Replace reads them), set aside when split.
-func (st *AccountState) readCollection(name string, v json.RawMessage, split bool) error {
-	c, ok := store.CollectionNamed(name)
+// documents as they are (Replace reads them), set aside when split. seen
+// marks the collections read before.
+func (st *AccountState) readCollection(name []byte, v json.RawMessage, split bool, seen *[256]bool) error {
+	c, ok := store.CollectionNamed(string(name))
 	if !ok {
 		return fmt.Errorf("json: unknown field %q", name)
 	}
-	if _, dup := st.names[c]; dup {
-		return &MemberError{Member: name, Detail: fmt.Sprintf("The document names %s twice (as %q and %q); keep one.",
-			c.Name(), st.names[c], name)}
+	if seen[c] {
+		return &MemberError{Member: string(name), Detail: fmt.Sprintf("The document names %s twice (as %q and %q); keep one.",
+			c.Name(), st.NameOf(c), name)}
 	}
-	st.names[c] = name
+	seen[c] = true
+	if !c.Named(string(name)) { // a former name, for pointers
+		st.Name(c, string(name))
+	}
 	if k, ok := c.IsJobs(); ok && string(v) == "[]" { // none, as a server writes them
 		st.Jobs[k] = []JobState{}
 		return nil
@@ -229,7 +256,7 @@ func (st *AccountState) readCollection(name string, v json.RawMessage, split boo
 		jd := json.NewDecoder(bytes.NewReader(v))
 		jd.DisallowUnknownFields()
 		if err := jd.Decode(&jobs); err != nil {
-			return prefixField(err, name)
+			return prefixField(err, string(name))
 		}
 		if jobs == nil {
 			jobs = []JobState{}
@@ -245,7 +272,7 @@ func (st *AccountState) readCollection(name string, v json.RawMessage, split boo
 	if !isArray { // not an array: null is an empty one, the rest encoding/json's error
 		ents = nil
 		if err := json.Unmarshal(v, &ents); err != nil {
-			return prefixField(err, name)
+			return prefixField(err, string(name))
 		}
 		if ents == nil {
 			ents = []json.RawMessage{}

@@ -72,7 +72,21 @@ const (
 // writes it) at pointer, as mode says. It returns the entity, the members
 // it lists (hasRelated when given), or every problem found.
 func EntityFromState(kind store.EntityKind, raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
-	return newEntityReader(kind).read(raw, pointer, mode)
+	return newEntityReader(kind).read(raw, docPointer{pointer, -1}, mode)
+}
+
+// docPointer is the JSON pointer of a document: base, then /index when
+// index is not negative. It is written out only for a problem.
+type docPointer struct {
+	base  string
+	index int
+}
+
+func (p docPointer) String() string {
+	if p.index < 0 {
+		return p.base
+	}
+	return p.base + "/" + strconv.Itoa(p.index)
 }
 
 // entityReader reads entity documents of one kind: what a document may
@@ -89,9 +103,9 @@ func newEntityReader(kind store.EntityKind) *entityReader {
 }
 
 // read is EntityFromState.
-func (er *entityReader) read(raw []byte, pointer string, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
+func (er *entityReader) read(raw []byte, at docPointer, mode Mode) (e *store.Entity, related []string, hasRelated bool, probs []Problem) {
 	fail := func(member, format string, args ...any) {
-		probs = append(probs, Problem{pointer + member, fmt.Sprintf(format, args...)})
+		probs = append(probs, Problem{at.String() + member, fmt.Sprintf(format, args...)})
 	}
 	kind := er.kind
 	members, prob := er.stateMembers(raw)
@@ -292,34 +306,59 @@ func stringList(v any) ([]string, bool) {
 	return out, true
 }
 
+// idAmong reports whether an entity of out has id: seen holds their ids
+// when it is not nil.
+func idAmong(id string, out []*store.Entity, seen map[string]bool) bool {
+	if seen != nil {
+		return seen[id]
+	}
+	for _, e := range out {
+		if e.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // EntitiesFromState reads a collection of entity documents (base is the
 // JSON pointer of the array): each must be valid as mode says, ids once.
 // It returns the entities and, for categories, the [category, item] pairs.
 func EntitiesFromState(kind store.EntityKind, raws []json.RawMessage, base string, mode Mode) ([]*store.Entity, [][2]string, []Problem) {
+	return entitiesFromState(newEntityReader(kind), raws, base, mode)
+}
+
+// entitiesFromState is EntitiesFromState with the reader er of the kind's
+// documents.
+func entitiesFromState(er *entityReader, raws []json.RawMessage, base string, mode Mode) ([]*store.Entity, [][2]string, []Problem) {
+	kind := er.kind
 	var probs []Problem
 	if kind.Decl().ID == schema.IDAccount && len(raws) == 0 {
 		probs = append(probs, Problem{base, fmt.Sprintf("An account has one %s; leave %s out to keep it.", kind.Type(), kind.Plural())})
 	}
 	out := make([]*store.Entity, 0, len(raws))
 	var members [][2]string
-	seen := make(map[string]bool, len(raws))
-	er := newEntityReader(kind)
+	var seen map[string]bool // past a few: by looking at each before
+	if len(raws) > 8 {
+		seen = make(map[string]bool, len(raws))
+	}
 	for i, raw := range raws {
-		p := base + "/" + strconv.Itoa(i)
-		e, related, _, eprobs := er.read(raw, p, mode)
+		at := docPointer{base, i}
+		e, related, _, eprobs := er.read(raw, at, mode)
 		if len(eprobs) > 0 {
 			probs = append(probs, eprobs...)
 			continue
 		}
 		if kind.Decl().ID == schema.IDAccount && len(out) > 0 {
-			probs = append(probs, Problem{p, fmt.Sprintf("An account has one %s; this is a second.", kind.Type())})
+			probs = append(probs, Problem{at.String(), fmt.Sprintf("An account has one %s; this is a second.", kind.Type())})
 			continue
 		}
-		if seen[e.ID] && e.ID != "" { // "": the store makes its id
-			probs = append(probs, Problem{p + "/id", fmt.Sprintf("%s appears twice.", e.ID)})
+		if e.ID != "" && idAmong(e.ID, out, seen) { // "": the store makes its id
+			probs = append(probs, Problem{at.String() + "/id", fmt.Sprintf("%s appears twice.", e.ID)})
 			continue
 		}
-		seen[e.ID] = true
+		if seen != nil {
+			seen[e.ID] = true
+		}
 		for _, item := range related {
 			members = append(members, [2]string{e.ID, item})
 		}

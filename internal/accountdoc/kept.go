@@ -8,65 +8,79 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 )
 
+// keptMember is one collection a member naming kept seeded collections
+// names, and what it says of it.
+type keptMember struct {
+	name []byte
+	kept SeededJobs
+}
+
 // keptMembers reads v, a member naming kept seeded collections
 // ({"items": {"count": n, "first": id, "hidden": [ids]}, …}), as
 // encoding/json reads it into a map with unknown fields refused: each
-// collection's name once, in the order the document first writes it, and
+// collection's name once, in the order the document first writes it, with
 // what it says (a repeated name or field: its last value). A document
 // written plainly, as a server saves it, is read in place; any other form
-// (escapes, fields of another case, values of another type, null) through
-// encoding/json, which says what is wrong.
-func keptMembers(name string, v json.RawMessage) ([]string, map[string]SeededJobs, error) {
-	if names, kept, ok := plainKept(v); ok {
-		return names, kept, nil
+// (escapes, fields of another case, values of another type, null, more
+// than maxPlainMembers names) through encoding/json, which says what is
+// wrong.
+func keptMembers(name string, v json.RawMessage, into []keptMember) ([]keptMember, error) {
+	if kept, ok := plainKept(v, into); ok {
+		return kept, nil
 	}
 	return keptMembersJSON(name, v)
 }
 
 // keptMembersJSON is keptMembers through encoding/json.
-func keptMembersJSON(name string, v json.RawMessage) ([]string, map[string]SeededJobs, error) {
+func keptMembersJSON(name string, v json.RawMessage) ([]keptMember, error) {
 	var kept map[string]SeededJobs
 	sd := json.NewDecoder(bytes.NewReader(v))
 	sd.DisallowUnknownFields()
 	if err := sd.Decode(&kept); err != nil {
-		return nil, nil, prefixField(err, name)
+		return nil, prefixField(err, name)
 	}
 	names := memberOrder(v)
+	out := make([]keptMember, 0, len(names))
 	for _, n := range names {
 		h := kept[n]
 		h.Hidden = append([]string{}, h.Hidden...)
-		kept[n] = h
+		out = append(out, keptMember{[]byte(n), h})
 	}
-	return names, kept, nil
+	return out, nil
 }
 
 // plainKept reads v as keptMembers does when every value in it is written
-// plainly: an object of objects, each name once, whose members are
-// exactly "count" (an integer), "first" (a string) and "hidden" (an array
-// of strings), every string printable ASCII without escapes. It reports
-// false otherwise (encoding/json reads a repeated name's every value).
-func plainKept(v []byte) ([]string, map[string]SeededJobs, bool) {
-	var names []string
-	kept := map[string]SeededJobs{}
-	ok := plainObject(v, func(name string, value []byte) bool {
+// plainly: an object of at most maxPlainMembers objects, each name once,
+// whose members are exactly "count" (an integer), "first" (a string) and
+// "hidden" (an array of strings), every string printable ASCII without
+// escapes. It reports false otherwise (encoding/json reads a repeated
+// name's every value). The names are v's bytes; the members are appended
+// to into.
+func plainKept(v []byte, into []keptMember) ([]keptMember, bool) {
+	out := into
+	ok := plainObject(v, func(name []byte, value []byte) bool {
 		h, ok := plainSeeded(value)
-		if _, dup := kept[name]; dup || !ok {
+		if !ok || len(out) == maxPlainMembers {
 			return false
 		}
-		names = append(names, name)
-		kept[name] = h
+		for i := range out {
+			if bytes.Equal(out[i].name, name) {
+				return false
+			}
+		}
+		out = append(out, keptMember{name, h})
 		return true
 	})
-	return names, kept, ok
+	return out, ok
 }
 
 // plainSeeded reads one kept collection written plainly (see plainKept).
 func plainSeeded(v []byte) (SeededJobs, bool) {
 	h := SeededJobs{Hidden: []string{}}
 	var seen [3]bool
-	ok := plainObject(v, func(field string, value []byte) bool {
+	ok := plainObject(v, func(field []byte, value []byte) bool {
 		var ok bool
-		switch field {
+		switch string(field) {
 		case "count":
 			h.Count, ok = plainInt(value)
 			ok = ok && !seen[0]
@@ -88,10 +102,10 @@ func plainSeeded(v []byte) (SeededJobs, bool) {
 // plainObject calls fn with each member of the object v, whose names must
 // be plain strings (jsonw.PlainString), until fn returns false. It
 // reports whether v is such an object and fn took every member.
-func plainObject(v []byte, fn func(name string, value []byte) bool) bool {
+func plainObject(v []byte, fn func(name []byte, value []byte) bool) bool {
 	end, ok := jsonw.WalkObject(v, 0, func(name []byte, start int) (int, bool) {
 		stop := jsonw.Skip(v, start)
-		return stop, start < stop && fn(string(name), v[start:stop])
+		return stop, start < stop && fn(name, v[start:stop])
 	})
 	return ok && end == len(v)
 }

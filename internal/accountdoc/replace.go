@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
@@ -94,21 +95,27 @@ func decode(a *store.Account, st AccountState, o ReplaceOptions) (*store.Content
 	}
 	in, cprobs := st.prepared.take(o)
 	if in == nil {
-		in, cprobs = collections(st, o)
+		in, cprobs = collections(st, o, nil)
 	}
 	return in, append(probs, cprobs...)
 }
 
 // collections makes every collection of st store values, each validated on
-// its own as o says, and returns them with every problem found.
-func collections(st AccountState, o ReplaceOptions) (*store.Contents, []Problem) {
+// its own as o says, and returns them with every problem found. Entity
+// documents are read by readers (which keep what they learn for the next
+// documents).
+func collections(st AccountState, o ReplaceOptions, readers *Preparer) (*store.Contents, []Problem) {
 	var probs []Problem
-	in := &store.Contents{Jobs: map[store.JobKind][]*store.Job{}, Entities: map[store.EntityKind][]*store.Entity{},
+	in := &store.Contents{Jobs: make(map[store.JobKind][]*store.Job, len(st.Jobs)), Entities: make(map[store.EntityKind][]*store.Entity, len(st.Entities)),
 		Members: map[store.EntityKind][][2]string{}}
 	// In the declaration's order, so a document always gets the same answer.
 	for _, k := range store.JobKinds() {
 		states, ok := st.Jobs[k]
-		if !ok {
+		switch {
+		case !ok:
+			continue
+		case len(states) == 0: // as JobsFromState reads none, without naming where they are
+			in.Jobs[k] = []*store.Job{}
 			continue
 		}
 		js, jp := JobsFromState(k, states, st.pointer(store.JobCollection(k)), o.AllowPending)
@@ -121,29 +128,67 @@ func collections(st AccountState, o ReplaceOptions) (*store.Contents, []Problem)
 	}
 	for _, k := range store.Kinds() {
 		raws, ok := st.Entities[k]
-		if !ok {
+		switch {
+		case !ok:
+			continue
+		case len(raws) == 0 && k.Decl().ID != schema.IDAccount: // as EntitiesFromState reads none
+			in.Entities[k] = []*store.Entity{}
 			continue
 		}
-		es, ms, ep := EntitiesFromState(k, raws, st.pointer(store.EntityCollection(k)), mode)
+		es, ms, ep := entitiesFromState(readers.reader(k), raws, st.pointer(store.EntityCollection(k)), mode)
 		probs = append(probs, ep...)
 		in.Entities[k] = es
 		if len(ms) > 0 {
 			in.Members[k] = ms
 		}
 	}
-	if st.Seeded != nil {
-		in.Seeded = make(map[store.JobKind]store.KeptHistory, len(st.Seeded))
-		for k, sj := range st.Seeded {
-			in.Seeded[k] = store.KeptHistory(sj)
-		}
-	}
-	if st.Catalog != nil {
-		in.Catalog = make(map[store.EntityKind]store.KeptHistory, len(st.Catalog))
-		for k, sj := range st.Catalog {
-			in.Catalog[k] = store.KeptHistory(sj)
-		}
-	}
+	in.Seeded, in.Catalog = keptHistories(st.Seeded), keptHistories(st.Catalog)
 	return in, probs
+}
+
+// keptHistories is what the store keeps of a document's kept seeded
+// collections (nil: none named).
+func keptHistories[K comparable](kept map[K]SeededJobs) map[K]store.KeptHistory {
+	if kept == nil {
+		return nil
+	}
+	out := make(map[K]store.KeptHistory, len(kept))
+	for k, sj := range kept {
+		out[k] = store.KeptHistory(sj)
+	}
+	return out
+}
+
+// Preparer prepares account documents (see AccountState.Prepare) one
+// after another, reading their entity documents with readers it keeps: the
+// members' list and the names they learned serve the next document of
+// their kind. The state file keeps one on each reading goroutine. A
+// Preparer must not be used by two goroutines at once; the zero value is
+// ready.
+type Preparer struct {
+	readers []*entityReader // by kind
+}
+
+// reader returns the reader of entity documents of kind k (a new one for
+// a nil Preparer).
+func (p *Preparer) reader(k store.EntityKind) *entityReader {
+	if p == nil {
+		return newEntityReader(k)
+	}
+	if int(k) >= len(p.readers) {
+		p.readers = append(p.readers, make([]*entityReader, int(k)+1-len(p.readers))...)
+	}
+	if p.readers[k] == nil {
+		p.readers[k] = newEntityReader(k)
+	}
+	return p.readers[k]
+}
+
+// Prepare is st.Prepare(allowPending), reading st's entity documents
+// with p's readers.
+func (p *Preparer) Prepare(st *AccountState, allowPending bool) {
+	in, probs := collections(*st, ReplaceOptions{AllowPending: allowPending}, p)
+	st.prepared = &prepared{allowPending: allowPending, in: in, probs: probs}
 }
 
 // prepared is an account document's collections decoded ahead of the
@@ -162,10 +207,7 @@ type prepared struct {
 // prepares accounts on several cores and restores them one at a time, in
 // order. Calls for different documents may run at once; what a Replace
 // answers is the same either way.
-func (st *AccountState) Prepare(allowPending bool) {
-	in, probs := collections(*st, ReplaceOptions{AllowPending: allowPending})
-	st.prepared = &prepared{allowPending: allowPending, in: in, probs: probs}
-}
+func (st *AccountState) Prepare(allowPending bool) { new(Preparer).Prepare(st, allowPending) }
 
 // PrepareSeeded makes, after Prepare, the seeded histories st keeps with
 // the seeder of s (see store.Store.PrepareHistories), so that the Restore

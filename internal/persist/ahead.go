@@ -23,8 +23,9 @@ type readResult struct {
 }
 
 // newReadAhead starts workers goroutines reading the n accounts in order
-// of their index, each as it gets a slot of a window of 2×workers.
-func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, error)) *readAhead {
+// of their index, each as it gets a slot of a window of 2×workers; read
+// is told which worker (0 to workers-1) calls it.
+func newReadAhead(n, workers int, read func(worker, i int) (accountdoc.AccountState, error)) *readAhead {
 	workers = max(1, min(workers, n))
 	r := &readAhead{results: make([]chan readResult, n), slots: make(chan struct{}, 2*workers), done: make(chan struct{})}
 	for i := range r.results {
@@ -32,7 +33,7 @@ func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, err
 	}
 	var mu sync.Mutex
 	nextIndex := 0
-	for range workers {
+	for w := range workers {
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
@@ -49,7 +50,7 @@ func newReadAhead(n, workers int, read func(i int) (accountdoc.AccountState, err
 				if i >= n {
 					return
 				}
-				a, err := read(i)
+				a, err := read(w, i)
 				r.results[i] <- readResult{a, err}
 			}
 		}()
@@ -72,13 +73,18 @@ func (r *readAhead) stop() {
 }
 
 // splitting splits accounts on other goroutines, at most window at a time,
-// and checks them in the order they were added.
+// and checks them in the order they were added. Its goroutines (window of
+// them, started at the first account) read account after account, so each
+// grows its stack once; stop ends them.
 type splitting struct {
 	window  int
 	check   func(split) error
 	pending []chan split
+	work    chan func()
 	free    chan []byte // copies whose account was split, to use again
 	made    int         // copies made (tests)
+	started int         // goroutines started (tests)
+	copied  int64       // bytes copied (tests)
 	// keep is how many bytes of accounts of at most keepAccount bytes
 	// may still be read whole, on copies of their own, for the restore
 	// to take as they are (see keepBytes).
@@ -110,12 +116,13 @@ type split struct {
 	err   error
 }
 
-// add starts checking a copy of raw, the account at at, after checking
-// the oldest accounts added while window are being split. A small account
-// is read whole while the keep budget lasts; another is checked
-// (accountdoc.AccountState.CheckJSON, which keeps nothing of it: the copy
-// is then used again).
-func (p *splitting) add(at extent, raw []byte) error {
+// add starts checking raw, the account at at, after checking the oldest
+// accounts added while window are being split: a copy of it, unless it
+// is settled (it stays valid for good: the file was read to its end). A
+// small account is read whole while the keep budget lasts; another is
+// checked (accountdoc.AccountState.CheckJSON, which keeps nothing of it:
+// a copy is then used again).
+func (p *splitting) add(at extent, raw []byte, settled bool) error {
 	for len(p.pending) >= p.window {
 		if err := p.checkOldest(); err != nil {
 			return err
@@ -123,30 +130,72 @@ func (p *splitting) add(at extent, raw []byte) error {
 	}
 	whole := len(raw) <= keepAccount && int64(len(raw)) <= p.keep
 	var own []byte
+	switch {
+	case settled:
+		own = raw
+	case whole:
+		own = append([]byte(nil), raw...)
+	default:
+		own = append(p.buffer(len(raw)), raw...)
+	}
 	if whole {
 		p.keep -= int64(len(raw))
-		own = append([]byte(nil), raw...)
-	} else {
-		own = append(p.buffer(len(raw)), raw...)
+	}
+	if !settled {
+		p.copied += int64(len(raw))
 	}
 	ch := make(chan split, 1)
 	p.pending = append(p.pending, ch)
 	free := p.free
-	go func() {
-		var a accountdoc.AccountState
-		if whole {
-			err := a.UnmarshalJSON(own) // the same error as CheckJSON's
-			ch <- split{at: at, a: a, whole: true, err: err}
-			return
-		}
-		err := a.CheckJSON(own)
+	if settled {
+		free = nil // own is the reader's: never written into
+	}
+	p.run(func() { ch <- splitOne(at, own, whole, free) })
+	return nil
+}
+
+// splitOne reads the account own at at whole, or checks it; a copy only
+// checked goes to free (when not nil) to be used again.
+func splitOne(at extent, own []byte, whole bool, free chan []byte) split {
+	var a accountdoc.AccountState
+	if whole {
+		err := a.UnmarshalJSON(own) // the same error as CheckJSON's
+		return split{at: at, a: a, whole: true, err: err}
+	}
+	err := a.CheckJSON(own)
+	if free != nil {
 		select {
 		case free <- own[:0]:
 		default:
 		}
-		ch <- split{at: at, a: a, err: err}
-	}()
-	return nil
+	}
+	return split{at: at, a: a, err: err}
+}
+
+// run hands fn to one of the splitting's goroutines, started at the first
+// call: at most window accounts are pending, so one is free or about to be.
+func (p *splitting) run(fn func()) {
+	if p.work == nil {
+		p.work = make(chan func())
+		for range max(1, p.window) {
+			p.started++
+			go func(work <-chan func()) {
+				for fn := range work {
+					fn()
+				}
+			}(p.work)
+		}
+	}
+	p.work <- fn
+}
+
+// stop ends the splitting's goroutines once they finish the accounts
+// handed to them (their results are then dropped unless checked).
+func (p *splitting) stop() {
+	if p.work != nil {
+		close(p.work)
+		p.work = nil
+	}
 }
 
 // buffer returns an empty buffer for n bytes: a copy used before when one

@@ -16,9 +16,10 @@ import (
 func TestSplitting_SmallAccountsAreReadWholeWithinTheBudget(t *testing.T) {
 	var got []split
 	p := &splitting{window: 2, keep: 100, check: func(s split) error { got = append(got, s); return s.err }}
+	defer p.stop()
 	for i := range 4 {
 		raw := []byte(fmt.Sprintf(`{"account":"k%d","items":[{"external_id":"A"}]}`, i)) // 43 bytes
-		if err := p.add(extent{index: i}, raw); err != nil {
+		if err := p.add(extent{index: i}, raw, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -65,6 +66,36 @@ func TestAccounts_AnAccountReadWholeIsHandedOutAsOneReadAgainIs(t *testing.T) {
 		}
 		if want := fmt.Sprintf("[pk_small 1 true pk_large %d true]", len(items)); fmt.Sprint(got) != want {
 			t.Fatalf("round %d: %v, want %s", round, got, want)
+		}
+	}
+}
+
+// TestSplitting_ASettledAccountIsTakenWhereItIs: an account that stays
+// valid for good (the file was read to its end, and its buffer is never
+// moved) is read whole or checked where it is: nothing is copied, and an
+// account read whole refers to those bytes.
+func TestSplitting_ASettledAccountIsTakenWhereItIs(t *testing.T) {
+	var got []split
+	p := &splitting{window: 2, keep: 100, check: func(s split) error { got = append(got, s); return s.err }}
+	defer p.stop()
+	var raws [][]byte
+	for i := range 4 {
+		raw := []byte(fmt.Sprintf(`{"account":"k%d","items":[{"external_id":"A"}]}`, i)) // 43 bytes
+		raws = append(raws, raw)
+		if err := p.add(extent{index: i}, raw, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.then(nil); err != nil {
+		t.Fatal(err)
+	}
+	if p.copied != 0 || p.made != 0 || len(got) != 4 {
+		t.Fatalf("%d bytes copied into %d buffers; %d accounts checked", p.copied, p.made, len(got))
+	}
+	for i, s := range got[:2] {
+		doc := s.a.Entities[itemKind][0]
+		if !s.whole || &doc[0] != &raws[i][len(`{"account":"k0","items":[`)] {
+			t.Errorf("account %d (whole %v) does not refer to its bytes", i, s.whole)
 		}
 	}
 }

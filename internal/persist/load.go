@@ -104,7 +104,9 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 		return fmt.Errorf("state file %s: %w", l.path, err)
 	}
 	defer f.Close()
-	ahead := newReadAhead(len(l.extents), runtime.GOMAXPROCS(0), func(i int) (accountdoc.AccountState, error) {
+	workers := runtime.GOMAXPROCS(0)
+	preparers := make([]accountdoc.Preparer, workers) // one a worker: each keeps its readers
+	ahead := newReadAhead(len(l.extents), workers, func(w, i int) (accountdoc.AccountState, error) {
 		var a accountdoc.AccountState
 		var err error
 		if k := l.kept[i]; k != nil {
@@ -113,7 +115,7 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 			a, err = l.account(f, l.extents[i])
 		}
 		if err == nil {
-			a.Prepare(true)
+			preparers[w].Prepare(&a, true)
 			if l.Prepare != nil {
 				l.Prepare(&a)
 			}
@@ -277,6 +279,7 @@ func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 		return nil
 	}
 	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account), keep: keepBytes}
+	defer p.stop()
 	for i := 0; ; i++ {
 		_, err := d.peek() // the account starts after whitespace
 		from := d.offset()
@@ -287,7 +290,7 @@ func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 		if err != nil {
 			return p.then(fmt.Errorf("account %d (from byte offset %d): %w", i, from, l.where(err)))
 		}
-		if err := p.add(extent{offset: from, length: len(raw), index: i}, raw); err != nil {
+		if err := p.add(extent{offset: from, length: len(raw), index: i}, raw, d.settled()); err != nil {
 			return err
 		}
 		if c, err := d.delim(",]"); err != nil {

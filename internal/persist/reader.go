@@ -30,6 +30,14 @@ type docReader struct {
 
 func newDocReader(r io.Reader) *docReader { return &docReader{r: r} }
 
+// settled reports whether the values handed out stay valid for good, and
+// hold no more than the stream: it was read to its end (the buffer is then
+// neither moved nor filled again) into the one buffer it mostly fills, as
+// a stream of a known size under readSize is. Values of a larger stream,
+// read a buffer at a time, would hold a buffer that may be much larger
+// than they are.
+func (d *docReader) settled() bool { return d.eof && d.base == 0 && len(d.buf) >= cap(d.buf)/2 }
+
 // offset is the stream's offset of the next byte to take.
 func (d *docReader) offset() int64 { return d.base + int64(d.pos) }
 

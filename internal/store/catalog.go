@@ -29,8 +29,8 @@ type catalog struct {
 	// rels[kind][relation] indexes the relation from the kind's side.
 	rels [][]relIndex
 	// values[kind][attribute] indexes string attributes filtered by
-	// equality (nil for the others).
-	values [][]map[string][]Position
+	// equality (off for the others).
+	values [][]valueIndex
 	// members[kind][relation], on the side of a membership whose owners
 	// hold many (a category's items), is what requests changed in the
 	// seeded membership (nil while the relation is not seeded).
@@ -48,25 +48,50 @@ type catalog struct {
 // relIndex is one side of a relation for held entities: the related
 // positions of each owner, by the owner's id (an item's variants held, a
 // Reference's holders, memberships), in a tree when an owner may hold
-// many.
+// many. Its map is made at its first write (most restored accounts never
+// write most indexes): until then it reads as empty.
 type relIndex struct {
 	rel     *schema.Relation
 	byID    map[string][]Position
 	byTree  map[string]*posTree
+	tree    bool // each owner's list is a tree (byTree), not a slice (byID)
 	holders bool // byID holds the entities naming each id (a Reference)
+}
+
+// ids returns byID, made when it is not yet.
+func (ri *relIndex) ids() map[string][]Position {
+	if ri.byID == nil {
+		ri.byID = map[string][]Position{}
+	}
+	return ri.byID
+}
+
+// trees returns byTree, made when it is not yet.
+func (ri *relIndex) trees() map[string]*posTree {
+	if ri.byTree == nil {
+		ri.byTree = map[string]*posTree{}
+	}
+	return ri.byTree
+}
+
+// valueIndex indexes one attribute's held values (on: the attribute is
+// filtered by equality), its map made at its first write.
+type valueIndex struct {
+	on      bool
+	byValue map[string][]Position
 }
 
 func newCatalog(work *lockWork) catalog {
 	n := len(catalogSchema.Entities())
 	c := catalog{work: work, kinds: make([]*seededKind, n), rels: make([][]relIndex, n),
-		values: make([][]map[string][]Position, n), members: make([][]*memberOverlay, n)}
+		values: make([][]valueIndex, n), members: make([][]*memberOverlay, n)}
 	// Each kind's slices are cut from one array of each type (a new
 	// account's catalog, made for every account restored).
 	nRels, nAttrs := 0, 0
 	for _, d := range catalogSchema.Entities() {
 		nRels, nAttrs = nRels+len(d.Relations), nAttrs+len(d.Attrs)
 	}
-	rels, members, values := make([]relIndex, nRels), make([]*memberOverlay, nRels), make([]map[string][]Position, nAttrs)
+	rels, members, values := make([]relIndex, nRels), make([]*memberOverlay, nRels), make([]valueIndex, nAttrs)
 	for _, d := range catalogSchema.Entities() {
 		k, nr, na := d.Index, len(d.Relations), len(d.Attrs)
 		c.kinds[k] = newSeededKind(nil, 0, nil)
@@ -74,19 +99,12 @@ func newCatalog(work *lockWork) catalog {
 		c.members[k], members = members[:nr:nr], members[nr:]
 		for i := range d.Relations {
 			r := &d.Relations[i]
-			ri := relIndex{rel: r}
-			switch {
-			case r.Kind == schema.Members && r.Large:
-				ri.byTree = map[string]*posTree{}
-			case r.Kind == schema.Members, r.Kind == schema.Reference, r.Kind == schema.Children:
-				ri.byID, ri.holders = map[string][]Position{}, r.Kind == schema.Reference
-			}
-			c.rels[k][i] = ri
+			c.rels[k][i] = relIndex{rel: r, tree: r.Kind == schema.Members && r.Large, holders: r.Kind == schema.Reference}
 		}
 		c.values[k], values = values[:na:na], values[na:]
 		for _, f := range d.Filters {
 			if i, a, ok := d.Attr(f.Field); ok && f.Kind == schema.FilterEquals && a.Type == schema.String {
-				c.values[k][i] = map[string][]Position{}
+				c.values[k][i].on = true
 			}
 		}
 	}
@@ -241,33 +259,39 @@ func (a *Account) indexRefsLocked(e *Entity, pos Position, add bool) {
 			*list = nil
 		}
 		if r.Kind == schema.Reference {
-			setOrDelete(c.rels[e.Kind][r.Slot].byID, ref, *list)
+			setOrDelete(&c.rels[e.Kind][r.Slot].byID, ref, *list)
 		} else {
 			_, inv, _ := c.inverse(e.Kind, r)
-			setOrDelete(c.rels[e.Kind.Target(r)][inv.Slot].byID, ref, *list)
+			setOrDelete(&c.rels[e.Kind.Target(r)][inv.Slot].byID, ref, *list)
 		}
 	}
-	for i, m := range c.values[e.Kind] {
-		if m == nil {
+	for i := range c.values[e.Kind] {
+		vi := &c.values[e.Kind][i]
+		if !vi.on {
 			continue
 		}
 		if s, ok := e.Str(i); ok {
 			var l []Position
 			if add {
-				l = insertPos(m[s], pos)
+				l = insertPos(vi.byValue[s], pos)
 			} else {
-				l = removePos(m[s], pos)
+				l = removePos(vi.byValue[s], pos)
 			}
-			setOrDelete(m, s, l)
+			setOrDelete(&vi.byValue, s, l)
 		}
 	}
 }
 
-func setOrDelete(m map[string][]Position, k string, l []Position) {
-	if len(l) > 0 {
-		m[k] = l
-	} else {
-		delete(m, k)
+// setOrDelete sets k's list in *m to l, or deletes k when l is empty; *m
+// is made when a list is set in it first.
+func setOrDelete(m *map[string][]Position, k string, l []Position) {
+	switch {
+	case len(l) > 0 && *m == nil:
+		*m = map[string][]Position{k: l}
+	case len(l) > 0:
+		(*m)[k] = l
+	default:
+		delete(*m, k)
 	}
 }
 

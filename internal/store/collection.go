@@ -47,6 +47,18 @@ func (c Collection) Name() string {
 	return EntityKind(c).Plural()
 }
 
+// AppendName appends c's name to b, without making the name (the
+// fixtures seed each collection's stream from it).
+func (c Collection) AppendName(b []byte) []byte {
+	k, ok := c.IsJobs()
+	if !ok {
+		return append(b, EntityKind(c).Plural()...)
+	}
+	d := k.Decl() // its name is d.Name() + jobsSuffix
+	b = append(append(b, d.Entity.Singular...), "-bulk-"...)
+	return append(append(b, d.Action.String()...), jobsSuffix...)
+}
+
 // legacyNames are former names of collections, still accepted: "jobs" was
 // the item update jobs when they were the only jobs.
 var legacyNames = map[string]string{"jobs": "item-bulk-update-jobs"}
@@ -63,6 +75,10 @@ func CollectionNamed(name string) (Collection, bool) {
 	}
 	return 0, false
 }
+
+// Named reports whether name is c's name (not a former one), without
+// making the name.
+func (c Collection) Named(name string) bool { return c.named(name) }
 
 // named reports whether name is c's name, without making the name (a
 // state file names each account's collections, and a job collection's

@@ -19,3 +19,13 @@ func TestCollectionNamed_FindsEachCollectionByItsNameOnly(t *testing.T) {
 		t.Errorf("jobs: found %v %v", got, ok)
 	}
 }
+
+// TestCollection_AppendNameAppendsItsName: what AppendName appends is the
+// collection's name, for every collection.
+func TestCollection_AppendNameAppendsItsName(t *testing.T) {
+	for _, c := range AllCollections() {
+		if got := string(c.AppendName([]byte("x/"))); got != "x/"+c.Name() {
+			t.Errorf("%s: appended %q", c.Name(), got)
+		}
+	}
+}

@@ -278,9 +278,9 @@ func (a *Account) indexWalkerIn(c *catalog, kind EntityKind, f *EntityFilter) wa
 		return a.relatedWalkerLocked(kind, f.Related[0])
 	}
 	for _, cond := range f.Equals {
-		if m := c.values[kind][cond.Attr]; m != nil {
+		if vi := c.values[kind][cond.Attr]; vi.on {
 			s, _ := cond.Value.(string)
-			ps := m[s]
+			ps := vi.byValue[s]
 			k := c.kinds[kind]
 			if k.src != nil {
 				if i, ok := k.src.Lookup(cond.Attr, s); ok {

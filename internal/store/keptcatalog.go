@@ -96,16 +96,22 @@ func (a *Account) keepSeededLocked(old *catalog, k EntityKind, b *rebuildPlan) {
 // kept and the ids of their seeded entities deleted, the entities held and
 // the [owner, member] pairs of their memberships.
 type rebuildPlan struct {
-	sources map[EntityKind]Seed
-	hidden  map[EntityKind][]string
+	sources []Seed // a Seed without a Source: none kept
+	hidden  [][]string
 	install [][]*Entity
-	members map[EntityKind][][2]string
+	members [][][2]string
+}
+
+// newRebuildPlan returns an empty plan, its lists by kind.
+func newRebuildPlan() *rebuildPlan {
+	n := len(catalogSchema.Entities())
+	return &rebuildPlan{sources: make([]Seed, n), hidden: make([][]string, n), install: make([][]*Entity, n), members: make([][][2]string, n)}
 }
 
 // installPlanLocked installs b into the (new, empty) catalog.
 func (a *Account) installPlanLocked(b *rebuildPlan) {
 	for _, k := range Kinds() {
-		if s, ok := b.sources[k]; ok && s.Source != nil {
+		if s := b.sources[k]; s.Source != nil {
 			a.installSourceLocked(k, s)
 			sk := a.cat.kinds[k]
 			for _, id := range b.hidden[k] {
@@ -139,10 +145,13 @@ func (a *Account) installPlanLocked(b *rebuildPlan) {
 			}
 			// A seeded owner's list is its whole member set; the others'
 			// pairs are linked one by one.
-			seeded := map[string][]string{}
+			var seeded map[string][]string
 			var order []string
 			for _, m := range b.members[k] {
 				if _, _, ok := a.cat.seededOwner(k, r, m[0]); ok {
+					if seeded == nil {
+						seeded = map[string][]string{}
+					}
 					if _, seen := seeded[m[0]]; !seen {
 						order = append(order, m[0])
 					}

@@ -4,8 +4,15 @@ package store
 // made ahead of the Replace that takes them (see Store.PrepareHistories).
 type preparedHistories struct {
 	key   string
-	gen   *meter // the store generation whose seeder made them
-	hists map[JobKind]History
+	gen   *meter            // the store generation whose seeder made them
+	hists []preparedHistory // by job kind
+}
+
+// preparedHistory is the history prepared for one job kind, if one was
+// (made: it may be nil, a kind the seeder makes none of).
+type preparedHistory struct {
+	h    History
+	made bool
 }
 
 // PrepareHistories makes, now, the seeded histories that in keeps
@@ -23,9 +30,9 @@ func (s *Store) PrepareHistories(key string, in *Contents) {
 	if seeder == nil || len(in.Seeded) == 0 {
 		return
 	}
-	p := &preparedHistories{key: key, gen: gen, hists: make(map[JobKind]History, len(in.Seeded))}
+	p := &preparedHistories{key: key, gen: gen, hists: make([]preparedHistory, numJobKinds())}
 	for k := range in.Seeded {
-		p.hists[k] = seeder(key, JobCollection(k)).History
+		p.hists[k] = preparedHistory{seeder(key, JobCollection(k)).History, true}
 	}
 	in.prepared = p
 }
@@ -37,6 +44,8 @@ func (a *Account) preparedHistory(in *Contents, k JobKind) (History, bool) {
 	if p == nil || p.key != a.key || p.gen == nil || p.gen != a.meter.Load() {
 		return nil, false
 	}
-	h, ok := p.hists[k]
-	return h, ok
+	if int(k) >= len(p.hists) {
+		return nil, false
+	}
+	return p.hists[k].h, p.hists[k].made
 }

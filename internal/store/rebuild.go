@@ -15,8 +15,8 @@ func (a *Account) attachHistoryLocked(k JobKind, h History, hidden []int) {
 	a.ids.Observe(h.ID(h.Len() - 1))
 	a.grow(historyBytes + h.Bytes())
 	n := len(s.hidden)
-	if s.hidden == nil {
-		s.hidden = map[int]struct{}{}
+	if s.hidden == nil && len(hidden) > 0 { // none: hide makes it
+		s.hidden = make(map[int]struct{}, len(hidden))
 	}
 	for _, i := range hidden {
 		s.hidden[i] = struct{}{}
@@ -62,8 +62,7 @@ func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
 func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	old := &a.cat
 	replaced := func(k EntityKind) bool { return in.Has(EntityCollection(k)) || wholeReplaces(EntityCollection(k), o) }
-	b := &rebuildPlan{sources: map[EntityKind]Seed{}, hidden: map[EntityKind][]string{}, install: make([][]*Entity, len(Kinds())),
-		members: map[EntityKind][][2]string{}}
+	b := newRebuildPlan()
 	for _, k := range Kinds() {
 		switch {
 		case replaced(k):
@@ -165,8 +164,8 @@ func (c *catalog) empty() bool {
 				return false
 			}
 		}
-		for _, m := range c.values[k] {
-			if len(m) > 0 {
+		for _, vi := range c.values[k] {
+			if len(vi.byValue) > 0 {
 				return false
 			}
 		}

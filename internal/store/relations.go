@@ -75,7 +75,7 @@ func (a *Account) dropMembersLocked(kind EntityKind, r *schema.Relation, e *Enti
 		for _, m := range members {
 			ii.remove(m.ID, e.ID, &pos, c.work)
 		}
-		if own := &c.rels[kind][r.Slot]; own.byTree != nil {
+		if own := &c.rels[kind][r.Slot]; own.tree {
 			c.work.tree()
 			delete(own.byTree, e.ID)
 		} else {

@@ -246,7 +246,7 @@ func (a *Account) applyMembersLocked(kind EntityKind, r *schema.Relation, id str
 	if p.tree.Len() == 0 {
 		delete(own.byTree, id)
 	} else {
-		own.byTree[id] = p.tree
+		own.trees()[id] = p.tree
 	}
 	if p.lists == nil { // a new owner: its position is known now
 		pos := positionOf(c.get(kind, id))
@@ -256,7 +256,7 @@ func (a *Account) applyMembersLocked(kind EntityKind, r *schema.Relation, id str
 	}
 	for k, q := range p.lists {
 		c.work.list()
-		setOrDelete(ii.byID, p.changed[k].ID, q)
+		setOrDelete(&ii.byID, p.changed[k].ID, q)
 	}
 	a.finishMembersLocked(kind, r, id, t, inv, p, at, true)
 }

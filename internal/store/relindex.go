@@ -7,24 +7,24 @@ import (
 
 // move replaces position from with to in owner's list of this index.
 func (ri *relIndex) move(owner string, from, to Position) {
-	if ri.byTree != nil {
+	if ri.tree {
 		if t := ri.byTree[owner]; t != nil {
 			t.Delete(from)
 			t.ReplaceOrInsert(to)
 		}
 		return
 	}
-	ri.byID[owner] = insertPos(removePos(ri.byID[owner], from), to)
+	setOrDelete(&ri.byID, owner, insertPos(removePos(ri.byID[owner], from), to))
 }
 
 // add puts p in owner's list; it reports false when it was there.
 func (ri *relIndex) add(owner string, p Position, w *lockWork) bool {
-	if ri.byTree != nil {
+	if ri.tree {
 		w.tree()
 		t := ri.byTree[owner]
 		if t == nil {
 			t = newPosTree()
-			ri.byTree[owner] = t
+			ri.trees()[owner] = t
 		}
 		_, dup := t.ReplaceOrInsert(p)
 		return !dup
@@ -34,7 +34,7 @@ func (ri *relIndex) add(owner string, p Position, w *lockWork) bool {
 	if _, found := slices.BinarySearchFunc(l, p, Position.Compare); found {
 		return false
 	}
-	ri.byID[owner] = insertPos(l, p)
+	ri.ids()[owner] = insertPos(l, p)
 	return true
 }
 
@@ -42,7 +42,7 @@ func (ri *relIndex) add(owner string, p Position, w *lockWork) bool {
 // was there. at is the entry's position when the entity still exists;
 // otherwise (it is being removed) the entry is found by id.
 func (ri *relIndex) remove(owner, id string, at *Position, w *lockWork) bool {
-	if ri.byTree != nil {
+	if ri.tree {
 		w.tree()
 		t := ri.byTree[owner]
 		if t == nil {
@@ -73,7 +73,7 @@ func (ri *relIndex) remove(owner, id string, at *Position, w *lockWork) bool {
 	l := ri.byID[owner]
 	for i, p := range l {
 		if p.ID == id {
-			setOrDelete(ri.byID, owner, slices.Delete(l, i, i+1))
+			setOrDelete(&ri.byID, owner, slices.Delete(l, i, i+1))
 			return true
 		}
 	}
@@ -82,7 +82,7 @@ func (ri *relIndex) remove(owner, id string, at *Position, w *lockWork) bool {
 
 // has reports whether owner's list holds id.
 func (ri *relIndex) has(owner, id string) bool {
-	if ri.byTree != nil {
+	if ri.tree {
 		return false // asked of the other side, whose lists are small
 	}
 	for _, p := range ri.byID[owner] {

@@ -165,7 +165,9 @@ func (a *Account) Replace(in *Contents, o ReplaceOptions) ([]Conflict, error) {
 	}
 	a.replaceLocked(in, o)
 	for k, h := range hists {
-		a.attachHistoryLocked(k, h, hidden[k])
+		if h != nil {
+			a.attachHistoryLocked(JobKind(k), h, hidden[k])
+		}
 	}
 	return nil, nil
 }
@@ -257,10 +259,14 @@ func capitalize(s string) string {
 
 // keptHistories makes the seeded histories in keeps, from the seed as
 // generating them would, checked against what in says of them, with the
-// indexes of their hidden jobs and what they take.
-func (a *Account) keptHistories(in *Contents) (map[JobKind]History, map[JobKind][]int, int64, []Conflict) {
-	hists := map[JobKind]History{}
-	hidden := map[JobKind][]int{}
+// indexes of their hidden jobs and what they take; each by job kind (nil:
+// none kept).
+func (a *Account) keptHistories(in *Contents) ([]History, [][]int, int64, []Conflict) {
+	if len(in.Seeded) == 0 {
+		return nil, nil, 0, nil
+	}
+	hists := make([]History, numJobKinds())
+	hidden := make([][]int, numJobKinds())
 	var size int64
 	for _, k := range JobKinds() { // in order, so the same contents get the same answer
 		kh, ok := in.Seeded[k]
@@ -275,7 +281,7 @@ func (a *Account) keptHistories(in *Contents) (map[JobKind]History, map[JobKind]
 		if detail != "" {
 			return nil, nil, 0, []Conflict{{Collection: c, Hidden: -1, Detail: detail}}
 		}
-		idx := make([]int, 0, len(kh.Hidden))
+		var idx []int
 		for i, id := range kh.Hidden {
 			x := sort.Search(h.Len(), func(x int) bool { return h.ID(x) >= id })
 			if x == h.Len() || h.ID(x) != id {

@@ -14,7 +14,7 @@ import (
 
 // list returns owner's held positions through this index, in order.
 func (ri *relIndex) list(owner string) []Position {
-	if ri.byTree != nil {
+	if ri.tree {
 		t := ri.byTree[owner]
 		if t == nil {
 			return nil
@@ -94,7 +94,7 @@ func (c *catalog) memberWalker(kind EntityKind, id string, r *schema.Relation) w
 		}
 	}
 	ri := &c.rels[kind][r.Slot]
-	if ri.byTree != nil {
+	if ri.tree {
 		if t := ri.byTree[id]; t != nil {
 			return treeWalker(t)
 		}
@@ -186,7 +186,7 @@ func (c *catalog) isMember(kind EntityKind, r *schema.Relation, oe, te *Entity) 
 	if ov, ci, at, mi, ok := c.seededPair(kind, r, oe, te); ok {
 		return ov.has(ci, at, mi)
 	}
-	if own := &c.rels[kind][r.Slot]; own.byTree == nil {
+	if own := &c.rels[kind][r.Slot]; !own.tree {
 		return own.has(oe.ID, te.ID)
 	}
 	_, _, ii := c.inverse(kind, r)
