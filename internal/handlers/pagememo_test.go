@@ -22,13 +22,9 @@ import (
 func TestCache_APageRebuiltAfterAChangeRendersOnlyTheChangedObject(t *testing.T) {
 	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
 	const list, rev = "/api/catalog-items?page[size]=20", "2026-07-15"
-	_, body := tw.do(t, "GET", list, rev, nil)
-	var doc struct{ Data []struct{ ID string } }
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 10 {
-		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
-	}
+	ids := tw.pageIDs(t, list, rev, 10)
 	for n := range 4 {
-		id := doc.Data[(n*7)%len(doc.Data)].ID
+		id := ids[(n*7)%len(ids)]
 		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"memo %d"}}}`, id, n))
 		frags := tw.cached.h.frags.Cache()
 		frags.Clear()
@@ -47,14 +43,10 @@ func TestCache_APageRebuiltAfterAChangeRendersOnlyTheChangedObject(t *testing.T)
 func TestCache_APageMemoSharedByConcurrentChangesStaysExact(t *testing.T) {
 	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
 	const list, rev = "/api/catalog-items?page[size]=20", "2026-07-15"
-	_, body := tw.do(t, "GET", list, rev, nil)
-	var doc struct{ Data []struct{ ID string } }
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 4 {
-		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
-	}
+	ids := tw.pageIDs(t, list, rev, 4)
 	const workers, rounds = 4, 25
 	patch := func(w, n int) (string, []byte) {
-		id := doc.Data[w].ID
+		id := ids[w]
 		return "/api/catalog-items/" + id, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"w%d n%d"}}}`, id, w, n)
 	}
 	var wg sync.WaitGroup
@@ -95,14 +87,10 @@ func TestCache_APageMemoSharedByConcurrentChangesStaysExact(t *testing.T) {
 func TestCache_AListAfterAPatchFindsThePatchedObjectRendered(t *testing.T) {
 	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
 	const list, rev = "/api/catalog-items?page[size]=20", "2026-07-15"
-	_, body := tw.do(t, "GET", list, rev, nil)
-	var doc struct{ Data []struct{ ID string } }
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 4 {
-		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
-	}
+	ids := tw.pageIDs(t, list, rev, 4)
 	frags := tw.cached.h.frags.Cache()
 	for n := range 3 {
-		id := doc.Data[n].ID
+		id := ids[n]
 		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"kept %d"}}}`, id, n))
 		_, misses := frags.Stats()
 		tw.do(t, "GET", list, rev, nil)
@@ -148,13 +136,9 @@ func (w *pieceWriter) body() []byte { return bytes.Join(w.copies, nil) }
 func TestCache_APageAfterAChangeIsSentFromTheKeptPage(t *testing.T) {
 	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
 	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
-	_, body := tw.do(t, "GET", list, rev, nil)
-	var doc struct{ Data []struct{ ID string } }
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 20 {
-		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
-	}
+	ids := tw.pageIDs(t, list, rev, 20)
 	tw.do(t, "GET", list, rev, nil)
-	id := doc.Data[0].ID
+	id := ids[0]
 	var answers [2]*pieceWriter
 	for n := range answers {
 		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"sent %d"}}}`, id, n))
@@ -217,15 +201,11 @@ func (tw *handlerTwin) sendInPieces(t *testing.T, target, rev string) *pieceWrit
 func TestCache_APageWhoseObjectsAllChangedIsKeptAnew(t *testing.T) {
 	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
 	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
-	_, body := tw.do(t, "GET", list, rev, nil)
-	var doc struct{ Data []struct{ ID string } }
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 40 {
-		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
-	}
+	ids := tw.pageIDs(t, list, rev, 40)
 	tw.do(t, "GET", list, rev, nil)
 	var last [2]*pieceWriter
-	for n, d := range append(doc.Data, doc.Data[0]) {
-		tw.do(t, "PATCH", "/api/catalog-items/"+d.ID, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"all %d"}}}`, d.ID, n))
+	for n, id := range append(ids, ids[0]) {
+		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"all %d"}}}`, id, n))
 		last[0], last[1] = last[1], tw.sendInPieces(t, list, rev)
 	}
 	total := len(last[1].body())
@@ -247,13 +227,9 @@ func TestCache_APageWhoseObjectsAllChangedIsKeptAnew(t *testing.T) {
 func TestCache_APageAfterAChangeSendsItsTailWithTheKeptObjects(t *testing.T) {
 	tw := newHandlerTwin(t, resource.Default(), fixtures.Seeder(fuzzCatalog))
 	const list, rev = "/api/catalog-items?page[size]=50", "2026-07-15"
-	_, body := tw.do(t, "GET", list, rev, nil)
-	var doc struct{ Data []struct{ ID string } }
-	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < 20 {
-		t.Fatalf("the first page: %v, %d items", err, len(doc.Data))
-	}
+	ids := tw.pageIDs(t, list, rev, 20)
 	tw.do(t, "GET", list, rev, nil)
-	id := doc.Data[0].ID
+	id := ids[0]
 	for n := range 3 {
 		tw.do(t, "PATCH", "/api/catalog-items/"+id, rev, fmt.Appendf(nil, `{"data":{"type":"catalog-item","id":%q,"attributes":{"title":"tail %d"}}}`, id, n))
 		w := tw.sendInPieces(t, list, rev)
@@ -265,4 +241,20 @@ func TestCache_APageAfterAChangeSendsItsTailWithTheKeptObjects(t *testing.T) {
 			t.Fatalf("change %d: the page was sent in pieces of %v bytes, want 2 (the head with the changed object, the rest as kept)", n, lens)
 		}
 	}
+}
+
+// pageIDs GETs target from the twin and returns its data's ids, failing
+// unless there are at least least of them.
+func (tw *handlerTwin) pageIDs(t *testing.T, target, rev string, least int) []string {
+	t.Helper()
+	_, body := tw.do(t, "GET", target, rev, nil)
+	var doc struct{ Data []struct{ ID string } }
+	if err := json.Unmarshal(body, &doc); err != nil || len(doc.Data) < least {
+		t.Fatalf("GET %s: %v, %d objects, want at least %d", target, err, len(doc.Data), least)
+	}
+	ids := make([]string, len(doc.Data))
+	for i, d := range doc.Data {
+		ids[i] = d.ID
+	}
+	return ids
 }
