@@ -5,18 +5,16 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
-// The declared kinds these tests name: the code under test knows none by
-// name, it reads them from the declaration.
+// The declared kinds these tests name, under this package's names for
+// them: storetest declares them once for every package's tests.
 var (
-	itemKind     = store.MustKind("catalog-item")
-	variantKind  = store.MustKind("catalog-variant")
-	categoryKind = store.MustKind("catalog-category")
-
-	jobItemCreate = store.MustJobKind("catalog-item", store.Create)
-	jobItemUpdate = store.MustJobKind("catalog-item", store.Update)
-	jobItemDelete = store.MustJobKind("catalog-item", store.Delete)
+	itemKind, variantKind, categoryKind         = storetest.ItemKind, storetest.VariantKind, storetest.CategoryKind
+	jobItemCreate, jobItemUpdate, jobItemDelete = storetest.JobItemCreate, storetest.JobItemUpdate, storetest.JobItemDelete
+	jobVariantDelete                            = storetest.JobVariantDelete
+	jobCategoryCreate, jobCategoryDelete        = storetest.JobCategoryCreate, storetest.JobCategoryDelete
 )
 
 var t0 = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)

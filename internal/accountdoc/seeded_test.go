@@ -91,13 +91,13 @@ func TestWriteState_KeepsASeededCatalogAsWhatChanged(t *testing.T) {
 		return out
 	}
 	job(jobItemDelete, store.Element{ID: items[5].ID})
-	job(store.MustJobKind("catalog-variant", store.Delete), store.Element{ID: variants[0]})
+	job(jobVariantDelete, store.Element{ID: variants[0]})
 	relate(categoryKind, "items", cats[1].ID, store.RelReplace, ids(items, 100, 500)...)
 	relate(itemKind, "categories", items[7].ID, store.RelReplace, cats[3].ID)
 	created := at // a category's document has no created: the restore stamps it, and this test restores at it
-	job(store.MustJobKind("catalog-category", store.Create), store.Element{ID: store.EntityID("C-NEW"),
+	job(jobCategoryCreate, store.Element{ID: store.EntityID("C-NEW"),
 		Values: store.Entity{ExternalID: "C-NEW"}, Set: categoryKind.SetOf("external_id"), HasRelated: true, Related: ids(items, 20, 30)})
-	job(store.MustJobKind("catalog-category", store.Delete), store.Element{ID: cats[0].ID})
+	job(jobCategoryDelete, store.Element{ID: cats[0].ID})
 	want := shown(t, a)
 
 	var doc bytes.Buffer

@@ -18,6 +18,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/spectest"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 // The control API is served by the handlers' one router, behind its
@@ -33,10 +34,9 @@ const listPath = "/api/catalog-item-bulk-update-jobs"
 // testNow is the frozen server clock.
 var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 
-var (
-	variantKind  = store.MustKind("catalog-variant")
-	categoryKind = store.MustKind("catalog-category")
-)
+// The declared kinds these tests name, under this package's names for
+// them: storetest declares them once for every package's tests.
+var variantKind, categoryKind = storetest.VariantKind, storetest.CategoryKind
 
 // env is one emulator behind an httptest server on 127.0.0.1.
 type env struct {

@@ -7,12 +7,12 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
-var (
-	itemKind    = store.MustKind("catalog-item")
-	variantKind = store.MustKind("catalog-variant")
-)
+// The declared kinds these tests name, under this package's names for
+// them: storetest declares them once for every package's tests.
+var itemKind, variantKind = storetest.ItemKind, storetest.VariantKind
 
 // node decodes a JSON value as request bodies and documents are decoded.
 func node(t *testing.T, s string) any {

@@ -356,16 +356,6 @@ func values(kind store.EntityKind, kv ...any) store.Entity {
 	return e
 }
 
-// attrIndex returns the index of kind's attribute name; it panics on an
-// unknown name (test setup).
-func attrIndex(kind store.EntityKind, name string) int {
-	i, _, ok := kind.Attr(name)
-	if !ok {
-		panic("test setup: " + kind.Type() + " has no attribute " + name)
-	}
-	return i
-}
-
 // attrStr returns e's string attribute name, failing when it is unset.
 func attrStr(t testing.TB, e *store.Entity, name string) string {
 	t.Helper()

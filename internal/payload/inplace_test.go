@@ -179,7 +179,7 @@ func TestParseCreate_AnElementHoldsSlotsUpToItsLastValue(t *testing.T) {
 	list := `{"type":"catalog-item","attributes":{"external_id":"A","title":"t","description":"d","url":"u","price":1}},` +
 		`{"type":"catalog-item","attributes":{"external_id":"B","title":"t","description":"d","url":"u","published":false}}`
 	body := []byte(createBody(itemCreateJobs, revNewest, list, ""))
-	published, _, _ := store.MustKind("catalog-item").Attr("published")
+	published := attrIndex(itemKind, "published")
 	for name, parse := range map[string]func(*resource.Profile, []byte) (store.CreateRequest, []*apierror.Error){
 		"in place": payload.ParseCreate, "the tree": payload.ParseCreateTree,
 	} {

@@ -9,4 +9,6 @@ var (
 	jobItemCreate, jobItemUpdate, jobItemDelete             = storetest.JobItemCreate, storetest.JobItemUpdate, storetest.JobItemDelete
 	jobVariantCreate, jobVariantUpdate, jobVariantDelete    = storetest.JobVariantCreate, storetest.JobVariantUpdate, storetest.JobVariantDelete
 	jobCategoryCreate, jobCategoryUpdate, jobCategoryDelete = storetest.JobCategoryCreate, storetest.JobCategoryUpdate, storetest.JobCategoryDelete
+
+	attrIndex = storetest.AttrIndex
 )
