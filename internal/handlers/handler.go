@@ -97,8 +97,12 @@ const (
 
 // Handler serves the emulated API.
 type Handler struct {
-	opts   Options
+	opts Options
+	// root serves every request: clientOrigins, observe, then the route
+	// h.fast finds or router.
+	root   http.Handler
 	router chi.Router
+	fast   fastRoutes
 	reqSeq atomic.Uint64
 
 	// errs writes error documents (the API's and the control API's, ids
@@ -156,6 +160,7 @@ func New(o Options) *Handler {
 		h.revisionValues = append(h.revisionValues, []string{p.Date})
 	}
 	h.router = h.routes()
+	h.root = clientOrigins(h.observe(http.HandlerFunc(h.serveRouted)))
 	h.controlRouter = h.controlRoutes()
 	return h
 }
@@ -209,7 +214,7 @@ func (h *Handler) revisionValue(p *revision.Profile) []string { return h.revisio
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.router.ServeHTTP(w, r)
+	h.root.ServeHTTP(w, r)
 }
 
 // Stop ends every injected delay now and for the rest of the handler's

@@ -15,14 +15,17 @@ import (
 
 // call is one API request on its way through the pipeline.
 type call struct {
-	w    http.ResponseWriter
-	r    *http.Request
-	rec  *httpx.Recorder
-	ep   resource.Endpoint
-	res  *resource.Resource // ep.Res
-	o    *resource.Operation
-	rp   *resource.Profile // res at the served revision
-	p    *revision.Profile // the served revision
+	w   http.ResponseWriter
+	r   *http.Request
+	rec *httpx.Recorder
+	ep  resource.Endpoint
+	res *resource.Resource // ep.Res
+	o   *resource.Operation
+	rp  *resource.Profile // res at the served revision
+	p   *revision.Profile // the served revision
+	// id is the path's id segment, percent-decoded ("" on a collection's
+	// path).
+	id   string
 	key  string
 	acct *store.Account
 	// control: the control API serves the request on the account's
@@ -44,19 +47,19 @@ type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
 
 // operation runs fn behind the pipeline, which reads its query and body
 // first.
-func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
+func (h *Handler) operation(ep resource.Endpoint, fn opFunc) route {
 	return h.pipeline(ep, fn, true)
 }
 
 // pipeline runs the steps shared by every API operation: revision,
 // authentication, account, faults, limiter, then (when read) the query and
 // the body, then the operation, then the one writer.
-func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) http.HandlerFunc {
+func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) route {
 	name := ep.Name()
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request, id string) {
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
-		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
+		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
