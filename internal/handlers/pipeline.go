@@ -6,6 +6,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
+	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -130,13 +131,18 @@ func (h *Handler) refuseStrayBody(c *call) bool {
 	return true
 }
 
+// pageKeyRoom is the room serve gives a document's cache key on its stack:
+// a longer key (a long path or query) is built on the heap.
+const pageKeyRoom = 512
+
 // serve answers c from the cache of rendered documents, or reads its
 // query and body (when read) and runs the operation, then writes its
 // result.
 func (h *Handler) serve(c *call, fn opFunc, read bool) {
-	page := h.pageKey(c)
-	if page != "" {
-		if doc, ok := h.pages.Get(page); ok {
+	var room [pageKeyRoom]byte
+	page, cached := h.pageKey(c, room[:0])
+	if cached {
+		if doc, ok := rcache.GetBytes(h.pages, page); ok {
 			httpx.WriteDocument(c.w, http.StatusOK, c.p.ContentType, doc.length, doc.body)
 			return
 		}
@@ -163,10 +169,10 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 		c.out.Buf = *buf
 		doc = document{pieces: &c.out}
 	}
-	if page != "" && status == http.StatusOK {
+	if cached && status == http.StatusOK {
 		// Kept at its second rendering: a document read once after every
 		// change would cost a copy no request reads.
-		h.pages.Offer(page, doc)
+		h.pages.Offer(string(page), doc)
 	}
 	if doc.pieces != nil {
 		httpx.WriteBody(c.w, status, c.p.ContentType, doc.pieces)
