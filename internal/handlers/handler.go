@@ -229,9 +229,5 @@ func (h *Handler) Reseed(seed uint64) {
 	h.reqIDs.Reseed(seed, 0x726571756573)
 }
 
-// requestUUID returns the x-klaviyo-req-id of one API response, from its
-// own seeded source (deterministic per run).
-func (h *Handler) requestUUID() string { return h.reqIDs.Next() }
-
 // storeError maps the store's sentinels to Klaviyo-shaped errors.
 func (h *Handler) storeError(err error) *apierror.Error { return httpx.StoreError(h.opts.Store, err) }

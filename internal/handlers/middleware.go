@@ -115,8 +115,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		rec := &o.rec
 		rec.ResponseWriter = w
 		if o.api {
-			rec.ID = h.requestUUID()
-			w.Header()[keyReqID] = []string{rec.ID}
+			id := h.reqIDs.NextValue() // the id and its header slice in one allocation
+			rec.ID = id[0]
+			w.Header()[keyReqID] = id
 		} else {
 			rec.ID = requestID(h.reqSeq.Add(1))
 		}
