@@ -17,7 +17,7 @@ import (
 // may allocate in the handler, routing, request id and journal included
 // (rate limits off, as scripts/bench runs the emulator): what is left is
 // the request id (one allocation) and the observed request.
-const cachedReadAllocs = 3
+const cachedReadAllocs = 2
 
 // cachedReadHandler is a handler as scripts/bench runs it: rate limits
 // off, the journal on; and the targets of its single rows that read one

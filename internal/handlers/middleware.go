@@ -163,10 +163,13 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 	})
 }
 
-// observed is one request as observe follows it: its recorder, and what
-// its journal entry is made of.
+// observed is one request as observe follows it: its recorder, what its
+// journal entry is made of, and the pipeline's call of an API request
+// (see newCall), in the one allocation every step shares.
 type observed struct {
 	rec       httpx.Recorder
+	call      call
+	called    bool
 	h         *Handler
 	r         *http.Request
 	api       bool

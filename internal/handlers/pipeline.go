@@ -42,6 +42,17 @@ type call struct {
 	out render.Pieces
 }
 
+// newCall returns room for the call of the request rec records: the one
+// its observed request holds (one allocation fewer per request), or a new
+// one when rec is not observe's or its call is taken.
+func newCall(rec *httpx.Recorder) *call {
+	if o, ok := rec.OnStatus.(*observed); ok && !o.called {
+		o.called = true
+		return &o.call
+	}
+	return new(call)
+}
+
 // opFunc is an operation: it appends its document to buf and returns the
 // status, or returns the errors to send instead.
 type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
@@ -60,7 +71,8 @@ func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) route {
 	return func(w http.ResponseWriter, r *http.Request, id string) {
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
-		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id}
+		c := newCall(rec)
+		*c = call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
