@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
@@ -72,5 +73,29 @@ func TestCachedRead_AllocatesOnlyWhatItKeeps(t *testing.T) {
 		if n > cachedReadAllocs {
 			t.Errorf("%s: %.0f allocations per cached read, want at most %d", target, n, cachedReadAllocs)
 		}
+	}
+}
+
+// BenchmarkCachedRead serves scripts/bench's single rows that read one
+// job, a category's items and an item's category ids from the document
+// cache, rate limits off as the emulator runs there; the request is made
+// once, so what is measured is the handler's own cost.
+func BenchmarkCachedRead(b *testing.B) {
+	h, targets := cachedReadHandler(b)
+	for _, target := range targets {
+		r := httptest.NewRequest(http.MethodGet, target, nil)
+		r.Header.Set("revision", "2026-07-15")
+		r.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+		w := &sink{}
+		b.Run(strings.Trim(strings.NewReplacer("$custom:::$default:::", "", "/api/", "").Replace(target), "/"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				w.reset()
+				h.ServeHTTP(w, r)
+				if w.code != http.StatusOK {
+					b.Fatalf("status %d", w.code)
+				}
+			}
+		})
 	}
 }
