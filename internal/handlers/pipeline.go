@@ -89,7 +89,7 @@ func (h *Handler) resolve(c *call) bool {
 	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header[keyRequestRevision], ","), revision.ResolveOptions{
 		Today:  h.opts.Clock.Now(),
 		Retire: h.opts.RetireRevisions,
-		OptOut: r.Header.Get(revision.OptOutHeader),
+		OptOut: firstValue(r.Header[keyOptOut]),
 	})
 	if aerr != nil {
 		h.errs.Write(c.w, styleOf(nil), aerr)
@@ -231,7 +231,7 @@ const httpSpace = " \t"
 // be told apart from another once written to the state file); the 401
 // carries no meta, as Klaviyo's does not, so its hint goes to the log only.
 func (h *Handler) authenticate(r *http.Request) (string, *apierror.Error) {
-	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	scheme, cred, _ := strings.Cut(firstValue(r.Header[keyAuthorization]), " ")
 	// Only HTTP's whitespace around it is not part of the credential:
 	// strings.TrimSpace would also drop Unicode spaces (U+00A0, U+3000…),
 	// and a key ending in one would select the account of the key without.
