@@ -25,7 +25,8 @@ type call struct {
 	rp  *resource.Profile // res at the served revision
 	p   *revision.Profile // the served revision
 	// id is the path's id segment, percent-decoded ("" on a collection's
-	// path).
+	// path). Operations read it here, never from chi's context: a read
+	// routed by fastRoutes has none (FuzzFastRoutes_AnswerAsChi).
 	id   string
 	key  string
 	acct *store.Account
