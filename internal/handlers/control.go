@@ -36,7 +36,7 @@ func (h *Handler) serveControl(w http.ResponseWriter, r *http.Request, key strin
 func (h *Handler) controlRoutes() chi.Router {
 	r := chi.NewRouter()
 	for _, res := range h.opts.Resources.All() {
-		h.resourceRoutes(r, res)
+		h.resourceRoutes(r, res, nil)
 	}
 	r.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
 	r.NotFound(h.pathNotFound)

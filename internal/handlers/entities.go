@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
-	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
@@ -50,7 +49,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	})
 	if ids {
 		if c.p.AgentHints {
-			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), httpx.PathParam(c.r, c.res.IDParam), c.ep.Rel.Name))
+			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), c.id, c.ep.Rel.Name))
 		}
 		list := make([]string, len(page.Entities))
 		for i, e := range page.Entities {
@@ -81,7 +80,7 @@ func (h *Handler) entityPageRequest(c *call) (store.EntityPageRequest, *resource
 	req := store.EntityPageRequest{Desc: c.q.desc, Limit: c.q.size}
 	if c.ep.Rel != nil {
 		res = c.ep.Rel.Target
-		parent := httpx.PathParam(c.r, c.res.IDParam)
+		parent := c.id
 		if _, ok, err := c.acct.Entity(c.res.Entity.Kind, parent); err != nil || !ok {
 			return req, res, h.notFound(err, c.res.Type, parent)
 		}
@@ -162,7 +161,7 @@ func flatten(lists [][]*store.Entity) []*store.Entity {
 
 // entityGet serves GET /<entities>/{id}.
 func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
-	id := httpx.PathParam(c.r, c.res.IDParam)
+	id := c.id
 	rd := h.renderer(c)
 	var include *schema.Relation
 	if c.q.include {
@@ -201,7 +200,7 @@ func (h *Handler) entityHints(c *call, id string) []string {
 func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	action, status, id := store.Create, http.StatusCreated, ""
 	if c.ep.Op == resource.OpUpdate {
-		action, status, id = store.Update, http.StatusOK, httpx.PathParam(c.r, c.res.IDParam)
+		action, status, id = store.Update, http.StatusOK, c.id
 	}
 	el, errs := payload.ParseEntity(c.rp, c.body, action, id)
 	if len(errs) > 0 {
@@ -239,7 +238,7 @@ func (h *Handler) writeRefused(err error, eerr *store.ElementError, typ, id stri
 // entityDelete serves DELETE /<entities>/{id}: 204 with no body. An item
 // takes its variants and its category memberships with it.
 func (h *Handler) entityDelete(c *call, _ *[]byte) (int, []*apierror.Error) {
-	id := httpx.PathParam(c.r, c.res.IDParam)
+	id := c.id
 	acct, err := h.opts.Store.Mutable(c.key)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}

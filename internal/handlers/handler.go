@@ -97,8 +97,12 @@ const (
 
 // Handler serves the emulated API.
 type Handler struct {
-	opts   Options
+	opts Options
+	// root serves every request: clientOrigins, observe, then the route
+	// h.fast finds or router.
+	root   http.Handler
 	router chi.Router
+	fast   fastRoutes
 	reqSeq atomic.Uint64
 
 	// errs writes error documents (the API's and the control API's, ids
@@ -156,6 +160,7 @@ func New(o Options) *Handler {
 		h.revisionValues = append(h.revisionValues, []string{p.Date})
 	}
 	h.router = h.routes()
+	h.root = clientOrigins(h.observe(http.HandlerFunc(h.serveRouted)))
 	h.controlRouter = h.controlRoutes()
 	return h
 }
@@ -209,7 +214,7 @@ func (h *Handler) revisionValue(p *revision.Profile) []string { return h.revisio
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.router.ServeHTTP(w, r)
+	h.root.ServeHTTP(w, r)
 }
 
 // Stop ends every injected delay now and for the rest of the handler's
@@ -223,10 +228,6 @@ func (h *Handler) Reseed(seed uint64) {
 	h.errs.Reseed(seed)
 	h.reqIDs.Reseed(seed, 0x726571756573)
 }
-
-// requestUUID returns the x-klaviyo-req-id of one API response, from its
-// own seeded source (deterministic per run).
-func (h *Handler) requestUUID() string { return h.reqIDs.Next() }
 
 // storeError maps the store's sentinels to Klaviyo-shaped errors.
 func (h *Handler) storeError(err error) *apierror.Error { return httpx.StoreError(h.opts.Store, err) }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
-	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
@@ -78,7 +77,7 @@ func jobPosition(cur query.Cursor) (string, *apierror.Error) {
 
 // getOne serves GET <jobs>/{job_id}.
 func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
-	id := httpx.PathParam(c.r, c.res.IDParam)
+	id := c.id
 	kind := c.res.Job.Kind
 	var job *store.Job
 	ok := false

@@ -115,8 +115,9 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 		rec := &o.rec
 		rec.ResponseWriter = w
 		if o.api {
-			rec.ID = h.requestUUID()
-			w.Header()[keyReqID] = []string{rec.ID}
+			id := h.reqIDs.NextValue() // the id and its header slice in one allocation
+			rec.ID = id[0]
+			w.Header()[keyReqID] = id
 		} else {
 			rec.ID = requestID(h.reqSeq.Add(1))
 		}
@@ -162,10 +163,13 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 	})
 }
 
-// observed is one request as observe follows it: its recorder, and what
-// its journal entry is made of.
+// observed is one request as observe follows it: its recorder, what its
+// journal entry is made of, and the pipeline's call of an API request
+// (see newCall), in the one allocation every step shares.
 type observed struct {
 	rec       httpx.Recorder
+	call      call
+	called    bool
 	h         *Handler
 	r         *http.Request
 	api       bool
@@ -183,23 +187,6 @@ func (o *observed) StatusKnown() {
 		o.journaled = true
 		o.entry = o.h.journal(o.r, &o.rec, o.tap, o.started, o.sw)
 	}
-}
-
-// checkLimits refuses requests whose headers are larger than allowed, as a
-// Klaviyo-shaped 431 (the server's own hard cap is above this one), and
-// those whose declared body is over its route's cap (a 413).
-func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
-	size := len(r.Method) + len(r.URL.RequestURI()) + len(r.Host)
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			size += len(k) + len(v) + 4
-		}
-	}
-	if size > h.opts.MaxHeaderBytes {
-		return apierror.HeaderTooLarge(fmt.Sprintf(
-			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
-	}
-	return h.declaredTooLarge(r)
 }
 
 // firstValue is the first of a header's values ("" for none), as

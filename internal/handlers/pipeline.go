@@ -6,6 +6,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
+	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -15,14 +16,18 @@ import (
 
 // call is one API request on its way through the pipeline.
 type call struct {
-	w    http.ResponseWriter
-	r    *http.Request
-	rec  *httpx.Recorder
-	ep   resource.Endpoint
-	res  *resource.Resource // ep.Res
-	o    *resource.Operation
-	rp   *resource.Profile // res at the served revision
-	p    *revision.Profile // the served revision
+	w   http.ResponseWriter
+	r   *http.Request
+	rec *httpx.Recorder
+	ep  resource.Endpoint
+	res *resource.Resource // ep.Res
+	o   *resource.Operation
+	rp  *resource.Profile // res at the served revision
+	p   *revision.Profile // the served revision
+	// id is the path's id segment, percent-decoded ("" on a collection's
+	// path). Operations read it here, never from chi's context: a read
+	// routed by fastRoutes has none (FuzzFastRoutes_AnswerAsChi).
+	id   string
 	key  string
 	acct *store.Account
 	// control: the control API serves the request on the account's
@@ -38,25 +43,37 @@ type call struct {
 	out render.Pieces
 }
 
+// newCall returns room for the call of the request rec records: the one
+// its observed request holds (one allocation fewer per request), or a new
+// one when rec is not observe's or its call is taken.
+func newCall(rec *httpx.Recorder) *call {
+	if o, ok := rec.OnStatus.(*observed); ok && !o.called {
+		o.called = true
+		return &o.call
+	}
+	return new(call)
+}
+
 // opFunc is an operation: it appends its document to buf and returns the
 // status, or returns the errors to send instead.
 type opFunc func(c *call, buf *[]byte) (int, []*apierror.Error)
 
 // operation runs fn behind the pipeline, which reads its query and body
 // first.
-func (h *Handler) operation(ep resource.Endpoint, fn opFunc) http.HandlerFunc {
+func (h *Handler) operation(ep resource.Endpoint, fn opFunc) route {
 	return h.pipeline(ep, fn, true)
 }
 
 // pipeline runs the steps shared by every API operation: revision,
 // authentication, account, faults, limiter, then (when read) the query and
 // the body, then the operation, then the one writer.
-func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) http.HandlerFunc {
+func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) route {
 	name := ep.Name()
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request, id string) {
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
-		c := &call{w: w, r: r, rec: rec, ep: ep, res: ep.Res}
+		c := newCall(rec)
+		*c = call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
@@ -73,7 +90,7 @@ func (h *Handler) resolve(c *call) bool {
 	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header[keyRequestRevision], ","), revision.ResolveOptions{
 		Today:  h.opts.Clock.Now(),
 		Retire: h.opts.RetireRevisions,
-		OptOut: r.Header.Get(revision.OptOutHeader),
+		OptOut: firstValue(r.Header[keyOptOut]),
 	})
 	if aerr != nil {
 		h.errs.Write(c.w, styleOf(nil), aerr)
@@ -127,13 +144,18 @@ func (h *Handler) refuseStrayBody(c *call) bool {
 	return true
 }
 
+// pageKeyRoom is the room serve gives a document's cache key on its stack:
+// a longer key (a long path or query) is built on the heap.
+const pageKeyRoom = 512
+
 // serve answers c from the cache of rendered documents, or reads its
 // query and body (when read) and runs the operation, then writes its
 // result.
 func (h *Handler) serve(c *call, fn opFunc, read bool) {
-	page := h.pageKey(c)
-	if page != "" {
-		if doc, ok := h.pages.Get(page); ok {
+	var room [pageKeyRoom]byte
+	page, cached := h.pageKey(c, room[:0])
+	if cached {
+		if doc, ok := rcache.GetBytes(h.pages, page); ok {
 			httpx.WriteDocument(c.w, http.StatusOK, c.p.ContentType, doc.length, doc.body)
 			return
 		}
@@ -160,10 +182,10 @@ func (h *Handler) serve(c *call, fn opFunc, read bool) {
 		c.out.Buf = *buf
 		doc = document{pieces: &c.out}
 	}
-	if page != "" && status == http.StatusOK {
+	if cached && status == http.StatusOK {
 		// Kept at its second rendering: a document read once after every
 		// change would cost a copy no request reads.
-		h.pages.Offer(page, doc)
+		h.pages.Offer(string(page), doc)
 	}
 	if doc.pieces != nil {
 		httpx.WriteBody(c.w, status, c.p.ContentType, doc.pieces)
@@ -210,7 +232,7 @@ const httpSpace = " \t"
 // be told apart from another once written to the state file); the 401
 // carries no meta, as Klaviyo's does not, so its hint goes to the log only.
 func (h *Handler) authenticate(r *http.Request) (string, *apierror.Error) {
-	scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	scheme, cred, _ := strings.Cut(firstValue(r.Header[keyAuthorization]), " ")
 	// Only HTTP's whitespace around it is not part of the credential:
 	// strings.TrimSpace would also drop Unicode spaces (U+00A0, U+3000…),
 	// and a key ending in one would select the account of the key without.

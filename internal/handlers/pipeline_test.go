@@ -219,3 +219,14 @@ func TestRequestRevisionKey_IsTheRevisionHeaderCanonicalised(t *testing.T) {
 		t.Fatalf("keyRequestRevision %q, want %q", keyRequestRevision, want)
 	}
 }
+
+// TestRequestHeaderKeys_AreCanonical: the pipeline reads the
+// Authorization and fall-forward opt-out headers by their keys as net/http
+// stores them, without canonicalising the key on every request.
+func TestRequestHeaderKeys_AreCanonical(t *testing.T) {
+	for _, k := range []string{keyAuthorization, keyOptOut} {
+		if want := http.CanonicalHeaderKey(k); k != want {
+			t.Errorf("key %q, want %q", k, want)
+		}
+	}
+}

@@ -17,7 +17,7 @@ func (h *Handler) relationshipWrite(c *call, _ *[]byte) (int, []*apierror.Error)
 	if len(errs) > 0 {
 		return 0, errs
 	}
-	id := httpx.PathParam(c.r, c.res.IDParam)
+	id := c.id
 	acct, err := h.opts.Store.Mutable(c.key)
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}

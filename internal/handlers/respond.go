@@ -21,6 +21,11 @@ const (
 	// request's header map without canonicalising the key (an allocation)
 	// on every request.
 	keyRequestRevision = "Revision"
+	// keyAuthorization and keyOptOut are the request's Authorization and
+	// revision.OptOutHeader, read the same way (http.Header.Get checks
+	// that a key is canonical, byte by byte, on every call).
+	keyAuthorization = "Authorization"
+	keyOptOut        = revision.OptOutHeader // written canonically (a test checks)
 )
 
 // OverloadedResponse returns a whole HTTP/1.1 response, Klaviyo's 503 with

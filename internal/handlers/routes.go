@@ -9,6 +9,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
+	"github.com/klaviyo-mock/mockserver/internal/httpx"
 	"github.com/klaviyo-mock/mockserver/internal/images"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
@@ -47,10 +48,12 @@ func (h *Handler) opFunc(ep resource.Endpoint) opFunc {
 
 // routes builds the one router: the control API mounted at admin.Prefix,
 // and every endpoint of the registry, each path with and without the
-// trailing slash, with the methods its operations declare at any revision.
+// trailing slash, with the methods its operations declare at any revision;
+// the API's reads are also found in h.fast, which it fills. Every request
+// goes through clientOrigins and observe first, in that order (see New).
 func (h *Handler) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(clientOrigins, h.observe)
+	h.fast = fastRoutes{}
 
 	r.Route(admin.Prefix, h.admin.Routes)
 	r.Handle(images.Prefix+"*", images.Handler())
@@ -65,10 +68,10 @@ func (h *Handler) routes() chi.Router {
 	client := r.With(clientPreflight(h.clientMethods()))
 	for _, res := range h.opts.Resources.All() {
 		if res.Client {
-			h.resourceRoutes(client, res)
+			h.resourceRoutes(client, res, nil)
 			continue
 		}
-		h.resourceRoutes(api, res)
+		h.resourceRoutes(api, res, h.fast.at(res))
 	}
 	api.Handle("/api/*", http.HandlerFunc(h.pathNotFound))
 	client.Handle(clientPrefix+"*", http.HandlerFunc(h.pathNotFound))
@@ -85,57 +88,78 @@ func (h *Handler) routes() chi.Router {
 func browsersOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		withCORS := mw(next)
-		varyOrigin := []string{"Origin"} // shared, never modified: an Add appends to a copy
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if _, browser := r.Header["Origin"]; browser {
 				withCORS.ServeHTTP(w, r)
 				return
 			}
-			hd := w.Header()
-			if vs := hd["Vary"]; len(vs) > 0 {
-				hd["Vary"] = append(vs, "Origin")
-			} else {
-				hd["Vary"] = varyOrigin
-			}
+			varyOrigin(w.Header())
 			next.ServeHTTP(w, r)
 		})
 	}
 }
 
-// handle registers the methods m serve on path and path + "/" (none: no
-// route); param is the path's id parameter, which must not be empty.
-func (h *Handler) handle(api chi.Router, path string, m methods, param string) {
+// varyOriginValue is the Vary value varyOrigin sets: shared, never
+// modified (an Add appends to a copy).
+var varyOriginValue = []string{"Origin"}
+
+// varyOrigin adds Origin to hd's Vary, as go-chi/cors does to a request
+// without an Origin, without the key's canonicalisation.
+func varyOrigin(hd http.Header) {
+	if vs := hd["Vary"]; len(vs) > 0 {
+		hd["Vary"] = append(vs, "Origin")
+	} else {
+		hd["Vary"] = varyOriginValue
+	}
+}
+
+// handle registers the methods m serve on path and path + "/" and returns
+// their route (none: no route, nil); param is the path's id parameter,
+// which must not be empty.
+func (h *Handler) handle(api chi.Router, path string, m methods, param string) route {
 	if len(m) == 0 {
-		return
+		return nil
 	}
 	fn := h.dispatch(m)
 	for _, p := range []string{path, path + "/"} {
 		api.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if param != "" && chi.URLParam(r, param) == "" { // "…-jobs//" is no path of the API
-				h.pathNotFound(w, r)
-				return
+			id := ""
+			if param != "" {
+				if chi.URLParam(r, param) == "" { // "…-jobs//" is no path of the API
+					h.pathNotFound(w, r)
+					return
+				}
+				id = httpx.PathParam(r, param)
 			}
-			fn(w, r)
+			fn(w, r, id)
 		}))
 	}
+	return fn
 }
 
 // resourceRoutes registers res's endpoints: its collection and one
 // resource, and for each relation its related list and relationship
-// endpoint.
-func (h *Handler) resourceRoutes(api chi.Router, res *resource.Resource) {
+// endpoint; fast (nil: none) is given the same routes.
+func (h *Handler) resourceRoutes(api chi.Router, res *resource.Resource, fast *fastResource) {
+	if fast == nil {
+		fast = &fastResource{related: map[string]route{}, relationships: map[string]route{}} // kept by no one
+	}
 	collection, one := methods{}, methods{}
 	h.add(collection, res, nil, resource.OpList, resource.OpCreate)
 	h.add(one, res, nil, resource.OpGet, resource.OpUpdate, resource.OpDelete)
-	h.handle(api, res.Path(), collection, "")
+	fast.collection = h.handle(api, res.Path(), collection, "")
 	idPath := res.Path() + "/{" + res.IDParam + "}"
-	h.handle(api, idPath, one, res.IDParam)
+	fast.one = h.handle(api, idPath, one, res.IDParam)
 	for _, rel := range res.Relations {
 		related, rels := methods{}, methods{}
 		h.add(related, res, rel, resource.OpRelated)
 		h.add(rels, res, rel, resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove)
-		h.handle(api, idPath+"/"+rel.Name, related, res.IDParam)
-		h.handle(api, idPath+"/relationships/"+rel.Name, rels, res.IDParam)
+		if rt := h.handle(api, idPath+"/"+rel.Name, related, res.IDParam); rt != nil {
+			fast.related[rel.Name] = rt
+		}
+		if rt := h.handle(api, idPath+"/relationships/"+rel.Name, rels, res.IDParam); rt != nil {
+			fast.relationships[rel.Name] = rt
+		}
 	}
 	if len(res.Relations) == 0 {
 		return
@@ -199,7 +223,7 @@ func (h *Handler) add(m methods, res *resource.Resource, rel *resource.Relation,
 }
 
 // methods dispatches by HTTP method and answers OPTIONS and 405 itself.
-type methods map[string]http.HandlerFunc
+type methods map[string]route
 
 func (m methods) allow() []string {
 	var out []string
@@ -211,14 +235,14 @@ func (m methods) allow() []string {
 	return append(out, http.MethodOptions)
 }
 
-func (h *Handler) dispatch(m methods) http.HandlerFunc {
+func (h *Handler) dispatch(m methods) route {
 	allow := m.allow()
 	allowHeader := []string{strings.Join(allow, ", ")} // shared, never modified
-	return func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request, id string) {
 		// Klaviyo sends Allow on its answers, 429s included (observed).
 		w.Header()[keyAllow] = allowHeader
 		if fn := m[r.Method]; fn != nil {
-			fn(w, r)
+			fn(w, r, id)
 			return
 		}
 		if r.Method == http.MethodOptions {

@@ -1,8 +1,11 @@
 package httpx
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/klaviyo-mock/mockserver/internal/splitmix"
 )
@@ -22,9 +25,47 @@ func (s *UUIDs) Reseed(seed, stream uint64) {
 
 // Next returns the next UUID4 of the sequence.
 func (s *UUIDs) Next() string {
+	hi, lo := s.next()
+	return splitmix.UUID4(hi, lo)
+}
+
+// next returns the random bits of the next UUID4.
+func (s *UUIDs) next() (hi, lo uint64) {
 	n, key := s.n.Add(1), s.key.Load()
-	hi := splitmix.Mix(key + n*splitmix.Golden)
-	return splitmix.UUID4(hi, splitmix.Mix(hi^key))
+	hi = splitmix.Mix(key + n*splitmix.Golden)
+	return hi, splitmix.Mix(hi ^ key)
+}
+
+// uuidValue is a header value of one UUID: the value's slice and the
+// UUID's text, in one allocation.
+type uuidValue struct {
+	vs   [1]string
+	text [36]byte
+}
+
+// NextValue returns the next UUID4 of the sequence, as Next writes it, as
+// a header's value: a slice of one element, which with its text is one
+// allocation (Next's string and a slice of it were two).
+func (s *UUIDs) NextValue() []string {
+	hi, lo := s.next()
+	var u [16]byte
+	binary.BigEndian.PutUint64(u[:8], hi)
+	binary.BigEndian.PutUint64(u[8:], lo)
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	v := new(uuidValue)
+	// 8-4-4-4-12 hexadecimal digits.
+	hex.Encode(v.text[0:8], u[0:4])
+	v.text[8] = '-'
+	hex.Encode(v.text[9:13], u[4:6])
+	v.text[13] = '-'
+	hex.Encode(v.text[14:18], u[6:8])
+	v.text[18] = '-'
+	hex.Encode(v.text[19:23], u[8:10])
+	v.text[23] = '-'
+	hex.Encode(v.text[24:], u[10:])
+	v.vs[0] = unsafe.String(&v.text[0], len(v.text)) // never written again
+	return v.vs[:]
 }
 
 // Buffers are reusable byte buffers for the documents being written.

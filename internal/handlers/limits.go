@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
+)
+
+// checkLimits refuses requests whose headers are larger than allowed, as a
+// Klaviyo-shaped 431 (the server's own hard cap is above this one), and
+// those whose declared body is over its route's cap (a 413).
+func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
+	size := len(r.Method) + requestURILen(r.URL) + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			size += len(k) + len(v) + 4
+		}
+	}
+	if size > h.opts.MaxHeaderBytes {
+		return apierror.HeaderTooLarge(fmt.Sprintf(
+			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
+	}
+	return h.declaredTooLarge(r)
+}
+
+// requestURILen is len(u.RequestURI()) without making the string, which
+// with a query string is a concatenation.
+func requestURILen(u *url.URL) int {
+	n := len(u.Opaque)
+	switch {
+	case n == 0:
+		n = max(len(u.EscapedPath()), 1) // "" is sent as "/"
+	case strings.HasPrefix(u.Opaque, "//"):
+		n += len(u.Scheme) + 1
+	}
+	if u.ForceQuery || u.RawQuery != "" {
+		n += 1 + len(u.RawQuery)
+	}
+	return n
+}

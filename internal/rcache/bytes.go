@@ -1,0 +1,26 @@
+package rcache
+
+import "unsafe"
+
+// GetBytes is c.Get(string(key)) without making the string when the value
+// is in the current generation: a key built per request in a buffer of
+// the caller's costs no allocation to look up. The key's bytes are only
+// read during the call.
+func GetBytes[V any](c *Cache[string, V], key []byte) (V, bool) {
+	if c.limit <= 0 {
+		var zero V
+		return zero, false
+	}
+	k := unsafe.String(unsafe.SliceData(key), len(key)) // looked up, never kept
+	s := c.shard(k)
+	s.mu.RLock()
+	v, ok := s.cur[k]
+	s.mu.RUnlock()
+	if ok {
+		c.hits.Add(1)
+		return v, true
+	}
+	// A miss, or an entry Get moves to the current generation under a
+	// key it keeps.
+	return c.Get(string(key))
+}
