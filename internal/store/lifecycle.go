@@ -180,7 +180,7 @@ func (a *Account) swapLocked(old, nj *Job) {
 	s := a.jobs[nj.Kind]
 	s.writable()
 	s.all.ReplaceOrInsert(nj)
-	a.grow(nj.memSize() - old.memSize())
+	a.grow(nj.memGrowth(old))
 	if old.Status != nj.Status {
 		s.byStatus[old.Status].Delete(old)
 	}

@@ -30,20 +30,39 @@ const (
 )
 
 // memSize estimates the bytes j holds.
-func (j *Job) memSize() int64 {
+func (j *Job) memSize() int64 { return j.headSize() + j.work.memSize() }
+
+// memGrowth is what replacing old by j adds to the bytes held. A job in
+// progress and its new value share their pending elements (one Work), so
+// only what differs is counted: a poll walks no element.
+func (j *Job) memGrowth(old *Job) int64 {
+	if j.work == old.work {
+		return j.headSize() - old.headSize()
+	}
+	return j.memSize() - old.memSize()
+}
+
+// headSize estimates the bytes j holds besides its pending elements.
+func (j *Job) headSize() int64 {
 	n := jobBytes + len(j.ID) + len(j.IDs)*jobIDBytes
 	for i := range j.Errors {
 		e := &j.Errors[i]
 		n += jobErrorBytes + len(e.ID) + len(e.Code) + len(e.Title) + len(e.Detail) + len(e.Pointer)
 	}
-	if w := j.work; w != nil {
-		n += 128 + len(w.Pointer)
-		for i := range w.Elements {
-			el := &w.Elements[i]
-			n += elementBytes + len(el.ID) + int(el.Values.slotsSize()+el.Values.stringBytes()) + len(el.Related)*stringBytes
-			for _, r := range el.Related {
-				n += len(r)
-			}
+	return int64(n)
+}
+
+// memSize estimates the bytes of a job's pending elements (none: 0).
+func (w *Work) memSize() int64 {
+	if w == nil {
+		return 0
+	}
+	n := 128 + len(w.Pointer)
+	for i := range w.Elements {
+		el := &w.Elements[i]
+		n += elementBytes + len(el.ID) + int(el.Values.slotsSize()+el.Values.stringBytes()) + len(el.Related)*stringBytes
+		for _, r := range el.Related {
+			n += len(r)
 		}
 	}
 	return int64(n)

@@ -33,7 +33,8 @@ func (a *Account) settleLocked(now time.Time) {
 		}
 		if p, ok := a.startLocked(j, now); ok {
 			p.order = len(due)
-			due = append(due, p)
+			due = append(due, new(progress))
+			*due[len(due)-1] = p // on the heap only when it moves
 		}
 	}
 	if len(due) > 0 {
@@ -95,8 +96,9 @@ func (p *progress) done() bool { return p.old.work.Processed >= p.n }
 func (p *progress) next() time.Time { return p.sched.itemAt(p.old.work.Processed) }
 
 // startLocked plans moving j to where it should be at now; ok is false
-// when nothing changes.
-func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
+// when nothing changes. The plan is a value: a poll moving its one job
+// keeps it on the stack.
+func (a *Account) startLocked(j *Job, now time.Time) (p progress, ok bool) {
 	w := j.work
 	st, n, sched, doneAt := a.target(j, now)
 	// Progress never goes back, even when the clock does.
@@ -105,13 +107,13 @@ func (a *Account) startLocked(j *Job, now time.Time) (p *progress, ok bool) {
 		st = j.Status
 	}
 	if st == j.Status && n == w.Processed {
-		return nil, false
+		return progress{}, false
 	}
 	nj := *j
 	nj.stamp = 0 // a new value: swapLocked stamps it
 	nj.Status = st
 	nj.Errors = j.Errors[:len(j.Errors):len(j.Errors)]
-	return &progress{old: j, nj: &nj, n: n, sched: sched, doneAt: doneAt}, true
+	return progress{old: j, nj: &nj, n: n, sched: sched, doneAt: doneAt}, true
 }
 
 // stepLocked processes the job's next element: it changes the catalog, or
@@ -147,7 +149,7 @@ func (a *Account) advanceLocked(j *Job, now time.Time) *Job {
 		return j
 	}
 	for !p.done() {
-		a.stepLocked(p)
+		a.stepLocked(&p)
 	}
 	return p.finish(a.life.Retention)
 }
