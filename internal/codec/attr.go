@@ -328,7 +328,7 @@ func pick(obj *jsonw.Object, paths []string) *jsonw.Object {
 // base, as the emulator's links are; other values are written as sent.
 func AppendLocal(b []byte, e *store.Entity, i int, base string) []byte {
 	if s, ok := e.Str(i); ok {
-		return jsonw.String(b, localURL(s, base))
+		return appendLocal(b, s, base)
 	}
 	if list, ok := e.Strings(i); ok {
 		b = append(b, '[')
@@ -336,17 +336,25 @@ func AppendLocal(b []byte, e *store.Entity, i int, base string) []byte {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = jsonw.String(b, localURL(s, base))
+			b = appendLocal(b, s, base)
 		}
 		return append(b, ']')
 	}
 	return AppendAttr(b, e, i)
 }
 
-// localURL is s after base when s is a path of the emulator's.
-func localURL(s, base string) string {
-	if strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") {
-		return base + s
+// appendLocal appends s as a JSON string, after base when s is a path of
+// the emulator's. The two are escaped one after the other, not joined
+// first (an allocation per URL): a path begins with '/', so no character
+// spans them and each escapes as it would joined (FuzzAppendLocal_AsTheJoinedURL).
+func appendLocal(b []byte, s, base string) []byte {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+		return jsonw.String(b, s)
 	}
-	return s
+	b = jsonw.String(b, base)
+	b = b[:len(b)-1] // base's closing quote
+	open := len(b)
+	b = jsonw.String(b, s)
+	copy(b[open:], b[open+1:]) // s's opening quote
+	return b[:len(b)-1]
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,7 +48,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	})
 	if ids {
 		if c.p.AgentHints {
-			hints = append(hints, fmt.Sprintf(hintRelatedList, res.Entity.Kind.Plural(), c.res.Path(), c.id, c.ep.Rel.Name))
+			hints = append(hints, relatedListHint(c.res, c.ep.Rel, c.id))
 		}
 		list := make([]string, len(page.Entities))
 		for i, e := range page.Entities {
@@ -59,7 +58,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return http.StatusOK, nil
 	}
 	if c.p.AgentHints {
-		hints = append(hints, fmt.Sprintf(hintEntityOne, res.Type, res.Path()))
+		hints = append(hints, entityOneHint(res))
 	}
 	var included []*store.Entity
 	if c.q.include {
@@ -68,6 +67,19 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	rd.Out = &c.out // the pipeline sends the pieces
 	*buf = rd.Entities(*buf, page.Entities, page.Related, included, links, hints)
 	return http.StatusOK, nil
+}
+
+// entityOneHint is hintEntityOne's text for res, concatenated: one
+// string, where fmt would put each argument on the heap too
+// (TestEntityHints_AListsHintsAreTheFormatsText compares the two).
+func entityOneHint(res *resource.Resource) string {
+	return "Fetch one " + res.Type + " with GET " + res.Path() + "/{id}."
+}
+
+// relatedListHint is hintRelatedList's text for the relation rel of the
+// owner's entity id, concatenated as entityOneHint is.
+func relatedListHint(owner *resource.Resource, rel *resource.Relation, id string) string {
+	return "Fetch the related " + rel.Target.Entity.Kind.Plural() + " with GET " + owner.Path() + "/" + id + "/" + rel.Name + "."
 }
 
 // entityPageRequest is the store request of c's entity list, and the

@@ -205,3 +205,40 @@ func TestEntityHints_AnEntitysHintIsOneString(t *testing.T) {
 		t.Fatalf("%v allocations for an entity's hint, want at most 3 (the escaped id, the hint, its list)", n)
 	}
 }
+
+// TestEntityHints_AListsHintsAreTheFormatsText: the hints every entity
+// list carries (the changing row's list, each read) are their formats'
+// text for every entity resource and relation, each made as one string:
+// fmt put each argument on the heap besides.
+func TestEntityHints_AListsHintsAreTheFormatsText(t *testing.T) {
+	const id = "$custom:::$default:::ITEM 1"
+	n := 0
+	for _, res := range resource.Default().All() {
+		if res.Entity == nil {
+			continue
+		}
+		n++
+		items := res.Entity.Kind.Plural()
+		checkHint(t, func() string { return entityOneHint(res) }, fmt.Sprintf(hintEntityOne, res.Type, res.Path()))
+		checkHint(t, func() string { return nextPageHint(items) }, fmt.Sprintf(hintNextPage, items))
+		for _, rel := range res.Relations {
+			plural := rel.Target.Entity.Kind.Plural()
+			checkHint(t, func() string { return relatedListHint(res, rel, id) },
+				fmt.Sprintf(hintRelatedList, plural, res.Path(), id, rel.Name))
+		}
+	}
+	if n == 0 {
+		t.Fatal("no entity resources")
+	}
+}
+
+// checkHint fails unless hint() is want, made with one allocation.
+func checkHint(t *testing.T, hint func() string, want string) {
+	t.Helper()
+	if got := hint(); got != want {
+		t.Errorf("hint = %q, want %q", got, want)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = hint() }); n > 1 {
+		t.Errorf("%v allocations for %q, want 1", n, want)
+	}
+}

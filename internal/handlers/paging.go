@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"fmt"
-
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/query"
 	"github.com/klaviyo-mock/mockserver/internal/render"
@@ -54,10 +52,17 @@ func pageLinks(c *call, base string, p paged) (render.Links, []string) {
 	}
 	if p.hasNext {
 		links.Next = pageURL(base, c.r, c.q.params, p.cursor(p.n-1, query.Next))
-		hints = append(hints, fmt.Sprintf(hintNextPage, p.items))
+		hints = append(hints, nextPageHint(p.items))
 	}
 	if p.hasPrev {
 		links.Prev = pageURL(base, c.r, c.q.params, p.cursor(0, query.Prev))
 	}
 	return links, hints
+}
+
+// nextPageHint is hintNextPage's text for items, concatenated: one
+// string, where fmt would put its argument on the heap too
+// (TestEntityHints_AListsHintsAreTheFormatsText compares the two).
+func nextPageHint(items string) string {
+	return "Fetch the next page of " + items + " by following links.next."
 }

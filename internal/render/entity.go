@@ -55,23 +55,32 @@ func (r *Renderer) RelData() bool { m := r.entityRels(); return m == relData || 
 // changes, its relationship's ids included (an item gaining a variant), so
 // the whole object is cached.
 func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {
+	b, _ = r.entityKept(b, ep, e, fields, mode, related)
+	return b
+}
+
+// entityKept appends e as entity does and returns, besides, the object's
+// bytes when the object cache held them (nil otherwise): the cache's
+// values never change, so a caller may keep them rather than a copy of
+// its own (a page memo's slot).
+func (r *Renderer) entityKept(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) ([]byte, []byte) {
 	var shape uint32
 	if r.Frags != nil && e.Stamp() != 0 {
 		shape = r.entityShape(ep, fields, mode)
 	}
 	key, ok := makeFragKey(e.Stamp(), shape)
 	if !ok {
-		return r.renderEntity(b, ep, e, fields, mode, related)
+		return r.renderEntity(b, ep, e, fields, mode, related), nil
 	}
 	if v, ok := r.Frags.cache.Get(key); ok {
-		return append(b, v...)
+		return append(b, v...), v
 	}
 	after := r.renderEntity(b, ep, e, fields, mode, related)
 	if r.KeepObjects {
 		r.Frags.cache.Put(key, after[len(b):])
-		return after
+		return after, nil
 	}
-	return r.Frags.keep(key, b, after)
+	return r.Frags.keep(key, b, after), nil
 }
 
 func (r *Renderer) renderEntity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {

@@ -234,9 +234,15 @@ func (pw *memoPage) object(b []byte, i int, e *store.Entity) []byte {
 	}
 	r := pw.r
 	from := len(b)
-	b = r.entity(b, r.P, e, r.Fields, pw.mode, rel)
+	b, kept := r.entityKept(b, r.P, e, r.Fields, pw.mode, rel)
 	if pw.m != nil && pw.ends == nil {
-		n := &memoObj{stamp: e.Stamp(), b: bytes.Clone(b[from:])}
+		// The object cache's bytes never change: the slot shares them
+		// (counted in both, so the budgets stay on the safe side). Only
+		// an object rendered here is copied.
+		if kept == nil {
+			kept = bytes.Clone(b[from:])
+		}
+		n := &memoObj{stamp: e.Stamp(), b: kept}
 		o := pw.m.objs[i].Swap(n)
 		if o == nil {
 			pw.m.changed.Add(1)

@@ -60,6 +60,8 @@ func (reg *Registry) Add(r *Resource) *Resource {
 			}
 		}
 	}
+	// Every list and write names its path (in hints): joined once here.
+	r.path = r.joinPath()
 	reg.resources = append(reg.resources, r)
 	names[r.Name] = r
 	if !r.Client {

@@ -45,6 +45,8 @@ type Resource struct {
 	// newest names each endpoint: the resource's own (slot 0), then each
 	// relation's.
 	newest [][NumOps]string
+	// path is Path's answer, joined when the resource is registered.
+	path string
 }
 
 // Relation is a to-many relation of a resource served as endpoints: the
@@ -110,6 +112,14 @@ type EntityDef struct {
 // Path returns the collection path, e.g. "/api/catalog-items" or
 // "/client/back-in-stock-subscriptions".
 func (r *Resource) Path() string {
+	if r.path != "" {
+		return r.path
+	}
+	return r.joinPath()
+}
+
+// joinPath is the collection path, joined anew.
+func (r *Resource) joinPath() string {
 	if r.Client {
 		return "/client/" + r.Name
 	}
