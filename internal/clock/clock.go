@@ -17,6 +17,8 @@ import (
 type Clock struct {
 	mu   sync.Mutex // serialises changes
 	real func() time.Time
+	// machine is set when real is time.Now, the stopwatch's own reading.
+	machine bool
 	setting
 	// now is a copy of the setting, published after every change, that
 	// readers use without a lock (every request reads the clock).
@@ -74,14 +76,14 @@ func CheckRange(t time.Time) error {
 
 // New returns a clock that follows real time.
 func New() *Clock {
-	c := &Clock{real: time.Now}
+	c := &Clock{real: time.Now, machine: true}
 	c.publish()
 	return c
 }
 
 // NewFrozen returns a clock frozen at t, for tests.
 func NewFrozen(t time.Time) *Clock {
-	c := &Clock{real: time.Now, setting: setting{frozen: true, at: t.UTC()}}
+	c := &Clock{real: time.Now, machine: true, setting: setting{frozen: true, at: t.UTC()}}
 	c.publish()
 	return c
 }
@@ -101,13 +103,33 @@ func (c *Clock) Now() time.Time { return c.now.Load().read(c.real) }
 func (c *Clock) nowLocked() time.Time { return c.setting.read(c.real) }
 
 func (s *setting) read(real func() time.Time) time.Time {
+	if s.frozen {
+		return clamp(s.at)
+	}
+	return s.readAt(real())
+}
+
+// readAt is the reading at machine time m.
+func (s *setting) readAt(m time.Time) time.Time {
 	switch {
 	case s.frozen:
 		return clamp(s.at)
 	case s.set:
-		return clamp(s.base.Add(real().Sub(s.since)).UTC())
+		return clamp(s.base.Add(m.Sub(s.since)).UTC())
 	}
-	return real().UTC()
+	return m.UTC()
+}
+
+// Start returns the clock's reading, as Now, and a stopwatch started at
+// that instant: where the clock reads the machine's time itself (New,
+// NewFrozen), one reading of it serves both, as a request's start needs
+// both (its journal entry's time, its duration).
+func (c *Clock) Start() (time.Time, Stopwatch) {
+	if !c.machine {
+		return c.Now(), StartStopwatch()
+	}
+	m := time.Now()
+	return c.now.Load().readAt(m), Stopwatch{start: m}
 }
 
 // Machine returns the machine's time in UTC, not the emulated one: for the

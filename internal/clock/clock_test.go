@@ -451,3 +451,34 @@ func TestNewFrozenOn_ARunningClockFollowsTheGivenMachine(t *testing.T) {
 	}
 	wantAt(t, "restored running, saved an hour of machine time ago", c.Now(), t1.Add(time.Hour))
 }
+
+// TestStart_ReadsWhatNowReads checks that Start's reading is the one Now
+// would give at that instant, for every kind of clock (real, running from
+// a set time, frozen, on a machine of the caller's), and that its
+// stopwatch runs.
+func TestStart_ReadsWhatNowReads(t *testing.T) {
+	machine := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	onMachine := clock.NewFrozenOn(t0, func() time.Time { return machine })
+	onMachine.Unfreeze()
+	set := clock.New()
+	set.Set(t1)
+	for name, c := range map[string]*clock.Clock{
+		"real": clock.New(), "set": set, "frozen": clock.NewFrozen(t0), "machine": onMachine,
+	} {
+		before := c.Now()
+		at, sw := c.Start()
+		after := c.Now()
+		if at.Before(before) || at.After(after) {
+			t.Errorf("%s: Start read %v, between Now's %v and %v", name, at, before, after)
+		}
+		if at.Location() != time.UTC || at != at.Round(0) {
+			t.Errorf("%s: Start read %#v, want a UTC reading without a monotonic one, as Now's", name, at)
+		}
+		if sw.Elapsed() < 0 {
+			t.Errorf("%s: the stopwatch runs backwards", name)
+		}
+	}
+	if at, _ := onMachine.Start(); !at.Equal(t0) {
+		t.Errorf("on the given machine: Start read %v, want %v", at, t0)
+	}
+}

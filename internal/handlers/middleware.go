@@ -110,8 +110,8 @@ func (t *bodyTap) body() (string, bool) {
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// One allocation holds what every step of the request shares.
-		o := &observed{h: h, r: r, sw: clock.StartStopwatch(), started: h.opts.Clock.Now(),
-			api: !strings.HasPrefix(r.URL.Path, admin.Prefix)}
+		o := &observed{h: h, r: r, api: !strings.HasPrefix(r.URL.Path, admin.Prefix)}
+		o.started, o.sw = h.opts.Clock.Start() // one reading of the machine's time
 		rec := &o.rec
 		rec.ResponseWriter = w
 		if o.api {

@@ -75,7 +75,7 @@ func (j *Journal) keep(hd map[string][]string, into []header) (kept, bool) {
 	room := MaxHeaders
 	for name, vs := range hd {
 		if !j.opts.KeepCredentials && secretHeader(name) {
-			vs = redacted(name, vs)
+			vs = j.redact(name, vs)
 		}
 		for _, v := range vs {
 			room -= len(name) + len(v)

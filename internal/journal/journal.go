@@ -44,6 +44,9 @@ type Journal struct {
 	// last, as most requests follow one of the same account.
 	spare   atomic.Pointer[Entry]
 	lastKey atomic.Pointer[shownKey]
+	// lastSecret is the credential header redacted last, as most
+	// requests send the same one as the request before.
+	lastSecret atomic.Pointer[redaction]
 	// free holds the buffers of answers dropped unseen.
 	free freeBuffers
 

@@ -132,6 +132,31 @@ func redacted(name string, vs []string) []string {
 	return out
 }
 
+// redaction is a one-value header with its redacted form (a shared
+// slice). The value is kept only to be compared with the next one, never
+// shown.
+type redaction struct {
+	name, value string
+	out         []string
+}
+
+// redact is redacted, remembering the last one-value header: a client
+// sends the same credential request after request, and the scheme's
+// look-up (the value cut at its first space, compared with each known
+// scheme, then a map look-up) costs what two comparisons of strings do
+// not. A header that changes is looked up again and remembered.
+func (j *Journal) redact(name string, vs []string) []string {
+	if len(vs) != 1 {
+		return redacted(name, vs)
+	}
+	if r := j.lastSecret.Load(); r != nil && r.value == vs[0] && r.name == name {
+		return r.out
+	}
+	out := redacted(name, vs)
+	j.lastSecret.Store(&redaction{name: name, value: vs[0], out: out})
+	return out
+}
+
 // knownScheme returns the scheme of value v of header name when name is an
 // Authorization header and the scheme is a known one (in any case).
 func knownScheme(name, v string) (string, bool) {

@@ -5,39 +5,45 @@ import (
 	"testing"
 )
 
+// secretValue stands for a credential in the redaction tests.
+const secretValue = "s3cr3t-value"
+
+// redactedCases are headers that must be redacted by default, each with
+// a value and what an entry shows of it.
+var redactedCases = []struct{ name, value, want string }{
+	{"Authorization", "Klaviyo-API-Key pk_" + secretValue, "Klaviyo-API-Key " + Redacted},
+	{"Authorization", "Bearer " + secretValue, "Bearer " + Redacted},
+	{"Authorization", "klaviyo-api-key pk_" + secretValue, "klaviyo-api-key " + Redacted},
+	{"Authorization", "pk_" + secretValue, Redacted},
+	{"Authorization", "pk_short " + secretValue, Redacted}, // a first word that is no scheme may be the key
+	{"Proxy-Authorization", "Basic " + secretValue, "Basic " + Redacted},
+	{"X-Api-Key", secretValue, Redacted},
+	{"Api-Key", secretValue, Redacted},
+	{"Apikey", secretValue, Redacted},
+	{"X-Apikey", secretValue, Redacted},
+	{"X_api_key", secretValue, Redacted},
+	{"X-Auth-Token", secretValue, Redacted},
+	{"X-Authenticated-User", secretValue, Redacted},
+	{"X-Access-Token", secretValue, Redacted},
+	{"X-Csrf-Token", secretValue, Redacted},
+	{"X-Amz-Security-Token", secretValue, Redacted},
+	{"Token", "Bearer " + secretValue, Redacted}, // only Authorization headers keep a scheme
+	{"Cookie", "a=1; session=" + secretValue, Redacted},
+	{"Set-Cookie", "id=" + secretValue + "; Path=/", Redacted},
+	{"X-Session-Id", secretValue, Redacted},
+	{"Session", secretValue, Redacted},
+	{"X-Client-Secret", secretValue, Redacted},
+	{"X-Password", secretValue, Redacted},
+	{"X-Passwd", secretValue, Redacted},
+	{"X-Credentials", secretValue, Redacted},
+	{"X-Hub-Signature-256", "sha256=" + secretValue, Redacted},
+}
+
 // TestRedaction_EveryHeaderThatSuggestsASecret names the headers that must
 // be redacted by default (dropping one from the rules fails here) and
 // common ones that must be kept as sent.
 func TestRedaction_EveryHeaderThatSuggestsASecret(t *testing.T) {
-	const secret = "s3cr3t-value"
-	redacted := []struct{ name, value, want string }{
-		{"Authorization", "Klaviyo-API-Key pk_" + secret, "Klaviyo-API-Key " + Redacted},
-		{"Authorization", "Bearer " + secret, "Bearer " + Redacted},
-		{"Authorization", "klaviyo-api-key pk_" + secret, "klaviyo-api-key " + Redacted},
-		{"Authorization", "pk_" + secret, Redacted},
-		{"Authorization", "pk_short " + secret, Redacted}, // a first word that is no scheme may be the key
-		{"Proxy-Authorization", "Basic " + secret, "Basic " + Redacted},
-		{"X-Api-Key", secret, Redacted},
-		{"Api-Key", secret, Redacted},
-		{"Apikey", secret, Redacted},
-		{"X-Apikey", secret, Redacted},
-		{"X_api_key", secret, Redacted},
-		{"X-Auth-Token", secret, Redacted},
-		{"X-Authenticated-User", secret, Redacted},
-		{"X-Access-Token", secret, Redacted},
-		{"X-Csrf-Token", secret, Redacted},
-		{"X-Amz-Security-Token", secret, Redacted},
-		{"Token", "Bearer " + secret, Redacted}, // only Authorization headers keep a scheme
-		{"Cookie", "a=1; session=" + secret, Redacted},
-		{"Set-Cookie", "id=" + secret + "; Path=/", Redacted},
-		{"X-Session-Id", secret, Redacted},
-		{"Session", secret, Redacted},
-		{"X-Client-Secret", secret, Redacted},
-		{"X-Password", secret, Redacted},
-		{"X-Passwd", secret, Redacted},
-		{"X-Credentials", secret, Redacted},
-		{"X-Hub-Signature-256", "sha256=" + secret, Redacted},
-	}
+	redacted := redactedCases
 	kept := []struct{ name, value string }{
 		{"Revision", "2026-07-15"},
 		{"Content-Type", "application/vnd.api+json"},
@@ -107,6 +113,26 @@ func TestRedaction_EveryHeaderThatSuggestsASecret(t *testing.T) {
 	for _, c := range kept {
 		if nameSuggestsSecret(c.name) {
 			t.Errorf("the rule finds %s a secret", c.name)
+		}
+	}
+}
+
+// TestRedaction_EachEntryShowsItsOwnCredentialRedacted records every pair
+// of redacted headers one after the other in one journal (the same value
+// under two names, two values under one name, one repeated) and checks
+// that each entry shows its own header redacted as the rule says: what a
+// request after another keeps never depends on the one before.
+func TestRedaction_EachEntryShowsItsOwnCredentialRedacted(t *testing.T) {
+	j := New(Options{Entries: 2})
+	for _, a := range redactedCases {
+		for _, b := range redactedCases {
+			for _, c := range []struct{ name, value, want string }{a, b} {
+				j.Record(Entry{Headers: map[string][]string{c.name: {c.value}}})
+				got := j.List(Filter{Limit: 1})[0].Headers
+				if len(got) != 1 || len(got[c.name]) != 1 || got[c.name][0] != c.want {
+					t.Fatalf("%s: %q after %s: %q kept as %q, want %q", c.name, c.value, a.name, a.value, got, c.want)
+				}
+			}
 		}
 	}
 }
