@@ -22,17 +22,7 @@ func TestCache_AnObjectRenderedOnceIsNotCopied(t *testing.T) {
 		t.Fatalf("GET: %d %.300s", r.status, r.body)
 	}
 	e.h.frags.Cache().Clear()
-	var items []string
-	for j := range 10 {
-		items = append(items, fmt.Sprintf(`{"type":"catalog-item","attributes":{"external_id":"ONCE-%d","title":"t","description":"d","url":"https://x.example/%d","price":1}}`, j, j))
-	}
-	post := e.req("POST", "/api/catalog-item-bulk-create-jobs", strings.NewReader(
-		`{"data":{"type":"catalog-item-bulk-create-job","attributes":{"items":{"data":[`+strings.Join(items, ",")+`]}}}}`),
-		"Content-Type: application/vnd.api+json")
-	var job struct{ Data struct{ ID string } }
-	if err := json.Unmarshal(post.body, &job); post.status != 202 || err != nil {
-		t.Fatalf("POST: %d %v %.300s", post.status, err, post.body)
-	}
+	postTenItems(t, e, "ONCE")
 	if n := e.h.frags.Cache().Bytes(); n != 0 {
 		t.Fatalf("objects rendered once hold %d bytes of the object cache", n)
 	}
@@ -63,21 +53,11 @@ func TestCache_AnObjectRenderedOnceIsNotCopied(t *testing.T) {
 // items applied at the job's last step are shown once and cost no copy.
 func TestCache_AnItemShownByAJobInProgressIsKeptAtOnce(t *testing.T) {
 	e := newEnv(t, withCache(16<<20), withLifecycle(store.Lifecycle{Mode: store.Polls, Polls: 3}))
-	var items []string
-	for j := range 10 {
-		items = append(items, fmt.Sprintf(`{"type":"catalog-item","attributes":{"external_id":"KEPT-%d","title":"t","description":"d","url":"https://x.example/%d","price":1}}`, j, j))
-	}
-	post := e.req("POST", "/api/catalog-item-bulk-create-jobs", strings.NewReader(
-		`{"data":{"type":"catalog-item-bulk-create-job","attributes":{"items":{"data":[`+strings.Join(items, ",")+`]}}}}`),
-		"Content-Type: application/vnd.api+json")
-	var job struct{ Data struct{ ID string } }
-	if err := json.Unmarshal(post.body, &job); post.status != 202 || err != nil {
-		t.Fatalf("POST: %d %v %.300s", post.status, err, post.body)
-	}
+	jobID := postTenItems(t, e, "KEPT")
 	frags := e.h.frags.Cache()
 	poll := func() (status string, shown int) {
 		t.Helper()
-		r := e.req("GET", "/api/catalog-item-bulk-create-jobs/"+job.Data.ID+"?include=items", nil)
+		r := e.req("GET", "/api/catalog-item-bulk-create-jobs/"+jobID+"?include=items", nil)
 		var doc struct {
 			Data     struct{ Attributes struct{ Status string } }
 			Included []json.RawMessage
@@ -104,4 +84,22 @@ func TestCache_AnItemShownByAJobInProgressIsKeptAtOnce(t *testing.T) {
 		}
 		before = shown
 	}
+}
+
+// postTenItems POSTs a bulk-create job of ten items whose external ids
+// start with prefix, fails unless it is accepted, and returns its id.
+func postTenItems(t *testing.T, e *env, prefix string) string {
+	t.Helper()
+	var items []string
+	for j := range 10 {
+		items = append(items, fmt.Sprintf(`{"type":"catalog-item","attributes":{"external_id":"%s-%d","title":"t","description":"d","url":"https://x.example/%d","price":1}}`, prefix, j, j))
+	}
+	post := e.req("POST", "/api/catalog-item-bulk-create-jobs", strings.NewReader(
+		`{"data":{"type":"catalog-item-bulk-create-job","attributes":{"items":{"data":[`+strings.Join(items, ",")+`]}}}}`),
+		"Content-Type: application/vnd.api+json")
+	var job struct{ Data struct{ ID string } }
+	if err := json.Unmarshal(post.body, &job); post.status != 202 || err != nil {
+		t.Fatalf("POST: %d %v %.300s", post.status, err, post.body)
+	}
+	return job.Data.ID
 }
