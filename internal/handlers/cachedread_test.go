@@ -49,9 +49,7 @@ func cachedReadHandler(t testing.TB) (*Handler, []string) {
 func TestCachedRead_AllocatesOnlyWhatItKeeps(t *testing.T) {
 	h, targets := cachedReadHandler(t)
 	for _, target := range targets {
-		r := httptest.NewRequest(http.MethodGet, target, nil)
-		r.Header.Set("revision", "2026-07-15")
-		r.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+		r := cachedReadRequest(target)
 		w := &sink{}
 		// Rendered, rendered again and kept, then read, until the journal
 		// is full (from then on it reuses the entries it drops).
@@ -83,9 +81,7 @@ func TestCachedRead_AllocatesOnlyWhatItKeeps(t *testing.T) {
 func BenchmarkCachedRead(b *testing.B) {
 	h, targets := cachedReadHandler(b)
 	for _, target := range targets {
-		r := httptest.NewRequest(http.MethodGet, target, nil)
-		r.Header.Set("revision", "2026-07-15")
-		r.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+		r := cachedReadRequest(target)
 		w := &sink{}
 		b.Run(strings.Trim(strings.NewReplacer("$custom:::$default:::", "", "/api/", "").Replace(target), "/"), func(b *testing.B) {
 			b.ReportAllocs()
@@ -98,4 +94,12 @@ func BenchmarkCachedRead(b *testing.B) {
 			}
 		})
 	}
+}
+
+// cachedReadRequest is a GET of target at 2026-07-15 with the test key.
+func cachedReadRequest(target string) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	r.Header.Set("revision", "2026-07-15")
+	r.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
+	return r
 }

@@ -80,13 +80,7 @@ func TestParseCreate_InPlaceAnswersAsTheTree(t *testing.T) {
 	for _, date := range revisions() {
 		p := jobProfile(t, itemCreateJobs, date)
 		for _, c := range createBodies {
-			body := []byte(createBody(itemCreateJobs, date, c.list, c.rest))
-			want, wantErrs := payload.ParseCreateTree(p, body)
-			got, errs := payload.ParseCreate(p, body)
-			sameAnswer(t, date+" "+c.name, got, errs, want, wantErrs)
-			if in := payload.ReadsCreateInPlace(p, body); in != c.inPlace {
-				t.Errorf("%s %s: read in place %v, want %v (the tree: %s)", date, c.name, in, c.inPlace, describe(wantErrs))
-			}
+			answersAsTheTree(t, p, date+" "+c.name, []byte(createBody(itemCreateJobs, date, c.list, c.rest)), c.inPlace)
 		}
 	}
 }
@@ -109,14 +103,21 @@ func TestParseCreate_InPlaceAnswersAsTheTreeForEveryKind(t *testing.T) {
 	for _, date := range revisions() {
 		for _, c := range cases {
 			p := jobProfile(t, c.job, date)
-			body := []byte(jobBodyWithList(c.job, date, c.list))
-			want, wantErrs := payload.ParseCreateTree(p, body)
-			got, errs := payload.ParseCreate(p, body)
-			sameAnswer(t, date+" "+c.job, got, errs, want, wantErrs)
-			if in := payload.ReadsCreateInPlace(p, body); in != c.inPlace {
-				t.Errorf("%s %s: read in place %v, want %v (the tree: %s)", date, c.job, in, c.inPlace, describe(wantErrs))
-			}
+			answersAsTheTree(t, p, date+" "+c.job, []byte(jobBodyWithList(c.job, date, c.list)), c.inPlace)
 		}
+	}
+}
+
+// answersAsTheTree checks that ParseCreate answers body as the decoded
+// document's tree does, and that it reads body in place exactly when
+// inPlace says.
+func answersAsTheTree(t *testing.T, p *resource.Profile, name string, body []byte, inPlace bool) {
+	t.Helper()
+	want, wantErrs := payload.ParseCreateTree(p, body)
+	got, errs := payload.ParseCreate(p, body)
+	sameAnswer(t, name, got, errs, want, wantErrs)
+	if in := payload.ReadsCreateInPlace(p, body); in != inPlace {
+		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(wantErrs))
 	}
 }
 
