@@ -103,25 +103,6 @@ func SetAttr(e *store.Entity, i int, node any) []Problem {
 	return nil
 }
 
-// SetText is SetAttr of the JSON string s, without boxing it first: a
-// string attribute keeps a pointer to its own copy of s, the external id
-// s itself, in its field (Entity.Set would take it as an any, a box
-// allocated for every element); any other attribute is left to SetAttr.
-func SetText(e *store.Entity, i int, s string) []Problem {
-	a := &e.Kind.Attrs()[i]
-	switch {
-	case a.Type != schema.String || a.Role == schema.Created || a.Role == schema.Updated:
-		return SetAttr(e, i, s)
-	case a.Role == schema.ExternalID:
-		e.ExternalID = s
-	default:
-		p := new(string) // not &s: s would be moved to the heap for every case
-		*p = s
-		e.Set(i, p)
-	}
-	return nil
-}
-
 // SetCompactObject stores raw, a JSON object written exactly as
 // jsonw.Encode writes the value jsonw.Decode makes of it (see
 // jsonw.Member.Compact), as attribute i of e when that attribute is an

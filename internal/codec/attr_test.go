@@ -121,24 +121,3 @@ func TestSetCompactObject_StoresWhatSetAttrStores(t *testing.T) {
 		t.Error("an object was taken for a title")
 	}
 }
-
-// TestSetText_KeepsTheExternalIDWithoutABox: the external id is a string
-// field of its own, so setting it stores s itself: no copy, no interface
-// box (Entity.Set takes an any, and a string boxed into one is a new
-// allocation); a title gets its pointer, as SetAttr gives it.
-func TestSetText_KeepsTheExternalIDWithoutABox(t *testing.T) {
-	ext, _, _ := itemKind.Attr("external_id")
-	title, _, _ := itemKind.Attr("title")
-	e := store.NewEntity(itemKind, "")
-	s := strings.Repeat("x", 40)
-	if n := testing.AllocsPerRun(50, func() { SetText(e, ext, s) }); n != 0 {
-		t.Errorf("setting the external id allocates %.0f times, want 0", n)
-	}
-	want := store.NewEntity(itemKind, "")
-	SetAttr(want, ext, s)
-	SetAttr(want, title, "t")
-	SetText(e, title, "t")
-	if e.ExternalID != want.ExternalID || string(AppendAttr(nil, e, title)) != string(AppendAttr(nil, want, title)) {
-		t.Errorf("SetText stored %q, %s; SetAttr %q, %s", e.ExternalID, AppendAttr(nil, e, title), want.ExternalID, AppendAttr(nil, want, title))
-	}
-}

@@ -227,7 +227,7 @@ func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 				r.pending = append(r.pending, pendingValue{attr: k, start: end - 1 - len(t), end: end - 1})
 				break
 			}
-			probs = codec.SetText(&el.Values, k, string(t))
+			probs = codec.SetAttr(&el.Values, k, string(t))
 		case 'n':
 			return 0, false
 		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':

@@ -79,8 +79,8 @@ func keptValues(d *schema.Entity) int {
 }
 
 // keptAsText reports whether a string value for a is noted and kept with
-// the element's others: what codec.SetText keeps as a string, itself or
-// behind a pointer.
+// the element's others: what codec.SetAttr keeps as a string, itself (the
+// external id) or behind a pointer.
 func keptAsText(a *schema.Attr) bool {
 	return a.Type == schema.String && (a.Role == schema.Plain || a.Role == schema.ExternalID)
 }
