@@ -40,27 +40,16 @@ func ValueAt(b []byte, i, depth int) (int, bool) {
 	return d.i, true
 }
 
-// TextAt returns the text of the JSON string whose quote is at b[i] and
-// the offset just past its closing quote, when the string holds no escape
-// and is valid UTF-8, so that Decode reads it as exactly its bytes;
-// otherwise false.
-func TextAt(b []byte, i int) (string, int, bool) {
-	t, end, ok := TextBytesAt(b, i)
-	if !ok {
-		return "", 0, false
-	}
-	return string(t), end, true
-}
-
-// TextBytesAt is TextAt without the copy: the string's text is b's own
-// bytes between its quotes, for a caller that copies the texts of several
-// values at once.
+// TextBytesAt returns the text of the JSON string whose quote is at b[i]
+// (b's own bytes between its quotes, not a copy) and the offset just past
+// its closing quote, when the string holds no escape and is valid UTF-8,
+// so that Decode reads it as exactly its bytes; otherwise false.
 func TextBytesAt(b []byte, i int) ([]byte, int, bool) {
+	if t, end, ok := PlainString(b, i); ok {
+		return t, end, true
+	}
 	if i >= len(b) || b[i] != '"' {
 		return nil, 0, false
-	}
-	if j := plainRun(b, i+1); j < len(b) && b[j] == '"' {
-		return b[i+1 : j], j + 1, true
 	}
 	end, at := StringEnd(b, i)
 	if at >= 0 {
@@ -90,19 +79,26 @@ func DecodeAt(b []byte, i, depth int) (any, int, bool) {
 // json.Number of its text) and the offset just past it, when it is a
 // number that fits a float64; otherwise false.
 func NumberAt(b []byte, i int) (json.Number, int, bool) {
-	end, at := NumberEnd(b, i)
-	if at >= 0 || !fits(b[i:end]) {
+	end, ok := numberSpan(b, i)
+	if !ok {
 		return "", 0, false
 	}
 	return json.Number(b[i:end]), end, true
+}
+
+// numberSpan returns the offset just past the JSON number at b[i] when it
+// is one that fits a float64.
+func numberSpan(b []byte, i int) (int, bool) {
+	end, at := NumberEnd(b, i)
+	return end, at < 0 && fits(b[i:end])
 }
 
 // FloatAt returns the JSON number at b[i] as json.Number's Float64 reads
 // the json.Number NumberAt returns, and the offset just past it, without
 // making that text a string; false where NumberAt is.
 func FloatAt(b []byte, i int) (float64, int, bool) {
-	end, at := NumberEnd(b, i)
-	if at >= 0 || !fits(b[i:end]) {
+	end, ok := numberSpan(b, i)
+	if !ok {
 		return 0, 0, false
 	}
 	f, err := strconv.ParseFloat(string(b[i:end]), 64) // not kept: no copy made
