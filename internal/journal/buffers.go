@@ -30,15 +30,20 @@ type freeBuffers struct {
 
 // get returns an empty buffer of capacity at least n (and under 4n), or
 // nil: the newest of n's own class when it holds n (under 2n), else one
-// of the class above, whose every buffer holds n.
+// of the class above, whose every buffer holds n. An answer under the
+// smallest class's size (256 to 511 bytes) looks in that class alone: a
+// buffer of the class above would be over 4n.
 func (f *freeBuffers) get(n int) []byte {
 	if n < 1<<(minBufShift-1) {
 		return nil
 	}
-	own := max(bits.Len(uint(n))-1-minBufShift, 0)
+	own, above := bits.Len(uint(n))-1-minBufShift, 1
+	if own < 0 {
+		own, above = 0, 0
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for k := own; k <= own+1 && k < bufClasses; k++ {
+	for k := own; k <= own+above && k < bufClasses; k++ {
 		list := f.classes[k]
 		if len(list) == 0 || cap(list[len(list)-1]) < n {
 			continue
