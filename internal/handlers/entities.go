@@ -15,13 +15,6 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
-// Agent hints of the catalog entity endpoints (2026-07-15+).
-const (
-	hintEntityOne    = "Fetch one %s with GET %s/{id}."
-	hintEntityChange = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
-	hintRelatedList  = "Fetch the related %s with GET %s/%s/%s."
-)
-
 // entityList serves every list of catalog entities: GET /<entities>, a
 // related list (GET /<owner>/{id}/<relation>) and a relationship read (GET
 // /<owner>/{id}/relationships/<relation>, identifiers only). One keyset
@@ -69,15 +62,17 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	return http.StatusOK, nil
 }
 
-// entityOneHint is hintEntityOne's text for res, concatenated: one
-// string, where fmt would put each argument on the heap too
+// entityOneHint is the hint "Fetch one <type> with GET <path>/{id}." for
+// res, concatenated: one string, where fmt would put each argument on the
+// heap too
 // (TestEntityHints_AListsHintsAreTheFormatsText compares the two).
 func entityOneHint(res *resource.Resource) string {
 	return "Fetch one " + res.Type + " with GET " + res.Path() + "/{id}."
 }
 
-// relatedListHint is hintRelatedList's text for the relation rel of the
-// owner's entity id, concatenated as entityOneHint is.
+// relatedListHint is the hint "Fetch the related <targets> with GET
+// <path>/<id>/<relation>." for the relation rel of the owner's entity id,
+// concatenated as entityOneHint is.
 func relatedListHint(owner *resource.Resource, rel *resource.Relation, id string) string {
 	return "Fetch the related " + rel.Target.Entity.Kind.Plural() + " with GET " + owner.Path() + "/" + id + "/" + rel.Name + "."
 }
@@ -199,8 +194,9 @@ func (h *Handler) entityHints(c *call, id string) []string {
 	if !c.p.AgentHints {
 		return nil
 	}
-	// hintEntityChange's text, concatenated: one string, where fmt would
-	// put each argument on the heap (TestEntityHints_AnEntitysHintIsOneString
+	// "Change it with PATCH <path>/<id> or remove it with DELETE
+	// <path>/<id>.", concatenated: one string, where fmt would put each
+	// argument on the heap (TestEntityHints_AnEntitysHintIsOneString
 	// compares the two).
 	path, seg := c.res.Path(), pathSegment(id)
 	return []string{"Change it with PATCH " + path + "/" + seg + " or remove it with DELETE " + path + "/" + seg + "."}

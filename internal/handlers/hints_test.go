@@ -206,6 +206,15 @@ func TestEntityHints_AnEntitysHintIsOneString(t *testing.T) {
 	}
 }
 
+// The agent hints' texts (2026-07-15+), as formats: the oracles the
+// concatenating code is checked against.
+const (
+	hintEntityOne    = "Fetch one %s with GET %s/{id}."
+	hintEntityChange = "Change it with PATCH %s/%s or remove it with DELETE %s/%s."
+	hintRelatedList  = "Fetch the related %s with GET %s/%s/%s."
+	hintNextPage     = "Fetch the next page of %s by following links.next."
+)
+
 // TestEntityHints_AListsHintsAreTheFormatsText: the hints every entity
 // list carries (the changing row's list, each read) are their formats'
 // text for every entity resource and relation, each made as one string:

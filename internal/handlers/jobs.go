@@ -14,8 +14,7 @@ import (
 
 // Agent hints (meta.agent_hints.next_steps, 2026-07-15+).
 const (
-	hintNextPage = "Fetch the next page of %s by following links.next."
-	hintGetOne   = "Fetch one job with GET %s/{job_id} to poll its progress."
+	hintGetOne = "Fetch one job with GET %s/{job_id} to poll its progress."
 	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, concatenated:
 	// made at every poll of a job in progress.
 	hintPoll    = "Poll GET "

@@ -60,8 +60,9 @@ func pageLinks(c *call, base string, p paged) (render.Links, []string) {
 	return links, hints
 }
 
-// nextPageHint is hintNextPage's text for items, concatenated: one
-// string, where fmt would put its argument on the heap too
+// nextPageHint is the hint "Fetch the next page of <items> by following
+// links.next." for items, concatenated: one string, where fmt would put
+// its argument on the heap too
 // (TestEntityHints_AListsHintsAreTheFormatsText compares the two).
 func nextPageHint(items string) string {
 	return "Fetch the next page of " + items + " by following links.next."
