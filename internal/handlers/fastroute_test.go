@@ -17,10 +17,15 @@ import (
 // fastRouteMethods are the methods FuzzFastRoutes_AnswerAsChi picks from.
 var fastRouteMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions, http.MethodDelete}
 
+// fastRouteRevisions are the revisions FuzzFastRoutes_AnswerAsChi picks
+// from: the first, the last with the generic relationship path, one
+// between, and the newest with agent hints.
+var fastRouteRevisions = []string{"2022-10-17", "2023-01-24", "2023-06-15", "2026-07-15"}
+
 // FuzzFastRoutes_AnswerAsChi sends the same request to two handlers made
 // alike, one routing the API's reads by fastRoutes and one by chi alone,
 // and checks that the answers (status, every header, body) and the
-// journal's entries are the same.
+// journal's entries are the same, at revisions whose shapes differ.
 func FuzzFastRoutes_AnswerAsChi(f *testing.F) {
 	_, targets := cachedReadHandler(f)
 	job, cat, item := targets[0], targets[1], targets[2]
@@ -36,13 +41,16 @@ func FuzzFastRoutes_AnswerAsChi(f *testing.F) {
 		"/api/", "/api", "/api/nope", "/api/nope/x", "/apix/catalog-items", "/__admin/health", "/client/catalog-items",
 	} {
 		for m := range fastRouteMethods {
-			f.Add(uint8(m), p, false)
+			for r := range fastRouteRevisions {
+				f.Add(uint8(m), uint8(r), p, false)
+			}
 		}
-		f.Add(uint8(0), p, true)
+		f.Add(uint8(0), uint8(len(fastRouteRevisions)-1), p, true)
 	}
-	f.Fuzz(func(t *testing.T, method uint8, target string, origin bool) {
+	f.Fuzz(func(t *testing.T, method, rev uint8, target string, origin bool) {
 		m := fastRouteMethods[int(method)%len(fastRouteMethods)]
-		head := m + " " + target + " HTTP/1.1\r\nHost: example.test\r\nrevision: 2026-07-15\r\n" +
+		head := m + " " + target + " HTTP/1.1\r\nHost: example.test\r\nrevision: " +
+			fastRouteRevisions[int(rev)%len(fastRouteRevisions)] + "\r\n" +
 			"Authorization: Klaviyo-API-Key " + testKey + "\r\n"
 		if origin {
 			head += "Origin: https://shop.example\r\n"

@@ -175,6 +175,8 @@ func (h *Handler) resourceRoutes(api chi.Router, res *resource.Resource, fast *f
 			generic[http.MethodHead] = generic[http.MethodGet]
 		}
 	}
+	// Kept out of h.fast (its route is not taken): unknownRelation reads
+	// related_resource from chi's context, which a fast-routed read has not.
 	h.handle(api, idPath+"/relationships/{related_resource}", generic, res.IDParam)
 }
 
