@@ -169,7 +169,10 @@ func collectionCounts(members []docMember) (jobs, entities int) {
 		switch string(m.name) {
 		case seededMember, catalogMember, "account", "public_key":
 		default:
-			if bytes.HasSuffix(m.name, []byte("jobs")) {
+			c, ok := store.CollectionNamed(string(m.name))
+			if _, isJobs := c.IsJobs(); !ok {
+				continue // refused when it is read
+			} else if isJobs {
 				jobs++
 			} else {
 				entities++
