@@ -306,20 +306,6 @@ func stringList(v any) ([]string, bool) {
 	return out, true
 }
 
-// idAmong reports whether an entity of out has id: seen holds their ids
-// when it is not nil.
-func idAmong(id string, out []*store.Entity, seen map[string]bool) bool {
-	if seen != nil {
-		return seen[id]
-	}
-	for _, e := range out {
-		if e.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // EntitiesFromState reads a collection of entity documents (base is the
 // JSON pointer of the array): each must be valid as mode says, ids once.
 // It returns the entities and, for categories, the [category, item] pairs.
@@ -352,7 +338,7 @@ func entitiesFromState(er *entityReader, raws []json.RawMessage, base string, mo
 			probs = append(probs, Problem{at.String(), fmt.Sprintf("An account has one %s; this is a second.", kind.Type())})
 			continue
 		}
-		if e.ID != "" && idAmong(e.ID, out, seen) { // "": the store makes its id
+		if e.ID != "" && store.Listed(out, seen, e.ID) { // "": the store makes its id
 			probs = append(probs, Problem{at.String() + "/id", fmt.Sprintf("%s appears twice.", e.ID)})
 			continue
 		}

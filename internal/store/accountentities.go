@@ -18,7 +18,7 @@ func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
 	var seen map[string]bool // past listedFrom entities: a look at each costs more
 	for _, id := range ids {
 		e := a.cat.get(kind, id)
-		if e == nil || listed(out, seen, id) {
+		if e == nil || Listed(out, seen, id) {
 			continue
 		}
 		out = append(out, e)
@@ -38,9 +38,9 @@ func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
 // by looking at each; past it, it keeps a set.
 const listedFrom = 32
 
-// listed reports whether the entity id is among out (seen, when made,
-// holds their ids).
-func listed(out []*Entity, seen map[string]bool, id string) bool {
+// Listed reports whether an entity of out has id: seen, when not nil,
+// holds their ids (a caller keeps one past a few dozen entities).
+func Listed(out []*Entity, seen map[string]bool, id string) bool {
 	if seen != nil {
 		return seen[id]
 	}
