@@ -13,7 +13,8 @@ import (
 // TestCache_AnObjectRenderedOnceIsNotCopied: a rendered object (a job, an
 // entity) is copied into the object cache only when it is rendered a
 // second time, so an object shown once (the job a POST answers with, an
-// entity shown once before its next change) costs no copy; a list read
+// entity shown once before its next change; not the object a write
+// answers with, which the next list shows) costs no copy; a list read
 // again is rendered from the object cache from its third read on, byte
 // for byte the same.
 func TestCache_AnObjectRenderedOnceIsNotCopied(t *testing.T) {

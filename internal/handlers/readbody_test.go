@@ -51,6 +51,8 @@ func TestReadBody_SameAnswerWhateverTheStatedLength(t *testing.T) {
 	}{
 		{"stated", `{"a":1}`, 7, revision.JSONAPI},
 		{"unknown", `{"a":1}`, -1, revision.JSONAPI},
+		{"stated short", `{"a":1}`, 3, revision.JSONAPI},
+		{"stated long", `{"a":1}`, 100, revision.JSONAPI},
 		{"none", ``, 0, revision.JSONAPI},
 		{"json", `{"a":1}`, 7, revision.JSON},
 		{"parameters", `{"a":1}`, 7, revision.JSONAPI + "; charset=utf-8"},

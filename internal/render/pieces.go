@@ -17,8 +17,8 @@ type Pieces struct {
 }
 
 // maxSplices is how many pieces a document splices in; past it, kept
-// bytes are copied into the buffer (a page with that many changed objects
-// is about to be kept anew, see pageMemo.stale).
+// bytes are copied into the buffer (pageMemo.stale decides when a page
+// with many changed objects is kept anew).
 const maxSplices = 4
 
 // minSplice is the shortest run of kept bytes spliced in rather than

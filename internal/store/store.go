@@ -67,7 +67,7 @@ type Options struct {
 	// page read again takes them instead of making them anew (0: 4 MiB,
 	// negative: none kept).
 	MadeJobBytes int64
-	// MadeEntityBytes bounds the seeded items, variants and categories
+	// MadeEntityBytes bounds the seeded entities (of every declared kind)
 	// kept once made, likewise (0: as MadeJobBytes, negative: none kept).
 	MadeEntityBytes int64
 
