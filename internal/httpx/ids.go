@@ -1,8 +1,6 @@
 package httpx
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -48,22 +46,8 @@ type uuidValue struct {
 // allocation (Next's string and a slice of it were two).
 func (s *UUIDs) NextValue() []string {
 	hi, lo := s.next()
-	var u [16]byte
-	binary.BigEndian.PutUint64(u[:8], hi)
-	binary.BigEndian.PutUint64(u[8:], lo)
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
 	v := new(uuidValue)
-	// 8-4-4-4-12 hexadecimal digits.
-	hex.Encode(v.text[0:8], u[0:4])
-	v.text[8] = '-'
-	hex.Encode(v.text[9:13], u[4:6])
-	v.text[13] = '-'
-	hex.Encode(v.text[14:18], u[6:8])
-	v.text[18] = '-'
-	hex.Encode(v.text[19:23], u[8:10])
-	v.text[23] = '-'
-	hex.Encode(v.text[24:], u[10:])
+	splitmix.PutUUID4(&v.text, hi, lo)
 	v.vs[0] = unsafe.String(&v.text[0], len(v.text)) // never written again
 	return v.vs[:]
 }
