@@ -55,7 +55,7 @@ func (f fastRoutes) match(r *http.Request) (route, string, bool) {
 	if !ok {
 		return nil, "", false
 	}
-	if _, browser := r.Header["Origin"]; browser {
+	if fromBrowser(r) {
 		return nil, "", false
 	}
 	rest = strings.TrimSuffix(rest, "/") // each path is registered with and without it

@@ -80,6 +80,13 @@ func (h *Handler) routes() chi.Router {
 	return r
 }
 
+// fromBrowser reports whether r names an Origin: a browser's request,
+// which goes through CORS.
+func fromBrowser(r *http.Request) bool {
+	_, ok := r.Header["Origin"]
+	return ok
+}
+
 // browsersOnly runs the CORS middleware mw for requests that carry an
 // Origin. To any other request (not a browser's; a preflight has one) mw
 // only adds Vary: Origin, which this does itself, with a shared value and
@@ -89,7 +96,7 @@ func browsersOnly(mw func(http.Handler) http.Handler) func(http.Handler) http.Ha
 	return func(next http.Handler) http.Handler {
 		withCORS := mw(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if _, browser := r.Header["Origin"]; browser {
+			if fromBrowser(r) {
 				withCORS.ServeHTTP(w, r)
 				return
 			}
