@@ -44,10 +44,7 @@ func contentType(ct string) []string {
 
 // Write sends a complete response: status, content type, length and body.
 func Write(w http.ResponseWriter, status int, ct string, body []byte) {
-	hd := w.Header()
-	hd[keyContentType] = contentType(ct)
-	hd[keyContentLength] = []string{strconv.Itoa(len(body))}
-	w.WriteHeader(status)
+	writeHead(w, status, ct, ContentLength(len(body)))
 	_, _ = w.Write(body)
 }
 
@@ -66,10 +63,7 @@ type Body interface {
 // so the journal records what Write of the joined bytes would.
 func WriteBody(w http.ResponseWriter, status int, ct string, body Body) {
 	n := body.Len()
-	hd := w.Header()
-	hd[keyContentType] = contentType(ct)
-	hd[keyContentLength] = []string{strconv.Itoa(n)}
-	w.WriteHeader(status)
+	writeHead(w, status, ct, ContentLength(n))
 	if rec, ok := w.(*Recorder); ok {
 		rec.expect(n)
 	}
@@ -82,15 +76,21 @@ func WriteBody(w http.ResponseWriter, status int, ct string, body Body) {
 // of the string's own bytes (a Recorder's WriteString, which also keeps it
 // for the journal without a copy), so neither is copied per response.
 func WriteDocument(w http.ResponseWriter, status int, ct string, length []string, body string) {
-	hd := w.Header()
-	hd[keyContentType] = contentType(ct)
-	hd[keyContentLength] = length
-	w.WriteHeader(status)
+	writeHead(w, status, ct, length)
 	if rec, ok := w.(*Recorder); ok {
 		_, _ = rec.WriteString(body)
 		return
 	}
 	_, _ = w.Write(stringBytes(body))
+}
+
+// writeHead sets a complete response's content type and Content-Length
+// (length, never modified after) and writes its status.
+func writeHead(w http.ResponseWriter, status int, ct string, length []string) {
+	hd := w.Header()
+	hd[keyContentType] = contentType(ct)
+	hd[keyContentLength] = length
+	w.WriteHeader(status)
 }
 
 // stringBytes returns s's own bytes, for a writer: an io.Writer may neither
