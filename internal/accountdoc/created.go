@@ -1,8 +1,7 @@
 package accountdoc
 
 import (
-	"time"
-
+	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -37,11 +36,10 @@ func appendHiddenCreated(b []byte, e *store.Entity) []byte {
 // readHiddenCreated sets e's created time from a state file's member (see
 // hiddenCreated): an RFC 3339 datetime, as a shown created time is.
 func readHiddenCreated(e *store.Entity, v any, fail func(string, string, ...any)) {
-	s, ok := v.(string)
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if !ok || err != nil {
-		fail(memberPointer(hiddenCreated), "Must be an RFC 3339 datetime such as 2026-01-01T00:00:00Z.")
+	t, detail := codec.ParseDatetime(v)
+	if detail != "" {
+		fail(memberPointer(hiddenCreated), detail)
 		return
 	}
-	e.Created = t.UTC()
+	e.Created = t
 }

@@ -129,6 +129,20 @@ func objectSize(a *schema.Attr, raw []byte) string {
 	return ""
 }
 
+// ParseDatetime reads a created or updated time as a document sends it: an
+// RFC 3339 datetime, in UTC; otherwise the detail of what is wrong.
+func ParseDatetime(node any) (time.Time, string) {
+	if node == nil {
+		return time.Time{}, "Must be a datetime, got null."
+	}
+	s, ok := node.(string)
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if !ok || err != nil {
+		return time.Time{}, "Must be an RFC 3339 datetime such as 2026-01-01T00:00:00Z."
+	}
+	return t.UTC(), ""
+}
+
 // decodeAttr turns a decoded JSON value into the value attribute a keeps,
 // or says why it cannot.
 func decodeAttr(a *schema.Attr, node any) (any, string) {
@@ -142,12 +156,11 @@ func decodeAttr(a *schema.Attr, node any) (any, string) {
 		return nil, ""
 	}
 	if a.Role == schema.Created || a.Role == schema.Updated {
-		s, ok := node.(string)
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if !ok || err != nil {
-			return nil, "Must be an RFC 3339 datetime such as 2026-01-01T00:00:00Z."
+		t, detail := ParseDatetime(node)
+		if detail != "" {
+			return nil, detail
 		}
-		return t.UTC(), ""
+		return t, ""
 	}
 	switch a.Type {
 	case schema.String:
