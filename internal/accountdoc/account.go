@@ -183,47 +183,38 @@ func collectionCounts(members []docMember) (jobs, entities int) {
 }
 
 // readSeeded reads the member naming the kept seeded histories.
-func (st *AccountState) readSeeded(name string, v json.RawMessage) error {
-	var buf [12]keptMember
-	kept, err := keptMembers(name, v, buf[:0])
-	if err != nil {
-		return err
-	}
-	st.Seeded = make(map[store.JobKind]SeededJobs, len(kept))
-	for _, m := range kept {
-		c, ok := store.CollectionNamed(string(m.name))
-		k, isJobs := c.IsJobs()
-		if !ok || !isJobs {
-			return fmt.Errorf("json: %s: %q is not a job collection", name, m.name)
-		}
-		if _, dup := st.Seeded[k]; dup {
-			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
-		}
-		st.Seeded[k] = m.kept
-	}
-	return nil
+func (st *AccountState) readSeeded(name string, v json.RawMessage) (err error) {
+	st.Seeded, err = readKept(name, v, store.Collection.IsJobs, "a job collection")
+	return err
 }
 
 // readCatalog reads the member naming the kept seeded entity collections.
-func (st *AccountState) readCatalog(name string, v json.RawMessage) error {
+func (st *AccountState) readCatalog(name string, v json.RawMessage) (err error) {
+	st.Catalog, err = readKept(name, v, store.Collection.Entity, "an entity collection")
+	return err
+}
+
+// readKept reads the member name, kept seeded collections by their names:
+// each must be a collection kindOf takes (what names those), named once.
+func readKept[K comparable](name string, v json.RawMessage, kindOf func(store.Collection) (K, bool), what string) (map[K]SeededJobs, error) {
 	var buf [12]keptMember
 	kept, err := keptMembers(name, v, buf[:0])
 	if err != nil {
-		return err
+		return nil, err
 	}
-	st.Catalog = make(map[store.EntityKind]SeededJobs, len(kept))
+	out := make(map[K]SeededJobs, len(kept))
 	for _, m := range kept {
 		c, ok := store.CollectionNamed(string(m.name))
-		k, isEntities := c.Entity()
-		if !ok || !isEntities {
-			return fmt.Errorf("json: %s: %q is not an entity collection", name, m.name)
+		k, isKind := kindOf(c)
+		if !ok || !isKind {
+			return nil, fmt.Errorf("json: %s: %q is not %s", name, m.name, what)
 		}
-		if _, dup := st.Catalog[k]; dup {
-			return fmt.Errorf("json: %s: names %s twice", name, c.Name())
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("json: %s: names %s twice", name, c.Name())
 		}
-		st.Catalog[k] = m.kept
+		out[k] = m.kept
 	}
-	return nil
+	return out, nil
 }
 
 // MemberError is a member of an account document that cannot be read, at
