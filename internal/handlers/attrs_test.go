@@ -4,23 +4,15 @@ import (
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
-// attrIndex returns the index of e's attribute named name; it panics on a
-// name the kind does not declare (a typo in a test).
-func attrIndex(e *store.Entity, name string) int {
-	i, _, ok := e.Kind.Attr(name)
-	if !ok {
-		panic("test: " + e.Kind.Type() + " has no attribute " + name)
-	}
-	return i
-}
+// attrIndex returns the index of e's attribute named name (see
+// storetest.AttrIndex).
+func attrIndex(e *store.Entity, name string) int { return storetest.AttrIndex(e.Kind, name) }
 
 // attrStr returns e's string attribute name, or "" when it is null.
-func attrStr(e *store.Entity, name string) string {
-	s, _ := e.Str(attrIndex(e, name))
-	return s
-}
+var attrStr = storetest.AttrStr
 
 // attrNum returns e's number attribute name; a null one fails the test.
 func attrNum(t *testing.T, e *store.Entity, name string) float64 {
