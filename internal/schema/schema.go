@@ -407,7 +407,17 @@ type JobKind struct {
 }
 
 // Name returns e.g. "item-bulk-update".
-func (k *JobKind) Name() string { return k.Entity.Singular + "-bulk-" + k.Action.String() }
+func (k *JobKind) Name() string {
+	var buf [48]byte
+	return string(k.AppendName(buf[:0]))
+}
+
+// AppendName appends the kind's name (see Name) to b without making it: the
+// one place the name's form is written.
+func (k *JobKind) AppendName(b []byte) []byte {
+	b = append(append(b, k.Entity.Singular...), "-bulk-"...)
+	return append(b, k.Action.String()...)
+}
 
 // Type returns the JSON:API type, e.g. "catalog-item-bulk-update-job".
 func (k *JobKind) Type() string { return "catalog-" + k.Name() + "-job" }
