@@ -11,6 +11,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 // requiredOf lists the members a create of d at the newest revision must
@@ -61,7 +62,7 @@ func TestEntitiesFromState_AsCreatedRefusesEachMissingRequiredMember(t *testing.
 // required member sent as null is refused unless an update could have
 // set it to null (what an export of such an entity writes goes back).
 func TestEntitiesFromState_AsCreatedRefusesNullWhereNoRequestCouldMakeIt(t *testing.T) {
-	sub := store.MustKind("back-in-stock-subscription")
+	sub := storetest.SubscriptionKind
 	raws := []json.RawMessage{[]byte(`{"channels":null,"email":"a@example.com","variant":"$custom:::$default:::V"}`)}
 	_, _, probs := EntitiesFromState(sub, raws, "/s", AsCreated)
 	if !hasProblemAt(probs, "/s/0/channels") {
@@ -76,7 +77,7 @@ func TestEntitiesFromState_AsCreatedRefusesNullWhereNoRequestCouldMakeIt(t *test
 // TestEntitiesFromState_AsCreatedNeedsWhatTheEmbedIdentifies: a
 // subscription names at least one of its profile's identifying members.
 func TestEntitiesFromState_AsCreatedNeedsWhatTheEmbedIdentifies(t *testing.T) {
-	sub := store.MustKind("back-in-stock-subscription")
+	sub := storetest.SubscriptionKind
 	raws := []json.RawMessage{[]byte(`{"channels":["EMAIL"],"profile_id":"p1","variant":"$custom:::$default:::V"}`)}
 	_, _, probs := EntitiesFromState(sub, raws, "/s", AsCreated)
 	if len(probs) != 1 || probs[0].Pointer != "/s/0" || !strings.Contains(probs[0].Detail, "email, phone_number or external_id") {
@@ -157,7 +158,7 @@ func TestRestore_AFileOfAnOlderVersionLoadsWithTheCreatesDefaults(t *testing.T) 
 // subscription's email and phone number have the forms a create takes;
 // the API's own wording says what is wrong.
 func TestEntitiesFromState_AsCreatedChecksTheDeclaredFormats(t *testing.T) {
-	sub := store.MustKind("back-in-stock-subscription")
+	sub := storetest.SubscriptionKind
 	v := `,"variant":"$custom:::$default:::V"}`
 	raws := []json.RawMessage{
 		[]byte(`{"channels":["EMAIL"],"email":"not-an-email"` + v),

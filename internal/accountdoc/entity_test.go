@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 // An entity document (the state file's, or the Go package's) holding a
@@ -39,7 +39,7 @@ func TestEntityFromState_MemberNamesAreEscapedInPointers(t *testing.T) {
 // but it must have the three parts of a catalog id; one sent without an
 // id is given one by the store, so several may be.
 func TestEntitiesFromState_AReferenceNamesAnyIntegrationsID(t *testing.T) {
-	sub := store.MustKind("back-in-stock-subscription")
+	sub := storetest.SubscriptionKind
 	raws := []json.RawMessage{
 		[]byte(`{"channels":["EMAIL"],"email":"a@example.com","variant":"$shopify:::$default:::33001893429341"}`),
 		[]byte(`{"channels":["SMS"],"phone_number":"+15005550006","variant":"$custom:::$default:::V1"}`),

@@ -25,13 +25,25 @@ import (
 // inside documents are cached too (render.Fragments), so a document
 // rebuilt after a change mostly copies bytes.
 
-// document is a rendered document as the cache keeps it: its bytes as a
-// string and its Content-Length value, both made once when it is cached,
-// so an answer from the cache copies and formats nothing (the journal
-// keeps the string itself, see httpx.Recorder.WriteString). raw is the
-// rendering offered (the request's pooled buffer), or pieces when part of
-// it was sent from where it is kept (a page memo's block), which
-// keepDocument turns into the rest when the cache admits it.
+// document is a rendered document in one of two states, never both:
+//
+//   - offered (what the pipeline hands the cache's Offer): raw, the
+//     rendering (the request's pooled buffer), or pieces when part of it
+//     was sent from where it is kept (a page memo's block); exactly one is
+//     set, and body and length are empty. The cache must not keep it: raw
+//     and pieces are reused by the next request.
+//   - kept (what keepDocument makes of an offered one the cache admits,
+//     and so what Get returns): body, the bytes as a string, and length,
+//     its Content-Length value, both made once so an answer from the cache
+//     copies and formats nothing (the journal keeps the string itself, see
+//     httpx.Recorder.WriteString); raw and pieces are nil.
+//
+// documentCost reads either. The states share one type because the cache
+// takes (Offer) and stores (keep, Get) one value type: two would need a
+// cache whose keep changes the type, for a difference this comment and a
+// test state.
+// TestDocument_EveryDocumentIsOfferedOrKept checks the states under the
+// twin-cache tests.
 type document struct {
 	body   string
 	length []string
@@ -47,13 +59,17 @@ const documentOverhead = 96 + 48
 // newDocuments returns the cache of rendered documents, within budget
 // bytes.
 func newDocuments(budget int64) *rcache.Cache[string, document] {
-	return rcache.NewOf(budget, 4, func(k string, d document) int64 {
-		n := len(d.body) + len(d.raw) + len(k)
-		if d.pieces != nil {
-			n += d.pieces.Len()
-		}
-		return int64(n) + documentOverhead
-	}, keepDocument)
+	return rcache.NewOf(budget, 4, documentCost, keepDocument)
+}
+
+// documentCost is what document d under key k costs the cache, offered or
+// kept.
+func documentCost(k string, d document) int64 {
+	n := len(d.body) + len(d.raw) + len(k)
+	if d.pieces != nil {
+		n += d.pieces.Len()
+	}
+	return int64(n) + documentOverhead
 }
 
 // keepDocument is what the cache keeps of a rendering it admits: its bytes

@@ -72,6 +72,7 @@ func TestCache_NeverServesAStaleByte(t *testing.T) {
 	if tw.cached.h.pages == nil || tw.direct.h.pages != nil {
 		t.Fatal("the twins do not differ in caching")
 	}
+	checkDocumentStates(t, tw.cached.h)
 	a, _ := tw.direct.store.Account(testKey)
 	items := entityIDs(t, a, itemKind)
 	cats := entityIDs(t, a, categoryKind)

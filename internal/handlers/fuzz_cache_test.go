@@ -109,6 +109,7 @@ func newHandlerTwin(tb testing.TB, reg *resource.Registry, seeder store.Seeder) 
 	if tw.cached.h.pages == nil || tw.direct.h.pages != nil {
 		tb.Fatal("the twins do not differ in caching")
 	}
+	checkDocumentStates(tb, tw.cached.h)
 	return tw
 }
 

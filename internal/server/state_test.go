@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
-	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 // call sends an API request as the test account and returns the status and
@@ -407,8 +407,8 @@ func TestStateFile_SubscriptionsAndNotificationsSurviveARestartUnrepeated(t *tes
 	}
 	defer s2.Close()
 	a2, _ := s2.Store().Account(key)
-	subs, _ := a2.AllEntities(store.MustKind("back-in-stock-subscription"))
-	recs, _ := a2.AllEntities(store.MustKind("back-in-stock-notification"))
+	subs, _ := a2.AllEntities(storetest.SubscriptionKind)
+	recs, _ := a2.AllEntities(storetest.NotificationKind)
 	if len(subs) != 1 || len(recs) != 1 {
 		t.Fatalf("after the restart: %d subscriptions, %d notifications; want one each", len(subs), len(recs))
 	}

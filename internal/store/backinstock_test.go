@@ -7,11 +7,6 @@ import (
 	"time"
 )
 
-var (
-	subscriptionKind = MustKind("back-in-stock-subscription")
-	notificationKind = MustKind("back-in-stock-notification")
-)
-
 // stockAccount is catalogAccount (variants I0-V0 … I4-V1, none with an
 // inventory quantity) with a clock the test moves.
 func stockAccount(t *testing.T) (*Account, *time.Time) {

@@ -1,8 +1,6 @@
 package store
 
 import (
-	"strings"
-
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
@@ -41,22 +39,22 @@ func (c Collection) Entity() (EntityKind, bool) {
 // Name returns the collection's name in the control API and the state
 // file: "items", "variants", "categories", "item-bulk-create-jobs", ….
 func (c Collection) Name() string {
-	if k, ok := c.IsJobs(); ok {
-		return k.String() + jobsSuffix
+	if _, ok := c.IsJobs(); !ok {
+		return EntityKind(c).Plural()
 	}
-	return EntityKind(c).Plural()
+	var buf [64]byte
+	return string(c.AppendName(buf[:0]))
 }
 
 // AppendName appends c's name to b, without making the name (the
-// fixtures seed each collection's stream from it).
+// fixtures seed each collection's stream from it): the one place a
+// collection's name is written.
 func (c Collection) AppendName(b []byte) []byte {
 	k, ok := c.IsJobs()
 	if !ok {
 		return append(b, EntityKind(c).Plural()...)
 	}
-	d := k.Decl() // its name is d.Name() + jobsSuffix
-	b = append(append(b, d.Entity.Singular...), "-bulk-"...)
-	return append(append(b, d.Action.String()...), jobsSuffix...)
+	return append(k.Decl().AppendName(b), jobsSuffix...)
 }
 
 // legacyNames are former names of collections, still accepted: "jobs" was
@@ -81,18 +79,11 @@ func CollectionNamed(name string) (Collection, bool) {
 func (c Collection) Named(name string) bool { return c.named(name) }
 
 // named reports whether name is c's name, without making the name (a
-// state file names each account's collections, and a job collection's
-// name is made of its kind's).
+// state file names each account's collections): it is written, as
+// AppendName writes it, into a buffer on the stack.
 func (c Collection) named(name string) bool {
-	k, ok := c.IsJobs()
-	if !ok {
-		return EntityKind(c).Plural() == name
-	}
-	d := k.Decl() // its name is d.Name() + jobsSuffix
-	rest, ok := strings.CutPrefix(name, d.Entity.Singular)
-	rest, bulk := strings.CutPrefix(rest, "-bulk-")
-	rest, action := strings.CutPrefix(rest, d.Action.String())
-	return ok && bulk && action && rest == jobsSuffix
+	var buf [64]byte
+	return string(c.AppendName(buf[:0])) == name
 }
 
 // jobsSuffix ends a job collection's name, after its kind's.

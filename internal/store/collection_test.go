@@ -29,3 +29,23 @@ func TestCollection_AppendNameAppendsItsName(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectionNamed_MakesNoName: a state file names each account's
+// collections, so finding one by name (and appending a name, as the
+// fixtures do for every stream) makes no string; and the job kinds' name
+// (schema.JobKind.Name) is what a job collection's name starts with.
+func TestCollectionNamed_MakesNoName(t *testing.T) {
+	var buf [64]byte
+	for _, c := range AllCollections() {
+		name := c.Name()
+		if n := testing.AllocsPerRun(10, func() { CollectionNamed(name) }); n != 0 {
+			t.Errorf("CollectionNamed(%q) allocates %.0f times", name, n)
+		}
+		if n := testing.AllocsPerRun(10, func() { c.AppendName(buf[:0]) }); n != 0 {
+			t.Errorf("%s: AppendName allocates %.0f times", name, n)
+		}
+		if k, ok := c.IsJobs(); ok && name != k.Decl().Name()+jobsSuffix {
+			t.Errorf("%s is not its kind's name %q and %q", name, k.Decl().Name(), jobsSuffix)
+		}
+	}
+}

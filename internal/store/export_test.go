@@ -5,15 +5,23 @@ package store
 // store, so they are in package store_test.
 var (
 	T0             = t0
-	ItemKind       = itemKind
-	JobItemUpdate  = jobItemUpdate
-	JobItemDelete  = jobItemDelete
-	CollItems      = collItems
 	BudgetStore    = budgetStore
 	Touch          = touch
 	LifecycleStore = lifecycleStore
 	CreateReq      = createReq
 )
+
+// OwnKinds are the kinds this package's tests name (kinds_test.go), by
+// the name storetest gives each.
+var OwnKinds = map[string]any{
+	"ItemKind": itemKind, "VariantKind": variantKind, "CategoryKind": categoryKind,
+	"SubscriptionKind": subscriptionKind, "NotificationKind": notificationKind,
+	"JobItemCreate": jobItemCreate, "JobItemUpdate": jobItemUpdate, "JobItemDelete": jobItemDelete,
+	"JobVariantCreate": jobVariantCreate, "JobVariantUpdate": jobVariantUpdate, "JobVariantDelete": jobVariantDelete,
+	"JobCategoryCreate": jobCategoryCreate, "JobCategoryUpdate": jobCategoryUpdate, "JobCategoryDelete": jobCategoryDelete,
+	"CollItems": collItems, "CollVariants": collVariants, "CollCategories": collCategories,
+	"CollSubscriptions": collSubscriptions, "CollNotifications": collNotifications,
+}
 
 // ULIDHistory returns a history of n jobs with ULID ids, whose statuses
 // cycle as testHistory's do.

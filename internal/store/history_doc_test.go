@@ -10,6 +10,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 // TestState_SeededHistoryIsWrittenAsWhatChanged: the state file form of an
@@ -18,7 +19,7 @@ import (
 func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 	const n = 100_000
 	seeder := func(key string, c store.Collection) store.Seed {
-		if c == store.JobCollection(store.JobItemUpdate) {
+		if c == store.JobCollection(storetest.JobItemUpdate) {
 			return store.Seed{History: store.ULIDHistory(n)}
 		}
 		return store.Seed{}
@@ -26,20 +27,20 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 	s1 := store.New(store.Options{Seed: 1, Seeder: seeder, Now: func() time.Time { return store.T0 }})
 	a, _ := s1.Mutable("k")
 	h := store.ULIDHistory(n)
-	if !a.Delete(store.JobItemUpdate, h.ID(10)) || !a.Delete(store.JobItemUpdate, h.ID(n-1)) {
+	if !a.Delete(storetest.JobItemUpdate, h.ID(10)) || !a.Delete(storetest.JobItemUpdate, h.ID(n-1)) {
 		t.Fatal("history jobs could not be deleted")
 	}
 	replaced := h.At(20)
-	replaced.Kind, replaced.Status, replaced.IDs = store.JobItemUpdate, store.Queued, []string{store.EntityID("REPLACED")}
+	replaced.Kind, replaced.Status, replaced.IDs = storetest.JobItemUpdate, store.Queued, []string{store.EntityID("REPLACED")}
 	if err := a.Put(replaced); err != nil {
 		t.Fatal(err)
 	}
-	extra := &store.Job{ID: "01GSQPBF74000000000000020X", Kind: store.JobItemUpdate, Status: store.Queued, CreatedAt: store.T0, Total: 1,
+	extra := &store.Job{ID: "01GSQPBF74000000000000020X", Kind: storetest.JobItemUpdate, Status: store.Queued, CreatedAt: store.T0, Total: 1,
 		IDs: []string{store.EntityID("EXTRA")}, Errors: []store.JobError{}}
 	if err := a.Put(extra); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := accountdoc.JobStates(a, store.JobItemUpdate)
+	want, _ := accountdoc.JobStates(a, storetest.JobItemUpdate)
 	ex, err := a.Export()
 	if err != nil {
 		t.Fatal(err)
@@ -61,7 +62,7 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	a2, _ := b.Account("k")
-	got, _ := accountdoc.JobStates(a2, store.JobItemUpdate)
+	got, _ := accountdoc.JobStates(a2, storetest.JobItemUpdate)
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after reading the state back: %d jobs, want %d", len(got), len(want))
 	}
@@ -80,7 +81,7 @@ func TestState_SeededHistoryIsWrittenAsWhatChanged(t *testing.T) {
 		if err != nil || len(probs) != 1 || probs[0].Pointer != bad.problem {
 			t.Fatalf("%s -> %s: %v %v", bad.from, bad.to, probs, err)
 		}
-		if got, _ := accountdoc.JobStates(a2, store.JobItemUpdate); !reflect.DeepEqual(got, want) {
+		if got, _ := accountdoc.JobStates(a2, storetest.JobItemUpdate); !reflect.DeepEqual(got, want) {
 			t.Fatalf("a refused document changed the jobs")
 		}
 	}

@@ -3,11 +3,16 @@ package store
 import "github.com/klaviyo-mock/mockserver/internal/schema"
 
 // The declared kinds these tests name: the code under test knows none by
-// name, it reads them from the declaration.
+// name, it reads them from the declaration. They are storetest's names,
+// spelled again because this package's tests cannot import storetest (it
+// imports store); TestKinds_ThisPackageNamesWhatStoretestNames checks the
+// two lists name the same kinds (OwnKinds in export_test.go).
 var (
-	itemKind     = MustKind("catalog-item")
-	variantKind  = MustKind("catalog-variant")
-	categoryKind = MustKind("catalog-category")
+	itemKind         = MustKind("catalog-item")
+	variantKind      = MustKind("catalog-variant")
+	categoryKind     = MustKind("catalog-category")
+	subscriptionKind = MustKind("back-in-stock-subscription")
+	notificationKind = MustKind("back-in-stock-notification")
 
 	jobItemCreate     = MustJobKind("catalog-item", Create)
 	jobItemUpdate     = MustJobKind("catalog-item", Update)
@@ -22,6 +27,9 @@ var (
 	collItems      = EntityCollection(itemKind)
 	collVariants   = EntityCollection(variantKind)
 	collCategories = EntityCollection(categoryKind)
+
+	collSubscriptions = EntityCollection(subscriptionKind)
+	collNotifications = EntityCollection(notificationKind)
 )
 
 // ent returns an entity of kind with external id ext, its id derived, and

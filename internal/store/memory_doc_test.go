@@ -7,6 +7,7 @@ import (
 
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
@@ -21,11 +22,11 @@ func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
 	for i := 0; i < 1000; i++ {
 		big = append(big, accountdoc.JobState{ID: fmt.Sprintf("01J%023d", i), Status: "queued", CreatedAt: store.T0, TotalCount: 1, IDs: map[string][]string{"items": {store.EntityID("A")}}})
 	}
-	probs, err := accountdoc.Replace(a, accountdoc.AccountState{Jobs: map[store.JobKind][]accountdoc.JobState{store.JobItemUpdate: big}}, accountdoc.ReplaceOptions{Now: store.T0})
+	probs, err := accountdoc.Replace(a, accountdoc.AccountState{Jobs: map[store.JobKind][]accountdoc.JobState{storetest.JobItemUpdate: big}}, accountdoc.ReplaceOptions{Now: store.T0})
 	if len(probs) > 0 || !errors.Is(err, store.ErrMemoryBudget) {
 		t.Fatalf("Replace over the budget: %v %v", probs, err)
 	}
-	if got := a.Len(store.JobItemUpdate); got != 100 {
+	if got := a.Len(storetest.JobItemUpdate); got != 100 {
 		t.Fatalf("a refused Replace changed the jobs: %d, want 100", got)
 	}
 	// Jobs are created until the budget is full, then refused.
@@ -44,7 +45,7 @@ func TestMemoryBudget_WritesThatDoNotFitChangeNothing(t *testing.T) {
 	if used, limit := s.Used(); used > limit {
 		t.Fatalf("%d bytes used, budget %d", used, limit)
 	}
-	if got := a.Len(store.JobItemUpdate); got != 100+n {
+	if got := a.Len(storetest.JobItemUpdate); got != 100+n {
 		t.Fatalf("%d jobs held, want %d", got, 100+n)
 	}
 }

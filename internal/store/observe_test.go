@@ -10,6 +10,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/store"
+	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
 // TestLifecycle_WhatJobsDoDependsOnTheClockOnly sends the same requests at
@@ -28,7 +29,7 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 			for ; d > 0; d -= 100 * time.Millisecond {
 				clk.Advance(100 * time.Millisecond)
 				if look {
-					a.Version(store.CollItems)
+					a.Version(storetest.CollItems)
 				}
 			}
 		}
@@ -43,7 +44,7 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 		first := mustCreate(store.CreateReq(ids))
 		wait(time.Second)
 		// Deletes I4..I7 at 5, 7, 9 and 11 s: I4 before it is retitled.
-		del := store.CreateRequest{Kind: store.JobItemDelete, Pointer: "/data/attributes/items/data"}
+		del := store.CreateRequest{Kind: storetest.JobItemDelete, Pointer: "/data/attributes/items/data"}
 		for _, id := range ids[4:8] {
 			del.Elements = append(del.Elements, store.Element{ID: id})
 		}
@@ -61,7 +62,7 @@ func TestLifecycle_WhatJobsDoDependsOnTheClockOnly(t *testing.T) {
 		wait(6 * time.Second)
 		third := mustCreate(store.CreateReq(ids[:1]))
 		wait(11 * time.Second)
-		ex, err := a.Export(store.CollItems, store.JobCollection(store.JobItemUpdate), store.JobCollection(store.JobItemDelete))
+		ex, err := a.Export(storetest.CollItems, store.JobCollection(storetest.JobItemUpdate), store.JobCollection(storetest.JobItemDelete))
 		if err != nil {
 			t.Fatal(err)
 		}

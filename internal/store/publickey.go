@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -168,4 +169,65 @@ func (a *Account) stampPublicKey(e *Entity) {
 // allLocked returns every entity of kind held, in no order.
 func (a *Account) allLocked(k EntityKind) []*Entity {
 	return a.cat.all(k)
+}
+
+// AccountByPublicKey returns the account that answers to a public key (a
+// /client request's company_id): the account it was derived for or bound
+// to, else an account of its own (CompanyKey), as unknown private keys are.
+func (s *Store) AccountByPublicKey(public string) (*Account, error) {
+	s.mu.Lock()
+	key, ok := s.pub.lookup(public)
+	s.mu.Unlock()
+	if !ok {
+		key = CompanyKey(public)
+	}
+	return s.account(key, false)
+}
+
+// KeyOfPublicKey returns the key of the account that answers to public:
+// the account it was derived for or bound to, else CompanyKey(public).
+func (s *Store) KeyOfPublicKey(public string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if key, ok := s.pub.lookup(public); ok {
+		return key
+	}
+	return CompanyKey(public)
+}
+
+// PublicKeyOf returns the public key account key answers to: its bound
+// one when held, else the one derived for it, which from then on reaches
+// it (a key once shown reaches its account, held or not: the account is
+// made when it is first used).
+func (s *Store) PublicKeyOf(key string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if el, ok := s.accounts[key]; ok {
+		return el.Value.(*entry).acct.PublicKey()
+	}
+	public := DerivedPublicKey(s.opts.Seed, key)
+	s.pub.remember(public, key)
+	return public
+}
+
+// ErrPublicKeyTaken: another account held answers to the public key.
+var ErrPublicKeyTaken = errors.New("store: another account answers to the public key")
+
+// BindPublicKey makes account key answer to public (a storefront's
+// production public key, say) instead of the one it has, and marks it
+// changed. It refuses a key another account held answers to.
+func (s *Store) BindPublicKey(key, public string) error {
+	a, err := s.Mutable(key)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if other, taken := s.pub.held[public]; taken && other != key {
+		return ErrPublicKeyTaken
+	}
+	s.pub.release(a.PublicKey(), key, false)
+	s.pub.hold(public, key)
+	a.setPublicKey(public)
+	return nil
 }

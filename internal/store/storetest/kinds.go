@@ -1,6 +1,7 @@
 // Package storetest holds what the tests of several packages name in the
 // store's declared catalog: the three catalog entity kinds, their bulk job
-// kinds and their collections, found by JSON:API type in the declaration,
+// kinds and their collections, the back-in-stock subscription and
+// notification kinds and their collections, found by JSON:API type in the declaration,
 // and reading an entity's attribute by name. The code under test knows no
 // kind by name; its tests name these, declared here once. Only test files
 // import this package; package store's own tests cannot (it imports store),
@@ -31,6 +32,15 @@ var (
 	// catalog items, variants and categories.
 	CollItems, CollVariants, CollCategories = store.EntityCollection(ItemKind), store.EntityCollection(VariantKind),
 		store.EntityCollection(CategoryKind)
+
+	// SubscriptionKind is the declared back-in-stock subscription kind.
+	SubscriptionKind = store.MustKind("back-in-stock-subscription")
+	// NotificationKind is the declared back-in-stock notification kind
+	// (the emulator's record of what a restock would have sent).
+	NotificationKind = store.MustKind("back-in-stock-notification")
+	// CollSubscriptions and CollNotifications are the collections of
+	// back-in-stock subscriptions and notifications.
+	CollSubscriptions, CollNotifications = store.EntityCollection(SubscriptionKind), store.EntityCollection(NotificationKind)
 )
 
 // jobKinds returns the declared create, update and delete job kinds of k.

@@ -31,6 +31,24 @@ func TestKinds_AreTheDeclaredKindsTheirNamesSay(t *testing.T) {
 	}
 }
 
+func TestKinds_BackInStockKindsAreTheDeclaredKindsTheirNamesSay(t *testing.T) {
+	for _, c := range []struct {
+		kind store.EntityKind
+		typ  string
+		coll store.Collection
+	}{
+		{SubscriptionKind, "back-in-stock-subscription", CollSubscriptions},
+		{NotificationKind, "back-in-stock-notification", CollNotifications},
+	} {
+		if c.kind.Type() != c.typ {
+			t.Errorf("kind %d is %q, want %q", c.kind, c.kind.Type(), c.typ)
+		}
+		if k, ok := c.coll.Entity(); !ok || k != c.kind {
+			t.Errorf("%s collection %s holds %v (entities: %v)", c.typ, c.coll.Name(), k, ok)
+		}
+	}
+}
+
 func TestAttrStr_ReadsTheAttributeByName(t *testing.T) {
 	e := store.NewEntity(ItemKind, "")
 	if got := AttrStr(e, "title"); got != "" {
