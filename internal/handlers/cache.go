@@ -42,8 +42,9 @@ import (
 // takes (Offer) and stores (keep, Get) one value type: two would need a
 // cache whose keep changes the type, for a difference this comment and a
 // test state.
-// TestDocument_EveryDocumentIsOfferedOrKept checks the states under the
-// twin-cache tests.
+// checkDocumentStates (cache_states_test.go) checks the states under the
+// twin-cache tests; TestDocument_EveryDocumentIsOfferedOrKept checks the
+// checks.
 type document struct {
 	body   string
 	length []string
@@ -59,7 +60,13 @@ const documentOverhead = 96 + 48
 // newDocuments returns the cache of rendered documents, within budget
 // bytes.
 func newDocuments(budget int64) *rcache.Cache[string, document] {
-	return rcache.NewOf(budget, 4, documentCost, keepDocument)
+	return newDocumentsOf(budget, documentCost, keepDocument)
+}
+
+// newDocumentsOf is newDocuments with its cost and keep functions given
+// (the tests wrap them in checks).
+func newDocumentsOf(budget int64, cost func(string, document) int64, keep func(document) document) *rcache.Cache[string, document] {
+	return rcache.NewOf(budget, 4, cost, keep)
 }
 
 // documentCost is what document d under key k costs the cache, offered or

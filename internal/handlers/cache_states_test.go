@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
-	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/render"
 )
 
@@ -65,7 +64,7 @@ func checkDocumentStates(tb testing.TB, h *Handler) {
 		}
 		return kept
 	}
-	h.pages = rcache.NewOf(h.pages.Budget(), 4, cost, keep)
+	h.pages = newDocumentsOf(h.pages.Budget(), cost, keep)
 }
 
 // TestDocument_EveryDocumentIsOfferedOrKept: the two states a document
