@@ -1,6 +1,10 @@
 package store_test
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"slices"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -32,4 +36,34 @@ func TestKinds_ThisPackageNamesWhatStoretestNames(t *testing.T) {
 			t.Errorf("storetest names %s; this package's tests do not", name)
 		}
 	}
+	for _, name := range storetestVars(t) { // the list above is storetest's, whole
+		if _, ok := shared[name]; !ok {
+			t.Errorf("storetest declares %s; add it to this test's list (and to this package's OwnKinds)", name)
+		}
+	}
+}
+
+// storetestVars returns the exported package variables storetest's
+// kinds.go declares, read from its source.
+func storetestVars(t *testing.T) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), "storetest/kinds.go", nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR {
+			for _, sp := range g.Specs {
+				for _, n := range sp.(*ast.ValueSpec).Names {
+					if n.IsExported() {
+						names = append(names, n.Name)
+					}
+				}
+			}
+		}
+	}
+	if !slices.Contains(names, "ItemKind") {
+		t.Fatalf("read no kinds from storetest/kinds.go: %v", names)
+	}
+	return names
 }
