@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -14,12 +13,10 @@ import (
 
 // Agent hints (meta.agent_hints.next_steps, 2026-07-15+).
 const (
-	hintGetOne = "Fetch one job with GET %s/{job_id} to poll its progress."
 	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, concatenated:
 	// made at every poll of a job in progress.
 	hintPoll    = "Poll GET "
 	hintPollEnd = " until its status is complete."
-	hintErrors  = "Inspect errors for the %s the job could not %s."
 )
 
 // renderer returns the renderer of c's documents: of the served resource,
@@ -59,7 +56,7 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 		},
 	})
 	if c.p.AgentHints {
-		hints = append(hints, fmt.Sprintf(hintGetOne, c.res.Path()))
+		hints = append(hints, jobGetOneHint(c.res))
 	}
 	*buf = rd.Jobs(*buf, page.Jobs, links, hints)
 	return 200, nil
@@ -140,7 +137,21 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	case j.Status.InProgress():
 		return []string{hintPoll + c.res.Path() + "/" + j.ID + hintPollEnd}
 	case j.Failed > 0:
-		return []string{fmt.Sprintf(hintErrors, j.Kind.Entity().Plural(), j.Kind.Action())}
+		return []string{jobErrorsHint(j.Kind)}
 	}
 	return []string{}
+}
+
+// jobGetOneHint is the hint a job list carries, "Fetch one job with GET
+// <path>/{job_id} to poll its progress.", concatenated: one string, where
+// a format put its argument on the heap besides.
+func jobGetOneHint(res *resource.Resource) string {
+	return "Fetch one job with GET " + res.Path() + "/{job_id} to poll its progress."
+}
+
+// jobErrorsHint is the hint of a job of kind that failed some elements,
+// "Inspect errors for the <entities> the job could not <action>.",
+// concatenated as jobGetOneHint is.
+func jobErrorsHint(kind store.JobKind) string {
+	return "Inspect errors for the " + kind.Entity().Plural() + " the job could not " + kind.Action().String() + "."
 }
