@@ -169,6 +169,12 @@ func catalogValues(kind EntityKind, i int) bool {
 // putEntityLocked inserts e, or replaces the entity with its id (held or
 // seeded), keeping every index in step.
 func (a *Account) putEntityLocked(e *Entity) {
+	a.putFoundLocked(e, a.cat.kinds[e.Kind].find(e.ID))
+}
+
+// putFoundLocked is putEntityLocked, with f what the kind's find(e.ID)
+// returns now (a job's element, looked up once to be checked and put).
+func (a *Account) putFoundLocked(e *Entity, f found) {
 	a.stampPublicKey(e) // an account's own entity carries its public key
 	if e.Kind.Decl().ID == schema.IDServer {
 		a.ids.Observe(e.ID) // ids made later stay above it
@@ -182,21 +188,21 @@ func (a *Account) putEntityLocked(e *Entity) {
 	pos := positionOf(e)
 	delta := e.memSize() + indexSize(e)
 	var moved []memberMove
-	if old := k.held[e.ID]; old != nil {
+	if old := f.held; old != nil {
 		delta -= old.memSize() + indexSize(old)
 		a.unindexLocked(old)
 		if oldPos := positionOf(old); !oldPos.same(pos) {
 			moved = a.unlinkMovedLocked(old, oldPos, pos)
 		}
-	} else if i, ok := k.seeded(e.ID); ok {
+	} else if f.shown {
 		// A seeded entity shown from the source has no index entries of
 		// its own (only held ones do): it is not made to be replaced.
-		if oldPos := k.src.Position(i); !oldPos.same(pos) {
+		if oldPos := k.src.Position(f.i); !oldPos.same(pos) {
 			moved = a.unlinkMovedLocked(&Entity{Kind: e.Kind, ID: e.ID}, oldPos, pos)
 		}
 	}
 	hidden := len(k.hidden)
-	k.put(e)
+	k.putFound(e, f)
 	delta += int64(len(k.hidden)-hidden) * hiddenBytes
 	for _, m := range moved {
 		m.ov.link(m.owner, pos, -1)
