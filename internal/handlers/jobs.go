@@ -20,13 +20,15 @@ const (
 )
 
 // renderer returns the renderer of c's documents: of the served resource,
-// or of the related resource on a related list.
-func (h *Handler) renderer(c *call) *render.Renderer {
+// or of the related resource on a related list. It is a value, so that a
+// caller whose documents keep no pointer to it (a job's, an entity's)
+// keeps it on the stack.
+func (h *Handler) renderer(c *call) render.Renderer {
 	p := c.rp
 	if c.ep.Op == resource.OpRelated {
 		p = c.ep.Rel.Target.At(c.p)
 	}
-	return &render.Renderer{
+	return render.Renderer{
 		P:              p,
 		Base:           h.base(c.r),
 		Fields:         c.q.fields,
