@@ -199,8 +199,10 @@ func (c *Cache[K, V]) Put(k K, v V) {
 func (s *shard[K, V]) putLocked(c *Cache[K, V], k K, v V) {
 	size := c.cost(k, v)
 	if s.curBytes+size > c.limit {
+		// The new generation will hold about as many entries as the one
+		// it follows: made at that size, not grown table by table.
 		s.prev, s.prevBytes = s.cur, s.curBytes
-		s.cur, s.curBytes = map[K]V{}, 0
+		s.cur, s.curBytes = make(map[K]V, len(s.prev)), 0
 	}
 	s.cur[k] = v
 	s.curBytes += size
