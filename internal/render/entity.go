@@ -65,7 +65,7 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 // its own (a page memo's slot).
 func (r *Renderer) entityKept(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) ([]byte, []byte) {
 	var shape uint32
-	if r.Frags != nil && e.Stamp() != 0 {
+	if r.Frags != nil && e.Stamp() != 0 && !r.Uncached {
 		shape = r.entityShape(ep, fields, mode)
 	}
 	key, ok := makeFragKey(e.Stamp(), shape)
