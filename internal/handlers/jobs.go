@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
@@ -14,22 +13,22 @@ import (
 
 // Agent hints (meta.agent_hints.next_steps, 2026-07-15+).
 const (
-	hintGetOne = "Fetch one job with GET %s/{job_id} to poll its progress."
 	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, concatenated:
 	// made at every poll of a job in progress.
 	hintPoll    = "Poll GET "
 	hintPollEnd = " until its status is complete."
-	hintErrors  = "Inspect errors for the %s the job could not %s."
 )
 
 // renderer returns the renderer of c's documents: of the served resource,
-// or of the related resource on a related list.
-func (h *Handler) renderer(c *call) *render.Renderer {
+// or of the related resource on a related list. It is a value, so that a
+// caller whose documents keep no pointer to it (a job's, an entity's)
+// keeps it on the stack.
+func (h *Handler) renderer(c *call) render.Renderer {
 	p := c.rp
 	if c.ep.Op == resource.OpRelated {
 		p = c.ep.Rel.Target.At(c.p)
 	}
-	return &render.Renderer{
+	return render.Renderer{
 		P:              p,
 		Base:           h.base(c.r),
 		Fields:         c.q.fields,
@@ -59,7 +58,7 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 		},
 	})
 	if c.p.AgentHints {
-		hints = append(hints, fmt.Sprintf(hintGetOne, c.res.Path()))
+		hints = append(hints, jobGetOneHint(c.res))
 	}
 	*buf = rd.Jobs(*buf, page.Jobs, links, hints)
 	return 200, nil
@@ -102,10 +101,13 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	rd := h.renderer(c)
-	// A job in progress shows its items again at the next poll: keep them
-	// at their first rendering. Those applied at its last step are shown
-	// once and kept only if read twice.
-	rd.KeepObjects = job.Status.InProgress()
+	// A job in progress shows the items applied so far, each again at
+	// every poll until it completes (at each, with those applied since):
+	// they are rendered, not cached, since keeping an item (its copy and
+	// the cache's bookkeeping, about 2.4 µs and 730 bytes) costs more
+	// than rendering it again (about 1.6 µs). Once complete, the job's
+	// items are offered as any object is, kept if read again.
+	rd.Uncached = job.Status.InProgress()
 	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
 	return 200, nil
 }
@@ -140,7 +142,21 @@ func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	case j.Status.InProgress():
 		return []string{hintPoll + c.res.Path() + "/" + j.ID + hintPollEnd}
 	case j.Failed > 0:
-		return []string{fmt.Sprintf(hintErrors, j.Kind.Entity().Plural(), j.Kind.Action())}
+		return []string{jobErrorsHint(j.Kind)}
 	}
 	return []string{}
+}
+
+// jobGetOneHint is the hint a job list carries, "Fetch one job with GET
+// <path>/{job_id} to poll its progress.", concatenated: one string, where
+// a format put its argument on the heap besides.
+func jobGetOneHint(res *resource.Resource) string {
+	return "Fetch one job with GET " + res.Path() + "/{job_id} to poll its progress."
+}
+
+// jobErrorsHint is the hint of a job of kind that failed some elements,
+// "Inspect errors for the <entities> the job could not <action>.",
+// concatenated as jobGetOneHint is.
+func jobErrorsHint(kind store.JobKind) string {
+	return "Inspect errors for the " + kind.Entity().Plural() + " the job could not " + kind.Action().String() + "."
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -33,5 +34,33 @@ func TestJobHints_APollNamesTheJobAndAllocatesItsHintAlone(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(50, func() { h.jobHints(c, job) }); n > 3 {
 		t.Errorf("a poll's hint allocates %.0f times, want at most 3", n)
+	}
+}
+
+// The job hints' texts (2026-07-15+), as formats: the oracles the
+// concatenating code is checked against.
+const (
+	hintJobGetOne = "Fetch one job with GET %s/{job_id} to poll its progress."
+	hintJobErrors = "Inspect errors for the %s the job could not %s."
+)
+
+// TestJobHints_AListsAndAFailedJobsHintsAreTheFormatsText: the hint every
+// job list carries and the one a job that failed some elements carries
+// are their formats' text for every job resource, each made as one
+// string: fmt put each argument on the heap besides.
+func TestJobHints_AListsAndAFailedJobsHintsAreTheFormatsText(t *testing.T) {
+	n := 0
+	for _, res := range resource.Default().All() {
+		if res.Job == nil {
+			continue
+		}
+		n++
+		kind := res.Job.Kind
+		checkHint(t, func() string { return jobGetOneHint(res) }, fmt.Sprintf(hintJobGetOne, res.Path()))
+		checkHint(t, func() string { return jobErrorsHint(kind) },
+			fmt.Sprintf(hintJobErrors, kind.Entity().Plural(), kind.Action()))
+	}
+	if n == 0 {
+		t.Fatal("no job resources")
 	}
 }

@@ -35,13 +35,12 @@ func (h *Handler) baseParts(r *http.Request) (string, string) {
 }
 
 // selfURL echoes the request URL as sent: path (with or without the
-// trailing slash) and raw query.
+// trailing slash) and raw query, made as one string.
 func selfURL(base string, r *http.Request) string {
-	s := base + r.URL.EscapedPath()
-	if r.URL.RawQuery != "" {
-		s += "?" + r.URL.RawQuery
+	if r.URL.RawQuery == "" {
+		return base + r.URL.EscapedPath()
 	}
-	return s
+	return base + r.URL.EscapedPath() + "?" + r.URL.RawQuery
 }
 
 // pageURL is the request URL with page[cursor] replaced by cursor: other

@@ -103,8 +103,8 @@ func (qp queryParser) param(key, v string) *apierror.Error {
 		if acc.Include == "" {
 			return apierror.Invalidf(key, apierror.DetailInvalidInclude, v)
 		}
-		inc, e := query.ParseInclude(v, acc.Include)
-		q.include = inc[acc.Include]
+		var e *apierror.Error
+		q.include, e = query.ParseInclude(v, acc.Include)
 		return e
 	case bracketed && family == "fields":
 		return parseFieldsParam(q, qp.c, acc, key, member, v)

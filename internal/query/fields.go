@@ -34,20 +34,17 @@ func ParseFields(typ, value string, allowed resource.FieldSet, names []string) (
 	return fs, nil
 }
 
-// ParseInclude parses include (comma-separated) against the allowed values.
-func ParseInclude(value string, allowed ...string) (map[string]bool, *apierror.Error) {
-	out := map[string]bool{}
-	for _, v := range strings.Split(value, ",") {
-		ok := false
-		for _, a := range allowed {
-			if v == a {
-				ok = true
-			}
+// ParseInclude parses include (comma-separated) against the one value a
+// resource allows (none: ""); it reports whether the value names it, each
+// part read where it stands. A part that is not allowed is refused,
+// naming the first such part.
+func ParseInclude(value, allowed string) (bool, *apierror.Error) {
+	for rest, more := value, true; more; {
+		var v string
+		v, rest, more = strings.Cut(rest, ",")
+		if allowed == "" || v != allowed {
+			return false, apierror.Invalidf("include", apierror.DetailInvalidInclude, v)
 		}
-		if !ok {
-			return nil, apierror.Invalidf("include", apierror.DetailInvalidInclude, v)
-		}
-		out[v] = true
 	}
-	return out, nil
+	return true, nil
 }

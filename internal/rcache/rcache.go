@@ -120,6 +120,15 @@ func (c *Cache[K, V]) Admit(k K) bool {
 // the cache saved.
 func (c *Cache[K, V]) CountHits(n int64) { c.hits.Add(n) }
 
+// CountMisses counts n misses of values the caller knows are not held
+// (made after anything it gave the cache), without a lookup, so Stats
+// tells what the cache saved.
+func (c *Cache[K, V]) CountMisses(n int64) {
+	if c.limit > 0 { // as Get counts nothing when nothing is kept
+		c.misses.Add(n)
+	}
+}
+
 // Get returns the value stored under k. It must not be modified. Both
 // generations are searched under the shard's read lock, so a miss (every
 // key of a document after a change) takes no write lock; only a hit in
@@ -190,8 +199,10 @@ func (c *Cache[K, V]) Put(k K, v V) {
 func (s *shard[K, V]) putLocked(c *Cache[K, V], k K, v V) {
 	size := c.cost(k, v)
 	if s.curBytes+size > c.limit {
+		// The new generation will hold about as many entries as the one
+		// it follows: made at that size, not grown table by table.
 		s.prev, s.prevBytes = s.cur, s.curBytes
-		s.cur, s.curBytes = map[K]V{}, 0
+		s.cur, s.curBytes = make(map[K]V, len(s.prev)), 0
 	}
 	s.cur[k] = v
 	s.curBytes += size

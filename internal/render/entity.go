@@ -65,22 +65,22 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 // its own (a page memo's slot).
 func (r *Renderer) entityKept(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) ([]byte, []byte) {
 	var shape uint32
-	if r.Frags != nil && e.Stamp() != 0 {
+	if r.Frags != nil && e.Stamp() != 0 && !r.Uncached {
 		shape = r.entityShape(ep, fields, mode)
 	}
 	key, ok := makeFragKey(e.Stamp(), shape)
 	if !ok {
 		return r.renderEntity(b, ep, e, fields, mode, related), nil
 	}
-	if v, ok := r.Frags.cache.Get(key); ok {
+	if v, ok := r.Frags.get(objEntity, key); ok {
 		return append(b, v...), v
 	}
 	after := r.renderEntity(b, ep, e, fields, mode, related)
 	if r.KeepObjects {
-		r.Frags.cache.Put(key, after[len(b):])
+		r.Frags.put(key, after[len(b):])
 		return after, nil
 	}
-	return r.Frags.keep(key, b, after), nil
+	return r.Frags.keep(objEntity, key, b, after), nil
 }
 
 func (r *Renderer) renderEntity(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) []byte {

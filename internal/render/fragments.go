@@ -3,6 +3,7 @@ package render
 import (
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klaviyo-mock/mockserver/internal/rcache"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
@@ -20,6 +21,12 @@ type Fragments struct {
 	// pageMemo), a quarter of the budget.
 	pages *rcache.Cache[uint64, *pageMemo]
 	seed  maphash.Seed
+	// newest is, for entities and for jobs, the largest stamp of an
+	// object given to cache (offered or put; 0: none). Stamps only grow,
+	// so an object of a larger stamp than its class's was never given: it
+	// is not looked for (a job at each poll that moved it, and the items
+	// that poll applied, whose stamps are below the job's new one).
+	newest [2]atomic.Uint64
 
 	mu     sync.RWMutex
 	shapes map[shapeKey]uint32
@@ -49,9 +56,49 @@ func NewFragments(budget int64) *Fragments {
 // job makes, shown when it completes; a changed item, shown once before its
 // next change) costs no copy, and one shown again is served from its third
 // rendering on.
-func (f *Fragments) keep(key fragKey, before, after []byte) []byte {
+func (f *Fragments) keep(c objClass, key fragKey, before, after []byte) []byte {
+	f.given(c, key)
 	f.cache.Offer(key, after[len(before):])
 	return after
+}
+
+// objClass is the class of a cached object whose newest stamp Fragments
+// follows.
+type objClass uint8
+
+const (
+	objEntity objClass = iota
+	objJob
+)
+
+// put keeps the entity rendered under key at once (rcache's Put).
+func (f *Fragments) put(key fragKey, obj []byte) {
+	f.given(objEntity, key)
+	f.cache.Put(key, obj)
+}
+
+// get returns the object of class c cached under key; one of a stamp
+// newer than any of its class given to the cache is counted as a miss
+// without a look-up.
+func (f *Fragments) get(c objClass, key fragKey) ([]byte, bool) {
+	if key.stamp() > f.newest[c].Load() {
+		f.cache.CountMisses(1)
+		return nil, false
+	}
+	return f.cache.Get(key)
+}
+
+// given notes that the object of class c under key is given to the
+// cache, before it is: a get that follows finds its class's newest at
+// least its stamp.
+func (f *Fragments) given(c objClass, key fragKey) {
+	s := key.stamp()
+	for {
+		n := f.newest[c].Load()
+		if s <= n || f.newest[c].CompareAndSwap(n, s) {
+			return
+		}
+	}
 }
 
 // MemoBytes returns the estimated bytes the page memos hold and their
@@ -69,6 +116,9 @@ type fragKey uint64
 
 // shapeBits holds every shape id (1 to maxShapes).
 const shapeBits = 13
+
+// stamp returns the stamp of the object k names.
+func (k fragKey) stamp() uint64 { return uint64(k) >> shapeBits }
 
 // makeFragKey returns the key of the object of stamp rendered in shape,
 // or false when it is not cached: no stamp or no shape, or a stamp too

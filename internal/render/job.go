@@ -19,10 +19,10 @@ func (r *Renderer) Job(b []byte, j *store.Job) []byte {
 	if !ok {
 		return r.job(b, j)
 	}
-	if v, ok := f.cache.Get(key); ok {
+	if v, ok := f.get(objJob, key); ok {
 		return append(b, v...)
 	}
-	return f.keep(key, b, r.job(b, j))
+	return f.keep(objJob, key, b, r.job(b, j))
 }
 
 // jobRels says whether a job's relationship data is written (relData) or

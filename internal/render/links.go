@@ -17,7 +17,7 @@ func (r *Renderer) relLinks(b []byte, res *resource.Resource, seg, key string) [
 // link appends "base/api/<resource>/<seg><suffix>" as a JSON string.
 func (r *Renderer) link(b []byte, res *resource.Resource, seg, suffix string) []byte {
 	if !r.baseReady {
-		r.baseEsc, r.baseReady = string(appendRaw(nil, r.Base)), true
+		r.baseEsc, r.baseReady = rawString(r.Base), true
 	}
 	b = append(b, '"')
 	b = append(b, r.baseEsc...)
@@ -31,11 +31,28 @@ func (r *Renderer) link(b []byte, res *resource.Resource, seg, suffix string) []
 
 // appendRaw appends s JSON-escaped without quotes.
 func appendRaw(b []byte, s string) []byte {
+	if plainRaw(s) {
+		return append(b, s...)
+	}
+	q := jsonw.String(nil, s)
+	return append(b, q[1:len(q)-1]...)
+}
+
+// rawString returns s JSON-escaped without quotes: s itself when nothing
+// in it is escaped (a base URL, once per renderer, so once per request).
+func rawString(s string) string {
+	if plainRaw(s) {
+		return s
+	}
+	return string(appendRaw(nil, s))
+}
+
+// plainRaw reports whether s is written as it is inside a JSON string.
+func plainRaw(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
-			q := jsonw.String(nil, s)
-			return append(b, q[1:len(q)-1]...)
+			return false
 		}
 	}
-	return append(b, s...)
+	return true
 }

@@ -32,10 +32,12 @@ type Renderer struct {
 	Frags *Fragments
 	// KeepObjects: entities rendered are kept in Frags at once, not at
 	// their second rendering (the answer to a write, whose object the
-	// next read of a list usually shows; the items of a job in progress,
-	// which its next poll shows again). A job object is always kept at
+	// next read of a list usually shows). A job object is always kept at
 	// its second rendering.
 	KeepObjects bool
+	// Uncached: entities are rendered without Frags, neither looked for
+	// nor kept (the items a job in progress shows: see Handler.getOne).
+	Uncached bool
 	// Out, when set, takes a page memo's long runs of unchanged objects
 	// as pieces spliced into the buffer appended to, not copied into it:
 	// the document is then Out with its Buf the buffer returned.

@@ -29,7 +29,11 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 		a.removeEntityLocked(ek, el.ID, at)
 		return nil
 	}
-	old := a.cat.get(ek, el.ID)
+	// The id is looked up once, to check it here and to put the entity
+	// below (nothing between changes the kind).
+	k := a.cat.kinds[ek]
+	f := k.find(el.ID)
+	old := k.entity(f)
 	exists := old != nil
 	switch {
 	case kind.Action() == schema.Create && exists:
@@ -61,7 +65,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 	}
 	e.Kind, e.ID = ek, el.ID
 	e.Updated = at
-	a.putEntityLocked(&e)
+	a.putFoundLocked(&e, f)
 	a.notifyLocked(old, &e, at) // a variant back in stock
 	if rel != nil && rel.Kind == schema.Parent && !exists {
 		a.restampLocked(ek.Target(rel), e.Ref(rel)) // its parent's children changed

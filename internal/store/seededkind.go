@@ -117,18 +117,55 @@ func (k *seededKind) make(i int) *Entity {
 	return e
 }
 
+// found is what a kind holds under one id, looked up once: the entity
+// held under it, and its index in the source (whether or not shown).
+type found struct {
+	held  *Entity
+	i     int
+	inSrc bool // the source holds the id
+	shown bool // and shows it (not hidden)
+}
+
+// find looks id up in the held map and the source: what get, seeded and
+// put would each ask again, for a caller that reads the entity, then
+// writes it (a job's element, whose id is new to a map of every entity
+// the account has made, so each look-up is a cold one).
+func (k *seededKind) find(id string) found {
+	f := found{held: k.held[id]}
+	if f.i, f.inSrc = k.index(id); f.inSrc {
+		_, hidden := k.hidden[f.i]
+		f.shown = !hidden
+	}
+	return f
+}
+
+// entity returns the entity f found, as get does: the held one, else the
+// seeded one shown, else nil.
+func (k *seededKind) entity(f found) *Entity {
+	switch {
+	case f.held != nil:
+		return f.held
+	case f.shown:
+		return k.make(f.i)
+	}
+	return nil
+}
+
 // put holds e (a new value with its own stamp): a created entity, or a
 // seeded one replaced, whose index is then hidden.
-func (k *seededKind) put(e *Entity) {
+func (k *seededKind) put(e *Entity) { k.putFound(e, k.find(e.ID)) }
+
+// putFound is put, with f what find(e.ID) returns now.
+func (k *seededKind) putFound(e *Entity, f found) {
 	k.writable()
-	if i, ok := k.index(e.ID); ok {
-		k.hidden[i] = struct{}{}
-		if !positionOf(e).same(k.src.Position(i)) {
-			k.gone[i] = struct{}{}
+	if f.inSrc {
+		k.hidden[f.i] = struct{}{}
+		if !positionOf(e).same(k.src.Position(f.i)) {
+			k.gone[f.i] = struct{}{}
 		}
 	}
-	if old := k.held[e.ID]; old != nil {
-		k.order.Delete(positionOf(old))
+	if f.held != nil {
+		k.order.Delete(positionOf(f.held))
 	}
 	k.held[e.ID] = e
 	k.order.ReplaceOrInsert(positionOf(e))
