@@ -21,7 +21,7 @@ func TestReadAhead_HandsAccountsOutInOrderWithinItsWindow(t *testing.T) {
 	const n, workers = 50, 3
 	var taken, worst atomic.Int64
 	var busy [workers]atomic.Bool
-	r := newReadAhead(n, workers, func(w, i int) (accountdoc.AccountState, error) {
+	r := newReadAhead(make([]int, n), 0, workers, func(w, i int) (accountdoc.AccountState, error) {
 		if w < 0 || w >= workers || !busy[w].CompareAndSwap(false, true) {
 			return accountdoc.AccountState{}, fmt.Errorf("account %d read by worker %d, out of range or busy", i, w)
 		}
@@ -51,7 +51,7 @@ func TestReadAhead_HandsAccountsOutInOrderWithinItsWindow(t *testing.T) {
 func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 	bad := errors.New("bad")
 	var reads atomic.Int64
-	r := newReadAhead(10000, 4, func(_, i int) (accountdoc.AccountState, error) {
+	r := newReadAhead(make([]int, 10000), 0, 4, func(_, i int) (accountdoc.AccountState, error) {
 		reads.Add(1)
 		if i == 2 {
 			return accountdoc.AccountState{}, bad
