@@ -7,21 +7,20 @@ import (
 )
 
 // batchBytes is how many bytes of accounts a goroutine of the load reads
-// (or splits) at a time: accounts are handed out in runs of consecutive
-// ones holding at least this many bytes (a larger account is a run of its
-// own), and a file of fewer bytes is read by the goroutine that loads it.
-// Each handoff can wake an idle core, whose thread spins looking for work
-// before it sleeps again, and the collector's idle workers take the cores
-// the load leaves idle; a compact account (about 3 KB) is read in about a
-// tenth of a millisecond, so handing accounts out one by one cost more CPU
-// on two cores than on one, for a file that is read in tens of
-// milliseconds either way. A run of 512 KB is about 150 compact accounts,
-// or one account of the default catalog written out whole (about 450 KB),
-// which is a run of its own as before.
+// (or splits) at a time: accounts are handed out in runs of as many
+// consecutive ones as fit in this many bytes (an account that does not
+// fit alone is a run of its own), and a file whose accounts make one run
+// is read by the goroutine that loads it. Each handoff can wake an idle
+// core, whose thread spins looking for work before it sleeps again; a
+// compact account (about 3 KB) is read in about a tenth of a millisecond,
+// so handing accounts out one by one cost more CPU on two cores than on
+// one, for a file read in tens of milliseconds either way. A run is then
+// about 170 compact accounts; an account of the default catalog written
+// out whole (about 450 KB) is a run of its own, as before.
 const batchBytes = 512 << 10
 
-// readAhead reads accounts 0 to n-1 with read, in runs (batches) of
-// consecutive accounts, on several goroutines, a bounded number of runs
+// readAhead reads accounts 0 to n-1 with read, in runs of consecutive
+// accounts, on several goroutines, a bounded number of runs
 // ahead of the one taking the accounts in order (next): at most window
 // runs are read and not yet taken. With one worker, or one run, there is
 // no other goroutine: next reads each account itself.
@@ -44,14 +43,17 @@ type readResult struct {
 }
 
 // newReadAhead reads the accounts whose sizes (in bytes) are given, in
-// order of their index, in runs of at least batch bytes (0: each account
-// on its own): it starts up to workers goroutines, each reading a run as
+// order of their index, in runs of as many as fit in batch bytes (0: each
+// account on its own): it starts up to workers goroutines, each reading a run as
 // it gets a slot of a window of 2×workers runs, or none when one would
 // read them all. read is told which worker (0 to workers-1) calls it, and
 // is called for each account of a run in order until it returns an error.
 func newReadAhead(sizes []int, batch, workers int, read func(worker, i int) (accountdoc.AccountState, error)) *readAhead {
 	r := &readAhead{read: read, done: make(chan struct{})}
 	for i, sum := 0, 0; i < len(sizes); i++ {
+		if sum > 0 && sum+sizes[i] > batch {
+			r.ends, sum = append(r.ends, i), 0 // account i would not fit
+		}
 		if sum += sizes[i]; sum >= batch || i == len(sizes)-1 {
 			r.ends, sum = append(r.ends, i+1), 0
 		}

@@ -155,3 +155,27 @@ func TestReadAhead_ReadsRunsOfConsecutiveAccounts(t *testing.T) {
 		}
 	}
 }
+
+// TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch: a run ends before an
+// account that would not fit in it; an account larger than the batch is
+// a run of its own; 0 makes each account a run.
+func TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch(t *testing.T) {
+	for _, c := range []struct {
+		sizes []int
+		batch int
+		want  string
+	}{
+		{[]int{100, 100, 300, 100, 50, 100}, 250, "[2 3 6]"},
+		{[]int{100, 150, 1, 600}, 250, "[2 3 4]"},
+		{[]int{0, 0, 0}, 0, "[1 2 3]"},
+		{[]int{10, 10}, 1000, "[2]"},
+	} {
+		r := newReadAhead(c.sizes, c.batch, 2, func(int, int) (accountdoc.AccountState, error) {
+			return accountdoc.AccountState{}, nil
+		})
+		r.stop()
+		if got := fmt.Sprint(r.ends); got != c.want {
+			t.Errorf("sizes %v, batch %d: runs end at %s, want %s", c.sizes, c.batch, got, c.want)
+		}
+	}
+}

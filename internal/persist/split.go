@@ -2,15 +2,15 @@ package persist
 
 import "github.com/klaviyo-mock/mockserver/internal/accountdoc"
 
-// splitting splits accounts in runs (batches) of consecutive ones, on
-// other goroutines, at most window runs at a time, and checks them in the
-// order they were added. A run is handed out once it holds batch bytes
-// (0: each account is a run of its own); the last run added, which the
-// checking goroutine would only wait for, is split on that goroutine, and
-// so is every run when inline is set (one core: another goroutine would
-// only take turns with it). Its goroutines (window of them, started at the
-// first run handed out) read run after run, so each grows its stack once;
-// stop ends them.
+// splitting splits accounts in runs of consecutive ones, on other
+// goroutines, at most window runs at a time, and checks them in the order
+// they were added. A run is as many accounts as fit in batch bytes (an
+// account that does not fit alone is a run of its own; 0: each account
+// is); the last run added, which the checking goroutine would only wait
+// for, is split on that goroutine, and so is every run when inline is set
+// (one core: another goroutine would only take turns with it). Its
+// goroutines (window of them, started at the first run handed out) read
+// run after run, so each grows its stack once; stop ends them.
 type splitting struct {
 	window  int
 	batch   int
@@ -67,14 +67,20 @@ type split struct {
 	err   error
 }
 
-// add adds raw, the account at at, to the run being gathered, and hands
-// the run out once it holds p.batch bytes (after checking the oldest runs
-// while window are being split). raw is copied unless it is settled (it
+// add adds raw, the account at at, to the run being gathered, handing
+// that run out first when raw does not fit in it, and after raw when it
+// is full (a run handed out waits, when window are being split, for the
+// oldest to be checked). raw is copied unless it is settled (it
 // stays valid for good: the file was read to its end). A small account is
 // read whole while the keep budget lasts, on a copy of its own; another is
 // checked (accountdoc.AccountState.CheckJSON, which keeps nothing of it:
 // the run's copy is then used again).
 func (p *splitting) add(at extent, raw []byte, settled bool) error {
+	if p.runBytes > 0 && p.runBytes+len(raw) > p.batch {
+		if err := p.hand(p.inline); err != nil { // raw would not fit
+			return err
+		}
+	}
 	whole := len(raw) <= keepAccount && int64(len(raw)) <= p.keep
 	if whole {
 		p.keep -= int64(len(raw))
