@@ -6,18 +6,26 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/accountdoc"
 )
 
-// batchBytes is how many bytes of accounts a goroutine of the load reads
-// (or splits) at a time: accounts are handed out in runs of as many
-// consecutive ones as fit in this many bytes (an account that does not
-// fit alone is a run of its own), and a file whose accounts make one run
-// is read by the goroutine that loads it. Each handoff can wake an idle
-// core, whose thread spins looking for work before it sleeps again; a
-// compact account (about 3 KB) is read in about a tenth of a millisecond,
-// so handing accounts out one by one cost more CPU on two cores than on
-// one, for a file read in tens of milliseconds either way. A run is then
-// about 170 compact accounts; an account of the default catalog written
-// out whole (about 450 KB) is a run of its own, as before.
-const batchBytes = 512 << 10
+// A load reads a small file on the goroutine that loads it, and a larger
+// one on every core in runs of consecutive accounts. Each handoff to
+// another goroutine can wake an idle core, whose thread spins looking for
+// work before it sleeps again, and the collector's idle workers then take
+// what the load leaves idle: a compact account (about 3 KB) is read in
+// about a tenth of a millisecond, and handing accounts out one by one
+// cost a file of 100 of them (0.3 MB, read in tens of milliseconds either
+// way) about a quarter more CPU on two cores than on one.
+//
+//   - smallFile: a file of at most this many bytes is read on one
+//     goroutine (about 170 compact accounts);
+//   - batchBytes: a run is as many consecutive accounts as fit in this
+//     many bytes (about 20 compact accounts, a few milliseconds of work,
+//     so that the first run read, which the restore waits for, is short);
+//     an account that does not fit alone, as one of the default catalog
+//     written out whole (about 450 KB), is a run of its own, as before.
+const (
+	smallFile  = 512 << 10
+	batchBytes = 64 << 10
+)
 
 // readAhead reads accounts 0 to n-1 with read, in runs of consecutive
 // accounts, on several goroutines, a bounded number of runs
