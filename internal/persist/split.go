@@ -8,9 +8,10 @@ import "github.com/klaviyo-mock/mockserver/internal/accountdoc"
 // account that does not fit alone is a run of its own; 0: each account
 // is); the last run added, which the checking goroutine would only wait
 // for, is split on that goroutine, and so is every run when inline is set
-// (one core: another goroutine would only take turns with it). Its
-// goroutines (window of them, started at the first run handed out) read
-// run after run, so each grows its stack once; stop ends them.
+// (a small file, or one core, where another goroutine would only take
+// turns with it). Its goroutines (window of them, started at the first
+// run handed out) read run after run, so each grows its stack once; stop
+// ends them.
 type splitting struct {
 	window  int
 	batch   int
