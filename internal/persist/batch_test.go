@@ -51,13 +51,13 @@ func TestAccounts_ASmallFileIsReadOnTheGoroutineThatLoadsIt(t *testing.T) {
 	}
 }
 
-// TestSplitting_AccountsAreSplitInRunsOfAtLeastTheBatchBytes: accounts
-// are handed to the splitting goroutines in runs of consecutive ones of
-// at least batch bytes, copied into one buffer a run (used again once
+// TestSplitting_AccountsAreSplitInRunsThatFillTheBatch: accounts are
+// handed to the splitting goroutines in runs of as many consecutive ones
+// as fit in batch bytes, copied into one buffer a run (used again once
 // the run is split); fewer accounts than a run are split by the goroutine
 // that adds them, which starts none. Either way every account is checked,
 // in order.
-func TestSplitting_AccountsAreSplitInRunsOfAtLeastTheBatchBytes(t *testing.T) {
+func TestSplitting_AccountsAreSplitInRunsThatFillTheBatch(t *testing.T) {
 	for _, c := range []struct {
 		batch, accounts  int
 		started, maxMade int
