@@ -21,7 +21,7 @@ func TestReadAhead_HandsAccountsOutInOrderWithinItsWindow(t *testing.T) {
 	const n, workers = 50, 3
 	var taken, worst atomic.Int64
 	var busy [workers]atomic.Bool
-	r := newReadAhead(n, workers, func(w, i int) (accountdoc.AccountState, error) {
+	r := newReadAhead(make([]int, n), 0, workers, func(w, i int) (accountdoc.AccountState, error) {
 		if w < 0 || w >= workers || !busy[w].CompareAndSwap(false, true) {
 			return accountdoc.AccountState{}, fmt.Errorf("account %d read by worker %d, out of range or busy", i, w)
 		}
@@ -51,7 +51,7 @@ func TestReadAhead_HandsAccountsOutInOrderWithinItsWindow(t *testing.T) {
 func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 	bad := errors.New("bad")
 	var reads atomic.Int64
-	r := newReadAhead(10000, 4, func(_, i int) (accountdoc.AccountState, error) {
+	r := newReadAhead(make([]int, 10000), 0, 4, func(_, i int) (accountdoc.AccountState, error) {
 		reads.Add(1)
 		if i == 2 {
 			return accountdoc.AccountState{}, bad
@@ -73,12 +73,23 @@ func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 }
 
 // TestLoad_TheFirstBadAccountInTheFileIsTheOneReported: accounts are split
-// on several goroutines, yet whatever is wrong with an account (a member
-// it may not have, no key, a key seen before, bytes that are not JSON) is
-// reported for the first account it is wrong with, as a reading of one
-// account after another reports it.
+// on several goroutines (in a file larger than smallFile, in runs of a few
+// accounts), yet whatever is wrong with an account (a member it may not
+// have, no key, a key seen before, bytes that are not JSON) is reported
+// for the first account it is wrong with, as a reading of one account
+// after another reports it; and so in a small file, read on one goroutine.
 func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
-	good := func(i int) string { return fmt.Sprintf(`{"account":"pk_%034d","items":[]}`, i) }
+	for _, pad := range []int{0, smallFile / 30} {
+		t.Run(fmt.Sprintf("accounts of %d bytes", pad), func(t *testing.T) { firstBadAccountReported(t, pad) })
+	}
+}
+
+// firstBadAccountReported is TestLoad_TheFirstBadAccountInTheFileIsTheOneReported
+// with good accounts holding an item of a title of pad bytes.
+func firstBadAccountReported(t *testing.T, pad int) {
+	good := func(i int) string {
+		return fmt.Sprintf(`{"account":"pk_%034d","items":[{"external_id":"A","title":"%s"}]}`, i, strings.Repeat("t", pad))
+	}
 	bad := map[string]string{
 		"unknown member": `{"account":"pk_x","surprise":1}`,
 		"no key":         `{"items":[]}`,

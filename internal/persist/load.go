@@ -95,9 +95,11 @@ type extent struct {
 // The accounts are read (or taken as Load read them whole) and their
 // collections decoded (see
 // accountdoc.AccountState.Prepare, pending jobs allowed) on every core,
-// a few accounts ahead of restore, which is called one account at a
-// time, in order: what it is handed and what Accounts returns are the
-// same as read one after another.
+// in runs of consecutive accounts (see batchBytes), a few runs ahead of
+// restore, which is called one account at a time, in order: what it is
+// handed and what Accounts returns are the same as read one after
+// another. Accounts of at most smallFile bytes, or on one core, are read
+// on the calling goroutine.
 func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	f, err := os.Open(l.path)
 	if err != nil {
@@ -106,7 +108,15 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	defer f.Close()
 	workers := runtime.GOMAXPROCS(0)
 	preparers := make([]accountdoc.Preparer, workers) // one a worker: each keeps its readers
-	ahead := newReadAhead(len(l.extents), workers, func(w, i int) (accountdoc.AccountState, error) {
+	sizes, total := make([]int, len(l.extents)), 0
+	for i, at := range l.extents {
+		sizes[i] = at.length
+		total += at.length
+	}
+	if total <= smallFile {
+		workers = 1
+	}
+	ahead := newReadAhead(sizes, batchBytes, workers, func(w, i int) (accountdoc.AccountState, error) {
 		var a accountdoc.AccountState
 		var err error
 		if k := l.kept[i]; k != nil {
@@ -263,9 +273,11 @@ func (l *Loaded) member(d *docReader, st *State, key string, account func(split)
 }
 
 // accounts reads the "accounts" array. Each must name its account, and
-// no account twice. Each account's bytes are copied and split into members
-// (accountdoc.AccountState.CheckJSON) on other cores while the next is
-// read, at most a few at a time; their results are checked, and handed to
+// no account twice. The accounts' bytes are copied (unless the file was
+// read whole) and split into members (accountdoc.AccountState.CheckJSON)
+// in runs (see batchBytes) on other cores while the next run is read, at
+// most a few runs at a time (the last run, and every run of a file of at
+// most smallFile bytes or on one core, on this goroutine); their results are checked, and handed to
 // account, in order, so the first error is the one a reading of one
 // account after another finds.
 func (l *Loaded) accounts(d *docReader, account func(split) error) error {
@@ -278,7 +290,9 @@ func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 		d.pos++
 		return nil
 	}
-	p := &splitting{window: 2 * runtime.GOMAXPROCS(0), check: l.checked(account), keep: keepBytes}
+	procs := runtime.GOMAXPROCS(0)
+	small := l.size > 0 && l.size <= smallFile
+	p := &splitting{window: 2 * procs, batch: batchBytes, inline: procs == 1 || small, check: l.checked(account), keep: keepBytes}
 	defer p.stop()
 	for i := 0; ; i++ {
 		_, err := d.peek() // the account starts after whitespace
