@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -76,8 +77,9 @@ func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 // on several goroutines (in a file larger than smallFile, in runs of a few
 // accounts), yet whatever is wrong with an account (a member it may not
 // have, no key, a key seen before, bytes that are not JSON) is reported
-// for the first account it is wrong with, as a reading of one account
-// after another reports it; and so in a small file, read on one goroutine.
+// for the first account it is wrong with, word for word as a reading of
+// one account after another (a load on one core) reports it; and so in a
+// small file, read on one goroutine.
 func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
 	for _, pad := range []int{0, smallFile / 30} {
 		t.Run(fmt.Sprintf("accounts of %d bytes", pad), func(t *testing.T) { firstBadAccountReported(t, pad) })
@@ -107,12 +109,22 @@ func firstBadAccountReported(t *testing.T, pad int) {
 				path := filepath.Join(t.TempDir(), "state.json")
 				os.WriteFile(path, []byte(`{"version":3,"accounts":[`+strings.Join(accounts, ",")+`]}`), 0o600)
 				_, _, err := Load(path)
-				if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("account %d ", at)) {
-					t.Errorf("%s at %d, then %s: %v", first, at, second, err)
+				want := sequentialLoad(path)
+				if err == nil || want == nil || err.Error() != want.Error() || !strings.Contains(err.Error(), fmt.Sprintf("account %d ", at)) {
+					t.Errorf("%s at %d, then %s: %v\nwant %v", first, at, second, err, want)
 				}
 			}
 		}
 	}
+}
+
+// sequentialLoad is the error Load returns for the file at path on one
+// core, where every account is split on the loading goroutine, one after
+// another.
+func sequentialLoad(path string) error {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	_, _, err := Load(path)
+	return err
 }
 
 // TestAccounts_EachAccountIsPreparedBeforeItIsRestored: Loaded.Prepare
