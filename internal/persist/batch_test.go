@@ -229,8 +229,10 @@ func TestReadAhead_ReadsRunsOfConsecutiveAccounts(t *testing.T) {
 }
 
 // TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch: a run ends before an
-// account that would not fit in it; an account larger than the batch is
-// a run of its own; 0 makes each account a run.
+// account that would not fit in it, and after one that fills it; an
+// account larger than the batch is a run of its own; 0 makes each account
+// a run. This is endsBefore's test: the checking pass's runs end where it
+// says too.
 func TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch(t *testing.T) {
 	for _, c := range []struct {
 		sizes []int
@@ -241,6 +243,8 @@ func TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch(t *testing.T) {
 		{[]int{100, 150, 1, 600}, 250, "[2 3 4]"},
 		{[]int{0, 0, 0}, 0, "[1 2 3]"},
 		{[]int{10, 10}, 1000, "[2]"},
+		{[]int{100, 150, 0}, 250, "[2 3]"}, // a full run ends, even before an empty account
+		{nil, 250, "[]"},
 	} {
 		r := newReadAhead(c.sizes, c.batch, 2, func(int, int) (accountdoc.AccountState, error) {
 			return accountdoc.AccountState{}, nil

@@ -4,9 +4,8 @@ import "github.com/klaviyo-mock/mockserver/internal/accountdoc"
 
 // splitting splits accounts in runs of consecutive ones, on other
 // goroutines, at most window runs at a time, and checks them in the order
-// they were added. A run is as many accounts as fit in batch bytes (an
-// account that does not fit alone is a run of its own; 0: each account
-// is); the last run added, which the checking goroutine would only wait
+// they were added. A run is as many accounts as fit in batch bytes (see
+// endsBefore); the last run added, which the checking goroutine would only wait
 // for, is split on that goroutine, and so is every run when inline is set
 // (a small file, or one core, where another goroutine would only take
 // turns with it). Its goroutines (window of them, started at the first
@@ -77,8 +76,8 @@ type split struct {
 // checked (accountdoc.AccountState.CheckJSON, which keeps nothing of it:
 // the run's copy is then used again).
 func (p *splitting) add(at extent, raw []byte, settled bool) error {
-	if p.runBytes > 0 && p.runBytes+len(raw) > p.batch {
-		if err := p.hand(p.inline); err != nil { // raw would not fit
+	if endsBefore(len(p.run), p.runBytes, len(raw), p.batch) {
+		if err := p.hand(p.inline); err != nil {
 			return err
 		}
 	}
@@ -103,8 +102,8 @@ func (p *splitting) add(at extent, raw []byte, settled bool) error {
 		p.runCopy = append(p.runCopy, raw...)
 		t.to = len(p.runCopy)
 	}
-	p.run = append(p.run, t)
-	if p.runBytes += len(raw); p.runBytes >= p.batch {
+	p.run, p.runBytes = append(p.run, t), p.runBytes+len(raw)
+	if endsBefore(len(p.run), p.runBytes, 0, p.batch) { // full: no account would fit
 		return p.hand(p.inline)
 	}
 	return nil
