@@ -162,6 +162,29 @@ func TestSplitting_AccountsAreSplitInRunsThatFillTheBatch(t *testing.T) {
 	}
 }
 
+// TestSplitting_TheLastRunIsSplitWhereItIsAdded: the last run added,
+// which the checking goroutine would only wait for, is split on that
+// goroutine, even when it is full: an account that fills a run alone
+// starts no goroutine.
+func TestSplitting_TheLastRunIsSplitWhereItIsAdded(t *testing.T) {
+	raw := []byte(`{"account":"k000","items":[]}`)
+	for _, batch := range []int{0, len(raw)} {
+		var checked []string
+		p := &splitting{window: 2, batch: batch, check: func(s split) error {
+			checked = append(checked, s.a.Account)
+			return s.err
+		}}
+		err := p.add(extent{}, raw, false)
+		if err == nil {
+			err = p.then(nil)
+		}
+		p.stop()
+		if err != nil || fmt.Sprint(checked) != "[k000]" || p.started != 0 {
+			t.Errorf("batch %d: %v; checked %v; %d goroutines started", batch, err, checked, p.started)
+		}
+	}
+}
+
 // TestSplitting_OnOneCoreEveryRunIsSplitWhereItIsAdded: with inline set
 // (one core, where another goroutine would only take turns with the one
 // reading the file), no goroutine is started, and the first bad account
