@@ -24,12 +24,18 @@ func goroutine() string {
 // (an item whose title pads it) and returns its path.
 func paddedFile(t *testing.T, n, size int) string {
 	t.Helper()
+	return gappedFile(t, n, size, 0)
+}
+
+// gappedFile is paddedFile with gap spaces between accounts.
+func gappedFile(t *testing.T, n, size, gap int) string {
+	t.Helper()
 	accounts := make([]string, n)
 	for i := range accounts {
 		accounts[i] = fmt.Sprintf(`{"account":"pk_%034d","items":[{"external_id":"A","title":"%s"}]}`, i, strings.Repeat("t", size))
 	}
 	path := filepath.Join(t.TempDir(), "state.json")
-	if err := os.WriteFile(path, []byte(`{"version":3,"accounts":[`+strings.Join(accounts, ",")+`]}`), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(`{"version":3,"accounts":[`+strings.Join(accounts, ","+strings.Repeat(" ", gap))+`]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -119,6 +125,27 @@ func TestAccounts_ALargerFileIsReadOnOtherGoroutines(t *testing.T) {
 	}
 	if elsewhere == 0 {
 		t.Errorf("all %d accounts of a file over smallFile were prepared on the caller's goroutine", n)
+	}
+}
+
+// TestAccounts_ASmallFileIsOneOfAtMostSmallFileBytes: whether a file is
+// small is its size, for both passes: a file over smallFile whose
+// accounts take less (here 128 KB of accounts, 640 KB of file) is read on
+// other goroutines.
+func TestAccounts_ASmallFileIsOneOfAtMostSmallFileBytes(t *testing.T) {
+	if runtime.GOMAXPROCS(0) == 1 {
+		t.Skip("one core: every file is read on the loading goroutine")
+	}
+	const n, size = 8, 16 << 10
+	prepared, _, order := loadedWhere(t, gappedFile(t, n, size, 64<<10))
+	me := goroutine()
+	for i, key := range order {
+		if prepared[key] == me {
+			t.Fatalf("account %d of a file over smallFile was prepared on the caller's goroutine", i)
+		}
+	}
+	if len(order) != n {
+		t.Fatalf("restored %v", order)
 	}
 }
 
