@@ -73,6 +73,31 @@ func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 	}
 }
 
+// TestReadAhead_ARunStopsAtItsFirstError: a worker reading a run stops
+// after the account that fails; the rest of that run is never read.
+func TestReadAhead_ARunStopsAtItsFirstError(t *testing.T) {
+	bad := errors.New("bad")
+	sizes := []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1} // runs of 5
+	var after atomic.Int64
+	r := newReadAhead(sizes, 5, 2, func(_, i int) (accountdoc.AccountState, error) {
+		switch i {
+		case 2:
+			return accountdoc.AccountState{}, bad
+		case 3, 4:
+			after.Add(1)
+		}
+		return accountdoc.AccountState{Account: fmt.Sprint(i)}, nil
+	})
+	var err error
+	for i := 0; i <= 2 && err == nil; i++ {
+		_, err = r.next(i)
+	}
+	r.stop()
+	if !errors.Is(err, bad) || after.Load() != 0 {
+		t.Errorf("%v; accounts 3 and 4 read %d times after account 2 failed", err, after.Load())
+	}
+}
+
 // TestLoad_TheFirstBadAccountInTheFileIsTheOneReported: accounts are split
 // on several goroutines (in a file larger than smallFile, in runs of a few
 // accounts), yet whatever is wrong with an account (a member it may not
