@@ -91,6 +91,11 @@ func newReadAhead(sizes []int, batch, workers int, read func(worker, i int) (acc
 		go func() {
 			defer r.wg.Done()
 			for {
+				select { // stopped: no further run, even with a slot free
+				case <-r.done:
+					return
+				default:
+				}
 				select {
 				case r.slots <- struct{}{}:
 				case <-r.done:
@@ -147,8 +152,8 @@ func (r *readAhead) next(i int) (accountdoc.AccountState, error) {
 	return res.a, res.err
 }
 
-// stop ends the workers (each finishes the run it reads) and waits for
-// them.
+// stop ends the workers (each finishes the run it reads and starts no
+// other) and waits for them.
 func (r *readAhead) stop() {
 	close(r.done)
 	r.wg.Wait()

@@ -98,6 +98,33 @@ func TestReadAhead_ARunStopsAtItsFirstError(t *testing.T) {
 	}
 }
 
+// TestReadAhead_AStoppedWorkerReadsNoFurtherRun: once stopped, a worker
+// finishing a run starts no other, even with slots of the window free
+// (tried 20 times: a worker that chose at random between a free slot and
+// the stop would read on three times in four).
+func TestReadAhead_AStoppedWorkerReadsNoFurtherRun(t *testing.T) {
+	for range 20 {
+		gate, reading := make(chan struct{}), make(chan struct{}, 2)
+		var reads atomic.Int64
+		r := newReadAhead(make([]int, 100), 0, 2, func(_, i int) (accountdoc.AccountState, error) {
+			reads.Add(1)
+			if i < 2 {
+				reading <- struct{}{}
+				<-gate
+			}
+			return accountdoc.AccountState{}, nil
+		})
+		<-reading
+		<-reading // both workers read a run; 2 slots of 4 are free
+		close(r.done)
+		close(gate)
+		r.wg.Wait()
+		if n := reads.Load(); n != 2 {
+			t.Fatalf("%d accounts read; the workers were stopped while reading 2", n)
+		}
+	}
+}
+
 // TestLoad_TheFirstBadAccountInTheFileIsTheOneReported: accounts are split
 // on several goroutines (in a file larger than smallFile, in runs of a few
 // accounts), yet whatever is wrong with an account (a member it may not
