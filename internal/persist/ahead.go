@@ -27,6 +27,15 @@ const (
 	batchBytes = 64 << 10
 )
 
+// endsBefore reports whether a run of n accounts of sum bytes ends before
+// an account of size bytes. A run is as many consecutive accounts as fit
+// in batch bytes: it ends before an account that would not fit in it, and
+// after one that fills it; an account that does not fit alone is a run of
+// its own (batch 0: each account is).
+func endsBefore(n, sum, size, batch int) bool {
+	return n > 0 && (sum >= batch || sum+size > batch)
+}
+
 // readAhead reads accounts 0 to n-1 with read, in runs of consecutive
 // accounts, on several goroutines, a bounded number of runs ahead of the
 // one taking the accounts in order (next): at most window runs are read
@@ -51,20 +60,21 @@ type readResult struct {
 }
 
 // newReadAhead reads the accounts whose sizes (in bytes) are given, in
-// order of their index, in runs of as many as fit in batch bytes (0: each
-// account on its own): it starts up to workers goroutines, each reading a
+// order of their index, in runs of as many as fit in batch bytes (see
+// endsBefore): it starts up to workers goroutines, each reading a
 // run as it gets a slot of a window of 2×workers runs, or none when one
 // would read them all. read is told which worker (0 to workers-1) calls it, and
 // is called for each account of a run in order until it returns an error.
 func newReadAhead(sizes []int, batch, workers int, read func(worker, i int) (accountdoc.AccountState, error)) *readAhead {
 	r := &readAhead{read: read, done: make(chan struct{})}
-	for i, sum := 0, 0; i < len(sizes); i++ {
-		if sum > 0 && sum+sizes[i] > batch {
-			r.ends, sum = append(r.ends, i), 0 // account i would not fit
+	for i, n, sum := 0, 0, 0; i < len(sizes); i++ {
+		if endsBefore(n, sum, sizes[i], batch) {
+			r.ends, n, sum = append(r.ends, i), 0, 0
 		}
-		if sum += sizes[i]; sum >= batch || i == len(sizes)-1 {
-			r.ends, sum = append(r.ends, i+1), 0
-		}
+		n, sum = n+1, sum+sizes[i]
+	}
+	if len(sizes) > 0 {
+		r.ends = append(r.ends, len(sizes))
 	}
 	workers = min(workers, len(r.ends))
 	if workers <= 1 {
@@ -81,6 +91,11 @@ func newReadAhead(sizes []int, batch, workers int, read func(worker, i int) (acc
 		go func() {
 			defer r.wg.Done()
 			for {
+				select { // stopped: no further run, even with a slot free
+				case <-r.done:
+					return
+				default:
+				}
 				select {
 				case r.slots <- struct{}{}:
 				case <-r.done:
@@ -137,8 +152,8 @@ func (r *readAhead) next(i int) (accountdoc.AccountState, error) {
 	return res.a, res.err
 }
 
-// stop ends the workers (each finishes the run it reads) and waits for
-// them.
+// stop ends the workers (each finishes the run it reads and starts no
+// other) and waits for them.
 func (r *readAhead) stop() {
 	close(r.done)
 	r.wg.Wait()

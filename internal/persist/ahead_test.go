@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,12 +73,65 @@ func TestReadAhead_StopsWhenTheReaderStopsEarly(t *testing.T) {
 	}
 }
 
+// TestReadAhead_ARunStopsAtItsFirstError: a worker reading a run stops
+// after the account that fails; the rest of that run is never read.
+func TestReadAhead_ARunStopsAtItsFirstError(t *testing.T) {
+	bad := errors.New("bad")
+	sizes := []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1} // runs of 5
+	var after atomic.Int64
+	r := newReadAhead(sizes, 5, 2, func(_, i int) (accountdoc.AccountState, error) {
+		switch i {
+		case 2:
+			return accountdoc.AccountState{}, bad
+		case 3, 4:
+			after.Add(1)
+		}
+		return accountdoc.AccountState{Account: fmt.Sprint(i)}, nil
+	})
+	var err error
+	for i := 0; i <= 2 && err == nil; i++ {
+		_, err = r.next(i)
+	}
+	r.stop()
+	if !errors.Is(err, bad) || after.Load() != 0 {
+		t.Errorf("%v; accounts 3 and 4 read %d times after account 2 failed", err, after.Load())
+	}
+}
+
+// TestReadAhead_AStoppedWorkerReadsNoFurtherRun: once stopped, a worker
+// finishing a run starts no other, even with slots of the window free
+// (tried 20 times: a worker that chose at random between a free slot and
+// the stop would read on three times in four).
+func TestReadAhead_AStoppedWorkerReadsNoFurtherRun(t *testing.T) {
+	for range 20 {
+		gate, reading := make(chan struct{}), make(chan struct{}, 2)
+		var reads atomic.Int64
+		r := newReadAhead(make([]int, 100), 0, 2, func(_, i int) (accountdoc.AccountState, error) {
+			reads.Add(1)
+			if i < 2 {
+				reading <- struct{}{}
+				<-gate
+			}
+			return accountdoc.AccountState{}, nil
+		})
+		<-reading
+		<-reading // both workers read a run; 2 slots of 4 are free
+		close(r.done)
+		close(gate)
+		r.wg.Wait()
+		if n := reads.Load(); n != 2 {
+			t.Fatalf("%d accounts read; the workers were stopped while reading 2", n)
+		}
+	}
+}
+
 // TestLoad_TheFirstBadAccountInTheFileIsTheOneReported: accounts are split
 // on several goroutines (in a file larger than smallFile, in runs of a few
 // accounts), yet whatever is wrong with an account (a member it may not
 // have, no key, a key seen before, bytes that are not JSON) is reported
-// for the first account it is wrong with, as a reading of one account
-// after another reports it; and so in a small file, read on one goroutine.
+// for the first account it is wrong with, word for word as a reading of
+// one account after another (a load on one core) reports it; and so in a
+// small file, read on one goroutine.
 func TestLoad_TheFirstBadAccountInTheFileIsTheOneReported(t *testing.T) {
 	for _, pad := range []int{0, smallFile / 30} {
 		t.Run(fmt.Sprintf("accounts of %d bytes", pad), func(t *testing.T) { firstBadAccountReported(t, pad) })
@@ -107,12 +161,22 @@ func firstBadAccountReported(t *testing.T, pad int) {
 				path := filepath.Join(t.TempDir(), "state.json")
 				os.WriteFile(path, []byte(`{"version":3,"accounts":[`+strings.Join(accounts, ",")+`]}`), 0o600)
 				_, _, err := Load(path)
-				if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("account %d ", at)) {
-					t.Errorf("%s at %d, then %s: %v", first, at, second, err)
+				want := sequentialLoad(path)
+				if err == nil || want == nil || err.Error() != want.Error() || !strings.Contains(err.Error(), fmt.Sprintf("account %d ", at)) {
+					t.Errorf("%s at %d, then %s: %v\nwant %v", first, at, second, err, want)
 				}
 			}
 		}
 	}
+}
+
+// sequentialLoad is the error Load returns for the file at path on one
+// core, where every account is split on the loading goroutine, one after
+// another.
+func sequentialLoad(path string) error {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	_, _, err := Load(path)
+	return err
 }
 
 // TestAccounts_EachAccountIsPreparedBeforeItIsRestored: Loaded.Prepare
@@ -150,14 +214,15 @@ func TestAccounts_EachAccountIsPreparedBeforeItIsRestored(t *testing.T) {
 // again, so a file of many accounts makes about a window of them, not one
 // per account; the goroutines splitting them are a window of them too.
 func TestSplitting_CopiesAreUsedAgain(t *testing.T) {
-	var checked []string
+	var checked, want []string
 	p := &splitting{window: 2, check: func(s split) error {
 		checked = append(checked, s.a.Account)
 		return s.err
 	}}
 	defer p.stop()
 	for i := range 50 {
-		raw := []byte(fmt.Sprintf(`{"account":"k%02d","items":[]}`, i))
+		want = append(want, fmt.Sprintf("k%02d", i))
+		raw := []byte(fmt.Sprintf(`{"account":"%s","items":[]}`, want[i]))
 		if err := p.add(extent{index: i}, raw, false); err != nil {
 			t.Fatal(err)
 		}
@@ -165,8 +230,8 @@ func TestSplitting_CopiesAreUsedAgain(t *testing.T) {
 	if err := p.then(nil); err != nil {
 		t.Fatal(err)
 	}
-	if len(checked) != 50 || checked[0] != "k00" || checked[49] != "k49" {
-		t.Fatalf("checked %v", checked)
+	if fmt.Sprint(checked) != fmt.Sprint(want) {
+		t.Fatalf("checked %v\nwant %v", checked, want)
 	}
 	if p.made > 2*p.window+1 {
 		t.Errorf("%d copies made for 50 accounts, window %d", p.made, p.window)

@@ -98,8 +98,8 @@ type extent struct {
 // in runs of consecutive accounts (see batchBytes), a few runs ahead of
 // restore, which is called one account at a time, in order: what it is
 // handed and what Accounts returns are the same as read one after
-// another. Accounts of at most smallFile bytes, or on one core, are read
-// on the calling goroutine.
+// another. A file of at most smallFile bytes (its size), or on one core,
+// is read on the calling goroutine.
 func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	f, err := os.Open(l.path)
 	if err != nil {
@@ -108,12 +108,11 @@ func (l *Loaded) Accounts(restore func(accountdoc.AccountState) error) error {
 	defer f.Close()
 	workers := runtime.GOMAXPROCS(0)
 	preparers := make([]accountdoc.Preparer, workers) // one a worker: each keeps its readers
-	sizes, total := make([]int, len(l.extents)), 0
+	sizes := make([]int, len(l.extents))
 	for i, at := range l.extents {
 		sizes[i] = at.length
-		total += at.length
 	}
-	if total <= smallFile {
+	if l.small() {
 		workers = 1
 	}
 	ahead := newReadAhead(sizes, batchBytes, workers, func(w, i int) (accountdoc.AccountState, error) {
@@ -167,6 +166,12 @@ func (l *Loaded) account(f *os.File, at extent) (accountdoc.AccountState, error)
 		return a, l.corrupt(fmt.Errorf("account %d (from byte offset %d): \"account\", the account's key, is required", at.index, at.offset))
 	}
 	return a, nil
+}
+
+// small reports whether the file is small (at most smallFile bytes): both
+// passes then read it on the loading goroutine.
+func (l *Loaded) small() bool {
+	return l.size > 0 && l.size <= smallFile
 }
 
 func (l *Loaded) corrupt(err error) error {
@@ -277,7 +282,7 @@ func (l *Loaded) member(d *docReader, st *State, key string, account func(split)
 // read whole) and split into members (accountdoc.AccountState.CheckJSON)
 // in runs (see batchBytes) on other cores while the next run is read, at
 // most a few runs at a time (the last run, and every run of a file of at
-// most smallFile bytes or on one core, on this goroutine); their results are checked, and handed to
+// most smallFile bytes (small) or on one core, on this goroutine); their results are checked, and handed to
 // account, in order, so the first error is the one a reading of one
 // account after another finds.
 func (l *Loaded) accounts(d *docReader, account func(split) error) error {
@@ -291,8 +296,7 @@ func (l *Loaded) accounts(d *docReader, account func(split) error) error {
 		return nil
 	}
 	procs := runtime.GOMAXPROCS(0)
-	small := l.size > 0 && l.size <= smallFile
-	p := &splitting{window: 2 * procs, batch: batchBytes, inline: procs == 1 || small, check: l.checked(account), keep: keepBytes}
+	p := &splitting{window: 2 * procs, batch: batchBytes, inline: procs == 1 || l.small(), check: l.checked(account), keep: keepBytes}
 	defer p.stop()
 	for i := 0; ; i++ {
 		_, err := d.peek() // the account starts after whitespace

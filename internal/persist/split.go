@@ -4,12 +4,12 @@ import "github.com/klaviyo-mock/mockserver/internal/accountdoc"
 
 // splitting splits accounts in runs of consecutive ones, on other
 // goroutines, at most window runs at a time, and checks them in the order
-// they were added. A run is as many accounts as fit in batch bytes (an
-// account that does not fit alone is a run of its own; 0: each account
-// is); the last run added, which the checking goroutine would only wait
-// for, is split on that goroutine, and so is every run when inline is set
-// (a small file, or one core, where another goroutine would only take
-// turns with it). Its goroutines (window of them, started at the first
+// they were added. A run is as many accounts as fit in batch bytes (see
+// endsBefore), handed out when the next account is added; the last run,
+// full or not, which the checking goroutine would only wait for, is split
+// on that goroutine (then), and so is every run when inline is set (a
+// small file, or one core, where another goroutine would only take turns
+// with it). Its goroutines (window of them, started at the first
 // run handed out) read run after run, so each grows its stack once; stop
 // ends them.
 type splitting struct {
@@ -69,16 +69,16 @@ type split struct {
 }
 
 // add adds raw, the account at at, to the run being gathered, handing
-// that run out first when raw does not fit in it, and after raw when it
-// is full (a run handed out waits, when window are being split, for the
-// oldest to be checked). raw is copied unless it is settled (it
+// that run out first when it ends before raw (see endsBefore: raw does not
+// fit, or the run is full; a run handed out waits, when window are being
+// split, for the oldest to be checked). The last run stays for then. raw is copied unless it is settled (it
 // stays valid for good: the file was read to its end). A small account is
 // read whole while the keep budget lasts, on a copy of its own; another is
 // checked (accountdoc.AccountState.CheckJSON, which keeps nothing of it:
 // the run's copy is then used again).
 func (p *splitting) add(at extent, raw []byte, settled bool) error {
-	if p.runBytes > 0 && p.runBytes+len(raw) > p.batch {
-		if err := p.hand(p.inline); err != nil { // raw would not fit
+	if endsBefore(len(p.run), p.runBytes, len(raw), p.batch) {
+		if err := p.hand(p.inline); err != nil {
 			return err
 		}
 	}
@@ -103,10 +103,7 @@ func (p *splitting) add(at extent, raw []byte, settled bool) error {
 		p.runCopy = append(p.runCopy, raw...)
 		t.to = len(p.runCopy)
 	}
-	p.run = append(p.run, t)
-	if p.runBytes += len(raw); p.runBytes >= p.batch {
-		return p.hand(p.inline)
-	}
+	p.run, p.runBytes = append(p.run, t), p.runBytes+len(raw)
 	return nil
 }
 
