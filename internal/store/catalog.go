@@ -186,15 +186,19 @@ func catalogValues(kind EntityKind, i int) bool {
 }
 
 // putEntityLocked inserts e, or replaces the entity with its id (held or
-// seeded), keeping every index in step.
+// seeded), keeping every index in step. An account's own entity is given
+// its public key as its id (fixtures and state documents leave it empty)
+// before the id is looked up.
 func (a *Account) putEntityLocked(e *Entity) {
+	a.stampPublicKey(e)
 	a.putFoundLocked(e, a.cat.kinds[e.Kind].find(e.ID))
 }
 
 // putFoundLocked is putEntityLocked, with f what the kind's find(e.ID)
-// returns now (a job's element, looked up once to be checked and put).
+// returns now (a job's element, looked up once to be checked and put):
+// e.ID is final (no kind a job writes has the account's public key as
+// its id).
 func (a *Account) putFoundLocked(e *Entity, f found) {
-	a.stampPublicKey(e) // an account's own entity carries its public key
 	if e.Kind.Decl().ID == schema.IDServer {
 		a.ids.Observe(e.ID) // ids made later stay above it
 	}
