@@ -16,16 +16,22 @@ import (
 // ever has, so an entry keyed by a stamp is never stale; a changed object
 // has a new stamp and its old entries age out. Safe for concurrent use.
 type Fragments struct {
+	// cache is written only through keep and put, which raise newest
+	// first (given); Cache hands out no way to write to it.
 	cache *rcache.Bytes[fragKey]
 	// pages remembers pages of objects by their ids and shape (see
 	// pageMemo), a quarter of the budget.
 	pages *rcache.Cache[uint64, *pageMemo]
 	seed  maphash.Seed
 	// newest is, for entities and for jobs, the largest stamp of an
-	// object given to cache (offered or put; 0: none). Stamps only grow,
-	// so an object of a larger stamp than its class's was never given: it
-	// is not looked for (a job at each poll that moved it, and the items
-	// that poll applied, whose stamps are below the job's new one).
+	// object given to cache (offered or put; 0: none). Every write to
+	// cache goes through keep or put, which raise it before writing, so
+	// no key of the class in cache has a larger stamp (a job's shape is
+	// never an entity's, so the classes' keys are apart): get skips the
+	// look-up of a larger stamp, which can only miss. Stamps only grow,
+	// which is what makes the skip worth having: an object at its first
+	// rendering since it changed has a stamp above every one given (a
+	// job at each poll that moved it, an item a PATCH answers with).
 	newest [2]atomic.Uint64
 
 	mu     sync.RWMutex
@@ -105,8 +111,24 @@ func (f *Fragments) given(c objClass, key fragKey) {
 // budget (for statistics; their hits count as the object cache's).
 func (f *Fragments) MemoBytes() (held, budget int64) { return f.pages.Bytes(), f.pages.Budget() }
 
-// Cache returns the underlying byte cache (for statistics).
-func (f *Fragments) Cache() *rcache.Bytes[fragKey] { return f.cache }
+// Cache returns the object cache's statistics and a way to empty it
+// (for /health and tests).
+func (f *Fragments) Cache() CacheView { return f.cache }
+
+// CacheView is what Fragments shows of its object cache: its size, budget
+// and counts, and Clear. It offers no way to write an object: one written
+// there without its stamp noted (as keep and put note it) would never be
+// looked up (see Fragments.newest).
+type CacheView interface {
+	// Bytes returns the estimated bytes held.
+	Bytes() int64
+	// Budget returns the most the cache holds.
+	Budget() int64
+	// Stats returns the hits and misses so far.
+	Stats() (hits, misses int64)
+	// Clear drops every entry.
+	Clear()
+}
 
 // fragKey names an object rendered in a shape: the object's stamp above
 // the shape's id, in one word (a map keyed by a word is several times

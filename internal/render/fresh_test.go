@@ -13,12 +13,13 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store/storetest"
 )
 
-// TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor: stamps only
-// grow, so an object whose stamp is above every stamp the object cache
-// was given (a job at each poll that moved it, the items that poll
-// applied, stamped before the job's new value) cannot be there: it is rendered without a look-up in the
-// cache's two generations, and counted as a miss. The test plants bytes
-// under such an object's key behind the renderer's back: they are not
+// TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor: every write to
+// the object cache notes its stamp first, so an object whose stamp is
+// above every stamp of its class the cache was given (an item at its
+// first rendering since a change) cannot be there: it is rendered
+// without a look-up in the cache's two generations, and counted as a
+// miss. The test plants bytes under such an object's key behind the
+// renderer's back (the key rendering it keeps it under): they are not
 // read. Once the object is given to the cache (kept), it is read from it.
 func TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor(t *testing.T) {
 	clk := clock.New()
@@ -73,5 +74,8 @@ func TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor(t *testing.T) {
 	}
 	if hits, _ := f.cache.Stats(); hits == 0 {
 		t.Error("the item once kept was not read from the cache")
+	}
+	if v, _ := f.cache.Get(key); bytes.Contains(v, []byte("planted")) {
+		t.Error("the item was kept under another key than the one planted: the plant proves nothing")
 	}
 }

@@ -102,10 +102,8 @@ func newCatalog(work *lockWork) catalog {
 			c.rels[k][i] = relIndex{rel: r, tree: r.Kind == schema.Members && r.Large, holders: r.Kind == schema.Reference}
 		}
 		c.values[k], values = values[:na:na], values[na:]
-		for _, f := range d.Filters {
-			if i, a, ok := d.Attr(f.Field); ok && f.Kind == schema.FilterEquals && a.Type == schema.String {
-				c.values[k][i].on = true
-			}
+		for _, i := range valueAttrs[k] {
+			c.values[k][i].on = true
 		}
 	}
 	return c
@@ -157,9 +155,10 @@ func indexSize(e *Entity) int64 {
 }
 
 // valueAttrs holds, for each entity kind, its attributes indexed by value
-// (catalogValues), listed once from the declaration: indexSize counts
-// them at every put of an entity, where asking each attribute against
-// each of the kind's filters cost about 1.5% of a creating flow's CPU.
+// (catalogValues), listed once from the declaration: newCatalog indexes
+// them (valueIndex.on) and indexSize counts them at every put of an
+// entity, where asking each attribute against each of the kind's
+// filters cost about 1.5% of a creating flow's CPU.
 var valueAttrs = valueAttrsOf(Kinds())
 
 // valueAttrsOf lists the attributes of each kind indexed by value.
@@ -186,15 +185,19 @@ func catalogValues(kind EntityKind, i int) bool {
 }
 
 // putEntityLocked inserts e, or replaces the entity with its id (held or
-// seeded), keeping every index in step.
+// seeded), keeping every index in step. An account's own entity is given
+// its public key as its id (fixtures and state documents leave it empty)
+// before the id is looked up.
 func (a *Account) putEntityLocked(e *Entity) {
+	a.stampPublicKey(e)
 	a.putFoundLocked(e, a.cat.kinds[e.Kind].find(e.ID))
 }
 
 // putFoundLocked is putEntityLocked, with f what the kind's find(e.ID)
-// returns now (a job's element, looked up once to be checked and put).
+// returns now (a job's element, looked up once to be checked and put):
+// e.ID is final (no kind a job writes has the account's public key as
+// its id).
 func (a *Account) putFoundLocked(e *Entity, f found) {
-	a.stampPublicKey(e) // an account's own entity carries its public key
 	if e.Kind.Decl().ID == schema.IDServer {
 		a.ids.Observe(e.ID) // ids made later stay above it
 	}

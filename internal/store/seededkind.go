@@ -152,7 +152,8 @@ func (k *seededKind) entity(f found) *Entity {
 }
 
 // put holds e (a new value with its own stamp): a created entity, or a
-// seeded one replaced, whose index is then hidden.
+// seeded one replaced, whose index is then hidden. Only tests use it now:
+// the account puts through putFound, with what it found of e.ID.
 func (k *seededKind) put(e *Entity) { k.putFound(e, k.find(e.ID)) }
 
 // putFound is put, with f what find(e.ID) returns now.
