@@ -8,11 +8,25 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/query"
 )
 
-// base returns the scheme and host links start with.
+// base returns the scheme and host links start with. The last one made
+// is kept and given again while requests come for the same scheme and
+// host (every request of a client, as a rule): joining them was an
+// allocation of every write and list.
 func (h *Handler) base(r *http.Request) string {
 	scheme, host := h.baseParts(r)
-	return scheme + host
+	if host == "" {
+		return scheme
+	}
+	if m := h.lastBase.Load(); m != nil && m.scheme == scheme && m.host == host {
+		return m.base
+	}
+	m := &baseMemo{scheme: scheme, host: host, base: scheme + host}
+	h.lastBase.Store(m)
+	return m.base
 }
+
+// baseMemo is a base URL made of its scheme and host.
+type baseMemo struct{ scheme, host, base string }
 
 // baseParts returns base(r) in two parts, the scheme (with "://") and the
 // host, for a caller that appends them where they go: the public URL is
