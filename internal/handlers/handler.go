@@ -129,6 +129,8 @@ type Handler struct {
 	// pages and frags cache rendered documents and objects (nil: off).
 	pages *rcache.Cache[string, document]
 	frags *render.Fragments
+	// lastBase is the base URL made last (see base).
+	lastBase atomic.Pointer[baseMemo]
 
 	// stopping is closed when the server begins to shut down: injected
 	// delays end then, so a drain never waits for a latency fault.

@@ -4,15 +4,30 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/query"
 )
 
-// base returns the scheme and host links start with.
+// base returns the scheme and host links start with. The last one made
+// is kept and given again while requests come for the same scheme and
+// host (every request of a client, as a rule): joining them was an
+// allocation of every write and list.
 func (h *Handler) base(r *http.Request) string {
 	scheme, host := h.baseParts(r)
-	return scheme + host
+	if host == "" {
+		return scheme
+	}
+	if m := h.lastBase.Load(); m != nil && m.scheme == scheme && m.host == host {
+		return m.base
+	}
+	m := &baseMemo{scheme: scheme, host: host, base: scheme + host}
+	h.lastBase.Store(m)
+	return m.base
 }
+
+// baseMemo is a base URL made of its scheme and host.
+type baseMemo struct{ scheme, host, base string }
 
 // baseParts returns base(r) in two parts, the scheme (with "://") and the
 // host, for a caller that appends them where they go: the public URL is
@@ -45,20 +60,23 @@ func selfURL(base string, r *http.Request) string {
 
 // pageURL is the request URL with page[cursor] replaced by cursor: other
 // parameters kept in order, re-encoded with brackets as %5B/%5D, the cursor
-// last, as Klaviyo writes links.next.
+// last, as Klaviyo writes links.next. It is written once, into the
+// string's own buffer (a byte slice copied into a string was two
+// allocations a link).
 func pageURL(base string, r *http.Request, params query.Params, cursor string) string {
-	b := make([]byte, 0, len(base)+len(r.URL.Path)+len(r.URL.RawQuery)+len(cursor)+32)
-	b = append(b, base...)
-	b = append(b, r.URL.EscapedPath()...)
-	b = append(b, '?')
-	n := len(b)
-	b = params.Encode(b, query.ParamCursor)
-	if len(b) > n {
-		b = append(b, '&')
+	var sb strings.Builder
+	sb.Grow(len(base) + len(r.URL.Path) + len(r.URL.RawQuery) + len(cursor) + 32)
+	sb.WriteString(base)
+	sb.WriteString(r.URL.EscapedPath())
+	sb.WriteByte('?')
+	var room [256]byte // the other parameters, re-encoded (on the stack unless longer)
+	if q := params.Encode(room[:0], query.ParamCursor); len(q) > 0 {
+		sb.Write(q)
+		sb.WriteByte('&')
 	}
-	b = append(b, "page%5Bcursor%5D="...)
-	b = append(b, url.QueryEscape(cursor)...)
-	return string(b)
+	sb.WriteString("page%5Bcursor%5D=")
+	sb.WriteString(url.QueryEscape(cursor))
+	return sb.String()
 }
 
 // pathSegment is an id as it appears in a path (percent-encoded where it

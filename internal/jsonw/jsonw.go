@@ -15,11 +15,15 @@ import (
 
 const hex = "0123456789abcdef"
 
-// String appends s as a JSON string.
+// String appends s as a JSON string. Runs of printable ASCII (most of
+// what the catalog's texts hold) are passed eight bytes at a time.
 func String(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i = plainRunString(s, i); i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -66,6 +70,24 @@ func String(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainRunString returns the offset of the first byte of s at or after i
+// that String does not copy as it is (see plain), or len(s): eight bytes
+// at a time while it can.
+func plainRunString(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if special(x) != 0 {
+			break
+		}
+	}
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	return i
 }
 
 // Key appends "k": (with a leading comma unless first).

@@ -16,10 +16,16 @@ import (
 // must be the path's. It returns the element, or every problem found in
 // document order.
 //
-// The ids a body relation holds (a category's items) are read where they
+// An update written plainly is read where it stands (entityinplace.go);
+// the ids a body relation holds (a category's items) are read where they
 // stand when they can be (see idlist.go), the rest of the body through its
 // tree.
 func ParseEntity(p *resource.Profile, body []byte, action store.Action, pathID string) (store.Element, []*apierror.Error) {
+	if action == store.Update {
+		if el, ok := parseUpdateInPlace(p, body, pathID); ok {
+			return el, nil
+		}
+	}
 	if el, ok := parseEntityList(p, body, action, pathID); ok {
 		return el, nil
 	}

@@ -23,3 +23,10 @@ func ReadsCreateInPlace(p *resource.Profile, body []byte) bool {
 	_, ok := parseCreateInPlace(&validator{p: p, kind: p.Res.Job.Kind, entity: p.Res.Job.Entity}, body)
 	return ok
 }
+
+// ReadsUpdateInPlace reports whether ParseEntity reads the update body of
+// the entity pathID in place.
+func ReadsUpdateInPlace(p *resource.Profile, body []byte, pathID string) bool {
+	_, ok := parseUpdateInPlace(p, body, pathID)
+	return ok
+}

@@ -222,31 +222,61 @@ func (k *seededKind) walkPosWhere(after *Position, desc bool, work *lockWork, dr
 // a hot page's positions are read from its entities, so the source writes
 // no id anew, and each entity is looked up once.
 func (k *seededKind) walkMadeWhere(after *Position, desc bool, work *lockWork, drop func(i int) bool, fn func(p Position, i int, e *Entity) bool) {
-	var s seededStream
-	lastI, lastE := -1, (*Entity)(nil) // the entity the last position was read from
+	w := &madeWalk{k: k, drop: drop, fn: fn, lastI: -1}
+	w.merger = merger{hooks: w, desc: desc, work: work}
 	if k.src != nil {
-		s = rangeStream(k.src, 0, k.src.Len())
-		if k.made != nil {
-			s.pos = func(i int) Position {
-				if e, ok := k.made.Get(k.base + uint64(i)); ok {
-					lastI, lastE = i, e
-					return positionOf(e)
-				}
-				return k.src.Position(i)
-			}
-		}
+		w.s = seededStream{n: k.src.Len(), hi: k.src.Len()}
 	}
-	hidden := func(i int) bool {
-		_, gone := k.hidden[i]
-		return gone || drop != nil && drop(i)
+	var held walker
+	if k.order != nil {
+		held = treeWalker(k.order)
 	}
-	mergeWalk(s, hidden, k.order, after, desc, work, func(p Position, i int) bool {
-		var e *Entity
-		if i >= 0 && i == lastI {
-			e = lastE
-		}
-		return fn(p, i, e)
-	})
+	w.run(held, after)
+}
+
+// madeWalk is the state of one walkMadeWhere and its merge (it is the
+// merge's hooks): the entity the last position was read from (lastE, at
+// index lastI). One value, where the variables its closures captured, and
+// the closures, were each an allocation of every page.
+type madeWalk struct {
+	merger
+	k     *seededKind
+	drop  func(i int) bool
+	fn    func(p Position, i int, e *Entity) bool
+	lastI int
+	lastE *Entity
+}
+
+// position is index i's position, read from its made entity when the
+// made-entity cache keeps it.
+func (w *madeWalk) position(i int) Position {
+	if w.k.made == nil {
+		return w.k.src.Position(i)
+	}
+	if e, ok := w.k.made.Get(w.k.base + uint64(i)); ok {
+		w.lastI, w.lastE = i, e
+		return positionOf(e)
+	}
+	return w.k.src.Position(i)
+}
+
+// hides reports whether any index may be hidden.
+func (w *madeWalk) hides() bool { return len(w.k.hidden) > 0 || w.drop != nil }
+
+// hidden reports whether index i is not shown from the source: deleted,
+// held, or dropped.
+func (w *madeWalk) hidden(i int) bool {
+	_, gone := w.k.hidden[i]
+	return gone || w.drop != nil && w.drop(i)
+}
+
+// emit passes fn a position with the entity it was read from, if any.
+func (w *madeWalk) emit(p Position, i int) bool {
+	var e *Entity
+	if i >= 0 && i == w.lastI {
+		e = w.lastE
+	}
+	return w.fn(p, i, e)
 }
 
 // kept describes the kind as a compact copy keeps it: the source's count

@@ -1,0 +1,140 @@
+package payload
+
+import (
+	"github.com/klaviyo-mock/mockserver/internal/codec"
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+	"github.com/klaviyo-mock/mockserver/internal/resource"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+	"github.com/klaviyo-mock/mockserver/internal/store"
+)
+
+// A PATCH of one entity went through the document's tree: an object and
+// its two slices for the document, its data and its attributes, every key
+// and string boxed, then each value copied for the entity: about 17
+// allocations for a body that changes a title, 6% of the changing row's
+// CPU. A PATCH written plainly is now read where it stands, as a bulk
+// create's elements are (inplace.go), each value decoded once, straight
+// into the element.
+//
+// The reader answers only bodies the tree accepts, with the same element:
+// it gives up (and the tree reads the whole body, and says what is wrong)
+// on anything it does not read exactly as the tree would: a key written
+// with escapes or sent twice, a null, a member other than type, id and
+// attributes (relationships go through idlist.go or the tree), an id that
+// is not the path's, an attribute an update may not send at the revision,
+// a value that is not valid where it stands. Equal answers are checked
+// against the tree (TestParseEntity_AnUpdateReadInPlaceAnswersAsTheTree,
+// FuzzParseEntity_AnUpdateInPlaceAgreesWithTheTree).
+
+// parseUpdateInPlace is ParseEntity of an update of the entity pathID for
+// the entity resource p, for a body it reads in place; false for any other
+// body.
+func parseUpdateInPlace(p *resource.Profile, body []byte, pathID string) (store.Element, bool) {
+	if _, ok := store.JobKindOf(p.Res.Entity.Kind, store.Update); !ok {
+		return store.Element{}, false
+	}
+	r := updateReader{p: p, b: body, pathID: pathID}
+	r.el.Values.Kind = p.Res.Entity.Kind
+	read := false
+	end, ok := jsonw.WalkObject(body, jsonw.SkipSpace(body, 0), func(key []byte, at int) (int, bool) {
+		if string(key) != "data" {
+			return jsonw.ValueAt(body, at, 1)
+		}
+		if read {
+			return 0, false // the tree keeps the last
+		}
+		read = true
+		return r.data(at)
+	})
+	if !ok || !read || jsonw.SkipSpace(body, end) != len(body) {
+		return store.Element{}, false
+	}
+	return r.el, true
+}
+
+// updateReader reads an update's body in place into el.
+type updateReader struct {
+	p      *resource.Profile
+	b      []byte
+	pathID string
+	el     store.Element
+}
+
+// data reads the document's data (an object, at depth 1): its type, its
+// id (the path's) and its attributes, each once, nothing else.
+func (r *updateReader) data(i int) (int, bool) {
+	typed, named, read := false, false, false
+	end, ok := jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
+		switch {
+		case string(key) == "type" && !typed:
+			typed = true
+			s, end, ok := jsonw.PlainString(r.b, at)
+			return end, ok && string(s) == r.p.Res.Type
+		case string(key) == "id" && !named:
+			named = true
+			s, end, ok := jsonw.PlainString(r.b, at)
+			return end, ok && string(s) == r.pathID && store.ValidEntityID(r.pathID)
+		case string(key) == "attributes" && !read:
+			read = true
+			return r.attributes(at)
+		}
+		return 0, false
+	})
+	if !ok || !typed || !named || !read {
+		return 0, false
+	}
+	r.el.ID = r.pathID
+	return end, true
+}
+
+// attributes reads data.attributes at b[i] (depth 2): each attribute an
+// update may send at the revision, once, not null, into el's values.
+func (r *updateReader) attributes(i int) (int, bool) {
+	d := r.p.Res.Entity.Decl
+	return jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
+		k, a, ok := d.Attr(string(key))
+		if !ok || !a.Update || a.UpdateSince != "" && r.p.Date < a.UpdateSince || r.el.Set.Has(k) || at >= len(r.b) {
+			return 0, false
+		}
+		var end int
+		var val any
+		switch r.b[at] {
+		case '"':
+			var t []byte
+			if t, end, ok = jsonw.TextBytesAt(r.b, at); !ok {
+				return 0, false
+			}
+			if keptAsText(a) && a.Role != schema.ExternalID { // as codec keeps it, without boxing the text
+				s := string(t)
+				r.el.Values.Set(k, &s)
+				r.el.Set = r.el.Set.With(k)
+				return end, true
+			}
+			val = string(t)
+		case 'n':
+			return 0, false
+		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			if keptAsNumber(a) {
+				var f float64
+				if f, end, ok = jsonw.FloatAt(r.b, at); !ok {
+					return 0, false
+				}
+				r.el.Values.Set(k, &f)
+				r.el.Set = r.el.Set.With(k)
+				return end, true
+			}
+			if val, end, ok = jsonw.NumberAt(r.b, at); !ok {
+				return 0, false
+			}
+		default:
+			if val, end, ok = jsonw.DecodeAt(r.b, at, 3); !ok {
+				return 0, false
+			}
+		}
+		if probs := codec.SetAttr(&r.el.Values, k, val); len(probs) > 0 {
+			return 0, false
+		}
+		r.el.Set = r.el.Set.With(k)
+		return end, true
+	})
+}
