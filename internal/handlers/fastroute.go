@@ -45,6 +45,27 @@ func (f fastRoutes) at(res *resource.Resource) *fastResource {
 	return fr
 }
 
+// set gives fr (nil: no one) its collection's and one resource's routes.
+func (fr *fastResource) set(collection, one route) {
+	if fr != nil {
+		fr.collection, fr.one = collection, one
+	}
+}
+
+// setRelation gives fr (nil: no one) a relation's related list and
+// relationship endpoint (nil: no such path).
+func (fr *fastResource) setRelation(name string, related, relationships route) {
+	if fr == nil {
+		return
+	}
+	if related != nil {
+		fr.related[name] = related
+	}
+	if relationships != nil {
+		fr.relationships[name] = relationships
+	}
+}
+
 // match returns r's route and the id its path names, or false when r is
 // chi's to route.
 func (f fastRoutes) match(r *http.Request) (route, string, bool) {
