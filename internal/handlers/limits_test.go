@@ -32,7 +32,9 @@ func TestCheckLimits_AQueryStringAllocatesNothing(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/api/catalog-items?filter=equals(published,true)&page%5Bsize%5D=2", nil)
 	r.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
 	if n := testing.AllocsPerRun(100, func() {
-		if aerr := h.checkLimits(r); aerr != nil {
+		var hd requestHeaders
+		hd.see(r.Header)
+		if aerr := h.checkLimits(r, hd.size); aerr != nil {
 			t.Fatal(aerr)
 		}
 	}); n != 0 {
