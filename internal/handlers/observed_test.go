@@ -95,6 +95,7 @@ func TestJournal_ABodyTheHandlerReadsIsKeptWithoutACopy(t *testing.T) {
 }
 
 // TestParsers_LeaveTheBodyAsRead: no parser of a request's document
+// (a job's, an entity's, a relationship's, a /client submission's)
 // changes its bytes (escapes, numbers, nulls, errors), so the journal may
 // keep the buffer read rather than a copy (call.body).
 func TestParsers_LeaveTheBodyAsRead(t *testing.T) {
@@ -102,12 +103,15 @@ func TestParsers_LeaveTheBodyAsRead(t *testing.T) {
 	p := revision.Default().Newest()
 	items, _ := reg.Named("catalog-items")
 	jobs, _ := reg.Named("catalog-item-bulk-create-jobs")
+	client, _ := reg.ClientNamed("back-in-stock-subscriptions")
 	bodies := []string{
 		string(appendCreateBody(nil, 1)),
 		`{"data":{"type":"catalog-item","attributes":{"external_id":"a\u00e9\n\"b","title":"t\\/","price":1.5e2,` +
 			`"description":null,"integration_type":"$custom","catalog_type":"$default","url":"https://x","published":true}}}`,
 		`{"data":[{"type":"catalog-category","id":"$custom:::$default:::c\u0031"},{"type":"catalog-category","id":"x"}]}`,
 		`{"data":{"type":"catalog-item-bulk-create-job","attributes":{"items":{"data":[{"type":"catalog-item","attributes":{"external_id":"\ud83d\ude00","price":-0.0}}]}}}}`,
+		`{"data":{"type":"back-in-stock-subscription","attributes":{"channels":["EMAIL"],"profile":{"data":{"type":"profile",` +
+			`"attributes":{"email":"a\u0040b.c"}}}},"relationships":{"variant":{"data":{"type":"catalog-variant","id":"$custom:::$default:::v\/1"}}}}}`,
 		`{"data":`, `{"data":{"type":1}}`, `null`, `{"data":{"type":"catalog-item","attributes":{"title":"\x"}}}`,
 	}
 	for _, s := range bodies {
@@ -115,6 +119,7 @@ func TestParsers_LeaveTheBodyAsRead(t *testing.T) {
 			"create":      func(b []byte) { payload.ParseCreate(jobs.At(p), b) },
 			"entity":      func(b []byte) { payload.ParseEntity(items.At(p), b, 0, "") },
 			"identifiers": func(b []byte) { payload.ParseIdentifiers(items.At(p), "catalog-category", b) },
+			"submission":  func(b []byte) { payload.ParseSubmission(client.At(p), b) },
 		}
 		for name, fn := range parse {
 			b := []byte(s)
