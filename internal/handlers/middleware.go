@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/klaviyo-mock/mockserver/internal/admin"
@@ -153,7 +154,7 @@ func (h *Handler) newObserved(w http.ResponseWriter, r *http.Request) *observed 
 	// One allocation holds what every step of the request shares.
 	o := &observed{h: h, r: r, api: !strings.HasPrefix(r.URL.Path, admin.Prefix)}
 	started, sw := h.opts.Clock.Start() // one reading of the machine's time
-	o.sw = sw
+	o.started, o.sw = started, sw
 	rec := &o.rec
 	rec.ResponseWriter = w
 	rec.State = o
@@ -188,8 +189,11 @@ type observed struct {
 	h    *Handler
 	r    *http.Request
 	hd   requestHeaders
-	sw   clock.Stopwatch
-	tap  *bodyTap
+	// started is the clock's reading when the request came: the journal
+	// entry's time, and the day its revision is resolved at.
+	started time.Time
+	sw      clock.Stopwatch
+	tap     *bodyTap
 	// entry is the request's journal entry: begun (journal.Begin), with
 	// its time, when the request comes, filled in and added once its
 	// status is known (journaled).

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
@@ -34,10 +35,11 @@ type call struct {
 	// behalf (see controlKey).
 	control bool
 	// hd is what the steps read of the request's headers (see
-	// requestHeaders), and tap the journal's body tap (nil: none), to
-	// which readBody lends its buffer.
+	// requestHeaders); obs is the observed request (nil: none), whose
+	// clock reading is the request's time and to whose body tap readBody
+	// lends its buffer.
 	hd  *requestHeaders
-	tap *bodyTap
+	obs *observed
 	// q is the parsed query string, and body the request's document (for
 	// an op that takes one): the pipeline reads both, once, before the op
 	// runs. No parser modifies body in place, nor does anything after
@@ -82,7 +84,7 @@ func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) route {
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
 		c, o := newCall(rec)
-		*c = call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id, hd: o.headersOf(r), tap: o.bodyTap()}
+		*c = call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id, hd: o.headersOf(r), obs: o}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
@@ -96,7 +98,7 @@ func (h *Handler) resolve(c *call) bool {
 	// Several revision headers are joined, as Django joins them, and so
 	// refused as malformed.
 	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(c.hd.revision, ","), revision.ResolveOptions{
-		Today:  h.opts.Clock.Now(),
+		Today:  h.now(c),
 		Retire: h.opts.RetireRevisions,
 		OptOut: c.hd.optOut,
 	})
@@ -114,6 +116,15 @@ func (h *Handler) resolve(c *call) bool {
 	}
 	c.o = o
 	return true
+}
+
+// now is the clock's reading when c's request came (observe's), or, for a
+// call observe did not see, the clock's now.
+func (h *Handler) now(c *call) time.Time {
+	if c.obs != nil {
+		return c.obs.started
+	}
+	return h.opts.Clock.Now()
 }
 
 // identify authenticates c and finds its account (on /client, the one
@@ -214,7 +225,7 @@ func (h *Handler) read(c *call) []*apierror.Error {
 	if !c.ep.Op.TakesBody() {
 		return nil
 	}
-	body, aerr := readBody(c.r, c.p, c.rec.Body, c.tap)
+	body, aerr := readBody(c.r, c.p, c.rec.Body, c.obs.bodyTap())
 	if aerr != nil {
 		return []*apierror.Error{aerr}
 	}
