@@ -127,6 +127,7 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				h.opts.Journal.Complete(o.entry, rec.Header(), rec.CapturedBody(), rec.Captured)
 			}
 			h.logRequest(r, rec, o.sw)
+			h.release(o)
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
@@ -151,8 +152,13 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 // newObserved starts following r, answered through w: its id, its
 // recorder, its journal entry begun, its headers walked once.
 func (h *Handler) newObserved(w http.ResponseWriter, r *http.Request) *observed {
-	// One allocation holds what every step of the request shares.
-	o := &observed{h: h, r: r, api: !strings.HasPrefix(r.URL.Path, admin.Prefix)}
+	// One value holds what every step of the request shares: a request
+	// answered before gave it back (release), or a new one.
+	o, _ := h.observed.Get().(*observed)
+	if o == nil {
+		o = new(observed)
+	}
+	o.h, o.r, o.api = h, r, !strings.HasPrefix(r.URL.Path, admin.Prefix)
 	started, sw := h.opts.Clock.Start() // one reading of the machine's time
 	o.started, o.sw = started, sw
 	rec := &o.rec
@@ -176,6 +182,16 @@ func (h *Handler) newObserved(w http.ResponseWriter, r *http.Request) *observed 
 	}
 	rec.OnStatus = o
 	return o
+}
+
+// release gives o back for a later request once its request is answered:
+// nothing refers to it then (the journal's entry, the log line and the
+// caches keep strings and buffers of their own; net/http reads neither
+// the writer nor the body a handler set after the handler returns). It is
+// cleared first, so it pins nothing of the request.
+func (h *Handler) release(o *observed) {
+	*o = observed{}
+	h.observed.Put(o)
 }
 
 // observed is one request as observe follows it: its recorder, what its

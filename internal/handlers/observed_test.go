@@ -162,3 +162,29 @@ func TestRequestHeaders_NotedAsLookedUp(t *testing.T) {
 		}
 	}
 }
+
+// TestObserve_ARequestStartsFromNothingOfTheOneBefore: the observed
+// request a request is followed by is given again to a later one, cleared:
+// a request refused before the pipeline (a 431) shows no account,
+// revision, operation, fault or body of the request answered before it,
+// in its journal entry and its answer.
+func TestObserve_ARequestStartsFromNothingOfTheOneBefore(t *testing.T) {
+	h, targets := cachedReadHandler(t)
+	h.opts.MaxHeaderBytes = 2048
+	for range 50 {
+		r := cachedReadRequest(targets[0])
+		r.Header.Set(headerPrefer, "code=503")
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		big := httptest.NewRequest(http.MethodGet, targets[1], nil)
+		big.Header.Set("X-Big", strings.Repeat("x", 3000))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, big)
+		if w.Code != http.StatusRequestHeaderFieldsTooLarge || w.Header().Get(headerRevision) != "" {
+			t.Fatalf("status %d, revision %q", w.Code, w.Header().Get(headerRevision))
+		}
+		e := h.opts.Journal.List(journal.Filter{Limit: 1})[0]
+		if e.Path != targets[1] || e.Account != "" || e.Revision != "" || e.Operation != "" || e.Fault != "" || e.Body != "" {
+			t.Fatalf("the refused request's entry shows %+v", e)
+		}
+	}
+}
