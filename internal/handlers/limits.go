@@ -29,7 +29,7 @@ func requestURILen(u *url.URL) int {
 	n := len(u.Opaque)
 	switch {
 	case n == 0:
-		n = max(len(u.EscapedPath()), 1) // "" is sent as "/"
+		n = max(len(escapedPath(u)), 1) // "" is sent as "/"
 	case strings.HasPrefix(u.Opaque, "//"):
 		n += len(u.Scheme) + 1
 	}
