@@ -2,6 +2,16 @@ package handlers
 
 import "net/url"
 
+// escapedPath returns c's request path as sent, escaped: the one observe
+// took for the request, when c's request has its URL (r itself, or chi's
+// copy of it).
+func (c *call) escapedPath() string {
+	if c.obs != nil && c.obs.r != nil && c.obs.r.URL == c.r.URL {
+		return c.obs.path
+	}
+	return escapedPath(c.r.URL)
+}
+
 // plainPathByte marks the bytes url.URL's EscapedPath leaves as they are in
 // a path (letters, digits, "-_.~" and the sub-delimiters a path may hold
 // unescaped, "/" among them). A subset is enough: a byte outside it sends

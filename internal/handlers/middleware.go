@@ -132,7 +132,8 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				panic(v)
 			}
 		}()
-		if aerr := h.checkLimits(r, o.hd.size); aerr != nil {
+		o.path = escapedPath(r.URL)
+		if aerr := h.checkLimits(r, o.hd.size, o.path); aerr != nil {
 			h.errs.Write(rec, apierror.Style{Modern: true}, aerr)
 			return
 		}
@@ -205,6 +206,9 @@ type observed struct {
 	h    *Handler
 	r    *http.Request
 	hd   requestHeaders
+	// path is r's path as sent, escaped (escapedPath), for the size check
+	// and the cache's key.
+	path string
 	// started is the clock's reading when the request came: the journal
 	// entry's time, and the day its revision is resolved at.
 	started time.Time
