@@ -117,7 +117,7 @@ func (h *Handler) pageKey(c *call, key []byte) ([]byte, bool) {
 	}
 	key = append(key, c.p.Date...)
 	key = append(key, 0)
-	key = append(key, c.r.URL.EscapedPath()...)
+	key = append(key, c.escapedPath()...)
 	key = append(key, '?')
 	key = append(key, c.r.URL.RawQuery...)
 	key = append(key, 0)

@@ -45,9 +45,30 @@ func (f fastRoutes) at(res *resource.Resource) *fastResource {
 	return fr
 }
 
+// set gives fr (nil: no one) its collection's and one resource's routes.
+func (fr *fastResource) set(collection, one route) {
+	if fr != nil {
+		fr.collection, fr.one = collection, one
+	}
+}
+
+// setRelation gives fr (nil: no one) a relation's related list and
+// relationship endpoint (nil: no such path).
+func (fr *fastResource) setRelation(name string, related, relationships route) {
+	if fr == nil {
+		return
+	}
+	if related != nil {
+		fr.related[name] = related
+	}
+	if relationships != nil {
+		fr.relationships[name] = relationships
+	}
+}
+
 // match returns r's route and the id its path names, or false when r is
-// chi's to route.
-func (f fastRoutes) match(r *http.Request) (route, string, bool) {
+// chi's to route; browser reports whether r names an Origin.
+func (f fastRoutes) match(r *http.Request, browser bool) (route, string, bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.URL.RawPath != "" {
 		return nil, "", false
 	}
@@ -55,7 +76,7 @@ func (f fastRoutes) match(r *http.Request) (route, string, bool) {
 	if !ok {
 		return nil, "", false
 	}
-	if fromBrowser(r) {
+	if browser {
 		return nil, "", false
 	}
 	rest = strings.TrimSuffix(rest, "/") // each path is registered with and without it
@@ -87,7 +108,7 @@ func (f fastRoutes) match(r *http.Request) (route, string, bool) {
 
 // serveRouted routes r: by h.fast when it can, else by chi.
 func (h *Handler) serveRouted(w http.ResponseWriter, r *http.Request) {
-	if rt, id, ok := h.fast.match(r); ok {
+	if rt, id, ok := h.fast.match(r, observedOf(w).fromBrowser(r)); ok {
 		varyOrigin(w.Header()) // all the CORS middleware does for a request without an Origin
 		rt(w, r, id)
 		return

@@ -102,7 +102,7 @@ func TestFastRoutes_TakeTheAPIsReads(t *testing.T) {
 		if c.origin != "" {
 			r.Header.Set("Origin", c.origin)
 		}
-		if _, _, got := h.fast.match(r); got != c.want {
+		if _, _, got := h.fast.match(r, fromBrowser(r)); got != c.want {
 			t.Errorf("%s %s (Origin %q): routed by fastRoutes %v, want %v", c.method, c.target, c.origin, got, c.want)
 		}
 	}

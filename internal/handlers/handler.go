@@ -136,6 +136,10 @@ type Handler struct {
 	// delays end then, so a drain never waits for a latency fault.
 	stopping chan struct{}
 	stopOnce sync.Once
+
+	// observed holds the observed requests of requests answered, for the
+	// next ones (see newObserved).
+	observed sync.Pool
 }
 
 // New builds the handler and its routes.

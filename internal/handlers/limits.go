@@ -11,14 +11,11 @@ import (
 
 // checkLimits refuses requests whose headers are larger than allowed, as a
 // Klaviyo-shaped 431 (the server's own hard cap is above this one), and
-// those whose declared body is over its route's cap (a 413).
-func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
-	size := len(r.Method) + requestURILen(r.URL) + len(r.Host)
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			size += len(k) + len(v) + 4
-		}
-	}
+// those whose declared body is over its route's cap (a 413). headerSize is
+// what the headers weigh, noted in observe's walk over them
+// (requestHeaders.size); path is escapedPath(r.URL).
+func (h *Handler) checkLimits(r *http.Request, headerSize int, path string) *apierror.Error {
+	size := len(r.Method) + requestURILen(r.URL, path) + len(r.Host) + headerSize
 	if size > h.opts.MaxHeaderBytes {
 		return apierror.HeaderTooLarge(fmt.Sprintf(
 			"The request line and headers are %d bytes; the maximum is %d.", size, h.opts.MaxHeaderBytes))
@@ -27,12 +24,12 @@ func (h *Handler) checkLimits(r *http.Request) *apierror.Error {
 }
 
 // requestURILen is len(u.RequestURI()) without making the string, which
-// with a query string is a concatenation.
-func requestURILen(u *url.URL) int {
+// with a query string is a concatenation; path is escapedPath(u).
+func requestURILen(u *url.URL, path string) int {
 	n := len(u.Opaque)
 	switch {
 	case n == 0:
-		n = max(len(u.EscapedPath()), 1) // "" is sent as "/"
+		n = max(len(path), 1) // "" is sent as "/"
 	case strings.HasPrefix(u.Opaque, "//"):
 		n += len(u.Scheme) + 1
 	}

@@ -17,12 +17,12 @@ func TestRequestURILen_IsTheLengthOfRequestURI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := requestURILen(u), len(u.RequestURI()); got != want {
+		if got, want := requestURILen(u, escapedPath(u)), len(u.RequestURI()); got != want {
 			t.Errorf("%s: requestURILen = %d, len(RequestURI()) = %d", raw, got, want)
 		}
 	}
 	u := &url.URL{Opaque: "//h/p", Scheme: "http", RawQuery: "q=1"}
-	if got, want := requestURILen(u), len(u.RequestURI()); got != want {
+	if got, want := requestURILen(u, escapedPath(u)), len(u.RequestURI()); got != want {
 		t.Errorf("%#v: requestURILen = %d, len(RequestURI()) = %d", u, got, want)
 	}
 }
@@ -32,7 +32,9 @@ func TestCheckLimits_AQueryStringAllocatesNothing(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/api/catalog-items?filter=equals(published,true)&page%5Bsize%5D=2", nil)
 	r.Header.Set("Authorization", "Klaviyo-API-Key "+testKey)
 	if n := testing.AllocsPerRun(100, func() {
-		if aerr := h.checkLimits(r); aerr != nil {
+		var hd requestHeaders
+		hd.see(r.Header)
+		if aerr := h.checkLimits(r, hd.size, escapedPath(r.URL)); aerr != nil {
 			t.Fatal(aerr)
 		}
 	}); n != 0 {

@@ -109,23 +109,8 @@ func (t *bodyTap) body() (string, bool) {
 // lines and its journal entry; a control API request's is req-<n>.
 func (h *Handler) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// One allocation holds what every step of the request shares.
-		o := &observed{h: h, r: r, api: !strings.HasPrefix(r.URL.Path, admin.Prefix)}
-		o.started, o.sw = h.opts.Clock.Start() // one reading of the machine's time
+		o := h.newObserved(w, r)
 		rec := &o.rec
-		rec.ResponseWriter = w
-		if o.api {
-			id := h.reqIDs.NextValue() // the id and its header slice in one allocation
-			rec.ID = id[0]
-			w.Header()[keyReqID] = id
-		} else {
-			rec.ID = requestID(h.reqSeq.Add(1))
-		}
-		if o.api && h.opts.Journal.Cap() > 0 {
-			rec.CaptureMax = journal.MaxBody
-			rec.Buffers = h.opts.Journal // answers it dropped
-		}
-		rec.OnStatus = o
 		defer func() {
 			v := recover()
 			if v != nil && v != http.ErrAbortHandler {
@@ -142,11 +127,13 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 				h.opts.Journal.Complete(o.entry, rec.Header(), rec.CapturedBody(), rec.Captured)
 			}
 			h.logRequest(r, rec, o.sw)
+			h.release(o)
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
 		}()
-		if aerr := h.checkLimits(r); aerr != nil {
+		o.path = escapedPath(r.URL)
+		if aerr := h.checkLimits(r, o.hd.size, o.path); aerr != nil {
 			h.errs.Write(rec, apierror.Style{Modern: true}, aerr)
 			return
 		}
@@ -163,21 +150,75 @@ func (h *Handler) observe(next http.Handler) http.Handler {
 	})
 }
 
+// newObserved starts following r, answered through w: its id, its
+// recorder, its journal entry begun, its headers walked once.
+func (h *Handler) newObserved(w http.ResponseWriter, r *http.Request) *observed {
+	// One value holds what every step of the request shares: a request
+	// answered before gave it back (release), or a new one.
+	o, _ := h.observed.Get().(*observed)
+	if o == nil {
+		o = new(observed)
+	}
+	o.h, o.r, o.api = h, r, !strings.HasPrefix(r.URL.Path, admin.Prefix)
+	started, sw := h.opts.Clock.Start() // one reading of the machine's time
+	o.started, o.sw = started, sw
+	rec := &o.rec
+	rec.ResponseWriter = w
+	rec.State = o
+	if o.api {
+		id := h.reqIDs.NextValue() // the id and its header slice in one allocation
+		rec.ID = id[0]
+		w.Header()[keyReqID] = id
+	} else {
+		rec.ID = requestID(h.reqSeq.Add(1))
+	}
+	if o.api && h.opts.Journal.Cap() > 0 {
+		rec.CaptureMax = journal.MaxBody
+		rec.Buffers = h.opts.Journal // answers it dropped
+		// The journal's walk over the headers is the request's one.
+		o.entry = h.opts.Journal.Begin(r.Header, &o.hd)
+		o.entry.Time = started
+	} else {
+		o.hd.see(r.Header)
+	}
+	rec.OnStatus = o
+	return o
+}
+
+// release gives o back for a later request once its request is answered:
+// nothing refers to it then (the journal's entry, the log line and the
+// caches keep strings and buffers of their own; net/http reads neither
+// the writer nor the body a handler set after the handler returns). It is
+// cleared first, so it pins nothing of the request.
+func (h *Handler) release(o *observed) {
+	*o = observed{}
+	h.observed.Put(o)
+}
+
 // observed is one request as observe follows it: its recorder, what its
-// journal entry is made of, and the pipeline's call of an API request
-// (see newCall), in the one allocation every step shares.
+// journal entry is made of, the headers its steps read (noted in one walk)
+// and the pipeline's call of an API request (see newCall), in the one
+// allocation every step shares. The steps after observe find it as their
+// recorder's State.
 type observed struct {
-	rec       httpx.Recorder
-	call      call
-	called    bool
-	h         *Handler
-	r         *http.Request
-	api       bool
-	started   time.Time
-	sw        clock.Stopwatch
-	tap       *bodyTap
-	entry     *journal.Entry
-	journaled bool
+	rec  httpx.Recorder
+	call call
+	h    *Handler
+	r    *http.Request
+	hd   requestHeaders
+	// path is r's path as sent, escaped (escapedPath), for the size check
+	// and the cache's key.
+	path string
+	// started is the clock's reading when the request came: the journal
+	// entry's time, and the day its revision is resolved at.
+	started time.Time
+	sw      clock.Stopwatch
+	tap     *bodyTap
+	// entry is the request's journal entry: begun (journal.Begin), with
+	// its time, when the request comes, filled in and added once its
+	// status is known (journaled).
+	entry                  *journal.Entry
+	api, called, journaled bool
 }
 
 // StatusKnown records an API request in the journal, once: when its status
@@ -185,8 +226,17 @@ type observed struct {
 func (o *observed) StatusKnown() {
 	if o.api && !o.journaled {
 		o.journaled = true
-		o.entry = o.h.journal(o.r, &o.rec, o.tap, o.started, o.sw)
+		o.h.journal(o)
 	}
+}
+
+// bodyTap returns the journal's tap on the request's body (nil: none, or
+// o is nil).
+func (o *observed) bodyTap() *bodyTap {
+	if o == nil {
+		return nil
+	}
+	return o.tap
 }
 
 // firstValue is the first of a header's values ("" for none), as
@@ -237,33 +287,25 @@ func (h *Handler) logRequest(r *http.Request, rec *httpx.Recorder, sw clock.Stop
 	)
 }
 
-// journal records one API request.
-func (h *Handler) journal(r *http.Request, rec *httpx.Recorder, tap *bodyTap, started time.Time, sw clock.Stopwatch) *journal.Entry {
-	if h.opts.Journal.Cap() == 0 {
-		return nil
+// journal fills in the entry begun for o's request, in place, and adds it
+// to the journal (nothing when the journal is off).
+func (h *Handler) journal(o *observed) {
+	e := o.entry
+	if e == nil {
+		return
 	}
+	r, rec := o.r, &o.rec
 	path, query := r.URL.Path, r.URL.RawQuery
 	if len(r.RequestURI) > 2*journal.MaxURLPart {
 		// They may share the request line's string: copies pin less.
 		path, query = strings.Clone(path), strings.Clone(query)
 	}
-	e := journal.Entry{
-		RequestID:         rec.ID,
-		Time:              started,
-		Method:            r.Method,
-		Path:              path,
-		Query:             query,
-		Headers:           r.Header, // Record keeps what it needs, as it needs
-		Status:            rec.Status,
-		Revision:          rec.Revision,
-		RequestedRevision: firstValue(r.Header[keyRequestRevision]),
-		Account:           rec.Account,
-		Operation:         rec.Op,
-		Fault:             rec.Fault,
-		DurationMicros:    sw.Elapsed().Microseconds(),
+	e.RequestID, e.Method, e.Path, e.Query = rec.ID, r.Method, path, query
+	e.Status, e.Revision, e.RequestedRevision = rec.Status, rec.Revision, firstValue(o.hd.revision)
+	e.Account, e.Operation, e.Fault = rec.Account, rec.Op, rec.Fault
+	e.DurationMicros = o.sw.Elapsed().Microseconds()
+	if o.tap != nil {
+		e.Body, e.Truncated = o.tap.body()
 	}
-	if tap != nil {
-		e.Body, e.Truncated = tap.body()
-	}
-	return h.opts.Journal.Record(e)
+	h.opts.Journal.Add(e)
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/httpx"
@@ -33,9 +34,17 @@ type call struct {
 	// control: the control API serves the request on the account's
 	// behalf (see controlKey).
 	control bool
+	// hd is what the steps read of the request's headers (see
+	// requestHeaders); obs is the observed request (nil: none), whose
+	// clock reading is the request's time and to whose body tap readBody
+	// lends its buffer.
+	hd  *requestHeaders
+	obs *observed
 	// q is the parsed query string, and body the request's document (for
 	// an op that takes one): the pipeline reads both, once, before the op
-	// runs.
+	// runs. No parser modifies body in place, nor does anything after
+	// (TestParsers_LeaveTheBodyAsRead): the journal may keep a view of its
+	// buffer, not a copy (bodyTap.lend).
 	q    request
 	body []byte
 	// out is the answer's document when an op rendered part of it in
@@ -43,15 +52,17 @@ type call struct {
 	out render.Pieces
 }
 
-// newCall returns room for the call of the request rec records: the one
-// its observed request holds (one allocation fewer per request), or a new
-// one when rec is not observe's or its call is taken.
-func newCall(rec *httpx.Recorder) *call {
-	if o, ok := rec.OnStatus.(*observed); ok && !o.called {
+// newCall returns room for the call of the request rec records, and its
+// observed request (nil: none): the call that request holds (one
+// allocation fewer per request), or a new one when rec is not observe's or
+// its call is taken.
+func newCall(rec *httpx.Recorder) (*call, *observed) {
+	o, _ := rec.State.(*observed)
+	if o != nil && !o.called {
 		o.called = true
-		return &o.call
+		return &o.call, o
 	}
-	return new(call)
+	return new(call), o
 }
 
 // opFunc is an operation: it appends its document to buf and returns the
@@ -72,8 +83,8 @@ func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) route {
 	return func(w http.ResponseWriter, r *http.Request, id string) {
 		rec := httpx.RecorderOf(w)
 		rec.Op = name
-		c := newCall(rec)
-		*c = call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id}
+		c, o := newCall(rec)
+		*c = call{w: w, r: r, rec: rec, ep: ep, res: ep.Res, id: id, hd: o.headersOf(r), obs: o}
 		if !h.resolve(c) || !h.identify(c) || !h.injectFault(c) || !h.admit(c) || !h.refuseStrayBody(c) {
 			return
 		}
@@ -84,13 +95,12 @@ func (h *Handler) pipeline(ep resource.Endpoint, fn opFunc, read bool) route {
 // resolve settles the revision that serves c and the operation at it, or
 // answers why there is none.
 func (h *Handler) resolve(c *call) bool {
-	r := c.r
 	// Several revision headers are joined, as Django joins them, and so
 	// refused as malformed.
-	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(r.Header[keyRequestRevision], ","), revision.ResolveOptions{
-		Today:  h.opts.Clock.Now(),
+	p, aerr := h.opts.Resources.Revisions().Resolve(strings.Join(c.hd.revision, ","), revision.ResolveOptions{
+		Today:  h.now(c),
 		Retire: h.opts.RetireRevisions,
-		OptOut: firstValue(r.Header[keyOptOut]),
+		OptOut: c.hd.optOut,
 	})
 	if aerr != nil {
 		h.errs.Write(c.w, styleOf(nil), aerr)
@@ -108,6 +118,15 @@ func (h *Handler) resolve(c *call) bool {
 	return true
 }
 
+// now is the clock's reading when c's request came (observe's), or, for a
+// call observe did not see, the clock's now.
+func (h *Handler) now(c *call) time.Time {
+	if c.obs != nil {
+		return c.obs.started
+	}
+	return h.opts.Clock.Now()
+}
+
 // identify authenticates c and finds its account (on /client, the one
 // whose public key the query names).
 func (h *Handler) identify(c *call) bool {
@@ -117,7 +136,7 @@ func (h *Handler) identify(c *call) bool {
 	key, control := controlAccount(c.r)
 	if !control {
 		var aerr *apierror.Error
-		if key, aerr = h.authenticate(c.r); aerr != nil {
+		if key, aerr = h.authenticate(c.hd.authorization); aerr != nil {
 			h.errs.Write(c.w, styleOf(c.p), aerr)
 			return false
 		}
@@ -206,7 +225,7 @@ func (h *Handler) read(c *call) []*apierror.Error {
 	if !c.ep.Op.TakesBody() {
 		return nil
 	}
-	body, aerr := readBody(c.r, c.p, c.rec.Body)
+	body, aerr := readBody(c.r, c.p, c.rec.Body, c.obs.bodyTap())
 	if aerr != nil {
 		return []*apierror.Error{aerr}
 	}
@@ -225,14 +244,15 @@ const (
 // 9110, section 5.6.3: OWS is spaces and horizontal tabs).
 const httpSpace = " \t"
 
-// authenticate returns the account key the Authorization header selects:
+// authenticate returns the account key the Authorization header (its
+// first value, auth) selects:
 // the private key itself, or "bearer:" + the OAuth token. A credential with
 // a byte outside printable ASCII is refused as Klaviyo refuses a wrong key
 // (Klaviyo's keys and tokens are printable ASCII, and such a key could not
 // be told apart from another once written to the state file); the 401
 // carries no meta, as Klaviyo's does not, so its hint goes to the log only.
-func (h *Handler) authenticate(r *http.Request) (string, *apierror.Error) {
-	scheme, cred, _ := strings.Cut(firstValue(r.Header[keyAuthorization]), " ")
+func (h *Handler) authenticate(auth string) (string, *apierror.Error) {
+	scheme, cred, _ := strings.Cut(auth, " ")
 	// Only HTTP's whitespace around it is not part of the credential:
 	// strings.TrimSpace would also drop Unicode spaces (U+00A0, U+3000…),
 	// and a key ending in one would select the account of the key without.

@@ -221,10 +221,11 @@ func TestRequestRevisionKey_IsTheRevisionHeaderCanonicalised(t *testing.T) {
 }
 
 // TestRequestHeaderKeys_AreCanonical: the pipeline reads the
-// Authorization and fall-forward opt-out headers by their keys as net/http
-// stores them, without canonicalising the key on every request.
+// Authorization, fall-forward opt-out, Prefer and Origin headers by their
+// keys as net/http stores them, without canonicalising the key on every
+// request.
 func TestRequestHeaderKeys_AreCanonical(t *testing.T) {
-	for _, k := range []string{keyAuthorization, keyOptOut} {
+	for _, k := range []string{keyAuthorization, keyOptOut, headerPrefer, keyOrigin} {
 		if want := http.CanonicalHeaderKey(k); k != want {
 			t.Errorf("key %q, want %q", k, want)
 		}

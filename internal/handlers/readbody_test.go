@@ -25,7 +25,7 @@ func TestReadBody_ABodyOfKnownLengthIsReadIntoOneBuffer(t *testing.T) {
 	var got []byte
 	n := testing.AllocsPerRun(50, func() {
 		rd.Reset(body)
-		b, aerr := readBody(r, p, nil)
+		b, aerr := readBody(r, p, nil, nil)
 		if aerr != nil {
 			t.Fatal(aerr.Detail)
 		}
@@ -65,7 +65,7 @@ func TestReadBody_SameAnswerWhateverTheStatedLength(t *testing.T) {
 		r := httptest.NewRequest(http.MethodPost, "/api/catalog-items", strings.NewReader(c.body))
 		r.Header.Set("Content-Type", c.ct)
 		r.ContentLength = c.size
-		b, aerr := readBody(r, p, nil)
+		b, aerr := readBody(r, p, nil, nil)
 		switch {
 		case c.name == "other":
 			if aerr == nil || aerr.Status != 415 {

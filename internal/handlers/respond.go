@@ -26,6 +26,8 @@ const (
 	// that a key is canonical, byte by byte, on every call).
 	keyAuthorization = "Authorization"
 	keyOptOut        = revision.OptOutHeader // written canonically (a test checks)
+	// keyOrigin is a browser's Origin.
+	keyOrigin = "Origin"
 )
 
 // OverloadedResponse returns a whole HTTP/1.1 response, Klaviyo's 503 with

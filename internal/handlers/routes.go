@@ -83,7 +83,7 @@ func (h *Handler) routes() chi.Router {
 // fromBrowser reports whether r names an Origin: a browser's request,
 // which goes through CORS.
 func fromBrowser(r *http.Request) bool {
-	_, ok := r.Header["Origin"]
+	_, ok := r.Header[keyOrigin]
 	return ok
 }
 
@@ -148,25 +148,17 @@ func (h *Handler) handle(api chi.Router, path string, m methods, param string) r
 // resource, and for each relation its related list and relationship
 // endpoint; fast (nil: none) is given the same routes.
 func (h *Handler) resourceRoutes(api chi.Router, res *resource.Resource, fast *fastResource) {
-	if fast == nil {
-		fast = &fastResource{related: map[string]route{}, relationships: map[string]route{}} // kept by no one
-	}
 	collection, one := methods{}, methods{}
 	h.add(collection, res, nil, resource.OpList, resource.OpCreate)
 	h.add(one, res, nil, resource.OpGet, resource.OpUpdate, resource.OpDelete)
-	fast.collection = h.handle(api, res.Path(), collection, "")
 	idPath := res.Path() + "/{" + res.IDParam + "}"
-	fast.one = h.handle(api, idPath, one, res.IDParam)
+	fast.set(h.handle(api, res.Path(), collection, ""), h.handle(api, idPath, one, res.IDParam))
 	for _, rel := range res.Relations {
 		related, rels := methods{}, methods{}
 		h.add(related, res, rel, resource.OpRelated)
 		h.add(rels, res, rel, resource.OpRelIDs, resource.OpRelAdd, resource.OpRelSet, resource.OpRelRemove)
-		if rt := h.handle(api, idPath+"/"+rel.Name, related, res.IDParam); rt != nil {
-			fast.related[rel.Name] = rt
-		}
-		if rt := h.handle(api, idPath+"/relationships/"+rel.Name, rels, res.IDParam); rt != nil {
-			fast.relationships[rel.Name] = rt
-		}
+		fast.setRelation(rel.Name, h.handle(api, idPath+"/"+rel.Name, related, res.IDParam),
+			h.handle(api, idPath+"/relationships/"+rel.Name, rels, res.IDParam))
 	}
 	if len(res.Relations) == 0 {
 		return

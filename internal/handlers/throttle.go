@@ -32,7 +32,7 @@ func (h *Handler) injectFault(c *call) bool {
 		return true // the control API's own reads and writes are never faulted
 	}
 	style := styleOf(c.p)
-	if v := c.r.Header.Get(headerPrefer); v != "" {
+	if v := c.hd.prefer; v != "" {
 		code, err := faults.ParsePrefer(v)
 		if err != nil {
 			h.peekLimits(c)

@@ -21,6 +21,12 @@ type Recorder struct {
 	// Body is the request's body as metered against the body allowance
 	// (nil without a body).
 	Body *BodyMeter
+	// State is the request's own state as the middleware that made the
+	// recorder keeps it (the API handlers' observed request: the
+	// pipeline's call, the headers it reads, the journal's body tap), for
+	// the steps after it to find directly, not through a hook (OnStatus)
+	// that another step may wrap.
+	State any
 	// OnStatus is told once, when the status is known and before any byte
 	// of the response is sent (so a client never sees a response whose
 	// journal entry is missing).

@@ -58,13 +58,14 @@ func (e *Entry) shown() {
 }
 
 // keep caps and redacts the headers hd and reports whether some were left
-// out; into is an emptied list to fill, when large enough. Nothing of hd
-// is changed; a header's slice is kept as hd's own (or a shared redacted
-// one) when nothing in it changes. When every header fits whole (the
-// usual request: values within MaxHeaderValue and all within MaxHeaders
-// once redacted), one pass over hd takes them all; otherwise keepCapped
-// decides what stays.
-func (j *Journal) keep(hd map[string][]string, into []header) (kept, bool) {
+// out; into is an emptied list to fill, when large enough; see, when not
+// nil, is told each header of hd once. Nothing of hd is changed; a
+// header's slice is kept as hd's own (or a shared redacted one) when
+// nothing in it changes. When every header fits whole (the usual request:
+// values within MaxHeaderValue and all within MaxHeaders once redacted),
+// one pass over hd takes them all; otherwise keepCapped decides what
+// stays.
+func (j *Journal) keep(hd map[string][]string, into []header, see HeaderSeer) (kept, bool) {
 	if hd == nil {
 		return kept{}, false
 	}
@@ -72,18 +73,33 @@ func (j *Journal) keep(hd map[string][]string, into []header) (kept, bool) {
 		into = make([]header, 0, len(hd))
 	}
 	k := kept{list: into, set: true}
-	room := MaxHeaders
+	room, whole := MaxHeaders, true
 	for name, vs := range hd {
+		if see != nil {
+			see.SeeHeader(name, vs)
+		}
+		if !whole {
+			continue // walked on only for see
+		}
 		if !j.opts.KeepCredentials && secretHeader(name) {
 			vs = j.redact(name, vs)
 		}
 		for _, v := range vs {
 			room -= len(name) + len(v)
 			if len(v) > MaxHeaderValue || room < 0 {
-				return j.keepCapped(hd)
+				whole = false
+				break
 			}
 		}
-		k.add(name, vs)
+		if !whole && see == nil {
+			break
+		}
+		if whole {
+			k.add(name, vs)
+		}
+	}
+	if !whole {
+		return j.keepCapped(hd)
 	}
 	clear(k.list[len(k.list):cap(k.list)]) // what a reused list held before
 	return k, false

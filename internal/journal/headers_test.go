@@ -110,7 +110,8 @@ func randomHeaders(r *rand.Rand) map[string][]string {
 // TestJournal_KeptHeadersMatchAMapBuiltPerRequest: the headers an entry
 // shows, its truncation flag and its size are those of the map the journal
 // used to build for each request, for thousands of header sets, with and
-// without redaction.
+// without redaction; and a HeaderSeer is told every header once, as sent,
+// whether all are kept whole or some are cut.
 func TestJournal_KeptHeadersMatchAMapBuiltPerRequest(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, keepCreds := range []bool{false, true} {
@@ -119,7 +120,11 @@ func TestJournal_KeptHeadersMatchAMapBuiltPerRequest(t *testing.T) {
 		for i := range 3000 {
 			hd := randomHeaders(r)
 			want, wantCut := oracleTrim(j, hd)
-			got, cut := j.keep(hd, nil)
+			seen := seenHeaders{}
+			got, cut := j.keep(hd, nil, seen)
+			if !reflect.DeepEqual(map[string][]string(seen), hd) {
+				t.Fatalf("case %d (credentials %v): the seer was told %v, want each of %v once", i, keepCreds, seen, hd)
+			}
 			if got.bytes != oracleBytes(want) {
 				t.Fatalf("case %d (credentials %v): cost %d, want %d", i, keepCreds, got.bytes, oracleBytes(want))
 			}
@@ -225,4 +230,15 @@ func TestJournal_AnEntryListedBeforeItsAnswerShowsTheAnswerOnceWritten(t *testin
 	if got := j.List(Filter{})[0]; got.ResponseHeaders["X-Klaviyo-Req-Id"][0] != "abc" || got.Headers["Accept"][0] != "*/*" {
 		t.Fatalf("after Complete: %+v", got)
 	}
+}
+
+// seenHeaders is a HeaderSeer that notes what it is told, and fails on a
+// header told twice.
+type seenHeaders map[string][]string
+
+func (s seenHeaders) SeeHeader(name string, vs []string) {
+	if _, twice := s[name]; twice {
+		panic("header " + name + " told twice")
+	}
+	s[name] = vs
 }

@@ -73,19 +73,24 @@ func (j *Journal) Options() Options { return j.opts }
 // while either bound would be exceeded. It returns the entry held, for
 // Complete (nil when the journal is off).
 func (j *Journal) Record(e Entry) *Entry {
-	if len(j.entries) == 0 {
+	p := j.Begin(e.Headers, nil)
+	if p == nil {
 		return nil
 	}
-	p := j.spare.Swap(nil)
-	var lists [2][]header
-	if p != nil {
-		lists = [2][]header{reuse(p.reqHeaders.list), reuse(p.respHeaders.list)}
-	} else {
-		p = new(Entry)
-	}
+	k, cut, resp := p.reqHeaders, p.HeadersTruncated, p.respList
 	*p = e
-	p.respList = lists[1]
-	j.trim(p, lists[0])
+	p.Headers, p.reqHeaders, p.respList = nil, k, resp
+	p.HeadersTruncated = e.HeadersTruncated || cut
+	return j.Add(p)
+}
+
+// Add caps and redacts an entry Begin returned, filled in place, then
+// appends it as Record does, and returns it for Complete (nil for nil).
+func (j *Journal) Add(p *Entry) *Entry {
+	if p == nil {
+		return nil
+	}
+	j.trim(p)
 	size := p.size()
 	p.bytes = size
 	j.mu.Lock() // held only to link it in
@@ -135,7 +140,7 @@ func (j *Journal) CompleteOwned(h *Entry, headers map[string][]string, body []by
 // complete adds the answer to h: body, made of buf when the journal owns
 // it.
 func (j *Journal) complete(h *Entry, headers map[string][]string, body string, buf []byte, truncated bool) {
-	resp, _ := j.keep(headers, h.respList)
+	resp, _ := j.keep(headers, h.respList, nil)
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if !h.held {
@@ -166,14 +171,12 @@ func (j *Journal) dropOldestLocked() {
 	j.n--
 }
 
-// trim applies the per-entry caps and redaction to e (a private copy).
-// Strings within their caps are kept as they are (net/http gives every
-// header value its own string, and the caller clones path and query when
-// the request line is large); cut strings are copied, so an entry never
-// pins a larger request buffer. Headers are walked in sorted order only
-// when some must be left out, so which ones stay does not depend on map
-// order.
-func (j *Journal) trim(e *Entry, into []header) {
+// trim applies the per-entry caps and redaction to e (a private copy)
+// besides its headers, which Begin kept. Strings within their caps are
+// kept as they are (net/http gives every header value its own string, and
+// the caller clones path and query when the request line is large); cut
+// strings are copied, so an entry never pins a larger request buffer.
+func (j *Journal) trim(e *Entry) {
 	e.Path = capString(e.Path, MaxURLPart)
 	e.Query = capString(e.Query, MaxURLPart)
 	e.RequestedRevision = capString(e.RequestedRevision, 64)
@@ -181,9 +184,6 @@ func (j *Journal) trim(e *Entry, into []header) {
 	if len(e.Body) > MaxBody {
 		e.Body, e.Truncated = e.Body[:MaxBody], true
 	}
-	var cut bool
-	e.reqHeaders, cut = j.keep(e.Headers, into)
-	e.Headers, e.HeadersTruncated = nil, e.HeadersTruncated || cut
 }
 
 // showAccount replaces e's account key by its fingerprint (unless the

@@ -126,10 +126,12 @@ func (t *Table) Oldest() *Profile { return t.profiles[0] }
 // Newest returns the newest known revision.
 func (t *Table) Newest() *Profile { return t.profiles[len(t.profiles)-1] }
 
-// Exact returns the profile whose date is exactly date.
+// Exact returns the profile whose date is exactly date. It looks from
+// the newest, the revision most requests name (the dates differ, so the
+// order finds the same profile).
 func (t *Table) Exact(date string) (*Profile, bool) {
-	for _, p := range t.profiles {
-		if p.Date == date {
+	for i := len(t.profiles) - 1; i >= 0; i-- {
+		if p := t.profiles[i]; p.Date == date {
 			return p, true
 		}
 	}
