@@ -133,17 +133,32 @@ func (a *API) writeExport(w http.ResponseWriter, r *http.Request, name string, s
 	if r.Method == http.MethodHead {
 		return
 	}
-	stopped := a.cutAtStop(w)
-	bw := bufio.NewWriterSize(w, 64<<10)
 	rename := func(c store.Collection) string { return c.Name() }
 	if name != "" {
 		rename = func(store.Collection) string { return name }
 	}
-	err = accountdoc.WriteJSONSelected(bw, ex, rename, sel)
+	a.writeCut(w, func(bw *bufio.Writer) error { return accountdoc.WriteJSONSelected(bw, ex, rename, sel) })
+}
+
+// writeCut writes a long answer through write, cut when the server stops
+// (cutAtStop), then a newline. If write panics, the cutting goroutine is
+// still ended before the panic leaves the handler: the writer w is given
+// back to the pipeline's pool once the request ends, and a goroutine left
+// waiting on it would set a deadline on another request's answer.
+func (a *API) writeCut(w http.ResponseWriter, write func(*bufio.Writer) error) {
+	stopped, finished := a.cutAtStop(w), false
+	defer func() {
+		if !finished {
+			stopped(false)
+		}
+	}()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err := write(bw)
 	if err == nil {
 		bw.WriteString("\n")
 		err = bw.Flush()
 	}
+	finished = true
 	stopped(err != nil)
 }
 
