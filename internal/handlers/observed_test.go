@@ -167,14 +167,19 @@ func TestRequestHeaders_NotedAsLookedUp(t *testing.T) {
 // request a request is followed by is given again to a later one, cleared:
 // a request refused before the pipeline (a 431) shows no account,
 // revision, operation, fault or body of the request answered before it,
-// in its journal entry and its answer.
+// in its journal entry and its answer; and a request without credentials
+// is not authenticated by the ones before it.
 func TestObserve_ARequestStartsFromNothingOfTheOneBefore(t *testing.T) {
 	h, targets := cachedReadHandler(t)
 	h.opts.MaxHeaderBytes = 2048
 	for range 50 {
 		r := cachedReadRequest(targets[0])
 		r.Header.Set(headerPrefer, "code=503")
-		h.ServeHTTP(httptest.NewRecorder(), r)
+		first := httptest.NewRecorder()
+		h.ServeHTTP(first, r)
+		if first.Code != http.StatusServiceUnavailable {
+			t.Fatalf("the request asking for a 503 got %d", first.Code)
+		}
 		big := httptest.NewRequest(http.MethodGet, targets[1], nil)
 		big.Header.Set("X-Big", strings.Repeat("x", 3000))
 		w := httptest.NewRecorder()
@@ -185,6 +190,13 @@ func TestObserve_ARequestStartsFromNothingOfTheOneBefore(t *testing.T) {
 		e := h.opts.Journal.List(journal.Filter{Limit: 1})[0]
 		if e.Path != targets[1] || e.Account != "" || e.Revision != "" || e.Operation != "" || e.Fault != "" || e.Body != "" {
 			t.Fatalf("the refused request's entry shows %+v", e)
+		}
+		anon := cachedReadRequest(targets[0])
+		anon.Header.Del("Authorization")
+		w = httptest.NewRecorder()
+		h.ServeHTTP(w, anon)
+		if w.Code != http.StatusUnauthorized {
+			t.Fatalf("a request without credentials after one with them got %d, want 401", w.Code)
 		}
 	}
 }
