@@ -121,10 +121,11 @@ func decodeAttr(a *schema.Attr, node any) (any, string) {
 	return nil, "Not a value this attribute takes."
 }
 
-// decodeString and decodeNumber store what the in-place bulk-create reader
-// (payload's keptAsText and keptAsNumber) also stores without them: a rule
-// added here fails payload's TestKeptValues_AreWhatCodecStores until that
-// reader leaves the attribute to codec.
+// decodeString and decodeNumber store what payload's two in-place readers
+// (of bulk-create elements and of a single entity's update; keptAsText and
+// keptAsNumber) also store without them: a rule added here fails payload's
+// TestKeptValues_AreWhatCodecStores until those readers leave the attribute
+// to codec.
 func decodeString(a *schema.Attr, node any) (any, string) {
 	s, ok := node.(string)
 	if !ok {

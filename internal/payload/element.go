@@ -118,8 +118,7 @@ func (v *validator) attributes(el *store.Element, attrs *jsonw.Object, pointer s
 		p := func() string { return at(escape(k)) }
 		i, a, isAttr := d.Attr(k)
 		constant, isConst := constantNamed(d, k)
-		allowed := isAttr && (create && a.Create != schema.Never || !create && a.Update &&
-			(a.UpdateSince == "" || v.p.Date >= a.UpdateSince)) || isConst && create
+		allowed := isAttr && (create && a.Create != schema.Never || !create && a.UpdatableAt(v.p.Date)) || isConst && create
 		if !allowed {
 			v.fail(p(), "'%s' is not a valid field for the resource '%s'.", k, d.Type)
 			continue

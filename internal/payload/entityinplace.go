@@ -93,7 +93,7 @@ func (r *updateReader) attributes(i int) (int, bool) {
 	d := r.p.Res.Entity.Decl
 	return jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		k, a, ok := d.Attr(string(key))
-		if !ok || !a.Update || a.UpdateSince != "" && r.p.Date < a.UpdateSince || r.el.Set.Has(k) || at >= len(r.b) {
+		if !ok || !a.UpdatableAt(r.p.Date) || r.el.Set.Has(k) || at >= len(r.b) {
 			return 0, false
 		}
 		var end int

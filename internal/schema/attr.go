@@ -132,6 +132,12 @@ type Attr struct {
 // Settable reports whether clients ever send the attribute.
 func (a *Attr) Settable() bool { return a.Create != Never || a.Update }
 
+// UpdatableAt reports whether an update at revision date may set the
+// attribute (Update, from UpdateSince on when that is set).
+func (a *Attr) UpdatableAt(date string) bool {
+	return a.Update && (a.UpdateSince == "" || date >= a.UpdateSince)
+}
+
 // Constant is a member a create body may send that must have one value and
 // is not kept (Klaviyo supports one integration and one catalog).
 type Constant struct {

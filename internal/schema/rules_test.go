@@ -48,3 +48,23 @@ func TestValidAnyCatalogID_ThreeNonEmptyParts(t *testing.T) {
 		}
 	}
 }
+
+// TestAttr_UpdatableAt: an update may set an attribute it declares
+// updatable, from its UpdateSince revision on when it has one.
+func TestAttr_UpdatableAt(t *testing.T) {
+	for _, c := range []struct {
+		a    Attr
+		date string
+		want bool
+	}{
+		{Attr{Update: true}, "2022-10-17", true},
+		{Attr{Update: false}, "2026-07-15", false},
+		{Attr{Update: true, UpdateSince: "2023-02-22"}, "2023-01-24", false},
+		{Attr{Update: true, UpdateSince: "2023-02-22"}, "2023-02-22", true},
+		{Attr{Update: false, UpdateSince: "2023-02-22"}, "2026-07-15", false},
+	} {
+		if got := c.a.UpdatableAt(c.date); got != c.want {
+			t.Errorf("%+v at %s: %v, want %v", c.a, c.date, got, c.want)
+		}
+	}
+}
