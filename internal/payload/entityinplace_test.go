@@ -22,6 +22,11 @@ var updateBodies = []struct {
 		`"url":"https://shop.example/a","price":12.5,"image_full_url":"https://img.example/a.png","image_thumbnail_url":"",` +
 		`"images":["https://img.example/a.png","/images/b.png"],"custom_metadata":{"a":[1,{"b":null}],"c":"x"},"published":false}`, ``, true},
 	{"no attributes", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{}`, ``, true},
+	{"a type of null", `"type":null,"id":"$custom:::$default:::A","attributes":{"title":"t"}`, ``, false},
+	{"an id of null", `"type":"catalog-item","id":null,"attributes":{"title":"t"}`, ``, false},
+	{"an attribute named in another case", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"Title":"t"}`, ``, false},
+	{"a key written with an escape", `"typ\u0065":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"}`, ``, false},
+	{"a second top-level member named in another case", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"}`, `,"Data":{}`, true},
 	{"members in another order", `"attributes":{"price":-1.5e3,"title":"t"},"id":"$custom:::$default:::A","type":"catalog-item"`, ``, true},
 	{"spaces everywhere", " \"type\" :\t\"catalog-item\" ,\n\"id\" : \"$custom:::$default:::A\" , \"attributes\" : { \"price\" : 1e2 , \"title\" : \"t\" } ", ` `, true},
 	{"the document's other members", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t"}`, `,"meta":{"a":[1,{"b":null}]},"links":null`, true},
