@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/klaviyo-mock/mockserver/internal/clock"
-	"github.com/klaviyo-mock/mockserver/internal/codec"
-	"github.com/klaviyo-mock/mockserver/internal/fixtures"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -22,13 +19,7 @@ import (
 // renderer's back (the key rendering it keeps it under): they are not
 // read. Once the object is given to the cache (kept), it is read from it.
 func TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor(t *testing.T) {
-	clk := clock.New()
-	st := store.New(store.Options{Seed: 1, Now: clk.Now,
-		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Counts: fixtures.Counts{"items": 5}})})
-	a, err := st.Mutable("pk_fresh")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := itemsAccount(t, 5)
 	p, err := a.EntityPage(store.EntityPageRequest{Kind: storetest.ItemKind, Limit: 5})
 	if err != nil || len(p.Entities) == 0 {
 		t.Fatalf("page: %v", err)
@@ -42,14 +33,7 @@ func TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor(t *testing.T) {
 	r := &Renderer{P: res.At(rev), Base: "http://127.0.0.1:1", Fields: resource.AllFields, Frags: f, KeepObjects: true}
 	r.Entity(nil, p.Entities[0], nil) // the cache is given a seeded item
 
-	title := storetest.AttrIndex(storetest.ItemKind, "title")
-	el := store.Element{ID: p.Entities[1].ID, Set: store.AttrSet(0).With(title)}
-	el.Values = *store.NewEntity(storetest.ItemKind, el.ID)
-	codec.SetAttr(&el.Values, title, "changed")
-	v, eerr, err := a.Write(storetest.JobItemUpdate, el, false)
-	if err != nil || eerr != nil {
-		t.Fatal(err, eerr)
-	}
+	v := retitle(t, a, p.Entities[1].ID)
 	key, ok := makeFragKey(v.Entity.Stamp(), r.entityShape(r.P, r.Fields, r.entityRels()))
 	if !ok || key.stamp() <= f.newest[objEntity].Load() {
 		t.Fatalf("the written item's stamp %d is not newer than those given (%d)", v.Entity.Stamp(), f.newest[objEntity].Load())

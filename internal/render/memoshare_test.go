@@ -18,13 +18,7 @@ import (
 // slot for it takes the cache's bytes, which never change, rather than a
 // copy of them; the answer is the same bytes as a page rendered afresh.
 func TestPageMemo_AChangedObjectTheCacheHoldsIsNotCopied(t *testing.T) {
-	clk := clock.New()
-	st := store.New(store.Options{Seed: 1, Now: clk.Now,
-		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Counts: fixtures.Counts{"items": 20}})})
-	a, err := st.Mutable("pk_memo")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := itemsAccount(t, 20)
 	page := func() []*store.Entity {
 		t.Helper()
 		p, err := a.EntityPage(store.EntityPageRequest{Kind: storetest.ItemKind, Limit: 20})
@@ -46,14 +40,7 @@ func TestPageMemo_AChangedObjectTheCacheHoldsIsNotCopied(t *testing.T) {
 		renderer(f).Entities(nil, page(), nil, nil, Links{}, nil)
 	}
 	id := page()[3].ID
-	title := storetest.AttrIndex(storetest.ItemKind, "title")
-	el := store.Element{ID: id, Set: store.AttrSet(0).With(title)}
-	el.Values = *store.NewEntity(storetest.ItemKind, id)
-	codec.SetAttr(&el.Values, title, "changed")
-	v, eerr, err := a.Write(storetest.JobItemUpdate, el, false)
-	if err != nil || eerr != nil {
-		t.Fatal(err, eerr)
-	}
+	v := retitle(t, a, id)
 	w := renderer(f)
 	w.KeepObjects = true
 	w.Entity(nil, v.Entity, nil) // the write's answer keeps its object
@@ -74,4 +61,32 @@ func TestPageMemo_AChangedObjectTheCacheHoldsIsNotCopied(t *testing.T) {
 	if slot == nil || !ok || len(slot.b) == 0 || &slot.b[0] != &kept[0] {
 		t.Fatalf("the memo's slot holds a copy of the object the cache keeps (slot %v, cached %v)", slot != nil, ok)
 	}
+}
+
+// itemsAccount returns an account of n seeded items.
+func itemsAccount(t *testing.T, n int) *store.Account {
+	t.Helper()
+	clk := clock.New()
+	st := store.New(store.Options{Seed: 1, Now: clk.Now,
+		Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Counts: fixtures.Counts{"items": n}})})
+	a, err := st.Mutable("pk_render")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// retitle writes a new title ("changed") to item id of a, as an update
+// does, and returns what the write answers with.
+func retitle(t *testing.T, a *store.Account, id string) store.EntityView {
+	t.Helper()
+	title := storetest.AttrIndex(storetest.ItemKind, "title")
+	el := store.Element{ID: id, Set: store.AttrSet(0).With(title)}
+	el.Values = *store.NewEntity(storetest.ItemKind, id)
+	codec.SetAttr(&el.Values, title, "changed")
+	v, eerr, err := a.Write(storetest.JobItemUpdate, el, false)
+	if err != nil || eerr != nil {
+		t.Fatal(err, eerr)
+	}
+	return v
 }
