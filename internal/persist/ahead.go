@@ -115,8 +115,8 @@ func newReadAhead(sizes []int, batch, workers int, read func(worker, i int) (acc
 	return r
 }
 
-// start is the index of run b's first account.
-func (r *readAhead) start(b int) int {
+// firstOf is the index of run b's first account.
+func (r *readAhead) firstOf(b int) int {
 	if b == 0 {
 		return 0
 	}
@@ -125,8 +125,8 @@ func (r *readAhead) start(b int) int {
 
 // readRun reads the accounts of run b, stopping after the first error.
 func (r *readAhead) readRun(w, b int) []readResult {
-	out := make([]readResult, 0, r.ends[b]-r.start(b))
-	for i := r.start(b); i < r.ends[b]; i++ {
+	out := make([]readResult, 0, r.ends[b]-r.firstOf(b))
+	for i := r.firstOf(b); i < r.ends[b]; i++ {
 		a, err := r.read(w, i)
 		out = append(out, readResult{a, err})
 		if err != nil {
@@ -143,7 +143,7 @@ func (r *readAhead) next(i int) (accountdoc.AccountState, error) {
 		return r.read(0, i)
 	}
 	if i-r.from >= len(r.got) {
-		r.got, r.from = <-r.results[r.taken], r.start(r.taken)
+		r.got, r.from = <-r.results[r.taken], r.firstOf(r.taken)
 		r.taken++
 		<-r.slots
 	}
