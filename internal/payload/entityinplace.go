@@ -87,6 +87,11 @@ func (r *updateReader) data(i int) (int, bool) {
 	return end, true
 }
 
+// updateValueDepth is the nesting of an attribute's value in a single
+// entity's document: data (1), attributes (2), the value (3). Unlike a
+// bulk job's elements, it is the same in every body.
+const updateValueDepth = 3
+
 // attributes reads data.attributes at b[i] (depth 2): each attribute an
 // update may send at the revision, once, not null, into el's values.
 func (r *updateReader) attributes(i int) (int, bool) {
@@ -127,7 +132,7 @@ func (r *updateReader) attributes(i int) (int, bool) {
 				return 0, false
 			}
 		default:
-			if val, end, ok = jsonw.DecodeAt(r.b, at, 3); !ok {
+			if val, end, ok = jsonw.DecodeAt(r.b, at, updateValueDepth); !ok {
 				return 0, false
 			}
 		}
