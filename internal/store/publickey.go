@@ -144,7 +144,6 @@ func (a *Account) setPublicKey(public string) {
 			cp := *e
 			cp.stamp = 0
 			a.removeEntityLocked(k, e.ID, time.Time{})
-			a.stampPublicKey(&cp)
 			a.putEntityLocked(&cp)
 		}
 	}
