@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -75,17 +76,25 @@ func TestJournal_ABodyTheHandlerReadsIsKeptWithoutACopy(t *testing.T) {
 		for range 20 {
 			serve() // the journal full, its buffers reused
 		}
+		// TotalAlloc counts the whole process (parallel tests, the race
+		// detector's runtime): the least of five blocks is the request's.
 		const runs = 100
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		for range runs {
-			serve()
+		least := math.MaxInt
+		for range 5 {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for range runs {
+				serve()
+			}
+			runtime.ReadMemStats(&after)
+			least = min(least, int(after.TotalAlloc-before.TotalAlloc)/runs)
 		}
-		runtime.ReadMemStats(&after)
-		return int(after.TotalAlloc-before.TotalAlloc) / runs
+		return least
 	}
 	small := perRequest([]byte(`{"data":null}`))
-	if more := perRequest(large) - small; more > 2*len(large) {
+	// Kept without a copy, a body costs under 2x its size more (measured
+	// 1x); copied, 4-6x (52-75 KB for this one).
+	if more := perRequest(large) - small; more > 3*len(large) {
 		t.Fatalf("a %d-byte body costs %d bytes a request more than an empty one: the journal copied it", len(large), more)
 	}
 	got := h.opts.Journal.List(journal.Filter{Limit: 1})[0]
