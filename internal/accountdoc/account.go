@@ -38,15 +38,15 @@ type AccountState struct {
 	// the history jobs deleted or replaced: the state file's compact form
 	// ({"seeded_jobs": {"item-bulk-update-jobs": {"count": n, "first": id,
 	// "hidden": [ids]}}}), so a million seeded jobs are written as what
-	// changed.
-	Seeded map[store.JobKind]SeededJobs
+	// changed. The store's own values: Replace hands the map on as it is.
+	Seeded map[store.JobKind]store.KeptHistory
 	// Catalog names, likewise, the entity collections whose seeded
 	// entities are kept (the entities in Entities are then those held
 	// beside them: created, or seeded ones changed), each with the ids of
 	// the seeded entities deleted ({"seeded_catalog": {"items": {"count":
 	// n, "first": id, "hidden": [ids]}}}), so a million seeded items are
-	// written as what changed.
-	Catalog map[store.EntityKind]SeededJobs
+	// written as what changed. Also handed on as it is.
+	Catalog map[store.EntityKind]store.KeptHistory
 	// names are the names the document used ("jobs"), for pointers.
 	names map[store.Collection]string
 	// prepared is what Prepare decoded, for the Replace that takes it.
@@ -196,13 +196,13 @@ func (st *AccountState) readCatalog(name string, v json.RawMessage) (err error) 
 
 // readKept reads the member name, kept seeded collections by their names:
 // each must be a collection kindOf takes (what names those), named once.
-func readKept[K comparable](name string, v json.RawMessage, kindOf func(store.Collection) (K, bool), what string) (map[K]SeededJobs, error) {
+func readKept[K comparable](name string, v json.RawMessage, kindOf func(store.Collection) (K, bool), what string) (map[K]store.KeptHistory, error) {
 	var buf [12]keptMember
 	kept, err := keptMembers(name, v, buf[:0])
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[K]SeededJobs, len(kept))
+	out := make(map[K]store.KeptHistory, len(kept))
 	for _, m := range kept {
 		c, ok := store.CollectionNamed(string(m.name))
 		k, isKind := kindOf(c)
@@ -212,7 +212,7 @@ func readKept[K comparable](name string, v json.RawMessage, kindOf func(store.Co
 		if _, dup := out[k]; dup {
 			return nil, fmt.Errorf("json: %s: names %s twice", name, c.Name())
 		}
-		out[k] = m.kept
+		out[k] = store.KeptHistory(m.kept)
 	}
 	return out, nil
 }

@@ -142,21 +142,8 @@ func collections(st AccountState, o ReplaceOptions, readers *Preparer) (*store.C
 			in.Members[k] = ms
 		}
 	}
-	in.Seeded, in.Catalog = keptHistories(st.Seeded), keptHistories(st.Catalog)
+	in.Seeded, in.Catalog = st.Seeded, st.Catalog // the store only reads them
 	return in, probs
-}
-
-// keptHistories is what the store keeps of a document's kept seeded
-// collections (nil: none named).
-func keptHistories[K comparable](kept map[K]SeededJobs) map[K]store.KeptHistory {
-	if kept == nil {
-		return nil
-	}
-	out := make(map[K]store.KeptHistory, len(kept))
-	for k, sj := range kept {
-		out[k] = store.KeptHistory(sj)
-	}
-	return out
 }
 
 // Preparer prepares account documents (see AccountState.Prepare) one

@@ -14,11 +14,18 @@ import (
 // histories made beforehand, on the reading goroutines), on average over
 // runs.
 func restoreAllocs(t *testing.T, runs int) float64 {
+	n, _ := restoreCost(t, runs)
+	return n
+}
+
+// restoreCost is the allocations and bytes of restoring the compact
+// account (see restoreAllocs), on average over runs.
+func restoreCost(t *testing.T, runs int) (allocs, bytes float64) {
 	t.Helper()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	raw := compactAccount(t)
 	at := fixtures.DefaultEpoch().Add(1000 * time.Hour)
-	var total uint64
+	var total, totalBytes uint64
 	for range runs {
 		s := store.New(store.Options{Seed: 1, Seeder: fixtures.Seeder(fixtures.Params{Seed: 1, Jobs: fixtures.DefaultJobs}),
 			Now: func() time.Time { return at }})
@@ -36,8 +43,9 @@ func restoreAllocs(t *testing.T, runs int) float64 {
 			t.Fatal(err)
 		}
 		total += after.Mallocs - before.Mallocs
+		totalBytes += after.TotalAlloc - before.TotalAlloc
 	}
-	return float64(total) / float64(runs)
+	return float64(total) / float64(runs), float64(totalBytes) / float64(runs)
 }
 
 // Restoring a state file's compact account (one changed item, its own
@@ -81,5 +89,17 @@ func TestPrepareSeeded_ACompactAccountCostsItsHistories(t *testing.T) {
 	n := testing.AllocsPerRun(50, func() { st.PrepareSeeded(s) })
 	if histories != 9 || n > float64(2*histories+2+2) { // two a history, the variants' layout twice, the holder and its list
 		t.Fatalf("preparing %d kept histories allocates %.0f times, want at most %d", histories, n, 2*histories+4)
+	}
+}
+
+// Restoring the compact account made its three kept seeded kinds' sources
+// into a map, then copied them into the catalog's rebuild plan, a list by
+// kind of every kind's (a Seed is 136 bytes); and a list by kind of hidden
+// jobs for its kept histories, none hidden (10,432 bytes in all). The
+// sources are now a list by kind that the plan takes as its own, and the
+// hidden jobs' list is made for the first history hiding one.
+func TestRestore_ACompactAccountsKeptSourcesAreMadeOnce(t *testing.T) {
+	if _, n := restoreCost(t, 20); n > 10000 {
+		t.Fatalf("restoring a compact account allocates %.0f bytes, want at most 10000", n)
 	}
 }

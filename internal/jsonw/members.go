@@ -50,6 +50,9 @@ type Members struct {
 	list  []Member
 	index map[string]int
 	keys  map[string]string
+	// dec is the decoder, kept with its stack of pending members and the
+	// recent keys of nested objects.
+	dec fastDecoder
 }
 
 // Decode decodes the JSON object b into its members, in document order,
@@ -64,7 +67,9 @@ func (m *Members) Decode(b []byte) ([]Member, bool) {
 	if m.keys == nil {
 		m.keys = map[string]string{}
 	}
-	d := fastDecoder{b: b, i: SkipSpace(b, 0), keys: m.keys}
+	d := &m.dec
+	d.b, d.i, d.keys = b, SkipSpace(b, 0), m.keys
+	defer func() { d.b = nil }() // no hold of the document past the call
 	if d.i >= len(b) || b[d.i] != '{' {
 		return nil, false
 	}

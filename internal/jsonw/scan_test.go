@@ -126,6 +126,8 @@ func checkMembers(t *testing.T, b []byte, tree any) {
 	t.Helper()
 	var m Members
 	m.Decode([]byte(`{"k3":"kept from before","k5":[1]}`))
+	m.Decode([]byte(`{"k6":{"a":{"b":"c"},"d":[{"a":1}]}}`))        // its decoder, kept, with recent keys
+	m.Decode([]byte(`{"k6":{"a":{"b":"c"},"d":[{"a":1}]}, "k7":{`)) // given up inside objects
 	members, ok := m.Decode(b)
 	obj, isObj := tree.(*Object)
 	if ok != isObj {

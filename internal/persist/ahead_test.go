@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -209,36 +210,69 @@ func TestAccounts_EachAccountIsPreparedBeforeItIsRestored(t *testing.T) {
 	}
 }
 
-// TestSplitting_CopiesAreUsedAgain: the checking pass copies each account
-// to split it on another core; a copy whose account was split is used
-// again, so a file of many accounts makes about a window of them, not one
-// per account; the goroutines splitting them are a window of them too.
-func TestSplitting_CopiesAreUsedAgain(t *testing.T) {
-	var checked, want []string
-	p := &splitting{window: 2, check: func(s split) error {
-		checked = append(checked, s.a.Account)
-		return s.err
-	}}
-	defer p.stop()
-	for i := range 50 {
-		want = append(want, fmt.Sprintf("k%02d", i))
-		raw := []byte(fmt.Sprintf(`{"account":"%s","items":[]}`, want[i]))
-		if err := p.add(extent{index: i}, raw, false); err != nil {
-			t.Fatal(err)
+// TestReadAhead_ReadsRunsOfConsecutiveAccounts: a worker reads a run of
+// consecutive accounts of at least batch bytes, in order, and next hands
+// every account out in order; with one worker, or accounts that make one
+// run, next reads each itself on the caller's goroutine.
+func TestReadAhead_ReadsRunsOfConsecutiveAccounts(t *testing.T) {
+	const n = 100
+	sizes := make([]int, n)
+	for i := range sizes {
+		sizes[i] = 10
+	}
+	for _, c := range []struct {
+		batch, workers int
+		here           bool
+	}{{250, 2, false}, {250, 1, true}, {1000, 4, true}} {
+		me := goroutine()
+		var mu sync.Mutex
+		by := make([]string, n) // the goroutine that read each
+		r := newReadAhead(sizes, c.batch, c.workers, func(w, i int) (accountdoc.AccountState, error) {
+			mu.Lock()
+			by[i] = goroutine()
+			mu.Unlock()
+			return accountdoc.AccountState{Account: fmt.Sprint(i)}, nil
+		})
+		for i := range n {
+			if a, err := r.next(i); err != nil || a.Account != fmt.Sprint(i) {
+				t.Fatalf("next(%d) = %q, %v", i, a.Account, err)
+			}
+		}
+		r.stop()
+		for i := range n {
+			first := by[i/25*25] // runs of 25 accounts of 10 bytes
+			if c.here && by[i] != me || !c.here && (by[i] == me || by[i] != first) {
+				t.Fatalf("batch %d, %d workers: account %d read by goroutine %s, its run's first by %s, the caller is %s",
+					c.batch, c.workers, i, by[i], first, me)
+			}
 		}
 	}
-	if err := p.then(nil); err != nil {
-		t.Fatal(err)
-	}
-	if fmt.Sprint(checked) != fmt.Sprint(want) {
-		t.Fatalf("checked %v\nwant %v", checked, want)
-	}
-	if p.made > 2*p.window+1 {
-		t.Errorf("%d copies made for 50 accounts, window %d", p.made, p.window)
-	}
-	// A goroutine per account grew its stack anew for each, reading a
-	// compact account's kept members (4% of a load's CPU).
-	if p.started > p.window {
-		t.Errorf("%d goroutines started for 50 accounts, window %d", p.started, p.window)
+}
+
+// TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch: a run ends before an
+// account that would not fit in it, and after one that fills it; an
+// account larger than the batch is a run of its own; 0 makes each account
+// a run. This is endsBefore's test: the checking pass's runs end where it
+// says too.
+func TestReadAhead_ARunIsAsManyAccountsAsFitInTheBatch(t *testing.T) {
+	for _, c := range []struct {
+		sizes []int
+		batch int
+		want  string
+	}{
+		{[]int{100, 100, 300, 100, 50, 100}, 250, "[2 3 6]"},
+		{[]int{100, 150, 1, 600}, 250, "[2 3 4]"},
+		{[]int{0, 0, 0}, 0, "[1 2 3]"},
+		{[]int{10, 10}, 1000, "[2]"},
+		{[]int{100, 150, 0}, 250, "[2 3]"}, // a full run ends, even before an empty account
+		{nil, 250, "[]"},
+	} {
+		r := newReadAhead(c.sizes, c.batch, 2, func(int, int) (accountdoc.AccountState, error) {
+			return accountdoc.AccountState{}, nil
+		})
+		r.stop()
+		if got := fmt.Sprint(r.ends); got != c.want {
+			t.Errorf("sizes %v, batch %d: runs end at %s, want %s", c.sizes, c.batch, got, c.want)
+		}
 	}
 }

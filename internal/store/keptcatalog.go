@@ -16,7 +16,7 @@ import (
 
 // keptCatalog makes the sources of the entity kinds in keeps (in.Catalog)
 // with the store's seeder, checked against what in says of them, into
-// in.keptSeeds.
+// in.keptSeeds (by kind, made at the first).
 func (a *Account) keptCatalog(in *Contents) []Conflict {
 	in.keptSeeds = nil
 	for _, k := range Kinds() { // in order, so the same contents get the same answer
@@ -46,7 +46,7 @@ func (a *Account) keptCatalog(in *Contents) []Conflict {
 			}
 		}
 		if in.keptSeeds == nil {
-			in.keptSeeds = map[EntityKind]Seed{}
+			in.keptSeeds = make([]Seed, len(catalogSchema.Entities()))
 		}
 		in.keptSeeds[k] = seed
 	}
@@ -56,10 +56,10 @@ func (a *Account) keptCatalog(in *Contents) []Conflict {
 // keptSeeded reports whether a kept seeded kind t of in holds id as a
 // seeded entity (not deleted).
 func (in *Contents) keptSeeded(t EntityKind, id string, deleted map[EntityKind]map[string]bool) bool {
-	s, ok := in.keptSeeds[t]
-	if !ok {
+	if int(t) >= len(in.keptSeeds) || in.keptSeeds[t].Source == nil {
 		return false
 	}
+	s := in.keptSeeds[t]
 	if deleted[t] == nil {
 		deleted[t] = map[string]bool{}
 		for _, h := range in.Catalog[t].Hidden {
@@ -102,10 +102,17 @@ type rebuildPlan struct {
 	members [][][2]string
 }
 
-// newRebuildPlan returns an empty plan, its lists by kind.
-func newRebuildPlan() *rebuildPlan {
+// newRebuildPlan returns an empty plan, its lists by kind. Its sources are
+// kept, when not nil (a list by kind, each a Seed without a Source but
+// those kept: Contents.keptSeeds, which the plan then owns), rather than
+// made anew.
+func newRebuildPlan(kept []Seed) *rebuildPlan {
 	n := len(catalogSchema.Entities())
-	return &rebuildPlan{sources: make([]Seed, n), hidden: make([][]string, n), install: make([][]*Entity, n), members: make([][][2]string, n)}
+	sources := kept
+	if sources == nil {
+		sources = make([]Seed, n)
+	}
+	return &rebuildPlan{sources: sources, hidden: make([][]string, n), install: make([][]*Entity, n), members: make([][][2]string, n)}
 }
 
 // installPlanLocked installs b into the (new, empty) catalog.

@@ -62,13 +62,13 @@ func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
 func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	old := &a.cat
 	replaced := func(k EntityKind) bool { return in.Has(EntityCollection(k)) || wholeReplaces(EntityCollection(k), o) }
-	b := newRebuildPlan()
+	b := newRebuildPlan(in.keptSeeds) // a kept kind is a replaced one: its source is in place
 	for _, k := range Kinds() {
 		switch {
 		case replaced(k):
 			b.install[k], b.members[k] = in.Entities[k], in.Members[k]
-			if s, ok := in.keptSeeds[k]; ok {
-				b.sources[k], b.hidden[k] = s, in.Catalog[k].Hidden
+			if b.sources[k].Source != nil {
+				b.hidden[k] = in.Catalog[k].Hidden
 			}
 		case old.kinds[k].src != nil && a.seeder != nil:
 			a.keepSeededLocked(old, k, b)

@@ -31,8 +31,9 @@ type Contents struct {
 	// from the source this server seeds), the entities in Entities being
 	// those held beside them; Hidden are the seeded ids deleted.
 	Catalog map[EntityKind]KeptHistory
-	// keptSeeds are the sources of Catalog, made and checked by Replace.
-	keptSeeds map[EntityKind]Seed
+	// keptSeeds are the sources of Catalog by kind (a Seed without a
+	// Source: not kept; nil: none), made and checked by Replace.
+	keptSeeds []Seed
 
 	// prepared are the kept histories made ahead (PrepareHistories).
 	prepared *preparedHistories
@@ -166,7 +167,11 @@ func (a *Account) Replace(in *Contents, o ReplaceOptions) ([]Conflict, error) {
 	a.replaceLocked(in, o)
 	for k, h := range hists {
 		if h != nil {
-			a.attachHistoryLocked(JobKind(k), h, hidden[k])
+			var hid []int
+			if hidden != nil {
+				hid = hidden[k]
+			}
+			a.attachHistoryLocked(JobKind(k), h, hid)
 		}
 	}
 	return nil, nil
@@ -260,13 +265,13 @@ func capitalize(s string) string {
 // keptHistories makes the seeded histories in keeps, from the seed as
 // generating them would, checked against what in says of them, with the
 // indexes of their hidden jobs and what they take; each by job kind (nil:
-// none kept).
+// none kept; the indexes nil too while no history hides a job).
 func (a *Account) keptHistories(in *Contents) ([]History, [][]int, int64, []Conflict) {
 	if len(in.Seeded) == 0 {
 		return nil, nil, 0, nil
 	}
 	hists := make([]History, numJobKinds())
-	hidden := make([][]int, numJobKinds())
+	var hidden [][]int
 	var size int64
 	for _, k := range JobKinds() { // in order, so the same contents get the same answer
 		kh, ok := in.Seeded[k]
@@ -289,7 +294,13 @@ func (a *Account) keptHistories(in *Contents) ([]History, [][]int, int64, []Conf
 			}
 			idx = append(idx, x)
 		}
-		hists[k], hidden[k] = h, idx
+		if idx != nil {
+			if hidden == nil {
+				hidden = make([][]int, numJobKinds())
+			}
+			hidden[k] = idx
+		}
+		hists[k] = h
 		size += historyBytes + h.Bytes() + int64(len(idx))*hiddenBytes
 	}
 	return hists, hidden, size, nil
