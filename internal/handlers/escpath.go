@@ -12,19 +12,19 @@ func (c *call) escapedPath() string {
 	return escapedPath(c.r.URL)
 }
 
-// plainPathByte marks the bytes url.URL's EscapedPath leaves as they are in
+// plainPathByte marks (1) the bytes url.URL's EscapedPath leaves as they are in
 // a path (letters, digits, "-_.~" and the sub-delimiters a path may hold
 // unescaped, "/" among them). A subset is enough: a byte outside it sends
 // the path to EscapedPath.
-var plainPathByte = func() (t [256]bool) {
+var plainPathByte = func() (t [256]uint8) {
 	for c := 'a'; c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = true, true
+		t[c], t[c-'a'+'A'] = 1, 1
 	}
 	for c := '0'; c <= '9'; c++ {
-		t[c] = true
+		t[c] = 1
 	}
 	for _, c := range "-_.~/$:,;=@&+" {
-		t[c] = true
+		t[c] = 1
 	}
 	return t
 }()
@@ -35,13 +35,28 @@ var plainPathByte = func() (t [256]bool) {
 // read in the handler, and the header-size check and the cache's key both
 // ask for the path (TestEscapedPath_IsTheURLsOwn).
 func escapedPath(u *url.URL) string {
-	if u.RawPath != "" {
+	if u.RawPath != "" || !plainPath(u.Path) {
 		return u.EscapedPath()
 	}
-	for i := 0; i < len(u.Path); i++ {
-		if !plainPathByte[u.Path[i]] {
-			return u.EscapedPath()
+	return u.Path
+}
+
+// plainPath reports whether every byte of p is a plainPathByte: eight
+// bytes a test, their marks and-ed, so a path of the API (60-80 bytes)
+// costs a tenth of the branches a test per byte did.
+func plainPath(p string) bool {
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		b := p[i : i+8]
+		if plainPathByte[b[0]]&plainPathByte[b[1]]&plainPathByte[b[2]]&plainPathByte[b[3]]&
+			plainPathByte[b[4]]&plainPathByte[b[5]]&plainPathByte[b[6]]&plainPathByte[b[7]] == 0 {
+			return false
 		}
 	}
-	return u.Path
+	for ; i < len(p); i++ {
+		if plainPathByte[p[i]] == 0 {
+			return false
+		}
+	}
+	return true
 }

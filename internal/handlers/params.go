@@ -44,7 +44,7 @@ func parseQuery(c *call, revs []*revision.Profile) (request, []*apierror.Error) 
 		return q, []*apierror.Error{perr}
 	}
 	q.params = params
-	qp := queryParser{q: &q, c: c, acc: c.ep.Query(c.p), typ: c.res.Type, revs: revs}
+	qp := queryParser{c: c, acc: c.ep.Query(c.p), typ: c.res.Type, revs: revs}
 	if qp.acc.Fields != nil {
 		qp.typ = qp.acc.Fields.Type
 	}
@@ -53,26 +53,27 @@ func parseQuery(c *call, revs []*revision.Profile) (request, []*apierror.Error) 
 		if laterDuplicate(params, i) {
 			continue
 		}
-		if e := qp.param(prm.Key, prm.Value); e != nil {
+		if e := qp.param(&q, prm.Key, prm.Value); e != nil {
 			errs = append(errs, e)
 		}
 	}
 	return q, errs
 }
 
-// queryParser reads the parameters of one query string into q.
+// queryParser reads the parameters of one query string into a request,
+// which each method is handed apart: a pointer to it held here, beside
+// strings that error details send to the heap, took the request there too.
 type queryParser struct {
-	q    *request
 	c    *call
 	acc  resource.Query // what the query may hold
 	typ  string         // the type the endpoint's errors name
 	revs []*revision.Profile
 }
 
-// param reads one parameter, the last of its key; it returns its problem,
-// if any.
-func (qp queryParser) param(key, v string) *apierror.Error {
-	q, acc := qp.q, qp.acc
+// param reads one parameter, the last of its key, into q; it returns its
+// problem, if any.
+func (qp queryParser) param(q *request, key, v string) *apierror.Error {
+	acc := qp.acc
 	family, member, bracketed := query.Bracketed(key)
 	switch {
 	case key == query.ParamFilter:
@@ -98,7 +99,7 @@ func (qp queryParser) param(key, v string) *apierror.Error {
 	case bracketed && family == "page":
 		return apierror.UnsupportedQueryField("page_"+member, qp.typ).WithHint(qp.pageHint(member))
 	case key == "sort":
-		return qp.sort(key, v)
+		return qp.sort(q, key, v)
 	case key == "include":
 		if acc.Include == "" {
 			return apierror.Invalidf(key, apierror.DetailInvalidInclude, v)
@@ -128,9 +129,9 @@ func (qp queryParser) pageHint(member string) string {
 	return "This endpoint takes no page[size] at any revision; " + cursor
 }
 
-// sort reads sort=v: one of the values the endpoint accepts, "-" first
-// for the reverse order.
-func (qp queryParser) sort(key, v string) *apierror.Error {
+// sort reads sort=v into q: one of the values the endpoint accepts, "-"
+// first for the reverse order.
+func (qp queryParser) sort(q *request, key, v string) *apierror.Error {
 	switch {
 	case qp.acc.Sorts == nil:
 		return apierror.Invalidf(key, "Sorting is not supported by this operation: '%s' is not a valid sort field for the resource '%s'.",
@@ -138,7 +139,7 @@ func (qp queryParser) sort(key, v string) *apierror.Error {
 	case !slices.Contains(qp.acc.Sorts, v):
 		return apierror.Invalidf(key, "'%s' is not a valid sort value for the resource '%s'; use one of %s.", v, qp.typ, strings.Join(qp.acc.Sorts, ", "))
 	}
-	qp.q.desc = strings.HasPrefix(v, "-")
+	q.desc = strings.HasPrefix(v, "-")
 	return nil
 }
 

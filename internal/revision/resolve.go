@@ -34,7 +34,7 @@ func (t *Table) Resolve(value string, o ResolveOptions) (*Profile, *apierror.Err
 		return nil, apierror.Invalid(Header, apierror.DetailMissingRevision)
 	}
 	// The usual request names a revision exactly: no parsing then.
-	if p, ok := t.Exact(value); ok && !o.Retire && !after(p.Date, o.Today) {
+	if p, ok := t.Exact(value); ok && !o.Retire && !p.releasedAfter(o.Today) {
 		return p, nil
 	}
 	date, suffix, hasSuffix := strings.Cut(value, ".")
@@ -87,16 +87,4 @@ func validSuffix(s string) bool {
 		}
 	}
 	return true
-}
-
-// after reports whether the date YYYY-MM-DD is after today's date (UTC).
-func after(date string, today time.Time) bool {
-	y, m, d := today.UTC().Date()
-	n := 0
-	for _, c := range date {
-		if c != '-' {
-			n = n*10 + int(c-'0')
-		}
-	}
-	return n > y*10000+int(m)*100+d
 }

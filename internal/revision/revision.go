@@ -46,7 +46,15 @@ type Profile struct {
 	// ModernErrors: error objects carry `links` and `meta` members and
 	// pointers without a trailing slash (an Assumption: from 2024-05-15).
 	ModernErrors bool
+
+	// released is the Unix second the revision's date starts (00:00 UTC).
+	released int64
 }
+
+// releasedAfter reports whether the revision's date is after today's
+// (UTC): whether its first second is after today, which reads no calendar
+// date from today (the date's split was a share of every request).
+func (p *Profile) releasedAfter(today time.Time) bool { return p.released > today.Unix() }
 
 // Retires returns the day the revision is retired: two years after release.
 func (p *Profile) Retires() time.Time {
@@ -101,18 +109,23 @@ var changes = []change{
 // Table is the ordered list of revision profiles, oldest first.
 type Table struct {
 	profiles []*Profile
+	// byDate finds a profile by its date in one look-up, for Exact (a
+	// scan from the newest compared up to 21 dates for the oldest).
+	byDate map[string]*Profile
 }
 
 // Default returns the table of every revision this emulator serves.
 func Default() *Table {
-	t := &Table{}
+	t := &Table{byDate: make(map[string]*Profile, len(changes))}
 	var cur Profile
 	for i, c := range changes {
 		c.apply(&cur)
 		p := cur
 		p.Date = c.date
 		p.Index = i
+		p.released = mustDate(c.date).Unix()
 		t.profiles = append(t.profiles, &p)
+		t.byDate[p.Date] = &p
 	}
 	return t
 }
@@ -126,16 +139,15 @@ func (t *Table) Oldest() *Profile { return t.profiles[0] }
 // Newest returns the newest known revision.
 func (t *Table) Newest() *Profile { return t.profiles[len(t.profiles)-1] }
 
-// Exact returns the profile whose date is exactly date. It looks from
-// the newest, the revision most requests name (the dates differ, so the
-// order finds the same profile).
+// Exact returns the profile whose date is exactly date: the newest, the
+// revision most requests name, by one comparison (cheaper than hashing
+// the value), any other by one look-up.
 func (t *Table) Exact(date string) (*Profile, bool) {
-	for i := len(t.profiles) - 1; i >= 0; i-- {
-		if p := t.profiles[i]; p.Date == date {
-			return p, true
-		}
+	if p := t.Newest(); p.Date == date {
+		return p, true
 	}
-	return nil, false
+	p, ok := t.byDate[date]
+	return p, ok
 }
 
 // AtOrBefore returns the newest profile whose date is on or before date
