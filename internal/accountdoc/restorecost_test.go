@@ -97,9 +97,10 @@ func TestPrepareSeeded_ACompactAccountCostsItsHistories(t *testing.T) {
 // kind of every kind's (a Seed is 136 bytes); and a list by kind of hidden
 // jobs for its kept histories, none hidden (10,432 bytes in all). The
 // sources are now a list by kind that the plan takes as its own, and the
-// hidden jobs' list is made for the first history hiding one.
+// hidden jobs' list is made for the first history hiding one (9,584 bytes;
+// 10,480 with the sources copied, 9,808 with the hidden list made always).
 func TestRestore_ACompactAccountsKeptSourcesAreMadeOnce(t *testing.T) {
-	if _, n := restoreCost(t, 20); n > 10000 {
-		t.Fatalf("restoring a compact account allocates %.0f bytes, want at most 10000", n)
+	if _, n := restoreCost(t, 20); n > 9700 {
+		t.Fatalf("restoring a compact account allocates %.0f bytes, want at most 9700", n)
 	}
 }

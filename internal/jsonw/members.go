@@ -69,7 +69,7 @@ func (m *Members) Decode(b []byte) ([]Member, bool) {
 	}
 	d := &m.dec
 	d.b, d.i, d.keys = b, SkipSpace(b, 0), m.keys
-	defer func() { d.b = nil }() // no hold of the document past the call
+	defer func() { d.b = nil }() // the decoder keeps no hold of the document; the members do, until the next Decode
 	if d.i >= len(b) || b[d.i] != '{' {
 		return nil, false
 	}

@@ -126,8 +126,11 @@ func checkMembers(t *testing.T, b []byte, tree any) {
 	t.Helper()
 	var m Members
 	m.Decode([]byte(`{"k3":"kept from before","k5":[1]}`))
-	m.Decode([]byte(`{"k6":{"a":{"b":"c"},"d":[{"a":1}]}}`))        // its decoder, kept, with recent keys
-	m.Decode([]byte(`{"k6":{"a":{"b":"c"},"d":[{"a":1}]}, "k7":{`)) // given up inside objects
+	// Not written as Encode writes (spaces), so the decoder reads them
+	// rather than taking them whole: it keeps recent keys, and gives up with
+	// members pending inside nested objects.
+	m.Decode([]byte(`{"k6": {"a": {"b": "c"}, "d": [{"a": 1}]}}`))
+	m.Decode([]byte(`{"k6": {"a": 1, "q": {"r": [1, {"s": 2`))
 	members, ok := m.Decode(b)
 	obj, isObj := tree.(*Object)
 	if ok != isObj {

@@ -63,6 +63,7 @@ func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	old := &a.cat
 	replaced := func(k EntityKind) bool { return in.Has(EntityCollection(k)) || wholeReplaces(EntityCollection(k), o) }
 	b := newRebuildPlan(in.keptSeeds) // a kept kind is a replaced one: its source is in place
+	in.keptSeeds = nil                // the plan owns the list now, and writes other kinds' sources into it
 	for _, k := range Kinds() {
 		switch {
 		case replaced(k):
