@@ -40,18 +40,41 @@ func NewEntity(k EntityKind, id string) *Entity {
 // element holds them up to the last value it sends) grow keeping their
 // values, in a new array: the one they end in may be shared.
 func (e *Entity) init() {
-	d := e.Kind.Decl()
-	if len(e.Vals) != len(d.Attrs) {
-		vals := make([]any, len(d.Attrs))
-		copy(vals, e.Vals)
-		e.Vals = vals
+	if len(e.Vals) != len(e.Kind.Decl().Attrs) {
+		e.growVals()
 	}
+	e.initRefs()
+}
+
+// growVals gives Vals a slot for every attribute, keeping its values, in
+// a new array (the one they end in may be shared).
+func (e *Entity) growVals() {
+	vals := make([]any, len(e.Kind.Decl().Attrs))
+	copy(vals, e.Vals)
+	e.Vals = vals
+}
+
+// initRefs sizes Refs for the kind's to-one relations (none: nil).
+func (e *Entity) initRefs() {
+	d := e.Kind.Decl()
 	for i := range d.Relations {
 		if k := d.Relations[i].Kind; (k == schema.Parent || k == schema.Reference) && len(e.Refs) != len(d.Relations) {
 			e.Refs = make([]string, len(d.Relations))
 			break
 		}
 	}
+}
+
+// setVal sets slot i to v, growing the slots when i is past their end
+// (a null past the end is null already).
+func (e *Entity) setVal(i int, v any) {
+	if i >= len(e.Vals) {
+		if v == nil {
+			return
+		}
+		e.growVals()
+	}
+	e.Vals[i] = v
 }
 
 // Stamp identifies this value of the entity (see Job.Stamp).
@@ -67,7 +90,7 @@ func (e *Entity) Ref(r *schema.Relation) string {
 
 // SetRef sets the id the to-one relation r names.
 func (e *Entity) SetRef(r *schema.Relation, id string) {
-	e.init()
+	e.initRefs()
 	e.Refs[r.Slot] = id
 }
 
@@ -132,7 +155,6 @@ func (e *Entity) Value(i int) any {
 // or json.RawMessage as its type, or nil (null). Created and updated go to
 // their fields (v a time.Time), the external id to its own (v a string).
 func (e *Entity) Set(i int, v any) {
-	e.init()
 	a := &e.Kind.Attrs()[i]
 	switch a.Role {
 	case schema.ExternalID:
@@ -142,13 +164,12 @@ func (e *Entity) Set(i int, v any) {
 	case schema.Updated:
 		e.Updated, _ = v.(time.Time)
 	default:
-		e.Vals[i] = v
+		e.setVal(i, v)
 	}
 }
 
 // Copy copies attribute i's value from src.
 func (e *Entity) Copy(i int, src *Entity) {
-	e.init()
 	switch e.Kind.Attrs()[i].Role {
 	case schema.ExternalID:
 		e.ExternalID = src.ExternalID
@@ -157,7 +178,7 @@ func (e *Entity) Copy(i int, src *Entity) {
 	case schema.Updated:
 		e.Updated = src.Updated
 	default:
-		e.Vals[i] = src.Value(i)
+		e.setVal(i, src.Value(i))
 	}
 }
 
@@ -205,6 +226,25 @@ func (e *Entity) applyDefaults() {
 // An entity is never changed in place (a change stores a new value with
 // new values), so every entity shares them: a new item made five.
 var kindDefaults = defaultsOf(catalogSchema.Entities())
+
+// kindDefaultsEnd holds, for each entity kind, the index after its last
+// attribute with a default (0: none): a created entity's slots end there
+// at the least.
+var kindDefaultsEnd = defaultsEnds(kindDefaults)
+
+// defaultsEnds returns, for each kind's defaults, the index after the last
+// one set.
+func defaultsEnds(defaults [][]any) []int {
+	out := make([]int, len(defaults))
+	for k, defs := range defaults {
+		for i, v := range defs {
+			if v != nil {
+				out[k] = i + 1
+			}
+		}
+	}
+	return out
+}
 
 // defaultsOf returns the default values of the kinds declared.
 func defaultsOf(decls []*schema.Entity) [][]any {
