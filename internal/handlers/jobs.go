@@ -95,8 +95,11 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	var included []*store.Entity
 	if c.q.include {
+		// A job's items are listed on the stack (a job holds at most
+		// MaxJobElements), not in a list made at every poll.
+		var room [store.MaxJobElements]*store.Entity
 		var err error
-		if included, err = c.acct.Entities(kind.Entity(), job.IDs); err != nil {
+		if included, err = c.acct.EntitiesTo(room[:0], kind.Entity(), job.IDs); err != nil {
 			return 0, []*apierror.Error{h.storeError(err)}
 		}
 	}
