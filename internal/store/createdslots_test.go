@@ -7,13 +7,12 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
 
-// A created entity's value slots end at its last value, sent or default:
-// an item sending its title, description, price and url, with defaults
-// from image_full_url to published, holds ten slots, not its kind's
-// twelve (the last two, created and updated, are kept in fields of their
-// own). Every value reads as before: what it sent, its defaults, and null
-// past its slots.
-func TestCreate_AnEntityHoldsSlotsUpToItsLastValue(t *testing.T) {
+// A created entity's value slots end at its last value sent: an item
+// sending its title, description, price and url holds five slots, not its
+// kind's twelve; its defaults (image_full_url to published) are read from
+// the kind's shared values past them. Every value reads as before: what
+// it sent and its defaults.
+func TestCreate_AnEntityHoldsSlotsUpToItsLastSentValue(t *testing.T) {
 	s := New(Options{Seed: 1, Now: clock.NewFrozen(t0).Now, Lifecycle: Lifecycle{Mode: Immediate}})
 	a, _ := s.Mutable("k")
 	sent := ent(itemKind, "NEW", "title", "t", "description", "d", "price", 2.5, "url", "https://x.example/n")
@@ -27,9 +26,9 @@ func TestCreate_AnEntityHoldsSlotsUpToItsLastValue(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("the created item is not found: %v %v", ok, err)
 	}
-	published, _, _ := itemKind.Attr("published")
-	if len(e.Vals) != published+1 {
-		t.Errorf("the created item holds %d slots, want %d (up to published, its last default)", len(e.Vals), published+1)
+	url, _, _ := itemKind.Attr("url")
+	if len(e.Vals) != url+1 {
+		t.Errorf("the created item holds %d slots, want %d (up to url, its last value sent)", len(e.Vals), url+1)
 	}
 	want := ent(itemKind, "NEW", "title", "t", "description", "d", "price", 2.5, "url", "https://x.example/n")
 	want.applyDefaults()
@@ -38,6 +37,32 @@ func TestCreate_AnEntityHoldsSlotsUpToItsLastValue(t *testing.T) {
 			continue // the job's time
 		}
 		if (e.Value(i) != nil || want.Value(i) != nil) && !sameValue(e.Value(i), want.Value(i)) || e.IsSet(i) != want.IsSet(i) {
+			t.Errorf("%s = %v, want %v", at.Name, e.Value(i), want.Value(i))
+		}
+	}
+}
+
+// Setting an attribute past a created entity's slots keeps every value it
+// reads: its own and its defaults, now in slots of their own.
+func TestEntity_SetPastACreatedEntitysSlotsKeepsItsDefaults(t *testing.T) {
+	el := Element{ID: EntityID("N"), Set: itemKind.SetOf("title"), Values: *ent(itemKind, "N", "title", "t")}
+	e, eerr := newElementEntity(itemKind, nil, &el, t0)
+	if eerr != nil {
+		t.Fatal(eerr)
+	}
+	title, _, _ := itemKind.Attr("title")
+	e.Copy(title, &el.Values)
+	want := ent(itemKind, "N", "title", "t")
+	want.applyDefaults()
+	// A null set past the slots is null, not the default it read.
+	published, _, _ := itemKind.Attr("published")
+	e.Set(published, nil)
+	want.Set(published, nil)
+	images, _, _ := itemKind.Attr("image_full_url")
+	e.Set(images, StrPtr("https://x.example/i.png"))
+	want.Set(images, StrPtr("https://x.example/i.png"))
+	for i, at := range itemKind.Attrs() {
+		if (e.Value(i) != nil || want.Value(i) != nil) && !sameValue(e.Value(i), want.Value(i)) {
 			t.Errorf("%s = %v, want %v", at.Name, e.Value(i), want.Value(i))
 		}
 	}

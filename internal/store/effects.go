@@ -81,7 +81,7 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 // attributes are copied: its times, its defaults and, for a kind with a
 // parent, the parent it must name.
 func newElementEntity(ek EntityKind, rel *schema.Relation, el *Element, at time.Time) (Entity, *ElementError) {
-	e := Entity{Kind: ek, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at, Vals: createdSlots(ek, el)}
+	e := Entity{Kind: ek, defaulted: true, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at, Vals: createdSlots(ek, el)}
 	e.initRefs()
 	if rel != nil && rel.Kind == schema.Parent {
 		if !el.HasRelated || len(el.Related) != 1 {
@@ -96,14 +96,12 @@ func newElementEntity(ek EntityKind, rel *schema.Relation, el *Element, at time.
 }
 
 // createdSlots returns the value slots of the entity a create element el
-// makes: its kind's defaults, up to the last slot a default or a value el
-// sends fills (an item sending its title: ten slots of twelve). Slots past
-// them read as null, as a job element's do (see Entity.Vals).
+// makes: its kind's defaults, up to the last value el sends (an item
+// sending its title, description, price and url: five slots of twelve).
+// The entity reads its other defaults past them (Entity.defaulted).
 func createdSlots(ek EntityKind, el *Element) []any {
-	defs := kindDefaults[ek]
-	n := max(kindDefaultsEnd[ek], bits.Len32(uint32(el.Set)))
-	vals := make([]any, n)
-	copy(vals, defs)
+	vals := make([]any, bits.Len32(uint32(el.Set)))
+	copy(vals, kindDefaults[ek])
 	return vals
 }
 

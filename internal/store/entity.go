@@ -10,7 +10,12 @@ import (
 // Entity is one entity of a declared kind. Entities held by the store are
 // never modified in place: a change replaces the value.
 type Entity struct {
-	Kind       EntityKind
+	Kind EntityKind
+	// defaulted: a slot past the end of Vals reads as the kind's default
+	// (kindDefaults), not as null: a created entity keeps slots up to the
+	// last value it was sent, and shares its defaults (in the padding
+	// after Kind: no byte more).
+	defaulted  bool
 	ID         string
 	ExternalID string
 	// Vals holds the attribute values by the attribute's index in the
@@ -18,7 +23,8 @@ type Entity struct {
 	// json.RawMessage (compact JSON) by its type; nil is JSON null. The
 	// external id and the times are kept in fields of their own. It may
 	// end before the last attribute (a job element's values end at the
-	// last it sends): a slot past its end is null.
+	// last it sends): a slot past its end is null, or the kind's default
+	// for an entity a create made. Read a slot with Value.
 	Vals []any
 	// Refs holds the id each to-one relation (Parent, Reference) names, by
 	// the relation's index; nil when the kind has none.
@@ -50,7 +56,10 @@ func (e *Entity) init() {
 // a new array (the one they end in may be shared).
 func (e *Entity) growVals() {
 	vals := make([]any, len(e.Kind.Decl().Attrs))
-	copy(vals, e.Vals)
+	n := copy(vals, e.Vals)
+	if e.defaulted {
+		copy(vals[n:], kindDefaults[e.Kind][n:])
+	}
 	e.Vals = vals
 }
 
@@ -66,10 +75,10 @@ func (e *Entity) initRefs() {
 }
 
 // setVal sets slot i to v, growing the slots when i is past their end
-// (a null past the end is null already).
+// (a null past the end is null already, unless it reads a default).
 func (e *Entity) setVal(i int, v any) {
 	if i >= len(e.Vals) {
-		if v == nil {
+		if v == nil && !e.defaulted {
 			return
 		}
 		e.growVals()
@@ -148,6 +157,9 @@ func (e *Entity) Value(i int) any {
 	if i < len(e.Vals) {
 		return e.Vals[i]
 	}
+	if e.defaulted {
+		return kindDefaults[e.Kind][i]
+	}
 	return nil
 }
 
@@ -207,79 +219,6 @@ func (e *Entity) IsSet(i int) bool {
 		return v != nil
 	}
 	return false
-}
-
-// applyDefaults gives a new entity the values a create that leaves its
-// attributes out gets (declared per attribute: Klaviyo's observed answers).
-// The values are the kind's shared ones (see kindDefaults).
-func (e *Entity) applyDefaults() {
-	e.init()
-	for i, v := range kindDefaults[e.Kind] {
-		if v != nil {
-			e.Vals[i] = v
-		}
-	}
-}
-
-// kindDefaults holds, for each entity kind, the value each attribute a
-// create may leave out gets (nil: null), made once from the declaration.
-// An entity is never changed in place (a change stores a new value with
-// new values), so every entity shares them: a new item made five.
-var kindDefaults = defaultsOf(catalogSchema.Entities())
-
-// kindDefaultsEnd holds, for each entity kind, the index after its last
-// attribute with a default (0: none): a created entity's slots end there
-// at the least.
-var kindDefaultsEnd = defaultsEnds(kindDefaults)
-
-// defaultsEnds returns, for each kind's defaults, the index after the last
-// one set.
-func defaultsEnds(defaults [][]any) []int {
-	out := make([]int, len(defaults))
-	for k, defs := range defaults {
-		for i, v := range defs {
-			if v != nil {
-				out[k] = i + 1
-			}
-		}
-	}
-	return out
-}
-
-// defaultsOf returns the default values of the kinds declared.
-func defaultsOf(decls []*schema.Entity) [][]any {
-	out := make([][]any, len(decls))
-	for k, d := range decls {
-		out[k] = make([]any, len(d.Attrs))
-		for i := range d.Attrs {
-			if a := &d.Attrs[i]; a.Role == schema.Plain && a.Default != schema.Null {
-				out[k][i] = defaultValue(a)
-			}
-		}
-	}
-	return out
-}
-
-func defaultValue(a *schema.Attr) any {
-	switch a.Type {
-	case schema.String:
-		s := ""
-		return &s
-	case schema.Strings:
-		return &[]string{}
-	case schema.Object:
-		return json.RawMessage("{}")[:2:2] // full: an append copies
-	case schema.Bool:
-		b := a.Default == schema.True
-		return &b
-	case schema.Integer:
-		n := 0
-		return &n
-	case schema.Number:
-		f := 0.0
-		return &f
-	}
-	return nil
 }
 
 // Matches reports whether attribute i equals v (a string, or a bool); an
