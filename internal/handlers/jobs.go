@@ -95,8 +95,11 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	var included []*store.Entity
 	if c.q.include {
+		// A job's items are listed on the stack (a job holds at most
+		// MaxJobElements), not in a list made at every poll.
+		var room [store.MaxJobElements]*store.Entity
 		var err error
-		if included, err = c.acct.Entities(kind.Entity(), job.IDs); err != nil {
+		if included, err = c.acct.EntitiesTo(room[:0], kind.Entity(), job.IDs); err != nil {
 			return 0, []*apierror.Error{h.storeError(err)}
 		}
 	}
@@ -108,7 +111,7 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	// than rendering it again (about 1.6 µs). Once complete, the job's
 	// items are offered as any object is, kept if read again.
 	rd.Uncached = job.Status.InProgress()
-	*buf = rd.JobDoc(*buf, job, included, selfURL(rd.Base, c.r), h.jobHints(c, job))
+	*buf = h.jobDoc(c, &rd, *buf, job, included)
 	return 200, nil
 }
 
@@ -128,13 +131,29 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
-	*buf = rd.JobDoc(*buf, job, nil, selfURL(rd.Base, c.r), h.jobHints(c, job))
+	*buf = h.jobDoc(c, &rd, *buf, job, nil)
 	return http.StatusAccepted, nil
+}
+
+// jobDoc appends job's document as rd renders it, with its self link (the
+// request's URL) and its hints, each written in parts: a poll of a job in
+// progress makes neither its link nor its hint as a string.
+func (h *Handler) jobDoc(c *call, rd *render.Renderer, b []byte, job *store.Job, included []*store.Entity) []byte {
+	self := render.Text{rd.Base, c.r.URL.EscapedPath()}
+	if c.r.URL.RawQuery != "" {
+		self[2], self[3] = "?", c.r.URL.RawQuery
+	}
+	if c.p.AgentHints && job.Status.InProgress() {
+		hint := render.Text{hintPoll, c.res.Path(), "/", job.ID, hintPollEnd}
+		return rd.JobDocParts(b, job, included, &self, nil, &hint)
+	}
+	return rd.JobDocParts(b, job, included, &self, h.jobHints(c, job), &render.Text{})
 }
 
 // jobHints suggests what an agent should do next with one job (nothing at
 // a revision that shows no hints: they would be made at every poll for
-// nothing).
+// nothing). jobDoc writes a poll's hint in parts instead; the string made
+// here is what it must write (TestJobDoc_AnswersAsTheLinkAndHintsMadeAsStrings).
 func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	switch {
 	case !c.p.AgentHints:

@@ -74,26 +74,7 @@ func (r *Renderer) Jobs(b []byte, jobs []*store.Job, links Links, hints []string
 // JobDoc appends a single-job document (GET one, POST) with its included
 // entities (nil: no included member).
 func (r *Renderer) JobDoc(b []byte, j *store.Job, included []*store.Entity, self string, hints []string) []byte {
-	b = append(b, `{"data":`...)
-	b = r.Job(b, j)
-	if included != nil {
-		ep := r.P.Res.Job.Entity.At(r.P.Profile)
-		b = append(b, `,"included":[`...)
-		for i, e := range included {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = r.entity(b, ep, e, r.IncludedFields, r.includedRels(ep), nil)
-		}
-		b = append(b, ']')
-	}
-	if r.P.DocumentSelfLink {
-		b = append(b, `,"links":{"self":`...)
-		b = jsonw.String(b, self)
-		b = append(b, '}')
-	}
-	b = r.meta(b, hints)
-	return append(b, '}')
+	return r.JobDocParts(b, j, included, &Text{self}, hints, &Text{})
 }
 
 // Entities appends a collection document of entities of the served

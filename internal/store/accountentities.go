@@ -8,25 +8,31 @@ import (
 // Entities returns the entities of a kind with the given ids that exist, in
 // the order asked, each once.
 func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
+	return a.EntitiesTo(make([]*Entity, 0, len(ids)), kind, ids)
+}
+
+// EntitiesTo is Entities, appending the entities to dst: a caller with
+// room for them (a poll's include, on its stack) makes no list.
+func (a *Account) EntitiesTo(dst []*Entity, kind EntityKind, ids []string) ([]*Entity, error) {
 	if err := a.ensure(EntityCollection(kind)); err != nil {
 		return nil, err
 	}
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := make([]*Entity, 0, len(ids))
+	out := dst
 	var seen map[string]bool // past listedFrom entities: a look at each costs more
 	for _, id := range ids {
 		e := a.cat.get(kind, id)
-		if e == nil || Listed(out, seen, id) {
+		if e == nil || Listed(out[len(dst):], seen, id) {
 			continue
 		}
 		out = append(out, e)
 		if seen != nil {
 			seen[id] = true
-		} else if len(out) == listedFrom {
+		} else if len(out)-len(dst) == listedFrom {
 			seen = make(map[string]bool, len(ids))
-			for _, x := range out {
+			for _, x := range out[len(dst):] {
 				seen[x.ID] = true
 			}
 		}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -155,5 +156,33 @@ func TestHide_AJobAfterTheHistoryMakesOneHistoryID(t *testing.T) {
 	}
 	if i, ok := s.histIndex("H0000499~"); ok || i != 500 {
 		t.Errorf("histIndex between = %d, %v; want 500, false", i, ok)
+	}
+}
+
+// EntitiesTo lists what Entities lists, appended to the room it is given:
+// a poll's include lists its items in an array of its own stack, with no
+// list made at every poll.
+func TestEntitiesTo_ListsIntoTheRoomGiven(t *testing.T) {
+	a, _ := lifecycleStore(Polls, clock.NewFrozen(t0))
+	var ids []string
+	for _, ext := range []string{"I3", "I1", "MISSING", "I3", "I0", "I1", "I7", "I6", "I5", "I4"} {
+		ids = append(ids, EntityID(ext))
+	}
+	want, err := a.Entities(itemKind, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	room := make([]*Entity, 0, len(ids))
+	var got []*Entity
+	n := testing.AllocsPerRun(100, func() {
+		if got, err = a.EntitiesTo(room[:0], itemKind, ids); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if !slices.Equal(got, want) {
+		t.Fatalf("EntitiesTo listed %v, want %v", got, want)
+	}
+	if n != 0 {
+		t.Fatalf("listing %d entities into room allocates %.1f times, want 0", len(ids), n)
 	}
 }

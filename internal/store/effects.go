@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -80,8 +81,8 @@ func (a *Account) applyLocked(kind JobKind, el *Element, at time.Time, plan *mem
 // attributes are copied: its times, its defaults and, for a kind with a
 // parent, the parent it must name.
 func newElementEntity(ek EntityKind, rel *schema.Relation, el *Element, at time.Time) (Entity, *ElementError) {
-	e := Entity{Kind: ek, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at}
-	e.applyDefaults()
+	e := Entity{Kind: ek, defaulted: true, ID: el.ID, ExternalID: el.Values.ExternalID, Created: at, Updated: at, Vals: createdSlots(ek, el)}
+	e.initRefs()
 	if rel != nil && rel.Kind == schema.Parent {
 		if !el.HasRelated || len(el.Related) != 1 {
 			member := strings.ReplaceAll(strings.TrimPrefix(strings.TrimSuffix(parentAt(el), "/id"), "/"), "/", ".")
@@ -92,6 +93,16 @@ func newElementEntity(ek EntityKind, rel *schema.Relation, el *Element, at time.
 		e.SetRef(rel, el.Related[0])
 	}
 	return e, nil
+}
+
+// createdSlots returns the value slots of the entity a create element el
+// makes: its kind's defaults, up to the last value el sends (an item
+// sending its title, description, price and url: five slots of twelve).
+// The entity reads its other defaults past them (Entity.defaulted).
+func createdSlots(ek EntityKind, el *Element) []any {
+	vals := make([]any, bits.Len32(uint32(el.Set)))
+	copy(vals, kindDefaults[ek])
+	return vals
 }
 
 // setMembersLocked replaces the members an element sends, with its plan

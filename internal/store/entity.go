@@ -10,7 +10,12 @@ import (
 // Entity is one entity of a declared kind. Entities held by the store are
 // never modified in place: a change replaces the value.
 type Entity struct {
-	Kind       EntityKind
+	Kind EntityKind
+	// defaulted: a slot past the end of Vals reads as the kind's default
+	// (kindDefaults), not as null: a created entity keeps slots up to the
+	// last value it was sent, and shares its defaults (in the padding
+	// after Kind: no byte more).
+	defaulted  bool
 	ID         string
 	ExternalID string
 	// Vals holds the attribute values by the attribute's index in the
@@ -18,7 +23,8 @@ type Entity struct {
 	// json.RawMessage (compact JSON) by its type; nil is JSON null. The
 	// external id and the times are kept in fields of their own. It may
 	// end before the last attribute (a job element's values end at the
-	// last it sends): a slot past its end is null.
+	// last it sends): a slot past its end is null, or the kind's default
+	// for an entity a create made. Read a slot with Value.
 	Vals []any
 	// Refs holds the id each to-one relation (Parent, Reference) names, by
 	// the relation's index; nil when the kind has none.
@@ -40,18 +46,44 @@ func NewEntity(k EntityKind, id string) *Entity {
 // element holds them up to the last value it sends) grow keeping their
 // values, in a new array: the one they end in may be shared.
 func (e *Entity) init() {
-	d := e.Kind.Decl()
-	if len(e.Vals) != len(d.Attrs) {
-		vals := make([]any, len(d.Attrs))
-		copy(vals, e.Vals)
-		e.Vals = vals
+	if len(e.Vals) != len(e.Kind.Decl().Attrs) {
+		e.growVals()
 	}
+	e.initRefs()
+}
+
+// growVals gives Vals a slot for every attribute, keeping its values, in
+// a new array (the one they end in may be shared).
+func (e *Entity) growVals() {
+	vals := make([]any, len(e.Kind.Decl().Attrs))
+	n := copy(vals, e.Vals)
+	if e.defaulted {
+		copy(vals[n:], kindDefaults[e.Kind][n:])
+	}
+	e.Vals = vals
+}
+
+// initRefs sizes Refs for the kind's to-one relations (none: nil).
+func (e *Entity) initRefs() {
+	d := e.Kind.Decl()
 	for i := range d.Relations {
 		if k := d.Relations[i].Kind; (k == schema.Parent || k == schema.Reference) && len(e.Refs) != len(d.Relations) {
 			e.Refs = make([]string, len(d.Relations))
 			break
 		}
 	}
+}
+
+// setVal sets slot i to v, growing the slots when i is past their end
+// (a null past the end is null already, unless it reads a default).
+func (e *Entity) setVal(i int, v any) {
+	if i >= len(e.Vals) {
+		if v == nil && !e.defaulted {
+			return
+		}
+		e.growVals()
+	}
+	e.Vals[i] = v
 }
 
 // Stamp identifies this value of the entity (see Job.Stamp).
@@ -67,7 +99,7 @@ func (e *Entity) Ref(r *schema.Relation) string {
 
 // SetRef sets the id the to-one relation r names.
 func (e *Entity) SetRef(r *schema.Relation, id string) {
-	e.init()
+	e.initRefs()
 	e.Refs[r.Slot] = id
 }
 
@@ -125,6 +157,9 @@ func (e *Entity) Value(i int) any {
 	if i < len(e.Vals) {
 		return e.Vals[i]
 	}
+	if e.defaulted {
+		return kindDefaults[e.Kind][i]
+	}
 	return nil
 }
 
@@ -132,7 +167,6 @@ func (e *Entity) Value(i int) any {
 // or json.RawMessage as its type, or nil (null). Created and updated go to
 // their fields (v a time.Time), the external id to its own (v a string).
 func (e *Entity) Set(i int, v any) {
-	e.init()
 	a := &e.Kind.Attrs()[i]
 	switch a.Role {
 	case schema.ExternalID:
@@ -142,13 +176,12 @@ func (e *Entity) Set(i int, v any) {
 	case schema.Updated:
 		e.Updated, _ = v.(time.Time)
 	default:
-		e.Vals[i] = v
+		e.setVal(i, v)
 	}
 }
 
 // Copy copies attribute i's value from src.
 func (e *Entity) Copy(i int, src *Entity) {
-	e.init()
 	switch e.Kind.Attrs()[i].Role {
 	case schema.ExternalID:
 		e.ExternalID = src.ExternalID
@@ -157,7 +190,7 @@ func (e *Entity) Copy(i int, src *Entity) {
 	case schema.Updated:
 		e.Updated = src.Updated
 	default:
-		e.Vals[i] = src.Value(i)
+		e.setVal(i, src.Value(i))
 	}
 }
 
@@ -186,60 +219,6 @@ func (e *Entity) IsSet(i int) bool {
 		return v != nil
 	}
 	return false
-}
-
-// applyDefaults gives a new entity the values a create that leaves its
-// attributes out gets (declared per attribute: Klaviyo's observed answers).
-// The values are the kind's shared ones (see kindDefaults).
-func (e *Entity) applyDefaults() {
-	e.init()
-	for i, v := range kindDefaults[e.Kind] {
-		if v != nil {
-			e.Vals[i] = v
-		}
-	}
-}
-
-// kindDefaults holds, for each entity kind, the value each attribute a
-// create may leave out gets (nil: null), made once from the declaration.
-// An entity is never changed in place (a change stores a new value with
-// new values), so every entity shares them: a new item made five.
-var kindDefaults = defaultsOf(catalogSchema.Entities())
-
-// defaultsOf returns the default values of the kinds declared.
-func defaultsOf(decls []*schema.Entity) [][]any {
-	out := make([][]any, len(decls))
-	for k, d := range decls {
-		out[k] = make([]any, len(d.Attrs))
-		for i := range d.Attrs {
-			if a := &d.Attrs[i]; a.Role == schema.Plain && a.Default != schema.Null {
-				out[k][i] = defaultValue(a)
-			}
-		}
-	}
-	return out
-}
-
-func defaultValue(a *schema.Attr) any {
-	switch a.Type {
-	case schema.String:
-		s := ""
-		return &s
-	case schema.Strings:
-		return &[]string{}
-	case schema.Object:
-		return json.RawMessage("{}")[:2:2] // full: an append copies
-	case schema.Bool:
-		b := a.Default == schema.True
-		return &b
-	case schema.Integer:
-		n := 0
-		return &n
-	case schema.Number:
-		f := 0.0
-		return &f
-	}
-	return nil
 }
 
 // Matches reports whether attribute i equals v (a string, or a bool); an
