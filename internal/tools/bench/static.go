@@ -1,14 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
+	"syscall"
 
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/server"
@@ -74,5 +78,14 @@ func serveStatic(file string) error {
 		w.WriteHeader(a.Status)
 		w.Write(a.Body)
 	}), cfg, nil)
-	return hs.Serve(server.Limit(hs, ln, cfg, nil))
+	// It stops on SIGINT or SIGTERM as the emulator does: started from a
+	// background job of a script, it would otherwise inherit SIGINT ignored
+	// and be killed only after the bench's grace.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { <-ctx.Done(); hs.Close() }()
+	if err := hs.Serve(server.Limit(hs, ln, cfg, nil)); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }

@@ -31,6 +31,9 @@ func Build(dir string) (string, error) {
 type Server struct {
 	Cmd  *exec.Cmd
 	Base string // http://127.0.0.1:<port>
+	// Grace is how long Stop waits for the interrupted server to exit
+	// before it kills it; zero means defaultGrace.
+	Grace time.Duration
 }
 
 // Start runs bin with --addr 127.0.0.1:0 and args, and waits until it says
@@ -82,10 +85,30 @@ func Binary(bin string) (path string, cleanup func(), err error) {
 	return path, cleanup, nil
 }
 
-// Stop interrupts the server and waits for it.
+// defaultGrace is how long Stop waits for an interrupted server by
+// default: a mockserver saves its state file before it exits.
+const defaultGrace = 30 * time.Second
+
+// Stop interrupts the server and waits for it to exit; a server still
+// running after its Grace is killed, so one that ignores SIGINT (a process
+// started from a background job of a script inherits SIGINT ignored, and
+// keeps it unless it handles the signal) never holds its caller up.
 func (s *Server) Stop() {
+	grace := s.Grace
+	if grace <= 0 {
+		grace = defaultGrace
+	}
+	done := make(chan struct{})
+	go func() { s.Cmd.Wait(); close(done) }()
 	s.Cmd.Process.Signal(os.Interrupt)
-	s.Cmd.Wait()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.Cmd.Process.Kill()
+		<-done
+	}
 }
 
 // Pid is the server's process id.
