@@ -187,7 +187,7 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	var room [1]string
-	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, selfURL(rd.Base, c.r), h.entityHints(room[:0], c, id))
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, selfAt(rd.Base, c.r), h.entityHints(room[:0], c, id))
 	return http.StatusOK, nil
 }
 
@@ -230,7 +230,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, errs
 	}
 	var room [1]string
-	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfURL(rd.Base, c.r), h.entityHints(room[:0], c, v.Entity.ID))
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfAt(rd.Base, c.r), h.entityHints(room[:0], c, v.Entity.ID))
 	return status, nil
 }
 
