@@ -51,7 +51,7 @@ func (f *changingFlow) list(t testing.TB) []byte {
 // first.
 const (
 	changingPatchAllocs = 31
-	changingListAllocs  = 17
+	changingListAllocs  = 16
 )
 
 func TestChangingFlow_AllocatesLittle(t *testing.T) {

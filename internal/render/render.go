@@ -106,7 +106,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 	mode := r.entityRels()
 	pw, memo := r.memoPageOf(es, related, mode)
 	if memo {
-		b = pw.objects(b, es)
+		b = pw.objects(r, b, es)
 	} else {
 		b = r.objects(b, es, related, mode)
 	}
@@ -117,7 +117,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 	b = r.meta(b, hints)
 	b = append(b, '}')
 	if memo {
-		b = pw.finish(b, tail)
+		b = pw.finish(r, b, tail)
 	}
 	return b
 }
