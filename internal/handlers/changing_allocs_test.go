@@ -55,6 +55,9 @@ const (
 )
 
 func TestChangingFlow_AllocatesLittle(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector's sync.Pool drops buffers at random: allocations are not the program's")
+	}
 	f := newChangingFlow(t)
 	for range 30 { // the page memo made, the journal full
 		f.patch(t)
