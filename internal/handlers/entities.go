@@ -35,8 +35,9 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if err != nil {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
+	var room [2]string // the list's hints, at most two
 	links, hints := pageLinks(c, rd.Base, paged{
-		n: len(page.Entities), hasNext: page.HasNext, hasPrev: page.HasPrev, items: res.Entity.Kind.Plural(),
+		n: len(page.Entities), hasNext: page.HasNext, hasPrev: page.HasPrev, items: res.Entity.Kind.Plural(), hints: room[:0],
 		cursor: func(i int, dir query.Direction) string { return keyedCursor(dir, page.Entities[i]) },
 	})
 	if ids {
@@ -185,21 +186,24 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 			included = []*store.Entity{}
 		}
 	}
-	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, selfURL(rd.Base, c.r), h.entityHints(c, id))
+	var room [1]string
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, selfAt(rd.Base, c.r), h.entityHints(room[:0], c, id))
 	return http.StatusOK, nil
 }
 
-// entityHints suggests what to do next with one entity.
-func (h *Handler) entityHints(c *call, id string) []string {
+// entityHints appends to room what to do next with one entity (room is
+// the caller's, on its stack: the list was an allocation of every
+// answer).
+func (h *Handler) entityHints(room []string, c *call, id string) []string {
 	if !c.p.AgentHints {
-		return nil
+		return room
 	}
 	// "Change it with PATCH <path>/<id> or remove it with DELETE
 	// <path>/<id>.", concatenated: one string, where fmt would put each
 	// argument on the heap (TestEntityHints_AnEntitysHintIsOneString
 	// compares the two).
 	path, seg := c.res.Path(), pathSegment(id)
-	return []string{"Change it with PATCH " + path + "/" + seg + " or remove it with DELETE " + path + "/" + seg + "."}
+	return append(room, "Change it with PATCH "+path+"/"+seg+" or remove it with DELETE "+path+"/"+seg+".")
 }
 
 // entityWrite serves POST /<entities> (201) and PATCH /<entities>/{id}
@@ -225,7 +229,8 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {
 		return 0, errs
 	}
-	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfURL(rd.Base, c.r), h.entityHints(c, v.Entity.ID))
+	var room [1]string
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfAt(rd.Base, c.r), h.entityHints(room[:0], c, v.Entity.ID))
 	return status, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/klaviyo-mock/mockserver/internal/query"
+	"github.com/klaviyo-mock/mockserver/internal/render"
 )
 
 // base returns the scheme and host links start with. The last one made
@@ -56,6 +57,12 @@ func selfURL(base string, r *http.Request) string {
 		return base + r.URL.EscapedPath()
 	}
 	return base + r.URL.EscapedPath() + "?" + r.URL.RawQuery
+}
+
+// selfAt is selfURL in its parts, for a document that writes it from
+// them (making the string was an allocation of every list and write).
+func selfAt(base string, r *http.Request) render.URL {
+	return render.URL{Base: base, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
 }
 
 // pageURL is the request URL with page[cursor] replaced by cursor: other

@@ -39,20 +39,25 @@ type paged struct {
 	cursor func(i int, dir query.Direction) string
 	// items names the items in the next-page hint.
 	items string
+	// hints is room the caller gives the hints (nil: none), which it
+	// appends its own to: a list's two were two allocations of a slice.
+	hints []string
 }
 
 // pageLinks returns a page's links, self always and next and prev when
 // there are items beyond the page (continuing from its last and first
 // items), and the hint to follow next.
 func pageLinks(c *call, base string, p paged) (render.Links, []string) {
-	links := render.Links{Self: selfURL(base, c.r)}
-	var hints []string
+	links := render.Links{SelfAt: selfAt(base, c.r)}
+	hints := p.hints
 	if p.n == 0 {
 		return links, hints
 	}
 	if p.hasNext {
 		links.Next = pageURL(base, c.r, c.q.params, p.cursor(p.n-1, query.Next))
-		hints = append(hints, nextPageHint(p.items))
+		if c.p.AgentHints { // only a revision with hints writes them
+			hints = append(hints, nextPageHint(p.items))
+		}
 	}
 	if p.hasPrev {
 		links.Prev = pageURL(base, c.r, c.q.params, p.cursor(0, query.Prev))

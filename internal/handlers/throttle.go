@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -137,11 +138,13 @@ func (h *Handler) limits(c *call) limiter.Limits { return c.o.Limits }
 // RateLimit-Reset of that window.
 func setLimitHeaders(hd http.Header, d limiter.Decision) {
 	w := d.Binding()
-	// The three values are cut from one string, and their slices from one
-	// array (each capped at its own value, so an append copies): two
-	// allocations, not five, on every answer.
-	var b [80]byte
-	v := strconv.AppendInt(b[:0], int64(w.Limit), 10)
+	// The three values are cut from one text, written into the value that
+	// also holds their slices (each capped at its own value, so an append
+	// copies): one allocation on every answer. The text is never written
+	// again once cut (a longer one than the room moved to a buffer of its
+	// own as append grew it).
+	lv := new(limitValues)
+	v := strconv.AppendInt(lv.text[:0], int64(w.Limit), 10)
 	v = append(v, ", "...)
 	v = strconv.AppendInt(v, int64(d.Burst.Limit), 10)
 	v = append(v, ";w=1, "...)
@@ -151,9 +154,17 @@ func setLimitHeaders(hd http.Header, d limiter.Decision) {
 	v = strconv.AppendInt(v, int64(w.Remaining), 10)
 	remaining := len(v)
 	v = strconv.AppendInt(v, int64(w.Reset), 10)
-	s := string(v)
-	vals := &[3]string{s[:limit], s[limit:remaining], s[remaining:]}
-	hd[keyLimit] = vals[0:1:1]
-	hd[keyRemaining] = vals[1:2:2]
-	hd[keyReset] = vals[2:3:3]
+	s := unsafe.String(unsafe.SliceData(v), len(v))
+	lv.vals = [3]string{s[:limit], s[limit:remaining], s[remaining:]}
+	hd[keyLimit] = lv.vals[0:1:1]
+	hd[keyRemaining] = lv.vals[1:2:2]
+	hd[keyReset] = lv.vals[2:3:3]
+}
+
+// limitValues holds an answer's three rate-limit values and their text:
+// room for limits of ten digits each (a limit of 2^30, as tests set to
+// leave requests unlimited, is ten).
+type limitValues struct {
+	vals [3]string
+	text [64]byte
 }

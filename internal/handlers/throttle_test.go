@@ -363,3 +363,32 @@ func TestRateLimit_HeaderValuesAreIndependent(t *testing.T) {
 		t.Fatalf("Ratelimit-Reset after adding to the others: %q", got)
 	}
 }
+
+// Every admitted answer sets the three rate-limit headers: their text was
+// one string and their slices one array, two allocations an answer. Both
+// are now one value. Each answer's values are its own: a later answer's
+// leave an earlier one's as they were.
+func TestRateLimit_HeadersAreOneAllocation(t *testing.T) {
+	small := limiter.Decision{Allowed: true, Burst: limiter.Window{Limit: 350, Remaining: 349, Reset: 1},
+		Steady: limiter.Window{Limit: 3500, Remaining: 3499, Reset: 60}}
+	large := limiter.Decision{Allowed: true, Burst: limiter.Window{Limit: 1 << 30, Remaining: 1<<30 - 1, Reset: 1},
+		Steady: limiter.Window{Limit: 1 << 30, Remaining: 1<<30 - 1, Reset: 60}}
+	for _, d := range []limiter.Decision{small, large} {
+		hd := http.Header{}
+		if n := testing.AllocsPerRun(100, func() { setLimitHeaders(hd, d) }); n != 1 {
+			t.Errorf("%d: %.0f allocations, want 1", d.Burst.Limit, n)
+		}
+	}
+	first, second := http.Header{}, http.Header{}
+	setLimitHeaders(first, small)
+	setLimitHeaders(second, large)
+	want := map[string]string{"Ratelimit-Limit": "350, 350;w=1, 3500;w=60", "Ratelimit-Remaining": "349", "Ratelimit-Reset": "1"}
+	for k, v := range want {
+		if got := first.Values(k); len(got) != 1 || got[0] != v {
+			t.Errorf("%s after a later answer: %q, want %q", k, got, v)
+		}
+	}
+	if got := second.Get("Ratelimit-Limit"); got != "1073741824, 1073741824;w=1, 1073741824;w=60" {
+		t.Errorf("the large limit: %q", got)
+	}
+}

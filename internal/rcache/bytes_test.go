@@ -58,3 +58,25 @@ func TestGetBytes_ZeroBudgetKeepsNothing(t *testing.T) {
 		t.Fatal("a cache without a budget found a value")
 	}
 }
+
+// A list read after every change misses the document cache every time: the
+// miss made the key's string only to look it up again in both generations
+// (an allocation of every such read). A miss is now looked up in both by
+// the caller's bytes; only an entry found in the older generation makes
+// the string it moves under.
+func TestGetBytes_AMissAllocatesNothing(t *testing.T) {
+	c := New[string](1<<20, 4)
+	c.Put("another key", []byte("doc"))
+	var buf [64]byte
+	key := append(buf[:0], "some key of a document"...)
+	if n := testing.AllocsPerRun(100, func() {
+		if _, ok := GetBytes(c, key); ok {
+			t.Fatal("found a key never put")
+		}
+	}); n != 0 {
+		t.Fatalf("%.0f allocations per miss, want 0", n)
+	}
+	if _, misses := c.Stats(); misses != 101 {
+		t.Fatalf("%d misses counted, want 101", misses)
+	}
+}

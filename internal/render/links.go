@@ -56,3 +56,40 @@ func plainRaw(s string) bool {
 	}
 	return true
 }
+
+// URL is a link in its parts: Base (scheme and host), Path (escaped, "" or
+// beginning with "/") and Query (as sent, "" for none), written as
+// Base+Path+"?"+Query (without "?" when Query is "") would be. A request's
+// own URL, which its answer echoes as its self link, is written from the
+// parts the request holds, not joined into a string first.
+type URL struct{ Base, Path, Query string }
+
+// String returns u joined.
+func (u URL) String() string {
+	if u.Query == "" {
+		return u.Base + u.Path
+	}
+	return u.Base + u.Path + "?" + u.Query
+}
+
+// appendURL appends u as a JSON string: the bytes jsonw.String writes for
+// u joined. JSON escapes each character on its own, and no character spans
+// two parts, since the path begins with "/" and the query follows "?"
+// (FuzzAppendURL_AsTheJoinedString compares the two).
+func (r *Renderer) appendURL(b []byte, u URL) []byte {
+	b = append(b, '"')
+	if u.Base == r.Base {
+		if !r.baseReady {
+			r.baseEsc, r.baseReady = rawString(r.Base), true
+		}
+		b = append(b, r.baseEsc...)
+	} else {
+		b = appendRaw(b, u.Base)
+	}
+	b = appendRaw(b, u.Path)
+	if u.Query != "" {
+		b = append(b, '?')
+		b = appendRaw(b, u.Query)
+	}
+	return append(b, '"')
+}

@@ -1,6 +1,10 @@
 package render
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/jsonw"
+)
 
 // rawString is appendRaw's text, and a plain string itself.
 func TestRawString_IsAppendRawsTextAndAPlainStringItself(t *testing.T) {
@@ -14,4 +18,27 @@ func TestRawString_IsAppendRawsTextAndAPlainStringItself(t *testing.T) {
 	if n := testing.AllocsPerRun(50, func() { _ = rawString(plain) }); n != 0 {
 		t.Errorf("rawString of a plain string allocates %v times, want 0", n)
 	}
+}
+
+// A request's self link is written from its parts (base, escaped path,
+// query) where it was joined into a string first: the bytes must be
+// jsonw.String's of the joined URL, whatever the parts hold (escapes,
+// invalid UTF-8, U+2028), for the renderer's own base and another.
+func FuzzAppendURL_AsTheJoinedString(f *testing.F) {
+	f.Add("http://127.0.0.1:8080", "/api/catalog-items", "")
+	f.Add("http://h", "/api/catalog-items/%24custom%3A%3A%3A%24default%3A%3A%3AA%20B", "fields%5Bcatalog-item%5D=title")
+	f.Add("http://h\u00e9\xe2\x80", "/a\"b\\c\u2028", "q=\x01\xff<>&")
+	f.Add("", "", "x")
+	f.Fuzz(func(t *testing.T, base, path, query string) {
+		if path != "" && path[0] != '/' {
+			path = "/" + path
+		}
+		u := URL{Base: base, Path: path, Query: query}
+		want := string(jsonw.String(nil, u.String()))
+		for _, r := range []*Renderer{{Base: base}, {Base: "http://other.example"}} {
+			if got := string(r.appendURL(nil, u)); got != want {
+				t.Fatalf("appendURL(%q) = %s, want %s", u, got, want)
+			}
+		}
+	})
 }

@@ -90,3 +90,33 @@ func retitle(t *testing.T, a *store.Account, id string) store.EntityView {
 	}
 	return v
 }
+
+// TestPageMemo_TheRendererStaysOnItsCallersStack: a list renders with a
+// Renderer value of its own (the handlers make one per request). The memo's
+// rendering kept a pointer to it in a value whose contents the memo keeps
+// (its object ends), so the renderer went to the heap: an allocation of
+// every list. A page read again, unchanged, now allocates nothing.
+func TestPageMemo_TheRendererStaysOnItsCallersStack(t *testing.T) {
+	a := itemsAccount(t, 20)
+	p, err := a.EntityPage(store.EntityPageRequest{Kind: storetest.ItemKind, Limit: 20})
+	if err != nil || len(p.Entities) < minMemo {
+		t.Fatalf("page: %v, %d entities", err, len(p.Entities))
+	}
+	res, _ := resource.Default().Named("catalog-items")
+	rev, ok := revision.Default().Exact("2026-07-15")
+	if !ok {
+		t.Fatal("no revision 2026-07-15")
+	}
+	f := NewFragments(8 << 20)
+	buf := make([]byte, 0, 64<<10)
+	list := func() {
+		r := Renderer{P: res.At(rev), Base: "http://127.0.0.1:1", Fields: resource.AllFields, Frags: f}
+		buf = r.Entities(buf[:0], p.Entities, nil, nil, Links{}, nil)
+	}
+	for range 3 { // the memo is made at the page's second rendering
+		list()
+	}
+	if n := testing.AllocsPerRun(50, list); n != 0 {
+		t.Fatalf("an unchanged page allocates %.0f times, want 0", n)
+	}
+}

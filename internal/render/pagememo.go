@@ -121,7 +121,7 @@ func (r *Renderer) memoPageOf(es []*store.Entity, related [][]string, mode relMo
 		}
 		m = nil
 	}
-	pw := memoPage{r: r, m: m, key: key, shape: shape, es: es, related: related, mode: mode}
+	pw := memoPage{m: m, key: key, shape: shape, es: es, related: related, mode: mode}
 	if m == nil || m.stale() {
 		pw.ends = make([]int32, len(es))
 	}
@@ -132,9 +132,12 @@ func (r *Renderer) memoPageOf(es []*store.Entity, related [][]string, mode relMo
 // yet). With ends set, the page is being kept anew: every byte goes into
 // the buffer and ends records where each object ends, relative to the
 // first; without, runs of the block may be spliced (Renderer.Out) and
-// changed objects fill m's slots.
+// changed objects fill m's slots. Its methods are given the renderer
+// rather than holding it: what a memo keeps is read from this value
+// (ends), so anything it held would go to the heap with it, and the
+// renderer, a value of the handler's own, did (an allocation of every
+// list).
 type memoPage struct {
-	r       *Renderer
 	m       *pageMemo
 	key     uint64
 	shape   uint32
@@ -156,8 +159,8 @@ type memoPage struct {
 // with its tail; a page whose last run was spliced and whose tail is the
 // one kept sends that tail with the run, as kept (one piece, so one write
 // to the connection fewer), and b ends before it.
-func (pw *memoPage) finish(b []byte, tail int) []byte {
-	f, m := pw.r.Frags, pw.m
+func (pw *memoPage) finish(r *Renderer, b []byte, tail int) []byte {
+	f, m := r.Frags, pw.m
 	switch {
 	case pw.ends != nil:
 		f.pages.Put(pw.key, newPageMemo(pw.shape, pw.es, b[pw.start:], pw.ends))
@@ -165,7 +168,7 @@ func (pw *memoPage) finish(b []byte, tail int) []byte {
 		f.pages.Put(pw.key, m.recounted())
 	}
 	f.cache.CountHits(int64(pw.reused))
-	if pw.last && bytes.Equal(b[tail:], m.block[m.objEnd():]) && pw.r.Out.extend(tail, m.block[pw.lastBegin:]) {
+	if pw.last && bytes.Equal(b[tail:], m.block[m.objEnd():]) && r.Out.extend(tail, m.block[pw.lastBegin:]) {
 		return b[:tail]
 	}
 	return b
@@ -173,7 +176,7 @@ func (pw *memoPage) finish(b []byte, tail int) []byte {
 
 // objects appends es comma-separated: the runs whose stamps are the
 // block's from the block, the others from their slots or rendered.
-func (pw *memoPage) objects(b []byte, es []*store.Entity) []byte {
+func (pw *memoPage) objects(r *Renderer, b []byte, es []*store.Entity) []byte {
 	start, run := len(b), -1
 	pw.start = start
 	for i, e := range es {
@@ -184,29 +187,29 @@ func (pw *memoPage) objects(b []byte, es []*store.Entity) []byte {
 			continue
 		}
 		if run >= 0 {
-			b, run = pw.run(b, start, run, i), -1
+			b, run = pw.run(r, b, start, run, i), -1
 		}
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = pw.object(b, i, e)
+		b = pw.object(r, b, i, e)
 		if pw.ends != nil {
 			pw.ends[i] = int32(len(b) - start)
 		}
 	}
 	if run >= 0 {
-		b = pw.run(b, start, run, len(es))
+		b = pw.run(r, b, start, run, len(es))
 	}
 	return b
 }
 
 // run appends (or splices) the block's objects from to before to, with
 // the comma before them; start is where the page's objects start in b.
-func (pw *memoPage) run(b []byte, start, from, to int) []byte {
+func (pw *memoPage) run(r *Renderer, b []byte, start, from, to int) []byte {
 	m := pw.m
 	p := m.block[m.begin(from):m.ends[to-1]]
 	pw.reused += to - from
-	if pw.ends == nil && pw.r.Out.splice(len(b), p) {
+	if pw.ends == nil && r.Out.splice(len(b), p) {
 		pw.last, pw.lastBegin = to == len(m.stamps), m.begin(from)
 		return b
 	}
@@ -221,7 +224,7 @@ func (pw *memoPage) run(b []byte, start, from, to int) []byte {
 
 // object appends es[i], e, from its slot when it holds e's stamp, or
 // rendered (and, unless the page is being kept anew, put in its slot).
-func (pw *memoPage) object(b []byte, i int, e *store.Entity) []byte {
+func (pw *memoPage) object(r *Renderer, b []byte, i int, e *store.Entity) []byte {
 	if pw.m != nil {
 		if o := pw.m.objs[i].Load(); o != nil && o.stamp == e.Stamp() {
 			pw.reused++
@@ -232,7 +235,6 @@ func (pw *memoPage) object(b []byte, i int, e *store.Entity) []byte {
 	if pw.related != nil {
 		rel = pw.related[i]
 	}
-	r := pw.r
 	from := len(b)
 	b, kept := r.entityKept(b, r.P, e, r.Fields, pw.mode, rel)
 	if pw.m != nil && pw.ends == nil {

@@ -52,8 +52,10 @@ type Renderer struct {
 }
 
 // Links are a document's top-level links; empty Next/Prev render as null.
+// Self, when "", is written from SelfAt (a request's own URL in parts).
 type Links struct {
 	Self, Next, Prev string
+	SelfAt           URL
 }
 
 // Jobs appends a collection document of jobs.
@@ -85,7 +87,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 	mode := r.entityRels()
 	pw, memo := r.memoPageOf(es, related, mode)
 	if memo {
-		b = pw.objects(b, es)
+		b = pw.objects(r, b, es)
 	} else {
 		b = r.objects(b, es, related, mode)
 	}
@@ -96,7 +98,7 @@ func (r *Renderer) Entities(b []byte, es []*store.Entity, related [][]string, in
 	b = r.meta(b, hints)
 	b = append(b, '}')
 	if memo {
-		b = pw.finish(b, tail)
+		b = pw.finish(r, b, tail)
 	}
 	return b
 }
@@ -116,14 +118,15 @@ func (r *Renderer) objects(b []byte, es []*store.Entity, related [][]string, mod
 	return b
 }
 
-// EntityDoc appends a single-entity document (GET one, POST, PATCH).
-func (r *Renderer) EntityDoc(b []byte, e *store.Entity, related []string, included []*store.Entity, self string, hints []string) []byte {
+// EntityDoc appends a single-entity document (GET one, POST, PATCH), its
+// self link (from the revision that writes one) the request's URL.
+func (r *Renderer) EntityDoc(b []byte, e *store.Entity, related []string, included []*store.Entity, self URL, hints []string) []byte {
 	b = append(b, `{"data":`...)
 	b = r.Entity(b, e, related)
 	b = r.included(b, included)
 	if r.P.DocumentSelfLink {
 		b = append(b, `,"links":{"self":`...)
-		b = jsonw.String(b, self)
+		b = r.appendURL(b, self)
 		b = append(b, '}')
 	}
 	b = r.meta(b, hints)
@@ -162,7 +165,11 @@ func (r *Renderer) included(b []byte, es []*store.Entity) []byte {
 // collectionLinks appends a collection's links: self, next, prev.
 func (r *Renderer) collectionLinks(b []byte, links Links) []byte {
 	b = append(b, `,"links":{"self":`...)
-	b = jsonw.String(b, links.Self)
+	if links.Self != "" {
+		b = jsonw.String(b, links.Self)
+	} else {
+		b = r.appendURL(b, links.SelfAt)
+	}
 	b = append(b, `,"next":`...)
 	b = optString(b, links.Next)
 	b = append(b, `,"prev":`...)

@@ -158,7 +158,7 @@ func (a *Account) checkRelatedLocked(ek EntityKind, rel *schema.Relation, el *El
 // fails or does not fit the memory budget.
 func (a *Account) Write(kind JobKind, el Element, related bool) (EntityView, *ElementError, error) {
 	ek := kind.Entity()
-	if err := a.ensure(catalogNeeds(ek, true, true)...); err != nil {
+	if err := a.ensureCatalog(ek, true, true); err != nil {
 		return EntityView{}, nil, err
 	}
 	plan := a.planWrite(kind, &el)

@@ -59,7 +59,7 @@ func (a *Account) PositionOf(kind EntityKind, id string) (Position, error) {
 // conditions the index does not cover (contains, published) skip most
 // entities.
 func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
-	if err := a.ensure(catalogNeeds(req.Kind, req.Related, req.Include != nil || len(req.Filter.Related) > 0)...); err != nil {
+	if err := a.ensureCatalog(req.Kind, req.Related, req.Include != nil || len(req.Filter.Related) > 0); err != nil {
 		return EntityPage{}, err
 	}
 	a.settle()
@@ -73,12 +73,20 @@ func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
 	return page, nil
 }
 
-// catalogNeeds lists the collections a read of kind needs generated: the
-// kind's own (with those it refers to), every kind when what it shows is
-// its children (an item's variants: rels), and every kind for relations
-// and included entities (all).
-func catalogNeeds(kind EntityKind, rels, all bool) []Collection {
-	cs := []Collection{EntityCollection(kind)}
+// ensureCatalog generates the collections a read of kind needs (see
+// catalogNeeds), listed on the caller's stack: the list was an allocation
+// of every read and write of an entity.
+func (a *Account) ensureCatalog(kind EntityKind, rels, all bool) error {
+	var room [8]Collection
+	return a.ensure(catalogNeeds(room[:0], kind, rels, all)...)
+}
+
+// catalogNeeds appends to cs the collections a read of kind needs
+// generated: the kind's own (with those it refers to), every kind when
+// what it shows is its children (an item's variants: rels), and every
+// kind for relations and included entities (all).
+func catalogNeeds(cs []Collection, kind EntityKind, rels, all bool) []Collection {
+	cs = append(cs, EntityCollection(kind))
 	if shows, ok := kind.Decl().Relation(kind.Decl().Shows); all || (rels && ok && shows.Kind == schema.Children) {
 		for _, k := range Kinds() {
 			cs = append(cs, EntityCollection(k))
@@ -90,76 +98,128 @@ func catalogNeeds(kind EntityKind, rels, all bool) []Collection {
 // pageIn returns the page of c (the account's catalog, under its lock, or a
 // view of it), without what the request asks besides the entities.
 func (a *Account) pageIn(c *catalog, req EntityPageRequest) EntityPage {
-	limit := req.Limit
-	if limit <= 0 {
-		limit = PageSize
-	}
-	w := a.walkerIn(c, req.Kind, &req.Filter)
-	match := a.pageMatch(c, &req)
-	// forward walks in the requested order, backward against it.
-	forward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, req.Desc, fn) }
-	backward := func(from *Position, fn func(Position, int, *Entity) bool) { w(from, !req.Desc, fn) }
-	exists := func(walk func(*Position, func(Position, int, *Entity) bool), from *Position) bool {
-		found := false
-		walk(from, func(p Position, i int, e *Entity) bool {
-			_, found = match(p, i, e)
-			return !found
-		})
-		return found
-	}
-	es := make([]*Entity, 0, min(limit+1, 128))
-	collect := func(p Position, i int, e *Entity) bool {
-		if e, ok := match(p, i, e); ok {
-			es = append(es, e)
-		}
-		return len(es) <= limit
-	}
+	pg := a.newPager(c, req)
+	es := pg.room[:0:min(pg.limit+1, len(pg.room))]
 	var page EntityPage
 	if req.Before != nil {
-		backward(req.Before, collect)
+		es = pg.collect(es, req.Before, !req.Desc)
 		if len(es) == 0 { // nothing precedes the cursor: the first page
 			req.Before = nil
 			return a.pageIn(c, req)
 		}
-		if len(es) > limit {
-			es, page.HasPrev = es[:limit], true
+		if len(es) > pg.limit {
+			es, page.HasPrev = es[:pg.limit], true
 		}
 		slices.Reverse(es)
-		page.HasNext = a.existsIn(c, req.Kind, *req.Before, &req.Filter) || exists(forward, req.Before)
+		page.HasNext = a.existsIn(c, req.Kind, *req.Before, &req.Filter) || pg.exists(req.Before, req.Desc)
 	} else {
-		forward(req.After, collect)
-		if len(es) > limit {
-			es, page.HasNext = es[:limit], true
+		es = pg.collect(es, req.After, req.Desc)
+		if len(es) > pg.limit {
+			es, page.HasNext = es[:pg.limit], true
 		}
 		if req.After != nil && len(es) > 0 {
-			page.HasPrev = a.existsIn(c, req.Kind, *req.After, &req.Filter) || exists(backward, req.After)
+			page.HasPrev = a.existsIn(c, req.Kind, *req.After, &req.Filter) || pg.exists(req.After, !req.Desc)
 		}
 	}
 	page.Entities = es
 	return page
 }
 
-// pageMatch returns the test a page of req applies to each position it
-// walks: the entity there (a seeded one as the walk found it, or made by
-// its index; a held one by its id), and whether it matches the filter.
-func (a *Account) pageMatch(c *catalog, req *EntityPageRequest) func(p Position, i int, e *Entity) (*Entity, bool) {
-	k := c.kinds[req.Kind]
-	part := k.partTest(req.Kind, &req.Filter)
-	return func(p Position, i int, e *Entity) (*Entity, bool) {
-		if a.work != nil {
-			a.work.Add(1)
-		}
-		if part != nil && !part(p) {
-			return nil, false
-		}
-		switch {
-		case i < 0:
-			e = c.at(req.Kind, p)
-		case e == nil: // shown from the source: made by its index, as walk does
-			e = k.make(i)
-		}
-		return e, e != nil && a.matchLocked(e, &req.Filter)
+// pager is the state of one page's walk of c for req: the index it walks
+// (idx; nil: the kind's own, seeded and held, through the seeded walk's
+// state mw), the filter's test of seeded positions (part; nil: none), and
+// the entities collected. One value, and the page's entities in its room
+// unless the page is larger, where the walker, the filter test, the
+// collector and the request they shared were each an allocation of every
+// page.
+type pager struct {
+	a     *Account
+	c     *catalog
+	req   EntityPageRequest
+	k     *seededKind
+	part  func(p Position) bool
+	idx   walker
+	parts func(i int) bool
+	limit int
+	// es are the entities collected (probe: only whether one matches,
+	// found).
+	es           []*Entity
+	probe, found bool
+	mw           madeWalk
+	room         [PageSize + 1]*Entity
+}
+
+// newPager returns the pager of a page of req in c.
+func (a *Account) newPager(c *catalog, req EntityPageRequest) *pager {
+	pg := &pager{a: a, c: c, req: req, k: c.kinds[req.Kind], limit: req.Limit}
+	if pg.limit <= 0 {
+		pg.limit = PageSize
 	}
+	f := &pg.req.Filter
+	pg.part = pg.k.partTest(req.Kind, f)
+	if pg.idx = a.indexWalkerIn(c, req.Kind, f); pg.idx == nil {
+		pg.parts = pg.k.partFilter(req.Kind, f)()
+	}
+	return pg
+}
+
+// collect appends to es the matching entities from `from` (exclusive) on,
+// descending when desc, until it holds one more than the page's limit.
+func (pg *pager) collect(es []*Entity, from *Position, desc bool) []*Entity {
+	pg.es, pg.probe = es, false
+	pg.walk(from, desc)
+	return pg.es
+}
+
+// exists reports whether an entity matches from `from` (exclusive) on,
+// descending when desc.
+func (pg *pager) exists(from *Position, desc bool) bool {
+	pg.probe, pg.found = true, false
+	pg.walk(from, desc)
+	return pg.found
+}
+
+// walk visits the positions of the page's index from `from` on.
+func (pg *pager) walk(from *Position, desc bool) {
+	if pg.idx != nil {
+		pg.idx(from, desc, func(p Position) bool { return pg.visit(p, -1, nil) })
+		return
+	}
+	pg.k.walkMadeInto(&pg.mw, from, desc, nil, pg.parts, pg)
+}
+
+// visit takes the position p the walk reached (i, e as the walk gives
+// them) and reports whether the walk goes on.
+func (pg *pager) visit(p Position, i int, e *Entity) bool {
+	e, ok := pg.match(p, i, e)
+	if pg.probe {
+		pg.found = ok
+		return !ok
+	}
+	if ok {
+		pg.es = append(pg.es, e)
+	}
+	return len(pg.es) <= pg.limit
+}
+
+// match returns the entity at the position p walked (a seeded one as the
+// walk found it, or made by its index; a held one by its id), and whether
+// it matches the filter.
+func (pg *pager) match(p Position, i int, e *Entity) (*Entity, bool) {
+	a, req := pg.a, &pg.req
+	if a.work != nil {
+		a.work.Add(1)
+	}
+	if pg.part != nil && !pg.part(p) {
+		return nil, false
+	}
+	switch {
+	case i < 0:
+		e = pg.c.at(req.Kind, p)
+	case e == nil: // shown from the source: made by its index, as walk does
+		e = pg.k.make(i)
+	}
+	return e, e != nil && a.matchLocked(e, &req.Filter)
 }
 
 // existsIn reports whether the entity at p still exists in c and matches.

@@ -51,7 +51,7 @@ type EntityView struct {
 // View returns one entity with its relationship ids (related) and the
 // entities it holds through include, if not nil.
 func (a *Account) View(kind EntityKind, id string, related bool, include *schema.Relation) (EntityView, bool, error) {
-	if err := a.ensure(catalogNeeds(kind, related, include != nil)...); err != nil {
+	if err := a.ensureCatalog(kind, related, include != nil); err != nil {
 		return EntityView{}, false, err
 	}
 	a.settle()

@@ -10,28 +10,6 @@ import (
 // ascending or descending, until fn returns false.
 type walker func(from *Position, desc bool, fn func(Position) bool)
 
-// indexedWalker is a walker that also tells each position's index in
-// the walked kind's source when it is shown from there (-1: held, or
-// found through another index) and, when the made-entity cache kept it,
-// the entity made for that index (nil: not known).
-type indexedWalker func(from *Position, desc bool, fn func(p Position, i int, e *Entity) bool)
-
-// walkerIn chooses the narrowest index of c the filter allows: the ids
-// listed, the entities related to an id, those holding an indexed value,
-// else every entity of the kind (which knows the seeded indexes).
-func (a *Account) walkerIn(c *catalog, kind EntityKind, f *EntityFilter) indexedWalker {
-	if w := a.indexWalkerIn(c, kind, f); w != nil {
-		return func(from *Position, desc bool, fn func(Position, int, *Entity) bool) {
-			w(from, desc, func(p Position) bool { return fn(p, -1, nil) })
-		}
-	}
-	k := c.kinds[kind]
-	parts := k.partFilter(kind, f)
-	return func(from *Position, desc bool, fn func(Position, int, *Entity) bool) {
-		k.walkMadeWhere(from, desc, nil, parts(), fn)
-	}
-}
-
 // indexWalkerIn is the walker of the index the filter names (nil: none
 // does): the ids listed, the entities related to an id, those holding an
 // indexed value.
@@ -92,18 +70,22 @@ func (a *Account) relatedWalkerLocked(kind EntityKind, cond RelatedCond) walker 
 }
 
 func treeWalker(t *posTree) walker {
-	return func(from *Position, desc bool, fn func(Position) bool) {
-		skip := func(p Position) bool { return from != nil && p.same(*from) || fn(p) }
-		switch {
-		case from == nil && !desc:
-			t.Ascend(fn)
-		case from == nil:
-			t.Descend(fn)
-		case !desc:
-			t.AscendGreaterOrEqual(*from, skip)
-		default:
-			t.DescendLessOrEqual(*from, skip)
-		}
+	return func(from *Position, desc bool, fn func(Position) bool) { walkTree(t, from, desc, fn) }
+}
+
+// walkTree calls fn with t's positions strictly after from (from the
+// start when nil), ascending or descending, until fn returns false.
+func walkTree(t *posTree, from *Position, desc bool, fn func(Position) bool) {
+	skip := func(p Position) bool { return from != nil && p.same(*from) || fn(p) }
+	switch {
+	case from == nil && !desc:
+		t.Ascend(fn)
+	case from == nil:
+		t.Descend(fn)
+	case !desc:
+		t.AscendGreaterOrEqual(*from, skip)
+	default:
+		t.DescendLessOrEqual(*from, skip)
 	}
 }
 

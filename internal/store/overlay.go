@@ -104,25 +104,36 @@ type merger struct {
 	hides bool
 	desc  bool
 	work  *lockWork
-	cur   int
-	cont  bool
+	// held, when set, is the tree of held positions run walks (rather
+	// than a walker it is given): walked directly, its visitor is no
+	// allocation.
+	held *posTree
+	cur  int
+	cont bool
 }
 
 // run walks the held positions and, before each, emits the seeded ones
 // that sort before it; then the seeded ones left.
 func (m *merger) run(held walker, after *Position) {
 	m.cur, m.cont, m.hides = m.start(after), true, m.hooks.hides()
-	if held != nil {
-		held(after, m.desc, func(p Position) bool {
-			m.work.list()
-			if m.emitSeeded(p, true); !m.cont {
-				return false
-			}
-			m.cont = m.hooks.emit(p, -1)
-			return m.cont
-		})
+	switch {
+	case m.held != nil:
+		walkTree(m.held, after, m.desc, m.heldAt)
+	case held != nil:
+		held(after, m.desc, m.heldAt)
 	}
 	m.emitSeeded(Position{}, false)
+}
+
+// heldAt emits the seeded positions sorting before the held position p,
+// then p, and reports whether the walk goes on.
+func (m *merger) heldAt(p Position) bool {
+	m.work.list()
+	if m.emitSeeded(p, true); !m.cont {
+		return false
+	}
+	m.cont = m.hooks.emit(p, -1)
+	return m.cont
 }
 
 // emitSeeded emits the stream's positions from cur on, those sorting

@@ -222,17 +222,32 @@ func (k *seededKind) walkPosWhere(after *Position, desc bool, work *lockWork, dr
 // a hot page's positions are read from its entities, so the source writes
 // no id anew, and each entity is looked up once.
 func (k *seededKind) walkMadeWhere(after *Position, desc bool, work *lockWork, drop func(i int) bool, fn func(p Position, i int, e *Entity) bool) {
-	w := &madeWalk{k: k, drop: drop, fn: fn, lastI: -1}
-	w.merger = merger{hooks: w, desc: desc, work: work}
+	k.walkMadeInto(new(madeWalk), after, desc, work, drop, visitFunc(fn))
+}
+
+// walkMadeInto is walkMadeWhere with its state in w and its visitor v, a
+// caller's (a page's pager holds both: each was an allocation of every
+// page).
+func (k *seededKind) walkMadeInto(w *madeWalk, after *Position, desc bool, work *lockWork, drop func(i int) bool, v madeVisitor) {
+	*w = madeWalk{k: k, drop: drop, v: v, lastI: -1}
+	w.merger = merger{hooks: w, desc: desc, work: work, held: k.order}
 	if k.src != nil {
 		w.s = seededStream{n: k.src.Len(), hi: k.src.Len()}
 	}
-	var held walker
-	if k.order != nil {
-		held = treeWalker(k.order)
-	}
-	w.run(held, after)
+	w.run(nil, after)
 }
+
+// madeVisitor is what a walk of made entities passes each position to,
+// with its index (-1: held) and the entity made for it when known; visit
+// reports whether the walk goes on.
+type madeVisitor interface {
+	visit(p Position, i int, e *Entity) bool
+}
+
+// visitFunc is a function as a madeVisitor.
+type visitFunc func(p Position, i int, e *Entity) bool
+
+func (f visitFunc) visit(p Position, i int, e *Entity) bool { return f(p, i, e) }
 
 // madeWalk is the state of one walkMadeWhere and its merge (it is the
 // merge's hooks): the entity the last position was read from (lastE, at
@@ -242,7 +257,7 @@ type madeWalk struct {
 	merger
 	k     *seededKind
 	drop  func(i int) bool
-	fn    func(p Position, i int, e *Entity) bool
+	v     madeVisitor
 	lastI int
 	lastE *Entity
 }
@@ -276,7 +291,7 @@ func (w *madeWalk) emit(p Position, i int) bool {
 	if i >= 0 && i == w.lastI {
 		e = w.lastE
 	}
-	return w.fn(p, i, e)
+	return w.v.visit(p, i, e)
 }
 
 // kept describes the kind as a compact copy keeps it: the source's count

@@ -1,0 +1,7 @@
+//go:build race
+
+package handlers
+
+// raceOn: the race detector is on. sync.Pool then drops a share of what
+// is put back, at random, so counts of allocations are not the program's.
+const raceOn = true
