@@ -43,7 +43,7 @@ func TestEscapedPath_IsTheURLsOwn(t *testing.T) {
 
 // TestEscapedPath_ABytePathsMustEscapeIsFoundAnywhere puts each byte a
 // path must escape (and each it need not) at every position of plain paths
-// of every length up to 80 (the API's are 60-80 bytes), so a byte is
+// of every length up to 82 (the API's are 60-80 bytes), so a byte is
 // checked wherever it falls among the ones checked together.
 func TestEscapedPath_ABytePathsMustEscapeIsFoundAnywhere(t *testing.T) {
 	const plain = "/api/catalog-items/$custom:::$default:::GKA-00001/relationships/categories/x~y_z.0"

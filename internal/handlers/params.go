@@ -60,9 +60,10 @@ func parseQuery(c *call, revs []*revision.Profile) (request, []*apierror.Error) 
 	return q, errs
 }
 
-// queryParser reads the parameters of one query string into a request,
-// which each method is handed apart: a pointer to it held here, beside
-// strings that error details send to the heap, took the request there too.
+// queryParser reads the parameters of one query string; each method is
+// handed the *request to fill. Keep no *request here: held beside strings
+// that error details send to the heap, it makes the request escape too
+// (TestParseQuery_KeepsTheParsedRequestOnTheStack).
 type queryParser struct {
 	c    *call
 	acc  resource.Query // what the query may hold

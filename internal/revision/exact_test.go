@@ -61,7 +61,9 @@ func TestTable_ExactFindsEveryProfileByItsDate(t *testing.T) {
 		}
 		return nil, false
 	}
-	values := []string{"", "2026-07-15 ", "2026-07-16", "2026-07-15.pre", "latest"}
+	newest := tab.Newest().Date
+	after := mustDate(newest).AddDate(0, 0, 1).Format(time.DateOnly) // names no revision
+	values := []string{"", newest + " ", after, newest + ".pre", "latest"}
 	for _, p := range tab.All() {
 		values = append(values, p.Date)
 	}
@@ -80,7 +82,7 @@ func TestTable_ExactFindsEveryProfileByItsDate(t *testing.T) {
 func BenchmarkResolve_Exact(b *testing.B) {
 	tab := Default()
 	o := ResolveOptions{Today: time.Now()}
-	for _, v := range []string{"2026-07-15", "2022-10-17"} {
+	for _, v := range []string{tab.Newest().Date, tab.Oldest().Date} {
 		b.Run(v, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := tab.Resolve(v, o); err != nil {

@@ -43,7 +43,7 @@ func (t *Table) Resolve(value string, o ResolveOptions) (*Profile, *apierror.Err
 		return nil, apierror.Invalid(Header, fmt.Sprintf(apierror.DetailMalformedRevision, value))
 	}
 	today := o.Today.UTC().Format(time.DateOnly)
-	if date > today {
+	if date > today { // the rule releasedAfter applies to an exact revision, in text
 		return nil, apierror.Invalid(Header, fmt.Sprintf(apierror.DetailFutureRevision, value, today))
 	}
 	if hasSuffix {

@@ -53,12 +53,13 @@ type Profile struct {
 
 // releasedAfter reports whether the revision's date is after today's
 // (UTC): whether its first second is after today, which reads no calendar
-// date from today (the date's split was a share of every request).
+// date from today. Resolve's slow path compares the dates as text; the two
+// agree (TestReleasedAfter_IsTheDateComparison).
 func (p *Profile) releasedAfter(today time.Time) bool { return p.released > today.Unix() }
 
 // Retires returns the day the revision is retired: two years after release.
 func (p *Profile) Retires() time.Time {
-	return mustDate(p.Date).AddDate(2, 0, 0)
+	return time.Unix(p.released, 0).UTC().AddDate(2, 0, 0)
 }
 
 const mb = 1 << 20
@@ -109,8 +110,7 @@ var changes = []change{
 // Table is the ordered list of revision profiles, oldest first.
 type Table struct {
 	profiles []*Profile
-	// byDate finds a profile by its date in one look-up, for Exact (a
-	// scan from the newest compared up to 21 dates for the oldest).
+	// byDate finds a profile by its date in one look-up, for Exact.
 	byDate map[string]*Profile
 }
 
