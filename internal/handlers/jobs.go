@@ -51,14 +51,15 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
+	lh := h.listHintsOf(c.res)
 	links, hints := pageLinks(c, rd.Base, paged{
-		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, items: "jobs",
+		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev,
 		cursor: func(i int, dir query.Direction) string {
 			return query.EncodeCursor(query.Cursor{Dir: dir, ID: page.Jobs[i].ID})
 		},
-	})
+	}, lh.next)
 	if c.p.AgentHints {
-		hints = append(hints, jobGetOneHint(c.res))
+		hints = append(hints, lh.one)
 	}
 	*buf = rd.Jobs(*buf, page.Jobs, links, hints)
 	return 200, nil
