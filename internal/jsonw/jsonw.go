@@ -21,7 +21,7 @@ func String(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i = plainRun(s, i); i >= len(s) {
+		if i = plainRunString(s, i); i >= len(s) {
 			break
 		}
 		c := s[i]
@@ -70,6 +70,32 @@ func String(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// plainRunString returns the offset of the first byte of s at or after i
+// that String does not copy as it is (see plain), or len(s): eight bytes
+// at a time while it can.
+//
+// It is plainRun for a string, kept apart on purpose: one body generic over
+// string | []byte cost String about 4% more CPU (BenchmarkString, process
+// CPU of old and new test binaries run alternately 30-40 times in either
+// order: paired median ratios 1.04 and 1.05, an A/A pair 1.01), and
+// reading the string as bytes through unsafe cost 20% more.
+// TestPlainRun_StringsAndBytesEndWhereTheBytewiseReadingEnds keeps the two
+// in step.
+func plainRunString(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		if special(x) != 0 {
+			break
+		}
+	}
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	return i
 }
 
 // Key appends "k": (with a leading comma unless first).

@@ -1,22 +1,22 @@
 package jsonw
 
-// plainRun returns the offset of the first byte of s at or after i that
-// is not plain (see plain), or len(s): eight bytes at a time while it can.
-// The scanners read bytes, String reads strings: one body serves both (each
-// type is compiled on its own, so neither pays for the other).
-func plainRun[T string | []byte](s T, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		w := s[i : i+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+import (
+	"encoding/binary"
+)
+
+// plainRun returns the offset of the first byte at or after j that is not
+// plain (see plain), or len(b): eight bytes at a time while it can.
+func plainRun(b []byte, j int) int {
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
 		if special(x) != 0 {
 			break
 		}
 	}
-	for i < len(s) && plain[s[i]] {
-		i++
+	for j < len(b) && plain[b[j]] {
+		j++
 	}
-	return i
+	return j
 }
 
 // Bytes repeated in each of a word's eight lanes.

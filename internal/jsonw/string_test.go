@@ -130,7 +130,7 @@ func TestPlainRun_StringsAndBytesEndWhereTheBytewiseReadingEnds(t *testing.T) {
 				s := strings.Repeat("a", at) + o + strings.Repeat("b", n-at)
 				for i := range len(s) + 1 {
 					want := plainRunBytewise(s, i)
-					if got := plainRun(s, i); got != want {
+					if got := plainRunString(s, i); got != want {
 						t.Fatalf("plainRun(%q, %d) of a string = %d, want %d", s, i, got, want)
 					}
 					if got := plainRun([]byte(s), i); got != want {
