@@ -148,7 +148,7 @@ func FuzzParseEntity_AnUpdateInPlaceAgreesWithTheTree(f *testing.F) {
 // slots, the title and its pointer.
 func TestParseEntity_APatchOfATitleAllocatesItsValue(t *testing.T) {
 	p := entityProfile(t, "catalog-items", revNewest)
-	body := updateBody(`"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"bench 1"}`, "")
+	body := updateBody(benchTitlePatch, "")
 	id := catalogID("A")
 	n := testing.AllocsPerRun(20, func() {
 		if el, errs := payload.ParseEntity(p, body, store.Update, id); len(errs) > 0 || el.ID != id {

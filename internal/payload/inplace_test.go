@@ -1,7 +1,6 @@
 package payload_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -148,15 +147,7 @@ func FuzzParseCreate_InPlaceAgreesWithTheTree(f *testing.F) {
 // one string, its string values' pointers one array, its numbers another.
 func TestParseCreate_ATenItemJobAllocatesAboutItsValues(t *testing.T) {
 	p := jobProfile(t, itemCreateJobs, revNewest)
-	var sb strings.Builder
-	for j := range 10 {
-		if j > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `{"type":"catalog-item","attributes":{"external_id":"BENCH-1-%d","title":"Bench item %d","description":"d",`+
-			`"url":"https://bench.example/1-%d","price":%d.5}}`, j, j, j, j+1)
-	}
-	body := []byte(createBody(itemCreateJobs, revNewest, sb.String(), ""))
+	body := []byte(createBody(itemCreateJobs, revNewest, benchItemList(), ""))
 	n := testing.AllocsPerRun(20, func() {
 		if _, errs := payload.ParseCreate(p, body); len(errs) > 0 {
 			t.Fatal(describe(errs))

@@ -1,0 +1,75 @@
+package payload_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/klaviyo-mock/mockserver/internal/payload"
+	"github.com/klaviyo-mock/mockserver/internal/schema"
+)
+
+// valueForms are a value of every JSON form an attribute may be sent,
+// valid or not for it: each reaches another branch of the in-place
+// readers' shared value reading (a text kept as it stands, a number kept
+// as a float, anything else decoded for codec) or their refusal.
+var valueForms = []string{
+	`"s"`, `""`, `"https://img.example/a.png"`, `"/images/b.png"`, `"t\u00e9"`,
+	`1`, `2.5`, `-1.5e3`, `1e400`, `true`, `false`, `null`,
+	`[]`, `["https://img.example/a.png","/images/b.png"]`, `[1]`, `{}`, `{"a":[1,{"b":null}],"c":"x"}`,
+}
+
+// Both in-place readers (a single entity's update, a bulk create's
+// element) read an attribute's value with the same code; for every
+// attribute of every entity and every form of value, at the revisions where
+// the bodies change, each answers as the tree does, and each reads in
+// place, for every attribute it may send, at least one form.
+func TestInPlace_EveryAttributeInEveryFormAnswersAsTheTree(t *testing.T) {
+	creates := map[string]struct {
+		job  string
+		base []string // the attributes a create requires, in members
+	}{
+		"catalog-items":      {itemCreateJobs, []string{`"external_id":"A"`, `"title":"t"`, `"description":"d"`, `"url":"u"`}},
+		"catalog-categories": {categoryCreateJobs, []string{`"external_id":"A"`, `"name":"n"`}},
+	}
+	for _, date := range []string{revFirst, revFirstSKU, revFirstWrapped, revNewest} {
+		for _, name := range []string{"catalog-items", "catalog-variants", "catalog-categories"} {
+			p := entityProfile(t, name, date)
+			c, creatable := creates[name]
+			for _, a := range p.Res.Entity.Decl.Attrs {
+				updated, created := false, false
+				for _, v := range valueForms {
+					member := `"` + a.Name + `":` + v
+					body := updateBody(`"type":"`+p.Res.Type+`","id":"$custom:::$default:::A","attributes":{`+member+`}`, "")
+					updatesAsTheTree(t, p, date+" update "+member, body, catalogID("A"), payload.ReadsUpdateInPlace(p, body, catalogID("A")))
+					updated = updated || payload.ReadsUpdateInPlace(p, body, catalogID("A"))
+					if !creatable {
+						continue
+					}
+					jp := jobProfile(t, c.job, date)
+					el := `{"type":"` + p.Res.Type + `","attributes":{` + strings.Join(withMember(c.base, a.Name, member), ",") + `}}`
+					jb := []byte(jobBodyWithList(c.job, date, el))
+					answersAsTheTree(t, jp, date+" create "+member, jb, payload.ReadsCreateInPlace(jp, jb))
+					created = created || payload.ReadsCreateInPlace(jp, jb)
+				}
+				if !updated && a.UpdatableAt(date) {
+					t.Errorf("%s %s: an update of %s is never read in place", date, name, a.Name)
+				}
+				if creatable && !created && a.Create != schema.Never && a.In == "" {
+					t.Errorf("%s %s: a create of %s is never read in place", date, name, a.Name)
+				}
+			}
+		}
+	}
+}
+
+// withMember is members with member in place of the one named name, or
+// after them.
+func withMember(members []string, name, member string) []string {
+	out := make([]string, 0, len(members)+1)
+	for _, m := range members {
+		if !strings.HasPrefix(m, `"`+name+`":`) {
+			out = append(out, m)
+		}
+	}
+	return append(out, member)
+}
