@@ -13,8 +13,8 @@ import (
 
 // Agent hints (meta.agent_hints.next_steps, 2026-07-15+).
 const (
-	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, concatenated:
-	// made at every poll of a job in progress.
+	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, written in parts
+	// at every poll of a job in progress (jobDoc).
 	hintPoll    = "Poll GET "
 	hintPollEnd = " until its status is complete."
 )
@@ -96,7 +96,8 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	var included []*store.Entity
 	if c.q.include {
 		// A job's items are listed on the stack (a job holds at most
-		// MaxJobElements), not in a list made at every poll.
+		// MaxJobElements), not in a list made at every poll (past 32 of
+		// them, EntitiesTo makes a set of their ids).
 		var room [store.MaxJobElements]*store.Entity
 		var err error
 		if included, err = c.acct.EntitiesTo(room[:0], kind.Entity(), job.IDs); err != nil {
@@ -150,16 +151,13 @@ func (h *Handler) jobDoc(c *call, rd *render.Renderer, b []byte, job *store.Job,
 	return rd.JobDocParts(b, job, included, &self, h.jobHints(c, job), &render.Text{})
 }
 
-// jobHints suggests what an agent should do next with one job (nothing at
-// a revision that shows no hints: they would be made at every poll for
-// nothing). jobDoc writes a poll's hint in parts instead; the string made
-// here is what it must write (TestJobDoc_AnswersAsTheLinkAndHintsMadeAsStrings).
+// jobHints suggests what an agent should do next with a job no longer in
+// progress (nothing at a revision that shows no hints). A job in progress
+// is told to poll: jobDoc writes that hint in parts.
 func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	switch {
 	case !c.p.AgentHints:
 		return nil
-	case j.Status.InProgress():
-		return []string{hintPoll + c.res.Path() + "/" + j.ID + hintPollEnd}
 	case j.Failed > 0:
 		return []string{jobErrorsHint(j.Kind)}
 	}

@@ -73,8 +73,10 @@ func (r *Renderer) Jobs(b []byte, jobs []*store.Job, links Links, hints []string
 	return append(b, '}')
 }
 
-// JobDoc appends a single-job document (GET one, POST) with its included
-// entities (nil: no included member).
+// JobDoc appends a single-job document with its included entities (nil:
+// no included member), its self link and hints made as strings. The
+// handlers write theirs in parts (JobDocParts); JobDoc is the form tests
+// compare them with.
 func (r *Renderer) JobDoc(b []byte, j *store.Job, included []*store.Entity, self string, hints []string) []byte {
 	return r.JobDocParts(b, j, included, &Text{self}, hints, &Text{})
 }
