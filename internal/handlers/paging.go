@@ -48,7 +48,7 @@ type paged struct {
 // there are items beyond the page (continuing from its last and first
 // items), and the hint to follow next.
 func pageLinks(c *call, base string, p paged) (render.Links, []string) {
-	links := render.Links{SelfAt: selfAt(base, c.r)}
+	links := render.Links{Self: selfAt(base, c.r)}
 	hints := p.hints
 	if p.n == 0 {
 		return links, hints
