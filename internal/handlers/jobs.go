@@ -51,8 +51,9 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
+	var room [2]string // the next-page hint and the job one, on the stack
 	links, hints := pageLinks(c, rd.Base, paged{
-		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, items: "jobs",
+		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, items: "jobs", hints: room[:0],
 		cursor: func(i int, dir query.Direction) string {
 			return query.EncodeCursor(query.Cursor{Dir: dir, ID: page.Jobs[i].ID})
 		},

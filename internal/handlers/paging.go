@@ -39,8 +39,9 @@ type paged struct {
 	cursor func(i int, dir query.Direction) string
 	// items names the items in the next-page hint.
 	items string
-	// hints is room the caller gives the hints (nil: none), which it
-	// appends its own to: a list's two were two allocations of a slice.
+	// hints is room the caller gives the hints, which pageLinks appends
+	// its own to (nil: no room, so an append makes the list): a list's two
+	// were two allocations of a slice.
 	hints []string
 }
 
