@@ -3,6 +3,7 @@ package payload_test
 import (
 	"testing"
 
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
@@ -107,12 +108,20 @@ func TestParseEntity_AnUpdateOfEveryKindReadInPlaceAnswersAsTheTree(t *testing.T
 // place exactly when inPlace says.
 func updatesAsTheTree(t *testing.T, p *resource.Profile, name string, body []byte, id string, inPlace bool) {
 	t.Helper()
+	if in, treeErrs := updateAgrees(t, p, name, body, id); in != inPlace {
+		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(treeErrs))
+	}
+}
+
+// updateAgrees checks that ParseEntity answers the update body of the
+// entity id as the decoded document's tree does, and reports whether it
+// read body in place, and the tree's errors.
+func updateAgrees(t *testing.T, p *resource.Profile, name string, body []byte, id string) (bool, []*apierror.Error) {
+	t.Helper()
 	want, wantErrs := payload.ParseEntityTree(p, body, store.Update, id)
 	got, errs := payload.ParseEntity(p, body, store.Update, id)
 	sameAnswer(t, name, got, errs, want, wantErrs)
-	if in := payload.ReadsUpdateInPlace(p, body, id); in != inPlace {
-		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(wantErrs))
-	}
+	return payload.ReadsUpdateInPlace(p, body, id), wantErrs
 }
 
 // FuzzParseEntity_AnUpdateInPlaceAgreesWithTheTree feeds arbitrary update
