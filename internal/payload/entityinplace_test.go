@@ -9,6 +9,12 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
 
+// everyAttributePatch is the data of a PATCH of the item
+// $custom:::$default:::A that sends every attribute an update may.
+const everyAttributePatch = `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t","description":"d",` +
+	`"url":"https://shop.example/a","price":12.5,"image_full_url":"https://img.example/a.png","image_thumbnail_url":"",` +
+	`"images":["https://img.example/a.png","/images/b.png"],"custom_metadata":{"a":[1,{"b":null}],"c":"x"},"published":false}`
+
 // updateBodies are PATCH bodies of the item $custom:::$default:::A at the
 // edges of what the in-place read takes (inPlace: it must take it at every
 // revision), each data's members and the top object's after data.
@@ -18,10 +24,8 @@ var updateBodies = []struct {
 	rest    string
 	inPlace bool
 }{
-	{"a title", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"bench 1"}`, ``, true},
-	{"every attribute an update sends", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t","description":"d",` +
-		`"url":"https://shop.example/a","price":12.5,"image_full_url":"https://img.example/a.png","image_thumbnail_url":"",` +
-		`"images":["https://img.example/a.png","/images/b.png"],"custom_metadata":{"a":[1,{"b":null}],"c":"x"},"published":false}`, ``, true},
+	{"a title", benchTitlePatch, ``, true},
+	{"every attribute an update sends", everyAttributePatch, ``, true},
 	{"no attributes", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{}`, ``, true},
 	{"a type of null", `"type":null,"id":"$custom:::$default:::A","attributes":{"title":"t"}`, ``, false},
 	{"an id of null", `"type":"catalog-item","id":null,"attributes":{"title":"t"}`, ``, false},
