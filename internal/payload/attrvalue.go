@@ -67,10 +67,12 @@ func attrValueAt(b []byte, at, depth int, a *schema.Attr, text bool) (attrValue,
 	return attrValue{val: v}, end, ok
 }
 
-// keptAsText reports whether a string value for a is stored by the
-// in-place readers (bulk-create elements, a single entity's update)
-// without codec: what codec.SetAttr keeps as a string, itself (the
-// external id) or behind a pointer.
+// keptAsText reports whether a string value for a is one codec.SetAttr
+// keeps as a string, itself (the external id) or behind a pointer. The
+// bulk-create reader stores each such value without codec (the external
+// id as the element's id and its ExternalID, see keep); the update reader
+// all but the external id, which it leaves to codec (see
+// updateReader.attributes).
 func keptAsText(a *schema.Attr) bool {
 	return a.Type == schema.String && (a.Role == schema.Plain || a.Role == schema.ExternalID)
 }

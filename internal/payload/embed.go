@@ -182,9 +182,11 @@ func (s *submission) anyID(node any, p, typ string) (string, bool) {
 	return id, len(s.errs) == before
 }
 
-// onlyData refuses each member of obj (at p, the member name of its
-// parent) other than data: an embedded resource and a relationship are
-// sent as {"data": …} alone.
+// onlyData refuses each member of obj other than data: an embedded
+// resource and a relationship are sent as {"data": …} alone. p is obj's
+// JSON pointer in the document and name the member of its parent that
+// holds it (the embedded resource's or the relationship's name), which the
+// error names.
 func (s *submission) onlyData(obj *jsonw.Object, p, name string) {
 	for _, k := range obj.Keys {
 		if k != "data" {

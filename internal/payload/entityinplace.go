@@ -101,6 +101,11 @@ func (r *updateReader) attributes(i int) (int, bool) {
 		if !ok || !a.UpdatableAt(r.p.Date) || r.el.Set.Has(k) {
 			return 0, false
 		}
+		// A kept text is stored below behind a pointer, but codec keeps
+		// the external id as a plain string (Entity.Set drops a *string
+		// for it): the external id goes to codec. No revision lets an
+		// update send it today (UpdatableAt refuses it above); this keeps
+		// the reader right if one does.
 		v, end, ok := attrValueAt(r.b, at, updateValueDepth, a, keptAsText(a) && a.Role != schema.ExternalID)
 		if !ok {
 			return 0, false

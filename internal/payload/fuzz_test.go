@@ -38,7 +38,7 @@ func FuzzParseCreate(f *testing.F) {
 	}
 	dates := []string{revFirst, revLastNoSKU, revFirstSKU, revLastPlain, revFirstWrapped, revParentReq, revLastNotNull,
 		revFirstNullable, revCategoriesOpt, revMiddle, revParentKeyReq, revNewest}
-	up := uint8(jobAt(itemUpdateJobs))
+	up := jobSel(f, itemUpdateJobs)
 	rel := `,"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::C"}]}}`
 	for _, date := range dates {
 		r := index(date)

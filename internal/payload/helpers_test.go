@@ -3,6 +3,7 @@ package payload_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -89,6 +90,18 @@ func job(t testing.TB, name string) jobInfo {
 		t.Fatalf("test setup: no job resource %s", name)
 	}
 	return allJobs[i]
+}
+
+// jobSel is the position of the job resource name in allJobs as a fuzz
+// input selects it; it fails the setup on a name allJobs lacks (a bare
+// uint8 of jobAt's -1 would select the job at 255 instead).
+func jobSel(t testing.TB, name string) uint8 {
+	t.Helper()
+	i := jobAt(name)
+	if i < 0 || i > math.MaxUint8 {
+		t.Fatalf("test setup: no job resource %s a fuzz input can select", name)
+	}
+	return uint8(i)
 }
 
 // jobByName is job for a helper without a test at hand: it panics on a

@@ -35,7 +35,7 @@ const benchTitlePatch = `"type":"catalog-item","id":"$custom:::$default:::A","at
 func BenchmarkParseInPlace(b *testing.B) {
 	entity := entityProfile(b, "catalog-items", revNewest)
 	jobs := jobProfile(b, itemCreateJobs, revNewest)
-	id, every := catalogID("A"), updateBodies[1].data
+	id := catalogID("A")
 	full := strings.Repeat(plainItem("A")+",", 9) + plainItem("B")
 	for _, c := range []struct {
 		name  string
@@ -46,7 +46,7 @@ func BenchmarkParseInPlace(b *testing.B) {
 			_, errs := payload.ParseEntity(entity, body, store.Update, id)
 			return len(errs) == 0
 		}},
-		{"patch/every-attribute", updateBody(every, ""), func(body []byte) bool {
+		{"patch/every-attribute", updateBody(everyAttributePatch, ""), func(body []byte) bool {
 			_, errs := payload.ParseEntity(entity, body, store.Update, id)
 			return len(errs) == 0
 		}},

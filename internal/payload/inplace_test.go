@@ -112,12 +112,20 @@ func TestParseCreate_InPlaceAnswersAsTheTreeForEveryKind(t *testing.T) {
 // inPlace says.
 func answersAsTheTree(t *testing.T, p *resource.Profile, name string, body []byte, inPlace bool) {
 	t.Helper()
+	if in, treeErrs := createAgrees(t, p, name, body); in != inPlace {
+		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(treeErrs))
+	}
+}
+
+// createAgrees checks that ParseCreate answers body as the decoded
+// document's tree does, and reports whether it read body in place, and
+// the tree's errors.
+func createAgrees(t *testing.T, p *resource.Profile, name string, body []byte) (bool, []*apierror.Error) {
+	t.Helper()
 	want, wantErrs := payload.ParseCreateTree(p, body)
 	got, errs := payload.ParseCreate(p, body)
 	sameAnswer(t, name, got, errs, want, wantErrs)
-	if in := payload.ReadsCreateInPlace(p, body); in != inPlace {
-		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(wantErrs))
-	}
+	return payload.ReadsCreateInPlace(p, body), wantErrs
 }
 
 func FuzzParseCreate_InPlaceAgreesWithTheTree(f *testing.F) {
