@@ -146,7 +146,7 @@ func (h *Handler) jobDoc(c *call, rd *render.Renderer, b []byte, job *store.Job,
 		hint := render.Text{hintPoll, c.res.Path(), "/", job.ID, hintPollEnd}
 		return rd.JobDocParts(b, job, included, &self, nil, &hint)
 	}
-	return rd.JobDocParts(b, job, included, &self, h.jobHints(c, job), &render.Text{})
+	return rd.JobDocParts(b, job, included, &self, h.jobHints(c, job), nil)
 }
 
 // jobHints suggests what an agent should do next with a job no longer in

@@ -36,7 +36,7 @@ func appendText(b []byte, t *Text) []byte {
 }
 
 // JobDocParts appends the single-job document JobDoc appends, its self
-// link given in parts and, when hint is not empty, the hint given in parts
+// link given in parts and, when hint is not nil, the hint given in parts
 // after hints: what a poll of a job in progress shows, written with no
 // string made for it.
 func (r *Renderer) JobDocParts(b []byte, j *store.Job, included []*store.Entity, self *Text, hints []string, hint *Text) []byte {

@@ -35,9 +35,9 @@ func TestAppendText_WritesTheJoinedString(t *testing.T) {
 // it, alone when none do, and not at all when it is empty.
 func TestMetaParts_WritesTheHintInPartsAsMetaWritesItsString(t *testing.T) {
 	res, _ := resource.Default().Named("catalog-item-bulk-create-jobs")
-	rev, ok := revision.Default().Exact("2026-07-15")
-	if !ok || !res.At(rev).AgentHints {
-		t.Fatal("no revision 2026-07-15 that writes hints")
+	rev := revision.Default().Newest()
+	if !res.At(rev).AgentHints {
+		t.Fatalf("the newest revision, %s, writes no hints", rev.Date)
 	}
 	r := &Renderer{P: res.At(rev)}
 	hint := Text{"Poll GET ", "/api/x", "/", "01J\u00e9", " until done."}

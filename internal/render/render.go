@@ -78,7 +78,7 @@ func (r *Renderer) Jobs(b []byte, jobs []*store.Job, links Links, hints []string
 // handlers write theirs in parts (JobDocParts); JobDoc is the form tests
 // compare them with.
 func (r *Renderer) JobDoc(b []byte, j *store.Job, included []*store.Entity, self string, hints []string) []byte {
-	return r.JobDocParts(b, j, included, &Text{self}, hints, &Text{})
+	return r.JobDocParts(b, j, included, &Text{self}, hints, nil)
 }
 
 // Entities appends a collection document of entities of the served

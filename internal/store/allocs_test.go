@@ -159,7 +159,8 @@ func TestHide_AJobAfterTheHistoryMakesOneHistoryID(t *testing.T) {
 	}
 }
 
-// EntitiesTo lists what Entities lists, appended to the room it is given:
+// EntitiesTo lists what Entities lists, into the room it is given (what
+// the room held is dropped):
 // a poll's include lists its items in an array of its own stack, with no
 // list made at every poll.
 func TestEntitiesTo_ListsIntoTheRoomGiven(t *testing.T) {
