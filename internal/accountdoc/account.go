@@ -182,41 +182,6 @@ func collectionCounts(members []docMember) (jobs, entities int) {
 	return jobs, entities
 }
 
-// readSeeded reads the member naming the kept seeded histories.
-func (st *AccountState) readSeeded(name string, v json.RawMessage) (err error) {
-	st.Seeded, err = readKept(name, v, store.Collection.IsJobs, "a job collection")
-	return err
-}
-
-// readCatalog reads the member naming the kept seeded entity collections.
-func (st *AccountState) readCatalog(name string, v json.RawMessage) (err error) {
-	st.Catalog, err = readKept(name, v, store.Collection.Entity, "an entity collection")
-	return err
-}
-
-// readKept reads the member name, kept seeded collections by their names:
-// each must be a collection kindOf takes (what names those), named once.
-func readKept[K comparable](name string, v json.RawMessage, kindOf func(store.Collection) (K, bool), what string) (map[K]store.KeptHistory, error) {
-	var buf [12]keptMember
-	kept, err := keptMembers(name, v, buf[:0])
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[K]store.KeptHistory, len(kept))
-	for _, m := range kept {
-		c, ok := store.CollectionNamed(string(m.name))
-		k, isKind := kindOf(c)
-		if !ok || !isKind {
-			return nil, fmt.Errorf("json: %s: %q is not %s", name, m.name, what)
-		}
-		if _, dup := out[k]; dup {
-			return nil, fmt.Errorf("json: %s: names %s twice", name, c.Name())
-		}
-		out[k] = store.KeptHistory(m.kept)
-	}
-	return out, nil
-}
-
 // MemberError is a member of an account document that cannot be read, at
 // its name: a collection named twice.
 type MemberError struct {

@@ -28,7 +28,8 @@ func shown(t *testing.T, a *store.Account) []string {
 			}
 			for i, e := range page.Entities {
 				// Each attribute's value, not the slots: a created entity's
-				// end at its last value (a slot past them reads null).
+				// end at its last value sent (past them it reads its kind's
+				// defaults).
 				all := make([]any, len(e.Kind.Attrs()))
 				for k := range all {
 					all[k] = e.Value(k)

@@ -123,7 +123,8 @@ func decodeAttr(a *schema.Attr, node any) (any, string) {
 
 // decodeString and decodeNumber store what payload's two in-place readers
 // (of bulk-create elements and of a single entity's update; keptAsText and
-// keptAsNumber) also store without them: a rule added here fails payload's
+// keptAsNumber) also store without them (the external id only the create
+// reader; the update reader leaves it to codec): a rule added here fails payload's
 // TestKeptValues_AreWhatCodecStores until those readers leave the attribute
 // to codec.
 func decodeString(a *schema.Attr, node any) (any, string) {

@@ -188,7 +188,8 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	var room [1]string
-	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, selfAt(rd.Base, c.r), h.entityHints(room[:0], c, id))
+	self := selfAt(rd.Base, c.r)
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, &self, h.entityHints(room[:0], c, id))
 	return http.StatusOK, nil
 }
 
@@ -231,7 +232,8 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, errs
 	}
 	var room [1]string
-	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, selfAt(rd.Base, c.r), h.entityHints(room[:0], c, v.Entity.ID))
+	self := selfAt(rd.Base, c.r)
+	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, &self, h.entityHints(room[:0], c, v.Entity.ID))
 	return status, nil
 }
 

@@ -13,8 +13,8 @@ import (
 
 // Agent hints (meta.agent_hints.next_steps, 2026-07-15+).
 const (
-	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, concatenated:
-	// made at every poll of a job in progress.
+	// hintPoll is "Poll GET <path>/<id>" and hintPollEnd, written in parts
+	// at every poll of a job in progress (jobDoc).
 	hintPoll    = "Poll GET "
 	hintPollEnd = " until its status is complete."
 )
@@ -51,9 +51,10 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
+	var room [2]string // the next-page hint and the job one, on the stack
 	lh := h.listHintsOf(c.res)
 	links, hints := pageLinks(c, rd.Base, paged{
-		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev,
+		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, hints: room[:0],
 		cursor: func(i int, dir query.Direction) string {
 			return query.EncodeCursor(query.Cursor{Dir: dir, ID: page.Jobs[i].ID})
 		},
@@ -97,7 +98,8 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	var included []*store.Entity
 	if c.q.include {
 		// A job's items are listed on the stack (a job holds at most
-		// MaxJobElements), not in a list made at every poll.
+		// MaxJobElements), not in a list made at every poll (past 32 of
+		// them, EntitiesTo makes a set of their ids).
 		var room [store.MaxJobElements]*store.Entity
 		var err error
 		if included, err = c.acct.EntitiesTo(room[:0], kind.Entity(), job.IDs); err != nil {
@@ -140,27 +142,21 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 // request's URL) and its hints, each written in parts: a poll of a job in
 // progress makes neither its link nor its hint as a string.
 func (h *Handler) jobDoc(c *call, rd *render.Renderer, b []byte, job *store.Job, included []*store.Entity) []byte {
-	self := render.Text{rd.Base, c.r.URL.EscapedPath()}
-	if c.r.URL.RawQuery != "" {
-		self[2], self[3] = "?", c.r.URL.RawQuery
-	}
+	self := selfAt(rd.Base, c.r)
 	if c.p.AgentHints && job.Status.InProgress() {
 		hint := render.Text{hintPoll, c.res.Path(), "/", job.ID, hintPollEnd}
 		return rd.JobDocParts(b, job, included, &self, nil, &hint)
 	}
-	return rd.JobDocParts(b, job, included, &self, h.jobHints(c, job), &render.Text{})
+	return rd.JobDocParts(b, job, included, &self, h.jobHints(c, job), nil)
 }
 
-// jobHints suggests what an agent should do next with one job (nothing at
-// a revision that shows no hints: they would be made at every poll for
-// nothing). jobDoc writes a poll's hint in parts instead; the string made
-// here is what it must write (TestJobDoc_AnswersAsTheLinkAndHintsMadeAsStrings).
+// jobHints suggests what an agent should do next with a job no longer in
+// progress (nothing at a revision that shows no hints). A job in progress
+// is told to poll: jobDoc writes that hint in parts.
 func (h *Handler) jobHints(c *call, j *store.Job) []string {
 	switch {
 	case !c.p.AgentHints:
 		return nil
-	case j.Status.InProgress():
-		return []string{hintPoll + c.res.Path() + "/" + j.ID + hintPollEnd}
 	case j.Failed > 0:
 		return []string{jobErrorsHint(j.Kind)}
 	}

@@ -49,7 +49,7 @@ func TestJobDoc_AnswersAsTheLinkAndHintsMadeAsStrings(t *testing.T) {
 				for _, target := range targets {
 					c := jobDocCall(t, "GET", fmt.Sprintf(target, job.ID), p.Date)
 					rd := h.renderer(c)
-					want := string(rd.JobDoc(nil, job, nil, selfURL(rd.Base, c.r), h.jobHints(c, job)))
+					want := string(rd.JobDoc(nil, job, nil, selfURL(rd.Base, c.r), wantJobHints(h, c, job)))
 					rd = h.renderer(c)
 					if got := string(h.jobDoc(c, &rd, nil, job, nil)); got != want {
 						t.Fatalf("%s %s %s: got\n%s\nwant\n%s", p.Date, job.Status, c.r.URL, got, want)
@@ -81,4 +81,14 @@ func TestJobDoc_APollWritesItsLinkAndHintWithoutMakingThem(t *testing.T) {
 			t.Errorf("%s: a poll's document allocates %v times, want 0", date, n)
 		}
 	}
+}
+
+// wantJobHints is the hints a job's document carries, made as strings: a
+// job in progress is told to poll it by its path (at a revision that shows
+// hints), any other gets jobHints'.
+func wantJobHints(h *Handler, c *call, job *store.Job) []string {
+	if c.p.AgentHints && job.Status.InProgress() {
+		return []string{"Poll GET " + c.res.Path() + "/" + job.ID + " until its status is complete."}
+	}
+	return h.jobHints(c, job)
 }

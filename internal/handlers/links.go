@@ -50,19 +50,16 @@ func (h *Handler) baseParts(r *http.Request) (string, string) {
 	return scheme, host
 }
 
-// selfURL echoes the request URL as sent: path (with or without the
-// trailing slash) and raw query, made as one string.
-func selfURL(base string, r *http.Request) string {
+// selfAt is a document's self link: the request URL as sent (path with or
+// without the trailing slash, raw query), in its parts, written from them
+// (making the string was an allocation of every list, write and poll). The
+// escaped path begins with "/" and the query follows "?", so no character
+// spans two parts (render.Text's rule).
+func selfAt(base string, r *http.Request) render.Text {
 	if r.URL.RawQuery == "" {
-		return base + r.URL.EscapedPath()
+		return render.Text{base, r.URL.EscapedPath()}
 	}
-	return base + r.URL.EscapedPath() + "?" + r.URL.RawQuery
-}
-
-// selfAt is selfURL in its parts, for a document that writes it from
-// them (making the string was an allocation of every list and write).
-func selfAt(base string, r *http.Request) render.URL {
-	return render.URL{Base: base, Path: r.URL.EscapedPath(), Query: r.URL.RawQuery}
+	return render.Text{base, r.URL.EscapedPath(), "?", r.URL.RawQuery}
 }
 
 // pageURL is the request URL with page[cursor] replaced by cursor: other

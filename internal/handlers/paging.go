@@ -37,8 +37,9 @@ type paged struct {
 	// cursor is the cursor (encoded) continuing in direction dir from the
 	// i-th item.
 	cursor func(i int, dir query.Direction) string
-	// hints is room the caller gives the hints (nil: none), which it
-	// appends its own to: a list's two were two allocations of a slice.
+	// hints is room the caller gives the hints, which pageLinks appends
+	// its own to (nil: no room, so an append makes the list): a list's two
+	// were two allocations of a slice.
 	hints []string
 }
 
@@ -47,7 +48,7 @@ type paged struct {
 // items), and the hint to follow next (next, the resource's: a field of p,
 // it made p's room and cursor escape to the heap with it).
 func pageLinks(c *call, base string, p paged, next string) (render.Links, []string) {
-	links := render.Links{SelfAt: selfAt(base, c.r)}
+	links := render.Links{Self: selfAt(base, c.r)}
 	hints := p.hints
 	if p.n == 0 {
 		return links, hints

@@ -96,11 +96,29 @@ func TestIntBoolNull(t *testing.T) {
 	}
 }
 
+// floatCase is a float and the JSON Float must write for it.
+type floatCase struct {
+	in   float64
+	want string
+}
+
+// wantFloats checks that Float writes each case's JSON, and that it is
+// valid JSON.
+func wantFloats(t *testing.T, tests []floatCase) {
+	t.Helper()
+	for _, tt := range tests {
+		got := string(jsonw.Float(nil, tt.in))
+		if got != tt.want {
+			t.Errorf("Float(%v) = %s, want %s", tt.in, got, tt.want)
+		}
+		if !json.Valid([]byte(got)) {
+			t.Errorf("Float(%v) = %s is not valid JSON", tt.in, got)
+		}
+	}
+}
+
 func TestFloat_ShortestFormKeepsPointZero(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
+	wantFloats(t, []floatCase{
 		{0, "0.0"},
 		{math.Copysign(0, -1), "-0.0"},
 		{1, "1.0"},
@@ -116,16 +134,7 @@ func TestFloat_ShortestFormKeepsPointZero(t *testing.T) {
 		{1e16, "1e+16"},
 		{1.5e300, "1.5e+300"},
 		{0.30000000000000004, "0.30000000000000004"},
-	}
-	for _, tt := range tests {
-		got := string(jsonw.Float(nil, tt.in))
-		if got != tt.want {
-			t.Errorf("Float(%v) = %s, want %s", tt.in, got, tt.want)
-		}
-		if !json.Valid([]byte(got)) {
-			t.Errorf("Float(%v) = %s is not valid JSON", tt.in, got)
-		}
-	}
+	})
 }
 
 // Python's float repr (which Klaviyo's renderer uses for prices) writes
@@ -133,21 +142,13 @@ func TestFloat_ShortestFormKeepsPointZero(t *testing.T) {
 // switches to exponent form from 1e6 (exponent >= 6), so a price of
 // 1500000 (common in IDR, VND, KRW catalogs) renders as 1.5e+06.
 func TestFloat_LargeValuesMatchPythonRepr(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
+	wantFloats(t, []floatCase{
 		{1e6, "1000000.0"},
 		{1234567, "1234567.0"},
 		{2500000.5, "2500000.5"},
 		{1e15, "1000000000000000.0"},
 		{123456789.25, "123456789.25"},
-	}
-	for _, tt := range tests {
-		if got := string(jsonw.Float(nil, tt.in)); got != tt.want {
-			t.Errorf("Float(%v) = %s, want %s", tt.in, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestTime_Format(t *testing.T) {

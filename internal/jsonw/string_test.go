@@ -104,3 +104,40 @@ func BenchmarkString(b *testing.B) {
 		buf = String(buf[:0], s)
 	}
 }
+
+// plainRunBytewise is plainRun one byte a step: the offset of the first
+// byte at or after i that the plain table refuses, or len(s).
+func plainRunBytewise(s string, i int) int {
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
+	return i
+}
+
+// The run of plain bytes ends at the same offset whether the text is read
+// as a string (String) or as bytes (the scanners), and where the bytewise
+// reading ends it: for every byte that is not plain, at every offset of a
+// word and around its edges, from every start.
+func TestPlainRun_StringsAndBytesEndWhereTheBytewiseReadingEnds(t *testing.T) {
+	var odd []string
+	for c := range 0x20 {
+		odd = append(odd, string(rune(c)))
+	}
+	odd = append(odd, `"`, `\`, "\x7f", "\x80", "\xff", "é")
+	for n := range 25 {
+		for at := range n + 1 {
+			for _, o := range odd {
+				s := strings.Repeat("a", at) + o + strings.Repeat("b", n-at)
+				for i := range len(s) + 1 {
+					want := plainRunBytewise(s, i)
+					if got := plainRunString(s, i); got != want {
+						t.Fatalf("plainRun(%q, %d) of a string = %d, want %d", s, i, got, want)
+					}
+					if got := plainRun([]byte(s), i); got != want {
+						t.Fatalf("plainRun(%q, %d) of bytes = %d, want %d", s, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}

@@ -25,11 +25,7 @@ func (s *submission) embed(em *schema.Embed, val any, p string) {
 	if !ok {
 		return
 	}
-	for _, k := range obj.Keys {
-		if k != "data" {
-			s.fail(p+"/"+escape(k), "'%s' is not a valid member of '%s'; send its 'data'.", k, em.Name)
-		}
-	}
+	s.onlyData(obj, p, em.Name)
 	dataNode, present := obj.Get("data")
 	if !present {
 		s.fail(p+"/data", "This field is required.")
@@ -138,11 +134,7 @@ func (s *submission) relationships(obj *jsonw.Object) {
 	if !ok {
 		return
 	}
-	for _, k := range rel.Keys {
-		if k != "data" {
-			s.fail(p+"/"+escape(k), "'%s' is not a valid member of '%s'; send its 'data'.", k, r.Name)
-		}
-	}
+	s.onlyData(rel, p, r.Name)
 	data, _ := rel.Get("data")
 	if data == nil {
 		s.fail(p+"/data", "A %s needs the id of the %s it is for in relationships.%s.data {type: '%s', id}.",
@@ -188,4 +180,17 @@ func (s *submission) anyID(node any, p, typ string) (string, bool) {
 			"(this catalog's are '%s<external_id>').", id, typ, store.IDPrefix)
 	}
 	return id, len(s.errs) == before
+}
+
+// onlyData refuses each member of obj other than data: an embedded
+// resource and a relationship are sent as {"data": …} alone. p is obj's
+// JSON pointer in the document and name the member of its parent that
+// holds it (the embedded resource's or the relationship's name), which the
+// error names.
+func (s *submission) onlyData(obj *jsonw.Object, p, name string) {
+	for _, k := range obj.Keys {
+		if k != "data" {
+			s.fail(p+"/"+escape(k), "'%s' is not a valid member of '%s'; send its 'data'.", k, name)
+		}
+	}
 }

@@ -98,46 +98,29 @@ func (r *updateReader) attributes(i int) (int, bool) {
 	d := r.p.Res.Entity.Decl
 	return jsonw.WalkObject(r.b, i, func(key []byte, at int) (int, bool) {
 		k, a, ok := d.Attr(string(key))
-		if !ok || !a.UpdatableAt(r.p.Date) || r.el.Set.Has(k) || at >= len(r.b) {
+		if !ok || !a.UpdatableAt(r.p.Date) || r.el.Set.Has(k) {
 			return 0, false
 		}
-		var end int
-		var val any
-		switch r.b[at] {
-		case '"':
-			var t []byte
-			if t, end, ok = jsonw.TextBytesAt(r.b, at); !ok {
-				return 0, false
-			}
-			if keptAsText(a) && a.Role != schema.ExternalID { // as codec keeps it, without boxing the text
-				s := string(t)
-				r.el.Values.Set(k, &s)
-				r.el.Set = r.el.Set.With(k)
-				return end, true
-			}
-			val = string(t)
-		case 'n':
+		// A kept text is stored below behind a pointer, but codec keeps
+		// the external id as a plain string (Entity.Set drops a *string
+		// for it): the external id goes to codec. No revision lets an
+		// update send it today (UpdatableAt refuses it above); this keeps
+		// the reader right if one does.
+		v, end, ok := attrValueAt(r.b, at, updateValueDepth, a, keptAsText(a) && a.Role != schema.ExternalID)
+		if !ok {
 			return 0, false
-		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			if keptAsNumber(a) {
-				var f float64
-				if f, end, ok = jsonw.FloatAt(r.b, at); !ok {
-					return 0, false
-				}
-				r.el.Values.Set(k, &f)
-				r.el.Set = r.el.Set.With(k)
-				return end, true
-			}
-			if val, end, ok = jsonw.NumberAt(r.b, at); !ok {
-				return 0, false
-			}
+		}
+		switch v.form {
+		case keptText: // as codec keeps it, without boxing the text
+			s := string(r.b[at+1 : end-1])
+			r.el.Values.Set(k, &s)
+		case keptNumber:
+			f := v.num
+			r.el.Values.Set(k, &f)
 		default:
-			if val, end, ok = jsonw.DecodeAt(r.b, at, updateValueDepth); !ok {
+			if probs := codec.SetAttr(&r.el.Values, k, v.val); len(probs) > 0 {
 				return 0, false
 			}
-		}
-		if probs := codec.SetAttr(&r.el.Values, k, val); len(probs) > 0 {
-			return 0, false
 		}
 		r.el.Set = r.el.Set.With(k)
 		return end, true

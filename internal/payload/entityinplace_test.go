@@ -3,10 +3,17 @@ package payload_test
 import (
 	"testing"
 
+	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/store"
 )
+
+// everyAttributePatch is the data of a PATCH of the item
+// $custom:::$default:::A that sends every attribute an update may.
+const everyAttributePatch = `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t","description":"d",` +
+	`"url":"https://shop.example/a","price":12.5,"image_full_url":"https://img.example/a.png","image_thumbnail_url":"",` +
+	`"images":["https://img.example/a.png","/images/b.png"],"custom_metadata":{"a":[1,{"b":null}],"c":"x"},"published":false}`
 
 // updateBodies are PATCH bodies of the item $custom:::$default:::A at the
 // edges of what the in-place read takes (inPlace: it must take it at every
@@ -17,10 +24,8 @@ var updateBodies = []struct {
 	rest    string
 	inPlace bool
 }{
-	{"a title", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"bench 1"}`, ``, true},
-	{"every attribute an update sends", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"t","description":"d",` +
-		`"url":"https://shop.example/a","price":12.5,"image_full_url":"https://img.example/a.png","image_thumbnail_url":"",` +
-		`"images":["https://img.example/a.png","/images/b.png"],"custom_metadata":{"a":[1,{"b":null}],"c":"x"},"published":false}`, ``, true},
+	{"a title", benchTitlePatch, ``, true},
+	{"every attribute an update sends", everyAttributePatch, ``, true},
 	{"no attributes", `"type":"catalog-item","id":"$custom:::$default:::A","attributes":{}`, ``, true},
 	{"a type of null", `"type":null,"id":"$custom:::$default:::A","attributes":{"title":"t"}`, ``, false},
 	{"an id of null", `"type":"catalog-item","id":null,"attributes":{"title":"t"}`, ``, false},
@@ -107,12 +112,20 @@ func TestParseEntity_AnUpdateOfEveryKindReadInPlaceAnswersAsTheTree(t *testing.T
 // place exactly when inPlace says.
 func updatesAsTheTree(t *testing.T, p *resource.Profile, name string, body []byte, id string, inPlace bool) {
 	t.Helper()
+	if in, treeErrs := updateAgrees(t, p, name, body, id); in != inPlace {
+		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(treeErrs))
+	}
+}
+
+// updateAgrees checks that ParseEntity answers the update body of the
+// entity id as the decoded document's tree does, and reports whether it
+// read body in place, and the tree's errors.
+func updateAgrees(t *testing.T, p *resource.Profile, name string, body []byte, id string) (bool, []*apierror.Error) {
+	t.Helper()
 	want, wantErrs := payload.ParseEntityTree(p, body, store.Update, id)
 	got, errs := payload.ParseEntity(p, body, store.Update, id)
 	sameAnswer(t, name, got, errs, want, wantErrs)
-	if in := payload.ReadsUpdateInPlace(p, body, id); in != inPlace {
-		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(wantErrs))
-	}
+	return payload.ReadsUpdateInPlace(p, body, id), wantErrs
 }
 
 // FuzzParseEntity_AnUpdateInPlaceAgreesWithTheTree feeds arbitrary update
@@ -148,7 +161,7 @@ func FuzzParseEntity_AnUpdateInPlaceAgreesWithTheTree(f *testing.F) {
 // slots, the title and its pointer.
 func TestParseEntity_APatchOfATitleAllocatesItsValue(t *testing.T) {
 	p := entityProfile(t, "catalog-items", revNewest)
-	body := updateBody(`"type":"catalog-item","id":"$custom:::$default:::A","attributes":{"title":"bench 1"}`, "")
+	body := updateBody(benchTitlePatch, "")
 	id := catalogID("A")
 	n := testing.AllocsPerRun(20, func() {
 		if el, errs := payload.ParseEntity(p, body, store.Update, id); len(errs) > 0 || el.ID != id {

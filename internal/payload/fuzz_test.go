@@ -36,18 +36,9 @@ func FuzzParseCreate(f *testing.F) {
 		f.Fatalf("no revision %s", date)
 		return 0
 	}
-	jobIndex := func(name string) uint8 {
-		for i, j := range allJobs {
-			if j.name == name {
-				return uint8(i)
-			}
-		}
-		f.Fatalf("no job %s", name)
-		return 0
-	}
 	dates := []string{revFirst, revLastNoSKU, revFirstSKU, revLastPlain, revFirstWrapped, revParentReq, revLastNotNull,
 		revFirstNullable, revCategoriesOpt, revMiddle, revParentKeyReq, revNewest}
-	up := jobIndex(itemUpdateJobs)
+	up := jobSel(f, itemUpdateJobs)
 	rel := `,"relationships":{"categories":{"data":[{"type":"catalog-category","id":"$custom:::$default:::C"}]}}`
 	for _, date := range dates {
 		r := index(date)
@@ -62,8 +53,8 @@ func FuzzParseCreate(f *testing.F) {
 		f.Add(up, r, []byte(body(date, `{"type":1,"id":"x","attributes":{"price":"p"},"zz":0,"relationships":{"categories":{}}}`)))
 		f.Add(up, r, []byte(body(date, item("A", `"custom_metadata":{"a":{"b":[1e999]}}`))))
 		f.Add(up, r, []byte(body(date, item("A", `"price":-1e400,"title":1.8e308`))))
-		for _, j := range allJobs {
-			ji := jobIndex(j.name)
+		for i, j := range allJobs {
+			ji := uint8(i)
 			for _, e := range seedElements(j.name, date) {
 				f.Add(ji, r, []byte(jobBody(j.name, date, e)))
 			}
@@ -79,9 +70,9 @@ func FuzzParseCreate(f *testing.F) {
 		`{"data":{"type":"catalog-variant-bulk-create-job","attributes":{"variants":{"data":[{"type":"catalog-variant","attributes":{},"relationships":{"item":{"data":null}}}]}}}}`,
 		`{} {}`, `{"data":{}}x`, "{\"data\":\"\xff\"}", `{"data":1e999}`,
 	} {
-		for _, j := range allJobs {
-			f.Add(jobIndex(j.name), index(revNewest), []byte(b))
-			f.Add(jobIndex(j.name), index(revFirst), []byte(b))
+		for i := range allJobs {
+			f.Add(uint8(i), index(revNewest), []byte(b))
+			f.Add(uint8(i), index(revFirst), []byte(b))
 		}
 	}
 

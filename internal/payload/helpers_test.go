@@ -3,6 +3,7 @@ package payload_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -76,25 +77,41 @@ var allJobs = []jobInfo{
 	{categoryDeleteJobs, "catalog-category-bulk-delete-job", "categories", "catalog-category", jobCategoryDelete, "delete", categoryKind},
 }
 
+// jobAt is the position of the job resource name in allJobs, or -1.
+func jobAt(name string) int {
+	return slices.IndexFunc(allJobs, func(j jobInfo) bool { return j.name == name })
+}
+
 // job returns the facts of the job resource name.
 func job(t testing.TB, name string) jobInfo {
 	t.Helper()
-	for _, j := range allJobs {
-		if j.name == name {
-			return j
-		}
+	i := jobAt(name)
+	if i < 0 {
+		t.Fatalf("test setup: no job resource %s", name)
 	}
-	t.Fatalf("test setup: no job resource %s", name)
-	return jobInfo{}
+	return allJobs[i]
 }
 
-func jobByName(name string) jobInfo {
-	for _, j := range allJobs {
-		if j.name == name {
-			return j
-		}
+// jobSel is the position of the job resource name in allJobs as a fuzz
+// input selects it; it fails the setup on a name allJobs lacks (a bare
+// uint8 of jobAt's -1 would select the job at 255 instead).
+func jobSel(t testing.TB, name string) uint8 {
+	t.Helper()
+	i := jobAt(name)
+	if i < 0 || i > math.MaxUint8 {
+		t.Fatalf("test setup: no job resource %s a fuzz input can select", name)
 	}
-	panic("test setup: no job resource " + name)
+	return uint8(i)
+}
+
+// jobByName is job for a helper without a test at hand: it panics on a
+// name allJobs lacks.
+func jobByName(name string) jobInfo {
+	i := jobAt(name)
+	if i < 0 {
+		panic("test setup: no job resource " + name)
+	}
+	return allJobs[i]
 }
 
 // registry is the default resource registry, built once.

@@ -1,8 +1,6 @@
 package payload
 
 import (
-	"encoding/json"
-
 	"github.com/klaviyo-mock/mockserver/internal/codec"
 	"github.com/klaviyo-mock/mockserver/internal/jsonw"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -212,44 +210,18 @@ func (r *createReader) attributes(el *store.Element, i, depth int) (int, bool) {
 		if a.Create == schema.Never || el.Set.Has(k) {
 			return 0, false
 		}
-		if at >= len(r.b) {
+		v, end, ok := attrValueAt(r.b, at, depth+1, a, keptAsText(a))
+		if !ok {
 			return 0, false
 		}
-		var end int
 		var probs []codec.Problem
-		switch r.b[at] {
-		case '"':
-			var t []byte
-			if t, end, ok = jsonw.TextBytesAt(r.b, at); !ok {
-				return 0, false
-			}
-			if keptAsText(a) {
-				r.pending = append(r.pending, pendingValue{attr: k, start: end - 1 - len(t), end: end - 1})
-				break
-			}
-			probs = codec.SetAttr(&el.Values, k, string(t))
-		case 'n':
-			return 0, false
-		case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-			if keptAsNumber(a) {
-				var f float64
-				if f, end, ok = jsonw.FloatAt(r.b, at); !ok {
-					return 0, false
-				}
-				r.pending = append(r.pending, pendingValue{attr: k, start: -1, num: f})
-				break
-			}
-			var n json.Number
-			if n, end, ok = jsonw.NumberAt(r.b, at); !ok {
-				return 0, false
-			}
-			probs = codec.SetAttr(&el.Values, k, n)
+		switch v.form {
+		case keptText:
+			r.pending = append(r.pending, pendingValue{attr: k, start: at + 1, end: end - 1})
+		case keptNumber:
+			r.pending = append(r.pending, pendingValue{attr: k, start: -1, num: v.num})
 		default:
-			var val any
-			if val, end, ok = jsonw.DecodeAt(r.b, at, depth+1); !ok {
-				return 0, false
-			}
-			probs = codec.SetAttr(&el.Values, k, val)
+			probs = codec.SetAttr(&el.Values, k, v.val)
 		}
 		el.Set = el.Set.With(k)
 		return end, len(probs) == 0

@@ -1,7 +1,6 @@
 package payload_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -113,12 +112,20 @@ func TestParseCreate_InPlaceAnswersAsTheTreeForEveryKind(t *testing.T) {
 // inPlace says.
 func answersAsTheTree(t *testing.T, p *resource.Profile, name string, body []byte, inPlace bool) {
 	t.Helper()
+	if in, treeErrs := createAgrees(t, p, name, body); in != inPlace {
+		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(treeErrs))
+	}
+}
+
+// createAgrees checks that ParseCreate answers body as the decoded
+// document's tree does, and reports whether it read body in place, and
+// the tree's errors.
+func createAgrees(t *testing.T, p *resource.Profile, name string, body []byte) (bool, []*apierror.Error) {
+	t.Helper()
 	want, wantErrs := payload.ParseCreateTree(p, body)
 	got, errs := payload.ParseCreate(p, body)
 	sameAnswer(t, name, got, errs, want, wantErrs)
-	if in := payload.ReadsCreateInPlace(p, body); in != inPlace {
-		t.Errorf("%s: read in place %v, want %v (the tree: %s)", name, in, inPlace, describe(wantErrs))
-	}
+	return payload.ReadsCreateInPlace(p, body), wantErrs
 }
 
 func FuzzParseCreate_InPlaceAgreesWithTheTree(f *testing.F) {
@@ -148,15 +155,7 @@ func FuzzParseCreate_InPlaceAgreesWithTheTree(f *testing.F) {
 // one string, its string values' pointers one array, its numbers another.
 func TestParseCreate_ATenItemJobAllocatesAboutItsValues(t *testing.T) {
 	p := jobProfile(t, itemCreateJobs, revNewest)
-	var sb strings.Builder
-	for j := range 10 {
-		if j > 0 {
-			sb.WriteByte(',')
-		}
-		fmt.Fprintf(&sb, `{"type":"catalog-item","attributes":{"external_id":"BENCH-1-%d","title":"Bench item %d","description":"d",`+
-			`"url":"https://bench.example/1-%d","price":%d.5}}`, j, j, j, j+1)
-	}
-	body := []byte(createBody(itemCreateJobs, revNewest, sb.String(), ""))
+	body := []byte(createBody(itemCreateJobs, revNewest, benchItemList(), ""))
 	n := testing.AllocsPerRun(20, func() {
 		if _, errs := payload.ParseCreate(p, body); len(errs) > 0 {
 			t.Fatal(describe(errs))

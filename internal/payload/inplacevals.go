@@ -78,20 +78,6 @@ func keptValues(d *schema.Entity) int {
 	return n
 }
 
-// keptAsText reports whether a string value for a is stored by the
-// in-place readers (bulk-create elements, a single entity's update)
-// without codec: what codec.SetAttr keeps as a string, itself (the
-// external id) or behind a pointer.
-func keptAsText(a *schema.Attr) bool {
-	return a.Type == schema.String && (a.Role == schema.Plain || a.Role == schema.ExternalID)
-}
-
-// keptAsNumber reports whether a number value for a is stored by the
-// in-place readers without codec: what codec.SetAttr keeps as a float.
-func keptAsNumber(a *schema.Attr) bool {
-	return a.Type == schema.Number && a.Role == schema.Plain
-}
-
 // keep stores the values noted for el (see pendingValue): its id and its
 // texts in one string, the external id and the id first, then the
 // pointers of its texts and of its numbers, each from one array.

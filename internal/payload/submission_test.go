@@ -97,3 +97,17 @@ func optStr(e *store.Entity, name string) string {
 	s, _ := e.Str(i)
 	return s
 }
+
+// A member beside data in the embedded profile or in the relationship is
+// refused with the same words, pointing at the member, and the rest of the
+// body is still read.
+func TestParseSubmission_AMemberBesideDataIsRefusedInTheProfileAndTheRelationship(t *testing.T) {
+	body := strings.Replace(subscriptionBody, `"profile":{"data"`, `"profile":{"links":{},"data"`, 1)
+	body = strings.Replace(body, `"variant":{"data"`, `"variant":{"meta":1,"data"`, 1)
+	for _, p := range subscriptionProfiles(t) {
+		_, errs := payload.ParseSubmission(p, []byte(body))
+		wantInvalid(t, errs,
+			wantErr{"/data/attributes/profile/links", "'links' is not a valid member of 'profile'; send its 'data'."},
+			wantErr{"/data/relationships/variant/meta", "'meta' is not a valid member of 'variant'; send its 'data'."})
+	}
+}

@@ -37,20 +37,16 @@ func statuses(ss ...store.Status) store.StatusSet {
 	return set
 }
 
-func TestParseFilter_AcceptsEqualsOnStatus(t *testing.T) {
-	tests := []struct {
-		name   string
-		filter string
-		want   store.StatusSet
-	}{
-		{"single quotes queued", `equals(status,'queued')`, statuses(store.Queued)},
-		{"single quotes processing", `equals(status,'processing')`, statuses(store.Processing)},
-		{"single quotes complete", `equals(status,'complete')`, statuses(store.Complete)},
-		{"single quotes cancelled", `equals(status,'cancelled')`, statuses(store.Cancelled)},
-		{"double quotes queued", `equals(status,"queued")`, statuses(store.Queued)},
-		{"double quotes complete", `equals(status,"complete")`, statuses(store.Complete)},
-		{"space after comma", `equals(status, 'processing')`, statuses(store.Processing)},
-	}
+// acceptCase is a filter that must be accepted, keeping the statuses want.
+type acceptCase struct {
+	name   string
+	filter string
+	want   store.StatusSet
+}
+
+// runAccepts checks each case in a subtest of its name, as runRejects does.
+func runAccepts(t *testing.T, tests []acceptCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseJobFilter(tt.filter)
@@ -64,12 +60,20 @@ func TestParseFilter_AcceptsEqualsOnStatus(t *testing.T) {
 	}
 }
 
+func TestParseFilter_AcceptsEqualsOnStatus(t *testing.T) {
+	runAccepts(t, []acceptCase{
+		{"single quotes queued", `equals(status,'queued')`, statuses(store.Queued)},
+		{"single quotes processing", `equals(status,'processing')`, statuses(store.Processing)},
+		{"single quotes complete", `equals(status,'complete')`, statuses(store.Complete)},
+		{"single quotes cancelled", `equals(status,'cancelled')`, statuses(store.Cancelled)},
+		{"double quotes queued", `equals(status,"queued")`, statuses(store.Queued)},
+		{"double quotes complete", `equals(status,"complete")`, statuses(store.Complete)},
+		{"space after comma", `equals(status, 'processing')`, statuses(store.Processing)},
+	})
+}
+
 func TestParseFilter_CombinesExpressionsAsIntersection(t *testing.T) {
-	tests := []struct {
-		name   string
-		filter string
-		want   store.StatusSet
-	}{
+	runAccepts(t, []acceptCase{
 		{"comma, same value twice", `equals(status,'queued'),equals(status,'queued')`, statuses(store.Queued)},
 		{"comma, mixed quotes, same value", `equals(status,'complete'),equals(status,"complete")`, statuses(store.Complete)},
 		{"comma, contradictory values match nothing", `equals(status,'queued'),equals(status,'complete')`, 0},
@@ -81,18 +85,7 @@ func TestParseFilter_CombinesExpressionsAsIntersection(t *testing.T) {
 		{"and followed by comma", `and(equals(status,'queued')),equals(status,'queued')`, statuses(store.Queued)},
 		{"and followed by contradictory comma", `and(equals(status,'queued')),equals(status,'cancelled')`, 0},
 		{"three expressions", `equals(status,'complete'),equals(status,'complete'),equals(status,'complete')`, statuses(store.Complete)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseJobFilter(tt.filter)
-			if err != nil {
-				t.Fatalf("ParseFilter(%q) error: %v", tt.filter, err)
-			}
-			if got != tt.want {
-				t.Errorf("ParseFilter(%q) = %04b, want %04b", tt.filter, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // rejectCase is a filter that must be refused with a detail naming what was wrong.

@@ -14,21 +14,10 @@ func GetBytes[V any](c *Cache[string, V], key []byte) (V, bool) {
 	}
 	k := unsafe.String(unsafe.SliceData(key), len(key)) // looked up, never kept
 	s := c.shard(k)
-	s.mu.RLock()
-	v, ok := s.cur[k]
-	old := false
-	if !ok {
-		_, old = s.prev[k]
+	v, ok, old := s.lookup(k)
+	if old {
+		s.promote(c, string(key)) // moved under a key of its own
 	}
-	s.mu.RUnlock()
-	switch {
-	case ok:
-		c.hits.Add(1)
-		return v, true
-	case old:
-		// Get moves it to the current generation, under a key it keeps.
-		return c.Get(string(key))
-	}
-	c.misses.Add(1)
-	return v, false
+	c.count(ok)
+	return v, ok
 }

@@ -31,6 +31,12 @@ func TestGetBytes_FindsWhatGetFinds(t *testing.T) {
 	if _, ok := GetBytes(c, key); !ok {
 		t.Fatal("an entry of the older generation was not found")
 	}
+	if s.cur["a"] == nil || s.prev["a"] != nil {
+		t.Fatal("an entry of the older generation GetBytes found was not moved to the current one")
+	}
+	if hits, misses := c.Stats(); hits != 2 || misses != 1 {
+		t.Fatalf("Stats = %d hits, %d misses, want 2 and 1", hits, misses)
+	}
 	key[0] = 'z'
 	if v, ok := c.Get("a"); !ok || string(v) != "alpha" {
 		t.Fatalf("after the caller's bytes changed, Get(a) = %q %v", v, ok)

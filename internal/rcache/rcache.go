@@ -139,23 +139,33 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 		return zero, false
 	}
 	s := c.shard(k)
-	s.mu.RLock()
-	v, ok := s.cur[k]
-	old := false
-	if !ok {
-		v, ok = s.prev[k]
-		old = ok
-	}
-	s.mu.RUnlock()
+	v, ok, old := s.lookup(k)
 	if old {
 		s.promote(c, k)
 	}
-	if ok {
+	c.count(ok)
+	return v, ok
+}
+
+// lookup finds k in both generations under the shard's read lock; old
+// reports a value found in the older one (for the caller to promote).
+func (s *shard[K, V]) lookup(k K) (v V, ok, old bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if v, ok = s.cur[k]; ok {
+		return v, true, false
+	}
+	v, ok = s.prev[k]
+	return v, ok, ok
+}
+
+// count counts a hit or a miss.
+func (c *Cache[K, V]) count(hit bool) {
+	if hit {
 		c.hits.Add(1)
 	} else {
 		c.misses.Add(1)
 	}
-	return v, ok
 }
 
 // promote moves k from the older generation to the current one, read

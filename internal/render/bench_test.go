@@ -47,7 +47,7 @@ func benchPageOf(b *testing.B, name string, kind store.JobKind, date string) (*r
 	}
 	r := &render.Renderer{P: res.At(rp), Base: "https://a.klaviyo.com", Fields: resource.AllFields, IncludedFields: resource.AllFields}
 	links := render.Links{
-		Self: "https://a.klaviyo.com/api/" + name,
+		Self: render.Text{"https://a.klaviyo.com/api/" + name},
 		Next: "https://a.klaviyo.com/api/" + name + "?page%5Bcursor%5D=bmV4dDo6aWQ6OjAxSlhZWjAwMDAwMDAwMDAwMDAwMDAwMDA",
 	}
 	hints := []string{"Fetch the next page of jobs by following links.next.",
@@ -121,7 +121,7 @@ func TestRenderPage_IsStableAndReusesTheBuffer(t *testing.T) {
 		}
 		for _, date := range benchRevisions {
 			r := renderer(profileOf(t, js.name, date))
-			links := render.Links{Self: base + "/api/" + js.name}
+			links := render.Links{Self: render.Text{base + "/api/" + js.name}}
 			first := r.Jobs(nil, jobs, links, nil)
 			if got := len(arr(t, decode(t, first), "data")); got != len(jobs) {
 				t.Errorf("%s %s: %d jobs rendered, want %d", js.name, date, got, len(jobs))

@@ -37,7 +37,7 @@ func TestJob_SparseFieldsetSelectsExactlyThoseAttributesInFixedOrder(t *testing.
 	for _, c := range cases {
 		r := renderer(profile(t, c.date))
 		r.Fields = c.fields
-		b := r.Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, nil)
+		b := r.Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: render.Text{listSelf}}, nil)
 		doc := decode(t, b)
 		if got := memberOrder(t, rawAt(t, b, "data", 0, "attributes")); !slices.Equal(got, c.want) {
 			t.Errorf("%s fields %b: got attributes %q, want %q", c.date, c.fields, got, c.want)
@@ -165,7 +165,7 @@ func TestJob_EscapesOddStrings(t *testing.T) {
 		j.IDs = []string{s}
 		for _, date := range []string{"2022-10-17", "2026-07-15"} {
 			r := renderer(profile(t, date))
-			b := r.Jobs(nil, []*store.Job{j}, render.Links{Self: s, Next: s, Prev: s}, []string{s})
+			b := r.Jobs(nil, []*store.Job{j}, render.Links{Self: render.Text{s}, Next: s, Prev: s}, []string{s})
 			doc := decode(t, b)
 			want := wantDecoded(s)
 			job := arr(t, doc, "data")[0].(map[string]any)

@@ -61,7 +61,7 @@ func TestJobRelationshipsAcrossRevisions(t *testing.T) {
 		for date, w := range want {
 			j := jobOf(js)
 			r := renderer(profileOf(t, js.name, date))
-			list := r.Jobs(nil, []*store.Job{j}, render.Links{Self: base + "/api/" + js.name}, nil)
+			list := r.Jobs(nil, []*store.Job{j}, render.Links{Self: render.Text{base + "/api/" + js.name}}, nil)
 			one := r.JobDoc(nil, j, nil, "", nil)
 			rw := renderer(profileOf(t, js.name, date))
 			rw.Write = true
@@ -279,7 +279,7 @@ func TestJobs_ExactListOfCategoryDeleteJobsAt20231215(t *testing.T) {
 	j := jobOf(jobSpecs[8])
 	self := base + "/api/catalog-category-bulk-delete-jobs"
 	got := renderer(profileOf(t, "catalog-category-bulk-delete-jobs", "2023-12-15")).Jobs(nil, []*store.Job{j},
-		render.Links{Self: self + "/", Next: self + "/?page%5Bcursor%5D=x"}, []string{"ignored"})
+		render.Links{Self: render.Text{self + "/"}, Next: self + "/?page%5Bcursor%5D=x"}, []string{"ignored"})
 	jb := self + "/" + jobID
 	want := `{"data":[{"type":"catalog-category-bulk-delete-job","id":"` + jobID + `","attributes":{"status":"complete",` +
 		`"created_at":"2026-09-30T23:55:29.946027+00:00","total_count":2,"completed_count":1,"failed_count":1,` +

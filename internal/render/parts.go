@@ -7,7 +7,8 @@ import (
 
 // Text is a string in parts, written as the string they join into: a
 // link or a hint made of the request's pieces is written into the answer,
-// not made as a string of its own first. A part that may end inside a
+// not made as a string of its own first (five parts: a job's poll hint
+// has that many). A part that may end inside a
 // UTF-8 character must be followed by one that begins with an ASCII byte
 // (a part then never completes a character the one before began, so each
 // part is escaped as the joined string would be: UTF-8 resynchronises at
@@ -35,7 +36,7 @@ func appendText(b []byte, t *Text) []byte {
 }
 
 // JobDocParts appends the single-job document JobDoc appends, its self
-// link given in parts and, when hint is not empty, the hint given in parts
+// link given in parts and, when hint is not nil, the hint given in parts
 // after hints: what a poll of a job in progress shows, written with no
 // string made for it.
 func (r *Renderer) JobDocParts(b []byte, j *store.Job, included []*store.Entity, self *Text, hints []string, hint *Text) []byte {
@@ -57,16 +58,6 @@ func (r *Renderer) JobDocParts(b []byte, j *store.Job, included []*store.Entity,
 		b = appendText(b, self)
 		b = append(b, '}')
 	}
-	if r.P.AgentHints {
-		b = r.meta(b, hints)
-		if !hint.Empty() {
-			b = b[:len(b)-len("]}}")]
-			if len(hints) > 0 {
-				b = append(b, ',')
-			}
-			b = appendText(b, hint)
-			b = append(b, "]}}"...)
-		}
-	}
+	b = r.metaParts(b, hints, hint)
 	return append(b, '}')
 }

@@ -52,10 +52,10 @@ type Renderer struct {
 }
 
 // Links are a document's top-level links; empty Next/Prev render as null.
-// Self, when "", is written from SelfAt (a request's own URL in parts).
+// Self is the request's own URL, in parts (see Text).
 type Links struct {
-	Self, Next, Prev string
-	SelfAt           URL
+	Self       Text
+	Next, Prev string
 }
 
 // Jobs appends a collection document of jobs.
@@ -73,10 +73,12 @@ func (r *Renderer) Jobs(b []byte, jobs []*store.Job, links Links, hints []string
 	return append(b, '}')
 }
 
-// JobDoc appends a single-job document (GET one, POST) with its included
-// entities (nil: no included member).
+// JobDoc appends a single-job document with its included entities (nil:
+// no included member), its self link and hints made as strings. The
+// handlers write theirs in parts (JobDocParts); JobDoc is the form tests
+// compare them with.
 func (r *Renderer) JobDoc(b []byte, j *store.Job, included []*store.Entity, self string, hints []string) []byte {
-	return r.JobDocParts(b, j, included, &Text{self}, hints, &Text{})
+	return r.JobDocParts(b, j, included, &Text{self}, hints, nil)
 }
 
 // Entities appends a collection document of entities of the served
@@ -120,13 +122,13 @@ func (r *Renderer) objects(b []byte, es []*store.Entity, related [][]string, mod
 
 // EntityDoc appends a single-entity document (GET one, POST, PATCH), its
 // self link (from the revision that writes one) the request's URL.
-func (r *Renderer) EntityDoc(b []byte, e *store.Entity, related []string, included []*store.Entity, self URL, hints []string) []byte {
+func (r *Renderer) EntityDoc(b []byte, e *store.Entity, related []string, included []*store.Entity, self *Text, hints []string) []byte {
 	b = append(b, `{"data":`...)
 	b = r.Entity(b, e, related)
 	b = r.included(b, included)
 	if r.P.DocumentSelfLink {
 		b = append(b, `,"links":{"self":`...)
-		b = r.appendURL(b, self)
+		b = appendText(b, self)
 		b = append(b, '}')
 	}
 	b = r.meta(b, hints)
@@ -165,11 +167,7 @@ func (r *Renderer) included(b []byte, es []*store.Entity) []byte {
 // collectionLinks appends a collection's links: self, next, prev.
 func (r *Renderer) collectionLinks(b []byte, links Links) []byte {
 	b = append(b, `,"links":{"self":`...)
-	if links.Self != "" {
-		b = jsonw.String(b, links.Self)
-	} else {
-		b = r.appendURL(b, links.SelfAt)
-	}
+	b = appendText(b, &links.Self)
 	b = append(b, `,"next":`...)
 	b = optString(b, links.Next)
 	b = append(b, `,"prev":`...)
@@ -178,6 +176,12 @@ func (r *Renderer) collectionLinks(b []byte, links Links) []byte {
 }
 
 func (r *Renderer) meta(b []byte, hints []string) []byte {
+	return r.metaParts(b, hints, nil)
+}
+
+// metaParts is meta with, when hint is not nil nor empty, one more hint
+// after hints, given in parts.
+func (r *Renderer) metaParts(b []byte, hints []string, hint *Text) []byte {
 	if !r.P.AgentHints {
 		return b
 	}
@@ -187,6 +191,12 @@ func (r *Renderer) meta(b []byte, hints []string) []byte {
 			b = append(b, ',')
 		}
 		b = jsonw.String(b, h)
+	}
+	if hint != nil && !hint.Empty() {
+		if len(hints) > 0 {
+			b = append(b, ',')
+		}
+		b = appendText(b, hint)
 	}
 	return append(b, "]}}"...)
 }

@@ -146,7 +146,7 @@ func TestList_HasTheMembersEachRevisionImplies(t *testing.T) {
 			jobs := []*store.Job{completeJob(), queuedJob()}
 			hints := []string{"Fetch the next page of jobs by following links.next."}
 			next := listSelf + "?page%5Bcursor%5D=bmV4dDo6aWQ6OjAx"
-			doc := decode(t, renderer(p).Jobs(nil, jobs, render.Links{Self: listSelf, Next: next}, hints))
+			doc := decode(t, renderer(p).Jobs(nil, jobs, render.Links{Self: render.Text{listSelf}, Next: next}, hints))
 			top := []string{"data", "links"}
 			if factAgentHints(p.Date) {
 				top = append(top, "meta")
@@ -182,7 +182,7 @@ func TestList_IncludeOnRequestWhereOptional(t *testing.T) {
 		p := itemUpdateAt(t, rp)
 		r := renderer(p)
 		r.Include = true
-		doc := decode(t, r.Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, nil))
+		doc := decode(t, r.Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: render.Text{listSelf}}, nil))
 		checkJob(t, p.Date, arr(t, doc, "data")[0].(map[string]any), completeJob(), true)
 	}
 }
@@ -194,7 +194,7 @@ func TestList_EmptyPage(t *testing.T) {
 		"2026-07-15": `{"data":[],"links":{"self":"` + listSelf + `","next":null,"prev":null},"meta":{"agent_hints":{"next_steps":[]}}}`,
 	}
 	for date, want := range cases {
-		got := renderer(profile(t, date)).Jobs(nil, nil, render.Links{Self: listSelf}, nil)
+		got := renderer(profile(t, date)).Jobs(nil, nil, render.Links{Self: render.Text{listSelf}}, nil)
 		if string(got) != want {
 			t.Errorf("%s:\n got %s\nwant %s", date, got, want)
 		}
@@ -203,7 +203,7 @@ func TestList_EmptyPage(t *testing.T) {
 
 func TestList_PrevAndNextRenderAsStringsWhenSet(t *testing.T) {
 	got := renderer(profile(t, "2024-10-15")).Jobs(nil, nil,
-		render.Links{Self: listSelf + "?x=1", Next: listSelf + "?n", Prev: listSelf + "?p"}, nil)
+		render.Links{Self: render.Text{listSelf + "?x=1"}, Next: listSelf + "?n", Prev: listSelf + "?p"}, nil)
 	want := `{"data":[],"links":{"self":"` + listSelf + `?x=1","next":"` + listSelf + `?n","prev":"` + listSelf + `?p"}}`
 	if string(got) != want {
 		t.Errorf("\n got %s\nwant %s", got, want)
@@ -211,7 +211,7 @@ func TestList_PrevAndNextRenderAsStringsWhenSet(t *testing.T) {
 }
 
 func TestList_ExactDocumentAt20221017(t *testing.T) {
-	got := renderer(profile(t, "2022-10-17")).Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: listSelf}, []string{"ignored"})
+	got := renderer(profile(t, "2022-10-17")).Jobs(nil, []*store.Job{completeJob()}, render.Links{Self: render.Text{listSelf}}, []string{"ignored"})
 	want := `{"data":[{"type":"catalog-item-bulk-update-job","attributes":{"job_id":"` + jobID + `","status":"complete",` +
 		`"created_at":"2026-09-30T23:55:29.946027+00:00","total_count":2,"completed_count":1,"failed_count":1,` +
 		`"completed_at":"2026-09-30T23:56:01+00:00","expires_at":"2026-10-07T23:56:01+00:00","errors":[{"id":"6f1c0a52-3c8e-4a3e-9d55-0c8d1f0e7a11",` +
@@ -328,8 +328,8 @@ func TestRender_AppendsToTheBuffer(t *testing.T) {
 	if string(got) != "PREFIX"+string(one) {
 		t.Errorf("One did not append after the existing bytes: %.40s", got)
 	}
-	list := r.Jobs(nil, []*store.Job{queuedJob()}, render.Links{Self: listSelf}, nil)
-	got = r.Jobs([]byte("xy"), []*store.Job{queuedJob()}, render.Links{Self: listSelf}, nil)
+	list := r.Jobs(nil, []*store.Job{queuedJob()}, render.Links{Self: render.Text{listSelf}}, nil)
+	got = r.Jobs([]byte("xy"), []*store.Job{queuedJob()}, render.Links{Self: render.Text{listSelf}}, nil)
 	if string(got) != "xy"+string(list) {
 		t.Errorf("List did not append after the existing bytes: %.40s", got)
 	}

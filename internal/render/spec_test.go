@@ -127,7 +127,7 @@ func TestRenderedDocumentsMatchTheSpecOfEveryRevision(t *testing.T) {
 		}
 		t.Run(p.Date, func(t *testing.T) {
 			r := renderer(p)
-			list := r.Jobs(nil, jobs, render.Links{Self: base + specPath, Next: base + specPath + "?page%5Bcursor%5D=bmV4dA"},
+			list := r.Jobs(nil, jobs, render.Links{Self: render.Text{base + specPath}, Next: base + specPath + "?page%5Bcursor%5D=bmV4dA"},
 				[]string{"Fetch the next page of jobs by following links.next."})
 			specCheck(t, spectest.Response{Revision: p.Date, Method: "GET", Path: specPath, Status: 200,
 				ContentType: p.ContentType, Body: list})
@@ -183,7 +183,7 @@ func TestEveryJobResourceMatchesTheSpecOfEveryRevision(t *testing.T) {
 				collection := base + "/api/" + js.name
 				r := renderer(p)
 
-				list := r.Jobs(nil, jobs, render.Links{Self: collection, Next: collection + "?page%5Bcursor%5D=bmV4dA"},
+				list := r.Jobs(nil, jobs, render.Links{Self: render.Text{collection}, Next: collection + "?page%5Bcursor%5D=bmV4dA"},
 					[]string{"Fetch the next page of jobs by following links.next."})
 				specCheck(t, spectest.Response{Revision: date, Method: "GET", Path: path, Status: 200,
 					ContentType: p.ContentType, Body: list})
@@ -258,7 +258,7 @@ func TestSparseDocumentsMatchTheSpec(t *testing.T) {
 		p := profile(t, c.date)
 		r := renderer(p)
 		r.Fields, r.IncludedFields, r.Include = jobFields(c.jobNames...), itemFields(c.itemNames...), true
-		list := r.Jobs(nil, jobs, render.Links{Self: base + specPath}, nil)
+		list := r.Jobs(nil, jobs, render.Links{Self: render.Text{base + specPath}}, nil)
 		specCheck(t, spectest.Response{Revision: c.date, Method: "GET", Path: specPath, Status: 200,
 			ContentType: p.ContentType, Body: list, Fields: c.jobNames})
 		j := jobs[0]
@@ -289,7 +289,7 @@ func TestSparseDocumentsOfOtherJobsMatchTheSpec(t *testing.T) {
 		p := profileOf(t, c.js.name, c.date)
 		r := renderer(p)
 		r.Fields, r.IncludedFields, r.Include = jobFields(c.jobNames...), fieldSet(c.entityFieldNames, c.entityNames...), true
-		list := r.Jobs(nil, jobs, render.Links{Self: base + "/api/" + c.js.name}, nil)
+		list := r.Jobs(nil, jobs, render.Links{Self: render.Text{base + "/api/" + c.js.name}}, nil)
 		specCheck(t, spectest.Response{Revision: c.date, Method: "GET", Path: specPathOf(c.js, c.date), Status: 200,
 			ContentType: p.ContentType, Body: list, Fields: c.jobNames})
 		var j *store.Job
@@ -320,7 +320,7 @@ func TestSpecCheckRejectsAWrongShape(t *testing.T) {
 	// Guard against a vacuous spec check: a 2022-10-17 document rendered
 	// with a 2026-07-15 profile has a top-level id and no job_id.
 	jobs, _ := fixtureAccount(t, 3)
-	body := renderer(profile(t, "2026-07-15")).Jobs(nil, jobs, render.Links{Self: base + specPath}, nil)
+	body := renderer(profile(t, "2026-07-15")).Jobs(nil, jobs, render.Links{Self: render.Text{base + specPath}}, nil)
 	err := spectest.Check(spectest.Response{Revision: "2022-10-17", Method: "GET", Path: specPath, Status: 200,
 		ContentType: "application/json", Body: body})
 	if err == nil {
@@ -335,7 +335,7 @@ func TestSpecCheckRejectsAWrongShape(t *testing.T) {
 func TestSpecCheckRejectsWrongShapesOfEveryJobResource(t *testing.T) {
 	for i, js := range jobSpecs {
 		jobs := fixtureJobs(t, js.kind, 3)
-		body := renderer(profileOf(t, js.name, "2026-07-15")).Jobs(nil, jobs, render.Links{Self: base + "/api/" + js.name}, nil)
+		body := renderer(profileOf(t, js.name, "2026-07-15")).Jobs(nil, jobs, render.Links{Self: render.Text{base + "/api/" + js.name}}, nil)
 		if spectest.Check(spectest.Response{Revision: "2022-10-17", Method: "GET", Path: specPathOf(js, "2022-10-17"),
 			Status: 200, ContentType: "application/json", Body: body}) == nil {
 			t.Errorf("%s: spectest accepted a 2026-07-15 list as 2022-10-17", js.name)

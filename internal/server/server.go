@@ -6,17 +6,11 @@ package server
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"log"
 	"log/slog"
 	"net"
-	"net/http"
 	"sync"
-	"time"
 
-	"github.com/klaviyo-mock/mockserver/internal/admin"
 	"github.com/klaviyo-mock/mockserver/internal/clock"
 	"github.com/klaviyo-mock/mockserver/internal/config"
 	"github.com/klaviyo-mock/mockserver/internal/faults"
@@ -162,47 +156,6 @@ func (s *Server) startClock() {
 	}
 }
 
-// jobsFit says why n jobs of each kind do not fit the memory budget, or
-// nil when they do.
-func (s *Server) jobsFit(n int) *admin.ResetError {
-	p := s.fixtureParams()
-	p.Jobs = n
-	if _, size := fixtures.Largest(fixtures.Estimates(p)); !s.store.Fits(size) {
-		_, limit := s.store.Used()
-		return &admin.ResetError{Member: "/jobs", Detail: fmt.Sprintf(
-			"%d jobs of one kind take about %d MiB, more than the %d MiB the memory budget leaves for accounts "+
-				"(half of --memory-budget); ask for fewer jobs or start the server with a larger --memory-budget.",
-			n, size>>20, limit>>20)}
-	}
-	return nil
-}
-
-// Reset implements admin.Control.
-func (s *Server) Reset(seed uint64, jobs *int) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if jobs != nil {
-		if re := s.jobsFit(*jobs); re != nil {
-			return re
-		}
-	}
-	s.seed, s.jobs = s.cfg.Seed, s.cfg.Jobs
-	if seed != 0 {
-		s.seed = seed
-	}
-	if jobs != nil {
-		s.jobs = *jobs
-	}
-	s.store.Reset(s.seed, fixtures.Seeder(s.fixtureParams()), fixtures.Estimates(s.fixtureParams()))
-	s.limiter.Reset()
-	s.faults.Reset(s.seed)
-	s.journal.Clear()
-	s.handler.Reseed(s.seed)
-	s.startClock()
-	s.logger.Info("reset", "seed", s.seed, "jobs", s.jobs)
-	return nil
-}
-
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() *handlers.Handler { return s.handler }
 
@@ -223,116 +176,3 @@ func (s *Server) Journal() *journal.Journal { return s.journal }
 
 // Config returns the configuration the server was built with.
 func (s *Server) Config() config.Config { return s.cfg }
-
-// HTTPServer returns the net/http server the emulator runs h on, with
-// cfg's limits: timeouts against slow clients (cfg.Timing.Head for a
-// request head, cfg.Timing.Idle for a kept-alive connection between
-// requests) and the header cap. Serve it on Limit's listener.
-// scripts/bench runs its static-bytes server on the same settings.
-func HTTPServer(h http.Handler, cfg config.Config, errorLog *log.Logger) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: cfg.Timing.Head,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       cfg.Timing.Idle,
-		// net/http reads up to this plus 4 KiB: between the two the
-		// handlers answer Klaviyo's 431; above, net/http's own. Keeping it
-		// at --max-header-bytes bounds what each connection can hold.
-		MaxHeaderBytes: cfg.MaxHeaderBytes,
-		ErrorLog:       errorLog,
-	}
-}
-
-// Serve serves on ln, admitting connections as Limit describes (and on the
-// health socket Listen opened, if any) until ctx is done, then shuts down
-// gracefully (waiting up to ten seconds for requests in flight), saves the
-// state file, if any, and gives it up (Close).
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	defer s.Close()
-	hs := HTTPServer(s.handler, s.cfg, slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn))
-	errc := make(chan error, 1)
-	ln = Limit(hs, ln, s.cfg, s.handler.OverloadedResponse)
-	go func() { errc <- hs.Serve(ln) }()
-	var health *http.Server
-	if s.healthLn != nil {
-		health = &http.Server{Handler: s.handler.Admin().Health(), ReadHeaderTimeout: s.cfg.Timing.Head}
-		go func() { _ = health.Serve(s.healthLn) }()
-	}
-	var serveErr error
-	select {
-	case serveErr = <-errc:
-	case <-ctx.Done():
-		s.logger.Info("shutting down")
-		s.handler.Stop()
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
-			serveErr = fmt.Errorf("shutdown: %w", err)
-		} else if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			serveErr = err
-		}
-	}
-	if health != nil {
-		_ = health.Close()
-	}
-	if s.cfg.StateFile != "" {
-		if _, err := s.Snapshot(); err != nil {
-			return errors.Join(serveErr, err)
-		}
-	}
-	return serveErr
-}
-
-// Listen opens the configured address and logs "listening on ADDR" with the
-// real address (useful with port 0). With --health-socket it also opens
-// that Unix socket, on which Serve answers /__admin/health: the healthcheck
-// subcommand finds the server there whatever address it listens on. A
-// socket that cannot be opened is logged and skipped.
-func (s *Server) Listen() (net.Listener, error) {
-	ln, err := net.Listen("tcp", s.cfg.Addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
-	}
-	if name := s.cfg.HealthSocket; name != "" {
-		if hl, err := net.Listen("unix", name); err != nil {
-			s.logger.Warn("health socket not opened; the healthcheck will probe the TCP address", "socket", name, "error", err)
-		} else {
-			s.healthLn = hl
-		}
-	}
-	s.logger.Info("listening on " + ln.Addr().String())
-	s.logReady(ln.Addr().String())
-	return ln, nil
-}
-
-// NewLogger returns the slog logger cfg asks for, writing to w.
-func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.LogLevel))
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
-// logReady writes, once the server listens, where the API and the web page
-// are and one request to try: one record, so a JSON log holds it whole.
-func (s *Server) logReady(addr string) {
-	base := s.cfg.PublicURL
-	if base == "" {
-		host, port, _ := net.SplitHostPort(addr)
-		if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-			host = "127.0.0.1"
-		}
-		base = "http://" + net.JoinHostPort(host, port)
-	}
-	all := resource.Default().Revisions().All()
-	s.logger.Info("ready",
-		slog.String("api", base+"/api"),
-		slog.String("page", base+"/__admin/ui/"),
-		slog.String("example_key", admin.ExampleKey),
-		slog.String("try", fmt.Sprintf("curl -H 'revision: %s' -H 'Authorization: Klaviyo-API-Key %s' %s/api/catalog-items",
-			all[len(all)-1].Date, admin.ExampleKey, base)))
-}

@@ -11,8 +11,9 @@ func (a *Account) Entities(kind EntityKind, ids []string) ([]*Entity, error) {
 	return a.EntitiesTo(make([]*Entity, 0, len(ids)), kind, ids)
 }
 
-// EntitiesTo is Entities, appending the entities to dst: a caller with
-// room for them (a poll's include, on its stack) makes no list.
+// EntitiesTo is Entities, listed into dst's room (its contents are
+// dropped): a caller with room for them (a poll's include, on its stack)
+// makes no list, up to listedFrom entities (past them, a set of their ids).
 func (a *Account) EntitiesTo(dst []*Entity, kind EntityKind, ids []string) ([]*Entity, error) {
 	if err := a.ensure(EntityCollection(kind)); err != nil {
 		return nil, err
@@ -20,19 +21,19 @@ func (a *Account) EntitiesTo(dst []*Entity, kind EntityKind, ids []string) ([]*E
 	a.settle()
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	out := dst
+	out := dst[:0]
 	var seen map[string]bool // past listedFrom entities: a look at each costs more
 	for _, id := range ids {
 		e := a.cat.get(kind, id)
-		if e == nil || Listed(out[len(dst):], seen, id) {
+		if e == nil || Listed(out, seen, id) {
 			continue
 		}
 		out = append(out, e)
 		if seen != nil {
 			seen[id] = true
-		} else if len(out)-len(dst) == listedFrom {
+		} else if len(out) == listedFrom {
 			seen = make(map[string]bool, len(ids))
-			for _, x := range out[len(dst):] {
+			for _, x := range out {
 				seen[x.ID] = true
 			}
 		}

@@ -7,7 +7,8 @@ import (
 	"github.com/google/btree"
 )
 
-// PageSize is the number of jobs on a full page.
+// PageSize is the number of objects on a full page of any list (jobs,
+// catalog entities): the Catalogs API answers lists in pages of up to 100.
 const PageSize = 100
 
 const btreeDegree = 32

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/klaviyo-mock/mockserver/internal/clock"
@@ -10,34 +12,49 @@ import (
 // A created entity's value slots end at its last value sent: an item
 // sending its title, description, price and url holds five slots, not its
 // kind's twelve; its defaults (image_full_url to published) are read from
-// the kind's shared values past them. Every value reads as before: what
-// it sent and its defaults.
+// the kind's shared values past them. One sending published as well holds
+// ten, the defaults before published copied into its slots. Every value
+// reads as before: what it sent and its defaults.
 func TestCreate_AnEntityHoldsSlotsUpToItsLastSentValue(t *testing.T) {
-	s := New(Options{Seed: 1, Now: clock.NewFrozen(t0).Now, Lifecycle: Lifecycle{Mode: Immediate}})
-	a, _ := s.Mutable("k")
-	sent := ent(itemKind, "NEW", "title", "t", "description", "d", "price", 2.5, "url", "https://x.example/n")
-	set := itemKind.SetOf("external_id", "title", "description", "price", "url")
-	sent.Vals = sent.Vals[:5:5] // as a job element holds them: up to its last value
-	if _, err := a.Create(CreateRequest{Kind: jobItemCreate, Pointer: "/data/attributes/items/data",
-		Elements: []Element{{ID: EntityID("NEW"), Set: set, Values: *sent}}}); err != nil {
-		t.Fatal(err)
-	}
-	e, ok, err := a.Entity(itemKind, EntityID("NEW"))
-	if err != nil || !ok {
-		t.Fatalf("the created item is not found: %v %v", ok, err)
-	}
-	url, _, _ := itemKind.Attr("url")
-	if len(e.Vals) != url+1 {
-		t.Errorf("the created item holds %d slots, want %d (up to url, its last value sent)", len(e.Vals), url+1)
-	}
-	want := ent(itemKind, "NEW", "title", "t", "description", "d", "price", 2.5, "url", "https://x.example/n")
-	want.applyDefaults()
-	for i, at := range itemKind.Attrs() {
-		if at.Role == schema.Created || at.Role == schema.Updated {
-			continue // the job's time
+	for _, c := range []struct {
+		kv   []any
+		last string // the last value sent
+	}{
+		{[]any{"title", "t", "description", "d", "price", 2.5, "url", "https://x.example/n"}, "url"},
+		{[]any{"title", "t", "description", "d", "url", "https://x.example/n", "published", false}, "published"},
+	} {
+		s := New(Options{Seed: 1, Now: clock.NewFrozen(t0).Now, Lifecycle: Lifecycle{Mode: Immediate}})
+		a, _ := s.Mutable("k")
+		sent := ent(itemKind, "NEW", c.kv...)
+		names := []string{"external_id"}
+		for i := 0; i < len(c.kv); i += 2 {
+			names = append(names, c.kv[i].(string))
 		}
-		if (e.Value(i) != nil || want.Value(i) != nil) && !sameValue(e.Value(i), want.Value(i)) || e.IsSet(i) != want.IsSet(i) {
-			t.Errorf("%s = %v, want %v", at.Name, e.Value(i), want.Value(i))
+		last, _, _ := itemKind.Attr(c.last)
+		sent.Vals = sent.Vals[: last+1 : last+1] // as a job element holds them: up to its last value
+		if _, err := a.Create(CreateRequest{Kind: jobItemCreate, Pointer: "/data/attributes/items/data",
+			Elements: []Element{{ID: EntityID("NEW"), Set: itemKind.SetOf(names...), Values: *sent}}}); err != nil {
+			t.Fatal(err)
+		}
+		e, ok, err := a.Entity(itemKind, EntityID("NEW"))
+		if err != nil || !ok {
+			t.Fatalf("the created item is not found: %v %v", ok, err)
+		}
+		if len(e.Vals) != last+1 {
+			t.Errorf("the created item holds %d slots, want %d (up to %s, its last value sent)", len(e.Vals), last+1, c.last)
+		}
+		want := ent(itemKind, "NEW") // its defaults, then what it sent
+		want.applyDefaults()
+		for i := 0; i < len(c.kv); i += 2 {
+			setAttr(want, c.kv[i].(string), c.kv[i+1])
+		}
+		for i, at := range itemKind.Attrs() {
+			if at.Role == schema.Created || at.Role == schema.Updated {
+				continue // the job's time
+			}
+			if !sameValue(e.Value(i), want.Value(i)) || e.IsSet(i) != want.IsSet(i) {
+				t.Errorf("last sent %s: %s = %s, want %s", c.last, at.Name, show(e.Value(i)), show(want.Value(i)))
+			}
 		}
 	}
 }
@@ -62,8 +79,34 @@ func TestEntity_SetPastACreatedEntitysSlotsKeepsItsDefaults(t *testing.T) {
 	e.Set(images, StrPtr("https://x.example/i.png"))
 	want.Set(images, StrPtr("https://x.example/i.png"))
 	for i, at := range itemKind.Attrs() {
-		if (e.Value(i) != nil || want.Value(i) != nil) && !sameValue(e.Value(i), want.Value(i)) {
+		if !sameValue(e.Value(i), want.Value(i)) {
 			t.Errorf("%s = %v, want %v", at.Name, e.Value(i), want.Value(i))
 		}
 	}
+}
+
+// show is a value as Entity.Vals holds it, dereferenced, for a failure's
+// message.
+func show(v any) string {
+	switch x := v.(type) {
+	case *string:
+		if x != nil {
+			return fmt.Sprintf("%q", *x)
+		}
+	case *float64:
+		if x != nil {
+			return fmt.Sprint(*x)
+		}
+	case *bool:
+		if x != nil {
+			return fmt.Sprint(*x)
+		}
+	case *[]string:
+		if x != nil {
+			return fmt.Sprint(*x)
+		}
+	case json.RawMessage:
+		return string(x)
+	}
+	return fmt.Sprintf("%v", v)
 }

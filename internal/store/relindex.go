@@ -3,7 +3,51 @@ package store
 import (
 	"slices"
 	"sync/atomic"
+
+	"github.com/klaviyo-mock/mockserver/internal/schema"
 )
+
+// relIndex is one side of a relation for held entities: the related
+// positions of each owner, by the owner's id (an item's variants held, a
+// Reference's holders, memberships), in a tree when an owner may hold
+// many. Its map is made at its first write (most restored accounts never
+// write most indexes): until then it reads as empty.
+type relIndex struct {
+	rel     *schema.Relation
+	byID    map[string][]Position
+	byTree  map[string]*posTree
+	tree    bool // each owner's list is a tree (byTree), not a slice (byID)
+	holders bool // byID holds the entities naming each id (a Reference)
+}
+
+// ids returns byID, made when it is not yet.
+func (ri *relIndex) ids() map[string][]Position {
+	if ri.byID == nil {
+		ri.byID = map[string][]Position{}
+	}
+	return ri.byID
+}
+
+// trees returns byTree, made when it is not yet.
+func (ri *relIndex) trees() map[string]*posTree {
+	if ri.byTree == nil {
+		ri.byTree = map[string]*posTree{}
+	}
+	return ri.byTree
+}
+
+// setOrDelete sets k's list in *m to l, or deletes k when l is empty; *m
+// is made when a list is set in it first.
+func setOrDelete(m *map[string][]Position, k string, l []Position) {
+	switch {
+	case len(l) > 0 && *m == nil:
+		*m = map[string][]Position{k: l}
+	case len(l) > 0:
+		(*m)[k] = l
+	default:
+		delete(*m, k)
+	}
+}
 
 // move replaces position from with to in owner's list of this index.
 func (ri *relIndex) move(owner string, from, to Position) {

@@ -37,7 +37,7 @@ func (a *Account) Submit(kind EntityKind, el Element) (*Entity, bool, error) {
 	m := kind.Decl().Merge
 	if m != nil {
 		u, _, _ := kind.Attr(m.Union)
-		e.Vals[u] = union(nil, e.Vals[u])
+		e.Set(u, union(nil, e.Value(u))) // through Value and Set: an entity's slots may end before u
 		if old := a.mergeTargetLocked(e, m); old != nil {
 			cp := *old
 			cp.stamp, cp.Vals = 0, slices.Clone(old.Vals)
@@ -46,7 +46,7 @@ func (a *Account) Submit(kind EntityKind, el Element) (*Entity, bool, error) {
 					cp.Copy(i, e)
 				}
 			}
-			cp.Vals[u] = union(old.Vals[u], e.Vals[u])
+			cp.Set(u, union(old.Value(u), e.Value(u)))
 			cp.Updated = at
 			if err := a.reserve(cp.memSize() - old.memSize()); err != nil {
 				return nil, false, err

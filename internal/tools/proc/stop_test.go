@@ -46,9 +46,9 @@ func TestStop_AServerThatIgnoresTheInterruptIsKilledAfterItsGrace(t *testing.T) 
 // SIGINT (as a mockserver does, after saving its state file) is left to.
 func TestStop_AServerThatExitsOnTheInterruptIsNotKilled(t *testing.T) {
 	if os.Getenv(roleEnv) == "polite" {
-		fmt.Println("listening on 127.0.0.1:1")
 		c := make(chan os.Signal, 1)
-		signal.Notify(c, os.Interrupt)
+		signal.Notify(c, os.Interrupt) // before it says it listens: Stop may follow at once
+		fmt.Println("listening on 127.0.0.1:1")
 		<-c
 		os.Exit(3)
 	}
