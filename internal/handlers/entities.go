@@ -36,10 +36,11 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	var room [2]string // the list's hints, at most two
+	lh := h.listHintsOf(res)
 	links, hints := pageLinks(c, rd.Base, paged{
-		n: len(page.Entities), hasNext: page.HasNext, hasPrev: page.HasPrev, items: res.Entity.Kind.Plural(), hints: room[:0],
+		n: len(page.Entities), hasNext: page.HasNext, hasPrev: page.HasPrev, hints: room[:0],
 		cursor: func(i int, dir query.Direction) string { return keyedCursor(dir, page.Entities[i]) },
-	})
+	}, lh.next)
 	if ids {
 		if c.p.AgentHints {
 			hints = append(hints, relatedListHint(c.res, c.ep.Rel, c.id))
@@ -52,7 +53,7 @@ func (h *Handler) entityList(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return http.StatusOK, nil
 	}
 	if c.p.AgentHints {
-		hints = append(hints, entityOneHint(res))
+		hints = append(hints, lh.one)
 	}
 	var included []*store.Entity
 	if c.q.include {

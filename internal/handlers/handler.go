@@ -129,6 +129,8 @@ type Handler struct {
 	// pages and frags cache rendered documents and objects (nil: off).
 	pages *rcache.Cache[string, document]
 	frags *render.Fragments
+	// hints are each resource's list hints (see listHints).
+	hints map[*resource.Resource]listHints
 	// lastBase is the base URL made last (see base).
 	lastBase atomic.Pointer[baseMemo]
 
@@ -150,6 +152,7 @@ func New(o Options) *Handler {
 		h.pages = newDocuments(o.CacheBytes / 2)
 		h.frags = render.NewFragments(o.CacheBytes / 2)
 	}
+	h.hints = hintsByResource(o.Resources)
 	h.errs = httpx.NewErrors(o.Seed, o.Logger, h.bufs)
 	h.Reseed(o.Seed)
 	h.body = httpx.NewAllowance(o.BodyBytes)

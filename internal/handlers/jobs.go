@@ -52,14 +52,15 @@ func (h *Handler) list(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	rd := h.renderer(c)
 	var room [2]string // the next-page hint and the job one, on the stack
+	lh := h.listHintsOf(c.res)
 	links, hints := pageLinks(c, rd.Base, paged{
-		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, items: "jobs", hints: room[:0],
+		n: len(page.Jobs), hasNext: page.HasNext, hasPrev: page.HasPrev, hints: room[:0],
 		cursor: func(i int, dir query.Direction) string {
 			return query.EncodeCursor(query.Cursor{Dir: dir, ID: page.Jobs[i].ID})
 		},
-	})
+	}, lh.next)
 	if c.p.AgentHints {
-		hints = append(hints, jobGetOneHint(c.res))
+		hints = append(hints, lh.one)
 	}
 	*buf = rd.Jobs(*buf, page.Jobs, links, hints)
 	return 200, nil

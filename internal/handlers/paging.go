@@ -37,8 +37,6 @@ type paged struct {
 	// cursor is the cursor (encoded) continuing in direction dir from the
 	// i-th item.
 	cursor func(i int, dir query.Direction) string
-	// items names the items in the next-page hint.
-	items string
 	// hints is room the caller gives the hints, which pageLinks appends
 	// its own to (nil: no room, so an append makes the list): a list's two
 	// were two allocations of a slice.
@@ -47,8 +45,9 @@ type paged struct {
 
 // pageLinks returns a page's links, self always and next and prev when
 // there are items beyond the page (continuing from its last and first
-// items), and the hint to follow next.
-func pageLinks(c *call, base string, p paged) (render.Links, []string) {
+// items), and the hint to follow next (next, the resource's: a field of p,
+// it made p's room and cursor escape to the heap with it).
+func pageLinks(c *call, base string, p paged, next string) (render.Links, []string) {
 	links := render.Links{Self: selfAt(base, c.r)}
 	hints := p.hints
 	if p.n == 0 {
@@ -57,7 +56,7 @@ func pageLinks(c *call, base string, p paged) (render.Links, []string) {
 	if p.hasNext {
 		links.Next = pageURL(base, c.r, c.q.params, p.cursor(p.n-1, query.Next))
 		if c.p.AgentHints { // only a revision with hints writes them
-			hints = append(hints, nextPageHint(p.items))
+			hints = append(hints, next)
 		}
 	}
 	if p.hasPrev {

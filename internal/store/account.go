@@ -30,6 +30,15 @@ type Account struct {
 	seededN atomic.Uint64
 	jobs    []*jobSet
 	cat     catalog
+	// pages are the page memos of the kinds written (see pageMemo), by
+	// kind, each made by the first list of its kind after a write (the
+	// table by the first of any kind: most accounts never need one).
+	pages atomic.Pointer[pageMemos]
+	// shape moves on every write that changes which entities a kind holds
+	// or where one sorts (a create, a delete, a seeded entity first held, a
+	// held one moved), not on a value replaced in place: a page memoised
+	// at a shape is still the page. Written under the write lock.
+	shape uint64
 
 	ids *IDs
 	rng *rand.Rand

@@ -158,7 +158,9 @@ func (a *Account) putFoundLocked(e *Entity, f found) {
 		}
 	}
 	hidden := len(k.hidden)
-	k.putFound(e, f)
+	if k.putFound(e, f) {
+		a.shape++ // the kind's entities or their order changed: see pageMemo
+	}
 	delta += int64(len(k.hidden)-hidden) * hiddenBytes
 	for _, m := range moved {
 		m.ov.link(m.owner, pos, -1)

@@ -68,7 +68,7 @@ func (a *Account) EntityPage(req EntityPageRequest) (EntityPage, error) {
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	page := a.pageIn(&a.cat, req)
+	page := a.memoPageIn(req)
 	a.extrasLocked(&page, req)
 	return page, nil
 }

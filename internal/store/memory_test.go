@@ -87,6 +87,13 @@ func contentSize(a *Account) int64 {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	n := int64(accountBytes)
+	if t := a.pages.Load(); t != nil {
+		for i := range t {
+			if t[i].Load() != nil {
+				n += pageMemoBytes
+			}
+		}
+	}
 	for _, s := range a.jobs {
 		s.ascend(func(j *Job) bool { n += j.memSize(); return true })
 	}

@@ -36,6 +36,7 @@ func (a *Account) removeEntityLocked(kind EntityKind, id string, at time.Time) {
 	}
 	hidden := len(k.hidden)
 	k.remove(id)
+	a.shape++ // see pageMemo
 	delta += int64(len(k.hidden)-hidden) * hiddenBytes
 	a.bumpLocked(catalogVersion)
 	a.unindexLocked(e)

@@ -156,9 +156,12 @@ func (k *seededKind) entity(f found) *Entity {
 // the account puts through putFound, with what it found of e.ID.
 func (k *seededKind) put(e *Entity) { k.putFound(e, k.find(e.ID)) }
 
-// putFound is put, with f what find(e.ID) returns now.
-func (k *seededKind) putFound(e *Entity, f found) {
+// putFound is put, with f what find(e.ID) returns now. It reports whether
+// the kind's entities or their order changed (anything but a held value
+// replaced at its position: see Account.shape).
+func (k *seededKind) putFound(e *Entity, f found) (moved bool) {
 	k.writable()
+	moved = f.held == nil || !positionOf(f.held).same(positionOf(e))
 	if f.inSrc {
 		k.hidden[f.i] = struct{}{}
 		if !positionOf(e).same(k.src.Position(f.i)) {
@@ -170,6 +173,7 @@ func (k *seededKind) putFound(e *Entity, f found) {
 	}
 	k.held[e.ID] = e
 	k.order.ReplaceOrInsert(positionOf(e))
+	return moved
 }
 
 // remove deletes the entity with id; it reports whether there was one.
