@@ -47,8 +47,8 @@ func (f *changingFlow) list(t testing.TB) []byte {
 // Allocations of the changing row's two requests in the handler, the
 // request made once (journal on, rate limits counted as flowHandler sets
 // them). Each bound is what is left after the changing rounds (round six:
-// 35 and 28 before; round seven: the list's hints made once per resource,
-// 15 before): a change that allocates more on this path fails here first.
+// 35 and 28 before; round seven: the list's hints made once per resource
+// and the store's page memoised, 16 before): a change that allocates more on this path fails here first.
 const (
 	changingPatchAllocs = 31
 	changingListAllocs  = 13

@@ -22,6 +22,13 @@ type EntityFilter struct {
 	Contains []ValueCond
 }
 
+// empty reports whether f has no condition: keep it in step with the
+// fields above (a page memo keeps only pages without one, and a condition
+// it missed would be answered from a memo of the unfiltered page).
+func (f *EntityFilter) empty() bool {
+	return len(f.IDs)+len(f.Related)+len(f.Equals)+len(f.Contains) == 0
+}
+
 // RelatedCond is one condition on a relation: the entity relates to ID.
 type RelatedCond struct {
 	Rel *schema.Relation

@@ -54,8 +54,7 @@ type pageMemo struct {
 // memoised: no filter (a filter reads attributes an update changes), no
 // larger than the memo.
 func memoKey(req *EntityPageRequest) (pageKey, bool) {
-	f := &req.Filter
-	if len(f.IDs)+len(f.Related)+len(f.Equals)+len(f.Contains) > 0 {
+	if !req.Filter.empty() {
 		return pageKey{}, false
 	}
 	k := pageKey{desc: req.Desc, limit: req.Limit}
@@ -114,6 +113,23 @@ func (a *Account) pageMemo(kind EntityKind) *pageMemo {
 		a.grow(pageMemoBytes)
 	}
 	return p.Load()
+}
+
+// forgetPagesLocked drops what every page memo holds (under the account's
+// write lock, so no reader holds a memo): a catalog rebuilt puts a new
+// value in place of each kind, and a memo would keep the old one alive,
+// no longer counted in the account's size.
+func (a *Account) forgetPagesLocked() {
+	t := a.pages.Load()
+	if t == nil {
+		return
+	}
+	for i := range t {
+		if m := t[i].Load(); m != nil {
+			m.set, m.k = false, nil
+			clear(m.ids[:])
+		}
+	}
 }
 
 // read returns the page the memo holds, its entities read again; false

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -43,31 +44,39 @@ func pageAfterEachWrite(t *testing.T, c *countedCatalog, req EntityPageRequest) 
 		id := c.itemPos(i).ID
 		write(jobItemUpdate, Element{ID: id, Set: itemKind.SetOf("title"), Values: *ent(itemKind, id[len(IDPrefix):], "title", v)})
 	}
+	// Each kind written once first, away from the steps' entities, so that
+	// each keeps a memo before the first step.
+	update(20, "warm")
+	write(jobCategoryUpdate, Element{ID: c.categoryPos(2).ID, Set: categoryKind.SetOf("name"),
+		Values: *ent(categoryKind, c.categoryPos(2).ID[len(IDPrefix):], "name", "warm")})
+	write(jobVariantUpdate, Element{ID: c.variantPos(3).ID, Set: variantKind.SetOf("title"),
+		Values: *ent(variantKind, c.variantPos(3).ID[len(IDPrefix):], "title", "warm")})
+	const moves, stays = "moves", "stays" // what a step does to the account's shape ("": either)
 	steps := []struct {
-		name string
-		do   func()
+		name, shape string
+		do          func()
 	}{
-		{"nothing", func() {}},
-		{"a seeded item updated", func() { update(3, "changed") }},
-		{"a held item updated again", func() { update(3, "changed again") }},
-		{"an update of the filtered attribute", func() { update(7, "changed") }},
-		{"an item created", func() {
+		{"nothing", stays, func() {}},
+		{"a seeded item updated", moves, func() { update(3, "changed") }}, // first held
+		{"a held item updated again", stays, func() { update(3, "changed again") }},
+		{"an update of the filtered attribute", moves, func() { update(7, "changed") }},
+		{"an item created", moves, func() {
 			write(jobItemCreate, Element{ID: EntityID("NEW"), Set: itemKind.SetOf("external_id", "title"), Values: *ent(itemKind, "NEW", "title", "changed")})
 		}},
-		{"a seeded item deleted", func() { write(jobItemDelete, Element{ID: first.ID}) }},
-		{"a held item deleted", func() { write(jobItemDelete, Element{ID: c.itemPos(3).ID}) }},
-		{"a created item deleted", func() { write(jobItemDelete, Element{ID: EntityID("NEW")}) }},
+		{"a seeded item deleted", moves, func() { write(jobItemDelete, Element{ID: first.ID}) }},
+		{"a held item deleted", moves, func() { write(jobItemDelete, Element{ID: c.itemPos(3).ID}) }},
+		{"a created item deleted", moves, func() { write(jobItemDelete, Element{ID: EntityID("NEW")}) }},
 		// Neither touches another entity of its kind.
-		{"a seeded category deleted", func() { write(jobCategoryDelete, Element{ID: c.categoryPos(1).ID}) }},
-		{"a seeded variant deleted", func() { write(jobVariantDelete, Element{ID: c.variantPos(c.n*2 - 1).ID}) }},
-		{"a relationship written", func() {
+		{"a seeded category deleted", moves, func() { write(jobCategoryDelete, Element{ID: c.categoryPos(1).ID}) }},
+		{"a seeded variant deleted", moves, func() { write(jobVariantDelete, Element{ID: c.variantPos(c.n*2 - 1).ID}) }},
+		{"a relationship written", "", func() {
 			if eerr, err := a.Relate(categoryKind, rel(categoryKind, "items"), c.categoryPos(0).ID, RelReplace, []string{c.itemPos(9).ID}); eerr != nil || err != nil {
 				t.Fatal(eerr, err)
 			}
 		}},
-		{"the store reset", func() { s.Reset(0, nil, nil); a = mutable(t, s) }},
-		{"the store reseeded", func() { c.n = 12; s.Reset(2, nil, nil); a = mutable(t, s) }},
-		{"the account restored (a control replace)", func() {
+		{"the store reset", "", func() { s.Reset(0, nil, nil); a = mutable(t, s) }},
+		{"the store reseeded", "", func() { c.n = 12; s.Reset(2, nil, nil); a = mutable(t, s) }},
+		{"the account restored (a control replace)", "", func() {
 			in := &Contents{Entities: map[EntityKind][]*Entity{itemKind: {ent(itemKind, "R1", "title", "changed"), ent(itemKind, "R2")}}}
 			if cs, err := a.Replace(in, ReplaceOptions{Now: t0}); len(cs) > 0 || err != nil {
 				t.Fatal(cs, err)
@@ -76,10 +85,21 @@ func pageAfterEachWrite(t *testing.T, c *countedCatalog, req EntityPageRequest) 
 	}
 	for _, st := range steps {
 		entityPage(t, a, req) // the memo holds the page as it was
+		before := a.shape
 		st.do()
-		for range 2 { // a miss, then a hit
-			if got, want := pageText(entityPage(t, a, req)), pageText(walkedPage(a, req)); got != want {
+		if moved := a.shape != before; st.shape == moves && !moved || st.shape == stays && moved {
+			t.Fatalf("after %s the account's shape moved: %v, want %s", st.name, moved, st.shape)
+		}
+		for i := range 2 { // a miss, then a hit
+			var walked atomic.Int64
+			a.work = &walked
+			got := pageText(entityPage(t, a, req))
+			a.work = nil
+			if want := pageText(walkedPage(a, req)); got != want {
 				t.Fatalf("after %s, %+v answered\n%s\nwant\n%s", st.name, req, got, want)
+			}
+			if k := a.cat.kinds[req.Kind]; i == 1 && k != nil && k.order != nil && req.Filter.empty() && walked.Load() != 0 {
+				t.Fatalf("after %s, %+v was walked again (%d positions), not read from its memo", st.name, req, walked.Load())
 			}
 		}
 	}
@@ -137,6 +157,11 @@ func TestPageMemo_ARestoredKindIsANewOne(t *testing.T) {
 	in := &Contents{Entities: map[EntityKind][]*Entity{itemKind: {ent(itemKind, "R1", "title", "restored")}}}
 	if cs, err := a.Replace(in, ReplaceOptions{Now: t0}); len(cs) > 0 || err != nil {
 		t.Fatal(cs, err)
+	}
+	// The restore let go of the kind it replaced (no longer counted in the
+	// account's size): the memo holds nothing of it.
+	if m := a.pages.Load()[itemKind].Load(); m == nil || m.set || m.k != nil {
+		t.Fatal("after a restore the item kind's page memo still holds the kind it replaced")
 	}
 	a.mu.Lock()
 	a.shape = shape // as if the restore had moved nothing: the kind's value alone tells

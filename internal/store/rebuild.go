@@ -61,6 +61,7 @@ func (a *Account) replaceLocked(in *Contents, o ReplaceOptions) {
 // stays so when it is kept, or supplied as a compact copy keeps it.
 func (a *Account) rebuildCatalogLocked(in *Contents, o ReplaceOptions) {
 	old := &a.cat
+	a.forgetPagesLocked()
 	replaced := func(k EntityKind) bool { return in.Has(EntityCollection(k)) || wholeReplaces(EntityCollection(k), o) }
 	b := newRebuildPlan(in.keptSeeds) // a kept kind is a replaced one: its source is in place
 	in.keptSeeds = nil                // the plan owns the list now, and writes other kinds' sources into it
