@@ -158,7 +158,7 @@ func (a *Account) newPager(c *catalog, req EntityPageRequest) *pager {
 	f := &pg.req.Filter
 	pg.part = pg.k.partTest(req.Kind, f)
 	if pg.idx = a.indexWalkerIn(c, req.Kind, f); pg.idx == nil {
-		pg.parts = pg.k.partFilter(req.Kind, f)()
+		pg.parts = pg.k.partFilter(req.Kind, f)
 	}
 	return pg
 }

@@ -50,11 +50,12 @@ func (a *Account) scanPage(req EntityPageRequest) EntityPage {
 	return page
 }
 
-// partFilter returns, for a walk of k filtered by f, a maker of the test
-// that drops the seeded indexes whose attributes made alone fail a
-// condition of f (a maker returning nil: k's source makes none of them
-// alone). Each walk makes its own test: it reuses one scratch entity.
-func (k *seededKind) partFilter(kind EntityKind, f *EntityFilter) func() func(i int) bool {
+// partFilter returns, for a walk of k filtered by f, the test that drops
+// the seeded indexes whose attributes made alone fail a condition of f
+// (nil: k's source makes none of them alone). The test reuses one scratch
+// entity, so it serves one walk at a time: walks that run one after the
+// other (a page's collect, then its exists) may share it.
+func (k *seededKind) partFilter(kind EntityKind, f *EntityFilter) func(i int) bool {
 	src, ok := k.src.(PartSource)
 	var want AttrSet
 	for _, conds := range [][]ValueCond{f.Equals, f.Contains} {
@@ -63,15 +64,13 @@ func (k *seededKind) partFilter(kind EntityKind, f *EntityFilter) func() func(i 
 		}
 	}
 	if !ok || want == 0 {
-		return func() func(int) bool { return nil }
+		return nil
 	}
-	return func() func(int) bool {
-		e := NewEntity(kind, "")
-		return func(i int) bool {
-			clear(e.Vals)
-			made := src.Part(i, want, e)
-			return !partMatches(e, made, f)
-		}
+	e := NewEntity(kind, "")
+	return func(i int) bool {
+		clear(e.Vals)
+		made := src.Part(i, want, e)
+		return !partMatches(e, made, f)
 	}
 }
 
@@ -96,7 +95,7 @@ func partMatches(e *Entity, made AttrSet, f *EntityFilter) bool {
 // entity's fail a condition of f, true when they pass or the entity is
 // held (nil: k's source makes none of them alone).
 func (k *seededKind) partTest(kind EntityKind, f *EntityFilter) func(p Position) bool {
-	drop := k.partFilter(kind, f)()
+	drop := k.partFilter(kind, f)
 	if drop == nil {
 		return nil
 	}
