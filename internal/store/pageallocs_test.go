@@ -1,9 +1,6 @@
 package store
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 // The changing row lists the first page of items after each PATCH of
 // one of them: a seeded kind with one entity held. Its page walked the
@@ -17,13 +14,7 @@ import (
 // now one value (the page's pager, its entities in its room), and the
 // collections the read needs are listed on the stack: 1.
 func TestEntityPage_AFirstPageAfterAChangeAllocatesLittle(t *testing.T) {
-	c := &countedCatalog{n: 1_000}
-	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(c.n+10) * 10 * time.Second) },
-		Lifecycle: Lifecycle{Mode: Immediate}})
-	a, err := s.Mutable("k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _ := cachedCountedAccount(t, 1_000)
 	first := entityPage(t, a, EntityPageRequest{Kind: itemKind})
 	id := first.Entities[3].ID
 	el := Element{ID: id, Set: itemKind.SetOf("title"), Values: *ent(itemKind, id[len(IDPrefix):], "title", "changed")}

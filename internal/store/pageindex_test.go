@@ -35,13 +35,7 @@ func TestEntityPage_SeededEntitiesAreMadeByIndexNotByID(t *testing.T) {
 // the first read (kept by stamp), not from the source, which writes each
 // id anew: none is computed the second time.
 func TestEntityPage_APageReadAgainReadsPositionsFromItsMadeEntities(t *testing.T) {
-	c := &countedCatalog{n: 1_000}
-	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(c.n+10) * 10 * time.Second) },
-		Lifecycle: Lifecycle{Mode: Immediate}})
-	a, err := s.Mutable("k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, c := cachedCountedAccount(t, 1_000)
 	first := entityPage(t, a, EntityPageRequest{Kind: itemKind})
 	c.positions.Store(0)
 	made := a.cat.kinds[itemKind].made
@@ -58,4 +52,19 @@ func TestEntityPage_APageReadAgainReadsPositionsFromItsMadeEntities(t *testing.T
 	if len(again.Entities) != len(first.Entities) || again.Entities[PageSize-1] != first.Entities[PageSize-1] {
 		t.Errorf("the page read again differs: %d entities", len(again.Entities))
 	}
+}
+
+// cachedCountedAccount is an account of a counted catalog of n items with
+// the stores' defaults (the made-entity cache on, no collection counted
+// first), unlike countedAccount, which turns that cache off and counts.
+func cachedCountedAccount(t testing.TB, n int) (*Account, *countedCatalog) {
+	t.Helper()
+	c := &countedCatalog{n: n}
+	s := New(Options{Seed: 1, Seeder: countedSeeder(c), Now: func() time.Time { return t0.Add(time.Duration(c.n+10) * 10 * time.Second) },
+		Lifecycle: Lifecycle{Mode: Immediate}})
+	a, err := s.Mutable("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, c
 }
