@@ -9,6 +9,7 @@ import (
 	"github.com/klaviyo-mock/mockserver/internal/apierror"
 	"github.com/klaviyo-mock/mockserver/internal/payload"
 	"github.com/klaviyo-mock/mockserver/internal/query"
+	"github.com/klaviyo-mock/mockserver/internal/render"
 	"github.com/klaviyo-mock/mockserver/internal/resource"
 	"github.com/klaviyo-mock/mockserver/internal/revision"
 	"github.com/klaviyo-mock/mockserver/internal/schema"
@@ -225,7 +226,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, []*apierror.Error{h.storeError(err)}
 	}
 	rd := h.renderer(c)
-	rd.KeepObjects = true // the next read of a list usually shows it
+	rd.Objects = render.KeepAtOnce // the next read of a list usually shows it
 	kind, _ := store.JobKindOf(c.res.Entity.Kind, action)
 	v, eerr, err := acct.Write(kind, el, rd.RelData())
 	if errs := h.writeRefused(err, eerr, c.res.Type, el.ID); errs != nil {

@@ -97,7 +97,7 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 	}
 	var included []*store.Entity
 	if c.q.include {
-		// A job's items are listed on the stack (a job holds at most
+		// A job's entities are listed on the stack (a job holds at most
 		// MaxJobElements), not in a list made at every poll (past 32 of
 		// them, EntitiesTo makes a set of their ids).
 		var room [store.MaxJobElements]*store.Entity
@@ -107,13 +107,15 @@ func (h *Handler) getOne(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	rd := h.renderer(c)
-	// A job in progress shows the items applied so far, each again at
+	// A job in progress shows the entities applied so far, each again at
 	// every poll until it completes (at each, with those applied since):
-	// they are rendered, not cached, since keeping an item (its copy and
-	// the cache's bookkeeping, about 2.4 µs and 730 bytes) costs more
-	// than rendering it again (about 1.6 µs). Once complete, the job's
-	// items are offered as any object is, kept if read again.
-	rd.Uncached = job.Status.InProgress()
+	// they are rendered, not cached, since keeping one (its copy and the
+	// cache's bookkeeping, about 2.4 µs and 730 bytes for an item) costs
+	// more than rendering it again (about 1.6 µs). Once complete, the
+	// job's entities are offered as any object is, kept if read again.
+	if job.Status.InProgress() {
+		rd.Objects = render.Uncached
+	}
 	*buf = h.jobDoc(c, &rd, *buf, job, included)
 	return 200, nil
 }

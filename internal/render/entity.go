@@ -65,7 +65,7 @@ func (r *Renderer) entity(b []byte, ep *resource.Profile, e *store.Entity, field
 // its own (a page memo's slot).
 func (r *Renderer) entityKept(b []byte, ep *resource.Profile, e *store.Entity, fields resource.FieldSet, mode relMode, related []string) ([]byte, []byte) {
 	var shape uint32
-	if r.Frags != nil && e.Stamp() != 0 && !r.Uncached {
+	if r.Frags != nil && e.Stamp() != 0 && r.Objects != Uncached {
 		shape = r.entityShape(ep, fields, mode)
 	}
 	key, ok := makeFragKey(e.Stamp(), shape)
@@ -76,7 +76,7 @@ func (r *Renderer) entityKept(b []byte, ep *resource.Profile, e *store.Entity, f
 		return append(b, v...), v
 	}
 	after := r.renderEntity(b, ep, e, fields, mode, related)
-	if r.KeepObjects {
+	if r.Objects == KeepAtOnce {
 		r.Frags.put(key, after[len(b):])
 		return after, nil
 	}

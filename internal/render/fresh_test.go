@@ -30,7 +30,7 @@ func TestFragments_AnObjectNewerThanAnyGivenIsNotLookedFor(t *testing.T) {
 		t.Fatal("no revision 2026-07-15")
 	}
 	f := NewFragments(8 << 20)
-	r := &Renderer{P: res.At(rev), Base: "http://127.0.0.1:1", Fields: resource.AllFields, Frags: f, KeepObjects: true}
+	r := &Renderer{P: res.At(rev), Base: "http://127.0.0.1:1", Fields: resource.AllFields, Frags: f, Objects: KeepAtOnce}
 	r.Entity(nil, p.Entities[0], nil) // the cache is given a seeded item
 
 	v := retitle(t, a, p.Entities[1].ID)

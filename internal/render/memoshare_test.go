@@ -42,7 +42,7 @@ func TestPageMemo_AChangedObjectTheCacheHoldsIsNotCopied(t *testing.T) {
 	id := page()[3].ID
 	v := retitle(t, a, id)
 	w := renderer(f)
-	w.KeepObjects = true
+	w.Objects = KeepAtOnce
 	w.Entity(nil, v.Entity, nil) // the write's answer keeps its object
 
 	es := page()

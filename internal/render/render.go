@@ -30,14 +30,9 @@ type Renderer struct {
 
 	// Frags, when set, caches rendered objects across requests.
 	Frags *Fragments
-	// KeepObjects: entities rendered are kept in Frags at once, not at
-	// their second rendering (the answer to a write, whose object the
-	// next read of a list usually shows). A job object is always kept at
-	// its second rendering.
-	KeepObjects bool
-	// Uncached: entities are rendered without Frags, neither looked for
-	// nor kept (the items a job in progress shows: see Handler.getOne).
-	Uncached bool
+	// Objects is how entities rendered use Frags (a job object is always
+	// kept at its second rendering).
+	Objects ObjectCaching
 	// Out, when set, takes a page memo's long runs of unchanged objects
 	// as pieces spliced into the buffer appended to, not copied into it:
 	// the document is then Out with its Buf the buffer returned.
@@ -50,6 +45,22 @@ type Renderer struct {
 	shapeMemo [2]shapeMemo
 	memoNext  int
 }
+
+// ObjectCaching is how a renderer's entities use the object cache.
+type ObjectCaching uint8
+
+// Object caching modes.
+const (
+	// KeepAtSecond: an entity is looked for, and kept at its second
+	// rendering (one rendered once and never again costs no copy).
+	KeepAtSecond ObjectCaching = iota
+	// KeepAtOnce: kept at its first rendering (the answer to a write,
+	// whose object the next read of a list usually shows).
+	KeepAtOnce
+	// Uncached: neither looked for nor kept (the entities a job in
+	// progress shows, rendered again at each poll: see Handler.getOne).
+	Uncached
+)
 
 // Links are a document's top-level links; empty Next/Prev render as null.
 // Self is the request's own URL, in parts (see Text).
