@@ -72,7 +72,9 @@ func (w *Work) memSize() int64 {
 func (e *Entity) memSize() int64 { return entityBytes + e.slotsSize() + e.stringBytes() }
 
 // slotsSize counts the bytes of an entity's value and relation slots: their
-// number follows its kind's declaration.
+// number follows its kind's declaration, but a created entity's values end
+// at the last one it was sent (its defaults past them are its kind's,
+// shared and not counted here).
 func (e *Entity) slotsSize() int64 {
 	n := (len(e.Vals) + len(e.Refs)) * slotBytes
 	for _, v := range e.Vals {
