@@ -189,7 +189,7 @@ func (h *Handler) entityGet(c *call, buf *[]byte) (int, []*apierror.Error) {
 		}
 	}
 	var room [1]string
-	self := selfAt(rd.Base, c.r)
+	self := selfAt(rd.Base, c)
 	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, included, &self, h.entityHints(room[:0], c, id))
 	return http.StatusOK, nil
 }
@@ -233,7 +233,7 @@ func (h *Handler) entityWrite(c *call, buf *[]byte) (int, []*apierror.Error) {
 		return 0, errs
 	}
 	var room [1]string
-	self := selfAt(rd.Base, c.r)
+	self := selfAt(rd.Base, c)
 	*buf = rd.EntityDoc(*buf, v.Entity, v.Related, nil, &self, h.entityHints(room[:0], c, v.Entity.ID))
 	return status, nil
 }

@@ -144,7 +144,7 @@ func (h *Handler) create(c *call, buf *[]byte) (int, []*apierror.Error) {
 // request's URL) and its hints, each written in parts: a poll of a job in
 // progress makes neither its link nor its hint as a string.
 func (h *Handler) jobDoc(c *call, rd *render.Renderer, b []byte, job *store.Job, included []*store.Entity) []byte {
-	self := selfAt(rd.Base, c.r)
+	self := selfAt(rd.Base, c)
 	if c.p.AgentHints && job.Status.InProgress() {
 		hint := render.Text{hintPoll, c.res.Path(), "/", job.ID, hintPollEnd}
 		return rd.JobDocParts(b, job, included, &self, nil, &hint)

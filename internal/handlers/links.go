@@ -54,12 +54,13 @@ func (h *Handler) baseParts(r *http.Request) (string, string) {
 // without the trailing slash, raw query), in its parts, written from them
 // (making the string was an allocation of every list, write and poll). The
 // escaped path begins with "/" and the query follows "?", so no character
-// spans two parts (render.Text's rule).
-func selfAt(base string, r *http.Request) render.Text {
-	if r.URL.RawQuery == "" {
-		return render.Text{base, r.URL.EscapedPath()}
+// spans two parts (render.Text's rule). The path is the one observe took
+// (c.escapedPath), not escaped again.
+func selfAt(base string, c *call) render.Text {
+	if c.r.URL.RawQuery == "" {
+		return render.Text{base, c.escapedPath()}
 	}
-	return render.Text{base, r.URL.EscapedPath(), "?", r.URL.RawQuery}
+	return render.Text{base, c.escapedPath(), "?", c.r.URL.RawQuery}
 }
 
 // pageURL is the request URL with page[cursor] replaced by cursor: other
@@ -67,11 +68,11 @@ func selfAt(base string, r *http.Request) render.Text {
 // last, as Klaviyo writes links.next. It is written once, into the
 // string's own buffer (a byte slice copied into a string was two
 // allocations a link).
-func pageURL(base string, r *http.Request, params query.Params, cursor string) string {
+func pageURL(base string, c *call, params query.Params, cursor string) string {
 	var sb strings.Builder
-	sb.Grow(len(base) + len(r.URL.Path) + len(r.URL.RawQuery) + len(cursor) + 32)
+	sb.Grow(len(base) + len(c.r.URL.Path) + len(c.r.URL.RawQuery) + len(cursor) + 32)
 	sb.WriteString(base)
-	sb.WriteString(r.URL.EscapedPath())
+	sb.WriteString(c.escapedPath())
 	sb.WriteByte('?')
 	var room [256]byte // the other parameters, re-encoded (on the stack unless longer)
 	if q := params.Encode(room[:0], query.ParamCursor); len(q) > 0 {

@@ -39,7 +39,7 @@ func TestPageURL_IsTheLinkWrittenOnce(t *testing.T) {
 			t.Fatal(target, perr)
 		}
 		for _, cursor := range []string{"WzE3MDAwMDAwMDAsIkEiXQ", "a b/c+d=e&f", ""} {
-			got := pageURL("http://h.example", r, params, cursor)
+			got := pageURL("http://h.example", &call{r: r}, params, cursor)
 			if want := pageURLJoined("http://h.example", r.URL.EscapedPath(), params, cursor); got != want {
 				t.Errorf("%s cursor %q:\n got  %s\n want %s", target, cursor, got, want)
 			}
@@ -53,7 +53,8 @@ func TestPageURL_IsTheLinkWrittenOnce(t *testing.T) {
 		t.Fatal(perr)
 	}
 	var link string
-	if n := testing.AllocsPerRun(20, func() { link = pageURL("http://h.example", r, params, "WzE3MDAwMDAwMDAsIkEiXQ") }); n > 1 {
+	c := &call{r: r}
+	if n := testing.AllocsPerRun(20, func() { link = pageURL("http://h.example", c, params, "WzE3MDAwMDAwMDAsIkEiXQ") }); n > 1 {
 		t.Fatalf("a next link allocates %.0f times, want 1 (%s)", n, link)
 	}
 }

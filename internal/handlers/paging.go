@@ -48,19 +48,19 @@ type paged struct {
 // items), and the hint to follow next (next, the resource's: a field of p,
 // it made p's room and cursor escape to the heap with it).
 func pageLinks(c *call, base string, p paged, next string) (render.Links, []string) {
-	links := render.Links{Self: selfAt(base, c.r)}
+	links := render.Links{Self: selfAt(base, c)}
 	hints := p.hints
 	if p.n == 0 {
 		return links, hints
 	}
 	if p.hasNext {
-		links.Next = pageURL(base, c.r, c.q.params, p.cursor(p.n-1, query.Next))
+		links.Next = pageURL(base, c, c.q.params, p.cursor(p.n-1, query.Next))
 		if c.p.AgentHints { // only a revision with hints writes them
 			hints = append(hints, next)
 		}
 	}
 	if p.hasPrev {
-		links.Prev = pageURL(base, c.r, c.q.params, p.cursor(0, query.Prev))
+		links.Prev = pageURL(base, c, c.q.params, p.cursor(0, query.Prev))
 	}
 	return links, hints
 }
